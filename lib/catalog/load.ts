@@ -1,0 +1,393 @@
+import { readFileSync, statSync } from "node:fs";
+import { LineCounter, parseDocument, visit } from "yaml";
+import type { z } from "zod";
+import { Duration, DURATION_PATTERN } from "../core/duration";
+import { Errors, UsageError } from "../errors";
+import { type CatalogPath, type Finding, Severity, sortFindings } from "../core/finding";
+import {
+  AppDecision,
+  AppEngine,
+  BackupTool,
+  Classification,
+  ComplianceRegime,
+  GuestKind,
+  LockMode,
+} from "../core/vocabulary";
+import type { Catalog, CatalogSection, ProxmoxHost, Service } from "./model";
+import { catalogSections } from "./schema/catalog";
+import { Patterns } from "./schema/common";
+import { serviceSchema } from "./schema/service";
+import { knownKeysAt } from "./json-schema";
+import { CatalogSource } from "./source";
+import { didYouMean } from "./suggest";
+
+/** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
+export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
+/** Aliases allowed in one catalog: enough for shared excludes, too few for an alias bomb. */
+export const MAX_ALIASES = 200;
+
+/** Rule ids of the loader's own findings (documented in docs/rules.md). */
+export const LoaderRules = {
+  SYNTAX: "CAT-001",
+  DUPLICATE_KEY: "CAT-002",
+  UNKNOWN_KEY: "CAT-003",
+  MISSING_KEY: "CAT-004",
+  WRONG_TYPE: "CAT-005",
+  NOT_ALLOWED: "CAT-006",
+  MALFORMED: "CAT-007",
+  OUT_OF_RANGE: "CAT-008",
+  EMPTY: "CAT-009",
+  ENCODING: "CAT-010",
+  TOO_LARGE: "CAT-011",
+  ALIASES: "CAT-012",
+  ROOT_NOT_MAPPING: "CAT-013",
+} as const;
+
+export interface LoadResult {
+  /** The typed catalog; absent when the file could not be parsed at all. */
+  readonly catalog?: Catalog;
+  /** Schema findings (CAT-xxx), sorted. Governance rules are run separately. */
+  readonly findings: readonly Finding[];
+  /** Positions for later findings; absent when the file could not be parsed at all. */
+  readonly source?: CatalogSource;
+}
+
+// zod reports a failed pattern as its literal `/source/flags`.
+const FORMAT_TEXT = new Map<string, string>(([
+  [DURATION_PATTERN, "a duration such as 15m, 4h or 1d"],
+  [Patterns.estateName, "lowercase letters, digits and '-', starting with a letter, 2-31 characters"],
+  [Patterns.serviceId, "lowercase letters, digits and '-', starting with a letter, 2-41 characters"],
+  [Patterns.hostKey, "lowercase letters, digits and '-', starting with a letter"],
+  [Patterns.hostname, "a host name such as db1.example.internal"],
+  [Patterns.awsRegion, "an AWS region such as us-east-1"],
+  [Patterns.accountId, "a 12-digit AWS account id in quotes, e.g. \"123456789012\""],
+  [Patterns.arn, "an ARN such as arn:aws:rds:us-east-1:123456789012:db:name"],
+  [Patterns.httpsUrl, "an https:// URL without credentials, e.g. https://pve.example.internal:8006"],
+  [Patterns.pveStorageId, "a Proxmox storage id (lowercase letters, digits, '-', '_', '.')"],
+  [Patterns.absolutePath, "an absolute path starting with /"],
+  [Patterns.secretRef, "a secret reference <store>:<path>, e.g. vault:kv/backup/app (never the secret)"],
+  [Patterns.ruleId, "a rule id such as GOV-014"],
+  [Patterns.channelName, "lowercase letters, digits and '-'"],
+  [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
+  [Patterns.size, "a size such as 512MiB or 10GiB"],
+  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
+  [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
+] as const).map(([re, text]) => [String(re), text]));
+
+/** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
+export function loadCatalogFile(file: string): LoadResult {
+  let bytes: Buffer;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw Errors.fileUnreadable(file, "it is a directory");
+    if (st.size > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, st.size)] };
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw Errors.fileNotFound(file);
+    throw Errors.fileUnreadable(file, (e as Error).message);
+  }
+  return loadCatalogText(bytes, file);
+}
+
+/** Loads a catalog from text or bytes. Never throws for bad content: everything is a finding. */
+export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml"): LoadResult {
+  const at = (line: number, column: number) => ({ file, line, column });
+  if (typeof input !== "string" && input.byteLength > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, input.byteLength)] };
+  let text: string;
+  if (typeof input === "string") {
+    text = input;
+  } else {
+    const bad = firstInvalidUtf8(input);
+    if (bad !== undefined) {
+      const prefix = Buffer.from(input.subarray(0, bad)).toString("utf8");
+      const line = prefix.split("\n").length;
+      const column = prefix.length - prefix.lastIndexOf("\n");
+      return {
+        findings: [
+          finding(LoaderRules.ENCODING, `the file is not valid UTF-8: byte 0x${input[bad].toString(16).padStart(2, "0")} at offset ${bad} cannot start or continue a character`, [], at(line, column), "save the catalog as UTF-8"),
+        ],
+      };
+    }
+    text = Buffer.from(input).toString("utf8");
+  }
+  if (text.length > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, text.length)] };
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  const source = new CatalogSource(file, doc, lines);
+  const findings: Finding[] = [];
+  let fatal = false;
+  for (const err of doc.errors) {
+    const pos = source.positionAt(err.pos[0]);
+    const firstLine = err.message.split("\n")[0];
+    if (err.code === "DUPLICATE_KEY") {
+      const key = (/^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(err.pos[0])) ?? ["?"])[0];
+      findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${key}\`: it already appears earlier in the same mapping`, [], pos, "keep one of the two entries; otherwise only one of them is kept, silently"));
+    } else {
+      fatal = true;
+      findings.push(finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"));
+    }
+  }
+  if (fatal) return { findings: sortFindings(findings), source };
+
+  if (doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
+    findings.push(finding(LoaderRules.EMPTY, "the catalog is empty", [], source.start(), "start from the example in docs/catalog.md (version, name, services)"));
+    return { findings: sortFindings(findings), source };
+  }
+
+  let aliases = 0;
+  let firstAlias: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      aliases++;
+      if (firstAlias === undefined && node.range) firstAlias = node.range[0];
+    },
+  });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    const pos = firstAlias !== undefined ? source.positionAt(firstAlias) : source.start();
+    findings.push(finding(LoaderRules.ALIASES, `YAML aliases expand too far (${aliases} aliases in the file; ${(e as Error).message.split("\n")[0]})`, [], pos, `use fewer anchors/aliases; at most ${MAX_ALIASES} expansions are allowed`));
+    return { findings: sortFindings(findings), source };
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    findings.push(finding(LoaderRules.ROOT_NOT_MAPPING, `the catalog must be a mapping of keys (version, name, services, ...), not ${describeValue(raw)}`, [], source.start(), "start from the example in docs/catalog.md"));
+    return { findings: sortFindings(findings), source };
+  }
+
+  const model = buildModel(raw as Record<string, unknown>, file, source, findings);
+  return { catalog: model, findings: sortFindings(findings), source };
+}
+
+function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
+  const invalid = new Set<CatalogSection>();
+  const sectionKeys = Object.keys(catalogSections);
+  for (const key of Object.keys(raw)) {
+    if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
+  }
+  const parsed: Record<string, unknown> = {};
+  for (const key of sectionKeys) {
+    if (key === "services") continue;
+    const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
+    const r = schema.safeParse(raw[key]);
+    if (r.success) parsed[key] = r.data;
+    else {
+      invalid.add(key as CatalogSection);
+      findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    }
+  }
+
+  const services: Service[] = [];
+  const declaredIds = new Set<string>();
+  const rawServices = raw.services;
+  if (rawServices === undefined) {
+    invalid.add("services");
+    findings.push(finding(LoaderRules.MISSING_KEY, "missing required key `services`", [], source.start(), "add `services:` with at least one service"));
+  } else if (!Array.isArray(rawServices)) {
+    invalid.add("services");
+    findings.push(finding(LoaderRules.WRONG_TYPE, `\`services\` must be a list, got ${describeValue(rawServices)}`, ["services"], source.valuePosition(["services"]), "write services as a YAML list (`- id: ...`)"));
+  } else {
+    rawServices.forEach((entry, index) => {
+      const id = entry && typeof entry === "object" ? (entry as Record<string, unknown>).id : undefined;
+      if (typeof id === "string") declaredIds.add(id);
+      const r = serviceSchema.safeParse(entry);
+      if (r.success) services.push(toService(r.data, index, parsed.owner as string | undefined));
+      else {
+        invalid.add("services");
+        findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      }
+    });
+  }
+
+  const aws = parsed.aws as z.output<typeof catalogSections.aws>;
+  const proxmox = parsed.proxmox as z.output<typeof catalogSections.proxmox>;
+  const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
+  const hosts: Record<string, ProxmoxHost> = {};
+  for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false };
+  }
+  return {
+    file,
+    version: 1,
+    name: typeof parsed.name === "string" ? parsed.name : "invalid-name",
+    owner: parsed.owner as string | undefined,
+    aws: aws && {
+      region: aws.region,
+      offsiteRegion: aws.offsiteRegion,
+      accountId: aws.accountId,
+      deletionProtection: aws.deletionProtection ?? true,
+      tags: aws.tags ?? {},
+    },
+    proxmox: proxmox && { hosts },
+    notifications: {
+      email: notifications?.email ?? [],
+      webhooks: notifications?.webhooks ?? [],
+      pagerduty: notifications?.pagerduty ?? false,
+    },
+    contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
+    services,
+    declaredServiceIds: declaredIds,
+    invalidSections: invalid,
+  };
+}
+
+function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwner: string | undefined): Service {
+  return {
+    index,
+    path: ["services", index],
+    id: s.id,
+    description: s.description,
+    owner: s.owner ?? defaultOwner,
+    classification: s.classification as Classification,
+    rpo: Duration.parse(s.rpo, "rpo"),
+    rto: Duration.parse(s.rto, "rto"),
+    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: (s.vm.kind ?? "qemu") as GuestKind, mode: s.vm.mode ?? "snapshot" },
+    app: s.app && {
+      decision: s.app.decision as AppDecision,
+      rationale: s.app.rationale,
+      engine: s.app.engine as AppEngine | undefined,
+      host: s.app.host,
+      database: s.app.database,
+      pitr: s.app.pitr ?? false,
+      paths: s.app.paths ?? [],
+      excludes: s.app.excludes ?? [],
+      tool: (s.app.tool ?? "restic") as BackupTool,
+      repository: s.app.repository,
+      bandwidthLimit: s.app.bandwidthLimit,
+    },
+    offsite: s.offsite,
+    immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days },
+    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    retention: s.retention ?? {},
+    restore: {
+      secrets: s.restore?.secrets,
+      validate: s.restore?.validate ?? [],
+      dependsOn: s.restore?.dependsOn ?? [],
+      notes: s.restore?.notes,
+    },
+    compliance: (s.compliance ?? []) as ComplianceRegime[],
+    acknowledge: (s.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
+  };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
+  const out: Finding[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    out.push(...issueToFindings(issue, path, root, source));
+  }
+  return out;
+}
+
+function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
+  const key = lastKey(path);
+  const value = getIn(root, path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((k) => unknownKey(path, k, source));
+    case "invalid_type": {
+      if (value === undefined) {
+        return [finding(LoaderRules.MISSING_KEY, `missing required key \`${key}\``, path, source.valuePosition(path), `add \`${key}:\` here (see docs/catalog.md)`)];
+      }
+      if (value === null) {
+        return [finding(LoaderRules.MISSING_KEY, `\`${key}\` has no value`, path, source.valuePosition(path), `give \`${key}\` a value (${issue.expected})`)];
+      }
+      return [finding(LoaderRules.WRONG_TYPE, `\`${key}\` must be ${article(issue.expected)}, got ${describeValue(value)}`, path, source.valuePosition(path), `write \`${key}\` as ${article(issue.expected)}`)];
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => String(v));
+      const hint = typeof value === "string" ? didYouMean(value, allowed) : undefined;
+      const fix = hint ? `did you mean "${hint}"?` : `use one of: ${allowed.join(", ")}`;
+      const must = allowed.length === 1 ? `must be ${allowed[0]}` : `must be one of ${allowed.join(", ")}`;
+      return [finding(LoaderRules.NOT_ALLOWED, `\`${key}\` ${must}; got ${describeValue(value)}`, path, source.valuePosition(path), fix)];
+    }
+    case "invalid_format": {
+      const pattern = (issue as { pattern?: string }).pattern;
+      const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? (issue.format === "email" ? "an email address" : issue.format);
+      return [finding(LoaderRules.MALFORMED, `\`${key}\` must be ${expected}; got ${describeValue(value)}`, path, source.valuePosition(path), `write \`${key}\` as ${expected}`)];
+    }
+    case "too_small":
+    case "too_big": {
+      const small = issue.code === "too_small";
+      const limit = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+      let what: string;
+      if (issue.origin === "array") what = small ? `must list at least ${limit} item(s)` : `must list at most ${limit} item(s)`;
+      else if (issue.origin === "string") what = small ? (Number(limit) === 1 ? "must not be empty" : `must be at least ${limit} characters`) : `must be at most ${limit} characters`;
+      else what = small ? `must be at least ${limit}` : `must be at most ${limit}`;
+      return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${what}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${what}`)];
+    }
+    case "invalid_key": {
+      const sub = issue.issues[0];
+      const pattern = sub && "pattern" in sub ? String((sub as { pattern?: string }).pattern) : undefined;
+      const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? "a valid key";
+      return [finding(LoaderRules.MALFORMED, `key \`${key}\` must be ${expected}`, path, source.keyPosition(path), `rename \`${key}\``)];
+    }
+    default:
+      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
+  }
+}
+
+function unknownKey(parent: CatalogPath, key: string, source: CatalogSource): Finding {
+  const known = knownKeysAt(parent);
+  const hint = didYouMean(key, known);
+  const path = [...parent, key];
+  const fix = hint ? `did you mean \`${hint}\`?` : known.length ? `allowed keys here: ${known.join(", ")}` : "remove it";
+  return finding(LoaderRules.UNKNOWN_KEY, `unknown key \`${key}\``, path, source.keyPosition(path), fix);
+}
+
+function finding(ruleId: string, message: string, path: CatalogPath, position: Finding["position"], fix?: string): Finding {
+  return { ruleId, severity: Severity.ERROR, message, path, position, fix };
+}
+
+function tooLarge(file: string, size: number): Finding {
+  return finding(LoaderRules.TOO_LARGE, `the catalog is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
+}
+
+function lastKey(path: CatalogPath): string {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === "string") return path[i] as string;
+  return "(root)";
+}
+
+function getIn(root: unknown, path: CatalogPath): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+function article(expected: string): string {
+  const word = expected === "int" ? "whole number" : expected === "record" || expected === "object" ? "mapping" : expected === "array" ? "list" : expected;
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Offset of the first byte that breaks UTF-8, or undefined when the bytes are valid. */
+function firstInvalidUtf8(b: Uint8Array): number | undefined {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let n = 0;
+    if (c < 0x80) n = 0;
+    else if (c >= 0xc2 && c <= 0xdf) n = 1;
+    else if (c >= 0xe0 && c <= 0xef) n = 2;
+    else if (c >= 0xf0 && c <= 0xf4) n = 3;
+    else return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return undefined;
+}

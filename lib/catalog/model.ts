@@ -1,0 +1,157 @@
+import { Duration } from "../core/duration";
+import {
+  AppDecision,
+  AppEngine,
+  BackupTool,
+  Classification,
+  ComplianceRegime,
+  GuestKind,
+  LockMode,
+} from "../core/vocabulary";
+import type { CatalogPath } from "../core/finding";
+
+/**
+ * The typed catalog: what the loader hands to policy, governance, the estate and the
+ * renderers. Plain data; it knows nothing of cdktf.
+ */
+
+export type VzdumpModeName = "snapshot" | "suspend" | "stop";
+
+export interface RetentionCounts {
+  readonly hourly?: number;
+  readonly daily?: number;
+  readonly weekly?: number;
+  readonly monthly?: number;
+  readonly yearly?: number;
+}
+
+export interface ServiceVm {
+  readonly host: string;
+  readonly vmid: number;
+  readonly kind: GuestKind;
+  readonly mode: VzdumpModeName;
+}
+
+export interface ServiceApp {
+  readonly decision: AppDecision;
+  readonly rationale: string;
+  readonly engine?: AppEngine;
+  readonly host?: string;
+  readonly database?: string;
+  readonly pitr: boolean;
+  readonly paths: readonly string[];
+  readonly excludes: readonly string[];
+  readonly tool: BackupTool;
+  readonly repository?: string;
+  readonly bandwidthLimit?: string;
+}
+
+export interface ServiceOffsite {
+  readonly required: boolean;
+  readonly reason: string;
+  readonly region?: string;
+}
+
+export interface ServiceImmutable {
+  readonly mode: LockMode;
+  readonly days: number;
+}
+
+export interface ServiceAws {
+  readonly resources: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly coldStorageAfterDays?: number;
+}
+
+export interface ServiceRestore {
+  readonly secrets?: string;
+  readonly validate: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly notes?: string;
+}
+
+export interface Acknowledgement {
+  readonly rule: string;
+  readonly reason: string;
+  /** Index inside the service's `acknowledge` list, for positions. */
+  readonly index: number;
+}
+
+export interface Service {
+  /** Index in the catalog's `services` list. */
+  readonly index: number;
+  /** YAML path of this service: `["services", index]`. */
+  readonly path: CatalogPath;
+  readonly id: string;
+  readonly description?: string;
+  /** The service's owner, or the catalog's default owner. */
+  readonly owner?: string;
+  readonly classification: Classification;
+  readonly rpo: Duration;
+  readonly rto: Duration;
+  readonly vm?: ServiceVm;
+  readonly app?: ServiceApp;
+  readonly offsite?: ServiceOffsite;
+  readonly immutable?: ServiceImmutable;
+  readonly aws?: ServiceAws;
+  /** Only the keys the service overrides; policy merges them over the tier. */
+  readonly retention: RetentionCounts;
+  readonly restore: ServiceRestore;
+  readonly compliance: readonly ComplianceRegime[];
+  readonly acknowledge: readonly Acknowledgement[];
+}
+
+export interface AwsSettings {
+  readonly region: string;
+  readonly offsiteRegion?: string;
+  readonly accountId?: string;
+  readonly deletionProtection: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ProxmoxHost {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly node: string;
+  readonly storage: string;
+  readonly insecure: boolean;
+}
+
+export interface Notifications {
+  readonly email: readonly string[];
+  readonly webhooks: readonly { readonly name: string }[];
+  readonly pagerduty: boolean;
+}
+
+export interface Contact {
+  readonly name: string;
+  readonly role: string;
+  readonly email: string;
+  readonly phone?: string;
+}
+
+/** Top-level sections that failed schema validation; rules that need them stand aside. */
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "services";
+
+export interface Catalog {
+  /** The file it was read from (as given), for messages. */
+  readonly file: string;
+  readonly version: 1;
+  readonly name: string;
+  readonly owner?: string;
+  readonly aws?: AwsSettings;
+  readonly proxmox?: { readonly hosts: Readonly<Record<string, ProxmoxHost>> };
+  readonly notifications: Notifications;
+  readonly contacts: readonly Contact[];
+  /** Services that passed schema validation, in catalog order. */
+  readonly services: readonly Service[];
+  /** Ids of every service entry, valid or not: reference checks use these. */
+  readonly declaredServiceIds: ReadonlySet<string>;
+  /** Sections (or `services[i]` entries) that failed schema validation. */
+  readonly invalidSections: ReadonlySet<CatalogSection>;
+}
+
+/** The service with that id, if it passed schema validation. */
+export function findService(catalog: Catalog, id: string): Service | undefined {
+  return catalog.services.find((s) => s.id === id);
+}

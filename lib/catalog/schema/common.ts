@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { DURATION_PATTERN } from "../../core/duration";
+
+/**
+ * Patterns and small building blocks shared by the catalog's sections.
+ *
+ * The zod schemas in this folder are the single source of truth for the catalog format:
+ * the loader validates with them, `schema/catalog.schema.json` and `docs/catalog.md` are
+ * generated from them (npm run gen). String unions live here and nowhere else; the model
+ * turns them into enums and value classes.
+ */
+export const Patterns = {
+  estateName: /^[a-z][a-z0-9-]{1,30}$/,
+  serviceId: /^[a-z][a-z0-9-]{1,40}$/,
+  hostKey: /^[a-z][a-z0-9-]{0,62}$/,
+  hostname: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+  awsRegion: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/,
+  accountId: /^[0-9]{12}$/,
+  arn: /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12})?:\S+$/,
+  httpsUrl: /^https:\/\/[^\s/:@]+(:[0-9]{1,5})?(\/\S*)?$/,
+  pveStorageId: /^[a-z][a-z0-9\-_.]{0,99}$/,
+  absolutePath: /^\/\S*$/,
+  secretRef: /^[a-z][a-z0-9+.-]*:\S+$/,
+  ruleId: /^[A-Z]{3}-[0-9]{3}$/,
+  channelName: /^[a-z][a-z0-9-]{0,62}$/,
+  bandwidth: /^[1-9][0-9]{0,6}(KiB|MiB|GiB)\/s$/,
+  size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
+  repository: /^(\/|ssh:\/\/)\S+$/,
+  database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
+} as const;
+
+export const duration = (what: string) =>
+  z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);
+
+export const nonEmpty = (what: string) => z.string().trim().min(1).describe(what);
+
+export const awsRegion = (what: string) => z.string().regex(Patterns.awsRegion).describe(what);
+
+export const tagMap = (what: string) =>
+  z.record(z.string().min(1).max(128), z.string().max(256)).describe(what);
+
+/** A reference to where a secret lives (`vault:kv/path`, `aws-sm:name`, `file:/etc/...`), never the secret. */
+export const secretRef = (what: string) =>
+  z
+    .string()
+    .regex(Patterns.secretRef)
+    .describe(
+      `${what} A reference of the form \`<store>:<path>\` (for example \`vault:kv/backup/app\`, \`aws-sm:backup/app\`, \`file:/etc/backup/app.key\`); never the secret itself.`,
+    );

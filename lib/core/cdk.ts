@@ -1,0 +1,34 @@
+/**
+ * The one module through which this library reaches CDK for Terraform.
+ *
+ * cdktf 0.21.0 is the last upstream release (deprecated December 2025); the community
+ * fork CDK Terrain (`cdktn`) keeps the same API. Every other file imports cdktf symbols
+ * from here, so switching to the fork is a change to this file only.
+ */
+export {
+  Annotations,
+  App,
+  Aspects,
+  Fn,
+  Lazy,
+  LocalBackend,
+  TerraformElement,
+  TerraformIterator,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Token,
+} from "cdktf";
+export type {
+  AppConfig,
+  IAspect,
+  ITerraformDependable,
+  TerraformMetaArguments,
+  TerraformProviderGeneratorMetadata,
+  TerraformResourceLifecycle,
+} from "cdktf";
+export { Construct } from "constructs";
+export type { IConstruct } from "constructs";

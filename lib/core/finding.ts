@@ -1,0 +1,71 @@
+/**
+ * A finding: one problem with a catalog, at one place in one file.
+ *
+ * The loader (CAT-xxx), the governance rules (GOV-xxx) and the acknowledgement checks
+ * (ACK-xxx) all produce findings; they are reported together, sorted by position.
+ */
+
+export enum Severity {
+  /** Fails validation: nothing is synthesized. */
+  ERROR = "error",
+  /** Reported, does not fail validation. */
+  WARNING = "warning",
+}
+
+/** A YAML path: keys and sequence indexes from the document root. */
+export type CatalogPath = ReadonlyArray<string | number>;
+
+export interface SourcePosition {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based, in characters. */
+  readonly column: number;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  /** What is wrong, naming the YAML key. */
+  readonly message: string;
+  /** What would fix it. */
+  readonly fix?: string;
+  readonly path: CatalogPath;
+  readonly position: SourcePosition;
+  /** Set when the service acknowledged this rule: the finding is still reported. */
+  readonly acknowledged?: { readonly reason: string };
+}
+
+/** `services[3].offsite.reason` */
+export function formatPath(path: CatalogPath): string {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+  return out === "" ? "(root)" : out;
+}
+
+/** Findings sorted by file, line, column, then rule id: the order every report uses. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.position.file.localeCompare(b.position.file) ||
+      a.position.line - b.position.line ||
+      a.position.column - b.position.column ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** True when the finding fails validation. */
+export function isBlocking(f: Finding): boolean {
+  return f.severity === Severity.ERROR && f.acknowledged === undefined;
+}
+
+/**
+ * One line per finding:
+ * `path/to/catalog.yaml:LINE:COL  RULE-ID  message (at services[3].offsite.reason)`
+ */
+export function formatFinding(f: Finding): string {
+  const sev = f.acknowledged ? ` [acknowledged: ${f.acknowledged.reason}]` : f.severity === Severity.WARNING ? " [warning]" : "";
+  const fix = f.fix ? ` Fix: ${f.fix}` : "";
+  return `${f.position.file}:${f.position.line}:${f.position.column}  ${f.ruleId}  ${f.message}${fix} (at ${formatPath(f.path)})${sev}`;
+}

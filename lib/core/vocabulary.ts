@@ -1,0 +1,49 @@
+/**
+ * The catalog's closed vocabularies as enums. The YAML schema spells them as string
+ * unions; the loader turns them into these once, and everything past the loader uses them.
+ * Values are the catalog's own words.
+ */
+
+export enum Classification {
+  CRITICAL = "critical",
+  IMPORTANT = "important",
+  REBUILDABLE = "rebuildable",
+}
+
+export enum AppDecision {
+  /** An application-consistent backup runs on the owning host. */
+  REQUIRED = "required",
+  /** The guest image (vzdump) is enough. */
+  VZDUMP_ONLY = "vzdump-only",
+  /** The platform's own backup (AWS Backup) is enough. */
+  PLATFORM_ONLY = "platform-only",
+}
+
+export enum AppEngine {
+  POSTGRESQL = "postgresql",
+  MYSQL = "mysql",
+  MONGODB = "mongodb",
+  FILES = "files",
+}
+
+export enum BackupTool {
+  RESTIC = "restic",
+  BORG = "borg",
+}
+
+export enum GuestKind {
+  QEMU = "qemu",
+  LXC = "lxc",
+}
+
+export enum LockMode {
+  COMPLIANCE = "compliance",
+  GOVERNANCE = "governance",
+}
+
+export enum ComplianceRegime {
+  GDPR = "gdpr",
+  HIPAA = "hipaa",
+  SOC2 = "soc2",
+  PCI = "pci",
+}
