@@ -259,7 +259,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       bandwidthLimit: s.app.bandwidthLimit,
     },
     offsite: s.offsite,
-    immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days },
+    immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {

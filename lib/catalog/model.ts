@@ -55,6 +55,7 @@ export interface ServiceOffsite {
 export interface ServiceImmutable {
   readonly mode: LockMode;
   readonly days: number;
+  readonly maxDays?: number;
 }
 
 export interface ServiceAws {

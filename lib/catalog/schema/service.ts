@@ -49,7 +49,13 @@ export const serviceSchema = z.strictObject({
   immutable: z
     .strictObject({
       mode: z.enum(LOCK_MODES).describe("`compliance`: nobody can shorten the lock; `governance`: privileged users can."),
-      days: z.int().min(1).max(36500).describe("Every recovery point stays undeletable this many days."),
+      days: z.int().min(1).max(100000).describe("Every recovery point stays undeletable this many days (vault lock minimum, S3 Object Lock default retention)."),
+      maxDays: z
+        .int()
+        .min(1)
+        .max(100000)
+        .describe("Optional vault lock maximum: no recovery point in the locked vault may be kept longer (AWS allows up to 36500).")
+        .optional(),
     })
     .describe("Immutable copy (S3 Object Lock, AWS Backup Vault Lock). Critical services default to compliance mode.")
     .optional(),

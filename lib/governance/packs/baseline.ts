@@ -1,0 +1,60 @@
+import type { GovernanceRule } from "../rule";
+import { appDecisionRecorded } from "../rules/app-level/app-decision-recorded";
+import { appRequiredFields } from "../rules/app-level/app-required-fields";
+import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
+import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
+import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
+import { notificationChannel } from "../rules/alerts/notification-channel";
+import { awsNames } from "../rules/aws-limits/aws-names";
+import { coldStorageMinimum } from "../rules/aws-limits/cold-storage-minimum";
+import { continuousBackupLimits } from "../rules/aws-limits/continuous-backup-limits";
+import { retentionInsideLock } from "../rules/aws-limits/retention-inside-lock";
+import { vaultLockRange } from "../rules/aws-limits/vault-lock-range";
+import { complianceRetention } from "../rules/compliance/compliance-retention";
+import { vmHostDeclared } from "../rules/enrollment/vm-host-declared";
+import { vmidUniquePerHost } from "../rules/enrollment/vmid-unique-per-host";
+import { rpoFeasible } from "../rules/feasibility/rpo-feasible";
+import { immutableCopyPossible } from "../rules/immutability/immutable-copy-possible";
+import { immutableDaysWithinDaily } from "../rules/immutability/immutable-days-within-daily";
+import { serviceOwner } from "../rules/intake/service-owner";
+import { uniqueServiceIds } from "../rules/intake/unique-service-ids";
+import { criticalOffsiteRequired } from "../rules/offsite/critical-offsite-required";
+import { offsiteDecisionRecorded } from "../rules/offsite/offsite-decision-recorded";
+import { offsiteDestination } from "../rules/offsite/offsite-destination";
+import { dependsOnAcyclic } from "../rules/restore/depends-on-acyclic";
+import { dependsOnExists } from "../rules/restore/depends-on-exists";
+import { restoreSop } from "../rules/restore/restore-sop";
+import { noInlineSecrets } from "../rules/secrets/no-inline-secrets";
+
+/**
+ * The baseline pack: every governance rule the catalog is checked against, in id order.
+ * Ids are stable and never reused; GOV-000 is the engine's "could not evaluate" finding.
+ */
+export const BASELINE_RULES: readonly GovernanceRule[] = [
+  uniqueServiceIds,
+  serviceOwner,
+  vmHostDeclared,
+  vmidUniquePerHost,
+  appDecisionRecorded,
+  appRequiredFields,
+  vzdumpOnlyNeedsVm,
+  platformOnlyNeedsPlatform,
+  offsiteDecisionRecorded,
+  criticalOffsiteRequired,
+  offsiteDestination,
+  notificationChannel,
+  rpoFeasible,
+  restoreSop,
+  dependsOnExists,
+  dependsOnAcyclic,
+  coldStorageMinimum,
+  vaultLockRange,
+  retentionInsideLock,
+  continuousBackupLimits,
+  awsNames,
+  immutableDaysWithinDaily,
+  immutableCopyPossible,
+  complianceRetention,
+  noInlineSecrets,
+  awsSectionDeclared,
+];

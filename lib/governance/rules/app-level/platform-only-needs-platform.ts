@@ -1,0 +1,23 @@
+import { Severity } from "../../../core/finding";
+import { AppDecision } from "../../../core/vocabulary";
+import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
+
+export const platformOnlyNeedsPlatform: GovernanceRule = {
+  id: "GOV-008",
+  name: "platform-only-needs-platform",
+  step: ChecklistStep.APP_LEVEL,
+  severity: Severity.ERROR,
+  acknowledgeable: false,
+  summary: "`decision: platform-only` needs resources under `aws` (ARNs or tags) for AWS Backup to protect.",
+  explanation: "\"The platform's backup is enough\" must say what the platform protects, or nothing is selected.",
+  check({ catalog }) {
+    return catalog.services
+      .filter((s) => s.app?.decision === AppDecision.PLATFORM_ONLY)
+      .filter((s) => !s.aws || (s.aws.resources.length === 0 && Object.keys(s.aws.tags).length === 0))
+      .map((s) => ({
+        path: servicePath(s, "app", "decision"),
+        message: `\`app.decision: platform-only\` but service \`${s.id}\` lists nothing under \`aws.resources\` or \`aws.tags\``,
+        fix: "add `aws: { resources: [arn...] }` and/or `aws: { tags: {...} }`",
+      }));
+  },
+};

@@ -1,0 +1,45 @@
+import type { Service } from "../../../catalog/model";
+import type { CatalogPath } from "../../../core/finding";
+import { Severity } from "../../../core/finding";
+import { ChecklistStep, type GovernanceRule, type Violation } from "../../rule";
+
+/** Shapes of secrets that must never sit in a catalog (and so never in Terraform or artifacts). */
+const SECRET_SHAPES: ReadonlyArray<[what: string, re: RegExp]> = [
+  ["an AWS access key id", /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ["a private key", /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ["a password in a URL", /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i],
+  ["a webhook URL (the URL is the secret)", /hooks\.slack\.com\/services\/|outlook\.office\.com\/webhook|discord(app)?\.com\/api\/webhooks|events\.pagerduty\.com\/integration/i],
+  ["a password on a command line", /(^|\s)(--password[=\s]\S+|-p[^\s\d/-]\S*|-u\s+[^\s:]+:\S+|PGPASSWORD=\S+|MYSQL_PWD=\S+|RESTIC_PASSWORD=\S+|BORG_PASSPHRASE=\S+)/],
+  ["a bearer token", /\bAuthorization:\s*Bearer\s+\S{8,}/i],
+];
+
+export const noInlineSecrets: GovernanceRule = {
+  id: "GOV-025",
+  name: "no-inline-secrets",
+  step: ChecklistStep.INTAKE,
+  severity: Severity.ERROR,
+  acknowledgeable: false,
+  summary: "No secret appears in the catalog: passwords, keys, tokens and webhook URLs are referenced, never written.",
+  explanation:
+    "Everything in the catalog flows into Terraform JSON, the inventory and the SOPs, which are committed and shared. Secrets belong in a secret store, named by `restore.secrets` or by sensitive Terraform variables.",
+  check({ catalog }) {
+    return catalog.services.flatMap((s) => scan(s));
+  },
+};
+
+function scan(service: Service): Violation[] {
+  const out: Violation[] = [];
+  const visit = (value: unknown, path: CatalogPath) => {
+    if (typeof value === "string") {
+      const hit = SECRET_SHAPES.find(([, re]) => re.test(value));
+      if (hit) out.push({ path, message: `this value looks like ${hit[0]}; secrets must not be written in the catalog`, fix: "move the secret to your secret store and reference it (e.g. `restore.secrets: vault:kv/...`, an env file on the host)" });
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, [...path, i]));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+    }
+  };
+  const { index: _i, path: _p, rpo: _r, rto: _t, acknowledge: _a, ...fields } = service;
+  visit(fields, service.path);
+  return out;
+}

@@ -1,0 +1,32 @@
+import { loadCatalogFile, loadCatalogText } from "../catalog/load";
+import type { Catalog } from "../catalog/model";
+import { type Finding, isBlocking, sortFindings } from "../core/finding";
+import { evaluateRules } from "./engine";
+
+/** Everything `backup-gov validate` reports for one catalog. */
+export interface ValidationReport {
+  readonly file: string;
+  /** The catalog, when it parsed; only safe to synthesize from when `ok`. */
+  readonly catalog?: Catalog;
+  /** Every finding (schema, rules, acknowledgements), sorted by position. */
+  readonly findings: readonly Finding[];
+  /** No unacknowledged error. */
+  readonly ok: boolean;
+}
+
+/** Loads and validates a catalog file: schema findings and governance findings, all at once. */
+export function validateCatalogFile(file: string): ValidationReport {
+  return report(file, loadCatalogFile(file));
+}
+
+/** Like validateCatalogFile, for text already in memory. */
+export function validateCatalogText(text: string | Uint8Array, file = "catalog.yaml"): ValidationReport {
+  return report(file, loadCatalogText(text, file));
+}
+
+function report(file: string, loaded: ReturnType<typeof loadCatalogFile>): ValidationReport {
+  const findings = [...loaded.findings];
+  if (loaded.catalog && loaded.source) findings.push(...evaluateRules(loaded.catalog, loaded.source));
+  const sorted = sortFindings(findings);
+  return { file, catalog: loaded.catalog, findings: sorted, ok: !sorted.some(isBlocking) };
+}
