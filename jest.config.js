@@ -1,0 +1,24 @@
+/** Two projects: fast unit tests, and the slower terraform checks against the real provider. */
+const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json", diagnostics: false }] };
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/test"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/terraform/"],
+      setupFilesAfterEnv: ["<rootDir>/test/support/setup.ts"],
+      transform,
+    },
+    {
+      displayName: "terraform",
+      testEnvironment: "node",
+      roots: ["<rootDir>/test/terraform"],
+      testMatch: ["**/*.test.ts"],
+      globalSetup: "<rootDir>/test/terraform/global-setup.ts",
+      setupFilesAfterEnv: ["<rootDir>/test/support/setup.ts"],
+      transform,
+    },
+  ],
+};

@@ -1,0 +1,55 @@
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Errors } from "../errors";
+
+/** One file an operator receives: a document, a script, a unit, a bundle. */
+export interface Artifact {
+  /** Path under `artifacts/`, with forward slashes. */
+  readonly path: string;
+  readonly content: string | Uint8Array;
+  /** File mode; scripts are 0755. @default 0o644 */
+  readonly mode?: number;
+}
+
+/**
+ * The artifacts of one estate, collected while the estate is built. Paths are unique:
+ * adding a second artifact at a path is a bug in a renderer, and throws.
+ */
+export class ArtifactSet {
+  private readonly files = new Map<string, Artifact>();
+
+  public add(artifact: Artifact): void {
+    if (this.files.has(artifact.path)) throw new Error(`artifact ${artifact.path} was rendered twice`);
+    this.files.set(artifact.path, artifact);
+  }
+
+  public get(path: string): Artifact | undefined {
+    return this.files.get(path);
+  }
+
+  /** Every artifact, sorted by path. */
+  public list(): Artifact[] {
+    return [...this.files.values()].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /**
+   * Writes every artifact under `dir` (normally `<outdir>/artifacts`), replacing what an
+   * earlier run left there so that removed services leave no stale SOPs or scripts behind.
+   */
+  public writeTo(dir: string): string[] {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      const written: string[] = [];
+      for (const a of this.list()) {
+        const file = join(dir, a.path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, a.content);
+        chmodSync(file, a.mode ?? 0o644);
+        written.push(file);
+      }
+      return written;
+    } catch (e) {
+      throw Errors.cannotWrite(dir, (e as Error).message);
+    }
+  }
+}

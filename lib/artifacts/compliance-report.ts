@@ -1,0 +1,24 @@
+import { formatPath } from "../core/finding";
+import type { ValidationReport } from "../governance/validate";
+
+/**
+ * The compliance report: every finding of the validation, acknowledged ones included with
+ * their reasons, so an audit sees what was accepted and why.
+ */
+export function renderComplianceReport(report: ValidationReport): string {
+  const body = {
+    catalog: report.file,
+    ok: report.ok,
+    findings: report.findings.map((f) => ({
+      rule: f.ruleId,
+      severity: f.severity,
+      line: f.position.line,
+      column: f.position.column,
+      path: formatPath(f.path),
+      message: f.message,
+      fix: f.fix,
+      acknowledged: f.acknowledged ? { reason: f.acknowledged.reason } : undefined,
+    })),
+  };
+  return JSON.stringify(body, null, 2) + "\n";
+}

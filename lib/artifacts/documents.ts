@@ -1,0 +1,17 @@
+import type { EstateContext } from "../estate/context";
+import type { ValidationReport } from "../governance/validate";
+import { renderDrRunbook } from "./dr-runbook";
+import { renderPolicies } from "./policies";
+import { renderComplianceReport } from "./compliance-report";
+import { renderRestoreSop } from "./restore-sop";
+
+/**
+ * Renders the estate-wide documents once every builder has registered its targets and
+ * jobs: restore SOPs, the DR runbook, the tier policies and the compliance report.
+ */
+export function renderDocuments(ctx: EstateContext, report?: ValidationReport): void {
+  for (const p of ctx.policies) ctx.artifacts.add({ path: `sop/${p.service.id}.md`, content: renderRestoreSop(ctx, p) });
+  ctx.artifacts.add({ path: "dr-runbook.md", content: renderDrRunbook(ctx) });
+  ctx.artifacts.add({ path: "policies.md", content: renderPolicies() });
+  if (report) ctx.artifacts.add({ path: "compliance-report.json", content: renderComplianceReport(report) });
+}

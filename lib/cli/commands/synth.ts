@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { formatFinding } from "../../core/finding";
+import { synthesizeCatalog } from "../../estate/synth";
+import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
+
+export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
+  program
+    .command("synth")
+    .description("Validate a catalog and write its Terraform stacks (DIR/stacks/<stack>/cdk.tf.json) and operator artifacts (DIR/artifacts/).")
+    .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
+    .option("--out <dir>", "output folder", "cdktf.out")
+    .addHelpText("after", "\nA catalog with errors writes nothing. Exit codes: 0 written, 1 findings, 2 usage or I/O error.")
+    .action((catalog: string | undefined, opts: { out: string }) => {
+      const result = synthesizeCatalog(catalog ?? defaultCatalogPath(), opts.out);
+      for (const f of result.report.findings) io.err(formatFinding(f) + "\n");
+      if (!result.report.ok) {
+        io.err(`${result.report.file}: validation failed; nothing was written\n`);
+        return setExit(ExitCode.FINDINGS);
+      }
+      for (const s of result.stacks) io.out(`stack ${s}: ${opts.out}/stacks/${s}/cdk.tf.json\n`);
+      io.out(`artifacts: ${result.artifacts.length} files in ${opts.out}/artifacts/\n`);
+      setExit(ExitCode.OK);
+    });
+}

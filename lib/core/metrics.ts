@@ -1,0 +1,60 @@
+/**
+ * The metrics contract between what backup jobs write and what monitoring reads.
+ *
+ * App-level scripts (AppBackup) and the Proxmox vzdump hook write these as Prometheus
+ * textfile metrics (node_exporter textfile collector), atomically (write a temp file, then
+ * rename). Alert rules, the Grafana dashboard and `backup-gov status` read exactly these
+ * names; docs/metrics.md documents them. Renaming one is a breaking change.
+ *
+ * Labels on every series: `service` (catalog id), `engine` (postgresql, mysql, mongodb,
+ * files, vzdump, aws-backup) and `target` (where the backup went, e.g. `s3`, `repository`,
+ * `pve/pbs-main`).
+ */
+export const Metrics = {
+  /** Unix time of the last successful backup run. */
+  lastSuccess: "backup_last_success_timestamp_seconds",
+  /** Unix time of the last run, successful or not. */
+  lastRun: "backup_last_run_timestamp_seconds",
+  /** 1 when the last run succeeded, 0 when it failed. */
+  lastRunSuccess: "backup_last_run_success",
+  /** Wall-clock seconds of the last run. */
+  duration: "backup_duration_seconds",
+  /** Bytes the last successful run stored (dump size, or files' bytes). */
+  size: "backup_size_bytes",
+  /** Items the last successful run captured (rows, or files). */
+  items: "backup_items_total",
+  /** Unix time of the last successful restore drill (verify.sh). */
+  drillLastSuccess: "backup_restore_drill_last_success_timestamp_seconds",
+  /** 1 when the last drill restored and matched the recorded capture, 0 otherwise. */
+  drillSuccess: "backup_restore_drill_success",
+  /** Seconds the last drill's restore took; compared with the RTO. */
+  drillDuration: "backup_restore_drill_duration_seconds",
+  /** The service's RPO in seconds (a constant series, so rules and dashboards need no per-service numbers). */
+  rpo: "backup_rpo_seconds",
+  /** The service's RTO in seconds. */
+  rto: "backup_rto_seconds",
+} as const;
+
+/** Label names, in the order scripts write them. */
+export const METRIC_LABELS = ["service", "engine", "target"] as const;
+
+/** Default folder of the node_exporter textfile collector on backup hosts. */
+export const TEXTFILE_DIR = "/var/lib/node_exporter/textfile_collector";
+
+/** Textfile name of one service's metrics (one file per service and job kind). */
+export function textfileName(serviceId: string, kind: "backup" | "drill" | "vzdump"): string {
+  return `backup_${serviceId.replace(/-/g, "_")}_${kind}.prom`;
+}
+
+/**
+ * CloudWatch heartbeat (the alarm that fires when nothing happened): every successful
+ * run also puts a datapoint, when the host has credentials for it.
+ */
+export const Heartbeat = {
+  namespace: "BackupGovernance",
+  /** Value 1 per successful run; dimensions `Estate` and `Service`. */
+  successMetric: "BackupSuccess",
+  /** Bytes stored by the run; dimensions `Estate` and `Service`. */
+  sizeMetric: "BackupSizeBytes",
+  dimensions: ["Estate", "Service"] as const,
+} as const;

@@ -1,0 +1,64 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { AwsSettings } from "../catalog/model";
+import { type Construct, TerraformStack } from "../core/cdk";
+
+/** Props of {@link AwsEstateStack}. */
+export interface AwsEstateStackProps {
+  /** The estate name; prefixes resource names and is the `backup:estate` tag. */
+  readonly estate: string;
+  readonly aws: AwsSettings;
+  /**
+   * Regions other than the primary that need a provider (offsite destinations).
+   * @default - `aws.offsiteRegion` when set
+   */
+  readonly offsiteRegions?: readonly string[];
+}
+
+/**
+ * The estate's AWS stack: one stack per estate holding the primary-region provider and an
+ * aliased provider per offsite region. AWS lives in its own stack (apart from Proxmox) for
+ * its blast radius and credentials, and so that it plans where no Proxmox plugin exists.
+ */
+export class AwsEstateStack extends TerraformStack {
+  /** @attribute */
+  public readonly primary: AwsProvider;
+  /** @attribute */
+  public readonly region: string;
+  private readonly offsite = new Map<string, AwsProvider>();
+  private readonly props: AwsEstateStackProps;
+
+  constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
+    super(scope, id);
+    this.props = props;
+    this.region = props.aws.region;
+    this.primary = this.makeProvider("Aws", props.aws.region);
+    const regions = props.offsiteRegions ?? (props.aws.offsiteRegion ? [props.aws.offsiteRegion] : []);
+    for (const r of [...new Set(regions)].sort()) this.providerFor(r);
+  }
+
+  /** The provider for a region: the primary one, or an aliased one created on first use. */
+  public providerFor(region: string): AwsProvider {
+    if (region === this.region) return this.primary;
+    let p = this.offsite.get(region);
+    if (!p) {
+      p = this.makeProvider(`Aws-${region}`, region, region);
+      this.offsite.set(region, p);
+    }
+    return p;
+  }
+
+  /** Every offsite region that has a provider. */
+  public get offsiteRegions(): string[] {
+    return [...this.offsite.keys()];
+  }
+
+  protected makeProvider(id: string, region: string, alias?: string): AwsProvider {
+    return new AwsProvider(this, id, {
+      region,
+      alias,
+      // PROVIDER NOTE: a pinned account makes a plan against the wrong credentials fail instead of creating resources there.
+      allowedAccountIds: this.props.aws.accountId ? [this.props.aws.accountId] : undefined,
+      defaultTags: [{ tags: { "backup:estate": this.props.estate, "managed-by": "cdktf-backup-governance", ...this.props.aws.tags } }],
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import type { Catalog, Service } from "../catalog/model";
+import type { Schedule } from "../core/schedule";
+import { ArtifactSet } from "../artifacts/artifact";
+import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
+import type { AwsEstateStack } from "./aws-stack";
+import type { ProxmoxEstateStack } from "./proxmox-stack";
+
+/** Kinds of place a service's backups live. */
+export enum TargetKind {
+  VZDUMP = "vzdump",
+  APP = "app",
+  AWS_BACKUP = "aws-backup",
+  S3 = "s3",
+  OFFSITE = "offsite",
+}
+
+/**
+ * One place a service's backups live, registered by the estate builder that created it.
+ * The inventory, the SOPs and the onboarding receipt are rendered from these records.
+ */
+export interface BackupTarget {
+  readonly serviceId: string;
+  readonly kind: TargetKind;
+  /** Short identity: a job id, a bucket/prefix, a vault name. */
+  readonly id: string;
+  /** Where, in one line: "storage pbs-main on pve", "s3://bucket/prefix (us-east-1)". */
+  readonly location: string;
+  /** Extra facts for the inventory (storage, region, lock mode, ...). */
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+  /** Restore steps for the SOP, in order. */
+  readonly restoreSteps: readonly string[];
+}
+
+/** One scheduled job, for the calendar. */
+export interface ScheduledJob {
+  /** Stable job id (vzdump job id, timer name, AWS rule). */
+  readonly id: string;
+  readonly kind: TargetKind;
+  /** What must not overlap: a Proxmox host, an app host, a vault. */
+  readonly group: string;
+  readonly schedule: Schedule;
+  readonly serviceIds: readonly string[];
+  /** Expected duration for overlap checks, minutes. @default 30 */
+  readonly durationMinutes?: number;
+  readonly description: string;
+}
+
+/**
+ * An S3 location where a service's app-level backups go, registered by the AWS builder
+ * and read by the app-backup builder (which scopes the service's IAM identity to it).
+ * Values may be Terraform tokens.
+ */
+export interface S3Destination {
+  readonly bucketName: string;
+  readonly bucketArn: string;
+  /** Key prefix of this service, ending in `/`. */
+  readonly prefix: string;
+  readonly region: string;
+  /** The bucket's KMS key, which writers must be allowed to use. */
+  readonly kmsKeyArn: string;
+  /** The replica, when the service's offsite decision is `required`. */
+  readonly offsite?: { readonly bucketName: string; readonly bucketArn: string; readonly region: string; readonly kmsKeyArn: string };
+}
+
+/**
+ * What estate builders share while an estate is built: the catalog, the effective policies,
+ * and registries of targets, scheduled jobs and artifacts that renderers read afterwards.
+ */
+export class EstateContext {
+  public readonly policies: readonly EffectivePolicy[];
+  public readonly artifacts = new ArtifactSet();
+  private readonly targetList: BackupTarget[] = [];
+  private readonly jobList: ScheduledJob[] = [];
+  private readonly byId: Map<string, EffectivePolicy>;
+  private readonly s3 = new Map<string, S3Destination>();
+  /** The AWS stack, when the catalog has an `aws` section. */
+  public awsStack?: AwsEstateStack;
+  /** The Proxmox stack, when the catalog has a `proxmox` section. */
+  public proxmoxStack?: ProxmoxEstateStack;
+
+  constructor(public readonly catalog: Catalog) {
+    this.policies = effectivePolicies(catalog);
+    this.byId = new Map(this.policies.map((p) => [p.service.id, p]));
+  }
+
+  public policyOf(service: Service | string): EffectivePolicy {
+    const id = typeof service === "string" ? service : service.id;
+    const p = this.byId.get(id);
+    if (!p) throw new Error(`no service ${id} in the catalog`);
+    return p;
+  }
+
+  public addTarget(target: BackupTarget): void {
+    this.targetList.push(target);
+  }
+
+  public addJob(job: ScheduledJob): void {
+    this.jobList.push(job);
+  }
+
+  public setS3Destination(serviceId: string, destination: S3Destination): void {
+    this.s3.set(serviceId, destination);
+  }
+
+  /** The S3 location of a service's app-level backups, if the AWS builder made one. */
+  public s3DestinationOf(serviceId: string): S3Destination | undefined {
+    return this.s3.get(serviceId);
+  }
+
+  public targetsOf(serviceId: string): BackupTarget[] {
+    return this.targetList.filter((t) => t.serviceId === serviceId);
+  }
+
+  public get targets(): readonly BackupTarget[] {
+    return this.targetList;
+  }
+
+  public get jobs(): readonly ScheduledJob[] {
+    return this.jobList;
+  }
+}
