@@ -160,6 +160,10 @@ export const Errors = {
     new ValidationError("PVE-012", `\`${attribute}\` must not be empty`, {
       fix: `give \`${attribute}\` a value`,
     }),
+  pveUnknownHost: (service: string, host: string) =>
+    new ValidationError("PVE-014", `service ${service} runs on Proxmox host ${host}, which the catalog does not declare`, {
+      fix: "declare the host under `proxmox.hosts` or correct `vm.host` (validation reports this as GOV-003)",
+    }),
   pveLiteralSecret: (attribute: string) =>
     new ValidationError("PVE-013", `\`${attribute}\` is a secret and was given as a literal string`, {
       allowed: "a reference to a sensitive TerraformVariable (or another token), or nothing to use the provider's environment variable",
