@@ -107,7 +107,12 @@ export const proxmoxHostSchema = z
       .string()
       .regex(Patterns.httpsUrl)
       .describe("API endpoint, e.g. `https://pve.example.internal:8006` (without `/api2/json`)."),
-    node: z.string().regex(Patterns.hostname).describe("Node name inside that cluster; backup jobs run there."),
+    node: z
+      .string()
+      .regex(Patterns.hostname)
+      .describe(
+        "Node name inside that cluster: where restores run and where the target storage must be available. Jobs are not pinned to it, so a guest that migrates to another node stays backed up.",
+      ),
     storage: z
       .string()
       .regex(Patterns.pveStorageId)
