@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { BackupGovError, UsageError } from "../errors";
+import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerSynth } from "./commands/synth";
 import { registerValidate } from "./commands/validate";
@@ -7,7 +8,7 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerDrift];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

@@ -27,6 +27,9 @@ import { Errors } from "../../errors";
 import { checkConfigId, checkConflicts, checkNotEmpty, checkOneOf, checkPruneBackups, checkRange, isToken } from "./checks";
 import { type IProxmoxVersioned, ProxmoxProviderVersions } from "./version";
 
+/** Longest job id the Proxmox API accepts. */
+export const BACKUP_JOB_ID_MAX = 50;
+
 /** Allowed values of `mode`. */
 export const BACKUP_JOB_MODES = ["snapshot", "suspend", "stop"] as const;
 /** Allowed values of `compress` (strings, including "0" and "1"). */
@@ -98,7 +101,7 @@ export interface BackupJobConfig extends TerraformMetaArguments {
   readonly protected?: boolean | IResolvable;
   /** `repeat_missed`: run a missed job as soon as possible (optional, computed). */
   readonly repeatMissed?: boolean | IResolvable;
-  /** `script`: hook script path. */
+  /** `script`: hook script path (Proxmox allows it for root@pam only). */
   readonly script?: string;
   /** `stdexcludes` (optional, computed). */
   readonly stdexcludes?: boolean | IResolvable;
@@ -116,7 +119,7 @@ export interface BackupJobConfig extends TerraformMetaArguments {
   readonly lockwait?: number;
   /** `stopwait`: minutes. */
   readonly stopwait?: number;
-  /** `tmpdir`. */
+  /** `tmpdir` (Proxmox allows it for root@pam only). */
   readonly tmpdir?: string;
   /**
    * `exclude`: guest ids (strings) to leave out of an `all`/`pool` job. Conflicts with `vmid`.
@@ -315,7 +318,8 @@ export const PVE_STORAGE_ID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
 function validateBackupJob(c: BackupJobConfig): void {
   const r = "proxmox_backup_job";
   checkNotEmpty("id", c.id);
-  checkConfigId("id", c.id);
+  // PROVIDER NOTE: the PVE API caps job ids at 50 characters (/cluster/backup, `id` maxLength).
+  checkConfigId("id", c.id, BACKUP_JOB_ID_MAX);
   checkNotEmpty("schedule", c.schedule);
   checkNotEmpty("storage", c.storage);
   if (c.storage !== undefined && !isToken(c.storage) && !PVE_STORAGE_ID.test(c.storage)) {
