@@ -21,7 +21,7 @@ import {
 import { Errors } from "../../errors";
 import { definedAttrs, hclBool, hclNumber, hclObject, hclString, hclStringList, hclStringMap } from "./hcl";
 import { checkConfigId, checkConflicts, checkNotEmpty, checkOneOf, checkPruneBackups, checkRange, isToken } from "./checks";
-import { type IProxmoxVersioned, ProxmoxProviderVersions } from "./version";
+import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
 
 /** Longest job id the Proxmox API accepts. */
 export const BACKUP_JOB_ID_MAX = 50;
@@ -142,17 +142,7 @@ export class BackupJob extends TerraformResource implements IProxmoxVersioned {
   constructor(scope: Construct, id: string, config: BackupJobConfig) {
     // Checked before super(): a refused resource must not stay behind in the construct tree.
     validateBackupJob(config);
-    super(scope, id, {
-      terraformResourceType: BackupJob.tfResourceType,
-      terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${ProxmoxProviderVersions.BACKUP_JOB}` },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, proxmoxResourceConfig(BackupJob.tfResourceType, ProxmoxProviderVersions.BACKUP_JOB, config));
     this.config = config;
   }
 

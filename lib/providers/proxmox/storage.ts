@@ -22,7 +22,7 @@ import { Errors } from "../../errors";
 import { PVE_STORAGE_ID } from "./backup-job";
 import { checkNotEmpty, checkOneOf, checkRange, checkSecret, isToken } from "./checks";
 import { definedAttrs, type HclAttr, hclBlock, hclBool, hclNumber, hclString, hclStringList } from "./hcl";
-import { type IProxmoxVersioned, ProxmoxProviderVersions } from "./version";
+import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
 
 /** Allowed values of a storage's `content` set. */
 export const STORAGE_CONTENT = ["backup", "images", "import", "iso", "rootdir", "snippets", "vztmpl"] as const;
@@ -176,17 +176,7 @@ export abstract class ProxmoxStorageResource extends TerraformResource implement
   protected constructor(scope: Construct, id: string, type: string, config: StorageCommonConfig) {
     // Checked before super(): a refused resource must not stay behind in the construct tree.
     validateCommon(type, config);
-    super(scope, id, {
-      terraformResourceType: type,
-      terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${ProxmoxProviderVersions.STORAGE_SHORT_NAMES}` },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, proxmoxResourceConfig(type, ProxmoxProviderVersions.STORAGE_SHORT_NAMES, config));
     this.common = config;
   }
 
