@@ -54,7 +54,13 @@ export function readLifecycleFile(file: string): LifecycleList {
     const p = source.positionAt(e.pos[0]);
     throw Errors.driftInputInvalid(file, `${p.line}:${p.column}: ${e.message.split("\n")[0]}`);
   }
-  const r = lifecycleSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw Errors.driftInputInvalid(file, `YAML aliases expand too far: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const r = lifecycleSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
     const p = source.valuePosition(issue.path as Array<string | number>);

@@ -94,6 +94,7 @@ describe("backup-gov drift --lifecycle", () => {
     [{ version: 2, guests: [] }, /DRIFT-001: .*: 1:\d+: version: /],
     [{ version: 1, guests: [{ host: "pve", vmid: 204, state: "active" }, { host: "pve", vmid: 204, state: "active" }] }, /DRIFT-001: .*guests\[1\] lists pve\/204 again \(first at guests\[0\]\)/],
     ["version: 1\nguests: [\n", /DRIFT-001: .*: \d+:\d+: /],
+    ["a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", /DRIFT-001: .*YAML aliases expand too far/],
   ])("exits 2 on a malformed list %#, saying where", async (content, message) => {
     const r = await drift("--lifecycle", file(content), CATALOG);
     expect(r.code).toBe(2);
