@@ -17,7 +17,7 @@ import type { Catalog, CatalogSection, ProxmoxHost, Service } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
-import { knownKeysAt } from "./json-schema";
+import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 
@@ -164,6 +164,7 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
 
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
   const invalid = new Set<CatalogSection>();
+  const repaired: CatalogPath[] = [];
   const sectionKeys = Object.keys(catalogSections);
   for (const key of Object.keys(raw)) {
     if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
@@ -173,10 +174,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     if (key === "services") continue;
     const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
     const r = schema.safeParse(raw[key]);
-    if (r.success) parsed[key] = r.data;
-    else {
-      invalid.add(key as CatalogSection);
-      findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    if (r.success) {
+      parsed[key] = r.data;
+      continue;
+    }
+    invalid.add(key as CatalogSection);
+    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    const fixed = repair(raw[key], r.error.issues, [key], repaired);
+    if (fixed !== undefined) {
+      const again = schema.safeParse(fixed);
+      if (again.success) parsed[key] = again.data;
     }
   }
 
@@ -194,10 +201,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const id = entry && typeof entry === "object" ? (entry as Record<string, unknown>).id : undefined;
       if (typeof id === "string") declaredIds.add(id);
       const r = serviceSchema.safeParse(entry);
-      if (r.success) services.push(toService(r.data, index, parsed.owner as string | undefined));
-      else {
-        invalid.add("services");
-        findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      if (r.success) {
+        services.push(toService(r.data, index, parsed.owner as string | undefined));
+        return;
+      }
+      invalid.add("services");
+      findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      const fixed = repair(entry, r.error.issues, ["services", index], repaired);
+      if (fixed !== undefined) {
+        const again = serviceSchema.safeParse(fixed);
+        if (again.success) services.push(toService(again.data, index, parsed.owner as string | undefined));
       }
     });
   }
@@ -231,6 +244,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
+    repairedPaths: repaired,
   };
 }
 
@@ -274,6 +288,43 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
 }
 
 type Issue = z.core.$ZodIssue;
+
+/**
+ * Best-effort repair so that one schema error does not hide a section's or a service's
+ * other findings: unknown keys and invalid *optional* keys are dropped (their paths are
+ * recorded, and the engine drops governance findings about them, which would only be
+ * consequences of the drop). Returns undefined when a required key is at fault.
+ */
+function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[]): unknown {
+  const copy = structuredClone(entry);
+  const dropped: CatalogPath[] = [];
+  for (const issue of issues) {
+    const rel = issue.path as (string | number)[];
+    if (issue.code === "unrecognized_keys") {
+      const parent = getIn(copy, rel) as Record<string, unknown> | undefined;
+      if (parent && typeof parent === "object") for (const k of issue.keys) delete parent[k];
+      dropped.push(...issue.keys.map((k) => [...prefix, ...rel, k]));
+      continue;
+    }
+    // The nearest enclosing key that the schema does not require can be dropped.
+    let cut = -1;
+    for (let i = rel.length - 1; i >= 0; i--) {
+      if (typeof rel[i] !== "string") continue;
+      const parentSchema = jsonSchemaAt([...prefix, ...rel.slice(0, i)]);
+      const required = (parentSchema?.required as string[] | undefined) ?? [];
+      if (!required.includes(rel[i] as string)) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) return undefined;
+    const parent = getIn(copy, rel.slice(0, cut)) as Record<string, unknown> | undefined;
+    if (parent && typeof parent === "object") delete parent[rel[cut] as string];
+    dropped.push([...prefix, ...rel.slice(0, cut + 1)]);
+  }
+  repaired.push(...dropped);
+  return copy;
+}
 
 function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
   const out: Finding[] = [];

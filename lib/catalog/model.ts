@@ -150,6 +150,11 @@ export interface Catalog {
   readonly declaredServiceIds: ReadonlySet<string>;
   /** Sections (or `services[i]` entries) that failed schema validation. */
   readonly invalidSections: ReadonlySet<CatalogSection>;
+  /**
+   * Paths the loader dropped to keep checking a section or service that had schema errors
+   * (unknown keys, invalid optional values). Governance findings about them are dropped too.
+   */
+  readonly repairedPaths: readonly CatalogPath[];
 }
 
 /** The service with that id, if it passed schema validation. */
