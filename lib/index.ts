@@ -25,6 +25,12 @@ export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
 export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
 
+export * from "./providers/proxmox";
+export * from "./constructs/vzdump-job";
+export * from "./constructs/proxmox-host-backups";
+export * from "./constructs/protected-vm";
+export * from "./constructs/backup-storage";
+
 export * from "./estate/context";
 export * from "./estate/aws-stack";
 export * from "./estate/proxmox-stack";

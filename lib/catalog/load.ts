@@ -12,8 +12,9 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  StorageKind,
 } from "../core/vocabulary";
-import type { Catalog, CatalogSection, ProxmoxHost, Service } from "./model";
+import type { Catalog, CatalogSection, ProxmoxHost, ProxmoxStorage, Service } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -72,6 +73,10 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.size, "a size such as 512MiB or 10GiB"],
   [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
+  [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
+  [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
+  [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
+  [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
 ] as const).map(([re, text]) => [String(re), text]));
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
@@ -220,7 +225,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -285,6 +290,32 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     compliance: (s.compliance ?? []) as ComplianceRegime[],
     acknowledge: (s.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
   };
+}
+
+type StorageData = NonNullable<z.output<typeof catalogSections.proxmox>>["hosts"][string]["storages"] & object;
+
+function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
+  const base = { id: st.id, index, nodes: st.nodes ?? [], description: st.description, retention: st.retention };
+  switch (st.type) {
+    case "pbs":
+      return {
+        ...base,
+        kind: StorageKind.PBS,
+        server: st.server,
+        datastore: st.datastore,
+        namespace: st.namespace,
+        username: st.username,
+        passwordSecret: st.passwordSecret,
+        fingerprint: st.fingerprint,
+        encryption: st.encryption && { generate: st.encryption.generate ?? false, keySecret: st.encryption.keySecret },
+      };
+    case "nfs":
+      return { ...base, kind: StorageKind.NFS, server: st.server, export: st.export, options: st.options };
+    case "cifs":
+      return { ...base, kind: StorageKind.CIFS, server: st.server, share: st.share, username: st.username, domain: st.domain, subdirectory: st.subdirectory, passwordSecret: st.passwordSecret };
+    case "dir":
+      return { ...base, kind: StorageKind.DIR, path: st.path, shared: st.shared ?? false };
+  }
 }
 
 type Issue = z.core.$ZodIssue;
@@ -371,6 +402,18 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
       else if (issue.origin === "string") what = small ? (Number(limit) === 1 ? "must not be empty" : `must be at least ${limit} characters`) : `must be at most ${limit} characters`;
       else what = small ? `must be at least ${limit}` : `must be at most ${limit}`;
       return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${what}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${what}`)];
+    }
+    case "invalid_union": {
+      const disc = (issue as { discriminator?: string; options?: unknown[] }).discriminator;
+      const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+      if (disc !== undefined && options.length) {
+        if (value === undefined || value === null) {
+          return [finding(LoaderRules.MISSING_KEY, `missing required key \`${disc}\``, path, source.valuePosition(path), `add \`${disc}:\` with one of: ${options.join(", ")}`)];
+        }
+        const hint = typeof value === "string" ? didYouMean(value, options) : undefined;
+        return [finding(LoaderRules.NOT_ALLOWED, `\`${disc}\` must be one of ${options.join(", ")}; got ${describeValue(value)}`, path, source.valuePosition(path), hint ? `did you mean "${hint}"?` : `use one of: ${options.join(", ")}`)];
+      }
+      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed shapes")];
     }
     case "invalid_key": {
       const sub = issue.issues[0];
