@@ -81,6 +81,12 @@ export const Errors = {
       allowed: `0..${intervalMinutes - 1} minutes`,
       fix: "use an offset smaller than the interval",
     }),
+  invalidDayOfMonth: (cadence: string, day: number, month?: number) =>
+    new ValidationError("CORE-005", "only a daily schedule can be restricted to a day of the month (1–28) or of the year", {
+      received: { cadence, day, month },
+      allowed: "a daily cadence, day 1..28, month 1..12",
+      fix: "call onDayOfMonth() on a daily schedule with a day every month has",
+    }),
 
   // --- catalog I/O (IO-xxx) --------------------------------------------------------------------
   fileNotFound: (file: string) =>

@@ -18,6 +18,7 @@ export * from "./policy/stagger";
 export * from "./policy/compliance";
 export * from "./policy/restore-order";
 export * from "./policy/aws-backup";
+export * from "./policy/aws-s3";
 
 export * from "./governance/rule";
 export { BASELINE_RULES } from "./governance/packs/baseline";

@@ -29,6 +29,9 @@ export const Patterns = {
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
 } as const;
 
+/** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */
+export const LOCK_MODES = ["compliance", "governance"] as const;
+
 export const duration = (what: string) =>
   z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);
 
