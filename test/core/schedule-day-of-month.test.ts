@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import ICAL from "ical.js";
 import { Cadence, Schedule } from "../../lib/core/schedule";
 
 /** Next starts of a systemd calendar event after 2025-01-01, as systemd itself computes them. */
@@ -9,6 +8,15 @@ function systemdNext(event: string, n: number): string[] {
 }
 
 /** Next starts of an RRULE from 2025-01-01 at the schedule's time, as ical.js computes them. */
+interface IcalModule {
+  Time: { fromData(d: Record<string, unknown>): unknown };
+  Recur: { fromString(s: string): { iterator(start: unknown): { next(): { toString(): string } | null } } };
+}
+// ical.js is an ES module; loaded through require, it is the namespace or a default export.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const icalModule = require("ical.js") as IcalModule & { default?: IcalModule };
+const ICAL = icalModule.default ?? icalModule;
+
 function rruleNext(rrule: string, hour: number, minute: number, n: number): string[] {
   const start = ICAL.Time.fromData({ year: 2025, month: 1, day: 1, hour, minute, second: 0, isDate: false });
   const it = ICAL.Recur.fromString(rrule).iterator(start);
