@@ -7,6 +7,7 @@ export * from "./core/retention";
 export * from "./core/finding";
 export * from "./core/vocabulary";
 export * from "./core/metrics";
+export * from "./core/iam-policy";
 
 export * from "./catalog/model";
 export { loadCatalogFile, loadCatalogText, LoaderRules, MAX_CATALOG_BYTES, MAX_ALIASES, type LoadResult } from "./catalog/load";
@@ -25,6 +26,16 @@ export { BASELINE_RULES } from "./governance/packs/baseline";
 export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
 export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
+
+export * from "./constructs/backup-key";
+export * from "./constructs/backup-bucket";
+export * from "./constructs/encrypted-vault";
+export * from "./constructs/immutable-vault";
+export * from "./constructs/offsite-replica";
+export * from "./constructs/backup-service-role";
+export * from "./constructs/tier-backup-plan";
+export * from "./constructs/restore-testing-plan";
+export * from "./constructs/audit-trail";
 
 export * from "./estate/context";
 export * from "./estate/aws-stack";
