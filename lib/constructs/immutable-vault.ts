@@ -37,7 +37,8 @@ export interface ImmutableVaultProps {
    */
   readonly kmsKey?: BackupKey;
   /**
-   * The account id, for the policy of the key this construct creates.
+   * The account id: for the policy of the key this construct creates, and (with `region`)
+   * for a vault ARN known at synth time.
    * @default - none; required when `kmsKey` is not given
    */
   readonly accountId?: string;
@@ -110,6 +111,9 @@ export class ImmutableVault extends Construct {
         kmsKeyArn: this.kmsKeyArn,
         lock: { mode: props.mode, minRetentionDays: props.days, maxRetentionDays: props.maxRetentionDays, changeableForDays: props.changeableForDays },
         preventDestroy,
+        region: props.region,
+        accountId: props.accountId,
+        partition: props.partition,
         provider: props.provider,
         tags: props.tags,
       });

@@ -1,6 +1,6 @@
 import { BackupPlan, type BackupPlanRule, backupPlanRuleToTerraform } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
-import { Construct, type ITerraformDependable, Lazy, type TerraformProvider, Token } from "../core/cdk";
+import { Construct, dependable, type ITerraformDependable, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import type { Schedule } from "../core/schedule";
 import { Errors } from "../errors";
 import { AwsLimits } from "../policy/aws-backup";
@@ -125,7 +125,8 @@ export class TierBackupPlan extends Construct {
    * name or by a synth-time ARN), so that Terraform creates that resource first.
    */
   public addDependency(dependency: ITerraformDependable): void {
-    this.plan.dependsOn = [...new Set([...(this.plan.dependsOn ?? []), dependency.fqn])];
+    const ref = dependable(dependency);
+    if (!(this.plan.dependsOn ?? []).includes(ref)) this.plan.dependsOn = [...(this.plan.dependsOn ?? []), ref];
   }
 
   /** The rules added so far. */
