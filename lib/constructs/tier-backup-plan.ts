@@ -99,6 +99,7 @@ export class TierBackupPlan extends Construct {
   public readonly planName: string;
   private readonly rules: BackupRuleProps[] = [];
   private readonly selections: BackupSelection[] = [];
+  private readonly dependencies = new Set<string>();
   private readonly props: TierBackupPlanProps;
 
   constructor(scope: Construct, id: string, props: TierBackupPlanProps = {}) {
@@ -125,8 +126,9 @@ export class TierBackupPlan extends Construct {
    * name or by a synth-time ARN), so that Terraform creates that resource first.
    */
   public addDependency(dependency: ITerraformDependable): void {
-    const ref = dependable(dependency);
-    if (!(this.plan.dependsOn ?? []).includes(ref)) this.plan.dependsOn = [...(this.plan.dependsOn ?? []), ref];
+    if (this.dependencies.has(dependency.fqn)) return;
+    this.dependencies.add(dependency.fqn);
+    this.plan.dependsOn = [...(this.plan.dependsOn ?? []), dependable(dependency)];
   }
 
   /** The rules added so far. */
