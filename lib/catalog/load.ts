@@ -238,6 +238,12 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      audit: {
+        enabled: aws.audit?.enabled ?? true,
+        // A throw-away estate must be deletable: its log bucket defaults to governance mode.
+        lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
+        retentionDays: aws.audit?.retentionDays ?? 365,
+      },
     },
     proxmox: proxmox && { hosts },
     notifications: {
@@ -279,7 +285,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
-    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {
       secrets: s.restore?.secrets,

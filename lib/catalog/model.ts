@@ -62,6 +62,8 @@ export interface ServiceImmutable {
 export interface ServiceAws {
   readonly resources: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /** Catalog keys of the resource types the tags select (`rds`, `s3`, ...); empty when not declared. */
+  readonly tagResourceTypes: readonly string[];
   readonly coldStorageAfterDays?: number;
 }
 
@@ -109,6 +111,14 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  readonly audit: AuditSettings;
+}
+
+/** The estate's CloudTrail audit trail (`aws.audit`). */
+export interface AuditSettings {
+  readonly enabled: boolean;
+  readonly lockMode: LockMode;
+  readonly retentionDays: number;
 }
 
 export interface ProxmoxHost {

@@ -266,7 +266,7 @@ describe("GOV-021: aws-names", () => {
   it("non-compliant: selection name over 50 characters", () => {
     const id = "a-long-service-identifier-for-billing-xy";
     const f = check("GOV-021", [awsService(id)], { name: "a-rather-long-estate-name" });
-    expect(pathsOf(f)).toEqual([`services[0].id`, `services[0].id`]);
+    expect(pathsOf(f)).toEqual([`services[0].id`]);
     expect(f[0].message).toMatch(/is 66 characters; AWS allows 50/);
   });
   it("compliant", () => {
