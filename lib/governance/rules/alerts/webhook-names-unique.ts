@@ -15,10 +15,8 @@ export const webhookNamesUnique: GovernanceRule = {
     const seen = new Map<string, number>();
     const out: Violation[] = [];
     catalog.notifications.webhooks.forEach((w, i) => {
-      // `a-b` and `a_b` would give the same variable name.
-      const key = w.name.replace(/-/g, "_");
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
+      const first = seen.get(w.name);
+      if (first === undefined) seen.set(w.name, i);
       else out.push({ path: ["notifications", "webhooks", i, "name"], message: `webhook name \`${w.name}\` is already used by webhooks[${first}]`, fix: "give every webhook its own name, e.g. `slack-ops` and `slack-dev`" });
     });
     return out;
