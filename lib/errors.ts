@@ -295,4 +295,34 @@ export const Errors = {
   // --- app-level backups (APP-xxx) --------------------------------------------------------
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
+  tooManyAuditControls: (count: number, limit: number) =>
+    new ValidationError("MON-001", "the audit framework needs more controls than AWS Backup Audit Manager allows in one account and Region", {
+      received: count,
+      allowed: `at most ${limit} controls`,
+      fix: "split the estate's AWS services over several accounts or Regions, or give services with the same RPO/RTO the same selection tags so that they share controls",
+    }),
+  invalidVaultEvent: (event: string, allowed: string) =>
+    new ValidationError("MON-002", "vaultEvents holds an event that hashicorp/aws 5.100 rejects", {
+      received: event,
+      allowed,
+      fix: "use the VaultEvent enum",
+    }),
+  invalidAuditScope: (control: string, reason: string) =>
+    new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
+      allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",
+      fix: "give the control one kind of scope",
+    }),
+  metricsUnreadable: (where: string, reason: string) =>
+    new UsageError("MON-004", `cannot read metrics from ${where}: ${reason}`, {
+      fix: "pass --metrics-dir with the node_exporter textfile folder (or a copy of it), or --prometheus with the URL of a Prometheus server",
+    }),
+  metricsSourceMissing: () =>
+    new UsageError("MON-005", "give exactly one metrics source", {
+      allowed: "--metrics-dir DIR or --prometheus URL (exactly one)",
+      fix: "add --metrics-dir /var/lib/node_exporter/textfile_collector, or --prometheus http://prometheus:9090",
+    }),
+  unknownService: (id: string, known: string) =>
+    new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
+  invalidNow: (value: string) =>
+    new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
 } as const;

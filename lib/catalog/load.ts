@@ -250,6 +250,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       email: notifications?.email ?? [],
       webhooks: notifications?.webhooks ?? [],
       pagerduty: notifications?.pagerduty ?? false,
+      heartbeat: notifications?.heartbeat ?? !!aws,
+      staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
     services,

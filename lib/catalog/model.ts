@@ -195,6 +195,10 @@ export interface Notifications {
   readonly email: readonly string[];
   readonly webhooks: readonly { readonly name: string }[];
   readonly pagerduty: boolean;
+  /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
+  readonly heartbeat: boolean;
+  /** Grace before a service counts as stale; undefined means the library's default margin. */
+  readonly staleMargin?: Duration;
 }
 
 export interface Contact {
