@@ -34,7 +34,7 @@ export function findOverlaps(jobs: readonly ScheduledJob[]): JobOverlap[] {
     for (let k = i + 1; k < sorted.length; k++) {
       const a = sorted[i];
       const b = sorted[k];
-      if (a.group !== b.group) continue;
+      if (a.group !== b.group || (a.batch !== undefined && a.batch === b.batch)) continue;
       const at = firstOverlap(a, b);
       if (at !== undefined) out.push({ group: a.group, first: a.id, second: b.id, at });
     }

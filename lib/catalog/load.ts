@@ -18,7 +18,7 @@ import type { Catalog, CatalogSection, ProxmoxHost, ProxmoxStorage, Service } fr
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
-import { knownKeysAt } from "./json-schema";
+import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 
@@ -169,6 +169,7 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
 
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
   const invalid = new Set<CatalogSection>();
+  const repaired: CatalogPath[] = [];
   const sectionKeys = Object.keys(catalogSections);
   for (const key of Object.keys(raw)) {
     if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
@@ -178,10 +179,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     if (key === "services") continue;
     const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
     const r = schema.safeParse(raw[key]);
-    if (r.success) parsed[key] = r.data;
-    else {
-      invalid.add(key as CatalogSection);
-      findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    if (r.success) {
+      parsed[key] = r.data;
+      continue;
+    }
+    invalid.add(key as CatalogSection);
+    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    const fixed = repair(raw[key], r.error.issues, [key], repaired);
+    if (fixed !== undefined) {
+      const again = schema.safeParse(fixed);
+      if (again.success) parsed[key] = again.data;
     }
   }
 
@@ -199,10 +206,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const id = entry && typeof entry === "object" ? (entry as Record<string, unknown>).id : undefined;
       if (typeof id === "string") declaredIds.add(id);
       const r = serviceSchema.safeParse(entry);
-      if (r.success) services.push(toService(r.data, index, parsed.owner as string | undefined));
-      else {
-        invalid.add("services");
-        findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      if (r.success) {
+        services.push(toService(r.data, index, parsed.owner as string | undefined));
+        return;
+      }
+      invalid.add("services");
+      findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      const fixed = repair(entry, r.error.issues, ["services", index], repaired);
+      if (fixed !== undefined) {
+        const again = serviceSchema.safeParse(fixed);
+        if (again.success) services.push(toService(again.data, index, parsed.owner as string | undefined));
       }
     });
   }
@@ -225,17 +238,26 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      audit: {
+        enabled: aws.audit?.enabled ?? true,
+        // A throw-away estate must be deletable: its log bucket defaults to governance mode.
+        lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
+        retentionDays: aws.audit?.retentionDays ?? 365,
+      },
     },
     proxmox: proxmox && { hosts },
     notifications: {
       email: notifications?.email ?? [],
       webhooks: notifications?.webhooks ?? [],
       pagerduty: notifications?.pagerduty ?? false,
+      heartbeat: notifications?.heartbeat ?? !!aws,
+      staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
+    repairedPaths: repaired,
   };
 }
 
@@ -265,7 +287,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
-    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {
       secrets: s.restore?.secrets,
@@ -305,6 +327,43 @@ function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
 }
 
 type Issue = z.core.$ZodIssue;
+
+/**
+ * Best-effort repair so that one schema error does not hide a section's or a service's
+ * other findings: unknown keys and invalid *optional* keys are dropped (their paths are
+ * recorded, and the engine drops governance findings about them, which would only be
+ * consequences of the drop). Returns undefined when a required key is at fault.
+ */
+function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[]): unknown {
+  const copy = structuredClone(entry);
+  const dropped: CatalogPath[] = [];
+  for (const issue of issues) {
+    const rel = issue.path as (string | number)[];
+    if (issue.code === "unrecognized_keys") {
+      const parent = getIn(copy, rel) as Record<string, unknown> | undefined;
+      if (parent && typeof parent === "object") for (const k of issue.keys) delete parent[k];
+      dropped.push(...issue.keys.map((k) => [...prefix, ...rel, k]));
+      continue;
+    }
+    // The nearest enclosing key that the schema does not require can be dropped.
+    let cut = -1;
+    for (let i = rel.length - 1; i >= 0; i--) {
+      if (typeof rel[i] !== "string") continue;
+      const parentSchema = jsonSchemaAt([...prefix, ...rel.slice(0, i)]);
+      const required = (parentSchema?.required as string[] | undefined) ?? [];
+      if (!required.includes(rel[i] as string)) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) return undefined;
+    const parent = getIn(copy, rel.slice(0, cut)) as Record<string, unknown> | undefined;
+    if (parent && typeof parent === "object") delete parent[rel[cut] as string];
+    dropped.push([...prefix, ...rel.slice(0, cut + 1)]);
+  }
+  repaired.push(...dropped);
+  return copy;
+}
 
 function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
   const out: Finding[] = [];

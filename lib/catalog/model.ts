@@ -62,6 +62,8 @@ export interface ServiceImmutable {
 export interface ServiceAws {
   readonly resources: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /** Catalog keys of the resource types the tags select (`rds`, `s3`, ...); empty when not declared. */
+  readonly tagResourceTypes: readonly string[];
   readonly coldStorageAfterDays?: number;
 }
 
@@ -109,6 +111,14 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  readonly audit: AuditSettings;
+}
+
+/** The estate's CloudTrail audit trail (`aws.audit`). */
+export interface AuditSettings {
+  readonly enabled: boolean;
+  readonly lockMode: LockMode;
+  readonly retentionDays: number;
 }
 
 export interface ProxmoxHost {
@@ -185,6 +195,10 @@ export interface Notifications {
   readonly email: readonly string[];
   readonly webhooks: readonly { readonly name: string }[];
   readonly pagerduty: boolean;
+  /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
+  readonly heartbeat: boolean;
+  /** Grace before a service counts as stale; undefined means the library's default margin. */
+  readonly staleMargin?: Duration;
 }
 
 export interface Contact {
@@ -213,6 +227,11 @@ export interface Catalog {
   readonly declaredServiceIds: ReadonlySet<string>;
   /** Sections (or `services[i]` entries) that failed schema validation. */
   readonly invalidSections: ReadonlySet<CatalogSection>;
+  /**
+   * Paths the loader dropped to keep checking a section or service that had schema errors
+   * (unknown keys, invalid optional values). Governance findings about them are dropped too.
+   */
+  readonly repairedPaths: readonly CatalogPath[];
 }
 
 /** The service with that id, if it passed schema validation. */

@@ -8,6 +8,7 @@
 export {
   Annotations,
   App,
+  dependable,
   Aspects,
   Fn,
   ImportableResource,

@@ -33,6 +33,9 @@ export const Patterns = {
   pbsFingerprint: /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/,
 } as const;
 
+/** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */
+export const LOCK_MODES = ["compliance", "governance"] as const;
+
 export const duration = (what: string) =>
   z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);
 

@@ -4,7 +4,9 @@ import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
+import { heartbeatNeedsAws } from "../rules/alerts/heartbeat-needs-aws";
 import { notificationChannel } from "../rules/alerts/notification-channel";
+import { webhookNamesUnique } from "../rules/alerts/webhook-names-unique";
 import { awsNames } from "../rules/aws-limits/aws-names";
 import { coldStorageMinimum } from "../rules/aws-limits/cold-storage-minimum";
 import { continuousBackupLimits } from "../rules/aws-limits/continuous-backup-limits";
@@ -67,4 +69,6 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFailureMail,
   targetStorageOnNode,
   localDirTarget,
+  webhookNamesUnique,
+  heartbeatNeedsAws,
 ];
