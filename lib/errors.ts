@@ -177,6 +177,25 @@ export const Errors = {
     }),
 
 
+  // --- drift (DRIFT-xxx) -------------------------------------------------------------------
+  driftInputInvalid: (file: string, problem: string) =>
+    new UsageError("DRIFT-001", `${file} is not a valid input: ${problem}`, {
+      fix: "see docs/drift.md for the lifecycle list and the not-backed-up formats",
+    }),
+  driftNothingToCompare: () =>
+    new UsageError("DRIFT-002", "nothing to compare", {
+      fix: "pass --lifecycle FILE, --not-backed-up FILE, or both",
+    }),
+  driftCatalogInvalid: (file: string, errorCount: number) =>
+    new UsageError("DRIFT-003", `${file} has ${errorCount} error(s); drift is only checked against a valid catalog`, {
+      fix: "run `backup-gov validate` and fix each finding",
+    }),
+  driftUnknownHost: (host: string, known: string) =>
+    new UsageError("DRIFT-004", `--host ${host} is not a host of the catalog`, {
+      allowed: known,
+      fix: "name a key of `proxmox.hosts`",
+    }),
+
   // --- AWS constructs (AWS-xxx) ----------------------------------------------------------
   kmsDeletionWindow: (days: number) =>
     new ValidationError("AWS-001", "deletionWindowInDays is outside what KMS accepts", {

@@ -49,5 +49,10 @@ export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
+export { renderInventory, INVENTORY_VERSION } from "./artifacts/inventory";
+export { renderCalendarIcs, renderCalendarMarkdown, findOverlaps, type JobOverlap } from "./artifacts/calendar";
+
+export * from "./drift/compare";
+export { readLifecycleFile, readNotBackedUpFile, lifecycleSchema, type LifecycleList, type LifecycleGuest, type NotBackedUpGuest } from "./drift/lifecycle";
 
 export { runCli } from "./cli/main";

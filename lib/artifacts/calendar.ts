@@ -104,7 +104,9 @@ export function renderCalendarIcs(ctx: EstateContext): string {
   ];
   for (const j of jobs) {
     const { weekday, hour, minute } = j.schedule.firstStart();
-    const start = `${ymd(weekday)}T${pad(hour)}${pad(minute)}00${isUtc(j) ? "Z" : ""}`;
+    // DTSTART is always the first occurrence (RFC 5545), so it must match the rule itself.
+    const day = j.schedule.dayOfMonth !== undefined ? ymdOf(CALENDAR_ANCHOR.year, j.schedule.month ?? CALENDAR_ANCHOR.month, j.schedule.dayOfMonth) : ymd(weekday);
+    const start = `${day}T${pad(hour)}${pad(minute)}00${isUtc(j) ? "Z" : ""}`;
     const clashes = overlaps.filter((o) => o.first === j.id || o.second === j.id).map((o) => (o.first === j.id ? o.second : o.first));
     const description = [
       j.description,
@@ -139,7 +141,10 @@ function expression(j: ScheduledJob): string {
   return isUtc(j) ? j.schedule.toAwsCron() : j.schedule.toCalendarEvent();
 }
 
-function weekGrid(group: string, jobs: readonly ScheduledJob[]): string {
+function weekGrid(group: string, all: readonly ScheduledJob[]): string {
+  // Monthly and yearly jobs are not weekly events: they are listed under the grid.
+  const jobs = all.filter((j) => j.schedule.dayOfMonth === undefined);
+  const rare = all.filter((j) => j.schedule.dayOfMonth !== undefined);
   const cells = new Map<string, string[]>();
   for (const j of jobs) {
     for (const t of j.schedule.startsInWeek()) {
@@ -150,10 +155,12 @@ function weekGrid(group: string, jobs: readonly ScheduledJob[]): string {
   const hours = [...new Set([...cells.keys()].map((k) => Number(k.split("/")[0])))].sort((a, b) => a - b);
   return doc(
     `### ${group}`,
-    table(
-      ["Hour", ...DAYS],
-      hours.map((h) => [`${pad(h)}:00`, ...DAYS.map((_, d) => (cells.get(`${h}/${d}`) ?? []).sort().join("<br>"))]),
-    ),
+    hours.length > 0 &&
+      table(
+        ["Hour", ...DAYS],
+        hours.map((h) => [`${pad(h)}:00`, ...DAYS.map((_, d) => (cells.get(`${h}/${d}`) ?? []).sort().join("<br>"))]),
+      ),
+    rare.length > 0 && `Also: ${rare.map((j) => `${j.id} (${j.schedule.describe()}${isUtc(j) ? " UTC" : ""})`).join("; ")}.`,
   ).trimEnd();
 }
 
@@ -163,7 +170,11 @@ function weekTime(t: number): string {
 
 /** The anchor date plus `days`, as YYYYMMDD. */
 function ymd(days: number): string {
-  const d = new Date(Date.UTC(CALENDAR_ANCHOR.year, CALENDAR_ANCHOR.month - 1, CALENDAR_ANCHOR.day + days));
+  return ymdOf(CALENDAR_ANCHOR.year, CALENDAR_ANCHOR.month, CALENDAR_ANCHOR.day + days);
+}
+
+function ymdOf(year: number, month: number, day: number): string {
+  const d = new Date(Date.UTC(year, month - 1, day));
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
 }
 

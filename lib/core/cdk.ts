@@ -42,6 +42,7 @@ export type {
   ITerraformDependable,
   TerraformMetaArguments,
   TerraformProviderGeneratorMetadata,
+  TerraformResourceConfig,
   TerraformResourceLifecycle,
 } from "cdktf";
 export { Construct } from "constructs";

@@ -87,6 +87,26 @@ describe("calendar.ics", () => {
     for (const line of text.split("\r\n")) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
   });
 
+  it("starts monthly and yearly events on their own day, not on the anchor Monday", () => {
+    const ctx = new EstateContext(loadCatalogFile(CATALOGS[0]).catalog!);
+    ctx.addJob(job("vault-monthly", "vault", Schedule.at(Cadence.daily(), 4 * 60).onDayOfMonth(15), { kind: TargetKind.AWS_BACKUP }));
+    ctx.addJob(job("vault-yearly", "vault", Schedule.at(Cadence.daily(), 4 * 60 + 30).onDayOfMonth(10, 3), { kind: TargetKind.AWS_BACKUP }));
+    const cal = new ICAL.Component(ICAL.parse(renderCalendarIcs(ctx)));
+    const firsts = cal.getAllSubcomponents("vevent").map((v) => {
+      const it = new ICAL.Event(v).iterator();
+      const a = it.next()!;
+      const b = it.next()!;
+      return [a.toString(), b.toString()];
+    });
+    expect(firsts).toEqual([
+      ["2024-01-15T04:00:00Z", "2024-02-15T04:00:00Z"],
+      ["2024-03-10T04:30:00Z", "2025-03-10T04:30:00Z"],
+    ]);
+    const md = renderCalendarMarkdown(ctx);
+    expect(md).toContain("Also: vault-monthly (monthly on day 15 at 04:00 UTC); vault-yearly (yearly on 03-10 at 04:30 UTC).");
+    expect(md).not.toContain("| 04:00 |");
+  });
+
   it("writes AWS Backup jobs in UTC and flags overlapping jobs of one group", () => {
     const ctx = new EstateContext(loadCatalogFile(CATALOGS[0]).catalog!);
     ctx.addJob(job("nightly-a", "pve", Schedule.at(Cadence.daily(), 60), { durationMinutes: 60, description: "a, with; commas\\ and a very long description that must be folded over several lines of the file" }));

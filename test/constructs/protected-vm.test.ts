@@ -178,6 +178,10 @@ describe("ProtectedVm: staggering", () => {
     }
   });
 
+  it("uses an oracle that does refuse what systemd (and so Proxmox) cannot parse", () => {
+    expect(() => startsInFirstWeek(["*-*-* 02/4:15:00", "every tuesday"])).toThrow(/refused an expression: .*every tuesday/);
+  });
+
   it("keeps runs of a typical host 30 minutes apart, so a run's expected window never overlaps the next start", () => {
     const { stack, backups } = host();
     [4, 9, 10, 11, 12].forEach((i) => new ProtectedVm(stack, `svc${i}`, { host: backups, vmid: 100 + i, cadence: MIX[i][0], retention: MIX[i][1] }));

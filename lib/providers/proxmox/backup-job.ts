@@ -6,26 +6,25 @@
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/backup_job
  */
 import {
-  booleanToHclTerraform,
   booleanToTerraform,
   type Construct,
   hashMapper,
-  hashMapperHcl,
   ImportableResource,
   type IResolvable,
   listMapper,
-  listMapperHcl,
-  numberToHclTerraform,
   numberToTerraform,
-  stringToHclTerraform,
   stringToTerraform,
   type TerraformMetaArguments,
   type TerraformProvider,
   TerraformResource,
 } from "../../core/cdk";
 import { Errors } from "../../errors";
+import { definedAttrs, hclBool, hclNumber, hclObject, hclString, hclStringList, hclStringMap } from "./hcl";
 import { checkConfigId, checkConflicts, checkNotEmpty, checkOneOf, checkPruneBackups, checkRange, isToken } from "./checks";
-import { type IProxmoxVersioned, ProxmoxProviderVersions } from "./version";
+import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
+
+/** Longest job id the Proxmox API accepts. */
+export const BACKUP_JOB_ID_MAX = 50;
 
 /** Allowed values of `mode`. */
 export const BACKUP_JOB_MODES = ["snapshot", "suspend", "stop"] as const;
@@ -98,7 +97,7 @@ export interface BackupJobConfig extends TerraformMetaArguments {
   readonly protected?: boolean | IResolvable;
   /** `repeat_missed`: run a missed job as soon as possible (optional, computed). */
   readonly repeatMissed?: boolean | IResolvable;
-  /** `script`: hook script path. */
+  /** `script`: hook script path (Proxmox allows it for root@pam only). */
   readonly script?: string;
   /** `stdexcludes` (optional, computed). */
   readonly stdexcludes?: boolean | IResolvable;
@@ -116,7 +115,7 @@ export interface BackupJobConfig extends TerraformMetaArguments {
   readonly lockwait?: number;
   /** `stopwait`: minutes. */
   readonly stopwait?: number;
-  /** `tmpdir`. */
+  /** `tmpdir` (Proxmox allows it for root@pam only). */
   readonly tmpdir?: string;
   /**
    * `exclude`: guest ids (strings) to leave out of an `all`/`pool` job. Conflicts with `vmid`.
@@ -143,17 +142,7 @@ export class BackupJob extends TerraformResource implements IProxmoxVersioned {
   constructor(scope: Construct, id: string, config: BackupJobConfig) {
     // Checked before super(): a refused resource must not stay behind in the construct tree.
     validateBackupJob(config);
-    super(scope, id, {
-      terraformResourceType: BackupJob.tfResourceType,
-      terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${ProxmoxProviderVersions.BACKUP_JOB}` },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, proxmoxResourceConfig(BackupJob.tfResourceType, ProxmoxProviderVersions.BACKUP_JOB, config));
     this.config = config;
   }
 
@@ -255,45 +244,42 @@ export class BackupJob extends TerraformResource implements IProxmoxVersioned {
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
-    const simple = (value: unknown, storageClassType: string) => ({ value, isBlock: false, type: "simple", storageClassType });
-    const list = (value: unknown) => ({ value, isBlock: false, type: "list", storageClassType: "stringList" });
-    const attrs: Record<string, { value: unknown }> = {
-      id: simple(stringToHclTerraform(c.id), "string"),
-      schedule: simple(stringToHclTerraform(c.schedule), "string"),
-      storage: simple(stringToHclTerraform(c.storage), "string"),
-      enabled: simple(booleanToHclTerraform(c.enabled), "boolean"),
-      node: simple(stringToHclTerraform(c.node), "string"),
-      vmid: list(listMapperHcl(stringToHclTerraform, false)(c.vmid)),
-      all: simple(booleanToHclTerraform(c.all), "boolean"),
-      mode: simple(stringToHclTerraform(c.mode), "string"),
-      compress: simple(stringToHclTerraform(c.compress), "string"),
-      starttime: simple(stringToHclTerraform(c.starttime), "string"),
-      maxfiles: simple(numberToHclTerraform(c.maxfiles), "number"),
-      mailto: list(listMapperHcl(stringToHclTerraform, false)(c.mailto)),
-      mailnotification: simple(stringToHclTerraform(c.mailnotification), "string"),
-      bwlimit: simple(numberToHclTerraform(c.bwlimit), "number"),
-      ionice: simple(numberToHclTerraform(c.ionice), "number"),
-      pigz: simple(numberToHclTerraform(c.pigz), "number"),
-      zstd: simple(numberToHclTerraform(c.zstd), "number"),
-      prune_backups: { value: hashMapperHcl(stringToHclTerraform)(c.pruneBackups), isBlock: false, type: "map", storageClassType: "stringMap" } as { value: unknown },
-      remove: simple(booleanToHclTerraform(c.remove), "boolean"),
-      notes_template: simple(stringToHclTerraform(c.notesTemplate), "string"),
-      protected: simple(booleanToHclTerraform(c.protected), "boolean"),
-      repeat_missed: simple(booleanToHclTerraform(c.repeatMissed), "boolean"),
-      script: simple(stringToHclTerraform(c.script), "string"),
-      stdexcludes: simple(booleanToHclTerraform(c.stdexcludes), "boolean"),
-      exclude_path: list(listMapperHcl(stringToHclTerraform, false)(c.excludePath)),
-      pool: simple(stringToHclTerraform(c.pool), "string"),
+    return definedAttrs({
+      id: hclString(c.id),
+      schedule: hclString(c.schedule),
+      storage: hclString(c.storage),
+      enabled: hclBool(c.enabled),
+      node: hclString(c.node),
+      vmid: hclStringList(c.vmid),
+      all: hclBool(c.all),
+      mode: hclString(c.mode),
+      compress: hclString(c.compress),
+      starttime: hclString(c.starttime),
+      maxfiles: hclNumber(c.maxfiles),
+      mailto: hclStringList(c.mailto),
+      mailnotification: hclString(c.mailnotification),
+      bwlimit: hclNumber(c.bwlimit),
+      ionice: hclNumber(c.ionice),
+      pigz: hclNumber(c.pigz),
+      zstd: hclNumber(c.zstd),
+      prune_backups: hclStringMap(c.pruneBackups),
+      remove: hclBool(c.remove),
+      notes_template: hclString(c.notesTemplate),
+      protected: hclBool(c.protected),
+      repeat_missed: hclBool(c.repeatMissed),
+      script: hclString(c.script),
+      stdexcludes: hclBool(c.stdexcludes),
+      exclude_path: hclStringList(c.excludePath),
+      pool: hclString(c.pool),
       // Nested attributes (not blocks): HCL writes them as object expressions, `fleecing = { ... }`.
-      fleecing: { value: fleecingToTerraform(c.fleecing), isBlock: false, type: "any", storageClassType: "BackupJobFleecing" } as { value: unknown },
-      performance: { value: performanceToTerraform(c.performance), isBlock: false, type: "any", storageClassType: "BackupJobPerformance" } as { value: unknown },
-      pbs_change_detection_mode: simple(stringToHclTerraform(c.pbsChangeDetectionMode), "string"),
-      lockwait: simple(numberToHclTerraform(c.lockwait), "number"),
-      stopwait: simple(numberToHclTerraform(c.stopwait), "number"),
-      tmpdir: simple(stringToHclTerraform(c.tmpdir), "string"),
-      exclude: list(listMapperHcl(stringToHclTerraform, false)(c.exclude)),
-    };
-    return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
+      fleecing: hclObject(fleecingToTerraform(c.fleecing), "BackupJobFleecing"),
+      performance: hclObject(performanceToTerraform(c.performance), "BackupJobPerformance"),
+      pbs_change_detection_mode: hclString(c.pbsChangeDetectionMode),
+      lockwait: hclNumber(c.lockwait),
+      stopwait: hclNumber(c.stopwait),
+      tmpdir: hclString(c.tmpdir),
+      exclude: hclStringList(c.exclude),
+    });
   }
 }
 
@@ -315,7 +301,8 @@ export const PVE_STORAGE_ID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
 function validateBackupJob(c: BackupJobConfig): void {
   const r = "proxmox_backup_job";
   checkNotEmpty("id", c.id);
-  checkConfigId("id", c.id);
+  // PROVIDER NOTE: the PVE API caps job ids at 50 characters (/cluster/backup, `id` maxLength).
+  checkConfigId("id", c.id, BACKUP_JOB_ID_MAX);
   checkNotEmpty("schedule", c.schedule);
   checkNotEmpty("storage", c.storage);
   if (c.storage !== undefined && !isToken(c.storage) && !PVE_STORAGE_ID.test(c.storage)) {

@@ -5,17 +5,15 @@
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs
  */
 import {
-  booleanToHclTerraform,
   booleanToTerraform,
   type Construct,
   listMapper,
-  numberToHclTerraform,
   numberToTerraform,
-  stringToHclTerraform,
   stringToTerraform,
   TerraformProvider,
   TerraformStack,
 } from "../../core/cdk";
+import { definedAttrs, type HclAttr, hclBlock, hclBool, hclNumber, hclString } from "./hcl";
 import { checkNotEmpty, checkOneOf, checkRange, checkSecret } from "./checks";
 import { Errors } from "../../errors";
 import { type IProxmoxVersioned, PROXMOX_PROVIDER_SOURCE, ProxmoxProviderVersions, proxmoxVersionConstraint } from "./version";
@@ -170,25 +168,23 @@ export class ProxmoxProvider extends TerraformProvider implements IProxmoxVersio
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.config;
-    const simple = hclSimple;
-    const attrs: Record<string, HclAttr> = {
-      endpoint: simple(stringToHclTerraform(c.endpoint), "string"),
-      insecure: simple(booleanToHclTerraform(c.insecure), "boolean"),
-      min_tls: simple(stringToHclTerraform(c.minTls), "string"),
-      api_token: simple(stringToHclTerraform(c.apiToken), "string"),
-      auth_ticket: simple(stringToHclTerraform(c.authTicket), "string"),
-      csrf_prevention_token: simple(stringToHclTerraform(c.csrfPreventionToken), "string"),
-      username: simple(stringToHclTerraform(c.username), "string"),
-      password: simple(stringToHclTerraform(c.password), "string"),
-      otp: simple(stringToHclTerraform(c.otp), "string"),
-      tmp_dir: simple(stringToHclTerraform(c.tmpDir), "string"),
-      random_vm_ids: simple(booleanToHclTerraform(c.randomVmIds), "boolean"),
-      random_vm_id_start: simple(numberToHclTerraform(c.randomVmIdStart), "number"),
-      random_vm_id_end: simple(numberToHclTerraform(c.randomVmIdEnd), "number"),
-      ssh: { value: c.ssh === undefined ? undefined : [sshToHcl(c.ssh)], isBlock: true, type: "list", storageClassType: "ProxmoxProviderSshList" },
-      alias: simple(stringToHclTerraform(this._alias), "string"),
-    };
-    return defined(attrs);
+    return definedAttrs({
+      endpoint: hclString(c.endpoint),
+      insecure: hclBool(c.insecure),
+      min_tls: hclString(c.minTls),
+      api_token: hclString(c.apiToken),
+      auth_ticket: hclString(c.authTicket),
+      csrf_prevention_token: hclString(c.csrfPreventionToken),
+      username: hclString(c.username),
+      password: hclString(c.password),
+      otp: hclString(c.otp),
+      tmp_dir: hclString(c.tmpDir),
+      random_vm_ids: hclBool(c.randomVmIds),
+      random_vm_id_start: hclNumber(c.randomVmIdStart),
+      random_vm_id_end: hclNumber(c.randomVmIdEnd),
+      ssh: hclBlock(c.ssh === undefined ? undefined : [sshToHcl(c.ssh)], "ProxmoxProviderSshList"),
+      alias: hclString(this._alias),
+    });
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -219,40 +215,19 @@ function sshToTerraform(s: ProxmoxProviderSsh): Record<string, unknown> {
   };
 }
 
-type HclAttr = { value: unknown; isBlock: boolean; type: string; storageClassType: string };
-
-function hclSimple(value: unknown, storageClassType: string): HclAttr {
-  return { value, isBlock: false, type: "simple", storageClassType };
-}
-
-function defined(attrs: Record<string, HclAttr>): Record<string, HclAttr> {
-  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
-}
-
 function sshToHcl(s: ProxmoxProviderSsh): Record<string, HclAttr> {
-  return defined({
-    username: hclSimple(stringToHclTerraform(s.username), "string"),
-    password: hclSimple(stringToHclTerraform(s.password), "string"),
-    agent: hclSimple(booleanToHclTerraform(s.agent), "boolean"),
-    agent_socket: hclSimple(stringToHclTerraform(s.agentSocket), "string"),
-    agent_forwarding: hclSimple(booleanToHclTerraform(s.agentForwarding), "boolean"),
-    private_key: hclSimple(stringToHclTerraform(s.privateKey), "string"),
-    socks5_server: hclSimple(stringToHclTerraform(s.socks5Server), "string"),
-    socks5_username: hclSimple(stringToHclTerraform(s.socks5Username), "string"),
-    socks5_password: hclSimple(stringToHclTerraform(s.socks5Password), "string"),
-    node_address_source: hclSimple(stringToHclTerraform(s.nodeAddressSource), "string"),
-    node: {
-      value: s.node?.map((n) =>
-        defined({
-          name: hclSimple(stringToHclTerraform(n.name), "string"),
-          address: hclSimple(stringToHclTerraform(n.address), "string"),
-          port: hclSimple(numberToHclTerraform(n.port), "number"),
-        }),
-      ),
-      isBlock: true,
-      type: "list",
-      storageClassType: "ProxmoxProviderSshNodeList",
-    },
+  return definedAttrs({
+    username: hclString(s.username),
+    password: hclString(s.password),
+    agent: hclBool(s.agent),
+    agent_socket: hclString(s.agentSocket),
+    agent_forwarding: hclBool(s.agentForwarding),
+    private_key: hclString(s.privateKey),
+    socks5_server: hclString(s.socks5Server),
+    socks5_username: hclString(s.socks5Username),
+    socks5_password: hclString(s.socks5Password),
+    node_address_source: hclString(s.nodeAddressSource),
+    node: hclBlock(s.node?.map((n) => definedAttrs({ name: hclString(n.name), address: hclString(n.address), port: hclNumber(n.port) })), "ProxmoxProviderSshNodeList"),
   });
 }
 

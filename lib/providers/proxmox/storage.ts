@@ -7,16 +7,12 @@
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/storage_pbs
  */
 import {
-  booleanToHclTerraform,
   booleanToTerraform,
   type Construct,
   ImportableResource,
   type IResolvable,
   listMapper,
-  listMapperHcl,
-  numberToHclTerraform,
   numberToTerraform,
-  stringToHclTerraform,
   stringToTerraform,
   type TerraformMetaArguments,
   type TerraformProvider,
@@ -25,7 +21,8 @@ import {
 import { Errors } from "../../errors";
 import { PVE_STORAGE_ID } from "./backup-job";
 import { checkNotEmpty, checkOneOf, checkRange, checkSecret, isToken } from "./checks";
-import { type IProxmoxVersioned, ProxmoxProviderVersions } from "./version";
+import { definedAttrs, type HclAttr, hclBlock, hclBool, hclNumber, hclString, hclStringList } from "./hcl";
+import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
 
 /** Allowed values of a storage's `content` set. */
 export const STORAGE_CONTENT = ["backup", "images", "import", "iso", "rootdir", "snippets", "vztmpl"] as const;
@@ -150,7 +147,27 @@ export interface StorageDirectoryConfig extends StorageCommonConfig {
 }
 
 type Attrs = Record<string, unknown>;
-type HclAttr = { value: unknown; isBlock: boolean; type: string; storageClassType: string };
+
+/** One scalar attribute of a storage resource, written once for JSON and HCL synthesis. */
+type Field = { readonly kind: "string"; readonly value: string | undefined } | { readonly kind: "bool"; readonly value: unknown } | { readonly kind: "number"; readonly value: number | undefined };
+const str = (value: string | undefined): Field => ({ kind: "string", value });
+const bool = (value: unknown): Field => ({ kind: "bool", value });
+
+function fieldsToTerraform(fields: Record<string, Field>): Attrs {
+  const map = { string: stringToTerraform, bool: booleanToTerraform, number: numberToTerraform };
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, map[f.kind](f.value)]));
+}
+
+function fieldsToHcl(fields: Record<string, Field>): Record<string, HclAttr> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, f]) => [k, f.kind === "string" ? hclString(f.value) : f.kind === "bool" ? hclBool(f.value) : hclNumber(f.value)]),
+  );
+}
+
+/** Attributes NFS, CIFS and directory storages share. */
+function fileStorageFields(c: { preallocation?: string; createBasePath?: unknown; createSubdirs?: unknown }): Record<string, Field> {
+  return { preallocation: str(c.preallocation), create_base_path: bool(c.createBasePath), create_subdirs: bool(c.createSubdirs) };
+}
 
 /** Base of the storage bindings: the common attributes and the `backups` block. */
 export abstract class ProxmoxStorageResource extends TerraformResource implements IProxmoxVersioned {
@@ -159,17 +176,7 @@ export abstract class ProxmoxStorageResource extends TerraformResource implement
   protected constructor(scope: Construct, id: string, type: string, config: StorageCommonConfig) {
     // Checked before super(): a refused resource must not stay behind in the construct tree.
     validateCommon(type, config);
-    super(scope, id, {
-      terraformResourceType: type,
-      terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${ProxmoxProviderVersions.STORAGE_SHORT_NAMES}` },
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, proxmoxResourceConfig(type, ProxmoxProviderVersions.STORAGE_SHORT_NAMES, config));
     this.common = config;
   }
 
@@ -192,9 +199,8 @@ export abstract class ProxmoxStorageResource extends TerraformResource implement
     return this.getBooleanAttribute("shared");
   }
 
-  /** The resource's own attributes, in provider spelling. */
-  protected abstract specificAttributes(): Attrs;
-  protected abstract specificHclAttributes(): Record<string, HclAttr>;
+  /** The resource's own scalar attributes, in provider spelling. */
+  protected abstract fields(): Record<string, Field>;
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
     const c = this.common;
@@ -203,22 +209,21 @@ export abstract class ProxmoxStorageResource extends TerraformResource implement
       nodes: listMapper(stringToTerraform, false)(c.nodes),
       content: listMapper(stringToTerraform, false)(c.content),
       disable: booleanToTerraform(c.disable),
-      ...this.specificAttributes(),
+      ...fieldsToTerraform(this.fields()),
       backups: storageBackupsToTerraform(c.backups),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {
     const c = this.common;
-    const attrs: Record<string, HclAttr> = {
-      id: hcl(stringToHclTerraform(c.id), "string"),
-      nodes: { value: listMapperHcl(stringToHclTerraform, false)(c.nodes), isBlock: false, type: "set", storageClassType: "stringList" },
-      content: { value: listMapperHcl(stringToHclTerraform, false)(c.content), isBlock: false, type: "set", storageClassType: "stringList" },
-      disable: hcl(booleanToHclTerraform(c.disable), "boolean"),
-      ...this.specificHclAttributes(),
-      backups: { value: storageBackupsToHcl(c.backups), isBlock: true, type: "struct", storageClassType: "StorageBackups" },
-    };
-    return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
+    return definedAttrs({
+      id: hclString(c.id),
+      nodes: hclStringList(c.nodes, "set"),
+      content: hclStringList(c.content, "set"),
+      disable: hclBool(c.disable),
+      ...fieldsToHcl(this.fields()),
+      backups: hclBlock(storageBackupsToHcl(c.backups), "StorageBackups"),
+    });
   }
 }
 
@@ -258,31 +263,17 @@ export class StoragePbs extends ProxmoxStorageResource {
     return this.getStringAttribute("generated_encryption_key");
   }
 
-  protected specificAttributes(): Attrs {
+  protected fields(): Record<string, Field> {
     const c = this.config;
     return {
-      server: stringToTerraform(c.server),
-      datastore: stringToTerraform(c.datastore),
-      username: stringToTerraform(c.username),
-      password: stringToTerraform(c.password),
-      namespace: stringToTerraform(c.namespace),
-      fingerprint: stringToTerraform(c.fingerprint),
-      encryption_key: stringToTerraform(c.encryptionKey),
-      generate_encryption_key: booleanToTerraform(c.generateEncryptionKey),
-    };
-  }
-
-  protected specificHclAttributes(): Record<string, HclAttr> {
-    const c = this.config;
-    return {
-      server: hcl(stringToHclTerraform(c.server), "string"),
-      datastore: hcl(stringToHclTerraform(c.datastore), "string"),
-      username: hcl(stringToHclTerraform(c.username), "string"),
-      password: hcl(stringToHclTerraform(c.password), "string"),
-      namespace: hcl(stringToHclTerraform(c.namespace), "string"),
-      fingerprint: hcl(stringToHclTerraform(c.fingerprint), "string"),
-      encryption_key: hcl(stringToHclTerraform(c.encryptionKey), "string"),
-      generate_encryption_key: hcl(booleanToHclTerraform(c.generateEncryptionKey), "boolean"),
+      server: str(c.server),
+      datastore: str(c.datastore),
+      username: str(c.username),
+      password: str(c.password),
+      namespace: str(c.namespace),
+      fingerprint: str(c.fingerprint),
+      encryption_key: str(c.encryptionKey),
+      generate_encryption_key: bool(c.generateEncryptionKey),
     };
   }
 }
@@ -306,30 +297,9 @@ export class StorageNfs extends ProxmoxStorageResource {
     this.config = config;
   }
 
-  protected specificAttributes(): Attrs {
+  protected fields(): Record<string, Field> {
     const c = this.config;
-    return {
-      server: stringToTerraform(c.server),
-      export: stringToTerraform(c.export),
-      preallocation: stringToTerraform(c.preallocation),
-      options: stringToTerraform(c.options),
-      snapshot_as_volume_chain: booleanToTerraform(c.snapshotAsVolumeChain),
-      create_base_path: booleanToTerraform(c.createBasePath),
-      create_subdirs: booleanToTerraform(c.createSubdirs),
-    };
-  }
-
-  protected specificHclAttributes(): Record<string, HclAttr> {
-    const c = this.config;
-    return {
-      server: hcl(stringToHclTerraform(c.server), "string"),
-      export: hcl(stringToHclTerraform(c.export), "string"),
-      preallocation: hcl(stringToHclTerraform(c.preallocation), "string"),
-      options: hcl(stringToHclTerraform(c.options), "string"),
-      snapshot_as_volume_chain: hcl(booleanToHclTerraform(c.snapshotAsVolumeChain), "boolean"),
-      create_base_path: hcl(booleanToHclTerraform(c.createBasePath), "boolean"),
-      create_subdirs: hcl(booleanToHclTerraform(c.createSubdirs), "boolean"),
-    };
+    return { server: str(c.server), export: str(c.export), options: str(c.options), snapshot_as_volume_chain: bool(c.snapshotAsVolumeChain), ...fileStorageFields(c) };
   }
 }
 
@@ -361,37 +331,18 @@ export class StorageCifs extends ProxmoxStorageResource {
     return newer ? ProxmoxProviderVersions.CIFS_OPTIONS : ProxmoxProviderVersions.STORAGE_SHORT_NAMES;
   }
 
-  protected specificAttributes(): Attrs {
+  protected fields(): Record<string, Field> {
     const c = this.config;
     return {
-      server: stringToTerraform(c.server),
-      username: stringToTerraform(c.username),
-      password: stringToTerraform(c.password),
-      share: stringToTerraform(c.share),
-      domain: stringToTerraform(c.domain),
-      subdirectory: stringToTerraform(c.subdirectory),
-      options: stringToTerraform(c.options),
-      preallocation: stringToTerraform(c.preallocation),
-      snapshot_as_volume_chain: booleanToTerraform(c.snapshotAsVolumeChain),
-      create_base_path: booleanToTerraform(c.createBasePath),
-      create_subdirs: booleanToTerraform(c.createSubdirs),
-    };
-  }
-
-  protected specificHclAttributes(): Record<string, HclAttr> {
-    const c = this.config;
-    return {
-      server: hcl(stringToHclTerraform(c.server), "string"),
-      username: hcl(stringToHclTerraform(c.username), "string"),
-      password: hcl(stringToHclTerraform(c.password), "string"),
-      share: hcl(stringToHclTerraform(c.share), "string"),
-      domain: hcl(stringToHclTerraform(c.domain), "string"),
-      subdirectory: hcl(stringToHclTerraform(c.subdirectory), "string"),
-      options: hcl(stringToHclTerraform(c.options), "string"),
-      preallocation: hcl(stringToHclTerraform(c.preallocation), "string"),
-      snapshot_as_volume_chain: hcl(booleanToHclTerraform(c.snapshotAsVolumeChain), "boolean"),
-      create_base_path: hcl(booleanToHclTerraform(c.createBasePath), "boolean"),
-      create_subdirs: hcl(booleanToHclTerraform(c.createSubdirs), "boolean"),
+      server: str(c.server),
+      username: str(c.username),
+      password: str(c.password),
+      share: str(c.share),
+      domain: str(c.domain),
+      subdirectory: str(c.subdirectory),
+      options: str(c.options),
+      snapshot_as_volume_chain: bool(c.snapshotAsVolumeChain),
+      ...fileStorageFields(c),
     };
   }
 }
@@ -415,26 +366,9 @@ export class StorageDirectory extends ProxmoxStorageResource {
     this.config = config;
   }
 
-  protected specificAttributes(): Attrs {
+  protected fields(): Record<string, Field> {
     const c = this.config;
-    return {
-      path: stringToTerraform(c.path),
-      preallocation: stringToTerraform(c.preallocation),
-      shared: booleanToTerraform(c.shared),
-      create_base_path: booleanToTerraform(c.createBasePath),
-      create_subdirs: booleanToTerraform(c.createSubdirs),
-    };
-  }
-
-  protected specificHclAttributes(): Record<string, HclAttr> {
-    const c = this.config;
-    return {
-      path: hcl(stringToHclTerraform(c.path), "string"),
-      preallocation: hcl(stringToHclTerraform(c.preallocation), "string"),
-      shared: hcl(booleanToHclTerraform(c.shared), "boolean"),
-      create_base_path: hcl(booleanToHclTerraform(c.createBasePath), "boolean"),
-      create_subdirs: hcl(booleanToHclTerraform(c.createSubdirs), "boolean"),
-    };
+    return { path: str(c.path), shared: bool(c.shared), ...fileStorageFields(c) };
   }
 }
 
@@ -455,21 +389,16 @@ export function storageBackupsToTerraform(b: StorageBackups | undefined): Attrs 
 
 function storageBackupsToHcl(b: StorageBackups | undefined): Record<string, HclAttr> | undefined {
   if (b === undefined) return undefined;
-  const attrs: Record<string, HclAttr> = {
-    max_protected_backups: hcl(numberToHclTerraform(b.maxProtectedBackups), "number"),
-    keep_last: hcl(numberToHclTerraform(b.keepLast), "number"),
-    keep_hourly: hcl(numberToHclTerraform(b.keepHourly), "number"),
-    keep_daily: hcl(numberToHclTerraform(b.keepDaily), "number"),
-    keep_weekly: hcl(numberToHclTerraform(b.keepWeekly), "number"),
-    keep_monthly: hcl(numberToHclTerraform(b.keepMonthly), "number"),
-    keep_yearly: hcl(numberToHclTerraform(b.keepYearly), "number"),
-    keep_all: hcl(booleanToHclTerraform(b.keepAll), "boolean"),
-  };
-  return Object.fromEntries(Object.entries(attrs).filter(([, v]) => v.value !== undefined));
-}
-
-function hcl(value: unknown, storageClassType: string): HclAttr {
-  return { value, isBlock: false, type: "simple", storageClassType };
+  return definedAttrs({
+    max_protected_backups: hclNumber(b.maxProtectedBackups),
+    keep_last: hclNumber(b.keepLast),
+    keep_hourly: hclNumber(b.keepHourly),
+    keep_daily: hclNumber(b.keepDaily),
+    keep_weekly: hclNumber(b.keepWeekly),
+    keep_monthly: hclNumber(b.keepMonthly),
+    keep_yearly: hclNumber(b.keepYearly),
+    keep_all: hclBool(b.keepAll),
+  });
 }
 
 const KEEP_FIELDS = ["keepLast", "keepHourly", "keepDaily", "keepWeekly", "keepMonthly", "keepYearly"] as const;

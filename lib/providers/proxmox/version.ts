@@ -1,4 +1,4 @@
-import type { IConstruct } from "../../core/cdk";
+import type { IConstruct, TerraformMetaArguments, TerraformResourceConfig } from "../../core/cdk";
 
 /** Registry address of the provider these bindings describe. */
 export const PROXMOX_PROVIDER_SOURCE = "bpg/proxmox";
@@ -61,4 +61,19 @@ export function newestVersion(floor: string, versions: Iterable<string>): string
 export function proxmoxVersionConstraint(root: IConstruct): string {
   const needed = root.node.findAll().flatMap((e: unknown) => (isProxmoxVersioned(e) ? [e.minimumProviderVersion] : []));
   return `>= ${newestVersion(ProxmoxProviderVersions.BACKUP_JOB, needed)}, < ${ProxmoxProviderVersions.NEXT_BREAKING}`;
+}
+
+/** The base config of a bpg/proxmox resource: its type, generator metadata and meta-arguments. */
+export function proxmoxResourceConfig(type: string, minimumVersion: string, meta: TerraformMetaArguments): TerraformResourceConfig {
+  return {
+    terraformResourceType: type,
+    terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${minimumVersion}` },
+    provider: meta.provider,
+    dependsOn: meta.dependsOn,
+    count: meta.count,
+    lifecycle: meta.lifecycle,
+    provisioners: meta.provisioners,
+    connection: meta.connection,
+    forEach: meta.forEach,
+  };
 }

@@ -155,6 +155,8 @@ describe("proxmox_backup_job client-side checks", () => {
   it("refuses a job id Proxmox would reject (PVE-006), an empty schedule (PVE-012) and a bad storage id", () => {
     expect(make({ id: "1st-job", vmid: ["100"] })).toThrow(/PVE-006: `id`/);
     expect(make({ id: "nightly job", vmid: ["100"] })).toThrow(/PVE-006/);
+    expect(make({ id: `j${"x".repeat(49)}`, vmid: ["100"] })).not.toThrow();
+    expect(make({ id: `j${"x".repeat(50)}`, vmid: ["100"] })).toThrow(/PVE-006.*2-50 characters/);
     expect(make({ schedule: " ", vmid: ["100"] })).toThrow(/PVE-012: `schedule` must not be empty/);
     expect(make({ storage: "pbs main", vmid: ["100"] })).toThrow(/PVE-002: `storage`/);
   });
