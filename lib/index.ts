@@ -18,6 +18,8 @@ export * from "./policy/stagger";
 export * from "./policy/compliance";
 export * from "./policy/restore-order";
 export * from "./policy/aws-backup";
+export * from "./policy/freshness";
+export * from "./policy/audit";
 
 export * from "./governance/rule";
 export { BASELINE_RULES } from "./governance/packs/baseline";
@@ -32,5 +34,13 @@ export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
+export * from "./artifacts/prometheus";
+export * from "./artifacts/grafana";
+export * from "./artifacts/vzdump-hook";
+export * from "./artifacts/onboarding-receipt";
+
+export * from "./constructs/backup-monitoring";
+export { alertWiringOf, estateVaults } from "./estate/monitoring";
+export { parseTextfile, readTextfileDir, queryPrometheus, observe, type MetricSample, type MetricsRead } from "./cli/metrics-source";
 
 export { runCli } from "./cli/main";
