@@ -7,6 +7,7 @@ export * from "./core/retention";
 export * from "./core/finding";
 export * from "./core/vocabulary";
 export * from "./core/metrics";
+export * from "./core/iam-policy";
 
 export * from "./catalog/model";
 export { loadCatalogFile, loadCatalogText, LoaderRules, MAX_CATALOG_BYTES, MAX_ALIASES, type LoadResult } from "./catalog/load";
@@ -18,6 +19,7 @@ export * from "./policy/stagger";
 export * from "./policy/compliance";
 export * from "./policy/restore-order";
 export * from "./policy/aws-backup";
+export * from "./policy/aws-s3";
 export * from "./policy/freshness";
 export * from "./policy/audit";
 
@@ -26,6 +28,21 @@ export { BASELINE_RULES } from "./governance/packs/baseline";
 export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
 export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
+
+export * from "./providers/proxmox";
+export * from "./constructs/vzdump-job";
+export * from "./constructs/proxmox-host-backups";
+export * from "./constructs/protected-vm";
+export * from "./constructs/backup-storage";
+export * from "./constructs/backup-key";
+export * from "./constructs/backup-bucket";
+export * from "./constructs/encrypted-vault";
+export * from "./constructs/immutable-vault";
+export * from "./constructs/offsite-replica";
+export * from "./constructs/backup-service-role";
+export * from "./constructs/tier-backup-plan";
+export * from "./constructs/restore-testing-plan";
+export * from "./constructs/audit-trail";
 
 export * from "./estate/context";
 export * from "./estate/aws-stack";

@@ -60,7 +60,7 @@ function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string;
     skip_requesting_account_id: true,
     skip_metadata_api_check: true,
     skip_region_validation: true,
-    // The pinned account cannot be checked without STS; with no account known, the provider would refuse every plan.
+    // The offline plan has no account to compare with: without this, a pinned account fails every provider that manages a resource.
     allowed_account_ids: null,
   }));
   return { provider: { aws }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };

@@ -27,6 +27,11 @@ import { dependsOnAcyclic } from "../rules/restore/depends-on-acyclic";
 import { dependsOnExists } from "../rules/restore/depends-on-exists";
 import { restoreSop } from "../rules/restore/restore-sop";
 import { noInlineSecrets } from "../rules/secrets/no-inline-secrets";
+import { localDirTarget } from "../rules/proxmox/local-dir-target";
+import { pbsFingerprint } from "../rules/proxmox/pbs-fingerprint";
+import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
+import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
+import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -59,6 +64,11 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   complianceRetention,
   noInlineSecrets,
   awsSectionDeclared,
+  storageDeclaredOnce,
+  pbsFingerprint,
+  vzdumpFailureMail,
+  targetStorageOnNode,
+  localDirTarget,
   webhookNamesUnique,
   heartbeatNeedsAws,
 ];
