@@ -90,6 +90,13 @@ describe("backup-gov onboard", () => {
     expect(receipt.steps.find((s: { step: string }) => s.step === "alert wiring").status).toBe("passed");
   });
 
+  it("creates the output folder when it does not exist yet", async () => {
+    const out = join(scratch("onboard-new"), "deep", "out");
+    const r = await cli("onboard", "jellyfin", DEFAULT_CATALOG, "--out", out);
+    expect(r.err).not.toMatch(/internal error/);
+    expect(existsSync(receiptPath(out, "jellyfin"))).toBe(true);
+  });
+
   it("records why nothing could be checked when the catalog has errors", async () => {
     const out = scratch("onboard-bad");
     const file = join(out, "catalog.yaml");

@@ -5,7 +5,8 @@ import { loadRuns, type PlanResource, resources, ROOT, TF_DIR } from "./offline"
 
 const run = loadRuns("default").find((r) => r.stack === "homelab-aws")!;
 const of = (type: string) => resources(run, type);
-const one = (type: string, pred: (r: PlanResource) => boolean = () => true) => {
+/** The one resource of a type that the monitoring construct made (the AWS builder makes keys and buckets too). */
+const one = (type: string, pred: (r: PlanResource) => boolean = (r) => r.address.includes("Monitoring")) => {
   const found = of(type).filter(pred);
   expect(found).toHaveLength(1);
   return found[0].values;
@@ -14,7 +15,7 @@ const one = (type: string, pred: (r: PlanResource) => boolean = () => true) => {
 describe("offline plan of the default catalog: backup monitoring", () => {
   it("has the estate's topic, encrypted with its own rotating key", () => {
     expect(one("aws_sns_topic").name).toBe("homelab-backup-alerts");
-    const cfg = run.plan.configuration.root_module.resources!.find((r) => r.type === "aws_sns_topic")!;
+    const cfg = run.plan.configuration.root_module.resources!.find((r) => r.type === "aws_sns_topic" && r.address.includes("Monitoring"))!;
     expect(JSON.stringify(cfg.expressions)).toMatch(/aws_kms_key\.Monitoring_Key/);
     expect(one("aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(one("aws_kms_alias").name).toBe("alias/homelab-backup-alerts");
