@@ -20,6 +20,8 @@ export * from "./policy/compliance";
 export * from "./policy/restore-order";
 export * from "./policy/aws-backup";
 export * from "./policy/aws-s3";
+export * from "./policy/freshness";
+export * from "./policy/audit";
 
 export * from "./governance/rule";
 export { BASELINE_RULES } from "./governance/packs/baseline";
@@ -54,5 +56,14 @@ export { renderCalendarIcs, renderCalendarMarkdown, findOverlaps, type JobOverla
 
 export * from "./drift/compare";
 export { readLifecycleFile, readNotBackedUpFile, lifecycleSchema, type LifecycleList, type LifecycleGuest, type NotBackedUpGuest } from "./drift/lifecycle";
+
+export * from "./artifacts/prometheus";
+export * from "./artifacts/grafana";
+export * from "./artifacts/vzdump-hook";
+export * from "./artifacts/onboarding-receipt";
+
+export * from "./constructs/backup-monitoring";
+export { alertWiringOf, estateVaults } from "./estate/monitoring";
+export { parseTextfile, readTextfileDir, queryPrometheus, observe, type MetricSample, type MetricsRead } from "./cli/metrics-source";
 
 export { runCli } from "./cli/main";

@@ -36,12 +36,17 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
       if (opts.metricsDir || opts.prometheus) {
         freshness = freshnessRows(catalog, await readMetrics(opts), now, io, "onboard").find((r) => r.serviceId === serviceId);
       }
-      // Build the estate in memory (nothing is synthesized) so that every builder registers what it made.
-      const ctx = report.ok ? Estate.fromReport(new App({ outdir: join(opts.out, ".onboard") }), report).context : undefined;
-      const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
       const path = receiptPath(opts.out, serviceId);
       try {
+        // The App only makes its outdir; nothing is synthesized into it.
         mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw Errors.cannotWrite(path, (e as Error).message);
+      }
+      // Build the estate in memory so that every builder registers what it made.
+      const ctx = report.ok ? Estate.fromReport(new App({ outdir: opts.out }), report).context : undefined;
+      const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
+      try {
         writeFileSync(path, JSON.stringify(receipt, null, 2) + "\n");
       } catch (e) {
         throw Errors.cannotWrite(path, (e as Error).message);
