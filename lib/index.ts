@@ -39,10 +39,12 @@ export * from "./constructs/audit-trail";
 
 export * from "./estate/context";
 export * from "./estate/aws-stack";
+export { ACCOUNT_ID_VARIABLE } from "./estate/aws";
 export * from "./estate/proxmox-stack";
 export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
+export * from "./artifacts/immutability-drill";
 
 export { runCli } from "./cli/main";
