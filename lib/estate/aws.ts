@@ -195,6 +195,7 @@ class AwsBuilder {
       selectionWindowDays: spec.selectionWindowDays,
       provider: this.stack.primary,
     });
+    for (const v of spec.vaults) rt.addDependency(this.vaults.get(vaultKey(v))!.vault);
     for (const sel of spec.selections) {
       rt.addSelection(`Selection-${sel.name}`, {
         selectionName: sel.name,

@@ -3,6 +3,7 @@ import { BackupRestoreTestingSelection } from "@cdktf/provider-aws/lib/backup-re
 import { RecoveryPointType, RestoreTestingAlgorithm, RestoreTestingPlan } from "../../lib/constructs/restore-testing-plan";
 import { Cadence, Schedule } from "../../lib/core/schedule";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
+import { EncryptedVault } from "../../lib/constructs/encrypted-vault";
 import { ofType, synthAws } from "../support/aws-synth";
 
 const WEEKLY = Schedule.at(Cadence.weekly(), 6 * 1440 + 8 * 60);
@@ -54,5 +55,17 @@ describe("RestoreTestingPlan", () => {
     ],
   ])("refuses %s", (_what, build, error) => {
     expect(() => synthAws(build)).toThrow(error);
+  });
+});
+
+describe("RestoreTestingPlan dependencies", () => {
+  it("waits, once, for vaults it names by literal ARN", () => {
+    const { resources } = synthAws((s) => {
+      const v = new EncryptedVault(s, "Vault", { vaultName: "estate-v", kmsKeyArn: "k", region: "us-east-1", accountId: "123456789012" });
+      const p = new RestoreTestingPlan(s, "P", { planName: "estate_weekly", schedule: WEEKLY, includeVaults: [v.vaultArn] });
+      p.addDependency(v.vault);
+      p.addDependency(v.vault);
+    });
+    expect(ofType(resources, "aws_backup_restore_testing_plan")[0].depends_on).toEqual([expect.stringMatching(/^aws_backup_vault\.Vault_/)]);
   });
 });
