@@ -103,7 +103,8 @@ class AwsBuilder {
         new TerraformVariable(this.stack, ACCOUNT_ID_VARIABLE, {
           type: "string",
           description: "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
-          validation: [{ condition: `can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
+          // PROVIDER NOTE: in JSON configuration a condition is a template: the expression goes inside ${...}.
+          validation: [{ condition: `\${can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))}`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
         }).stringValue;
     }
     return this.accountValue;

@@ -121,7 +121,7 @@ export enum AwsResourceType {
   VIRTUAL_MACHINE = "VirtualMachine",
 }
 
-interface ResourceTypeInfo {
+export interface ResourceTypeInfo {
   /** Short lowercase key, also the catalog's word in `aws.tagResourceTypes`. */
   readonly key: string;
   /** Whether AWS Backup restore testing can test it. */

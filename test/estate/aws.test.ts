@@ -138,7 +138,8 @@ describe("buildAwsProtection", () => {
 describe("buildAwsProtection options", () => {
   it("declares a validated account id variable when the catalog has no accountId, and leaves names without it", () => {
     const { json, resources } = build(awsCatalog([awsService("orders"), s3Service("files")], { accountId: undefined }));
-    expect(json.variable.aws_account_id).toMatchObject({ type: "string", validation: [expect.objectContaining({ condition: expect.stringContaining("^[0-9]{12}$") })] });
+    // In JSON configuration the condition must be a template (terraform validate checks it; examples/aws-sandbox.yaml is planned with it).
+    expect(json.variable.aws_account_id).toMatchObject({ type: "string", validation: [{ condition: '${can(regex("^[0-9]{12}$", var.aws_account_id))}', error_message: expect.any(String) }] });
     const key = ofType(resources, "aws_kms_key")[0];
     expect(key.policy).toContain("${var.aws_account_id}");
     expect(ofType(resources, "aws_s3_bucket").map((b) => b.bucket).sort()).toEqual(["test-app-standard", "test-audit"]);

@@ -51,7 +51,7 @@ function tf(dir: string, args: string[]): string {
 }
 
 /** Provider settings that let `plan -refresh=false` run with no network and no account. */
-function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string; region?: string }> } }): object {
+function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string; region?: string }> }; variable?: Record<string, unknown> }): object {
   const aws = (stackJson.provider?.aws ?? []).map((p) => ({
     ...(p.alias ? { alias: p.alias } : {}),
     access_key: "AKIAOFFLINEPLANTEST0",
@@ -63,7 +63,9 @@ function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string;
     // The offline plan has no account to compare with: without this, a pinned account fails every provider that manages a resource.
     allowed_account_ids: null,
   }));
-  return { provider: { aws }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };
+  // A catalog without aws.accountId declares this variable; the plan needs a value for it.
+  const variable = stackJson.variable?.aws_account_id ? { variable: { aws_account_id: { default: "123456789012" } } } : {};
+  return { provider: { aws }, terraform: { backend: { local: { path: "terraform.tfstate" } } }, ...variable };
 }
 
 /** Synthesizes one catalog and plans each of its AWS stacks; returns the runs. */
