@@ -134,7 +134,7 @@ class AwsBuilder {
     const vault = v.lock
       ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
-    this.vaults.set(vaultKey(v), vault);
+    this.vaults.set(vaultId(v), vault);
   }
 
   /** S3 backup/restore policies only when S3 may be selected: by ARN, or by tags of undeclared or S3 type. */
@@ -151,8 +151,8 @@ class AwsBuilder {
   private createPlan(spec: PlanSpec): void {
     const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary });
     for (const r of spec.rules) {
-      const target = this.vaults.get(vaultKey(r.vault))!;
-      const copy = r.copy && this.vaults.get(vaultKey(r.copy.vault))!;
+      const target = this.vaults.get(vaultId(r.vault))!;
+      const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;
       plan.addRule({
         ruleName: r.name,
         targetVaultName: target.vaultName,
@@ -168,7 +168,7 @@ class AwsBuilder {
       this.ctx.addJob({
         id: `${spec.name}/${r.name}`,
         kind: TargetKind.AWS_BACKUP,
-        group: vaultKey(r.vault),
+        group: vaultId(r.vault),
         schedule: r.schedule,
         serviceIds: spec.serviceIds,
         durationMinutes: START_WINDOW_MINUTES,
@@ -191,12 +191,12 @@ class AwsBuilder {
     const rt = new RestoreTestingPlan(this.stack, `RestoreTests-${spec.frequency}`, {
       planName: spec.name,
       schedule,
-      includeVaults: spec.vaults.map((v) => this.vaults.get(vaultKey(v))!.vaultArn),
+      includeVaults: spec.vaults.map((v) => this.vaults.get(vaultId(v))!.vaultArn),
       recoveryPointTypes: spec.continuous ? [RecoveryPointType.SNAPSHOT, RecoveryPointType.CONTINUOUS] : [RecoveryPointType.SNAPSHOT],
       selectionWindowDays: spec.selectionWindowDays,
       provider: this.stack.primary,
     });
-    for (const v of spec.vaults) rt.addDependency(this.vaults.get(vaultKey(v))!.vault);
+    for (const v of spec.vaults) rt.addDependency(this.vaults.get(vaultId(v))!.vault);
     for (const sel of spec.selections) {
       rt.addSelection(`Selection-${sel.name}`, {
         selectionName: sel.name,
@@ -358,7 +358,7 @@ class AwsBuilder {
   }
 }
 
-function vaultKey(v: VaultSpec): string {
+function vaultId(v: VaultSpec): string {
   return `${v.region}/${v.name}`;
 }
 
