@@ -103,6 +103,98 @@ export const Errors = {
     }),
 
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
+  pveSelectionConflict: (resource: string, first: string, second: string) =>
+    new ValidationError("PVE-001", `${resource}: \`${first}\` and \`${second}\` cannot both be set`, {
+      allowed: "at most one of `all`, `vmid` and `pool` (and `exclude` only with `all` or `pool`)",
+      fix: `keep one way of selecting guests: drop \`${first}\` or \`${second}\``,
+    }),
+  pveNotAllowed: (attribute: string, value: unknown, allowed: string) =>
+    new ValidationError("PVE-002", `\`${attribute}\` has a value the provider rejects`, {
+      received: value,
+      allowed,
+      fix: `use one of the allowed values for \`${attribute}\``,
+    }),
+  pveOutOfRange: (attribute: string, value: unknown, range: string) =>
+    new ValidationError("PVE-003", `\`${attribute}\` is out of range`, {
+      received: value,
+      allowed: range,
+      fix: `set \`${attribute}\` to a whole number in ${range}`,
+    }),
+  pveKeepAllExclusive: (attribute: string, others: string) =>
+    new ValidationError("PVE-004", `\`${attribute}\`: keep-all cannot be combined with other keep options`, {
+      received: others,
+      allowed: "either keep-all alone, or any of keep-last/-hourly/-daily/-weekly/-monthly/-yearly",
+      fix: "drop keep-all, or drop every other keep option",
+    }),
+  pvePruneKey: (key: string) =>
+    new ValidationError("PVE-005", `\`prune_backups\` has an unknown key`, {
+      received: key,
+      allowed: "keep-all, keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (hyphenated) with whole-number string values",
+      fix: "spell the key as Proxmox does, e.g. keep-daily (not keep_daily), and give a value such as \"7\"",
+    }),
+  pveInvalidId: (attribute: string, value: string, max = 0) =>
+    new ValidationError("PVE-006", `\`${attribute}\` is not a valid Proxmox id`, {
+      received: value,
+      allowed: `a letter, then letters, digits, '-' or '_'; ${max ? `2-${max}` : "at least 2"} characters`,
+      fix: `rename it, e.g. ${JSON.stringify(String(value).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z]+/, "x"))}`,
+    }),
+  pveInvalidVmid: (value: unknown) =>
+    new ValidationError("PVE-007", "a guest id (vmid) must be a whole number from 100 to 999999999", {
+      received: value,
+      allowed: "100..999999999",
+      fix: "use the guest's id as Proxmox shows it (qm list / pct list)",
+    }),
+  pveRetentionEmpty: (where: string) =>
+    new ValidationError("PVE-008", `${where}: the retention keeps no backup at all`, {
+      allowed: "at least one of hourly, daily, weekly, monthly, yearly above 0",
+      fix: "keep at least one class (Proxmox would otherwise fall back to the storage's own prune settings, often keep-all)",
+    }),
+  pveEncryptionConflict: (resource: string) =>
+    new ValidationError("PVE-009", `${resource}: \`encryption_key\` and \`generate_encryption_key\` cannot both be set`, {
+      fix: "either pass the key (from a sensitive variable) or let Proxmox generate one, not both",
+    }),
+  pveNoGuests: (jobId: string) =>
+    new ValidationError("PVE-010", `backup job ${jobId} selects no guest`, {
+      allowed: "one of `all`, `pool` or a non-empty `vmid` list",
+      fix: "enroll at least one guest (ProtectedVm) or remove the job",
+    }),
+  pveDuplicateEnrollment: (host: string, vmid: number, first: string, second: string) =>
+    new ValidationError("PVE-011", `guest ${vmid} on host ${host} is enrolled twice (${first} and ${second})`, {
+      fix: "enroll each guest once; one ProtectedVm per guest",
+    }),
+  pveEmptyValue: (attribute: string) =>
+    new ValidationError("PVE-012", `\`${attribute}\` must not be empty`, {
+      fix: `give \`${attribute}\` a value`,
+    }),
+  pveUnknownHost: (service: string, host: string) =>
+    new ValidationError("PVE-014", `service ${service} runs on Proxmox host ${host}, which the catalog does not declare`, {
+      fix: "declare the host under `proxmox.hosts` or correct `vm.host` (validation reports this as GOV-003)",
+    }),
+  pveLiteralSecret: (attribute: string) =>
+    new ValidationError("PVE-013", `\`${attribute}\` is a secret and was given as a literal string`, {
+      allowed: "a reference to a sensitive TerraformVariable (or another token), or nothing to use the provider's environment variable",
+      fix: `pass \`new TerraformVariable(..., { sensitive: true }).stringValue\` for \`${attribute}\``,
+    }),
+
+
+  // --- drift (DRIFT-xxx) -------------------------------------------------------------------
+  driftInputInvalid: (file: string, problem: string) =>
+    new UsageError("DRIFT-001", `${file} is not a valid input: ${problem}`, {
+      fix: "see docs/drift.md for the lifecycle list and the not-backed-up formats",
+    }),
+  driftNothingToCompare: () =>
+    new UsageError("DRIFT-002", "nothing to compare", {
+      fix: "pass --lifecycle FILE, --not-backed-up FILE, or both",
+    }),
+  driftCatalogInvalid: (file: string, errorCount: number) =>
+    new UsageError("DRIFT-003", `${file} has ${errorCount} error(s); drift is only checked against a valid catalog`, {
+      fix: "run `backup-gov validate` and fix each finding",
+    }),
+  driftUnknownHost: (host: string, known: string) =>
+    new UsageError("DRIFT-004", `--host ${host} is not a host of the catalog`, {
+      allowed: known,
+      fix: "name a key of `proxmox.hosts`",
+    }),
 
   // --- AWS constructs (AWS-xxx) ----------------------------------------------------------
   kmsDeletionWindow: (days: number) =>
@@ -222,4 +314,34 @@ export const Errors = {
   // --- app-level backups (APP-xxx) --------------------------------------------------------
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
+  tooManyAuditControls: (count: number, limit: number) =>
+    new ValidationError("MON-001", "the audit framework needs more controls than AWS Backup Audit Manager allows in one account and Region", {
+      received: count,
+      allowed: `at most ${limit} controls`,
+      fix: "split the estate's AWS services over several accounts or Regions, or give services with the same RPO/RTO the same selection tags so that they share controls",
+    }),
+  invalidVaultEvent: (event: string, allowed: string) =>
+    new ValidationError("MON-002", "vaultEvents holds an event that hashicorp/aws 5.100 rejects", {
+      received: event,
+      allowed,
+      fix: "use the VaultEvent enum",
+    }),
+  invalidAuditScope: (control: string, reason: string) =>
+    new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
+      allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",
+      fix: "give the control one kind of scope",
+    }),
+  metricsUnreadable: (where: string, reason: string) =>
+    new UsageError("MON-004", `cannot read metrics from ${where}: ${reason}`, {
+      fix: "pass --metrics-dir with the node_exporter textfile folder (or a copy of it), or --prometheus with the URL of a Prometheus server",
+    }),
+  metricsSourceMissing: () =>
+    new UsageError("MON-005", "give exactly one metrics source", {
+      allowed: "--metrics-dir DIR or --prometheus URL (exactly one)",
+      fix: "add --metrics-dir /var/lib/node_exporter/textfile_collector, or --prometheus http://prometheus:9090",
+    }),
+  unknownService: (id: string, known: string) =>
+    new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
+  invalidNow: (value: string) =>
+    new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
 } as const;

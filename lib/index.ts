@@ -27,6 +27,11 @@ export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
 export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
 
+export * from "./providers/proxmox";
+export * from "./constructs/vzdump-job";
+export * from "./constructs/proxmox-host-backups";
+export * from "./constructs/protected-vm";
+export * from "./constructs/backup-storage";
 export * from "./constructs/backup-key";
 export * from "./constructs/backup-bucket";
 export * from "./constructs/encrypted-vault";
@@ -39,12 +44,16 @@ export * from "./constructs/audit-trail";
 
 export * from "./estate/context";
 export * from "./estate/aws-stack";
-export { ACCOUNT_ID_VARIABLE } from "./estate/aws";
 export * from "./estate/proxmox-stack";
 export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
 export * from "./artifacts/immutability-drill";
+export { renderInventory, INVENTORY_VERSION } from "./artifacts/inventory";
+export { renderCalendarIcs, renderCalendarMarkdown, findOverlaps, type JobOverlap } from "./artifacts/calendar";
+
+export * from "./drift/compare";
+export { readLifecycleFile, readNotBackedUpFile, lifecycleSchema, type LifecycleList, type LifecycleGuest, type NotBackedUpGuest } from "./drift/lifecycle";
 
 export { runCli } from "./cli/main";

@@ -8,7 +8,7 @@ import { ImmutableVault } from "../constructs/immutable-vault";
 import { OffsiteReplica } from "../constructs/offsite-replica";
 import { RecoveryPointType, RestoreTestingPlan } from "../constructs/restore-testing-plan";
 import { TierBackupPlan } from "../constructs/tier-backup-plan";
-import { TerraformVariable, Token } from "../core/cdk";
+import { Token } from "../core/cdk";
 import { partitionOf } from "../core/iam-policy";
 import { Cadence } from "../core/schedule";
 import { LockMode } from "../core/vocabulary";
@@ -32,9 +32,6 @@ import { stagger } from "../policy/stagger";
 import { RestoreTestFrequency } from "../policy/tiers";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
-
-/** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
-export const ACCOUNT_ID_VARIABLE = "aws_account_id";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -63,7 +60,6 @@ class AwsBuilder {
   private readonly vaults = new Map<string, EncryptedVault>();
   private readonly lockedBuckets: LockedBucket[] = [];
   private readonly dataEventBuckets: string[] = [];
-  private accountValue?: string;
   private role?: BackupServiceRole;
 
   constructor(
@@ -92,22 +88,9 @@ class AwsBuilder {
     }
   }
 
-  /**
-   * The account id: the catalog's literal, or a Terraform variable (`TF_VAR_aws_account_id`)
-   * declared on first use, since no data source may call AWS during an offline plan.
-   */
+  /** The account id: the catalog's literal, or the stack's `aws_account_id` variable. */
   private get account(): string {
-    if (this.accountValue === undefined) {
-      this.accountValue =
-        this.aws.accountId ??
-        new TerraformVariable(this.stack, ACCOUNT_ID_VARIABLE, {
-          type: "string",
-          description: "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
-          // PROVIDER NOTE: in JSON configuration a condition is a template: the expression goes inside ${...}.
-          validation: [{ condition: `\${can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))}`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
-        }).stringValue;
-    }
-    return this.accountValue;
+    return this.stack.accountId;
   }
 
   /** One customer-managed key per region for the estate's vaults, buckets and replicas. */
@@ -172,6 +155,7 @@ class AwsBuilder {
         schedule: r.schedule,
         serviceIds: spec.serviceIds,
         durationMinutes: START_WINDOW_MINUTES,
+        batch: spec.name,
         description: `AWS Backup plan ${spec.name}, rule ${r.name}: ${r.continuous ? "continuous backup" : "snapshot"} into ${r.vault.name}, kept ${r.deleteAfterDays} days${r.copy ? `, copied to ${r.copy.vault.name} (${r.copy.vault.region})` : ""}`,
       });
     }

@@ -42,6 +42,12 @@ export interface ScheduledJob {
   readonly serviceIds: readonly string[];
   /** Expected duration for overlap checks, minutes. @default 30 */
   readonly durationMinutes?: number;
+  /**
+   * Jobs of one batch may start together on purpose and are not flagged as overlapping:
+   * AWS Backup consolidates rules of one plan that fire at once into a single job with the
+   * longest retention.
+   */
+  readonly batch?: string;
   readonly description: string;
 }
 

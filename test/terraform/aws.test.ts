@@ -43,7 +43,7 @@ function planned(run: StackRun, type: string): Array<PlanResource & { values: Va
 }
 
 /** The configuration that was planned (cdk.tf.json), for values unknown until apply. */
-function synthesized(run: StackRun): { resource: Record<string, Record<string, Values>> } {
+function synthesized(run: StackRun): { resource: Record<string, Record<string, Values>>; data?: Record<string, Record<string, Values>> } {
   const file = join(TF_DIR, run.catalog, "synth", "stacks", run.stack, "cdk.tf.json");
   if (!existsSync(file)) throw new Error(`missing ${file}`);
   return JSON.parse(readFileSync(file, "utf8"));
@@ -56,21 +56,53 @@ const POLICY_ATTRIBUTES: Record<string, string[]> = {
   aws_s3_bucket_policy: ["policy"],
   aws_kms_key: ["policy"],
   aws_backup_vault_policy: ["policy"],
+  aws_sns_topic_policy: ["policy"],
 };
+
+/** Statements of an `aws_iam_policy_document` data source, in policy JSON shape. */
+function documentStatements(doc: Values): Statement[] {
+  return list(doc.statement as Values[]).map((st) => ({
+    Effect: st.effect ?? "Allow",
+    Action: st.actions ?? [],
+    Resource: st.resources,
+    Condition: Object.fromEntries(list(st.condition as Values[]).map((c) => [c.test, { [c.variable]: list(c.values).length === 1 ? list(c.values)[0] : c.values }])),
+  }));
+}
+
+/** The statements of a policy attribute: a JSON document, or a reference to a policy document data source. */
+function statementsOf(run: StackRun, value: string): Statement[] {
+  const ref = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(value);
+  if (ref) return documentStatements(synthesized(run).data?.aws_iam_policy_document?.[ref[1]] ?? {});
+  return JSON.parse(value).Statement;
+}
 
 /** Every policy document of a stack, from the synthesized configuration. */
 function policyDocuments(run: StackRun): Array<{ where: string; statements: Statement[] }> {
   const out: Array<{ where: string; statements: Statement[] }> = [];
-  const res = synthesized(run).resource;
+  const synth = synthesized(run);
   for (const [type, attrs] of Object.entries(POLICY_ATTRIBUTES)) {
-    for (const [name, values] of Object.entries(res[type] ?? {})) {
+    for (const [name, values] of Object.entries(synth.resource[type] ?? {})) {
       for (const attr of attrs) {
         if (typeof values[attr] !== "string") continue;
-        out.push({ where: `${type}.${name}.${attr}`, statements: JSON.parse(values[attr]).Statement });
+        out.push({ where: `${type}.${name}.${attr}`, statements: statementsOf(run, values[attr]) });
       }
     }
   }
+  for (const [name, doc] of Object.entries(synth.data?.aws_iam_policy_document ?? {})) out.push({ where: `data.aws_iam_policy_document.${name}`, statements: documentStatements(doc) });
   return out;
+}
+
+/**
+ * Every bucket of the stack (whoever created it) with its settings, matched in the synthesized
+ * configuration by reference (`aws_s3_bucket.<id>.bucket` or `.id`) or by literal name.
+ */
+function bucketsWithSettings(run: StackRun): Array<{ id: string; name: string; settings: (type: string) => Values[] }> {
+  const res = synthesized(run).resource;
+  return Object.entries(res.aws_s3_bucket ?? {}).map(([id, b]) => ({
+    id,
+    name: b.bucket as string,
+    settings: (type: string) => Object.values(res[type] ?? {}).filter((r) => r.bucket === b.bucket || r.bucket === `\${aws_s3_bucket.${id}.bucket}` || r.bucket === `\${aws_s3_bucket.${id}.id}`),
+  }));
 }
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -79,7 +111,7 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
   const yaml = parse(readFileSync(file, "utf8"));
   const run = loadRuns(catalog).find((r) => r.stack.endsWith("-aws"))!;
   const buckets = () => planned(run, "aws_s3_bucket");
-  const byBucket = (type: string, name: string) => planned(run, type).filter((r) => r.values.bucket === name);
+  const byBucket = (type: string, name: string) => planned(run, type).filter((r) => r.values?.bucket === name);
 
   it("has an AWS stack that validated", () => {
     expect(run.validate).toMatchObject({ valid: true });
@@ -134,20 +166,22 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     }
   });
 
-  it("encrypts every bucket with SSE-KMS, blocks public access and refuses plain HTTP", () => {
-    expect(buckets().length).toBeGreaterThan(0);
-    for (const b of buckets()) {
-      const name = b.values.bucket as string;
-      const [sse] = byBucket("aws_s3_bucket_server_side_encryption_configuration", name);
-      expect(sse.values.rule[0].apply_server_side_encryption_by_default[0].sse_algorithm).toBe("aws:kms");
-      const [pab] = byBucket("aws_s3_bucket_public_access_block", name);
-      expect(pab.values).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-      const [policy] = byBucket("aws_s3_bucket_policy", name);
-      const tls = (JSON.parse(policy.values.policy).Statement as Statement[]).find((s) => s.Condition?.Bool?.["aws:SecureTransport"] === "false")!;
-      expect(tls.Effect).toBe("Deny");
-      expect(list(tls.Resource).sort()).toEqual([`arn:aws:s3:::${name}`, `arn:aws:s3:::${name}/*`]);
-      expect(b.values.force_destroy).toBe(false);
+  it("encrypts every bucket of the stack with SSE-KMS, blocks public access and refuses plain HTTP", () => {
+    const all = bucketsWithSettings(run);
+    expect(all.length).toBeGreaterThan(0);
+    for (const b of all) {
+      const [sse] = b.settings("aws_s3_bucket_server_side_encryption_configuration");
+      expect([b.name, sse?.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm]).toEqual([b.name, "aws:kms"]);
+      const [pab] = b.settings("aws_s3_bucket_public_access_block");
+      expect([b.name, pab]).toEqual([b.name, expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true })]);
+      const [policy] = b.settings("aws_s3_bucket_policy");
+      const tls = statementsOf(run, policy.policy).find((st) => String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false");
+      expect([b.name, tls?.Effect]).toEqual([b.name, "Deny"]);
+      // Both the bucket and its objects, by literal ARN or by reference.
+      const names = list(tls!.Resource).map((r) => r.replace(`\${aws_s3_bucket.${b.id}.arn}`, `arn:aws:s3:::${b.name}`));
+      expect(names.sort()).toEqual([`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`]);
     }
+    for (const b of buckets()) expect(b.values.force_destroy).toBe(false);
   });
 
   it("names every action it allows: no `*`, no `s3:*` (a Deny may cover all S3 actions, for TLS only)", () => {
@@ -225,7 +259,8 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     expect(selectors[0].field_selector[0]).toMatchObject({ field: "eventCategory", equals: ["Management"] });
     const logBucket = trail.values.s3_bucket_name as string;
     expect(byBucket("aws_s3_bucket_object_lock_configuration", logBucket)).toHaveLength(1);
-    const appBuckets = buckets().map((b) => b.values.bucket as string).filter((n) => n !== logBucket);
+    // The buckets AWS protection created (the monitoring report bucket is not a backup bucket).
+    const appBuckets = buckets().map((b) => b.values.bucket as string).filter((n) => n.startsWith(`${yaml.name}-app-`));
     if (appBuckets.length) {
       const arns = selectors[1].field_selector.find((f: Values) => f.field === "resources.ARN").starts_with as string[];
       expect(arns.sort()).toEqual(appBuckets.map((n) => `arn:aws:s3:::${n}/`).sort());
@@ -271,10 +306,11 @@ describe("resource count grows linearly with the services", () => {
     }
   });
 
-  it("grows only selections, by the same amount for every added batch of services", () => {
+  it("grows by the same amount for every added batch of services; of the protection, only selections grow", () => {
     for (const type of types) expect([type, c16[type] - c8[type]]).toEqual([type, c24[type] - c16[type]]);
-    const grown = types.filter((t) => c16[t] !== c8[t]);
-    expect(grown.sort()).toEqual(["aws_backup_restore_testing_selection", "aws_backup_selection"]);
     expect(total(c24) - total(c16)).toBe(total(c16) - total(c8));
+    const protection = types.filter((t) => /^aws_(backup_|s3_|kms_|iam_|cloudtrail)/.test(t) && !/^aws_backup_(framework|report_plan|vault_notifications)$/.test(t));
+    const grown = protection.filter((t) => c16[t] !== c8[t]);
+    expect(grown.sort()).toEqual(["aws_backup_restore_testing_selection", "aws_backup_selection"]);
   });
 });

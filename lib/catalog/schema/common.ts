@@ -27,6 +27,10 @@ export const Patterns = {
   size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
   repository: /^(\/|ssh:\/\/)\S+$/,
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
+  pbsName: /^[A-Za-z0-9_][A-Za-z0-9._-]{2,31}$/,
+  pbsNamespace: /^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,30}){0,6}$/,
+  pbsUser: /^[^\s:@!]{1,64}@[A-Za-z][A-Za-z0-9._-]{0,31}(![A-Za-z][A-Za-z0-9._-]{0,31})?$/,
+  pbsFingerprint: /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/,
 } as const;
 
 /** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */

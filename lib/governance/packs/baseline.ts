@@ -4,7 +4,9 @@ import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
+import { heartbeatNeedsAws } from "../rules/alerts/heartbeat-needs-aws";
 import { notificationChannel } from "../rules/alerts/notification-channel";
+import { webhookNamesUnique } from "../rules/alerts/webhook-names-unique";
 import { awsNames } from "../rules/aws-limits/aws-names";
 import { awsResourceLocation } from "../rules/aws-limits/aws-resource-location";
 import { awsResourceSupported } from "../rules/aws-limits/aws-resource-supported";
@@ -29,6 +31,11 @@ import { dependsOnExists } from "../rules/restore/depends-on-exists";
 import { restoreSop } from "../rules/restore/restore-sop";
 import { restoreTestCoverage } from "../rules/restore/restore-test-coverage";
 import { noInlineSecrets } from "../rules/secrets/no-inline-secrets";
+import { localDirTarget } from "../rules/proxmox/local-dir-target";
+import { pbsFingerprint } from "../rules/proxmox/pbs-fingerprint";
+import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
+import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
+import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -65,4 +72,11 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   awsResourceSupported,
   s3BackupVersioning,
   restoreTestCoverage,
+  storageDeclaredOnce,
+  pbsFingerprint,
+  vzdumpFailureMail,
+  targetStorageOnNode,
+  localDirTarget,
+  webhookNamesUnique,
+  heartbeatNeedsAws,
 ];
