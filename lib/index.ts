@@ -51,6 +51,7 @@ export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
+export * from "./artifacts/immutability-drill";
 export { renderInventory, INVENTORY_VERSION } from "./artifacts/inventory";
 export { renderCalendarIcs, renderCalendarMarkdown, findOverlaps, type JobOverlap } from "./artifacts/calendar";
 

@@ -115,7 +115,7 @@ export class AuditTrail extends Construct {
     const p = this.props;
     return new Cloudtrail(this, "Resource", {
       name: this.name,
-      s3BucketName: this.bucket.bucket.id,
+      s3BucketName: this.bucket.bucket.bucket,
       kmsKeyId: this.key.keyArn,
       enableLogFileValidation: true,
       includeGlobalServiceEvents: true,

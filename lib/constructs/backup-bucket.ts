@@ -124,31 +124,33 @@ export class BackupBucket extends Construct {
     const provider = props.provider;
 
     this.bucket = this.createBucket();
+    // Children name the bucket by its `bucket` attribute (known at plan time), not its computed
+    // `id`, so that `terraform plan` shows which bucket every setting belongs to.
     this.bucketName = Token.isUnresolved(props.bucketName) ? this.bucket.bucket : props.bucketName;
     this.bucketArn = Token.isUnresolved(props.bucketName) ? this.bucket.arn : `arn:${props.partition ?? "aws"}:s3:::${props.bucketName}`;
 
     this.versioning = new S3BucketVersioningA(this, "Versioning", {
-      bucket: this.bucket.id,
+      bucket: this.bucket.bucket,
       versioningConfiguration: { status: "Enabled" },
       provider,
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
-      bucket: this.bucket.id,
+      bucket: this.bucket.bucket,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
       provider,
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
-      bucket: this.bucket.id,
+      bucket: this.bucket.bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
       provider,
     });
-    new S3BucketOwnershipControls(this, "Ownership", { bucket: this.bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, provider });
+    new S3BucketOwnershipControls(this, "Ownership", { bucket: this.bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" }, provider });
     if (lock) {
       new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
-        bucket: this.bucket.id,
+        bucket: this.bucket.bucket,
         rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
         // PROVIDER NOTE: the lock configuration needs versioning in place first, or S3 answers InvalidBucketState.
         dependsOn: [this.versioning],
@@ -156,7 +158,7 @@ export class BackupBucket extends Construct {
       });
     }
     new S3BucketLifecycleConfiguration(this, "Lifecycle", {
-      bucket: this.bucket.id,
+      bucket: this.bucket.bucket,
       rule: [
         {
           id: "bound-noncurrent-versions",
@@ -174,7 +176,7 @@ export class BackupBucket extends Construct {
     });
     for (const s of props.policyStatements ?? []) this.statements.push(s);
     this.policy = new S3BucketPolicy(this, "Policy", {
-      bucket: this.bucket.id,
+      bucket: this.bucket.bucket,
       policy: Lazy.stringValue({ produce: () => renderPolicy([...this.baseStatements(), ...this.statements]) }),
       // PROVIDER NOTE: S3 refuses a bucket policy while the public access block is being set; ordering avoids a flaky apply.
       dependsOn: [publicAccessBlock],

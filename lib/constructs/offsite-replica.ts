@@ -116,7 +116,7 @@ export class OffsiteReplica extends Construct {
       tags: props.tags ? { ...props.tags } : undefined,
     });
     new IamRolePolicy(this, "RolePolicy", {
-      role: this.role.id,
+      role: this.role.name,
       name: "replicate-to-offsite",
       policy: renderPolicy(this.roleStatements(keyArn)),
       provider: source.provider,
@@ -146,7 +146,7 @@ export class OffsiteReplica extends Construct {
   protected createReplication(replicaKeyArn: string): S3BucketReplicationConfigurationA {
     const rtc = this.props.replicationTimeControl ?? false;
     return new S3BucketReplicationConfigurationA(this, "Resource", {
-      bucket: this.props.source.bucket.id,
+      bucket: this.props.source.bucket.bucket,
       role: this.role.arn,
       // PROVIDER NOTE: replication of Object Lock buckets no longer needs the support-issued `token`.
       rule: [

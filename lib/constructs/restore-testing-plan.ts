@@ -1,6 +1,7 @@
 import { BackupRestoreTestingPlan } from "@cdktf/provider-aws/lib/backup-restore-testing-plan";
 import { BackupRestoreTestingSelection } from "@cdktf/provider-aws/lib/backup-restore-testing-selection";
-import { Construct, type TerraformProvider, Token } from "../core/cdk";
+import { Construct, type ITerraformDependable, type TerraformProvider, Token } from "../core/cdk";
+import { dependOnce } from "../private/depends-on";
 import type { Schedule } from "../core/schedule";
 import { Errors } from "../errors";
 import { AwsLimits, AwsResourceType, resourceTypeInfo } from "../policy/aws-backup";
@@ -83,6 +84,11 @@ export class RestoreTestingPlan extends Construct {
     range("selectionWindowDays", props.selectionWindowDays ?? 30, 1, 365);
     this.plan = this.createPlan(name);
     this.planName = this.plan.name;
+  }
+
+  /** Makes the plan wait for a resource it names only by literal (a vault in `includeVaults`). */
+  public addDependency(dependency: ITerraformDependable): void {
+    dependOnce(this.plan, dependency);
   }
 
   /** Adds resources of one type to test, by ARNs or by tags (exactly one of the two). */

@@ -1,6 +1,7 @@
 import { BackupPlan, type BackupPlanRule, backupPlanRuleToTerraform } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
-import { Construct, dependable, type ITerraformDependable, Lazy, type TerraformProvider, Token } from "../core/cdk";
+import { Construct, type ITerraformDependable, Lazy, type TerraformProvider, Token } from "../core/cdk";
+import { dependOnce } from "../private/depends-on";
 import type { Schedule } from "../core/schedule";
 import { Errors } from "../errors";
 import { AwsLimits } from "../policy/aws-backup";
@@ -99,7 +100,6 @@ export class TierBackupPlan extends Construct {
   public readonly planName: string;
   private readonly rules: BackupRuleProps[] = [];
   private readonly selections: BackupSelection[] = [];
-  private readonly dependencies = new Set<string>();
   private readonly props: TierBackupPlanProps;
 
   constructor(scope: Construct, id: string, props: TierBackupPlanProps = {}) {
@@ -126,9 +126,7 @@ export class TierBackupPlan extends Construct {
    * name or by a synth-time ARN), so that Terraform creates that resource first.
    */
   public addDependency(dependency: ITerraformDependable): void {
-    if (this.dependencies.has(dependency.fqn)) return;
-    this.dependencies.add(dependency.fqn);
-    this.plan.dependsOn = [...(this.plan.dependsOn ?? []), dependable(dependency)];
+    dependOnce(this.plan, dependency);
   }
 
   /** The rules added so far. */

@@ -8,7 +8,7 @@ import { ImmutableVault } from "../constructs/immutable-vault";
 import { OffsiteReplica } from "../constructs/offsite-replica";
 import { RecoveryPointType, RestoreTestingPlan } from "../constructs/restore-testing-plan";
 import { TierBackupPlan } from "../constructs/tier-backup-plan";
-import { TerraformVariable, Token } from "../core/cdk";
+import { Token } from "../core/cdk";
 import { partitionOf } from "../core/iam-policy";
 import { Cadence } from "../core/schedule";
 import { LockMode } from "../core/vocabulary";
@@ -32,9 +32,6 @@ import { stagger } from "../policy/stagger";
 import { RestoreTestFrequency } from "../policy/tiers";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
-
-/** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
-export const ACCOUNT_ID_VARIABLE = "aws_account_id";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -63,7 +60,6 @@ class AwsBuilder {
   private readonly vaults = new Map<string, EncryptedVault>();
   private readonly lockedBuckets: LockedBucket[] = [];
   private readonly dataEventBuckets: string[] = [];
-  private accountValue?: string;
   private role?: BackupServiceRole;
 
   constructor(
@@ -92,21 +88,9 @@ class AwsBuilder {
     }
   }
 
-  /**
-   * The account id: the catalog's literal, or a Terraform variable (`TF_VAR_aws_account_id`)
-   * declared on first use, since no data source may call AWS during an offline plan.
-   */
+  /** The account id: the catalog's literal, or the stack's `aws_account_id` variable. */
   private get account(): string {
-    if (this.accountValue === undefined) {
-      this.accountValue =
-        this.aws.accountId ??
-        new TerraformVariable(this.stack, ACCOUNT_ID_VARIABLE, {
-          type: "string",
-          description: "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
-          validation: [{ condition: `can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
-        }).stringValue;
-    }
-    return this.accountValue;
+    return this.stack.accountId;
   }
 
   /** One customer-managed key per region for the estate's vaults, buckets and replicas. */
@@ -133,7 +117,7 @@ class AwsBuilder {
     const vault = v.lock
       ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
-    this.vaults.set(vaultKey(v), vault);
+    this.vaults.set(vaultId(v), vault);
   }
 
   /** S3 backup/restore policies only when S3 may be selected: by ARN, or by tags of undeclared or S3 type. */
@@ -150,8 +134,8 @@ class AwsBuilder {
   private createPlan(spec: PlanSpec): void {
     const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary });
     for (const r of spec.rules) {
-      const target = this.vaults.get(vaultKey(r.vault))!;
-      const copy = r.copy && this.vaults.get(vaultKey(r.copy.vault))!;
+      const target = this.vaults.get(vaultId(r.vault))!;
+      const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;
       plan.addRule({
         ruleName: r.name,
         targetVaultName: target.vaultName,
@@ -167,7 +151,7 @@ class AwsBuilder {
       this.ctx.addJob({
         id: `${spec.name}/${r.name}`,
         kind: TargetKind.AWS_BACKUP,
-        group: vaultKey(r.vault),
+        group: vaultId(r.vault),
         schedule: r.schedule,
         serviceIds: spec.serviceIds,
         durationMinutes: START_WINDOW_MINUTES,
@@ -191,11 +175,12 @@ class AwsBuilder {
     const rt = new RestoreTestingPlan(this.stack, `RestoreTests-${spec.frequency}`, {
       planName: spec.name,
       schedule,
-      includeVaults: spec.vaults.map((v) => this.vaults.get(vaultKey(v))!.vaultArn),
+      includeVaults: spec.vaults.map((v) => this.vaults.get(vaultId(v))!.vaultArn),
       recoveryPointTypes: spec.continuous ? [RecoveryPointType.SNAPSHOT, RecoveryPointType.CONTINUOUS] : [RecoveryPointType.SNAPSHOT],
       selectionWindowDays: spec.selectionWindowDays,
       provider: this.stack.primary,
     });
+    for (const v of spec.vaults) rt.addDependency(this.vaults.get(vaultId(v))!.vault);
     for (const sel of spec.selections) {
       rt.addSelection(`Selection-${sel.name}`, {
         selectionName: sel.name,
@@ -357,7 +342,7 @@ class AwsBuilder {
   }
 }
 
-function vaultKey(v: VaultSpec): string {
+function vaultId(v: VaultSpec): string {
   return `${v.region}/${v.name}`;
 }
 

@@ -63,7 +63,8 @@ export function buildMonitoring(ctx: EstateContext): void {
   const n = catalog.notifications;
   new BackupMonitoring(stack, "Monitoring", {
     estate: catalog.name,
-    accountId: catalog.aws.accountId,
+    // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
+    accountId: stack.accountId,
     provider: stack.primary,
     emails: n.email,
     webhooks: n.webhooks.map((w) => w.name),

@@ -121,7 +121,7 @@ export enum AwsResourceType {
   VIRTUAL_MACHINE = "VirtualMachine",
 }
 
-interface ResourceTypeInfo {
+export interface ResourceTypeInfo {
   /** Short lowercase key, also the catalog's word in `aws.tagResourceTypes`. */
   readonly key: string;
   /** Whether AWS Backup restore testing can test it. */
@@ -173,6 +173,7 @@ export interface ParsedArn {
   readonly resource: string;
 }
 
+/** Splits an ARN into its parts; undefined when the text is not an ARN. */
 export function parseArn(arn: string): ParsedArn | undefined {
   const m = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
   return m ? { partition: m[1], service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;

@@ -1,6 +1,10 @@
 import { stringify } from "yaml";
 import type { Catalog } from "../../lib/catalog/model";
 import { type ValidationReport, validateCatalogText } from "../../lib/governance/validate";
+import { loadCatalogText } from "../../lib/catalog/load";
+import type { Finding } from "../../lib/core/finding";
+import { evaluateRules } from "../../lib/governance/engine";
+import type { GovernanceRule } from "../../lib/governance/rule";
 
 /** An AWS-only service protected by AWS Backup (the smallest valid one). */
 export function awsService(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -54,4 +58,17 @@ export function awsCatalog(services: Array<Record<string, unknown>>, aws: Record
   const r = awsReport(services, aws, name);
   if (!r.ok || !r.catalog) throw new Error(`fixture does not validate:\n${r.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n")}`);
   return r.catalog;
+}
+
+/** The findings of one rule on an AWS estate of these services (schema findings fail the fixture). */
+export function ruleFindings(rule: GovernanceRule, services: Array<Record<string, unknown>>, aws: Record<string, unknown> = {}, name = "test"): Finding[] {
+  const text = awsCatalogText(services, aws, name);
+  const loaded = loadCatalogText(text, "test.yaml");
+  if (!loaded.catalog || !loaded.source || loaded.findings.length) throw new Error(`fixture does not load: ${loaded.findings.map((f) => f.message).join("; ")}`);
+  return evaluateRules(loaded.catalog, loaded.source, [rule]).filter((f) => f.ruleId === rule.id);
+}
+
+/** The line of the first occurrence of `needle` in the catalog text of these services. */
+export function lineOf(services: Array<Record<string, unknown>>, needle: string, aws: Record<string, unknown> = {}): number {
+  return awsCatalogText(services, aws).split("\n").findIndex((l) => l.includes(needle)) + 1;
 }

@@ -74,6 +74,11 @@ function offlineVariables(stackJson: { variable?: Record<string, { type?: string
   const out: Record<string, unknown> = {};
   for (const [name, v] of Object.entries(stackJson.variable ?? {})) {
     if (v.default !== undefined) continue;
+    // A catalog without aws.accountId declares aws_account_id, validated as 12 digits.
+    if (name === "aws_account_id") {
+      out[name] = "123456789012";
+      continue;
+    }
     out[name] = v.type === "number" ? 0 : v.type === "bool" ? false : `https://offline-plan.invalid/${name}`;
   }
   return out;

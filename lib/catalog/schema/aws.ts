@@ -59,7 +59,7 @@ export const awsSchema = z
     deletionProtection: z
       .boolean()
       .describe(
-        "Protect vaults, locked buckets and KMS keys with Terraform `prevent_destroy`. Default `true`; set `false` only for throw-away test estates.",
+        "Protect vaults, backup buckets and KMS keys with Terraform `prevent_destroy`. Default `true`; set `false` only for throw-away test estates (the audit log bucket then defaults to governance mode).",
       )
       .optional(),
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),

@@ -8,6 +8,9 @@ import { heartbeatNeedsAws } from "../rules/alerts/heartbeat-needs-aws";
 import { notificationChannel } from "../rules/alerts/notification-channel";
 import { webhookNamesUnique } from "../rules/alerts/webhook-names-unique";
 import { awsNames } from "../rules/aws-limits/aws-names";
+import { awsResourceLocation } from "../rules/aws-limits/aws-resource-location";
+import { awsResourceSupported } from "../rules/aws-limits/aws-resource-supported";
+import { s3BackupVersioning } from "../rules/aws-limits/s3-backup-versioning";
 import { coldStorageMinimum } from "../rules/aws-limits/cold-storage-minimum";
 import { continuousBackupLimits } from "../rules/aws-limits/continuous-backup-limits";
 import { retentionInsideLock } from "../rules/aws-limits/retention-inside-lock";
@@ -26,6 +29,7 @@ import { offsiteDestination } from "../rules/offsite/offsite-destination";
 import { dependsOnAcyclic } from "../rules/restore/depends-on-acyclic";
 import { dependsOnExists } from "../rules/restore/depends-on-exists";
 import { restoreSop } from "../rules/restore/restore-sop";
+import { restoreTestCoverage } from "../rules/restore/restore-test-coverage";
 import { noInlineSecrets } from "../rules/secrets/no-inline-secrets";
 import { localDirTarget } from "../rules/proxmox/local-dir-target";
 import { pbsFingerprint } from "../rules/proxmox/pbs-fingerprint";
@@ -64,6 +68,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   complianceRetention,
   noInlineSecrets,
   awsSectionDeclared,
+  awsResourceLocation,
+  awsResourceSupported,
+  s3BackupVersioning,
+  restoreTestCoverage,
   storageDeclaredOnce,
   pbsFingerprint,
   vzdumpFailureMail,
