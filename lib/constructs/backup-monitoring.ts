@@ -4,7 +4,6 @@ import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-n
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -100,10 +99,10 @@ export interface BackupMonitoringProps {
   /** The estate name: prefixes every resource name and is the heartbeat's `Estate` dimension. */
   readonly estate: string;
   /**
-   * The AWS account id, for key, topic and bucket policies.
-   * @default - looked up with `aws_caller_identity` (needs credentials at plan time)
+   * The AWS account id (or a token for it), for key, topic and bucket policies. Required:
+   * a lookup through `aws_caller_identity` would call AWS at plan time.
    */
-  readonly accountId?: string;
+  readonly accountId: string;
   /** The provider (Region) to create everything with. @default - the stack's default provider */
   readonly provider?: TerraformProvider;
   /** Addresses subscribed to the topic by email (each must confirm). @default - none */
@@ -218,7 +217,7 @@ export class BackupMonitoring extends Construct {
     super(scope, id);
     this.props = props;
     validate(props);
-    this.account = props.accountId ?? new DataAwsCallerIdentity(this, "Account", { provider: props.provider }).accountId;
+    this.account = props.accountId;
     this.lifecycle = { preventDestroy: props.deletionProtection ?? true };
 
     this.key = this.createKey();

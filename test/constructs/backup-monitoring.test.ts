@@ -115,14 +115,6 @@ describe("BackupMonitoring", () => {
     expect((Object.values(json.resource.aws_kms_key)[0] as { lifecycle: unknown }).lifecycle).toEqual({ prevent_destroy: false });
   });
 
-  it("looks the account up when none is given", () => {
-    const app = Testing.app();
-    const stack = new TerraformStack(app, "test");
-    new AwsProvider(stack, "aws", { region: "us-east-1" });
-    new BackupMonitoring(stack, "Monitoring", { estate: "lab" });
-    expect(JSON.parse(Testing.synth(stack)).data.aws_caller_identity).toBeDefined();
-  });
-
   it("refuses vault events the provider rejects (MON-002) and scopes Audit Manager does not accept (MON-003)", () => {
     expect(() => synth({ vaultEvents: ["CONTINUOUS_BACKUP_INTERRUPTED" as VaultEvent] })).toThrow(/MON-002/);
     expect(() => synth({ auditControls: [{ name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope: { tag: { key: "a", value: "b" }, resourceTypes: ["RDS"] } }] })).toThrow(/MON-003/);
