@@ -127,6 +127,8 @@ export interface ProxmoxHost {
   readonly node: string;
   readonly storage: string;
   readonly insecure: boolean;
+  /** Whether backup jobs run the rendered vzdump hook. */
+  readonly vzdumpHook: boolean;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
 }

@@ -53,6 +53,11 @@ export interface ProxmoxHostBackupsProps {
    */
   readonly notesTag?: string;
   /**
+   * Hook script every job runs (vzdump `script`); it must exist on the node.
+   * @default - none
+   */
+  readonly hookScript?: string;
+  /**
    * Where start times go: daily/weekly jobs inside a nightly window, one slot per step.
    * @default - 01:00–06:00, 30-minute steps (the expected length of one run), weekly on Sunday
    */
@@ -123,6 +128,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
         mailNotification: this.props.mailNotification,
         node: this.props.node,
         notesTag: this.props.notesTag,
+        hookScript: this.props.hookScript,
       });
       this.jobsByKey.set(jobId, job);
       this.cache = undefined;

@@ -97,6 +97,12 @@ export interface VzdumpJobProps {
    */
   readonly notesTag?: string;
   /**
+   * Hook script vzdump runs at each phase (`script`), e.g. the one that publishes the
+   * freshness metrics. It must exist on the node, or vzdump fails the job.
+   * @default - none
+   */
+  readonly hookScript?: string;
+  /**
    * Guests from the start; more with {@link VzdumpJob.addGuest}.
    * @default - none
    */
@@ -203,6 +209,7 @@ export class VzdumpJob extends Construct {
       // PROVIDER NOTE: mailnotification is ignored without mailto (PVE 8.1+), so it is only set with it.
       mailnotification: mailto ? (p.mailNotification ?? MailNotification.FAILURE) : undefined,
       notesTemplate: Lazy.stringValue({ produce: () => this.notesTemplate() }),
+      script: p.hookScript,
     });
   }
 }

@@ -32,6 +32,7 @@ import { stagger } from "../policy/stagger";
 import { RestoreTestFrequency } from "../policy/tiers";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
+import { TIER_TAG } from "../policy/audit";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -118,6 +119,7 @@ class AwsBuilder {
       ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
     this.vaults.set(vaultId(v), vault);
+    this.ctx.awsVaults.push(vault.vault);
   }
 
   /** S3 backup/restore policies only when S3 may be selected: by ARN, or by tags of undeclared or S3 type. */
@@ -132,7 +134,8 @@ class AwsBuilder {
   }
 
   private createPlan(spec: PlanSpec): void {
-    const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary });
+    // The tier tag scopes Audit Manager's per-tier frequency/retention controls to this plan.
+    const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary, tags: { [TIER_TAG]: spec.classification } });
     for (const r of spec.rules) {
       const target = this.vaults.get(vaultId(r.vault))!;
       const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;

@@ -65,6 +65,7 @@ export function buildMonitoring(ctx: EstateContext): void {
     estate: catalog.name,
     // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
     accountId: stack.accountId,
+    vaultDependencies: ctx.awsVaults,
     provider: stack.primary,
     emails: n.email,
     webhooks: n.webhooks.map((w) => w.name),

@@ -118,6 +118,12 @@ export const proxmoxHostSchema = z
       .regex(Patterns.pveStorageId)
       .describe("Storage id that vzdump jobs write to (a Proxmox Backup Server, NFS, CIFS or directory storage). Declared under `storages` to be created, otherwise it must exist."),
     insecure: z.boolean().describe("Skip TLS verification of the API endpoint. Default `false`.").optional(),
+    vzdumpHook: z
+      .boolean()
+      .describe(
+        "Run the rendered vzdump hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh) from every backup job, so vzdump runs publish freshness metrics. Default `false`: Proxmox lets only root@pam set a job's hook, and a job whose hook is missing fails; alternatively set `script:` in the node's /etc/vzdump.conf.",
+      )
+      .optional(),
     storages: z.array(proxmoxStorageSchema).describe("Backup storages to create on this host with Terraform.").optional(),
   })
   .describe("A Proxmox VE host or cluster.");
