@@ -5,6 +5,7 @@ import { Duration, DURATION_PATTERN } from "../core/duration";
 import { Errors, UsageError } from "../errors";
 import { type CatalogPath, type Finding, Severity, sortFindings } from "../core/finding";
 import {
+  AppBucket,
   AppDecision,
   AppEngine,
   BackupTool,
@@ -72,6 +73,7 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.size, "a size such as 512MiB or 10GiB"],
   [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
+  [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
 ] as const).map(([re, text]) => [String(re), text]));
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
@@ -220,6 +222,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      rolesAnywhere: aws.rolesAnywhere && { trustAnchorArn: aws.rolesAnywhere.trustAnchorArn },
     },
     proxmox: proxmox && { hosts },
     notifications: {
@@ -257,6 +260,12 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       tool: (s.app.tool ?? "restic") as BackupTool,
       repository: s.app.repository,
       bandwidthLimit: s.app.bandwidthLimit,
+      bucket: (s.app.bucket ?? "own") as AppBucket,
+      bucketSet: s.app.bucket !== undefined,
+      directoryFormatAbove: s.app.directoryFormatAbove,
+      jobs: s.app.jobs,
+      replicaSet: s.app.replicaSet,
+      fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },

@@ -1,5 +1,6 @@
 import { Duration } from "../core/duration";
 import {
+  AppBucket,
   AppDecision,
   AppEngine,
   BackupTool,
@@ -44,6 +45,23 @@ export interface ServiceApp {
   readonly tool: BackupTool;
   readonly repository?: string;
   readonly bandwidthLimit?: string;
+  /** Which estate bucket holds the service's prefix (when `repository` is not set). */
+  readonly bucket: AppBucket;
+  /** Whether the catalog set `bucket` itself (rules flag it next to `repository`). */
+  readonly bucketSet: boolean;
+  /** postgresql: dump in directory format above this size (catalog spelling, e.g. `20GiB`). */
+  readonly directoryFormatAbove?: string;
+  /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */
+  readonly jobs?: number;
+  /** mongodb: replica set name (dumps use `--oplog`). */
+  readonly replicaSet?: string;
+  /** With pitr: interval of full physical backups, when the catalog sets it. */
+  readonly fullEvery?: Duration;
+}
+
+/** IAM Roles Anywhere settings of the estate (app-level backups' credentials). */
+export interface RolesAnywhereSettings {
+  readonly trustAnchorArn: string;
 }
 
 export interface ServiceOffsite {
@@ -108,6 +126,8 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** Temporary credentials for app-level backups; absent: per-service IAM users. */
+  readonly rolesAnywhere?: RolesAnywhereSettings;
 }
 
 export interface ProxmoxHost {

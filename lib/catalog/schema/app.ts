@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { Patterns } from "./common";
+import { duration, Patterns } from "./common";
 
 export const APP_DECISIONS = ["required", "vzdump-only", "platform-only"] as const;
 export const APP_ENGINES = ["postgresql", "mysql", "mongodb", "files"] as const;
 export const APP_TOOLS = ["restic", "borg"] as const;
+export const APP_BUCKETS = ["own", "vault", "offsite"] as const;
 
 /** The app-level backup decision of one service (the checklist's app-level step). */
 export const appSchema = z
@@ -47,5 +48,44 @@ export const appSchema = z
       .regex(Patterns.bandwidth)
       .describe("Upload limit, e.g. `20MiB/s`.")
       .optional(),
+    bucket: z
+      .enum(APP_BUCKETS)
+      .describe(
+        "Which of the estate's S3 buckets holds this service's `<service-id>/` prefix when `repository` is not set: `own` (default: the estate's bucket for app-level backups), `vault` (the estate's immutable, object-locked bucket) or `offsite` (the bucket in the offsite region).",
+      )
+      .optional(),
+    directoryFormatAbove: z
+      .string()
+      .regex(Patterns.size)
+      .describe(
+        "postgresql: databases larger than this (e.g. `20GiB`) are dumped in directory format with `jobs` parallel workers instead of one custom-format stream. Default: always custom format.",
+      )
+      .optional(),
+    jobs: z
+      .int()
+      .min(1)
+      .max(32)
+      .describe("postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.")
+      .optional(),
+    replicaSet: z
+      .string()
+      .regex(Patterns.replicaSet)
+      .describe("mongodb: the replica set name; when set, dumps use `--oplog` so each dump is consistent to one point in time.")
+      .optional(),
+    fullEvery: duration(
+      "With `pitr`, how often a full physical backup runs (pg_basebackup for postgresql; a full mariabackup for mysql, with incremental ones at every run in between); default `1d`",
+    ).optional(),
   })
   .describe("The app-level backup decision.");
+
+/** IAM Roles Anywhere: hosts get temporary credentials from their X.509 certificate instead of access keys. */
+export const rolesAnywhereSchema = z
+  .strictObject({
+    trustAnchorArn: z
+      .string()
+      .regex(Patterns.arn)
+      .describe(
+        "ARN of an existing IAM Roles Anywhere trust anchor (your CA). Each app-level backup gets its own profile and role, which trust certificates whose subject CN is the service's `app.host`.",
+      ),
+  })
+  .describe("Temporary credentials for app-level backups through IAM Roles Anywhere. Without it, each service gets an IAM user whose access key the operator creates and rotates (never stored in Terraform).");

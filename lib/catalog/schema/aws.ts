@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rolesAnywhereSchema } from "./app";
 import { awsRegion, Patterns, tagMap } from "./common";
 
 /** The estate's AWS account: where AWS Backup plans, vaults and buckets live. */
@@ -20,6 +21,7 @@ export const awsSchema = z
       )
       .optional(),
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),
+    rolesAnywhere: rolesAnywhereSchema.optional(),
   })
   .describe("Optional: omit for a Proxmox-only estate.");
 

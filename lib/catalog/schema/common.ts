@@ -27,6 +27,7 @@ export const Patterns = {
   size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
   repository: /^(\/|ssh:\/\/)\S+$/,
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
+  replicaSet: /^[A-Za-z0-9_-]{1,64}$/,
 } as const;
 
 export const duration = (what: string) =>
