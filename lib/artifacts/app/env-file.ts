@@ -34,7 +34,11 @@ export function renderEnvFile(spec: AppBackupSpec): string {
   line(
     "BACKUP_GOV_REPOSITORY",
     spec.repositoryUrl,
-    spec.repositoryUrl ? `${spec.target === "s3" ? "S3 prefix of this service" : "the catalog's repository"}` : `fill in after terraform apply: terraform output -raw ${repoOutput ?? "(the AWS builder registered no S3 destination)"}`,
+    spec.repositoryUrl
+      ? `${spec.target === "s3" ? "S3 prefix of this service" : "the catalog's repository"}`
+      : repoOutput
+        ? `fill in after terraform apply: terraform output -raw ${repoOutput}`
+        : `not known yet: ${spec.repositoryNote ?? "fill in the repository"}`,
   );
   line("BACKUP_GOV_OFFSITE_REPOSITORY", spec.offsiteRepositoryUrl, spec.offsiteRepositoryUrl ? "the offsite replica (read-only: restore.sh --from offsite, verify.sh --from offsite)" : "no offsite copy is known: set one here to restore from it");
   line("BACKUP_GOV_HOST", spec.host, "host name recorded with every snapshot/archive");

@@ -61,6 +61,8 @@ export interface AppBackupSpec {
   readonly target: string;
   /** Repository in the tool's own syntax; undefined when it is only known after `terraform apply`. */
   readonly repositoryUrl?: string;
+  /** Why the repository is not known at synth time, and where to get it (env file comment). */
+  readonly repositoryNote?: string;
   /** The offsite copy, in the tool's syntax, when there is one. */
   readonly offsiteRepositoryUrl?: string;
   /** For ssh repositories with restic: `user@host` and port for the sftp command. */

@@ -1,7 +1,11 @@
 import type { GovernanceRule } from "../rule";
+import { appBucketChoice } from "../rules/app-level/app-bucket-choice";
 import { appDecisionRecorded } from "../rules/app-level/app-decision-recorded";
+import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
+import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
+import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
 import { notificationChannel } from "../rules/alerts/notification-channel";
@@ -57,4 +61,8 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   complianceRetention,
   noInlineSecrets,
   awsSectionDeclared,
+  pitrEngineCapable,
+  appEngineOptions,
+  appBucketChoice,
+  borgBandwidthLimit,
 ];
