@@ -71,8 +71,12 @@ export function envLoading(spec: AppBackupSpec): string {
   const p = servicePaths(spec);
   return sh`load_env() {
   [[ -r $ENV_FILE ]] || die ${ExitCode.CONFIG} "cannot read $ENV_FILE: install it from the bundle and fill it in (see README.md)"
+  # BACKUP_GOV_* settings given in the environment win over the file (one-off runs: another repository, a drill elsewhere).
+  local overrides
+  overrides=$(declare -px | grep -E '^declare -x BACKUP_GOV_[A-Z0-9_]+=' | sed 's/^declare -x /declare -gx /' || true)
   # shellcheck source=/dev/null
   . "$ENV_FILE"
+  eval "$overrides"
   REPOSITORY=$\{BACKUP_GOV_REPOSITORY:-}
   OFFSITE_REPOSITORY=$\{BACKUP_GOV_OFFSITE_REPOSITORY:-}
   HOST_TAG=$\{BACKUP_GOV_HOST:-${shq(spec.host)}}

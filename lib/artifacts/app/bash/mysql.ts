@@ -151,7 +151,8 @@ ship_into_run() {
   set -e
   STORED+=("$BINLOG_NAME")
   check_pipe "shipping the binary logs" "$\{ps[0]}" "$\{ps[1]}"
-  printf 'binlog\tfiles\t%s\n' "$count" >>"$WORK/capture.body"
+  printf 'meta\tbinlog_files\t%s\n' "$count" >>"$WORK/capture.meta"
+  SHIP_FILES=$count
   SHIP_FINGERPRINT=$fingerprint
 }
 
@@ -175,7 +176,7 @@ engine_ship() {
     info "no new binary logs since the last ship"
     return 1
   fi
-  ITEMS=$(awk -F '\t' '{ n += $3 } END { printf "%.0f", n }' "$WORK/capture.body")
+  ITEMS=$SHIP_FILES
   SIZE=$(stored_bytes "$BINLOG_NAME")
 }`
       : sh`engine_after_commit() { :; }`,

@@ -153,7 +153,8 @@ ship_into_run() {
   set -e
   STORED+=("$WAL_NAME")
   check_pipe "shipping the WAL spool" "$\{ps[0]}" "$\{ps[1]}"
-  printf 'wal\tfiles\t%s\n' "$count" >>"$WORK/capture.body"
+  printf 'meta\twal_files\t%s\n' "$count" >>"$WORK/capture.meta"
+  SHIP_FILES=$count
   SHIP_FINGERPRINT=$fingerprint
 }
 
@@ -172,7 +173,7 @@ engine_ship() {
     info "no new WAL in $SPOOL since the last ship"
     return 1
   fi
-  ITEMS=$(awk -F '\t' '{ n += $3 } END { printf "%.0f", n }' "$WORK/capture.body")
+  ITEMS=$SHIP_FILES
   SIZE=$(stored_bytes "$WAL_NAME")
 }`
       : sh`engine_after_commit() { :; }`,
