@@ -31,7 +31,12 @@ export const appSchema = z
       .describe("Continuous archiving for point-in-time recovery: WAL (postgresql), binary logs (mysql), oplog (mongodb).")
       .optional(),
     paths: z.array(z.string().regex(Patterns.absolutePath)).min(1).describe("files: absolute paths to back up.").optional(),
-    excludes: z.array(z.string().min(1)).describe("files: exclude patterns (restic/borg syntax).").optional(),
+    excludes: z
+      .array(z.string().min(1))
+      .describe(
+        "files: exclude patterns, with one meaning for restic and borg: a name or path tail (`*.log`, `cache`, `cache/`) matches anywhere below the paths; a leading `/` anchors the pattern at that absolute path.",
+      )
+      .optional(),
     tool: z
       .enum(APP_TOOLS)
       .describe("Backup tool that stores the dump or the files: restic (default) or borg. Borg needs `repository`.")

@@ -174,7 +174,10 @@ store_files() {
   borg_ create --json "$\{CREATE_ARGS[@]}" --timestamp "$(date -u -d "@$RUN_EPOCH" +%Y-%m-%dT%H:%M:%S)" "$\{exclude_args[@]}" \
     "::$(archive_of "$RUN_ID" files)" "$@" >"$WORK/files.json"
 }
-stored_files_summary() { jq -r '"\(.archive.stats.nfiles) \(.archive.stats.original_size)"' "$WORK/files.json"; }
+# borg's stats count metadata into original_size: the archive's own listing gives the files' bytes.
+stored_files_summary() {
+  borg_ list --json-lines "::$(archive_of "$RUN_ID" files)" | jq -rs '[.[] | select(.type == "-" or .type == "h")] | "\(length) \(map(.size) | add // 0)"'
+}
 
 # Every unit of this service as RUN<TAB>NAME<TAB>ARCHIVE, sorted.
 list_stored() {
@@ -216,10 +219,25 @@ check_repo() { borg_ check; }
 readonly CHECK_SUBSET_DEFAULT=${shq(spec.checkSubset)}`;
 }
 
+/**
+ * The catalog's exclude patterns in the tool's syntax, with one meaning for both: a pattern
+ * with a leading `/` is anchored at that absolute path; any other matches a name (or path
+ * tail) anywhere, the way restic does; a trailing `/` is ignored. borg's fnmatch style
+ * anchors at the archive root, whose paths lack the leading `/`: there a bare `cache`
+ * gets an `fm:` prefix and a leading star-slash.
+ */
+export function excludePatterns(tool: BackupTool, excludes: readonly string[]): string[] {
+  return excludes.map((raw) => {
+    const p = raw.length > 1 ? raw.replace(/\/+$/, "") : raw;
+    if (tool === BackupTool.RESTIC) return p;
+    return p.startsWith("/") ? `fm:${p.slice(1)}` : `fm:*/${p}`;
+  });
+}
+
 /** Helpers over list_stored, shared by both tools. */
 export function runQueries(spec: AppBackupSpec): string {
   return sh`readonly KEEP=${shArray(spec.retention.toKeepFlags())}
-readonly EXCLUDES=${shArray(spec.excludes)}
+readonly EXCLUDES=${shArray(excludePatterns(spec.tool, spec.excludes))}
 
 STORED_LIST=
 refresh_stored() { STORED_LIST=$(list_stored); }
