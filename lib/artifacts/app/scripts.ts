@@ -351,7 +351,7 @@ export function renderVerifyScript(spec: AppBackupSpec): string {
   const e = engineBash(spec);
   return script(
     ...head(spec, "verify", VERIFY_USAGE, e),
-    e.drillUser ? drillUser(e.drillUser) : undefined,
+    e.drillUser ? drillUser() : undefined,
     e.drill,
     metricsWriting(spec),
     sh`# --- the drill -------------------------------------------------------------------
@@ -419,6 +419,7 @@ write_drill_metrics() {
 load_env
 TEXTFILE=$\{BACKUP_GOV_DRILL_TEXTFILE:-$TEXTFILE_DIR/${textfileName(spec.serviceId, "drill")}}
 DRILL_ROOT=$\{BACKUP_GOV_DRILL_DIR:-/var/tmp}
+DRILL_USER=$\{BACKUP_GOV_DRILL_USER:-${e.drillUser ?? "root"}}
 CHECK_SUBSET=$\{BACKUP_GOV_CHECK_SUBSET:-$CHECK_SUBSET_DEFAULT}
 engine_setup
 take_lock 0

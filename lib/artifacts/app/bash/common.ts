@@ -219,10 +219,9 @@ check_pipe() {
 }`;
 }
 
-/** as_drill_user CMD...: scratch database servers refuse to run as root. */
-export function drillUser(defaultUser: string): string {
-  return sh`DRILL_USER=$\{BACKUP_GOV_DRILL_USER:-${defaultUser}}
-# Temporary files of the scratch server go into its own folder, which the drill user owns.
+/** as_drill_user CMD...: scratch database servers refuse to run as root ($DRILL_USER is set once the env file is read). */
+export function drillUser(): string {
+  return sh`# Temporary files of the scratch server go into its own folder, which the drill user owns.
 as_drill_user() {
   if ((EUID == 0)); then
     setpriv --reuid="$DRILL_USER" --regid="$(id -g "$DRILL_USER")" --init-groups -- env TMPDIR="$\{DRILL_DIR:-/tmp}" "$@"

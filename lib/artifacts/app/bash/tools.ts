@@ -164,7 +164,8 @@ store_stream() {
   borg_ create --json "$\{CREATE_ARGS[@]}" --stdin-name "$1" --timestamp "$(date -u -d "@$RUN_EPOCH" +%Y-%m-%dT%H:%M:%S)" \
     "::$(archive_of "$RUN_ID" "$1")" - >"$WORK/$1.json"
 }
-stored_bytes() { jq -r '.archive.stats.original_size' "$WORK/$1.json"; }
+# borg's stats count metadata into original_size: the archive's listing gives the stream's own bytes.
+stored_bytes() { borg_ list --json-lines "::$(archive_of "$RUN_ID" "$1")" | jq -rs '[.[] | select(.type == "-") | .size] | add // 0'; }
 
 # store_files PATH...: the files engine's archive, named "files".
 store_files() {
