@@ -233,7 +233,7 @@ export class AppBackup extends Construct {
     let localRepositoryPath: string | undefined;
     let credentials: CredentialSpec = { source: CredentialSource.NONE, outputs };
     if (s3) {
-      const literal = [s3.bucketName, s3.prefix, s3.region].every((v) => !Token.isUnresolved(v));
+      const literal = [s3.bucketName, s3.prefix, s3.region].every((v) => !unresolved(v));
       const url = `s3:s3.${s3.region}.amazonaws.com/${s3.bucketName}/${s3.prefix.replace(/\/+$/, "")}`;
       if (literal) repositoryUrl = url;
       else {
@@ -241,7 +241,7 @@ export class AppBackup extends Construct {
         outputs.BACKUP_GOV_REPOSITORY = `app-${props.serviceId}-repository`;
         new TerraformOutput(this, "RepositoryOutput", { value: url, description: `restic repository of ${props.serviceId}` }).overrideLogicalId(outputs.BACKUP_GOV_REPOSITORY);
       }
-      if (s3.offsite && [s3.offsite.bucketName, s3.offsite.region].every((v) => !Token.isUnresolved(v))) {
+      if (s3.offsite && [s3.offsite.bucketName, s3.offsite.region].every((v) => !unresolved(v))) {
         offsiteRepositoryUrl = `s3:s3.${s3.offsite.region}.amazonaws.com/${s3.offsite.bucketName}/${s3.prefix.replace(/\/+$/, "")}`;
       }
       const creds = props.credentials ?? AppBackupCredentials.iamUser();
@@ -349,6 +349,11 @@ export class AppBackup extends Construct {
     new IamUserPolicy(this, "UserPolicy", { provider: props.provider, user: user.name, name: "app-backup", policy: policy.json });
     return { user };
   }
+}
+
+/** A token, or a raw Terraform interpolation: known only after apply. */
+function unresolved(value: string): boolean {
+  return Token.isUnresolved(value) || value.includes("${");
 }
 
 /** Least privilege on one prefix: list it, read/write/delete its objects, use the bucket's key; read the offsite copy. */
