@@ -7,6 +7,7 @@ export * from "./core/retention";
 export * from "./core/finding";
 export * from "./core/vocabulary";
 export * from "./core/metrics";
+export * from "./core/size";
 
 export * from "./catalog/model";
 export { loadCatalogFile, loadCatalogText, LoaderRules, MAX_CATALOG_BYTES, MAX_ALIASES, type LoadResult } from "./catalog/load";
@@ -32,5 +33,11 @@ export * from "./estate/estate";
 export * from "./estate/synth";
 
 export * from "./artifacts/artifact";
+
+export * from "./constructs/app-backup";
+export { buildAppBackups } from "./estate/app-backups";
+export { type AppBackupSpec, type InstallLayout, CredentialSource, DEFAULT_LAYOUT, unitName } from "./artifacts/app/spec";
+export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
+export { renderHostFiles, renderHostBundle, hostArtifacts, renderServiceFiles, type ServiceFile } from "./artifacts/app/bundle";
 
 export { runCli } from "./cli/main";
