@@ -214,9 +214,15 @@ engine_restore() {
 }
 
 # table_data RUN NAME SCHEMA TABLE SOURCE: the table's rows as COPY statements.
+# pg_restore stops reading once it has the table, so the fetch may die of the closed pipe: only pg_restore's status counts.
 table_data() {
+  local ps
   if [[ $5 == - ]]; then
+    set +e
     fetch_stream "$1" "$2" | "$PG_BINDIR/pg_restore" --data-only -n "$3" -t "$4" -f -
+    ps=("$\{PIPESTATUS[@]}")
+    set -e
+    return "$\{ps[1]}"
   else
     "$PG_BINDIR/pg_restore" --data-only -n "$3" -t "$4" -f - "$5"
   fi
@@ -252,8 +258,8 @@ restore_table() {
       ps=("$?")
     fi
     set -e
-    local s
-    for s in "$\{ps[@]}"; do ((s == 0)) || die ${ExitCode.RESTORE} "restoring table $schema.$table failed"; done
+    # As above: the last status is pg_restore's, the only one that says whether the table came back.
+    ((ps[-1] == 0)) || die ${ExitCode.RESTORE} "restoring table $schema.$table failed"
   fi
 }`,
 
