@@ -5,7 +5,6 @@ import { Duration, DURATION_PATTERN } from "../core/duration";
 import { Errors, UsageError } from "../errors";
 import { type CatalogPath, type Finding, Severity, sortFindings } from "../core/finding";
 import {
-  AppBucket,
   AppDecision,
   AppEngine,
   BackupTool,
@@ -260,8 +259,6 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       tool: (s.app.tool ?? "restic") as BackupTool,
       repository: s.app.repository,
       bandwidthLimit: s.app.bandwidthLimit,
-      bucket: (s.app.bucket ?? "own") as AppBucket,
-      bucketSet: s.app.bucket !== undefined,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
       replicaSet: s.app.replicaSet,

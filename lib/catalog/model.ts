@@ -1,6 +1,5 @@
 import { Duration } from "../core/duration";
 import {
-  AppBucket,
   AppDecision,
   AppEngine,
   BackupTool,
@@ -45,10 +44,6 @@ export interface ServiceApp {
   readonly tool: BackupTool;
   readonly repository?: string;
   readonly bandwidthLimit?: string;
-  /** Which estate bucket holds the service's prefix (when `repository` is not set). */
-  readonly bucket: AppBucket;
-  /** Whether the catalog set `bucket` itself (rules flag it next to `repository`). */
-  readonly bucketSet: boolean;
   /** postgresql: dump in directory format above this size (catalog spelling, e.g. `20GiB`). */
   readonly directoryFormatAbove?: string;
   /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */

@@ -31,16 +31,6 @@ export enum BackupTool {
   BORG = "borg",
 }
 
-/** Which of the estate's S3 buckets holds a service's app-level backups. */
-export enum AppBucket {
-  /** The estate's bucket for app-level backups. */
-  OWN = "own",
-  /** The estate's immutable (object-locked) bucket. */
-  VAULT = "vault",
-  /** The bucket in the offsite region. */
-  OFFSITE = "offsite",
-}
-
 export enum GuestKind {
   QEMU = "qemu",
   LXC = "lxc",

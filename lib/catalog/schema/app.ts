@@ -4,7 +4,6 @@ import { duration, Patterns } from "./common";
 export const APP_DECISIONS = ["required", "vzdump-only", "platform-only"] as const;
 export const APP_ENGINES = ["postgresql", "mysql", "mongodb", "files"] as const;
 export const APP_TOOLS = ["restic", "borg"] as const;
-export const APP_BUCKETS = ["own", "vault", "offsite"] as const;
 
 /** The app-level backup decision of one service (the checklist's app-level step). */
 export const appSchema = z
@@ -52,12 +51,6 @@ export const appSchema = z
       .string()
       .regex(Patterns.bandwidth)
       .describe("Upload limit, e.g. `20MiB/s`.")
-      .optional(),
-    bucket: z
-      .enum(APP_BUCKETS)
-      .describe(
-        "Which of the estate's S3 buckets holds this service's `<service-id>/` prefix when `repository` is not set: `own` (default: the estate's bucket for app-level backups), `vault` (the estate's immutable, object-locked bucket) or `offsite` (the bucket in the offsite region).",
-      )
       .optional(),
     directoryFormatAbove: z
       .string()

@@ -1,5 +1,4 @@
 import type { GovernanceRule } from "../rule";
-import { appBucketChoice } from "../rules/app-level/app-bucket-choice";
 import { appDecisionRecorded } from "../rules/app-level/app-decision-recorded";
 import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
@@ -63,6 +62,5 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   awsSectionDeclared,
   pitrEngineCapable,
   appEngineOptions,
-  appBucketChoice,
   borgBandwidthLimit,
 ];

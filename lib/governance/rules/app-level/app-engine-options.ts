@@ -19,7 +19,7 @@ export const appEngineOptions: GovernanceRule = {
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "Engine options (`directoryFormatAbove`, `jobs`, `replicaSet`, `fullEvery`, `bucket`) appear only where they take effect.",
+  summary: "Engine options (`directoryFormatAbove`, `jobs`, `replicaSet`, `fullEvery`) appear only where they take effect.",
   explanation:
     "`directoryFormatAbove` and `jobs` tune pg_dump, `replicaSet` turns on mongodump --oplog, `fullEvery` paces the physical backups of `pitr`, and `jobs` only applies to directory-format dumps. Set anywhere else they would be ignored silently, and the catalog would describe a backup that does not exist.",
   check({ catalog }) {
@@ -33,8 +33,8 @@ function check(s: Service): Violation[] {
   const set = (key: OptionKey) => app[key] !== undefined;
   const out: Violation[] = [];
   if (app.decision !== AppDecision.REQUIRED) {
-    for (const key of [...OPTIONS.map(([k]) => k), ...(app.bucketSet ? ["bucket" as const] : [])]) {
-      if (key === "bucket" || set(key)) {
+    for (const [key] of OPTIONS) {
+      if (set(key)) {
         out.push({ path: at(key), atKey: true, message: `\`app.${key}\` is set but \`app.decision\` is \`${app.decision}\`: no app-level backup runs, so it would be ignored`, fix: "remove it, or set `app.decision: required`" });
       }
     }

@@ -3,7 +3,7 @@ import { AppDecision, BackupTool } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 
 export const borgBandwidthLimit: GovernanceRule = {
-  id: "GOV-053",
+  id: "GOV-052",
   name: "borg-bandwidth-limit",
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.WARNING,
@@ -20,7 +20,7 @@ export const borgBandwidthLimit: GovernanceRule = {
         {
           path: servicePath(s, "app", "bandwidthLimit"),
           message: `\`app.bandwidthLimit: ${app.bandwidthLimit}\` has no effect: borg writes into the local path \`${app.repository}\` without a rate limit`,
-          fix: "use an ssh:// repository, use `tool: restic`, or limit the NAS mount itself (and acknowledge GOV-053)",
+          fix: "use an ssh:// repository, use `tool: restic`, or limit the NAS mount itself (and acknowledge GOV-052)",
         },
       ];
     });

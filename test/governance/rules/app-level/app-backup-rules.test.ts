@@ -1,7 +1,6 @@
 import { loadCatalogText } from "../../../../lib/catalog/load";
 import { evaluateRules } from "../../../../lib/governance/engine";
 import type { GovernanceRule } from "../../../../lib/governance/rule";
-import { appBucketChoice } from "../../../../lib/governance/rules/app-level/app-bucket-choice";
 import { appEngineOptions } from "../../../../lib/governance/rules/app-level/app-engine-options";
 import { borgBandwidthLimit } from "../../../../lib/governance/rules/app-level/borg-bandwidth-limit";
 import { pitrEngineCapable } from "../../../../lib/governance/rules/app-level/pitr-engine-capable";
@@ -70,9 +69,9 @@ describe("GOV-051: app-engine-options", () => {
     expect(findings(appEngineOptions, catalog(app)).map((f) => f.replace(/^\d+: /, ""))).toEqual([message]);
   });
   it("non-compliant: engine options on a service without an app-level backup", () => {
-    const text = catalog("engine: postgresql").replace("decision: required", "decision: vzdump-only").replace("      engine: postgresql", "      bucket: vault\n      jobs: 2");
+    const text = catalog("engine: postgresql").replace("decision: required", "decision: vzdump-only").replace("      engine: postgresql", "      replicaSet: rs0\n      jobs: 2");
     expect(findings(appEngineOptions, text).map((f) => f.replace(/^\d+: /, ""))).toEqual([
-      "`app.bucket` is set but `app.decision` is `vzdump-only`: no app-level backup runs, so it would be ignored",
+      "`app.replicaSet` is set but `app.decision` is `vzdump-only`: no app-level backup runs, so it would be ignored",
       "`app.jobs` is set but `app.decision` is `vzdump-only`: no app-level backup runs, so it would be ignored",
     ]);
   });
@@ -85,27 +84,7 @@ describe("GOV-051: app-engine-options", () => {
   });
 });
 
-describe("GOV-052: app-bucket-choice", () => {
-  it("non-compliant: bucket together with repository", () => {
-    expect(findings(appBucketChoice, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nrepository: /mnt/nas/r\nbucket: vault"))[0]).toMatch(/`app.bucket: vault` and `app.repository` contradict each other/);
-  });
-  it("non-compliant: bucket without an aws section", () => {
-    const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\nbucket: own", "", "");
-    expect(findings(appBucketChoice, text)[0]).toMatch(/no `aws` section, so there is no bucket/);
-  });
-  it("non-compliant: the offsite bucket for a service with no offsite region", () => {
-    expect(findings(appBucketChoice, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nbucket: offsite"))[0]).toMatch(/`app.bucket: offsite` but the service has no offsite region/);
-  });
-  it("compliant: vault, own, and offsite with an offsite copy", () => {
-    expect(findings(appBucketChoice, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nbucket: vault"))).toEqual([]);
-    expect(findings(appBucketChoice, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nbucket: offsite", "offsite-required"))).toEqual([]);
-  });
-  it("not applicable: bucket not set", () => {
-    expect(findings(appBucketChoice, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nrepository: /mnt/nas/r"))).toEqual([]);
-  });
-});
-
-describe("GOV-053: borg-bandwidth-limit", () => {
+describe("GOV-052: borg-bandwidth-limit", () => {
   it("non-compliant (warning): borg into a local path ignores the limit", () => {
     const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg\nbandwidthLimit: 10MiB/s");
     expect(findings(borgBandwidthLimit, text)).toEqual(["19: `app.bandwidthLimit: 10MiB/s` has no effect: borg writes into the local path `/mnt/nas/borg` without a rate limit"]);
@@ -119,11 +98,11 @@ describe("GOV-053: borg-bandwidth-limit", () => {
     expect(findings(borgBandwidthLimit, catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg"))).toEqual([]);
   });
   it("can be acknowledged", () => {
-    const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg\nbandwidthLimit: 10MiB/s").replace("    restore:", "    acknowledge: [{ rule: GOV-053, reason: \"the NAS mount is throttled by its QoS\" }]\n    restore:");
-    expect(validateCatalogText(text).findings.find((f) => f.ruleId === "GOV-053")?.acknowledged).toBeDefined();
+    const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg\nbandwidthLimit: 10MiB/s").replace("    restore:", "    acknowledge: [{ rule: GOV-052, reason: \"the NAS mount is throttled by its QoS\" }]\n    restore:");
+    expect(validateCatalogText(text).findings.find((f) => f.ruleId === "GOV-052")?.acknowledged).toBeDefined();
   });
 });
 
-it("GOV-050..053 are in the baseline pack", () => {
-  expect(BASELINE_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(["GOV-050", "GOV-051", "GOV-052", "GOV-053"]));
+it("GOV-050..052 are in the baseline pack", () => {
+  expect(BASELINE_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(["GOV-050", "GOV-051", "GOV-052"]));
 });
