@@ -81,6 +81,12 @@ export const Errors = {
       allowed: `0..${intervalMinutes - 1} minutes`,
       fix: "use an offset smaller than the interval",
     }),
+  invalidDayOfMonth: (cadence: string, day: number, month?: number) =>
+    new ValidationError("CORE-005", "only a daily schedule can be restricted to a day of the month (1–28) or of the year", {
+      received: { cadence, day, month },
+      allowed: "a daily cadence, day 1..28, month 1..12",
+      fix: "call onDayOfMonth() on a daily schedule with a day every month has",
+    }),
 
   // --- catalog I/O (IO-xxx) --------------------------------------------------------------------
   fileNotFound: (file: string) =>
@@ -97,8 +103,213 @@ export const Errors = {
     }),
 
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
+  pveSelectionConflict: (resource: string, first: string, second: string) =>
+    new ValidationError("PVE-001", `${resource}: \`${first}\` and \`${second}\` cannot both be set`, {
+      allowed: "at most one of `all`, `vmid` and `pool` (and `exclude` only with `all` or `pool`)",
+      fix: `keep one way of selecting guests: drop \`${first}\` or \`${second}\``,
+    }),
+  pveNotAllowed: (attribute: string, value: unknown, allowed: string) =>
+    new ValidationError("PVE-002", `\`${attribute}\` has a value the provider rejects`, {
+      received: value,
+      allowed,
+      fix: `use one of the allowed values for \`${attribute}\``,
+    }),
+  pveOutOfRange: (attribute: string, value: unknown, range: string) =>
+    new ValidationError("PVE-003", `\`${attribute}\` is out of range`, {
+      received: value,
+      allowed: range,
+      fix: `set \`${attribute}\` to a whole number in ${range}`,
+    }),
+  pveKeepAllExclusive: (attribute: string, others: string) =>
+    new ValidationError("PVE-004", `\`${attribute}\`: keep-all cannot be combined with other keep options`, {
+      received: others,
+      allowed: "either keep-all alone, or any of keep-last/-hourly/-daily/-weekly/-monthly/-yearly",
+      fix: "drop keep-all, or drop every other keep option",
+    }),
+  pvePruneKey: (key: string) =>
+    new ValidationError("PVE-005", `\`prune_backups\` has an unknown key`, {
+      received: key,
+      allowed: "keep-all, keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (hyphenated) with whole-number string values",
+      fix: "spell the key as Proxmox does, e.g. keep-daily (not keep_daily), and give a value such as \"7\"",
+    }),
+  pveInvalidId: (attribute: string, value: string, max = 0) =>
+    new ValidationError("PVE-006", `\`${attribute}\` is not a valid Proxmox id`, {
+      received: value,
+      allowed: `a letter, then letters, digits, '-' or '_'; ${max ? `2-${max}` : "at least 2"} characters`,
+      fix: `rename it, e.g. ${JSON.stringify(String(value).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z]+/, "x"))}`,
+    }),
+  pveInvalidVmid: (value: unknown) =>
+    new ValidationError("PVE-007", "a guest id (vmid) must be a whole number from 100 to 999999999", {
+      received: value,
+      allowed: "100..999999999",
+      fix: "use the guest's id as Proxmox shows it (qm list / pct list)",
+    }),
+  pveRetentionEmpty: (where: string) =>
+    new ValidationError("PVE-008", `${where}: the retention keeps no backup at all`, {
+      allowed: "at least one of hourly, daily, weekly, monthly, yearly above 0",
+      fix: "keep at least one class (Proxmox would otherwise fall back to the storage's own prune settings, often keep-all)",
+    }),
+  pveEncryptionConflict: (resource: string) =>
+    new ValidationError("PVE-009", `${resource}: \`encryption_key\` and \`generate_encryption_key\` cannot both be set`, {
+      fix: "either pass the key (from a sensitive variable) or let Proxmox generate one, not both",
+    }),
+  pveNoGuests: (jobId: string) =>
+    new ValidationError("PVE-010", `backup job ${jobId} selects no guest`, {
+      allowed: "one of `all`, `pool` or a non-empty `vmid` list",
+      fix: "enroll at least one guest (ProtectedVm) or remove the job",
+    }),
+  pveDuplicateEnrollment: (host: string, vmid: number, first: string, second: string) =>
+    new ValidationError("PVE-011", `guest ${vmid} on host ${host} is enrolled twice (${first} and ${second})`, {
+      fix: "enroll each guest once; one ProtectedVm per guest",
+    }),
+  pveEmptyValue: (attribute: string) =>
+    new ValidationError("PVE-012", `\`${attribute}\` must not be empty`, {
+      fix: `give \`${attribute}\` a value`,
+    }),
+  pveUnknownHost: (service: string, host: string) =>
+    new ValidationError("PVE-014", `service ${service} runs on Proxmox host ${host}, which the catalog does not declare`, {
+      fix: "declare the host under `proxmox.hosts` or correct `vm.host` (validation reports this as GOV-003)",
+    }),
+  pveLiteralSecret: (attribute: string) =>
+    new ValidationError("PVE-013", `\`${attribute}\` is a secret and was given as a literal string`, {
+      allowed: "a reference to a sensitive TerraformVariable (or another token), or nothing to use the provider's environment variable",
+      fix: `pass \`new TerraformVariable(..., { sensitive: true }).stringValue\` for \`${attribute}\``,
+    }),
+
+
+  // --- drift (DRIFT-xxx) -------------------------------------------------------------------
+  driftInputInvalid: (file: string, problem: string) =>
+    new UsageError("DRIFT-001", `${file} is not a valid input: ${problem}`, {
+      fix: "see docs/drift.md for the lifecycle list and the not-backed-up formats",
+    }),
+  driftNothingToCompare: () =>
+    new UsageError("DRIFT-002", "nothing to compare", {
+      fix: "pass --lifecycle FILE, --not-backed-up FILE, or both",
+    }),
+  driftCatalogInvalid: (file: string, errorCount: number) =>
+    new UsageError("DRIFT-003", `${file} has ${errorCount} error(s); drift is only checked against a valid catalog`, {
+      fix: "run `backup-gov validate` and fix each finding",
+    }),
+  driftUnknownHost: (host: string, known: string) =>
+    new UsageError("DRIFT-004", `--host ${host} is not a host of the catalog`, {
+      allowed: known,
+      fix: "name a key of `proxmox.hosts`",
+    }),
 
   // --- AWS constructs (AWS-xxx) ----------------------------------------------------------
+  kmsDeletionWindow: (days: number) =>
+    new ValidationError("AWS-001", "deletionWindowInDays is outside what KMS accepts", {
+      received: days,
+      allowed: "7..30 days",
+      fix: "keep the default (30 days, the longest chance to cancel an accidental deletion)",
+    }),
+  invalidBucketName: (name: string, reason: string) =>
+    new ValidationError("AWS-002", `bucketName \`${name}\` is not a valid S3 bucket name: ${reason}`, {
+      received: name,
+      allowed: "3–63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address",
+      fix: "choose a lowercase name (the estate derives one from its name and account id)",
+    }),
+  objectLockDays: (days: number) =>
+    new ValidationError("AWS-003", "objectLock.days must be a whole number of days within S3 Object Lock's range", {
+      received: days,
+      allowed: "1..36500",
+      fix: "set objectLock.days between 1 and 36500",
+    }),
+  lifecycleBeforeLock: (what: string, days: number, lockDays: number) =>
+    new ValidationError("AWS-004", `${what} (${days} days) ends before the Object Lock period (${lockDays} days)`, {
+      received: days,
+      allowed: `at least ${lockDays}`,
+      fix: `leave ${what} unset (it defaults to the lock period) or raise it to at least ${lockDays}`,
+    }),
+  invalidVaultName: (name: string) =>
+    new ValidationError("AWS-005", `vaultName \`${name}\` does not fit AWS Backup's vault name pattern`, {
+      received: name,
+      allowed: "2–50 characters of A-Z, a-z, 0-9, '-' and '_'",
+      fix: "shorten the name or drop other characters",
+    }),
+  vaultLockRange: (minDays: number, maxDays: string) =>
+    new ValidationError("AWS-006", "the vault lock range is not one AWS Backup accepts", {
+      received: { minRetentionDays: minDays, maxRetentionDays: maxDays },
+      allowed: "1 ≤ minRetentionDays ≤ maxRetentionDays ≤ 36500",
+      fix: "lower minRetentionDays or raise maxRetentionDays (at most 36500)",
+    }),
+  vaultLockGrace: (mode: string, changeableForDays: string) =>
+    new ValidationError("AWS-007", `changeableForDays does not fit ${mode} mode`, {
+      received: changeableForDays,
+      allowed: "compliance: at least 3 days (the grace period before the lock becomes permanent); governance: unset",
+      fix: "use at least 3 days in compliance mode, or drop changeableForDays in governance mode",
+    }),
+  immutableVaultEmpty: (path: string) =>
+    new ValidationError("AWS-008", "an ImmutableVault must create its bucket, its vault or both", {
+      where: path,
+      fix: "leave createBucket or createVault at its default (true)",
+    }),
+  accountIdRequired: (path: string, what: string) =>
+    new ValidationError("AWS-009", `${what} needs the account id (key policies name the account root)`, {
+      where: path,
+      fix: "pass accountId (a literal or a Terraform variable), or pass an existing kmsKey",
+    }),
+  invalidPlanName: (name: string) =>
+    new ValidationError("AWS-010", `planName \`${name}\` does not fit AWS Backup's plan name pattern`, {
+      received: name,
+      allowed: "1–50 characters of A-Z, a-z, 0-9, '-', '_' and '.'",
+      fix: "shorten the name or drop other characters",
+    }),
+  invalidRuleName: (name: string, reason: string) =>
+    new ValidationError("AWS-011", `backup rule \`${name}\`: ${reason}`, {
+      received: name,
+      allowed: "1–50 characters of A-Z, a-z, 0-9, '-', '_' and '.', unique in the plan",
+      fix: "give every rule of the plan its own short name",
+    }),
+  coldStorageTooLate: (what: string, deleteAfterDays: number, coldAfterDays: number) =>
+    new ValidationError("AWS-012", `${what}: points are deleted after ${deleteAfterDays} days but moved to cold storage after ${coldAfterDays}; AWS keeps cold points at least 90 days`, {
+      received: { deleteAfterDays, coldStorageAfterDays: coldAfterDays },
+      allowed: "deleteAfterDays ≥ coldStorageAfterDays + 90",
+      fix: `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer`,
+    }),
+  continuousRule: (ruleName: string, reason: string) =>
+    new ValidationError("AWS-013", `continuous rule \`${ruleName}\`: ${reason}`, {
+      allowed: "deleteAfterDays 1..35, no cold storage, one vault for every continuous rule of a plan",
+      fix: "keep continuous points 1–35 days in one vault; keep longer history with snapshot rules",
+    }),
+  backupWindow: (ruleName: string, startWindowMinutes: number, completionWindowMinutes: number) =>
+    new ValidationError("AWS-014", `backup rule \`${ruleName}\`: the start window must be at least 60 minutes and the completion window longer than the start window`, {
+      received: { startWindowMinutes, completionWindowMinutes },
+      allowed: "startWindowMinutes ≥ 60, completionWindowMinutes > startWindowMinutes",
+      fix: "keep the defaults (60 minutes to start, 7 days to complete)",
+    }),
+  selectionSelectsEverything: (selectionName: string) =>
+    new ValidationError("AWS-015", `backup selection \`${selectionName}\` names no resources and no tags: AWS Backup would select every resource of the account`, {
+      allowed: "resources (ARNs) and/or tags",
+      fix: "pass the ARNs or the tags of the resources to protect",
+    }),
+  invalidSelectionName: (name: string) =>
+    new ValidationError("AWS-016", `selectionName \`${name}\` does not fit AWS Backup's selection name pattern`, {
+      received: name,
+      allowed: "1–50 characters of A-Z, a-z, 0-9, '-', '_' and '.'",
+      fix: "shorten the name or drop other characters",
+    }),
+  planWithoutRules: (path: string) =>
+    new ValidationError("AWS-017", "a backup plan needs at least one rule", { where: path, fix: "pass rules or call addRule()" }),
+  invalidRestoreTestingName: (name: string) =>
+    new ValidationError("AWS-018", `restore testing name \`${name}\` does not fit AWS Backup's pattern (no hyphens)`, {
+      received: name,
+      allowed: "1–50 characters of A-Z, a-z, 0-9 and '_'",
+      fix: "replace '-' with '_' and shorten the name",
+    }),
+  restoreTestingRange: (what: string, value: number, allowed: string) =>
+    new ValidationError("AWS-019", `restore testing ${what} is out of range`, { received: value, allowed, fix: `set ${what} within ${allowed}` }),
+  restoreTestingSelection: (selectionName: string, reason: string) =>
+    new ValidationError("AWS-020", `restore testing selection \`${selectionName}\`: ${reason}`, {
+      allowed: "exactly one of protectedResourceArns and tags, for a resource type restore testing supports",
+      fix: "select by ARNs or by tags (one selection each), for Aurora, DocumentDB, DynamoDB, EBS, EC2, EFS, FSx, Neptune, RDS or S3",
+    }),
+  invalidTrailName: (name: string) =>
+    new ValidationError("AWS-021", `trailName \`${name}\` does not fit CloudTrail's trail name pattern`, {
+      received: name,
+      allowed: "3–128 characters of A-Z, a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
+      fix: "choose a simpler name",
+    }),
 
   // --- app-level backups (APP-xxx) --------------------------------------------------------
   invalidSize: (key: string, value: unknown, allowed: string) =>
@@ -145,4 +356,34 @@ export const Errors = {
     }),
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
+  tooManyAuditControls: (count: number, limit: number) =>
+    new ValidationError("MON-001", "the audit framework needs more controls than AWS Backup Audit Manager allows in one account and Region", {
+      received: count,
+      allowed: `at most ${limit} controls`,
+      fix: "split the estate's AWS services over several accounts or Regions, or give services with the same RPO/RTO the same selection tags so that they share controls",
+    }),
+  invalidVaultEvent: (event: string, allowed: string) =>
+    new ValidationError("MON-002", "vaultEvents holds an event that hashicorp/aws 5.100 rejects", {
+      received: event,
+      allowed,
+      fix: "use the VaultEvent enum",
+    }),
+  invalidAuditScope: (control: string, reason: string) =>
+    new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
+      allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",
+      fix: "give the control one kind of scope",
+    }),
+  metricsUnreadable: (where: string, reason: string) =>
+    new UsageError("MON-004", `cannot read metrics from ${where}: ${reason}`, {
+      fix: "pass --metrics-dir with the node_exporter textfile folder (or a copy of it), or --prometheus with the URL of a Prometheus server",
+    }),
+  metricsSourceMissing: () =>
+    new UsageError("MON-005", "give exactly one metrics source", {
+      allowed: "--metrics-dir DIR or --prometheus URL (exactly one)",
+      fix: "add --metrics-dir /var/lib/node_exporter/textfile_collector, or --prometheus http://prometheus:9090",
+    }),
+  unknownService: (id: string, known: string) =>
+    new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
+  invalidNow: (value: string) =>
+    new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
 } as const;

@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { formatFinding } from "../lib/core/finding";
+import { formatFinding, isBlocking } from "../lib/core/finding";
 import { synthesizeCatalog } from "../lib/estate/synth";
 
 function defaultCatalog(): string {
@@ -18,7 +18,8 @@ function defaultCatalog(): string {
 
 const file = process.env.BACKUP_CATALOG ?? defaultCatalog();
 const result = synthesizeCatalog(file, process.env.CDKTF_OUTDIR ?? "cdktf.out");
-for (const f of result.report.findings) process.stderr.write(formatFinding(f) + "\n");
+// Blocking findings go to stderr; acknowledged findings and warnings are information.
+for (const f of result.report.findings) (isBlocking(f) ? process.stderr : process.stdout).write(formatFinding(f) + "\n");
 if (!result.report.ok) {
   process.stderr.write(`${file}: validation failed; nothing was synthesized\n`);
   process.exitCode = 1;

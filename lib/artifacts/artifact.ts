@@ -1,6 +1,9 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Errors } from "../errors";
+
+/** Folders under `artifacts/` that re-rendering keeps: written by commands, not by synth. */
+export const KEPT_FOLDERS: readonly string[] = ["receipts"];
 
 /** One file an operator receives: a document, a script, a unit, a bundle. */
 export interface Artifact {
@@ -35,10 +38,13 @@ export class ArtifactSet {
   /**
    * Writes every artifact under `dir` (normally `<outdir>/artifacts`), replacing what an
    * earlier run left there so that removed services leave no stale SOPs or scripts behind.
+   * Folders in {@link KEPT_FOLDERS} (onboarding receipts: evidence, not renderings) stay.
    */
   public writeTo(dir: string): string[] {
     try {
-      rmSync(dir, { recursive: true, force: true });
+      for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
+        if (!KEPT_FOLDERS.includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
+      }
       const written: string[] = [];
       for (const a of this.list()) {
         const file = join(dir, a.path);

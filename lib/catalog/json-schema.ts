@@ -29,14 +29,24 @@ export function jsonSchemaAt(path: ReadonlyArray<string | number>): JsonSchema |
       node = node.items as JsonSchema | undefined;
     } else {
       const props = node.properties as Record<string, JsonSchema> | undefined;
-      node = props?.[seg] ?? (typeof node.additionalProperties === "object" ? (node.additionalProperties as JsonSchema) : undefined);
+      node =
+        props?.[seg] ??
+        (typeof node.additionalProperties === "object" ? (node.additionalProperties as JsonSchema) : undefined) ??
+        // A union (e.g. storages by `type`): the first member that has the key.
+        variants(node).map((v) => (v.properties as Record<string, JsonSchema> | undefined)?.[seg]).find((x) => x !== undefined);
     }
   }
   return node;
 }
 
+function variants(node: JsonSchema): JsonSchema[] {
+  return [...((node.oneOf as JsonSchema[] | undefined) ?? []), ...((node.anyOf as JsonSchema[] | undefined) ?? [])];
+}
+
 /** The keys an object at `path` accepts (for did-you-mean suggestions). */
 export function knownKeysAt(path: ReadonlyArray<string | number>): string[] {
   const node = jsonSchemaAt(path);
-  return node?.properties ? Object.keys(node.properties as object) : [];
+  if (!node) return [];
+  if (node.properties) return Object.keys(node.properties as object);
+  return [...new Set(variants(node).flatMap((v) => Object.keys((v.properties as object | undefined) ?? {})))];
 }

@@ -12,12 +12,13 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  StorageKind,
 } from "../core/vocabulary";
-import type { Catalog, CatalogSection, ProxmoxHost, Service } from "./model";
+import type { Catalog, CatalogSection, ProxmoxHost, ProxmoxStorage, Service } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
-import { knownKeysAt } from "./json-schema";
+import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 
@@ -73,6 +74,10 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
   [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
+  [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
+  [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
+  [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
+  [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
 ] as const).map(([re, text]) => [String(re), text]));
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
@@ -165,6 +170,7 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
 
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
   const invalid = new Set<CatalogSection>();
+  const repaired: CatalogPath[] = [];
   const sectionKeys = Object.keys(catalogSections);
   for (const key of Object.keys(raw)) {
     if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
@@ -174,10 +180,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     if (key === "services") continue;
     const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
     const r = schema.safeParse(raw[key]);
-    if (r.success) parsed[key] = r.data;
-    else {
-      invalid.add(key as CatalogSection);
-      findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    if (r.success) {
+      parsed[key] = r.data;
+      continue;
+    }
+    invalid.add(key as CatalogSection);
+    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    const fixed = repair(raw[key], r.error.issues, [key], repaired);
+    if (fixed !== undefined) {
+      const again = schema.safeParse(fixed);
+      if (again.success) parsed[key] = again.data;
     }
   }
 
@@ -195,10 +207,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const id = entry && typeof entry === "object" ? (entry as Record<string, unknown>).id : undefined;
       if (typeof id === "string") declaredIds.add(id);
       const r = serviceSchema.safeParse(entry);
-      if (r.success) services.push(toService(r.data, index, parsed.owner as string | undefined));
-      else {
-        invalid.add("services");
-        findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      if (r.success) {
+        services.push(toService(r.data, index, parsed.owner as string | undefined));
+        return;
+      }
+      invalid.add("services");
+      findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
+      const fixed = repair(entry, r.error.issues, ["services", index], repaired);
+      if (fixed !== undefined) {
+        const again = serviceSchema.safeParse(fixed);
+        if (again.success) services.push(toService(again.data, index, parsed.owner as string | undefined));
       }
     });
   }
@@ -208,7 +226,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook ?? false, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -222,17 +240,26 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
       rolesAnywhere: aws.rolesAnywhere && { trustAnchorArn: aws.rolesAnywhere.trustAnchorArn },
+      audit: {
+        enabled: aws.audit?.enabled ?? true,
+        // A throw-away estate must be deletable: its log bucket defaults to governance mode.
+        lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
+        retentionDays: aws.audit?.retentionDays ?? 365,
+      },
     },
     proxmox: proxmox && { hosts },
     notifications: {
       email: notifications?.email ?? [],
       webhooks: notifications?.webhooks ?? [],
       pagerduty: notifications?.pagerduty ?? false,
+      heartbeat: notifications?.heartbeat ?? !!aws,
+      staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
+    repairedPaths: repaired,
   };
 }
 
@@ -266,7 +293,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
-    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {
       secrets: s.restore?.secrets,
@@ -279,7 +306,70 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
   };
 }
 
+type StorageData = NonNullable<z.output<typeof catalogSections.proxmox>>["hosts"][string]["storages"] & object;
+
+function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
+  const base = { id: st.id, index, nodes: st.nodes ?? [], description: st.description, retention: st.retention };
+  switch (st.type) {
+    case "pbs":
+      return {
+        ...base,
+        kind: StorageKind.PBS,
+        server: st.server,
+        datastore: st.datastore,
+        namespace: st.namespace,
+        username: st.username,
+        passwordSecret: st.passwordSecret,
+        fingerprint: st.fingerprint,
+        encryption: st.encryption && { generate: st.encryption.generate ?? false, keySecret: st.encryption.keySecret },
+      };
+    case "nfs":
+      return { ...base, kind: StorageKind.NFS, server: st.server, export: st.export, options: st.options };
+    case "cifs":
+      return { ...base, kind: StorageKind.CIFS, server: st.server, share: st.share, username: st.username, domain: st.domain, subdirectory: st.subdirectory, passwordSecret: st.passwordSecret };
+    case "dir":
+      return { ...base, kind: StorageKind.DIR, path: st.path, shared: st.shared ?? false };
+  }
+}
+
 type Issue = z.core.$ZodIssue;
+
+/**
+ * Best-effort repair so that one schema error does not hide a section's or a service's
+ * other findings: unknown keys and invalid *optional* keys are dropped (their paths are
+ * recorded, and the engine drops governance findings about them, which would only be
+ * consequences of the drop). Returns undefined when a required key is at fault.
+ */
+function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[]): unknown {
+  const copy = structuredClone(entry);
+  const dropped: CatalogPath[] = [];
+  for (const issue of issues) {
+    const rel = issue.path as (string | number)[];
+    if (issue.code === "unrecognized_keys") {
+      const parent = getIn(copy, rel) as Record<string, unknown> | undefined;
+      if (parent && typeof parent === "object") for (const k of issue.keys) delete parent[k];
+      dropped.push(...issue.keys.map((k) => [...prefix, ...rel, k]));
+      continue;
+    }
+    // The nearest enclosing key that the schema does not require can be dropped.
+    let cut = -1;
+    for (let i = rel.length - 1; i >= 0; i--) {
+      if (typeof rel[i] !== "string") continue;
+      const parentSchema = jsonSchemaAt([...prefix, ...rel.slice(0, i)]);
+      const required = (parentSchema?.required as string[] | undefined) ?? [];
+      if (!required.includes(rel[i] as string)) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut < 0) return undefined;
+    const parent = getIn(copy, rel.slice(0, cut)) as Record<string, unknown> | undefined;
+    if (parent && typeof parent === "object") delete parent[rel[cut] as string];
+    dropped.push([...prefix, ...rel.slice(0, cut + 1)]);
+  }
+  repaired.push(...dropped);
+  return copy;
+}
 
 function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
   const out: Finding[] = [];
@@ -326,6 +416,18 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
       else if (issue.origin === "string") what = small ? (Number(limit) === 1 ? "must not be empty" : `must be at least ${limit} characters`) : `must be at most ${limit} characters`;
       else what = small ? `must be at least ${limit}` : `must be at most ${limit}`;
       return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${what}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${what}`)];
+    }
+    case "invalid_union": {
+      const disc = (issue as { discriminator?: string; options?: unknown[] }).discriminator;
+      const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
+      if (disc !== undefined && options.length) {
+        if (value === undefined || value === null) {
+          return [finding(LoaderRules.MISSING_KEY, `missing required key \`${disc}\``, path, source.valuePosition(path), `add \`${disc}:\` with one of: ${options.join(", ")}`)];
+        }
+        const hint = typeof value === "string" ? didYouMean(value, options) : undefined;
+        return [finding(LoaderRules.NOT_ALLOWED, `\`${disc}\` must be one of ${options.join(", ")}; got ${describeValue(value)}`, path, source.valuePosition(path), hint ? `did you mean "${hint}"?` : `use one of: ${options.join(", ")}`)];
+      }
+      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed shapes")];
     }
     case "invalid_key": {
       const sub = issue.issues[0];

@@ -7,6 +7,7 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  StorageKind,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
 
@@ -74,6 +75,8 @@ export interface ServiceImmutable {
 export interface ServiceAws {
   readonly resources: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /** Catalog keys of the resource types the tags select (`rds`, `s3`, ...); empty when not declared. */
+  readonly tagResourceTypes: readonly string[];
   readonly coldStorageAfterDays?: number;
 }
 
@@ -123,6 +126,14 @@ export interface AwsSettings {
   readonly tags: Readonly<Record<string, string>>;
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
+  readonly audit: AuditSettings;
+}
+
+/** The estate's CloudTrail audit trail (`aws.audit`). */
+export interface AuditSettings {
+  readonly enabled: boolean;
+  readonly lockMode: LockMode;
+  readonly retentionDays: number;
 }
 
 export interface ProxmoxHost {
@@ -131,12 +142,80 @@ export interface ProxmoxHost {
   readonly node: string;
   readonly storage: string;
   readonly insecure: boolean;
+  /** Whether backup jobs run the rendered vzdump hook. */
+  readonly vzdumpHook: boolean;
+  /** Backup storages the catalog declares on this host (created with Terraform). */
+  readonly storages: readonly ProxmoxStorage[];
 }
+
+/** A declared storage's own retention (its Proxmox `backups` block). */
+export interface ProxmoxStorageRetention {
+  readonly keepAll?: boolean;
+  readonly last?: number;
+  readonly hourly?: number;
+  readonly daily?: number;
+  readonly weekly?: number;
+  readonly monthly?: number;
+  readonly yearly?: number;
+  readonly maxProtected?: number;
+}
+
+interface ProxmoxStorageBase {
+  readonly id: string;
+  /** Position in the host's `storages` list, for finding paths. */
+  readonly index: number;
+  /** Nodes where it is available; empty means every node. */
+  readonly nodes: readonly string[];
+  readonly description?: string;
+  readonly retention?: ProxmoxStorageRetention;
+}
+
+export interface PbsStorage extends ProxmoxStorageBase {
+  readonly kind: StorageKind.PBS;
+  readonly server: string;
+  readonly datastore: string;
+  readonly namespace?: string;
+  readonly username: string;
+  /** Where the password/token secret is kept (a reference, never the secret). */
+  readonly passwordSecret: string;
+  readonly fingerprint?: string;
+  readonly encryption?: { readonly generate: boolean; readonly keySecret: string };
+}
+
+export interface NfsStorage extends ProxmoxStorageBase {
+  readonly kind: StorageKind.NFS;
+  readonly server: string;
+  readonly export: string;
+  readonly options?: string;
+}
+
+export interface CifsStorage extends ProxmoxStorageBase {
+  readonly kind: StorageKind.CIFS;
+  readonly server: string;
+  readonly share: string;
+  readonly username: string;
+  readonly domain?: string;
+  readonly subdirectory?: string;
+  readonly passwordSecret: string;
+}
+
+export interface DirStorage extends ProxmoxStorageBase {
+  readonly kind: StorageKind.DIR;
+  readonly path: string;
+  readonly shared: boolean;
+}
+
+/** A backup storage declared on a host. */
+export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
 export interface Notifications {
   readonly email: readonly string[];
   readonly webhooks: readonly { readonly name: string }[];
   readonly pagerduty: boolean;
+  /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
+  readonly heartbeat: boolean;
+  /** Grace before a service counts as stale; undefined means the library's default margin. */
+  readonly staleMargin?: Duration;
 }
 
 export interface Contact {
@@ -165,6 +244,11 @@ export interface Catalog {
   readonly declaredServiceIds: ReadonlySet<string>;
   /** Sections (or `services[i]` entries) that failed schema validation. */
   readonly invalidSections: ReadonlySet<CatalogSection>;
+  /**
+   * Paths the loader dropped to keep checking a section or service that had schema errors
+   * (unknown keys, invalid optional values). Governance findings about them are dropped too.
+   */
+  readonly repairedPaths: readonly CatalogPath[];
 }
 
 /** The service with that id, if it passed schema validation. */

@@ -1,13 +1,16 @@
 import { Command, CommanderError } from "commander";
 import { BackupGovError, UsageError } from "../errors";
+import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
+import { registerOnboard } from "./commands/onboard";
+import { registerStatus } from "./commands/status";
 import { registerSynth } from "./commands/synth";
 import { registerValidate } from "./commands/validate";
 import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

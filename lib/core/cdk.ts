@@ -8,8 +8,10 @@
 export {
   Annotations,
   App,
+  dependable,
   Aspects,
   Fn,
+  ImportableResource,
   Lazy,
   LocalBackend,
   TerraformElement,
@@ -21,13 +23,26 @@ export {
   TerraformVariable,
   Testing,
   Token,
+  // Runtime mappers used by hand-written provider bindings (lib/providers/), as in generated ones.
+  booleanToHclTerraform,
+  booleanToTerraform,
+  hashMapper,
+  hashMapperHcl,
+  listMapper,
+  listMapperHcl,
+  numberToHclTerraform,
+  numberToTerraform,
+  stringToHclTerraform,
+  stringToTerraform,
 } from "cdktf";
 export type {
   AppConfig,
+  IResolvable,
   IAspect,
   ITerraformDependable,
   TerraformMetaArguments,
   TerraformProviderGeneratorMetadata,
+  TerraformResourceConfig,
   TerraformResourceLifecycle,
 } from "cdktf";
 export { Construct } from "constructs";

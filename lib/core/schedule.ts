@@ -85,7 +85,7 @@ export class Cadence {
 
 /**
  * A cadence anchored at an offset: "every 4 hours starting 02:15", "daily at 01:30",
- * "weekly on Sunday at 03:00". Times are in the zone of the machine that runs the job
+ * "weekly on Sunday at 03:00", "monthly on day 1 at 02:15". Times are in the zone of the machine that runs the job
  * (Proxmox host, systemd timer) or UTC (AWS Backup, unless a timezone is set).
  */
 export class Schedule {
@@ -101,13 +101,43 @@ export class Schedule {
   private constructor(
     public readonly cadence: Cadence,
     public readonly offsetMinutes: number,
+    /** Day of the month (1–28) of a monthly or yearly schedule; undefined otherwise. */
+    public readonly dayOfMonth?: number,
+    /** Month (1–12) of a yearly schedule; undefined otherwise. */
+    public readonly month?: number,
   ) {
     if (!Number.isInteger(offsetMinutes) || offsetMinutes < 0 || offsetMinutes >= cadence.intervalMinutes) {
       throw Errors.invalidOffset(offsetMinutes, cadence.intervalMinutes);
     }
   }
 
-  /** Every start, as minutes after Monday 00:00, over one week. */
+  /**
+   * This daily schedule, restricted to one day of each month, or of one month of each year
+   * when `month` is given: the monthly and yearly points of a grandfather-father-son
+   * retention (AWS Backup monthly and yearly rules). Days stop at 28 so that every month has one.
+   */
+  public onDayOfMonth(day = 1, month?: number): Schedule {
+    const ok = !this.cadence.isSubDaily && !this.cadence.isWeekly && Number.isInteger(day) && day >= 1 && day <= 28;
+    if (!ok || (month !== undefined && (!Number.isInteger(month) || month < 1 || month > 12))) {
+      throw Errors.invalidDayOfMonth(this.cadence.key, day, month);
+    }
+    return new Schedule(this.cadence, this.offsetMinutes, day, month);
+  }
+
+  /** True for a schedule restricted to one day a month (and not to one month a year). */
+  public get isMonthly(): boolean {
+    return this.dayOfMonth !== undefined && this.month === undefined;
+  }
+
+  /** True for a schedule restricted to one day a year. */
+  public get isYearly(): boolean {
+    return this.dayOfMonth !== undefined && this.month !== undefined;
+  }
+
+  /**
+   * Every start, as minutes after Monday 00:00, over one week. A monthly or yearly schedule
+   * answers the starts of the daily schedule it restricts: the minutes it may take in any week.
+   */
   public startsInWeek(): number[] {
     const out: number[] = [];
     for (let t = this.offsetMinutes; t < WEEK; t += this.cadence.intervalMinutes) out.push(t);
@@ -127,6 +157,7 @@ export class Schedule {
   public toCalendarEvent(): string {
     const { weekday, hour, minute } = this.firstStart();
     const mm = pad(minute);
+    if (this.dayOfMonth !== undefined) return `*-${this.month !== undefined ? pad(this.month) : "*"}-${pad(this.dayOfMonth)} ${pad(hour)}:${mm}:00`;
     if (this.cadence.isWeekly) return `${WEEKDAYS[weekday]} *-*-* ${pad(hour)}:${mm}:00`;
     if (!this.cadence.isSubDaily) return `*-*-* ${pad(hour)}:${mm}:00`;
     const step = this.cadence.intervalMinutes / 60;
@@ -137,6 +168,7 @@ export class Schedule {
   /** An AWS Backup / EventBridge cron expression (six fields, UTC unless a timezone is set). */
   public toAwsCron(): string {
     const { weekday, hour, minute } = this.firstStart();
+    if (this.dayOfMonth !== undefined) return `cron(${minute} ${hour} ${this.dayOfMonth} ${this.month ?? "*"} ? *)`;
     if (this.cadence.isWeekly) return `cron(${minute} ${hour} ? * ${AWS_WEEKDAYS[weekday]} *)`;
     if (!this.cadence.isSubDaily) return `cron(${minute} ${hour} * * ? *)`;
     const step = this.cadence.intervalMinutes / 60;
@@ -146,6 +178,8 @@ export class Schedule {
   /** An iCalendar RRULE value (RFC 5545) matching this schedule from its first start. */
   public toRRule(): string {
     const { weekday } = this.firstStart();
+    if (this.isYearly) return `FREQ=YEARLY;BYMONTH=${this.month};BYMONTHDAY=${this.dayOfMonth}`;
+    if (this.isMonthly) return `FREQ=MONTHLY;BYMONTHDAY=${this.dayOfMonth}`;
     if (this.cadence.isWeekly) return `FREQ=WEEKLY;BYDAY=${ICS_WEEKDAYS[weekday]}`;
     if (!this.cadence.isSubDaily) return "FREQ=DAILY";
     return `FREQ=HOURLY;INTERVAL=${this.cadence.intervalMinutes / 60}`;
@@ -155,6 +189,8 @@ export class Schedule {
   public describe(): string {
     const { weekday, hour, minute } = this.firstStart();
     const hhmm = `${pad(hour)}:${pad(minute)}`;
+    if (this.isYearly) return `yearly on ${pad(this.month!)}-${pad(this.dayOfMonth!)} at ${hhmm}`;
+    if (this.isMonthly) return `monthly on day ${this.dayOfMonth} at ${hhmm}`;
     if (this.cadence.isWeekly) return `weekly on ${WEEKDAYS[weekday]} at ${hhmm}`;
     if (!this.cadence.isSubDaily) return `daily at ${hhmm}`;
     return `${this.cadence.label} from ${hhmm}`;

@@ -47,3 +47,13 @@ export enum ComplianceRegime {
   SOC2 = "soc2",
   PCI = "pci",
 }
+
+/** Kinds of Proxmox backup storage a host can declare (the provider's `proxmox_storage_*`). */
+export enum StorageKind {
+  /** Proxmox Backup Server datastore. */
+  PBS = "pbs",
+  NFS = "nfs",
+  CIFS = "cifs",
+  /** A directory on the node (often a mounted disk or NAS share). */
+  DIR = "dir",
+}

@@ -1,7 +1,7 @@
 import { servicePaths, unitName } from "../artifacts/app/spec";
 import { AppBackup, AppBackupCredentials, AppBackupDestination, DrillSchedule } from "../constructs/app-backup";
 import { Annotations, Construct } from "../core/cdk";
-import { Cadence, type Schedule } from "../core/schedule";
+import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
 import { AppEngine, BackupTool } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
@@ -26,12 +26,8 @@ export function buildAppBackups(ctx: EstateContext): void {
   const policies = ctx.policies.filter((p) => p.appBackup && p.service.app?.engine && p.service.app.host);
   if (policies.length === 0) return;
 
-  const schedules = stagger(
-    policies.flatMap((p) => [
-      { key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence },
-      ...(p.restoreTest === RestoreTestFrequency.NONE ? [] : [{ key: drillKey(p.service.id), group: p.service.app!.host!, cadence: Cadence.weekly() }]),
-    ]),
-  );
+  const schedules = stagger(policies.map((p) => ({ key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence })));
+  placeDrills(policies, schedules);
 
   const scope = ctx.awsStack ?? ctx.proxmoxStack ?? new Construct(undefined as unknown as Construct, `${ctx.catalog.name}-app-backups`);
   const byHost = new Map<string, AppBackup[]>();
@@ -42,6 +38,47 @@ export function buildAppBackups(ctx: EstateContext): void {
   }
   for (const host of [...byHost.keys()].sort()) {
     for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) ctx.artifacts.add(artifact);
+  }
+}
+
+/** Expected minutes of a backup run and of a drill, for the calendar and for placing drills. */
+const backupMinutes = (p: EffectivePolicy) => (p.service.app?.engine === AppEngine.FILES ? 60 : 30);
+const drillMinutes = (p: EffectivePolicy) => Math.min(240, p.rto.toMinutes());
+
+const WEEK = 7 * 1440;
+const DRILL_STEP = 15;
+/** Drills prefer Sunday from 06:00, after the nightly backup window. */
+const DRILL_PREFERRED = 6 * 1440 + 6 * 60;
+
+/**
+ * Weekly slots for the drills, after stagger() placed the backups: each drill takes the first
+ * slot from Sunday 06:00 on (in 15-minute steps, around the week) whose run does not meet any
+ * backup or earlier drill of the same host. A drill that met a backup would find the
+ * service's lock taken; the calendar would flag it too.
+ */
+function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string, Schedule>): void {
+  const windows = new Map<string, Array<[start: number, minutes: number]>>();
+  const hostOf = (p: EffectivePolicy) => p.service.app!.host!;
+  for (const p of policies) {
+    const list = windows.get(hostOf(p)) ?? [];
+    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) list.push([start, backupMinutes(p)]);
+    windows.set(hostOf(p), list);
+  }
+  const meets = (s: number, d: number, t: number, e: number) => (t - s + WEEK) % WEEK < d || (s - t + WEEK) % WEEK < e;
+  const drills = policies.filter((p) => p.restoreTest !== RestoreTestFrequency.NONE).sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
+  for (const p of drills) {
+    const taken = windows.get(hostOf(p))!;
+    const minutes = drillMinutes(p);
+    let chosen = DRILL_PREFERRED;
+    for (let k = 0; k * DRILL_STEP < WEEK; k++) {
+      const start = (DRILL_PREFERRED + k * DRILL_STEP) % WEEK;
+      if (taken.every(([t, e]) => !meets(start, minutes, t, e))) {
+        chosen = start;
+        break;
+      }
+    }
+    taken.push([chosen, minutes]);
+    schedules.set(drillKey(p.service.id), Schedule.at(Cadence.weekly(), chosen));
   }
 }
 
@@ -118,7 +155,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     group: spec.host,
     schedule,
     serviceIds: [s.id],
-    durationMinutes: engine === AppEngine.FILES ? 60 : 30,
+    durationMinutes: backupMinutes(p),
     description: `app backup of ${s.id} (${engine}, ${spec.tool}) on ${spec.host}`,
   });
   if (drillSchedule && spec.drillCalendar) {
@@ -129,7 +166,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       // A monthly drill runs on the first of these weekly slots in each month (OnCalendar in the timer).
       schedule: drillSchedule,
       serviceIds: [s.id],
-      durationMinutes: Math.min(240, p.rto.toMinutes()),
+      durationMinutes: drillMinutes(p),
       description: `restore drill of ${s.id} on ${spec.host}: ${spec.drillScheduleText}`,
     });
   }

@@ -1,6 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsSettings } from "../catalog/model";
-import { type Construct, TerraformStack } from "../core/cdk";
+import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
+
+/** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
+export const ACCOUNT_ID_VARIABLE = "aws_account_id";
 
 /** Props of {@link AwsEstateStack}. */
 export interface AwsEstateStackProps {
@@ -26,6 +29,7 @@ export class AwsEstateStack extends TerraformStack {
   public readonly region: string;
   private readonly offsite = new Map<string, AwsProvider>();
   private readonly props: AwsEstateStackProps;
+  private account?: string;
 
   constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
     super(scope, id);
@@ -45,6 +49,25 @@ export class AwsEstateStack extends TerraformStack {
       this.offsite.set(region, p);
     }
     return p;
+  }
+
+  /**
+   * The account id for policies and ARNs: `aws.accountId`, or else a Terraform variable
+   * (`TF_VAR_aws_account_id`, validated as 12 digits) declared on first use. Never looked up
+   * with a data source: plans must run offline.
+   */
+  public get accountId(): string {
+    if (this.account === undefined) {
+      this.account =
+        this.props.aws.accountId ??
+        new TerraformVariable(this, ACCOUNT_ID_VARIABLE, {
+          type: "string",
+          description: "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
+          // PROVIDER NOTE: in JSON configuration a condition is a template: the expression goes inside ${...}.
+          validation: [{ condition: `\${can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))}`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
+        }).stringValue;
+    }
+    return this.account;
   }
 
   /** Every offsite region that has a provider. */

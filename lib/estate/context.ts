@@ -1,4 +1,5 @@
 import type { Catalog, Service } from "../catalog/model";
+import type { ITerraformDependable } from "../core/cdk";
 import type { Schedule } from "../core/schedule";
 import { ArtifactSet } from "../artifacts/artifact";
 import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
@@ -42,6 +43,12 @@ export interface ScheduledJob {
   readonly serviceIds: readonly string[];
   /** Expected duration for overlap checks, minutes. @default 30 */
   readonly durationMinutes?: number;
+  /**
+   * Jobs of one batch may start together on purpose and are not flagged as overlapping:
+   * AWS Backup consolidates rules of one plan that fire at once into a single job with the
+   * longest retention.
+   */
+  readonly batch?: string;
   readonly description: string;
 }
 
@@ -77,6 +84,8 @@ export class EstateContext {
   public awsStack?: AwsEstateStack;
   /** The Proxmox stack, when the catalog has a `proxmox` section. */
   public proxmoxStack?: ProxmoxEstateStack;
+  /** The backup vaults the AWS builder created, for resources that must wait for them. */
+  public readonly awsVaults: ITerraformDependable[] = [];
 
   constructor(public readonly catalog: Catalog) {
     this.policies = effectivePolicies(catalog);

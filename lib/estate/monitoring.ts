@@ -1,6 +1,81 @@
+import { GRAFANA_DASHBOARD_PATH, renderDashboard } from "../artifacts/grafana";
+import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanagerExample, renderAlertRules, renderRuleTests } from "../artifacts/prometheus";
+import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
+import { BackupMonitoring } from "../constructs/backup-monitoring";
+import { auditControls } from "../policy/audit";
+import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
+import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
 import type { EstateContext } from "./context";
+
+/** Vault names the estate's AWS Backup rules write to, split by where they live. */
+export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
+  const primary = ctx.catalog.aws?.region;
+  const local = new Set<string>();
+  const remote = new Set<string>();
+  for (const p of ctx.policies) {
+    for (const r of awsBackupRules(p, ctx.catalog)) {
+      (r.vault.region === primary ? local : remote).add(r.vault.name);
+      if (r.copy) (r.copy.vault.region === primary ? local : remote).add(r.copy.vault.name);
+    }
+  }
+  return { local: [...local].sort(), copyDestinations: [...remote].sort() };
+}
+
+/**
+ * What watches a service and where its alerts go, in words: the onboarding receipt's
+ * evidence for the alert-wiring step. Empty when nothing watches it.
+ */
+export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | "policyOf">, serviceId: string): string[] {
+  const policy = ctx.policyOf(serviceId);
+  const { catalog } = ctx;
+  const out: string[] = [];
+  if (metricSources(policy).length) {
+    const w = freshnessWindow(policy, catalog.notifications.staleMargin);
+    out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
+    if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
+    if (catalog.aws && catalog.notifications.heartbeat) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
+  }
+  if (usesAwsBackup(policy) && catalog.aws) {
+    out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
+    const controls = auditControls(ctx.policies, catalog).filter((c) => c.serviceIds.includes(serviceId));
+    if (controls.length) out.push(`Audit Manager: ${controls.length} control(s) incl. RPO and RTO`);
+  }
+  return out;
+}
 
 /** Monitoring: notification wiring, AWS Backup signals, heartbeats, audit, Prometheus and Grafana artifacts. */
 export function buildMonitoring(ctx: EstateContext): void {
-  void ctx;
+  const { catalog, policies } = ctx;
+  ctx.artifacts.add({ path: PrometheusPaths.rules, content: renderAlertRules(catalog, policies) });
+  ctx.artifacts.add({ path: PrometheusPaths.tests, content: renderRuleTests(catalog, policies) });
+  ctx.artifacts.add({ path: PrometheusPaths.absenceTests, content: renderAbsenceTests(catalog, policies) });
+  ctx.artifacts.add({ path: PrometheusPaths.alertmanager, content: renderAlertmanagerExample(catalog) });
+  ctx.artifacts.add({ path: GRAFANA_DASHBOARD_PATH, content: renderDashboard(catalog) });
+  const heartbeat = !!catalog.aws && catalog.notifications.heartbeat;
+  for (const host of Object.values(catalog.proxmox?.hosts ?? {})) {
+    ctx.artifacts.add({ path: vzdumpHookArtifactPath(host.name), content: renderVzdumpHook(catalog, host, policies, heartbeat), mode: 0o755 });
+    if (heartbeat) ctx.artifacts.add({ path: heartbeatEnvArtifactPath(host.name), content: renderHeartbeatEnvExample(catalog) });
+  }
+
+  const stack = ctx.awsStack;
+  if (!stack || !catalog.aws) return;
+  const vaults = estateVaults(ctx);
+  const n = catalog.notifications;
+  new BackupMonitoring(stack, "Monitoring", {
+    estate: catalog.name,
+    // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
+    accountId: stack.accountId,
+    vaultDependencies: ctx.awsVaults,
+    provider: stack.primary,
+    emails: n.email,
+    webhooks: n.webhooks.map((w) => w.name),
+    pagerDuty: n.pagerduty,
+    vaultNames: vaults.local,
+    copyDestinationVaultNames: vaults.copyDestinations,
+    heartbeats: heartbeat
+      ? watchedServices(policies, catalog).map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval }))
+      : [],
+    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
+    deletionProtection: catalog.aws.deletionProtection,
+  });
 }

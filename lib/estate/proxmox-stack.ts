@@ -1,5 +1,6 @@
 import type { ProxmoxHost } from "../catalog/model";
-import { type Construct, TerraformStack } from "../core/cdk";
+import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
+import { ProxmoxProvider } from "../providers/proxmox/provider";
 
 /** Props of {@link ProxmoxEstateStack}. */
 export interface ProxmoxEstateStackProps {
@@ -15,9 +16,46 @@ export interface ProxmoxEstateStackProps {
 export class ProxmoxEstateStack extends TerraformStack {
   /** @attribute */
   public readonly hosts: Readonly<Record<string, ProxmoxHost>>;
+  /** @attribute */
+  public readonly estate: string;
+  private readonly providers = new Map<string, ProxmoxProvider>();
 
   constructor(scope: Construct, id: string, props: ProxmoxEstateStackProps) {
     super(scope, id);
     this.hosts = props.hosts;
+    this.estate = props.estate;
+    for (const name of Object.keys(props.hosts).sort()) this.providerFor(name);
   }
+
+  /**
+   * The provider of a host: aliased by the host's key, its API token from the sensitive
+   * variable `proxmox_api_token_<host>` (unset: the provider reads PROXMOX_VE_API_TOKEN).
+   */
+  public providerFor(hostName: string): ProxmoxProvider {
+    let p = this.providers.get(hostName);
+    if (p) return p;
+    const host = this.hosts[hostName];
+    if (!host) throw new Error(`no Proxmox host ${hostName} in this estate`);
+    const token = new TerraformVariable(this, `proxmox_api_token_${varSuffix(hostName)}`, {
+      type: "string",
+      sensitive: true,
+      nullable: true,
+      description: `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+    });
+    // cdktf cannot write `default = null` itself (it crashes on a null default); an override can.
+    token.addOverride("default", null);
+    p = new ProxmoxProvider(this, `Proxmox-${hostName}`, {
+      alias: hostName,
+      endpoint: host.endpoint,
+      insecure: host.insecure || undefined,
+      apiToken: token.stringValue,
+    });
+    this.providers.set(hostName, p);
+    return p;
+  }
+}
+
+/** A host key or storage id as a Terraform variable name part (shell-safe for TF_VAR_...). */
+export function varSuffix(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, "_");
 }

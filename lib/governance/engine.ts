@@ -49,7 +49,9 @@ export function evaluateRules(
       });
     }
   }
-  return sortFindings(applyAcknowledgements(catalog, source, findings, rules));
+  // A finding about a key the loader dropped is a consequence of a schema error already reported.
+  const related = (f: Finding) => catalog.repairedPaths.some((p) => isWithin(f.path, p) || isWithin(p, f.path));
+  return sortFindings(applyAcknowledgements(catalog, source, findings.filter((f) => !related(f)), rules));
 }
 
 function applyAcknowledgements(catalog: Catalog, source: CatalogSource, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {

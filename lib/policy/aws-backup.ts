@@ -1,7 +1,11 @@
+import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/model";
 import { RetentionClass } from "../core/retention";
-import { LockMode } from "../core/vocabulary";
+import { Cadence, type Schedule } from "../core/schedule";
+import { type Classification, LockMode } from "../core/vocabulary";
 import type { EffectivePolicy } from "./effective";
+import { stagger } from "./stagger";
+import { RestoreTestFrequency } from "./tiers";
 
 /** AWS Backup's hard limits that the governance rules check (aws-backup-facts.md §d). */
 export const AwsLimits = {
@@ -35,6 +39,12 @@ export interface VaultSpec {
   readonly lock?: { readonly mode: LockMode; readonly minDays: number; readonly maxDays?: number };
 }
 
+/** Calendar periods of rules that run less often than weekly. */
+export enum RulePeriod {
+  MONTH = "month",
+  YEAR = "year",
+}
+
 /** One AWS Backup rule of one service, with its optional offsite copy action. */
 export interface RuleSpec {
   readonly serviceId: string;
@@ -46,19 +56,160 @@ export interface RuleSpec {
   readonly coldAfterDays?: number;
   readonly vault: VaultSpec;
   readonly copy?: { readonly vault: VaultSpec; readonly deleteAfterDays: number; readonly coldAfterDays?: number };
+  /**
+   * How often the rule runs: the service's job cadence for sub-daily points, daily for daily,
+   * monthly, yearly and continuous rules (the continuous rule's schedule only paces
+   * maintenance), weekly for weekly ones.
+   */
+  readonly cadence: Cadence;
+  /** Monthly and yearly rules run on one day of the month (or year) of their daily cadence. */
+  readonly period?: RulePeriod;
 }
 
-/** Names of the estate's AWS Backup objects, derived from the estate name and service ids. */
+/**
+ * Names of the estate's AWS objects, derived from the estate name, service ids and policy
+ * keys. Bucket names are global: they carry the account id when the catalog gives one.
+ */
 export const AwsNames = {
   vault: (estate: string, key: string, offsite = false) => `${estate}-${offsite ? "offsite-" : ""}${key}`,
   plan: (estate: string, key: string) => `${estate}-${key}`,
   rule: (kind: string) => kind,
-  selection: (estate: string, serviceId: string) => `${estate}-${serviceId}`,
+  /** Selection by ARNs; the selection by tags adds `-tags` (AND semantics need their own selection). */
+  selection: (estate: string, serviceId: string, byTags = false) => `${estate}-${serviceId}${byTags ? "-tags" : ""}`,
   restoreTestingPlan: (estate: string, frequency: string) => `${estate}_${frequency}`.replace(/-/g, "_"),
-  restoreTestingSelection: (estate: string, serviceId: string) => `${estate}_${serviceId}`.replace(/-/g, "_"),
+  /** Unique inside its restore testing plan: one selection per service and resource type. */
+  restoreTestingSelection: (serviceId: string, type: AwsResourceType, byTags = false) =>
+    `${serviceId}_${RESOURCE_TYPES[type].key}${byTags ? "_tags" : ""}`.replace(/-/g, "_"),
+  /**
+   * An S3 bucket of the estate (`purpose`: `app-standard`, `app-compliance-14d`, `audit`, ...),
+   * with the account id for global uniqueness; names longer than 63 keep their start and
+   * end with a hash of the whole name, so that they stay unique.
+   */
+  bucket: (estate: string, purpose: string, accountId?: string) => fitName(`${estate}-${purpose}${accountId ? `-${accountId}` : ""}`, 63),
+  /** The offsite replica of the bucket of that purpose. */
+  replicaBucket: (estate: string, purpose: string, accountId?: string) => fitName(`${estate}-${purpose}-replica${accountId ? `-${accountId}` : ""}`, 63),
+  trail: (estate: string) => `${estate}-backup-audit`,
+  backupRole: (estate: string) => fitName(`${estate}-aws-backup`, 64),
+  replicationRole: (bucketName: string) => fitName(`${bucketName}-replication`, 64),
+  keyAlias: (estate: string, purpose: string) => `alias/${estate}-${purpose}`,
 } as const;
 
-function vaultKey(lock: VaultSpec["lock"]): string {
+/** Shortens a name to `max` characters, keeping its start and a hash of the full name. */
+function fitName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const h = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, max - 9).replace(/[-.]+$/, "")}-${h}`;
+}
+
+/** Resource types AWS Backup protects, as restore testing and the console name them. */
+export enum AwsResourceType {
+  AURORA = "Aurora",
+  DOCUMENTDB = "DocumentDB",
+  DYNAMODB = "DynamoDB",
+  EBS = "EBS",
+  EC2 = "EC2",
+  EFS = "EFS",
+  FSX = "FSx",
+  NEPTUNE = "Neptune",
+  RDS = "RDS",
+  S3 = "S3",
+  REDSHIFT = "Redshift",
+  STORAGE_GATEWAY = "Storage Gateway",
+  TIMESTREAM = "Timestream",
+  CLOUDFORMATION = "CloudFormation",
+  SAP_HANA = "SAP HANA on Amazon EC2",
+  VIRTUAL_MACHINE = "VirtualMachine",
+}
+
+export interface ResourceTypeInfo {
+  /** Short lowercase key, also the catalog's word in `aws.tagResourceTypes`. */
+  readonly key: string;
+  /** Whether AWS Backup restore testing can test it. */
+  readonly restoreTestable: boolean;
+  /** Whether AWS Backup offers continuous backup (point-in-time recovery) for it. */
+  readonly continuous: boolean;
+  /** Whether its ARN names a region (S3 bucket ARNs do not). */
+  readonly regional: boolean;
+}
+
+const RESOURCE_TYPES: Readonly<Record<AwsResourceType, ResourceTypeInfo>> = {
+  [AwsResourceType.AURORA]: { key: "aurora", restoreTestable: true, continuous: true, regional: true },
+  [AwsResourceType.DOCUMENTDB]: { key: "documentdb", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.DYNAMODB]: { key: "dynamodb", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.EBS]: { key: "ebs", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.EC2]: { key: "ec2", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.EFS]: { key: "efs", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.FSX]: { key: "fsx", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.NEPTUNE]: { key: "neptune", restoreTestable: true, continuous: false, regional: true },
+  [AwsResourceType.RDS]: { key: "rds", restoreTestable: true, continuous: true, regional: true },
+  [AwsResourceType.S3]: { key: "s3", restoreTestable: true, continuous: true, regional: false },
+  [AwsResourceType.REDSHIFT]: { key: "redshift", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.STORAGE_GATEWAY]: { key: "storagegateway", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.TIMESTREAM]: { key: "timestream", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.CLOUDFORMATION]: { key: "cloudformation", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.SAP_HANA]: { key: "saphana", restoreTestable: false, continuous: true, regional: true },
+  [AwsResourceType.VIRTUAL_MACHINE]: { key: "vmware", restoreTestable: false, continuous: false, regional: true },
+};
+
+/** Facts about a resource type: its catalog key, restore testing and continuous support. */
+export function resourceTypeInfo(type: AwsResourceType): ResourceTypeInfo {
+  return RESOURCE_TYPES[type];
+}
+
+/** The resource type whose catalog key (`rds`, `dynamodb`, ...) is given. */
+export function resourceTypeOfKey(key: string): AwsResourceType | undefined {
+  return (Object.keys(RESOURCE_TYPES) as AwsResourceType[]).find((t) => RESOURCE_TYPES[t].key === key);
+}
+
+/** Catalog keys of the types restore testing covers, for `aws.tagResourceTypes`. */
+export const RESTORE_TESTABLE_KEYS: readonly string[] = (Object.values(RESOURCE_TYPES) as ResourceTypeInfo[]).filter((i) => i.restoreTestable).map((i) => i.key);
+
+/** The parts of an ARN: `arn:partition:service:region:account:resource`. */
+export interface ParsedArn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** Splits an ARN into its parts; undefined when the text is not an ARN. */
+export function parseArn(arn: string): ParsedArn | undefined {
+  const m = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):(.+)$/.exec(arn);
+  return m ? { partition: m[1], service: m[2], region: m[3], account: m[4], resource: m[5] } : undefined;
+}
+
+// Resource part patterns per service; the first match names the type. Anything else is not
+// something AWS Backup can protect (a DynamoDB stream, an S3 prefix, an RDS snapshot, ...).
+const ARN_TYPES: ReadonlyArray<readonly [string, RegExp, AwsResourceType]> = [
+  ["rds", /^db:[^:/]+$/, AwsResourceType.RDS],
+  ["rds", /^cluster:[^:/]+$/, AwsResourceType.AURORA],
+  ["dynamodb", /^table\/[^/]+$/, AwsResourceType.DYNAMODB],
+  ["elasticfilesystem", /^file-system\/[^/]+$/, AwsResourceType.EFS],
+  ["s3", /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, AwsResourceType.S3],
+  ["ec2", /^instance\/[^/]+$/, AwsResourceType.EC2],
+  ["ec2", /^volume\/[^/]+$/, AwsResourceType.EBS],
+  ["fsx", /^(file-system|volume)\/[^/]+(\/[^/]+)?$/, AwsResourceType.FSX],
+  ["redshift", /^cluster:[^:/]+$/, AwsResourceType.REDSHIFT],
+  ["storagegateway", /^gateway\/[^/]+\/volume\/[^/]+$/, AwsResourceType.STORAGE_GATEWAY],
+  ["timestream", /^database\/[^/]+\/table\/[^/]+$/, AwsResourceType.TIMESTREAM],
+  ["cloudformation", /^stack\/[^/]+\/[^/]+$/, AwsResourceType.CLOUDFORMATION],
+  ["ssm-sap", /^HANA\/.+$/, AwsResourceType.SAP_HANA],
+  ["backup-gateway", /^vm\/[^/]+$/, AwsResourceType.VIRTUAL_MACHINE],
+];
+
+/**
+ * The AWS Backup resource type an ARN names, or undefined when AWS Backup cannot protect it.
+ * An RDS `cluster:` ARN is taken as Aurora (DocumentDB and Neptune clusters share the form).
+ */
+export function resourceTypeOfArn(arn: string): AwsResourceType | undefined {
+  const p = parseArn(arn);
+  if (!p) return undefined;
+  return ARN_TYPES.find(([service, re]) => service === p.service && re.test(p.resource))?.[2];
+}
+
+/** `standard`, or the lock's mode and range: `compliance-14d`, `governance-7d-max30d`. */
+export function vaultKey(lock: VaultSpec["lock"]): string {
   if (!lock) return "standard";
   return `${lock.mode}-${lock.minDays}d${lock.maxDays !== undefined ? `-max${lock.maxDays}d` : ""}`;
 }
@@ -103,6 +254,8 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
       coldAfterDays,
       vault: vault(locked, false),
       copy: withCopy ? { vault: vault(locked, true), deleteAfterDays, coldAfterDays } : undefined,
+      cadence: kind === RetentionClass.HOURLY ? policy.jobCadence : kind === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily(),
+      period: kind === RetentionClass.MONTHLY ? RulePeriod.MONTH : kind === RetentionClass.YEARLY ? RulePeriod.YEAR : undefined,
     });
   };
   if (policy.needsContinuous) add("continuous", policy.retention.daily, false, true);
@@ -112,4 +265,147 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
     add(c, policy.retention.lifetimeDays(c, interval), c !== RetentionClass.HOURLY, false);
   }
   return rules;
+}
+
+/** AWS Backup's start window: a job that has not started this long after its time is skipped. */
+export const START_WINDOW_MINUTES = 60;
+
+/** A rule of a plan: one of its services' rules, with its staggered schedule. */
+export interface PlanRuleSpec extends Omit<RuleSpec, "serviceId"> {
+  readonly schedule: Schedule;
+  readonly startWindowMinutes: number;
+  /** How long a started job may run: one interval for sub-daily rules (at least two hours), else a week. */
+  readonly completionWindowMinutes: number;
+}
+
+/**
+ * One AWS Backup plan: the services of one tier whose rules are identical share it, so the
+ * number of plans grows with the number of distinct policies, never with the services.
+ */
+export interface PlanSpec {
+  /** `<classification>-<hash of the rules>`: stable while the rules stay the same. */
+  readonly key: string;
+  readonly name: string;
+  readonly classification: Classification;
+  /** Services selected into the plan, in catalog order. */
+  readonly serviceIds: readonly string[];
+  readonly rules: readonly PlanRuleSpec[];
+}
+
+function ruleSignature(r: RuleSpec): unknown {
+  const v = (x: VaultSpec) => `${x.region}/${x.name}`;
+  return [r.name, r.continuous, r.deleteAfterDays, r.coldAfterDays ?? null, v(r.vault), r.copy ? [v(r.copy.vault), r.copy.deleteAfterDays, r.copy.coldAfterDays ?? null] : null, r.cadence.intervalMinutes, r.period ?? null];
+}
+
+function shortHash(value: unknown, length: number): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, length);
+}
+
+/**
+ * The estate's AWS Backup plans: services grouped by tier and identical rules, each rule
+ * scheduled by {@link stagger} so that no two rules writing to the same vault start at the
+ * same minute. Deterministic: the same catalog gives the same plans, names and schedules.
+ */
+export function awsBackupPlans(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): PlanSpec[] {
+  const groups = new Map<string, { classification: Classification; serviceIds: string[]; rules: RuleSpec[] }>();
+  for (const p of policies) {
+    const rules = awsBackupRules(p, catalog);
+    if (rules.length === 0) continue;
+    const key = `${p.service.classification}-${shortHash(rules.map(ruleSignature), 6)}`;
+    const g = groups.get(key);
+    if (g) g.serviceIds.push(p.service.id);
+    else groups.set(key, { classification: p.service.classification, serviceIds: [p.service.id], rules });
+  }
+  const keys = [...groups.keys()].sort();
+  const requests = keys.flatMap((key) =>
+    groups.get(key)!.rules.map((r) => ({ key: `${AwsNames.plan(catalog.name, key)}/${r.name}`, group: `${r.vault.region}/${r.vault.name}`, cadence: r.cadence })),
+  );
+  const schedules = stagger(requests);
+  return keys.map((key) => {
+    const g = groups.get(key)!;
+    const name = AwsNames.plan(catalog.name, key);
+    const rules = g.rules.map((r): PlanRuleSpec => {
+      const { serviceId: _serviceId, ...rule } = r;
+      void _serviceId;
+      const daily = schedules.get(`${name}/${r.name}`)!;
+      const schedule = r.period === RulePeriod.MONTH ? daily.onDayOfMonth(1) : r.period === RulePeriod.YEAR ? daily.onDayOfMonth(1, 1) : daily;
+      const completionWindowMinutes = r.cadence.isSubDaily ? Math.max(2 * 60, r.cadence.intervalMinutes) : 7 * 1440;
+      return { ...rule, schedule, startWindowMinutes: START_WINDOW_MINUTES, completionWindowMinutes };
+    });
+    return { key, name, classification: g.classification, serviceIds: g.serviceIds, rules };
+  });
+}
+
+/** Every vault the plans write to (rules and copy actions), once per region and name, primary first. */
+export function awsBackupVaults(plans: readonly PlanSpec[]): VaultSpec[] {
+  const out = new Map<string, VaultSpec>();
+  for (const r of plans.flatMap((p) => p.rules)) {
+    for (const v of [r.vault, r.copy?.vault]) if (v) out.set(`${v.region}/${v.name}`, v);
+  }
+  return [...out.values()].sort((a, b) => Number(a.offsite) - Number(b.offsite) || a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+}
+
+/** What one restore testing selection covers: one service's resources of one type. */
+export interface RestoreTestSelectionSpec {
+  readonly serviceId: string;
+  readonly name: string;
+  readonly type: AwsResourceType;
+  /** Explicit ARNs, or (when empty) the service's tags as conditions. */
+  readonly arns: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One restore testing plan: every service drilled at one frequency. */
+export interface RestoreTestPlanSpec {
+  readonly frequency: RestoreTestFrequency;
+  readonly name: string;
+  readonly selectionWindowDays: number;
+  /** Vaults (region/name) the tested points may come from: the primary-region vaults of the services. */
+  readonly vaults: readonly VaultSpec[];
+  readonly continuous: boolean;
+  readonly selections: readonly RestoreTestSelectionSpec[];
+}
+
+/**
+ * Restore testing plans for services whose tier drills restores (critical weekly, important
+ * monthly): ARN-selected resources grouped by type, and tag-selected ones for each type the
+ * service declares in `aws.tagResourceTypes` (restore testing needs a type per selection).
+ */
+export function restoreTestPlans(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): RestoreTestPlanSpec[] {
+  const out: RestoreTestPlanSpec[] = [];
+  for (const frequency of [RestoreTestFrequency.WEEKLY, RestoreTestFrequency.MONTHLY]) {
+    const selections: RestoreTestSelectionSpec[] = [];
+    const vaults = new Map<string, VaultSpec>();
+    let continuous = false;
+    for (const p of policies) {
+      if (p.restoreTest !== frequency || !usesAwsBackup(p)) continue;
+      const rules = awsBackupRules(p, catalog);
+      for (const r of rules) vaults.set(`${r.vault.region}/${r.vault.name}`, r.vault);
+      continuous ||= rules.some((r) => r.continuous);
+      const aws = p.service.aws!;
+      const byType = new Map<AwsResourceType, string[]>();
+      for (const arn of aws.resources) {
+        const t = resourceTypeOfArn(arn);
+        if (t && RESOURCE_TYPES[t].restoreTestable) byType.set(t, [...(byType.get(t) ?? []), arn]);
+      }
+      for (const [type, arns] of [...byType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        selections.push({ serviceId: p.service.id, name: AwsNames.restoreTestingSelection(p.service.id, type), type, arns, tags: {} });
+      }
+      if (Object.keys(aws.tags).length === 0) continue;
+      const tagTypes = aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t && RESOURCE_TYPES[t].restoreTestable);
+      for (const type of [...new Set(tagTypes)].sort()) {
+        selections.push({ serviceId: p.service.id, name: AwsNames.restoreTestingSelection(p.service.id, type, true), type, arns: [], tags: aws.tags });
+      }
+    }
+    if (selections.length === 0) continue;
+    out.push({
+      frequency,
+      name: AwsNames.restoreTestingPlan(catalog.name, frequency),
+      selectionWindowDays: frequency === RestoreTestFrequency.WEEKLY ? 7 : 30,
+      vaults: [...vaults.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      continuous,
+      selections,
+    });
+  }
+  return out;
 }

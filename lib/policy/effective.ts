@@ -1,4 +1,4 @@
-import type { Catalog, Service } from "../catalog/model";
+import type { Catalog, RetentionCounts, Service } from "../catalog/model";
 import type { Duration } from "../core/duration";
 import { Retention, RetentionClass, RETENTION_CLASSES } from "../core/retention";
 import { Cadence } from "../core/schedule";
@@ -55,20 +55,28 @@ export interface EffectivePolicy {
   readonly appBackup: boolean;
 }
 
+/**
+ * A tier's retention at a cadence, with per-class overrides: sub-daily cadences keep
+ * enough hourly points to cover the tier's hourly window.
+ */
+export function tierRetention(tier: TierPolicy, cadence: Cadence, overrides: RetentionCounts = {}): Retention {
+  const hourlyDefault = cadence.isSubDaily ? Math.ceil((tier.hourlyWindowHours * 60) / cadence.intervalMinutes) : 0;
+  return Retention.of({
+    hourly: cadence.isSubDaily ? (overrides.hourly ?? hourlyDefault) : 0,
+    daily: overrides.daily ?? tier.retention.daily,
+    weekly: overrides.weekly ?? tier.retention.weekly,
+    monthly: overrides.monthly ?? tier.retention.monthly,
+    yearly: overrides.yearly ?? tier.retention.yearly,
+  });
+}
+
 /** Computes a service's effective policy. */
 export function effectivePolicy(service: Service, catalog: Pick<Catalog, "aws">): EffectivePolicy {
   const tier = tierOf(service.classification);
   const cadence = Cadence.forRpo(service.rpo);
   const jobCadence = cadence ?? Cadence.shortest();
   const overrides = RETENTION_CLASSES.filter((c) => service.retention[c] !== undefined);
-  const hourlyDefault = jobCadence.isSubDaily ? Math.ceil((tier.hourlyWindowHours * 60) / jobCadence.intervalMinutes) : 0;
-  const retention = Retention.of({
-    hourly: jobCadence.isSubDaily ? (service.retention.hourly ?? hourlyDefault) : 0,
-    daily: service.retention.daily ?? tier.retention.daily,
-    weekly: service.retention.weekly ?? tier.retention.weekly,
-    monthly: service.retention.monthly ?? tier.retention.monthly,
-    yearly: service.retention.yearly ?? tier.retention.yearly,
-  });
+  const retention = tierRetention(tier, jobCadence, service.retention);
 
   let immutable: EffectiveImmutability | undefined;
   if (service.immutable) {

@@ -42,6 +42,13 @@ export function renderFieldReference(): string {
   const descend = (child: JsonSchema, p: string) => {
     if (child.type === "object" && child.properties) walk(child, p);
     else if (child.type === "array" && (child.items as JsonSchema)?.type === "object") walk(child.items as JsonSchema, `${p}[]`);
+    else if (child.type === "array" && Array.isArray((child.items as JsonSchema)?.oneOf)) {
+      // A discriminated union (e.g. storages by `type`): one group of rows per variant.
+      for (const v of (child.items as JsonSchema).oneOf as JsonSchema[]) {
+        const tag = Object.entries((v.properties as Record<string, JsonSchema>) ?? {}).find(([, s]) => s.const !== undefined);
+        walk(v, tag ? `${p}[${tag[0]}=${String(tag[1].const)}]` : `${p}[]`);
+      }
+    }
     else if (child.type === "object" && typeof child.additionalProperties === "object") {
       const v = child.additionalProperties as JsonSchema;
       if (v.type === "object") walk(v, `${p}.<name>`);
@@ -55,6 +62,7 @@ function typeOf(s: JsonSchema): string {
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (Array.isArray(s.enum)) return (s.enum as unknown[]).map((v) => `\`${String(v)}\``).join(" \\| ");
   if (s.type === "array") return `list of ${typeOf(s.items as JsonSchema)}`;
+  if (Array.isArray(s.oneOf)) return "mapping";
   if (s.type === "object" && typeof s.additionalProperties === "object" && !s.properties) return `map of ${typeOf(s.additionalProperties as JsonSchema)}`;
   if (s.type === "object") return "mapping";
   if (s.type === "integer") {

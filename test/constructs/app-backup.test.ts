@@ -10,7 +10,7 @@ import { Duration } from "../../lib/core/duration";
 import { Retention } from "../../lib/core/retention";
 import { Cadence, Schedule } from "../../lib/core/schedule";
 import { Size } from "../../lib/core/size";
-import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
+import { AppEngine, BackupTool, LockMode } from "../../lib/core/vocabulary";
 import { AwsEstateStack } from "../../lib/estate/aws-stack";
 import { S3_LOCATION } from "../artifacts/app/fixtures";
 
@@ -18,7 +18,7 @@ const BASE = { estate: "homelab", serviceId: "vaultwarden", host: "vaultwarden.i
 
 function stack() {
   const app = Testing.app();
-  return new AwsEstateStack(app, "test", { estate: "homelab", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {} } });
+  return new AwsEstateStack(app, "test", { estate: "homelab", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {}, audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 } } });
 }
 
 /** The policy document's statements as synthesized (the data source's `statement` blocks). */

@@ -4,6 +4,7 @@
  * verify.sh, one damaged file restored alone, everything restored, a corrupted repository
  * caught, and unreadable files failing the run instead of leaving an incomplete snapshot.
  */
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -162,6 +163,23 @@ describe.each([
     if (tool === BackupTool.RESTIC) {
       const names = resticSnapshots(repo, join(dir, "secrets", `${service}.repo-password`)).map((x) => x.tags!.find((t) => t.startsWith("run="))).filter(Boolean);
       expect(new Set(names).size).toBe(list.trim().split("\n").length - 1);
+    }
+  });
+
+  it("never overlaps another run: a lock held past the wait ends the run with 75 and leaves the metrics alone", () => {
+    const lock = join(dir, "state", service, "lock");
+    // Its own process group, so that the holder and its sleep go together.
+    const holder = spawn("flock", [lock, "sleep", "60"], { stdio: "ignore", detached: true });
+    try {
+      for (let i = 0; i < 50 && spawnSync("flock", ["-n", lock, "true"]).status === 0; i++) spawnSync("sleep", ["0.1"]);
+      const before = readFileSync(textfile("backup"), "utf8");
+      const r = run("backup.sh", [], { BACKUP_GOV_LOCK_WAIT: "1" });
+      expect(r.code).toBe(75);
+      expect(r.stderr).toMatch(/holds .*lock \(waited 1 s\)/);
+      expect(readFileSync(textfile("backup"), "utf8")).toBe(before);
+      expect(run("verify.sh", [], { BACKUP_GOV_LOCK_WAIT: "0" }).code).toBe(75);
+    } finally {
+      process.kill(-holder.pid!, "SIGTERM");
     }
   });
 

@@ -39,7 +39,7 @@ export interface PlanResource {
 export interface PlanJson {
   readonly format_version: string;
   readonly planned_values: { root_module: { resources?: PlanResource[] } };
-  readonly resource_changes: Array<{ address: string; type: string; change: { actions: string[]; after: Record<string, unknown> } }>;
+  readonly resource_changes: Array<{ address: string; type: string; mode: "managed" | "data"; change: { actions: string[]; after: Record<string, unknown> } }>;
   readonly configuration: {
     provider_config: Record<string, { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
     root_module: { resources?: Array<{ address: string; type: string; expressions: Record<string, unknown>; provider_config_key: string }>; variables?: Record<string, { sensitive?: boolean }> };
@@ -60,8 +60,28 @@ function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string;
     skip_requesting_account_id: true,
     skip_metadata_api_check: true,
     skip_region_validation: true,
+    // The offline plan has no account to compare with: without this, a pinned account fails every provider that manages a resource.
+    allowed_account_ids: null,
   }));
   return { provider: { aws }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };
+}
+
+/**
+ * Placeholder values for the stack's variables that have no default (secrets such as
+ * webhook URLs are sensitive variables, never literals): plan needs a value for each.
+ */
+function offlineVariables(stackJson: { variable?: Record<string, { type?: string; default?: unknown }> }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(stackJson.variable ?? {})) {
+    if (v.default !== undefined) continue;
+    // A catalog without aws.accountId declares aws_account_id, validated as 12 digits.
+    if (name === "aws_account_id") {
+      out[name] = "123456789012";
+      continue;
+    }
+    out[name] = v.type === "number" ? 0 : v.type === "bool" ? false : `https://offline-plan.invalid/${name}`;
+  }
+  return out;
 }
 
 /** Synthesizes one catalog and plans each of its AWS stacks; returns the runs. */
@@ -83,6 +103,7 @@ export function planCatalog(catalog: { name: string; file: string }): StackRun[]
     mkdirSync(work, { recursive: true });
     copyFileSync(src, join(work, "cdk.tf.json"));
     writeFileSync(join(work, "offline_override.tf.json"), JSON.stringify(offlineOverride(json), null, 2));
+    writeFileSync(join(work, "offline.auto.tfvars.json"), JSON.stringify(offlineVariables(json), null, 2));
     tf(work, ["init", "-input=false", "-no-color", "-backend=true"]);
     const validate = JSON.parse(tf(work, ["validate", "-json", "-no-color"]));
     tf(work, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]);

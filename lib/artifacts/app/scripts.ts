@@ -177,7 +177,7 @@ case $MODE in
     exit 0
     ;;
   ship)
-    take_lock 60 || {
+    try_lock 60 || {
       info "another run holds the lock; the spool keeps everything until the next ship"
       exit 0
     }
@@ -197,7 +197,8 @@ case $MODE in
     ;;
 esac
 
-take_lock 0
+# A drill or a long backup may still hold the lock: wait for it (bounded) rather than skip this run.
+take_lock "$\{BACKUP_GOV_LOCK_WAIT:-1800}"
 new_run
 FAIL_CODE=${ExitCode.DESTINATION}
 aws_credentials
@@ -422,7 +423,8 @@ DRILL_ROOT=$\{BACKUP_GOV_DRILL_DIR:-/var/tmp}
 DRILL_USER=$\{BACKUP_GOV_DRILL_USER:-${e.drillUser ?? "root"}}
 CHECK_SUBSET=$\{BACKUP_GOV_CHECK_SUBSET:-$CHECK_SUBSET_DEFAULT}
 engine_setup
-take_lock 0
+# A drill or a long backup may still hold the lock: wait for it (bounded) rather than skip this run.
+take_lock "$\{BACKUP_GOV_LOCK_WAIT:-1800}"
 new_run
 FAIL_CODE=${ExitCode.DESTINATION}
 aws_credentials

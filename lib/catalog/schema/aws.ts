@@ -1,6 +1,49 @@
 import { z } from "zod";
 import { rolesAnywhereSchema } from "./app";
-import { awsRegion, Patterns, tagMap } from "./common";
+import { awsRegion, LOCK_MODES, Patterns, tagMap } from "./common";
+
+/**
+ * AWS Backup resource types in the catalog's words (`aws.tagResourceTypes`). The policy maps
+ * each to the name AWS uses (lib/policy/aws-backup.ts, AwsResourceType).
+ */
+export const AWS_RESOURCE_TYPE_KEYS = [
+  "aurora",
+  "documentdb",
+  "dynamodb",
+  "ebs",
+  "ec2",
+  "efs",
+  "fsx",
+  "neptune",
+  "rds",
+  "s3",
+  "redshift",
+  "storagegateway",
+  "timestream",
+  "cloudformation",
+  "saphana",
+  "vmware",
+] as const;
+
+/** The estate's audit trail: CloudTrail evidence of restores, deletion attempts and policy changes. */
+export const auditSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .describe("Create the CloudTrail trail (S3 data events on the backup buckets, management events incl. AWS Backup). Default `true`; set `false` when an organization trail already records them.")
+      .optional(),
+    lockMode: z
+      .enum(LOCK_MODES)
+      .describe("Object Lock mode of the trail's log bucket. Default `compliance`, or `governance` when `deletionProtection` is `false`.")
+      .optional(),
+    retentionDays: z
+      .int()
+      .min(1)
+      .max(36500)
+      .describe("How long every log file stays locked, and is then expired. Default 365.")
+      .optional(),
+  })
+  .describe("The audit trail of the backup estate (CloudTrail into a locked, KMS-encrypted bucket).");
 
 /** The estate's AWS account: where AWS Backup plans, vaults and buckets live. */
 export const awsSchema = z
@@ -17,11 +60,12 @@ export const awsSchema = z
     deletionProtection: z
       .boolean()
       .describe(
-        "Protect vaults, locked buckets and KMS keys with Terraform `prevent_destroy`. Default `true`; set `false` only for throw-away test estates.",
+        "Protect vaults, backup buckets and KMS keys with Terraform `prevent_destroy`. Default `true`; set `false` only for throw-away test estates (the audit log bucket then defaults to governance mode).",
       )
       .optional(),
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),
     rolesAnywhere: rolesAnywhereSchema.optional(),
+    audit: auditSchema.optional(),
   })
   .describe("Optional: omit for a Proxmox-only estate.");
 
@@ -36,6 +80,13 @@ export const serviceAwsSchema = z
     tags: tagMap(
       "Select resources carrying all of these tags (AND semantics: every tag must match).",
     ).optional(),
+    tagResourceTypes: z
+      .array(z.enum(AWS_RESOURCE_TYPE_KEYS))
+      .min(1)
+      .describe(
+        "Types of the resources the `tags` select (e.g. `[rds, dynamodb]`). Restore tests need a type per selection, and the backup role gets S3 permissions only when S3 may be selected.",
+      )
+      .optional(),
     coldStorageAfterDays: z
       .int()
       .min(1)

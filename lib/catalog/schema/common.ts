@@ -28,7 +28,14 @@ export const Patterns = {
   repository: /^(\/|ssh:\/\/)\S+$/,
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
   replicaSet: /^[A-Za-z0-9_-]{1,64}$/,
+  pbsName: /^[A-Za-z0-9_][A-Za-z0-9._-]{2,31}$/,
+  pbsNamespace: /^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,30}){0,6}$/,
+  pbsUser: /^[^\s:@!]{1,64}@[A-Za-z][A-Za-z0-9._-]{0,31}(![A-Za-z][A-Za-z0-9._-]{0,31})?$/,
+  pbsFingerprint: /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/,
 } as const;
+
+/** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */
+export const LOCK_MODES = ["compliance", "governance"] as const;
 
 export const duration = (what: string) =>
   z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);

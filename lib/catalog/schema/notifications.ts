@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nonEmpty, Patterns } from "./common";
+import { duration, nonEmpty, Patterns } from "./common";
 
 export const notificationsSchema = z
   .strictObject({
@@ -19,6 +19,15 @@ export const notificationsSchema = z
       .boolean()
       .describe("Add a sensitive Terraform variable for the PagerDuty integration URL.")
       .optional(),
+    heartbeat: z
+      .boolean()
+      .describe(
+        "Alarm in CloudWatch when a service's backups stop arriving: every successful run puts a heartbeat datapoint (namespace `BackupGovernance`), and a missing one over the service's freshness window raises the alarm. Needs an `aws` section and AWS credentials on the backup hosts. Default: on when the catalog has an `aws` section.",
+      )
+      .optional(),
+    staleMargin: duration(
+      "Grace added to a service's backup interval (its RPO, or its job cadence when that is longer) before the service counts as stale in alerts, `backup-gov status` and the heartbeat alarm. Default: a quarter of the interval, at least 15m and at most 4h",
+    ).optional(),
   })
   .describe("Where degraded-backup alerts go: at least one channel.");
 

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { appSchema } from "./app";
 import { serviceAwsSchema } from "./aws";
-import { awsRegion, duration, Patterns, secretRef } from "./common";
+import { awsRegion, duration, LOCK_MODES, Patterns, secretRef } from "./common";
+
+export { LOCK_MODES };
 
 export const CLASSIFICATIONS = ["critical", "important", "rebuildable"] as const;
 export const GUEST_KINDS = ["qemu", "lxc"] as const;
 export const VZDUMP_MODES = ["snapshot", "suspend", "stop"] as const;
-export const LOCK_MODES = ["compliance", "governance"] as const;
 export const COMPLIANCE_TAGS = ["gdpr", "hipaa", "soc2", "pci"] as const;
 
 const retentionCount = (what: string) => z.int().min(0).max(100000).describe(what).optional();

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatFinding } from "../../core/finding";
+import { formatFinding, isBlocking } from "../../core/finding";
 import { synthesizeCatalog } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 
@@ -12,7 +12,7 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
     .addHelpText("after", "\nA catalog with errors writes nothing. Exit codes: 0 written, 1 findings, 2 usage or I/O error.")
     .action((catalog: string | undefined, opts: { out: string }) => {
       const result = synthesizeCatalog(catalog ?? defaultCatalogPath(), opts.out);
-      for (const f of result.report.findings) io.err(formatFinding(f) + "\n");
+      for (const f of result.report.findings) (isBlocking(f) ? io.err : io.out)(formatFinding(f) + "\n");
       if (!result.report.ok) {
         io.err(`${result.report.file}: validation failed; nothing was written\n`);
         return setExit(ExitCode.FINDINGS);

@@ -7,8 +7,13 @@ import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
 import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
+import { heartbeatNeedsAws } from "../rules/alerts/heartbeat-needs-aws";
 import { notificationChannel } from "../rules/alerts/notification-channel";
+import { webhookNamesUnique } from "../rules/alerts/webhook-names-unique";
 import { awsNames } from "../rules/aws-limits/aws-names";
+import { awsResourceLocation } from "../rules/aws-limits/aws-resource-location";
+import { awsResourceSupported } from "../rules/aws-limits/aws-resource-supported";
+import { s3BackupVersioning } from "../rules/aws-limits/s3-backup-versioning";
 import { coldStorageMinimum } from "../rules/aws-limits/cold-storage-minimum";
 import { continuousBackupLimits } from "../rules/aws-limits/continuous-backup-limits";
 import { retentionInsideLock } from "../rules/aws-limits/retention-inside-lock";
@@ -27,7 +32,13 @@ import { offsiteDestination } from "../rules/offsite/offsite-destination";
 import { dependsOnAcyclic } from "../rules/restore/depends-on-acyclic";
 import { dependsOnExists } from "../rules/restore/depends-on-exists";
 import { restoreSop } from "../rules/restore/restore-sop";
+import { restoreTestCoverage } from "../rules/restore/restore-test-coverage";
 import { noInlineSecrets } from "../rules/secrets/no-inline-secrets";
+import { localDirTarget } from "../rules/proxmox/local-dir-target";
+import { pbsFingerprint } from "../rules/proxmox/pbs-fingerprint";
+import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
+import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
+import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -63,4 +74,15 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   pitrEngineCapable,
   appEngineOptions,
   borgBandwidthLimit,
+  awsResourceLocation,
+  awsResourceSupported,
+  s3BackupVersioning,
+  restoreTestCoverage,
+  storageDeclaredOnce,
+  pbsFingerprint,
+  vzdumpFailureMail,
+  targetStorageOnNode,
+  localDirTarget,
+  webhookNamesUnique,
+  heartbeatNeedsAws,
 ];

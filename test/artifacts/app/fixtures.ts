@@ -5,7 +5,7 @@ import { Construct, Testing } from "../../../lib/core/cdk";
 import { Duration } from "../../../lib/core/duration";
 import { Retention } from "../../../lib/core/retention";
 import { Size } from "../../../lib/core/size";
-import { AppEngine, BackupTool } from "../../../lib/core/vocabulary";
+import { AppEngine, BackupTool, LockMode } from "../../../lib/core/vocabulary";
 
 export const S3_LOCATION = {
   bucketName: "homelab-app-backups",
@@ -45,7 +45,7 @@ export function variantProps(): Record<string, Omit<AppBackupProps, "layout">> {
 /** Every variant as a construct (in an AWS stack, so S3 identities are created), with a layout prefix. */
 export function variants(prefix?: string): Record<string, AppBackup> {
   const app = Testing.app();
-  const stack = new AwsEstateStack(app, "fixture", { estate: "homelab", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {} } });
+  const stack = new AwsEstateStack(app, "fixture", { estate: "homelab", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {}, audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 } } });
   const out: Record<string, AppBackup> = {};
   for (const [name, props] of Object.entries(variantProps())) out[name] = new AppBackup(stack, name, { ...props, layout: prefix ? { prefix } : undefined });
   return out;

@@ -109,14 +109,14 @@ use_repository() {
 
 /** One lock per service: backup, ship and drill runs never overlap. */
 export function locking(): string {
-  return sh`# take_lock SECONDS: with 0, a held lock ends the run with exit ${ExitCode.LOCKED}.
-take_lock() {
+  return sh`# try_lock SECONDS: waits up to SECONDS (0: not at all) for the service's lock.
+try_lock() {
   exec 9>>"$STATE_DIR/lock"
-  if (($1 > 0)); then
-    flock -w "$1" 9
-  else
-    flock -n 9 || die ${ExitCode.LOCKED} "another run of $SERVICE holds $STATE_DIR/lock"
-  fi
+  flock -w "$1" 9
+}
+# take_lock SECONDS: a lock still held after the wait ends the run with exit ${ExitCode.LOCKED}.
+take_lock() {
+  try_lock "$1" || die ${ExitCode.LOCKED} "another run of $SERVICE holds $STATE_DIR/lock (waited $1 s)"
 }`;
 }
 

@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Command } from "commander";
+import { type OnboardingReceipt, onboardingReceipt, RECEIPTS_DIR, renderReceiptText } from "../../artifacts/onboarding-receipt";
+import { App } from "../../core/cdk";
+import { Errors } from "../../errors";
+import { Estate } from "../../estate/estate";
+import { validateCatalogFile } from "../../governance/validate";
+import type { FreshnessRow } from "../../policy/freshness";
+import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
+import { freshnessRows, type MetricsOptions, nowSeconds, readMetrics } from "./status";
+
+/** Where a service's receipt is written: `<out>/artifacts/receipts/<service>.json`. */
+export function receiptPath(out: string, serviceId: string): string {
+  return join(out, "artifacts", RECEIPTS_DIR, `${serviceId}.json`);
+}
+
+export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
+  program
+    .command("onboard")
+    .description("Walk the onboarding checklist for one service (intake, enrollment, app-level decision, registration, restore SOP, offsite, alerts, verification) and write its receipt.")
+    .argument("<service>", "service id")
+    .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
+    .option("--out <dir>", "output folder; the receipt goes to DIR/artifacts/receipts/<service>.json", "cdktf.out")
+    .option("--metrics-dir <dir>", "node_exporter textfile folder, for the verification step")
+    .option("--prometheus <url>", "Prometheus server URL, for the verification step")
+    .option("--now <unix>", "judge freshness at this Unix time instead of now")
+    .addHelpText("after", "\nEach step is passed, failed or pending, with its evidence. Exit codes: 0 every step passed, 1 a step failed or is pending, 2 usage or I/O error.")
+    .action(async (serviceId: string, file: string | undefined, opts: MetricsOptions & { out: string }) => {
+      const report = validateCatalogFile(file ?? defaultCatalogPath());
+      const catalog = report.catalog;
+      if (!catalog) throw Errors.catalogInvalid(report.file, report.findings.length);
+      if (!catalog.declaredServiceIds.has(serviceId)) throw Errors.unknownService(serviceId, [...catalog.declaredServiceIds].sort().join(", "));
+      const now = nowSeconds(opts);
+      let freshness: FreshnessRow | undefined;
+      if (opts.metricsDir || opts.prometheus) {
+        freshness = freshnessRows(catalog, await readMetrics(opts), now, io, "onboard").find((r) => r.serviceId === serviceId);
+      }
+      const path = receiptPath(opts.out, serviceId);
+      try {
+        // The App only makes its outdir; nothing is synthesized into it.
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw Errors.cannotWrite(path, (e as Error).message);
+      }
+      // Build the estate in memory so that every builder registers what it made.
+      const ctx = report.ok ? Estate.fromReport(new App({ outdir: opts.out }), report).context : undefined;
+      const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
+      try {
+        writeFileSync(path, JSON.stringify(receipt, null, 2) + "\n");
+      } catch (e) {
+        throw Errors.cannotWrite(path, (e as Error).message);
+      }
+      io.out(renderReceiptText(receipt));
+      io.out(`receipt: ${path}\n`);
+      setExit(receipt.complete ? ExitCode.OK : ExitCode.FINDINGS);
+    });
+}

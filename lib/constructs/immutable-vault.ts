@@ -1,0 +1,136 @@
+import { Construct, type TerraformProvider } from "../core/cdk";
+import { Errors } from "../errors";
+import { BackupBucket, ObjectLockMode } from "./backup-bucket";
+import { BackupKey } from "./backup-key";
+import { EncryptedVault } from "./encrypted-vault";
+
+/** Props of {@link ImmutableVault}. */
+export interface ImmutableVaultProps {
+  /** COMPLIANCE (nobody can shorten a lock) or GOVERNANCE (privileged users can). */
+  readonly mode: ObjectLockMode;
+  /**
+   * Days every object version and every recovery point stays undeletable: the S3 default
+   * retention and the vault lock minimum.
+   */
+  readonly days: number;
+  /**
+   * Vault lock maximum: no recovery point may be kept longer (up to 36500).
+   * @default - no maximum
+   */
+  readonly maxRetentionDays?: number;
+  /**
+   * Compliance mode: days during which the vault lock can still be removed (at least 3).
+   * @default 3
+   */
+  readonly changeableForDays?: number;
+  /** @default true */
+  readonly createBucket?: boolean;
+  /** @default true */
+  readonly createVault?: boolean;
+  /** @default - derived from the construct id and path */
+  readonly bucketName?: string;
+  /** @default - derived from the construct id and path */
+  readonly vaultName?: string;
+  /**
+   * The key for the bucket and the vault.
+   * @default - a new {@link BackupKey} (then `accountId` is required)
+   */
+  readonly kmsKey?: BackupKey;
+  /**
+   * The account id: for the policy of the key this construct creates, and (with `region`)
+   * for a vault ARN known at synth time.
+   * @default - none; required when `kmsKey` is not given
+   */
+  readonly accountId?: string;
+  /**
+   * Days noncurrent object versions are kept.
+   * @default - the lock period
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * Terraform `prevent_destroy` on the bucket, the vault and the key this construct creates.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /** The region, for documents and KMS conditions. @default - unknown */
+  readonly region?: string;
+  /** @default "aws" */
+  readonly partition?: string;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+  /** @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Storage whose contents cannot be deleted early: an S3 bucket created with Object Lock
+ * (default retention `days` in `mode`), versioned, SSE-KMS with a customer-managed key,
+ * public access blocked, TLS only, its lifecycle expiring noncurrent versions after the lock
+ * period; and beside it an AWS Backup vault with the same key, a vault lock with `days` as
+ * minimum (compliance mode with a grace period of `changeableForDays`), and a vault policy
+ * that denies deleting recovery points and changing their lifecycle.
+ *
+ * MFA delete cannot be set by Terraform (only the root user with an MFA device can set it);
+ * see docs/aws.md for the manual step.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
+ */
+export class ImmutableVault extends Construct {
+  /** The key of the bucket and the vault. @attribute */
+  public readonly kmsKeyArn: string;
+  /** The locked bucket, unless `createBucket` is false. */
+  public readonly bucket?: BackupBucket;
+  /** The locked vault, unless `createVault` is false. */
+  public readonly vault?: EncryptedVault;
+  /** The key this construct created, when none was given. */
+  public readonly key?: BackupKey;
+  public readonly mode: ObjectLockMode;
+  public readonly days: number;
+
+  constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
+    super(scope, id);
+    const createBucket = props.createBucket ?? true;
+    const createVault = props.createVault ?? true;
+    if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
+    this.mode = props.mode;
+    this.days = props.days;
+    const preventDestroy = props.preventDestroy ?? true;
+    if (props.kmsKey) {
+      this.kmsKeyArn = props.kmsKey.keyArn;
+    } else {
+      if (!props.accountId) throw Errors.accountIdRequired(this.node.path, "the key an ImmutableVault creates");
+      this.key = new BackupKey(this, "Key", { accountId: props.accountId, partition: props.partition, preventDestroy, description: `Encrypts the immutable backups of ${this.node.path}`, provider: props.provider, tags: props.tags });
+      this.kmsKeyArn = this.key.keyArn;
+    }
+    const suffix = this.node.addr.slice(-8);
+    if (createBucket) this.bucket = this.createBucket(props, props.bucketName ?? `${id.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${suffix}`, preventDestroy);
+    if (createVault) {
+      this.vault = new EncryptedVault(this, "Vault", {
+        vaultName: props.vaultName ?? `${id}-${suffix}`,
+        kmsKeyArn: this.kmsKeyArn,
+        lock: { mode: props.mode, minRetentionDays: props.days, maxRetentionDays: props.maxRetentionDays, changeableForDays: props.changeableForDays },
+        preventDestroy,
+        region: props.region,
+        accountId: props.accountId,
+        partition: props.partition,
+        provider: props.provider,
+        tags: props.tags,
+      });
+    }
+  }
+
+  protected createBucket(props: ImmutableVaultProps, bucketName: string, preventDestroy: boolean): BackupBucket {
+    return new BackupBucket(this, "Bucket", {
+      bucketName,
+      kmsKeyArn: this.kmsKeyArn,
+      objectLock: { mode: props.mode, days: props.days },
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+      preventDestroy,
+      region: props.region,
+      partition: props.partition,
+      provider: props.provider,
+      tags: props.tags,
+    });
+  }
+}

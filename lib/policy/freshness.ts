@@ -1,0 +1,126 @@
+import type { Catalog } from "../catalog/model";
+import { Duration } from "../core/duration";
+import type { EffectivePolicy } from "./effective";
+
+/** Bounds of the default stale margin, in minutes. */
+export const STALE_MARGIN = {
+  /** Share of the backup interval granted as grace. */
+  fraction: 0.25,
+  minMinutes: 15,
+  maxMinutes: 240,
+} as const;
+
+/**
+ * When a service's backups count as stale: the one threshold that the Prometheus rules,
+ * `backup-gov status`, the onboarding receipt and the CloudWatch heartbeat alarm all use.
+ */
+export interface FreshnessWindow {
+  /**
+   * The interval successes are expected at: the RPO, or the job cadence when that is longer
+   * (an RPO below the shortest cadence is met by continuous archiving, not by the dumps
+   * whose success the metrics record).
+   */
+  readonly interval: Duration;
+  /** Grace for run time and timer jitter. */
+  readonly margin: Duration;
+  /** `interval + margin`: older than this, the last success is stale. */
+  readonly threshold: Duration;
+}
+
+/**
+ * A service's freshness window, from its effective policy and the catalog's
+ * `notifications.staleMargin` (default: a quarter of the interval, 15 minutes to 4 hours).
+ */
+export function freshnessWindow(policy: EffectivePolicy, staleMargin?: Duration): FreshnessWindow {
+  const intervalMinutes = Math.max(policy.rpo.toMinutes(), policy.jobCadence.intervalMinutes);
+  const marginMinutes =
+    staleMargin?.toMinutes() ??
+    Math.min(STALE_MARGIN.maxMinutes, Math.max(STALE_MARGIN.minMinutes, Math.round(intervalMinutes * STALE_MARGIN.fraction)));
+  return {
+    interval: Duration.minutes(intervalMinutes),
+    margin: Duration.minutes(marginMinutes),
+    threshold: Duration.minutes(intervalMinutes + marginMinutes),
+  };
+}
+
+/** The engine label values a service's textfile metrics carry (lib/core/metrics.ts). */
+export enum MetricSource {
+  /** The Proxmox vzdump hook. */
+  VZDUMP = "vzdump",
+  /** The app-level backup script (its engine: postgresql, mysql, mongodb, files). */
+  APP = "app",
+}
+
+/**
+ * Which jobs write textfile metrics for a service: the app-level script when the service
+ * has one, the vzdump hook when it has a Proxmox guest. A service with neither (AWS-only)
+ * is watched through AWS Backup's own signals and the audit framework instead.
+ */
+export function metricSources(policy: EffectivePolicy): MetricSource[] {
+  const out: MetricSource[] = [];
+  if (policy.appBackup) out.push(MetricSource.APP);
+  if (policy.service.vm) out.push(MetricSource.VZDUMP);
+  return out;
+}
+
+/** Services whose freshness is watched through textfile metrics, with their windows. */
+export function watchedServices(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "notifications">,
+): Array<{ policy: EffectivePolicy; window: FreshnessWindow; sources: MetricSource[] }> {
+  return policies
+    .map((policy) => ({ policy, window: freshnessWindow(policy, catalog.notifications.staleMargin), sources: metricSources(policy) }))
+    .filter((w) => w.sources.length > 0);
+}
+
+/** State of one service's freshness at a moment. */
+export enum FreshnessState {
+  /** The last success is inside the window. */
+  OK = "ok",
+  /** The last success is older than the window. */
+  STALE = "stale",
+  /** Metrics are expected but none were found: nothing has ever succeeded, or nothing reports. */
+  MISSING = "missing",
+  /** Nothing writes textfile metrics for this service (AWS-only): watched by AWS Backup signals. */
+  NOT_WATCHED = "not-watched",
+}
+
+/** One service's freshness, as `backup-gov status` and the onboarding receipt report it. */
+export interface FreshnessRow {
+  readonly serviceId: string;
+  readonly state: FreshnessState;
+  /** Unix seconds of the last success, when metrics were found. */
+  readonly lastSuccess?: number;
+  /** Seconds since the last success. */
+  readonly ageSeconds?: number;
+  readonly rpo: Duration;
+  readonly window?: FreshnessWindow;
+  /** Whether the last run (successful or not) failed, when the metrics say so. */
+  readonly lastRunFailed?: boolean;
+}
+
+/** The latest success time per service, and whether any of its last runs failed. */
+export interface ServiceObservation {
+  readonly lastSuccess?: number;
+  readonly lastRunFailed?: boolean;
+}
+
+/** Judges each service's freshness against its window at `nowSeconds`. */
+export function judgeFreshness(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "notifications">,
+  observed: ReadonlyMap<string, ServiceObservation>,
+  nowSeconds: number,
+): FreshnessRow[] {
+  return policies.map((policy) => {
+    const id = policy.service.id;
+    const base = { serviceId: id, rpo: policy.rpo };
+    if (metricSources(policy).length === 0) return { ...base, state: FreshnessState.NOT_WATCHED };
+    const window = freshnessWindow(policy, catalog.notifications.staleMargin);
+    const o = observed.get(id);
+    if (o?.lastSuccess === undefined) return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
+    const ageSeconds = Math.max(0, Math.floor(nowSeconds - o.lastSuccess));
+    const state = ageSeconds > window.threshold.toMinutes() * 60 ? FreshnessState.STALE : FreshnessState.OK;
+    return { ...base, window, state, lastSuccess: o.lastSuccess, ageSeconds, lastRunFailed: o.lastRunFailed };
+  });
+}

@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { loadCatalogFile, loadCatalogText, MAX_CATALOG_BYTES } from "../../lib/catalog/load";
+import { formatFinding } from "../../lib/core/finding";
+import { validateCatalogFile } from "../../lib/governance/validate";
+import { baseCatalog, catalogWith, validate, vmService } from "../support/catalogs";
+
+const at = (f: { position: { line: number; column: number }; ruleId: string }) => `${f.position.line}:${f.position.column} ${f.ruleId}`;
+
+describe("a catalog with ten different mistakes", () => {
+  const report = validateCatalogFile(join(__dirname, "..", "fixtures", "ten-mistakes.yaml"));
+
+  it("gets exactly ten findings, each at the right line and column with the right rule id", () => {
+    expect(report.findings.map(at)).toEqual([
+      "7:14 CAT-005", // accountId: a number, not a quoted string
+      "15:21 CAT-006", // classification: critcal
+      "16:10 CAT-007", // rpo: 4x
+      "22:5 CAT-003", // descripton
+      "26:17 GOV-003", // vm.host: pev
+      "35:10 GOV-006", // files without paths
+      "37:75 GOV-015", // dependsOn: [wikki]
+      "44:26 GOV-010", // critical opts out of offsite
+      "45:42 GOV-022", // locked 30 days, daily retention 14
+      "47:18 GOV-024", // hipaa minimum
+    ]);
+    expect(report.ok).toBe(false);
+  });
+
+  it("formats each finding as file:line:col  RULE  message (at path)", () => {
+    expect(formatFinding(report.findings[3])).toMatch(/^.*ten-mistakes\.yaml:22:5 {2}CAT-003 {2}unknown key `descripton` Fix: did you mean `description`\? \(at services\[1\]\.descripton\)$/);
+  });
+
+  it("keeps checking a service whose only schema problem is a typo'd key", () => {
+    expect(report.findings.find((f) => f.ruleId === "GOV-003")?.message).toMatch(/`pev`/);
+  });
+});
+
+describe("loader: bad input never crashes", () => {
+  it("empty file and comments only: CAT-009", () => {
+    expect(loadCatalogText("", "e.yaml").findings.map(at)).toEqual(["1:1 CAT-009"]);
+    expect(loadCatalogText("# nothing here\n\n", "e.yaml").findings.map(at)).toEqual(["1:1 CAT-009"]);
+  });
+
+  it("non-UTF-8 bytes: CAT-010 at the offending byte", () => {
+    const bytes = Buffer.concat([Buffer.from("version: 1\nname: caf"), Buffer.from([0xe9]), Buffer.from("\n")]);
+    const r = loadCatalogText(bytes, "latin1.yaml");
+    expect(r.findings.map(at)).toEqual(["2:10 CAT-010"]);
+    expect(r.findings[0].message).toMatch(/byte 0xe9/);
+  });
+
+  it("a 10 MB file: CAT-011 before parsing", () => {
+    const big = "# " + "x".repeat(10 * 1024 * 1024) + "\n";
+    const r = loadCatalogText(Buffer.from(big), "big.yaml");
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-011"]);
+    expect(r.findings[0].message).toMatch(/10\.0 MiB; at most 5 MiB/);
+    expect(Buffer.byteLength(big)).toBeGreaterThan(MAX_CATALOG_BYTES);
+  });
+
+  it("an alias bomb: CAT-012 at the first alias", () => {
+    const rows = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [k, p] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"], ["g", "f"]]) rows.push(`${k}: &${k} [${Array(9).fill(`*${p}`).join(", ")}]`);
+    const r = loadCatalogText(rows.join("\n") + "\n", "bomb.yaml");
+    expect(r.findings.map(at)).toEqual(["2:8 CAT-012"]);
+  });
+
+  it("a few aliases are fine", () => {
+    const text = `version: 1\nname: alias-lab\nowner: x\nnotifications: { email: [a@b.co] }\nx-excludes: &ex ["*.tmp"]\nservices: []\n`;
+    expect(loadCatalogText(text, "a.yaml").findings.map((f) => f.ruleId)).toEqual(["CAT-003"]); // x-excludes is unknown, not a crash
+  });
+
+  it("duplicate keys: CAT-002 naming the key, and the rest is still checked", () => {
+    const r = validate("version: 1\nname: dup-lab\nname: dup-lab2\nservices: []\nnotifications: { email: [a@b.co] }\n");
+    expect(r.findings.map(at)).toEqual(["3:1 CAT-002"]);
+    expect(r.findings[0].message).toMatch(/duplicate key `name`/);
+  });
+
+  it("YAML syntax errors: CAT-001 with position", () => {
+    const r = loadCatalogText("version: 1\nservices: [a, b\nname: x\n", "s.yaml");
+    expect(r.findings.every((f) => f.ruleId === "CAT-001")).toBe(true);
+    expect(r.findings[0].position.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a list or a scalar at the top: CAT-013", () => {
+    expect(loadCatalogText("- a\n- b\n", "l.yaml").findings.map(at)).toEqual(["1:1 CAT-013"]);
+    expect(loadCatalogText("just text\n", "t.yaml").findings.map(at)).toEqual(["1:1 CAT-013"]);
+  });
+
+  it("a missing file is a usage error (IO-001), not a finding", () => {
+    expect(() => loadCatalogFile("/nonexistent/catalog.yaml")).toThrow(/IO-001/);
+    expect(() => loadCatalogFile(__dirname)).toThrow(/IO-002.*directory/);
+  });
+});
+
+describe("loader: schema findings", () => {
+  it("unknown keys get a did-you-mean suggestion, or the list of allowed keys", () => {
+    const { services: _s, ...rest } = baseCatalog();
+    const r = validate({ ...rest, servics: [] });
+    const f = r.findings.find((x) => x.ruleId === "CAT-003")!;
+    expect(f.fix).toBe("did you mean `services`?");
+    expect(r.findings.map((x) => x.ruleId)).toContain("CAT-004"); // services itself is now missing
+    const weird = validate(catalogWith([vmService("web", { zzzz: 1 })]));
+    expect(weird.findings.find((x) => x.ruleId === "CAT-003")!.fix).toMatch(/allowed keys here: id, description, owner/);
+  });
+
+  it("reports missing required keys at the enclosing mapping", () => {
+    const svc = vmService("web");
+    delete svc.rto;
+    const r = validate(catalogWith([svc]));
+    expect(r.findings.map((f) => [f.ruleId, f.message])).toEqual([["CAT-004", "missing required key `rto`"]]);
+  });
+
+  it("reports wrong types, enums, formats and ranges with the YAML key", () => {
+    const r = validate(catalogWith([vmService("web", { vm: { host: "pve", vmid: "abc", kind: "kvm" }, rpo: "4 hours", compliance: ["sox"] })]));
+    expect(r.findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([
+      "CAT-007 `rpo` must be a duration such as 15m, 4h or 1d; got \"4 hours\"",
+      "CAT-005 `vmid` must be a number, got \"abc\"",
+      "CAT-006 `kind` must be one of qemu, lxc; got \"kvm\"",
+      "CAT-006 `compliance` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
+    ]);
+  });
+
+  it("an invalid optional value does not hide the section's other findings, nor invent consequences", () => {
+    // restore.secrets is malformed (a bare secret): CAT-007 only, no "missing restore.secrets" (GOV-014) on top.
+    const r = validate(catalogWith([vmService("web", { restore: { secrets: "hunter2", validate: ["true"] }, vm: { host: "nope", vmid: 150 } })]));
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["GOV-003", "CAT-007"]);
+  });
+
+  it("an invalid required value excludes the service from rule checks, but its id still counts for references", () => {
+    const bad = vmService("db", { classification: "vital" });
+    const r = validate(catalogWith([bad, vmService("web", { restore: { secrets: "vault:x", validate: ["t"], dependsOn: ["db"] } })]));
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-006"]);
+  });
+});

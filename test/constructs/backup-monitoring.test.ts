@@ -1,0 +1,138 @@
+import { BackupFramework } from "@cdktf/provider-aws/lib/backup-framework";
+import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-notifications";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackupMonitoring, type BackupMonitoringProps, evaluationWindow, VaultEvent } from "../../lib/constructs/backup-monitoring";
+import { Testing, TerraformStack } from "../../lib/core/cdk";
+import { Duration } from "../../lib/core/duration";
+import { AuditControlName } from "../../lib/policy/audit";
+
+function synth(props: Partial<BackupMonitoringProps> = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const m = new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", ...props });
+  return { m, json: JSON.parse(Testing.synth(stack)), out: Testing.synth(stack) };
+}
+
+describe("BackupMonitoring", () => {
+  it("GIVEN channels WHEN synthesized THEN the topic is KMS-encrypted and every channel is subscribed, URLs only as sensitive variables", () => {
+    const { out, json, m } = synth({ emails: ["ops@example.com"], webhooks: ["slack-ops"], pagerDuty: true });
+    expect(out).toHaveResourceWithProperties(SnsTopic, { name: "lab-backup-alerts", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\..*\.arn\}$/) });
+    expect(out).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "email", endpoint: "ops@example.com" });
+    expect(out).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "https", endpoint: "${var.webhook_slack_ops_url}" });
+    expect(out).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: "https", endpoint: "${var.pagerduty_integration_url}", endpoint_auto_confirms: true });
+    expect(json.variable.webhook_slack_ops_url).toMatchObject({ sensitive: true, type: "string" });
+    expect(json.variable.pagerduty_integration_url).toMatchObject({ sensitive: true });
+    expect(m.webhookVariables.get("slack-ops")).toBeDefined();
+    expect(out).not.toMatch(/hooks\.slack\.com|events\.pagerduty\.com/);
+  });
+
+  it("lets AWS Backup, EventBridge and CloudWatch use the key and publish to the topic, this account only, TLS only", () => {
+    const { json } = synth();
+    const docs = json.data.aws_iam_policy_document;
+    const key = Object.entries(docs).find(([k]) => k.includes("KeyPolicy"))![1] as { statement: Array<{ sid: string; principals: Array<{ identifiers: string[] }>; actions: string[] }> };
+    const publishers = key.statement.find((s) => s.sid === "PublishersUseKey")!;
+    expect(publishers.principals[0].identifiers).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    expect(publishers.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    for (const s of key.statement) for (const a of s.actions) expect(a).not.toMatch(/\*/);
+    const topic = Object.entries(docs).find(([k]) => k.includes("TopicPolicyDocument"))![1] as { statement: Array<{ sid: string; effect?: string; condition: Array<{ variable: string; values: string[] }> }> };
+    expect(topic.statement.map((s) => s.sid)).toEqual(["AllowBackupPublish", "AllowEventsPublish", "AllowCloudwatchPublish", "DenyPublishWithoutTls"]);
+    expect(topic.statement[0].condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }]);
+    expect(topic.statement[3]).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
+  });
+
+  it("matches backup jobs by state and restore jobs by status, with a readable message", () => {
+    const { out, json } = synth();
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, {
+      event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } }),
+    });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } }) });
+    const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ input_transformer: { input_paths: Record<string, string>; input_template: string } }>;
+    expect(targets).toHaveLength(3);
+    for (const t of targets) {
+      // Every placeholder of the template has an input path.
+      for (const [, p] of t.input_transformer.input_template.matchAll(/<([a-z]+)>/g)) expect(t.input_transformer.input_paths[p]).toBeDefined();
+      expect(t.input_transformer.input_template).toMatch(/^"AWS Backup .*"$/);
+    }
+  });
+
+  it("alarms per vault with missing data not breaching, and notifies on failure events only", () => {
+    const { out, m } = synth({ vaultNames: ["lab-standard"], copyDestinationVaultNames: ["lab-offsite-standard"] });
+    expect(out).toHaveResourceWithProperties(BackupVaultNotifications, { backup_vault_name: "lab-standard", backup_vault_events: ["BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] });
+    for (const metric of ["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]) {
+      expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { namespace: "AWS/Backup", metric_name: metric, dimensions: { BackupVaultName: "lab-standard" }, treat_missing_data: "notBreaching" });
+    }
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "lab-offsite-standard-copy-jobs-failed", dimensions: { BackupVaultName: "lab-offsite-standard" } });
+    expect(m.alarms).toHaveLength(4);
+  });
+
+  it("alarms when no heartbeat arrives over the service's window (missing data breaching)", () => {
+    const { out } = synth({ heartbeats: [{ serviceId: "wiki", window: Duration.hours(28) }] });
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "lab-wiki-backup-heartbeat",
+      namespace: "BackupGovernance",
+      metric_name: "BackupSuccess",
+      dimensions: { Estate: "lab", Service: "wiki" },
+      period: 3600,
+      evaluation_periods: 28,
+      datapoints_to_alarm: 28,
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+    });
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "lab-wiki-backup-size-anomaly",
+      comparison_operator: "LessThanLowerOrGreaterThanUpperThreshold",
+      threshold_metric_id: "band",
+      metric_query: expect.arrayContaining([expect.objectContaining({ id: "band", expression: "ANOMALY_DETECTION_BAND(size, 2)" })]),
+    });
+  });
+
+  it("builds an audit framework and report plans delivering to an encrypted, versioned bucket", () => {
+    const { json } = synth({ auditControls: [{ name: AuditControlName.RESTORE_TIME_MEETS_TARGET, parameters: { maxRestoreTime: "120" }, scope: { tag: { key: "app", value: "wiki" } } }] });
+    const fw = Object.values(json.resource.aws_backup_framework)[0] as { name: string; control: unknown[] };
+    expect(fw.name).toBe("lab_backup_governance");
+    expect(fw.control).toEqual([{ name: "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET", input_parameter: [{ name: "maxRestoreTime", value: "120" }], scope: { tags: { app: "wiki" } } }]);
+    const plans = Object.values(json.resource.aws_backup_report_plan) as Array<{ report_setting: { report_template: string } }>;
+    expect(plans.map((p) => p.report_setting.report_template).sort()).toEqual(["BACKUP_JOB_REPORT", "CONTROL_COMPLIANCE_REPORT"]);
+    const sse = Object.values(json.resource.aws_s3_bucket_server_side_encryption_configuration)[0] as { rule: Array<{ apply_server_side_encryption_by_default: { sse_algorithm: string } }> };
+    expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("aws:kms");
+    const bucket = Object.values(json.resource.aws_s3_bucket)[0] as { bucket: string; lifecycle: unknown };
+    expect(bucket).toMatchObject({ bucket: "lab-backup-reports-123456789012", lifecycle: { prevent_destroy: true } });
+  });
+
+  it("delivers to a given bucket instead of creating one", () => {
+    const { json } = synth({ auditControls: [{ name: AuditControlName.RECOVERY_POINT_ENCRYPTED }], reportBucketName: "existing-audit" });
+    expect(json.resource.aws_s3_bucket).toBeUndefined();
+    expect(JSON.stringify(json.resource.aws_backup_report_plan)).toContain('"s3_bucket_name":"existing-audit"');
+  });
+
+  it("drops deletion protection only when asked", () => {
+    const { json } = synth({ deletionProtection: false });
+    expect((Object.values(json.resource.aws_kms_key)[0] as { lifecycle: unknown }).lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("refuses vault events the provider rejects (MON-002) and scopes Audit Manager does not accept (MON-003)", () => {
+    expect(() => synth({ vaultEvents: ["CONTINUOUS_BACKUP_INTERRUPTED" as VaultEvent] })).toThrow(/MON-002/);
+    expect(() => synth({ auditControls: [{ name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope: { tag: { key: "a", value: "b" }, resourceTypes: ["RDS"] } }] })).toThrow(/MON-003/);
+    expect(() => synth({ auditControls: [{ name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope: { resourceIds: ["db-1"], resourceTypes: ["RDS", "S3"] } }] })).toThrow(/MON-003/);
+    expect(() => synth({ auditControls: Array.from({ length: 51 }, () => ({ name: AuditControlName.RECOVERY_POINT_ENCRYPTED })) })).toThrow(/MON-001/);
+  });
+
+  it("creates no framework without controls", () => {
+    const { out } = synth();
+    expect(out).not.toHaveResource(BackupFramework);
+  });
+});
+
+describe("evaluationWindow", () => {
+  it("uses hourly periods, minutes below an hour, and CloudWatch's 7-day maximum", () => {
+    expect(evaluationWindow(5 * 3600)).toEqual({ period: 3600, periods: 5, capped: false });
+    expect(evaluationWindow(75 * 60)).toEqual({ period: 3600, periods: 2, capped: false });
+    expect(evaluationWindow(45 * 60)).toEqual({ period: 60, periods: 45, capped: false });
+    expect(evaluationWindow(172 * 3600)).toEqual({ period: 3600, periods: 168, capped: true });
+  });
+});

@@ -1,0 +1,3 @@
+// Brings cdktf's jest matcher types (toHaveResourceWithProperties, ...) into the test program;
+// setup.ts registers the matchers themselves at run time.
+import "cdktf/lib/testing/adapters/jest";

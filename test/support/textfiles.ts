@@ -1,0 +1,17 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { METRIC_LABELS, Metrics, textfileName } from "../../lib/core/metrics";
+
+/** One job's textfile, in the contract's format (lib/core/metrics.ts; docs/monitoring.md). */
+export function writeTextfile(dir: string, s: { service: string; engine: string; target: string; kind: "backup" | "drill" | "vzdump"; lastSuccess?: number; lastRun: number; ok: boolean; size?: number }): string {
+  mkdirSync(dir, { recursive: true });
+  const labels = METRIC_LABELS.map((l) => `${l}="${s[l]}"`).join(",");
+  const gauge = (name: string, v: number) => `# HELP ${name} backup metric\n# TYPE ${name} gauge\n${name}{${labels}} ${v}\n`;
+  let text = "";
+  if (s.lastSuccess !== undefined) text += gauge(Metrics.lastSuccess, s.lastSuccess);
+  text += gauge(Metrics.lastRun, s.lastRun) + gauge(Metrics.lastRunSuccess, s.ok ? 1 : 0) + gauge(Metrics.duration, 42);
+  if (s.size !== undefined) text += gauge(Metrics.size, s.size);
+  const file = join(dir, textfileName(s.service, s.kind));
+  writeFileSync(file, text);
+  return file;
+}

@@ -1,0 +1,111 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { loadRuns, type PlanResource, resources, ROOT, TF_DIR } from "./offline";
+
+const run = loadRuns("default").find((r) => r.stack === "homelab-aws")!;
+const of = (type: string) => resources(run, type);
+/** The one resource of a type that the monitoring construct made (the AWS builder makes keys and buckets too). */
+const one = (type: string, pred: (r: PlanResource) => boolean = (r) => r.address.includes("Monitoring")) => {
+  const found = of(type).filter(pred);
+  expect(found).toHaveLength(1);
+  return found[0].values;
+};
+
+describe("offline plan of the default catalog: backup monitoring", () => {
+  it("has the estate's topic, encrypted with its own rotating key", () => {
+    expect(one("aws_sns_topic").name).toBe("homelab-backup-alerts");
+    const cfg = run.plan.configuration.root_module.resources!.find((r) => r.type === "aws_sns_topic" && r.address.includes("Monitoring"))!;
+    expect(JSON.stringify(cfg.expressions)).toMatch(/aws_kms_key\.Monitoring_Key/);
+    expect(one("aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(one("aws_kms_alias").name).toBe("alias/homelab-backup-alerts");
+  });
+
+  it("lets AWS Backup, EventBridge and CloudWatch publish (key and topic policies)", () => {
+    // The policies are data sources computed at apply; their statements are in the configuration.
+    const docs = run.plan.configuration.root_module.resources!.filter((r) => r.type === "aws_iam_policy_document");
+    const text = JSON.stringify(docs.map((d) => d.expressions));
+    for (const p of ["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]) expect(text).toContain(p);
+    expect(text).toContain("aws:SecureTransport");
+    expect(of("aws_sns_topic_policy")).toHaveLength(1);
+  });
+
+  it("subscribes the email literally and the webhook and PagerDuty through sensitive variables", () => {
+    const subs = of("aws_sns_topic_subscription").map((r) => r.values);
+    expect(subs.find((s) => s.protocol === "email")!.endpoint).toBe("ops@example.com");
+    expect(subs.filter((s) => s.protocol === "https")).toHaveLength(2);
+    const vars = run.plan.configuration.root_module.variables!;
+    expect(vars.webhook_slack_ops_url.sensitive).toBe(true);
+    expect(vars.pagerduty_integration_url.sensitive).toBe(true);
+    const json = readFileSync(join(TF_DIR, "default", "synth", "stacks", "homelab-aws", "cdk.tf.json"), "utf8");
+    expect(json).toContain("${var.webhook_slack_ops_url}");
+  });
+
+  it("routes failed, aborted and expired jobs from EventBridge to the topic (restore jobs by status)", () => {
+    const patterns = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string));
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
+        { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED"] } },
+        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } },
+      ]),
+    );
+    for (const t of of("aws_cloudwatch_event_target")) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
+  });
+
+  it("notifies on failure events of every primary vault the AWS Backup rules write to", () => {
+    const names = of("aws_backup_vault_notifications").map((r) => r.values.backup_vault_name).sort();
+    expect(names).toEqual(["homelab-compliance-14d", "homelab-standard"]);
+    for (const r of of("aws_backup_vault_notifications")) expect(r.values.backup_vault_events).toEqual(expect.arrayContaining(["BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED"]));
+  });
+
+  it("alarms on AWS/Backup metrics with missing data not breaching, and on the heartbeat with missing data breaching", () => {
+    const alarms = of("aws_cloudwatch_metric_alarm").map((r) => r.values);
+    const backup = alarms.filter((a) => a.namespace === "AWS/Backup");
+    expect(new Set(backup.map((a) => a.metric_name))).toEqual(new Set(["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]));
+    for (const a of backup) expect(a.treat_missing_data).toBe("notBreaching");
+    expect(backup.filter((a) => (a.dimensions as Record<string, string>).BackupVaultName.startsWith("homelab-offsite-")).map((a) => a.metric_name)).toEqual(["NumberOfCopyJobsFailed", "NumberOfCopyJobsFailed"]);
+    const heartbeats = alarms.filter((a) => a.metric_name === "BackupSuccess");
+    expect(heartbeats.map((a) => (a.dimensions as Record<string, string>).Service).sort()).toEqual(["gitea", "homeassistant", "jellyfin", "nextcloud", "paperless", "photos", "unifi", "vaultwarden"]);
+    for (const a of heartbeats) expect(a).toMatchObject({ treat_missing_data: "breaching", comparison_operator: "LessThanThreshold", namespace: "BackupGovernance" });
+    expect(heartbeats.find((a) => (a.dimensions as Record<string, string>).Service === "vaultwarden")).toMatchObject({ period: 3600, evaluation_periods: 5 });
+    expect(alarms.filter((a) => a.comparison_operator === "LessThanLowerOrGreaterThanUpperThreshold")).toHaveLength(8);
+  });
+
+  it("audits the catalog with Audit Manager and reports to an encrypted bucket", () => {
+    const fw = one("aws_backup_framework");
+    const controls = fw.control as Array<{ name: string; input_parameter: Array<{ name: string; value: string }> }>;
+    expect(controls.length).toBeLessThanOrEqual(50);
+    expect(controls.find((c) => c.name === "RESTORE_TIME_FOR_RESOURCES_MEET_TARGET")!.input_parameter).toEqual([{ name: "maxRestoreTime", value: "240" }]);
+    expect(of("aws_backup_report_plan")).toHaveLength(2);
+    expect((one("aws_s3_bucket_server_side_encryption_configuration").rule as Array<{ apply_server_side_encryption_by_default: Array<{ sse_algorithm: string }> }>)[0].apply_server_side_encryption_by_default[0].sse_algorithm).toBe("aws:kms");
+    expect(one("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, restrict_public_buckets: true });
+  });
+});
+
+describe("the real provider as the oracle for vault event names", () => {
+  it("rejects CONTINUOUS_BACKUP_INTERRUPTED, which the library never sends", () => {
+    const src = join(TF_DIR, "default", "tf", "homelab-aws");
+    const dir = join(TF_DIR, "default", "tf", "homelab-aws-bad-event");
+    cpSync(src, dir, { recursive: true });
+    const file = join(dir, "cdk.tf.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    const first = Object.values(json.resource.aws_backup_vault_notifications)[0] as { backup_vault_events: string[] };
+    first.backup_vault_events.push("CONTINUOUS_BACKUP_INTERRUPTED");
+    writeFileSync(file, JSON.stringify(json));
+    let out = "";
+    try {
+      execFileSync(join(ROOT, "scripts", "tf-offline.sh"), [dir, "validate", "-no-color"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      out = String((e as { stderr?: string }).stderr) + String((e as { stdout?: string }).stdout);
+    }
+    expect(out).toMatch(/expected backup_vault_events to be one of .*got CONTINUOUS_BACKUP_INTERRUPTED/);
+  });
+});
+
+it("the small-office example (no PagerDuty) plans its monitoring too", () => {
+  const office = loadRuns("small-office")[0];
+  expect(resources(office, "aws_sns_topic")).toHaveLength(1);
+  expect(resources(office, "aws_sns_topic_subscription").map((r) => r.values.protocol).sort()).toEqual(["email", "https"]);
+  expect(office.plan.configuration.root_module.variables!.pagerduty_integration_url).toBeUndefined();
+});
