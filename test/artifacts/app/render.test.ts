@@ -87,7 +87,8 @@ describe("scripts", () => {
     for (const render of [renderBackupScript, renderRestoreScript, renderVerifyScript]) {
       const s = render(spec("mysql-borg-path"));
       expect(s).toContain("set -Eeuo pipefail");
-      expect(s).toMatch(/flock -n 9 \|\| die 75/);
+      expect(s).toMatch(/flock -w "\$1" 9/);
+      expect(s).toMatch(/try_lock "\$1" \|\| die 75/);
       expect(s).toContain("JOURNAL_STREAM");
       for (const [code, text] of EXIT_CODE_TEXT) expect(s).toContain(`#   ${String(code).padStart(2)}  ${text}`);
     }
