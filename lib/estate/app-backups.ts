@@ -126,6 +126,8 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     fullEvery: app.pitr ? app.fullEvery : undefined,
     credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,
+    // The monitoring builder alarms on missing heartbeats only when the catalog turns them on.
+    heartbeat: ctx.catalog.notifications.heartbeat,
   });
 
   const spec = backup.spec;
