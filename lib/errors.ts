@@ -312,6 +312,48 @@ export const Errors = {
     }),
 
   // --- app-level backups (APP-xxx) --------------------------------------------------------
+  invalidSize: (key: string, value: unknown, allowed: string) =>
+    new ValidationError("APP-001", `${key} is not a size`, {
+      received: value,
+      allowed,
+      fix: `write ${key} with a binary unit, e.g. "20GiB" (or "20MiB/s" for a rate)`,
+    }),
+  appBackupMissingProp: (where: string, prop: string, engine: string) =>
+    new ValidationError("APP-002", `engine ${engine} needs ${prop}`, {
+      where,
+      fix: `set ${prop} on the AppBackup (the catalog's app.${prop})`,
+    }),
+  appBackupPropNotApplicable: (where: string, prop: string, engine: string, appliesTo: string) =>
+    new ValidationError("APP-003", `${prop} does not apply to engine ${engine}`, {
+      where,
+      allowed: appliesTo,
+      fix: `remove ${prop}, or use an engine it applies to`,
+    }),
+  borgNeedsRepository: (where: string) =>
+    new ValidationError("APP-004", "borg cannot write to S3: the destination must be a repository path or ssh:// URL", {
+      where,
+      fix: "use AppBackupDestination.repository(...) with BackupTool.BORG, or BackupTool.RESTIC for S3",
+    }),
+  pitrNotSupported: (where: string, engine: string) =>
+    new ValidationError("APP-005", `point-in-time recovery is not available for engine ${engine}`, {
+      where,
+      allowed: "postgresql (WAL archiving) and mysql (binary-log shipping)",
+      fix: "set pitr to false, or protect the service another way",
+    }),
+  invalidRepository: (where: string, value: string) =>
+    new ValidationError("APP-006", "a repository is an absolute path or an ssh:// URL", {
+      where,
+      received: value,
+      allowed: "/mnt/nas/restic/app, ssh://user@host/./path, ssh://user@host:2222/abs/path",
+      fix: "write the repository as an absolute path or an ssh:// URL",
+    }),
+  invalidAppBackupValue: (where: string, prop: string, value: unknown, allowed: string) =>
+    new ValidationError("APP-007", `${prop} is out of range`, {
+      where,
+      received: value,
+      allowed,
+      fix: `change ${prop}`,
+    }),
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
   tooManyAuditControls: (count: number, limit: number) =>

@@ -7,6 +7,7 @@ export * from "./core/retention";
 export * from "./core/finding";
 export * from "./core/vocabulary";
 export * from "./core/metrics";
+export * from "./core/size";
 export * from "./core/iam-policy";
 
 export * from "./catalog/model";
@@ -66,5 +67,11 @@ export * from "./artifacts/onboarding-receipt";
 export * from "./constructs/backup-monitoring";
 export { alertWiringOf, estateVaults } from "./estate/monitoring";
 export { parseTextfile, readTextfileDir, queryPrometheus, observe, type MetricSample, type MetricsRead } from "./cli/metrics-source";
+
+export * from "./constructs/app-backup";
+export { buildAppBackups } from "./estate/app-backups";
+export { type AppBackupSpec, type InstallLayout, CredentialSource, DEFAULT_LAYOUT, unitName } from "./artifacts/app/spec";
+export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
+export { renderHostFiles, renderHostBundle, hostArtifacts, renderServiceFiles, type ServiceFile } from "./artifacts/app/bundle";
 
 export { runCli } from "./cli/main";

@@ -73,6 +73,7 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.size, "a size such as 512MiB or 10GiB"],
   [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
+  [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
   [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
   [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
   [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
@@ -238,6 +239,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      rolesAnywhere: aws.rolesAnywhere && { trustAnchorArn: aws.rolesAnywhere.trustAnchorArn },
       audit: {
         enabled: aws.audit?.enabled ?? true,
         // A throw-away estate must be deletable: its log bucket defaults to governance mode.
@@ -284,6 +286,10 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       tool: (s.app.tool ?? "restic") as BackupTool,
       repository: s.app.repository,
       bandwidthLimit: s.app.bandwidthLimit,
+      directoryFormatAbove: s.app.directoryFormatAbove,
+      jobs: s.app.jobs,
+      replicaSet: s.app.replicaSet,
+      fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },

@@ -45,6 +45,19 @@ export interface ServiceApp {
   readonly tool: BackupTool;
   readonly repository?: string;
   readonly bandwidthLimit?: string;
+  /** postgresql: dump in directory format above this size (catalog spelling, e.g. `20GiB`). */
+  readonly directoryFormatAbove?: string;
+  /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */
+  readonly jobs?: number;
+  /** mongodb: replica set name (dumps use `--oplog`). */
+  readonly replicaSet?: string;
+  /** With pitr: interval of full physical backups, when the catalog sets it. */
+  readonly fullEvery?: Duration;
+}
+
+/** IAM Roles Anywhere settings of the estate (app-level backups' credentials). */
+export interface RolesAnywhereSettings {
+  readonly trustAnchorArn: string;
 }
 
 export interface ServiceOffsite {
@@ -111,6 +124,8 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** Temporary credentials for app-level backups; absent: per-service IAM users. */
+  readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;
 }
 

@@ -1,6 +1,202 @@
-import type { EstateContext } from "./context";
+import { servicePaths, unitName } from "../artifacts/app/spec";
+import { AppBackup, AppBackupCredentials, AppBackupDestination, DrillSchedule } from "../constructs/app-backup";
+import { Annotations, Construct } from "../core/cdk";
+import { Cadence, Schedule } from "../core/schedule";
+import { Size } from "../core/size";
+import { AppEngine, BackupTool } from "../core/vocabulary";
+import type { EffectivePolicy } from "../policy/effective";
+import { stagger } from "../policy/stagger";
+import { RestoreTestFrequency } from "../policy/tiers";
+import { type EstateContext, TargetKind } from "./context";
 
-/** App-level backups (AppBackup): scripts, units and host bundles, S3 identities. */
+/** Job keys of a service's timers, for stagger() and the calendar. */
+const backupKey = (id: string) => `app-${id}-backup`;
+const drillKey = (id: string) => `app-${id}-drill`;
+
+/**
+ * App-level backups (AppBackup): for every service whose `app.decision` is `required`,
+ * scripts, units and host bundles, the service's IAM identity on its S3 prefix, its
+ * backup target (with restore steps) and its jobs (the backup timer and the drill timer).
+ *
+ * Schedules come from stagger() with the owning host as the group, so that two services on
+ * one host never start at the same minute. The destination is `app.repository` when set,
+ * else the S3 location the AWS builder registered for the service.
+ */
 export function buildAppBackups(ctx: EstateContext): void {
-  void ctx;
+  const policies = ctx.policies.filter((p) => p.appBackup && p.service.app?.engine && p.service.app.host);
+  if (policies.length === 0) return;
+
+  const schedules = stagger(policies.map((p) => ({ key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence })));
+  placeDrills(policies, schedules);
+
+  const scope = ctx.awsStack ?? ctx.proxmoxStack ?? new Construct(undefined as unknown as Construct, `${ctx.catalog.name}-app-backups`);
+  const byHost = new Map<string, AppBackup[]>();
+  for (const p of policies) {
+    const backup = buildOne(ctx, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
+    const host = backup.spec.host;
+    byHost.set(host, [...(byHost.get(host) ?? []), backup]);
+  }
+  for (const host of [...byHost.keys()].sort()) {
+    for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) ctx.artifacts.add(artifact);
+  }
+}
+
+/** Expected minutes of a backup run and of a drill, for the calendar and for placing drills. */
+const backupMinutes = (p: EffectivePolicy) => (p.service.app?.engine === AppEngine.FILES ? 60 : 30);
+const drillMinutes = (p: EffectivePolicy) => Math.min(240, p.rto.toMinutes());
+
+const WEEK = 7 * 1440;
+const DRILL_STEP = 15;
+/** Drills prefer Sunday from 06:00, after the nightly backup window. */
+const DRILL_PREFERRED = 6 * 1440 + 6 * 60;
+
+/**
+ * Weekly slots for the drills, after stagger() placed the backups: each drill takes the first
+ * slot from Sunday 06:00 on (in 15-minute steps, around the week) whose run does not meet any
+ * backup or earlier drill of the same host. A drill that met a backup would find the
+ * service's lock taken; the calendar would flag it too.
+ */
+function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string, Schedule>): void {
+  const windows = new Map<string, Array<[start: number, minutes: number]>>();
+  const hostOf = (p: EffectivePolicy) => p.service.app!.host!;
+  for (const p of policies) {
+    const list = windows.get(hostOf(p)) ?? [];
+    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) list.push([start, backupMinutes(p)]);
+    windows.set(hostOf(p), list);
+  }
+  const meets = (s: number, d: number, t: number, e: number) => (t - s + WEEK) % WEEK < d || (s - t + WEEK) % WEEK < e;
+  const drills = policies.filter((p) => p.restoreTest !== RestoreTestFrequency.NONE).sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
+  for (const p of drills) {
+    const taken = windows.get(hostOf(p))!;
+    const minutes = drillMinutes(p);
+    let chosen = DRILL_PREFERRED;
+    for (let k = 0; k * DRILL_STEP < WEEK; k++) {
+      const start = (DRILL_PREFERRED + k * DRILL_STEP) % WEEK;
+      if (taken.every(([t, e]) => !meets(start, minutes, t, e))) {
+        chosen = start;
+        break;
+      }
+    }
+    taken.push([chosen, minutes]);
+    schedules.set(drillKey(p.service.id), Schedule.at(Cadence.weekly(), chosen));
+  }
+}
+
+function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, schedule: Schedule, drillSchedule: Schedule | undefined): AppBackup {
+  const s = p.service;
+  const app = s.app!;
+  const engine = app.engine!;
+  const s3 = app.repository ? undefined : ctx.s3DestinationOf(s.id);
+  let destination: AppBackupDestination;
+  if (app.repository) destination = AppBackupDestination.repository(app.repository);
+  else if (s3) destination = AppBackupDestination.s3(s3);
+  else {
+    const why = ctx.awsStack
+      ? "the AWS protection registered no S3 destination for this service"
+      : "the catalog has no aws section and the service no app.repository";
+    destination = AppBackupDestination.unprovisioned(`${why}; set BACKUP_GOV_REPOSITORY by hand`);
+    if (ctx.awsStack) Annotations.of(ctx.awsStack).addWarning(`app backup of ${s.id}: ${why}; its scripts refuse to run until BACKUP_GOV_REPOSITORY is set`);
+  }
+  const drill =
+    p.restoreTest === RestoreTestFrequency.WEEKLY && drillSchedule
+      ? DrillSchedule.weekly(drillSchedule)
+      : p.restoreTest === RestoreTestFrequency.MONTHLY && drillSchedule
+        ? DrillSchedule.monthly(drillSchedule)
+        : DrillSchedule.none();
+  const backup = new AppBackup(scope, `AppBackup-${s.id}`, {
+    estate: ctx.catalog.name,
+    serviceId: s.id,
+    host: app.host!,
+    engine,
+    tool: app.tool,
+    database: app.database,
+    pitr: app.pitr,
+    paths: app.paths,
+    excludes: app.excludes,
+    destination,
+    retention: p.retention,
+    rpo: p.rpo,
+    rto: p.rto,
+    schedule,
+    drill,
+    bandwidthLimit: app.bandwidthLimit ? Size.parseRate(app.bandwidthLimit) : undefined,
+    directoryFormatAbove: app.directoryFormatAbove ? Size.parse(app.directoryFormatAbove, "directoryFormatAbove") : undefined,
+    jobs: app.jobs,
+    replicaSet: app.replicaSet,
+    fullEvery: app.pitr ? app.fullEvery : undefined,
+    credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
+    secretsRef: s.restore.secrets,
+    // The monitoring builder alarms on missing heartbeats only when the catalog turns them on.
+    heartbeat: ctx.catalog.notifications.heartbeat,
+  });
+
+  const spec = backup.spec;
+  ctx.addTarget({
+    serviceId: s.id,
+    kind: TargetKind.APP,
+    id: `app-${s.id}`,
+    location: `${spec.tool} repository ${spec.repositoryUrl ?? (s3 ? `s3://${s3.bucketName}/${s3.prefix} (${s3.region})` : "(not provisioned)")}, written from ${spec.host}`,
+    details: {
+      engine,
+      tool: spec.tool,
+      host: spec.host,
+      database: app.database ?? "",
+      paths: app.paths.join(", "),
+      pitr: app.pitr,
+      schedule: spec.backupScheduleText,
+      drill: spec.drillScheduleText ?? "none",
+      retention: p.retention.describe(),
+      offsite: spec.offsiteRepositoryUrl ?? "",
+      credentials: spec.credentials.source,
+    },
+    restoreSteps: restoreSteps(spec, s.restore.secrets),
+  });
+  ctx.addJob({
+    id: unitName(spec, "backup", "timer"),
+    kind: TargetKind.APP,
+    group: spec.host,
+    schedule,
+    serviceIds: [s.id],
+    durationMinutes: backupMinutes(p),
+    description: `app backup of ${s.id} (${engine}, ${spec.tool}) on ${spec.host}`,
+  });
+  if (drillSchedule && spec.drillCalendar) {
+    ctx.addJob({
+      id: unitName(spec, "drill", "timer"),
+      kind: TargetKind.APP,
+      group: spec.host,
+      // A monthly drill runs on the first of these weekly slots in each month (OnCalendar in the timer).
+      schedule: drillSchedule,
+      serviceIds: [s.id],
+      durationMinutes: drillMinutes(p),
+      description: `restore drill of ${s.id} on ${spec.host}: ${spec.drillScheduleText}`,
+    });
+  }
+  return backup;
+}
+
+/** The SOP's steps for restoring from the app-level backup. */
+function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined): string[] {
+  const p = servicePaths(spec);
+  const db = spec.engine !== AppEngine.FILES;
+  const part = spec.engine === AppEngine.MONGODB ? "--table COLLECTION" : "--table TABLE";
+  const steps = [
+    `On ${spec.host} (or a replacement host: unpack hosts/${spec.host}.tar.gz and run its install.sh), make sure ${p.env} is filled in and the secret files it names exist (from ${secrets ?? "the secret store"}).`,
+    `List the complete backups: \`${p.scripts}/restore.sh --list\`.`,
+    db
+      ? `Restore the latest into a new database and check it: \`${p.scripts}/restore.sh --into ${spec.database}_restored\`; replace the live database with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).`
+      : `Restore the latest under a folder and check it: \`${p.scripts}/restore.sh --target /srv/restore\`; in place with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).`,
+    db ? `Only one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"} damaged: \`${p.scripts}/restore.sh ${part} --yes\`.` : `Only some files damaged: \`${p.scripts}/restore.sh --path /the/path --yes\`.`,
+  ];
+  if (spec.pitr) {
+    steps.push(
+      spec.engine === AppEngine.POSTGRESQL
+        ? `To a point in time: stop PostgreSQL, \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --pgdata NEW_DIR\`, start PostgreSQL on NEW_DIR (it replays WAL and promotes), then re-enable archive_mode.`
+        : `To a point in time: \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --datadir NEW_DIR\`, start MariaDB on NEW_DIR, then \`mariadb < NEW_DIR.binlogs/replay.sql\`.`,
+    );
+  }
+  if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}).`);
+  steps.push(`Prove the backup restores before you need it: \`${p.scripts}/verify.sh\` restores the latest into a scratch ${db ? "server" : "folder"} and compares it with the backup's capture record.`);
+  if (spec.tool === BackupTool.BORG) steps.push("borg needs the repository key: if the repository's own copy is lost, import the exported key (`borg key import`).");
+  return steps;
 }

@@ -96,7 +96,8 @@ describe("buildAwsProtection", () => {
   });
 
   it("registers targets with restore steps: AWS Backup and its offsite copies, S3 and its replica", () => {
-    const kinds = (id: string) => ctx.targetsOf(id).map((t) => t.kind);
+    // The app-backup builder adds its own target (kind app) for services writing to S3: only the AWS builder's count here.
+    const kinds = (id: string) => ctx.targetsOf(id).map((t) => t.kind).filter((k) => k !== TargetKind.APP);
     expect(kinds("ledger")).toEqual([TargetKind.AWS_BACKUP, TargetKind.OFFSITE]);
     expect(kinds("orders")).toEqual([TargetKind.AWS_BACKUP]);
     expect(kinds("files")).toEqual([TargetKind.S3, TargetKind.OFFSITE]);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Patterns } from "./common";
+import { duration, Patterns } from "./common";
 
 export const APP_DECISIONS = ["required", "vzdump-only", "platform-only"] as const;
 export const APP_ENGINES = ["postgresql", "mysql", "mongodb", "files"] as const;
@@ -30,7 +30,12 @@ export const appSchema = z
       .describe("Continuous archiving for point-in-time recovery: WAL (postgresql), binary logs (mysql), oplog (mongodb).")
       .optional(),
     paths: z.array(z.string().regex(Patterns.absolutePath)).min(1).describe("files: absolute paths to back up.").optional(),
-    excludes: z.array(z.string().min(1)).describe("files: exclude patterns (restic/borg syntax).").optional(),
+    excludes: z
+      .array(z.string().min(1))
+      .describe(
+        "files: exclude patterns, with one meaning for restic and borg: a name or path tail (`*.log`, `cache`, `cache/`) matches anywhere below the paths; a leading `/` anchors the pattern at that absolute path.",
+      )
+      .optional(),
     tool: z
       .enum(APP_TOOLS)
       .describe("Backup tool that stores the dump or the files: restic (default) or borg. Borg needs `repository`.")
@@ -47,5 +52,38 @@ export const appSchema = z
       .regex(Patterns.bandwidth)
       .describe("Upload limit, e.g. `20MiB/s`.")
       .optional(),
+    directoryFormatAbove: z
+      .string()
+      .regex(Patterns.size)
+      .describe(
+        "postgresql: databases larger than this (e.g. `20GiB`) are dumped in directory format with `jobs` parallel workers instead of one custom-format stream. Default: always custom format.",
+      )
+      .optional(),
+    jobs: z
+      .int()
+      .min(1)
+      .max(32)
+      .describe("postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.")
+      .optional(),
+    replicaSet: z
+      .string()
+      .regex(Patterns.replicaSet)
+      .describe("mongodb: the replica set name; when set, dumps use `--oplog` so each dump is consistent to one point in time.")
+      .optional(),
+    fullEvery: duration(
+      "With `pitr`, how often a full physical backup runs (pg_basebackup for postgresql; a full mariabackup for mysql, with incremental ones at every run in between); default `1d`",
+    ).optional(),
   })
   .describe("The app-level backup decision.");
+
+/** IAM Roles Anywhere: hosts get temporary credentials from their X.509 certificate instead of access keys. */
+export const rolesAnywhereSchema = z
+  .strictObject({
+    trustAnchorArn: z
+      .string()
+      .regex(Patterns.arn)
+      .describe(
+        "ARN of an existing IAM Roles Anywhere trust anchor (your CA). Each app-level backup gets its own profile and role, which trust certificates whose subject CN is the service's `app.host`.",
+      ),
+  })
+  .describe("Temporary credentials for app-level backups through IAM Roles Anywhere. Without it, each service gets an IAM user whose access key the operator creates and rotates (never stored in Terraform).");

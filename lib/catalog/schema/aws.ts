@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rolesAnywhereSchema } from "./app";
 import { awsRegion, LOCK_MODES, Patterns, tagMap } from "./common";
 
 /**
@@ -63,6 +64,7 @@ export const awsSchema = z
       )
       .optional(),
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),
+    rolesAnywhere: rolesAnywhereSchema.optional(),
     audit: auditSchema.optional(),
   })
   .describe("Optional: omit for a Proxmox-only estate.");

@@ -27,6 +27,7 @@ export const Patterns = {
   size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
   repository: /^(\/|ssh:\/\/)\S+$/,
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
+  replicaSet: /^[A-Za-z0-9_-]{1,64}$/,
   pbsName: /^[A-Za-z0-9_][A-Za-z0-9._-]{2,31}$/,
   pbsNamespace: /^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,30}){0,6}$/,
   pbsUser: /^[^\s:@!]{1,64}@[A-Za-z][A-Za-z0-9._-]{0,31}(![A-Za-z][A-Za-z0-9._-]{0,31})?$/,

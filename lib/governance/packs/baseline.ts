@@ -1,7 +1,10 @@
 import type { GovernanceRule } from "../rule";
 import { appDecisionRecorded } from "../rules/app-level/app-decision-recorded";
+import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
+import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
+import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
 import { heartbeatNeedsAws } from "../rules/alerts/heartbeat-needs-aws";
@@ -68,6 +71,9 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   complianceRetention,
   noInlineSecrets,
   awsSectionDeclared,
+  pitrEngineCapable,
+  appEngineOptions,
+  borgBandwidthLimit,
   awsResourceLocation,
   awsResourceSupported,
   s3BackupVersioning,

@@ -1,0 +1,183 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderHostFiles, renderHostBundle } from "../../../lib/artifacts/app/bundle";
+import { mysqlGrants, renderDbAccess } from "../../../lib/artifacts/app/db-access";
+import { renderEnvFile } from "../../../lib/artifacts/app/env-file";
+import { EXIT_CODE_TEXT } from "../../../lib/artifacts/app/exit-codes";
+import { excludePatterns } from "../../../lib/artifacts/app/bash/tools";
+import { renderBackupScript, renderRestoreScript, renderVerifyScript } from "../../../lib/artifacts/app/scripts";
+import { renderUnits } from "../../../lib/artifacts/app/units";
+import { toolRepository } from "../../../lib/constructs/app-backup";
+import { Metrics } from "../../../lib/core/metrics";
+import { BackupTool } from "../../../lib/core/vocabulary";
+import { variants } from "./fixtures";
+
+const v = variants();
+const spec = (name: string) => v[name].spec;
+
+describe("env file template", () => {
+  it.each(Object.keys(v))("%s names where secrets are read from and holds none", (name) => {
+    const env = renderEnvFile(spec(name));
+    expect(env).toMatch(/^BACKUP_GOV_PASSWORD_FILE=\/etc\/backup-gov\/[a-z0-9-]+\/repository-password$/m);
+    const values = env.split("\n").filter((l) => !l.startsWith("#")).join("\n");
+    expect(values).not.toMatch(/(password|passphrase|secret|token)\s*=\s*\S/i);
+    expect(env).not.toMatch(/AKIA[0-9A-Z]{16}|aws_secret_access_key/i);
+    // Every line is a comment, blank, or KEY=value that bash can source.
+    for (const line of env.split("\n")) expect(line).toMatch(/^(#.*|## .*|[A-Z][A-Z0-9_]*=.*|)$/);
+    const r = spawnSync("bash", ["-n"], { input: env });
+    expect(r.status).toBe(0);
+  });
+
+  it("uses the S3 prefix and the offsite replica in restic's syntax", () => {
+    const env = renderEnvFile(spec("pg-restic-s3-user"));
+    expect(env).toContain("BACKUP_GOV_REPOSITORY=s3:s3.us-east-1.amazonaws.com/homelab-app-backups/svc");
+    expect(env).toContain("BACKUP_GOV_OFFSITE_REPOSITORY=s3:s3.us-west-2.amazonaws.com/homelab-app-backups-replica/svc");
+    expect(env).toContain("BACKUP_GOV_AWS_CREDENTIALS=shared-file");
+    expect(env).toContain("AWS_SHARED_CREDENTIALS_FILE=/etc/backup-gov/pg-b/aws-credentials");
+    expect(env).toContain("BACKUP_GOV_UPLOAD_LIMIT_KIB=20480");
+  });
+
+  it("with Roles Anywhere, names the certificate and the Terraform outputs holding the profile and role", () => {
+    const env = renderEnvFile(spec("pg-restic-s3-pitr-ra"));
+    expect(env).toContain("BACKUP_GOV_AWS_CREDENTIALS=roles-anywhere");
+    expect(env).toContain("RA_TRUST_ANCHOR_ARN=arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/abc");
+    expect(env).toMatch(/# fill in after terraform apply: terraform output -raw app-pg-a-profile-arn\nRA_PROFILE_ARN=\n/);
+    expect(env).toMatch(/# fill in after terraform apply: terraform output -raw app-pg-a-role-arn\nRA_ROLE_ARN=\n/);
+  });
+
+  it("leaves an unprovisioned repository empty, saying why", () => {
+    expect(renderEnvFile(spec("files-restic-pending"))).toMatch(/# not known yet: the bucket is made by another team\nBACKUP_GOV_REPOSITORY=\n/);
+  });
+});
+
+describe("repositories and excludes in each tool's syntax", () => {
+  it.each([
+    ["/mnt/nas/restic/x", BackupTool.RESTIC, "/mnt/nas/restic/x"],
+    ["ssh://backup@nas/./restic/x", BackupTool.RESTIC, "sftp:backup@nas:restic/x"],
+    ["ssh://backup@nas/srv/restic/x", BackupTool.RESTIC, "sftp:backup@nas:/srv/restic/x"],
+    ["ssh://backup@nas:2222/srv/restic/x", BackupTool.RESTIC, "sftp://backup@nas:2222//srv/restic/x"],
+    ["ssh://backup@nas:2222/./restic/x", BackupTool.RESTIC, "sftp://backup@nas:2222/restic/x"],
+    ["ssh://borg@nas/./borg/x", BackupTool.BORG, "ssh://borg@nas/./borg/x"],
+  ])("%s for %s is %s", (url, tool, expected) => {
+    expect(toolRepository(url, tool).url).toBe(expected);
+  });
+
+  it("refuses what is neither a path nor an ssh:// URL (APP-006)", () => {
+    expect(() => toolRepository("s3://bucket/x", BackupTool.RESTIC)).toThrow(/APP-006/);
+  });
+
+  it("gives excludes one meaning: names anywhere, a leading / anchors, a trailing / is ignored", () => {
+    const ex = ["*.log", "cache/", "/srv/photos/private", "a/b"];
+    expect(excludePatterns(BackupTool.RESTIC, ex)).toEqual(["*.log", "cache", "/srv/photos/private", "a/b"]);
+    expect(excludePatterns(BackupTool.BORG, ex)).toEqual(["fm:*/*.log", "fm:*/cache", "fm:srv/photos/private", "fm:*/a/b"]);
+  });
+});
+
+describe("scripts", () => {
+  it("apply the effective retention with forget/prune", () => {
+    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("readonly KEEP=(--keep-daily 7 --keep-weekly 4 --keep-monthly 6)");
+    expect(renderBackupScript(spec("pg-restic-s3-user"))).toMatch(/restic_ forget --quiet .*--group-by host,paths "\$\{KEEP\[@\]\}" --prune/);
+    expect(renderBackupScript(spec("files-borg-ssh"))).toMatch(/borg_ prune --glob-archives "\$SERVICE\+\$name\+\*" "\$\{KEEP\[@\]\}"/);
+    expect(renderBackupScript(spec("files-borg-ssh"))).toContain("borg_ compact");
+  });
+
+  it("lock, log to the journal and document their exit codes", () => {
+    for (const render of [renderBackupScript, renderRestoreScript, renderVerifyScript]) {
+      const s = render(spec("mysql-borg-path"));
+      expect(s).toContain("set -Eeuo pipefail");
+      expect(s).toMatch(/flock -w "\$1" 9/);
+      expect(s).toMatch(/try_lock "\$1" \|\| die 75/);
+      expect(s).toContain("JOURNAL_STREAM");
+      for (const [code, text] of EXIT_CODE_TEXT) expect(s).toContain(`#   ${String(code).padStart(2)}  ${text}`);
+    }
+  });
+
+  it("write exactly the metric names of the contract", () => {
+    const names = (s: string) => [...s.matchAll(/\bmetric (backup_[a-z_]+)/g)].map((m) => m[1]).sort();
+    expect(names(renderBackupScript(spec("pg-restic-s3-user")))).toEqual(
+      [Metrics.lastRun, Metrics.lastRunSuccess, Metrics.duration, Metrics.lastSuccess, Metrics.size, Metrics.items, Metrics.rpo, Metrics.rto].sort(),
+    );
+    expect(names(renderVerifyScript(spec("pg-restic-s3-user")))).toEqual([Metrics.drillSuccess, Metrics.drillLastSuccess, Metrics.drillDuration, Metrics.rpo, Metrics.rto].sort());
+  });
+
+  it("use the upload limit and the S3 heartbeat only where configured", () => {
+    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("--limit-upload");
+    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("aws cloudwatch put-metric-data --region \"$AWS_REGION\" --namespace BackupGovernance");
+    expect(renderBackupScript(spec("mysql-borg-path"))).toContain("heartbeat() { :; }");
+    expect(renderBackupScript(spec("files-borg-ssh"))).toContain("--upload-ratelimit");
+  });
+
+  it("dump postgresql in directory format with parallel workers above the size the catalog sets", () => {
+    const s = renderBackupScript(spec("pg-restic-s3-pitr-ra"));
+    expect(s).toContain(`readonly DIRECTORY_FORMAT_ABOVE=${20 * 1024 ** 3} PG_JOBS=4`);
+    expect(s).toContain('"$PG_BINDIR/pg_dump" -Fd -j "$PG_JOBS" -Z 0 --snapshot="$PG_SNAPSHOT" -f "$WORK/dump"');
+    expect(s).toContain('"$PG_BINDIR/pg_dump" -Fc -Z 0 --snapshot="$PG_SNAPSHOT"');
+    expect(s).toContain('"$PG_BINDIR/pg_basebackup" -D "$staging" -Fp -X stream -c fast');
+  });
+
+  it("dump mysql with a consistent snapshot, routines, triggers and events; mariabackup incrementals between full ones", () => {
+    const s = renderBackupScript(spec("mysql-restic-s3-pitr"));
+    expect(s).toContain('"$MYSQLDUMP" --defaults-file="$MYSQL_DEFAULTS_FILE" --single-transaction --routines --triggers --events --hex-blob "$MYSQL_DATABASE"');
+    expect(s).toContain("--backup --stream=xbstream");
+    expect(s).toContain('args+=(--incremental-lsn="$lsn")');
+    expect(s).toContain(`readonly FULL_EVERY=${7 * 86400}`);
+    expect(s).toContain('--read-from-remote-server --raw --result-file="$WORK/binlog/"');
+  });
+});
+
+describe("least-privilege database access", () => {
+  it("postgresql: pg_read_all_data, BYPASSRLS, REPLICATION only with pitr, and pg_hba lines for the one database", () => {
+    const pitr = renderDbAccess(spec("pg-restic-s3-pitr-ra"));
+    const role = pitr.find((f) => f.path === "postgresql/backup-role.sql")!.content;
+    expect(role).toContain("GRANT pg_read_all_data TO backup_gov_pg_a;");
+    expect(role).toMatch(/ALTER ROLE backup_gov_pg_a WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT BYPASSRLS REPLICATION CONNECTION LIMIT 7;/);
+    expect(role).not.toMatch(/PASSWORD '/);
+    const hba = pitr.find((f) => f.path === "postgresql/pg_hba.conf")!.content;
+    expect(hba).toMatch(/^host +app +backup_gov_pg_a +127\.0\.0\.1\/32 +scram-sha-256$/m);
+    expect(hba).toMatch(/^host +replication +backup_gov_pg_a +127\.0\.0\.1\/32 +scram-sha-256$/m);
+    expect(pitr.find((f) => f.path === "postgresql/archive.conf")!.content).toContain("archive_command = '/usr/local/lib/backup-gov/pg-a/wal-archive.sh %p %f'");
+    const plain = renderDbAccess(spec("pg-restic-s3-user"));
+    expect(plain.find((f) => f.path === "postgresql/backup-role.sql")!.content).toContain("NOREPLICATION");
+    expect(plain.find((f) => f.path === "postgresql/pg_hba.conf")!.content).not.toContain("replication");
+    expect(plain.map((f) => f.path)).not.toContain("postgresql/archive.conf");
+  });
+
+  it("mysql: the listed privileges, database-scoped where MariaDB allows, REPLICATION SLAVE only with pitr", () => {
+    expect(mysqlGrants(false)).toEqual({ global: ["RELOAD", "PROCESS", "REPLICATION CLIENT"], database: ["SELECT", "LOCK TABLES", "SHOW VIEW", "EVENT", "TRIGGER"] });
+    expect(mysqlGrants(true).global).toContain("REPLICATION SLAVE");
+    const sql = renderDbAccess(spec("mysql-restic-s3-pitr")).find((f) => f.path === "mysql/backup-user.sql")!.content;
+    expect(sql).toContain("GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `shop`.* TO 'backup_gov_my_a'@'localhost';");
+    expect(sql).toContain("GRANT SELECT ON mysql.proc TO 'backup_gov_my_a'@'localhost';");
+    expect(sql).not.toMatch(/IDENTIFIED BY '[^.]/);
+    expect(renderDbAccess(spec("mysql-restic-s3-pitr")).find((f) => f.path === "mysql/binlog.cnf")!.content).toContain("log_bin = mysql-bin");
+  });
+
+  it("mongodb: the built-in backup role, the password prompted", () => {
+    const js = renderDbAccess(spec("mongo-restic-rs"))[0].content;
+    expect(js).toContain('roles: [{ role: "backup", db: "admin" }]');
+    expect(js).toContain("pwd: passwordPrompt()");
+  });
+});
+
+describe("host bundle", () => {
+  it("is byte-identical for the same input and keeps the scripts executable", () => {
+    const specs = [spec("pg-restic-s3-user"), { ...spec("files-borg-ssh"), host: "db.internal" }];
+    const a = renderHostBundle("db.internal", renderHostFiles("db.internal", specs));
+    const b = renderHostBundle("db.internal", renderHostFiles("db.internal", specs));
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    writeFileSync(join(dir, "b.tar.gz"), a);
+    const list = spawnSync("tar", ["-tzvf", join(dir, "b.tar.gz")], { encoding: "utf8" }).stdout;
+    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/install\.sh$/m);
+    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/pg-b\/backup\.sh$/m);
+    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/env$/m);
+    expect(list).toMatch(/db\.internal\/files-b\/systemd\/backup-gov-files-b-backup\.timer$/m);
+  });
+
+  it("has one timer for backups and one for drills, plus a shipping timer with pitr", () => {
+    expect(renderUnits(spec("pg-restic-s3-user")).map((u) => u.name)).toEqual(["backup-gov-pg-b-backup.service", "backup-gov-pg-b-backup.timer", "backup-gov-pg-b-drill.service", "backup-gov-pg-b-drill.timer"]);
+    expect(renderUnits(spec("pg-restic-s3-pitr-ra")).map((u) => u.name)).toContain("backup-gov-pg-a-ship.timer");
+  });
+});

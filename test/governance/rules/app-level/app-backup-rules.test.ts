@@ -1,0 +1,108 @@
+import { loadCatalogText } from "../../../../lib/catalog/load";
+import { evaluateRules } from "../../../../lib/governance/engine";
+import type { GovernanceRule } from "../../../../lib/governance/rule";
+import { appEngineOptions } from "../../../../lib/governance/rules/app-level/app-engine-options";
+import { borgBandwidthLimit } from "../../../../lib/governance/rules/app-level/borg-bandwidth-limit";
+import { pitrEngineCapable } from "../../../../lib/governance/rules/app-level/pitr-engine-capable";
+import { BASELINE_RULES } from "../../../../lib/governance/packs/baseline";
+import { validateCatalogText } from "../../../../lib/governance/validate";
+
+/** A valid one-service catalog; `app` and `extra` lines are spliced in. */
+function catalog(app: string, extra = "", aws = "aws: { region: us-east-1, offsiteRegion: us-west-2 }"): string {
+  return `version: 1
+name: test
+owner: "@ops"
+notifications: { email: [ops@example.com] }
+${aws}
+services:
+  - id: svc
+    classification: important
+    rpo: 1d
+    rto: 4h
+    app:
+      decision: required
+      rationale: "application-consistent copy"
+${app
+  .trim()
+  .split("\n")
+  .map((l) => `      ${l.trim()}`)
+  .join("\n")}
+    offsite: { required: ${extra.includes("offsite-required") ? "true" : "false"}, reason: "decided" }
+    restore: { secrets: "vault:kv/svc", validate: ["true"] }
+`;
+}
+
+/** Findings of one rule alone (a pack holding only it), as `line: message`. */
+function findings(rule: GovernanceRule, text: string): string[] {
+  const loaded = loadCatalogText(text);
+  expect(loaded.findings).toEqual([]);
+  return evaluateRules(loaded.catalog!, loaded.source!, [rule]).map((f) => `${f.position.line}: ${f.message}`);
+}
+
+describe("GOV-050: pitr-engine-capable", () => {
+  it("non-compliant: pitr on mongodb, which only has consistent dumps", () => {
+    expect(findings(pitrEngineCapable, catalog("engine: mongodb\nhost: db.lan\ndatabase: unifi\npitr: true\nreplicaSet: rs0"))).toEqual([
+      "17: `app.pitr` is not available for engine `mongodb`: mongodump --oplog makes dumps consistent, it does not archive the oplog continuously",
+    ]);
+  });
+  it.each(["postgresql", "mysql"])("compliant: pitr on %s", (engine) => {
+    expect(findings(pitrEngineCapable, catalog(`engine: ${engine}\nhost: db.lan\ndatabase: app\npitr: true`))).toEqual([]);
+  });
+  it("not applicable: no pitr, or files (GOV-006 reports that)", () => {
+    expect(findings(pitrEngineCapable, catalog("engine: mongodb\nhost: db.lan\ndatabase: unifi"))).toEqual([]);
+    expect(findings(pitrEngineCapable, catalog("engine: files\nhost: db.lan\npaths: [/srv]\npitr: true"))).toEqual([]);
+  });
+  it("cannot be acknowledged (a hard limit)", () => {
+    const text = catalog("engine: mongodb\nhost: db.lan\ndatabase: unifi\npitr: true").replace("    restore:", "    acknowledge: [{ rule: GOV-050, reason: \"we know what we are doing\" }]\n    restore:");
+    expect(validateCatalogText(text).findings.map((f) => f.ruleId)).toContain("ACK-003");
+  });
+});
+
+describe("GOV-051: app-engine-options", () => {
+  it.each([
+    ["replicaSet on postgresql", "engine: postgresql\nhost: db.lan\ndatabase: app\nreplicaSet: rs0", "`app.replicaSet` does not apply to engine `postgresql` and would be ignored"],
+    ["directoryFormatAbove on mysql", "engine: mysql\nhost: db.lan\ndatabase: app\ndirectoryFormatAbove: 10GiB", "`app.directoryFormatAbove` does not apply to engine `mysql` and would be ignored"],
+    ["fullEvery on files", "engine: files\nhost: db.lan\npaths: [/srv]\nfullEvery: 7d", "`app.fullEvery` does not apply to engine `files` and would be ignored"],
+    ["fullEvery without pitr", "engine: postgresql\nhost: db.lan\ndatabase: app\nfullEvery: 7d", "`app.fullEvery` paces the physical backups of `pitr`, which is off"],
+    ["jobs without directoryFormatAbove", "engine: postgresql\nhost: db.lan\ndatabase: app\njobs: 4", "`app.jobs` only applies to directory-format dumps, and without `directoryFormatAbove` every dump is one custom-format stream"],
+  ])("non-compliant: %s", (_, app, message) => {
+    expect(findings(appEngineOptions, catalog(app)).map((f) => f.replace(/^\d+: /, ""))).toEqual([message]);
+  });
+  it("non-compliant: engine options on a service without an app-level backup", () => {
+    const text = catalog("engine: postgresql").replace("decision: required", "decision: vzdump-only").replace("      engine: postgresql", "      replicaSet: rs0\n      jobs: 2");
+    expect(findings(appEngineOptions, text).map((f) => f.replace(/^\d+: /, ""))).toEqual([
+      "`app.replicaSet` is set but `app.decision` is `vzdump-only`: no app-level backup runs, so it would be ignored",
+      "`app.jobs` is set but `app.decision` is `vzdump-only`: no app-level backup runs, so it would be ignored",
+    ]);
+  });
+  it("compliant: each option on its engine", () => {
+    expect(findings(appEngineOptions, catalog("engine: postgresql\nhost: db.lan\ndatabase: app\npitr: true\nfullEvery: 7d\ndirectoryFormatAbove: 20GiB\njobs: 4"))).toEqual([]);
+    expect(findings(appEngineOptions, catalog("engine: mongodb\nhost: db.lan\ndatabase: unifi\nreplicaSet: rs0"))).toEqual([]);
+  });
+  it("not applicable: no options set", () => {
+    expect(findings(appEngineOptions, catalog("engine: files\nhost: db.lan\npaths: [/srv]"))).toEqual([]);
+  });
+});
+
+describe("GOV-052: borg-bandwidth-limit", () => {
+  it("non-compliant (warning): borg into a local path ignores the limit", () => {
+    const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg\nbandwidthLimit: 10MiB/s");
+    expect(findings(borgBandwidthLimit, text)).toEqual(["19: `app.bandwidthLimit: 10MiB/s` has no effect: borg writes into the local path `/mnt/nas/borg` without a rate limit"]);
+    expect(validateCatalogText(text).ok).toBe(true);
+  });
+  it("compliant: borg over ssh, or restic into a local path", () => {
+    expect(findings(borgBandwidthLimit, catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: ssh://b@nas/./x\nbandwidthLimit: 10MiB/s"))).toEqual([]);
+    expect(findings(borgBandwidthLimit, catalog("engine: files\nhost: db.lan\npaths: [/srv]\nrepository: /mnt/nas/r\nbandwidthLimit: 10MiB/s"))).toEqual([]);
+  });
+  it("not applicable: no bandwidth limit", () => {
+    expect(findings(borgBandwidthLimit, catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg"))).toEqual([]);
+  });
+  it("can be acknowledged", () => {
+    const text = catalog("engine: files\nhost: db.lan\npaths: [/srv]\ntool: borg\nrepository: /mnt/nas/borg\nbandwidthLimit: 10MiB/s").replace("    restore:", "    acknowledge: [{ rule: GOV-052, reason: \"the NAS mount is throttled by its QoS\" }]\n    restore:");
+    expect(validateCatalogText(text).findings.find((f) => f.ruleId === "GOV-052")?.acknowledged).toBeDefined();
+  });
+});
+
+it("GOV-050..052 are in the baseline pack", () => {
+  expect(BASELINE_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(["GOV-050", "GOV-051", "GOV-052"]));
+});

@@ -1,0 +1,293 @@
+/**
+ * PostgreSQL 15 round trips with the generated scripts: backed up as the generated backup
+ * role (pg_read_all_data, BYPASSRLS, REPLICATION) through its pg_hba lines into a restic
+ * repository (with pitr) and a borg repository, damaged, restored (all, one table, into a
+ * new database, from the offsite copy, to a point in time), drilled by verify.sh, which
+ * must catch a corrupted repository. Servers and repositories are started by this file.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Duration } from "../../lib/core/duration";
+import { Retention } from "../../lib/core/retention";
+import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
+import { AppBackupDestination } from "../../lib/constructs/app-backup";
+import { Metrics } from "../../lib/core/metrics";
+import {
+  METRICS_ROOT,
+  PG_BIN,
+  PgServer,
+  borgArchives,
+  chownTo,
+  cleanup,
+  copyTree,
+  corruptRepository,
+  installService,
+  readMetrics,
+  recordDuration,
+  requireTools,
+  resticSnapshots,
+  runScript,
+  scratch,
+  secret,
+  writeEnv,
+} from "./support";
+
+jest.setTimeout(300_000);
+
+const PORT = 54391;
+const DB = "shop";
+const SEED = `
+CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
+INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 5000) g;
+CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id int NOT NULL REFERENCES customers (id), amount numeric(10, 2), note text);
+INSERT INTO orders (customer_id, amount, note)
+  SELECT 1 + g % 5000, (g % 1000) / 10.0, 'order ' || g || E' with a tab\\tand a quote '' ' FROM generate_series(1, 100000) g;
+CREATE INDEX orders_customer ON orders (customer_id);
+CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 50;
+CREATE FUNCTION order_total(c int) RETURNS numeric LANGUAGE sql AS $$ SELECT sum(amount) FROM orders WHERE customer_id = c $$;
+CREATE TABLE audit (id int, owner text);
+ALTER TABLE audit ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON audit USING (owner = current_user);
+INSERT INTO audit VALUES (1, 'postgres'), (2, 'someone else');
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);
+INSERT INTO billing.invoices SELECT g, g * 1.5 FROM generate_series(1, 300) g;
+`;
+const TABLES = ["public.customers", "public.orders", "public.audit", "billing.invoices"];
+
+/** Row count and an order-independent checksum of every table, plus the view and the function. */
+function fingerprint(server: PgServer, db: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of TABLES) out[t] = server.sql(`SELECT count(*) || ' ' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM ${t} t`, db);
+  out.view = server.sql("SELECT count(*) FROM big_orders", db);
+  out.function = server.sql("SELECT order_total(7)", db);
+  return out;
+}
+
+describe("PostgreSQL 15 round trip with the generated scripts", () => {
+  let dir: string;
+  let server: PgServer;
+  let original: Record<string, string>;
+  const svc = { restic: "pg-restic", borg: "pg-borg" };
+  const env: Record<string, string> = {};
+  const scripts: Record<string, string> = {};
+  const repo = { restic: "", borg: "" };
+
+  beforeAll(() => {
+    requireTools("restic", "borg", "jq", "setpriv", `${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`, `${PG_BIN}/pg_dump`);
+    dir = scratch("pg");
+    repo.restic = join(dir, "restic-repo");
+    repo.borg = join(dir, "borg-repo");
+    const common = { estate: "roundtrip", host: "roundtrip", engine: AppEngine.POSTGRESQL, database: DB, retention: Retention.of({ daily: 7, weekly: 4 }), rpo: Duration.parse("15m"), rto: Duration.parse("1h") };
+    const r = installService(dir, { ...common, serviceId: svc.restic, pitr: true, destination: AppBackupDestination.repository(repo.restic) });
+    const b = installService(dir, { ...common, serviceId: svc.borg, tool: BackupTool.BORG, rpo: Duration.parse("1d"), destination: AppBackupDestination.repository(repo.borg) });
+    scripts[svc.restic] = r.scripts;
+    scripts[svc.borg] = b.scripts;
+    // The WAL spool: what archive_command writes into (owned by postgres, like install.sh makes it).
+    const spool = join(dir, "spool");
+    mkdirSync(spool, { recursive: true });
+    chownTo(spool, "postgres");
+    server = new PgServer(dir, PORT, { archiveCommand: `BACKUP_GOV_SPOOL_DIR=${spool} ${r.scripts}/wal-archive.sh %p %f` });
+    server.sql(`CREATE DATABASE ${DB}`);
+    server.sql(SEED, DB);
+    original = fingerprint(server, DB);
+
+    // The generated roles and pg_hba lines, with passwords set the way the role file says (never in a file of ours).
+    const hba = ["local all postgres trust", "host all postgres 127.0.0.1/32 trust"];
+    for (const s of [svc.restic, svc.borg]) {
+      const folder = scripts[s];
+      server.sql(readFileSync(join(folder, "postgresql/backup-role.sql"), "utf8"));
+      const role = `backup_gov_${s.replace(/-/g, "_")}`;
+      server.sql(`ALTER ROLE ${role} PASSWORD 'test-only-${s}'`);
+      hba.push(...readFileSync(join(folder, "postgresql/pg_hba.conf"), "utf8").split("\n").filter((l) => l.startsWith("host")));
+      const pgpass = secret(dir, `${s}.pgpass`, `127.0.0.1:${PORT}:${DB}:${role}:test-only-${s}\n127.0.0.1:${PORT}:replication:${role}:test-only-${s}\n`);
+      env[s] = writeEnv(dir, s, {
+        BACKUP_GOV_REPOSITORY: s === svc.restic ? repo.restic : repo.borg,
+        PGHOST: "127.0.0.1",
+        PGPORT: String(PORT),
+        PGUSER: role,
+        PGDATABASE: DB,
+        PGPASSFILE: pgpass,
+        BACKUP_GOV_RESTORE_PGUSER: "postgres",
+        BACKUP_GOV_PG_BINDIR: PG_BIN,
+        BACKUP_GOV_SPOOL_DIR: spool,
+      });
+    }
+    writeFileSync(join(server.data, "pg_hba.conf"), hba.join("\n") + "\n");
+    server.sql("SELECT pg_reload_conf()");
+  });
+
+  afterAll(() => {
+    server?.stop();
+    if (dir) cleanup(dir);
+  });
+
+  const run = (s: string, script: string, args: string[] = [], extra: Record<string, string> = {}) => runScript(join(scripts[s], script), args, env[s], extra);
+  const ok = (r: ReturnType<typeof run>) => {
+    if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr.slice(-3000)}`);
+    return r;
+  };
+
+  it("the backup role cannot read what it is not given: no login to other databases through pg_hba", () => {
+    const r = execFileSync("bash", ["-c", `PGPASSWORD=test-only-${svc.restic} ${PG_BIN}/psql -X -h 127.0.0.1 -p ${PORT} -U backup_gov_pg_restic -d postgres -c 'select 1' 2>&1 || true`], { encoding: "utf8" });
+    expect(r).toMatch(/no pg_hba.conf entry/);
+  });
+
+  it("restic: init, then a backup run as the generated role stores the dump, the base backup, the WAL and their capture records", () => {
+    ok(run(svc.restic, "backup.sh", ["--init"]));
+    const r = ok(run(svc.restic, "backup.sh"));
+    recordDuration("postgresql", "restic backup (dump + base backup + WAL)", r.seconds);
+    const names = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).map((s) => s.tags!.find((t) => t.startsWith("name="))!.slice(5));
+    expect(names.sort()).toEqual([
+      "pg-restic.base.tar",
+      "pg-restic.base.tar.capture",
+      "pg-restic.pgdump",
+      "pg-restic.pgdump.capture",
+      "pg-restic.wal.tar",
+      "pg-restic.wal.tar.capture",
+    ]);
+  });
+
+  it("writes the backup metrics atomically with the contract's names and labels", () => {
+    const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
+    expect(m.get(Metrics.lastRunSuccess)?.value).toBe(1);
+    expect(m.get(Metrics.lastSuccess)!.value).toBeGreaterThan(Date.now() / 1000 - 600);
+    expect(m.get(Metrics.items)?.value).toBe(5000 + 100000 + 2 + 300);
+    expect(m.get(Metrics.size)!.value).toBeGreaterThan(1_000_000);
+    expect(m.get(Metrics.rpo)?.value).toBe(900);
+    expect(m.get(Metrics.lastRunSuccess)?.labels).toBe('service="pg-restic",engine="postgresql",target="repository"');
+    expect(readdirSync(join(METRICS_ROOT, svc.restic)).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("verify.sh restores the latest backup into a scratch server and matches the capture record", () => {
+    const r = ok(run(svc.restic, "verify.sh"));
+    recordDuration("postgresql", "restic drill (check 5% + restore into scratch server)", r.seconds);
+    expect(r.stderr).toMatch(/drill of run \S+ passed: 4 record line\(s\) match/);
+    const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_drill.prom"));
+    expect(m.get(Metrics.drillSuccess)?.value).toBe(1);
+    expect(m.get(Metrics.drillDuration)!.value).toBeGreaterThan(0);
+    expect(m.get(Metrics.rto)?.value).toBe(3600);
+  });
+
+  it("refuses to replace the live database without --yes, then restores everything after damage", () => {
+    server.sql("DELETE FROM orders WHERE id % 3 = 0; DROP TABLE billing.invoices; UPDATE customers SET name = 'x' WHERE id < 50;", DB);
+    expect(server.sql("SELECT count(*) FROM orders", DB)).not.toBe("100000");
+    expect(run(svc.restic, "restore.sh").code).toBe(2);
+    const r = ok(run(svc.restic, "restore.sh", ["--yes"]));
+    recordDuration("postgresql", "restic restore (all, in place)", r.seconds);
+    expect(fingerprint(server, DB)).toEqual(original);
+  });
+
+  it("restores one table and leaves the others as they are", () => {
+    server.sql("DELETE FROM orders WHERE id < 1000; UPDATE customers SET name = 'changed after the backup' WHERE id = 1;", DB);
+    ok(run(svc.restic, "restore.sh", ["--table", "public.orders", "--yes"]));
+    const now = fingerprint(server, DB);
+    expect(now["public.orders"]).toBe(original["public.orders"]);
+    expect(server.sql("SELECT name FROM customers WHERE id = 1", DB)).toBe("changed after the backup");
+    server.sql("UPDATE customers SET name = 'customer 1' WHERE id = 1", DB);
+    expect(fingerprint(server, DB)).toEqual(original);
+  });
+
+  it("restores into a new database with --into", () => {
+    ok(run(svc.restic, "restore.sh", ["--into", "shop_copy"]));
+    expect(fingerprint(server, "shop_copy")).toEqual(original);
+  });
+
+  it("a failed dump leaves no snapshot that looks good: the partial one is forgotten and the exit code says capture", () => {
+    const before = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length;
+    const list = ok(run(svc.restic, "restore.sh", ["--list"])).stdout;
+    // A pg_dump that dies halfway: restic 0.14 would keep the partial stream as a snapshot.
+    const fake = join(dir, "failing-bin");
+    mkdirSync(fake, { recursive: true });
+    for (const tool of readdirSync(PG_BIN)) if (tool !== "pg_dump") execFileSync("ln", ["-sf", join(PG_BIN, tool), join(fake, tool)]);
+    writeFileSync(join(fake, "pg_dump"), `#!/bin/bash\n"${PG_BIN}/pg_dump" "$@" | head -c 300000\nexit 1\n`, { mode: 0o755 });
+    const r = run(svc.restic, "backup.sh", [], { BACKUP_GOV_PG_BINDIR: fake });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/forgetting what run \S+ stored/);
+    expect(resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length).toBe(before);
+    expect(ok(run(svc.restic, "restore.sh", ["--list"])).stdout).toBe(list);
+    const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
+    expect(m.get(Metrics.lastRunSuccess)?.value).toBe(0);
+    // The last success is still the earlier run.
+    expect(m.get(Metrics.lastSuccess)!.value).toBeLessThan(m.get(Metrics.lastRun)!.value);
+    ok(run(svc.restic, "backup.sh"));
+  });
+
+  it("restores from the offsite copy and drills it, reading it without locks", () => {
+    const offsite = join(dir, "offsite-repo");
+    copyTree(repo.restic, offsite);
+    execFileSync("chmod", ["-R", "a-w", offsite]);
+    const extra = { BACKUP_GOV_OFFSITE_REPOSITORY: offsite };
+    ok(run(svc.restic, "restore.sh", ["--from", "offsite", "--into", "shop_offsite"], extra));
+    expect(fingerprint(server, "shop_offsite")).toEqual(original);
+    ok(run(svc.restic, "verify.sh", ["--from", "offsite"], { ...extra, BACKUP_GOV_DRILL_TEXTFILE: join(dir, "offsite-drill.prom") }));
+  });
+
+  it("verify.sh catches a corrupted repository and reports the failed drill in its metrics", () => {
+    const damaged = join(dir, "corrupted-repo");
+    copyTree(repo.restic, damaged);
+    corruptRepository(damaged, "data");
+    const metrics = join(METRICS_ROOT, `${svc.restic}-corrupted`);
+    mkdirSync(metrics, { recursive: true });
+    const r = run(svc.restic, "verify.sh", [], { BACKUP_GOV_REPOSITORY: damaged, BACKUP_GOV_CHECK_SUBSET: "100%", BACKUP_GOV_TEXTFILE_DIR: metrics, BACKUP_GOV_STATE_DIR: join(dir, "state-corrupted") });
+    expect(r.code).toBe(9);
+    expect(r.stderr).toMatch(/repository check found damage/);
+    expect(readMetrics(join(metrics, "backup_pg_restic_drill.prom")).get(Metrics.drillSuccess)?.value).toBe(0);
+  });
+
+  it("restores to a point in time between two writes and sees only the first (base backup + shipped WAL)", () => {
+    server.sql("CREATE TABLE pitr_probe (id int, at timestamptz DEFAULT now()); INSERT INTO pitr_probe VALUES (1);", DB);
+    execFileSync("sleep", ["1.2"]);
+    const target = server.sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+    execFileSync("sleep", ["1.2"]);
+    server.sql("INSERT INTO pitr_probe VALUES (2);", DB);
+    const closed = server.sql("SELECT pg_walfile_name(pg_switch_wal())");
+    for (let i = 0; i < 150 && server.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") < closed; i++) execFileSync("sleep", ["0.2"]);
+    expect(server.sql("SELECT last_archived_wal FROM pg_stat_archiver") >= closed).toBe(true);
+    const ship = ok(run(svc.restic, "backup.sh", ["--ship"]));
+    recordDuration("postgresql", "restic WAL ship", ship.seconds);
+    expect(run(svc.restic, "backup.sh", ["--ship"]).stderr).toMatch(/no new WAL/);
+
+    const restored = join(dir, "pitr-data");
+    const r = ok(run(svc.restic, "restore.sh", ["--to-time", target, "--pgdata", restored]));
+    recordDuration("postgresql", "restic point-in-time restore (base + WAL fetched)", r.seconds);
+    expect(existsSync(join(restored, "recovery.signal"))).toBe(true);
+    const pitr = new PgServer(dir, PORT + 1, { data: restored });
+    try {
+      for (let i = 0; i < 150 && pitr.sql("SELECT pg_is_in_recovery()") === "t"; i++) execFileSync("sleep", ["0.2"]);
+      expect(pitr.sql("SELECT pg_is_in_recovery()")).toBe("f");
+      expect(pitr.sql("SELECT string_agg(id::text, ',' ORDER BY id) FROM pitr_probe", DB)).toBe("1");
+      expect(pitr.sql("SELECT count(*) FROM orders", DB)).toBe("100000");
+    } finally {
+      pitr.stop();
+    }
+  });
+
+  it("borg: backup as its own role, drill, damage, restore all and one table, catch a corrupted repository", () => {
+    ok(run(svc.borg, "backup.sh", ["--init"]));
+    const b = ok(run(svc.borg, "backup.sh"));
+    recordDuration("postgresql", "borg backup (dump)", b.seconds);
+    expect(borgArchives(repo.borg, join(dir, "secrets", `${svc.borg}.repo-password`), join(dir, "borg-probe")).map((a) => a.split("+")[1]).sort()).toEqual(["pg-borg.pgdump", "pg-borg.pgdump.capture"]);
+    const v = ok(run(svc.borg, "verify.sh"));
+    recordDuration("postgresql", "borg drill (check + restore into scratch server)", v.seconds);
+    expect(readMetrics(join(METRICS_ROOT, svc.borg, "backup_pg_borg_drill.prom")).get(Metrics.drillSuccess)?.value).toBe(1);
+
+    server.sql("DROP TABLE pitr_probe; TRUNCATE orders; DELETE FROM billing.invoices;", DB);
+    const r = ok(run(svc.borg, "restore.sh", ["--yes"]));
+    recordDuration("postgresql", "borg restore (all, in place)", r.seconds);
+    expect(fingerprint(server, DB)).toEqual(original);
+    server.sql("DELETE FROM billing.invoices WHERE id > 10", DB);
+    ok(run(svc.borg, "restore.sh", ["--table", "billing.invoices", "--yes"]));
+    expect(fingerprint(server, DB)).toEqual(original);
+
+    const damaged = join(dir, "corrupted-borg");
+    copyTree(repo.borg, damaged);
+    corruptRepository(damaged, "borg");
+    const metrics = join(METRICS_ROOT, `${svc.borg}-corrupted`);
+    mkdirSync(metrics, { recursive: true });
+    const c = run(svc.borg, "verify.sh", [], { BACKUP_GOV_REPOSITORY: damaged, BACKUP_GOV_TEXTFILE_DIR: metrics, BACKUP_GOV_STATE_DIR: join(dir, "state-borg-corrupted") });
+    expect([9, 4]).toContain(c.code);
+    expect(readMetrics(join(metrics, "backup_pg_borg_drill.prom")).get(Metrics.drillSuccess)?.value).toBe(0);
+  });
+});
