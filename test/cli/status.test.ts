@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -103,11 +103,9 @@ describe("backup-gov status --metrics-dir", () => {
     expect(r.code).toBe(1); // pve's guests and the failed jellyfin have no success
   });
 
-  // The AppBackup round-trip tests leave real metrics here; without them, files in the contract's format stand in.
-  const roundtrip = join(ROOT, ".tmp", "roundtrip-metrics");
-  const fromRoundTrip = existsSync(roundtrip) && readdirSync(roundtrip).some((f) => f.endsWith(".prom"));
-  it(`reads ${fromRoundTrip ? "the metrics the AppBackup round-trip tests left in .tmp/roundtrip-metrics/" : "metrics in the contract's format (no .tmp/roundtrip-metrics/ yet)"}`, async () => {
-    const source = fromRoundTrip ? roundtrip : estateMetrics(() => 600);
+  // Real metrics written by the generated scripts are read in test/roundtrip/postgresql.test.ts.
+  it("reads metrics in the contract's format for every service of the default catalog", async () => {
+    const source = estateMetrics(() => 600);
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", source, "--format", "json");
     expect(r.err).not.toMatch(/not in the Prometheus text format|is not a number/);
     expect([0, 1]).toContain(r.code);

@@ -13,6 +13,7 @@ import { Retention } from "../../lib/core/retention";
 import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
 import { AppBackupDestination } from "../../lib/constructs/app-backup";
 import { Metrics } from "../../lib/core/metrics";
+import { cli } from "../support/cli";
 import {
   METRICS_ROOT,
   PG_BIN,
@@ -158,6 +159,17 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     expect(m.get(Metrics.rpo)?.value).toBe(900);
     expect(m.get(Metrics.lastRunSuccess)?.labels).toBe('service="pg-restic",engine="postgresql",target="repository"');
     expect(readdirSync(join(METRICS_ROOT, svc.restic)).filter((f) => f.startsWith("."))).toEqual([]);
+  });
+
+  it("backup-gov status reads these real metrics: the service that just ran is fresh, one that never ran is not", async () => {
+    const catalog = join(dir, "status-catalog.yaml");
+    const svcYaml = (id: string) => `  - id: ${id}\n    classification: important\n    rpo: 15m\n    rto: 1h\n    app: { decision: required, rationale: "db", engine: postgresql, host: db.test, database: shop, pitr: true, repository: /srv/repo }\n    offsite: { required: false, reason: "test" }\n    restore: { secrets: "file:/x", validate: ["true"] }\n`;
+    writeFileSync(catalog, `version: 1\nname: roundtrip\nowner: "@t"\nnotifications: { email: [t@example.com] }\nservices:\n${svcYaml(svc.restic)}${svcYaml("never-ran")}`);
+    const r = await cli("status", catalog, "--metrics-dir", join(METRICS_ROOT, svc.restic), "--format", "json");
+    const rows = JSON.parse(r.out).services as Array<{ service: string; state: string }>;
+    expect(rows.find((x) => x.service === svc.restic)?.state).toBe("ok");
+    expect(rows.find((x) => x.service === "never-ran")?.state).not.toBe("ok");
+    expect(r.code).toBe(1);
   });
 
   it("verify.sh restores the latest backup into a scratch server and matches the capture record", () => {
