@@ -142,9 +142,9 @@ function expression(j: ScheduledJob): string {
 }
 
 function weekGrid(group: string, all: readonly ScheduledJob[]): string {
-  // Monthly and yearly jobs are not weekly events: they are listed under the grid.
-  const jobs = all.filter((j) => j.schedule.dayOfMonth === undefined);
-  const rare = all.filter((j) => j.schedule.dayOfMonth !== undefined);
+  // Monthly and yearly jobs (and first-of-month drills) are not weekly events: they are listed under the grid.
+  const jobs = all.filter((j) => !j.schedule.isRare);
+  const rare = all.filter((j) => j.schedule.isRare);
   const cells = new Map<string, string[]>();
   for (const j of jobs) {
     for (const t of j.schedule.startsInWeek()) {

@@ -100,8 +100,8 @@ export class DrillSchedule {
   /** On the first of the schedule's weekday in every month, at its time. */
   public static monthly(schedule: Schedule): DrillSchedule {
     if (!schedule.cadence.isWeekly) throw Errors.invalidAppBackupValue("DrillSchedule", "schedule", schedule.describe(), "a weekly Schedule");
-    const [day, , time] = schedule.toCalendarEvent().split(" ");
-    return new DrillSchedule(`${day} *-*-01..07 ${time}`, `monthly, on the first ${day} at ${time.slice(0, 5)}`);
+    const monthly = schedule.inFirstWeekOfMonth();
+    return new DrillSchedule(monthly.toCalendarEvent(), monthly.describe());
   }
 
   /** No timer: verify.sh runs only by hand. */

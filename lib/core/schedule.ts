@@ -105,6 +105,8 @@ export class Schedule {
     public readonly dayOfMonth?: number,
     /** Month (1–12) of a yearly schedule; undefined otherwise. */
     public readonly month?: number,
+    /** A weekly schedule that runs only in the first seven days of each month. */
+    public readonly firstWeekOfMonth = false,
   ) {
     if (!Number.isInteger(offsetMinutes) || offsetMinutes < 0 || offsetMinutes >= cadence.intervalMinutes) {
       throw Errors.invalidOffset(offsetMinutes, cadence.intervalMinutes);
@@ -122,6 +124,20 @@ export class Schedule {
       throw Errors.invalidDayOfMonth(this.cadence.key, day, month);
     }
     return new Schedule(this.cadence, this.offsetMinutes, day, month);
+  }
+
+  /**
+   * This weekly schedule, restricted to the first such weekday of each month ("the first
+   * Sunday"): monthly restore drills that keep to their weekly slot.
+   */
+  public inFirstWeekOfMonth(): Schedule {
+    if (!this.cadence.isWeekly) throw Errors.invalidDayOfMonth(this.cadence.key, 1, undefined);
+    return new Schedule(this.cadence, this.offsetMinutes, undefined, undefined, true);
+  }
+
+  /** True for schedules that do not run every week (monthly, yearly, first week of the month). */
+  public get isRare(): boolean {
+    return this.dayOfMonth !== undefined || this.firstWeekOfMonth;
   }
 
   /** True for a schedule restricted to one day a month (and not to one month a year). */
@@ -158,7 +174,7 @@ export class Schedule {
     const { weekday, hour, minute } = this.firstStart();
     const mm = pad(minute);
     if (this.dayOfMonth !== undefined) return `*-${this.month !== undefined ? pad(this.month) : "*"}-${pad(this.dayOfMonth)} ${pad(hour)}:${mm}:00`;
-    if (this.cadence.isWeekly) return `${WEEKDAYS[weekday]} *-*-* ${pad(hour)}:${mm}:00`;
+    if (this.cadence.isWeekly) return `${WEEKDAYS[weekday]} *-*-${this.firstWeekOfMonth ? "01..07" : "*"} ${pad(hour)}:${mm}:00`;
     if (!this.cadence.isSubDaily) return `*-*-* ${pad(hour)}:${mm}:00`;
     const step = this.cadence.intervalMinutes / 60;
     if (step === 1) return `*-*-* *:${mm}:00`;
@@ -169,7 +185,7 @@ export class Schedule {
   public toAwsCron(): string {
     const { weekday, hour, minute } = this.firstStart();
     if (this.dayOfMonth !== undefined) return `cron(${minute} ${hour} ${this.dayOfMonth} ${this.month ?? "*"} ? *)`;
-    if (this.cadence.isWeekly) return `cron(${minute} ${hour} ? * ${AWS_WEEKDAYS[weekday]} *)`;
+    if (this.cadence.isWeekly) return `cron(${minute} ${hour} ? * ${AWS_WEEKDAYS[weekday]}${this.firstWeekOfMonth ? "#1" : ""} *)`;
     if (!this.cadence.isSubDaily) return `cron(${minute} ${hour} * * ? *)`;
     const step = this.cadence.intervalMinutes / 60;
     return step === 1 ? `cron(${minute} * * * ? *)` : `cron(${minute} ${hour}/${step} * * ? *)`;
@@ -180,7 +196,7 @@ export class Schedule {
     const { weekday } = this.firstStart();
     if (this.isYearly) return `FREQ=YEARLY;BYMONTH=${this.month};BYMONTHDAY=${this.dayOfMonth}`;
     if (this.isMonthly) return `FREQ=MONTHLY;BYMONTHDAY=${this.dayOfMonth}`;
-    if (this.cadence.isWeekly) return `FREQ=WEEKLY;BYDAY=${ICS_WEEKDAYS[weekday]}`;
+    if (this.cadence.isWeekly) return this.firstWeekOfMonth ? `FREQ=MONTHLY;BYDAY=1${ICS_WEEKDAYS[weekday]}` : `FREQ=WEEKLY;BYDAY=${ICS_WEEKDAYS[weekday]}`;
     if (!this.cadence.isSubDaily) return "FREQ=DAILY";
     return `FREQ=HOURLY;INTERVAL=${this.cadence.intervalMinutes / 60}`;
   }
@@ -191,7 +207,7 @@ export class Schedule {
     const hhmm = `${pad(hour)}:${pad(minute)}`;
     if (this.isYearly) return `yearly on ${pad(this.month!)}-${pad(this.dayOfMonth!)} at ${hhmm}`;
     if (this.isMonthly) return `monthly on day ${this.dayOfMonth} at ${hhmm}`;
-    if (this.cadence.isWeekly) return `weekly on ${WEEKDAYS[weekday]} at ${hhmm}`;
+    if (this.cadence.isWeekly) return `${this.firstWeekOfMonth ? "monthly on the first" : "weekly on"} ${WEEKDAYS[weekday]} at ${hhmm}`;
     if (!this.cadence.isSubDaily) return `daily at ${hhmm}`;
     return `${this.cadence.label} from ${hhmm}`;
   }

@@ -165,8 +165,8 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       id: unitName(spec, "drill", "timer"),
       kind: TargetKind.APP,
       group: spec.host,
-      // A monthly drill runs on the first of these weekly slots in each month (OnCalendar in the timer).
-      schedule: drillSchedule,
+      // A monthly drill runs on the first of these weekly slots in each month, as its timer does.
+      schedule: p.restoreTest === RestoreTestFrequency.MONTHLY ? drillSchedule.inFirstWeekOfMonth() : drillSchedule,
       serviceIds: [s.id],
       durationMinutes: drillMinutes(p),
       description: `restore drill of ${s.id} on ${spec.host}: ${spec.drillScheduleText}`,

@@ -63,6 +63,16 @@ describe("Schedule", () => {
     expect(Schedule.at(Cadence.hourly(1), 5).toCalendarEvent()).toBe("*-*-* *:05:00");
   });
 
+  it("restricts a weekly schedule to the first week of each month (monthly drills)", () => {
+    const first = Schedule.at(Cadence.weekly(), 6 * 1440 + 360).inFirstWeekOfMonth();
+    expect(first.toCalendarEvent()).toBe("Sun *-*-01..07 06:00:00");
+    expect(first.toAwsCron()).toBe("cron(0 6 ? * SUN#1 *)");
+    expect(first.toRRule()).toBe("FREQ=MONTHLY;BYDAY=1SU");
+    expect(first.describe()).toBe("monthly on the first Sun at 06:00");
+    expect(first.isRare).toBe(true);
+    expect(() => Schedule.at(Cadence.daily(), 60).inFirstWeekOfMonth()).toThrow(/CORE-005/);
+  });
+
   it("refuses an offset outside the interval and a non-standard cadence", () => {
     expect(() => Schedule.at(Cadence.hourly(4), 240)).toThrow(/CORE-004/);
     expect(() => Cadence.ofMinutes(300)).toThrow(/CORE-003/);

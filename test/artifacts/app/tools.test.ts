@@ -58,7 +58,7 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
     dir = mkdtempSync(join(tmpdir(), "app-units-"));
     files = renderVariants(dir);
     synthFiles = [];
-    for (const catalog of ["stacks/catalog.yaml", ...readdirSync(join(ROOT, "examples")).map((f) => `examples/${f}`)]) {
+    for (const catalog of ["stacks/catalog.yaml", ...readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).map((f) => `examples/${f}`)]) {
       const out = join(dir, "synth", catalog.replace(/\W/g, "_"));
       const r = synthesizeCatalog(join(ROOT, catalog), out);
       expect(r.report.ok).toBe(true);
