@@ -87,6 +87,16 @@ export function dashboardPanels(): DashboardPanel[] {
       h: 8,
     },
     {
+      type: "bargauge",
+      title: "Log shipping against RPO (point-in-time recovery)",
+      description: "Services with pitr: age of the last WAL or binary-log shipping as a share of the RPO. Between base backups, shipping is what meets the RPO.",
+      targets: [q("A", `(time() - max by (service) (${sel(Metrics.shipLastSuccess)})) / max by (service) (${sel(Metrics.rpo)})`)],
+      fieldConfig: { defaults: { unit: "percentunit", min: 0, max: 1.5, thresholds: RATIO }, overrides: [] },
+      options: { orientation: "horizontal", displayMode: "gradient", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      w: 24,
+      h: 6,
+    },
+    {
       type: "stat",
       title: "Last run result",
       description: "1 when the last run of every job of the service succeeded, 0 when one failed.",

@@ -1,9 +1,9 @@
 import { stringify } from "yaml";
 import type { Catalog } from "../catalog/model";
 import { Metrics } from "../core/metrics";
-import { Classification } from "../core/vocabulary";
+import { AppEngine, Classification } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
-import { type FreshnessWindow, MetricSource, watchedServices } from "../policy/freshness";
+import { type FreshnessWindow, MetricSource, shipsLogs, shipWindow, watchedServices } from "../policy/freshness";
 import { RestoreTestFrequency } from "../policy/tiers";
 
 /** Where the Prometheus artifacts go, under `artifacts/`. */
@@ -17,6 +17,7 @@ export const PrometheusPaths = {
 /** Alert names: stable, since silences, routes and dashboards refer to them. */
 export const Alerts = {
   stale: "BackupStale",
+  shippingStale: "BackupLogShippingStale",
   missing: "BackupMetricsMissing",
   runFailed: "BackupRunFailed",
   drillFailed: "RestoreDrillFailed",
@@ -102,6 +103,21 @@ function staleRules(estate: string, policy: EffectivePolicy, window: FreshnessWi
   ];
 }
 
+function shippingRule(estate: string, policy: EffectivePolicy, window: FreshnessWindow): AlertRule {
+  const id = policy.service.id;
+  const logs = policy.service.app?.engine === AppEngine.POSTGRESQL ? "WAL" : "binary logs";
+  return {
+    alert: Alerts.shippingStale,
+    expr: `time() - max by (service) (${selector(Metrics.shipLastSuccess, id)}) > ${seconds(window.threshold.toMinutes())}`,
+    labels: { severity: severityOf(policy.service.classification), estate, classification: policy.service.classification, service: id },
+    annotations: {
+      summary: `${id}: no ${logs} shipped for more than ${window.threshold}`,
+      description: `Between base backups, shipping ${logs} is what keeps ${id} within its RPO of ${policy.rpo}. Nothing has been shipped for longer than the RPO plus a margin of ${window.margin}: check the ship timer and the archive on the host.`,
+      runbook: `sop/${id}.md`,
+    },
+  };
+}
+
 function drillRules(estate: string, policy: EffectivePolicy): AlertRule[] {
   const id = policy.service.id;
   const labels = { severity: "warning", estate, classification: policy.service.classification, service: id };
@@ -145,7 +161,13 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications">, po
   const generic = { severity: "warning", estate };
   const size = Metrics.size;
   return [
-    { name: "backup-freshness", rules: watched.flatMap((w) => staleRules(estate, w.policy, w.window)) },
+    {
+      name: "backup-freshness",
+      rules: [
+        ...watched.flatMap((w) => staleRules(estate, w.policy, w.window)),
+        ...policies.filter(shipsLogs).map((p) => shippingRule(estate, p, shipWindow(p, catalog.notifications.staleMargin))),
+      ],
+    },
     {
       name: "backup-runs",
       rules: [
@@ -291,6 +313,19 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications">
         interval: "1m",
         input_series: [{ series: seriesName(Metrics.lastSuccess, labels), values: `${seconds(at) - age}x${at + 2}` }],
         alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: fires ? [expected(find(Alerts.stale, id), { service: id })] : [] }],
+      });
+    }
+  }
+  for (const p of policies.filter(shipsLogs)) {
+    const id = p.service.id;
+    const w = shipWindow(p, catalog.notifications.staleMargin);
+    const t = seconds(w.threshold.toMinutes());
+    for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+      tests.push({
+        name: `${id}: logs last shipped ${age < t ? "one minute inside" : "one minute past"} ${w.threshold} (RPO ${p.rpo} + margin ${w.margin}): ${fires ? "stale" : "fresh"}`,
+        interval: "1m",
+        input_series: [{ series: seriesName(Metrics.shipLastSuccess, seriesLabels(p)), values: `${seconds(at) - age}x${at + 2}` }],
+        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.shippingStale, exp_alerts: fires ? [expected(find(Alerts.shippingStale, id), { service: id })] : [] }],
       });
     }
   }

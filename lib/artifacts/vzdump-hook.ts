@@ -1,5 +1,5 @@
 import type { Catalog, ProxmoxHost } from "../catalog/model";
-import { Heartbeat, Metrics, TEXTFILE_DIR } from "../core/metrics";
+import { Heartbeat, METRIC_HELP, Metrics, TEXTFILE_DIR } from "../core/metrics";
 import type { EffectivePolicy } from "../policy/effective";
 import { MetricSource } from "../policy/freshness";
 
@@ -22,19 +22,8 @@ export function heartbeatEnvArtifactPath(hostKey: string): string {
   return `proxmox/${hostKey}/heartbeat.env.example`;
 }
 
-/** HELP texts; plain words only, since they are pasted between single quotes. */
-const HELP = {
-  [Metrics.lastSuccess]: "Unix time of the last successful backup run.",
-  [Metrics.lastRun]: "Unix time of the last run, successful or not.",
-  [Metrics.lastRunSuccess]: "1 when the last run succeeded, 0 when it failed.",
-  [Metrics.duration]: "Wall-clock seconds of the last run.",
-  [Metrics.size]: "Bytes the last successful run stored.",
-  [Metrics.rpo]: "RPO of the service in seconds.",
-  [Metrics.rto]: "RTO of the service in seconds.",
-} as const;
-
-function gauge(metric: keyof typeof HELP, value: string): string {
-  return `gauge ${metric} '${HELP[metric]}' "${value}"`;
+function gauge(metric: keyof typeof METRIC_HELP, value: string): string {
+  return `gauge ${metric} '${METRIC_HELP[metric]}' "${value}"`;
 }
 
 /**

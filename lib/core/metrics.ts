@@ -29,11 +29,36 @@ export const Metrics = {
   drillSuccess: "backup_restore_drill_success",
   /** Seconds the last drill's restore took; compared with the RTO. */
   drillDuration: "backup_restore_drill_duration_seconds",
+  /**
+   * Unix time WAL or binary logs were last shipped (services with `pitr`): between base
+   * backups, shipping is what meets the RPO.
+   */
+  shipLastSuccess: "backup_log_shipping_last_success_timestamp_seconds",
   /** The service's RPO in seconds (a constant series, so rules and dashboards need no per-service numbers). */
   rpo: "backup_rpo_seconds",
   /** The service's RTO in seconds. */
   rto: "backup_rto_seconds",
 } as const;
+
+/**
+ * One HELP text per metric, shared by every writer: a node_exporter that reads two textfiles
+ * whose HELP texts differ for one metric drops the second file's series. Plain words only
+ * (renderers paste them between single or double quotes).
+ */
+export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics], string>> = {
+  backup_last_success_timestamp_seconds: "Unix time of the last successful backup run.",
+  backup_last_run_timestamp_seconds: "Unix time of the last backup run, successful or not.",
+  backup_last_run_success: "1 when the last backup run succeeded, 0 when it failed.",
+  backup_duration_seconds: "Wall-clock seconds of the last backup run.",
+  backup_size_bytes: "Bytes the last successful backup stored.",
+  backup_items_total: "Rows or files the last successful backup captured.",
+  backup_restore_drill_last_success_timestamp_seconds: "Unix time of the last successful restore drill.",
+  backup_restore_drill_success: "1 when the last restore drill restored and matched the capture record, 0 otherwise.",
+  backup_restore_drill_duration_seconds: "Seconds the restore of the last drill took, to compare with the RTO.",
+  backup_log_shipping_last_success_timestamp_seconds: "Unix time of the last successful shipping of WAL or binary logs (point-in-time recovery).",
+  backup_rpo_seconds: "Recovery point objective of the service in seconds.",
+  backup_rto_seconds: "Recovery time objective of the service in seconds.",
+};
 
 /** Label names, in the order scripts write them. */
 export const METRIC_LABELS = ["service", "engine", "target"] as const;
@@ -42,7 +67,7 @@ export const METRIC_LABELS = ["service", "engine", "target"] as const;
 export const TEXTFILE_DIR = "/var/lib/node_exporter/textfile_collector";
 
 /** Textfile name of one service's metrics (one file per service and job kind). */
-export function textfileName(serviceId: string, kind: "backup" | "drill" | "vzdump"): string {
+export function textfileName(serviceId: string, kind: "backup" | "drill" | "ship" | "vzdump"): string {
   return `backup_${serviceId.replace(/-/g, "_")}_${kind}.prom`;
 }
 

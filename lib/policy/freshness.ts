@@ -1,3 +1,4 @@
+import { AppEngine } from "../core/vocabulary";
 import type { Catalog } from "../catalog/model";
 import { Duration } from "../core/duration";
 import type { EffectivePolicy } from "./effective";
@@ -32,7 +33,10 @@ export interface FreshnessWindow {
  * `notifications.staleMargin` (default: a quarter of the interval, 15 minutes to 4 hours).
  */
 export function freshnessWindow(policy: EffectivePolicy, staleMargin?: Duration): FreshnessWindow {
-  const intervalMinutes = Math.max(policy.rpo.toMinutes(), policy.jobCadence.intervalMinutes);
+  return windowOf(Math.max(policy.rpo.toMinutes(), policy.jobCadence.intervalMinutes), staleMargin);
+}
+
+function windowOf(intervalMinutes: number, staleMargin?: Duration): FreshnessWindow {
   const marginMinutes =
     staleMargin?.toMinutes() ??
     Math.min(STALE_MARGIN.maxMinutes, Math.max(STALE_MARGIN.minMinutes, Math.round(intervalMinutes * STALE_MARGIN.fraction)));
@@ -41,6 +45,20 @@ export function freshnessWindow(policy: EffectivePolicy, staleMargin?: Duration)
     margin: Duration.minutes(marginMinutes),
     threshold: Duration.minutes(intervalMinutes + marginMinutes),
   };
+}
+
+/**
+ * Whether a service ships WAL or binary logs between base backups (app-level `pitr` on
+ * PostgreSQL or MySQL/MariaDB): then shipping, not the dumps, is what meets the RPO.
+ */
+export function shipsLogs(policy: EffectivePolicy): boolean {
+  const app = policy.service.app;
+  return policy.appBackup && !!app?.pitr && (app.engine === AppEngine.POSTGRESQL || app.engine === AppEngine.MYSQL);
+}
+
+/** The freshness window of log shipping: the RPO itself, plus the same margin rule. */
+export function shipWindow(policy: EffectivePolicy, staleMargin?: Duration): FreshnessWindow {
+  return windowOf(policy.rpo.toMinutes(), staleMargin);
 }
 
 /** The engine label values a service's textfile metrics carry (lib/core/metrics.ts). */

@@ -7,6 +7,7 @@ import { renderVzdumpHook } from "../../lib/artifacts/vzdump-hook";
 import { formatAge } from "../../lib/cli/commands/status";
 import { watchedServices } from "../../lib/policy/freshness";
 import { cli } from "../support/cli";
+import { freePort } from "../support/node-exporter";
 import { DEFAULT_CATALOG, loadValid, ROOT } from "../support/catalogs";
 import { writeTextfile } from "../support/textfiles";
 import { run, scratch } from "../support/tools";
@@ -169,13 +170,6 @@ describe("backup-gov status --prometheus (a real Prometheus server scraping the 
   });
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, "127.0.0.1", ok));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 describe("formatAge", () => {
   it.each([

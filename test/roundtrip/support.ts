@@ -33,6 +33,7 @@ const PACKAGES: Record<string, string> = {
   "mariadb-binlog": "mariadb-client",
   mariabackup: "mariadb-backup",
   mbstream: "mariadb-backup",
+  "prometheus-node-exporter": "prometheus-node-exporter",
 };
 
 /** Fails (never skips) when a tool is missing, naming the Debian package to install. */

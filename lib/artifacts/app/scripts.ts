@@ -1,4 +1,4 @@
-import { Metrics, textfileName } from "../../core/metrics";
+import { METRIC_HELP, Metrics, textfileName } from "../../core/metrics";
 import { AppEngine } from "../../core/vocabulary";
 import {
   awsCredentials,
@@ -132,12 +132,12 @@ write_backup_metrics() {
   now=$(date +%s)
   if [[ -r $STATE_DIR/last-success ]]; then read -r last_success last_size last_items <"$STATE_DIR/last-success"; fi
   {
-    metric ${Metrics.lastRun} "Unix time of the last backup run, successful or not." "$now"
-    metric ${Metrics.lastRunSuccess} "1 when the last backup run succeeded, 0 when it failed." "$((rc == 0 ? 1 : 0))"
-    metric ${Metrics.duration} "Wall-clock seconds of the last backup run." "$((now - START_EPOCH))"
-    metric ${Metrics.lastSuccess} "Unix time (start) of the last backup whose capture record is stored." "$last_success"
-    metric ${Metrics.size} "Bytes the last successful backup stored." "$last_size"
-    metric ${Metrics.items} "Rows or files the last successful backup captured." "$last_items"
+    metric ${Metrics.lastRun} "${METRIC_HELP[Metrics.lastRun]}" "$now"
+    metric ${Metrics.lastRunSuccess} "${METRIC_HELP[Metrics.lastRunSuccess]}" "$((rc == 0 ? 1 : 0))"
+    metric ${Metrics.duration} "${METRIC_HELP[Metrics.duration]}" "$((now - START_EPOCH))"
+    metric ${Metrics.lastSuccess} "${METRIC_HELP[Metrics.lastSuccess]}" "$last_success"
+    metric ${Metrics.size} "${METRIC_HELP[Metrics.size]}" "$last_size"
+    metric ${Metrics.items} "${METRIC_HELP[Metrics.items]}" "$last_items"
     objective_metrics
   } | write_textfile "$TEXTFILE"
 }
@@ -167,7 +167,16 @@ forget_incomplete() {
 
 load_env
 TEXTFILE=$\{BACKUP_GOV_BACKUP_TEXTFILE:-$TEXTFILE_DIR/${textfileName(spec.serviceId, "backup")}}
-engine_setup
+${
+  spec.pitr
+    ? sh`SHIP_TEXTFILE=$\{BACKUP_GOV_SHIP_TEXTFILE:-$TEXTFILE_DIR/${textfileName(spec.serviceId, "ship")}}
+# Between base backups, shipping is what meets the RPO: its own freshness series (a file of its own, so the backup's stays intact).
+write_ship_metrics() {
+  metric ${Metrics.shipLastSuccess} "${METRIC_HELP[Metrics.shipLastSuccess]}" "$(date +%s)" | write_textfile "$SHIP_TEXTFILE"
+}
+`
+    : ""
+}engine_setup
 case $MODE in
   init)
     take_lock 0
@@ -188,10 +197,15 @@ case $MODE in
     repo_preflight
     FAIL_CODE=${ExitCode.CAPTURE}
     : >"$WORK/capture.meta"
-    engine_ship || exit 0
+    if ! engine_ship; then
+      # Nothing new since the last ship: the archive is as current as the database.
+      write_ship_metrics
+      exit 0
+    fi
     FAIL_CODE=${ExitCode.STORE}
     commit_run
     engine_after_commit
+    write_ship_metrics
     info "run $RUN_ID shipped $ITEMS file(s), $SIZE bytes"
     exit 0
     ;;
@@ -214,7 +228,7 @@ FAIL_CODE=${ExitCode.STORE}
 commit_run
 engine_after_commit
 printf '%s %s %s\n' "$RUN_EPOCH" "$SIZE" "$ITEMS" >"$STATE_DIR/last-success"
-info "run $RUN_ID stored $ITEMS item(s), $SIZE bytes"
+${spec.pitr ? "write_ship_metrics\n" : ""}info "run $RUN_ID stored $ITEMS item(s), $SIZE bytes"
 heartbeat "$SIZE"
 FAIL_CODE=${ExitCode.RETENTION}
 apply_retention || die ${ExitCode.RETENTION} "retention (forget/prune) failed; the new backup is stored"`,
@@ -410,10 +424,9 @@ write_drill_metrics() {
     printf '%s %s\n' "$last_success" "$last_seconds" >"$STATE_DIR/last-drill"
   fi
   {
-    metric ${Metrics.drillSuccess} "1 when the last restore drill restored and matched the capture record, 0 otherwise." "$((rc == 0 ? 1 : 0))"
-    metric ${Metrics.drillLastSuccess} "Unix time of the last successful restore drill." "$last_success"
-    metric ${Metrics.drillDuration} "Seconds the restore of the last drill took (compare with the RTO)." "$\{DRILL_SECONDS:-$last_seconds}"
-    objective_metrics
+    metric ${Metrics.drillSuccess} "${METRIC_HELP[Metrics.drillSuccess]}" "$((rc == 0 ? 1 : 0))"
+    metric ${Metrics.drillLastSuccess} "${METRIC_HELP[Metrics.drillLastSuccess]}" "$last_success"
+    metric ${Metrics.drillDuration} "${METRIC_HELP[Metrics.drillDuration]}" "$\{DRILL_SECONDS:-$last_seconds}"
   } | write_textfile "$TEXTFILE"
 }
 

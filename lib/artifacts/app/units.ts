@@ -29,7 +29,7 @@ export function timespan(minutes: number): string {
 }
 
 /** Sandboxing shared by every unit: read-only system, private /tmp, no privilege gain. */
-function hardening(spec: AppBackupSpec, kind: JobKind): string[] {
+function hardening(spec: AppBackupSpec): string[] {
   const p = servicePaths(spec);
   const lines = [
     "NoNewPrivileges=yes",
@@ -58,7 +58,7 @@ function hardening(spec: AppBackupSpec, kind: JobKind): string[] {
   lines.push(state ? `StateDirectory=${state}` : `ReadWritePaths=${p.state}`);
   lines.push(cache ? `CacheDirectory=${cache}` : `ReadWritePaths=${p.cache}`);
   // A leading "-": a missing folder (no node_exporter yet, NAS not mounted) must not stop the unit; the script reports it.
-  if (kind !== "ship") lines.push(`ReadWritePaths=-${spec.layout.textfileDir}`);
+  lines.push(`ReadWritePaths=-${spec.layout.textfileDir}`);
   if (spec.localRepositoryPath) lines.push(`ReadWritePaths=-${spec.localRepositoryPath}`);
   return lines;
 }
@@ -91,7 +91,7 @@ function service(spec: AppBackupSpec, kind: JobKind): UnitFile {
     "CPUSchedulingPolicy=batch",
     "IOSchedulingClass=best-effort",
     "IOSchedulingPriority=7",
-    ...hardening(spec, kind),
+    ...hardening(spec),
   ];
   return { name: unitName(spec, kind, "service"), content: lines.join("\n") + "\n" };
 }

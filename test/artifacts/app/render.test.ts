@@ -99,7 +99,11 @@ describe("scripts", () => {
     expect(names(renderBackupScript(spec("pg-restic-s3-user")))).toEqual(
       [Metrics.lastRun, Metrics.lastRunSuccess, Metrics.duration, Metrics.lastSuccess, Metrics.size, Metrics.items, Metrics.rpo, Metrics.rto].sort(),
     );
-    expect(names(renderVerifyScript(spec("pg-restic-s3-user")))).toEqual([Metrics.drillSuccess, Metrics.drillLastSuccess, Metrics.drillDuration, Metrics.rpo, Metrics.rto].sort());
+    const verify = renderVerifyScript(spec("pg-restic-s3-user"));
+    // The shared helpers define the objective series; only backup.sh writes them (one series, one file).
+    expect(names(verify)).toEqual([Metrics.drillSuccess, Metrics.drillLastSuccess, Metrics.drillDuration, Metrics.rpo, Metrics.rto].sort());
+    expect(verify).not.toMatch(/^\s+objective_metrics$/m);
+    expect(renderBackupScript(spec("pg-restic-s3-user"))).toMatch(/^\s+objective_metrics$/m);
   });
 
   it("use the upload limit and the S3 heartbeat only where configured", () => {

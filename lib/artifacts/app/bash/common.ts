@@ -1,4 +1,4 @@
-import { Heartbeat, Metrics } from "../../../core/metrics";
+import { Heartbeat, METRIC_HELP, Metrics } from "../../../core/metrics";
 import { EXIT_CODE_TEXT, ExitCode } from "../exit-codes";
 import { sh, shq } from "../shell";
 import { type AppBackupSpec, CredentialSource, servicePaths } from "../spec";
@@ -155,8 +155,8 @@ write_textfile() {
 
 readonly RPO_SECONDS=${spec.rpo.toMinutes() * 60} RTO_SECONDS=${spec.rto.toMinutes() * 60}
 objective_metrics() {
-  metric ${Metrics.rpo} "The service's recovery point objective in seconds." "$RPO_SECONDS"
-  metric ${Metrics.rto} "The service's recovery time objective in seconds." "$RTO_SECONDS"
+  metric ${Metrics.rpo} "${METRIC_HELP[Metrics.rpo]}" "$RPO_SECONDS"
+  metric ${Metrics.rto} "${METRIC_HELP[Metrics.rto]}" "$RTO_SECONDS"
 }`;
 }
 
