@@ -3,7 +3,7 @@ import type { Catalog } from "../catalog/model";
 import { Metrics } from "../core/metrics";
 import { AppEngine, Classification } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
-import { type FreshnessWindow, MetricSource, shipsLogs, shipWindow, watchedServices } from "../policy/freshness";
+import { type FreshnessWindow, MetricSource, shipsLogs, shipWindow, sourceEngine, watchedServices } from "../policy/freshness";
 import { RestoreTestFrequency } from "../policy/tiers";
 
 /** Where the Prometheus artifacts go, under `artifacts/`. */
@@ -31,7 +31,8 @@ export const Alerts = {
 /** Where a drill must have succeeded within, per restore-test frequency, before it counts as stale. */
 const DRILL_WINDOW_MINUTES: Readonly<Record<RestoreTestFrequency, number | undefined>> = {
   [RestoreTestFrequency.WEEKLY]: 8 * 1440,
-  [RestoreTestFrequency.MONTHLY]: 32 * 1440,
+  // First-Sunday-of-the-month drills can be 35 days apart; a day more for lock waits and run time.
+  [RestoreTestFrequency.MONTHLY]: 36 * 1440,
   [RestoreTestFrequency.NONE]: undefined,
 };
 
@@ -72,35 +73,43 @@ export function drillsOf(policy: EffectivePolicy): boolean {
   return policy.appBackup && policy.restoreTest !== RestoreTestFrequency.NONE;
 }
 
-function staleRules(estate: string, policy: EffectivePolicy, window: FreshnessWindow): AlertRule[] {
+function staleRules(estate: string, policy: EffectivePolicy, window: FreshnessWindow, sources: readonly MetricSource[]): AlertRule[] {
   const id = policy.service.id;
   // The service label also keeps per-service rules apart for promtool's duplicate-rule lint.
   const labels = { severity: severityOf(policy.service.classification), estate, classification: policy.service.classification, service: id };
   const runbook = `sop/${id}.md`;
   const promise = `RPO ${policy.rpo} plus a margin of ${window.margin}` + (window.interval.compareTo(policy.rpo) > 0 ? ` (jobs run every ${window.interval}; continuous archiving covers the RPO in between)` : "");
-  return [
-    {
-      alert: Alerts.stale,
-      expr: `time() - max by (service) (${selector(Metrics.lastSuccess, id)}) > ${seconds(window.threshold.toMinutes())}`,
-      labels,
-      annotations: {
-        summary: `${id}: no successful backup for more than ${window.threshold}`,
-        description: `The last successful backup of ${id} is older than its ${promise}. Check the backup jobs and their logs on the host.`,
-        runbook,
+  // One pair of rules per source: a running vzdump must not hide a stopped app-consistent backup.
+  return sources.flatMap((source) => {
+    const engine = sourceEngine(policy, source);
+    // The engine label tells the sources' rules apart (also for promtool's duplicate-rule lint).
+    const labelsOf = { ...labels, engine };
+    const what = source === MetricSource.APP ? `${engine} backup` : "vzdump backup";
+    const series = `${Metrics.lastSuccess}{service="${id}",engine="${engine}"}`;
+    return [
+      {
+        alert: Alerts.stale,
+        expr: `time() - max by (service, engine) (${series}) > ${seconds(window.threshold.toMinutes())}`,
+        labels: labelsOf,
+        annotations: {
+          summary: `${id}: no successful ${what} for more than ${window.threshold}`,
+          description: `The last successful ${what} of ${id} is older than its ${promise}. Check the job and its logs on the host.`,
+          runbook,
+        },
       },
-    },
-    {
-      alert: Alerts.missing,
-      expr: `absent(${selector(Metrics.lastSuccess, id)})`,
-      for: window.threshold.toString(),
-      labels,
-      annotations: {
-        summary: `${id}: no backup metrics for ${window.threshold}`,
-        description: `No job has reported a successful backup of ${id} for ${window.threshold}: either nothing ran, or the metrics do not reach Prometheus (textfile collector, scrape).`,
-        runbook,
+      {
+        alert: Alerts.missing,
+        expr: `absent(${series})`,
+        for: window.threshold.toString(),
+        labels: labelsOf,
+        annotations: {
+          summary: `${id}: no ${what} metrics for ${window.threshold}`,
+          description: `No ${what} of ${id} has reported a success for ${window.threshold}: either nothing ran, or the metrics do not reach Prometheus (textfile collector, scrape).`,
+          runbook,
+        },
       },
-    },
-  ];
+    ];
+  });
 }
 
 function shippingRule(estate: string, policy: EffectivePolicy, window: FreshnessWindow): AlertRule {
@@ -155,7 +164,7 @@ function drillRules(estate: string, policy: EffectivePolicy): AlertRule[] {
  * happened), failed runs, restore drills (failed, missing, slower than the RTO), size
  * anomalies, and an always-firing watchdog that proves the path from alert to person.
  */
-export function alertGroups(catalog: Pick<Catalog, "name" | "notifications">, policies: readonly EffectivePolicy[]): AlertGroup[] {
+export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): AlertGroup[] {
   const estate = catalog.name;
   const watched = watchedServices(policies, catalog);
   const generic = { severity: "warning", estate };
@@ -164,7 +173,7 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications">, po
     {
       name: "backup-freshness",
       rules: [
-        ...watched.flatMap((w) => staleRules(estate, w.policy, w.window)),
+        ...watched.flatMap((w) => staleRules(estate, w.policy, w.window, w.sources)),
         ...policies.filter(shipsLogs).map((p) => shippingRule(estate, p, shipWindow(p, catalog.notifications.staleMargin))),
       ],
     },
@@ -247,7 +256,7 @@ const HEADER = (estate: string) =>
   `# Prometheus alert rules for the backups of estate ${estate}.\n# Generated by cdktf-backup-governance from the catalog; edit the catalog, not this file.\n# Metric names: lib/core/metrics.ts (docs/monitoring.md). Check: promtool check rules <this file>\n`;
 
 /** The alert rules file (`promtool check rules` accepts it). */
-export function renderAlertRules(catalog: Pick<Catalog, "name" | "notifications">, policies: readonly EffectivePolicy[]): string {
+export function renderAlertRules(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
   const groups = alertGroups(catalog, policies).filter((g) => g.rules.length > 0);
   return HEADER(catalog.name) + stringify({ groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleYaml) })) }, { lineWidth: 0, aliasDuplicateObjects: false });
 }
@@ -259,6 +268,13 @@ function ruleYaml(r: AlertRule): Record<string, unknown> {
 /** Expands `{{ $labels.x }}` as Prometheus would for an alert with these labels. */
 export function expandTemplate(text: string, labels: Readonly<Record<string, string>>): string {
   return text.replace(/\{\{ \$labels\.([a-zA-Z_][a-zA-Z0-9_]*) \}\}/g, (_, k: string) => labels[k] ?? "");
+}
+
+/** The engine and target labels a source's series carry. */
+function sourceLabels(policy: EffectivePolicy, source: MetricSource): Record<string, string> {
+  return source === MetricSource.APP
+    ? { engine: sourceEngine(policy, source), target: "s3" }
+    : { engine: sourceEngine(policy, source), target: `${policy.service.vm?.host ?? "pve"}/backup` };
 }
 
 function seriesLabels(policy: EffectivePolicy): Record<string, string> {
@@ -291,12 +307,12 @@ function expected(rule: AlertRule, seriesLabelsOfAlert: Record<string, string>):
  * one a minute faster; failed runs and drills, size drops and anomalies, and the watchdog.
  * Run with `promtool test rules <this file>` next to the rules file.
  */
-export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications">, policies: readonly EffectivePolicy[]): string {
+export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
   const groups = alertGroups(catalog, policies);
-  const find = (alert: string, service?: string) =>
+  const find = (alert: string, service?: string, engine?: string) =>
     groups
       .flatMap((g) => g.rules)
-      .find((r) => r.alert === alert && (service === undefined || r.expr.includes(`service="${service}"`)))!;
+      .find((r) => r.alert === alert && (service === undefined || r.expr.includes(`service="${service}"`)) && (engine === undefined || r.expr.includes(`engine="${engine}"`)))!;
   const tests: Record<string, unknown>[] = [];
 
   const watched = watchedServices(policies, catalog);
@@ -306,13 +322,30 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications">
   for (const w of watched) {
     const id = w.policy.service.id;
     const t = seconds(w.window.threshold.toMinutes());
-    const labels = seriesLabels(w.policy);
-    for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+    for (const source of w.sources) {
+      const labels = { ...seriesLabels(w.policy), ...sourceLabels(w.policy, source) };
+      const rule = find(Alerts.stale, id, labels.engine);
+      for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+        tests.push({
+          name: `${id} (${labels.engine}): last success ${age < t ? "one minute inside" : "one minute past"} ${w.window.threshold} (RPO ${w.policy.rpo} + margin ${w.window.margin}): ${fires ? "stale" : "fresh"}`,
+          interval: "1m",
+          input_series: [{ series: seriesName(Metrics.lastSuccess, labels), values: `${seconds(at) - age}x${at + 2}` }],
+          alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: fires ? [expected(rule, { service: id, engine: labels.engine })] : [] }],
+        });
+      }
+    }
+    if (w.sources.length > 1) {
+      // A fresh vzdump next to a stale app backup: the app backup's rule still fires.
+      const app = { ...seriesLabels(w.policy), ...sourceLabels(w.policy, MetricSource.APP) };
+      const vz = { ...seriesLabels(w.policy), ...sourceLabels(w.policy, MetricSource.VZDUMP) };
       tests.push({
-        name: `${id}: last success ${age < t ? "one minute inside" : "one minute past"} ${w.window.threshold} (RPO ${w.policy.rpo} + margin ${w.window.margin}): ${fires ? "stale" : "fresh"}`,
+        name: `${id}: a fresh vzdump does not hide a stale ${app.engine} backup`,
         interval: "1m",
-        input_series: [{ series: seriesName(Metrics.lastSuccess, labels), values: `${seconds(at) - age}x${at + 2}` }],
-        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: fires ? [expected(find(Alerts.stale, id), { service: id })] : [] }],
+        input_series: [
+          { series: seriesName(Metrics.lastSuccess, app), values: `${seconds(at) - t - 60}x${at + 2}` },
+          { series: seriesName(Metrics.lastSuccess, vz), values: `${seconds(at) - 60}x${at + 2}` },
+        ],
+        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: [expected(find(Alerts.stale, id, app.engine), { service: id, engine: app.engine })] }],
       });
     }
   }
@@ -410,7 +443,7 @@ function gcd(a: number, b: number): number {
  * so these tests evaluate at the greatest common step of the thresholds (an hour for the
  * default catalog) to cover days without evaluating every minute.
  */
-export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notifications">, policies: readonly EffectivePolicy[]): string {
+export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
   const watched = watchedServices(policies, catalog);
   const rules = alertGroups(catalog, policies).flatMap((g) => g.rules);
   const thresholds = [...new Set(watched.map((w) => w.window.threshold.toMinutes()))].sort((a, b) => a - b);
@@ -418,7 +451,13 @@ export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notification
   const firingAt = (m: number) =>
     watched
       .filter((w) => w.window.threshold.toMinutes() <= m)
-      .map((w) => expected(rules.find((r) => r.alert === Alerts.missing && r.labels.service === w.policy.service.id)!, { service: w.policy.service.id }));
+      .flatMap((w) =>
+        w.sources.map((source) => {
+          const engine = sourceEngine(w.policy, source);
+          const rule = rules.find((r) => r.alert === Alerts.missing && r.labels.service === w.policy.service.id && r.expr.includes(`engine="${engine}"`))!;
+          return expected(rule, { service: w.policy.service.id, engine });
+        }),
+      );
   const tests = thresholds.length
     ? [
         {
@@ -443,7 +482,7 @@ const SECRETS_DIR = "/etc/alertmanager/secrets";
  * channels, critical ones also page, and the Watchdog goes only to a dead man's switch
  * that pages when the Watchdog stops arriving. Secrets are read from files, never inlined.
  */
-export function renderAlertmanagerExample(catalog: Pick<Catalog, "name" | "notifications">): string {
+export function renderAlertmanagerExample(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">): string {
   const n = catalog.notifications;
   const estateReceiver: Record<string, unknown> = { name: "backup-estate" };
   if (n.email.length) estateReceiver.email_configs = n.email.map((to) => ({ to, send_resolved: true }));

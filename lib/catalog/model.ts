@@ -136,14 +136,24 @@ export interface AuditSettings {
   readonly retentionDays: number;
 }
 
+/** How a host's vzdump runs reach the freshness hook. */
+export enum VzdumpHookMode {
+  /** No hook: vzdump runs report no metrics. */
+  NONE = "none",
+  /** Every backup job's `script` runs the hook. */
+  JOB = "job",
+  /** The node's /etc/vzdump.conf runs it for every job; the jobs are left alone. */
+  NODE_CONFIG = "vzdump.conf",
+}
+
 export interface ProxmoxHost {
   readonly name: string;
   readonly endpoint: string;
   readonly node: string;
   readonly storage: string;
   readonly insecure: boolean;
-  /** Whether backup jobs run the rendered vzdump hook. */
-  readonly vzdumpHook: boolean;
+  /** Where the rendered vzdump hook runs from, if anywhere. */
+  readonly vzdumpHook: VzdumpHookMode;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
 }

@@ -86,7 +86,8 @@ interface PromResponse {
 export async function queryPrometheus(baseUrl: string, fetchImpl: Fetch = fetch as unknown as Fetch): Promise<MetricsRead> {
   const base = baseUrl.replace(/\/+$/, "");
   const queries: Array<[string, string]> = [
-    [Metrics.lastSuccess, `max by (service) (${Metrics.lastSuccess})`],
+    // Per source (engine): every source of a service must be fresh, as the alert rules demand.
+    [Metrics.lastSuccess, `max by (service, engine) (${Metrics.lastSuccess})`],
     [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
   ];
   const samples: MetricSample[] = [];
@@ -115,12 +116,13 @@ export async function queryPrometheus(baseUrl: string, fetchImpl: Fetch = fetch 
 
 /** The latest success per service and whether any of its jobs' last run failed. */
 export function observe(samples: readonly MetricSample[]): Map<string, ServiceObservation> {
-  const out = new Map<string, { lastSuccess?: number; lastRunFailed?: boolean }>();
+  const out = new Map<string, { lastSuccessByEngine: Record<string, number>; lastRunFailed?: boolean }>();
   for (const s of samples) {
     const id = s.labels.service;
     if (!id) continue;
-    const o = out.get(id) ?? {};
-    if (s.name === Metrics.lastSuccess) o.lastSuccess = Math.max(o.lastSuccess ?? -Infinity, s.value);
+    const o = out.get(id) ?? { lastSuccessByEngine: {} };
+    const engine = s.labels.engine ?? "";
+    if (s.name === Metrics.lastSuccess) o.lastSuccessByEngine[engine] = Math.max(o.lastSuccessByEngine[engine] ?? -Infinity, s.value);
     if (s.name === Metrics.lastRunSuccess) o.lastRunFailed = (o.lastRunFailed ?? false) || s.value === 0;
     out.set(id, o);
   }

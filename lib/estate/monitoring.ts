@@ -5,6 +5,7 @@ import { BackupMonitoring } from "../constructs/backup-monitoring";
 import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
+import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
@@ -25,15 +26,15 @@ export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): 
  * What watches a service and where its alerts go, in words: the onboarding receipt's
  * evidence for the alert-wiring step. Empty when nothing watches it.
  */
-export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | "policyOf">, serviceId: string): string[] {
+export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | "policyOf" | "s3DestinationOf">, serviceId: string): string[] {
   const policy = ctx.policyOf(serviceId);
   const { catalog } = ctx;
   const out: string[] = [];
-  if (metricSources(policy).length) {
+  if (metricSources(policy, catalog).length) {
     const w = freshnessWindow(policy, catalog.notifications.staleMargin);
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
-    if (catalog.aws && catalog.notifications.heartbeat) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
+    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
@@ -41,6 +42,16 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     if (controls.length) out.push(`Audit Manager: ${controls.length} control(s) incl. RPO and RTO`);
   }
   return out;
+}
+
+/**
+ * Whether a service's backups put the CloudWatch heartbeat, so that an alarm on its absence
+ * means something: app-level backups into the estate's S3 bucket, whose IAM identity may
+ * put it. Backups into a named repository and vzdump runs have no AWS identity the estate
+ * creates; an alarm on their heartbeat would only ever fire. They are watched by Prometheus.
+ */
+export function sendsHeartbeat(ctx: Pick<EstateContext, "catalog" | "s3DestinationOf">, policy: EffectivePolicy): boolean {
+  return !!ctx.catalog.aws && ctx.catalog.notifications.heartbeat && policy.appBackup && ctx.s3DestinationOf(policy.service.id) !== undefined;
 }
 
 /** Monitoring: notification wiring, AWS Backup signals, heartbeats, audit, Prometheus and Grafana artifacts. */
@@ -72,9 +83,9 @@ export function buildMonitoring(ctx: EstateContext): void {
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,
-    heartbeats: heartbeat
-      ? watchedServices(policies, catalog).map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval }))
-      : [],
+    heartbeats: watchedServices(policies, catalog)
+      .filter((w) => sendsHeartbeat(ctx, w.policy))
+      .map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
     deletionProtection: catalog.aws.deletionProtection,
   });

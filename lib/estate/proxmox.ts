@@ -1,5 +1,5 @@
 import { VZDUMP_HOOK_PATH } from "../artifacts/vzdump-hook";
-import type { PbsStorage, ProxmoxHost, ProxmoxStorage } from "../catalog/model";
+import { type PbsStorage, type ProxmoxHost, type ProxmoxStorage, VzdumpHookMode } from "../catalog/model";
 import { BackupStorage, StorageBackend } from "../constructs/backup-storage";
 import { ProtectedVm } from "../constructs/protected-vm";
 import { ProxmoxHostBackups, VZDUMP_RUN_MINUTES } from "../constructs/proxmox-host-backups";
@@ -88,7 +88,7 @@ function buildHost(ctx: EstateContext, stack: ProxmoxEstateStack, host: ProxmoxH
     mailto: email.length ? email : undefined,
     mailNotification: MailNotification.FAILURE,
     notesTag: `backup-gov ${ctx.catalog.name}`,
-    hookScript: host.vzdumpHook ? VZDUMP_HOOK_PATH : undefined,
+    hookScript: host.vzdumpHook === VzdumpHookMode.JOB ? VZDUMP_HOOK_PATH : undefined,
   });
   return { host, scope, backups, storages };
 }

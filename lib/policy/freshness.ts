@@ -1,5 +1,5 @@
 import { AppEngine } from "../core/vocabulary";
-import type { Catalog } from "../catalog/model";
+import { type Catalog, VzdumpHookMode } from "../catalog/model";
 import { Duration } from "../core/duration";
 import type { EffectivePolicy } from "./effective";
 
@@ -71,23 +71,32 @@ export enum MetricSource {
 
 /**
  * Which jobs write textfile metrics for a service: the app-level script when the service
- * has one, the vzdump hook when it has a Proxmox guest. A service with neither (AWS-only)
- * is watched through AWS Backup's own signals and the audit framework instead.
+ * has one, and the vzdump hook when its guest's host runs it (`proxmox.hosts.<h>.vzdumpHook`;
+ * without the hook nothing reports vzdump runs, and an alert on them could only ever fire).
+ * A service with neither (AWS-only) is watched through AWS Backup's own signals and the audit
+ * framework instead.
  */
-export function metricSources(policy: EffectivePolicy): MetricSource[] {
+export function metricSources(policy: EffectivePolicy, catalog: Pick<Catalog, "proxmox">): MetricSource[] {
   const out: MetricSource[] = [];
   if (policy.appBackup) out.push(MetricSource.APP);
-  if (policy.service.vm) out.push(MetricSource.VZDUMP);
+  const vm = policy.service.vm;
+  const hook = vm && catalog.proxmox?.hosts[vm.host]?.vzdumpHook;
+  if (hook && hook !== VzdumpHookMode.NONE) out.push(MetricSource.VZDUMP);
   return out;
+}
+
+/** The `engine` label a source's series carry: the app engine, or `vzdump`. */
+export function sourceEngine(policy: EffectivePolicy, source: MetricSource): string {
+  return source === MetricSource.APP ? String(policy.service.app?.engine) : "vzdump";
 }
 
 /** Services whose freshness is watched through textfile metrics, with their windows. */
 export function watchedServices(
   policies: readonly EffectivePolicy[],
-  catalog: Pick<Catalog, "notifications">,
+  catalog: Pick<Catalog, "notifications" | "proxmox">,
 ): Array<{ policy: EffectivePolicy; window: FreshnessWindow; sources: MetricSource[] }> {
   return policies
-    .map((policy) => ({ policy, window: freshnessWindow(policy, catalog.notifications.staleMargin), sources: metricSources(policy) }))
+    .map((policy) => ({ policy, window: freshnessWindow(policy, catalog.notifications.staleMargin), sources: metricSources(policy, catalog) }))
     .filter((w) => w.sources.length > 0);
 }
 
@@ -99,7 +108,10 @@ export enum FreshnessState {
   STALE = "stale",
   /** Metrics are expected but none were found: nothing has ever succeeded, or nothing reports. */
   MISSING = "missing",
-  /** Nothing writes textfile metrics for this service (AWS-only): watched by AWS Backup signals. */
+  /**
+   * Nothing writes textfile metrics for this service: AWS-only services are watched by AWS
+   * Backup's signals; vzdump-only guests on hosts without the vzdump hook by nothing here.
+   */
   NOT_WATCHED = "not-watched",
 }
 
@@ -115,30 +127,45 @@ export interface FreshnessRow {
   readonly window?: FreshnessWindow;
   /** Whether the last run (successful or not) failed, when the metrics say so. */
   readonly lastRunFailed?: boolean;
+  /** For NOT_WATCHED: what watches the service instead, or what would make it watched. */
+  readonly unwatchedReason?: string;
 }
 
-/** The latest success time per service, and whether any of its last runs failed. */
+/** Per service: the latest success time per `engine` label, and whether any of its last runs failed. */
 export interface ServiceObservation {
-  readonly lastSuccess?: number;
+  readonly lastSuccessByEngine: Readonly<Record<string, number>>;
   readonly lastRunFailed?: boolean;
 }
 
-/** Judges each service's freshness against its window at `nowSeconds`. */
+/**
+ * Judges each service's freshness against its window at `nowSeconds`. Every source must be
+ * fresh: a service backed up by an app-level job and by vzdump is as old as the older of the
+ * two, so a stopped app-consistent backup is not hidden by a running vzdump.
+ */
 export function judgeFreshness(
   policies: readonly EffectivePolicy[],
-  catalog: Pick<Catalog, "notifications">,
+  catalog: Pick<Catalog, "notifications" | "proxmox">,
   observed: ReadonlyMap<string, ServiceObservation>,
   nowSeconds: number,
 ): FreshnessRow[] {
   return policies.map((policy) => {
     const id = policy.service.id;
     const base = { serviceId: id, rpo: policy.rpo };
-    if (metricSources(policy).length === 0) return { ...base, state: FreshnessState.NOT_WATCHED };
+    const sources = metricSources(policy, catalog);
+    if (sources.length === 0) return { ...base, state: FreshnessState.NOT_WATCHED, unwatchedReason: unwatchedReason(policy) };
     const window = freshnessWindow(policy, catalog.notifications.staleMargin);
     const o = observed.get(id);
-    if (o?.lastSuccess === undefined) return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
-    const ageSeconds = Math.max(0, Math.floor(nowSeconds - o.lastSuccess));
+    const times = sources.map((s) => o?.lastSuccessByEngine[sourceEngine(policy, s)]);
+    if (times.some((t) => t === undefined)) return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
+    const lastSuccess = Math.min(...(times as number[]));
+    const ageSeconds = Math.max(0, Math.floor(nowSeconds - lastSuccess));
     const state = ageSeconds > window.threshold.toMinutes() * 60 ? FreshnessState.STALE : FreshnessState.OK;
-    return { ...base, window, state, lastSuccess: o.lastSuccess, ageSeconds, lastRunFailed: o.lastRunFailed };
+    return { ...base, window, state, lastSuccess, ageSeconds, lastRunFailed: o?.lastRunFailed };
   });
+}
+
+function unwatchedReason(policy: EffectivePolicy): string {
+  const vm = policy.service.vm;
+  if (vm) return `not watched: vzdump runs report nothing without the hook (set proxmox.hosts.${vm.host}.vzdumpHook)`;
+  return "not watched here (AWS Backup: alarms and audit)";
 }

@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { Alerts, PrometheusPaths, renderAbsenceTests, renderAlertmanagerExample, renderAlertRules, renderRuleTests } from "../../lib/artifacts/prometheus";
 import { Metrics } from "../../lib/core/metrics";
-import { watchedServices } from "../../lib/policy/freshness";
+import { watchedServices, sourceEngine } from "../../lib/policy/freshness";
 import { DEFAULT_CATALOG, EXAMPLES, loadValid } from "../support/catalogs";
 import { run, scratch } from "../support/tools";
 
@@ -46,10 +46,13 @@ describe("the rendered unit tests for the default catalog", () => {
       const t = w.window.threshold.toMinutes() * 60;
       const age = (x: (typeof tests)[number]) => 600 - Number(x.input_series[0].values.split("x")[0]);
       // The evaluation is at 10m = 600s, so the recorded success is 600 - age.
-      const inside = tests.find((x) => x.name.startsWith(`${id}: last success one minute inside`))!;
-      const past = tests.find((x) => x.name.startsWith(`${id}: last success one minute past`))!;
-      expect([age(inside), inside.alert_rule_test[0].exp_alerts.length]).toEqual([t - 60, 0]);
-      expect([age(past), past.alert_rule_test[0].exp_alerts.length]).toEqual([t + 60, 1]);
+      for (const source of w.sources) {
+        const engine = sourceEngine(w.policy, source);
+        const inside = tests.find((x) => x.name.startsWith(`${id} (${engine}): last success one minute inside`))!;
+        const past = tests.find((x) => x.name.startsWith(`${id} (${engine}): last success one minute past`))!;
+        expect([age(inside), inside.alert_rule_test[0].exp_alerts.length]).toEqual([t - 60, 0]);
+        expect([age(past), past.alert_rule_test[0].exp_alerts.length]).toEqual([t + 60, 1]);
+      }
     }
   });
 
@@ -63,15 +66,19 @@ describe("the rendered unit tests for the default catalog", () => {
   it("catch a rule whose threshold is wrong: promtool test fails when the stale threshold moves", () => {
     const { dir, rules } = writeAll(DEFAULT_CATALOG);
     // One hour later than the catalog says for vaultwarden (5h = 18000s).
-    writeFileSync(join(dir, name(PrometheusPaths.rules)), rules.replace('{service="vaultwarden"}) > 18000', '{service="vaultwarden"}) > 21600'));
+    const moved = rules.replace('{service="vaultwarden",engine="postgresql"}) > 18000', '{service="vaultwarden",engine="postgresql"}) > 21600');
+    expect(moved).not.toBe(rules);
+    writeFileSync(join(dir, name(PrometheusPaths.rules)), moved);
     const r = run("promtool", ["test", "rules", name(PrometheusPaths.tests)], { cwd: dir });
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/vaultwarden: last success one minute past 5h/);
+    expect(r.stdout + r.stderr).toMatch(/vaultwarden \(postgresql\): last success one minute past 5h/);
   });
 
   it("catch a missing-metrics rule that waits too long", () => {
     const { dir, rules } = writeAll(DEFAULT_CATALOG);
-    writeFileSync(join(dir, name(PrometheusPaths.rules)), rules.replace(/(absent\(backup_last_success_timestamp_seconds\{service="gitea"\}\)\n\s+for: )15h/, "$116h"));
+    const moved = rules.replace(/(absent\(backup_last_success_timestamp_seconds\{service="gitea",engine="postgresql"\}\)\n\s+for: )15h/, "$116h");
+    expect(moved).not.toBe(rules);
+    writeFileSync(join(dir, name(PrometheusPaths.rules)), moved);
     const r = run("promtool", ["test", "rules", name(PrometheusPaths.absenceTests)], { cwd: dir });
     expect(r.code).not.toBe(0);
   });
@@ -89,13 +96,15 @@ describe("the rules", () => {
 
   it("have a stale and a missing alert for each watched service and none for the AWS-only one", () => {
     for (const w of watchedServices(policies, catalog)) {
-      for (const alert of [Alerts.stale, Alerts.missing]) expect(all.filter((r) => r.alert === alert && r.labels.service === w.policy.service.id)).toHaveLength(1);
+      // One pair per source: the app script's and the vzdump hook's are judged apart.
+      for (const alert of [Alerts.stale, Alerts.missing]) expect(all.filter((r) => r.alert === alert && r.labels.service === w.policy.service.id)).toHaveLength(w.sources.length);
     }
     expect(all.some((r) => r.labels.service === "billing")).toBe(false);
   });
 
   it("page for critical services only", () => {
     expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "vaultwarden")!.labels.severity).toBe("critical");
+    expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "gitea")!.labels.severity).toBe("warning");
     expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "jellyfin")!.labels.severity).toBe("info");
   });
 

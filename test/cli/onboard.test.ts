@@ -24,6 +24,8 @@ function builtContext(opts: { offsite?: boolean } = {}) {
   ctx.addJob({ id: "vaultwarden-backup.timer", kind: TargetKind.APP, group: "vaultwarden.internal", schedule: Schedule.at(Cadence.hourly(4), 45), serviceIds: ["vaultwarden"], description: "pg_dump" });
   ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.VZDUMP, id: "backup-gov-pve-4h", location: "storage pbs-main on pve", restoreSteps: ["qmrestore ..."] });
   ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.APP, id: "s3", location: "s3://homelab-app/vaultwarden/ (us-east-1)", restoreSteps: ["restore.sh"] });
+  // What the AWS builder registers for an app-level backup into the estate's bucket (its identity may put the heartbeat).
+  ctx.setS3Destination("vaultwarden", { bucketName: "homelab-app", bucketArn: "arn:aws:s3:::homelab-app", prefix: "vaultwarden/", region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" });
   if (opts.offsite !== false) ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.OFFSITE, id: "replica", location: "s3://homelab-app-replica/vaultwarden/ (us-west-2)", restoreSteps: ["restore.sh --offsite"] });
   buildMonitoring(ctx);
   renderDocuments(ctx, report);
@@ -80,6 +82,8 @@ describe("backup-gov onboard", () => {
     const out = scratch("onboard");
     const metrics = join(out, "metrics");
     writeTextfile(metrics, { service: "vaultwarden", engine: "postgresql", target: "s3", kind: "backup", lastRun: NOW, lastSuccess: NOW - 6 * 3600, ok: true });
+    // A fresh vzdump of the guest does not make up for the stale app-consistent backup.
+    writeTextfile(metrics, { service: "vaultwarden", engine: "vzdump", target: "pve/pbs-main", kind: "vzdump", lastRun: NOW, lastSuccess: NOW - 600, ok: true });
     const r = await cli("onboard", "vaultwarden", DEFAULT_CATALOG, "--out", out, "--metrics-dir", metrics, "--now", String(NOW));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/\[passed \] intake\n\s+owner @ronny, critical, RPO 4h, RTO 2h/);

@@ -1,3 +1,4 @@
+import { parseDocument } from "yaml";
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -5,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { renderVzdumpHook } from "../../lib/artifacts/vzdump-hook";
 import { formatAge } from "../../lib/cli/commands/status";
-import { watchedServices } from "../../lib/policy/freshness";
+import { MetricSource, sourceEngine, watchedServices } from "../../lib/policy/freshness";
 import { cli } from "../support/cli";
 import { freePort } from "../support/node-exporter";
 import { DEFAULT_CATALOG, loadValid, ROOT } from "../support/catalogs";
@@ -21,8 +22,12 @@ function estateMetrics(ageOf: (id: string) => number | undefined): string {
   const dir = scratch("status");
   for (const w of watched) {
     const age = ageOf(w.policy.service.id);
-    const engine = w.policy.service.app?.engine ?? "vzdump";
-    writeTextfile(dir, { service: w.policy.service.id, engine, target: "s3", kind: "backup", lastRun: NOW - (age ?? 0), lastSuccess: age === undefined ? undefined : NOW - age, ok: age !== undefined });
+    // One file per source: the app script's and the vzdump hook's, as on real hosts.
+    for (const source of w.sources) {
+      const engine = sourceEngine(w.policy, source);
+      const kind = source === MetricSource.APP ? "backup" : "vzdump";
+      writeTextfile(dir, { service: w.policy.service.id, engine, target: "s3", kind, lastRun: NOW - (age ?? 0), lastSuccess: age === undefined ? undefined : NOW - age, ok: age !== undefined });
+    }
   }
   return dir;
 }
@@ -91,6 +96,11 @@ describe("backup-gov status --metrics-dir", () => {
 
   it("reads what the generated vzdump hook writes (round trip through the real script)", async () => {
     const dir = scratch("status-hook");
+    // The default catalog runs the hook on both hosts; a variant without it, for comparison.
+    const unhooked = parseDocument(readFileSync(DEFAULT_CATALOG, "utf8"));
+    for (const h of ["pve", "proxmox-home"]) unhooked.setIn(["proxmox", "hosts", h, "vzdumpHook"], false);
+    const unhookedCatalog = join(dir, "catalog.yaml");
+    writeFileSync(unhookedCatalog, unhooked.toString());
     const hook = join(dir, "hook.sh");
     writeFileSync(hook, renderVzdumpHook(catalog, catalog.proxmox!.hosts["proxmox-home"], policies, false), { mode: 0o755 });
     const env = { ...process.env, BACKUP_GOV_TEXTFILE_DIR: join(dir, "tf"), BACKUP_GOV_STATE_DIR: join(dir, "state"), STOREID: "nas-backup" };
@@ -99,9 +109,14 @@ describe("backup-gov status --metrics-dir", () => {
       expect(run("bash", [hook, vmid === "140" ? "backup-abort" : "backup-end", "snapshot", vmid], { env }).code).toBe(0);
     }
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", join(dir, "tf"));
-    for (const id of ["unifi", "photos", "homeassistant", "gitea"]) expect(r.out).toMatch(new RegExp(`${id}\\s+\\S+ \\S+\\s+\\d+s\\s+\\S+\\s+\\S+\\s+ok`));
+    for (const id of ["homeassistant"]) expect(r.out).toMatch(new RegExp(`${id}\\s+\\S+ \\S+\\s+\\d+s\\s+\\S+\\s+\\S+\\s+ok`));
     expect(r.out).toMatch(/jellyfin\s+-\s+-\s+7d\s+172h\s+MISSING: no success reported \(last run failed\)/);
-    expect(r.code).toBe(1); // pve's guests and the failed jellyfin have no success
+    // unifi, photos and gitea have app-level backups too: a fresh vzdump does not make them fresh.
+    for (const id of ["unifi", "photos", "gitea"]) expect(r.out).toMatch(new RegExp(`${id}\\s+-\\s+-.*MISSING`));
+    expect(r.code).toBe(1); // pve's guests, the app-level backups and the failed jellyfin have no success
+    // Without the hook, vzdump-only guests are not watched, and status says how to change that.
+    const plain = await cli("status", unhookedCatalog, "--metrics-dir", join(dir, "tf"));
+    expect(plain.out).toMatch(/homeassistant.*not watched: vzdump runs report nothing without the hook \(set proxmox\.hosts\.proxmox-home\.vzdumpHook\)/);
   });
 
   // Real metrics written by the generated scripts are read in test/roundtrip/postgresql.test.ts.

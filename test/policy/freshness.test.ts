@@ -1,5 +1,6 @@
+import { VzdumpHookMode } from "../../lib/catalog/model";
 import { Duration } from "../../lib/core/duration";
-import { FreshnessState, freshnessWindow, judgeFreshness, MetricSource, metricSources, watchedServices } from "../../lib/policy/freshness";
+import { FreshnessState, freshnessWindow, judgeFreshness, MetricSource, metricSources, watchedServices, type ServiceObservation } from "../../lib/policy/freshness";
 import { loadValid } from "../support/catalogs";
 
 const { catalog, policies } = loadValid();
@@ -25,11 +26,19 @@ describe("freshnessWindow", () => {
 });
 
 describe("metricSources / watchedServices", () => {
-  it("expects the app script and the vzdump hook where they exist, nothing for AWS-only services", () => {
-    expect(metricSources(policy("vaultwarden"))).toEqual([MetricSource.APP, MetricSource.VZDUMP]);
-    expect(metricSources(policy("homeassistant"))).toEqual([MetricSource.VZDUMP]);
-    expect(metricSources(policy("billing"))).toEqual([]);
+  // The default catalog runs the hook on both hosts; this variant runs it nowhere.
+  const unhooked = { ...catalog, proxmox: { hosts: Object.fromEntries(Object.entries(catalog.proxmox!.hosts).map(([k, h]) => [k, { ...h, vzdumpHook: VzdumpHookMode.NONE }])) } };
+
+  it("expects the app script, and the vzdump hook where its host runs it; nothing for AWS-only services", () => {
+    expect(metricSources(policy("vaultwarden"), catalog)).toEqual([MetricSource.APP, MetricSource.VZDUMP]);
+    expect(metricSources(policy("homeassistant"), catalog)).toEqual([MetricSource.VZDUMP]);
+    expect(metricSources(policy("billing"), catalog)).toEqual([]);
     expect(watchedServices(policies, catalog).map((w) => w.policy.service.id)).not.toContain("billing");
+  });
+
+  it("does not watch vzdump runs on hosts without the hook: nothing would report them", () => {
+    expect(metricSources(policy("vaultwarden"), unhooked)).toEqual([MetricSource.APP]);
+    expect(metricSources(policy("homeassistant"), unhooked)).toEqual([]);
   });
 });
 
@@ -38,10 +47,10 @@ describe("judgeFreshness", () => {
   const rows = judgeFreshness(
     policies,
     catalog,
-    new Map([
-      ["vaultwarden", { lastSuccess: now - 5 * 3600, lastRunFailed: false }], // exactly the threshold: still fresh
-      ["gitea", { lastSuccess: now - 15 * 3600 - 1 }], // one second past
-      ["nextcloud", { lastRunFailed: true }],
+    new Map<string, ServiceObservation>([
+      ["vaultwarden", { lastSuccessByEngine: { postgresql: now - 5 * 3600, vzdump: now - 60 }, lastRunFailed: false }], // exactly the threshold: still fresh
+      ["gitea", { lastSuccessByEngine: { postgresql: now - 15 * 3600 - 1, vzdump: now - 60 } }], // one second past; a fresh vzdump does not hide it
+      ["nextcloud", { lastSuccessByEngine: {}, lastRunFailed: true }],
     ]),
     now,
   );
@@ -54,7 +63,7 @@ describe("judgeFreshness", () => {
 
   it("reports services without a success as missing, keeping a failed run", () => {
     expect(row("nextcloud")).toMatchObject({ state: FreshnessState.MISSING, lastRunFailed: true });
-    expect(row("jellyfin").state).toBe(FreshnessState.MISSING);
+    expect(row("photos").state).toBe(FreshnessState.MISSING);
   });
 
   it("leaves AWS-only services to AWS Backup's signals", () => {

@@ -119,9 +119,9 @@ export const proxmoxHostSchema = z
       .describe("Storage id that vzdump jobs write to (a Proxmox Backup Server, NFS, CIFS or directory storage). Declared under `storages` to be created, otherwise it must exist."),
     insecure: z.boolean().describe("Skip TLS verification of the API endpoint. Default `false`.").optional(),
     vzdumpHook: z
-      .boolean()
+      .union([z.boolean(), z.literal("vzdump.conf")])
       .describe(
-        "Run the rendered vzdump hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh) from every backup job, so vzdump runs publish freshness metrics. Default `false`: Proxmox lets only root@pam set a job's hook, and a job whose hook is missing fails; alternatively set `script:` in the node's /etc/vzdump.conf.",
+        "Whether vzdump runs on this host report freshness metrics through the rendered hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh): `true` sets it as every backup job's `script` (Proxmox lets only root@pam do that); `vzdump.conf` means the node's /etc/vzdump.conf runs it (`script:`), so the jobs are left alone; `false` (default): no hook, and vzdump runs are not watched.",
       )
       .optional(),
     storages: z.array(proxmoxStorageSchema).describe("Backup storages to create on this host with Terraform.").optional(),

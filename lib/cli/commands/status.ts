@@ -60,7 +60,7 @@ function stateText(r: FreshnessRow): string {
   const failed = r.lastRunFailed ? " (last run failed)" : "";
   switch (r.state) {
     case FreshnessState.NOT_WATCHED:
-      return "not watched here (AWS Backup: alarms and audit)";
+      return r.unwatchedReason ?? "not watched here";
     case FreshnessState.MISSING:
       return `MISSING: no success reported${failed}`;
     case FreshnessState.STALE:

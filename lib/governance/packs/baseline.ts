@@ -39,6 +39,7 @@ import { pbsFingerprint } from "../rules/proxmox/pbs-fingerprint";
 import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
+import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -83,6 +84,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFailureMail,
   targetStorageOnNode,
   localDirTarget,
+  vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
 ];
