@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { LineCounter, parseDocument, visit } from "yaml";
+import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
 import { Errors, UsageError } from "../errors";
@@ -130,7 +130,7 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     const firstLine = err.message.split("\n")[0];
     if (err.code === "DUPLICATE_KEY") {
       const key = (/^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(err.pos[0])) ?? ["?"])[0];
-      findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${key}\`: it already appears earlier in the same mapping`, [], pos, "keep one of the two entries; otherwise only one of them is kept, silently"));
+      findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${key}\`: it already appears earlier in the same mapping`, source.keyPathAt(err.pos[0]) ?? [], pos, "keep one of the two entries; otherwise only one of them is kept, silently"));
     } else {
       fatal = true;
       findings.push(finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"));
@@ -150,11 +150,25 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
       aliases++;
       if (firstAlias === undefined && node.range) firstAlias = node.range[0];
     },
+    Pair(_, pair) {
+      // A `__proto__` key would silently vanish when the mapping becomes an object (a lost tag).
+      if (isScalar(pair.key) && pair.key.value === "__proto__" && pair.key.range) {
+        findings.push(finding(LoaderRules.MALFORMED, "`__proto__` cannot be used as a key", [], source.positionAt(pair.key.range[0]), "rename the key"));
+      }
+    },
   });
+  if (findings.some((f) => f.ruleId === LoaderRules.MALFORMED)) return { findings: sortFindings(findings), source };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
+    const unresolved = /^Unresolved alias[^:]*: (.+)$/.exec((e as Error).message.split("\n")[0]);
+    if (unresolved) {
+      let at: number | undefined;
+      visit(doc, { Alias: (_, n) => { if (at === undefined && n.source === unresolved[1] && n.range) at = n.range[0]; } });
+      findings.push(finding(LoaderRules.SYNTAX, `alias \`*${unresolved[1]}\` refers to no anchor defined before it`, [], at !== undefined ? source.positionAt(at) : source.start(), `define \`&${unresolved[1]}\` earlier in the file, or correct the alias name`));
+      return { findings: sortFindings(findings), source };
+    }
     const pos = firstAlias !== undefined ? source.positionAt(firstAlias) : source.start();
     findings.push(finding(LoaderRules.ALIASES, `YAML aliases expand too far (${aliases} aliases in the file; ${(e as Error).message.split("\n")[0]})`, [], pos, `use fewer anchors/aliases; at most ${MAX_ALIASES} expansions are allowed`));
     return { findings: sortFindings(findings), source };

@@ -39,6 +39,28 @@ export class CatalogSource {
     return node?.range ? this.positionAt(node.range[0]) : this.start();
   }
 
+  /** The YAML path of the mapping key that starts at `offset`, if there is one. */
+  public keyPathAt(offset: number): CatalogPath | undefined {
+    const find = (node: unknown, path: Array<string | number>): CatalogPath | undefined => {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (!isPair(pair) || !isScalar(pair.key)) continue;
+          const key = String(pair.key.value);
+          if (pair.key.range?.[0] === offset) return [...path, key];
+          const hit = find(pair.value, [...path, key]);
+          if (hit) return hit;
+        }
+      } else if (isSeq(node)) {
+        for (let i = 0; i < node.items.length; i++) {
+          const hit = find(node.items[i], [...path, i]);
+          if (hit) return hit;
+        }
+      }
+      return undefined;
+    };
+    return find(this.doc.contents, []);
+  }
+
   private walk(path: CatalogPath): { key?: Node; value?: Node; nearest?: Node } {
     let current: unknown = this.doc.contents;
     let nearest: Node | undefined = current instanceof Object ? (current as Node) : undefined;

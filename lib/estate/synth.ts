@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Errors } from "../errors";
 import { App } from "../core/cdk";
@@ -35,5 +35,18 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResu
   app.synth();
   const artifacts = estate.artifacts.writeTo(join(outdir, "artifacts"));
   const stacks = [estate.awsStack, estate.proxmoxStack].filter((s) => s !== undefined).map((s) => s!.node.id);
+  removeStaleStacks(join(outdir, "stacks"), stacks);
   return { report, estate, stacks, artifacts, outdir };
+}
+
+/**
+ * Removes stack folders an earlier synth left behind (an estate that dropped its `aws` or
+ * `proxmox` section, another catalog synthesized into the same folder): a pipeline that
+ * applies every folder under stacks/ must not apply stale configuration.
+ */
+function removeStaleStacks(dir: string, current: readonly string[]): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    if (!current.includes(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
 }

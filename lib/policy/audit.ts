@@ -1,7 +1,7 @@
 import type { Catalog } from "../catalog/model";
 import { RetentionClass } from "../core/retention";
 import { Errors } from "../errors";
-import { awsBackupRules, usesAwsBackup } from "./aws-backup";
+import { awsBackupRules, usesAwsBackup, START_WINDOW_MINUTES } from "./aws-backup";
 import type { EffectivePolicy } from "./effective";
 
 /** AWS Backup Audit Manager control names (aws-backup-facts.md §c.4). */
@@ -89,12 +89,37 @@ function typesOf(policies: readonly EffectivePolicy[]): string[] {
   return [...new Set(policies.flatMap((p) => (p.service.aws?.resources ?? []).map(auditResourceType)).filter((t): t is string => !!t))].sort();
 }
 
-/** `recoveryPointAgeUnit`/`Value` for an RPO: whole days when it is whole days, else hours (rounded up). */
-function ageOf(policy: EffectivePolicy): Record<string, string> {
-  const m = policy.rpo.toMinutes();
+/**
+ * `recoveryPointAgeUnit`/`Value` of BACKUP_LAST_RECOVERY_POINT_CREATED: how old the newest
+ * recovery point may be. Snapshot rules create points at their own interval (a continuous
+ * rule keeps one long-lived point), so the age is the RPO or the most frequent snapshot
+ * rule's interval, whichever is longer, plus the 60-minute start window.
+ */
+function ageOf(policy: EffectivePolicy, catalog: Pick<Catalog, "name" | "aws">): Record<string, string> {
+  const rule = awsBackupRules(policy, catalog).find((r) => !r.continuous);
+  const interval = rule ? ruleIntervalHours(rule.kind, policy) * 60 : 0;
+  const m = Math.max(policy.rpo.toMinutes(), interval) + START_WINDOW_MINUTES;
   return m % 1440 === 0
     ? { recoveryPointAgeUnit: "days", recoveryPointAgeValue: String(m / 1440) }
     : { recoveryPointAgeUnit: "hours", recoveryPointAgeValue: String(Math.ceil(m / 60)) };
+}
+
+/** How many hours apart a rule of a retention class creates recovery points. */
+function ruleIntervalHours(kind: RetentionClass | "continuous", policy: EffectivePolicy): number {
+  switch (kind) {
+    case RetentionClass.HOURLY:
+      return policy.jobCadence.intervalMinutes / 60;
+    case RetentionClass.DAILY:
+      return 24;
+    case RetentionClass.WEEKLY:
+      return 168;
+    case RetentionClass.MONTHLY:
+      return 720;
+    case RetentionClass.YEARLY:
+      return 8760;
+    default:
+      return 0;
+  }
 }
 
 /**
@@ -107,7 +132,7 @@ function tierMinimum(policies: readonly EffectivePolicy[], catalog: Pick<Catalog
   for (const p of policies) {
     const rule = awsBackupRules(p, catalog).find((r) => !r.continuous);
     if (!rule) continue;
-    const every = rule.kind === RetentionClass.HOURLY ? p.jobCadence.intervalMinutes / 60 : rule.kind === RetentionClass.DAILY ? 24 : rule.kind === RetentionClass.WEEKLY ? 168 : rule.kind === RetentionClass.MONTHLY ? 720 : 8760;
+    const every = ruleIntervalHours(rule.kind, p);
     hours = Math.max(hours, every);
     days = Math.min(days, rule.deleteAfterDays);
   }
@@ -160,7 +185,7 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
     const serviceIds = [p.service.id];
     const out: AuditControlSpec[] = [
       { name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope, serviceIds },
-      { name: AuditControlName.LAST_RECOVERY_POINT_CREATED, parameters: ageOf(p), scope, serviceIds },
+      { name: AuditControlName.LAST_RECOVERY_POINT_CREATED, parameters: ageOf(p, catalog), scope, serviceIds },
       { name: AuditControlName.RESTORE_TIME_MEETS_TARGET, parameters: { maxRestoreTime: String(p.rto.toMinutes()) }, scope, serviceIds },
     ];
     if (p.immutable) {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { loadCatalogFile, loadCatalogText, MAX_CATALOG_BYTES } from "../../lib/catalog/load";
-import { formatFinding } from "../../lib/core/finding";
+import { formatFinding, formatPath } from "../../lib/core/finding";
 import { validateCatalogFile } from "../../lib/governance/validate";
 import { baseCatalog, catalogWith, validate, vmService } from "../support/catalogs";
 
@@ -65,6 +65,23 @@ describe("loader: bad input never crashes", () => {
   it("a few aliases are fine", () => {
     const text = `version: 1\nname: alias-lab\nowner: x\nnotifications: { email: [a@b.co] }\nx-excludes: &ex ["*.tmp"]\nservices: []\n`;
     expect(loadCatalogText(text, "a.yaml").findings.map((f) => f.ruleId)).toEqual(["CAT-003"]); // x-excludes is unknown, not a crash
+  });
+
+  it("an alias without an anchor: CAT-001 at the alias, naming it", () => {
+    const r = loadCatalogText("version: 1\nname: al-lab\nservices: *missing\n", "a.yaml");
+    expect(r.findings.map(at)).toEqual(["3:11 CAT-001"]);
+    expect(r.findings[0].message).toMatch(/alias `\*missing` refers to no anchor/);
+  });
+
+  it("a `__proto__` key would vanish from the model: CAT-007 at the key", () => {
+    const r = loadCatalogText("version: 1\nname: p-lab\naws: { region: us-east-1, tags: { __proto__: prod, app: x } }\nservices: []\n", "p.yaml");
+    expect(r.findings.map(at)).toEqual(["3:35 CAT-007"]);
+  });
+
+  it("a duplicate key deep in the catalog is located by its path", () => {
+    const r = loadCatalogText("version: 1\nname: d-lab\nservices:\n  - id: ab\n    id: bc\n", "d.yaml");
+    const dup = r.findings.find((f) => f.ruleId === "CAT-002")!;
+    expect([dup.position.line, dup.position.column, formatPath(dup.path)]).toEqual([5, 5, "services[0].id"]);
   });
 
   it("duplicate keys: CAT-002 naming the key, and the rest is still checked", () => {

@@ -70,6 +70,18 @@ describe("backup-gov synth", () => {
     expect(report.findings.filter((f: { acknowledged?: unknown; rule: string }) => f.acknowledged && f.rule === "GOV-013")).toHaveLength(1);
   });
 
+  it("removes the stack of a section that left the catalog", async () => {
+    const dir = tmp();
+    const file = join(dir, "c.yaml");
+    writeFileSync(file, stringify(catalogWith([vmService("web")])));
+    expect((await cli("synth", file, "--out", join(dir, "out"))).code).toBe(0);
+    expect(existsSync(join(dir, "out", "stacks", "testlab-aws"))).toBe(true);
+    writeFileSync(file, stringify(catalogWith([vmService("web")], { aws: undefined })));
+    expect((await cli("synth", file, "--out", join(dir, "out"))).code).toBe(0);
+    expect(existsSync(join(dir, "out", "stacks", "testlab-aws"))).toBe(false);
+    expect(existsSync(join(dir, "out", "stacks", "testlab-proxmox", "cdk.tf.json"))).toBe(true);
+  });
+
   it("removes artifacts of services that left the catalog", async () => {
     const dir = tmp();
     const file = join(dir, "c.yaml");

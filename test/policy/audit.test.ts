@@ -27,8 +27,9 @@ describe("auditControls for the default catalog", () => {
     expect(named(AuditControlName.RESTORE_TIME_MEETS_TARGET)).toEqual([
       { name: AuditControlName.RESTORE_TIME_MEETS_TARGET, parameters: { maxRestoreTime: "240" }, scope: { tag: { key: "app", value: "billing" } }, serviceIds: ["billing"] },
     ]);
-    // 15m rounds up to the smallest unit Audit Manager has: one hour.
-    expect(named(AuditControlName.LAST_RECOVERY_POINT_CREATED)[0].parameters).toEqual({ recoveryPointAgeUnit: "hours", recoveryPointAgeValue: "1" });
+    // A 15m RPO is met by continuous backup, whose one recovery point is long-lived: the newest
+    // point comes from the daily snapshot rule, so it may be 24h old plus the 60-minute start window.
+    expect(named(AuditControlName.LAST_RECOVERY_POINT_CREATED)[0].parameters).toEqual({ recoveryPointAgeUnit: "hours", recoveryPointAgeValue: "25" });
     expect(named(AuditControlName.PROTECTED_BY_CROSS_REGION)[0].parameters).toEqual({ crossRegionList: "us-west-2" });
     expect(named(AuditControlName.PROTECTED_BY_VAULT_LOCK)[0].parameters).toEqual({ minRetentionDays: "14" });
   });
