@@ -26,7 +26,8 @@ import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/a
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
- * validator's list (CONTINUOUS_BACKUP_INTERRUPTED, which AWS can send, is rejected).
+ * validator's list (CONTINUOUS_BACKUP_INTERRUPTED, which AWS can send, is rejected). Some
+ * are deprecated by AWS and never deliver: see {@link DEPRECATED_VAULT_EVENTS}.
  */
 export enum VaultEvent {
   BACKUP_JOB_STARTED = "BACKUP_JOB_STARTED",
@@ -51,15 +52,32 @@ export enum VaultEvent {
   RECOVERY_POINT_INDEXING_FAILED = "RECOVERY_POINT_INDEXING_FAILED",
 }
 
-/** The vault events that mean something went wrong: the default of {@link BackupMonitoringProps.vaultEvents}. */
-export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [
+/**
+ * Vault events AWS Backup still accepts (and hashicorp/aws 5.100 still validates) but no
+ * longer sends: PutBackupVaultNotifications lists them as deprecated, "no longer supported
+ * and will not return statuses or notifications". A subscription to them plans and applies
+ * cleanly and never delivers, so this library refuses them (MON-020).
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html
+ */
+export const DEPRECATED_VAULT_EVENTS: readonly VaultEvent[] = [
+  VaultEvent.BACKUP_JOB_SUCCESSFUL,
   VaultEvent.BACKUP_JOB_FAILED,
   VaultEvent.BACKUP_JOB_EXPIRED,
-  VaultEvent.COPY_JOB_FAILED,
+  VaultEvent.RESTORE_JOB_SUCCESSFUL,
   VaultEvent.RESTORE_JOB_FAILED,
-  VaultEvent.S3_BACKUP_OBJECT_FAILED,
-  VaultEvent.S3_RESTORE_OBJECT_FAILED,
+  VaultEvent.BACKUP_PLAN_CREATED,
+  VaultEvent.BACKUP_PLAN_MODIFIED,
 ];
+
+/**
+ * The vault events that mean something went wrong and still deliver: the default of
+ * {@link BackupMonitoringProps.vaultEvents}. Failed, aborted and expired backup jobs, failed
+ * copy jobs and failed or aborted restores reach the topic through the EventBridge rules
+ * (which see every state); the vault notification adds the per-object S3 failures, which
+ * no job state change carries.
+ */
+export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [VaultEvent.S3_BACKUP_OBJECT_FAILED, VaultEvent.S3_RESTORE_OBJECT_FAILED];
 
 /** One service whose backups must keep arriving: its heartbeat and size alarms. */
 export interface HeartbeatServiceProps {
@@ -132,7 +150,8 @@ export interface BackupMonitoringProps {
    */
   readonly copyDestinationVaultNames?: readonly string[];
   /**
-   * What vault notifications send.
+   * What vault notifications send. Deprecated events ({@link DEPRECATED_VAULT_EVENTS}) are
+   * refused: AWS accepts them and never sends them.
    * @default FAILURE_VAULT_EVENTS
    */
   readonly vaultEvents?: readonly VaultEvent[];
@@ -591,7 +610,9 @@ function renderControl(c: AuditControlProps): BackupFrameworkControl {
 function validate(props: BackupMonitoringProps): void {
   const allowed = Object.values(VaultEvent) as string[];
   for (const e of props.vaultEvents ?? []) {
-    if (!Token.isUnresolved(e) && !allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
+    if (Token.isUnresolved(e)) continue;
+    if (!allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
+    if ((DEPRECATED_VAULT_EVENTS as readonly string[]).includes(e)) throw Errors.deprecatedVaultEvent(e, allowed.filter((a) => !(DEPRECATED_VAULT_EVENTS as readonly string[]).includes(a)).join(", "));
   }
   const controls = props.auditControls ?? [];
   if (controls.length > AuditLimits.maxControls) throw Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls);

@@ -5,7 +5,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BackupMonitoring, type BackupMonitoringProps, evaluationWindow, VaultEvent } from "../../lib/constructs/backup-monitoring";
+import { BackupMonitoring, type BackupMonitoringProps, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
@@ -62,7 +62,7 @@ describe("BackupMonitoring", () => {
 
   it("alarms per vault with missing data not breaching, and notifies on failure events only", () => {
     const { out, m } = synth({ vaultNames: ["lab-standard"], copyDestinationVaultNames: ["lab-offsite-standard"] });
-    expect(out).toHaveResourceWithProperties(BackupVaultNotifications, { backup_vault_name: "lab-standard", backup_vault_events: ["BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] });
+    expect(out).toHaveResourceWithProperties(BackupVaultNotifications, { backup_vault_name: "lab-standard", backup_vault_events: ["S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] });
     for (const metric of ["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]) {
       expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { namespace: "AWS/Backup", metric_name: metric, dimensions: { BackupVaultName: "lab-standard" }, treat_missing_data: "notBreaching" });
     }
@@ -113,6 +113,20 @@ describe("BackupMonitoring", () => {
   it("drops deletion protection only when asked", () => {
     const { json } = synth({ deletionProtection: false });
     expect((Object.values(json.resource.aws_kms_key)[0] as { lifecycle: unknown }).lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  it("refuses vault events AWS deprecated (MON-020): accepted by the API and the provider, never delivered", () => {
+    // Source: AWS Backup API reference, PutBackupVaultNotifications, BackupVaultEvents: "The list below
+    // includes both supported events and deprecated events that are no longer in use (for reference).
+    // Deprecated events do not return statuses or notifications." Supported: BACKUP_JOB_STARTED |
+    // BACKUP_JOB_COMPLETED, COPY_JOB_STARTED | COPY_JOB_SUCCESSFUL | COPY_JOB_FAILED, RESTORE_JOB_STARTED |
+    // RESTORE_JOB_COMPLETED | RECOVERY_POINT_MODIFIED, S3_BACKUP_OBJECT_FAILED | S3_RESTORE_OBJECT_FAILED.
+    expect([...DEPRECATED_VAULT_EVENTS].sort()).toEqual(
+      ["BACKUP_JOB_EXPIRED", "BACKUP_JOB_FAILED", "BACKUP_JOB_SUCCESSFUL", "BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED", "RESTORE_JOB_FAILED", "RESTORE_JOB_SUCCESSFUL"],
+    );
+    for (const e of DEPRECATED_VAULT_EVENTS) expect(() => synth({ vaultNames: ["lab-standard"], vaultEvents: [e] })).toThrow(/MON-020/);
+    for (const e of FAILURE_VAULT_EVENTS) expect(DEPRECATED_VAULT_EVENTS).not.toContain(e);
+    expect(() => synth({ vaultNames: ["lab-standard"], vaultEvents: [VaultEvent.BACKUP_JOB_COMPLETED, VaultEvent.COPY_JOB_FAILED] })).not.toThrow();
   });
 
   it("refuses vault events the provider rejects (MON-002) and scopes Audit Manager does not accept (MON-003)", () => {
