@@ -187,6 +187,37 @@ export interface BackupMonitoringProps {
 /** The service principals that publish to the topic and need its key. */
 const PUBLISHERS = ["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"];
 
+/** `backup.amazonaws.com` → `Backup`: the service's part of statement ids. */
+function publisherSid(service: string): string {
+  return service.split(".")[0].replace(/^./, (c) => c.toUpperCase());
+}
+
+/**
+ * What a publisher's use of the topic key is bound to, against the confused deputy: AWS
+ * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm
+ * that publishes), so only this account's vaults and alarms can have the key used on their
+ * behalf. EventBridge does not pass those keys to KMS when it delivers to an encrypted
+ * topic (a condition on them would drop every event silently); its use is bound to SNS in
+ * this account instead (`kms:ViaService`, `kms:CallerAccount`).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+function keyConditions(service: string, account: string): DataAwsIamPolicyDocumentStatement["condition"] {
+  const sameAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [account] };
+  switch (service) {
+    case "backup.amazonaws.com":
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:backup:*:${account}:backup-vault:*`] }];
+    case "cloudwatch.amazonaws.com":
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:cloudwatch:*:${account}:alarm:*`] }];
+    default:
+      return [
+        { test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
+      ];
+  }
+}
+
 /** The role AWS Backup Audit Manager delivers reports with. */
 const REPORTS_ROLE = (account: string) => `arn:aws:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
 
@@ -278,12 +309,13 @@ export class BackupMonitoring extends Construct {
         ],
         resources: ["*"],
       },
-      {
-        sid: "PublishersUseKey",
-        principals: [{ type: "Service", identifiers: PUBLISHERS }],
+      ...PUBLISHERS.map((service) => ({
+        sid: `${publisherSid(service)}UsesKey`,
+        principals: [{ type: "Service", identifiers: [service] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
-      },
+        condition: keyConditions(service, this.account),
+      })),
     ];
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
       // PROVIDER NOTE: the reports role exists only after the first report plan; a key policy naming a missing role fails, a condition on it does not.
@@ -326,7 +358,7 @@ export class BackupMonitoring extends Construct {
       provider: this.props.provider,
       statement: [
         ...PUBLISHERS.map((service) => ({
-          sid: `Allow${service.split(".")[0].replace(/^./, (c) => c.toUpperCase())}Publish`,
+          sid: `Allow${publisherSid(service)}Publish`,
           principals: [{ type: "Service", identifiers: [service] }],
           actions: ["SNS:Publish"],
           resources: [this.topic.arn],
@@ -420,21 +452,7 @@ export class BackupMonitoring extends Construct {
   }
 
   private createEventRules(): void {
-    const where = "<account>/<region> at <time>";
-    const common = { account: "$.account", region: "$.region", time: "$.time", message: "$.detail.statusMessage" };
-    this.eventRule("BackupJobFailed", "backup-job-failed", "Backup Job State Change", { state: ["FAILED", "ABORTED", "EXPIRED"] }, {
-      inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
-      inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
-    });
-    this.eventRule("CopyJobFailed", "copy-job-failed", "Copy Job State Change", { state: ["FAILED"] }, {
-      inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
-      inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
-    });
-    // PROVIDER NOTE: restore job events carry `status`, not `state`.
-    this.eventRule("RestoreJobFailed", "restore-job-failed", "Restore Job State Change", { status: ["FAILED"] }, {
-      inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
-      inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
-    });
+    for (const r of backupEventRules()) this.eventRule(r.id, r.suffix, r.detailType, r.detail, r.transformer);
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {
@@ -573,6 +591,77 @@ export class BackupMonitoring extends Construct {
       reportSetting: { reportTemplate: "BACKUP_JOB_REPORT" },
     });
   }
+}
+
+/** One EventBridge rule of {@link BackupMonitoring}: what it matches and the line it writes. */
+export interface BackupEventRule {
+  readonly id: string;
+  readonly suffix: string;
+  readonly detailType: string;
+  readonly detail: Record<string, string[]>;
+  readonly transformer: { inputPaths: Record<string, string>; inputTemplate: string };
+}
+
+/**
+ * The AWS Backup events that mean a backup, copy, restore or restore test went wrong, with a
+ * readable message each. States are AWS Backup's own: backup jobs CREATED, PENDING, RUNNING,
+ * ABORTED, COMPLETED, FAILED, EXPIRED (and PARTIAL for composite jobs); copy jobs CREATED,
+ * RUNNING, COMPLETED, FAILED, PARTIAL; restore jobs (which carry `status`, not `state`)
+ * PENDING, RUNNING, COMPLETED, ABORTED, FAILED; a restore test's validation FAILED,
+ * SUCCESSFUL, TIMED_OUT or VALIDATING.
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CopyJob.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRestoreJob.html
+ */
+export function backupEventRules(): BackupEventRule[] {
+  const where = "<account>/<region> at <time>";
+  const common = { account: "$.account", region: "$.region", time: "$.time", message: "$.detail.statusMessage" };
+  return [
+    {
+      id: "BackupJobFailed",
+      suffix: "backup-job-failed",
+      detailType: "Backup Job State Change",
+      detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
+        inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
+      },
+    },
+    {
+      id: "CopyJobFailed",
+      suffix: "copy-job-failed",
+      detailType: "Copy Job State Change",
+      // PARTIAL: some child copies of a composite job failed; the copy is not whole.
+      detail: { state: ["FAILED", "PARTIAL"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
+        inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
+      },
+    },
+    {
+      id: "RestoreJobFailed",
+      suffix: "restore-job-failed",
+      detailType: "Restore Job State Change",
+      // PROVIDER NOTE: restore job events carry `status`, not `state`.
+      detail: { status: ["FAILED", "ABORTED"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
+        inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
+      },
+    },
+    {
+      id: "RestoreValidationFailed",
+      suffix: "restore-validation-failed",
+      detailType: "Restore Job State Change",
+      // A restore test whose restore worked but whose validation did not (or never answered).
+      detail: { validationStatus: ["FAILED", "TIMED_OUT"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.restoreJobId", validation: "$.detail.validationStatus", type: "$.detail.resourceType", vmessage: "$.detail.validationStatusMessage" },
+        inputTemplate: `"AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>"`,
+      },
+    },
+  ];
 }
 
 function snake(name: string): string {

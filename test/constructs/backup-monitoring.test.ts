@@ -35,9 +35,9 @@ describe("BackupMonitoring", () => {
     const { json } = synth();
     const docs = json.data.aws_iam_policy_document;
     const key = Object.entries(docs).find(([k]) => k.includes("KeyPolicy"))![1] as { statement: Array<{ sid: string; principals: Array<{ identifiers: string[] }>; actions: string[] }> };
-    const publishers = key.statement.find((s) => s.sid === "PublishersUseKey")!;
-    expect(publishers.principals[0].identifiers).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    expect(publishers.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    const publishers = key.statement.filter((s) => s.sid.endsWith("UsesKey"));
+    expect(publishers.flatMap((p) => p.principals[0].identifiers)).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    for (const p of publishers) expect(p.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     for (const s of key.statement) for (const a of s.actions) expect(a).not.toMatch(/\*/);
     const topic = Object.entries(docs).find(([k]) => k.includes("TopicPolicyDocument"))![1] as { statement: Array<{ sid: string; effect?: string; condition: Array<{ variable: string; values: string[] }> }> };
     expect(topic.statement.map((s) => s.sid)).toEqual(["AllowBackupPublish", "AllowEventsPublish", "AllowCloudwatchPublish", "DenyPublishWithoutTls"]);
@@ -45,14 +45,42 @@ describe("BackupMonitoring", () => {
     expect(topic.statement[3]).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
   });
 
-  it("matches backup jobs by state and restore jobs by status, with a readable message", () => {
+  it("binds every service principal's use of the topic key to this account (no confused deputy)", () => {
+    // Source: IAM User Guide, "The confused deputy problem": grant service principals with aws:SourceArn /
+    // aws:SourceAccount; SNS Developer Guide, "Key management" (compatibility with AWS services): the
+    // publishing service needs kms:GenerateDataKey and kms:Decrypt on the topic key. EventBridge does not
+    // send aws:SourceAccount/aws:SourceArn to KMS for encrypted-topic delivery, so it is bound through SNS.
+    const { json } = synth();
+    const key = Object.entries(json.data.aws_iam_policy_document).find(([k]) => k.includes("KeyPolicy"))![1] as {
+      statement: Array<{ sid: string; principals: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ test: string; variable: string; values: string[] }> }>;
+    };
+    const services = key.statement.filter((s) => s.principals[0].type === "Service");
+    expect(services).toHaveLength(3);
+    for (const s of services) {
+      const vars = (s.condition ?? []).map((c) => c.variable);
+      expect(vars.length).toBeGreaterThan(0);
+      const bound = (s.condition ?? []).some((c) => ["aws:SourceAccount", "kms:CallerAccount"].includes(c.variable) && c.values.includes("123456789012"));
+      expect(bound).toBe(true);
+    }
+    const byService = (svc: string) => services.find((s) => s.principals[0].identifiers[0] === svc)!.condition!;
+    expect(byService("backup.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:backup:*:123456789012:backup-vault:*"] });
+    expect(byService("cloudwatch.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:cloudwatch:*:123456789012:alarm:*"] });
+    expect(byService("events.amazonaws.com")).toContainEqual({ test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] });
+  });
+
+  it("matches every failing state AWS Backup reports (backup and copy jobs by state, restores by status, restore tests by validation), with a readable message", () => {
+    // Sources: AWS Backup Developer Guide, "Monitoring AWS Backup events using Amazon EventBridge" (restore
+    // events report `status`, the others `state`); API reference: CopyJob.State CREATED | RUNNING | COMPLETED |
+    // FAILED | PARTIAL; DescribeRestoreJob.Status PENDING | RUNNING | COMPLETED | ABORTED | FAILED;
+    // PutRestoreValidationResult.ValidationStatus FAILED | SUCCESSFUL | TIMED_OUT | VALIDATING.
     const { out, json } = synth();
-    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, {
-      event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } }),
-    });
-    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } }) });
+    const pattern = (detailType: string, detail: Record<string, string[]>) => JSON.stringify({ source: ["aws.backup"], "detail-type": [detailType], detail });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Backup Job State Change", { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Copy Job State Change", { state: ["FAILED", "PARTIAL"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { status: ["FAILED", "ABORTED"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { validationStatus: ["FAILED", "TIMED_OUT"] }) });
     const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ input_transformer: { input_paths: Record<string, string>; input_template: string } }>;
-    expect(targets).toHaveLength(3);
+    expect(targets).toHaveLength(4);
     for (const t of targets) {
       // Every placeholder of the template has an input path.
       for (const [, p] of t.input_transformer.input_template.matchAll(/<([a-z]+)>/g)) expect(t.input_transformer.input_paths[p]).toBeDefined();

@@ -45,9 +45,10 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const patterns = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string));
     expect(patterns).toEqual(
       expect.arrayContaining([
-        { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
-        { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED"] } },
-        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } },
+        { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] } },
+        { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED", "PARTIAL"] } },
+        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED", "ABORTED"] } },
+        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { validationStatus: ["FAILED", "TIMED_OUT"] } },
       ]),
     );
     for (const t of of("aws_cloudwatch_event_target")) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
