@@ -4,6 +4,9 @@ import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-n
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -182,6 +185,22 @@ export interface BackupMonitoringProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Providers of other Regions (the offsite Region, where a DR restore runs and where copies
+   * land) whose failing AWS Backup events must alert too. EventBridge rules only see their own
+   * Region's events, and an SNS target must be in the rule's Region; so each of these Regions
+   * gets the same rules, targeting this Region's default event bus (a cross-Region event bus
+   * target, with a role allowed only `events:PutEvents` on it), where this construct's rules
+   * pick them up. The forwarded events keep their `region`, which the messages name.
+   * @default - none
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+   */
+  readonly forwardEventsFrom?: readonly AwsProvider[];
+  /**
+   * This construct's Region, for the event bus ARN that other Regions forward to.
+   * @default - the `region` of `provider` (required with `forwardEventsFrom` when that is not an AwsProvider)
+   */
+  readonly region?: string;
 }
 
 /** The service principals that publish to the topic and need its key. */
@@ -453,6 +472,44 @@ export class BackupMonitoring extends Construct {
 
   private createEventRules(): void {
     for (const r of backupEventRules()) this.eventRule(r.id, r.suffix, r.detailType, r.detail, r.transformer);
+    const sources = this.props.forwardEventsFrom ?? [];
+    if (sources.length === 0) return;
+    const region = this.props.region ?? (this.props.provider as AwsProvider | undefined)?.region;
+    if (!region) throw Errors.monitoringRegionRequired(this.node.path);
+    const bus = `arn:aws:events:${region}:${this.account}:event-bus/default`;
+    const trust = new DataAwsIamPolicyDocument(this, "ForwardTrust", {
+      provider: this.props.provider,
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [this.account] }],
+        },
+      ],
+    });
+    const role = new IamRole(this, "ForwardRole", {
+      provider: this.props.provider,
+      name: `${this.props.estate}-backup-events-forward`.slice(0, 64),
+      description: `Forwards failing AWS Backup events of estate ${this.props.estate} from other Regions to ${region}`,
+      assumeRolePolicy: trust.json,
+    });
+    const put = new DataAwsIamPolicyDocument(this, "ForwardPolicyDocument", {
+      provider: this.props.provider,
+      statement: [{ sid: "PutOnPrimaryBus", actions: ["events:PutEvents"], resources: [bus] }],
+    });
+    new IamRolePolicy(this, "ForwardPolicy", { provider: this.props.provider, role: role.name, name: "put-events-on-primary-bus", policy: put.json });
+    for (const source of sources) {
+      const from = source.region ?? source.alias ?? "other";
+      for (const r of backupEventRules()) {
+        const rule = new CloudwatchEventRule(this, `${r.id}-${from}`, {
+          provider: source,
+          name: `${this.props.estate}-${r.suffix}-to-${region}`.slice(0, 64),
+          description: `${r.detailType} in ${from}: ${Object.values(r.detail)[0].join(", ")}, forwarded to ${region} (estate ${this.props.estate})`,
+          eventPattern: JSON.stringify({ source: ["aws.backup"], "detail-type": [r.detailType], detail: r.detail }),
+        });
+        new CloudwatchEventTarget(this, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+      }
+    }
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {

@@ -88,5 +88,8 @@ export function buildMonitoring(ctx: EstateContext): void {
       .map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
     deletionProtection: catalog.aws.deletionProtection,
+    // A DR restore runs in the offsite Region: its failures must reach the same topic.
+    region: stack.region,
+    forwardEventsFrom: stack.offsiteRegions.map((r) => stack.providerFor(r)),
   });
 }

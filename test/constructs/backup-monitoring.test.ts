@@ -94,6 +94,9 @@ describe("BackupMonitoring", () => {
     for (const metric of ["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]) {
       expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { namespace: "AWS/Backup", metric_name: metric, dimensions: { BackupVaultName: "lab-standard" }, treat_missing_data: "notBreaching" });
     }
+    // Source: AWS Backup Developer Guide, "AWS Backup metrics with Amazon CloudWatch": job metrics carry the
+    // dimensions resource type and vault name, and "the vault name of copy jobs is that of their destination
+    // vault"; a copy job runs (and is listed, ListCopyJobs) in the source Region, where this alarm lives.
     expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "lab-offsite-standard-copy-jobs-failed", dimensions: { BackupVaultName: "lab-offsite-standard" } });
     expect(m.alarms).toHaveLength(4);
   });
@@ -176,5 +179,38 @@ describe("evaluationWindow", () => {
     expect(evaluationWindow(75 * 60)).toEqual({ period: 3600, periods: 2, capped: false });
     expect(evaluationWindow(45 * 60)).toEqual({ period: 60, periods: 45, capped: false });
     expect(evaluationWindow(172 * 3600)).toEqual({ period: 3600, periods: 168, capped: true });
+  });
+});
+
+describe("BackupMonitoring in more than one Region", () => {
+  it("forwards the failing AWS Backup events of the offsite Region to this Region's default bus, where the same rules alert", () => {
+    // Source: EventBridge User Guide, "Sending and receiving events between AWS Regions": a rule's target
+    // can be an event bus in another Region (with a role allowed events:PutEvents on it); an SNS target must
+    // be in the rule's own Region, so a topic in us-east-1 never sees us-west-2's restore failures otherwise.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const primary = new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
+    new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", provider: primary, forwardEventsFrom: [west] });
+    const json = JSON.parse(Testing.synth(stack));
+    const rules = Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ provider?: string; event_pattern: string; name: string }>;
+    const forwarded = rules.filter((r) => r.provider === "aws.west");
+    const local = rules.filter((r) => r.provider !== "aws.west");
+    expect(forwarded.map((r) => r.event_pattern).sort()).toEqual(local.map((r) => r.event_pattern).sort());
+    expect(forwarded.some((r) => JSON.parse(r.event_pattern)["detail-type"][0] === "Restore Job State Change")).toBe(true);
+    const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ provider?: string; arn: string; role_arn?: string }>;
+    for (const t of targets.filter((x) => x.provider === "aws.west")) {
+      expect(t.arn).toBe("arn:aws:events:us-east-1:123456789012:event-bus/default");
+      expect(t.role_arn).toMatch(/aws_iam_role\..*ForwardRole.*\.arn/);
+    }
+    const policy = Object.entries(json.data.aws_iam_policy_document).find(([k]) => k.includes("ForwardPolicyDocument"))![1] as { statement: Array<{ actions: string[]; resources: string[] }> };
+    expect(policy.statement).toEqual([expect.objectContaining({ actions: ["events:PutEvents"], resources: ["arn:aws:events:us-east-1:123456789012:event-bus/default"] })]);
+  });
+
+  it("needs its Region to forward to (MON-021)", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
+    expect(() => new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", forwardEventsFrom: [west] })).toThrow(/MON-021/);
   });
 });

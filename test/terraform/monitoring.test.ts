@@ -51,7 +51,12 @@ describe("offline plan of the default catalog: backup monitoring", () => {
         { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { validationStatus: ["FAILED", "TIMED_OUT"] } },
       ]),
     );
-    for (const t of of("aws_cloudwatch_event_target")) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
+    const targets = of("aws_cloudwatch_event_target");
+    const forwarders = targets.filter((t) => String(t.values.arn ?? "").endsWith(":event-bus/default"));
+    // The offsite Region's rules forward to the primary default bus (same patterns), where the rules above write the message.
+    expect(forwarders.map((t) => t.values.arn)).toEqual(forwarders.map(() => "arn:aws:events:us-east-1:123456789012:event-bus/default"));
+    expect(forwarders.length).toBe(patterns.length / 2);
+    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
   });
 
   it("notifies on failure events that still deliver, on every primary vault the AWS Backup rules write to", () => {
