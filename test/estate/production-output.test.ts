@@ -33,3 +33,29 @@ describe.each(CATALOGS.map((f) => [f.slice(ROOT.length + 1), f]))("what %s synth
     }
   });
 });
+
+describe("the offsite copy does not follow deletions", () => {
+  const estate = Estate.fromReport(Testing.app(), validateCatalogFile(join(ROOT, "stacks", "catalog.yaml")));
+  const aws = JSON.parse(Testing.synth(estate.awsStack!));
+
+  it("replicates no delete marker to any replica, and the replication roles may not replicate deletes", () => {
+    // Source: S3 User Guide, "Replicating delete markers between buckets" (V2 rules replicate delete markers only
+    // with DeleteMarkerReplication Enabled) and "Setting up permissions" (s3:ReplicateDelete replicates delete markers).
+    const rcs = Object.values(aws.resource.aws_s3_bucket_replication_configuration) as Array<{ rule: Array<{ delete_marker_replication: { status: string } }> }>;
+    expect(rcs.length).toBeGreaterThan(0);
+    for (const rc of rcs) for (const r of rc.rule) expect(r.delete_marker_replication.status).toBe("Disabled");
+    const policies = Object.entries(aws.resource.aws_iam_role_policy as Record<string, { policy: string }>).filter(([k]) => k.startsWith("AppReplica"));
+    expect(policies.length).toBe(rcs.length);
+    for (const [, p] of policies) expect(p.policy).not.toContain("s3:ReplicateDelete");
+  });
+
+  it("tells in the SOP how to bring back objects hidden by delete markers on the primary", () => {
+    // Source: S3 User Guide, "Removing delete markers": deleting the delete marker (by its version id) makes the
+    // previous version current again; list-object-versions lists markers with IsLatest.
+    const sop = estate.artifacts.get("sop/vaultwarden.md")!.content as string;
+    expect(sop).toMatch(/list-object-versions --bucket homelab-app-compliance-14d-to-us-west-2-123456789012 --prefix vaultwarden\//);
+    expect(sop).toContain("DeleteMarkers[?IsLatest]");
+    expect(sop).toMatch(/delete-object --bucket \S+ --key KEY --version-id MARKER_VERSION_ID/);
+    expect(sop).toMatch(/replica never receives delete markers/);
+  });
+});
