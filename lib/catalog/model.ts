@@ -146,6 +146,14 @@ export enum VzdumpHookMode {
   NODE_CONFIG = "vzdump.conf",
 }
 
+/** How Terraform logs in to a Proxmox host. */
+export enum ProxmoxAuth {
+  /** An API token (`proxmox_api_token_<host>`). */
+  TOKEN = "token",
+  /** root@pam with its password (`proxmox_root_password_<host>`): what a job's `script` needs. */
+  ROOT_PASSWORD = "root-password",
+}
+
 export interface ProxmoxHost {
   readonly name: string;
   readonly endpoint: string;
@@ -154,6 +162,8 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The credentials Terraform uses for this host. */
+  readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
 }

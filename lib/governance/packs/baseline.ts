@@ -40,6 +40,7 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -87,4 +88,5 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  jobHookNeedsRootPassword,
 ];
