@@ -23,7 +23,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformVariable, Token } from "../core/cdk";
 import type { Duration } from "../core/duration";
-import { Heartbeat } from "../core/metrics";
+import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { Errors } from "../errors";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 
@@ -86,6 +86,14 @@ export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [VaultEvent.S3_BACKUP
 export interface HeartbeatServiceProps {
   /** The catalog id, the `Service` dimension of the heartbeat metrics. */
   readonly serviceId: string;
+  /**
+   * Which of the service's backups this alarm watches: the `Source` dimension (the
+   * Prometheus `engine` label: `postgresql`, `mysql`, `mongodb`, `files`, `vzdump`). A service
+   * backed up by more than one source gets one entry per source, so that one source's
+   * successes never hide another's failures. Alarm ids and names then carry the source.
+   * @default - no `Source` dimension: only for heartbeats written without one
+   */
+  readonly source?: string;
   /**
    * How long without a successful run before the alarm fires (the service's freshness
    * threshold: RPO or job cadence, plus margin).
@@ -528,13 +536,15 @@ export class BackupMonitoring extends Construct {
   }
 
   private createHeartbeatAlarms(h: HeartbeatServiceProps): void {
-    const dimensions = { [Heartbeat.dimensions[0]]: this.props.estate, [Heartbeat.dimensions[1]]: h.serviceId };
+    const dimensions: Record<string, string> = h.source !== undefined ? heartbeatDimensions(this.props.estate, h.serviceId, h.source) : { [Heartbeat.dimensions[0]]: this.props.estate, [Heartbeat.dimensions[1]]: h.serviceId };
+    const tail = h.source !== undefined ? `${h.serviceId}-${h.source}` : h.serviceId;
+    const what = h.source !== undefined ? `${h.source} backup of ${h.serviceId}` : `backup of ${h.serviceId}`;
     const { period, periods } = evaluationWindow(h.window.toMinutes() * 60);
     this.alarms.push(
-      new CloudwatchMetricAlarm(this, `Heartbeat-${h.serviceId}`, {
+      new CloudwatchMetricAlarm(this, `Heartbeat-${tail}`, {
         provider: this.props.provider,
-        alarmName: `${this.props.estate}-${h.serviceId}-backup-heartbeat`,
-        alarmDescription: `No successful backup of ${h.serviceId} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
+        alarmName: `${this.props.estate}-${tail}-backup-heartbeat`,
+        alarmDescription: `No successful ${what} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
         namespace: Heartbeat.namespace,
         metricName: Heartbeat.successMetric,
         dimensions,
@@ -553,10 +563,10 @@ export class BackupMonitoring extends Construct {
     if (h.sizeAnomaly === false) return;
     const sizePeriod = Math.min(86400, Math.max(3600, (h.sizePeriod?.toMinutes() ?? 1440) * 60));
     this.alarms.push(
-      new CloudwatchMetricAlarm(this, `SizeAnomaly-${h.serviceId}`, {
+      new CloudwatchMetricAlarm(this, `SizeAnomaly-${tail}`, {
         provider: this.props.provider,
-        alarmName: `${this.props.estate}-${h.serviceId}-backup-size-anomaly`,
-        alarmDescription: `The backup size of ${h.serviceId} left its expected band (${Heartbeat.namespace}/${Heartbeat.sizeMetric})`,
+        alarmName: `${this.props.estate}-${tail}-backup-size-anomaly`,
+        alarmDescription: `The size of the ${what} left its expected band (${Heartbeat.namespace}/${Heartbeat.sizeMetric})`,
         comparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
         evaluationPeriods: 1,
         thresholdMetricId: "band",

@@ -4,7 +4,7 @@ import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, 
 import { BackupMonitoring } from "../constructs/backup-monitoring";
 import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
-import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
+import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
 
@@ -34,7 +34,7 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     const w = freshnessWindow(policy, catalog.notifications.staleMargin);
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
-    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
+    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-${sourceEngine(policy, MetricSource.APP)}-backup-heartbeat (missing data breaching)`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
@@ -83,9 +83,10 @@ export function buildMonitoring(ctx: EstateContext): void {
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,
+    // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
     heartbeats: watchedServices(policies, catalog)
       .filter((w) => sendsHeartbeat(ctx, w.policy))
-      .map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval })),
+      .map((w) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, MetricSource.APP), window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
     deletionProtection: catalog.aws.deletionProtection,
     // A DR restore runs in the offsite Region: its failures must reach the same topic.

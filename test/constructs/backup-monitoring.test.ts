@@ -101,6 +101,15 @@ describe("BackupMonitoring", () => {
     expect(m.alarms).toHaveLength(4);
   });
 
+  it("alarms per source: each source of a service its own heartbeat and size series", () => {
+    const { out, m } = synth({ heartbeats: [{ serviceId: "wiki", source: "postgresql", window: Duration.hours(28) }, { serviceId: "wiki", source: "vzdump", window: Duration.hours(28) }] });
+    for (const source of ["postgresql", "vzdump"]) {
+      expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: `lab-wiki-${source}-backup-heartbeat`, dimensions: { Estate: "lab", Service: "wiki", Source: source } });
+      expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: `lab-wiki-${source}-backup-size-anomaly` });
+    }
+    expect(m.alarms).toHaveLength(4);
+  });
+
   it("alarms when no heartbeat arrives over the service's window (missing data breaching)", () => {
     const { out } = synth({ heartbeats: [{ serviceId: "wiki", window: Duration.hours(28) }] });
     expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
