@@ -12,6 +12,7 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
 import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode } from "./model";
@@ -302,6 +303,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
+      flavour: s.app.flavour as MysqlFlavour | undefined,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },

@@ -7,6 +7,7 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
@@ -49,6 +50,8 @@ export interface ServiceApp {
   readonly directoryFormatAbove?: string;
   /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */
   readonly jobs?: number;
+  /** mysql: the server flavour (MariaDB or MySQL 8), when the catalog sets it. */
+  readonly flavour?: MysqlFlavour;
   /** mongodb: replica set name (dumps use `--oplog`). */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups, when the catalog sets it. */

@@ -123,6 +123,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     directoryFormatAbove: app.directoryFormatAbove ? Size.parse(app.directoryFormatAbove, "directoryFormatAbove") : undefined,
     jobs: app.jobs,
     replicaSet: app.replicaSet,
+    mysqlFlavour: app.flavour,
     fullEvery: app.pitr ? app.fullEvery : undefined,
     credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,

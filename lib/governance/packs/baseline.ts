@@ -41,6 +41,7 @@ import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
 import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
+import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -89,4 +90,5 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   webhookNamesUnique,
   heartbeatNeedsAws,
   jobHookNeedsRootPassword,
+  mysql8PitrUnsupported,
 ];
