@@ -15,7 +15,7 @@ import {
   type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode } from "./model";
+import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -265,7 +265,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     proxmox: proxmox && { hosts },
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: notifications?.webhooks ?? [],
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      chatbot: notifications?.chatbot ?? [],
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,

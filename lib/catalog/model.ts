@@ -231,9 +231,24 @@ export interface DirStorage extends ProxmoxStorageBase {
 /** A backup storage declared on a host. */
 export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
+/** What receives a webhook: an endpoint that confirms SNS subscriptions, or a chat tool's incoming webhook. */
+export enum WebhookKind {
+  GENERIC = "generic",
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/** A chat channel AWS Chatbot delivers the alert topic to. */
+export type ChatbotChannelSpec =
+  | { readonly type: "slack"; readonly name: string; readonly workspaceId: string; readonly channelId: string }
+  | { readonly type: "teams"; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
+
 export interface Notifications {
   readonly email: readonly string[];
-  readonly webhooks: readonly { readonly name: string }[];
+  /** `kind` is undefined when the catalog does not say (then GOV-102 guesses from the name). */
+  readonly webhooks: readonly { readonly name: string; readonly kind?: WebhookKind }[];
+  /** AWS Chatbot channels subscribed to the alert topic. */
+  readonly chatbot: readonly ChatbotChannelSpec[];
   readonly pagerduty: boolean;
   /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
   readonly heartbeat: boolean;

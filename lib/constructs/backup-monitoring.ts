@@ -1,6 +1,8 @@
 import { BackupFramework, type BackupFrameworkControl } from "@cdktf/provider-aws/lib/backup-framework";
 import { BackupReportPlan } from "@cdktf/provider-aws/lib/backup-report-plan";
 import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-notifications";
+import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
+import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-teams-channel-configuration";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -82,6 +84,38 @@ export const DEPRECATED_VAULT_EVENTS: readonly VaultEvent[] = [
  */
 export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [VaultEvent.S3_BACKUP_OBJECT_FAILED, VaultEvent.S3_RESTORE_OBJECT_FAILED];
 
+/** The chat tools AWS Chatbot delivers to. */
+export enum ChatTool {
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/**
+ * A chat channel that receives the alert topic through AWS Chatbot: the route that delivers
+ * to Slack and Microsoft Teams. (An incoming webhook of either cannot confirm an SNS HTTPS
+ * subscription, and SNS sends nothing to an unconfirmed one.) The workspace or team must have
+ * been authorized in the AWS Chatbot console once, by hand; the ids come from there.
+ *
+ * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/what-is.html
+ */
+export class ChatChannel {
+  /** A Slack channel of an authorized workspace. */
+  public static slack(props: { readonly name: string; readonly workspaceId: string; readonly channelId: string }): ChatChannel {
+    return new ChatChannel(ChatTool.SLACK, props.name, { workspaceId: props.workspaceId, channelId: props.channelId });
+  }
+
+  /** A Microsoft Teams channel of an authorized team. */
+  public static teams(props: { readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string }): ChatChannel {
+    return new ChatChannel(ChatTool.TEAMS, props.name, { tenantId: props.tenantId, teamId: props.teamId, channelId: props.channelId });
+  }
+
+  private constructor(
+    public readonly tool: ChatTool,
+    public readonly name: string,
+    public readonly ids: Readonly<Record<string, string>>,
+  ) {}
+}
+
 /** One service whose backups must keep arriving: its heartbeat and size alarms. */
 export interface HeartbeatServiceProps {
   /** The catalog id, the `Service` dimension of the heartbeat metrics. */
@@ -142,6 +176,13 @@ export interface BackupMonitoringProps {
    * @default - none
    */
   readonly webhooks?: readonly string[];
+  /**
+   * Chat channels that receive every alert of the topic through AWS Chatbot, with a role
+   * that may do nothing and a read-only guardrail (AWS Chatbot applies AdministratorAccess
+   * as the guardrail when none is given).
+   * @default - none
+   */
+  readonly chatChannels?: readonly ChatChannel[];
   /**
    * Subscribe a PagerDuty integration: adds the sensitive variable
    * `pagerduty_integration_url` (PagerDuty's CloudWatch/SNS integration URL).
@@ -303,6 +344,7 @@ export class BackupMonitoring extends Construct {
     const webhooks = new Map<string, TerraformVariable>();
     this.webhookVariables = webhooks;
     this.pagerDutyVariable = this.createSubscriptions(webhooks);
+    if (props.chatChannels?.length) this.createChatChannels(props.chatChannels);
     this.createVaultSignals();
     this.createEventRules();
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
@@ -434,6 +476,37 @@ export class BackupMonitoring extends Construct {
       return variable;
     }
     return undefined;
+  }
+
+  private createChatChannels(channels: readonly ChatChannel[]): void {
+    const provider = this.props.provider;
+    const trust = new DataAwsIamPolicyDocument(this, "ChatbotTrust", {
+      provider,
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
+    });
+    // Delivering notifications needs no permission; the role (and the guardrail) allow nothing but reads.
+    const role = new IamRole(this, "ChatbotRole", {
+      provider,
+      name: `${this.props.estate}-backup-chatbot`.slice(0, 64),
+      description: `AWS Chatbot role of the backup alert channels of estate ${this.props.estate} (no permissions: notifications only)`,
+      assumeRolePolicy: trust.json,
+    });
+    const common = {
+      provider,
+      iamRoleArn: role.arn,
+      snsTopicArns: [this.topic.arn],
+      // PROVIDER NOTE: without guardrails AWS Chatbot applies AdministratorAccess to channel members' actions.
+      guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+      loggingLevel: "ERROR",
+    };
+    for (const c of channels) {
+      const configurationName = `${this.props.estate}-backup-${c.name}`.slice(0, 128);
+      if (c.tool === ChatTool.SLACK) {
+        new ChatbotSlackChannelConfiguration(this, `Chat-${c.name}`, { ...common, configurationName, slackTeamId: c.ids.workspaceId, slackChannelId: c.ids.channelId });
+      } else {
+        new ChatbotTeamsChannelConfiguration(this, `Chat-${c.name}`, { ...common, configurationName, tenantId: c.ids.tenantId, teamId: c.ids.teamId, channelId: c.ids.channelId });
+      }
+    }
   }
 
   private createVaultSignals(): void {

@@ -1,7 +1,8 @@
 import { GRAFANA_DASHBOARD_PATH, renderDashboard } from "../artifacts/grafana";
 import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanagerExample, renderAlertRules, renderRuleTests } from "../artifacts/prometheus";
 import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
-import { BackupMonitoring } from "../constructs/backup-monitoring";
+import { WebhookKind } from "../catalog/model";
+import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
 import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
@@ -79,7 +80,9 @@ export function buildMonitoring(ctx: EstateContext): void {
     vaultDependencies: ctx.awsVaults,
     provider: stack.primary,
     emails: n.email,
-    webhooks: n.webhooks.map((w) => w.name),
+    // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
+    webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
+    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams(c))),
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,

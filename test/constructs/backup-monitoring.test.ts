@@ -5,7 +5,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BackupMonitoring, type BackupMonitoringProps, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
+import { BackupMonitoring, type BackupMonitoringProps, ChatChannel, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
@@ -221,5 +221,31 @@ describe("BackupMonitoring in more than one Region", () => {
     const stack = new TerraformStack(app, "test");
     const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
     expect(() => new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", forwardEventsFrom: [west] })).toThrow(/MON-021/);
+  });
+});
+
+describe("BackupMonitoring chat channels", () => {
+  it("delivers the topic to Slack and Teams through AWS Chatbot, with a role that may do nothing and a read-only guardrail", () => {
+    // Source: AWS Chatbot API reference, SlackChannelConfiguration / TeamsChannelConfiguration (SnsTopicArns,
+    // IamRoleArn, GuardrailPolicyArns); provider docs: "The AWS managed AdministratorAccess policy is applied by
+    // default if this is not set" for guardrail_policy_arns.
+    const { json } = synth({
+      chatChannels: [
+        ChatChannel.slack({ name: "ops", workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" }),
+        ChatChannel.teams({ name: "it", tenantId: "11111111-2222-3333-4444-555555555555", teamId: "66666666-7777-8888-9999-000000000000", channelId: "19:x@thread.tacv2" }),
+      ],
+    });
+    const slack = Object.values(json.resource.aws_chatbot_slack_channel_configuration) as Array<Record<string, unknown>>;
+    const teams = Object.values(json.resource.aws_chatbot_teams_channel_configuration) as Array<Record<string, unknown>>;
+    expect(slack).toEqual([expect.objectContaining({ configuration_name: "lab-backup-ops", slack_team_id: "T07EA123LEP", slack_channel_id: "C07EZ1ABC23" })]);
+    expect(teams).toEqual([expect.objectContaining({ configuration_name: "lab-backup-it", team_id: "66666666-7777-8888-9999-000000000000" })]);
+    for (const c of [...slack, ...teams]) {
+      expect(c.sns_topic_arns).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..*\.arn\}$/)]);
+      expect(c.guardrail_policy_arns).toEqual(["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]);
+      expect(c.iam_role_arn).toMatch(/aws_iam_role\..*ChatbotRole.*\.arn/);
+    }
+    // The role has no policy at all: notifications need none.
+    expect(json.resource.aws_iam_role_policy).toBeUndefined();
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
 });

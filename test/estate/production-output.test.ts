@@ -59,3 +59,25 @@ describe("the offsite copy does not follow deletions", () => {
     expect(sop).toMatch(/replica never receives delete markers/);
   });
 });
+
+describe("chat alerts take a route that delivers", () => {
+  it("subscribes no Slack or Teams incoming webhook to the topic, and routes the default catalog's Slack channel through AWS Chatbot", () => {
+    // Source: SNS Developer Guide, "HTTP/HTTPS subscription confirmation JSON format" (no notification before the
+    // endpoint confirms); an incoming webhook cannot confirm, so the default catalog uses AWS Chatbot for Slack.
+    for (const file of CATALOGS) {
+      const report = validateCatalogFile(file);
+      expect(report.findings.filter((f) => f.ruleId === "GOV-102")).toEqual([]);
+      const estate = Estate.fromReport(Testing.app(), report);
+      if (!estate.awsStack) continue;
+      const aws = JSON.parse(Testing.synth(estate.awsStack));
+      const chat = report.catalog!.notifications.webhooks.filter((w) => w.kind === "slack" || w.kind === "teams").map((w) => `\${var.webhook_${w.name.replace(/-/g, "_")}_url}`);
+      const endpoints = (Object.values(aws.resource.aws_sns_topic_subscription ?? {}) as Array<{ endpoint: string }>).map((x) => x.endpoint);
+      for (const e of chat) expect(endpoints).not.toContain(e);
+    }
+    const estate = Estate.fromReport(Testing.app(), validateCatalogFile(join(ROOT, "stacks", "catalog.yaml")));
+    const aws = JSON.parse(Testing.synth(estate.awsStack!));
+    expect(Object.values(aws.resource.aws_chatbot_slack_channel_configuration)).toEqual([expect.objectContaining({ slack_channel_id: "C0123ABCDE", sns_topic_arns: [expect.stringMatching(/aws_sns_topic\.Monitoring/)] })]);
+    // The Slack webhook still serves Alertmanager (Prometheus alerts), which posts Slack's own format.
+    expect(String(estate.artifacts.list().find((a) => a.path.endsWith("alertmanager.example.yml"))?.content ?? "")).toMatch(/slack-ops-url/);
+  });
+});
