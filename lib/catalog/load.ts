@@ -261,6 +261,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
         lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
+      prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
     },
     proxmox: proxmox && { hosts },
     notifications: {

@@ -3,7 +3,9 @@ import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanag
 import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
 import { WebhookKind } from "../catalog/model";
 import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
+import { Duration } from "../core/duration";
 import { auditControls } from "../policy/audit";
+import { recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
@@ -39,6 +41,8 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
+    const stale = recoveryPointRules(ctx.policies, catalog).filter((r) => r.serviceId === serviceId);
+    if (stale.length) out.push(`AWS Config ${stale.length} last-recovery-point rule(s) (NON_COMPLIANT to the topic) and a no-completed-backups alarm on its vault`);
     const controls = auditControls(ctx.policies, catalog).filter((c) => c.serviceIds.includes(serviceId));
     if (controls.length) out.push(`Audit Manager: ${controls.length} control(s) incl. RPO and RTO`);
   }
@@ -91,6 +95,15 @@ export function buildMonitoring(ctx: EstateContext): void {
       .filter((w) => sendsHeartbeat(ctx, w.policy))
       .map((w) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, MetricSource.APP), window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
+    // Freshness of AWS Backup resources: nothing fails when a resource stops being selected.
+    recoveryPointRules: recoveryPointRules(policies, catalog).map((r) => ({
+      name: r.name,
+      resourceType: r.type,
+      maxAge: r.age.unit === "hours" ? Duration.hours(r.age.value) : Duration.days(r.age.value),
+      resourceId: r.resourceId,
+      resourceTags: r.resourceTags,
+    })),
+    vaultFreshness: vaultFreshness(policies, catalog),
     deletionProtection: catalog.aws.deletionProtection,
     // A DR restore runs in the offsite Region: its failures must reach the same topic.
     region: stack.region,
