@@ -174,6 +174,8 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The nodes put the CloudWatch heartbeat from the vzdump hook (credentials installed by the operator). */
+  readonly vzdumpHeartbeat: boolean;
   /** The credentials Terraform uses for this host. */
   readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
