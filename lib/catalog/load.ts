@@ -1,8 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
 import { isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
-import { Errors, UsageError } from "../errors";
 import { type CatalogPath, type Finding, Severity, sortFindings } from "../core/finding";
 import {
   AppDecision,
@@ -21,6 +19,7 @@ import { serviceSchema } from "./schema/service";
 import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
+import { readCapped } from "../private/read-capped";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -82,17 +81,8 @@ const FORMAT_TEXT = new Map<string, string>(([
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
 export function loadCatalogFile(file: string): LoadResult {
-  let bytes: Buffer;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw Errors.fileUnreadable(file, "it is a directory");
-    if (st.size > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, st.size)] };
-    bytes = readFileSync(file);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw Errors.fileNotFound(file);
-    throw Errors.fileUnreadable(file, (e as Error).message);
-  }
+  const bytes = readCapped(file, MAX_CATALOG_BYTES);
+  if (bytes.length > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, bytes.length, true)] };
   return loadCatalogText(bytes, file);
 }
 
@@ -466,8 +456,9 @@ function finding(ruleId: string, message: string, path: CatalogPath, position: F
   return { ruleId, severity: Severity.ERROR, message, path, position, fix };
 }
 
-function tooLarge(file: string, size: number): Finding {
-  return finding(LoaderRules.TOO_LARGE, `the catalog is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
+function tooLarge(file: string, size: number, atLeast = false): Finding {
+  const what = atLeast ? `more than ${MAX_CATALOG_BYTES / 1048576} MiB` : `${(size / 1048576).toFixed(1)} MiB`;
+  return finding(LoaderRules.TOO_LARGE, `the catalog is ${what}; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
 }
 
 function lastKey(path: CatalogPath): string {

@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readCapped } from "../../lib/private/read-capped";
 import { loadCatalogFile, loadCatalogText, MAX_CATALOG_BYTES } from "../../lib/catalog/load";
 import { formatFinding, formatPath } from "../../lib/core/finding";
 import { validateCatalogFile } from "../../lib/governance/validate";
@@ -104,6 +108,27 @@ describe("loader: bad input never crashes", () => {
   it("a missing file is a usage error (IO-001), not a finding", () => {
     expect(() => loadCatalogFile("/nonexistent/catalog.yaml")).toThrow(/IO-001/);
     expect(() => loadCatalogFile(__dirname)).toThrow(/IO-002.*directory/);
+  });
+
+  it("a device or a FIFO is refused at once (IO-002), never read: they stat as size 0", () => {
+    expect(() => loadCatalogFile("/dev/zero")).toThrow(/IO-002.*a device, not a regular file/);
+    const dir = mkdtempSync(join(tmpdir(), "fifo-"));
+    const fifo = join(dir, "catalog.yaml");
+    execFileSync("mkfifo", [fifo]);
+    // Opening a FIFO without a writer would block this test forever.
+    expect(() => loadCatalogFile(fifo)).toThrow(/IO-002.*FIFO/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("a file larger than the cap is read only up to the cap (CAT-011), whatever stat says", () => {
+    const dir = mkdtempSync(join(tmpdir(), "big-"));
+    const file = join(dir, "catalog.yaml");
+    writeFileSync(file, `description: "${"x".repeat(MAX_CATALOG_BYTES)}"\n`);
+    expect(readCapped(file, 1000).length).toBe(1001);
+    const r = loadCatalogFile(file);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-011"]);
+    expect(r.findings[0].message).toMatch(/more than 5 MiB/);
+    rmSync(dir, { recursive: true });
   });
 });
 
