@@ -7,6 +7,7 @@ import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
+import { tfLiteral } from "../core/escape/terraform";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
 export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
@@ -86,7 +87,12 @@ export function buildMonitoring(ctx: EstateContext): void {
     heartbeats: watchedServices(policies, catalog)
       .filter((w) => sendsHeartbeat(ctx, w.policy))
       .map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval })),
-    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
+    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({
+      name,
+      parameters,
+      // Tags and resource ids are catalog text: literal in Terraform.
+      scope: scope && { ...scope, tag: scope.tag && { key: tfLiteral(scope.tag.key), value: tfLiteral(scope.tag.value) }, resourceIds: scope.resourceIds?.map(tfLiteral) },
+    })),
     deletionProtection: catalog.aws.deletionProtection,
   });
 }

@@ -1,6 +1,7 @@
 import type { ProxmoxHost } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
 import { ProxmoxProvider } from "../providers/proxmox/provider";
+import { tfLiteral } from "../core/escape/terraform";
 
 /** Props of {@link ProxmoxEstateStack}. */
 export interface ProxmoxEstateStackProps {
@@ -40,13 +41,13 @@ export class ProxmoxEstateStack extends TerraformStack {
       type: "string",
       sensitive: true,
       nullable: true,
-      description: `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+      description: tfLiteral(`API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`),
     });
     // cdktf cannot write `default = null` itself (it crashes on a null default); an override can.
     token.addOverride("default", null);
     p = new ProxmoxProvider(this, `Proxmox-${hostName}`, {
       alias: hostName,
-      endpoint: host.endpoint,
+      endpoint: tfLiteral(host.endpoint),
       insecure: host.insecure || undefined,
       apiToken: token.stringValue,
     });

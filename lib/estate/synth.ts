@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { Errors } from "../errors";
 import { ioError } from "../private/io-error";
@@ -55,6 +55,8 @@ function checkOutdir(outdir: string): void {
   const cwd = process.cwd();
   if (cwd === abs || cwd.startsWith(abs.endsWith(sep) ? abs : abs + sep)) throw Errors.outEnclosesWorkingDir(outdir);
   if (existsSync(abs) && !statSync(abs).isDirectory()) throw Errors.outIsFile(outdir);
+  // The folder beside --out, where the staging folder goes, may not exist yet.
+  writeGuarded(dirname(abs), () => mkdirSync(dirname(abs), { recursive: true }));
 }
 
 /** Runs a write and turns file-system failures into IO errors that say what went wrong. */
