@@ -62,15 +62,15 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.awsRegion, "an AWS region such as us-east-1"],
   [Patterns.accountId, "a 12-digit AWS account id in quotes, e.g. \"123456789012\""],
   [Patterns.arn, "an ARN such as arn:aws:rds:us-east-1:123456789012:db:name"],
-  [Patterns.httpsUrl, "an https:// URL without credentials, e.g. https://pve.example.internal:8006"],
-  [Patterns.pveStorageId, "a Proxmox storage id (lowercase letters, digits, '-', '_', '.')"],
+  [Patterns.httpsUrl, "an https:// URL without credentials or /api2/json, with a port from 1 to 65535, e.g. https://pve.example.internal:8006"],
+  [Patterns.pveStorageId, "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', at least 2 characters, not ending in '-', '_' or '.'"],
   [Patterns.absolutePath, "an absolute path starting with /"],
   [Patterns.secretRef, "a secret reference <store>:<path>, e.g. vault:kv/backup/app (never the secret)"],
   [Patterns.ruleId, "a rule id such as GOV-014"],
   [Patterns.channelName, "lowercase letters, digits and '-'"],
   [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
   [Patterns.size, "a size such as 512MiB or 10GiB"],
-  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
+  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
   [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
   [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
@@ -439,6 +439,12 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
       const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? "a valid key";
       return [finding(LoaderRules.MALFORMED, `key \`${key}\` must be ${expected}`, path, source.keyPosition(path), `rename \`${key}\``)];
     }
+    case "custom":
+      // A refine whose message reads on from the key ("is too large: ..."): a range, with the value.
+      if (issue.message.startsWith("is ")) {
+        return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${issue.message}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${issue.message.replace(/^is /, "must not be ")}`)];
+      }
+      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
     default:
       return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
   }
