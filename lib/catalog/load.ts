@@ -12,7 +12,7 @@ import {
   LockMode,
   StorageKind,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, type Service, VzdumpHookMode } from "./model";
+import { type Catalog, type CatalogSection, partialService, type ProxmoxHost, type ProxmoxStorage, type Service, VzdumpHookMode } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -198,6 +198,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   }
 
   const services: Service[] = [];
+  const partialServices: Service[] = [];
   const declaredIds = new Set<string>();
   const rawServices = raw.services;
   if (rawServices === undefined) {
@@ -221,7 +222,14 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       if (fixed !== undefined) {
         const again = serviceSchema.safeParse(fixed);
         if (again.success) services.push(toService(again.data, index, parsed.owner as string | undefined));
+        return;
       }
+      // A required key is malformed: the rules still judge the rest of the service.
+      const missing = new Set<string>();
+      const rest = entry && typeof entry === "object" && !Array.isArray(entry) ? repair(entry, r.error.issues, ["services", index], repaired, missing) : undefined;
+      if (rest === undefined) return;
+      const again = serviceSchema.partial(Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true }).safeParse(rest);
+      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner as string | undefined), missing));
     });
   }
 
@@ -264,6 +272,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
     repairedPaths: repaired,
+    partialServices,
   };
 }
 
@@ -275,8 +284,9 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     description: s.description,
     owner: s.owner ?? defaultOwner,
     classification: s.classification as Classification,
-    rpo: Duration.parse(s.rpo, "rpo"),
-    rto: Duration.parse(s.rto, "rto"),
+    // Undefined only in a partial service, which never lets a rule read them.
+    rpo: s.rpo === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rpo, "rpo"),
+    rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
     vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: (s.vm.kind ?? "qemu") as GuestKind, mode: s.vm.mode ?? "snapshot" },
     app: s.app && {
       decision: s.app.decision as AppDecision,
@@ -344,7 +354,7 @@ type Issue = z.core.$ZodIssue;
  * recorded, and the engine drops governance findings about them, which would only be
  * consequences of the drop). Returns undefined when a required key is at fault.
  */
-function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[]): unknown {
+function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[], missing?: Set<string>): unknown {
   const copy = structuredClone(entry);
   const dropped: CatalogPath[] = [];
   for (const issue of issues) {
@@ -366,7 +376,17 @@ function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, r
         break;
       }
     }
-    if (cut < 0) return undefined;
+    if (cut < 0) {
+      // With `missing`, a required top-level key is dropped too and named there (a partial service).
+      if (!missing || rel.length === 0 || typeof rel[0] !== "string") return undefined;
+      missing.add(rel[0]);
+      delete (copy as Record<string, unknown>)[rel[0]];
+      dropped.push([...prefix, rel[0]]);
+      continue;
+    }
+    // In a partial service, a dropped top-level key reads as unknown (not as absent): a rule
+    // that needs it is skipped instead of judging the service as if it had none.
+    if (missing && cut === 0) missing.add(rel[0] as string);
     const parent = getIn(copy, rel.slice(0, cut)) as Record<string, unknown> | undefined;
     if (parent && typeof parent === "object") delete parent[rel[cut] as string];
     dropped.push([...prefix, ...rel.slice(0, cut + 1)]);

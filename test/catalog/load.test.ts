@@ -166,7 +166,7 @@ describe("loader: schema findings", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["GOV-003", "CAT-007"]);
   });
 
-  it("an invalid required value excludes the service from rule checks, but its id still counts for references", () => {
+  it("an invalid required value keeps the service out of \`services\` (rules still judge the rest of it), and its id counts for references", () => {
     const bad = vmService("db", { classification: "vital" });
     const r = validate(catalogWith([bad, vmService("web", { restore: { secrets: "vault:x", validate: ["t"], dependsOn: ["db"] } })]));
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-006"]);
