@@ -266,6 +266,11 @@ export interface Catalog {
    * Never part of `services`; a catalog that has any does not validate.
    */
   readonly partialServices?: readonly Service[];
+  /**
+   * For services of `services` whose invalid optional keys were dropped: the view the rules
+   * get, where those keys read as unknown (MissingFieldError), not as absent.
+   */
+  readonly ruleViews?: ReadonlyMap<Service, Service>;
 }
 
 /** Thrown by a partial service (see `Catalog.partialServices`) when a rule reads a key it lacks. */

@@ -1,6 +1,6 @@
 import { type Catalog, MissingFieldError, type Service } from "../catalog/model";
 import type { CatalogSource } from "../catalog/source";
-import { type Finding, Severity, sortFindings } from "../core/finding";
+import { type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective";
 import { AckRules, FINDING_DOCS, RULE_FAILED } from "./catalog-rules";
 import { BASELINE_RULES } from "./packs/baseline";
@@ -24,12 +24,14 @@ export function evaluateRules(
   const partial = catalog.partialServices ?? [];
   const policies = effectivePolicies(catalog);
   const byService = new Map<unknown, EffectivePolicy>(policies.map((p) => [p.service, p]));
+  const views = catalog.ruleViews ?? new Map<Service, Service>();
+  for (const [real, view] of views) if (byService.has(real)) byService.set(view, byService.get(real)!);
   const policyOf: RuleContext["policyOf"] = (s) => {
     const p = byService.get(s);
     if (!p && partial.includes(s)) throw new MissingFieldError(s, "classification");
     return p!;
   };
-  const everyService = [...catalog.services, ...partial].sort((a, b) => a.index - b.index);
+  const everyService = [...catalog.services.map((s) => views.get(s) ?? s), ...partial].sort((a, b) => a.index - b.index);
   const findings: Finding[] = [];
   for (const rule of rules) {
     let violations;
@@ -50,8 +52,8 @@ export function evaluateRules(
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
-        message: v.message,
-        fix: v.fix,
+        message: oneLine(v.message),
+        fix: v.fix && oneLine(v.fix),
         path: v.path,
         position: v.atKey ? source.keyPosition(v.path) : source.valuePosition(v.path),
       });
@@ -83,7 +85,15 @@ function applyAcknowledgements(catalog: Catalog, source: CatalogSource, findings
   for (const d of FINDING_DOCS) if (!known.has(d.id)) known.set(d.id, false);
   const out = [...findings];
   for (const s of [...catalog.services, ...(catalog.partialServices ?? [])]) {
-    for (const ack of s.acknowledge) {
+    let acks: Service["acknowledge"];
+    try {
+      acks = s.acknowledge;
+    } catch (e) {
+      // A partial service whose `acknowledge` list was malformed acknowledges nothing.
+      if (e instanceof MissingFieldError) continue;
+      throw e;
+    }
+    for (const ack of acks) {
       const at = [...s.path, "acknowledge", ack.index];
       const ackable = known.get(ack.rule);
       if (ackable === undefined) {

@@ -156,7 +156,7 @@ describe("loader: schema findings", () => {
       "CAT-007 `rpo` must be a duration such as 15m, 4h or 1d; got \"4 hours\"",
       "CAT-005 `vmid` must be a number, got \"abc\"",
       "CAT-006 `kind` must be one of qemu, lxc; got \"kvm\"",
-      "CAT-006 `compliance` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
+      "CAT-006 `compliance[0]` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
     ]);
   });
 
