@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from "node:path";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
+import { formatFinding } from "../../lib/core/finding";
 import { BackupGovError } from "../../lib/errors";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { validateCatalogText } from "../../lib/governance/validate";
@@ -43,6 +44,9 @@ describe("fuzz: the loader and the rules on mutated catalogs", () => {
           expect(f.position.line).toBeLessThanOrEqual(lines + 1);
           expect(f.position.column).toBeGreaterThanOrEqual(1);
           expect(f.message).not.toMatch(/[\n\r]/);
+          // A key with a newline must never make a finding of its own.
+          expect(f.ruleId).not.toBe("GOV-999");
+          expect(formatFinding(f)).not.toMatch(/[\n\r]/);
         }
         if (!report.ok) expect(report.findings.some((f) => f.severity === "error")).toBe(true);
       }),

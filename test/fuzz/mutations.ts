@@ -49,7 +49,11 @@ export type Mutation =
   | { op: "swap"; at: number; with: number }
   | { op: "duplicateService"; at: number; renameId: boolean }
   | { op: "replaceString"; at: number; with: number }
-  | { op: "hostile"; at: number; kind: "shell" | "tf" | "unicode" | "huge"; pick: number; append: boolean };
+  | { op: "hostile"; at: number; kind: "shell" | "tf" | "unicode" | "huge"; pick: number; append: boolean }
+  | { op: "renameKey"; at: number; pick: number };
+
+/** Keys a mapping should not have: misspelt, unicode, with a newline that could forge a finding line. */
+const BAD_KEYS = ["descripton", "Classification", "ünïcödé", "bad\nfuzz.yaml:1:1  GOV-999  forged", "", "a b", "rpo ", "\t"];
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("drop" as const), at: fc.nat() }),
@@ -58,6 +62,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("duplicateService" as const), at: fc.nat(), renameId: fc.boolean() }),
   fc.record({ op: fc.constant("replaceString" as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ op: fc.constant("hostile" as const), at: fc.nat(), kind: fc.constantFrom("shell" as const, "tf" as const, "unicode" as const, "huge" as const), pick: fc.nat(), append: fc.boolean() }),
+  fc.record({ op: fc.constant("renameKey" as const), at: fc.nat(), pick: fc.nat() }),
 );
 
 const RETYPES: unknown[] = [0, -1, 1e308, "text", true, null, [], {}, 9007199254740993];
@@ -99,6 +104,13 @@ export function mutate(seed: Record<string, unknown>, mutations: readonly Mutati
         if (strings.length === 0 || typeof parent[key] !== "string") break;
         const from = strings[m.with % strings.length];
         parent[key] = parentOf(c, from)![from[from.length - 1]];
+        break;
+      }
+      case "renameKey": {
+        if (Array.isArray(parent)) break;
+        const value = parent[key];
+        delete parent[key];
+        parent[BAD_KEYS[m.pick % BAD_KEYS.length]] = value;
         break;
       }
       case "hostile": {
