@@ -115,6 +115,17 @@ describe("synth: distinct I/O errors, never a stack trace", () => {
     expect(r.err).toMatch(/IO-033/);
   });
 
+  it("a name longer than the file system allows: IO-031; a file where a folder is needed: IO-032", () => {
+    const dir = tmp();
+    const long = new ArtifactSet();
+    long.add({ path: `hosts/${"h".repeat(300)}.tar.gz`, content: "x" });
+    expect(() => long.writeTo(join(dir, "a"))).toThrow(/IO-031: cannot write .*longer than the file system allows/);
+    const clash = new ArtifactSet();
+    clash.add({ path: "hosts/nas.tar.gz", content: "bundle" });
+    clash.add({ path: "hosts/nas.tar.gz/install.sh", content: "#!/bin/sh" });
+    expect(() => clash.writeTo(join(dir, "b"))).toThrow(/IO-032: cannot write .*a file stands where a folder is needed|IO-032: cannot write .*name is taken/);
+  });
+
   const asNobody = process.getuid?.() === 0 && spawnSync("runuser", ["--help"]).status === 0;
   (asNobody ? it : it.skip)("--out naming a folder the user cannot write: exit 2 with IO-003, not an internal error", () => {
     // Root may write anywhere; the CLI runs as nobody, as a user would meet it.
