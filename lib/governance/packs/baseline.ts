@@ -41,6 +41,10 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
+import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
+import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
+import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -89,4 +93,8 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  jobHookNeedsRootPassword,
+  mysql8PitrUnsupported,
+  chatWebhookOverSns,
+  chatbotNamesUnique,
 ];
