@@ -15,7 +15,7 @@ import { catalogWith, criticalDbService, ROOT, validate, vmService } from "../su
 const filesService = (id: string, app: Record<string, unknown>) =>
   vmService(id, { app: { decision: "required", rationale: "files", engine: "files", host: `${id}.test`, paths: ["/srv"], ...app } });
 
-const host = (patch: Record<string, unknown>) => ({ proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, ...patch } } } });
+const host = (patch: Record<string, unknown>) => ({ proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password", ...patch } } } });
 
 const label = (n: number) => "h".repeat(n);
 const HOST_253 = [label(63), label(63), label(63), label(61)].join(".");
