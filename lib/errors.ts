@@ -97,8 +97,8 @@ export const Errors = {
     new UsageError("IO-002", `cannot read ${file}: ${reason}`, { fix: "check the path and its permissions" }),
   cannotWrite: (file: string, reason: string) =>
     new UsageError("IO-003", `cannot write ${file}: ${reason}`, { fix: "check that the output folder is writable" }),
-  catalogInvalid: (file: string, errorCount: number) =>
-    new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized`, {
+  catalogInvalid: (file: string, errorCount: number, firstFindings = "") =>
+    new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized${firstFindings ? `: ${firstFindings}` : ""}`, {
       fix: "run `backup-gov validate` and fix each finding",
     }),
 

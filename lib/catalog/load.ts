@@ -80,6 +80,15 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
 ] as const).map(([re, text]) => [String(re), text]));
 
+// What the loader found for each catalog it built, so that a catalog handed around without its
+// report (`new Estate(app, loadCatalogFile(f).catalog!)`) can still be refused for its schema errors.
+const LOADED = new WeakMap<Catalog, LoadResult>();
+
+/** The load result a catalog came from, when the loader built it. */
+export function loadResultOf(catalog: Catalog): LoadResult | undefined {
+  return LOADED.get(catalog);
+}
+
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
 export function loadCatalogFile(file: string): LoadResult {
   let bytes: Buffer;
@@ -179,7 +188,9 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   }
 
   const model = buildModel(raw as Record<string, unknown>, file, source, findings);
-  return { catalog: model, findings: sortFindings(findings), source };
+  const result = { catalog: model, findings: sortFindings(findings), source };
+  LOADED.set(model, result);
+  return result;
 }
 
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {

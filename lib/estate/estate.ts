@@ -1,7 +1,8 @@
 import type { Catalog } from "../catalog/model";
 import type { Construct } from "../core/cdk";
 import { Errors } from "../errors";
-import type { ValidationReport } from "../governance/validate";
+import { type ValidationReport, validateCatalog } from "../governance/validate";
+import { formatFinding, isBlocking } from "../core/finding";
 import { renderDocuments } from "../artifacts/documents";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
@@ -24,15 +25,22 @@ export class Estate {
    * errors, so that a catalog that fails validation synthesizes nothing.
    */
   public static fromReport(scope: Construct, report: ValidationReport): Estate {
-    if (!report.ok || !report.catalog) {
-      throw Errors.catalogInvalid(report.file, report.findings.filter((f) => f.severity === "error" && !f.acknowledged).length);
-    }
+    if (!report.catalog) throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
     return new Estate(scope, report.catalog, report);
   }
 
   public readonly context: EstateContext;
 
+  /**
+   * Builds the estate of a catalog. The catalog is validated first, however it was made
+   * (loaded, loaded and edited, or built in code): with an unacknowledged error finding,
+   * nothing is built and IO-004 is thrown, as `backup-gov synth` refuses it.
+   */
   constructor(scope: Construct, public readonly catalog: Catalog, report?: ValidationReport) {
+    // A report is trusted only for the catalog it was made from.
+    const checked = report && report.catalog === catalog ? report : validateCatalog(catalog);
+    if (!checked.ok) throw Errors.catalogInvalid(checked.file, checked.findings.filter(isBlocking).length, checked.findings.filter(isBlocking).slice(0, 5).map(formatFinding).join(" | "));
+    report = checked;
     const ctx = new EstateContext(catalog);
     this.context = ctx;
     if (catalog.aws) {
