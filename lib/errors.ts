@@ -20,6 +20,8 @@ export interface BackupGovErrorDetails {
   readonly fix?: string;
   /** The construct path or file the error is about. */
   readonly where?: string;
+  /** The page documenting the code. @default ERRORS_DOC */
+  readonly doc?: string;
 }
 
 /** Base class of every error this library throws on purpose. */
@@ -38,6 +40,17 @@ export class BackupGovError extends Error {
 /** A construct was given props that contradict each other or the provider's limits. */
 export class ValidationError extends BackupGovError {}
 
+/**
+ * A construct breaks a governance rule: the code is the rule's id (GOV-xxx, see
+ * docs/rules.md), the same id the catalog's finding has. Thrown at construction where the
+ * rule can be judged from the props; GovernanceChecks reports the others at synthesis.
+ */
+export class GovernanceError extends ValidationError {
+  constructor(ruleId: string, where: string, message: string, fix: string) {
+    super(ruleId, message, { where, fix, doc: "docs/rules.md" });
+  }
+}
+
 /** A file could not be read or written, or a command was used wrongly (CLI exit code 2). */
 export class UsageError extends BackupGovError {}
 
@@ -47,7 +60,7 @@ function formatMessage(code: string, message: string, d: BackupGovErrorDetails):
   if (d.received !== undefined) parts.push(`received ${JSON.stringify(d.received)}`);
   if (d.allowed !== undefined) parts.push(`allowed: ${d.allowed}`);
   if (d.fix !== undefined) parts.push(`fix: ${d.fix}`);
-  return `${parts.join("; ")} (see ${ERRORS_DOC}#${code.toLowerCase()})`;
+  return `${parts.join("; ")} (see ${d.doc ?? ERRORS_DOC}#${code.toLowerCase()})`;
 }
 
 /**
@@ -249,6 +262,23 @@ export const Errors = {
       where: path,
       fix: "pass accountId (a literal or a Terraform variable), or pass an existing kmsKey",
     }),
+  invalidVaultArn: (path: string, arn: string) =>
+    new ValidationError("AWS-040", "the vault ARN is not an AWS Backup vault ARN", {
+      where: path,
+      received: arn,
+      allowed: "arn:<partition>:backup:<region>:<12-digit account>:backup-vault:<name>",
+      fix: "copy the ARN from `aws backup describe-backup-vault`, or use fromVaultName",
+    }),
+  vaultNotCreated: (path: string) =>
+    new ValidationError("AWS-041", "this ImmutableVault creates no vault (createVault: false), so nothing can write to it", {
+      where: path,
+      fix: "leave createVault at its default (true), or target another vault",
+    }),
+  ruleTarget: (path: string, ruleName: string, props: string) =>
+    new ValidationError("AWS-042", `backup rule \`${ruleName}\` must name exactly one of ${props}`, {
+      where: path,
+      fix: "pass the vault object (EncryptedVault, ImmutableVault, or EncryptedVault.fromVaultName for an existing one)",
+    }),
   invalidPlanName: (name: string) =>
     new ValidationError("AWS-010", `planName \`${name}\` does not fit AWS Backup's plan name pattern`, {
       received: name,
@@ -265,7 +295,7 @@ export const Errors = {
     new ValidationError("AWS-012", `${what}: points are deleted after ${deleteAfterDays} days but moved to cold storage after ${coldAfterDays}; AWS keeps cold points at least 90 days`, {
       received: { deleteAfterDays, coldStorageAfterDays: coldAfterDays },
       allowed: "deleteAfterDays ≥ coldStorageAfterDays + 90",
-      fix: `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer`,
+      fix: deleteAfterDays - 90 >= 1 ? `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer` : `keep points at least ${coldAfterDays + 90} days, or drop coldStorageAfterDays (points kept under 91 days cannot use cold storage)`,
     }),
   continuousRule: (ruleName: string, reason: string) =>
     new ValidationError("AWS-013", `continuous rule \`${ruleName}\`: ${reason}`, {

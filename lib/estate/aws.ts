@@ -141,16 +141,15 @@ class AwsBuilder {
       const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;
       plan.addRule({
         ruleName: r.name,
-        targetVaultName: target.vaultName,
+        targetVault: target,
         schedule: r.schedule,
         startWindowMinutes: r.startWindowMinutes,
         completionWindowMinutes: r.completionWindowMinutes,
         deleteAfterDays: r.deleteAfterDays,
         coldStorageAfterDays: r.coldAfterDays,
         continuous: r.continuous,
-        copyActions: r.copy && copy ? [{ destinationVaultArn: copy.vaultArn, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
+        copyActions: r.copy && copy ? [{ destinationVault: copy, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
       });
-      if (copy) plan.addDependency(copy.vault);
       this.ctx.addJob({
         id: `${spec.name}/${r.name}`,
         kind: TargetKind.AWS_BACKUP,
