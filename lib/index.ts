@@ -29,6 +29,8 @@ export { BASELINE_RULES } from "./governance/packs/baseline";
 export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
 export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
+export { GovernanceChecks, type GovernanceChecksProps, type ConstructFinding, COMPLIANCE_TAG_KEYS } from "./governance/checks";
+export { validateCatalog } from "./governance/validate";
 
 export * from "./providers/proxmox";
 export * from "./constructs/vzdump-job";

@@ -135,6 +135,8 @@ export class VzdumpJob extends Construct {
   public readonly repeatMissed: boolean;
   /** @attribute */
   public readonly cadence: Cadence;
+  /** The provider of the job's host: jobs with one provider run on one host. */
+  public readonly provider: TerraformProvider;
 
   private readonly guestList: VzdumpGuest[] = [];
   private readonly props: VzdumpJobProps;
@@ -155,6 +157,7 @@ export class VzdumpJob extends Construct {
     this.retention = props.retention;
     this.repeatMissed = props.repeatMissed ?? false;
     this.cadence = cadence;
+    this.provider = props.provider;
     for (const g of props.guests ?? []) this.addGuest(g);
     this.resource = this.createResource();
     this.node.addValidation({ validate: () => (this.guestList.length ? [] : [Errors.pveNoGuests(this.jobId).message]) });

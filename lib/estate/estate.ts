@@ -3,6 +3,8 @@ import type { Construct } from "../core/cdk";
 import { Errors } from "../errors";
 import { type ValidationReport, validateCatalog } from "../governance/validate";
 import { formatFinding, isBlocking } from "../core/finding";
+import { Aspects } from "../core/cdk";
+import { GovernanceChecks } from "../governance/checks";
 import { renderDocuments } from "../artifacts/documents";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
@@ -57,7 +59,15 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    // The constructs the catalog built are checked like hand-built ones (and whatever stack
+    // code adds to these stacks too). GOV-029 is the catalog's to judge: it knows the
+    // services' acknowledgements, which the constructs do not carry.
+    this.governance = new GovernanceChecks({ skip: ["GOV-029"] });
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack]) if (stack) Aspects.of(stack).add(this.governance);
   }
+
+  /** The GovernanceChecks on the estate's stacks; its findings are known after synthesis. */
+  public readonly governance: GovernanceChecks;
 
   /** The AWS stack, when the catalog has an `aws` section. */
   public get awsStack(): AwsEstateStack | undefined {

@@ -40,6 +40,11 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { hostSchedulesStaggered } from "../rules/stack-code/host-schedules-staggered";
+import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
+import { replicationVersioning } from "../rules/stack-code/replication-versioning";
+import { selectionTagsAnd } from "../rules/stack-code/selection-tags-and";
+import { stacksChecked } from "../rules/stack-code/stacks-checked";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -87,4 +92,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  // Stack code only (GovernanceChecks): the catalog's builders cannot produce these.
+  selectionTagsAnd,
+  replicaLockParity,
+  hostSchedulesStaggered,
+  replicationVersioning,
+  stacksChecked,
 ];
