@@ -115,6 +115,20 @@ export const Errors = {
       fix: "run `backup-gov validate` and fix each finding",
     }),
 
+  noStacks: (dir: string) =>
+    new UsageError("IO-040", `${dir} holds no synthesized stack (no cdk.tf.json in it, in ${dir}/stacks/* or in ${dir}/*)`, {
+      fix: "run `backup-gov synth` (or `cdktf synth`) first and pass its output folder or one stack folder",
+    }),
+  terraformMissing: () =>
+    new UsageError("IO-041", "terraform is not installed (or not on PATH)", {
+      allowed: "terraform 1.5 or newer; the tests use 1.11",
+      fix: "install terraform, or put it on PATH",
+    }),
+  planNeedsOffline: () =>
+    new UsageError("IO-042", "`backup-gov plan` only plans offline", {
+      fix: "add --offline (for a real plan, run `terraform plan` in the stack folder with your credentials)",
+    }),
+
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
   pveSelectionConflict: (resource: string, first: string, second: string) =>
     new ValidationError("PVE-001", `${resource}: \`${first}\` and \`${second}\` cannot both be set`, {
