@@ -170,7 +170,8 @@ export interface ProxmoxStorageRetention {
   readonly maxProtected?: number;
 }
 
-interface ProxmoxStorageBase {
+/** What every declared Proxmox storage has. */
+export interface ProxmoxStorageBase {
   readonly id: string;
   /** Position in the host's `storages` list, for finding paths. */
   readonly index: number;

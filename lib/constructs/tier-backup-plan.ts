@@ -136,7 +136,7 @@ export interface TierBackupPlanProps {
 /**
  * An AWS Backup plan for one tier (or one distinct policy): daily, weekly, monthly, yearly
  * and continuous rules with their lifecycles and copy actions, validated against AWS's
- * limits before anything is planned; resources are assigned with {@link addSelection}.
+ * limits before anything is planned; resources are assigned with {@link TierBackupPlan.addSelection}.
  *
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/about-backup-plans.html
  */

@@ -31,6 +31,11 @@ export class Estate {
     return new Estate(scope, report.catalog, report);
   }
 
+  /**
+   * What the builders share (policies, targets, jobs, artifacts); for this library\'s own
+   * renderers and tests, not part of the public API.
+   * @internal
+   */
   public readonly context: EstateContext;
 
   /**
