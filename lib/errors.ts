@@ -28,13 +28,29 @@ export interface BackupGovErrorDetails {
 export class BackupGovError extends Error {
   public readonly code: string;
   public readonly details: BackupGovErrorDetails;
+  /** The message without code, place and details. */
+  public readonly summary: string;
 
   constructor(code: string, message: string, details: BackupGovErrorDetails = {}) {
     super(formatMessage(code, message, details));
     this.name = new.target.name;
     this.code = code;
     this.details = details;
+    this.summary = message;
   }
+}
+
+/**
+ * The error, placed at a construct: its message starts with the construct's path
+ * (`AWS-005: stack/Backups/Vault: vaultName ...`), unless it already names a place.
+ */
+export function at<E extends BackupGovError>(scope: { readonly node: { readonly path: string } } | string, error: E): E {
+  if (error.details.where !== undefined) return error;
+  const where = typeof scope === "string" ? scope : scope.node.path;
+  const placed = Object.create(Object.getPrototypeOf(error)) as E;
+  const e = new BackupGovError(error.code, error.summary, { ...error.details, where });
+  Object.assign(placed, { code: e.code, details: e.details, summary: e.summary, message: e.message, name: error.name, stack: e.stack });
+  return placed;
 }
 
 /** A construct was given props that contradict each other or the provider's limits. */

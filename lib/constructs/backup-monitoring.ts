@@ -21,7 +21,7 @@ import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformVariable, Token } from "../core/cdk";
 import type { Duration } from "../core/duration";
 import { Heartbeat } from "../core/metrics";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 
 /**
@@ -216,7 +216,7 @@ export class BackupMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
     this.props = props;
-    validate(props);
+    validate(props, this.node.path);
     this.account = props.accountId;
     this.lifecycle = { preventDestroy: props.deletionProtection ?? true };
 
@@ -588,18 +588,18 @@ function renderControl(c: AuditControlProps): BackupFrameworkControl {
   };
 }
 
-function validate(props: BackupMonitoringProps): void {
+function validate(props: BackupMonitoringProps, path: string): void {
   const allowed = Object.values(VaultEvent) as string[];
   for (const e of props.vaultEvents ?? []) {
-    if (!Token.isUnresolved(e) && !allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
+    if (!Token.isUnresolved(e) && !allowed.includes(e)) throw at(path, Errors.invalidVaultEvent(e, allowed.join(", ")));
   }
   const controls = props.auditControls ?? [];
-  if (controls.length > AuditLimits.maxControls) throw Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls);
+  if (controls.length > AuditLimits.maxControls) throw at(path, Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls));
   for (const c of controls) {
     const s = c.scope;
     if (!s) continue;
-    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length)) throw Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids");
-    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds)) throw Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`);
-    if (s.resourceIds && s.resourceTypes?.length !== 1) throw Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type");
+    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length)) throw at(path, Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids"));
+    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds)) throw at(path, Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`));
+    if (s.resourceIds && s.resourceTypes?.length !== 1) throw at(path, Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type"));
   }
 }

@@ -3,7 +3,7 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { Construct, type IConstruct, type ITerraformDependable, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, renderPolicy } from "../core/iam-policy";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { AwsLimits } from "../policy/aws-backup";
 import { ObjectLockMode } from "./backup-bucket";
 
@@ -126,7 +126,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
    * their own Region and account). Creates nothing.
    */
   public static fromVaultName(scope: Construct, id: string, vaultName: string, options: VaultImportOptions = {}): IBackupVault {
-    if (!Token.isUnresolved(vaultName) && !AwsLimits.vaultName.test(vaultName)) throw Errors.invalidVaultName(vaultName);
+    if (!Token.isUnresolved(vaultName) && !AwsLimits.vaultName.test(vaultName)) throw at(`${scope.node.path}/${id}`, Errors.invalidVaultName(vaultName));
     const known = options.region !== undefined && options.accountId !== undefined;
     const arn = known ? `arn:${options.partition ?? "aws"}:backup:${options.region}:${options.accountId}:backup-vault:${vaultName}` : vaultName;
     return new ImportedVault(scope, id, vaultName, arn, options.region, options.lock);
@@ -150,8 +150,8 @@ export class EncryptedVault extends Construct implements IBackupVault {
     super(scope, id);
     this.props = props;
     const name = props.vaultName ?? `${id}-${this.node.addr.slice(-8)}`;
-    if (!Token.isUnresolved(name) && !AwsLimits.vaultName.test(name)) throw Errors.invalidVaultName(name);
-    if (props.lock) validateLock(props.lock);
+    if (!Token.isUnresolved(name) && !AwsLimits.vaultName.test(name)) throw at(this, Errors.invalidVaultName(name));
+    if (props.lock) validateLock(props.lock, this.node.path);
     this.lock = props.lock;
     this.vault = this.createVault(name);
     this.vaultName = this.vault.name;
@@ -203,17 +203,17 @@ export class EncryptedVault extends Construct implements IBackupVault {
   }
 }
 
-function validateLock(lock: VaultLockProps): void {
+function validateLock(lock: VaultLockProps, path: string): void {
   const { minRetentionDays: min, maxRetentionDays: max } = lock;
   const literal = (n?: number) => n === undefined || !Token.isUnresolved(n);
   if (literal(min) && literal(max)) {
     const bad = !Number.isInteger(min) || min < AwsLimits.lockMinDays || (max !== undefined && (!Number.isInteger(max) || max > AwsLimits.lockMaxDays || max < min)) || min > AwsLimits.lockMaxDays;
-    if (bad) throw Errors.vaultLockRange(min, max === undefined ? "none" : String(max));
+    if (bad) throw at(path, Errors.vaultLockRange(min, max === undefined ? "none" : String(max)));
   }
   const grace = lock.changeableForDays;
   if (grace !== undefined && !Token.isUnresolved(grace)) {
     if (lock.mode === ObjectLockMode.GOVERNANCE || !Number.isInteger(grace) || grace < AwsLimits.lockChangeableMinDays) {
-      throw Errors.vaultLockGrace(lock.mode.toLowerCase(), String(grace));
+      throw at(path, Errors.vaultLockGrace(lock.mode.toLowerCase(), String(grace)));
     }
   }
 }
@@ -230,6 +230,6 @@ class ImportedVault extends Construct implements IBackupVault {
     public readonly lock?: VaultLockProps,
   ) {
     super(scope, id);
-    if (lock) validateLock(lock);
+    if (lock) validateLock(lock, this.node.path);
   }
 }

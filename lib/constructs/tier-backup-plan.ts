@@ -5,7 +5,7 @@ import { dependOnce } from "../private/depends-on";
 import { RetentionClass } from "../core/retention";
 import { Cadence, type Schedule } from "../core/schedule";
 import { Classification } from "../core/vocabulary";
-import { Errors, GovernanceError } from "../errors";
+import { at, Errors, GovernanceError } from "../errors";
 import { lockBreach } from "../governance/rules/aws-limits/retention-inside-lock";
 import { TIER_TAG } from "../policy/audit";
 import { AwsLimits, START_WINDOW_MINUTES } from "../policy/aws-backup";
@@ -179,7 +179,7 @@ export class TierBackupPlan extends Construct {
     super(scope, id);
     this.props = props;
     const name = props.planName ?? `${id}-${this.node.addr.slice(-8)}`;
-    if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw Errors.invalidPlanName(name);
+    if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw at(this, Errors.invalidPlanName(name));
     this.plan = this.createPlan(name);
     this.planId = this.plan.id;
     this.planArn = this.plan.arn;
@@ -224,10 +224,10 @@ export class TierBackupPlan extends Construct {
    */
   public addSelection(id: string, options: BackupSelectionOptions): BackupSelection {
     const name = options.selectionName;
-    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name)) throw Errors.invalidSelectionName(name);
+    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name)) throw at(this, Errors.invalidSelectionName(name));
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const resources = options.resources ?? [];
-    if (resources.length === 0 && tags.length === 0) throw Errors.selectionSelectsEverything(name);
+    if (resources.length === 0 && tags.length === 0) throw at(this, Errors.selectionSelectsEverything(name));
     const selection = new BackupSelection(this, id, {
       name,
       planId: this.plan.id,
@@ -288,21 +288,21 @@ function validateRule(r: BackupRuleProps, existing: readonly BackupRuleProps[], 
     const breach = lockBreach(w.days, { minDays: lock.minRetentionDays, maxDays: lock.maxRetentionDays });
     if (breach) throw lockError(path, w.what, w.days, w.vault!, breach);
   }
-  if (!AwsLimits.ruleName.test(r.ruleName)) throw Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern");
-  if (existing.some((e) => e.ruleName === r.ruleName)) throw Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name");
+  if (!AwsLimits.ruleName.test(r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern"));
+  if (existing.some((e) => e.ruleName === r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name"));
   const start = r.startWindowMinutes ?? 60;
   const completion = r.completionWindowMinutes ?? 7 * 1440;
-  if (start < 60 || completion <= start) throw Errors.backupWindow(r.ruleName, start, completion);
+  if (start < 60 || completion <= start) throw at(path, Errors.backupWindow(r.ruleName, start, completion));
   const lifecycles = [{ what: `rule \`${r.ruleName}\``, d: r.deleteAfterDays, c: r.coldStorageAfterDays }, ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, d: c.deleteAfterDays, c: c.coldStorageAfterDays }))];
   for (const l of lifecycles) {
-    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays) throw Errors.coldStorageTooLate(l.what, l.d, l.c);
+    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays) throw at(path, Errors.coldStorageTooLate(l.what, l.d, l.c));
   }
   if (r.continuous) {
-    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) throw Errors.continuousRule(r.ruleName, `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`);
-    if (r.coldStorageAfterDays !== undefined) throw Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage");
+    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) throw at(path, Errors.continuousRule(r.ruleName, `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`));
+    if (r.coldStorageAfterDays !== undefined) throw at(path, Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage"));
     const other = existing.find((e) => e.continuous && targetName(e) !== targetName(r));
     // AWS rejects a plan whose continuous rules write to different vaults.
-    if (other) throw Errors.continuousRule(r.ruleName, `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${targetName(other)}\``);
+    if (other) throw at(path, Errors.continuousRule(r.ruleName, `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${targetName(other)}\``));
   }
 }
 

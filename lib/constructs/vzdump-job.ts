@@ -1,7 +1,7 @@
 import { Construct, Lazy, type TerraformProvider } from "../core/cdk";
 import type { Retention } from "../core/retention";
 import type { Cadence, Schedule } from "../core/schedule";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { BackupJob } from "../providers/proxmox/backup-job";
 
 /** vzdump backup modes (the provider's `mode` values). */
@@ -144,11 +144,11 @@ export class VzdumpJob extends Construct {
   constructor(scope: Construct, id: string, props: VzdumpJobProps) {
     super(scope, id);
     if ((props.schedule === undefined) === (props.scheduler === undefined)) {
-      throw Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`");
+      throw at(this, Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`"));
     }
-    if (props.retention.classes().length === 0) throw Errors.pveRetentionEmpty(`job ${props.jobId ?? id}`);
+    if (props.retention.classes().length === 0) throw at(this, Errors.pveRetentionEmpty(`job ${props.jobId ?? id}`));
     const cadence = props.schedule?.cadence ?? props.cadence;
-    if (!cadence) throw Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler");
+    if (!cadence) throw at(this, Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler"));
     this.props = props;
     this.jobId = props.jobId ?? id;
     this.storage = props.storage;
@@ -175,9 +175,9 @@ export class VzdumpJob extends Construct {
 
   /** Adds a guest; a vmid can be in a job once. */
   public addGuest(guest: VzdumpGuest): void {
-    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw Errors.pveInvalidVmid(guest.vmid);
+    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(guest.vmid));
     const other = this.guestList.find((g) => g.vmid === guest.vmid);
-    if (other) throw Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label);
+    if (other) throw at(this, Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label));
     this.guestList.push(guest);
   }
 
