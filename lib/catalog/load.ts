@@ -8,11 +8,10 @@ import {
   AppDecision,
   AppEngine,
   BackupTool,
-  Classification,
-  ComplianceRegime,
   GuestKind,
   LockMode,
   StorageKind,
+  VzdumpMode,
 } from "../core/vocabulary";
 import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, type Service, VzdumpHookMode } from "./model";
 import { catalogSections } from "./schema/catalog";
@@ -268,7 +267,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       audit: {
         enabled: aws.audit?.enabled ?? true,
         // A throw-away estate must be deletable: its log bucket defaults to governance mode.
-        lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
+        lockMode: aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? LockMode.COMPLIANCE : LockMode.GOVERNANCE),
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
     },
@@ -295,10 +294,10 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     id: s.id,
     description: s.description,
     owner: s.owner ?? defaultOwner,
-    classification: s.classification as Classification,
+    classification: s.classification,
     rpo: Duration.parse(s.rpo, "rpo"),
     rto: Duration.parse(s.rto, "rto"),
-    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: (s.vm.kind ?? "qemu") as GuestKind, mode: s.vm.mode ?? "snapshot" },
+    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind ?? GuestKind.QEMU, mode: s.vm.mode ?? VzdumpMode.SNAPSHOT },
     app: s.app && {
       decision: s.app.decision as AppDecision,
       rationale: s.app.rationale,
@@ -317,7 +316,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },
     offsite: s.offsite,
-    immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
+    immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {
@@ -326,7 +325,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       dependsOn: s.restore?.dependsOn ?? [],
       notes: s.restore?.notes,
     },
-    compliance: (s.compliance ?? []) as ComplianceRegime[],
+    compliance: s.compliance ?? [],
     acknowledge: (s.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
   };
 }

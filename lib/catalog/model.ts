@@ -8,6 +8,7 @@ import {
   GuestKind,
   LockMode,
   StorageKind,
+  VzdumpMode,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
 
@@ -16,7 +17,8 @@ import type { CatalogPath } from "../core/finding";
  * renderers. Plain data; it knows nothing of cdktf.
  */
 
-export type VzdumpModeName = "snapshot" | "suspend" | "stop";
+/** @deprecated use {@link VzdumpMode}. */
+export type VzdumpModeName = VzdumpMode;
 
 export interface RetentionCounts {
   readonly hourly?: number;
@@ -30,7 +32,7 @@ export interface ServiceVm {
   readonly host: string;
   readonly vmid: number;
   readonly kind: GuestKind;
-  readonly mode: VzdumpModeName;
+  readonly mode: VzdumpMode;
 }
 
 export interface ServiceApp {

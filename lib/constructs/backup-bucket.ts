@@ -8,19 +8,20 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
+import { LockMode } from "../core/vocabulary";
 import { at, Errors } from "../errors";
 
-/** S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock). */
-export enum ObjectLockMode {
-  /** Nobody, the root user included, can delete a locked version or shorten its lock. */
-  COMPLIANCE = "COMPLIANCE",
-  /** Callers with `s3:BypassGovernanceRetention` who send the bypass header can. */
-  GOVERNANCE = "GOVERNANCE",
-}
+/**
+ * S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock).
+ * @deprecated use {@link LockMode}: one enum for the catalog and the constructs.
+ */
+export const ObjectLockMode = LockMode;
+/** @deprecated use {@link LockMode}. */
+export type ObjectLockMode = LockMode;
 
 /** A default retention applied to every new object version. */
 export interface ObjectLockProps {
-  readonly mode: ObjectLockMode;
+  readonly mode: LockMode;
   /** Days every new version stays locked (1–36500). */
   readonly days: number;
 }
@@ -151,7 +152,8 @@ export class BackupBucket extends Construct {
     if (lock) {
       new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
         bucket: this.bucket.bucket,
-        rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
+        // PROVIDER NOTE: S3 spells the modes in capitals (COMPLIANCE, GOVERNANCE).
+        rule: { defaultRetention: { mode: lock.mode.toUpperCase(), days: lock.days } },
         // PROVIDER NOTE: the lock configuration needs versioning in place first, or S3 answers InvalidBucketState.
         dependsOn: [this.versioning],
         provider,

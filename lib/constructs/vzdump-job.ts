@@ -3,16 +3,10 @@ import type { Retention } from "../core/retention";
 import type { Cadence, Schedule } from "../core/schedule";
 import { at, Errors } from "../errors";
 import { BackupJob } from "../providers/proxmox/backup-job";
+import { VzdumpMode } from "../core/vocabulary";
 
-/** vzdump backup modes (the provider's `mode` values). */
-export enum VzdumpMode {
-  /** Live backup with a snapshot (qemu) or a storage snapshot (lxc, falls back to suspend). */
-  SNAPSHOT = "snapshot",
-  /** Suspend the guest for the copy (lxc: rsync, then a short suspend). */
-  SUSPEND = "suspend",
-  /** Stop the guest, back it up, start it again: the most consistent, with downtime. */
-  STOP = "stop",
-}
+// One enum per concept: the catalog, the schema and the constructs share the vocabulary's.
+export { VzdumpMode };
 
 /** vzdump compression (the provider's `compress` values). */
 export enum VzdumpCompress {
