@@ -15,7 +15,7 @@ import {
   GuestKind,
   ImmutableVault,
   MailNotification,
-  ObjectLockMode,
+  LockMode,
   ProtectedVm,
   ProxmoxHostBackups,
   ProxmoxProvider,
@@ -40,7 +40,7 @@ export function buildExample(app: App): { proxmox: TerraformStack; aws: Terrafor
   // AWS: a bucket with S3 Object Lock and a vault with Vault Lock, sharing one customer-managed key.
   const aws = new TerraformStack(app, "example-aws");
   new AwsProvider(aws, "aws", { region: "us-east-1" });
-  const locked = new ImmutableVault(aws, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "example-locked-123456789012", vaultName: "example-locked" });
+  const locked = new ImmutableVault(aws, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "example-locked-123456789012", vaultName: "example-locked" });
   // The critical tier's rules (daily 14, weekly 8, monthly 12, yearly 1) into the locked vault:
   // a rule kept shorter than the 14-day lock would throw GOV-019 right here.
   TierBackupPlan.criticalTier(aws, "Critical", { vault: locked, planName: "example-critical" });

@@ -25,12 +25,12 @@ function readmeInstallLine(): string[] {
 const STACK = (keepDays: number) => `
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Cadence, GovernanceChecks, ImmutableVault, ObjectLockMode, Schedule, TierBackupPlan } from "cdktf-backup-governance";
+import { Cadence, GovernanceChecks, ImmutableVault, LockMode, Schedule, TierBackupPlan } from "cdktf-backup-governance";
 
 const app = new App({ outdir: "out-${keepDays}" });
 const stack = new TerraformStack(app, "library-user");
 new AwsProvider(stack, "aws", { region: "us-east-1" });
-const vault = new ImmutableVault(stack, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "library-user-locked-123456789012", vaultName: "library-user-locked" });
+const vault = new ImmutableVault(stack, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "library-user-locked-123456789012", vaultName: "library-user-locked" });
 const plan = new TierBackupPlan(stack, "Plan", { planName: "library-user" });
 plan.addRule({ ruleName: "daily", targetVault: vault, schedule: Schedule.at(Cadence.daily(), 120), deleteAfterDays: ${keepDays} });
 GovernanceChecks.applyTo(app);
