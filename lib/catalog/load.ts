@@ -10,10 +10,11 @@ import {
   BackupTool,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, type Service, VzdumpHookMode } from "./model";
+import { type Catalog, type CatalogSection, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -250,7 +251,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, storages: (h.storages ?? []).map(toStorage) };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -274,7 +275,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     proxmox: proxmox && { hosts },
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: notifications?.webhooks ?? [],
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      chatbot: notifications?.chatbot ?? [],
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
@@ -312,6 +314,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
+      flavour: s.app.flavour as MysqlFlavour | undefined,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },
