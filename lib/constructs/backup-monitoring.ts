@@ -27,6 +27,7 @@ import { Construct, type ITerraformDependable, TerraformVariable, Token } from "
 import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
+import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 
 /**
@@ -191,14 +192,27 @@ export interface BackupMonitoringProps {
   readonly pagerDuty?: boolean;
   /**
    * Vaults in this construct's Region: each gets vault notifications and alarms on failed
-   * backup and copy jobs and expired recovery points.
+   * backup and copy jobs and expired recovery points. The notifications wait for the vaults
+   * this app creates (their `dependables`).
    * @default - none
    */
-  readonly vaultNames?: readonly string[];
+  readonly vaults?: readonly IBackupVault[];
   /**
    * Vaults in other Regions that receive copies from this one: each gets an alarm on
    * failed copy jobs here (AWS Backup reports copy jobs under the destination vault).
    * @default - none
+   */
+  readonly copyDestinationVaults?: readonly IBackupVault[];
+  /**
+   * Vaults of this Region by name.
+   * @default - none
+   * @deprecated pass `vaults` (EncryptedVault.fromVaultName for an existing one)
+   */
+  readonly vaultNames?: readonly string[];
+  /**
+   * Copy destinations by name.
+   * @default - none
+   * @deprecated pass `copyDestinationVaults`
    */
   readonly copyDestinationVaultNames?: readonly string[];
   /**
@@ -208,8 +222,9 @@ export interface BackupMonitoringProps {
    */
   readonly vaultEvents?: readonly VaultEvent[];
   /**
-   * Resources the vault notifications must wait for (the vaults themselves, when they are
-   * created in the same stack). @default - none
+   * Resources the notifications of `vaultNames` must wait for.
+   * @default - none (`vaults` bring their own)
+   * @deprecated pass `vaults`: dependencies follow from the references
    */
   readonly vaultDependencies?: readonly ITerraformDependable[];
   /** Services watched by heartbeat (and size anomaly) alarms. @default - none */
@@ -234,6 +249,11 @@ export interface BackupMonitoringProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * The AWS partition of every ARN this construct writes (`aws-us-gov`, `aws-cn`).
+   * @default "aws"
+   */
+  readonly partition?: string;
   /**
    * Providers of other Regions (the offsite Region, where a DR restore runs and where copies
    * land) whose failing AWS Backup events must alert too. EventBridge rules only see their own
@@ -271,13 +291,13 @@ function publisherSid(service: string): string {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-function keyConditions(service: string, account: string): DataAwsIamPolicyDocumentStatement["condition"] {
+function keyConditions(service: string, account: string, partition = "aws"): DataAwsIamPolicyDocumentStatement["condition"] {
   const sameAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [account] };
   switch (service) {
     case "backup.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:backup:*:${account}:backup-vault:*`] }];
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:backup:*:${account}:backup-vault:*`] }];
     case "cloudwatch.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:cloudwatch:*:${account}:alarm:*`] }];
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:*:${account}:alarm:*`] }];
     default:
       return [
         { test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] },
@@ -287,7 +307,7 @@ function keyConditions(service: string, account: string): DataAwsIamPolicyDocume
 }
 
 /** The role AWS Backup Audit Manager delivers reports with. */
-const REPORTS_ROLE = (account: string) => `arn:aws:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
+const REPORTS_ROLE = (account: string, partition = "aws") => `arn:${partition}:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
 
 /** CloudWatch's longest evaluation range: period × evaluation periods. */
 const MAX_EVALUATION_SECONDS = 7 * 86400;
@@ -360,12 +380,16 @@ export class BackupMonitoring extends Construct {
     return this.topic.arn;
   }
 
+  private get partition(): string {
+    return this.props.partition ?? "aws";
+  }
+
   private get name(): string {
     return `${this.props.estate}-backup-alerts`;
   }
 
   protected createKey(): KmsKey {
-    const root = `arn:aws:iam::${this.account}:root`;
+    const root = `arn:${this.partition}:iam::${this.account}:root`;
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "AccountAdministersKey",
@@ -383,7 +407,7 @@ export class BackupMonitoring extends Construct {
         principals: [{ type: "Service", identifiers: [service] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
-        condition: keyConditions(service, this.account),
+        condition: keyConditions(service, this.account, this.partition),
       })),
     ];
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
@@ -394,7 +418,7 @@ export class BackupMonitoring extends Construct {
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
         condition: [
-          { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account)] },
+          { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account, this.partition)] },
           { test: "StringEquals", variable: "kms:CallerAccount", values: [this.account] },
         ],
       });
@@ -496,7 +520,7 @@ export class BackupMonitoring extends Construct {
       iamRoleArn: role.arn,
       snsTopicArns: [this.topic.arn],
       // PROVIDER NOTE: without guardrails AWS Chatbot applies AdministratorAccess to channel members' actions.
-      guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+      guardrailPolicyArns: [`arn:${this.partition}:iam::aws:policy/CloudWatchReadOnlyAccess`],
       loggingLevel: "ERROR",
     };
     for (const c of channels) {
@@ -512,24 +536,31 @@ export class BackupMonitoring extends Construct {
   private createVaultSignals(): void {
     const provider = this.props.provider;
     const events = [...(this.props.vaultEvents ?? FAILURE_VAULT_EVENTS)];
-    for (const vault of this.props.vaultNames ?? []) {
+    // A vault by reference is named by its literal name where known (ids and alarm names
+    // must be literal; the construct id stands in for a token name) and brings its own dependencies.
+    const byName = (names: readonly string[] | undefined, deps: readonly ITerraformDependable[] | undefined) => (names ?? []).map((n) => ({ key: n, name: n, deps }));
+    const byRef = (vs: readonly IBackupVault[] | undefined) => (vs ?? []).map((v) => ({ key: v.literalName ?? v.node.id, name: v.literalName ?? v.vaultName, deps: v.dependables.length ? v.dependables : undefined }));
+    const local = [...byRef(this.props.vaults), ...byName(this.props.vaultNames, this.props.vaultDependencies)];
+    const remote = [...byRef(this.props.copyDestinationVaults), ...byName(this.props.copyDestinationVaultNames, undefined)];
+    for (const { key: vault, name, deps } of local) {
       new BackupVaultNotifications(this, `Notifications-${vault}`, {
         provider,
-        backupVaultName: vault,
+        backupVaultName: name,
         snsTopicArn: this.topic.arn,
         backupVaultEvents: events,
-        dependsOn: this.props.vaultDependencies ? [...this.props.vaultDependencies] : undefined,
+        dependsOn: deps ? [...deps] : undefined,
       });
-      this.backupAlarm(vault, "NumberOfBackupJobsFailed", "backup-jobs-failed", `A backup job into vault ${vault} failed`);
-      this.backupAlarm(vault, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} failed`);
-      this.backupAlarm(vault, "NumberOfRecoveryPointsExpired", "recovery-points-expired", `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`);
+      this.backupAlarm(vault, name, "NumberOfBackupJobsFailed", "backup-jobs-failed", `A backup job into vault ${vault} failed`);
+      this.backupAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} failed`);
+      this.backupAlarm(vault, name, "NumberOfRecoveryPointsExpired", "recovery-points-expired", `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`);
     }
-    for (const vault of this.props.copyDestinationVaultNames ?? []) {
-      this.backupAlarm(vault, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} (another Region) failed`);
+    for (const { key: vault, name } of remote) {
+      this.backupAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} (another Region) failed`);
     }
   }
 
-  private backupAlarm(vault: string, metricName: string, suffix: string, description: string): void {
+  /** `vault` names the alarm (literal); `vaultName` is the metric's dimension (may be a reference). */
+  private backupAlarm(vault: string, vaultName: string, metricName: string, suffix: string, description: string): void {
     this.alarms.push(
       new CloudwatchMetricAlarm(this, `Alarm-${vault}-${suffix}`, {
         provider: this.props.provider,
@@ -537,7 +568,7 @@ export class BackupMonitoring extends Construct {
         alarmDescription: description,
         namespace: "AWS/Backup",
         metricName,
-        dimensions: { BackupVaultName: vault },
+        dimensions: { BackupVaultName: vaultName },
         statistic: "Sum",
         period: 300,
         evaluationPeriods: 1,
@@ -557,7 +588,7 @@ export class BackupMonitoring extends Construct {
     if (sources.length === 0) return;
     const region = this.props.region ?? (this.props.provider as AwsProvider | undefined)?.region;
     if (!region) throw Errors.monitoringRegionRequired(this.node.path);
-    const bus = `arn:aws:events:${region}:${this.account}:event-bus/default`;
+    const bus = `arn:${this.partition}:events:${region}:${this.account}:event-bus/default`;
     const trust = new DataAwsIamPolicyDocument(this, "ForwardTrust", {
       provider: this.props.provider,
       statement: [
@@ -703,7 +734,7 @@ export class BackupMonitoring extends Construct {
           actions: ["s3:PutObject"],
           resources: [`${bucket.arn}/*`],
           condition: [
-            { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account)] },
+            { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account, this.partition)] },
             { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
           ],
         },

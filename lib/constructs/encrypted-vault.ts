@@ -39,6 +39,11 @@ export interface IBackupVault extends IConstruct {
   /** The vault ARN (a literal when known at synth time, else a reference). @attribute */
   readonly vaultArn: string;
   /**
+   * The vault name when it is known at synth time (not a token): for construct ids, alarm
+   * names and metric dimensions that must be literal.
+   */
+  readonly literalName?: string;
+  /**
    * The vault's lock, when it is locked and the lock is known: rules and copy actions
    * writing to it are checked against its range (GOV-019) when they are added.
    */
@@ -142,6 +147,8 @@ export class EncryptedVault extends Construct implements IBackupVault {
   public readonly lock?: VaultLockProps;
   /** The vault's region, when given. */
   public readonly region?: string;
+  /** The name, when known at synth time. */
+  public readonly literalName?: string;
   /** The vault and (when locked) its lock configuration. */
   public readonly dependables: readonly ITerraformDependable[];
   private readonly props: EncryptedVaultProps;
@@ -158,6 +165,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
     const known = [name, props.region, props.accountId].every((v) => v !== undefined && !Token.isUnresolved(v));
     this.vaultArn = known ? `arn:${props.partition ?? "aws"}:backup:${props.region}:${props.accountId}:backup-vault:${name}` : this.vault.arn;
     this.region = props.region;
+    this.literalName = Token.isUnresolved(name) ? undefined : name;
     const provider = props.provider;
     const dependables: ITerraformDependable[] = [this.vault];
     this.dependables = dependables;
@@ -221,6 +229,7 @@ function validateLock(lock: VaultLockProps, path: string): void {
 /** A vault this app does not create. */
 class ImportedVault extends Construct implements IBackupVault {
   public readonly dependables: readonly ITerraformDependable[] = [];
+  public readonly literalName?: string;
   constructor(
     scope: Construct,
     id: string,
@@ -230,6 +239,7 @@ class ImportedVault extends Construct implements IBackupVault {
     public readonly lock?: VaultLockProps,
   ) {
     super(scope, id);
+    this.literalName = Token.isUnresolved(vaultName) ? undefined : vaultName;
     if (lock) validateLock(lock, this.node.path);
   }
 }

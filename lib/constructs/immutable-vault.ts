@@ -143,6 +143,11 @@ export class ImmutableVault extends Construct implements IBackupVault {
     return this.lockedVault().vaultArn;
   }
 
+  /** The locked vault's name, when known at synth time. */
+  public get literalName(): string | undefined {
+    return this.vault?.literalName;
+  }
+
   /** The vault lock: minimum `days`, maximum `maxRetentionDays`. */
   public get lock(): VaultLockProps | undefined {
     return this.vault?.lock;

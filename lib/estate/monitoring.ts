@@ -3,6 +3,8 @@ import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanag
 import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
 import { WebhookKind } from "../catalog/model";
 import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
+import { EncryptedVault } from "../constructs/encrypted-vault";
+import { partitionOf } from "../core/iam-policy";
 import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
@@ -73,25 +75,27 @@ export function buildMonitoring(ctx: EstateContext): void {
   if (!stack || !catalog.aws) return;
   const vaults = estateVaults(ctx);
   const n = catalog.notifications;
+  const byName = (name: string) => ctx.awsVaults.find((v) => v.literalName === name) ?? EncryptedVault.fromVaultName(stack, `Watched-${name}`, name);
   new BackupMonitoring(stack, "Monitoring", {
     estate: catalog.name,
     // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
     accountId: stack.accountId,
-    vaultDependencies: ctx.awsVaults,
     provider: stack.primary,
     emails: n.email,
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
     chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams(c))),
     pagerDuty: n.pagerduty,
-    vaultNames: vaults.local,
-    copyDestinationVaultNames: vaults.copyDestinations,
+    // The vaults by reference: notifications wait for the vaults (and locks) they watch.
+    vaults: vaults.local.map(byName),
+    copyDestinationVaults: vaults.copyDestinations.map(byName),
     // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
     heartbeats: watchedServices(policies, catalog)
       .filter((w) => sendsHeartbeat(ctx, w.policy))
       .map((w) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, MetricSource.APP), window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
     deletionProtection: catalog.aws.deletionProtection,
+    partition: partitionOf(catalog.aws.region),
     // A DR restore runs in the offsite Region: its failures must reach the same topic.
     region: stack.region,
     forwardEventsFrom: stack.offsiteRegions.map((r) => stack.providerFor(r)),
