@@ -12,13 +12,6 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -27,6 +20,9 @@ import { Construct, type ITerraformDependable, TerraformVariable, Token } from "
 import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
+import { PolicyEffect } from "../core/iam-policy";
+import { BackupBucket } from "./backup-bucket";
+import { KEY_ADMIN_AND_USE_ACTIONS } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 
@@ -342,8 +338,8 @@ export class BackupMonitoring extends Construct {
   public readonly pagerDutyVariable?: TerraformVariable;
   /** @attribute */
   public readonly framework?: BackupFramework;
-  /** The bucket this construct created for audit reports. @attribute */
-  public readonly reportBucket?: S3Bucket;
+  /** The bucket this construct created for audit reports (a {@link BackupBucket}). @attribute */
+  public readonly reportBucket?: BackupBucket;
   /** Every alarm, by child id. @attribute */
   public readonly alarms: CloudwatchMetricAlarm[] = [];
 
@@ -370,7 +366,7 @@ export class BackupMonitoring extends Construct {
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
     if (props.auditControls?.length) {
       this.framework = this.createFramework(props.auditControls);
-      const bucket = props.reportBucketName ?? (this.reportBucket = this.createReportBucket()).bucket;
+      const bucket = props.reportBucketName ?? (this.reportBucket = this.createReportBucket()).bucketName;
       this.createReportPlans(bucket, this.framework);
     }
   }
@@ -394,12 +390,8 @@ export class BackupMonitoring extends Construct {
       {
         sid: "AccountAdministersKey",
         principals: [{ type: "AWS", identifiers: [root] }],
-        actions: [
-          "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
-          "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy",
-          "kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:ScheduleKeyDeletion",
-          "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-        ],
+        // The library's one list of key administration and use actions (BackupKey's).
+        actions: [...KEY_ADMIN_AND_USE_ACTIONS],
         resources: ["*"],
       },
       ...PUBLISHERS.map((service) => ({
@@ -695,52 +687,30 @@ export class BackupMonitoring extends Construct {
     });
   }
 
-  private createReportBucket(): S3Bucket {
-    const provider = this.props.provider;
-    const bucket = new S3Bucket(this, "ReportBucket", {
-      provider,
-      bucket: `${this.props.estate}-backup-reports-${this.account}`,
-      forceDestroy: false,
-      lifecycle: this.lifecycle,
-    });
-    new S3BucketVersioningA(this, "ReportBucketVersioning", { provider, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "ReportBucketEncryption", {
-      provider,
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "ReportBucketPublicAccess", { provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    new S3BucketOwnershipControls(this, "ReportBucketOwnership", { provider, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  /**
+   * The audit report bucket: the library's one bucket hardening (BackupBucket: SSE-KMS with
+   * the topic's key, versioning, public access blocked, ACLs disabled, TLS only), reports
+   * expiring after `reportRetentionDays`, and delivery allowed to the Audit Manager role only.
+   */
+  private createReportBucket(): BackupBucket {
     const days = this.props.reportRetentionDays ?? 400;
-    new S3BucketLifecycleConfiguration(this, "ReportBucketLifecycle", {
-      provider,
-      bucket: bucket.id,
-      rule: [{ id: "expire-reports", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
+    const bucket = new BackupBucket(this, "ReportBucket", {
+      bucketName: `${this.props.estate}-backup-reports-${this.account}`,
+      kmsKeyArn: this.key.arn,
+      currentVersionExpirationDays: days,
+      noncurrentVersionExpirationDays: 30,
+      preventDestroy: this.lifecycle.preventDestroy,
+      partition: this.partition,
+      provider: this.props.provider,
     });
-    const policy = new DataAwsIamPolicyDocument(this, "ReportBucketPolicyDocument", {
-      provider,
-      statement: [
-        {
-          sid: "DenyWithoutTls",
-          effect: "Deny",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetObjectVersion", "s3:DeleteObjectVersion"],
-          resources: [bucket.arn, `${bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-        {
-          sid: "BackupReportsDeliver",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["s3:PutObject"],
-          resources: [`${bucket.arn}/*`],
-          condition: [
-            { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account, this.partition)] },
-            { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
-          ],
-        },
-      ],
+    bucket.addToPolicy({
+      sid: "BackupReportsDeliver",
+      effect: PolicyEffect.ALLOW,
+      principals: { anyone: true },
+      actions: ["s3:PutObject"],
+      resources: [`${bucket.bucketArn}/*`],
+      conditions: { ArnEquals: { "aws:PrincipalArn": REPORTS_ROLE(this.account, this.partition) }, StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
     });
-    new S3BucketPolicy(this, "ReportBucketPolicy", { provider, bucket: bucket.id, policy: policy.json });
     return bucket;
   }
 

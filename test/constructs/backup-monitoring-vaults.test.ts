@@ -1,4 +1,5 @@
 import { LockMode } from "../../lib/core/vocabulary";
+import { AuditControlName } from "../../lib/policy/audit";
 import { BackupMonitoring } from "../../lib/constructs/backup-monitoring";
 import { EncryptedVault } from "../../lib/constructs/encrypted-vault";
 import { ImmutableVault } from "../../lib/constructs/immutable-vault";
@@ -44,10 +45,27 @@ describe("BackupMonitoring takes vaults by reference", () => {
 
   it("writes every ARN in its partition (GovCloud, China)", () => {
     const { json } = synthAws((s) => {
-      new BackupMonitoring(s, "Monitoring", { estate: "lab", accountId: "123456789012", partition: "aws-us-gov", auditControls: [{ name: "BACKUP_RECOVERY_POINT_ENCRYPTED" as never }] });
+      new BackupMonitoring(s, "Monitoring", { estate: "lab", accountId: "123456789012", partition: "aws-us-gov", auditControls: [{ name: AuditControlName.RECOVERY_POINT_ENCRYPTED }] });
     });
     expect(json).not.toMatch(/arn:aws:/);
     expect(json).toMatch(/arn:aws-us-gov:iam::123456789012:root/);
     expect(json).toMatch(/arn:aws-us-gov:iam::123456789012:role\/aws-service-role\/reports\.backup\.amazonaws\.com/);
+  });
+
+  it("builds the report bucket as a BackupBucket: TLS only, KMS with the topic key, reports expire, only Audit Manager delivers", () => {
+    const { resources } = synthAws((s) => {
+      new BackupMonitoring(s, "Monitoring", { estate: "lab", accountId: "123456789012", auditControls: [{ name: AuditControlName.RECOVERY_POINT_ENCRYPTED }], reportRetentionDays: 400 });
+    });
+    expect(ofType(resources, "aws_s3_bucket").map((b) => b.bucket)).toEqual(["lab-backup-reports-123456789012"]);
+    const policy = JSON.parse(ofType(resources, "aws_s3_bucket_policy")[0].policy);
+    const sids = policy.Statement.map((x: { Sid: string }) => x.Sid);
+    expect(sids).toEqual(expect.arrayContaining(["DenyInsecureTransport", "DenyObjectsNotEncryptedWithKms", "BackupReportsDeliver"]));
+    const deliver = policy.Statement.find((x: { Sid: string }) => x.Sid === "BackupReportsDeliver");
+    expect(deliver.Condition.ArnEquals["aws:PrincipalArn"]).toMatch(/:role\/aws-service-role\/reports\.backup\.amazonaws\.com\/AWSServiceRoleForBackupReports$/);
+    const lifecycle = ofType(resources, "aws_s3_bucket_lifecycle_configuration")[0].rule[0];
+    expect(lifecycle.expiration).toEqual([{ days: 400 }]);
+    expect(lifecycle.noncurrent_version_expiration).toEqual([{ noncurrent_days: 30 }]);
+    const sse = ofType(resources, "aws_s3_bucket_server_side_encryption_configuration")[0].rule[0].apply_server_side_encryption_by_default;
+    expect(sse).toMatchObject({ sse_algorithm: "aws:kms", kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.\w+\.arn\}$/) });
   });
 });
