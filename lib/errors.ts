@@ -101,6 +101,22 @@ export const Errors = {
     new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized`, {
       fix: "run `backup-gov validate` and fix each finding",
     }),
+  outIsFile: (dir: string) =>
+    new UsageError("IO-030", `--out ${dir} is a file, not a folder`, {
+      fix: "pass a folder (it is created when missing), or move the file away",
+    }),
+  nameTooLong: (file: string) =>
+    new UsageError("IO-031", `cannot write ${file}: a name in the path is longer than the file system allows (255 bytes per name)`, {
+      fix: "shorten the catalog value the name comes from (validation reports it as GOV-110), or use a shorter --out",
+    }),
+  nameCollision: (file: string, reason: string) =>
+    new UsageError("IO-032", `cannot write ${file}: ${reason}`, {
+      fix: "two outputs want one name (a file and a folder); rename one of the catalog values they come from (validation reports it as GOV-110)",
+    }),
+  outEnclosesWorkingDir: (dir: string) =>
+    new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth replaces --out as a whole`, {
+      fix: "pass a folder of its own, e.g. --out cdktf.out",
+    }),
 
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
   pveSelectionConflict: (resource: string, first: string, second: string) =>

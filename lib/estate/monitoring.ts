@@ -10,6 +10,7 @@ import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
+import { tfLiteral } from "../core/escape/terraform";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
 export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
@@ -100,7 +101,7 @@ export function buildMonitoring(ctx: EstateContext): void {
     emails: n.email,
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
-    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams(c))),
+    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }))),
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,
@@ -108,14 +109,20 @@ export function buildMonitoring(ctx: EstateContext): void {
     heartbeats: watchedServices(policies, catalog).flatMap((w) =>
       heartbeatSources(ctx, w.policy).map((source) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, source), window: w.window.threshold, sizePeriod: w.window.interval })),
     ),
-    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
+    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({
+      name,
+      parameters,
+      // Tags and resource ids are catalog text: literal in Terraform.
+      scope: scope && { ...scope, tag: scope.tag && { key: tfLiteral(scope.tag.key), value: tfLiteral(scope.tag.value) }, resourceIds: scope.resourceIds?.map(tfLiteral) },
+    })),
     // Freshness of AWS Backup resources: nothing fails when a resource stops being selected.
     recoveryPointRules: recoveryPointRules(policies, catalog).map((r) => ({
       name: r.name,
       resourceType: r.type,
       maxAge: r.age.unit === "hours" ? Duration.hours(r.age.value) : Duration.days(r.age.value),
-      resourceId: r.resourceId,
-      resourceTags: r.resourceTags,
+      // Resource ids and tags are catalog text: literal in Terraform.
+      resourceId: r.resourceId && tfLiteral(r.resourceId),
+      resourceTags: r.resourceTags && Object.fromEntries(Object.entries(r.resourceTags).map(([k, v]) => [tfLiteral(k), tfLiteral(v)])),
     })),
     vaultFreshness: vaultFreshness(policies, catalog),
     deletionProtection: catalog.aws.deletionProtection,
