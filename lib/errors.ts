@@ -386,4 +386,10 @@ export const Errors = {
     new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
   invalidNow: (value: string) =>
     new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
+
+  // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
+  invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
+    new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
+  unknownPriceKey: (key: string, known: string) =>
+    new ValidationError("K8S-071", `pricing key ${key} is not in the price table`, { received: key, allowed: known, fix: "use a key of the documented price table (docs/catalog.md)" }),
 } as const;

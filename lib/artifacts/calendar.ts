@@ -23,7 +23,8 @@ export interface JobOverlap {
 
 /** Whether a job's times are UTC (AWS Backup) or local to the machine that runs it. */
 export function isUtc(job: ScheduledJob): boolean {
-  return job.kind === TargetKind.AWS_BACKUP || job.kind === TargetKind.OFFSITE;
+  // Velero's server evaluates schedules in its container's zone: UTC.
+  return job.kind === TargetKind.AWS_BACKUP || job.kind === TargetKind.OFFSITE || job.kind === TargetKind.VELERO;
 }
 
 /** Every pair of jobs in one group whose run windows ([start, start + duration)) meet in the week. */

@@ -7,6 +7,8 @@ import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
 import { buildAwsProtection } from "./aws";
+import { buildKubernetesProtection, createKubernetesStacks } from "./kubernetes";
+import type { KubernetesClusterStack } from "./kubernetes-stack";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
@@ -42,10 +44,12 @@ export class Estate {
     if (catalog.proxmox) {
       ctx.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
     }
+    createKubernetesStacks(scope, ctx);
     // Order matters: app backups write to the buckets AWS protection creates; monitoring
     // watches everything; documents are rendered from what all builders registered.
     buildAwsProtection(ctx);
     buildProxmoxProtection(ctx);
+    buildKubernetesProtection(ctx);
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
@@ -59,6 +63,11 @@ export class Estate {
   /** The Proxmox stack, when the catalog has a `proxmox` section. */
   public get proxmoxStack(): ProxmoxEstateStack | undefined {
     return this.context.proxmoxStack;
+  }
+
+  /** One stack per Kubernetes cluster that some service uses, sorted by cluster name. */
+  public get kubernetesStacks(): KubernetesClusterStack[] {
+    return [...this.context.kubernetesStacks.values()];
   }
 
   /** Every artifact rendered for this estate. */

@@ -40,6 +40,9 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { kubernetesClusterDeclared } from "../rules/kubernetes/kubernetes-cluster-declared";
+import { kubernetesNeedsAws } from "../rules/kubernetes/kubernetes-needs-aws";
+import { snapshotNeedsCsi } from "../rules/kubernetes/snapshot-needs-csi";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -87,4 +90,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  kubernetesClusterDeclared,
+  kubernetesNeedsAws,
+  snapshotNeedsCsi,
 ];
