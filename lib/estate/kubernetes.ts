@@ -4,6 +4,7 @@ import { type KubernetesObject, VeleroProtection } from "../constructs/velero-pr
 import type { Construct } from "../core/cdk";
 import { ClusterSnapshots, VolumeBackupMode } from "../core/vocabulary";
 import { code, doc, fence } from "../artifacts/markdown";
+import { VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules } from "../artifacts/velero-monitoring";
 import { type VeleroScheduleSpec, VeleroNames, clusterPolicies, usedClusters, veleroSchedules } from "../policy/velero";
 import { type EstateContext, TargetKind, type VeleroDestination } from "./context";
 import { KubernetesClusterStack } from "./kubernetes-stack";
@@ -63,6 +64,11 @@ export function buildKubernetesProtection(ctx: EstateContext): void {
     }
     addClusterArtifacts(ctx, cluster, dest, velero.objects);
     for (const p of clusterPolicies(ctx.policies, name)) registerTarget(ctx, cluster, dest, mine.filter((s) => s.serviceId === p.service.id));
+  }
+  if (ctx.kubernetesStacks.size && schedules.length) {
+    ctx.artifacts.add({ path: VeleroPaths.rules, content: renderVeleroRules(ctx.catalog, ctx.policies) });
+    ctx.artifacts.add({ path: VeleroPaths.tests, content: renderVeleroRuleTests(ctx.catalog, ctx.policies) });
+    ctx.artifacts.add({ path: VeleroPaths.dashboard, content: renderVeleroDashboard(ctx.catalog) });
   }
 }
 

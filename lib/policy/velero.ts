@@ -193,7 +193,8 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
     const window = clusters[cluster].backupWindow ? parseWindow(clusters[cluster].backupWindow!) : DEFAULT_WINDOW;
     const slots = stagger(
       list.map((w) => ({ key: w.key, group: cluster, cadence: w.cadence })),
-      { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(15, window.minutes - 15) },
+      // Velero queues backups and runs them one after another: 5-minute steps keep starts apart without leaving the window.
+      { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(5, window.minutes - 15), stepMinutes: 5 },
     );
     for (const w of list) {
       let schedule = slots.get(w.key)!;
