@@ -3,6 +3,7 @@ import type { Construct } from "../core/cdk";
 import { Errors } from "../errors";
 import type { ValidationReport } from "../governance/validate";
 import { renderDocuments } from "../artifacts/documents";
+import { renderAccessMatrix } from "../artifacts/access-matrix";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
@@ -53,6 +54,8 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    // From the synthesized configuration itself: the policies as Terraform will send them.
+    if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
   }
 
   /** The AWS stack, when the catalog has an `aws` section. */
