@@ -4,6 +4,7 @@ import { Errors } from "../errors";
 import type { ValidationReport } from "../governance/validate";
 import { renderDocuments } from "../artifacts/documents";
 import { renderAccessMatrix } from "../artifacts/access-matrix";
+import { renderEstimate } from "../artifacts/estimate";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
@@ -54,6 +55,7 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
     // From the synthesized configuration itself: the policies as Terraform will send them.
     if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
   }

@@ -43,6 +43,7 @@ import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watche
 import { kubernetesClusterDeclared } from "../rules/kubernetes/kubernetes-cluster-declared";
 import { kubernetesNeedsAws } from "../rules/kubernetes/kubernetes-needs-aws";
 import { snapshotNeedsCsi } from "../rules/kubernetes/snapshot-needs-csi";
+import { transferFitsWindow } from "../rules/estimate/transfer-fits-window";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -93,4 +94,5 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   kubernetesClusterDeclared,
   kubernetesNeedsAws,
   snapshotNeedsCsi,
+  transferFitsWindow,
 ];
