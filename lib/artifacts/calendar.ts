@@ -1,5 +1,6 @@
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { TargetKind } from "../estate/context";
+import { estateCadences } from "../policy/cadences";
 import { code, doc, table } from "./markdown";
 
 const WEEK = 7 * 1440;
@@ -86,6 +87,8 @@ export function renderCalendarMarkdown(ctx: EstateContext): string {
     overlaps.length
       ? table(["Group", "Job", "Overlaps with", "First at"], overlaps.map((o) => [o.group, o.first, o.second, weekTime(o.at)]))
       : "None: no two jobs of one group run at the same time.",
+    "## Estate cadences",
+    table(["Event", "When", "Minutes", "What"], estateCadences(ctx.catalog.services).map((c) => [c.title, c.when, String(c.durationMinutes), c.description])),
     jobs.length ? "## Week at a glance" : undefined,
     ...groups.map((g) => weekGrid(g, jobs.filter((j) => j.group === g))),
   );
@@ -127,6 +130,20 @@ export function renderCalendarIcs(ctx: EstateContext): string {
       `DESCRIPTION:${text(description.join("\n"))}`,
       `CATEGORIES:${[j.kind, j.group].map(text).join(",")}`,
       ...(clashes.length ? ["X-BACKUP-GOV-OVERLAP:TRUE"] : []),
+      "END:VEVENT",
+    );
+  }
+  for (const c of estateCadences(ctx.catalog.services)) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:cadence-${c.id}@${ctx.catalog.name}.backup-gov`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART:${c.firstDay}T${c.time.replace(":", "")}00`,
+      `DURATION:PT${c.durationMinutes}M`,
+      `RRULE:${c.rrule}`,
+      `SUMMARY:${text(c.title)}`,
+      `DESCRIPTION:${text(c.description)}`,
+      `CATEGORIES:${text("cadence")}`,
       "END:VEVENT",
     );
   }

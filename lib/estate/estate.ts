@@ -5,6 +5,8 @@ import type { ValidationReport } from "../governance/validate";
 import { renderDocuments } from "../artifacts/documents";
 import { renderAccessMatrix } from "../artifacts/access-matrix";
 import { renderEstimate } from "../artifacts/estimate";
+import { renderBackupsSummary } from "../artifacts/backups-summary";
+import { renderDrDrill } from "../artifacts/dr-drill";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
@@ -56,6 +58,8 @@ export class Estate {
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
     ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
+    ctx.artifacts.add({ path: "dr-drill.md", content: renderDrDrill(ctx) });
+    ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
     // From the synthesized configuration itself: the policies as Terraform will send them.
     if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
   }
