@@ -390,6 +390,4 @@ export const Errors = {
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
     new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
-  unknownPriceKey: (key: string, known: string) =>
-    new ValidationError("K8S-071", `pricing key ${key} is not in the price table`, { received: key, allowed: known, fix: "use a key of the documented price table (docs/catalog.md)" }),
 } as const;

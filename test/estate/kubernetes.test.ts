@@ -107,6 +107,11 @@ describe("the Kubernetes example estate", () => {
     const inv = parse(artifact("inventory.yaml"));
     const shop = inv.services.find((s: { id: string }) => s.id === "shop");
     expect(shop.targets.map((t: { kind: string }) => t.kind)).toContain("velero");
+    expect(shop.kubernetes).toEqual({ cluster: "prod", namespaces: ["shop"], volumes: "snapshot", hooks: 1 });
+    // 200 GiB + 365 days × 4 GiB in Kopia, twice (replica), at the catalog's own S3 price of $0.021.
+    expect(shop.estimate.targets.map((t: { storedGiB: number }) => t.storedGiB)).toEqual([1660, 1660]);
+    expect(shop.estimate.targets[0].monthlyUsd).toBeCloseTo((1660 * 1024 ** 3 / 1e9) * 0.021, 1);
+    expect(inv.proxmox.hosts.pve).toMatchObject({ uplink: "100Mbit/s", backupWindow: "01:00-06:00" });
     expect(shop.schedules.map((s: { job: string }) => s.job)).toEqual(expect.arrayContaining(["shop-hourly", "shop-daily", "shop-weekly", "shop-monthly", "shop-yearly"]));
     expect(artifact("calendar.md")).toMatch(/\| shop-daily \| velero \| k8s\/prod \| daily at \d\d:\d\d UTC \|/);
     expect(artifact("calendar.ics")).toContain("UID:velero-shop-daily@kubeshop.backup-gov");

@@ -120,3 +120,11 @@ describe("the estimate", () => {
     expect(md).toContain("| kubernetes.clusters.prod | 1Gbit/s | 00:30-05:30 (5.00 h) | shop |");
   });
 });
+
+describe("the documented price table", () => {
+  it("docs/catalog.md lists every key with its default, and the date and region", () => {
+    const md = readFileSync(join(ROOT, "docs", "catalog.md"), "utf8");
+    for (const [k, v] of Object.entries(DEFAULT_PRICES)) expect(md).toContain(`| \`${k}\` | ${v.usd} | ${v.what} |`);
+    expect(md).toContain(`AWS list prices of ${PRICES_AS_OF.region} as of ${PRICES_AS_OF.date}`);
+  });
+});
