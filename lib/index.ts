@@ -75,3 +75,16 @@ export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
 export { renderHostFiles, renderHostBundle, hostArtifacts, renderServiceFiles, type ServiceFile } from "./artifacts/app/bundle";
 
 export { runCli } from "./cli/main";
+
+export * from "./constructs/velero-protection";
+export * from "./constructs/velero-identity";
+export * from "./estate/kubernetes-stack";
+export { buildKubernetesProtection, helmValues, installArgs, kubernetesArtifactDir, VeleroLabels } from "./estate/kubernetes";
+export * from "./policy/velero";
+export * from "./policy/estimate";
+export * from "./policy/cadences";
+export { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, unnamedRestorers, type PrincipalAccess, type SynthesizedStacks } from "./artifacts/access-matrix";
+export { renderEstimate } from "./artifacts/estimate";
+export { renderDrDrill } from "./artifacts/dr-drill";
+export { renderBackupsSummary } from "./artifacts/backups-summary";
+export * from "./artifacts/velero-monitoring";

@@ -13,9 +13,6 @@ import { stagger } from "./stagger";
  * buckets and the per-cluster IAM identities.
  */
 
-/** The API group/version of every Velero object rendered here (CRDs of Velero v1.18). */
-export const VELERO_API_VERSION = "velero.io/v1";
-
 /** Velero backups run in this window (UTC on the Velero server) unless the cluster sets one. */
 const DEFAULT_WINDOW = { startMinutes: 60, minutes: 300 };
 
