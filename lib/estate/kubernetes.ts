@@ -128,7 +128,8 @@ export function installArgs(cluster: KubernetesCluster): string[] {
     ...(cluster.snapshots === ClusterSnapshots.CSI ? ["--features EnableCSI"] : []),
     "--no-default-backup-location",
     "--use-volume-snapshots=false",
-    `--secret-file ./velero-${cluster.name}.credentials`,
+    // The storage location names its own secret (created next), so install creates none.
+    "--no-secret",
   ];
 }
 
@@ -194,5 +195,17 @@ function registerTarget(ctx: EstateContext, cluster: KubernetesCluster, dest: Ve
       hooks: k.hooks.length,
     },
     restoreSteps: steps,
+  });
+  if (!dest.offsite) return;
+  ctx.addTarget({
+    serviceId: s.serviceId,
+    kind: TargetKind.OFFSITE,
+    id: `s3://${dest.offsite.bucketName}/${dest.prefix}`,
+    location: `s3://${dest.offsite.bucketName}/${dest.prefix} (${dest.offsite.region}, S3 replication of cluster ${cluster.name}'s Velero prefix)`,
+    details: { bucket: dest.offsite.bucketName, prefix: dest.prefix, region: dest.offsite.region, lock: dest.lock ? `Object Lock ${dest.lock.mode} ${dest.lock.days} days` : "no Object Lock" },
+    restoreSteps: [
+      `When ${dest.region} is unavailable, add a read-only storage location on the replica (see the Velero steps above) and restore from its backups; never write to the replica.`,
+      `Check replication is current first: \`aws s3api head-object --region ${dest.region} --bucket ${dest.bucketName} --key <key> --query ReplicationStatus\` reports COMPLETED for the newest objects under ${dest.prefix}backups/.`,
+    ],
   });
 }

@@ -6,6 +6,8 @@ import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
+import { VeleroAlerts, VeleroPaths } from "../artifacts/velero-monitoring";
+import { veleroSchedules } from "../policy/velero";
 import type { EstateContext } from "./context";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
@@ -35,6 +37,9 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
     if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
+  }
+  if (policy.service.kubernetes && veleroSchedules([policy], catalog).length) {
+    out.push(`Prometheus ${VeleroAlerts.stale}/${VeleroAlerts.missing} per Velero schedule, ${VeleroAlerts.failed}/${VeleroAlerts.partiallyFailed} (${VeleroPaths.rules})`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { StepStatus, onboardingReceipt } from "../../lib/artifacts/onboarding-receipt";
 import { synthesizeCatalog } from "../../lib/estate/synth";
+import { ChecklistStep } from "../../lib/governance/rule";
 import { crdErrors } from "../support/velero-crds";
 import { scratch } from "../support/tools";
 
@@ -116,5 +118,13 @@ describe("the Kubernetes example estate", () => {
     expect(artifact("calendar.md")).toMatch(/\| shop-daily \| velero \| k8s\/prod \| daily at \d\d:\d\d UTC \|/);
     expect(artifact("calendar.ics")).toContain("UID:velero-shop-daily@kubeshop.backup-gov");
     expect(artifact("dr-runbook.md")).toContain("[sop/grafana.md](sop/grafana.md)");
+  });
+
+  it("the onboarding receipt finds the Velero schedules, the replica and the Velero alerts", () => {
+    const r = onboardingReceipt({ report: result.report, serviceId: "shop", ctx: result.estate!.context, now: new Date(0) });
+    const stepOf = (s: ChecklistStep) => r.steps.find((x) => x.step === s)!;
+    expect(stepOf(ChecklistStep.ENROLLMENT)).toMatchObject({ status: StepStatus.PASSED, evidence: ["Velero schedules in prod: shop-hourly, shop-daily, shop-weekly, shop-monthly, shop-yearly"] });
+    expect(stepOf(ChecklistStep.OFFSITE).status).toBe(StepStatus.PASSED);
+    expect(stepOf(ChecklistStep.ALERTS).evidence.join("\n")).toContain("VeleroBackupStale");
   });
 });
