@@ -83,7 +83,7 @@ export { buildKubernetesProtection, helmValues, installArgs, kubernetesArtifactD
 export * from "./policy/velero";
 export * from "./policy/estimate";
 export * from "./policy/cadences";
-export { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, unnamedRestorers, type PrincipalAccess, type SynthesizedStacks } from "./artifacts/access-matrix";
+export { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, resourceDenials, unnamedRestorers, type PrincipalAccess, type ResourceDenial, type SynthesizedStacks } from "./artifacts/access-matrix";
 export { renderEstimate } from "./artifacts/estimate";
 export { renderDrDrill } from "./artifacts/dr-drill";
 export { renderBackupsSummary } from "./artifacts/backups-summary";

@@ -183,6 +183,55 @@ export function accessOf(stacks: SynthesizedStacks): PrincipalAccess[] {
   return out.sort((a, b) => a.stack.localeCompare(b.stack) || a.name.localeCompare(b.name));
 }
 
+/** One Deny of a bucket or vault policy: what nobody (not even the listed principals) may do there. */
+export interface ResourceDenial {
+  readonly stack: string;
+  readonly on: string;
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly condition?: string;
+}
+
+/** Every Deny statement of the stacks' bucket and vault policies. */
+export function resourceDenials(stacks: SynthesizedStacks): ResourceDenial[] {
+  const out: ResourceDenial[] = [];
+  for (const [stackName, stack] of Object.entries(stacks)) {
+    const name = targetNames(stack);
+    const owners: Array<[string, string]> = [
+      ["aws_s3_bucket_policy", "bucket"],
+      ["aws_backup_vault_policy", "backup_vault_name"],
+    ];
+    for (const [type, key] of owners) {
+      for (const [, r] of resourcesOf(stack, type)) {
+        const ref = refTo(r[key]);
+        const on = ref ? name(`\${${ref.type}.${ref.name}.arn}`) : type === "aws_s3_bucket_policy" ? `bucket ${String(r[key])}` : `vault ${String(r[key])}`;
+        const pref = refTo(r.policy);
+        if (pref?.type === "data.aws_iam_policy_document") {
+          const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[pref.name];
+          for (const st of (d?.statement as Json[] | undefined) ?? []) {
+            if (st.effect !== "Deny") continue;
+            const cond = (st.condition as Json[] | undefined) ?? [];
+            out.push({ stack: stackName, on, sid: String(st.sid ?? ""), actions: list(st.actions), condition: cond.length ? cond.map((c) => `${String(c.test)} ${String(c.variable)}=${list(c.values).join("|")}`).join("; ") : undefined });
+          }
+          continue;
+        }
+        let doc: { Statement?: Json[] } = {};
+        try {
+          doc = JSON.parse(String(r.policy));
+        } catch {
+          continue;
+        }
+        for (const st of doc.Statement ?? []) {
+          if (st.Effect !== "Deny") continue;
+          const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
+          out.push({ stack: stackName, on, sid: String(st.Sid ?? ""), actions: list(st.Action), condition: cond ? Object.entries(cond).map(([op, kv]) => `${op} ${Object.entries(kv).map(([k, v]) => `${k}=${list(v).join("|")}`).join(", ")}`).join("; ") : undefined });
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.on.localeCompare(b.on) || a.sid.localeCompare(b.sid));
+}
+
 /** A principal that can both delete recovery points and change (or bypass) locks. */
 export function canDestroyLockedData(p: PrincipalAccess): boolean {
   const all = new Set([...p.grants.values()].flatMap((s) => [...s]));
@@ -201,6 +250,7 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
   const access = accessOf(stacks);
   const flagged = access.filter(canDestroyLockedData);
   const unnamed = unnamedRestorers(access);
+  const denials = resourceDenials(stacks);
   const rows = access.flatMap((p) =>
     [...p.grants.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -214,6 +264,8 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
     access.length
       ? table(["Principal", "On", ...COLUMNS, "Flag"], rows)
       : "The stacks create no IAM role or user.",
+    "## What the bucket and vault policies deny to everyone",
+    denials.length ? table(["On", "Statement", "Denied actions", "When"], denials.map((d) => [d.on, d.sid, d.actions.join(", "), d.condition ?? "always"])) : "No bucket or vault policy denies anything.",
     "## Who is trusted to act as each role",
     access.filter((p) => p.kind === "role").length
       ? table(["Role", "Assumed by", "AWS managed policies"], access.filter((p) => p.kind === "role").map((p) => [code(p.name), p.trustedBy.join(", ") || "(none)", p.managed.join(", ") || "—"]))

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, unnamedRestorers } from "../../lib/artifacts/access-matrix";
+import { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, resourceDenials, unnamedRestorers } from "../../lib/artifacts/access-matrix";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { DEFAULT_CATALOG, ROOT } from "../support/catalogs";
 import { scratch } from "../support/tools";
@@ -52,6 +52,18 @@ describe("the access matrix of the default catalog", () => {
     const role = access.find((p) => p.name === "homelab-aws-backup")!;
     expect(role.trustedBy).toEqual(["backup.amazonaws.com"]);
     expect([...role.grants.get("* (AWS managed policy)")!].sort()).toEqual([Capability.BACKUP, Capability.RESTORE].sort());
+  });
+
+  it("lists what every bucket and vault policy denies: plain HTTP on each bucket, manual deletion in each vault", () => {
+    const json = Object.values(stacks)[0] as { resource: Record<string, Record<string, { bucket?: string; name?: string }>> };
+    const denials = resourceDenials(stacks);
+    for (const b of Object.values(json.resource.aws_s3_bucket)) {
+      // From inline JSON (BackupBucket) and from policy document data sources (the report bucket) alike.
+      expect(denials.filter((d) => d.on === `bucket ${b.bucket}` && d.condition === "Bool aws:SecureTransport=false").length).toBe(1);
+    }
+    for (const v of Object.values(json.resource.aws_backup_vault)) {
+      expect(denials).toContainEqual(expect.objectContaining({ on: `vault ${v.name}`, actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] }));
+    }
   });
 
   it("flags nobody: no principal can delete recovery points and change a lock, and every restorer is named", () => {
