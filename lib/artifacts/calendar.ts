@@ -1,6 +1,7 @@
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { TargetKind } from "../estate/context";
 import { estateCadences } from "../policy/cadences";
+import { kubernetesCron } from "../policy/velero";
 import { code, doc, table } from "./markdown";
 
 const WEEK = 7 * 1440;
@@ -156,6 +157,7 @@ function sortedJobs(jobs: readonly ScheduledJob[]): ScheduledJob[] {
 }
 
 function expression(j: ScheduledJob): string {
+  if (j.kind === TargetKind.VELERO) return kubernetesCron(j.schedule);
   return isUtc(j) ? j.schedule.toAwsCron() : j.schedule.toCalendarEvent();
 }
 

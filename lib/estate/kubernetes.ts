@@ -5,7 +5,7 @@ import type { Construct } from "../core/cdk";
 import { ClusterSnapshots, VolumeBackupMode } from "../core/vocabulary";
 import { code, doc, fence } from "../artifacts/markdown";
 import { VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules } from "../artifacts/velero-monitoring";
-import { type VeleroScheduleSpec, VeleroNames, clusterPolicies, usedClusters, veleroSchedules } from "../policy/velero";
+import { VELERO_JOB_MINUTES, type VeleroScheduleSpec, VeleroNames, clusterPolicies, usedClusters, veleroSchedules } from "../policy/velero";
 import { type EstateContext, TargetKind, type VeleroDestination } from "./context";
 import { KubernetesClusterStack } from "./kubernetes-stack";
 
@@ -59,6 +59,7 @@ export function buildKubernetesProtection(ctx: EstateContext): void {
         group: `k8s/${name}`,
         schedule: s.schedule,
         serviceIds: [s.serviceId],
+        durationMinutes: VELERO_JOB_MINUTES,
         description: `Velero schedule ${s.name} in cluster ${name}: backs up namespace(s) ${s.kubernetes.namespaces.join(", ")}, kept ${s.ttl}`,
       });
     }

@@ -13,6 +13,9 @@ import { stagger } from "./stagger";
  * buckets and the per-cluster IAM identities.
  */
 
+/** Expected minutes of one Velero backup, for the calendar and for spacing schedules. */
+export const VELERO_JOB_MINUTES = 15;
+
 /** Velero backups run in this window (UTC on the Velero server) unless the cluster sets one. */
 const DEFAULT_WINDOW = { startMinutes: 60, minutes: 300 };
 
@@ -190,8 +193,8 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
     const window = clusters[cluster].backupWindow ? parseWindow(clusters[cluster].backupWindow!) : DEFAULT_WINDOW;
     const slots = stagger(
       list.map((w) => ({ key: w.key, group: cluster, cadence: w.cadence })),
-      // Velero queues backups and runs them one after another: 5-minute steps keep starts apart without leaving the window.
-      { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(5, window.minutes - 15), stepMinutes: 5 },
+      // Velero runs one backup at a time and queues the rest: quarter-hour slots keep the calendar clear of overlaps.
+      { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(VELERO_JOB_MINUTES, window.minutes - VELERO_JOB_MINUTES), stepMinutes: VELERO_JOB_MINUTES },
     );
     for (const w of list) {
       let schedule = slots.get(w.key)!;

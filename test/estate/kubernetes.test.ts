@@ -117,6 +117,12 @@ describe("the Kubernetes example estate", () => {
     expect(shop.schedules.map((s: { job: string }) => s.job)).toEqual(expect.arrayContaining(["shop-hourly", "shop-daily", "shop-weekly", "shop-monthly", "shop-yearly"]));
     expect(artifact("calendar.md")).toMatch(/\| shop-daily \| velero \| k8s\/prod \| daily at \d\d:\d\d UTC \|/);
     expect(artifact("calendar.ics")).toContain("UID:velero-shop-daily@kubeshop.backup-gov");
+    // The calendar shows each schedule's own cron, as the Schedule object carries it, and no overlaps.
+    for (const m of manifests("kubeshop-k8s-prod").filter((x) => x.kind === "Schedule") as unknown as Array<{ metadata: { name: string }; spec: { schedule: string } }>) {
+      expect(artifact("calendar.md")).toContain(`| ${m.metadata.name} | velero | k8s/prod |`);
+      expect(artifact("calendar.md")).toContain(`| \`${m.spec.schedule}\` | shop | 15 |`);
+    }
+    expect(artifact("calendar.md")).toContain("None: no two jobs of one group run at the same time.");
     expect(artifact("dr-runbook.md")).toContain("[sop/grafana.md](sop/grafana.md)");
   });
 

@@ -64,7 +64,7 @@ describe("Velero schedules from RPO and retention", () => {
 
   it("no two schedules of one cluster start at the same minute, and they start inside the cluster's backup window", () => {
     const { schedules } = schedulesOf(
-      Array.from({ length: 6 }, (_, i) => svc(`app${i}`)),
+      Array.from({ length: 4 }, (_, i) => svc(`app${i}`)),
       { prod: { context: "prod", backupWindow: "22:00-02:00" } },
     );
     const starts = schedules.flatMap((s) => s.schedule.startsInWeek().map((t) => (s.schedule.isRare ? `${s.name}:${t}` : String(t))));
