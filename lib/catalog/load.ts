@@ -85,6 +85,7 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.backupWindow, "a window HH:MM-HH:MM such as 01:00-06:00"],
   [Patterns.percent, "a percentage such as 2% or 0.5%"],
   [Patterns.k8sName, "a Kubernetes name (lowercase letters, digits and '-', at most 63 characters)"],
+  [Patterns.kubeContext, "a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-')"],
   [Patterns.k8sLabelKey, "a Kubernetes label key such as app or app.kubernetes.io/name"],
   [Patterns.k8sLabelValue, "a Kubernetes label value (letters, digits, '-', '_', '.', at most 63 characters)"],
   [Patterns.k8sResource, "a resource name such as events or events.events.k8s.io"],

@@ -25,8 +25,7 @@ export const kubernetesClusterSchema = z
   .strictObject({
     context: z
       .string()
-      .min(1)
-      .max(253)
+      .regex(Patterns.kubeContext)
       .describe("The kubeconfig context the Terraform kubernetes provider (and `velero`/`kubectl` in the SOPs) use for this cluster."),
     veleroNamespace: z.string().regex(Patterns.k8sName).describe("Namespace Velero runs in. Default `velero`.").optional(),
     snapshots: z

@@ -88,6 +88,12 @@ describe("Velero satisfies the platform, immutability and offsite rules", () => 
 });
 
 describe("catalog schema of the new sections", () => {
+  it("refuses a kubeconfig context that is not a plain name (it is pasted into the SOPs' commands)", () => {
+    const r = loadCatalogText(catalog({ clusters: "kubernetes:\n  clusters:\n    prod: { context: \"prod; rm -rf /\" }" }));
+    expect(r.findings.map((f) => `${f.ruleId} ${f.position.line} ${f.message}`)).toEqual(["CAT-007 8 `context` must be a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-'); got \"prod; rm -rf /\""]);
+    expect(loadCatalogText(catalog({ clusters: "kubernetes:\n  clusters:\n    prod: { context: \"arn:aws:eks:us-east-1:123456789012:cluster/prod\" }" })).findings).toEqual([]);
+  });
+
   it.each([
     ["namespaces: []", /namespaces.*at least 1/],
     ["namespaces: [Shop_1]", /Kubernetes name/],
