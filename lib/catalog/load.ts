@@ -15,9 +15,10 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type KubernetesCluster, type ProxmoxHost, type ProxmoxStorage, type Service, VzdumpHookMode } from "./model";
+import { type Catalog, type CatalogSection, type KubernetesCluster, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -251,7 +252,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
   }
   const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
@@ -282,7 +283,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     pricing: Object.fromEntries(Object.entries((parsed.pricing as Record<string, number | undefined> | undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: notifications?.webhooks ?? [],
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      chatbot: notifications?.chatbot ?? [],
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
@@ -320,6 +322,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
+      flavour: s.app.flavour as MysqlFlavour | undefined,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },

@@ -44,6 +44,10 @@ import { kubernetesClusterDeclared } from "../rules/kubernetes/kubernetes-cluste
 import { kubernetesNeedsAws } from "../rules/kubernetes/kubernetes-needs-aws";
 import { snapshotNeedsCsi } from "../rules/kubernetes/snapshot-needs-csi";
 import { transferFitsWindow } from "../rules/estimate/transfer-fits-window";
+import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
+import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
+import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
+import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -95,4 +99,8 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   kubernetesNeedsAws,
   snapshotNeedsCsi,
   transferFitsWindow,
+  jobHookNeedsRootPassword,
+  mysql8PitrUnsupported,
+  chatWebhookOverSns,
+  chatbotNamesUnique,
 ];
