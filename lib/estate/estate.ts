@@ -16,6 +16,7 @@ import type { KubernetesClusterStack } from "./kubernetes-stack";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
+import { keepLocalStateBesideOutput } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
@@ -62,6 +63,7 @@ export class Estate {
     ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
     // From the synthesized configuration itself: the policies as Terraform will send them.
     if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack, ...ctx.kubernetesStacks.values()]) if (stack) keepLocalStateBesideOutput(stack);
   }
 
   /** The AWS stack, when the catalog has an `aws` section. */
