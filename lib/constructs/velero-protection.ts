@@ -1,5 +1,6 @@
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { Construct, type TerraformProvider } from "../core/cdk";
+import { Construct, type TerraformProvider, Token } from "../core/cdk";
+import { tfLiteral } from "../core/escape/terraform";
 import { HookOnError, VolumeBackupMode } from "../core/vocabulary";
 import { Errors } from "../errors";
 
@@ -130,8 +131,17 @@ export class VeleroProtection extends Construct {
 
   protected createManifest(id: string, obj: KubernetesObject): Manifest {
     this.objectList.push(obj);
-    return new Manifest(this, id, { manifest: obj as unknown as Record<string, unknown>, provider: this.props.provider });
+    // A manifest is data: Terraform must not read a hook's `${HOME}` as an interpolation. Tokens stay tokens.
+    return new Manifest(this, id, { manifest: literal(obj) as Record<string, unknown>, provider: this.props.provider });
   }
+}
+
+/** Every string (keys too) of a plain object as a Terraform literal, except cdktf tokens. */
+function literal(value: unknown): unknown {
+  if (typeof value === "string") return Token.isUnresolved(value) ? value : tfLiteral(value);
+  if (Array.isArray(value)) return value.map(literal);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [Token.isUnresolved(k) ? k : tfLiteral(k), literal(v)]));
+  return value;
 }
 
 /** The BackupStorageLocation object. */

@@ -31,6 +31,14 @@ describe("VeleroProtection", () => {
     );
   });
 
+  it("catalog text reaches the manifest as a Terraform literal (a hook's ${HOME} is not interpolated); the plain object keeps it as written", () => {
+    const { v, resources } = synth((x) => x.addSchedule({ ...base, hooks: [{ container: "db", pre: ["/bin/sh", "-c", "tar -C ${HOME} -c . %{x}"] }] }));
+    const schedule = resources.map((r) => r.manifest).find((m) => m.kind === "Schedule") as { spec: { template: { hooks: { resources: Array<{ pre: Array<{ exec: { command: string[] } }> }> } } } };
+    expect(schedule.spec.template.hooks.resources[0].pre[0].exec.command[2]).toBe("tar -C $${HOME} -c . %%{x}");
+    const plain = v.objects[1].spec as { template: { hooks: { resources: Array<{ pre: Array<{ exec: { command: string[] } }> }> } } };
+    expect(plain.template.hooks.resources[0].pre[0].exec.command[2]).toBe("tar -C ${HOME} -c . %{x}");
+  });
+
   it("the storage location is the AWS plugin on the prefix, with the region, KMS key and credentials secret, and validates against its CRD", () => {
     const bsl = renderStorageLocation("velero", location);
     expect(bsl.spec).toMatchObject({ provider: "aws", objectStorage: { bucket: "estate-velero-standard", prefix: "prod" }, config: { region: "us-east-1", kmsKeyId: "alias/estate-backup" }, credential: { name: "backup-gov-velero-credentials", key: "cloud" }, accessMode: "ReadWrite", default: false });
