@@ -483,4 +483,8 @@ export const Errors = {
     new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
   invalidNow: (value: string) =>
     new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
+
+  // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
+  invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
+    new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
 } as const;

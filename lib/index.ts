@@ -83,3 +83,7 @@ export * from "./constructs/backup-monitoring";
 export * from "./constructs/app-backup";
 export { type AppBackupSpec, type InstallLayout, type CredentialSpec, CredentialSource, DEFAULT_LAYOUT } from "./artifacts/app/spec";
 export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
+
+export * from "./constructs/velero-protection";
+export * from "./constructs/velero-identity";
+export * from "./estate/kubernetes-stack";

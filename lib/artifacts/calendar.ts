@@ -1,5 +1,7 @@
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { TargetKind } from "../estate/context";
+import { estateCadences } from "../policy/cadences";
+import { kubernetesCron } from "../policy/velero";
 import { code, doc, table } from "./markdown";
 
 const WEEK = 7 * 1440;
@@ -23,7 +25,8 @@ export interface JobOverlap {
 
 /** Whether a job's times are UTC (AWS Backup) or local to the machine that runs it. */
 export function isUtc(job: ScheduledJob): boolean {
-  return job.kind === TargetKind.AWS_BACKUP || job.kind === TargetKind.OFFSITE;
+  // Velero's server evaluates schedules in its container's zone: UTC.
+  return job.kind === TargetKind.AWS_BACKUP || job.kind === TargetKind.OFFSITE || job.kind === TargetKind.VELERO;
 }
 
 /** Every pair of jobs in one group whose run windows ([start, start + duration)) meet in the week. */
@@ -85,6 +88,8 @@ export function renderCalendarMarkdown(ctx: EstateContext): string {
     overlaps.length
       ? table(["Group", "Job", "Overlaps with", "First at"], overlaps.map((o) => [o.group, o.first, o.second, weekTime(o.at)]))
       : "None: no two jobs of one group run at the same time.",
+    "## Estate cadences",
+    table(["Event", "When", "Minutes", "What"], estateCadences(ctx.catalog.services).map((c) => [c.title, c.when, String(c.durationMinutes), c.description])),
     jobs.length ? "## Week at a glance" : undefined,
     ...groups.map((g) => weekGrid(g, jobs.filter((j) => j.group === g))),
   );
@@ -129,6 +134,20 @@ export function renderCalendarIcs(ctx: EstateContext): string {
       "END:VEVENT",
     );
   }
+  for (const c of estateCadences(ctx.catalog.services)) {
+    lines.push(
+      "BEGIN:VEVENT",
+      `UID:cadence-${c.id}@${ctx.catalog.name}.backup-gov`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART:${c.firstDay}T${c.time.replace(":", "")}00`,
+      `DURATION:PT${c.durationMinutes}M`,
+      `RRULE:${c.rrule}`,
+      `SUMMARY:${text(c.title)}`,
+      `DESCRIPTION:${text(c.description)}`,
+      `CATEGORIES:${text("cadence")}`,
+      "END:VEVENT",
+    );
+  }
   lines.push("END:VCALENDAR");
   return lines.map(fold).join("\r\n") + "\r\n";
 }
@@ -138,6 +157,7 @@ function sortedJobs(jobs: readonly ScheduledJob[]): ScheduledJob[] {
 }
 
 function expression(j: ScheduledJob): string {
+  if (j.kind === TargetKind.VELERO) return kubernetesCron(j.schedule);
   return isUtc(j) ? j.schedule.toAwsCron() : j.schedule.toCalendarEvent();
 }
 

@@ -5,6 +5,8 @@ import { RETENTION_CLASSES } from "../core/retention";
 import { AppDecision, AppEngine, StorageKind } from "../core/vocabulary";
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { type EffectivePolicy, PolicySource } from "../policy/effective";
+import { serviceEstimate } from "../policy/estimate";
+import { inventoryEstimate } from "./estimate";
 
 /** Format version of inventory.yaml (bumped on incompatible changes). */
 export const INVENTORY_VERSION = 1;
@@ -26,6 +28,7 @@ export function renderInventory(ctx: EstateContext): string {
       hosts: Object.fromEntries(Object.keys(c.proxmox.hosts).sort().map((name) => [name, hostEntry(c.proxmox!.hosts[name])])),
     },
     aws: c.aws && { region: c.aws.region, offsiteRegion: c.aws.offsiteRegion, accountId: c.aws.accountId },
+    kubernetes: c.kubernetes && { clusters: Object.fromEntries(Object.keys(c.kubernetes.clusters).sort().map((n) => [n, { ...c.kubernetes!.clusters[n] }])) },
     notifications: {
       email: [...c.notifications.email],
       webhooks: c.notifications.webhooks.map((w) => w.name),
@@ -43,6 +46,8 @@ function hostEntry(h: ProxmoxHost) {
     storage: h.storage,
     storageDeclared: h.storages.some((s) => s.id === h.storage),
     storages: h.storages.length ? h.storages.map(storageEntry) : undefined,
+    uplink: h.uplink,
+    backupWindow: h.backupWindow,
   };
 }
 
@@ -91,6 +96,8 @@ function serviceEntry(ctx: EstateContext, p: EffectivePolicy) {
     decisions: decisions(p),
     restore: { secrets: s.restore.secrets, dependsOn: [...s.restore.dependsOn], validate: [...s.restore.validate] },
     compliance: [...s.compliance],
+    kubernetes: s.kubernetes && { cluster: s.kubernetes.cluster, namespaces: [...s.kubernetes.namespaces], volumes: s.kubernetes.volumes, hooks: s.kubernetes.hooks.length },
+    estimate: inventoryEstimate(serviceEstimate(p, ctx.catalog)),
   };
 }
 

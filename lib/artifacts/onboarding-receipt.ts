@@ -125,7 +125,12 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
         ok &&= jobs.length > 0;
         evidence.push(jobs.length ? `AWS Backup: ${[...new Set(jobs.map((j) => j.id))].join(", ")}` : "no AWS Backup plan selects the service's resources");
       }
-      if (!service.vm && !service.aws) evidence.push("nothing to enroll: no Proxmox guest and no AWS resources");
+      if (service.kubernetes) {
+        const jobs = jobsOf(TargetKind.VELERO);
+        ok &&= jobs.length > 0;
+        evidence.push(jobs.length ? `Velero schedules in ${service.kubernetes.cluster}: ${jobs.map((j) => j.id).join(", ")}` : `no Velero schedule covers namespaces ${service.kubernetes.namespaces.join(", ")}`);
+      }
+      if (!service.vm && !service.aws && !service.kubernetes) evidence.push("nothing to enroll: no Proxmox guest, no AWS resources and no Kubernetes workloads");
       return step(ChecklistStep.ENROLLMENT, ok, evidence, at(ChecklistStep.ENROLLMENT));
     }),
   );

@@ -6,13 +6,16 @@ import {
   AppDecision,
   AppEngine,
   BackupTool,
+  ClusterSnapshots,
+  HookOnError,
+  VolumeBackupMode,
   GuestKind,
   LockMode,
   type MysqlFlavour,
   StorageKind,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, partialService, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
+import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -81,6 +84,14 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
   [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
   [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
+  [Patterns.uplink, "a rate such as 100Mbit/s, 1Gbit/s or 20MiB/s"],
+  [Patterns.backupWindow, "a window HH:MM-HH:MM such as 01:00-06:00"],
+  [Patterns.percent, "a percentage such as 2% or 0.5%"],
+  [Patterns.k8sName, "a Kubernetes name (lowercase letters, digits and '-', at most 63 characters)"],
+  [Patterns.kubeContext, "a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-')"],
+  [Patterns.k8sLabelKey, "a Kubernetes label key such as app or app.kubernetes.io/name"],
+  [Patterns.k8sLabelValue, "a Kubernetes label value (letters, digits, '-', '_', '.', at most 63 characters)"],
+  [Patterns.k8sResource, "a resource name such as events or events.events.k8s.io"],
 ] as const).map(([re, text]) => [String(re), text]));
 
 // What the loader found for each catalog it built, so that a catalog handed around without its
@@ -282,7 +293,12 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage) };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
+  }
+  const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
+  const clusters: Record<string, KubernetesCluster> = {};
+  for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
+    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow };
   }
   return {
     file,
@@ -305,6 +321,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
     },
     proxmox: proxmox && { hosts },
+    kubernetes: kubernetes && { clusters },
+    pricing: Object.fromEntries(Object.entries((parsed.pricing as Record<string, number | undefined> | undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
     notifications: {
       email: notifications?.email ?? [],
       webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
@@ -356,6 +374,23 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    kubernetes: s.kubernetes && {
+      cluster: s.kubernetes.cluster,
+      namespaces: s.kubernetes.namespaces,
+      labelSelector: s.kubernetes.labelSelector ?? {},
+      excludeResources: s.kubernetes.excludeResources ?? [],
+      volumes: (s.kubernetes.volumes ?? "fs") as VolumeBackupMode,
+      hooks: (s.kubernetes.hooks ?? []).map((h, i) => ({
+        index: i,
+        container: h.container,
+        selector: h.selector ?? {},
+        pre: h.pre ?? [],
+        post: h.post ?? [],
+        timeout: Duration.parse(h.timeout ?? "5m", "timeout"),
+        onError: h.onError === "continue" ? HookOnError.CONTINUE : HookOnError.FAIL,
+      })),
+    },
+    data: s.data && { size: s.data.size, sizeBytes: sizeInBytes(s.data.size), dailyChangePercent: s.data.dailyChange === undefined ? 5 : Number(s.data.dailyChange.slice(0, -1)) },
     retention: s.retention ?? {},
     restore: {
       secrets: s.restore?.secrets,
@@ -366,6 +401,12 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     compliance: s.compliance ?? [],
     acknowledge: (s.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
   };
+}
+
+/** Bytes of a schema-valid size (`200GiB`); a float, since 9999999TiB is past 2^53. */
+function sizeInBytes(text: string): number {
+  const m = /^([0-9]+)(KiB|MiB|GiB|TiB)$/.exec(text)!;
+  return Number(m[1]) * 1024 ** (["KiB", "MiB", "GiB", "TiB"].indexOf(m[2]) + 1);
 }
 
 type StorageData = NonNullable<z.output<typeof catalogSections.proxmox>>["hosts"][string]["storages"] & object;

@@ -4,6 +4,9 @@ import {
   AppEngine,
   BackupTool,
   Classification,
+  ClusterSnapshots,
+  HookOnError,
+  VolumeBackupMode,
   ComplianceRegime,
   GuestKind,
   LockMode,
@@ -92,6 +95,39 @@ export interface ServiceRestore {
   readonly notes?: string;
 }
 
+/** A Velero exec hook of a Kubernetes service. */
+export interface ServiceKubernetesHook {
+  /** Position in the service's `kubernetes.hooks`. */
+  readonly index: number;
+  readonly container: string;
+  /** Labels of the pods it runs in; empty: every pod the backup selects. */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly pre: readonly string[];
+  readonly post: readonly string[];
+  readonly timeout: Duration;
+  readonly onError: HookOnError;
+}
+
+/** A service's workloads in a Kubernetes cluster (Velero). */
+export interface ServiceKubernetes {
+  readonly cluster: string;
+  readonly namespaces: readonly string[];
+  readonly labelSelector: Readonly<Record<string, string>>;
+  readonly excludeResources: readonly string[];
+  readonly volumes: VolumeBackupMode;
+  readonly hooks: readonly ServiceKubernetesHook[];
+}
+
+/** Sizing of a service's data for the estimate. */
+export interface ServiceData {
+  /** One full backup before compression and deduplication, in bytes. */
+  readonly sizeBytes: number;
+  /** The catalog's spelling, e.g. `200GiB`. */
+  readonly size: string;
+  /** Share of the size that changes per day, in percent (default 5). */
+  readonly dailyChangePercent: number;
+}
+
 export interface Acknowledgement {
   readonly rule: string;
   readonly reason: string;
@@ -116,6 +152,10 @@ export interface Service {
   readonly offsite?: ServiceOffsite;
   readonly immutable?: ServiceImmutable;
   readonly aws?: ServiceAws;
+  /** The service's Kubernetes workloads, when Velero protects it. */
+  readonly kubernetes?: ServiceKubernetes;
+  /** Sizing for the estimate, when the catalog gives it. */
+  readonly data?: ServiceData;
   /** Only the keys the service overrides; policy merges them over the tier. */
   readonly retention: RetentionCounts;
   readonly restore: ServiceRestore;
@@ -182,6 +222,22 @@ export interface ProxmoxHost {
   readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
+  /** Bandwidth toward the offsite copy, as the catalog writes it (`100Mbit/s`). */
+  readonly uplink?: string;
+  /** When backups may run, `HH:MM-HH:MM` local time. */
+  readonly backupWindow?: string;
+}
+
+/** A Kubernetes cluster whose workloads Velero protects (`kubernetes.clusters.<name>`). */
+export interface KubernetesCluster {
+  readonly name: string;
+  /** The kubeconfig context of the cluster. */
+  readonly context: string;
+  /** Where Velero runs. @default "velero" */
+  readonly veleroNamespace: string;
+  readonly snapshots: ClusterSnapshots;
+  readonly uplink?: string;
+  readonly backupWindow?: string;
 }
 
 /** A declared storage's own retention (its Proxmox `backups` block). */
@@ -278,7 +334,7 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "services";
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "kubernetes" | "pricing" | "notifications" | "contacts" | "services";
 
 export interface Catalog {
   /** The file it was read from (as given), for messages. */
@@ -288,6 +344,10 @@ export interface Catalog {
   readonly owner?: string;
   readonly aws?: AwsSettings;
   readonly proxmox?: { readonly hosts: Readonly<Record<string, ProxmoxHost>> };
+  /** Clusters whose workloads Velero protects. */
+  readonly kubernetes?: { readonly clusters: Readonly<Record<string, KubernetesCluster>> };
+  /** The catalog's overrides of the estimate's default price table (USD), key by key. */
+  readonly pricing: Readonly<Record<string, number>>;
   readonly notifications: Notifications;
   readonly contacts: readonly Contact[];
   /** Services that passed schema validation, in catalog order. */

@@ -82,3 +82,25 @@ export enum StorageKind {
   /** A directory on the node (often a mounted disk or NAS share). */
   DIR = "dir",
 }
+
+/** How a cluster's persistent volumes can be captured. */
+export enum ClusterSnapshots {
+  /** CSI volume snapshots; Velero's data mover copies their data to the object store. */
+  CSI = "csi",
+  /** No snapshots: volumes are backed up through Kopia file-system backup only. */
+  NONE = "none",
+}
+
+/** How a Kubernetes service's pod volumes are backed up. */
+export enum VolumeBackupMode {
+  /** Kopia file-system backup of every pod volume (`defaultVolumesToFsBackup`). */
+  FS = "fs",
+  /** CSI snapshots moved into the bucket by the data mover (`snapshotMoveData`). */
+  SNAPSHOT = "snapshot",
+}
+
+/** What Velero does when a backup hook fails (Velero's own spelling as values). */
+export enum HookOnError {
+  FAIL = "Fail",
+  CONTINUE = "Continue",
+}

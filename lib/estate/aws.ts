@@ -8,6 +8,7 @@ import { ImmutableVault } from "../constructs/immutable-vault";
 import { OffsiteReplica } from "../constructs/offsite-replica";
 import { RecoveryPointType, RestoreTestingPlan } from "../constructs/restore-testing-plan";
 import { TierBackupPlan } from "../constructs/tier-backup-plan";
+import { VeleroIdentity } from "../constructs/velero-identity";
 import { Token } from "../core/cdk";
 import { partitionOf } from "../core/iam-policy";
 import { Cadence } from "../core/schedule";
@@ -34,6 +35,7 @@ import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
 import { TIER_TAG } from "../policy/audit";
 import { tfLiteral, tfLiteralMap } from "../core/escape/terraform";
+import { type VeleroBucketSpec, VeleroNames, veleroBucketSpecs } from "../policy/velero";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -50,8 +52,9 @@ export function buildAwsProtection(ctx: EstateContext): void {
   if (!stack || !aws) return;
   const plans = awsBackupPlans(ctx.policies, ctx.catalog);
   const buckets = appBucketSpecs(ctx.policies, ctx.catalog);
-  if (plans.length === 0 && buckets.length === 0) return;
-  new AwsBuilder(ctx, stack, aws, plans, buckets).build();
+  const velero = veleroBucketSpecs(ctx.policies, ctx.catalog);
+  if (plans.length === 0 && buckets.length === 0 && velero.length === 0) return;
+  new AwsBuilder(ctx, stack, aws, plans, buckets, velero).build();
 }
 
 class AwsBuilder {
@@ -70,6 +73,7 @@ class AwsBuilder {
     private readonly aws: AwsSettings,
     private readonly plans: readonly PlanSpec[],
     private readonly buckets: readonly AppBucketSpec[],
+    private readonly veleroBuckets: readonly VeleroBucketSpec[] = [],
   ) {
     this.estate = ctx.catalog.name;
     this.partition = partitionOf(aws.region);
@@ -84,6 +88,7 @@ class AwsBuilder {
     for (const p of this.plans) this.createPlan(p);
     for (const rt of restoreTestPlans(this.ctx.policies, this.ctx.catalog)) this.createRestoreTests(rt);
     for (const b of this.buckets) this.createAppBucket(b);
+    for (const b of this.veleroBuckets) this.createVeleroBucket(b);
     if (this.aws.audit.enabled) this.createAuditTrail();
     if (this.lockedBuckets.length) {
       this.ctx.artifacts.add({ path: "immutability-drill.sh", content: renderImmutabilityDrill(this.estate, this.lockedBuckets), mode: 0o755 });
@@ -204,10 +209,11 @@ class AwsBuilder {
     });
   }
 
-  private createAppBucket(b: AppBucketSpec): void {
+  /** A versioned, KMS-encrypted, TLS-only bucket (Object Lock when asked), with its offsite replica. */
+  private createEstateBucket(b: Omit<AppBucketSpec, "serviceIds">, bucketId: string, replicaId: string): { bucket: BackupBucket; replica?: OffsiteReplica } {
     const provider = this.stack.primary;
     const key = this.keyFor(b.region);
-    const id = `AppBucket-${b.purpose}`;
+    const id = `${bucketId}-${b.purpose}`;
     const bucket = b.lock
       ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket!
       : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
@@ -216,7 +222,7 @@ class AwsBuilder {
     let replica: OffsiteReplica | undefined;
     if (b.replica) {
       const replicaKey = this.keyFor(b.replica.region);
-      replica = new OffsiteReplica(this.stack, `AppReplica-${b.purpose}`, {
+      replica = new OffsiteReplica(this.stack, `${replicaId}-${b.purpose}`, {
         source: bucket,
         destinationRegion: b.replica.region,
         destinationProvider: this.stack.providerFor(b.replica.region),
@@ -230,6 +236,12 @@ class AwsBuilder {
       this.dataEventBuckets.push(replica.destination.bucketArn);
       if (b.lock) this.lockedBuckets.push({ name: b.replica.name, region: b.replica.region, mode: objectLockMode(b.lock.mode), days: b.lock.days });
     }
+    return { bucket, replica };
+  }
+
+  private createAppBucket(b: AppBucketSpec): void {
+    const key = this.keyFor(b.region);
+    const { bucket, replica } = this.createEstateBucket(b, "AppBucket", "AppReplica");
     for (const serviceId of b.serviceIds) {
       const prefix = appBucketPrefix(serviceId);
       this.ctx.setS3Destination(serviceId, {
@@ -241,6 +253,32 @@ class AwsBuilder {
         offsite: replica && { bucketName: b.replica!.name, bucketArn: replica.destination.bucketArn, region: b.replica!.region, kmsKeyArn: this.keyFor(b.replica!.region).keyArn },
       });
       this.registerS3Targets(serviceId, b, prefix);
+    }
+  }
+
+  /** A Velero bucket and, per cluster using it, the IAM identity confined to the cluster's prefix. */
+  private createVeleroBucket(b: VeleroBucketSpec): void {
+    const key = this.keyFor(b.region);
+    const { bucket, replica } = this.createEstateBucket(b, "VeleroBucket", "VeleroReplica");
+    for (const cluster of b.clusters) {
+      const prefix = VeleroNames.prefix(cluster);
+      const userName = VeleroNames.iamUser(this.estate, cluster);
+      new VeleroIdentity(this.stack, `Velero-${cluster}`, {
+        userName,
+        bucket: { bucketArn: bucket.bucketArn, kmsKeyArn: key.keyArn, region: b.region },
+        prefix,
+        offsite: replica && b.replica && { bucketArn: replica.destination.bucketArn, kmsKeyArn: this.keyFor(b.replica.region).keyArn, region: b.replica.region },
+        provider: this.stack.primary,
+      });
+      this.ctx.veleroDestinations.set(cluster, {
+        bucketName: b.name,
+        prefix,
+        region: b.region,
+        kmsKeyAlias: AwsNames.keyAlias(this.estate, "backup"),
+        iamUser: userName,
+        lock: b.lock && { mode: b.lock.mode, days: b.lock.days },
+        offsite: b.replica && { bucketName: b.replica.name, region: b.replica.region },
+      });
     }
   }
 

@@ -4,6 +4,7 @@ import type { Schedule } from "../core/schedule";
 import { ArtifactSet } from "../artifacts/artifact";
 import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
 import type { AwsEstateStack } from "./aws-stack";
+import type { KubernetesClusterStack } from "./kubernetes-stack";
 import type { ProxmoxEstateStack } from "./proxmox-stack";
 
 /** Kinds of place a service's backups live. */
@@ -13,6 +14,7 @@ export enum TargetKind {
   AWS_BACKUP = "aws-backup",
   S3 = "s3",
   OFFSITE = "offsite",
+  VELERO = "velero",
 }
 
 /**
@@ -70,6 +72,22 @@ export interface S3Destination {
 }
 
 /**
+ * Where one cluster's Velero writes, registered by the AWS builder for the Kubernetes builder.
+ * Names are literals (the cluster stack cannot refer to the AWS stack's tokens).
+ */
+export interface VeleroDestination {
+  readonly bucketName: string;
+  readonly prefix: string;
+  readonly region: string;
+  /** The KMS key alias of the bucket's region. */
+  readonly kmsKeyAlias: string;
+  /** The IAM user Velero signs in as. */
+  readonly iamUser: string;
+  readonly lock?: { readonly mode: string; readonly days: number };
+  readonly offsite?: { readonly bucketName: string; readonly region: string };
+}
+
+/**
  * What estate builders share while an estate is built: the catalog, the effective policies,
  * and registries of targets, scheduled jobs and artifacts that renderers read afterwards.
  */
@@ -84,6 +102,10 @@ export class EstateContext {
   public awsStack?: AwsEstateStack;
   /** The Proxmox stack, when the catalog has a `proxmox` section. */
   public proxmoxStack?: ProxmoxEstateStack;
+  /** One stack per Kubernetes cluster that some service uses, by cluster name. */
+  public readonly kubernetesStacks = new Map<string, KubernetesClusterStack>();
+  /** Velero's S3 locations, by cluster name (set by the AWS builder). */
+  public readonly veleroDestinations = new Map<string, VeleroDestination>();
   /** The backup vaults the AWS builder created, by reference (monitoring watches them). */
   public readonly awsVaults: IBackupVault[] = [];
 

@@ -6,10 +6,16 @@ import { formatFinding, isBlocking } from "../core/finding";
 import { Aspects } from "../core/cdk";
 import { GovernanceChecks } from "../governance/checks";
 import { renderDocuments } from "../artifacts/documents";
+import { renderAccessMatrix } from "../artifacts/access-matrix";
+import { renderEstimate } from "../artifacts/estimate";
+import { renderBackupsSummary } from "../artifacts/backups-summary";
+import { renderDrDrill } from "../artifacts/dr-drill";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
 import { buildAwsProtection } from "./aws";
+import { buildKubernetesProtection, createKubernetesStacks } from "./kubernetes";
+import type { KubernetesClusterStack } from "./kubernetes-stack";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
@@ -58,19 +64,26 @@ export class Estate {
     if (catalog.proxmox) {
       ctx.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
     }
+    createKubernetesStacks(scope, ctx);
     // Order matters: app backups write to the buckets AWS protection creates; monitoring
     // watches everything; documents are rendered from what all builders registered.
     buildAwsProtection(ctx);
     buildProxmoxProtection(ctx);
+    buildKubernetesProtection(ctx);
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
-    for (const stack of [ctx.awsStack, ctx.proxmoxStack]) if (stack) keepLocalStateBesideOutput(stack);
+    ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
+    ctx.artifacts.add({ path: "dr-drill.md", content: renderDrDrill(ctx) });
+    ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
+    // From the synthesized configuration itself: the policies as Terraform will send them.
+    if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack, ...ctx.kubernetesStacks.values()]) if (stack) keepLocalStateBesideOutput(stack);
     // The constructs the catalog built are checked like hand-built ones (and whatever stack
     // code adds to these stacks too). GOV-029 is the catalog's to judge: it knows the
     // services' acknowledgements, which the constructs do not carry.
     this.governance = new GovernanceChecks({ skip: ["GOV-029"] });
-    for (const stack of [ctx.awsStack, ctx.proxmoxStack]) if (stack) Aspects.of(stack).add(this.governance);
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack, ...ctx.kubernetesStacks.values()]) if (stack) Aspects.of(stack).add(this.governance);
   }
 
   /** The GovernanceChecks on the estate's stacks; its findings are known after synthesis. */
@@ -84,6 +97,11 @@ export class Estate {
   /** The Proxmox stack, when the catalog has a `proxmox` section. */
   public get proxmoxStack(): ProxmoxEstateStack | undefined {
     return this.context.proxmoxStack;
+  }
+
+  /** One stack per Kubernetes cluster that some service uses, sorted by cluster name. */
+  public get kubernetesStacks(): KubernetesClusterStack[] {
+    return [...this.context.kubernetesStacks.values()];
   }
 
   /** Every artifact rendered for this estate. */

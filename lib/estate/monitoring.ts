@@ -11,6 +11,8 @@ import { recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
+import { VeleroAlerts, VeleroPaths } from "../artifacts/velero-monitoring";
+import { veleroSchedules } from "../policy/velero";
 import type { EstateContext } from "./context";
 import { tfLiteral } from "../core/escape/terraform";
 
@@ -41,6 +43,9 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
     for (const source of heartbeatSources(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-${sourceEngine(policy, source)}-backup-heartbeat (missing data breaching)`);
+  }
+  if (policy.service.kubernetes && veleroSchedules([policy], catalog).length) {
+    out.push(`Prometheus ${VeleroAlerts.stale}/${VeleroAlerts.missing} per Velero schedule, ${VeleroAlerts.failed}/${VeleroAlerts.partiallyFailed} (${VeleroPaths.rules})`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");

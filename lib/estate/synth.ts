@@ -41,7 +41,7 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResu
     const estate = Estate.fromReport(app, report);
     writeGuarded(staging, () => app.synth());
     const written = estate.artifacts.writeTo(join(staging, "artifacts"));
-    const stacks = [estate.awsStack, estate.proxmoxStack].filter((s) => s !== undefined).map((s) => s!.node.id);
+    const stacks = [estate.awsStack, estate.proxmoxStack, ...estate.kubernetesStacks].filter((s) => s !== undefined).map((s) => s!.node.id);
     swapIn(staging, outdir, stacks);
     const artifacts = written.map((f) => join(outdir, relative(staging, f)));
     return { report, estate, stacks, artifacts, outdir };

@@ -138,6 +138,13 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
         const [lock] = byBucket("aws_s3_bucket_object_lock_configuration", bucket.values.bucket);
         expect(lock.values.rule[0].default_retention[0]).toMatchObject({ mode: mode.toUpperCase(), days });
       }
+      if (s.kubernetes) {
+        // Velero's bucket of the service's cluster carries (at least) the service's lock.
+        const bucket = buckets().find((b) => b.values.bucket.startsWith(`${yaml.name}-velero-${key}`))!;
+        expect(bucket.values.object_lock_enabled).toBe(true);
+        const [lock] = byBucket("aws_s3_bucket_object_lock_configuration", bucket.values.bucket);
+        expect(lock.values.rule[0].default_retention[0]).toMatchObject({ mode: mode.toUpperCase(), days });
+      }
     }
   });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { awsSchema } from "./aws";
 import { Patterns } from "./common";
+import { kubernetesSchema, pricingSchema } from "./kubernetes";
 import { contactSchema, notificationsSchema } from "./notifications";
 import { proxmoxSchema } from "./proxmox";
 import { serviceSchema } from "./service";
@@ -20,6 +21,8 @@ export const catalogSections = {
   owner: z.string().min(1).describe("Default owner for services that name none.").optional(),
   aws: awsSchema.optional(),
   proxmox: proxmoxSchema.optional(),
+  kubernetes: kubernetesSchema.optional(),
+  pricing: pricingSchema.optional(),
   notifications: notificationsSchema.optional(),
   contacts: z.array(contactSchema).describe("Escalation order for restores and DR.").optional(),
   services: z.array(serviceSchema).describe("Every service of the estate."),

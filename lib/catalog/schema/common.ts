@@ -35,6 +35,14 @@ export const Patterns = {
   pbsNamespace: /^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,30}){0,6}$/,
   pbsUser: /^[^\s:@!]{1,64}@[A-Za-z][A-Za-z0-9._-]{0,31}(![A-Za-z][A-Za-z0-9._-]{0,31})?$/,
   pbsFingerprint: /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/,
+  uplink: /^[1-9][0-9]{0,6}(Kbit|Mbit|Gbit|KiB|MiB|GiB)\/s$/,
+  backupWindow: /^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$/,
+  percent: /^(100(\.0{1,2})?|[1-9]?[0-9](\.[0-9]{1,2})?)%$/,
+  k8sName: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
+  kubeContext: /^[A-Za-z0-9][A-Za-z0-9._@:/+-]{0,252}$/,
+  k8sLabelKey: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+  k8sLabelValue: /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+  k8sResource: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
 } as const;
 
 /** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */

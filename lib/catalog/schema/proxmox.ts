@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Patterns, secretRef } from "./common";
+import { backupWindow, uplink } from "./kubernetes";
 
 /** Kinds of backup storage a host can declare (the provider's `proxmox_storage_*` resources). */
 export const STORAGE_TYPES = ["pbs", "nfs", "cifs", "dir"] as const;
@@ -137,6 +138,8 @@ export const proxmoxHostSchema = z
       )
       .optional(),
     storages: z.array(proxmoxStorageSchema).describe("Backup storages to create on this host with Terraform.").optional(),
+    uplink: uplink("Optional: bandwidth from this host toward the offsite copy, for the transfer estimate and the window check (GOV-134).").optional(),
+    backupWindow: backupWindow("Optional: when backups of this host may run (`HH:MM-HH:MM`, local time; past midnight when the end is earlier).").optional(),
   })
   .describe("A Proxmox VE host or cluster.");
 

@@ -3,6 +3,7 @@ import { Classification, ComplianceRegime, GuestKind, LockMode, VzdumpMode } fro
 import { appSchema } from "./app";
 import { serviceAwsSchema } from "./aws";
 import { awsRegion, duration, LOCK_MODES, Patterns, secretRef } from "./common";
+import { serviceDataSchema, serviceKubernetesSchema } from "./kubernetes";
 
 export { LOCK_MODES };
 
@@ -63,6 +64,8 @@ export const serviceSchema = z.strictObject({
     .describe("Immutable copy (S3 Object Lock, AWS Backup Vault Lock). Critical services default to compliance mode.")
     .optional(),
   aws: serviceAwsSchema.optional(),
+  kubernetes: serviceKubernetesSchema.optional(),
+  data: serviceDataSchema.optional(),
   retention: retentionSchema.optional(),
   restore: z
     .strictObject({

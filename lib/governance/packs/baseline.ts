@@ -41,6 +41,10 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { kubernetesClusterDeclared } from "../rules/kubernetes/kubernetes-cluster-declared";
+import { kubernetesNeedsAws } from "../rules/kubernetes/kubernetes-needs-aws";
+import { snapshotNeedsCsi } from "../rules/kubernetes/snapshot-needs-csi";
+import { transferFitsWindow } from "../rules/estimate/transfer-fits-window";
 import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
 import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
 import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
@@ -100,6 +104,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  kubernetesClusterDeclared,
+  kubernetesNeedsAws,
+  snapshotNeedsCsi,
+  transferFitsWindow,
   jobHookNeedsRootPassword,
   mysql8PitrUnsupported,
   chatWebhookOverSns,

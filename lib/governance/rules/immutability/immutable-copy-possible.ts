@@ -10,7 +10,7 @@ export const immutableCopyPossible: GovernanceRule = {
   step: ChecklistStep.OFFSITE,
   severity: Severity.ERROR,
   acknowledgeable: true,
-  summary: "A service that must be immutable (critical, or with `immutable`) writes somewhere that can be locked: the estate's S3 bucket or AWS Backup.",
+  summary: "A service that must be immutable (critical, or with `immutable`) writes somewhere that can be locked: the estate's S3 bucket (app-level or Velero) or AWS Backup.",
   explanation:
     "Immutability comes from S3 Object Lock and AWS Backup Vault Lock. vzdump archives on Proxmox storage and repositories on a NAS are deletable by anyone holding the host; ransomware starts there.",
   check({ catalog, policyOf }) {
@@ -18,7 +18,9 @@ export const immutableCopyPossible: GovernanceRule = {
       const p = policyOf(s);
       if (!p.immutable) return [];
       const toS3 = s.app?.decision === AppDecision.REQUIRED && !s.app.repository && !!catalog.aws;
-      if (toS3 || (usesAwsBackup(p) && catalog.aws)) return [];
+      // Velero writes to the estate's lockable S3 bucket too.
+      const toVelero = !!s.kubernetes && !!catalog.aws;
+      if (toS3 || toVelero || (usesAwsBackup(p) && catalog.aws)) return [];
       const why = p.immutable.source === PolicySource.TIER ? `${s.classification} services need an immutable copy` : "`immutable` is set";
       return [{
         path: p.immutable.source === PolicySource.SERVICE ? servicePath(s, "immutable") : servicePath(s, "classification"),

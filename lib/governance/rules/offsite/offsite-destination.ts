@@ -11,7 +11,7 @@ export const offsiteDestination: GovernanceRule = {
   acknowledgeable: true,
   summary: "A required offsite copy has a destination region other than the primary, and something that reaches it.",
   explanation:
-    "Offsite copies are S3 replication of the app-level backup bucket and AWS Backup copy actions. A vzdump-only service has neither; a backup into a named repository can only be offsite if that repository is (acknowledge this rule with where it is).",
+    "Offsite copies are S3 replication of the app-level and Velero buckets and AWS Backup copy actions. A vzdump-only service has neither; a backup into a named repository can only be offsite if that repository is (acknowledge this rule with where it is).",
   check({ catalog, policyOf }) {
     if (catalog.invalidSections.has("aws")) return [];
     return catalog.services.flatMap((s): Violation[] => {
@@ -27,7 +27,8 @@ export const offsiteDestination: GovernanceRule = {
       } else if (policy.offsite.region === catalog.aws.region) {
         out.push({ path: s.offsite.region ? servicePath(s, "offsite", "region") : ["aws", "offsiteRegion"], message: `the offsite region ${policy.offsite.region} is the primary region: a regional outage takes both copies`, fix: "choose a different region for offsite copies" });
       }
-      const toS3 = s.app?.decision === AppDecision.REQUIRED && !s.app.repository;
+      // Velero buckets are replicated when one of their cluster's services requires offsite.
+      const toS3 = (s.app?.decision === AppDecision.REQUIRED && !s.app.repository) || !!s.kubernetes;
       if (!toS3 && !usesAwsBackup(policy)) {
         if (s.app?.decision === AppDecision.REQUIRED && s.app.repository) {
           out.push({ path: servicePath(s, "app", "repository"), message: `backups go to \`${s.app.repository}\`, which this library cannot copy offsite or verify to be offsite`, fix: "drop `repository` to use the replicated S3 bucket, or acknowledge GOV-011 saying where the repository lives" });

@@ -1,0 +1,281 @@
+import { code, doc, table } from "./markdown";
+
+/**
+ * artifacts/access-matrix.md: every IAM role and user a stack creates and what it may do to
+ * which bucket, vault and key, read from the synthesized Terraform configuration (inline policy
+ * JSON, `aws_iam_policy_document` data sources, managed policy attachments), never from a
+ * second description of intent. A change to a construct's policy changes this document.
+ */
+
+/** What a principal may do to a recovery point's storage. */
+export enum Capability {
+  BACKUP = "back up",
+  RESTORE = "restore",
+  DELETE_MARKER = "delete (marker)",
+  DELETE_VERSION = "delete recovery points",
+  BYPASS = "bypass governance",
+  DECRYPT = "decrypt",
+  CHANGE_LOCK = "change a lock",
+}
+
+/** Actions per capability. `s3:DeleteObject` on a versioned bucket only adds a delete marker. */
+const ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
+  [Capability.BACKUP, ["s3:PutObject", "s3:ReplicateObject", "backup:StartBackupJob", "backup:CopyIntoBackupVault"]],
+  [Capability.RESTORE, ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"]],
+  [Capability.DELETE_MARKER, ["s3:DeleteObject", "s3:ReplicateDelete"]],
+  [Capability.DELETE_VERSION, ["s3:DeleteObjectVersion", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "s3:DeleteBucket"]],
+  [Capability.BYPASS, ["s3:BypassGovernanceRetention"]],
+  [Capability.DECRYPT, ["kms:Decrypt"]],
+  [
+    Capability.CHANGE_LOCK,
+    ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutBucketObjectLockConfiguration", "backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultLockConfiguration"],
+  ],
+];
+
+/**
+ * AWS managed policies the stacks attach, by name: what they grant in these terms. Their
+ * documents live at AWS, not in the configuration.
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html
+ */
+const MANAGED: Readonly<Record<string, readonly Capability[]>> = {
+  AWSBackupServiceRolePolicyForBackup: [Capability.BACKUP],
+  AWSBackupServiceRolePolicyForRestores: [Capability.RESTORE],
+  AWSBackupServiceRolePolicyForS3Backup: [Capability.BACKUP],
+  AWSBackupServiceRolePolicyForS3Restore: [Capability.RESTORE],
+};
+
+/** One statement, normalized. */
+interface Statement {
+  readonly effect: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** One IAM role or user of a stack and what its policies allow. */
+export interface PrincipalAccess {
+  readonly stack: string;
+  readonly kind: "role" | "user";
+  /** The physical name, or `(generated)` when Terraform names it. */
+  readonly name: string;
+  /** Who may assume a role (service or account principals). */
+  readonly trustedBy: readonly string[];
+  /** Target (bucket, vault, key, or `*`) → capabilities. */
+  readonly grants: ReadonlyMap<string, ReadonlySet<Capability>>;
+  /** AWS managed policies attached. */
+  readonly managed: readonly string[];
+}
+
+type Json = Record<string, unknown>;
+
+/** Synthesized stacks (`cdk.tf.json` contents) by stack name. */
+export type SynthesizedStacks = Readonly<Record<string, Json>>;
+
+const list = (x: unknown): string[] => (x === undefined ? [] : Array.isArray(x) ? x.map(String) : [String(x)]);
+
+function resourcesOf(stack: Json, type: string): Array<[string, Json]> {
+  return Object.entries(((stack.resource as Json | undefined)?.[type] as Record<string, Json> | undefined) ?? {});
+}
+
+/** The address a `${type.name.attr}` reference names, if it is one. */
+function refTo(value: unknown): { type: string; name: string } | undefined {
+  const m = /^\$\{(data\.)?([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(String(value));
+  return m ? { type: `${m[1] ?? ""}${m[2]}`, name: m[3] } : undefined;
+}
+
+/** Statements of a policy value: a JSON document, or a reference to an `aws_iam_policy_document`. */
+function statementsOf(stack: Json, policy: unknown): Statement[] {
+  const ref = refTo(policy);
+  if (ref?.type === "data.aws_iam_policy_document") {
+    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[ref.name];
+    return ((d?.statement as Json[] | undefined) ?? []).map((s) => ({ effect: String(s.effect ?? "Allow"), actions: list(s.actions), resources: list(s.resources) }));
+  }
+  try {
+    const docJson = JSON.parse(String(policy)) as { Statement?: Json[] | Json };
+    return (Array.isArray(docJson.Statement) ? docJson.Statement : docJson.Statement ? [docJson.Statement] : []).map((s) => ({ effect: String(s.Effect), actions: list(s.Action), resources: list(s.Resource) }));
+  } catch {
+    return [];
+  }
+}
+
+/** The principals a trust policy (JSON, or an `aws_iam_policy_document`) lets assume the role. */
+function trustOf(stack: Json, policy: unknown): string[] {
+  const ref = refTo(policy);
+  if (ref?.type === "data.aws_iam_policy_document") {
+    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[ref.name];
+    return ((d?.statement as Json[] | undefined) ?? []).flatMap((st) => ((st.principals as Json[] | undefined) ?? []).flatMap((p) => list(p.identifiers)));
+  }
+  try {
+    const statements = JSON.parse(String(policy)).Statement as Json[];
+    return statements.flatMap((st) => {
+      const p = st.Principal as Json | undefined;
+      return [...list(p?.Service), ...list(p?.AWS)];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Readable names of the stack's buckets, keys and vaults, by the strings that refer to them. */
+function targetNames(stack: Json): (resource: string) => string {
+  const byRef = new Map<string, string>();
+  for (const [addr, r] of resourcesOf(stack, "aws_s3_bucket")) byRef.set(`aws_s3_bucket.${addr}`, `bucket ${String(r.bucket)}`);
+  const aliases = new Map<string, string>();
+  for (const [, r] of resourcesOf(stack, "aws_kms_alias")) {
+    const t = refTo(r.target_key_id);
+    if (t) aliases.set(t.name, `${String(r.name)}${r.provider && String(r.provider).includes(".") ? ` (${String(r.provider).split(".")[1]})` : ""}`);
+  }
+  for (const [addr] of resourcesOf(stack, "aws_kms_key")) byRef.set(`aws_kms_key.${addr}`, `key ${aliases.get(addr) ?? addr}`);
+  for (const [addr, r] of resourcesOf(stack, "aws_backup_vault")) byRef.set(`aws_backup_vault.${addr}`, `vault ${String(r.name)}`);
+  return (resource: string) => {
+    if (resource === "*") return "*";
+    const ref = refTo(resource.replace(/\/.*$/, "").replace(/(\})[^}]*$/, "$1"));
+    if (ref && byRef.has(`${ref.type}.${ref.name}`)) return byRef.get(`${ref.type}.${ref.name}`)! + (resource.includes("}/") ? ` ${resource.slice(resource.indexOf("}/") + 2)}` : "");
+    const s3 = /^arn:aws[a-z-]*:s3:::([^/]+)(\/(.*))?$/.exec(resource);
+    if (s3) return `bucket ${s3[1]}${s3[3] ? ` ${s3[3]}` : ""}`;
+    const vault = /^arn:aws[a-z-]*:backup:[^:]*:[^:]*:backup-vault:(.+)$/.exec(resource);
+    if (vault) return `vault ${vault[1]}`;
+    return resource;
+  };
+}
+
+function capabilitiesOf(action: string): Capability[] {
+  if (action === "*") return ACTIONS.map(([c]) => c);
+  const out: Capability[] = [];
+  for (const [cap, actions] of ACTIONS) {
+    if (actions.some((a) => a === action || (action.endsWith(":*") && a.startsWith(action.slice(0, -1))))) out.push(cap);
+  }
+  return out;
+}
+
+/** Every role and user of the stacks with what their policies allow, sorted by stack and name. */
+export function accessOf(stacks: SynthesizedStacks): PrincipalAccess[] {
+  const out: PrincipalAccess[] = [];
+  for (const [stackName, stack] of Object.entries(stacks)) {
+    const name = targetNames(stack);
+    const principals = new Map<string, { kind: "role" | "user"; name: string; trustedBy: string[]; statements: Statement[]; managed: string[] }>();
+    for (const [addr, r] of resourcesOf(stack, "aws_iam_role")) {
+      principals.set(`aws_iam_role.${addr}`, { kind: "role", name: r.name ? String(r.name) : "(generated)", trustedBy: trustOf(stack, r.assume_role_policy), statements: [], managed: [] });
+    }
+    for (const [addr, r] of resourcesOf(stack, "aws_iam_user")) principals.set(`aws_iam_user.${addr}`, { kind: "user", name: String(r.name), trustedBy: [], statements: [], managed: [] });
+    const owner = (v: unknown) => {
+      const ref = refTo(v);
+      return ref ? principals.get(`${ref.type}.${ref.name}`) : [...principals.values()].find((p) => p.name === String(v));
+    };
+    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy")) owner(r.role)?.statements.push(...statementsOf(stack, r.policy));
+    for (const [, r] of resourcesOf(stack, "aws_iam_user_policy")) owner(r.user)?.statements.push(...statementsOf(stack, r.policy));
+    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy_attachment")) owner(r.role)?.managed.push(String(r.policy_arn).split("/").pop()!);
+    for (const p of principals.values()) {
+      const grants = new Map<string, Set<Capability>>();
+      const grant = (target: string, caps: readonly Capability[]) => {
+        if (!caps.length) return;
+        const set = grants.get(target) ?? new Set<Capability>();
+        for (const c of caps) set.add(c);
+        grants.set(target, set);
+      };
+      for (const s of p.statements.filter((x) => x.effect === "Allow")) {
+        const caps = [...new Set(s.actions.flatMap(capabilitiesOf))];
+        for (const r of s.resources.length ? s.resources : ["*"]) grant(name(r), caps);
+      }
+      for (const m of p.managed) grant("* (AWS managed policy)", MANAGED[m] ?? []);
+      out.push({ stack: stackName, kind: p.kind, name: p.name, trustedBy: p.trustedBy, grants, managed: p.managed });
+    }
+  }
+  return out.sort((a, b) => a.stack.localeCompare(b.stack) || a.name.localeCompare(b.name));
+}
+
+/** One Deny of a bucket or vault policy: what nobody (not even the listed principals) may do there. */
+export interface ResourceDenial {
+  readonly stack: string;
+  readonly on: string;
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly condition?: string;
+}
+
+/** Every Deny statement of the stacks' bucket and vault policies. */
+export function resourceDenials(stacks: SynthesizedStacks): ResourceDenial[] {
+  const out: ResourceDenial[] = [];
+  for (const [stackName, stack] of Object.entries(stacks)) {
+    const name = targetNames(stack);
+    const owners: Array<[string, string]> = [
+      ["aws_s3_bucket_policy", "bucket"],
+      ["aws_backup_vault_policy", "backup_vault_name"],
+    ];
+    for (const [type, key] of owners) {
+      for (const [, r] of resourcesOf(stack, type)) {
+        const ref = refTo(r[key]);
+        const on = ref ? name(`\${${ref.type}.${ref.name}.arn}`) : type === "aws_s3_bucket_policy" ? `bucket ${String(r[key])}` : `vault ${String(r[key])}`;
+        const pref = refTo(r.policy);
+        if (pref?.type === "data.aws_iam_policy_document") {
+          const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[pref.name];
+          for (const st of (d?.statement as Json[] | undefined) ?? []) {
+            if (st.effect !== "Deny") continue;
+            const cond = (st.condition as Json[] | undefined) ?? [];
+            out.push({ stack: stackName, on, sid: String(st.sid ?? ""), actions: list(st.actions), condition: cond.length ? cond.map((c) => `${String(c.test)} ${String(c.variable)}=${list(c.values).join("|")}`).join("; ") : undefined });
+          }
+          continue;
+        }
+        let doc: { Statement?: Json[] } = {};
+        try {
+          doc = JSON.parse(String(r.policy));
+        } catch {
+          continue;
+        }
+        for (const st of doc.Statement ?? []) {
+          if (st.Effect !== "Deny") continue;
+          const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
+          out.push({ stack: stackName, on, sid: String(st.Sid ?? ""), actions: list(st.Action), condition: cond ? Object.entries(cond).map(([op, kv]) => `${op} ${Object.entries(kv).map(([k, v]) => `${k}=${list(v).join("|")}`).join(", ")}`).join("; ") : undefined });
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => a.on.localeCompare(b.on) || a.sid.localeCompare(b.sid));
+}
+
+/** A principal that can both delete recovery points and change (or bypass) locks. */
+export function canDestroyLockedData(p: PrincipalAccess): boolean {
+  const all = new Set([...p.grants.values()].flatMap((s) => [...s]));
+  return all.has(Capability.DELETE_VERSION) && (all.has(Capability.CHANGE_LOCK) || all.has(Capability.BYPASS));
+}
+
+/** Restore rights held by a principal without a name of its own (Terraform-generated). */
+export function unnamedRestorers(access: readonly PrincipalAccess[]): PrincipalAccess[] {
+  return access.filter((p) => p.name === "(generated)" && [...p.grants.values()].some((s) => s.has(Capability.RESTORE)));
+}
+
+const COLUMNS = [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.BYPASS, Capability.DECRYPT, Capability.CHANGE_LOCK];
+
+/** The access matrix document. */
+export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): string {
+  const access = accessOf(stacks);
+  const flagged = access.filter(canDestroyLockedData);
+  const unnamed = unnamedRestorers(access);
+  const denials = resourceDenials(stacks);
+  const rows = access.flatMap((p) =>
+    [...p.grants.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([target, caps]) => [`${p.kind} ${code(p.name)}`, target, ...COLUMNS.map((c) => (caps.has(c) ? "✔" : "")), canDestroyLockedData(p) ? "⚠" : ""]),
+  );
+  return doc(
+    `# Access matrix: ${estate}`,
+    "<!-- Generated by backup-gov from the synthesized Terraform configuration (the policy documents themselves); do not edit. -->",
+    "Every IAM role and user the stacks create, and what its policies allow on each bucket, vault and key. `delete (marker)` is `s3:DeleteObject` on a versioned bucket: the version stays (and stays locked); `delete recovery points` removes versions or recovery points for good. Resource policies (TLS-only, encryption, vault access) only narrow these rights further.",
+    "Not listed, because the stacks do not create them: the account root and the administrators the key policies delegate to, and the principal that runs `terraform apply` (it can do what its own policy allows, including removing these resources where `prevent_destroy` and Object Lock do not stop it).",
+    access.length
+      ? table(["Principal", "On", ...COLUMNS, "Flag"], rows)
+      : "The stacks create no IAM role or user.",
+    "## What the bucket and vault policies deny to everyone",
+    denials.length ? table(["On", "Statement", "Denied actions", "When"], denials.map((d) => [d.on, d.sid, d.actions.join(", "), d.condition ?? "always"])) : "No bucket or vault policy denies anything.",
+    "## Who is trusted to act as each role",
+    access.filter((p) => p.kind === "role").length
+      ? table(["Role", "Assumed by", "AWS managed policies"], access.filter((p) => p.kind === "role").map((p) => [code(p.name), p.trustedBy.join(", ") || "(none)", p.managed.join(", ") || "—"]))
+      : "No roles.",
+    "## Flags",
+    [
+      flagged.length
+        ? `⚠ Can both delete recovery points and change or bypass locks: ${flagged.map((p) => code(p.name)).join(", ")}. Remove one of the two rights.`
+        : "No principal can both delete recovery points and change or bypass a lock.",
+      unnamed.length ? `⚠ Restore rights held by principals without a name of their own: ${unnamed.map((p) => `${p.kind} in ${p.stack}`).join(", ")}.` : "Restore rights are held only by named roles and users.",
+    ].join("\n\n"),
+  );
+}
