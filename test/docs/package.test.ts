@@ -37,9 +37,10 @@ describe("what the package ships", () => {
     expect(pkg.scripts.prepack).toBe("npm run build");
   });
 
-  it("takes cdktf, constructs and @cdktf/provider-aws as peers (one copy in the user's project), the tests pinning one", () => {
-    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", cdktf: "0.21.0", constructs: "^10.4.2" });
-    expect(pkg.dependencies["@cdktf/provider-aws"]).toBeUndefined();
+  it("takes cdktf, constructs and the @cdktf providers as peers (one copy in the user's project), the tests pinning one", () => {
+    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", "@cdktf/provider-kubernetes": "^12.1.1", cdktf: "0.21.0", constructs: "^10.4.2" });
+    for (const provider of ["@cdktf/provider-aws", "@cdktf/provider-kubernetes"]) expect(pkg.dependencies[provider]).toBeUndefined();
     expect(pkg.devDependencies["@cdktf/provider-aws"]).toBe("20.1.0");
+    expect(pkg.devDependencies["@cdktf/provider-kubernetes"]).toBe("12.1.1");
   });
 });
