@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { findingToJson } from "../core/finding";
 import type { ValidationReport } from "../governance/validate";
 
@@ -7,9 +8,11 @@ import type { ValidationReport } from "../governance/validate";
  */
 export function renderComplianceReport(report: ValidationReport): string {
   const body = {
-    catalog: report.file,
+    // The file name only: an absolute path would make synths from two folders differ.
+    catalog: basename(report.file),
     ok: report.ok,
-    findings: report.findings.map(findingToJson),
+    // The finding's JSON shape, with the file name only (as above).
+    findings: report.findings.map((f) => ({ ...findingToJson(f), file: basename(f.position.file) })),
   };
   return JSON.stringify(body, null, 2) + "\n";
 }

@@ -15,6 +15,7 @@ export {
   ImportableResource,
   Lazy,
   LocalBackend,
+  TerraformBackend,
   TerraformElement,
   TerraformIterator,
   TerraformOutput,

@@ -13,6 +13,7 @@ import { buildAwsProtection } from "./aws";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
+import { keepLocalStateBesideOutput } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
@@ -64,6 +65,7 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack]) if (stack) keepLocalStateBesideOutput(stack);
     // The constructs the catalog built are checked like hand-built ones (and whatever stack
     // code adds to these stacks too). GOV-029 is the catalog's to judge: it knows the
     // services' acknowledgements, which the constructs do not carry.
