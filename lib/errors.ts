@@ -325,6 +325,11 @@ export const Errors = {
       where: path,
       fix: "pass the vault object (EncryptedVault, ImmutableVault, or EncryptedVault.fromVaultName for an existing one)",
     }),
+  selectionRole: (path: string, selectionName: string) =>
+    new ValidationError("AWS-043", `backup selection \`${selectionName}\` must name exactly one of role and iamRoleArn`, {
+      where: path,
+      fix: "pass the BackupServiceRole as `role` (or an existing role's ARN as `iamRoleArn`)",
+    }),
   invalidPlanName: (name: string) =>
     new ValidationError("AWS-010", `planName \`${name}\` does not fit AWS Backup's plan name pattern`, {
       received: name,

@@ -11,7 +11,8 @@ export function renderComplianceReport(report: ValidationReport): string {
     // The file name only: an absolute path would make synths from two folders differ.
     catalog: basename(report.file),
     ok: report.ok,
-    findings: report.findings.map(findingToJson),
+    // The finding's JSON shape, with the file name only (as above).
+    findings: report.findings.map((f) => ({ ...findingToJson(f), file: basename(f.position.file) })),
   };
   return JSON.stringify(body, null, 2) + "\n";
 }

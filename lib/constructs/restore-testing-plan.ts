@@ -4,6 +4,8 @@ import { Construct, type ITerraformDependable, type TerraformProvider, Token } f
 import { dependOnce } from "../private/depends-on";
 import type { Schedule } from "../core/schedule";
 import { at, Errors } from "../errors";
+import type { BackupServiceRole } from "./backup-service-role";
+import type { IBackupVault } from "./encrypted-vault";
 import { AwsLimits, AwsResourceType, resourceTypeInfo } from "../policy/aws-backup";
 
 /** Which recovery point of the window a restore test picks. */
@@ -30,7 +32,12 @@ export interface RestoreTestingPlanProps {
   readonly startWindowHours?: number;
   /** @default RestoreTestingAlgorithm.LATEST_WITHIN_WINDOW */
   readonly algorithm?: RestoreTestingAlgorithm;
-  /** Vault ARNs the tested points come from. @default - every vault (`*`) */
+  /**
+   * Vaults the tested points come from, by reference: the plan waits for those this app creates.
+   * @default - `includeVaults`, else every vault (`*`)
+   */
+  readonly vaults?: readonly IBackupVault[];
+  /** Vault ARNs the tested points come from (with or instead of `vaults`). @default - every vault (`*`) */
   readonly includeVaults?: readonly string[];
   /** @default [RecoveryPointType.SNAPSHOT] */
   readonly recoveryPointTypes?: readonly RecoveryPointType[];
@@ -48,8 +55,16 @@ export interface RestoreTestingSelectionOptions {
   readonly selectionName: string;
   /** A type restore testing supports (Aurora, DocumentDB, DynamoDB, EBS, EC2, EFS, FSx, Neptune, RDS, S3). */
   readonly resourceType: AwsResourceType;
-  /** The role AWS Backup assumes to restore (see BackupServiceRole). */
-  readonly iamRoleArn: string;
+  /**
+   * The role AWS Backup assumes to restore.
+   * @default - `iamRoleArn` (one of the two is required)
+   */
+  readonly role?: BackupServiceRole;
+  /**
+   * ARN of the role AWS Backup assumes to restore.
+   * @default - `role`'s ARN
+   */
+  readonly iamRoleArn?: string;
   /** Resources to test, by ARN. Give these or `tags`. @default - none */
   readonly protectedResourceArns?: readonly string[];
   /** Resources to test, by tags (all must match). Give these or ARNs. @default - none */
@@ -84,6 +99,7 @@ export class RestoreTestingPlan extends Construct {
     range(this.node.path, "selectionWindowDays", props.selectionWindowDays ?? 30, 1, 365);
     this.plan = this.createPlan(name);
     this.planName = this.plan.name;
+    for (const d of (props.vaults ?? []).flatMap((v) => v.dependables)) dependOnce(this.plan, d);
   }
 
   /** Makes the plan wait for a resource it names only by literal (a vault in `includeVaults`). */
@@ -101,12 +117,13 @@ export class RestoreTestingPlan extends Construct {
     if ((arns.length > 0) === (tags.length > 0)) throw at(this, Errors.restoreTestingSelection(name, arns.length ? "give ARNs or tags, not both" : "give ARNs or tags"));
     if (!resourceTypeInfo(options.resourceType).restoreTestable) throw at(this, Errors.restoreTestingSelection(name, `restore testing does not support ${options.resourceType}`));
     range(this.node.path, "validationWindowHours", options.validationWindowHours ?? 24, 1, 168);
+    if ((options.role === undefined) === (options.iamRoleArn === undefined)) throw at(this, Errors.restoreTestingSelection(name, "give exactly one of role and iamRoleArn"));
     this.names.add(name);
     return new BackupRestoreTestingSelection(this, id, {
       name,
       restoreTestingPlanName: this.plan.name,
       protectedResourceType: options.resourceType,
-      iamRoleArn: options.iamRoleArn,
+      iamRoleArn: (options.role?.roleArn ?? options.iamRoleArn)!,
       protectedResourceArns: arns.length ? [...arns] : undefined,
       protectedResourceConditions: tags.length ? [{ stringEquals: tags.map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }] : undefined,
       validationWindowHours: options.validationWindowHours ?? 24,
@@ -125,7 +142,7 @@ export class RestoreTestingPlan extends Construct {
       recoveryPointSelection: [
         {
           algorithm: p.algorithm ?? RestoreTestingAlgorithm.LATEST_WITHIN_WINDOW,
-          includeVaults: p.includeVaults?.length ? [...p.includeVaults] : ["*"],
+          includeVaults: p.vaults?.length || p.includeVaults?.length ? [...(p.vaults ?? []).map((v) => v.vaultArn), ...(p.includeVaults ?? [])] : ["*"],
           recoveryPointTypes: [...(p.recoveryPointTypes ?? [RecoveryPointType.SNAPSHOT])],
           selectionWindowDays: p.selectionWindowDays ?? 30,
         },

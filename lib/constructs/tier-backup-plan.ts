@@ -12,6 +12,7 @@ import { AwsLimits, START_WINDOW_MINUTES } from "../policy/aws-backup";
 import { tierRetention } from "../policy/effective";
 import { stagger } from "../policy/stagger";
 import { tierOf } from "../policy/tiers";
+import type { BackupServiceRole } from "./backup-service-role";
 import type { IBackupVault } from "./encrypted-vault";
 
 /** A copy of each recovery point into another vault (another region or account). */
@@ -80,8 +81,16 @@ export interface BackupRuleProps {
 /** What {@link TierBackupPlan.addSelection} assigns to the plan. */
 export interface BackupSelectionOptions {
   readonly selectionName: string;
-  /** The role AWS Backup assumes (see BackupServiceRole). */
-  readonly iamRoleArn: string;
+  /**
+   * The role AWS Backup assumes.
+   * @default - `iamRoleArn` (one of the two is required)
+   */
+  readonly role?: BackupServiceRole;
+  /**
+   * ARN of the role AWS Backup assumes.
+   * @default - `role`'s ARN
+   */
+  readonly iamRoleArn?: string;
   /**
    * ARNs (or ARN patterns). Combined with `tags`, only these resources that also carry
    * every tag are selected.
@@ -228,10 +237,11 @@ export class TierBackupPlan extends Construct {
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const resources = options.resources ?? [];
     if (resources.length === 0 && tags.length === 0) throw at(this, Errors.selectionSelectsEverything(name));
+    if ((options.role === undefined) === (options.iamRoleArn === undefined)) throw Errors.selectionRole(this.node.path, name);
     const selection = new BackupSelection(this, id, {
       name,
       planId: this.plan.id,
-      iamRoleArn: options.iamRoleArn,
+      iamRoleArn: (options.role?.roleArn ?? options.iamRoleArn)!,
       // With conditions only, the resource list is the universe the conditions filter.
       resources: resources.length ? [...resources] : ["*"],
       notResources: options.notResources?.length ? [...options.notResources] : undefined,

@@ -110,3 +110,27 @@ describe("TierBackupPlan tier presets", () => {
     expect(() => TierBackupPlan.criticalTier(stack, "Bad", { vault: tooLong })).toThrow(/GOV-019: test\/Bad: rule `daily` keeps points 14 days/);
   });
 });
+
+describe("selections and restore tests take the role and the vaults by reference", () => {
+  it("TierBackupPlan.addSelection({ role }) and RestoreTestingPlan({ vaults }) wire ARNs and dependencies", () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { BackupServiceRole } = require("../../lib/constructs/backup-service-role") as typeof import("../../lib/constructs/backup-service-role");
+    const { RestoreTestingPlan } = require("../../lib/constructs/restore-testing-plan") as typeof import("../../lib/constructs/restore-testing-plan");
+    const { AwsResourceType } = require("../../lib/policy/aws-backup") as typeof import("../../lib/policy/aws-backup");
+    const { resources } = synthAws((s) => {
+      const role = new BackupServiceRole(s, "Role");
+      const vault = new ImmutableVault(s, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: ACCOUNT, createBucket: false, vaultName: "locked", region: "us-east-1" });
+      const plan = TierBackupPlan.criticalTier(s, "Plan", { vault });
+      plan.addSelection("Sel", { selectionName: "sel", role, resources: ["arn:aws:rds:us-east-1:123456789012:db:x"] });
+      expect(() => plan.addSelection("Both", { selectionName: "both", role, iamRoleArn: "arn:aws:iam::123456789012:role/x", resources: ["*"] })).toThrow(/AWS-043/);
+      const drills = new RestoreTestingPlan(s, "Drills", { planName: "drills", schedule: Schedule.at(Cadence.weekly(), 480), vaults: [vault] });
+      drills.addSelection("Rds", { selectionName: "rds", resourceType: AwsResourceType.RDS, role, protectedResourceArns: ["arn:aws:rds:us-east-1:123456789012:db:x"] });
+    });
+    expect(ofType(resources, "aws_backup_selection")[0].iam_role_arn).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
+    const rt = ofType(resources, "aws_backup_restore_testing_plan")[0];
+    // A literal ARN (name, region and account known): the dependency comes from the reference instead.
+    expect(rt.recovery_point_selection[0].include_vaults).toEqual(["arn:aws:backup:us-east-1:123456789012:backup-vault:locked"]);
+    expect(rt.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_backup_vault_lock_configuration\./)]));
+    expect(ofType(resources, "aws_backup_restore_testing_selection")[0].iam_role_arn).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
+  });
+});

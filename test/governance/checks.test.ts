@@ -258,4 +258,14 @@ describe("GovernanceChecks", () => {
       expect(checks.findings).toEqual([]);
     });
   });
+
+  it("a check that throws is reported as GOV-000 (a warning), not a crash of synthesis", () => {
+    const r = findings((s) => {
+      const plan = new TierBackupPlan(s, "Plan", { rules: [{ ruleName: "d", targetVaultName: "v", schedule: DAILY, deleteAfterDays: 7 }] });
+      // A rule list that breaks when read: the check must say so and carry on.
+      Object.defineProperty(plan, "backupRules", { get: () => { throw new Error("boom"); } });
+    }, "GOV-000");
+    expect(r.error).toBeUndefined();
+    expect(r.found.map((f) => [f.severity, f.constructPath, f.message])).toEqual([[Severity.WARNING, "stack/Plan", expect.stringMatching(/could not be evaluated here: boom/)]]);
+  });
 });
