@@ -125,5 +125,5 @@ it("the small-office example (no PagerDuty) plans its monitoring too", () => {
   // The Teams webhook serves Alertmanager only; AWS alerts reach Teams through AWS Chatbot.
   expect(resources(office, "aws_sns_topic_subscription").map((r) => r.values.protocol).sort()).toEqual(["email"]);
   expect(resources(office, "aws_chatbot_teams_channel_configuration").map((r) => r.values.team_id)).toEqual(["66666666-7777-8888-9999-000000000000"]);
-  expect(office.plan.configuration.root_module.variables!.pagerduty_integration_url).toBeUndefined();
+  expect(office.plan.configuration.root_module.variables?.pagerduty_integration_url).toBeUndefined();
 });
