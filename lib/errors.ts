@@ -395,6 +395,16 @@ export const Errors = {
       where: path,
       fix: "pass `region` (or an AwsProvider with a region as `provider`)",
     }),
+  recoveryPointRuleType: (name: string, type: string, allowed: string) =>
+    new ValidationError("MON-022", `recovery point rule ${name}: AWS Config has no last-recovery-point rule for resource type ${type}`, {
+      received: type,
+      allowed,
+      fix: "leave that resource type out of recoveryPointRules; the vault's no-completed-backups alarm and the audit framework still watch it",
+    }),
+  recoveryPointRuleScope: (name: string) =>
+    new ValidationError("MON-023", `recovery point rule ${name} has both resourceId and resourceTags`, {
+      fix: "scope the rule by one resource id or by tags, not both",
+    }),
   invalidAuditScope: (control: string, reason: string) =>
     new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
       allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",

@@ -272,7 +272,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, storages: (h.storages ?? []).map(toStorage) };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -292,6 +292,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
         lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
+      prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
     },
     proxmox: proxmox && { hosts },
     notifications: {

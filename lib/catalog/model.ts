@@ -130,6 +130,15 @@ export interface AwsSettings {
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;
+  /** Account-wide prerequisites the catalog declares as checked. */
+  readonly prerequisites?: AwsPrerequisites;
+}
+
+/** `aws.prerequisites`: what the account has that the estate relies on. */
+export interface AwsPrerequisites {
+  readonly configRecorder: boolean;
+  /** Catalog keys of the resource types opted in to AWS Backup; undefined when not declared. */
+  readonly backupOptIn?: readonly string[];
 }
 
 /** The estate's CloudTrail audit trail (`aws.audit`). */
@@ -165,6 +174,8 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The nodes put the CloudWatch heartbeat from the vzdump hook (credentials installed by the operator). */
+  readonly vzdumpHeartbeat: boolean;
   /** The credentials Terraform uses for this host. */
   readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */

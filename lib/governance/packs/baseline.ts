@@ -45,6 +45,8 @@ import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-p
 import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
 import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
+import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
+import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -97,4 +99,6 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   mysql8PitrUnsupported,
   chatWebhookOverSns,
   chatbotNamesUnique,
+  configRecorderDeclared,
+  backupOptInDeclared,
 ];
