@@ -79,6 +79,12 @@ describe("fuzz: whatever validate accepts, synth builds", () => {
           synthesized++;
           const inventory = parse(readFileSync(join(dir, "out", "artifacts", "inventory.yaml"), "utf8")) as { services: Array<{ id: string }> };
           expect(inventory.services.map((s) => s.id).sort()).toEqual((catalog.services as Array<{ id: string }>).map((s) => s.id).sort());
+          // Terraform payloads the mutations put into catalog text reach cdk.tf.json escaped only.
+          for (const stack of result.stacks) {
+            const json = readFileSync(join(dir, "out", "stacks", stack, "cdk.tf.json"), "utf8");
+            expect(json).not.toMatch(/(^|[^$])\$\{upper\(\\"x\\"\)\}/);
+            expect(json).not.toMatch(/(^|[^%])%\{if\(true\)\}/);
+          }
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
