@@ -322,7 +322,10 @@ export interface Catalog {
 
 /** Thrown to a rule that reads a section the loader had to drop (see `Catalog.unknownSections`). */
 export class MissingSectionError extends Error {
-  constructor(public readonly section: string) {
+  constructor(
+    /** The section's key (`aws`, `proxmox`, `notifications`, ...). */
+    public readonly section: string,
+  ) {
     super(`the \`${section}\` section is malformed`);
   }
 }
