@@ -338,6 +338,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     repairedPaths: repaired,
     partialServices,
     ruleViews,
+    unknownSections: new Set(sectionKeys.filter((k) => k !== "services" && raw[k] !== undefined && raw[k] !== null && parsed[k] === undefined) as CatalogSection[]),
   };
 }
 

@@ -373,6 +373,21 @@ export interface Catalog {
    * get, where those keys read as unknown (MissingFieldError), not as absent.
    */
   readonly ruleViews?: ReadonlyMap<Service, Service>;
+  /**
+   * Sections given in the file but dropped for a malformed required key (`aws.region: us
+   * east`): the rules read them as unknown (a rule that needs one is skipped), not as absent.
+   */
+  readonly unknownSections?: ReadonlySet<CatalogSection>;
+}
+
+/** Thrown to a rule that reads a section the loader had to drop (see `Catalog.unknownSections`). */
+export class MissingSectionError extends Error {
+  constructor(
+    /** The section's key (`aws`, `proxmox`, `notifications`, ...). */
+    public readonly section: string,
+  ) {
+    super(`the \`${section}\` section is malformed`);
+  }
 }
 
 /** Thrown by a partial service (see `Catalog.partialServices`) when a rule reads a key it lacks. */

@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readCapped } from "../private/read-capped";
+
+/** Largest textfile read (node_exporter's own files are kilobytes). */
+const MAX_TEXTFILE_BYTES = 16 * 1024 * 1024;
 import parsePrometheusText = require("parse-prometheus-text-format");
 import { Metrics } from "../core/metrics";
 import { Errors } from "../errors";
@@ -58,7 +62,13 @@ export function readTextfileDir(dir: string): MetricsRead {
   for (const name of names) {
     const file = join(dir, name);
     try {
-      const parsed = parseTextfile(readFileSync(file, "utf8"));
+      // A textfile is small; a FIFO or device named *.prom in the folder is refused, not read forever.
+      const bytes = readCapped(file, MAX_TEXTFILE_BYTES);
+      if (bytes.length > MAX_TEXTFILE_BYTES) {
+        warnings.push(`${file}: larger than ${MAX_TEXTFILE_BYTES / 1048576} MiB; skipped`);
+        continue;
+      }
+      const parsed = parseTextfile(bytes.toString("utf8"));
       samples.push(...parsed.samples);
       warnings.push(...parsed.invalid.map((w) => `${file}: ${w}`));
       sources.push(file);

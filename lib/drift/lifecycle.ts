@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { CatalogSource } from "../catalog/source";
+import { readCapped } from "../private/read-capped";
 import { Patterns } from "../catalog/schema/common";
 import { formatPath } from "../core/finding";
 import { Errors, UsageError } from "../errors";
@@ -102,10 +102,13 @@ export function readNotBackedUpFile(file: string): NotBackedUpGuest[] {
 
 function readText(file: string): string {
   try {
-    const buf = readFileSync(file);
+    // Capped, and only a regular file: `--lifecycle /dev/zero` would otherwise never end.
+    const buf = readCapped(file, MAX_DRIFT_INPUT_BYTES);
     if (buf.byteLength > MAX_DRIFT_INPUT_BYTES) throw Errors.driftInputInvalid(file, `${buf.byteLength} bytes; at most ${MAX_DRIFT_INPUT_BYTES} are read`);
     return buf.toString("utf8");
   } catch (e) {
+    // readCapped names a missing file as a catalog (IO-001); this is a drift input.
+    if (e instanceof UsageError && e.code === "IO-001") throw Errors.fileUnreadable(file, "no such file");
     if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw Errors.fileUnreadable(file, "no such file");
     throw Errors.fileUnreadable(file, (e as Error).message);

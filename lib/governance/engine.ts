@@ -1,4 +1,4 @@
-import { type Catalog, MissingFieldError, type Service } from "../catalog/model";
+import { type Catalog, MissingFieldError, MissingSectionError, type Service } from "../catalog/model";
 import type { CatalogSource } from "../catalog/source";
 import { type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective";
@@ -73,14 +73,23 @@ export function evaluateRules(
  */
 function checkSkippingPartial(rule: GovernanceRule, catalog: Catalog, policies: readonly EffectivePolicy[], policyOf: RuleContext["policyOf"]) {
   let services = catalog.services;
+  const unknown = catalog.unknownSections ?? new Set<string>();
   for (;;) {
     try {
-      return rule.check({ catalog: { ...catalog, services }, policies, policyOf });
+      const view: Catalog = { ...catalog, services };
+      // A dropped section reads as unknown: the rule that needs it is skipped, not misled.
+      const ruleCatalog = unknown.size === 0 ? view : new Proxy(view, { get: (t, k, r) => (typeof k === "string" && unknown.has(k as never) ? fail(k) : Reflect.get(t, k, r)) });
+      return rule.check({ catalog: ruleCatalog, policies, policyOf });
     } catch (e) {
+      if (e instanceof MissingSectionError) return [];
       if (!(e instanceof MissingFieldError) || !services.includes(e.service)) throw e;
       services = services.filter((s) => s !== e.service);
     }
   }
+}
+
+function fail(section: string): never {
+  throw new MissingSectionError(section);
 }
 
 function applyAcknowledgements(catalog: Catalog, source: FindingPositions, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {

@@ -12,6 +12,7 @@ import { parse, stringify } from "yaml";
 import { formatFinding } from "../../lib/core/finding";
 import { BackupGovError } from "../../lib/errors";
 import { synthesizeCatalog } from "../../lib/estate/synth";
+import { Patterns } from "../../lib/catalog/schema/common";
 import { validateCatalogText } from "../../lib/governance/validate";
 import { type Mutation, mutate, mutationArb, paths, render, SEEDS, textDamageArb } from "./mutations";
 
@@ -79,6 +80,12 @@ describe("fuzz: whatever validate accepts, synth builds", () => {
           synthesized++;
           const inventory = parse(readFileSync(join(dir, "out", "artifacts", "inventory.yaml"), "utf8")) as { services: Array<{ id: string }> };
           expect(inventory.services.map((s) => s.id).sort()).toEqual((catalog.services as Array<{ id: string }>).map((s) => s.id).sort());
+          // Terraform payloads the mutations put into catalog text reach cdk.tf.json escaped only.
+          for (const stack of result.stacks) {
+            const json = readFileSync(join(dir, "out", "stacks", stack, "cdk.tf.json"), "utf8");
+            expect(json).not.toMatch(/(^|[^$])\$\{upper\(\\"x\\"\)\}/);
+            expect(json).not.toMatch(/(^|[^%])%\{if\(true\)\}/);
+          }
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -87,6 +94,57 @@ describe("fuzz: whatever validate accepts, synth builds", () => {
     );
     // The property is about accepted catalogs: enough of them must have been built.
     expect(synthesized).toBeGreaterThan(Math.round(20 * SCALE));
+  });
+});
+
+/** A host name the schema's hostname pattern accepts: 1-4 labels of 1-63 characters. */
+const hostnameArb = fc
+  .array(fc.stringMatching(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/), { minLength: 1, maxLength: 4 })
+  .map((labels) => labels.join("."))
+  .filter((h) => h.length <= 253);
+const endpointArb = fc
+  .tuple(hostnameArb, fc.option(fc.integer({ min: 1, max: 65535 })), fc.option(fc.stringMatching(/^\/\S{0,40}$/)))
+  .map(([h, port, path]) => `https://${h}${port === null ? "" : `:${port}`}${path ?? ""}`);
+
+/** Catalog values the constructs check too, drawn from the schema's own patterns. */
+const FIELDS: ReadonlyArray<{ what: string; set: (c: Record<string, any>, v: string) => void; value: fc.Arbitrary<string> }> = [
+  { what: "proxmox storage", set: (c, v) => (c.proxmox.hosts.pve.storage = v), value: fc.stringMatching(Patterns.pveStorageId) },
+  { what: "proxmox endpoint", set: (c, v) => (c.proxmox.hosts.pve.endpoint = v), value: endpointArb.filter((u) => Patterns.httpsUrl.test(u)) },
+  { what: "proxmox node", set: (c, v) => (c.proxmox.hosts.pve.node = v), value: hostnameArb },
+  { what: "app.host", set: (c, v) => (c.services.find((s: any) => s.app?.host).app.host = v), value: hostnameArb },
+  { what: "app.bandwidthLimit", set: (c, v) => (c.services.find((s: any) => s.app?.host).app.bandwidthLimit = v), value: fc.stringMatching(Patterns.bandwidth) },
+  { what: "app.database", set: (c, v) => (c.services.find((s: any) => s.app?.database).app.database = v), value: fc.stringMatching(Patterns.database) },
+  { what: "app.paths", set: (c, v) => (c.services.find((s: any) => s.app?.paths).app.paths = [v]), value: fc.stringMatching(Patterns.absolutePath) },
+];
+
+describe("fuzz: values drawn from the schema's patterns synthesize (schema and constructs agree)", () => {
+  const seed = SEEDS.find((s) => s.name === "default")!;
+  it.each(FIELDS.map((f) => [f.what, f] as const))("%s", (_what, field) => {
+    let built = 0;
+    fc.assert(
+      fc.property(field.value, (value) => {
+        const catalog = structuredClone(seed.value) as Record<string, any>;
+        field.set(catalog, value);
+        const text = stringify(catalog, { lineWidth: 0 });
+        if (!validateCatalogText(text, "fuzz.yaml").ok) return;
+        const dir = mkdtempSync(join(TMP, "field-"));
+        try {
+          writeFileSync(join(dir, "c.yaml"), text);
+          let result;
+          try {
+            result = synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
+          } catch (e) {
+            throw new Error(`validate accepted ${JSON.stringify(value)}, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`);
+          }
+          expect(result.stacks.length).toBeGreaterThan(0);
+          built++;
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      runs(6),
+    );
+    expect(built).toBeGreaterThan(0);
   });
 });
 

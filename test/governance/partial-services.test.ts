@@ -52,3 +52,27 @@ describe("rules run on the well-formed parts of a service with a malformed requi
     expect(Object.keys(report.catalog!.partialServices![1])).not.toContain("rpo");
   });
 });
+
+describe("a section dropped for a malformed required key reads as unknown, not absent", () => {
+  it("aws.region malformed: no invented 'no aws section' findings (GOV-006, GOV-023), other rules still run", () => {
+    const r = validate(
+      catalogWith(
+        [
+          vmService("web", { vm: { host: "nope", vmid: 150 } }),
+          {
+            id: "pg",
+            classification: "critical",
+            rpo: "4h",
+            rto: "2h",
+            vm: { host: "pve", vmid: 201 },
+            app: { decision: "required", rationale: "db", engine: "postgresql", host: "pg.test", database: "app" },
+            offsite: { required: true, reason: "critical" },
+            restore: { secrets: "vault:kv/pg", validate: ["true"] },
+          },
+        ],
+        { aws: { region: "us east", offsiteRegion: "us-west-2", accountId: "123456789012" } },
+      ),
+    );
+    expect(rules(r)).toEqual(["CAT-007 aws.region", "GOV-003 services.0.vm.host"]);
+  });
+});
