@@ -5,6 +5,18 @@
 # The service's constants come from its service.conf (data written by TypeScript, every
 # value quoted); the operator's settings from its env file. Nothing here is per service.
 
+# info/die and the checks every script makes before it starts (log and warn: lib/log.sh).
+info() { log 6 "$*"; }
+die() {
+  local code=$1
+  shift
+  log 3 "$*"
+  exit "$code"
+}
+need_tool() { command -v "$1" >/dev/null 2>&1 || die "$EXIT_CONFIG" "$1 is not installed ($2)"; }
+need_file() { [[ -r $1 ]] || die "$EXIT_CONFIG" "cannot read $1 ($2)"; }
+last_lines() { printf '%s' "$1" | tail -n 3 | tr '\n' ' '; }
+
 # load_env: reads the env file and sets the paths every script uses.
 load_env() {
   ENV_FILE=${BACKUP_GOV_ENV:-$ENV_FILE_DEFAULT}
@@ -113,7 +125,7 @@ aws_credentials() {
 heartbeat() {
   ((HEARTBEAT_ENABLED)) || return 0
   [[ ${BACKUP_GOV_HEARTBEAT:-1} == 1 ]] || return 0
-  put_heartbeat "$ESTATE" "$SERVICE" "$1" --region "$AWS_REGION" || warn "CloudWatch heartbeat failed (the textfile metrics were written)"
+  put_heartbeat "$1" "$ESTATE" "$SERVICE" "$ENGINE" --region "$AWS_REGION" || warn "CloudWatch heartbeat failed (the textfile metrics were written)"
 }
 
 # metric NAME HELP VALUE: one gauge with this service's labels.
