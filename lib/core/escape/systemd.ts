@@ -36,7 +36,8 @@ export function systemdWord(value: string): string {
 /** Whether systemd accepts `path` as a path setting: absolute, normalized, no control characters. */
 export function isSystemdPath(path: string): boolean {
   if (!path.startsWith("/") || CONTROL.test(path)) return false;
-  if (path.length > 1 && path.endsWith("/")) return false;
+  if (path === "/") return true;
+  if (path.endsWith("/")) return false;
   return !path
     .slice(1)
     .split("/")
