@@ -4,6 +4,7 @@ import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
+import { repositoryPathNormalized } from "../rules/app-level/repository-path-normalized";
 import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
@@ -75,6 +76,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   pitrEngineCapable,
   appEngineOptions,
   borgBandwidthLimit,
+  repositoryPathNormalized,
   awsResourceLocation,
   awsResourceSupported,
   s3BackupVersioning,
