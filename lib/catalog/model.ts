@@ -7,6 +7,7 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
@@ -49,6 +50,8 @@ export interface ServiceApp {
   readonly directoryFormatAbove?: string;
   /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */
   readonly jobs?: number;
+  /** mysql: the server flavour (MariaDB or MySQL 8), when the catalog sets it. */
+  readonly flavour?: MysqlFlavour;
   /** mongodb: replica set name (dumps use `--oplog`). */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups, when the catalog sets it. */
@@ -127,6 +130,15 @@ export interface AwsSettings {
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;
+  /** Account-wide prerequisites the catalog declares as checked. */
+  readonly prerequisites?: AwsPrerequisites;
+}
+
+/** `aws.prerequisites`: what the account has that the estate relies on. */
+export interface AwsPrerequisites {
+  readonly configRecorder: boolean;
+  /** Catalog keys of the resource types opted in to AWS Backup; undefined when not declared. */
+  readonly backupOptIn?: readonly string[];
 }
 
 /** The estate's CloudTrail audit trail (`aws.audit`). */
@@ -146,6 +158,14 @@ export enum VzdumpHookMode {
   NODE_CONFIG = "vzdump.conf",
 }
 
+/** How Terraform logs in to a Proxmox host. */
+export enum ProxmoxAuth {
+  /** An API token (`proxmox_api_token_<host>`). */
+  TOKEN = "token",
+  /** root@pam with its password (`proxmox_root_password_<host>`): what a job's `script` needs. */
+  ROOT_PASSWORD = "root-password",
+}
+
 export interface ProxmoxHost {
   readonly name: string;
   readonly endpoint: string;
@@ -154,6 +174,10 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The nodes put the CloudWatch heartbeat from the vzdump hook (credentials installed by the operator). */
+  readonly vzdumpHeartbeat: boolean;
+  /** The credentials Terraform uses for this host. */
+  readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
 }
@@ -218,9 +242,24 @@ export interface DirStorage extends ProxmoxStorageBase {
 /** A backup storage declared on a host. */
 export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
+/** What receives a webhook: an endpoint that confirms SNS subscriptions, or a chat tool's incoming webhook. */
+export enum WebhookKind {
+  GENERIC = "generic",
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/** A chat channel AWS Chatbot delivers the alert topic to. */
+export type ChatbotChannelSpec =
+  | { readonly type: "slack"; readonly name: string; readonly workspaceId: string; readonly channelId: string }
+  | { readonly type: "teams"; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
+
 export interface Notifications {
   readonly email: readonly string[];
-  readonly webhooks: readonly { readonly name: string }[];
+  /** `kind` is undefined when the catalog does not say (then GOV-102 guesses from the name). */
+  readonly webhooks: readonly { readonly name: string; readonly kind?: WebhookKind }[];
+  /** AWS Chatbot channels subscribed to the alert topic. */
+  readonly chatbot: readonly ChatbotChannelSpec[];
   readonly pagerduty: boolean;
   /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
   readonly heartbeat: boolean;
@@ -259,6 +298,44 @@ export interface Catalog {
    * (unknown keys, invalid optional values). Governance findings about them are dropped too.
    */
   readonly repairedPaths: readonly CatalogPath[];
+  /**
+   * Services with a malformed required key (a misspelt `classification`, `rpo: 4 hours`),
+   * kept so that the rules still judge their well-formed parts: reading a missing key throws
+   * {@link MissingFieldError}, and the engine then skips that rule for that service alone.
+   * Never part of `services`; a catalog that has any does not validate.
+   */
+  readonly partialServices?: readonly Service[];
+  /**
+   * For services of `services` whose invalid optional keys were dropped: the view the rules
+   * get, where those keys read as unknown (MissingFieldError), not as absent.
+   */
+  readonly ruleViews?: ReadonlyMap<Service, Service>;
+}
+
+/** Thrown by a partial service (see `Catalog.partialServices`) when a rule reads a key it lacks. */
+export class MissingFieldError extends Error {
+  constructor(
+    public readonly service: Service,
+    public readonly field: string,
+  ) {
+    super(`service entry ${service.index} has no valid \`${field}\``);
+  }
+}
+
+/**
+ * `service`, reading as missing the keys in `missing`: they are not listed as its keys, and
+ * reading one throws MissingFieldError.
+ */
+export function partialService(service: Service, missing: ReadonlySet<string>): Service {
+  const proxy: Service = new Proxy(service, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && missing.has(key)) throw new MissingFieldError(proxy, key);
+      return Reflect.get(target, key, receiver);
+    },
+    has: (target, key) => !(typeof key === "string" && missing.has(key)) && Reflect.has(target, key),
+    ownKeys: (target) => Reflect.ownKeys(target).filter((k) => !(typeof k === "string" && missing.has(k))),
+  });
+  return proxy;
 }
 
 /** The service with that id, if it passed schema validation. */

@@ -14,6 +14,7 @@ export {
   ImportableResource,
   Lazy,
   LocalBackend,
+  TerraformBackend,
   TerraformElement,
   TerraformIterator,
   TerraformOutput,

@@ -33,6 +33,7 @@ import { RestoreTestFrequency } from "../policy/tiers";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
 import { TIER_TAG } from "../policy/audit";
+import { tfLiteral, tfLiteralMap } from "../core/escape/terraform";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -164,8 +165,8 @@ class AwsBuilder {
     }
     for (const serviceId of spec.serviceIds) {
       const a = this.ctx.policyOf(serviceId).service.aws!;
-      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), iamRoleArn: this.role!.roleArn, resources: a.resources });
-      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), iamRoleArn: this.role!.roleArn, tags: a.tags });
+      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), iamRoleArn: this.role!.roleArn, resources: a.resources.map(tfLiteral) });
+      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), iamRoleArn: this.role!.roleArn, tags: tfLiteralMap(a.tags) });
       this.registerAwsBackupTargets(serviceId, spec);
     }
   }
@@ -189,8 +190,8 @@ class AwsBuilder {
         selectionName: sel.name,
         resourceType: sel.type,
         iamRoleArn: this.role!.roleArn,
-        protectedResourceArns: sel.arns.length ? sel.arns : undefined,
-        tags: sel.arns.length ? undefined : sel.tags,
+        protectedResourceArns: sel.arns.length ? sel.arns.map(tfLiteral) : undefined,
+        tags: sel.arns.length ? undefined : sel.tags && tfLiteralMap(sel.tags),
       });
     }
     this.ctx.addJob({
@@ -284,6 +285,7 @@ class AwsBuilder {
         rules: describeRules(spec.rules),
         selection: selectionText(a.resources, a.tags),
         ...(lock ? { lock: `${lock.mode} ${lock.minDays} days${lock.maxDays ? ` (max ${lock.maxDays})` : ""}` } : {}),
+        ...unlockedDetails(spec.rules),
       },
       restoreSteps: [
         ...find,
@@ -374,4 +376,15 @@ function findSteps(resources: readonly string[], tags: Readonly<Record<string, s
     out.push(`Resources selected by tags (all must match): \`aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters ${t.map(([k, v]) => `Key=${k},Values=${v}`).join(" ")} --query 'ResourceTagMappingList[].ResourceARN'\`.`);
   }
   return out;
+}
+
+/**
+ * The inventory's word on the points of an immutable service that are not locked, and why
+ * (their retention lies outside the vault lock's range): `unlocked` names the rules, and
+ * `unlockedWhy` says why each is there.
+ */
+function unlockedDetails(rules: PlanSpec["rules"]): Record<string, string> {
+  const unlocked = rules.filter((r) => r.unlockedReason);
+  if (!unlocked.length) return {};
+  return { unlocked: unlocked.map((r) => `${r.name} → ${r.vault.name}`).join(", "), unlockedWhy: unlocked.map((r) => r.unlockedReason).join("; ") };
 }

@@ -10,6 +10,7 @@ import { buildAwsProtection } from "./aws";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
+import { keepLocalStateBesideOutput } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
@@ -49,6 +50,7 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    for (const stack of [ctx.awsStack, ctx.proxmoxStack]) if (stack) keepLocalStateBesideOutput(stack);
   }
 
   /** The AWS stack, when the catalog has an `aws` section. */

@@ -5,6 +5,7 @@ import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
 import { repositoryPathNormalized } from "../rules/app-level/repository-path-normalized";
+import { artifactNames } from "../rules/app-level/artifact-names";
 import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
@@ -41,6 +42,12 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
+import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
+import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
+import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
+import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
+import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -77,6 +84,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   appEngineOptions,
   borgBandwidthLimit,
   repositoryPathNormalized,
+  artifactNames,
   awsResourceLocation,
   awsResourceSupported,
   s3BackupVersioning,
@@ -89,4 +97,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  jobHookNeedsRootPassword,
+  mysql8PitrUnsupported,
+  chatWebhookOverSns,
+  chatbotNamesUnique,
+  configRecorderDeclared,
+  backupOptInDeclared,
 ];

@@ -48,4 +48,4 @@ readonly METRIC_LABELS=(service engine target)
 readonly HEARTBEAT_NAMESPACE=BackupGovernance
 readonly HEARTBEAT_SUCCESS_METRIC=BackupSuccess
 readonly HEARTBEAT_SIZE_METRIC=BackupSizeBytes
-readonly HEARTBEAT_DIMENSIONS=(Estate Service)
+readonly HEARTBEAT_DIMENSIONS=(Estate Service Source)
