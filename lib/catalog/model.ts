@@ -9,6 +9,7 @@ import {
   LockMode,
   type MysqlFlavour,
   StorageKind,
+  VzdumpMode,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
 
@@ -17,7 +18,8 @@ import type { CatalogPath } from "../core/finding";
  * renderers. Plain data; it knows nothing of cdktf.
  */
 
-export type VzdumpModeName = "snapshot" | "suspend" | "stop";
+/** @deprecated use {@link VzdumpMode}. */
+export type VzdumpModeName = VzdumpMode;
 
 export interface RetentionCounts {
   readonly hourly?: number;
@@ -31,7 +33,7 @@ export interface ServiceVm {
   readonly host: string;
   readonly vmid: number;
   readonly kind: GuestKind;
-  readonly mode: VzdumpModeName;
+  readonly mode: VzdumpMode;
 }
 
 export interface ServiceApp {
@@ -194,7 +196,8 @@ export interface ProxmoxStorageRetention {
   readonly maxProtected?: number;
 }
 
-interface ProxmoxStorageBase {
+/** What every declared Proxmox storage has. */
+export interface ProxmoxStorageBase {
   readonly id: string;
   /** Position in the host's `storages` list, for finding paths. */
   readonly index: number;

@@ -1,5 +1,5 @@
 import type { Catalog, Service } from "../catalog/model";
-import type { ITerraformDependable } from "../core/cdk";
+import type { IBackupVault } from "../constructs/encrypted-vault";
 import type { Schedule } from "../core/schedule";
 import { ArtifactSet } from "../artifacts/artifact";
 import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
@@ -84,8 +84,8 @@ export class EstateContext {
   public awsStack?: AwsEstateStack;
   /** The Proxmox stack, when the catalog has a `proxmox` section. */
   public proxmoxStack?: ProxmoxEstateStack;
-  /** The backup vaults the AWS builder created, for resources that must wait for them. */
-  public readonly awsVaults: ITerraformDependable[] = [];
+  /** The backup vaults the AWS builder created, by reference (monitoring watches them). */
+  public readonly awsVaults: IBackupVault[] = [];
 
   constructor(public readonly catalog: Catalog) {
     this.policies = effectivePolicies(catalog);
