@@ -435,6 +435,17 @@ export const Errors = {
       allowed,
       fix: `change ${prop}`,
     }),
+  systemdPathNotNormalized: (key: string, value: string) =>
+    new ValidationError("APP-050", `${key} is not a path systemd accepts in a unit (it would ignore the line)`, {
+      received: value,
+      allowed: "an absolute, normalized path: no . or .. components, no empty components, no trailing /, no control characters",
+      fix: `write ${key} as the real absolute path, e.g. /mnt/nas/restic/app`,
+    }),
+  runtimeFileMissing: (path: string) =>
+    new UsageError("APP-051", "a file of the app-backup runtime is missing from the installed package", {
+      received: path,
+      fix: "reinstall cdktf-backup-governance (the package ships lib/artifacts/app/sh and lib/artifacts/app/systemd)",
+    }),
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
   tooManyAuditControls: (count: number, limit: number) =>

@@ -10,6 +10,8 @@ set -euo pipefail
 # One package per line; add new ones here (and nowhere else).
 readonly PACKAGES=(
   shellcheck
+  shfmt
+  openssl
   restic
   borgbackup
   postgresql-15

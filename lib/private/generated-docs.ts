@@ -1,4 +1,5 @@
 import { catalogJsonSchema } from "../catalog/json-schema";
+import { renderRuntimeConstants } from "../artifacts/app/runtime";
 import { Errors } from "../errors";
 import { renderPolicies } from "../artifacts/policies";
 import { renderRulesDoc } from "../governance/docs";
@@ -16,6 +17,8 @@ export function generatedFiles(currentCatalogDoc: string): Record<string, string
     "docs/policies.md": renderPolicies(),
     "docs/errors.md": renderErrorsDoc(),
     "docs/catalog.md": spliceFieldReference(currentCatalogDoc),
+    // The app-backup runtime's constants, so that shellcheck -x reads the real definitions.
+    "lib/artifacts/app/sh/lib/constants.sh": renderRuntimeConstants(),
   };
 }
 

@@ -41,11 +41,15 @@ describe("heartbeat series per source", () => {
   it("alarms on the PostgreSQL series of vaultwarden, with the dimensions its backup script puts", () => {
     const hb = alarms.find((a) => a.metric_name === Heartbeat.successMetric && a.dimensions?.Service === "vaultwarden")!;
     expect(hb).toMatchObject({ alarm_name: "homelab-vaultwarden-postgresql-backup-heartbeat", dimensions: { Estate: "homelab", Service: "vaultwarden", Source: "postgresql" } });
-    // The app script's own heartbeat function, as rendered, with the variables its header defines.
-    const backup = file("vaultwarden.internal/vaultwarden/backup.sh");
-    const fn = /^heartbeat\(\) \{[\s\S]*?^\}/m.exec(backup)![0];
-    const header = /^readonly SERVICE=.*$/m.exec(backup)![0];
-    const put = putDimensions(`warn() { :; }\n${header}\nAWS_REGION=us-east-1\n${fn}\nheartbeat 123\n`, {});
+    // The runtime's own heartbeat function, loaded as the entry point loads it: the host bundle's runtime and the service's service.conf.
+    const bundle = mkdtempSync(join(tmpdir(), "hb-bundle-"));
+    for (const a of estate.artifacts.list().filter((x) => x.path.startsWith("hosts/vaultwarden.internal/") && !x.path.endsWith(".tar.gz"))) {
+      mkdirSync(join(bundle, a.path, ".."), { recursive: true });
+      writeFileSync(join(bundle, a.path), a.content);
+    }
+    const host = join(bundle, "hosts", "vaultwarden.internal");
+    expect(file("vaultwarden.internal/vaultwarden/backup.sh")).toBe(file("vaultwarden.internal/runtime/entry/entry.sh"));
+    const put = putDimensions(`. "${host}/vaultwarden/service.conf"\nRUNTIME="${host}/runtime"\n. "$RUNTIME/lib/load.sh"\nAWS_REGION=us-east-1\nheartbeat 123\n`, {});
     expect(put).toHaveLength(2);
     for (const d of put) expect(d).toEqual(hb.dimensions);
     // The size anomaly band watches the same series, not a mix of dump and image sizes.

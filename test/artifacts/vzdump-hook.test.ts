@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderVzdumpHook, VZDUMP_HOOK_PATH } from "../../lib/artifacts/vzdump-hook";
+import { runtimeSourceDir } from "../../lib/artifacts/app/runtime";
+import { renderVzdumpHook, renderVzdumpHookData, VZDUMP_HOOK_PATH } from "../../lib/artifacts/vzdump-hook";
 import { parseTextfile } from "../../lib/cli/metrics-source";
 import { Heartbeat, Metrics, textfileName } from "../../lib/core/metrics";
 import { loadValid } from "../support/catalogs";
@@ -37,6 +38,26 @@ function host(opts: { heartbeat?: boolean } = {}) {
 const value = (samples: ReturnType<ReturnType<typeof host>["metrics"]>, name: string) => samples.find((s) => s.name === name)?.value;
 
 describe("the vzdump hook", () => {
+  it("is the real file lib/artifacts/app/sh/vzdump/vzdump-hook.sh with the runtime's library and this host's data inlined", () => {
+    const real = readFileSync(join(runtimeSourceDir(), "vzdump", "vzdump-hook.sh"), "utf8");
+    // Every line of the real file's code is in the artifact, except the lines that source what is now inline.
+    for (const line of real.split("\n").filter((l) => !/# @(inline|data)$|^HOOK_LIB=|^# shellcheck source/.test(l))) expect(script).toContain(line);
+    for (const lib of ["lib/log.sh", "lib/metrics.sh", "lib/heartbeat.sh"]) {
+      const body = readFileSync(join(runtimeSourceDir(), lib), "utf8").replace(/^# shellcheck shell=bash\n/, "");
+      expect(script).toContain(body.trimEnd());
+    }
+    expect(script).not.toMatch(/^\. /m);
+  });
+
+  it("the real hook file runs as it is, sourcing the runtime's library from the source tree", () => {
+    const h = host();
+    const conf = join(h.dir, "vzdump-hook.conf");
+    writeFileSync(conf, renderVzdumpHookData(catalog, catalog.proxmox!.hosts.pve, policies, false) + "\n");
+    const r = run("bash", [join(runtimeSourceDir(), "vzdump", "vzdump-hook.sh"), "backup-end", "snapshot", "204"], { env: { ...h.env, BACKUP_GOV_HOOK_CONF: conf } });
+    expect(r.stderr).toBe("");
+    expect(value(h.metrics("vaultwarden"), Metrics.lastRunSuccess)).toBe(1);
+  });
+
   it("passes shellcheck", () => {
     const { hook } = host();
     const r = run("shellcheck", ["-s", "bash", "-f", "gcc", hook]);
@@ -46,8 +67,11 @@ describe("the vzdump hook", () => {
 
   it("is meant for the documented path and names only this host's guests", () => {
     expect(script).toContain(VZDUMP_HOOK_PATH);
-    expect(script).toMatch(/204\) echo "vaultwarden 14400 7200"/);
-    expect(script).not.toMatch(/120\)/); // unifi lives on proxmox-home
+    // The guest table is data: one quoted column per field, read by the real hook file.
+    expect(script).toMatch(/^GUEST_VMIDS=\(204 210 220\)$/m);
+    expect(script).toMatch(/^GUEST_SERVICES=\(vaultwarden nextcloud paperless\)$/m);
+    expect(script).toMatch(/^GUEST_RPO_SECONDS=\(14400 /m);
+    expect(script).not.toMatch(/\b120\b/); // unifi lives on proxmox-home
   });
 
   it("writes the service's metrics in the contract's format after a successful backup, and puts the heartbeat", () => {

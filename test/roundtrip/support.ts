@@ -10,6 +10,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type ServiceFile } from "../../lib/artifacts/app/bundle";
+import { runtimeFiles } from "../../lib/artifacts/app/runtime";
 import { AppBackup, type AppBackupProps } from "../../lib/constructs/app-backup";
 import { Construct } from "../../lib/core/cdk";
 
@@ -88,11 +89,15 @@ export function runScript(file: string, args: string[], envFile: string, extraEn
   return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : ""), seconds };
 }
 
-/** Renders an AppBackup's files into `<dir>/prefix/<service>/` and returns the construct. */
+/**
+ * Renders an AppBackup's files into `<dir>/prefix/<service>/` and the host's runtime into
+ * `<dir>/prefix/runtime/` (what the bundle's install.sh does), and returns the construct.
+ */
 export function installService(dir: string, props: Omit<AppBackupProps, "layout">): { backup: AppBackup; scripts: string } {
   const root = new Construct(undefined as unknown as Construct, "roundtrip");
   const backup = new AppBackup(root, props.serviceId, { ...props, layout: { prefix: join(dir, "prefix") } });
   const scripts = join(dir, "prefix", props.serviceId);
+  writeFiles(join(dir, "prefix", "runtime"), runtimeFiles());
   writeFiles(scripts, backup.files);
   return { backup, scripts };
 }

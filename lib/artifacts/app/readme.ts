@@ -4,6 +4,7 @@ import { code, doc, fence, table } from "../markdown";
 import { renderDbAccess } from "./db-access";
 import { EXIT_CODE_TEXT } from "./exit-codes";
 import { type AppBackupSpec, servicePaths, unitName } from "./spec";
+import { runtimeInstallDir } from "./service-conf";
 import { renderUnits } from "./units";
 
 /** README.md beside one service's scripts: what runs when, how to install, restore and drill. */
@@ -36,7 +37,7 @@ export function renderServiceReadme(spec: AppBackupSpec): string {
     ),
     "## Install",
     [
-      `1. Run the host bundle's ${code("install.sh")} as root: it copies the scripts to ${code(p.scripts)}, the units to ${code("/etc/systemd/system")} and the env template to ${code(p.env)} (never overwriting it)${spec.pitr ? ", and creates the spool " + code(p.spool) : ""}.`,
+      `1. Run the host bundle's ${code("install.sh")} as root: it installs the backup-gov runtime (once per host) to ${code(runtimeInstallDir(spec))}, the entry points and ${code("service.conf")} to ${code(p.scripts)}, the units to ${code("/etc/systemd/system")} and the env template to ${code(p.env)} (never overwriting it)${spec.pitr ? ", and creates the spool " + code(p.spool) : ""}.`,
       `2. Fill in ${code(p.env)} and create the secret files it names (root, mode 0600):`,
     ].join("\n"),
     table(["File", "Holds"], secretFiles),

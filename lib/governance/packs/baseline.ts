@@ -4,6 +4,7 @@ import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
+import { repositoryPathNormalized } from "../rules/app-level/repository-path-normalized";
 import { artifactNames } from "../rules/app-level/artifact-names";
 import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
@@ -91,6 +92,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   pitrEngineCapable,
   appEngineOptions,
   borgBandwidthLimit,
+  repositoryPathNormalized,
   artifactNames,
   awsResourceLocation,
   awsResourceSupported,

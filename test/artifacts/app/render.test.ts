@@ -6,11 +6,12 @@ import { renderHostFiles, renderHostBundle } from "../../../lib/artifacts/app/bu
 import { mysqlGrants, renderDbAccess } from "../../../lib/artifacts/app/db-access";
 import { renderEnvFile } from "../../../lib/artifacts/app/env-file";
 import { EXIT_CODE_TEXT } from "../../../lib/artifacts/app/exit-codes";
-import { excludePatterns } from "../../../lib/artifacts/app/bash/tools";
-import { renderBackupScript, renderRestoreScript, renderVerifyScript } from "../../../lib/artifacts/app/scripts";
+import { renderServiceReadme } from "../../../lib/artifacts/app/readme";
+import { runtimeVersion } from "../../../lib/artifacts/app/runtime";
+import { renderServiceConf } from "../../../lib/artifacts/app/service-conf";
+import { excludePatterns } from "../../../lib/artifacts/app/tools";
 import { renderUnits } from "../../../lib/artifacts/app/units";
 import { toolRepository } from "../../../lib/constructs/app-backup";
-import { Metrics } from "../../../lib/core/metrics";
 import { BackupTool, MysqlFlavour } from "../../../lib/core/vocabulary";
 import { variants } from "./fixtures";
 
@@ -75,59 +76,46 @@ describe("repositories and excludes in each tool's syntax", () => {
   });
 });
 
-describe("scripts", () => {
-  it("apply the effective retention with forget/prune", () => {
-    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("readonly KEEP=(--keep-daily 7 --keep-weekly 4 --keep-monthly 6)");
-    expect(renderBackupScript(spec("pg-restic-s3-user"))).toMatch(/restic_ forget --quiet .*--group-by host,paths "\$\{KEEP\[@\]\}" --prune/);
-    expect(renderBackupScript(spec("files-borg-ssh"))).toMatch(/borg_ prune --glob-archives "\$SERVICE\+\$name\+\*" "\$\{KEEP\[@\]\}"/);
-    expect(renderBackupScript(spec("files-borg-ssh"))).toContain("borg_ compact");
+describe("service.conf: the service as data for the runtime", () => {
+  const conf = (name: string) => renderServiceConf(spec(name));
+  /** What bash reads back from service.conf: NAME=value lines, arrays one element a line. */
+  const read = (text: string, names: string[]) => {
+    const r = spawnSync("bash", ["-c", `. <(printf '%s' "$CONF"); for n in ${names.join(" ")}; do declare -n v=$n; printf '%s=%s\\n' "$n" "$(IFS=,; echo "\${v[*]}")"; unset -n v; done`], { env: { ...process.env, CONF: text }, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    return Object.fromEntries(r.stdout.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+  };
+
+  it.each(Object.keys(v))("%s holds only comments and assignments, and names this synth's runtime", (name) => {
+    for (const line of conf(name).split("\n")) expect(line).toMatch(/^(#.*|[A-Z][A-Z0-9_]*=.*|)$/);
+    expect(read(conf(name), ["RUNTIME_VERSION", "RUNTIME_DIR"])).toEqual({ RUNTIME_VERSION: runtimeVersion(), RUNTIME_DIR: "/usr/local/lib/backup-gov/runtime" });
   });
 
-  it("lock, log to the journal and document their exit codes", () => {
-    for (const render of [renderBackupScript, renderRestoreScript, renderVerifyScript]) {
-      const s = render(spec("mysql-borg-path"));
-      expect(s).toContain("set -Eeuo pipefail");
-      expect(s).toMatch(/flock -w "\$1" 9/);
-      expect(s).toMatch(/try_lock "\$1" \|\| die 75/);
-      expect(s).toContain("JOURNAL_STREAM");
-      for (const [code, text] of EXIT_CODE_TEXT) expect(s).toContain(`#   ${String(code).padStart(2)}  ${text}`);
-    }
+  it("carries the effective retention, the objectives and the engine's settings", () => {
+    expect(conf("pg-restic-s3-user")).toContain("KEEP=(--keep-daily 7 --keep-weekly 4 --keep-monthly 6)");
+    expect(read(conf("pg-restic-s3-pitr-ra"), ["DIRECTORY_FORMAT_ABOVE", "PG_JOBS", "PITR", "RPO_SECONDS", "RTO_SECONDS", "HEARTBEAT_ENABLED"])).toEqual({
+      DIRECTORY_FORMAT_ABOVE: String(20 * 1024 ** 3),
+      PG_JOBS: "4",
+      PITR: "1",
+      RPO_SECONDS: String(4 * 3600),
+      RTO_SECONDS: String(2 * 3600),
+      HEARTBEAT_ENABLED: "1",
+    });
+    expect(read(conf("mysql-restic-s3-pitr"), ["FULL_EVERY", "ENTRY_SCRIPTS"])).toEqual({ FULL_EVERY: String(7 * 86400), ENTRY_SCRIPTS: "backup.sh,restore.sh,verify.sh" });
+    expect(read(conf("pg-restic-s3-pitr-ra"), ["ENTRY_SCRIPTS", "SPOOL_OWNER"])).toEqual({ ENTRY_SCRIPTS: "backup.sh,restore.sh,verify.sh,wal-archive.sh", SPOOL_OWNER: "postgres" });
+    expect(read(conf("mysql-borg-path"), ["HEARTBEAT_ENABLED", "TARGET"])).toEqual({ HEARTBEAT_ENABLED: "0", TARGET: "repository" });
+    expect(read(conf("files-restic-s3"), ["PATHS", "EXCLUDES"])).toEqual({ PATHS: "/srv/photos,/srv/with space", EXCLUDES: "*.tmp,cache,/srv/photos/private" });
+    expect(read(conf("pg-restic-sftp-port"), ["SFTP_TARGET", "SFTP_PORT"])).toEqual({ SFTP_TARGET: "backup@nas.internal", SFTP_PORT: "2222" });
   });
 
-  it("write exactly the metric names of the contract", () => {
-    const names = (s: string) => [...s.matchAll(/\bmetric (backup_[a-z_]+)/g)].map((m) => m[1]).sort();
-    expect(names(renderBackupScript(spec("pg-restic-s3-user")))).toEqual(
-      [Metrics.lastRun, Metrics.lastRunSuccess, Metrics.duration, Metrics.lastSuccess, Metrics.size, Metrics.items, Metrics.rpo, Metrics.rto].sort(),
-    );
-    const verify = renderVerifyScript(spec("pg-restic-s3-user"));
-    // The shared helpers define the objective series; only backup.sh writes them (one series, one file).
-    expect(names(verify)).toEqual([Metrics.drillSuccess, Metrics.drillLastSuccess, Metrics.drillDuration, Metrics.rpo, Metrics.rto].sort());
-    expect(verify).not.toMatch(/^\s+objective_metrics$/m);
-    expect(renderBackupScript(spec("pg-restic-s3-user"))).toMatch(/^\s+objective_metrics$/m);
+  it("names the textfiles of the metrics contract", () => {
+    expect(read(conf("pg-restic-s3-user"), ["BACKUP_TEXTFILE_NAME", "DRILL_TEXTFILE_NAME"])).toEqual({ BACKUP_TEXTFILE_NAME: "backup_pg_b_backup.prom", DRILL_TEXTFILE_NAME: "backup_pg_b_drill.prom" });
   });
+});
 
-  it("use the upload limit and the S3 heartbeat only where configured", () => {
-    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("--limit-upload");
-    expect(renderBackupScript(spec("pg-restic-s3-user"))).toContain("aws cloudwatch put-metric-data --region \"$AWS_REGION\" --namespace BackupGovernance");
-    expect(renderBackupScript(spec("mysql-borg-path"))).toContain("heartbeat() { :; }");
-    expect(renderBackupScript(spec("files-borg-ssh"))).toContain("--upload-ratelimit");
-  });
-
-  it("dump postgresql in directory format with parallel workers above the size the catalog sets", () => {
-    const s = renderBackupScript(spec("pg-restic-s3-pitr-ra"));
-    expect(s).toContain(`readonly DIRECTORY_FORMAT_ABOVE=${20 * 1024 ** 3} PG_JOBS=4`);
-    expect(s).toContain('"$PG_BINDIR/pg_dump" -Fd -j "$PG_JOBS" -Z 0 --snapshot="$PG_SNAPSHOT" -f "$WORK/dump"');
-    expect(s).toContain('"$PG_BINDIR/pg_dump" -Fc -Z 0 --snapshot="$PG_SNAPSHOT"');
-    expect(s).toContain('"$PG_BINDIR/pg_basebackup" -D "$staging" -Fp -X stream -c fast');
-  });
-
-  it("dump mysql with a consistent snapshot, routines, triggers and events; mariabackup incrementals between full ones", () => {
-    const s = renderBackupScript(spec("mysql-restic-s3-pitr"));
-    expect(s).toContain('"$MYSQLDUMP" --defaults-file="$MYSQL_DEFAULTS_FILE" --single-transaction --routines --triggers --events --hex-blob "$MYSQL_DATABASE"');
-    expect(s).toContain("--backup --stream=xbstream");
-    expect(s).toContain('args+=(--incremental-lsn="$lsn")');
-    expect(s).toContain(`readonly FULL_EVERY=${7 * 86400}`);
-    expect(s).toContain('--read-from-remote-server --raw --result-file="$WORK/binlog/"');
+describe("the service's README", () => {
+  it("documents every exit code of the scripts", () => {
+    const readme = renderServiceReadme(spec("mysql-borg-path"));
+    for (const [code, text] of EXIT_CODE_TEXT) expect(readme).toContain(`| ${code} | ${text} |`);
   });
 });
 
@@ -207,6 +195,9 @@ describe("host bundle", () => {
     const list = spawnSync("tar", ["-tzvf", join(dir, "b.tar.gz")], { encoding: "utf8" }).stdout;
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/install\.sh$/m);
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/pg-b\/backup\.sh$/m);
+    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/service\.conf$/m);
+    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/runtime\/entry\/entry\.sh$/m);
+    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/runtime\/VERSION$/m);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/env$/m);
     expect(list).toMatch(/db\.internal\/files-b\/systemd\/backup-gov-files-b-backup\.timer$/m);
   });

@@ -1,0 +1,309 @@
+# shellcheck shell=bash
+# MySQL / MariaDB: mysqldump --single-transaction --routines --triggers --events, whose rows
+# are counted on their way into the repository (an awk filter that passes the dump
+# through), so the record is exactly what the dump holds. With pitr: mariabackup full
+# backups every FULL_EVERY seconds and incremental ones at every run in between, plus the
+# closed binary logs, fetched from the server and shipped from a spool.
+# (Engine interface: engines/files.sh.)
+
+DUMP_NAME=$SERVICE.sql
+FULL_NAME=$SERVICE.full.xb
+INCR_NAME=$SERVICE.incr.xb
+BINLOG_NAME=$SERVICE.binlog.tar
+MAIN_NAMES=("$DUMP_NAME")
+EXACT=1
+DRILL_USER_DEFAULT=mysql
+
+engine_setup() {
+  MYSQL_DATABASE=${BACKUP_GOV_MYSQL_DATABASE:-$DATABASE}
+  MYSQL_DEFAULTS_FILE=${BACKUP_GOV_MYSQL_DEFAULTS_FILE:-$CONFIG_DIR/my.cnf}
+  RESTORE_DEFAULTS_FILE=${BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE:-$CONFIG_DIR/restore.cnf}
+  MYSQL=$(command -v mariadb || command -v mysql || true)
+  MYSQLDUMP=$(command -v mariadb-dump || command -v mysqldump || true)
+  [[ -n $MYSQL && -n $MYSQLDUMP ]] || die "$EXIT_CONFIG" "the MariaDB/MySQL client is not installed (apt install mariadb-client)"
+}
+mysql_() { "$MYSQL" --defaults-file="$MYSQL_DEFAULTS_FILE" "$@"; }
+
+# Passes the dump through and counts each table's rows: tuples of INSERT statements, quoted strings removed.
+COUNT_AWK=$(
+  cat <<'AWK'
+{ print }
+/^-- Table structure for table `/ {
+  n = $0; sub(/^-- Table structure for table `/, "", n); sub(/`$/, "", n)
+  if (!(n in rows)) rows[n] = 0
+}
+{
+  if (!ins) {
+    if ($0 !~ /^INSERT INTO `/) next
+    t = $0; sub(/^INSERT INTO `/, "", t); sub(/`.*$/, "", t)
+    v = $0; sub(/^INSERT INTO `[^`]*` VALUES ?/, "", v)
+    ins = 1
+  } else v = $0
+  gsub(/'([^'\\]|\\.)*'/, "", v)
+  rows[t] += gsub(/\(/, "", v)
+  if (v ~ /;[ \t]*$/) ins = 0
+}
+END { for (t in rows) printf "table\t%s\t%.0f\n", t, rows[t] > out }
+AWK
+)
+readonly COUNT_AWK
+
+# counts ARGS...: table<TAB>name<TAB>rows of every base table of the connection's database.
+COUNT_QUERY_SQL=$(
+  cat <<'SQL'
+SET SESSION group_concat_max_len = 16777216;
+SELECT GROUP_CONCAT(CONCAT('SELECT ''table'', ', QUOTE(table_name), ', COUNT(*) FROM `', REPLACE(table_name, '`', '``'), '`') SEPARATOR ' UNION ALL ')
+FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE';
+SQL
+)
+readonly COUNT_QUERY_SQL
+counts() {
+  local query
+  query=$("$MYSQL" "$@" -N -B -e "$COUNT_QUERY_SQL")
+  if [[ $query != NULL ]]; then "$MYSQL" "$@" -N -B -e "$query"; fi
+}
+
+engine_preflight() {
+  local err
+  need_file "$MYSQL_DEFAULTS_FILE" "client settings of the backup user ([client] user, password, socket or host)"
+  err=$(mysql_ -N -e 'SELECT 1' "$MYSQL_DATABASE" 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "cannot connect to database $MYSQL_DATABASE: $(last_lines "$err")"
+}
+
+engine_capture() {
+  local -a ps
+  set +e
+  "$MYSQLDUMP" --defaults-file="$MYSQL_DEFAULTS_FILE" --single-transaction --routines --triggers --events --hex-blob "$MYSQL_DATABASE" 9>&- |
+    awk -v out="$WORK/capture.body" "$COUNT_AWK" | store_stream "$DUMP_NAME"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  STORED+=("$DUMP_NAME")
+  check_pipe mysqldump "${ps[0]}" "${ps[2]}"
+  ((ps[1] == 0)) || die "$EXIT_CAPTURE" "counting the rows of the dump failed"
+  SIZE=$(stored_bytes "$DUMP_NAME")
+  ITEMS=$(awk -F '\t' '{ n += $3 } END { printf "%.0f", n }' "$WORK/capture.body")
+  if ((PITR)); then pitr_capture; fi
+}
+
+# --- pitr: mariabackup full/incremental and binary-log shipping ----------------------------
+PHYSICAL_KIND=
+pitr_capture() {
+  local last=0 name lsn
+  local -a ps args=(--backup --stream=xbstream --target-dir="$WORK/mb" --extra-lsndir="$WORK/lsn")
+  MARIABACKUP=$(command -v mariabackup || command -v mariadb-backup || true)
+  [[ -n $MARIABACKUP ]] || die "$EXIT_CONFIG" "mariabackup is not installed (apt install mariadb-backup)"
+  if [[ -r $STATE_DIR/last-full ]]; then read -r last <"$STATE_DIR/last-full"; fi
+  if ((RUN_EPOCH - last >= FULL_EVERY)) || [[ ! -s $STATE_DIR/last-lsn ]]; then
+    PHYSICAL_KIND=full
+    name=$FULL_NAME
+  else
+    PHYSICAL_KIND=incr
+    name=$INCR_NAME
+    read -r lsn <"$STATE_DIR/last-lsn"
+    args+=(--incremental-lsn="$lsn")
+  fi
+  set +e
+  "$MARIABACKUP" --defaults-file="$MYSQL_DEFAULTS_FILE" "${args[@]}" 2>"$WORK/mariabackup.log" 9>&- | store_stream "$name"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  STORED+=("$name")
+  if ((ps[0] != 0)); then warn "mariabackup: $(tail -n 5 "$WORK/mariabackup.log" | tr '\n' ' ')"; fi
+  check_pipe "mariabackup ($PHYSICAL_KIND)" "${ps[0]}" "${ps[1]}"
+  TO_LSN=$(sed -n 's/^to_lsn = //p' "$WORK/lsn/xtrabackup_checkpoints")
+  BINLOG_FILE=$(sed -n "s/^binlog_pos = filename '\([^']*\)'.*/\1/p" "$WORK/lsn/xtrabackup_info")
+  printf 'meta\tphysical\t%s\nmeta\tto_lsn\t%s\nmeta\tbinlog_file\t%s\n' "$PHYSICAL_KIND" "$TO_LSN" "$BINLOG_FILE" >>"$WORK/capture.meta"
+  ship_into_run || true
+}
+
+# Fetches the closed binary logs into the spool and stores the spool as one tar; 1 when nothing changed.
+ship_into_run() {
+  local log fingerprint last="" count
+  local -a logs=() ps
+  MYSQLBINLOG=$(command -v mariadb-binlog || command -v mysqlbinlog || true)
+  [[ -n $MYSQLBINLOG ]] || die "$EXIT_CONFIG" "mariadb-binlog is not installed (apt install mariadb-client)"
+  mkdir -p "$SPOOL" "$WORK/binlog"
+  mysql_ -e 'FLUSH BINARY LOGS' || die "$EXIT_CAPTURE" "FLUSH BINARY LOGS failed (is log_bin on? see binlog.cnf)"
+  mapfile -t logs < <(mysql_ -N -B -e 'SHOW BINARY LOGS' | cut -f 1)
+  # The last one is the log the server writes now; the others are closed.
+  if ((${#logs[@]} > 0)); then unset 'logs[-1]'; fi
+  for log in "${logs[@]}"; do
+    [[ -s $SPOOL/$log ]] && continue
+    "$MYSQLBINLOG" --defaults-file="$MYSQL_DEFAULTS_FILE" --read-from-remote-server --raw --result-file="$WORK/binlog/" "$log" ||
+      die "$EXIT_CAPTURE" "fetching binary log $log failed"
+    mv "$WORK/binlog/$log" "$SPOOL/$log"
+  done
+  fingerprint=$(find "$SPOOL" -maxdepth 1 -type f -printf '%f %s\n' | sort | md5sum | cut -d ' ' -f 1)
+  count=$(find "$SPOOL" -maxdepth 1 -type f | wc -l)
+  if [[ -r $STATE_DIR/last-ship ]]; then read -r last <"$STATE_DIR/last-ship"; fi
+  if ((count == 0)) || [[ $fingerprint == "$last" ]]; then
+    return 1
+  fi
+  set +e
+  tar -C "$SPOOL" -cf - . | store_stream "$BINLOG_NAME"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  STORED+=("$BINLOG_NAME")
+  check_pipe "shipping the binary logs" "${ps[0]}" "${ps[1]}"
+  printf 'meta\tbinlog_files\t%s\n' "$count" >>"$WORK/capture.meta"
+  SHIP_FILES=$count
+  SHIP_FINGERPRINT=$fingerprint
+}
+
+engine_after_commit() {
+  local log
+  ((PITR)) || return 0
+  if [[ -n ${SHIP_FINGERPRINT:-} ]]; then printf '%s\n' "$SHIP_FINGERPRINT" >"$STATE_DIR/last-ship"; fi
+  if [[ -n $PHYSICAL_KIND ]]; then printf '%s\n' "$TO_LSN" >"$STATE_DIR/last-lsn"; fi
+  if [[ $PHYSICAL_KIND == full ]]; then
+    printf '%s\n' "$RUN_EPOCH" >"$STATE_DIR/last-full"
+    # Logs before the new full backup's position are in shipped runs now.
+    for log in "$SPOOL"/*; do
+      [[ -f $log && $(basename "$log") < $BINLOG_FILE ]] && rm -f "$log"
+    done
+  fi
+  return 0
+}
+
+engine_ship() {
+  : >"$WORK/capture.body"
+  if ! ship_into_run; then
+    info "no new binary logs since the last ship"
+    return 1
+  fi
+  ITEMS=$SHIP_FILES
+  SIZE=$(stored_bytes "$BINLOG_NAME")
+}
+
+# --- restore -------------------------------------------------------------------------------
+# The section of one table from a dump: the header (session settings), then that table only.
+TABLE_AWK=$(
+  cat <<'AWK'
+/^-- (Table structure for table|Temporary table structure for view|Final view structure for view) `/ ||
+/^-- Dumping (events|routines) for database / {
+  state = ($0 == "-- Table structure for table `" t "`") ? "table" : "other"
+  if (state == "table") found = 1
+}
+state == "" || state == "table" { print }
+END { if (!found) exit 3 }
+AWK
+)
+readonly TABLE_AWK
+
+engine_restore() {
+  local run=$1 name=$2 into=${OPT_INTO:-$MYSQL_DATABASE} s
+  local -a ps
+  need_file "$RESTORE_DEFAULTS_FILE" "client settings of an account that may restore ([client] user=root, socket=...)"
+  [[ $into =~ ^[A-Za-z0-9_$-]+$ ]] || die "$EXIT_USAGE" "--into must be a plain database name"
+  if [[ $into == "$MYSQL_DATABASE" ]] && ((!OPT_YES)); then
+    die "$EXIT_USAGE" "restoring into the live database $into replaces its tables: add --yes, or use --into NEW_DB"
+  fi
+  "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" -e "CREATE DATABASE IF NOT EXISTS \`$into\`" || die "$EXIT_RESTORE" "cannot create database $into"
+  set +e
+  if [[ -n $OPT_TABLE ]]; then
+    info "restoring table $OPT_TABLE of run $run into $into"
+    fetch_stream "$run" "$name" | awk -v t="$OPT_TABLE" "$TABLE_AWK" | "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" "$into"
+  else
+    info "restoring run $run into database $into"
+    fetch_stream "$run" "$name" | "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" "$into"
+  fi
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  if [[ -n $OPT_TABLE ]] && ((ps[1] == 3)); then die "$EXIT_RESTORE" "run $run has no table $OPT_TABLE"; fi
+  for s in "${ps[@]}"; do ((s == 0)) || die "$EXIT_RESTORE" "the restore failed (exits ${ps[*]})"; done
+}
+
+# --- point-in-time restore: full + incrementals prepared, then binary logs up to the time ---
+# prepare_backups TARGET FULL_RUN INCR_RUN...: the full backup and its incrementals applied in TARGET; sets INFO_FILE.
+prepare_backups() {
+  local target=$1 full_run=$2 run n=0
+  shift 2
+  info "preparing the full backup of run $full_run in $target"
+  fetch_stream "$full_run" "$FULL_NAME" | mbstream -x -C "$target" || die "$EXIT_RESTORE" "extracting the full backup failed"
+  "$MARIABACKUP" --prepare --target-dir="$target" >"$WORK/prepare.log" 2>&1 || die "$EXIT_RESTORE" "preparing the full backup failed: $(tail -n 3 "$WORK/prepare.log")"
+  INFO_FILE=$target/xtrabackup_binlog_info
+  for run in "$@"; do
+    n=$((n + 1))
+    mkdir -p "$WORK/incr$n"
+    fetch_stream "$run" "$INCR_NAME" | mbstream -x -C "$WORK/incr$n" || die "$EXIT_RESTORE" "extracting the incremental backup of run $run failed"
+    "$MARIABACKUP" --prepare --target-dir="$target" --incremental-dir="$WORK/incr$n" >"$WORK/prepare.log" 2>&1 ||
+      die "$EXIT_RESTORE" "applying the incremental backup of run $run failed: $(tail -n 3 "$WORK/prepare.log")"
+    INFO_FILE=$WORK/incr$n/xtrabackup_binlog_info
+  done
+  PREPARED_KIND=$( ((n > 0)) && echo incremental || echo full)
+}
+
+engine_restore_to_time() {
+  ((PITR)) || die "$EXIT_USAGE" "--to-time needs pitr: this service ships no binary logs"
+  local target=$OPT_DATADIR owner=${OPT_OWNER:-mysql} when full_run run binlog_file binlog_pos logdir
+  local -a incr_runs=() log_runs=() logs=()
+  MARIABACKUP=$(command -v mariabackup || command -v mariadb-backup || true)
+  MYSQLBINLOG=$(command -v mariadb-binlog || command -v mysqlbinlog || true)
+  [[ -n $MARIABACKUP && -n $MYSQLBINLOG ]] || die "$EXIT_CONFIG" "mariabackup and mariadb-binlog are needed (apt install mariadb-backup mariadb-client)"
+  need_tool mbstream "apt install mariadb-backup"
+  [[ -n $target ]] || die "$EXIT_USAGE" "--to-time needs --datadir DIR (a new, empty data directory)"
+  if [[ -e $target ]] && [[ -n $(find "$target" -mindepth 1 -maxdepth 1 | head -n 1) ]]; then die "$EXIT_USAGE" "$target is not empty"; fi
+  when=$(date -u -d "$OPT_TO_TIME" +%Y%m%dT%H%M%SZ) || die "$EXIT_USAGE" "cannot read --to-time '$OPT_TO_TIME'"
+  full_run=$(good_runs "$FULL_NAME" | awk -F '\t' -v t="$when" '$1 <= t { r = $1 } END { print r }')
+  [[ -n $full_run ]] || die "$EXIT_RESTORE" "no full backup was taken before $OPT_TO_TIME"
+  mapfile -t incr_runs < <(good_runs "$INCR_NAME" | awk -F '\t' -v f="$full_run" -v t="$when" '$1 > f && $1 <= t { print $1 }')
+  while IFS=$'\t' read -r run _; do
+    [[ $run < $full_run ]] && continue
+    log_runs+=("$run")
+    [[ $run > $when ]] && break
+  done < <(good_runs "$BINLOG_NAME")
+  mkdir -p "$target"
+  prepare_backups "$target" "$full_run" "${incr_runs[@]}"
+  read -r binlog_file binlog_pos _ <"$INFO_FILE"
+  logdir=${target%/}.binlogs
+  mkdir -p "$logdir"
+  for run in "${log_runs[@]}"; do
+    fetch_stream "$run" "$BINLOG_NAME" | tar -C "$logdir" --skip-old-files -xf - || die "$EXIT_RESTORE" "extracting the binary logs of run $run failed"
+  done
+  mapfile -t logs < <(find "$logdir" -maxdepth 1 -type f -name '*.[0-9]*' -printf '%f\n' | sort | awk -v f="$binlog_file" '$0 >= f')
+  if ((${#logs[@]} > 0)) && [[ ${logs[0]} == "$binlog_file" ]]; then
+    (cd "$logdir" && TZ=UTC "$MYSQLBINLOG" --start-position="$binlog_pos" --stop-datetime="$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S')" "${logs[@]}") >"$logdir/replay.sql" ||
+      die "$EXIT_RESTORE" "reading the binary logs failed"
+  else
+    warn "no shipped binary log starts at $binlog_file: the restore ends at the last backup ($PREPARED_KIND)"
+    : >"$logdir/replay.sql"
+  fi
+  chown -R "$owner:" "$target"
+  info "ready: start MariaDB with --datadir=$target, then replay: mariadb < $logdir/replay.sql"
+}
+
+# --- drill: a scratch server started as DRILL_USER, never the live one ----------------------
+# drill_server_start DIR: sets DRILL_CLIENT (a client command line) and DRILL_STOP.
+drill_server_start() {
+  local dir=$1 i
+  chown "$DRILL_USER:" "$dir"
+  as_drill_user mariadb-install-db --no-defaults --datadir="$dir/data" --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 ||
+    die "$EXIT_RESTORE" "mariadb-install-db for the scratch server failed: $(tail -n 3 "$dir/install.log")"
+  as_drill_user "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" \
+    --skip-networking --pid-file="$dir/mysqld.pid" --log-error="$dir/server.log" 9>&- >/dev/null 2>&1 &
+  DRILL_PID=$!
+  DRILL_CLIENT=("$MYSQL" --no-defaults --socket="$dir/mysqld.sock" -uroot)
+  DRILL_STOP=("$(command -v mariadb-admin || command -v mysqladmin)" --no-defaults --socket="$dir/mysqld.sock" -uroot shutdown)
+  for i in $(seq 1 121); do
+    "${DRILL_CLIENT[@]}" -e 'SELECT 1' >/dev/null 2>&1 && break
+    kill -0 "$DRILL_PID" 2>/dev/null || die "$EXIT_RESTORE" "the scratch server did not start: $(tail -n 3 "$dir/server.log")"
+    ((i <= 120)) || die "$EXIT_RESTORE" "the scratch server did not answer within 60 s"
+    sleep 0.5
+  done
+}
+
+engine_drill() {
+  local run=$1 name=$2 dir t0
+  local -a ps
+  dir=$(mktemp -d "$DRILL_ROOT/backup-gov-$SERVICE-drill.XXXXXX")
+  DRILL_DIR=$dir
+  drill_server_start "$dir"
+  "${DRILL_CLIENT[@]}" -e 'CREATE DATABASE drill'
+  t0=$(date +%s.%N)
+  set +e
+  fetch_stream "$run" "$name" | "${DRILL_CLIENT[@]}" drill
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  ((ps[0] == 0)) || die "$EXIT_RESTORE" "reading $name of run $run failed (exit ${ps[0]})"
+  ((ps[1] == 0)) || die "$EXIT_RESTORE" "loading the dump into the scratch server failed (exit ${ps[1]})"
+  DRILL_SECONDS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }')
+  counts "${DRILL_CLIENT[@]:1}" -D drill >"$WORK/restored.body"
+}

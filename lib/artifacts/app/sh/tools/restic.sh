@@ -1,0 +1,104 @@
+# shellcheck shell=bash
+# The storage layer with restic. Same function names as tools/borg.sh:
+# every unit of a run carries the run's start as its time, so retention keeps or drops a
+# dump and its record together.
+
+TOOL_NOUN=snapshot
+
+tool_setup() {
+  need_tool restic "apt install restic"
+  export RESTIC_REPOSITORY=$REPO RESTIC_PASSWORD_FILE=$PASSWORD_FILE RESTIC_CACHE_DIR=$CACHE_DIR
+  TOOL_ARGS=()
+  if [[ -n ${BACKUP_GOV_UPLOAD_LIMIT_KIB:-} ]]; then
+    TOOL_ARGS+=(--limit-upload "$BACKUP_GOV_UPLOAD_LIMIT_KIB")
+  fi
+  # An S3-compatible endpoint with a private CA (the estate's own object store).
+  if [[ -n ${BACKUP_GOV_CACERT:-} ]]; then
+    TOOL_ARGS+=(--cacert "$BACKUP_GOV_CACERT")
+  fi
+  if ((READ_ONLY)); then
+    TOOL_ARGS+=(--no-lock)
+  fi
+  if [[ -n $SFTP_TARGET ]]; then
+    # restic runs this command line itself, split at spaces: the options come from the env file, the target from service.conf.
+    TOOL_ARGS+=(-o "sftp.command=ssh ${BACKUP_GOV_SSH_OPTIONS:-}${SFTP_PORT:+ -p $SFTP_PORT} $SFTP_TARGET -s sftp")
+  fi
+}
+restic_() { restic "${TOOL_ARGS[@]}" "$@"; }
+
+repo_init() {
+  if restic_ cat config >/dev/null 2>&1; then
+    info "repository $REPO already exists"
+    return 0
+  fi
+  restic_ init
+}
+
+# Exists, the password opens it, and it is writable (restic writes a lock file first).
+repo_preflight() {
+  local err
+  if ! err=$(restic_ cat config 2>&1 >/dev/null); then
+    die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked against us or not writable: $(last_lines "$err")"
+  fi
+}
+
+run_time() { date -d "@$RUN_EPOCH" '+%Y-%m-%d %H:%M:%S'; }
+
+# store_stream NAME: stdin becomes NAME in a snapshot of this run.
+store_stream() {
+  restic_ backup --json --quiet --stdin --stdin-filename "$1" --host "$HOST_TAG" \
+    --tag "svc=$SERVICE" --tag "run=$RUN_ID" --tag "name=$1" \
+    --time "$(run_time)" >"$WORK/$1.json"
+}
+stored_bytes() { jq -r 'select(.message_type == "summary") | .total_bytes_processed' "$WORK/$1.json"; }
+
+# store_files PATH...: the files engine's snapshot, named "files"; exit 3 (unreadable files) is a failure.
+store_files() {
+  local pattern
+  local -a exclude_args=()
+  for pattern in "${EXCLUDES[@]}"; do exclude_args+=(--exclude "$pattern"); done
+  restic_ backup --json --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --tag "run=$RUN_ID" --tag name=files \
+    --time "$(run_time)" "${exclude_args[@]}" -- "$@" >"$WORK/files.json"
+}
+# "FILES BYTES" of the files snapshot just stored
+stored_files_summary() { jq -r 'select(.message_type == "summary") | "\(.total_files_processed) \(.total_bytes_processed)"' "$WORK/files.json"; }
+# restic reports exit 3 when some source files could not be read.
+files_incomplete_status() { (($1 == 3)); }
+
+# Every unit of this service as RUN<TAB>NAME<TAB>ID, sorted.
+list_stored() {
+  restic_ snapshots --json --host "$HOST_TAG" --tag "svc=$SERVICE" | jq -r '.[]
+    | [((.tags // [])[] | select(startswith("run=")) | ltrimstr("run=")),
+       ((.tags // [])[] | select(startswith("name=")) | ltrimstr("name=")), .id]
+    | select(length == 3) | @tsv' | sort
+}
+
+# fetch_stream RUN NAME: the stored stream on stdout.
+fetch_stream() {
+  local id
+  id=$(stored_id "$1" "$2")
+  [[ -n $id ]] || die "$EXIT_RESTORE" "run $1 has no $2"
+  restic_ dump "$id" "/$2"
+}
+
+# restore_files RUN TARGET [PATH]: the files snapshot (or one path of it) under TARGET.
+restore_files() {
+  local id
+  id=$(stored_id "$1" files)
+  [[ -n $id ]] || die "$EXIT_RESTORE" "run $1 has no files snapshot"
+  if [[ -n ${3:-} ]]; then
+    restic_ restore "$id" --target "$2" --include "$3"
+  else
+    restic_ restore "$id" --target "$2"
+  fi
+}
+
+# forget_units ID...
+forget_units() { (($# == 0)) || restic_ forget "$@" >/dev/null; }
+
+# Retention: the effective keep-* per name (group by host and path), then prune.
+apply_retention() {
+  restic_ forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --group-by host,paths "${KEEP[@]}" --prune
+}
+
+check_repo() { restic_ check --read-data-subset="$CHECK_SUBSET"; }
