@@ -34,7 +34,9 @@ export function buildAppBackups(ctx: EstateContext): void {
   for (const p of policies) {
     const backup = buildOne(ctx, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
     const host = backup.spec.host;
-    byHost.set(host, [...(byHost.get(host) ?? []), backup]);
+    const list = byHost.get(host);
+    if (list) list.push(backup);
+    else byHost.set(host, [backup]);
   }
   for (const host of [...byHost.keys()].sort()) {
     for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) ctx.artifacts.add(artifact);
@@ -57,28 +59,69 @@ const DRILL_PREFERRED = 6 * 1440 + 6 * 60;
  * service's lock taken; the calendar would flag it too.
  */
 function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string, Schedule>): void {
-  const windows = new Map<string, Array<[start: number, minutes: number]>>();
+  const weeks = new Map<string, WeekOccupancy>();
   const hostOf = (p: EffectivePolicy) => p.service.app!.host!;
   for (const p of policies) {
-    const list = windows.get(hostOf(p)) ?? [];
-    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) list.push([start, backupMinutes(p)]);
-    windows.set(hostOf(p), list);
+    let week = weeks.get(hostOf(p));
+    if (!week) weeks.set(hostOf(p), (week = new WeekOccupancy()));
+    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) week.mark(start, backupMinutes(p));
   }
-  const meets = (s: number, d: number, t: number, e: number) => (t - s + WEEK) % WEEK < d || (s - t + WEEK) % WEEK < e;
   const drills = policies.filter((p) => p.restoreTest !== RestoreTestFrequency.NONE).sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
   for (const p of drills) {
-    const taken = windows.get(hostOf(p))!;
+    const week = weeks.get(hostOf(p))!;
     const minutes = drillMinutes(p);
     let chosen = DRILL_PREFERRED;
     for (let k = 0; k * DRILL_STEP < WEEK; k++) {
       const start = (DRILL_PREFERRED + k * DRILL_STEP) % WEEK;
-      if (taken.every(([t, e]) => !meets(start, minutes, t, e))) {
+      if (week.isFree(start, minutes)) {
         chosen = start;
         break;
       }
     }
-    taken.push([chosen, minutes]);
+    week.mark(chosen, minutes);
     schedules.set(drillKey(p.service.id), Schedule.at(Cadence.weekly(), chosen));
+  }
+}
+
+/**
+ * The minutes of one host's week that a backup or a drill already occupies. A run of `d`
+ * minutes from `s` meets a run from `t` exactly when some minute lies in both, so a slot is
+ * free when no minute of it is occupied: a range sum over a Fenwick tree, independent of how
+ * many runs the host has (comparing a slot with every run was quadratic in the host's size).
+ */
+export class WeekOccupancy {
+  private readonly occupied = new Uint8Array(WEEK);
+  private readonly tree = new Int32Array(WEEK + 1);
+
+  /** Marks `minutes` minutes from `start` (minute of the week, wrapping around) as occupied. */
+  public mark(start: number, minutes: number): void {
+    const n = Math.min(minutes, WEEK);
+    for (let i = 0; i < n; i++) {
+      const m = (((start + i) % WEEK) + WEEK) % WEEK;
+      if (this.occupied[m]) continue;
+      this.occupied[m] = 1;
+      for (let j = m + 1; j <= WEEK; j += j & -j) this.tree[j]++;
+    }
+  }
+
+  /** Whether no minute of the run of `minutes` minutes from `start` is occupied. */
+  public isFree(start: number, minutes: number): boolean {
+    const n = Math.min(minutes, WEEK);
+    if (n <= 0) return true;
+    const s = ((start % WEEK) + WEEK) % WEEK;
+    const e = s + n;
+    return e <= WEEK ? this.count(s, e) === 0 : this.count(s, WEEK) === 0 && this.count(0, e - WEEK) === 0;
+  }
+
+  /** Occupied minutes in [from, to). */
+  private count(from: number, to: number): number {
+    return this.prefix(to) - this.prefix(from);
+  }
+
+  private prefix(end: number): number {
+    let sum = 0;
+    for (let j = end; j > 0; j -= j & -j) sum += this.tree[j];
+    return sum;
   }
 }
 

@@ -78,6 +78,9 @@ export class EstateContext {
   public readonly artifacts = new ArtifactSet();
   private readonly targetList: BackupTarget[] = [];
   private readonly jobList: ScheduledJob[] = [];
+  // Per-service indexes: renderers ask per service, and a scan per service is quadratic in the estate.
+  private readonly targetsByService = new Map<string, BackupTarget[]>();
+  private readonly jobsByService = new Map<string, ScheduledJob[]>();
   private readonly byId: Map<string, EffectivePolicy>;
   private readonly s3 = new Map<string, S3Destination>();
   /** The AWS stack, when the catalog has an `aws` section. */
@@ -101,10 +104,12 @@ export class EstateContext {
 
   public addTarget(target: BackupTarget): void {
     this.targetList.push(target);
+    pushTo(this.targetsByService, target.serviceId, target);
   }
 
   public addJob(job: ScheduledJob): void {
     this.jobList.push(job);
+    for (const id of new Set(job.serviceIds)) pushTo(this.jobsByService, id, job);
   }
 
   public setS3Destination(serviceId: string, destination: S3Destination): void {
@@ -116,8 +121,14 @@ export class EstateContext {
     return this.s3.get(serviceId);
   }
 
+  /** The targets of one service, in registration order. */
   public targetsOf(serviceId: string): BackupTarget[] {
-    return this.targetList.filter((t) => t.serviceId === serviceId);
+    return [...(this.targetsByService.get(serviceId) ?? [])];
+  }
+
+  /** The scheduled jobs that include one service, in registration order. */
+  public jobsOf(serviceId: string): ScheduledJob[] {
+    return [...(this.jobsByService.get(serviceId) ?? [])];
   }
 
   public get targets(): readonly BackupTarget[] {
@@ -127,4 +138,10 @@ export class EstateContext {
   public get jobs(): readonly ScheduledJob[] {
     return this.jobList;
   }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
