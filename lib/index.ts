@@ -50,6 +50,7 @@ export * from "./estate/aws-stack";
 export * from "./estate/proxmox-stack";
 export * from "./estate/estate";
 export * from "./estate/synth";
+export { applyRemoteState, stateKey } from "./estate/state";
 
 export * from "./artifacts/artifact";
 export * from "./artifacts/immutability-drill";

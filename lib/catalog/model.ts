@@ -236,7 +236,34 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "services";
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "services";
+
+/** Where every stack keeps its Terraform state (`state:`). */
+export interface StateSettings {
+  readonly backend: StateBackend;
+  readonly bucket: string;
+  readonly region: string;
+  /** Prefix of each stack's key `<keyPrefix><stack>.tfstate`; may be empty. */
+  readonly keyPrefix: string;
+}
+
+/** Remote state backends. */
+export enum StateBackend {
+  S3 = "s3",
+}
+
+/** How Proxmox resources are split into stacks (`stacks.proxmox`). */
+export enum ProxmoxStackSplit {
+  /** One `<name>-proxmox` stack, a provider alias per host. */
+  SINGLE = "single",
+  /** A `<name>-proxmox-<host>` stack per host, each with its own provider and credentials. */
+  PER_HOST = "per-host",
+}
+
+/** How the estate is split into stacks (`stacks:`). */
+export interface StackSettings {
+  readonly proxmox: ProxmoxStackSplit;
+}
 
 export interface Catalog {
   /** The file it was read from (as given), for messages. */
@@ -248,6 +275,10 @@ export interface Catalog {
   readonly proxmox?: { readonly hosts: Readonly<Record<string, ProxmoxHost>> };
   readonly notifications: Notifications;
   readonly contacts: readonly Contact[];
+  /** Remote state for every stack; absent: local state. */
+  readonly state?: StateSettings;
+  /** How resources are split into stacks (defaults filled in). */
+  readonly stacks: StackSettings;
   /** Services that passed schema validation, in catalog order. */
   readonly services: readonly Service[];
   /** Ids of every service entry, valid or not: reference checks use these. */

@@ -14,6 +14,7 @@ export {
   ImportableResource,
   Lazy,
   LocalBackend,
+  S3Backend,
   TerraformElement,
   TerraformIterator,
   TerraformOutput,

@@ -85,8 +85,10 @@ export class EstateContext {
   private readonly s3 = new Map<string, S3Destination>();
   /** The AWS stack, when the catalog has an `aws` section. */
   public awsStack?: AwsEstateStack;
-  /** The Proxmox stack, when the catalog has a `proxmox` section. */
+  /** The Proxmox stack, when the catalog has a `proxmox` section and one Proxmox stack (`stacks.proxmox: single`). */
   public proxmoxStack?: ProxmoxEstateStack;
+  /** Every Proxmox stack: the one above, or one per host with `stacks.proxmox: per-host`. */
+  public readonly proxmoxStacks: ProxmoxEstateStack[] = [];
   /** The backup vaults the AWS builder created, for resources that must wait for them. */
   public readonly awsVaults: ITerraformDependable[] = [];
 

@@ -1,5 +1,5 @@
-import type { Catalog } from "../catalog/model";
-import type { Construct } from "../core/cdk";
+import { type Catalog, ProxmoxStackSplit } from "../catalog/model";
+import type { Construct, TerraformStack } from "../core/cdk";
 import { Errors } from "../errors";
 import type { ValidationReport } from "../governance/validate";
 import { renderDocuments } from "../artifacts/documents";
@@ -10,12 +10,14 @@ import { buildAwsProtection } from "./aws";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
+import { applyRemoteState } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
  *
  * From a validated catalog it decides the stacks (one AWS stack with a provider per region,
- * one Proxmox stack), instantiates the constructs with typed props, collects every backup
+ * one Proxmox stack or one per host), gives each its remote state when the catalog has a
+ * `state` section, instantiates the constructs with typed props, collects every backup
  * target and scheduled job, and renders the operator artifacts from them.
  */
 export class Estate {
@@ -39,9 +41,17 @@ export class Estate {
       const offsiteRegions = ctx.policies.map((p) => p.offsite.region).filter((r): r is string => !!r && r !== catalog.aws!.region);
       ctx.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, { estate: catalog.name, aws: catalog.aws, offsiteRegions });
     }
-    if (catalog.proxmox) {
+    if (catalog.proxmox && catalog.stacks.proxmox === ProxmoxStackSplit.PER_HOST) {
+      // Named after the host key, never a position: adding or removing a host leaves the other stacks (and their state) alone.
+      const hosts = catalog.proxmox.hosts;
+      for (const name of Object.keys(hosts).sort()) {
+        ctx.proxmoxStacks.push(new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), { estate: catalog.name, hosts: { [name]: hosts[name] } }));
+      }
+    } else if (catalog.proxmox) {
       ctx.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
+      ctx.proxmoxStacks.push(ctx.proxmoxStack);
     }
+    if (catalog.state) for (const stack of this.stacks) applyRemoteState(stack, catalog.state);
     // Order matters: app backups write to the buckets AWS protection creates; monitoring
     // watches everything; documents are rendered from what all builders registered.
     buildAwsProtection(ctx);
@@ -56,13 +66,28 @@ export class Estate {
     return this.context.awsStack;
   }
 
-  /** The Proxmox stack, when the catalog has a `proxmox` section. */
+  /** The Proxmox stack, when the catalog has a `proxmox` section and `stacks.proxmox` is `single` (the default). */
   public get proxmoxStack(): ProxmoxEstateStack | undefined {
     return this.context.proxmoxStack;
+  }
+
+  /** Every Proxmox stack: the one stack, or one per host with `stacks.proxmox: per-host`. */
+  public get proxmoxStacks(): readonly ProxmoxEstateStack[] {
+    return this.context.proxmoxStacks;
+  }
+
+  /** Every stack of the estate, AWS first. */
+  public get stacks(): readonly TerraformStack[] {
+    return [...(this.context.awsStack ? [this.context.awsStack] : []), ...this.context.proxmoxStacks];
   }
 
   /** Every artifact rendered for this estate. */
   public get artifacts() {
     return this.context.artifacts;
   }
+}
+
+/** The stack of one Proxmox host with `stacks.proxmox: per-host`: `<estate>-proxmox-<host key>`. */
+export function proxmoxHostStackName(estate: string, hostKey: string): string {
+  return `${estate}-proxmox-${hostKey}`;
 }

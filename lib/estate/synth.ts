@@ -34,7 +34,7 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResu
   const estate = Estate.fromReport(app, report);
   app.synth();
   const artifacts = estate.artifacts.writeTo(join(outdir, "artifacts"));
-  const stacks = [estate.awsStack, estate.proxmoxStack].filter((s) => s !== undefined).map((s) => s!.node.id);
+  const stacks = estate.stacks.map((s) => s.node.id);
   removeStaleStacks(join(outdir, "stacks"), stacks);
   return { report, estate, stacks, artifacts, outdir };
 }

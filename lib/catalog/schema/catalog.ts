@@ -4,6 +4,7 @@ import { Patterns } from "./common";
 import { contactSchema, notificationsSchema } from "./notifications";
 import { proxmoxSchema } from "./proxmox";
 import { serviceSchema } from "./service";
+import { stacksSchema, stateSchema } from "./state";
 
 /**
  * The whole catalog, as one schema: used for the JSON Schema and the docs.
@@ -22,6 +23,8 @@ export const catalogSections = {
   proxmox: proxmoxSchema.optional(),
   notifications: notificationsSchema.optional(),
   contacts: z.array(contactSchema).describe("Escalation order for restores and DR.").optional(),
+  state: stateSchema.optional(),
+  stacks: stacksSchema.optional(),
   services: z.array(serviceSchema).describe("Every service of the estate."),
 };
 

@@ -40,6 +40,8 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { stateBucketName } from "../rules/state/state-bucket-name";
+import { stateKeyPrefix } from "../rules/state/state-key-prefix";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -87,4 +89,6 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  stateBucketName,
+  stateKeyPrefix,
 ];
