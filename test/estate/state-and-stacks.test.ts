@@ -81,6 +81,27 @@ describe("state: remote state for every stack", () => {
   });
 });
 
+describe("artifacts/pipelines/state-access-policy.json", () => {
+  it("grants the pipeline exactly what the S3 backend does on the state bucket, under the key prefix only", () => {
+    const { out } = synth(estate({ state: STATE }));
+    const policy = JSON.parse(readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8"));
+    // Terraform S3 backend docs, "Permissions Required": s3:ListBucket on the bucket; s3:GetObject and s3:PutObject on the key;
+    // with use_lockfile, s3:GetObject, s3:PutObject and s3:DeleteObject on <key>.tflock. Terraform never deletes state.
+    expect(policy.Statement).toEqual([
+      { Sid: "ListStatePrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-tfstate", Condition: { StringLike: { "s3:prefix": ["backup-gov/*"] } } },
+      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate" },
+      { Sid: "StateLockFile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate.tflock" },
+    ]);
+    expect(JSON.stringify(policy)).not.toMatch(/"s3:\*"|"\*"/);
+  });
+
+  it("uses the partition of the bucket's region, and is absent without a state section", () => {
+    const { out } = synth(estate({ state: { ...STATE, region: "cn-north-1" } }));
+    expect(readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8")).toContain("arn:aws-cn:s3:::acme-tfstate");
+    expect(existsSync(join(synth(estate()).out, "cdktf.out", "artifacts", "pipelines"))).toBe(false);
+  });
+});
+
 describe("GOV-120: state-bucket-name", () => {
   it.each([
     ["ab", /3 to 63/],
