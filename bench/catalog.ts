@@ -84,5 +84,6 @@ export function generatedCatalogObject(n: number, options: GeneratedCatalogOptio
 
 /** The catalog as YAML text. */
 export function generatedCatalog(n: number, options: GeneratedCatalogOptions = {}): string {
-  return stringify(generatedCatalogObject(n, options));
+  // No anchors for the objects the generator reuses: a real catalog repeats them as text.
+  return stringify(generatedCatalogObject(n, options), { aliasDuplicateObjects: false });
 }
