@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Errors } from "../errors";
-import { App } from "../core/cdk";
+import { App, withoutTokenStackTraces } from "../core/cdk";
 import { type ValidationReport, validateCatalogFile } from "../governance/validate";
 import { Estate } from "./estate";
 
@@ -31,8 +31,11 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResu
     throw Errors.cannotWrite(outdir, (e as Error).message);
   }
   const app = new App({ outdir });
-  const estate = Estate.fromReport(app, report);
-  app.synth();
+  const estate = withoutTokenStackTraces(() => {
+    const built = Estate.fromReport(app, report);
+    app.synth();
+    return built;
+  });
   const artifacts = estate.artifacts.writeTo(join(outdir, "artifacts"));
   const stacks = estate.stacks.map((s) => s.node.id);
   removeStaleStacks(join(outdir, "stacks"), stacks);
