@@ -14,9 +14,9 @@
  */
 export function toYaml(value: unknown): string {
   const out: string[] = [];
-  const v = json(value);
-  if (isCollection(v)) block(v, "", out);
-  else out.push(scalar(v));
+  const v = normalize(value);
+  if (isCollection(v)) block(v, "", "", out);
+  else out.push(scalar(v as Plain));
   return out.join("\n") + "\n";
 }
 
@@ -54,49 +54,54 @@ function quoted(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-function isCollection(v: Plain): v is Plain[] | { [k: string]: Plain } {
-  return v !== null && typeof v === "object" && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
+/** A non-empty array, or an object with at least one member JSON would keep. */
+function isCollection(v: unknown): v is unknown[] | Record<string, unknown> {
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.length > 0;
+  for (const k in v) if (kept((v as Record<string, unknown>)[k])) return true;
+  return false;
 }
 
-function block(v: Plain[] | { [k: string]: Plain }, indent: string, out: string[]): void {
+/** Whether JSON keeps an object member with this value. */
+function kept(v: unknown): boolean {
+  return v !== undefined && typeof v !== "function" && typeof v !== "symbol";
+}
+
+/** toJSON() applied, as JSON.stringify does; collections are walked by {@link block} as they are. */
+function normalize(value: unknown): unknown {
+  let v = value;
+  while (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON: () => unknown }).toJSON();
+  if (v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v === null || typeof v === "object" || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  throw new Error(`toYaml: cannot write a ${typeof v}`);
+}
+
+/**
+ * Writes a collection in one pass. `lead` starts its first line instead of `indent`: a
+ * collection inside a sequence begins on the dash's line (`- key: value`).
+ */
+function block(v: unknown[] | Record<string, unknown>, indent: string, lead: string, out: string[]): void {
+  let first = lead;
   if (Array.isArray(v)) {
-    for (const item of v) {
-      if (!isCollection(item)) out.push(`${indent}- ${scalar(item)}`);
-      else {
-        // The first line of a nested collection goes on the dash's line, the rest under it.
-        const start = out.length;
-        block(item, `${indent}  `, out);
-        out[start] = `${indent}- ${out[start].slice(indent.length + 2)}`;
-      }
+    for (const raw of v) {
+      const item = normalize(raw);
+      if (isCollection(item)) block(item, `${indent}  `, `${first}- `, out);
+      else out.push(`${first}- ${scalar(item as Plain)}`);
+      first = indent;
     }
     return;
   }
-  for (const [k, item] of Object.entries(v)) {
+  for (const k in v) {
+    const raw = v[k];
+    if (!kept(raw)) continue;
+    const item = normalize(raw);
     const key = scalar(k);
-    if (!isCollection(item)) out.push(`${indent}${key}: ${scalar(item)}`);
-    else {
-      out.push(`${indent}${key}:`);
+    if (isCollection(item)) {
+      out.push(`${first}${key}:`);
       // Sequences under a key are indented, as the `yaml` package writes them by default.
-      block(item, `${indent}  `, out);
-    }
+      block(item, `${indent}  `, `${indent}  `, out);
+    } else out.push(`${first}${key}: ${scalar(item as Plain)}`);
+    first = indent;
   }
-}
-
-/** The value as JSON would see it: toJSON() applied, undefined members dropped. */
-function json(value: unknown): Plain {
-  if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
-    return json((value as { toJSON: () => unknown }).toJSON());
-  }
-  if (value === null || value === undefined) return null;
-  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (Array.isArray(value)) return value.map(json);
-  if (typeof value === "object") {
-    const out: { [k: string]: Plain } = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (v !== undefined && typeof v !== "function" && typeof v !== "symbol") out[k] = json(v);
-    }
-    return out;
-  }
-  throw new Error(`toYaml: cannot write a ${typeof value}`);
 }

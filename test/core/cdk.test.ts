@@ -26,7 +26,7 @@ describe("withoutTokenStackTraces", () => {
 
   it("formats real errors like V8 does when no other formatter is installed", () => {
     const before = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     try {
       const stack = withoutTokenStackTraces(() => new TypeError("nope").stack);
       expect(stack).toMatch(/^TypeError: nope\n    at .*cdk\.test\.ts:\d+:\d+/);
