@@ -20,7 +20,14 @@ import { join } from "node:path";
 const [, , mode, a1, a2] = process.argv;
 const t0 = performance.now();
 const phases = new Map<string, number>();
+const cpuPhases = new Map<string, number>();
 const depth = new Map<string, number>();
+
+/** CPU time of this process (all threads, user + system) in ms: steadier than wall time on a shared machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 /** Wraps `obj[name]` so that its time adds to `phase` (outermost calls only). */
 function timed(obj: Record<string, unknown>, name: string, phase: string): void {
@@ -29,11 +36,15 @@ function timed(obj: Record<string, unknown>, name: string, phase: string): void 
     const d = depth.get(phase) ?? 0;
     depth.set(phase, d + 1);
     const start = performance.now();
+    const cpu = cpuMs();
     try {
       return original.apply(this, args);
     } finally {
       depth.set(phase, d);
-      if (d === 0) phases.set(phase, (phases.get(phase) ?? 0) + performance.now() - start);
+      if (d === 0) {
+        phases.set(phase, (phases.get(phase) ?? 0) + performance.now() - start);
+        cpuPhases.set(phase, (cpuPhases.get(phase) ?? 0) + cpuMs() - cpu);
+      }
     }
   };
 }
@@ -103,11 +114,15 @@ function ours(catalog: string, outdir: string): void {
   timed(hook, "renderHeartbeatEnvExample", "render");
   timed(appBackup.AppBackup, "hostBundle", "render");
   const start = performance.now();
+  const startCpu = cpuMs();
   const result = synthesizeCatalog(catalog, outdir);
   const total = performance.now() - start;
+  const totalCpu = cpuMs() - startCpu;
   if (!result.report.ok) throw new Error(`the bench catalog ${catalog} does not validate`);
   const p = (k: string) => phases.get(k) ?? 0;
   const constructs = total - p("validate") - p("render") - p("cdktf synth") - p("write");
+  const c = (k: string) => cpuPhases.get(k) ?? 0;
+  const constructsCpu = totalCpu - c("validate") - c("render") - c("cdktf synth") - c("write");
   const artifacts = filesUnder(join(outdir, "artifacts"));
   const stacks = stackJson(outdir).map((s) => ({ name: s.name, resources: resourceCount(s.json), elements: elementCount(s.json) }));
   print({
@@ -120,6 +135,14 @@ function ours(catalog: string, outdir: string): void {
     artifactsMs: p("render") + p("write"),
     renderMs: p("render"),
     writeMs: p("write"),
+    cpu: {
+      validateMs: c("validate"),
+      synthMs: totalCpu - c("validate"),
+      stacksMs: constructsCpu + c("cdktf synth"),
+      artifactsMs: c("render") + c("write"),
+      renderMs: c("render"),
+      writeMs: c("write"),
+    },
     peakRssMiB: peakRssMiB(),
     stacks,
     artifactCount: artifacts.count,
@@ -170,6 +193,7 @@ function floor(outdir: string, variant: string): void {
   }
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loaded = performance.now();
+  const loadedCpu = cpuMs();
   const app = new cdk.App({ outdir: `${outdir}-floor-${variant}` });
   for (const s of stacks) {
     const stack = new cdk.TerraformStack(app, s.name);
@@ -206,7 +230,7 @@ function floor(outdir: string, variant: string): void {
   const built = performance.now();
   app.synth();
   const done = performance.now();
-  print({ variant, resources: total, elements, loadMs: loaded - t0, buildMs: built - loaded, cdktfSynthMs: done - built, totalMs: done - t0, peakRssMiB: peakRssMiB() });
+  print({ variant, resources: total, elements, cpuMs: cpuMs() - loadedCpu, totalCpuMs: cpuMs(), loadMs: loaded - t0, buildMs: built - loaded, cdktfSynthMs: done - built, totalMs: done - t0, peakRssMiB: peakRssMiB() });
 }
 
 function print(o: Record<string, unknown>): void {
