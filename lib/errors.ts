@@ -368,6 +368,17 @@ export const Errors = {
       allowed,
       fix: "use the VaultEvent enum",
     }),
+  deprecatedVaultEvent: (event: string, allowed: string) =>
+    new ValidationError("MON-020", "vaultEvents holds an event AWS Backup has deprecated: it is accepted and never delivered", {
+      received: event,
+      allowed,
+      fix: "drop it: failed, aborted and expired backup jobs and failed restores reach the topic through the EventBridge rules; or subscribe BACKUP_JOB_COMPLETED / RESTORE_JOB_COMPLETED, whose message carries the job's state",
+    }),
+  monitoringRegionRequired: (path: string) =>
+    new ValidationError("MON-021", "forwardEventsFrom needs this construct's Region: the other Regions forward to its default event bus, whose ARN names it", {
+      where: path,
+      fix: "pass `region` (or an AwsProvider with a region as `provider`)",
+    }),
   invalidAuditScope: (control: string, reason: string) =>
     new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
       allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",

@@ -1,5 +1,5 @@
 import type { Catalog, ProxmoxHost } from "../catalog/model";
-import { Heartbeat, METRIC_HELP, Metrics, TEXTFILE_DIR } from "../core/metrics";
+import { Heartbeat, heartbeatDimensionsShorthand, METRIC_HELP, Metrics, TEXTFILE_DIR } from "../core/metrics";
 import type { EffectivePolicy } from "../policy/effective";
 import { MetricSource } from "../policy/freshness";
 
@@ -131,7 +131,7 @@ put_heartbeat() {
     log "$HEARTBEAT_ENV exists but the aws CLI is not installed: no heartbeat for $service"
     return 1
   fi
-  dims="Dimensions=[{Name=${Heartbeat.dimensions[0]},Value=$ESTATE},{Name=${Heartbeat.dimensions[1]},Value=$service}]"
+  dims="${heartbeatDimensionsShorthand("$ESTATE", "$service", "$ENGINE")}"
   data=("MetricName=${Heartbeat.successMetric},$dims,Value=1,Unit=Count")
   if [[ -n "$size" ]]; then data+=("MetricName=${Heartbeat.sizeMetric},$dims,Value=$size,Unit=Bytes"); fi
   # A subshell, so that the settings (AWS_REGION, AWS_PROFILE, ...) stay out of this script.

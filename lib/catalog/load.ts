@@ -12,9 +12,10 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, type Service, StateBackend, VzdumpHookMode } from "./model";
+import { type Catalog, type CatalogSection, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -242,7 +243,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, storages: (h.storages ?? []).map(toStorage) };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -266,7 +267,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     proxmox: proxmox && { hosts },
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: notifications?.webhooks ?? [],
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      chatbot: notifications?.chatbot ?? [],
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
@@ -306,6 +308,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
+      flavour: s.app.flavour as MysqlFlavour | undefined,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },

@@ -7,6 +7,7 @@ import {
   ComplianceRegime,
   GuestKind,
   LockMode,
+  type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
@@ -49,6 +50,8 @@ export interface ServiceApp {
   readonly directoryFormatAbove?: string;
   /** postgresql: parallel workers of directory-format dumps, when the catalog sets it. */
   readonly jobs?: number;
+  /** mysql: the server flavour (MariaDB or MySQL 8), when the catalog sets it. */
+  readonly flavour?: MysqlFlavour;
   /** mongodb: replica set name (dumps use `--oplog`). */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups, when the catalog sets it. */
@@ -146,6 +149,14 @@ export enum VzdumpHookMode {
   NODE_CONFIG = "vzdump.conf",
 }
 
+/** How Terraform logs in to a Proxmox host. */
+export enum ProxmoxAuth {
+  /** An API token (`proxmox_api_token_<host>`). */
+  TOKEN = "token",
+  /** root@pam with its password (`proxmox_root_password_<host>`): what a job's `script` needs. */
+  ROOT_PASSWORD = "root-password",
+}
+
 export interface ProxmoxHost {
   readonly name: string;
   readonly endpoint: string;
@@ -154,6 +165,8 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The credentials Terraform uses for this host. */
+  readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
   readonly storages: readonly ProxmoxStorage[];
 }
@@ -218,9 +231,24 @@ export interface DirStorage extends ProxmoxStorageBase {
 /** A backup storage declared on a host. */
 export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
+/** What receives a webhook: an endpoint that confirms SNS subscriptions, or a chat tool's incoming webhook. */
+export enum WebhookKind {
+  GENERIC = "generic",
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/** A chat channel AWS Chatbot delivers the alert topic to. */
+export type ChatbotChannelSpec =
+  | { readonly type: "slack"; readonly name: string; readonly workspaceId: string; readonly channelId: string }
+  | { readonly type: "teams"; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
+
 export interface Notifications {
   readonly email: readonly string[];
-  readonly webhooks: readonly { readonly name: string }[];
+  /** `kind` is undefined when the catalog does not say (then GOV-102 guesses from the name). */
+  readonly webhooks: readonly { readonly name: string; readonly kind?: WebhookKind }[];
+  /** AWS Chatbot channels subscribed to the alert topic. */
+  readonly chatbot: readonly ChatbotChannelSpec[];
   readonly pagerduty: boolean;
   /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
   readonly heartbeat: boolean;

@@ -13,7 +13,7 @@ import { Heartbeat } from "../core/metrics";
 import type { Retention } from "../core/retention";
 import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
-import { AppEngine, BackupTool } from "../core/vocabulary";
+import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors } from "../errors";
 
 /** An S3 location for app-level backups: a bucket and this service's key prefix. */
@@ -162,6 +162,11 @@ export interface AppBackupProps {
   readonly directoryFormatAbove?: Size;
   /** postgresql: parallel workers of directory-format dumps. @default 2 */
   readonly jobs?: number;
+  /**
+   * mysql: the server flavour, which decides the backup user's grants and binary-log settings.
+   * @default MysqlFlavour.MARIADB
+   */
+  readonly mysqlFlavour?: MysqlFlavour;
   /** mongodb: the replica set; dumps then use `--oplog`. @default - a standalone server */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups. @default Duration.days(1) */
@@ -276,6 +281,7 @@ export class AppBackup extends Construct {
       directoryFormatAboveBytes: props.directoryFormatAbove?.totalBytes,
       jobs: props.jobs ?? 2,
       replicaSet: props.replicaSet,
+      mysqlFlavour: props.engine === AppEngine.MYSQL ? (props.mysqlFlavour ?? MysqlFlavour.MARIADB) : undefined,
       fullEverySeconds: (props.fullEvery ?? Duration.days(1)).toMinutes() * 60,
       shipEveryMinutes: Math.min(15, Math.max(1, Math.floor(props.rpo.toMinutes() / 3))),
       backupCalendar: schedule.toCalendarEvent(),
@@ -418,6 +424,7 @@ function validate(where: string, props: AppBackupProps): void {
   if (props.engine !== AppEngine.POSTGRESQL && (props.directoryFormatAbove !== undefined || props.jobs !== undefined)) {
     throw Errors.appBackupPropNotApplicable(where, "directoryFormatAbove/jobs", props.engine, "postgresql");
   }
+  if (props.engine !== AppEngine.MYSQL && props.mysqlFlavour !== undefined) throw Errors.appBackupPropNotApplicable(where, "mysqlFlavour", props.engine, "mysql");
   if (props.engine !== AppEngine.MONGODB && props.replicaSet !== undefined) throw Errors.appBackupPropNotApplicable(where, "replicaSet", props.engine, "mongodb");
   if (props.pitr && (props.engine === AppEngine.FILES || props.engine === AppEngine.MONGODB)) throw Errors.pitrNotSupported(where, props.engine);
   if (!props.pitr && props.fullEvery !== undefined) throw Errors.appBackupPropNotApplicable(where, "fullEvery", props.engine, "services with pitr");

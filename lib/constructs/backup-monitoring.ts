@@ -1,9 +1,14 @@
 import { BackupFramework, type BackupFrameworkControl } from "@cdktf/provider-aws/lib/backup-framework";
 import { BackupReportPlan } from "@cdktf/provider-aws/lib/backup-report-plan";
 import { BackupVaultNotifications } from "@cdktf/provider-aws/lib/backup-vault-notifications";
+import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-slack-channel-configuration";
+import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-teams-channel-configuration";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -20,13 +25,14 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformVariable, Token } from "../core/cdk";
 import type { Duration } from "../core/duration";
-import { Heartbeat } from "../core/metrics";
+import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { Errors } from "../errors";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
- * validator's list (CONTINUOUS_BACKUP_INTERRUPTED, which AWS can send, is rejected).
+ * validator's list (CONTINUOUS_BACKUP_INTERRUPTED, which AWS can send, is rejected). Some
+ * are deprecated by AWS and never deliver: see {@link DEPRECATED_VAULT_EVENTS}.
  */
 export enum VaultEvent {
   BACKUP_JOB_STARTED = "BACKUP_JOB_STARTED",
@@ -51,20 +57,77 @@ export enum VaultEvent {
   RECOVERY_POINT_INDEXING_FAILED = "RECOVERY_POINT_INDEXING_FAILED",
 }
 
-/** The vault events that mean something went wrong: the default of {@link BackupMonitoringProps.vaultEvents}. */
-export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [
+/**
+ * Vault events AWS Backup still accepts (and hashicorp/aws 5.100 still validates) but no
+ * longer sends: PutBackupVaultNotifications lists them as deprecated, "no longer supported
+ * and will not return statuses or notifications". A subscription to them plans and applies
+ * cleanly and never delivers, so this library refuses them (MON-020).
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultNotifications.html
+ */
+export const DEPRECATED_VAULT_EVENTS: readonly VaultEvent[] = [
+  VaultEvent.BACKUP_JOB_SUCCESSFUL,
   VaultEvent.BACKUP_JOB_FAILED,
   VaultEvent.BACKUP_JOB_EXPIRED,
-  VaultEvent.COPY_JOB_FAILED,
+  VaultEvent.RESTORE_JOB_SUCCESSFUL,
   VaultEvent.RESTORE_JOB_FAILED,
-  VaultEvent.S3_BACKUP_OBJECT_FAILED,
-  VaultEvent.S3_RESTORE_OBJECT_FAILED,
+  VaultEvent.BACKUP_PLAN_CREATED,
+  VaultEvent.BACKUP_PLAN_MODIFIED,
 ];
+
+/**
+ * The vault events that mean something went wrong and still deliver: the default of
+ * {@link BackupMonitoringProps.vaultEvents}. Failed, aborted and expired backup jobs, failed
+ * copy jobs and failed or aborted restores reach the topic through the EventBridge rules
+ * (which see every state); the vault notification adds the per-object S3 failures, which
+ * no job state change carries.
+ */
+export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [VaultEvent.S3_BACKUP_OBJECT_FAILED, VaultEvent.S3_RESTORE_OBJECT_FAILED];
+
+/** The chat tools AWS Chatbot delivers to. */
+export enum ChatTool {
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/**
+ * A chat channel that receives the alert topic through AWS Chatbot: the route that delivers
+ * to Slack and Microsoft Teams. (An incoming webhook of either cannot confirm an SNS HTTPS
+ * subscription, and SNS sends nothing to an unconfirmed one.) The workspace or team must have
+ * been authorized in the AWS Chatbot console once, by hand; the ids come from there.
+ *
+ * @see https://docs.aws.amazon.com/chatbot/latest/adminguide/what-is.html
+ */
+export class ChatChannel {
+  /** A Slack channel of an authorized workspace. */
+  public static slack(props: { readonly name: string; readonly workspaceId: string; readonly channelId: string }): ChatChannel {
+    return new ChatChannel(ChatTool.SLACK, props.name, { workspaceId: props.workspaceId, channelId: props.channelId });
+  }
+
+  /** A Microsoft Teams channel of an authorized team. */
+  public static teams(props: { readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string }): ChatChannel {
+    return new ChatChannel(ChatTool.TEAMS, props.name, { tenantId: props.tenantId, teamId: props.teamId, channelId: props.channelId });
+  }
+
+  private constructor(
+    public readonly tool: ChatTool,
+    public readonly name: string,
+    public readonly ids: Readonly<Record<string, string>>,
+  ) {}
+}
 
 /** One service whose backups must keep arriving: its heartbeat and size alarms. */
 export interface HeartbeatServiceProps {
   /** The catalog id, the `Service` dimension of the heartbeat metrics. */
   readonly serviceId: string;
+  /**
+   * Which of the service's backups this alarm watches: the `Source` dimension (the
+   * Prometheus `engine` label: `postgresql`, `mysql`, `mongodb`, `files`, `vzdump`). A service
+   * backed up by more than one source gets one entry per source, so that one source's
+   * successes never hide another's failures. Alarm ids and names then carry the source.
+   * @default - no `Source` dimension: only for heartbeats written without one
+   */
+  readonly source?: string;
   /**
    * How long without a successful run before the alarm fires (the service's freshness
    * threshold: RPO or job cadence, plus margin).
@@ -114,6 +177,13 @@ export interface BackupMonitoringProps {
    */
   readonly webhooks?: readonly string[];
   /**
+   * Chat channels that receive every alert of the topic through AWS Chatbot, with a role
+   * that may do nothing and a read-only guardrail (AWS Chatbot applies AdministratorAccess
+   * as the guardrail when none is given).
+   * @default - none
+   */
+  readonly chatChannels?: readonly ChatChannel[];
+  /**
    * Subscribe a PagerDuty integration: adds the sensitive variable
    * `pagerduty_integration_url` (PagerDuty's CloudWatch/SNS integration URL).
    * @default false
@@ -132,7 +202,8 @@ export interface BackupMonitoringProps {
    */
   readonly copyDestinationVaultNames?: readonly string[];
   /**
-   * What vault notifications send.
+   * What vault notifications send. Deprecated events ({@link DEPRECATED_VAULT_EVENTS}) are
+   * refused: AWS accepts them and never sends them.
    * @default FAILURE_VAULT_EVENTS
    */
   readonly vaultEvents?: readonly VaultEvent[];
@@ -163,10 +234,57 @@ export interface BackupMonitoringProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Providers of other Regions (the offsite Region, where a DR restore runs and where copies
+   * land) whose failing AWS Backup events must alert too. EventBridge rules only see their own
+   * Region's events, and an SNS target must be in the rule's Region; so each of these Regions
+   * gets the same rules, targeting this Region's default event bus (a cross-Region event bus
+   * target, with a role allowed only `events:PutEvents` on it), where this construct's rules
+   * pick them up. The forwarded events keep their `region`, which the messages name.
+   * @default - none
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html
+   */
+  readonly forwardEventsFrom?: readonly AwsProvider[];
+  /**
+   * This construct's Region, for the event bus ARN that other Regions forward to.
+   * @default - the `region` of `provider` (required with `forwardEventsFrom` when that is not an AwsProvider)
+   */
+  readonly region?: string;
 }
 
 /** The service principals that publish to the topic and need its key. */
 const PUBLISHERS = ["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"];
+
+/** `backup.amazonaws.com` → `Backup`: the service's part of statement ids. */
+function publisherSid(service: string): string {
+  return service.split(".")[0].replace(/^./, (c) => c.toUpperCase());
+}
+
+/**
+ * What a publisher's use of the topic key is bound to, against the confused deputy: AWS
+ * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm
+ * that publishes), so only this account's vaults and alarms can have the key used on their
+ * behalf. EventBridge does not pass those keys to KMS when it delivers to an encrypted
+ * topic (a condition on them would drop every event silently); its use is bound to SNS in
+ * this account instead (`kms:ViaService`, `kms:CallerAccount`).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ */
+function keyConditions(service: string, account: string): DataAwsIamPolicyDocumentStatement["condition"] {
+  const sameAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [account] };
+  switch (service) {
+    case "backup.amazonaws.com":
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:backup:*:${account}:backup-vault:*`] }];
+    case "cloudwatch.amazonaws.com":
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:cloudwatch:*:${account}:alarm:*`] }];
+    default:
+      return [
+        { test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
+      ];
+  }
+}
 
 /** The role AWS Backup Audit Manager delivers reports with. */
 const REPORTS_ROLE = (account: string) => `arn:aws:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
@@ -226,6 +344,7 @@ export class BackupMonitoring extends Construct {
     const webhooks = new Map<string, TerraformVariable>();
     this.webhookVariables = webhooks;
     this.pagerDutyVariable = this.createSubscriptions(webhooks);
+    if (props.chatChannels?.length) this.createChatChannels(props.chatChannels);
     this.createVaultSignals();
     this.createEventRules();
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
@@ -259,12 +378,13 @@ export class BackupMonitoring extends Construct {
         ],
         resources: ["*"],
       },
-      {
-        sid: "PublishersUseKey",
-        principals: [{ type: "Service", identifiers: PUBLISHERS }],
+      ...PUBLISHERS.map((service) => ({
+        sid: `${publisherSid(service)}UsesKey`,
+        principals: [{ type: "Service", identifiers: [service] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
-      },
+        condition: keyConditions(service, this.account),
+      })),
     ];
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
       // PROVIDER NOTE: the reports role exists only after the first report plan; a key policy naming a missing role fails, a condition on it does not.
@@ -307,7 +427,7 @@ export class BackupMonitoring extends Construct {
       provider: this.props.provider,
       statement: [
         ...PUBLISHERS.map((service) => ({
-          sid: `Allow${service.split(".")[0].replace(/^./, (c) => c.toUpperCase())}Publish`,
+          sid: `Allow${publisherSid(service)}Publish`,
           principals: [{ type: "Service", identifiers: [service] }],
           actions: ["SNS:Publish"],
           resources: [this.topic.arn],
@@ -358,6 +478,37 @@ export class BackupMonitoring extends Construct {
     return undefined;
   }
 
+  private createChatChannels(channels: readonly ChatChannel[]): void {
+    const provider = this.props.provider;
+    const trust = new DataAwsIamPolicyDocument(this, "ChatbotTrust", {
+      provider,
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
+    });
+    // Delivering notifications needs no permission; the role (and the guardrail) allow nothing but reads.
+    const role = new IamRole(this, "ChatbotRole", {
+      provider,
+      name: `${this.props.estate}-backup-chatbot`.slice(0, 64),
+      description: `AWS Chatbot role of the backup alert channels of estate ${this.props.estate} (no permissions: notifications only)`,
+      assumeRolePolicy: trust.json,
+    });
+    const common = {
+      provider,
+      iamRoleArn: role.arn,
+      snsTopicArns: [this.topic.arn],
+      // PROVIDER NOTE: without guardrails AWS Chatbot applies AdministratorAccess to channel members' actions.
+      guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+      loggingLevel: "ERROR",
+    };
+    for (const c of channels) {
+      const configurationName = `${this.props.estate}-backup-${c.name}`.slice(0, 128);
+      if (c.tool === ChatTool.SLACK) {
+        new ChatbotSlackChannelConfiguration(this, `Chat-${c.name}`, { ...common, configurationName, slackTeamId: c.ids.workspaceId, slackChannelId: c.ids.channelId });
+      } else {
+        new ChatbotTeamsChannelConfiguration(this, `Chat-${c.name}`, { ...common, configurationName, tenantId: c.ids.tenantId, teamId: c.ids.teamId, channelId: c.ids.channelId });
+      }
+    }
+  }
+
   private createVaultSignals(): void {
     const provider = this.props.provider;
     const events = [...(this.props.vaultEvents ?? FAILURE_VAULT_EVENTS)];
@@ -401,21 +552,45 @@ export class BackupMonitoring extends Construct {
   }
 
   private createEventRules(): void {
-    const where = "<account>/<region> at <time>";
-    const common = { account: "$.account", region: "$.region", time: "$.time", message: "$.detail.statusMessage" };
-    this.eventRule("BackupJobFailed", "backup-job-failed", "Backup Job State Change", { state: ["FAILED", "ABORTED", "EXPIRED"] }, {
-      inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
-      inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
+    for (const r of backupEventRules()) this.eventRule(r.id, r.suffix, r.detailType, r.detail, r.transformer);
+    const sources = this.props.forwardEventsFrom ?? [];
+    if (sources.length === 0) return;
+    const region = this.props.region ?? (this.props.provider as AwsProvider | undefined)?.region;
+    if (!region) throw Errors.monitoringRegionRequired(this.node.path);
+    const bus = `arn:aws:events:${region}:${this.account}:event-bus/default`;
+    const trust = new DataAwsIamPolicyDocument(this, "ForwardTrust", {
+      provider: this.props.provider,
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [this.account] }],
+        },
+      ],
     });
-    this.eventRule("CopyJobFailed", "copy-job-failed", "Copy Job State Change", { state: ["FAILED"] }, {
-      inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
-      inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
+    const role = new IamRole(this, "ForwardRole", {
+      provider: this.props.provider,
+      name: `${this.props.estate}-backup-events-forward`.slice(0, 64),
+      description: `Forwards failing AWS Backup events of estate ${this.props.estate} from other Regions to ${region}`,
+      assumeRolePolicy: trust.json,
     });
-    // PROVIDER NOTE: restore job events carry `status`, not `state`.
-    this.eventRule("RestoreJobFailed", "restore-job-failed", "Restore Job State Change", { status: ["FAILED"] }, {
-      inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
-      inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
+    const put = new DataAwsIamPolicyDocument(this, "ForwardPolicyDocument", {
+      provider: this.props.provider,
+      statement: [{ sid: "PutOnPrimaryBus", actions: ["events:PutEvents"], resources: [bus] }],
     });
+    new IamRolePolicy(this, "ForwardPolicy", { provider: this.props.provider, role: role.name, name: "put-events-on-primary-bus", policy: put.json });
+    for (const source of sources) {
+      const from = source.region ?? source.alias ?? "other";
+      for (const r of backupEventRules()) {
+        const rule = new CloudwatchEventRule(this, `${r.id}-${from}`, {
+          provider: source,
+          name: `${this.props.estate}-${r.suffix}-to-${region}`.slice(0, 64),
+          description: `${r.detailType} in ${from}: ${Object.values(r.detail)[0].join(", ")}, forwarded to ${region} (estate ${this.props.estate})`,
+          eventPattern: JSON.stringify({ source: ["aws.backup"], "detail-type": [r.detailType], detail: r.detail }),
+        });
+        new CloudwatchEventTarget(this, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+      }
+    }
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {
@@ -434,13 +609,15 @@ export class BackupMonitoring extends Construct {
   }
 
   private createHeartbeatAlarms(h: HeartbeatServiceProps): void {
-    const dimensions = { [Heartbeat.dimensions[0]]: this.props.estate, [Heartbeat.dimensions[1]]: h.serviceId };
+    const dimensions: Record<string, string> = h.source !== undefined ? heartbeatDimensions(this.props.estate, h.serviceId, h.source) : { [Heartbeat.dimensions[0]]: this.props.estate, [Heartbeat.dimensions[1]]: h.serviceId };
+    const tail = h.source !== undefined ? `${h.serviceId}-${h.source}` : h.serviceId;
+    const what = h.source !== undefined ? `${h.source} backup of ${h.serviceId}` : `backup of ${h.serviceId}`;
     const { period, periods } = evaluationWindow(h.window.toMinutes() * 60);
     this.alarms.push(
-      new CloudwatchMetricAlarm(this, `Heartbeat-${h.serviceId}`, {
+      new CloudwatchMetricAlarm(this, `Heartbeat-${tail}`, {
         provider: this.props.provider,
-        alarmName: `${this.props.estate}-${h.serviceId}-backup-heartbeat`,
-        alarmDescription: `No successful backup of ${h.serviceId} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
+        alarmName: `${this.props.estate}-${tail}-backup-heartbeat`,
+        alarmDescription: `No successful ${what} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
         namespace: Heartbeat.namespace,
         metricName: Heartbeat.successMetric,
         dimensions,
@@ -459,10 +636,10 @@ export class BackupMonitoring extends Construct {
     if (h.sizeAnomaly === false) return;
     const sizePeriod = Math.min(86400, Math.max(3600, (h.sizePeriod?.toMinutes() ?? 1440) * 60));
     this.alarms.push(
-      new CloudwatchMetricAlarm(this, `SizeAnomaly-${h.serviceId}`, {
+      new CloudwatchMetricAlarm(this, `SizeAnomaly-${tail}`, {
         provider: this.props.provider,
-        alarmName: `${this.props.estate}-${h.serviceId}-backup-size-anomaly`,
-        alarmDescription: `The backup size of ${h.serviceId} left its expected band (${Heartbeat.namespace}/${Heartbeat.sizeMetric})`,
+        alarmName: `${this.props.estate}-${tail}-backup-size-anomaly`,
+        alarmDescription: `The size of the ${what} left its expected band (${Heartbeat.namespace}/${Heartbeat.sizeMetric})`,
         comparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
         evaluationPeriods: 1,
         thresholdMetricId: "band",
@@ -556,6 +733,77 @@ export class BackupMonitoring extends Construct {
   }
 }
 
+/** One EventBridge rule of {@link BackupMonitoring}: what it matches and the line it writes. */
+export interface BackupEventRule {
+  readonly id: string;
+  readonly suffix: string;
+  readonly detailType: string;
+  readonly detail: Record<string, string[]>;
+  readonly transformer: { inputPaths: Record<string, string>; inputTemplate: string };
+}
+
+/**
+ * The AWS Backup events that mean a backup, copy, restore or restore test went wrong, with a
+ * readable message each. States are AWS Backup's own: backup jobs CREATED, PENDING, RUNNING,
+ * ABORTED, COMPLETED, FAILED, EXPIRED (and PARTIAL for composite jobs); copy jobs CREATED,
+ * RUNNING, COMPLETED, FAILED, PARTIAL; restore jobs (which carry `status`, not `state`)
+ * PENDING, RUNNING, COMPLETED, ABORTED, FAILED; a restore test's validation FAILED,
+ * SUCCESSFUL, TIMED_OUT or VALIDATING.
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/eventbridge.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CopyJob.html
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_DescribeRestoreJob.html
+ */
+export function backupEventRules(): BackupEventRule[] {
+  const where = "<account>/<region> at <time>";
+  const common = { account: "$.account", region: "$.region", time: "$.time", message: "$.detail.statusMessage" };
+  return [
+    {
+      id: "BackupJobFailed",
+      suffix: "backup-job-failed",
+      detailType: "Backup Job State Change",
+      detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
+        inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
+      },
+    },
+    {
+      id: "CopyJobFailed",
+      suffix: "copy-job-failed",
+      detailType: "Copy Job State Change",
+      // PARTIAL: some child copies of a composite job failed; the copy is not whole.
+      detail: { state: ["FAILED", "PARTIAL"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
+        inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
+      },
+    },
+    {
+      id: "RestoreJobFailed",
+      suffix: "restore-job-failed",
+      detailType: "Restore Job State Change",
+      // PROVIDER NOTE: restore job events carry `status`, not `state`.
+      detail: { status: ["FAILED", "ABORTED"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
+        inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
+      },
+    },
+    {
+      id: "RestoreValidationFailed",
+      suffix: "restore-validation-failed",
+      detailType: "Restore Job State Change",
+      // A restore test whose restore worked but whose validation did not (or never answered).
+      detail: { validationStatus: ["FAILED", "TIMED_OUT"] },
+      transformer: {
+        inputPaths: { ...common, job: "$.detail.restoreJobId", validation: "$.detail.validationStatus", type: "$.detail.resourceType", vmessage: "$.detail.validationStatusMessage" },
+        inputTemplate: `"AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>"`,
+      },
+    },
+  ];
+}
+
 function snake(name: string): string {
   return name.replace(/-/g, "_");
 }
@@ -591,7 +839,9 @@ function renderControl(c: AuditControlProps): BackupFrameworkControl {
 function validate(props: BackupMonitoringProps): void {
   const allowed = Object.values(VaultEvent) as string[];
   for (const e of props.vaultEvents ?? []) {
-    if (!Token.isUnresolved(e) && !allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
+    if (Token.isUnresolved(e)) continue;
+    if (!allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
+    if ((DEPRECATED_VAULT_EVENTS as readonly string[]).includes(e)) throw Errors.deprecatedVaultEvent(e, allowed.filter((a) => !(DEPRECATED_VAULT_EVENTS as readonly string[]).includes(a)).join(", "));
   }
   const controls = props.auditControls ?? [];
   if (controls.length > AuditLimits.maxControls) throw Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls);

@@ -39,11 +39,14 @@ export interface OffsiteReplicaProps {
    */
   readonly replicationTimeControl?: boolean;
   /**
-   * Replicate delete markers. Deleting a version is never replicated; a delete marker only
-   * hides the object, and with it the replica's lifecycle can expire what the source no
-   * longer keeps (Object Lock still protects locked versions). Without it the replica keeps
-   * every object the source deleted, and grows without bound.
-   * @default true
+   * Replicate delete markers to the replica. Off by default: the backup identities may delete
+   * (restic and borg prune), so a stolen key or an over-eager prune would otherwise hide every
+   * object in the offsite view too, the one copy meant to survive exactly that. Without it the
+   * replica keeps what the source deleted (its noncurrent-version lifecycle and Object Lock
+   * still bound it, and restic and borg ignore files no index refers to); with it, the role
+   * may also `s3:ReplicateDelete`.
+   * @default false
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html
    */
   readonly deleteMarkerReplication?: boolean;
   /** @default ReplicaStorageClass.STANDARD */
@@ -65,8 +68,8 @@ export interface OffsiteReplicaProps {
  * A copy of a bucket in another region: a destination bucket as hardened as the source
  * (versioned, SSE-KMS with its own key, Object Lock with the same default retention whenever
  * the source has Object Lock), a replication role allowed only what replication needs, and a
- * replication configuration that re-encrypts with the replica key and makes an explicit
- * delete-marker decision.
+ * replication configuration that re-encrypts with the replica key and does not replicate
+ * delete markers (unless asked), so that deletions on the source never empty the offsite view.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html
  */
@@ -137,7 +140,13 @@ export class OffsiteReplica extends Construct {
         actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
         resources: [`${src.bucketArn}/*`],
       },
-      { sid: "WriteReplicas", effect: PolicyEffect.ALLOW, actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${dst.bucketArn}/*`] },
+      {
+        sid: "WriteReplicas",
+        effect: PolicyEffect.ALLOW,
+        // ReplicateDelete only replicates delete markers: without them replicated, the role need not (and may not) delete.
+        actions: ["s3:ReplicateObject", ...(this.props.deleteMarkerReplication ? ["s3:ReplicateDelete"] : []), "s3:ReplicateTags"],
+        resources: [`${dst.bucketArn}/*`],
+      },
       { sid: "DecryptSource", effect: PolicyEffect.ALLOW, actions: ["kms:Decrypt"], resources: [src.kmsKeyArn], ...viaS3(src.region) },
       { sid: "EncryptReplica", effect: PolicyEffect.ALLOW, actions: ["kms:Encrypt", "kms:GenerateDataKey"], resources: [replicaKeyArn], ...viaS3(this.props.destinationRegion) },
     ];
@@ -156,7 +165,7 @@ export class OffsiteReplica extends Construct {
           priority: 1,
           // PROVIDER NOTE: a rule with `filter` (V2 schema) must state its delete-marker decision.
           filter: { prefix: "" },
-          deleteMarkerReplication: { status: (this.props.deleteMarkerReplication ?? true) ? "Enabled" : "Disabled" },
+          deleteMarkerReplication: { status: this.props.deleteMarkerReplication ? "Enabled" : "Disabled" },
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
           destination: {
             bucket: this.destination.bucketArn,

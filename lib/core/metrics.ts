@@ -74,12 +74,32 @@ export function textfileName(serviceId: string, kind: "backup" | "drill" | "ship
 /**
  * CloudWatch heartbeat (the alarm that fires when nothing happened): every successful
  * run also puts a datapoint, when the host has credentials for it.
+ *
+ * Each source of a service has its own series: the `Source` dimension is the same value as
+ * the Prometheus `engine` label (`postgresql`, `mysql`, `mongodb`, `files`, `vzdump`). Without
+ * it, a nightly vzdump image would keep the service's heartbeat alarm OK while its required
+ * database backup failed for days, and the size anomaly band would mix image and dump sizes.
  */
 export const Heartbeat = {
   namespace: "BackupGovernance",
-  /** Value 1 per successful run; dimensions `Estate` and `Service`. */
+  /** Value 1 per successful run; dimensions `Estate`, `Service` and `Source`. */
   successMetric: "BackupSuccess",
-  /** Bytes stored by the run; dimensions `Estate` and `Service`. */
+  /** Bytes stored by the run; dimensions `Estate`, `Service` and `Source`. */
   sizeMetric: "BackupSizeBytes",
-  dimensions: ["Estate", "Service"] as const,
+  dimensions: ["Estate", "Service", "Source"] as const,
 } as const;
+
+/** The heartbeat dimensions of one source of one service, as CloudWatch alarms name them. */
+export function heartbeatDimensions(estate: string, serviceId: string, source: string): Record<(typeof Heartbeat.dimensions)[number], string> {
+  return { Estate: estate, Service: serviceId, Source: source };
+}
+
+/**
+ * The same dimensions in `aws cloudwatch put-metric-data --metric-data` shorthand, for the
+ * writers: each argument is a shell word (a `$VAR` expansion) the script defines, so that the
+ * dimension names are written once, here.
+ */
+export function heartbeatDimensionsShorthand(estate: string, serviceId: string, source: string): string {
+  const [e, sv, so] = Heartbeat.dimensions;
+  return `Dimensions=[{Name=${e},Value=${estate}},{Name=${sv},Value=${serviceId}},{Name=${so},Value=${source}}]`;
+}

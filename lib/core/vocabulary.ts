@@ -26,6 +26,14 @@ export enum AppEngine {
   FILES = "files",
 }
 
+/** Which server an engine `mysql` service runs: the backup user's grants and the binary-log settings differ. */
+export enum MysqlFlavour {
+  /** MariaDB (10.x, 11.x): routines live in `mysql.proc`; mariabackup for physical backups. */
+  MARIADB = "mariadb",
+  /** MySQL 8.0 or later: no `mysql.proc`; `SHOW_ROUTINE` (8.0.20+) lets mysqldump read routines. */
+  MYSQL8 = "mysql8",
+}
+
 export enum BackupTool {
   RESTIC = "restic",
   BORG = "borg",

@@ -1,6 +1,6 @@
 import { servicePaths, unitName } from "../artifacts/app/spec";
 import { AppBackup, AppBackupCredentials, AppBackupDestination, DrillSchedule } from "../constructs/app-backup";
-import { Annotations, Construct } from "../core/cdk";
+import { Annotations, Construct, Token } from "../core/cdk";
 import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
 import { AppEngine, BackupTool } from "../core/vocabulary";
@@ -166,6 +166,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     directoryFormatAbove: app.directoryFormatAbove ? Size.parse(app.directoryFormatAbove, "directoryFormatAbove") : undefined,
     jobs: app.jobs,
     replicaSet: app.replicaSet,
+    mysqlFlavour: app.flavour,
     fullEvery: app.pitr ? app.fullEvery : undefined,
     credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,
@@ -192,7 +193,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       offsite: spec.offsiteRepositoryUrl ?? "",
       credentials: spec.credentials.source,
     },
-    restoreSteps: restoreSteps(spec, s.restore.secrets),
+    restoreSteps: restoreSteps(spec, s.restore.secrets, s3 && !Token.isUnresolved(s3.bucketName) ? { bucket: s3.bucketName, prefix: s3.prefix } : undefined),
   });
   ctx.addJob({
     id: unitName(spec, "backup", "timer"),
@@ -218,8 +219,23 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
   return backup;
 }
 
+/**
+ * How to undo deletions on the primary bucket: a delete (by a prune, a stolen key or a
+ * mistake) only adds a delete marker on a versioned bucket, and removing the marker brings
+ * the previous version back. Deletions of versions themselves are refused by Object Lock on
+ * locked buckets and never replicated.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/RemDelMarker.html
+ */
+export function deleteMarkerSteps(bucket: string, prefix: string, hasReplica: boolean): string[] {
+  return [
+    `If \`restore.sh --list\` shows backups missing or restic reports missing pack or index files, objects on the primary may be hidden by delete markers (a prune, a stolen key, a mistake): list the current markers with \`aws s3api list-object-versions --bucket ${bucket} --prefix ${prefix} --query 'DeleteMarkers[?IsLatest].[Key,VersionId]' --output text\`.`,
+    `Remove each marker, which makes the version below it current again: \`aws s3api delete-object --bucket ${bucket} --key KEY --version-id MARKER_VERSION_ID\` (an identity allowed s3:DeleteObjectVersion; the backup identity is not). Then run \`restore.sh --list\` again.${hasReplica ? " The offsite replica never receives delete markers: if markers are too many to remove, restore from it instead." : ""}`,
+  ];
+}
+
 /** The SOP's steps for restoring from the app-level backup. */
-function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined): string[] {
+function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?: { bucket: string; prefix: string }): string[] {
   const p = servicePaths(spec);
   const db = spec.engine !== AppEngine.FILES;
   const part = spec.engine === AppEngine.MONGODB ? "--table COLLECTION" : "--table TABLE";
@@ -238,7 +254,8 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined): str
         : `To a point in time: \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --datadir NEW_DIR\`, start MariaDB on NEW_DIR, then \`mariadb < NEW_DIR.binlogs/replay.sql\`.`,
     );
   }
-  if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}).`);
+  if (s3) steps.push(...deleteMarkerSteps(s3.bucket, s3.prefix, !!spec.offsiteRepositoryUrl));
+  if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`);
   steps.push(`Prove the backup restores before you need it: \`${p.scripts}/verify.sh\` restores the latest into a scratch ${db ? "server" : "folder"} and compares it with the backup's capture record.`);
   if (spec.tool === BackupTool.BORG) steps.push("borg needs the repository key: if the repository's own copy is lost, import the exported key (`borg key import`).");
   return steps;

@@ -284,6 +284,7 @@ class AwsBuilder {
         rules: describeRules(spec.rules),
         selection: selectionText(a.resources, a.tags),
         ...(lock ? { lock: `${lock.mode} ${lock.minDays} days${lock.maxDays ? ` (max ${lock.maxDays})` : ""}` } : {}),
+        ...unlockedDetails(spec.rules),
       },
       restoreSteps: [
         ...find,
@@ -374,4 +375,15 @@ function findSteps(resources: readonly string[], tags: Readonly<Record<string, s
     out.push(`Resources selected by tags (all must match): \`aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters ${t.map(([k, v]) => `Key=${k},Values=${v}`).join(" ")} --query 'ResourceTagMappingList[].ResourceARN'\`.`);
   }
   return out;
+}
+
+/**
+ * The inventory's word on the points of an immutable service that are not locked, and why
+ * (their retention lies outside the vault lock's range): `unlocked` names the rules, and
+ * `unlockedWhy` says why each is there.
+ */
+function unlockedDetails(rules: PlanSpec["rules"]): Record<string, string> {
+  const unlocked = rules.filter((r) => r.unlockedReason);
+  if (!unlocked.length) return {};
+  return { unlocked: unlocked.map((r) => `${r.name} → ${r.vault.name}`).join(", "), unlockedWhy: unlocked.map((r) => r.unlockedReason).join("; ") };
 }

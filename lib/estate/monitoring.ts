@@ -1,10 +1,11 @@
 import { GRAFANA_DASHBOARD_PATH, renderDashboard } from "../artifacts/grafana";
 import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanagerExample, renderAlertRules, renderRuleTests } from "../artifacts/prometheus";
 import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
-import { BackupMonitoring } from "../constructs/backup-monitoring";
+import { WebhookKind } from "../catalog/model";
+import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
 import { auditControls } from "../policy/audit";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
-import { freshnessWindow, metricSources, watchedServices } from "../policy/freshness";
+import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
 
@@ -34,7 +35,7 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     const w = freshnessWindow(policy, catalog.notifications.staleMargin);
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
-    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-backup-heartbeat (missing data breaching)`);
+    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-${sourceEngine(policy, MetricSource.APP)}-backup-heartbeat (missing data breaching)`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
@@ -79,14 +80,20 @@ export function buildMonitoring(ctx: EstateContext): void {
     vaultDependencies: ctx.awsVaults,
     provider: stack.primary,
     emails: n.email,
-    webhooks: n.webhooks.map((w) => w.name),
+    // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
+    webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
+    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams(c))),
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,
+    // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
     heartbeats: watchedServices(policies, catalog)
       .filter((w) => sendsHeartbeat(ctx, w.policy))
-      .map((w) => ({ serviceId: w.policy.service.id, window: w.window.threshold, sizePeriod: w.window.interval })),
+      .map((w) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, MetricSource.APP), window: w.window.threshold, sizePeriod: w.window.interval })),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
     deletionProtection: catalog.aws.deletionProtection,
+    // A DR restore runs in the offsite Region: its failures must reach the same topic.
+    region: stack.region,
+    forwardEventsFrom: stack.offsiteRegions.map((r) => stack.providerFor(r)),
   });
 }

@@ -1,4 +1,4 @@
-import type { ProxmoxHost } from "../catalog/model";
+import { ProxmoxAuth, type ProxmoxHost } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
 import { ProxmoxProvider } from "../providers/proxmox/provider";
 
@@ -28,32 +28,42 @@ export class ProxmoxEstateStack extends TerraformStack {
   }
 
   /**
-   * The provider of a host: aliased by the host's key, its API token from the sensitive
-   * variable `proxmox_api_token_<host>` (unset: the provider reads PROXMOX_VE_API_TOKEN).
+   * The provider of a host, aliased by the host's key. With `auth: token` (default) its API
+   * token comes from the sensitive variable `proxmox_api_token_<host>` (unset: the provider
+   * reads PROXMOX_VE_API_TOKEN); with `auth: root-password` it logs in as root@pam with the
+   * password from `proxmox_root_password_<host>` (unset: PROXMOX_VE_PASSWORD), which is what
+   * Proxmox requires for a job's hook `script`.
    */
   public providerFor(hostName: string): ProxmoxProvider {
     let p = this.providers.get(hostName);
     if (p) return p;
     const host = this.hosts[hostName];
     if (!host) throw new Error(`no Proxmox host ${hostName} in this estate`);
-    const token = new TerraformVariable(this, `proxmox_api_token_${varSuffix(hostName)}`, {
+    const rootPassword = host.auth === ProxmoxAuth.ROOT_PASSWORD;
+    const secret = new TerraformVariable(this, `${rootPassword ? "proxmox_root_password" : "proxmox_api_token"}_${varSuffix(hostName)}`, {
       type: "string",
       sensitive: true,
       nullable: true,
-      description: `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+      description: rootPassword
+        ? `Password of root@pam on Proxmox host ${hostName} (${host.endpoint}): a password ticket, which a job's hook script needs. Leave unset to use PROXMOX_VE_PASSWORD.`
+        : `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
     });
     // cdktf cannot write `default = null` itself (it crashes on a null default); an override can.
-    token.addOverride("default", null);
+    secret.addOverride("default", null);
     p = new ProxmoxProvider(this, `Proxmox-${hostName}`, {
       alias: hostName,
       endpoint: host.endpoint,
       insecure: host.insecure || undefined,
-      apiToken: token.stringValue,
+      // PROVIDER NOTE: PVE reserves a job's script/tmpdir/dumpdir to the user root@pam; a token (even root@pam!x) is refused with "Only root may set this option".
+      ...(rootPassword ? { username: ROOT_PAM, password: secret.stringValue } : { apiToken: secret.stringValue }),
     });
     this.providers.set(hostName, p);
     return p;
   }
 }
+
+/** The one Proxmox user allowed to set a backup job's `script`, `tmpdir` and `dumpdir`. */
+export const ROOT_PAM = "root@pam";
 
 /** A host key or storage id as a Terraform variable name part (shell-safe for TF_VAR_...). */
 export function varSuffix(name: string): string {

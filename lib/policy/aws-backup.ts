@@ -57,6 +57,12 @@ export interface RuleSpec {
   readonly vault: VaultSpec;
   readonly copy?: { readonly vault: VaultSpec; readonly deleteAfterDays: number; readonly coldAfterDays?: number };
   /**
+   * Why the points of an immutable service's rule go to the unlocked vault: set only when the
+   * service has a lock and this rule's retention lies outside the lock's range (a job into
+   * a locked vault with a retention outside `[min, max]` fails).
+   */
+  readonly unlockedReason?: string;
+  /**
    * How often the rule runs: the service's job cadence for sub-daily points, daily for daily,
    * monthly, yearly and continuous rules (the continuous rule's schedule only paces
    * maintenance), weekly for weekly ones.
@@ -244,7 +250,12 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
   const add = (kind: RuleSpec["kind"], deleteAfterDays: number, longLived: boolean, continuous: boolean) => {
     // Cold storage only where points would reach it; AWS forbids it on continuous rules.
     const coldAfterDays = !continuous && cold !== undefined && deleteAfterDays > cold ? cold : undefined;
-    const locked = longLived && !!lock;
+    // Long-lived points always go to the locked vault (GOV-015 makes them fit its range). Short-lived
+    // ones (sub-daily, continuous) go there too when their retention fits: those are the points that
+    // meet a short RPO, and a ransomware event is exactly when they are needed.
+    const fits = !!lock && lockFits(deleteAfterDays, lock);
+    const locked = !!lock && (longLived || fits);
+    const unlockedReason = lock && !locked ? unlockedWhy(kind, deleteAfterDays, lock) : undefined;
     rules.push({
       serviceId: policy.service.id,
       kind,
@@ -254,6 +265,7 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
       coldAfterDays,
       vault: vault(locked, false),
       copy: withCopy ? { vault: vault(locked, true), deleteAfterDays, coldAfterDays } : undefined,
+      ...(unlockedReason ? { unlockedReason } : {}),
       cadence: kind === RetentionClass.HOURLY ? policy.jobCadence : kind === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily(),
       period: kind === RetentionClass.MONTHLY ? RulePeriod.MONTH : kind === RetentionClass.YEARLY ? RulePeriod.YEAR : undefined,
     });
@@ -265,6 +277,24 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
     add(c, policy.retention.lifetimeDays(c, interval), c !== RetentionClass.HOURLY, false);
   }
   return rules;
+}
+
+/**
+ * Whether points kept `days` fit a vault lock: AWS Backup fails any backup or copy job into a
+ * locked vault whose retention is shorter than the lock's minimum or longer than its maximum.
+ *
+ * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultLockConfiguration.html
+ */
+export function lockFits(days: number, lock: NonNullable<VaultSpec["lock"]>): boolean {
+  return days >= lock.minDays && (lock.maxDays === undefined || days <= lock.maxDays);
+}
+
+function unlockedWhy(kind: RuleSpec["kind"], days: number, lock: NonNullable<VaultSpec["lock"]>): string {
+  const what = kind === "continuous" ? "continuous (point-in-time) points" : `${kind} points`;
+  const range = `${lock.minDays}${lock.maxDays !== undefined ? `-${lock.maxDays}` : "+"} days`;
+  return days < lock.minDays
+    ? `${what} live ${days} days, shorter than the vault lock's minimum of ${lock.minDays} days (${lock.mode}); a locked vault would fail their jobs, so they stay in the unlocked vault`
+    : `${what} live ${days} days, outside the vault lock's range of ${range}; they stay in the unlocked vault`;
 }
 
 /** AWS Backup's start window: a job that has not started this long after its time is skipped. */

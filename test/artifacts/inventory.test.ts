@@ -5,6 +5,7 @@ import { renderInventory } from "../../lib/artifacts/inventory";
 import { Testing } from "../../lib/core/cdk";
 import { Estate } from "../../lib/estate/estate";
 import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
+import { awsCatalogText, awsService } from "../support/aws-fixtures";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -102,5 +103,31 @@ describe("inventory.yaml", () => {
   it("is byte-identical on every render", () => {
     const { ctx } = build(CATALOGS[0]);
     expect(renderInventory(ctx)).toBe(renderInventory(ctx));
+  });
+});
+
+describe("inventory.yaml: points of an immutable service that are not locked", () => {
+  // Source: AWS Backup API reference, PutBackupVaultLockConfiguration: a job into a locked vault whose retention is
+  // shorter than MinRetentionDays fails; so points living shorter than the lock stay unlocked, and the inventory says so.
+  const inventoryOf = (retention: Record<string, number>) => {
+    const text = awsCatalogText([
+      awsService("ledger", { classification: "critical", rpo: "4h", offsite: { required: true, reason: "critical" }, immutable: { mode: "compliance", days: 14 }, retention }),
+    ]);
+    const estate = Estate.fromReport(Testing.app(), validateCatalogText(text, "test.yaml"));
+    const inv = parse(String(estate.artifacts.get("inventory.yaml")!.content)) as Json;
+    return inv.services[0].targets.find((t: Json) => t.kind === "aws-backup").details;
+  };
+
+  it("names the unlocked rules and why", () => {
+    const d = inventoryOf({ hourly: 6 });
+    expect(d.lock).toMatch(/^compliance 14 days/);
+    expect(d.unlocked).toBe("hourly → test-standard");
+    expect(d.unlockedWhy).toMatch(/hourly points live \d+ days, shorter than the vault lock's minimum of 14 days/);
+  });
+
+  it("says nothing when every point is locked", () => {
+    const d = inventoryOf({ hourly: 100 });
+    expect(d.unlocked).toBeUndefined();
+    expect(d.vaults).toBe("test-compliance-14d");
   });
 });

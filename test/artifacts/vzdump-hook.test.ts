@@ -67,8 +67,8 @@ describe("the vzdump hook", () => {
     expect(value(m, Metrics.rto)).toBe(2 * 3600);
     const calls = readFileSync(join(h.dir, "aws.calls"), "utf8");
     expect(calls).toContain(`us-east-1 cloudwatch put-metric-data --namespace ${Heartbeat.namespace}`);
-    expect(calls).toContain(`MetricName=${Heartbeat.successMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden}],Value=1,Unit=Count`);
-    expect(calls).toContain(`MetricName=${Heartbeat.sizeMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden}],Value=4321,Unit=Bytes`);
+    expect(calls).toContain(`MetricName=${Heartbeat.successMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=1,Unit=Count`);
+    expect(calls).toContain(`MetricName=${Heartbeat.sizeMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=4321,Unit=Bytes`);
     // promtool reads it as valid exposition text.
     const lint = run("promtool", ["check", "metrics"], { input: readFileSync(join(h.dir, "textfile", textfileName("vaultwarden", "vzdump")), "utf8") });
     expect(lint.code).toBe(0);

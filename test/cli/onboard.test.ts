@@ -57,7 +57,7 @@ describe("onboardingReceipt", () => {
     const evidence = (s: ChecklistStep) => r.steps.find((x) => x.step === s)!.evidence.join(" | ");
     expect(evidence(ChecklistStep.ENROLLMENT)).toMatch(/vzdump job backup-gov-pve-4h \(pve\): every 4 hours from 00:15/);
     expect(evidence(ChecklistStep.ALERTS)).toMatch(/Prometheus BackupStale\/BackupMetricsMissing after 5h/);
-    expect(evidence(ChecklistStep.ALERTS)).toMatch(/CloudWatch alarm homelab-vaultwarden-backup-heartbeat/);
+    expect(evidence(ChecklistStep.ALERTS)).toMatch(/CloudWatch alarm homelab-vaultwarden-postgresql-backup-heartbeat/);
     expect(evidence(ChecklistStep.VERIFICATION)).toMatch(/last success 10 min ago, within 5h/);
   });
 

@@ -5,7 +5,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { BackupMonitoring, type BackupMonitoringProps, evaluationWindow, VaultEvent } from "../../lib/constructs/backup-monitoring";
+import { BackupMonitoring, type BackupMonitoringProps, ChatChannel, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
@@ -35,9 +35,9 @@ describe("BackupMonitoring", () => {
     const { json } = synth();
     const docs = json.data.aws_iam_policy_document;
     const key = Object.entries(docs).find(([k]) => k.includes("KeyPolicy"))![1] as { statement: Array<{ sid: string; principals: Array<{ identifiers: string[] }>; actions: string[] }> };
-    const publishers = key.statement.find((s) => s.sid === "PublishersUseKey")!;
-    expect(publishers.principals[0].identifiers).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    expect(publishers.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    const publishers = key.statement.filter((s) => s.sid.endsWith("UsesKey"));
+    expect(publishers.flatMap((p) => p.principals[0].identifiers)).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    for (const p of publishers) expect(p.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
     for (const s of key.statement) for (const a of s.actions) expect(a).not.toMatch(/\*/);
     const topic = Object.entries(docs).find(([k]) => k.includes("TopicPolicyDocument"))![1] as { statement: Array<{ sid: string; effect?: string; condition: Array<{ variable: string; values: string[] }> }> };
     expect(topic.statement.map((s) => s.sid)).toEqual(["AllowBackupPublish", "AllowEventsPublish", "AllowCloudwatchPublish", "DenyPublishWithoutTls"]);
@@ -45,14 +45,42 @@ describe("BackupMonitoring", () => {
     expect(topic.statement[3]).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
   });
 
-  it("matches backup jobs by state and restore jobs by status, with a readable message", () => {
+  it("binds every service principal's use of the topic key to this account (no confused deputy)", () => {
+    // Source: IAM User Guide, "The confused deputy problem": grant service principals with aws:SourceArn /
+    // aws:SourceAccount; SNS Developer Guide, "Key management" (compatibility with AWS services): the
+    // publishing service needs kms:GenerateDataKey and kms:Decrypt on the topic key. EventBridge does not
+    // send aws:SourceAccount/aws:SourceArn to KMS for encrypted-topic delivery, so it is bound through SNS.
+    const { json } = synth();
+    const key = Object.entries(json.data.aws_iam_policy_document).find(([k]) => k.includes("KeyPolicy"))![1] as {
+      statement: Array<{ sid: string; principals: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ test: string; variable: string; values: string[] }> }>;
+    };
+    const services = key.statement.filter((s) => s.principals[0].type === "Service");
+    expect(services).toHaveLength(3);
+    for (const s of services) {
+      const vars = (s.condition ?? []).map((c) => c.variable);
+      expect(vars.length).toBeGreaterThan(0);
+      const bound = (s.condition ?? []).some((c) => ["aws:SourceAccount", "kms:CallerAccount"].includes(c.variable) && c.values.includes("123456789012"));
+      expect(bound).toBe(true);
+    }
+    const byService = (svc: string) => services.find((s) => s.principals[0].identifiers[0] === svc)!.condition!;
+    expect(byService("backup.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:backup:*:123456789012:backup-vault:*"] });
+    expect(byService("cloudwatch.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:cloudwatch:*:123456789012:alarm:*"] });
+    expect(byService("events.amazonaws.com")).toContainEqual({ test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] });
+  });
+
+  it("matches every failing state AWS Backup reports (backup and copy jobs by state, restores by status, restore tests by validation), with a readable message", () => {
+    // Sources: AWS Backup Developer Guide, "Monitoring AWS Backup events using Amazon EventBridge" (restore
+    // events report `status`, the others `state`); API reference: CopyJob.State CREATED | RUNNING | COMPLETED |
+    // FAILED | PARTIAL; DescribeRestoreJob.Status PENDING | RUNNING | COMPLETED | ABORTED | FAILED;
+    // PutRestoreValidationResult.ValidationStatus FAILED | SUCCESSFUL | TIMED_OUT | VALIDATING.
     const { out, json } = synth();
-    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, {
-      event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } }),
-    });
-    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: JSON.stringify({ source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } }) });
+    const pattern = (detailType: string, detail: Record<string, string[]>) => JSON.stringify({ source: ["aws.backup"], "detail-type": [detailType], detail });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Backup Job State Change", { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Copy Job State Change", { state: ["FAILED", "PARTIAL"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { status: ["FAILED", "ABORTED"] }) });
+    expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { validationStatus: ["FAILED", "TIMED_OUT"] }) });
     const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ input_transformer: { input_paths: Record<string, string>; input_template: string } }>;
-    expect(targets).toHaveLength(3);
+    expect(targets).toHaveLength(4);
     for (const t of targets) {
       // Every placeholder of the template has an input path.
       for (const [, p] of t.input_transformer.input_template.matchAll(/<([a-z]+)>/g)) expect(t.input_transformer.input_paths[p]).toBeDefined();
@@ -62,11 +90,23 @@ describe("BackupMonitoring", () => {
 
   it("alarms per vault with missing data not breaching, and notifies on failure events only", () => {
     const { out, m } = synth({ vaultNames: ["lab-standard"], copyDestinationVaultNames: ["lab-offsite-standard"] });
-    expect(out).toHaveResourceWithProperties(BackupVaultNotifications, { backup_vault_name: "lab-standard", backup_vault_events: ["BACKUP_JOB_FAILED", "BACKUP_JOB_EXPIRED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED", "S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] });
+    expect(out).toHaveResourceWithProperties(BackupVaultNotifications, { backup_vault_name: "lab-standard", backup_vault_events: ["S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"] });
     for (const metric of ["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]) {
       expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { namespace: "AWS/Backup", metric_name: metric, dimensions: { BackupVaultName: "lab-standard" }, treat_missing_data: "notBreaching" });
     }
+    // Source: AWS Backup Developer Guide, "AWS Backup metrics with Amazon CloudWatch": job metrics carry the
+    // dimensions resource type and vault name, and "the vault name of copy jobs is that of their destination
+    // vault"; a copy job runs (and is listed, ListCopyJobs) in the source Region, where this alarm lives.
     expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: "lab-offsite-standard-copy-jobs-failed", dimensions: { BackupVaultName: "lab-offsite-standard" } });
+    expect(m.alarms).toHaveLength(4);
+  });
+
+  it("alarms per source: each source of a service its own heartbeat and size series", () => {
+    const { out, m } = synth({ heartbeats: [{ serviceId: "wiki", source: "postgresql", window: Duration.hours(28) }, { serviceId: "wiki", source: "vzdump", window: Duration.hours(28) }] });
+    for (const source of ["postgresql", "vzdump"]) {
+      expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: `lab-wiki-${source}-backup-heartbeat`, dimensions: { Estate: "lab", Service: "wiki", Source: source } });
+      expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { alarm_name: `lab-wiki-${source}-backup-size-anomaly` });
+    }
     expect(m.alarms).toHaveLength(4);
   });
 
@@ -115,6 +155,20 @@ describe("BackupMonitoring", () => {
     expect((Object.values(json.resource.aws_kms_key)[0] as { lifecycle: unknown }).lifecycle).toEqual({ prevent_destroy: false });
   });
 
+  it("refuses vault events AWS deprecated (MON-020): accepted by the API and the provider, never delivered", () => {
+    // Source: AWS Backup API reference, PutBackupVaultNotifications, BackupVaultEvents: "The list below
+    // includes both supported events and deprecated events that are no longer in use (for reference).
+    // Deprecated events do not return statuses or notifications." Supported: BACKUP_JOB_STARTED |
+    // BACKUP_JOB_COMPLETED, COPY_JOB_STARTED | COPY_JOB_SUCCESSFUL | COPY_JOB_FAILED, RESTORE_JOB_STARTED |
+    // RESTORE_JOB_COMPLETED | RECOVERY_POINT_MODIFIED, S3_BACKUP_OBJECT_FAILED | S3_RESTORE_OBJECT_FAILED.
+    expect([...DEPRECATED_VAULT_EVENTS].sort()).toEqual(
+      ["BACKUP_JOB_EXPIRED", "BACKUP_JOB_FAILED", "BACKUP_JOB_SUCCESSFUL", "BACKUP_PLAN_CREATED", "BACKUP_PLAN_MODIFIED", "RESTORE_JOB_FAILED", "RESTORE_JOB_SUCCESSFUL"],
+    );
+    for (const e of DEPRECATED_VAULT_EVENTS) expect(() => synth({ vaultNames: ["lab-standard"], vaultEvents: [e] })).toThrow(/MON-020/);
+    for (const e of FAILURE_VAULT_EVENTS) expect(DEPRECATED_VAULT_EVENTS).not.toContain(e);
+    expect(() => synth({ vaultNames: ["lab-standard"], vaultEvents: [VaultEvent.BACKUP_JOB_COMPLETED, VaultEvent.COPY_JOB_FAILED] })).not.toThrow();
+  });
+
   it("refuses vault events the provider rejects (MON-002) and scopes Audit Manager does not accept (MON-003)", () => {
     expect(() => synth({ vaultEvents: ["CONTINUOUS_BACKUP_INTERRUPTED" as VaultEvent] })).toThrow(/MON-002/);
     expect(() => synth({ auditControls: [{ name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope: { tag: { key: "a", value: "b" }, resourceTypes: ["RDS"] } }] })).toThrow(/MON-003/);
@@ -134,5 +188,64 @@ describe("evaluationWindow", () => {
     expect(evaluationWindow(75 * 60)).toEqual({ period: 3600, periods: 2, capped: false });
     expect(evaluationWindow(45 * 60)).toEqual({ period: 60, periods: 45, capped: false });
     expect(evaluationWindow(172 * 3600)).toEqual({ period: 3600, periods: 168, capped: true });
+  });
+});
+
+describe("BackupMonitoring in more than one Region", () => {
+  it("forwards the failing AWS Backup events of the offsite Region to this Region's default bus, where the same rules alert", () => {
+    // Source: EventBridge User Guide, "Sending and receiving events between AWS Regions": a rule's target
+    // can be an event bus in another Region (with a role allowed events:PutEvents on it); an SNS target must
+    // be in the rule's own Region, so a topic in us-east-1 never sees us-west-2's restore failures otherwise.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const primary = new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
+    new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", provider: primary, forwardEventsFrom: [west] });
+    const json = JSON.parse(Testing.synth(stack));
+    const rules = Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ provider?: string; event_pattern: string; name: string }>;
+    const forwarded = rules.filter((r) => r.provider === "aws.west");
+    const local = rules.filter((r) => r.provider !== "aws.west");
+    expect(forwarded.map((r) => r.event_pattern).sort()).toEqual(local.map((r) => r.event_pattern).sort());
+    expect(forwarded.some((r) => JSON.parse(r.event_pattern)["detail-type"][0] === "Restore Job State Change")).toBe(true);
+    const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ provider?: string; arn: string; role_arn?: string }>;
+    for (const t of targets.filter((x) => x.provider === "aws.west")) {
+      expect(t.arn).toBe("arn:aws:events:us-east-1:123456789012:event-bus/default");
+      expect(t.role_arn).toMatch(/aws_iam_role\..*ForwardRole.*\.arn/);
+    }
+    const policy = Object.entries(json.data.aws_iam_policy_document).find(([k]) => k.includes("ForwardPolicyDocument"))![1] as { statement: Array<{ actions: string[]; resources: string[] }> };
+    expect(policy.statement).toEqual([expect.objectContaining({ actions: ["events:PutEvents"], resources: ["arn:aws:events:us-east-1:123456789012:event-bus/default"] })]);
+  });
+
+  it("needs its Region to forward to (MON-021)", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
+    expect(() => new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", forwardEventsFrom: [west] })).toThrow(/MON-021/);
+  });
+});
+
+describe("BackupMonitoring chat channels", () => {
+  it("delivers the topic to Slack and Teams through AWS Chatbot, with a role that may do nothing and a read-only guardrail", () => {
+    // Source: AWS Chatbot API reference, SlackChannelConfiguration / TeamsChannelConfiguration (SnsTopicArns,
+    // IamRoleArn, GuardrailPolicyArns); provider docs: "The AWS managed AdministratorAccess policy is applied by
+    // default if this is not set" for guardrail_policy_arns.
+    const { json } = synth({
+      chatChannels: [
+        ChatChannel.slack({ name: "ops", workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" }),
+        ChatChannel.teams({ name: "it", tenantId: "11111111-2222-3333-4444-555555555555", teamId: "66666666-7777-8888-9999-000000000000", channelId: "19:x@thread.tacv2" }),
+      ],
+    });
+    const slack = Object.values(json.resource.aws_chatbot_slack_channel_configuration) as Array<Record<string, unknown>>;
+    const teams = Object.values(json.resource.aws_chatbot_teams_channel_configuration) as Array<Record<string, unknown>>;
+    expect(slack).toEqual([expect.objectContaining({ configuration_name: "lab-backup-ops", slack_team_id: "T07EA123LEP", slack_channel_id: "C07EZ1ABC23" })]);
+    expect(teams).toEqual([expect.objectContaining({ configuration_name: "lab-backup-it", team_id: "66666666-7777-8888-9999-000000000000" })]);
+    for (const c of [...slack, ...teams]) {
+      expect(c.sns_topic_arns).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\..*\.arn\}$/)]);
+      expect(c.guardrail_policy_arns).toEqual(["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"]);
+      expect(c.iam_role_arn).toMatch(/aws_iam_role\..*ChatbotRole.*\.arn/);
+    }
+    // The role has no policy at all: notifications need none.
+    expect(json.resource.aws_iam_role_policy).toBeUndefined();
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
 });

@@ -34,14 +34,17 @@ describe("OffsiteReplica", () => {
     expect(ofType(resources, "aws_s3_bucket").find((b) => b.bucket === "estate-app-us-west-2")!.lifecycle).toEqual({ prevent_destroy: true });
   });
 
-  it("replicates SSE-KMS objects with the replica key, decides on delete markers, and waits for versioning on both sides", () => {
+  it("replicates SSE-KMS objects with the replica key, never delete markers by default, and waits for versioning on both sides", () => {
+    // Source: S3 User Guide, "Replicating delete markers between buckets": with a V2 (filter) rule, delete
+    // markers are replicated only when DeleteMarkerReplication is Enabled; a deletion on the source then hides
+    // the object in the replica too. The backup identities may delete (prune), so the offsite copy must not follow.
     const { json, resources } = replicate();
     expect(json).toHaveResourceWithProperties(S3BucketReplicationConfigurationA, {
       rule: [
         expect.objectContaining({
           status: "Enabled",
           filter: { prefix: "" },
-          delete_marker_replication: { status: "Enabled" },
+          delete_marker_replication: { status: "Disabled" },
           source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
           destination: expect.objectContaining({ bucket: "arn:aws:s3:::estate-app-us-west-2", storage_class: "STANDARD", encryption_configuration: { replica_kms_key_id: expect.stringMatching(/aws_kms_key\.Replica_Key.*\.arn/) } }),
         }),
@@ -54,11 +57,13 @@ describe("OffsiteReplica", () => {
   });
 
   it("turns on Replication Time Control and metrics at 15 minutes for critical data", () => {
-    const { resources } = replicate(undefined, { replicationTimeControl: true, deleteMarkerReplication: false, storageClass: ReplicaStorageClass.STANDARD_IA });
+    const { resources } = replicate(undefined, { replicationTimeControl: true, deleteMarkerReplication: true, storageClass: ReplicaStorageClass.STANDARD_IA });
     const rule = ofType(resources, "aws_s3_bucket_replication_configuration")[0].rule[0];
     expect(rule.destination.replication_time).toEqual({ status: "Enabled", time: { minutes: 15 } });
     expect(rule.destination.metrics).toEqual({ status: "Enabled", event_threshold: { minutes: 15 } });
-    expect(rule.delete_marker_replication).toEqual({ status: "Disabled" });
+    // Asked for explicitly, delete markers follow (and the role may replicate deletes).
+    expect(rule.delete_marker_replication).toEqual({ status: "Enabled" });
+    expect(policyOf(ofType(resources, "aws_iam_role_policy")[0].policy).Statement.find((x) => x.Sid === "WriteReplicas")!.Action).toContain("s3:ReplicateDelete");
     expect(rule.destination.storage_class).toBe("STANDARD_IA");
   });
 
@@ -70,7 +75,8 @@ describe("OffsiteReplica", () => {
     const bySid = Object.fromEntries(st.map((s) => [s.Sid, s]));
     expect(bySid.ReadSourceVersions.Action).toEqual(expect.arrayContaining(["s3:GetObjectVersionForReplication", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]));
     expect(bySid.ReadSourceVersions.Resource).toBe("arn:aws:s3:::estate-app/*");
-    expect(bySid.WriteReplicas).toMatchObject({ Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: "arn:aws:s3:::estate-app-us-west-2/*" });
+    // No delete markers replicated: the role may not s3:ReplicateDelete (which only replicates delete markers).
+    expect(bySid.WriteReplicas).toMatchObject({ Action: ["s3:ReplicateObject", "s3:ReplicateTags"], Resource: "arn:aws:s3:::estate-app-us-west-2/*" });
     expect(bySid.DecryptSource).toMatchObject({ Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "s3.us-east-1.amazonaws.com" } } });
     expect(bySid.EncryptReplica.Condition).toEqual({ StringEquals: { "kms:ViaService": "s3.us-west-2.amazonaws.com" } });
     for (const s of st) {

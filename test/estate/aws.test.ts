@@ -50,15 +50,19 @@ describe("buildAwsProtection", () => {
     const important = ofType(resources, "aws_backup_plan").find((p) => p.name.startsWith("test-important"))!;
     for (const r of important.rule) expect(r.copy_action).toBeUndefined();
     const west = ofType(resources, "aws_backup_vault").filter((v) => v.provider === "aws.us-west-2").map((v) => v.name).sort();
-    expect(west).toEqual(["test-offsite-compliance-14d", "test-offsite-standard"]);
+    // Every point of the immutable critical service fits its lock, continuous ones included: all copies are locked too.
+    expect(west).toEqual(["test-offsite-compliance-14d"]);
   });
 
-  it("locks the vaults of immutable services and keeps continuous points in the unlocked vault", () => {
+  it("locks the vaults of immutable services, and sends continuous points there when their retention fits the lock", () => {
+    // Source: AWS Backup API reference, PutBackupVaultLockConfiguration: a backup or copy job into a locked vault
+    // fails only when its retention is shorter than MinRetentionDays or longer than MaxRetentionDays.
     const locks = ofType(resources, "aws_backup_vault_lock_configuration");
     expect(locks.map((l) => [l.min_retention_days, l.changeable_for_days])).toEqual([[14, 3], [14, 3]]);
     const critical = ofType(resources, "aws_backup_plan").find((p) => p.name.startsWith("test-critical"))!;
     const cont = critical.rule.find((r: { rule_name: string }) => r.rule_name === "continuous");
-    expect(cont).toMatchObject({ enable_continuous_backup: true, target_vault_name: expect.stringMatching(/aws_backup_vault\.Vault-us-east-1-test-standard_/) });
+    expect(cont.lifecycle.delete_after).toBeGreaterThanOrEqual(14);
+    expect(cont).toMatchObject({ enable_continuous_backup: true, target_vault_name: expect.stringMatching(/aws_backup_vault\.Vault-us-east-1-test-compliance-14d_/) });
   });
 
   it("gives the backup role the S3 policies because S3 is selected", () => {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { Testing } from "../../lib/core/cdk";
+import { VzdumpHookMode } from "../../lib/catalog/model";
 import { TargetKind } from "../../lib/estate/context";
 import { Estate } from "../../lib/estate/estate";
 import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
@@ -42,15 +43,27 @@ describe("Proxmox estate: the default catalog", () => {
     expect(enrollments(json).sort()).toEqual(expected.sort());
   });
 
-  it("has one provider alias per host, each with its own nullable sensitive API token variable", () => {
+  it("has one provider alias per host, each with its own nullable sensitive credential: an API token, or root@pam's password where the jobs run the hook", () => {
     const aliases = json.provider.proxmox.map((p: Json) => p.alias).sort();
     expect(aliases).toEqual(Object.keys(catalog.proxmox!.hosts).sort());
     for (const p of json.provider.proxmox) {
-      const name = `proxmox_api_token_${p.alias.replace(/-/g, "_")}`;
-      expect(p.api_token).toBe(`\${var.${name}}`);
+      const host = catalog.proxmox!.hosts[p.alias];
+      // Source: pve-manager PVE/API2/Backup.pm: tmpdir, dumpdir and script raise "Only root may set this option."
+      // unless the user is exactly root@pam; an API token's user is the token id, so the hook job needs a password login.
+      const root = host.vzdumpHook === VzdumpHookMode.JOB;
+      const name = `${root ? "proxmox_root_password" : "proxmox_api_token"}_${p.alias.replace(/-/g, "_")}`;
+      if (root) {
+        expect(p).toMatchObject({ username: "root@pam", password: `\${var.${name}}` });
+        expect(p.api_token).toBeUndefined();
+      } else {
+        expect(p.api_token).toBe(`\${var.${name}}`);
+        expect(p.password).toBeUndefined();
+      }
       expect(json.variable[name]).toMatchObject({ type: "string", sensitive: true, nullable: true, default: null });
-      expect(p.endpoint).toBe(catalog.proxmox!.hosts[p.alias].endpoint);
+      expect(p.endpoint).toBe(host.endpoint);
     }
+    // The default catalog shows both modes.
+    expect(Object.values(catalog.proxmox!.hosts).map((h) => h.vzdumpHook).sort()).toEqual([VzdumpHookMode.JOB, VzdumpHookMode.NODE_CONFIG]);
     expect(json.terraform.required_providers.proxmox).toEqual({ source: "bpg/proxmox", version: ">= 0.99.0, < 1.0.0" });
   });
 

@@ -8,6 +8,10 @@ import { storageDeclaredOnce } from "../../lib/governance/rules/proxmox/storage-
 import { targetStorageOnNode } from "../../lib/governance/rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../../lib/governance/rules/proxmox/vzdump-failure-mail";
 import { validateCatalogText } from "../../lib/governance/validate";
+import { jobHookNeedsRootPassword } from "../../lib/governance/rules/proxmox/job-hook-needs-root-password";
+import { VZDUMP_HOOK_PATH } from "../../lib/artifacts/vzdump-hook";
+import { Testing } from "../../lib/core/cdk";
+import { Estate } from "../../lib/estate/estate";
 
 const FP = Array.from({ length: 32 }, () => "ab").join(":");
 
@@ -228,5 +232,49 @@ describe("catalog schema for declared storages", () => {
     const d = base();
     d.proxmox.hosts.pve.storages[0].passwordSecret = "hunter2";
     expect(validateCatalogText(stringify(d)).findings.map((f) => f.ruleId)).toContain("CAT-007");
+  });
+});
+
+describe("GOV-100: job-hook-needs-root-password", () => {
+  // Source: pve-manager PVE/API2/Backup.pm (POST/PUT /cluster/backup): `return if $user eq 'root@pam'`, then for
+  // tmpdir, dumpdir and script: raise_param_exc "Only root may set this option." An API token's user is
+  // `root@pam!<token>`, so a token of root is refused too.
+  const withHost = (patch: Record<string, unknown>) => {
+    const d = base();
+    Object.assign(d.proxmox.hosts.pve, patch);
+    return d;
+  };
+
+  it("non-compliant 1: the jobs run the hook and Terraform has only an API token (the default)", () => {
+    const f = run(jobHookNeedsRootPassword, withHost({ vzdumpHook: true }));
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ ruleId: "GOV-100", severity: "error", path: ["proxmox", "hosts", "pve", "vzdumpHook"] });
+    expect(f[0].message).toContain("Only root may set this option");
+    expect(f[0].fix).toMatch(/vzdumpHook: vzdump\.conf.*auth: root-password/);
+    expect(f[0].position).toMatchObject({ file: "cat.yaml", line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it("non-compliant 2: an explicit `auth: token` with the job hook", () => {
+    expect(run(jobHookNeedsRootPassword, withHost({ vzdumpHook: true, auth: "token" }))).toHaveLength(1);
+  });
+
+  it("compliant: root@pam with its password, or the hook from /etc/vzdump.conf with a token", () => {
+    expect(run(jobHookNeedsRootPassword, withHost({ vzdumpHook: true, auth: "root-password" }))).toEqual([]);
+    expect(run(jobHookNeedsRootPassword, withHost({ vzdumpHook: "vzdump.conf" }))).toEqual([]);
+  });
+
+  it("not applicable: no hook", () => {
+    expect(run(jobHookNeedsRootPassword, withHost({ vzdumpHook: false }))).toEqual([]);
+    expect(run(jobHookNeedsRootPassword, base())).toEqual([]);
+  });
+
+  it("the root-password host's provider logs in as root@pam from a sensitive variable, never a literal", () => {
+    const report = validateCatalogText(stringify(withHost({ vzdumpHook: true, auth: "root-password" })), "cat.yaml");
+    expect(report.findings.filter((x) => x.severity === "error")).toEqual([]);
+    const estate = Estate.fromReport(Testing.app(), report);
+    const json = JSON.parse(Testing.synth(estate.proxmoxStack!));
+    expect(json.provider.proxmox[0]).toMatchObject({ alias: "pve", username: "root@pam", password: "${var.proxmox_root_password_pve}" });
+    expect(json.variable.proxmox_root_password_pve).toMatchObject({ sensitive: true });
+    expect((Object.values(json.resource.proxmox_backup_job) as Array<{ script?: string }>).map((j) => j.script)).toEqual([VZDUMP_HOOK_PATH]);
   });
 });

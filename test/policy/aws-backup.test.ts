@@ -68,9 +68,45 @@ describe("awsBackupPlans", () => {
     expect(names).toEqual(["continuous", "daily", "weekly", "monthly", "yearly"]);
     const cont = plans[0].rules[0];
     expect(cont.continuous).toBe(true);
-    expect(cont.vault.lock).toBeUndefined();
+    // The critical tier locks (compliance, 14 days); continuous points live as long as daily ones, so they fit.
+    expect(cont.vault.lock).toMatchObject({ mode: "compliance", minDays: 14 });
+    expect(cont.copy!.vault.lock).toMatchObject({ mode: "compliance", minDays: 14 });
+    expect(cont.unlockedReason).toBeUndefined();
     expect(plans[0].rules[4].schedule.toAwsCron()).toMatch(/^cron\(\d+ \d+ 1 1 \? \*\)$/);
     for (const r of plans[0].rules) expect(r.copy?.vault.region).toBe("us-west-2");
+  });
+
+  describe("short-RPO points and the vault lock", () => {
+    // Source: AWS Backup API reference, PutBackupVaultLockConfiguration: "If this parameter is specified, any backup
+    // or copy job to the vault must have a lifecycle policy with a retention period equal to or longer than the
+    // minimum retention period" (and, for MaxRetentionDays, equal to or shorter); otherwise the vault fails the job.
+    const hourlyRule = (retention: Record<string, number>) =>
+      plansOf([
+        awsService("ledger", {
+          classification: "critical",
+          rpo: "4h",
+          offsite: { required: true, reason: "critical" },
+          immutable: { mode: "compliance", days: 14 },
+          retention,
+          aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:ledger"] },
+        }),
+      ]).plans[0].rules.find((r) => r.name === "hourly")!;
+
+    it("sends hourly points to the locked vault (and the locked offsite vault) when they live at least the lock's minimum", () => {
+      const r = hourlyRule({ hourly: 100 });
+      expect(r.deleteAfterDays).toBeGreaterThanOrEqual(14);
+      expect(r.vault).toMatchObject({ name: "test-compliance-14d", lock: { minDays: 14 } });
+      expect(r.copy!.vault).toMatchObject({ name: "test-offsite-compliance-14d" });
+      expect(r.unlockedReason).toBeUndefined();
+    });
+
+    it("keeps hourly points that live shorter than the lock in the unlocked vault, and says why", () => {
+      const r = hourlyRule({ hourly: 6 });
+      expect(r.deleteAfterDays).toBeLessThan(14);
+      expect(r.vault.lock).toBeUndefined();
+      expect(r.vault.name).toBe("test-standard");
+      expect(r.unlockedReason).toMatch(/^hourly points live \d+ days, shorter than the vault lock's minimum of 14 days \(compliance\)/);
+    });
   });
 
   it("runs sub-daily rules at the job cadence with a completion window of one interval", () => {

@@ -12,7 +12,7 @@ export function baseCatalog(): Record<string, unknown> {
     name: "testlab",
     owner: "@ops",
     aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012" },
-    proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true } } },
+    proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password" } } },
     notifications: { email: ["ops@example.com"] },
     contacts: [{ name: "Ops", role: "owner", email: "ops@example.com" }],
     services: [],

@@ -30,33 +30,47 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     expect(of("aws_sns_topic_policy")).toHaveLength(1);
   });
 
-  it("subscribes the email literally and the webhook and PagerDuty through sensitive variables", () => {
+  it("subscribes the email literally and PagerDuty through a sensitive variable; Slack gets the topic through AWS Chatbot, not its webhook", () => {
     const subs = of("aws_sns_topic_subscription").map((r) => r.values);
     expect(subs.find((s) => s.protocol === "email")!.endpoint).toBe("ops@example.com");
-    expect(subs.filter((s) => s.protocol === "https")).toHaveLength(2);
+    // Only PagerDuty: a Slack incoming webhook cannot confirm an SNS subscription (SNS Developer Guide,
+    // HTTP/HTTPS subscription confirmation), so it serves Alertmanager only.
+    expect(subs.filter((s) => s.protocol === "https")).toHaveLength(1);
     const vars = run.plan.configuration.root_module.variables!;
-    expect(vars.webhook_slack_ops_url.sensitive).toBe(true);
+    expect(vars.webhook_slack_ops_url).toBeUndefined();
     expect(vars.pagerduty_integration_url.sensitive).toBe(true);
+    expect(of("aws_chatbot_slack_channel_configuration").map((r) => r.values)).toEqual([
+      expect.objectContaining({ configuration_name: "homelab-backup-ops", slack_team_id: "T0123ABCDE", slack_channel_id: "C0123ABCDE", guardrail_policy_arns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"] }),
+    ]);
     const json = readFileSync(join(TF_DIR, "default", "synth", "stacks", "homelab-aws", "cdk.tf.json"), "utf8");
-    expect(json).toContain("${var.webhook_slack_ops_url}");
+    expect(json).not.toContain("${var.webhook_slack_ops_url}");
   });
 
   it("routes failed, aborted and expired jobs from EventBridge to the topic (restore jobs by status)", () => {
     const patterns = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string));
     expect(patterns).toEqual(
       expect.arrayContaining([
-        { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
-        { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED"] } },
-        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED"] } },
+        { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] } },
+        { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED", "PARTIAL"] } },
+        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED", "ABORTED"] } },
+        { source: ["aws.backup"], "detail-type": ["Restore Job State Change"], detail: { validationStatus: ["FAILED", "TIMED_OUT"] } },
       ]),
     );
-    for (const t of of("aws_cloudwatch_event_target")) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
+    const targets = of("aws_cloudwatch_event_target");
+    const forwarders = targets.filter((t) => String(t.values.arn ?? "").endsWith(":event-bus/default"));
+    // The offsite Region's rules forward to the primary default bus (same patterns), where the rules above write the message.
+    expect(forwarders.map((t) => t.values.arn)).toEqual(forwarders.map(() => "arn:aws:events:us-east-1:123456789012:event-bus/default"));
+    expect(forwarders.length).toBe(patterns.length / 2);
+    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
   });
 
-  it("notifies on failure events of every primary vault the AWS Backup rules write to", () => {
+  it("notifies on failure events that still deliver, on every primary vault the AWS Backup rules write to", () => {
     const names = of("aws_backup_vault_notifications").map((r) => r.values.backup_vault_name).sort();
-    expect(names).toEqual(["homelab-compliance-14d", "homelab-standard"]);
-    for (const r of of("aws_backup_vault_notifications")) expect(r.values.backup_vault_events).toEqual(expect.arrayContaining(["BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RESTORE_JOB_FAILED"]));
+    // Every rule of the default catalog's AWS service fits its lock (continuous points included), so only the locked vault is written to.
+    expect(names).toEqual(["homelab-compliance-14d"]);
+    // BACKUP_JOB_FAILED, BACKUP_JOB_EXPIRED and RESTORE_JOB_FAILED are deprecated (PutBackupVaultNotifications:
+    // "Deprecated events do not return statuses or notifications"); the EventBridge rules carry those states.
+    for (const r of of("aws_backup_vault_notifications")) expect(r.values.backup_vault_events).toEqual(["S3_BACKUP_OBJECT_FAILED", "S3_RESTORE_OBJECT_FAILED"]);
   });
 
   it("alarms on AWS/Backup metrics with missing data not breaching, and on the heartbeat with missing data breaching", () => {
@@ -64,7 +78,7 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const backup = alarms.filter((a) => a.namespace === "AWS/Backup");
     expect(new Set(backup.map((a) => a.metric_name))).toEqual(new Set(["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]));
     for (const a of backup) expect(a.treat_missing_data).toBe("notBreaching");
-    expect(backup.filter((a) => (a.dimensions as Record<string, string>).BackupVaultName.startsWith("homelab-offsite-")).map((a) => a.metric_name)).toEqual(["NumberOfCopyJobsFailed", "NumberOfCopyJobsFailed"]);
+    expect(backup.filter((a) => (a.dimensions as Record<string, string>).BackupVaultName.startsWith("homelab-offsite-")).map((a) => a.metric_name)).toEqual(["NumberOfCopyJobsFailed"]);
     const heartbeats = alarms.filter((a) => a.metric_name === "BackupSuccess");
     // Only app-level backups into the estate's bucket put the heartbeat (their identity may): paperless
     // (borg to the NAS) and the vzdump-only guests would only ever be in ALARM, so they get none.
@@ -108,6 +122,8 @@ describe("the real provider as the oracle for vault event names", () => {
 it("the small-office example (no PagerDuty) plans its monitoring too", () => {
   const office = loadRuns("small-office")[0];
   expect(resources(office, "aws_sns_topic")).toHaveLength(1);
-  expect(resources(office, "aws_sns_topic_subscription").map((r) => r.values.protocol).sort()).toEqual(["email", "https"]);
+  // The Teams webhook serves Alertmanager only; AWS alerts reach Teams through AWS Chatbot.
+  expect(resources(office, "aws_sns_topic_subscription").map((r) => r.values.protocol).sort()).toEqual(["email"]);
+  expect(resources(office, "aws_chatbot_teams_channel_configuration").map((r) => r.values.team_id)).toEqual(["66666666-7777-8888-9999-000000000000"]);
   expect(office.plan.configuration.root_module.variables!.pagerduty_integration_url).toBeUndefined();
 });

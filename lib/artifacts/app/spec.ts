@@ -1,7 +1,7 @@
 import type { Duration } from "../../core/duration";
 import { textfileName } from "../../core/metrics";
 import type { Retention } from "../../core/retention";
-import { AppEngine, BackupTool } from "../../core/vocabulary";
+import { AppEngine, BackupTool, type MysqlFlavour } from "../../core/vocabulary";
 
 /**
  * Everything the app-backup renderers need, as plain data. The AppBackup construct builds
@@ -77,6 +77,8 @@ export interface AppBackupSpec {
   readonly directoryFormatAboveBytes?: number;
   /** postgresql: parallel workers in directory format. */
   readonly jobs: number;
+  /** mysql: the server flavour (grants, binary-log settings). */
+  readonly mysqlFlavour?: MysqlFlavour;
   /** mongodb: replica set (dumps use --oplog). */
   readonly replicaSet?: string;
   /** With pitr: seconds between full physical backups. */

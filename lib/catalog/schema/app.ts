@@ -65,6 +65,12 @@ export const appSchema = z
       .max(32)
       .describe("postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.")
       .optional(),
+    flavour: z
+      .enum(["mariadb", "mysql8"])
+      .describe(
+        "mysql: which server it is, `mariadb` (default) or `mysql8` (MySQL 8.0 or later). The backup user's grants differ: MySQL 8 has no `mysql.proc` and needs `SHOW_ROUTINE` (8.0.20+) to dump routines.",
+      )
+      .optional(),
     replicaSet: z
       .string()
       .regex(Patterns.replicaSet)

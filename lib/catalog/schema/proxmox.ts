@@ -121,7 +121,13 @@ export const proxmoxHostSchema = z
     vzdumpHook: z
       .union([z.boolean(), z.literal("vzdump.conf")])
       .describe(
-        "Whether vzdump runs on this host report freshness metrics through the rendered hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh): `true` sets it as every backup job's `script` (Proxmox lets only root@pam do that); `vzdump.conf` means the node's /etc/vzdump.conf runs it (`script:`), so the jobs are left alone; `false` (default): no hook, and vzdump runs are not watched.",
+        "Whether vzdump runs on this host report freshness metrics through the rendered hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh): `vzdump.conf` (recommended) means the node's /etc/vzdump.conf runs it (`script:`), so the jobs are left alone and an API token is enough; `true` sets it as every backup job's `script`, which Proxmox accepts only from root@pam logged in with its password (`auth: root-password`; GOV-100); `false` (default): no hook, and vzdump runs are not watched.",
+      )
+      .optional(),
+    auth: z
+      .enum(["token", "root-password"])
+      .describe(
+        "How Terraform logs in to this host. `token` (default): an API token, from the sensitive variable `proxmox_api_token_<host>`. `root-password`: root@pam with its password, from the sensitive variable `proxmox_root_password_<host>` (a password ticket); needed for `vzdumpHook: true`, because Proxmox reserves a job's `script` (and `tmpdir`, `dumpdir`) to root@pam itself and refuses it from any API token, root's included.",
       )
       .optional(),
     storages: z.array(proxmoxStorageSchema).describe("Backup storages to create on this host with Terraform.").optional(),

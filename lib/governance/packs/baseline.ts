@@ -40,6 +40,10 @@ import { storageDeclaredOnce } from "../rules/proxmox/storage-declared-once";
 import { targetStorageOnNode } from "../rules/proxmox/target-storage-on-node";
 import { vzdumpFailureMail } from "../rules/proxmox/vzdump-failure-mail";
 import { vzdumpFreshnessWatched } from "../rules/proxmox/vzdump-freshness-watched";
+import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
+import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
+import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
+import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 import { stateBucketName } from "../rules/state/state-bucket-name";
 import { stateKeyPrefix } from "../rules/state/state-key-prefix";
 
@@ -89,6 +93,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   vzdumpFreshnessWatched,
   webhookNamesUnique,
   heartbeatNeedsAws,
+  jobHookNeedsRootPassword,
+  mysql8PitrUnsupported,
+  chatWebhookOverSns,
+  chatbotNamesUnique,
   stateBucketName,
   stateKeyPrefix,
 ];

@@ -11,7 +11,7 @@ import { renderBackupScript, renderRestoreScript, renderVerifyScript } from "../
 import { renderUnits } from "../../../lib/artifacts/app/units";
 import { toolRepository } from "../../../lib/constructs/app-backup";
 import { Metrics } from "../../../lib/core/metrics";
-import { BackupTool } from "../../../lib/core/vocabulary";
+import { BackupTool, MysqlFlavour } from "../../../lib/core/vocabulary";
 import { variants } from "./fixtures";
 
 const v = variants();
@@ -148,8 +148,39 @@ describe("least-privilege database access", () => {
     expect(plain.map((f) => f.path)).not.toContain("postgresql/archive.conf");
   });
 
+  it("mysql8: only privilege names MySQL 8.0 documents, SHOW_ROUTINE for routines and no mysql.proc", () => {
+    // Source: MySQL 8.0 Reference Manual, 8.2.2 "Privileges Provided by MySQL": the static privileges
+    // (Table 8.2) and the dynamic ones (Table 8.3); SHOW_ROUTINE was added in 8.0.20 (release notes 8.0.20,
+    // WL#9049) because "in 8.0, mysql.proc table is removed" and routines live in the data dictionary.
+    const STATIC = ["ALL", "ALL PRIVILEGES", "ALTER", "ALTER ROUTINE", "CREATE", "CREATE ROLE", "CREATE ROUTINE", "CREATE TABLESPACE", "CREATE TEMPORARY TABLES", "CREATE USER", "CREATE VIEW", "DELETE", "DROP", "DROP ROLE", "EVENT", "EXECUTE", "FILE", "GRANT OPTION", "INDEX", "INSERT", "LOCK TABLES", "PROCESS", "PROXY", "REFERENCES", "RELOAD", "REPLICATION CLIENT", "REPLICATION SLAVE", "SELECT", "SHOW DATABASES", "SHOW VIEW", "SHUTDOWN", "SUPER", "TRIGGER", "UPDATE", "USAGE"];
+    const DYNAMIC = ["APPLICATION_PASSWORD_ADMIN", "AUDIT_ABORT_EXEMPT", "AUDIT_ADMIN", "AUTHENTICATION_POLICY_ADMIN", "BACKUP_ADMIN", "BINLOG_ADMIN", "BINLOG_ENCRYPTION_ADMIN", "CLONE_ADMIN", "CONNECTION_ADMIN", "ENCRYPTION_KEY_ADMIN", "FIREWALL_ADMIN", "FIREWALL_EXEMPT", "FIREWALL_USER", "FLUSH_OPTIMIZER_COSTS", "FLUSH_STATUS", "FLUSH_TABLES", "FLUSH_USER_RESOURCES", "GROUP_REPLICATION_ADMIN", "GROUP_REPLICATION_STREAM", "INNODB_REDO_LOG_ARCHIVE", "INNODB_REDO_LOG_ENABLE", "NDB_STORED_USER", "PASSWORDLESS_USER_ADMIN", "PERSIST_RO_VARIABLES_ADMIN", "REPLICATION_APPLIER", "REPLICATION_SLAVE_ADMIN", "RESOURCE_GROUP_ADMIN", "RESOURCE_GROUP_USER", "ROLE_ADMIN", "SENSITIVE_VARIABLES_OBSERVER", "SERVICE_CONNECTION_ADMIN", "SESSION_VARIABLES_ADMIN", "SET_USER_ID", "SHOW_ROUTINE", "SKIP_QUERY_REWRITE", "SYSTEM_USER", "SYSTEM_VARIABLES_ADMIN", "TABLE_ENCRYPTION_ADMIN", "TELEMETRY_LOG_ADMIN", "TP_CONNECTION_ADMIN", "VERSION_TOKEN_ADMIN", "XA_RECOVER_ADMIN"];
+    for (const pitr of [false, true]) {
+      const base = spec(pitr ? "mysql-restic-s3-pitr" : "mysql-borg-path");
+      const files = renderDbAccess({ ...base, mysqlFlavour: MysqlFlavour.MYSQL8 });
+      const sql = files.find((f) => f.path === "mysql/backup-user.sql")!.content;
+      const grants = [...sql.matchAll(/^GRANT (.+) ON (\S+) TO '([^']+)'@'localhost';$/gm)];
+      expect(grants.length).toBe(2);
+      for (const [, privs] of grants) for (const p of privs.split(", ")) expect([...STATIC, ...DYNAMIC]).toContain(p);
+      expect(grants[0][1].split(", ")).toContain("SHOW_ROUTINE");
+      expect(grants[0][2]).toBe("*.*");
+      expect(grants[1][2]).toBe("`shop`.*");
+      expect(sql.split("\n").filter((l) => !l.startsWith("--")).join("\n")).not.toContain("mysql.proc");
+      expect(sql).not.toMatch(/GRANT[^\n]*mysql\.proc/);
+      expect(sql).not.toMatch(/ALL PRIVILEGES|SUPER|GRANT SELECT[^\n]*ON \*\.\*/);
+      expect(sql).toMatch(/^CREATE USER IF NOT EXISTS '[^']+'@'localhost' ACCOUNT LOCK;$/m);
+      expect(sql).toContain("Run as an administrator: mysql < backup-user.sql");
+      if (pitr) {
+        const cnf = files.find((f) => f.path === "mysql/binlog.cnf")!.content;
+        expect(cnf).toMatch(/^\[mysqld\]$/m);
+        expect(cnf).toContain("/etc/mysql/mysql.conf.d/");
+      }
+    }
+    // MariaDB keeps its proven grants (the round-trip test applies them to a real MariaDB).
+    expect(mysqlGrants(false, MysqlFlavour.MARIADB).global).not.toContain("SHOW_ROUTINE");
+  });
+
   it("mysql: the listed privileges, database-scoped where MariaDB allows, REPLICATION SLAVE only with pitr", () => {
-    expect(mysqlGrants(false)).toEqual({ global: ["RELOAD", "PROCESS", "REPLICATION CLIENT"], database: ["SELECT", "LOCK TABLES", "SHOW VIEW", "EVENT", "TRIGGER"] });
+    expect(mysqlGrants(false)).toEqual({ global: ["RELOAD", "PROCESS", "REPLICATION CLIENT"], database: ["SELECT", "LOCK TABLES", "SHOW VIEW", "EVENT", "TRIGGER"], routines: "mysql.proc" });
     expect(mysqlGrants(true).global).toContain("REPLICATION SLAVE");
     const sql = renderDbAccess(spec("mysql-restic-s3-pitr")).find((f) => f.path === "mysql/backup-user.sql")!.content;
     expect(sql).toContain("GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `shop`.* TO 'backup_gov_my_a'@'localhost';");

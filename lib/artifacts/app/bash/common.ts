@@ -1,4 +1,4 @@
-import { Heartbeat, METRIC_HELP, Metrics } from "../../../core/metrics";
+import { Heartbeat, heartbeatDimensionsShorthand, METRIC_HELP, Metrics } from "../../../core/metrics";
 import { EXIT_CODE_TEXT, ExitCode } from "../exit-codes";
 import { sh, shq } from "../shell";
 import { type AppBackupSpec, CredentialSource, servicePaths } from "../spec";
@@ -194,7 +194,7 @@ export function awsCredentials(spec: AppBackupSpec): string {
 /** The CloudWatch heartbeat of a successful run, when the host has AWS credentials. */
 export function heartbeat(spec: AppBackupSpec): string {
   if (!spec.heartbeat) return sh`heartbeat() { :; }`;
-  const dims = `Dimensions=[{Name=${Heartbeat.dimensions[0]},Value=$ESTATE},{Name=${Heartbeat.dimensions[1]},Value=$SERVICE}]`;
+  const dims = heartbeatDimensionsShorthand("$ESTATE", "$SERVICE", "$ENGINE");
   return sh`# heartbeat BYTES: the datapoint whose absence the CloudWatch alarm notices.
 heartbeat() {
   [[ $\{BACKUP_GOV_HEARTBEAT:-1} == 1 ]] || return 0

@@ -12,7 +12,7 @@ export const notificationChannel: GovernanceRule = {
   check({ catalog }) {
     if (catalog.invalidSections.has("notifications")) return [];
     const n = catalog.notifications;
-    if (n.email.length || n.webhooks.length || n.pagerduty) return [];
+    if (n.email.length || n.webhooks.length || n.pagerduty || n.chatbot.length) return [];
     return [{ path: ["notifications"], message: "no alert channel: `notifications` lists no email, webhook or PagerDuty", fix: "add `notifications: { email: [ops@example.com] }` (or a webhook, or `pagerduty: true`)" }];
   },
 };

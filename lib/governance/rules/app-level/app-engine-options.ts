@@ -3,7 +3,7 @@ import { Severity } from "../../../core/finding";
 import { AppDecision, AppEngine } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 
-type OptionKey = "directoryFormatAbove" | "jobs" | "replicaSet" | "fullEvery";
+type OptionKey = "directoryFormatAbove" | "jobs" | "replicaSet" | "fullEvery" | "flavour";
 
 /** Engine options of `app` and the engines they mean something for. */
 const OPTIONS: ReadonlyArray<[OptionKey, readonly AppEngine[]]> = [
@@ -11,6 +11,7 @@ const OPTIONS: ReadonlyArray<[OptionKey, readonly AppEngine[]]> = [
   ["jobs", [AppEngine.POSTGRESQL]],
   ["replicaSet", [AppEngine.MONGODB]],
   ["fullEvery", [AppEngine.POSTGRESQL, AppEngine.MYSQL]],
+  ["flavour", [AppEngine.MYSQL]],
 ];
 
 export const appEngineOptions: GovernanceRule = {

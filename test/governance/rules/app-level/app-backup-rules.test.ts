@@ -4,7 +4,10 @@ import type { GovernanceRule } from "../../../../lib/governance/rule";
 import { appEngineOptions } from "../../../../lib/governance/rules/app-level/app-engine-options";
 import { borgBandwidthLimit } from "../../../../lib/governance/rules/app-level/borg-bandwidth-limit";
 import { pitrEngineCapable } from "../../../../lib/governance/rules/app-level/pitr-engine-capable";
+import { mysql8PitrUnsupported } from "../../../../lib/governance/rules/app-level/mysql8-pitr-unsupported";
 import { BASELINE_RULES } from "../../../../lib/governance/packs/baseline";
+import { Testing } from "../../../../lib/core/cdk";
+import { Estate } from "../../../../lib/estate/estate";
 import { validateCatalogText } from "../../../../lib/governance/validate";
 
 /** A valid one-service catalog; `app` and `extra` lines are spliced in. */
@@ -105,4 +108,38 @@ describe("GOV-052: borg-bandwidth-limit", () => {
 
 it("GOV-050..052 are in the baseline pack", () => {
   expect(BASELINE_RULES.map((r) => r.id)).toEqual(expect.arrayContaining(["GOV-050", "GOV-051", "GOV-052"]));
+});
+
+describe("GOV-101: mysql8-pitr-unsupported", () => {
+  // Source: MariaDB Knowledge Base, "mariadb-backup Overview" (compatibility): mariadb-backup does not support
+  // MySQL 8.0; the generated pitr scripts of engine mysql take their physical backups with mariabackup.
+  it("non-compliant 1: MySQL 8 with pitr", () => {
+    const f = findings(mysql8PitrUnsupported, catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop\npitr: true"));
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatch(/^\d+: service `svc` runs MySQL 8 .*mariabackup/);
+  });
+
+  it("compliant: MySQL 8 with dumps only, and MariaDB with pitr", () => {
+    expect(findings(mysql8PitrUnsupported, catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop"))).toEqual([]);
+    expect(findings(mysql8PitrUnsupported, catalog("engine: mysql\nflavour: mariadb\nhost: db.lan\ndatabase: shop\npitr: true"))).toEqual([]);
+    expect(findings(mysql8PitrUnsupported, catalog("engine: mysql\nhost: db.lan\ndatabase: shop\npitr: true"))).toEqual([]);
+  });
+
+  it("not applicable: other engines", () => {
+    expect(findings(mysql8PitrUnsupported, catalog("engine: postgresql\nhost: db.lan\ndatabase: shop\npitr: true"))).toEqual([]);
+  });
+
+  it("GOV-051 refuses `flavour` on another engine (it would be ignored)", () => {
+    const f = findings(appEngineOptions, catalog("engine: postgresql\nflavour: mysql8\nhost: db.lan\ndatabase: shop"));
+    expect(f.join("\n")).toMatch(/`app.flavour` does not apply to engine `postgresql`/);
+  });
+
+  it("a MySQL 8 service synthesizes grants with SHOW_ROUTINE and without mysql.proc", () => {
+    const report = validateCatalogText(catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop", "", "aws: { region: us-east-1, offsiteRegion: us-west-2, accountId: \"123456789012\" }"));
+    expect(report.findings.filter((x) => x.severity === "error")).toEqual([]);
+    const estate = Estate.fromReport(Testing.app(), report);
+    const sql = estate.artifacts.list().find((a) => a.path.endsWith("/svc/mysql/backup-user.sql"))!.content as string;
+    expect(sql).toContain("SHOW_ROUTINE ON *.*");
+    expect(sql).not.toMatch(/GRANT SELECT ON mysql\.proc/);
+  });
 });
