@@ -33,7 +33,7 @@ const TIERS = [
 export function generatedCatalogObject(n: number, options: GeneratedCatalogOptions = {}): Record<string, unknown> {
   const hostCount = Math.max(4, Math.ceil(n / 100));
   const hostNames = Array.from({ length: hostCount }, (_, i) => `pve-${String(i).padStart(2, "0")}`);
-  const hosts = Object.fromEntries(hostNames.map((h) => [h, { endpoint: `https://${h}.bench:8006`, node: h, storage: "pbs", vzdumpHook: true }]));
+  const hosts = Object.fromEntries(hostNames.map((h) => [h, { endpoint: `https://${h}.bench:8006`, node: h, storage: "pbs", vzdumpHook: "vzdump.conf" }]));
   const vmids = new Map<string, number>();
   const vm = (host: string) => {
     const next = (vmids.get(host) ?? 100) + 1;
