@@ -4,7 +4,7 @@
  * Prints one JSON line; asserts nothing.
  *
  *   case.js ours <catalog.yaml> <outdir>
- *   case.js floor <outdir> deep|barrel
+ *   case.js floor <outdir> deep|refs|refs-nostack|barrel
  *
  * `ours` runs synthesizeCatalog and splits its time by wrapping the entry points of each
  * phase: validation, the artifact renderers, cdktf's App.synth, and the artifact writes; the
@@ -13,6 +13,10 @@
  * `floor` rebuilds every resource `ours` wrote, straight with cdktf: the generated provider
  * classes (or the Proxmox bindings), the same attributes, no constructs, no catalog, no
  * artifacts. It is what the same Terraform costs with nothing of this library in between.
+ * `deep` passes references as literal `${...}` text (no tokens at all: a lower bound);
+ * `refs` passes them as cdktf reference tokens, as hand-written stack code does;
+ * `refs-nostack` is `refs` with token creation stacks off, as synthesizeCatalog runs; `barrel`
+ * is `deep` with the provider loaded through its barrel.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -150,13 +154,24 @@ function ours(catalog: string, outdir: string): void {
   });
 }
 
-/** snake_case keys to the camelCase config of the generated classes; map keys (tags) stay as they are. */
-function camel(value: unknown, key = ""): unknown {
-  if (Array.isArray(value)) return value.map((v) => camel(v));
+/** Turns an interpolation such as `${aws_kms_key.Key.arn}` into a token, as an attribute getter would; null for literals. */
+type Referencer = ((text: string) => string) | null;
+
+/**
+ * snake_case keys to the camelCase config of the generated classes; map keys (tags) stay as
+ * they are. With a referencer, every `${type.name.attr}` in a string becomes a cdktf
+ * reference token, as in stack code that passes `key.arn` around.
+ */
+function camel(value: unknown, refs: Referencer, key = ""): unknown {
+  if (typeof value === "string") return refs && value.includes("${") ? refs(value) : value;
+  if (Array.isArray(value)) return value.map((v) => camel(v, refs));
   if (value === null || typeof value !== "object") return value;
   if (key === "tags" || key === "tags_all" || key === "variables") return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camel(v, k)]));
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camel(v, refs, k)]));
 }
+
+/** Interpolations of resources, data sources and variables (not IAM policy variables such as `${aws:username}`). */
+const INTERPOLATION = /\$\{((?:data\.)?(?:aws|proxmox)_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_.[\]"*-]+|var\.[A-Za-z0-9_]+)\}/g;
 
 function floor(outdir: string, variant: string): void {
   const stacks = stackJson(outdir);
@@ -164,6 +179,8 @@ function floor(outdir: string, variant: string): void {
   const elements = stacks.reduce((n, s) => n + elementCount(s.json), 0);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const cdk = require(join(__dirname, "..", "lib", "core", "cdk"));
+  // `ref` (what attribute getters return) is not re-exported by lib/core/cdk.ts: the floor is plain cdktf.
+  const cdktf = require("cdktf");
   const proxmox = require(join(__dirname, "..", "lib", "providers", "proxmox"));
   type Cls = { new (scope: unknown, id: string, config: unknown): unknown; tfResourceType?: string };
   const classes = new Map<string, Cls>();
@@ -194,9 +211,14 @@ function floor(outdir: string, variant: string): void {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const loaded = performance.now();
   const loadedCpu = cpuMs();
+  // refs-nostack: the same switch synthesizeCatalog uses (lib/core/cdk.ts withoutTokenStackTraces), for a like-for-like floor.
+  const previousFormatter = Error.prepareStackTrace;
+  if (variant === "refs-nostack") Error.prepareStackTrace = (target, frames) => (target instanceof Error ? `${String(target)}\n${frames.join("\n")}` : "");
   const app = new cdk.App({ outdir: `${outdir}-floor-${variant}` });
   for (const s of stacks) {
     const stack = new cdk.TerraformStack(app, s.name);
+    const refs: Referencer =
+      variant.startsWith("refs") ? (text) => text.replace(INTERPOLATION, (_, expression: string) => cdktf.Token.asString(cdktf.ref(expression, stack))) : null;
     const providers = new Map<string, unknown>();
     for (const [type, list] of Object.entries(s.json.provider ?? {})) {
       const cls = classes.get(type) ?? (type === "aws" ? classes.get("aws") : undefined);
@@ -204,7 +226,7 @@ function floor(outdir: string, variant: string): void {
         const ProviderClass = cls ?? proxmox.ProxmoxProvider;
         // The token is a variable reference in the stack; the floor builds no variables, and the binding refuses a literal.
         const { api_token: _t, ...config } = cfg;
-        const p = new ProviderClass(stack, `${type}-${i}`, camel(config));
+        const p = new ProviderClass(stack, `${type}-${i}`, camel(config, refs));
         providers.set(cfg.alias ? `${type}.${String(cfg.alias)}` : type, p);
       }
     }
@@ -213,7 +235,7 @@ function floor(outdir: string, variant: string): void {
       if (!cls) throw new Error(`floor: no class for ${type}`);
       for (const [name, cfg] of Object.entries(byName)) {
         const { provider, depends_on: _d, "//": _m, ...rest } = cfg as Record<string, unknown>;
-        new cls(stack, name, { ...(camel(rest) as object), provider: provider ? providers.get(String(provider)) : undefined });
+        new cls(stack, name, { ...(camel(rest, refs) as object), provider: provider ? providers.get(String(provider)) : undefined });
       }
     }
     for (const [type, byName] of Object.entries(s.json.data ?? {})) {
@@ -221,15 +243,16 @@ function floor(outdir: string, variant: string): void {
       if (!cls) throw new Error(`floor: no class for data ${type}`);
       for (const [name, cfg] of Object.entries(byName)) {
         const { provider, depends_on: _d, "//": _m, ...rest } = cfg as Record<string, unknown>;
-        new cls(stack, name, { ...(camel(rest) as object), provider: provider ? providers.get(String(provider)) : undefined });
+        new cls(stack, name, { ...(camel(rest, refs) as object), provider: provider ? providers.get(String(provider)) : undefined });
       }
     }
     for (const [name, cfg] of Object.entries(s.json.variable ?? {})) new cdk.TerraformVariable(stack, name, { type: cfg.type, description: cfg.description, sensitive: cfg.sensitive });
-    for (const [name, cfg] of Object.entries(s.json.output ?? {})) new cdk.TerraformOutput(stack, name, { value: cfg.value, description: cfg.description, sensitive: cfg.sensitive });
+    for (const [name, cfg] of Object.entries(s.json.output ?? {})) new cdk.TerraformOutput(stack, name, { value: camel(cfg.value, refs), description: cfg.description, sensitive: cfg.sensitive });
   }
   const built = performance.now();
   app.synth();
   const done = performance.now();
+  Error.prepareStackTrace = previousFormatter;
   print({ variant, resources: total, elements, cpuMs: cpuMs() - loadedCpu, totalCpuMs: cpuMs(), loadMs: loaded - t0, buildMs: built - loaded, cdktfSynthMs: done - built, totalMs: done - t0, peakRssMiB: peakRssMiB() });
 }
 

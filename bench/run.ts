@@ -66,7 +66,7 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 process.stdout.write("compiling lib/ and bench/case.ts (bench/tsconfig.json) ...\n");
 execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "bench", "tsconfig.json")], { cwd: root, stdio: "inherit" });
 
-const rows: Array<{ n: number; ours: Ours; floor: Floor }> = [];
+const rows: Array<{ n: number; ours: Ours; floor: Floor; refs: Floor; refsNoStack: Floor }> = [];
 let barrel: { deep: Floor; barrel: Floor; n: number } | undefined;
 for (const n of sizes) {
   const file = join(tmp, `catalog-${n}.yaml`);
@@ -81,28 +81,35 @@ for (const n of sizes) {
   const ours = best(results, (r) => r.synthMs);
   // Peak RSS is the largest of the runs, not the fastest run's.
   const peak = Math.max(...results.map((r) => r.peakRssMiB));
-  const floors = Array.from({ length: count }, () => run<Floor>("floor", out, "deep"));
-  const floor = best(floors, (f) => f.buildMs + f.cdktfSynthMs);
+  const floorOf = (variant: string) => best(Array.from({ length: count }, () => run<Floor>("floor", out, variant)), (f) => f.buildMs + f.cdktfSynthMs);
+  const floor = floorOf("deep");
+  const refs = floorOf("refs");
+  const refsNoStack = floorOf("refs-nostack");
   ours.peakRssMiB = peak;
-  rows.push({ n, ours, floor });
+  rows.push({ n, ours, floor, refs, refsNoStack });
   if (n === 1000 || (!barrel && n === sizes[sizes.length - 1])) barrel = { n, deep: floor, barrel: run<Floor>("floor", out, "barrel") };
   process.stdout.write(`  ${n} services done\n`);
 }
 
 process.stdout.write(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, best of ${runs} run(s) per size up to 2,000 services, 1 above; wall-clock seconds\n\n`);
-process.stdout.write("| services | validate s | synth s | stacks s (constructs + cdktf) | artifacts s (render + write) | peak RSS MiB | resources per stack | artifacts | floor s (build + cdktf) | stacks / floor |\n");
-process.stdout.write("|---|---|---|---|---|---|---|---|---|---|\n");
-for (const { n, ours: o, floor: f } of rows) {
-  const floorMs = f.buildMs + f.cdktfSynthMs;
+process.stdout.write("| services | validate s | synth s | stacks s (constructs + cdktf) | artifacts s (render + write) | peak RSS MiB | resources per stack | artifacts |\n");
+process.stdout.write("|---|---|---|---|---|---|---|---|\n");
+for (const { n, ours: o } of rows) {
   const perStack = o.stacks.map((st) => `${st.name.replace(/^bench-/, "")} ${st.resources}`).join(", ");
   process.stdout.write(
-    `| ${n} | ${s(o.validateMs)} | ${s(o.synthMs)} | ${s(o.stacksMs)} (${s(o.constructsMs)} + ${s(o.cdktfSynthMs)}) | ${s(o.artifactsMs)} (${s(o.renderMs)} + ${s(o.writeMs)}) | ${o.peakRssMiB.toFixed(0)} | ${perStack} | ${o.artifactCount} files, ${(o.artifactBytes / 1048576).toFixed(1)} MiB | ${s(floorMs)} (${s(f.buildMs)} + ${s(f.cdktfSynthMs)}), ${f.elements} elements | ${(o.stacksMs / floorMs).toFixed(2)} |\n`,
+    `| ${n} | ${s(o.validateMs)} | ${s(o.synthMs)} | ${s(o.stacksMs)} (${s(o.constructsMs)} + ${s(o.cdktfSynthMs)}) | ${s(o.artifactsMs)} (${s(o.renderMs)} + ${s(o.writeMs)}) | ${o.peakRssMiB.toFixed(0)} | ${perStack} | ${o.artifactCount} files, ${(o.artifactBytes / 1048576).toFixed(1)} MiB |\n`,
   );
 }
+process.stdout.write("\nThe floor: the same Terraform (every resource, data source, variable and output of our stacks) built straight with cdktf, in seconds (build + cdktf synth); our stacks over each\n\n");
+process.stdout.write("| services | elements | literal refs | cdktf references | references, no creation stacks | stacks / literal | stacks / references | stacks / references, no stacks |\n|---|---|---|---|---|---|---|---|\n");
+const fl = (f: Floor) => f.buildMs + f.cdktfSynthMs;
+for (const { n, ours: o, floor: f, refs: r, refsNoStack: q } of rows) {
+  process.stdout.write(`| ${n} | ${f.elements} | ${s(fl(f))} | ${s(fl(r))} | ${s(fl(q))} | ${(o.stacksMs / fl(f)).toFixed(2)} | ${(o.stacksMs / fl(r)).toFixed(2)} | ${(o.stacksMs / fl(q)).toFixed(2)} |\n`);
+}
 process.stdout.write("\nCPU seconds of the same runs (user + system, all threads of the process): what the wall times would be with the machine to ourselves, GC threads aside\n\n");
-process.stdout.write("| services | validate | synth | stacks | artifacts (render + write) | floor (build + cdktf) | stacks / floor |\n|---|---|---|---|---|---|---|\n");
-for (const { n, ours: o, floor: f } of rows) {
-  process.stdout.write(`| ${n} | ${s(o.cpu.validateMs)} | ${s(o.cpu.synthMs)} | ${s(o.cpu.stacksMs)} | ${s(o.cpu.artifactsMs)} (${s(o.cpu.renderMs)} + ${s(o.cpu.writeMs)}) | ${s(f.cpuMs)} | ${(o.cpu.stacksMs / f.cpuMs).toFixed(2)} |\n`);
+process.stdout.write("| services | validate | synth | stacks | artifacts (render + write) | floor: literal / references / no stacks | stacks / floor (references, no stacks) |\n|---|---|---|---|---|---|---|\n");
+for (const { n, ours: o, floor: f, refs: r, refsNoStack: q } of rows) {
+  process.stdout.write(`| ${n} | ${s(o.cpu.validateMs)} | ${s(o.cpu.synthMs)} | ${s(o.cpu.stacksMs)} | ${s(o.cpu.artifactsMs)} (${s(o.cpu.renderMs)} + ${s(o.cpu.writeMs)}) | ${s(f.cpuMs)} / ${s(r.cpuMs)} / ${s(q.cpuMs)} | ${(o.cpu.stacksMs / q.cpuMs).toFixed(2)} |\n`);
 }
 const at = (n: number) => rows.find((r) => r.n === n);
 if (at(1000) && at(2000)) {
