@@ -101,6 +101,22 @@ export const Errors = {
     new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized`, {
       fix: "run `backup-gov validate` and fix each finding",
     }),
+  outIsFile: (dir: string) =>
+    new UsageError("IO-030", `--out ${dir} is a file, not a folder`, {
+      fix: "pass a folder (it is created when missing), or move the file away",
+    }),
+  nameTooLong: (file: string) =>
+    new UsageError("IO-031", `cannot write ${file}: a name in the path is longer than the file system allows (255 bytes per name)`, {
+      fix: "shorten the catalog value the name comes from (validation reports it as GOV-110), or use a shorter --out",
+    }),
+  nameCollision: (file: string, reason: string) =>
+    new UsageError("IO-032", `cannot write ${file}: ${reason}`, {
+      fix: "two outputs want one name (a file and a folder); rename one of the catalog values they come from (validation reports it as GOV-110)",
+    }),
+  outEnclosesWorkingDir: (dir: string) =>
+    new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth replaces --out as a whole`, {
+      fix: "pass a folder of its own, e.g. --out cdktf.out",
+    }),
 
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
   pveSelectionConflict: (resource: string, first: string, second: string) =>
@@ -378,6 +394,16 @@ export const Errors = {
     new ValidationError("MON-021", "forwardEventsFrom needs this construct's Region: the other Regions forward to its default event bus, whose ARN names it", {
       where: path,
       fix: "pass `region` (or an AwsProvider with a region as `provider`)",
+    }),
+  recoveryPointRuleType: (name: string, type: string, allowed: string) =>
+    new ValidationError("MON-022", `recovery point rule ${name}: AWS Config has no last-recovery-point rule for resource type ${type}`, {
+      received: type,
+      allowed,
+      fix: "leave that resource type out of recoveryPointRules; the vault's no-completed-backups alarm and the audit framework still watch it",
+    }),
+  recoveryPointRuleScope: (name: string) =>
+    new ValidationError("MON-023", `recovery point rule ${name} has both resourceId and resourceTags`, {
+      fix: "scope the rule by one resource id or by tags, not both",
     }),
   invalidAuditScope: (control: string, reason: string) =>
     new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Errors } from "../errors";
+import { ioError } from "../private/io-error";
 
 /** Folders under `artifacts/` that re-rendering keeps: written by commands, not by synth. */
 export const KEPT_FOLDERS: readonly string[] = ["receipts"];
@@ -61,7 +61,7 @@ export class ArtifactSet {
       }
       return written;
     } catch (e) {
-      throw Errors.cannotWrite(dir, (e as Error).message);
+      throw ioError(dir, e);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { formatPath } from "../core/finding";
 import type { ValidationReport } from "../governance/validate";
 
@@ -7,7 +8,8 @@ import type { ValidationReport } from "../governance/validate";
  */
 export function renderComplianceReport(report: ValidationReport): string {
   const body = {
-    catalog: report.file,
+    // The file name only: an absolute path would make synths from two folders differ.
+    catalog: basename(report.file),
     ok: report.ok,
     findings: report.findings.map((f) => ({
       rule: f.ruleId,

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { ProxmoxHost, ProxmoxStorage } from "../catalog/model";
 import { RETENTION_CLASSES } from "../core/retention";
 import { AppDecision, AppEngine, StorageKind } from "../core/vocabulary";
@@ -23,7 +24,7 @@ export function renderInventory(ctx: EstateContext): string {
   const body = {
     inventory: INVENTORY_VERSION,
     estate: c.name,
-    catalog: c.file,
+    catalog: basename(c.file), // the name only: the output embeds no absolute path
     owner: c.owner,
     proxmox: c.proxmox && {
       hosts: Object.fromEntries(Object.keys(c.proxmox.hosts).sort().map((name) => [name, hostEntry(c.proxmox!.hosts[name])])),

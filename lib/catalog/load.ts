@@ -1,9 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
-import { isScalar, LineCounter, parseDocument, visit } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
-import { Errors, UsageError } from "../errors";
-import { type CatalogPath, type Finding, Severity, sortFindings } from "../core/finding";
+import { type CatalogPath, type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import {
   AppDecision,
   AppEngine,
@@ -15,13 +13,14 @@ import {
   type MysqlFlavour,
   StorageKind,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
+import { type Catalog, type CatalogSection, partialService, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
 import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
+import { readCapped } from "../private/read-capped";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -43,7 +42,11 @@ export const LoaderRules = {
   TOO_LARGE: "CAT-011",
   ALIASES: "CAT-012",
   ROOT_NOT_MAPPING: "CAT-013",
+  NESTING: "CAT-030",
 } as const;
+
+/** Deepest nesting of mappings and lists the loader follows (a real catalog needs under 10). */
+export const MAX_NESTING = 64;
 
 export interface LoadResult {
   /** The typed catalog; absent when the file could not be parsed at all. */
@@ -64,15 +67,15 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.awsRegion, "an AWS region such as us-east-1"],
   [Patterns.accountId, "a 12-digit AWS account id in quotes, e.g. \"123456789012\""],
   [Patterns.arn, "an ARN such as arn:aws:rds:us-east-1:123456789012:db:name"],
-  [Patterns.httpsUrl, "an https:// URL without credentials, e.g. https://pve.example.internal:8006"],
-  [Patterns.pveStorageId, "a Proxmox storage id (lowercase letters, digits, '-', '_', '.')"],
+  [Patterns.httpsUrl, "an https:// URL without credentials or /api2/json, with a port from 1 to 65535, e.g. https://pve.example.internal:8006"],
+  [Patterns.pveStorageId, "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', at least 2 characters, not ending in '-', '_' or '.'"],
   [Patterns.absolutePath, "an absolute path starting with /"],
   [Patterns.secretRef, "a secret reference <store>:<path>, e.g. vault:kv/backup/app (never the secret)"],
   [Patterns.ruleId, "a rule id such as GOV-014"],
   [Patterns.channelName, "lowercase letters, digits and '-'"],
   [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
   [Patterns.size, "a size such as 512MiB or 10GiB"],
-  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh:// URL"],
+  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
   [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
   [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
@@ -83,17 +86,8 @@ const FORMAT_TEXT = new Map<string, string>(([
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
 export function loadCatalogFile(file: string): LoadResult {
-  let bytes: Buffer;
-  try {
-    const st = statSync(file);
-    if (st.isDirectory()) throw Errors.fileUnreadable(file, "it is a directory");
-    if (st.size > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, st.size)] };
-    bytes = readFileSync(file);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw Errors.fileNotFound(file);
-    throw Errors.fileUnreadable(file, (e as Error).message);
-  }
+  const bytes = readCapped(file, MAX_CATALOG_BYTES);
+  if (bytes.length > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, bytes.length, true)] };
   return loadCatalogText(bytes, file);
 }
 
@@ -118,6 +112,19 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     }
     text = Buffer.from(input).toString("utf8");
   }
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    // Valid UTF-8 but NUL bytes: UTF-16 without a byte-order mark (every other byte is 0).
+    const prefix = text.slice(0, nul);
+    const utf16 = /^(?:[^\u0000]\u0000|\u0000[^\u0000])/.test(text.slice(0, 2)) || text.slice(0, 64).split("\u0000").length > 16;
+    return {
+      findings: [
+        finding(LoaderRules.ENCODING, utf16 ? "the file looks like UTF-16 (NUL bytes between the characters), not UTF-8" : `the file has a NUL byte at offset ${nul}; a catalog is UTF-8 text`, [], utf16 ? at(1, 1) : at(prefix.split("\n").length, prefix.length - prefix.lastIndexOf("\n")), "save the catalog as UTF-8 (in most editors: \"Save with encoding\")"),
+      ],
+    };
+  }
+  // Old Mac line endings (CR alone): YAML would read one long line and every position would be line 1.
+  if (/\r(?!\n)/.test(text)) text = text.replace(/\r(?!\n)/g, "\n");
   if (text.length > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, text.length)] };
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
@@ -126,6 +133,12 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   const source = new CatalogSource(file, doc, lines);
   const findings: Finding[] = [];
   let fatal = false;
+  const overflow = doc.errors.find((e) => /Maximum call stack size exceeded/.test(e.message));
+  if (overflow) {
+    return { findings: [nestingTooDeep(source.positionAt(overflow.pos[0]))], source };
+  }
+  const deep = deepestNode(doc.contents);
+  if (deep) return { findings: [nestingTooDeep(deep.range ? source.positionAt(deep.range[0]) : source.start())], source };
   for (const err of doc.errors) {
     const pos = source.positionAt(err.pos[0]);
     const firstLine = err.message.split("\n")[0];
@@ -138,6 +151,9 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     }
   }
   if (fatal) return { findings: sortFindings(findings), source };
+  // A duplicated key: the value that counts is the last copy (as toJS keeps it); the earlier
+  // copies leave the document, so that positions and values come from the same copy.
+  if (findings.some((f) => f.ruleId === LoaderRules.DUPLICATE_KEY)) dropEarlierDuplicates(doc);
 
   if (doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
     findings.push(finding(LoaderRules.EMPTY, "the catalog is empty", [], source.start(), "start from the example in docs/catalog.md (version, name, services)"));
@@ -209,6 +225,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   }
 
   const services: Service[] = [];
+  const partialServices: Service[] = [];
+  const ruleViews = new Map<Service, Service>();
   const declaredIds = new Set<string>();
   const rawServices = raw.services;
   if (rawServices === undefined) {
@@ -228,11 +246,24 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       }
       invalid.add("services");
       findings.push(...issuesToFindings(r.error.issues, ["services", index], raw, source));
-      const fixed = repair(entry, r.error.issues, ["services", index], repaired);
-      if (fixed !== undefined) {
+      const dropped = new Set<string>();
+      const fixed = repair(entry, r.error.issues, ["services", index], repaired, dropped);
+      if (fixed !== undefined && [...dropped].every((k) => !SERVICE_REQUIRED.includes(k))) {
         const again = serviceSchema.safeParse(fixed);
-        if (again.success) services.push(toService(again.data, index, parsed.owner as string | undefined));
+        if (again.success) {
+          const service = toService(again.data, index, parsed.owner as string | undefined);
+          services.push(service);
+          // The rules see a dropped key as unknown, not as absent (no "has no vm" after a bad vmid).
+          if (dropped.size) ruleViews.set(service, partialService(service, dropped));
+        }
+        return;
       }
+      // A required key is malformed: the rules still judge the rest of the service.
+      const missing = dropped;
+      const rest = fixed;
+      if (rest === undefined) return;
+      const again = serviceSchema.partial(Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true }).safeParse(rest);
+      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner as string | undefined), missing));
     });
   }
 
@@ -243,7 +274,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, storages: (h.storages ?? []).map(toStorage) };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage) };
   }
   return {
     file,
@@ -263,6 +294,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
         lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
+      prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
     },
     proxmox: proxmox && { hosts },
     notifications: {
@@ -280,6 +312,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
     repairedPaths: repaired,
+    partialServices,
+    ruleViews,
   };
 }
 
@@ -291,8 +325,9 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     description: s.description,
     owner: s.owner ?? defaultOwner,
     classification: s.classification as Classification,
-    rpo: Duration.parse(s.rpo, "rpo"),
-    rto: Duration.parse(s.rto, "rto"),
+    // Undefined only in a partial service, which never lets a rule read them.
+    rpo: s.rpo === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rpo, "rpo"),
+    rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
     vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: (s.vm.kind ?? "qemu") as GuestKind, mode: s.vm.mode ?? "snapshot" },
     app: s.app && {
       decision: s.app.decision as AppDecision,
@@ -361,7 +396,7 @@ type Issue = z.core.$ZodIssue;
  * recorded, and the engine drops governance findings about them, which would only be
  * consequences of the drop). Returns undefined when a required key is at fault.
  */
-function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[]): unknown {
+function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[], missing?: Set<string>): unknown {
   const copy = structuredClone(entry);
   const dropped: CatalogPath[] = [];
   for (const issue of issues) {
@@ -383,7 +418,17 @@ function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, r
         break;
       }
     }
-    if (cut < 0) return undefined;
+    if (cut < 0) {
+      // With `missing`, a required top-level key is dropped too and named there (a partial service).
+      if (!missing || rel.length === 0 || typeof rel[0] !== "string") return undefined;
+      missing.add(rel[0]);
+      delete (copy as Record<string, unknown>)[rel[0]];
+      dropped.push([...prefix, rel[0]]);
+      continue;
+    }
+    // In a partial service, a dropped top-level key reads as unknown (not as absent): a rule
+    // that needs it is skipped instead of judging the service as if it had none.
+    if (missing && cut === 0) missing.add(rel[0] as string);
     const parent = getIn(copy, rel.slice(0, cut)) as Record<string, unknown> | undefined;
     if (parent && typeof parent === "object") delete parent[rel[cut] as string];
     dropped.push([...prefix, ...rel.slice(0, cut + 1)]);
@@ -396,14 +441,23 @@ function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: u
   const out: Finding[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...(issue.path as (string | number)[])];
-    out.push(...issueToFindings(issue, path, root, source));
+    out.push(...issueToFindings(issue, path, root, source, issues));
   }
   return out;
 }
 
-function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
-  const key = lastKey(path);
-  const value = getIn(root, path);
+function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source: CatalogSource, siblings: readonly Issue[] = []): Finding[] {
+  // A list item is named with its index: `services[1]`, not `services`.
+  const last = path[path.length - 1];
+  const key = typeof last === "number" ? `${lastKey(path)}[${last}]` : lastKey(path);
+  const raw = getIn(root, path);
+  // A value given where a secret reference belongs may be the secret: never echo it.
+  const value = SECRET_KEY.test(lastKey(path)) && typeof raw === "string" ? SECRET_HIDDEN : raw;
+  if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "int" || issue.origin === "number")) {
+    const limit = Number(issue.code === "too_small" ? (issue as { minimum: number }).minimum : (issue as { maximum: number }).maximum);
+    // z.int()'s own safe-integer bound, next to the documented one: report the documented one.
+    if (Math.abs(limit) === Number.MAX_SAFE_INTEGER && siblings.some((o) => o !== issue && o.code === issue.code && String(o.path) === String(issue.path))) return [];
+  }
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((k) => unknownKey(path, k, source));
@@ -456,6 +510,12 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
       const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? "a valid key";
       return [finding(LoaderRules.MALFORMED, `key \`${key}\` must be ${expected}`, path, source.keyPosition(path), `rename \`${key}\``)];
     }
+    case "custom":
+      // A refine whose message reads on from the key ("is too large: ..."): a range, with the value.
+      if (issue.message.startsWith("is ")) {
+        return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${issue.message}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${issue.message.replace(/^is /, "must not be ")}`)];
+      }
+      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
     default:
       return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
   }
@@ -470,11 +530,48 @@ function unknownKey(parent: CatalogPath, key: string, source: CatalogSource): Fi
 }
 
 function finding(ruleId: string, message: string, path: CatalogPath, position: Finding["position"], fix?: string): Finding {
-  return { ruleId, severity: Severity.ERROR, message, path, position, fix };
+  // Keys are catalog text: a newline in one must not end the finding's line.
+  return { ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) };
 }
 
-function tooLarge(file: string, size: number): Finding {
-  return finding(LoaderRules.TOO_LARGE, `the catalog is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
+function nestingTooDeep(position: Finding["position"]): Finding {
+  return finding(LoaderRules.NESTING, `mappings and lists are nested more than ${MAX_NESTING} levels deep`, [], position, "a catalog nests a few levels; check for runaway brackets or indentation here");
+}
+
+/** The first node nested deeper than MAX_NESTING, walked without recursion. */
+function deepestNode(root: unknown): Node | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_NESTING) return node as Node;
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) stack.push([item.value, depth + 1]);
+      else stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function dropEarlierDuplicates(doc: ReturnType<typeof parseDocument>): void {
+  visit(doc, {
+    Map(_, map) {
+      const last = new Map<unknown, unknown>();
+      for (const pair of map.items) if (isScalar(pair.key)) last.set(pair.key.value, pair);
+      map.items = map.items.filter((pair) => !isScalar(pair.key) || last.get(pair.key.value) === pair);
+    },
+  });
+}
+
+/** Keys every service must have (the schema's required keys). */
+const SERVICE_REQUIRED: readonly string[] = (jsonSchemaAt(["services", 0])?.required as string[] | undefined) ?? [];
+
+/** Keys whose values may be secrets: a finding about one never shows the value. */
+const SECRET_KEY = /secret|password|passphrase|token|credential|private/i;
+
+function tooLarge(file: string, size: number, atLeast = false): Finding {
+  const what = atLeast ? `more than ${MAX_CATALOG_BYTES / 1048576} MiB` : `${(size / 1048576).toFixed(1)} MiB`;
+  return finding(LoaderRules.TOO_LARGE, `the catalog is ${what}; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
 }
 
 function lastKey(path: CatalogPath): string {
@@ -496,8 +593,12 @@ function article(expected: string): string {
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
+const SECRET_HIDDEN = Symbol("hidden");
+
 function describeValue(v: unknown): string {
+  if (v === SECRET_HIDDEN) return "a value that is not shown (it may be a secret)";
   if (v === null || v === undefined) return "nothing";
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan (not a number)" : v > 0 ? ".inf (infinity)" : "-.inf (minus infinity)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   const s = JSON.stringify(v);

@@ -130,6 +130,15 @@ export interface AwsSettings {
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;
+  /** Account-wide prerequisites the catalog declares as checked. */
+  readonly prerequisites?: AwsPrerequisites;
+}
+
+/** `aws.prerequisites`: what the account has that the estate relies on. */
+export interface AwsPrerequisites {
+  readonly configRecorder: boolean;
+  /** Catalog keys of the resource types opted in to AWS Backup; undefined when not declared. */
+  readonly backupOptIn?: readonly string[];
 }
 
 /** The estate's CloudTrail audit trail (`aws.audit`). */
@@ -165,6 +174,8 @@ export interface ProxmoxHost {
   readonly insecure: boolean;
   /** Where the rendered vzdump hook runs from, if anywhere. */
   readonly vzdumpHook: VzdumpHookMode;
+  /** The nodes put the CloudWatch heartbeat from the vzdump hook (credentials installed by the operator). */
+  readonly vzdumpHeartbeat: boolean;
   /** The credentials Terraform uses for this host. */
   readonly auth: ProxmoxAuth;
   /** Backup storages the catalog declares on this host (created with Terraform). */
@@ -318,6 +329,44 @@ export interface Catalog {
    * (unknown keys, invalid optional values). Governance findings about them are dropped too.
    */
   readonly repairedPaths: readonly CatalogPath[];
+  /**
+   * Services with a malformed required key (a misspelt `classification`, `rpo: 4 hours`),
+   * kept so that the rules still judge their well-formed parts: reading a missing key throws
+   * {@link MissingFieldError}, and the engine then skips that rule for that service alone.
+   * Never part of `services`; a catalog that has any does not validate.
+   */
+  readonly partialServices?: readonly Service[];
+  /**
+   * For services of `services` whose invalid optional keys were dropped: the view the rules
+   * get, where those keys read as unknown (MissingFieldError), not as absent.
+   */
+  readonly ruleViews?: ReadonlyMap<Service, Service>;
+}
+
+/** Thrown by a partial service (see `Catalog.partialServices`) when a rule reads a key it lacks. */
+export class MissingFieldError extends Error {
+  constructor(
+    public readonly service: Service,
+    public readonly field: string,
+  ) {
+    super(`service entry ${service.index} has no valid \`${field}\``);
+  }
+}
+
+/**
+ * `service`, reading as missing the keys in `missing`: they are not listed as its keys, and
+ * reading one throws MissingFieldError.
+ */
+export function partialService(service: Service, missing: ReadonlySet<string>): Service {
+  const proxy: Service = new Proxy(service, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && missing.has(key)) throw new MissingFieldError(proxy, key);
+      return Reflect.get(target, key, receiver);
+    },
+    has: (target, key) => !(typeof key === "string" && missing.has(key)) && Reflect.has(target, key),
+    ownKeys: (target) => Reflect.ownKeys(target).filter((k) => !(typeof k === "string" && missing.has(k))),
+  });
+  return proxy;
 }
 
 /** The service with that id, if it passed schema validation. */

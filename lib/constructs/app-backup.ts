@@ -13,6 +13,7 @@ import { Heartbeat } from "../core/metrics";
 import type { Retention } from "../core/retention";
 import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
+import { SSH_REPOSITORY } from "../core/formats";
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors } from "../errors";
 
@@ -404,7 +405,7 @@ export function iamName(estate: string, serviceId: string): string {
  */
 export function toolRepository(url: string, tool: BackupTool): { url: string; sftp?: { target: string; port?: number }; localPath?: string } {
   if (url.startsWith("/")) return { url, localPath: url };
-  const m = /^ssh:\/\/([^@/\s]+@)?([^:/\s]+)(?::([0-9]{1,5}))?\/(\S+)$/.exec(url);
+  const m = SSH_REPOSITORY.exec(url);
   if (!m) throw Errors.invalidRepository("AppBackup", url);
   if (tool === BackupTool.BORG) return { url };
   const target = `${m[1] ?? ""}${m[2]}`;

@@ -6,6 +6,7 @@ import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbo
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -28,6 +29,8 @@ import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { Errors } from "../errors";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
+import type { AwsResourceType } from "../policy/aws-backup";
+import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -148,6 +151,39 @@ export interface HeartbeatServiceProps {
   readonly sizeAnomaly?: boolean;
 }
 
+/**
+ * The freshness of AWS Backup resources of one kind, judged by AWS Config's managed rule
+ * `<TYPE>_LAST_BACKUP_RECOVERY_POINT_CREATED`: NON_COMPLIANT when a resource has no recovery
+ * point younger than `maxAge`. Catches what no failure event can: a resource that is no
+ * longer selected (a tag removed, a plan deleted) has no job that could fail.
+ *
+ * Needs an AWS Config configuration recorder in the Region (GOV-104).
+ *
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/rds-last-backup-recovery-point-created.html
+ */
+export interface RecoveryPointRuleProps {
+  /** Unique suffix of the rule name `<estate>-<name>-last-recovery-point`. */
+  readonly name: string;
+  /** The resource type; one of those with a managed rule (see `LAST_RECOVERY_POINT_RULES`). */
+  readonly resourceType: AwsResourceType;
+  /** The oldest a last recovery point may be: rounded up to hours (at most 744) or days (at most 31). */
+  readonly maxAge: Duration;
+  /** AWS Config's id of the one resource to check (a table name, bucket name, volume id, ...). @default - every resource of the type, or `resourceTags` */
+  readonly resourceId?: string;
+  /** Check the resources with these tags (all of them). @default - every resource of the type, or `resourceId` */
+  readonly resourceTags?: Readonly<Record<string, string>>;
+}
+
+/** A vault whose backup jobs must keep completing. */
+export interface VaultFreshnessProps {
+  readonly vaultName: string;
+  /**
+   * How long without a completed backup job into the vault before the alarm fires.
+   * PROVIDER NOTE: CloudWatch evaluates at most 7 days; longer windows are cut to 7 days.
+   */
+  readonly window: Duration;
+}
+
 /** One control of the audit framework. */
 export interface AuditControlProps {
   readonly name: AuditControlName;
@@ -234,6 +270,18 @@ export interface BackupMonitoringProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * AWS Config rules judging the freshness of AWS Backup resources; their NON_COMPLIANT
+   * compliance changes go to the topic through one EventBridge rule.
+   * @default - none
+   */
+  readonly recoveryPointRules?: readonly RecoveryPointRuleProps[];
+  /**
+   * Vaults that get a breaching alarm on `NumberOfBackupJobsCompleted` (these metrics exist
+   * only when non-zero: no datapoint over the window means no backup completed).
+   * @default - none
+   */
+  readonly vaultFreshness?: readonly VaultFreshnessProps[];
   /**
    * Providers of other Regions (the offsite Region, where a DR restore runs and where copies
    * land) whose failing AWS Backup events must alert too. EventBridge rules only see their own
@@ -347,6 +395,7 @@ export class BackupMonitoring extends Construct {
     if (props.chatChannels?.length) this.createChatChannels(props.chatChannels);
     this.createVaultSignals();
     this.createEventRules();
+    this.createAwsFreshness();
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
     if (props.auditControls?.length) {
       this.framework = this.createFramework(props.auditControls);
@@ -591,6 +640,77 @@ export class BackupMonitoring extends Construct {
         new CloudwatchEventTarget(this, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
       }
     }
+  }
+
+  private createAwsFreshness(): void {
+    const provider = this.props.provider;
+    for (const v of this.props.vaultFreshness ?? []) {
+      const { period, periods } = evaluationWindow(v.window.toMinutes() * 60);
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, `Alarm-${v.vaultName}-no-completed-backups`, {
+          provider,
+          alarmName: `${v.vaultName.startsWith(`${this.props.estate}-`) ? "" : `${this.props.estate}-`}${v.vaultName}-no-completed-backups`,
+          alarmDescription: `No backup job into vault ${v.vaultName} completed for ${v.window}: a plan, selection or schedule may have stopped`,
+          namespace: "AWS/Backup",
+          metricName: "NumberOfBackupJobsCompleted",
+          dimensions: { BackupVaultName: v.vaultName },
+          statistic: "Sum",
+          period,
+          evaluationPeriods: periods,
+          datapointsToAlarm: periods,
+          threshold: 1,
+          comparisonOperator: "LessThanThreshold",
+          // PROVIDER NOTE: AWS/Backup metrics are emitted only when non-zero: here, no data is exactly "nothing completed".
+          treatMissingData: "breaching",
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+        }),
+      );
+    }
+    const rules = this.props.recoveryPointRules ?? [];
+    if (rules.length === 0) return;
+    const names = rules.map((r) => {
+      const managed = LAST_RECOVERY_POINT_RULES[r.resourceType];
+      if (!managed) throw Errors.recoveryPointRuleType(r.name, r.resourceType, Object.keys(LAST_RECOVERY_POINT_RULES).join(", "));
+      if (r.resourceId !== undefined && r.resourceTags !== undefined) throw Errors.recoveryPointRuleScope(r.name);
+      const age = recoveryPointAge(r.maxAge);
+      const hours = age.unit === "hours" ? age.value : age.value * 24;
+      const name = `${this.props.estate}-${r.name}-last-recovery-point`.slice(-128);
+      new ConfigConfigRule(this, `RecoveryPoint-${r.name}`, {
+        provider,
+        name,
+        description: `No ${r.resourceType} recovery point of ${r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource")} younger than ${age.value} ${age.unit} (estate ${this.props.estate})`,
+        source: { owner: "AWS", sourceIdentifier: `${managed.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED` },
+        inputParameters: JSON.stringify({
+          recoveryPointAgeValue: String(age.value),
+          recoveryPointAgeUnit: age.unit,
+          ...(r.resourceId !== undefined ? { resourceId: r.resourceId } : {}),
+          ...(r.resourceTags !== undefined ? { resourceTags: JSON.stringify(r.resourceTags) } : {}),
+        }),
+        // Evaluated at least four times per allowed age, so a stale point is noticed within a quarter of it.
+        maximumExecutionFrequency: hours <= 4 ? "One_Hour" : hours <= 12 ? "Three_Hours" : hours <= 24 ? "Six_Hours" : hours <= 48 ? "Twelve_Hours" : "TwentyFour_Hours",
+      });
+      return name;
+    });
+    const rule = new CloudwatchEventRule(this, "RecoveryPointStale", {
+      provider,
+      name: `${this.props.estate}-recovery-point-stale`,
+      description: `AWS Config: a resource of estate ${this.props.estate} has no recent recovery point (NON_COMPLIANT)`,
+      eventPattern: JSON.stringify({
+        source: ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        detail: { messageType: ["ComplianceChangeNotification"], configRuleName: names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+      }),
+    });
+    new CloudwatchEventTarget(this, "RecoveryPointStaleTarget", {
+      provider,
+      rule: rule.name,
+      arn: this.topic.arn,
+      inputTransformer: {
+        inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
+        inputTemplate: `"AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point as recent as its RPO needs (rule <rule> is NON_COMPLIANT): is it still selected by a backup plan?"`,
+      },
+    });
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {

@@ -14,6 +14,7 @@ export {
   ImportableResource,
   Lazy,
   LocalBackend,
+  TerraformBackend,
   S3Backend,
   TerraformElement,
   TerraformIterator,

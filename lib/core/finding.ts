@@ -65,7 +65,15 @@ export function isBlocking(f: Finding): boolean {
  * `path/to/catalog.yaml:LINE:COL  RULE-ID  message (at services[3].offsite.reason)`
  */
 export function formatFinding(f: Finding): string {
-  const sev = f.acknowledged ? ` [acknowledged: ${f.acknowledged.reason}]` : f.severity === Severity.WARNING ? " [warning]" : "";
-  const fix = f.fix ? ` Fix: ${f.fix}` : "";
-  return `${f.position.file}:${f.position.line}:${f.position.column}  ${f.ruleId}  ${f.message}${fix} (at ${formatPath(f.path)})${sev}`;
+  const sev = f.acknowledged ? ` [acknowledged: ${oneLine(f.acknowledged.reason)}]` : f.severity === Severity.WARNING ? " [warning]" : "";
+  const fix = f.fix ? ` Fix: ${oneLine(f.fix)}` : "";
+  return `${oneLine(f.position.file)}:${f.position.line}:${f.position.column}  ${f.ruleId}  ${oneLine(f.message)}${fix} (at ${oneLine(formatPath(f.path))})${sev}`;
+}
+
+/**
+ * Text from the catalog (a key, a reason) with its control characters escaped: a newline in
+ * a key would otherwise end the finding's line and could forge another one.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }

@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsSettings } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
+import { tfLiteralMap } from "../core/escape/terraform";
 
 /** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
 export const ACCOUNT_ID_VARIABLE = "aws_account_id";
@@ -81,7 +82,7 @@ export class AwsEstateStack extends TerraformStack {
       alias,
       // PROVIDER NOTE: a pinned account makes a plan against the wrong credentials fail instead of creating resources there.
       allowedAccountIds: this.props.aws.accountId ? [this.props.aws.accountId] : undefined,
-      defaultTags: [{ tags: { "backup:estate": this.props.estate, "managed-by": "cdktf-backup-governance", ...this.props.aws.tags } }],
+      defaultTags: [{ tags: { "backup:estate": this.props.estate, "managed-by": "cdktf-backup-governance", ...tfLiteralMap(this.props.aws.tags) } }],
     });
   }
 }

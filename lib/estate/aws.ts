@@ -33,6 +33,7 @@ import { RestoreTestFrequency } from "../policy/tiers";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
 import { TIER_TAG } from "../policy/audit";
+import { tfLiteral, tfLiteralMap } from "../core/escape/terraform";
 
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
@@ -164,8 +165,8 @@ class AwsBuilder {
     }
     for (const serviceId of spec.serviceIds) {
       const a = this.ctx.policyOf(serviceId).service.aws!;
-      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), iamRoleArn: this.role!.roleArn, resources: a.resources });
-      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), iamRoleArn: this.role!.roleArn, tags: a.tags });
+      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), iamRoleArn: this.role!.roleArn, resources: a.resources.map(tfLiteral) });
+      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), iamRoleArn: this.role!.roleArn, tags: tfLiteralMap(a.tags) });
       this.registerAwsBackupTargets(serviceId, spec);
     }
   }
@@ -189,8 +190,8 @@ class AwsBuilder {
         selectionName: sel.name,
         resourceType: sel.type,
         iamRoleArn: this.role!.roleArn,
-        protectedResourceArns: sel.arns.length ? sel.arns : undefined,
-        tags: sel.arns.length ? undefined : sel.tags,
+        protectedResourceArns: sel.arns.length ? sel.arns.map(tfLiteral) : undefined,
+        tags: sel.arns.length ? undefined : sel.tags && tfLiteralMap(sel.tags),
       });
     }
     this.ctx.addJob({

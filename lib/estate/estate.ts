@@ -10,7 +10,7 @@ import { buildAwsProtection } from "./aws";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
-import { applyRemoteState } from "./state";
+import { applyRemoteState, keepLocalStateBesideOutput } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
@@ -59,6 +59,8 @@ export class Estate {
     buildAppBackups(ctx);
     buildMonitoring(ctx);
     renderDocuments(ctx, report);
+    // Stacks without remote state keep a relative local one (every stack, per-host ones included).
+    for (const stack of this.stacks) keepLocalStateBesideOutput(stack);
   }
 
   /** The AWS stack, when the catalog has an `aws` section. */

@@ -3,11 +3,14 @@ import { Alerts, PrometheusPaths, drillsOf, renderAbsenceTests, renderAlertmanag
 import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, vzdumpHookArtifactPath } from "../artifacts/vzdump-hook";
 import { WebhookKind } from "../catalog/model";
 import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
+import { Duration } from "../core/duration";
 import { auditControls } from "../policy/audit";
+import { recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
 import type { EstateContext } from "./context";
+import { tfLiteral } from "../core/escape/terraform";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
 export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
@@ -35,10 +38,12 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
     const w = freshnessWindow(policy, catalog.notifications.staleMargin);
     out.push(`Prometheus ${Alerts.stale}/${Alerts.missing} after ${w.threshold} (${PrometheusPaths.rules})`);
     if (drillsOf(policy)) out.push(`Prometheus ${Alerts.drillSlow} above RTO ${policy.rto}`);
-    if (sendsHeartbeat(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-${sourceEngine(policy, MetricSource.APP)}-backup-heartbeat (missing data breaching)`);
+    for (const source of heartbeatSources(ctx, policy)) out.push(`CloudWatch alarm ${catalog.name}-${serviceId}-${sourceEngine(policy, source)}-backup-heartbeat (missing data breaching)`);
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
+    const stale = recoveryPointRules(ctx.policies, catalog).filter((r) => r.serviceId === serviceId);
+    if (stale.length) out.push(`AWS Config ${stale.length} last-recovery-point rule(s) (NON_COMPLIANT to the topic) and a no-completed-backups alarm on its vault`);
     const controls = auditControls(ctx.policies, catalog).filter((c) => c.serviceIds.includes(serviceId));
     if (controls.length) out.push(`Audit Manager: ${controls.length} control(s) incl. RPO and RTO`);
   }
@@ -53,6 +58,20 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
  */
 export function sendsHeartbeat(ctx: Pick<EstateContext, "catalog" | "s3DestinationOf">, policy: EffectivePolicy): boolean {
   return !!ctx.catalog.aws && ctx.catalog.notifications.heartbeat && policy.appBackup && ctx.s3DestinationOf(policy.service.id) !== undefined;
+}
+
+/**
+ * The sources of a service that put the CloudWatch heartbeat, each alarmed on its own series:
+ * the app-level backup (when its identity may put it), and the vzdump hook where the host's
+ * nodes have heartbeat credentials (`proxmox.hosts.<h>.vzdumpHeartbeat`).
+ */
+export function heartbeatSources(ctx: Pick<EstateContext, "catalog" | "s3DestinationOf">, policy: EffectivePolicy): MetricSource[] {
+  const { catalog } = ctx;
+  const out: MetricSource[] = [];
+  if (sendsHeartbeat(ctx, policy)) out.push(MetricSource.APP);
+  const host = policy.service.vm && catalog.proxmox?.hosts[policy.service.vm.host];
+  if (catalog.aws && catalog.notifications.heartbeat && host?.vzdumpHeartbeat && metricSources(policy, catalog).includes(MetricSource.VZDUMP)) out.push(MetricSource.VZDUMP);
+  return out;
 }
 
 /** Monitoring: notification wiring, AWS Backup signals, heartbeats, audit, Prometheus and Grafana artifacts. */
@@ -82,15 +101,30 @@ export function buildMonitoring(ctx: EstateContext): void {
     emails: n.email,
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
-    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams(c))),
+    chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }))),
     pagerDuty: n.pagerduty,
     vaultNames: vaults.local,
     copyDestinationVaultNames: vaults.copyDestinations,
     // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
-    heartbeats: watchedServices(policies, catalog)
-      .filter((w) => sendsHeartbeat(ctx, w.policy))
-      .map((w) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, MetricSource.APP), window: w.window.threshold, sizePeriod: w.window.interval })),
-    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({ name, parameters, scope })),
+    heartbeats: watchedServices(policies, catalog).flatMap((w) =>
+      heartbeatSources(ctx, w.policy).map((source) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, source), window: w.window.threshold, sizePeriod: w.window.interval })),
+    ),
+    auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({
+      name,
+      parameters,
+      // Tags and resource ids are catalog text: literal in Terraform.
+      scope: scope && { ...scope, tag: scope.tag && { key: tfLiteral(scope.tag.key), value: tfLiteral(scope.tag.value) }, resourceIds: scope.resourceIds?.map(tfLiteral) },
+    })),
+    // Freshness of AWS Backup resources: nothing fails when a resource stops being selected.
+    recoveryPointRules: recoveryPointRules(policies, catalog).map((r) => ({
+      name: r.name,
+      resourceType: r.type,
+      maxAge: r.age.unit === "hours" ? Duration.hours(r.age.value) : Duration.days(r.age.value),
+      // Resource ids and tags are catalog text: literal in Terraform.
+      resourceId: r.resourceId && tfLiteral(r.resourceId),
+      resourceTags: r.resourceTags && Object.fromEntries(Object.entries(r.resourceTags).map(([k, v]) => [tfLiteral(k), tfLiteral(v)])),
+    })),
+    vaultFreshness: vaultFreshness(policies, catalog),
     deletionProtection: catalog.aws.deletionProtection,
     // A DR restore runs in the offsite Region: its failures must reach the same topic.
     region: stack.region,

@@ -1,6 +1,7 @@
 import { ProxmoxAuth, type ProxmoxHost } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
 import { ProxmoxProvider } from "../providers/proxmox/provider";
+import { tfLiteral } from "../core/escape/terraform";
 
 /** Props of {@link ProxmoxEstateStack}. */
 export interface ProxmoxEstateStackProps {
@@ -44,15 +45,17 @@ export class ProxmoxEstateStack extends TerraformStack {
       type: "string",
       sensitive: true,
       nullable: true,
-      description: rootPassword
-        ? `Password of root@pam on Proxmox host ${hostName} (${host.endpoint}): a password ticket, which a job's hook script needs. Leave unset to use PROXMOX_VE_PASSWORD.`
-        : `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+      description: tfLiteral(
+        rootPassword
+          ? `Password of root@pam on Proxmox host ${hostName} (${host.endpoint}): a password ticket, which a job's hook script needs. Leave unset to use PROXMOX_VE_PASSWORD.`
+          : `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+      ),
     });
     // cdktf cannot write `default = null` itself (it crashes on a null default); an override can.
     secret.addOverride("default", null);
     p = new ProxmoxProvider(this, `Proxmox-${hostName}`, {
       alias: hostName,
-      endpoint: host.endpoint,
+      endpoint: tfLiteral(host.endpoint),
       insecure: host.insecure || undefined,
       // PROVIDER NOTE: PVE reserves a job's script/tmpdir/dumpdir to the user root@pam; a token (even root@pam!x) is refused with "Only root may set this option".
       ...(rootPassword ? { username: ROOT_PAM, password: secret.stringValue } : { apiToken: secret.stringValue }),

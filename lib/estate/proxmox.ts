@@ -11,6 +11,7 @@ import { Errors } from "../errors";
 import type { ProxmoxProvider } from "../providers/proxmox/provider";
 import { type EstateContext, TargetKind } from "./context";
 import { type ProxmoxEstateStack, varSuffix } from "./proxmox-stack";
+import { tfLiteral, tfLiteralOpt } from "../core/escape/terraform";
 
 /** What the builder made for one host. */
 interface HostBuild {
@@ -102,7 +103,7 @@ function declareStorage(stack: ProxmoxEstateStack, scope: Construct, host: Proxm
     new TerraformVariable(stack, `${what}_${varSuffix(host.name)}_${varSuffix(st.id)}`, {
       type: "string",
       sensitive: true,
-      description: `${what.replace(/_/g, " ")} of storage ${st.id} on Proxmox host ${host.name}; kept in ${ref}`,
+      description: tfLiteral(`${what.replace(/_/g, " ")} of storage ${st.id} on Proxmox host ${host.name}; kept in ${ref}`),
     }).stringValue;
   let backend: StorageBackend;
   switch (st.kind) {
@@ -110,22 +111,22 @@ function declareStorage(stack: ProxmoxEstateStack, scope: Construct, host: Proxm
       backend = StorageBackend.pbs({
         server: st.server,
         datastore: st.datastore,
-        username: st.username,
+        username: tfLiteral(st.username),
         password: secret("pbs_password", st.passwordSecret),
-        namespace: st.namespace,
+        namespace: tfLiteralOpt(st.namespace),
         fingerprint: st.fingerprint,
         encryptionKey: st.encryption && !st.encryption.generate ? secret("pbs_encryption_key", st.encryption.keySecret) : undefined,
         generateEncryptionKey: st.encryption?.generate,
       });
       break;
     case StorageKind.NFS:
-      backend = StorageBackend.nfs({ server: st.server, export: st.export, options: st.options });
+      backend = StorageBackend.nfs({ server: st.server, export: tfLiteral(st.export), options: tfLiteralOpt(st.options) });
       break;
     case StorageKind.CIFS:
-      backend = StorageBackend.cifs({ server: st.server, share: st.share, username: st.username, password: secret("cifs_password", st.passwordSecret), domain: st.domain, subdirectory: st.subdirectory });
+      backend = StorageBackend.cifs({ server: st.server, share: tfLiteral(st.share), username: tfLiteral(st.username), password: secret("cifs_password", st.passwordSecret), domain: tfLiteralOpt(st.domain), subdirectory: tfLiteralOpt(st.subdirectory) });
       break;
     case StorageKind.DIR:
-      backend = StorageBackend.directory({ path: st.path, shared: st.shared });
+      backend = StorageBackend.directory({ path: tfLiteral(st.path), shared: st.shared });
       break;
   }
   const r = st.retention;

@@ -1,6 +1,6 @@
-import type { Catalog } from "../catalog/model";
+import { type Catalog, MissingFieldError, type Service } from "../catalog/model";
 import type { CatalogSource } from "../catalog/source";
-import { type Finding, Severity, sortFindings } from "../core/finding";
+import { type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective";
 import { AckRules, FINDING_DOCS, RULE_FAILED } from "./catalog-rules";
 import { BASELINE_RULES } from "./packs/baseline";
@@ -19,14 +19,24 @@ export function evaluateRules(
   source: CatalogSource,
   rules: readonly GovernanceRule[] = BASELINE_RULES,
 ): Finding[] {
+  // Partial services (a malformed required key) take part in every rule that does not read
+  // what they lack; policies need tier and RPO, so only complete services have one.
+  const partial = catalog.partialServices ?? [];
   const policies = effectivePolicies(catalog);
   const byService = new Map<unknown, EffectivePolicy>(policies.map((p) => [p.service, p]));
-  const ctx: RuleContext = { catalog, policies, policyOf: (s) => byService.get(s)! };
+  const views = catalog.ruleViews ?? new Map<Service, Service>();
+  for (const [real, view] of views) if (byService.has(real)) byService.set(view, byService.get(real)!);
+  const policyOf: RuleContext["policyOf"] = (s) => {
+    const p = byService.get(s);
+    if (!p && partial.includes(s)) throw new MissingFieldError(s, "classification");
+    return p!;
+  };
+  const everyService = [...catalog.services.map((s) => views.get(s) ?? s), ...partial].sort((a, b) => a.index - b.index);
   const findings: Finding[] = [];
   for (const rule of rules) {
     let violations;
     try {
-      violations = rule.check(ctx);
+      violations = checkSkippingPartial(rule, { ...catalog, services: everyService }, policies, policyOf);
     } catch (e) {
       findings.push({
         ruleId: RULE_FAILED,
@@ -42,8 +52,8 @@ export function evaluateRules(
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
-        message: v.message,
-        fix: v.fix,
+        message: oneLine(v.message),
+        fix: v.fix && oneLine(v.fix),
         path: v.path,
         position: v.atKey ? source.keyPosition(v.path) : source.valuePosition(v.path),
       });
@@ -54,12 +64,36 @@ export function evaluateRules(
   return sortFindings(applyAcknowledgements(catalog, source, findings.filter((f) => !related(f)), rules));
 }
 
+/**
+ * Runs a rule; when it reads a key a partial service lacks, runs it again without that
+ * service: the rule is skipped for that service alone.
+ */
+function checkSkippingPartial(rule: GovernanceRule, catalog: Catalog, policies: readonly EffectivePolicy[], policyOf: RuleContext["policyOf"]) {
+  let services = catalog.services;
+  for (;;) {
+    try {
+      return rule.check({ catalog: { ...catalog, services }, policies, policyOf });
+    } catch (e) {
+      if (!(e instanceof MissingFieldError) || !services.includes(e.service)) throw e;
+      services = services.filter((s) => s !== e.service);
+    }
+  }
+}
+
 function applyAcknowledgements(catalog: Catalog, source: CatalogSource, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {
   const known = new Map<string, boolean>(rules.map((r) => [r.id, r.acknowledgeable]));
   for (const d of FINDING_DOCS) if (!known.has(d.id)) known.set(d.id, false);
   const out = [...findings];
-  for (const s of catalog.services) {
-    for (const ack of s.acknowledge) {
+  for (const s of [...catalog.services, ...(catalog.partialServices ?? [])]) {
+    let acks: Service["acknowledge"];
+    try {
+      acks = s.acknowledge;
+    } catch (e) {
+      // A partial service whose `acknowledge` list was malformed acknowledges nothing.
+      if (e instanceof MissingFieldError) continue;
+      throw e;
+    }
+    for (const ack of acks) {
       const at = [...s.path, "acknowledge", ack.index];
       const ackable = known.get(ack.rule);
       if (ackable === undefined) {
@@ -83,11 +117,21 @@ function applyAcknowledgements(catalog: Catalog, source: CatalogSource, findings
         }
       }
       if (!used) {
-        out.push({ ruleId: AckRules.UNUSED, severity: Severity.WARNING, message: `\`acknowledge\` accepts ${ack.rule}, but service \`${s.id}\` has no such finding`, fix: "remove the stale acknowledgement", path: at, position: source.valuePosition(at) });
+        out.push({ ruleId: AckRules.UNUSED, severity: Severity.WARNING, message: `\`acknowledge\` accepts ${ack.rule}, but service \`${idOf(s)}\` has no such finding`, fix: "remove the stale acknowledgement", path: at, position: source.valuePosition(at) });
       }
     }
   }
   return out;
+}
+
+/** A service's id; a partial service whose id is malformed is named by its position. */
+function idOf(s: Service): string {
+  try {
+    return s.id;
+  } catch (e) {
+    if (e instanceof MissingFieldError) return `services[${s.index}]`;
+    throw e;
+  }
 }
 
 function isWithin(path: ReadonlyArray<string | number>, prefix: ReadonlyArray<string | number>): boolean {

@@ -36,6 +36,14 @@ export function freshnessWindow(policy: EffectivePolicy, staleMargin?: Duration)
   return windowOf(Math.max(policy.rpo.toMinutes(), policy.jobCadence.intervalMinutes), staleMargin);
 }
 
+/**
+ * The window of anything expected every `intervalMinutes` (an AWS Backup rule's cadence), with
+ * the same margin rule as a service's window.
+ */
+export function intervalWindow(intervalMinutes: number, staleMargin?: Duration): FreshnessWindow {
+  return windowOf(intervalMinutes, staleMargin);
+}
+
 function windowOf(intervalMinutes: number, staleMargin?: Duration): FreshnessWindow {
   const marginMinutes =
     staleMargin?.toMinutes() ??

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { Testing } from "../../lib/core/cdk";
 import { Heartbeat } from "../../lib/core/metrics";
 import { Estate } from "../../lib/estate/estate";
-import { validateCatalogFile } from "../../lib/governance/validate";
+import { parseDocument } from "yaml";
+import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
 import { DEFAULT_CATALOG } from "../support/catalogs";
 
 /**
@@ -65,4 +66,19 @@ describe("heartbeat series per source", () => {
     expect(watched).not.toContain(JSON.stringify(put[0]));
     expect(watched).toContain(JSON.stringify({ Estate: "homelab", Service: "vaultwarden", Source: "postgresql" }));
   });
+
+  it("alarms on the vzdump series too where the host's nodes put the heartbeat (vzdumpHeartbeat): every source the service relies on", () => {
+    const doc = parseDocument(readFileSync(DEFAULT_CATALOG, "utf8"));
+    doc.setIn(["proxmox", "hosts", "pve", "vzdumpHeartbeat"], true);
+    const e = Estate.fromReport(Testing.app(), validateCatalogText(doc.toString(), "catalog.yaml"));
+    const all = Object.values(JSON.parse(Testing.synth(e.awsStack!)).resource.aws_cloudwatch_metric_alarm) as Array<{ alarm_name: string; metric_name?: string; dimensions?: Record<string, string> }>;
+    const vw = all.filter((a) => a.metric_name === Heartbeat.successMetric && a.dimensions?.Service === "vaultwarden");
+    expect(vw.map((a) => a.dimensions!.Source).sort()).toEqual(["postgresql", "vzdump"]);
+    expect(vw.find((a) => a.dimensions!.Source === "vzdump")!.alarm_name).toBe("homelab-vaultwarden-vzdump-backup-heartbeat");
+    // A guest of a host without it (proxmox-home) keeps Prometheus only.
+    const home = e.context.catalog.services.filter((s) => s.vm?.host === "proxmox-home").map((s) => s.id);
+    expect(home.length).toBeGreaterThan(0);
+    for (const id of home) expect(all.some((a) => a.dimensions?.Service === id && a.dimensions?.Source === "vzdump")).toBe(false);
+  });
 });
+

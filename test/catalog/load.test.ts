@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readCapped } from "../../lib/private/read-capped";
 import { loadCatalogFile, loadCatalogText, MAX_CATALOG_BYTES } from "../../lib/catalog/load";
 import { formatFinding, formatPath } from "../../lib/core/finding";
 import { validateCatalogFile } from "../../lib/governance/validate";
@@ -105,6 +109,27 @@ describe("loader: bad input never crashes", () => {
     expect(() => loadCatalogFile("/nonexistent/catalog.yaml")).toThrow(/IO-001/);
     expect(() => loadCatalogFile(__dirname)).toThrow(/IO-002.*directory/);
   });
+
+  it("a device or a FIFO is refused at once (IO-002), never read: they stat as size 0", () => {
+    expect(() => loadCatalogFile("/dev/zero")).toThrow(/IO-002.*a device, not a regular file/);
+    const dir = mkdtempSync(join(tmpdir(), "fifo-"));
+    const fifo = join(dir, "catalog.yaml");
+    execFileSync("mkfifo", [fifo]);
+    // Opening a FIFO without a writer would block this test forever.
+    expect(() => loadCatalogFile(fifo)).toThrow(/IO-002.*FIFO/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it("a file larger than the cap is read only up to the cap (CAT-011), whatever stat says", () => {
+    const dir = mkdtempSync(join(tmpdir(), "big-"));
+    const file = join(dir, "catalog.yaml");
+    writeFileSync(file, `description: "${"x".repeat(MAX_CATALOG_BYTES)}"\n`);
+    expect(readCapped(file, 1000).length).toBe(1001);
+    const r = loadCatalogFile(file);
+    expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-011"]);
+    expect(r.findings[0].message).toMatch(/more than 5 MiB/);
+    rmSync(dir, { recursive: true });
+  });
 });
 
 describe("loader: schema findings", () => {
@@ -131,7 +156,7 @@ describe("loader: schema findings", () => {
       "CAT-007 `rpo` must be a duration such as 15m, 4h or 1d; got \"4 hours\"",
       "CAT-005 `vmid` must be a number, got \"abc\"",
       "CAT-006 `kind` must be one of qemu, lxc; got \"kvm\"",
-      "CAT-006 `compliance` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
+      "CAT-006 `compliance[0]` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
     ]);
   });
 
@@ -141,7 +166,7 @@ describe("loader: schema findings", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["GOV-003", "CAT-007"]);
   });
 
-  it("an invalid required value excludes the service from rule checks, but its id still counts for references", () => {
+  it("an invalid required value keeps the service out of \`services\` (rules still judge the rest of it), and its id counts for references", () => {
     const bad = vmService("db", { classification: "vital" });
     const r = validate(catalogWith([bad, vmService("web", { restore: { secrets: "vault:x", validate: ["t"], dependsOn: ["db"] } })]));
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-006"]);

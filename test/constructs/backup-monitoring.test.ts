@@ -9,6 +9,7 @@ import { BackupMonitoring, type BackupMonitoringProps, ChatChannel, DEPRECATED_V
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
+import { AwsResourceType } from "../../lib/policy/aws-backup";
 
 function synth(props: Partial<BackupMonitoringProps> = {}) {
   const app = Testing.app();
@@ -247,5 +248,56 @@ describe("BackupMonitoring chat channels", () => {
     // The role has no policy at all: notifications need none.
     expect(json.resource.aws_iam_role_policy).toBeUndefined();
     expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+});
+
+describe("BackupMonitoring freshness of AWS Backup resources", () => {
+  it("creates AWS Config last-recovery-point rules and routes their NON_COMPLIANT changes to the topic", () => {
+    // Source: AWS Config Developer Guide, rds-last-backup-recovery-point-created (identifier
+    // RDS_LAST_BACKUP_RECOVERY_POINT_CREATED, periodic, parameters resourceTags, resourceId, recoveryPointAgeValue,
+    // recoveryPointAgeUnit); EventBridge "Config Rules Compliance Change" events carry configRuleName and
+    // newEvaluationResult.complianceType.
+    const { json } = synth({
+      recoveryPointRules: [
+        { name: "ledger-rds-tags", resourceType: AwsResourceType.RDS, maxAge: Duration.hours(28), resourceTags: { app: "ledger" } },
+        { name: "orders-dynamodb", resourceType: AwsResourceType.DYNAMODB, maxAge: Duration.days(40), resourceId: "orders" },
+      ],
+    });
+    const rules = Object.values(json.resource.aws_config_config_rule) as Array<{ name: string; source: { owner: string; source_identifier: string }; input_parameters: string; maximum_execution_frequency: string }>;
+    expect(rules.map((r) => [r.name, r.source.owner, r.source.source_identifier])).toEqual([
+      ["lab-ledger-rds-tags-last-recovery-point", "AWS", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED"],
+      ["lab-orders-dynamodb-last-recovery-point", "AWS", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED"],
+    ]);
+    expect(JSON.parse(rules[0].input_parameters)).toEqual({ recoveryPointAgeValue: "28", recoveryPointAgeUnit: "hours", resourceTags: JSON.stringify({ app: "ledger" }) });
+    // 40 days is more than the rule accepts: cut to its 31-day maximum.
+    expect(JSON.parse(rules[1].input_parameters)).toEqual({ recoveryPointAgeValue: "31", recoveryPointAgeUnit: "days", resourceId: "orders" });
+    expect(rules[0].maximum_execution_frequency).toBe("Twelve_Hours");
+    const pattern = (Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ name: string; event_pattern: string }>).find((r) => r.name === "lab-recovery-point-stale")!;
+    expect(JSON.parse(pattern.event_pattern)).toEqual({
+      source: ["aws.config"],
+      "detail-type": ["Config Rules Compliance Change"],
+      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: rules.map((r) => r.name), newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+    });
+  });
+
+  it("alarms when no backup job into a vault completed over its window (missing data breaching)", () => {
+    // Source: AWS Backup Developer Guide, "AWS Backup metrics with Amazon CloudWatch": job metrics are reported only
+    // when there is a nonzero value, so no NumberOfBackupJobsCompleted datapoint means nothing completed.
+    const { out } = synth({ vaultFreshness: [{ vaultName: "lab-standard", window: Duration.hours(28) }] });
+    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+      alarm_name: "lab-standard-no-completed-backups",
+      namespace: "AWS/Backup",
+      metric_name: "NumberOfBackupJobsCompleted",
+      dimensions: { BackupVaultName: "lab-standard" },
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+      period: 3600,
+      evaluation_periods: 28,
+    });
+  });
+
+  it("refuses resource types without a managed rule (MON-022) and two scopes at once (MON-023)", () => {
+    expect(() => synth({ recoveryPointRules: [{ name: "x", resourceType: AwsResourceType.REDSHIFT, maxAge: Duration.days(1) }] })).toThrow(/MON-022/);
+    expect(() => synth({ recoveryPointRules: [{ name: "x", resourceType: AwsResourceType.S3, maxAge: Duration.days(1), resourceId: "b", resourceTags: { a: "b" } }] })).toThrow(/MON-023/);
   });
 });

@@ -4,6 +4,8 @@ import { awsResourceSupported } from "../../lib/governance/rules/aws-limits/aws-
 import { s3BackupVersioning } from "../../lib/governance/rules/aws-limits/s3-backup-versioning";
 import { restoreTestCoverage } from "../../lib/governance/rules/restore/restore-test-coverage";
 import { BASELINE_RULES } from "../../lib/governance/packs/baseline";
+import { backupOptInDeclared } from "../../lib/governance/rules/aws-limits/backup-opt-in-declared";
+import { configRecorderDeclared } from "../../lib/governance/rules/aws-limits/config-recorder-declared";
 import { Severity } from "../../lib/core/finding";
 import { awsReport, awsService, lineOf, ruleFindings } from "../support/aws-fixtures";
 
@@ -141,5 +143,53 @@ describe("new AWS rules are registered with unique ids in the reserved range", (
     const ids = BASELINE_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining(["GOV-027", "GOV-028", "GOV-029", "GOV-030"]));
+  });
+});
+
+describe("GOV-104: config-recorder-declared", () => {
+  // Source: AWS Backup Developer Guide, "Choosing your controls": each Audit Manager control lists the AWS Config
+  // recording resource type it needs; AWS Config rules (the last-recovery-point ones) evaluate recorded resources.
+  it("non-compliant: AWS Backup services, no recorder declared", () => {
+    const f = ruleFindings(configRecorderDeclared, [awsService("orders")]);
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: Severity.WARNING, path: ["aws"] });
+    expect(f[0].message).toMatch(/configuration recorder runs in us-east-1/);
+    expect(f[0].fix).toMatch(/describe-configuration-recorder-status --region us-east-1/);
+  });
+
+  it("compliant: the recorder is declared", () => {
+    expect(ruleFindings(configRecorderDeclared, [awsService("orders")], { prerequisites: { configRecorder: true } })).toEqual([]);
+  });
+
+  it("not applicable: no service uses AWS Backup", () => {
+    expect(ruleFindings(configRecorderDeclared, [])).toEqual([]);
+  });
+});
+
+describe("GOV-105: backup-opt-in-declared", () => {
+  // Source: AWS Backup API reference, UpdateRegionSettings / DescribeRegionSettings: ResourceTypeOptInPreference
+  // decides which resource types AWS Backup protects in the Region; a tag selection selects nothing of an opted-out type.
+  const tagged = (types: string[]) => [awsService("ledger", { aws: { tags: { app: "ledger" }, tagResourceTypes: types } })];
+
+  it("non-compliant 1: a tag-selected type not declared opted in", () => {
+    const f = ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), { prerequisites: { backupOptIn: ["rds"] } });
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: Severity.WARNING, path: ["services", 0, "aws", "tagResourceTypes"] });
+    expect(f[0].message).toMatch(/selects dynamodb by tags/);
+    expect(f[0].fix).toMatch(/describe-region-settings --region us-east-1/);
+  });
+
+  it("non-compliant 2: a tag selection that names no types cannot be checked", () => {
+    const f = ruleFindings(backupOptInDeclared, [awsService("ledger", { aws: { tags: { app: "ledger" } } })], { prerequisites: { backupOptIn: ["rds"] } });
+    expect(f).toHaveLength(1);
+    expect(f[0].path).toEqual(["services", 0, "aws", "tags"]);
+  });
+
+  it("compliant: every tag-selected type is declared", () => {
+    expect(ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), { prerequisites: { backupOptIn: ["dynamodb", "rds"] } })).toEqual([]);
+  });
+
+  it("not applicable: selection by ARN only", () => {
+    expect(ruleFindings(backupOptInDeclared, [awsService("orders")])).toEqual([]);
   });
 });

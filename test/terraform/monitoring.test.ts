@@ -60,8 +60,8 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const forwarders = targets.filter((t) => String(t.values.arn ?? "").endsWith(":event-bus/default"));
     // The offsite Region's rules forward to the primary default bus (same patterns), where the rules above write the message.
     expect(forwarders.map((t) => t.values.arn)).toEqual(forwarders.map(() => "arn:aws:events:us-east-1:123456789012:event-bus/default"));
-    expect(forwarders.length).toBe(patterns.length / 2);
-    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS Backup/);
+    expect(forwarders.length).toBe(patterns.filter((p) => p.source[0] === "aws.backup").length / 2);
+    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS (Backup|Config)/);
   });
 
   it("notifies on failure events that still deliver, on every primary vault the AWS Backup rules write to", () => {
@@ -86,6 +86,25 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     for (const a of heartbeats) expect(a).toMatchObject({ treat_missing_data: "breaching", comparison_operator: "LessThanThreshold", namespace: "BackupGovernance" });
     expect(heartbeats.find((a) => (a.dimensions as Record<string, string>).Service === "vaultwarden")).toMatchObject({ period: 3600, evaluation_periods: 5 });
     expect(alarms.filter((a) => a.comparison_operator === "LessThanLowerOrGreaterThanUpperThreshold")).toHaveLength(5);
+  });
+
+  it("watches the freshness of AWS Backup resources: AWS Config last-recovery-point rules and a no-completed-backups alarm per vault", () => {
+    // Source: AWS Config Developer Guide, <type>-last-backup-recovery-point-created (managed rules, periodic);
+    // AWS Backup metrics are reported only when non-zero, so the vault alarm treats missing data as breaching.
+    const rules = of("aws_config_config_rule").map((r) => r.values);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect((r.source as Array<{ owner: string; source_identifier: string }>)[0]).toMatchObject({ owner: "AWS", source_identifier: expect.stringMatching(/^[A-Z]+_LAST_BACKUP_RECOVERY_POINT_CREATED$/) });
+      const p = JSON.parse(r.input_parameters as string);
+      expect(p.recoveryPointAgeUnit === "hours" ? Number(p.recoveryPointAgeValue) <= 744 : Number(p.recoveryPointAgeValue) <= 31).toBe(true);
+    }
+    // billing selects rds and s3 by tags: both types are judged by its tags.
+    expect(rules.filter((r) => JSON.parse(r.input_parameters as string).resourceTags === JSON.stringify({ app: "billing", env: "prod" })).map((r) => (r.source as Array<{ source_identifier: string }>)[0].source_identifier).sort()).toEqual(["RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", "S3_LAST_BACKUP_RECOVERY_POINT_CREATED"]);
+    const stale = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string)).find((p) => p.source[0] === "aws.config");
+    expect(stale.detail.configRuleName.sort()).toEqual(rules.map((r) => r.name).sort());
+    const fresh = of("aws_cloudwatch_metric_alarm").map((r) => r.values).filter((a) => a.metric_name === "NumberOfBackupJobsCompleted");
+    expect(fresh.map((a) => (a.dimensions as Record<string, string>).BackupVaultName)).toEqual(["homelab-compliance-14d"]);
+    for (const a of fresh) expect(a).toMatchObject({ treat_missing_data: "breaching", comparison_operator: "LessThanThreshold" });
   });
 
   it("audits the catalog with Audit Manager and reports to an encrypted bucket", () => {
@@ -125,5 +144,6 @@ it("the small-office example (no PagerDuty) plans its monitoring too", () => {
   // The Teams webhook serves Alertmanager only; AWS alerts reach Teams through AWS Chatbot.
   expect(resources(office, "aws_sns_topic_subscription").map((r) => r.values.protocol).sort()).toEqual(["email"]);
   expect(resources(office, "aws_chatbot_teams_channel_configuration").map((r) => r.values.team_id)).toEqual(["66666666-7777-8888-9999-000000000000"]);
-  expect(office.plan.configuration.root_module.variables!.pagerduty_integration_url).toBeUndefined();
+  // No webhook or PagerDuty variable is left: the stack has no sensitive channel variable at all.
+  expect(office.plan.configuration.root_module.variables?.pagerduty_integration_url).toBeUndefined();
 });

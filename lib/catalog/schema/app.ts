@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Size } from "../../core/size";
 import { duration, Patterns } from "./common";
 
 export const APP_DECISIONS = ["required", "vzdump-only", "platform-only"] as const;
@@ -50,11 +51,14 @@ export const appSchema = z
     bandwidthLimit: z
       .string()
       .regex(Patterns.bandwidth)
+      // The parser the constructs use: 9999999GiB/s matches the pattern but is no number of bytes.
+      .refine((v) => Size.fits(v, true), { message: "is too large: at most 8 PiB/s (2^53 - 1 bytes)", abort: true })
       .describe("Upload limit, e.g. `20MiB/s`.")
       .optional(),
     directoryFormatAbove: z
       .string()
       .regex(Patterns.size)
+      .refine((v) => Size.fits(v), { message: "is too large: at most 8 PiB (2^53 - 1 bytes)", abort: true })
       .describe(
         "postgresql: databases larger than this (e.g. `20GiB`) are dumped in directory format with `jobs` parallel workers instead of one custom-format stream. Default: always custom format.",
       )

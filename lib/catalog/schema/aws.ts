@@ -45,6 +45,28 @@ export const auditSchema = z
   })
   .describe("The audit trail of the backup estate (CloudTrail into a locked, KMS-encrypted bucket).");
 
+/**
+ * What the account must already have for the estate's AWS signals to work: things the estate
+ * does not create (they are account-wide singletons other teams may own), declared once so
+ * that GOV-104 and GOV-105 can tell a checked account from an unchecked one.
+ */
+export const prerequisitesSchema = z
+  .strictObject({
+    configRecorder: z
+      .boolean()
+      .describe(
+        "An AWS Config configuration recorder records in the primary region (yours, or AWS Control Tower's), covering AWS Backup resources and the resource types the estate protects. The Audit Manager framework and the last-recovery-point rules evaluate nothing without it. Default `false` (GOV-104 warns).",
+      )
+      .optional(),
+    backupOptIn: z
+      .array(z.enum(AWS_RESOURCE_TYPE_KEYS))
+      .describe(
+        "Resource types opted in to AWS Backup in the primary region's settings (`aws backup describe-region-settings`, `aws_backup_region_settings`). A tag selection silently selects nothing of a type that is not opted in. Default: none checked (GOV-105 warns for tag selections).",
+      )
+      .optional(),
+  })
+  .describe("Account-wide prerequisites the estate relies on but does not create: declare them once they are checked.");
+
 /** The estate's AWS account: where AWS Backup plans, vaults and buckets live. */
 export const awsSchema = z
   .strictObject({
@@ -66,6 +88,7 @@ export const awsSchema = z
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),
     rolesAnywhere: rolesAnywhereSchema.optional(),
     audit: auditSchema.optional(),
+    prerequisites: prerequisitesSchema.optional(),
   })
   .describe("Optional: omit for a Proxmox-only estate.");
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DURATION_PATTERN } from "../../core/duration";
+import { HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY } from "../../core/formats";
 
 /**
  * Patterns and small building blocks shared by the catalog's sections.
@@ -17,15 +18,16 @@ export const Patterns = {
   awsRegion: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/,
   accountId: /^[0-9]{12}$/,
   arn: /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12})?:\S+$/,
-  httpsUrl: /^https:\/\/[^\s/:@]+(:[0-9]{1,5})?(\/\S*)?$/,
-  pveStorageId: /^[a-z][a-z0-9\-_.]{0,99}$/,
+  // Shared with the constructs (lib/core/formats.ts): the schema accepts what they accept.
+  httpsUrl: HTTPS_API_URL,
+  pveStorageId: PVE_STORAGE_ID,
   absolutePath: /^\/\S*$/,
   secretRef: /^[a-z][a-z0-9+.-]*:\S+$/,
   ruleId: /^[A-Z]{3}-[0-9]{3}$/,
   channelName: /^[a-z][a-z0-9-]{0,62}$/,
   bandwidth: /^[1-9][0-9]{0,6}(KiB|MiB|GiB)\/s$/,
   size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
-  repository: /^(\/|ssh:\/\/)\S+$/,
+  repository: REPOSITORY,
   database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
   replicaSet: /^[A-Za-z0-9_-]{1,64}$/,
   pbsName: /^[A-Za-z0-9_][A-Za-z0-9._-]{2,31}$/,

@@ -124,6 +124,12 @@ export const proxmoxHostSchema = z
         "Whether vzdump runs on this host report freshness metrics through the rendered hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh): `vzdump.conf` (recommended) means the node's /etc/vzdump.conf runs it (`script:`), so the jobs are left alone and an API token is enough; `true` sets it as every backup job's `script`, which Proxmox accepts only from root@pam logged in with its password (`auth: root-password`; GOV-100); `false` (default): no hook, and vzdump runs are not watched.",
       )
       .optional(),
+    vzdumpHeartbeat: z
+      .boolean()
+      .describe(
+        "The nodes of this host have /etc/backup-gov/heartbeat.env and AWS credentials allowed `cloudwatch:PutMetricData` in namespace `BackupGovernance` (the estate does not create them), so the vzdump hook puts the CloudWatch heartbeat: each hooked service then also gets a heartbeat alarm on its `vzdump` series. Default `false`: vzdump runs are watched by Prometheus only.",
+      )
+      .optional(),
     auth: z
       .enum(["token", "root-password"])
       .describe(

@@ -4,6 +4,7 @@ import { appEngineOptions } from "../rules/app-level/app-engine-options";
 import { appRequiredFields } from "../rules/app-level/app-required-fields";
 import { awsSectionDeclared } from "../rules/app-level/aws-section-declared";
 import { borgBandwidthLimit } from "../rules/app-level/borg-bandwidth-limit";
+import { artifactNames } from "../rules/app-level/artifact-names";
 import { pitrEngineCapable } from "../rules/app-level/pitr-engine-capable";
 import { platformOnlyNeedsPlatform } from "../rules/app-level/platform-only-needs-platform";
 import { vzdumpOnlyNeedsVm } from "../rules/app-level/vzdump-only-needs-vm";
@@ -44,6 +45,8 @@ import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-p
 import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
 import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
+import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
+import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
 import { stateBucketName } from "../rules/state/state-bucket-name";
 import { stateKeyPrefix } from "../rules/state/state-key-prefix";
 
@@ -81,6 +84,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   pitrEngineCapable,
   appEngineOptions,
   borgBandwidthLimit,
+  artifactNames,
   awsResourceLocation,
   awsResourceSupported,
   s3BackupVersioning,
@@ -97,6 +101,8 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   mysql8PitrUnsupported,
   chatWebhookOverSns,
   chatbotNamesUnique,
+  configRecorderDeclared,
+  backupOptInDeclared,
   stateBucketName,
   stateKeyPrefix,
 ];

@@ -22,6 +22,7 @@ import { Errors } from "../../errors";
 import { definedAttrs, hclBool, hclNumber, hclObject, hclString, hclStringList, hclStringMap } from "./hcl";
 import { checkConfigId, checkConflicts, checkNotEmpty, checkOneOf, checkPruneBackups, checkRange, isToken } from "./checks";
 import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
+import { PVE_STORAGE_ID } from "../../core/formats";
 
 /** Longest job id the Proxmox API accepts. */
 export const BACKUP_JOB_ID_MAX = 50;
@@ -295,8 +296,8 @@ export function performanceToTerraform(p: BackupJobPerformance | undefined): Rec
   return { max_workers: numberToTerraform(p.maxWorkers), pbs_entries_max: numberToTerraform(p.pbsEntriesMax) };
 }
 
-/** PVE's storage id format (`pve-storage-id`). */
-export const PVE_STORAGE_ID = /^[a-z][a-z0-9\-_.]*[a-z0-9]$/i;
+/** PVE's storage id format (`pve-storage-id`), shared with the catalog schema. */
+export { PVE_STORAGE_ID };
 
 function validateBackupJob(c: BackupJobConfig): void {
   const r = "proxmox_backup_job";

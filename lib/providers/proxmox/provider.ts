@@ -17,6 +17,7 @@ import { definedAttrs, type HclAttr, hclBlock, hclBool, hclNumber, hclString } f
 import { checkNotEmpty, checkOneOf, checkRange, checkSecret } from "./checks";
 import { Errors } from "../../errors";
 import { type IProxmoxVersioned, PROXMOX_PROVIDER_SOURCE, ProxmoxProviderVersions, proxmoxVersionConstraint } from "./version";
+import { PVE_API_SUFFIX } from "../../core/formats";
 
 /** One node of the `ssh` block: how to reach a cluster node over SSH. */
 export interface ProxmoxProviderSshNode {
@@ -235,7 +236,7 @@ function validateProviderConfig(c: ProxmoxProviderConfig): void {
   checkNotEmpty("endpoint", c.endpoint);
   if (c.endpoint !== undefined && !/^\$\{/.test(c.endpoint)) {
     // PROVIDER NOTE: the provider appends /api2/json itself; an endpoint that already has it fails every call with 501.
-    if (!/^https?:\/\/[^\s/]+/.test(c.endpoint) || /\/api2\/json\/?$/.test(c.endpoint)) {
+    if (!/^https?:\/\/[^\s/]+/.test(c.endpoint) || PVE_API_SUFFIX.test(c.endpoint)) {
       throw Errors.pveNotAllowed("endpoint", c.endpoint, "an http(s) URL of the API without /api2/json, e.g. https://pve.example.internal:8006/");
     }
   }

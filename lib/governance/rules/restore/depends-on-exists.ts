@@ -14,6 +14,8 @@ export const dependsOnExists: GovernanceRule = {
     const ids = [...catalog.declaredServiceIds];
     return catalog.services.flatMap((s) =>
       s.restore.dependsOn.flatMap((dep, i) => {
+        // With a duplicate id (GOV-001) the link may mean the other service of that id.
+        if (dep === s.id && catalog.services.filter((o) => o.id === s.id).length > 1) return [];
         if (dep === s.id) return [{ path: servicePath(s, "restore", "dependsOn", i), message: `service \`${s.id}\` depends on itself`, fix: "remove it from `restore.dependsOn`" }];
         if (catalog.declaredServiceIds.has(dep)) return [];
         const hint = didYouMean(dep, ids);

@@ -1,0 +1,35 @@
+/**
+ * Formats that both the catalog schema and the constructs check, defined once so that they
+ * cannot disagree: whatever `validate` accepts, a construct accepts too (a construct that
+ * rejected it would fail synth with no catalog line). The schema (lib/catalog/schema/
+ * common.ts) uses these regexes as its patterns, the constructs and provider bindings test
+ * against the same objects.
+ */
+
+/** A TCP port, 1..65535, as a regex fragment (no leading zeros). */
+const PORT = "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
+
+/**
+ * PVE's `pve-storage-id`: a letter, then letters, digits, `-`, `_` or `.`, not ending in
+ * `-`, `_` or `.` (PVE/JSONSchema.pm `parse_storage_id`, matched case-insensitively).
+ */
+export const PVE_STORAGE_ID = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]$/;
+
+/** An `ssh://[user@]host[:port]/path` repository; the groups are user@, host, port, path. */
+export const SSH_REPOSITORY = new RegExp(`^ssh://([^@/\\s]+@)?([^:/\\s@]+)(?::${PORT})?/(\\S+)$`);
+
+/** A repository: an absolute path, or an {@link SSH_REPOSITORY} URL. */
+export const REPOSITORY = new RegExp(`^(/\\S+|${SSH_REPOSITORY.source.slice(1, -1)})$`);
+
+/**
+ * The path Proxmox's API lives under, which the provider appends itself: an endpoint that
+ * already ends in it fails every call (501).
+ */
+export const PVE_API_SUFFIX = /\/api2\/json\/?$/;
+
+/**
+ * An https URL of an API: no credentials, a port in range, not ending in {@link PVE_API_SUFFIX}.
+ * The lookahead sits at the start, where it runs once: after the host it ran again at every
+ * character the host gave back, and a 20 KB value took over a second.
+ */
+export const HTTPS_API_URL = new RegExp(`^(?!\\S*/api2/json/?$)https://[^\\s/:@]+(:${PORT})?(/\\S*)?$`);

@@ -1,0 +1,71 @@
+/**
+ * What the constructs and the writers reject, validate rejects first, at the catalog line
+ * (issue: "validate says 0, synth exits 2"). Each case was a catalog that validated clean
+ * and then failed synth with no line and no catalog rule id.
+ */
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY } from "../../lib/core/formats";
+import { Size } from "../../lib/core/size";
+import { synthesizeCatalog } from "../../lib/estate/synth";
+import { Patterns } from "../../lib/catalog/schema/common";
+import { catalogWith, criticalDbService, ROOT, validate, vmService } from "../support/catalogs";
+
+const filesService = (id: string, app: Record<string, unknown>) =>
+  vmService(id, { app: { decision: "required", rationale: "files", engine: "files", host: `${id}.test`, paths: ["/srv"], ...app } });
+
+const host = (patch: Record<string, unknown>) => ({ proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password", ...patch } } } });
+
+const label = (n: number) => "h".repeat(n);
+const HOST_253 = [label(63), label(63), label(63), label(61)].join(".");
+
+describe("validate rejects, at the line, what synth would reject", () => {
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ["an ssh:// repository without a path (APP-006)", catalogWith([filesService("web", { repository: "ssh://nas" })]), "CAT-007", "services[0].app.repository"],
+    ["an ssh:// repository with port 99999", catalogWith([filesService("web", { repository: "ssh://u@nas:99999/r" })]), "CAT-007", "services[0].app.repository"],
+    ["storage `a` (PVE-002)", catalogWith([vmService("web")], host({ storage: "a" })), "CAT-007", "proxmox.hosts.pve.storage"],
+    ["storage `a.`", catalogWith([vmService("web")], host({ storage: "a." })), "CAT-007", "proxmox.hosts.pve.storage"],
+    ["storage `a_`", catalogWith([vmService("web")], host({ storage: "a_" })), "CAT-007", "proxmox.hosts.pve.storage"],
+    ["an endpoint ending in /api2/json (PVE-002)", catalogWith([vmService("web")], host({ endpoint: "https://pve.test:8006/api2/json" })), "CAT-007", "proxmox.hosts.pve.endpoint"],
+    ["an endpoint on port 99999 (the endpoint rule crashed: GOV-000 at 1:1)", catalogWith([vmService("web")], host({ endpoint: "https://pve.test:99999" })), "CAT-007", "proxmox.hosts.pve.endpoint"],
+    ["bandwidthLimit 9999999GiB/s (APP-001)", catalogWith([filesService("web", { bandwidthLimit: "9999999GiB/s" })]), "CAT-008", "services[0].app.bandwidthLimit"],
+    ["directoryFormatAbove 9999999TiB (APP-001)", catalogWith([criticalDbService("db", { app: { decision: "required", rationale: "db", engine: "postgresql", host: "db.test", database: "app", directoryFormatAbove: "9999999TiB" } })]), "CAT-008", "services[0].app.directoryFormatAbove"],
+    ["a 253-character app.host (ENAMETOOLONG)", catalogWith([filesService("web", { host: HOST_253 })]), "GOV-110", "services[0].app.host"],
+    ["app.host `nas.tar.gz` beside a host `nas` (ENOTDIR)", catalogWith([filesService("web", { host: "nas" }), filesService("api", { host: "nas.tar.gz" })]), "GOV-110", "services[1].app.host"],
+    ["one host spelled two ways", catalogWith([filesService("web", { host: "NAS.test" }), filesService("api", { host: "nas.test" })]), "GOV-110", "services[1].app.host"],
+  ])("%s", (_what, catalog, rule, path) => {
+    const r = validate(catalog);
+    const errors = r.findings.filter((f) => f.severity === "error");
+    expect(errors.map((f) => `${f.ruleId} ${f.path.join(".").replace(/\.(\d+)/g, "[$1]")}`)).toEqual([`${rule} ${path}`]);
+    expect(errors[0].position.line).toBeGreaterThan(1);
+  });
+
+  it("the same catalogs, corrected, synthesize (the check is not stricter than synth)", () => {
+    const dir = mkdtempSync(join(ROOT, ".tmp", "agree-"));
+    const ok = [
+      catalogWith([filesService("web", { repository: "ssh://u@nas:2222/r", tool: "borg" })], host({ storage: "a1", endpoint: "https://pve.test:65535/" })),
+      catalogWith([filesService("web", { bandwidthLimit: "8388607GiB/s", host: HOST_253.slice(0, 248) }), filesService("api", { host: "nas.tar" })]),
+    ];
+    for (const [i, c] of ok.entries()) {
+      const file = join(dir, `c${i}.yaml`);
+      writeFileSync(file, stringify(c));
+      const r = synthesizeCatalog(file, join(dir, `out${i}`));
+      expect(r.report.findings.filter((f) => f.severity === "error")).toEqual([]);
+      expect(readdirSync(join(dir, `out${i}`, "artifacts", "hosts")).length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("the schema's patterns are the constructs' own", () => {
+  it("one definition each (lib/core/formats.ts)", () => {
+    expect(Patterns.pveStorageId).toBe(PVE_STORAGE_ID);
+    expect(Patterns.repository).toBe(REPOSITORY);
+    expect(Patterns.httpsUrl).toBe(HTTPS_API_URL);
+  });
+  it("sizes: the schema asks the parser the constructs use", () => {
+    expect(Size.fits("8388607GiB/s", true)).toBe(true);
+    expect(Size.fits("8388608GiB/s", true)).toBe(false);
+    expect(() => Size.parseRate("9999999GiB/s")).toThrow(/APP-001: bandwidthLimit is not a size; received "9999999GiB\/s"/);
+  });
+});
