@@ -1,5 +1,7 @@
 /** Two projects: fast unit tests, and the slower terraform checks against the real provider. */
 const transform = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.test.json", diagnostics: false }] };
+// Examples and docs snippets import the package by name, as users do.
+const moduleNameMapper = { "^cdktf-backup-governance$": "<rootDir>/lib/index.ts" };
 module.exports = {
   projects: [
     {
@@ -10,6 +12,7 @@ module.exports = {
       testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/terraform/"],
       setupFilesAfterEnv: ["<rootDir>/test/support/setup.ts"],
       transform,
+      moduleNameMapper,
     },
     {
       displayName: "terraform",
@@ -19,6 +22,7 @@ module.exports = {
       globalSetup: "<rootDir>/test/terraform/global-setup.ts",
       setupFilesAfterEnv: ["<rootDir>/test/support/setup.ts"],
       transform,
+      moduleNameMapper,
     },
   ],
 };

@@ -1,20 +1,26 @@
 /**
  * Using the constructs from stack code, without a catalog: a Proxmox stack that enrolls two
- * guests, and an AWS stack with a compliance-locked vault and bucket. Run it with
- * `npx tsx examples/stack-code.ts` (writes cdktf.out/); the tests synthesize it too.
+ * guests, and an AWS stack with a compliance-locked vault and bucket and a critical-tier
+ * plan writing to it, checked by GovernanceChecks. Run it with `npx tsx examples/stack-code.ts`
+ * (writes cdktf.out/), then `npx backup-gov plan --offline cdktf.out`; the tests synthesize it.
+ *
+ * It imports the package by its name, as your project will (in this repository the name
+ * maps to lib/ through tsconfig `paths`).
  */
 import { App, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   Cadence,
+  GovernanceChecks,
   GuestKind,
   ImmutableVault,
   MailNotification,
-  ObjectLockMode,
+  LockMode,
   ProtectedVm,
   ProxmoxHostBackups,
   ProxmoxProvider,
-} from "../lib";
+  TierBackupPlan,
+} from "cdktf-backup-governance";
 
 export function buildExample(app: App): { proxmox: TerraformStack; aws: TerraformStack } {
   // Proxmox: the API token is a sensitive variable (or PROXMOX_VE_API_TOKEN), never a literal.
@@ -34,7 +40,13 @@ export function buildExample(app: App): { proxmox: TerraformStack; aws: Terrafor
   // AWS: a bucket with S3 Object Lock and a vault with Vault Lock, sharing one customer-managed key.
   const aws = new TerraformStack(app, "example-aws");
   new AwsProvider(aws, "aws", { region: "us-east-1" });
-  new ImmutableVault(aws, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "example-locked-123456789012", vaultName: "example-locked" });
+  const locked = new ImmutableVault(aws, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "example-locked-123456789012", vaultName: "example-locked" });
+  // The critical tier's rules (daily 14, weekly 8, monthly 12, yearly 1) into the locked vault:
+  // a rule kept shorter than the 14-day lock would throw GOV-019 right here.
+  TierBackupPlan.criticalTier(aws, "Critical", { vault: locked, planName: "example-critical" });
+
+  // The catalog's rules, for everything above (and anything else in these stacks).
+  GovernanceChecks.applyTo(app);
   return { proxmox, aws };
 }
 

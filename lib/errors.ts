@@ -20,23 +20,52 @@ export interface BackupGovErrorDetails {
   readonly fix?: string;
   /** The construct path or file the error is about. */
   readonly where?: string;
+  /** The page documenting the code. @default ERRORS_DOC */
+  readonly doc?: string;
 }
 
 /** Base class of every error this library throws on purpose. */
 export class BackupGovError extends Error {
   public readonly code: string;
   public readonly details: BackupGovErrorDetails;
+  /** The message without code, place and details. */
+  public readonly summary: string;
 
   constructor(code: string, message: string, details: BackupGovErrorDetails = {}) {
     super(formatMessage(code, message, details));
     this.name = new.target.name;
     this.code = code;
     this.details = details;
+    this.summary = message;
   }
+}
+
+/**
+ * The error, placed at a construct: its message starts with the construct's path
+ * (`AWS-005: stack/Backups/Vault: vaultName ...`), unless it already names a place.
+ */
+export function at<E extends BackupGovError>(scope: { readonly node: { readonly path: string } } | string, error: E): E {
+  if (error.details.where !== undefined) return error;
+  const where = typeof scope === "string" ? scope : scope.node.path;
+  const placed = Object.create(Object.getPrototypeOf(error)) as E;
+  const e = new BackupGovError(error.code, error.summary, { ...error.details, where });
+  Object.assign(placed, { code: e.code, details: e.details, summary: e.summary, message: e.message, name: error.name, stack: e.stack });
+  return placed;
 }
 
 /** A construct was given props that contradict each other or the provider's limits. */
 export class ValidationError extends BackupGovError {}
+
+/**
+ * A construct breaks a governance rule: the code is the rule's id (GOV-xxx, see
+ * docs/rules.md), the same id the catalog's finding has. Thrown at construction where the
+ * rule can be judged from the props; GovernanceChecks reports the others at synthesis.
+ */
+export class GovernanceError extends ValidationError {
+  constructor(ruleId: string, where: string, message: string, fix: string) {
+    super(ruleId, message, { where, fix, doc: "docs/rules.md" });
+  }
+}
 
 /** A file could not be read or written, or a command was used wrongly (CLI exit code 2). */
 export class UsageError extends BackupGovError {}
@@ -47,7 +76,7 @@ function formatMessage(code: string, message: string, d: BackupGovErrorDetails):
   if (d.received !== undefined) parts.push(`received ${JSON.stringify(d.received)}`);
   if (d.allowed !== undefined) parts.push(`allowed: ${d.allowed}`);
   if (d.fix !== undefined) parts.push(`fix: ${d.fix}`);
-  return `${parts.join("; ")} (see ${ERRORS_DOC}#${code.toLowerCase()})`;
+  return `${parts.join("; ")} (see ${d.doc ?? ERRORS_DOC}#${code.toLowerCase()})`;
 }
 
 /**
@@ -97,8 +126,8 @@ export const Errors = {
     new UsageError("IO-002", `cannot read ${file}: ${reason}`, { fix: "check the path and its permissions" }),
   cannotWrite: (file: string, reason: string) =>
     new UsageError("IO-003", `cannot write ${file}: ${reason}`, { fix: "check that the output folder is writable" }),
-  catalogInvalid: (file: string, errorCount: number) =>
-    new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized`, {
+  catalogInvalid: (file: string, errorCount: number, firstFindings = "") =>
+    new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized${firstFindings ? `: ${firstFindings}` : ""}`, {
       fix: "run `backup-gov validate` and fix each finding",
     }),
   outIsFile: (dir: string) =>
@@ -116,6 +145,20 @@ export const Errors = {
   outEnclosesWorkingDir: (dir: string) =>
     new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth replaces --out as a whole`, {
       fix: "pass a folder of its own, e.g. --out cdktf.out",
+    }),
+
+  noStacks: (dir: string) =>
+    new UsageError("IO-040", `${dir} holds no synthesized stack (no cdk.tf.json in it, in ${dir}/stacks/* or in ${dir}/*)`, {
+      fix: "run `backup-gov synth` (or `cdktf synth`) first and pass its output folder or one stack folder",
+    }),
+  terraformMissing: () =>
+    new UsageError("IO-041", "terraform is not installed (or not on PATH)", {
+      allowed: "terraform 1.5 or newer; the tests use 1.11",
+      fix: "install terraform, or put it on PATH",
+    }),
+  planNeedsOffline: () =>
+    new UsageError("IO-042", "`backup-gov plan` only plans offline", {
+      fix: "add --offline (for a real plan, run `terraform plan` in the stack folder with your credentials)",
     }),
 
   // --- Proxmox bindings and constructs (PVE-xxx) -------------------------------------------
@@ -265,6 +308,23 @@ export const Errors = {
       where: path,
       fix: "pass accountId (a literal or a Terraform variable), or pass an existing kmsKey",
     }),
+  invalidVaultArn: (path: string, arn: string) =>
+    new ValidationError("AWS-040", "the vault ARN is not an AWS Backup vault ARN", {
+      where: path,
+      received: arn,
+      allowed: "arn:<partition>:backup:<region>:<12-digit account>:backup-vault:<name>",
+      fix: "copy the ARN from `aws backup describe-backup-vault`, or use fromVaultName",
+    }),
+  vaultNotCreated: (path: string) =>
+    new ValidationError("AWS-041", "this ImmutableVault creates no vault (createVault: false), so nothing can write to it", {
+      where: path,
+      fix: "leave createVault at its default (true), or target another vault",
+    }),
+  ruleTarget: (path: string, ruleName: string, props: string) =>
+    new ValidationError("AWS-042", `backup rule \`${ruleName}\` must name exactly one of ${props}`, {
+      where: path,
+      fix: "pass the vault object (EncryptedVault, ImmutableVault, or EncryptedVault.fromVaultName for an existing one)",
+    }),
   invalidPlanName: (name: string) =>
     new ValidationError("AWS-010", `planName \`${name}\` does not fit AWS Backup's plan name pattern`, {
       received: name,
@@ -281,7 +341,7 @@ export const Errors = {
     new ValidationError("AWS-012", `${what}: points are deleted after ${deleteAfterDays} days but moved to cold storage after ${coldAfterDays}; AWS keeps cold points at least 90 days`, {
       received: { deleteAfterDays, coldStorageAfterDays: coldAfterDays },
       allowed: "deleteAfterDays ≥ coldStorageAfterDays + 90",
-      fix: `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer`,
+      fix: deleteAfterDays - 90 >= 1 ? `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer` : `keep points at least ${coldAfterDays + 90} days, or drop coldStorageAfterDays (points kept under 91 days cannot use cold storage)`,
     }),
   continuousRule: (ruleName: string, reason: string) =>
     new ValidationError("AWS-013", `continuous rule \`${ruleName}\`: ${reason}`, {

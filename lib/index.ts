@@ -1,40 +1,73 @@
-// Public API: re-exports only.
+/**
+ * The public API of cdktf-backup-governance: re-exports only, chosen on purpose.
+ *
+ * What users are meant to use: the constructs with their props and enums, the value
+ * classes and vocabularies they take, the catalog/validate/synth entry points, the
+ * GovernanceChecks aspect, the finding type and the errors. Builders, the estate context,
+ * the CLI's internals, renderers and policy helpers stay private (import them from their
+ * files inside this repository only). api/cdktf-backup-governance.api.md is the committed
+ * report of this surface; a test keeps it current (`npm run api` rewrites it).
+ *
+ * @packageDocumentation
+ */
 
-export * from "./errors";
+// --- errors --------------------------------------------------------------------------------
+export { BackupGovError, ValidationError, UsageError, GovernanceError, ERRORS_DOC, type BackupGovErrorDetails } from "./errors";
+
+// --- value classes and vocabularies construct props take ---------------------------------
 export * from "./core/duration";
 export * from "./core/schedule";
 export * from "./core/retention";
-export * from "./core/finding";
 export * from "./core/vocabulary";
-export * from "./core/metrics";
-export * from "./core/size";
-export * from "./core/iam-policy";
+export { Size } from "./core/size";
+export { PolicyEffect, type PolicyPrincipals, type PolicyStatement } from "./core/iam-policy";
+export { Metrics, METRIC_HELP, METRIC_LABELS, TEXTFILE_DIR, Heartbeat } from "./core/metrics";
 
+// --- findings (catalog validation and GovernanceChecks) -----------------------------------
+export { Severity, type Finding, type CatalogPath, type SourcePosition, formatFinding, formatPath, sortFindings, isBlocking, findingToJson, type FindingJson } from "./core/finding";
+
+// --- the catalog: load, validate, synthesize ----------------------------------------------
 export * from "./catalog/model";
 export { loadCatalogFile, loadCatalogText, LoaderRules, MAX_CATALOG_BYTES, MAX_ALIASES, type LoadResult } from "./catalog/load";
-export { catalogJsonSchema, CATALOG_SCHEMA_ID } from "./catalog/json-schema";
-
-export * from "./policy/tiers";
-export * from "./policy/effective";
-export * from "./policy/stagger";
-export * from "./policy/compliance";
-export * from "./policy/restore-order";
-export * from "./policy/aws-backup";
-export * from "./policy/aws-s3";
-export * from "./policy/freshness";
-export * from "./policy/audit";
-
-export * from "./governance/rule";
-export { BASELINE_RULES } from "./governance/packs/baseline";
-export { evaluateRules, MIN_ACK_REASON } from "./governance/engine";
-export { validateCatalogFile, validateCatalogText, type ValidationReport } from "./governance/validate";
+export type { CatalogSource } from "./catalog/source";
+export { catalogJsonSchema, CATALOG_SCHEMA_ID, type JsonSchema } from "./catalog/json-schema";
+export { validateCatalogFile, validateCatalogText, validateCatalog, type ValidationReport } from "./governance/validate";
 export { explainRule } from "./governance/docs";
+export { BASELINE_RULES } from "./governance/packs/baseline";
+export { ChecklistStep, type GovernanceRule, type RuleContext, type Violation } from "./governance/rule";
+export { MIN_ACK_REASON } from "./governance/engine";
+export { GovernanceChecks, type GovernanceChecksProps, type ConstructFinding, COMPLIANCE_TAG_KEYS } from "./governance/checks";
+export { Estate } from "./estate/estate";
+export { AwsEstateStack, type AwsEstateStackProps, ACCOUNT_ID_VARIABLE } from "./estate/aws-stack";
+export { ProxmoxEstateStack, type ProxmoxEstateStackProps } from "./estate/proxmox-stack";
+export { synthesizeCatalog, type SynthResult } from "./estate/synth";
+export { type Artifact, ArtifactSet } from "./artifacts/artifact";
+export type { ServiceFile } from "./artifacts/app/bundle";
 
-export * from "./providers/proxmox";
+// --- policy the constructs and presets share with the catalog -----------------------------
+export { TIERS, tierOf, type TierPolicy, RestoreTestFrequency } from "./policy/tiers";
+export { type EffectivePolicy, type EffectiveImmutability, type EffectiveOffsite, PolicySource } from "./policy/effective";
+export type { StaggerOptions } from "./policy/stagger";
+export { COMPLIANCE, type ComplianceRequirement } from "./policy/compliance";
+export { AwsLimits, AwsResourceType, resourceTypeOfArn, type ResourceTypeInfo, resourceTypeInfo } from "./policy/aws-backup";
+export { AuditControlName, AuditLimits, type AuditScope, TIER_TAG } from "./policy/audit";
+
+// --- Proxmox VE: provider bindings and constructs -----------------------------------------
+export { PROXMOX_PROVIDER_SOURCE, ProxmoxProviderVersions, type IProxmoxVersioned } from "./providers/proxmox/version";
+export { ProxmoxProvider, type ProxmoxProviderConfig, type ProxmoxProviderSsh, type ProxmoxProviderSshNode } from "./providers/proxmox/provider";
+export { BackupJob, type BackupJobConfig, type BackupJobFleecing, type BackupJobPerformance, BACKUP_JOB_ID_MAX } from "./providers/proxmox/backup-job";
+export {
+  ProxmoxStorageResource, StoragePbs, StorageNfs, StorageCifs, StorageDirectory, STORAGE_CONTENT, PBS_FINGERPRINT,
+  type StorageBackups, type StorageCommonConfig, type StoragePbsConfig, type StorageNfsConfig, type StorageCifsConfig, type StorageDirectoryConfig,
+  type Field as StorageField,
+} from "./providers/proxmox/storage";
+export { PRUNE_KEYS, PVE_CONFIG_ID } from "./providers/proxmox/checks";
 export * from "./constructs/vzdump-job";
 export * from "./constructs/proxmox-host-backups";
 export * from "./constructs/protected-vm";
 export * from "./constructs/backup-storage";
+
+// --- AWS constructs ------------------------------------------------------------------------
 export * from "./constructs/backup-key";
 export * from "./constructs/backup-bucket";
 export * from "./constructs/encrypted-vault";
@@ -44,35 +77,9 @@ export * from "./constructs/backup-service-role";
 export * from "./constructs/tier-backup-plan";
 export * from "./constructs/restore-testing-plan";
 export * from "./constructs/audit-trail";
-
-export * from "./estate/context";
-export * from "./estate/aws-stack";
-export * from "./estate/proxmox-stack";
-export * from "./estate/estate";
-export * from "./estate/synth";
-export { applyRemoteState, stateKey } from "./estate/state";
-
-export * from "./artifacts/artifact";
-export * from "./artifacts/immutability-drill";
-export { renderInventory, INVENTORY_VERSION } from "./artifacts/inventory";
-export { renderCalendarIcs, renderCalendarMarkdown, findOverlaps, type JobOverlap } from "./artifacts/calendar";
-
-export * from "./drift/compare";
-export { readLifecycleFile, readNotBackedUpFile, lifecycleSchema, type LifecycleList, type LifecycleGuest, type NotBackedUpGuest } from "./drift/lifecycle";
-
-export * from "./artifacts/prometheus";
-export * from "./artifacts/grafana";
-export * from "./artifacts/vzdump-hook";
-export * from "./artifacts/onboarding-receipt";
-
 export * from "./constructs/backup-monitoring";
-export { alertWiringOf, estateVaults } from "./estate/monitoring";
-export { parseTextfile, readTextfileDir, queryPrometheus, observe, type MetricSample, type MetricsRead } from "./cli/metrics-source";
 
+// --- app-level backups ---------------------------------------------------------------------
 export * from "./constructs/app-backup";
-export { buildAppBackups } from "./estate/app-backups";
-export { type AppBackupSpec, type InstallLayout, CredentialSource, DEFAULT_LAYOUT, unitName } from "./artifacts/app/spec";
+export { type AppBackupSpec, type InstallLayout, type CredentialSpec, CredentialSource, DEFAULT_LAYOUT } from "./artifacts/app/spec";
 export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
-export { renderHostFiles, renderHostBundle, hostArtifacts, renderServiceFiles, type ServiceFile } from "./artifacts/app/bundle";
-
-export { runCli } from "./cli/main";

@@ -38,7 +38,7 @@ export class ArtifactSet {
   /**
    * Writes every artifact under `dir` (normally `<outdir>/artifacts`), replacing what an
    * earlier run left there so that removed services leave no stale SOPs or scripts behind.
-   * Folders in {@link KEPT_FOLDERS} (onboarding receipts: evidence, not renderings) stay.
+   * Folders kept (onboarding receipts: evidence, not renderings) stay.
    */
   public writeTo(dir: string): string[] {
     try {

@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { formatPath } from "../core/finding";
+import { findingToJson } from "../core/finding";
 import type { ValidationReport } from "../governance/validate";
 
 /**
@@ -11,16 +11,7 @@ export function renderComplianceReport(report: ValidationReport): string {
     // The file name only: an absolute path would make synths from two folders differ.
     catalog: basename(report.file),
     ok: report.ok,
-    findings: report.findings.map((f) => ({
-      rule: f.ruleId,
-      severity: f.severity,
-      line: f.position.line,
-      column: f.position.column,
-      path: formatPath(f.path),
-      message: f.message,
-      fix: f.fix,
-      acknowledged: f.acknowledged ? { reason: f.acknowledged.reason } : undefined,
-    })),
+    findings: report.findings.map(findingToJson),
   };
   return JSON.stringify(body, null, 2) + "\n";
 }

@@ -4,7 +4,8 @@ import { catalogSchema } from "./schema/catalog";
 /** The `$id` the generated JSON Schema carries. */
 export const CATALOG_SCHEMA_ID = "https://cdktf-backup-governance.dev/schema/catalog.schema.json";
 
-type JsonSchema = Record<string, unknown>;
+/** A JSON Schema document (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
 let cached: JsonSchema | undefined;
 
 /**

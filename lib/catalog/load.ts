@@ -6,12 +6,11 @@ import {
   AppDecision,
   AppEngine,
   BackupTool,
-  Classification,
-  ComplianceRegime,
   GuestKind,
   LockMode,
   type MysqlFlavour,
   StorageKind,
+  VzdumpMode,
 } from "../core/vocabulary";
 import { type Catalog, type CatalogSection, partialService, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
@@ -83,6 +82,15 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
   [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
 ] as const).map(([re, text]) => [String(re), text]));
+
+// What the loader found for each catalog it built, so that a catalog handed around without its
+// report (`new Estate(app, loadCatalogFile(f).catalog!)`) can still be refused for its schema errors.
+const LOADED = new WeakMap<Catalog, LoadResult>();
+
+/** The load result a catalog came from, when the loader built it. */
+export function loadResultOf(catalog: Catalog): LoadResult | undefined {
+  return LOADED.get(catalog);
+}
 
 /** Reads and loads a catalog file. Throws UsageError (IO-xxx) only when the file cannot be read. */
 export function loadCatalogFile(file: string): LoadResult {
@@ -196,7 +204,9 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   }
 
   const model = buildModel(raw as Record<string, unknown>, file, source, findings);
-  return { catalog: model, findings: sortFindings(findings), source };
+  const result = { catalog: model, findings: sortFindings(findings), source };
+  LOADED.set(model, result);
+  return result;
 }
 
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
@@ -291,7 +301,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       audit: {
         enabled: aws.audit?.enabled ?? true,
         // A throw-away estate must be deletable: its log bucket defaults to governance mode.
-        lockMode: (aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? "compliance" : "governance")) as LockMode,
+        lockMode: aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? LockMode.COMPLIANCE : LockMode.GOVERNANCE),
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
       prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
@@ -324,11 +334,11 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     id: s.id,
     description: s.description,
     owner: s.owner ?? defaultOwner,
-    classification: s.classification as Classification,
+    classification: s.classification,
     // Undefined only in a partial service, which never lets a rule read them.
     rpo: s.rpo === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rpo, "rpo"),
     rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
-    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: (s.vm.kind ?? "qemu") as GuestKind, mode: s.vm.mode ?? "snapshot" },
+    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind ?? GuestKind.QEMU, mode: s.vm.mode ?? VzdumpMode.SNAPSHOT },
     app: s.app && {
       decision: s.app.decision as AppDecision,
       rationale: s.app.rationale,
@@ -348,7 +358,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },
     offsite: s.offsite,
-    immutable: s.immutable && { mode: s.immutable.mode as LockMode, days: s.immutable.days, maxDays: s.immutable.maxDays },
+    immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
     retention: s.retention ?? {},
     restore: {
@@ -357,7 +367,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       dependsOn: s.restore?.dependsOn ?? [],
       notes: s.restore?.notes,
     },
-    compliance: (s.compliance ?? []) as ComplianceRegime[],
+    compliance: s.compliance ?? [],
     acknowledge: (s.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
   };
 }

@@ -9,6 +9,7 @@ import {
   LockMode,
   type MysqlFlavour,
   StorageKind,
+  VzdumpMode,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
 
@@ -17,7 +18,8 @@ import type { CatalogPath } from "../core/finding";
  * renderers. Plain data; it knows nothing of cdktf.
  */
 
-export type VzdumpModeName = "snapshot" | "suspend" | "stop";
+/** @deprecated use {@link VzdumpMode}. */
+export type VzdumpModeName = VzdumpMode;
 
 export interface RetentionCounts {
   readonly hourly?: number;
@@ -31,7 +33,7 @@ export interface ServiceVm {
   readonly host: string;
   readonly vmid: number;
   readonly kind: GuestKind;
-  readonly mode: VzdumpModeName;
+  readonly mode: VzdumpMode;
 }
 
 export interface ServiceApp {
@@ -194,7 +196,8 @@ export interface ProxmoxStorageRetention {
   readonly maxProtected?: number;
 }
 
-interface ProxmoxStorageBase {
+/** What every declared Proxmox storage has. */
+export interface ProxmoxStorageBase {
   readonly id: string;
   /** Position in the host's `storages` list, for finding paths. */
   readonly index: number;
@@ -279,8 +282,11 @@ export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | 
 
 /** Where every stack keeps its Terraform state (`state:`). */
 export interface StateSettings {
+  /** The backend kind (`state.backend`). */
   readonly backend: StateBackend;
+  /** The existing state bucket (`state.bucket`); its name passed GOV-120. */
   readonly bucket: string;
+  /** The bucket's region (`state.region`). */
   readonly region: string;
   /** Prefix of each stack's key `<keyPrefix><stack>.tfstate`; may be empty. */
   readonly keyPrefix: string;
@@ -288,6 +294,7 @@ export interface StateSettings {
 
 /** Remote state backends. */
 export enum StateBackend {
+  /** Terraform's S3 backend, with `encrypt` and `use_lockfile`. */
   S3 = "s3",
 }
 
@@ -301,6 +308,7 @@ export enum ProxmoxStackSplit {
 
 /** How the estate is split into stacks (`stacks:`). */
 export interface StackSettings {
+  /** How Proxmox jobs are split (`stacks.proxmox`). @default ProxmoxStackSplit.SINGLE */
   readonly proxmox: ProxmoxStackSplit;
 }
 

@@ -3,6 +3,7 @@ import { BackupGovError, UsageError } from "../errors";
 import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerOnboard } from "./commands/onboard";
+import { registerPlan } from "./commands/plan";
 import { registerStatus } from "./commands/status";
 import { registerSynth } from "./commands/synth";
 import { registerValidate } from "./commands/validate";
@@ -10,7 +11,7 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

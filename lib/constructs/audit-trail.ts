@@ -1,7 +1,7 @@
 import { Cloudtrail, type CloudtrailAdvancedEventSelector, cloudtrailAdvancedEventSelectorToTerraform } from "@cdktf/provider-aws/lib/cloudtrail";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 
@@ -60,7 +60,7 @@ export class AuditTrail extends Construct {
     super(scope, id);
     this.props = props;
     this.name = props.trailName ?? `${id}-${this.node.addr.slice(-8)}`;
-    if (!Token.isUnresolved(this.name) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(this.name)) throw Errors.invalidTrailName(this.name);
+    if (!Token.isUnresolved(this.name) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(this.name)) throw at(this, Errors.invalidTrailName(this.name));
     const partition = props.partition ?? "aws";
     const preventDestroy = props.preventDestroy ?? true;
     // Built from its parts: the bucket and key policies must name the trail before it exists.

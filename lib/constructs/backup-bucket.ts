@@ -8,19 +8,20 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
-import { Errors } from "../errors";
+import { LockMode } from "../core/vocabulary";
+import { at, Errors } from "../errors";
 
-/** S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock). */
-export enum ObjectLockMode {
-  /** Nobody, the root user included, can delete a locked version or shorten its lock. */
-  COMPLIANCE = "COMPLIANCE",
-  /** Callers with `s3:BypassGovernanceRetention` who send the bypass header can. */
-  GOVERNANCE = "GOVERNANCE",
-}
+/**
+ * S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock).
+ * @deprecated use {@link LockMode}: one enum for the catalog and the constructs.
+ */
+export const ObjectLockMode = LockMode;
+/** @deprecated use {@link LockMode}. */
+export type ObjectLockMode = LockMode;
 
 /** A default retention applied to every new object version. */
 export interface ObjectLockProps {
-  readonly mode: ObjectLockMode;
+  readonly mode: LockMode;
   /** Days every new version stays locked (1–36500). */
   readonly days: number;
 }
@@ -112,11 +113,11 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     this.props = props;
-    validateBucketName(props.bucketName);
+    validateBucketName(props.bucketName, this.node.path);
     const lock = props.objectLock;
-    if (lock && !Token.isUnresolved(lock.days) && (!Number.isInteger(lock.days) || lock.days < 1 || lock.days > 36500)) throw Errors.objectLockDays(lock.days);
+    if (lock && !Token.isUnresolved(lock.days) && (!Number.isInteger(lock.days) || lock.days < 1 || lock.days > 36500)) throw at(this, Errors.objectLockDays(lock.days));
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? lock?.days ?? 30;
-    if (lock && noncurrentDays < lock.days) throw Errors.lifecycleBeforeLock("noncurrentVersionExpirationDays", noncurrentDays, lock.days);
+    if (lock && noncurrentDays < lock.days) throw at(this, Errors.lifecycleBeforeLock("noncurrentVersionExpirationDays", noncurrentDays, lock.days));
     this.objectLock = lock;
     this.region = props.region;
     this.provider = props.provider;
@@ -151,7 +152,8 @@ export class BackupBucket extends Construct {
     if (lock) {
       new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
         bucket: this.bucket.bucket,
-        rule: { defaultRetention: { mode: lock.mode, days: lock.days } },
+        // PROVIDER NOTE: S3 spells the modes in capitals (COMPLIANCE, GOVERNANCE).
+        rule: { defaultRetention: { mode: lock.mode.toUpperCase(), days: lock.days } },
         // PROVIDER NOTE: the lock configuration needs versioning in place first, or S3 answers InvalidBucketState.
         dependsOn: [this.versioning],
         provider,
@@ -235,7 +237,7 @@ export class BackupBucket extends Construct {
 }
 
 /** Refuses names S3 would refuse (skipped for Terraform tokens). */
-function validateBucketName(name: string): void {
+function validateBucketName(name: string, path: string): void {
   if (Token.isUnresolved(name)) return;
   const reason =
     name.length < 3 || name.length > 63
@@ -249,5 +251,5 @@ function validateBucketName(name: string): void {
             : /^(xn--|sthree-)/.test(name) || /(-s3alias|--ol-s3)$/.test(name)
               ? "it uses a prefix or suffix S3 reserves"
               : undefined;
-  if (reason) throw Errors.invalidBucketName(name, reason);
+  if (reason) throw at(path, Errors.invalidBucketName(name, reason));
 }

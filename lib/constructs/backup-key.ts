@@ -2,7 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 
 /**
  * What the account root may do with a backup key. Named one by one, because this library
@@ -104,7 +104,7 @@ export class BackupKey extends Construct {
     super(scope, id);
     this.props = props;
     const window = props.deletionWindowInDays ?? 30;
-    if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) throw Errors.kmsDeletionWindow(window);
+    if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) throw at(this, Errors.kmsDeletionWindow(window));
     const partition = props.partition ?? "aws";
     this.statements = [
       {

@@ -13,13 +13,6 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
@@ -27,7 +20,11 @@ import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformVariable, Token } from "../core/cdk";
 import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
+import { PolicyEffect } from "../core/iam-policy";
+import { BackupBucket } from "./backup-bucket";
+import { KEY_ADMIN_AND_USE_ACTIONS } from "./backup-key";
+import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
 import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
@@ -227,14 +224,27 @@ export interface BackupMonitoringProps {
   readonly pagerDuty?: boolean;
   /**
    * Vaults in this construct's Region: each gets vault notifications and alarms on failed
-   * backup and copy jobs and expired recovery points.
+   * backup and copy jobs and expired recovery points. The notifications wait for the vaults
+   * this app creates (their `dependables`).
    * @default - none
    */
-  readonly vaultNames?: readonly string[];
+  readonly vaults?: readonly IBackupVault[];
   /**
    * Vaults in other Regions that receive copies from this one: each gets an alarm on
    * failed copy jobs here (AWS Backup reports copy jobs under the destination vault).
    * @default - none
+   */
+  readonly copyDestinationVaults?: readonly IBackupVault[];
+  /**
+   * Vaults of this Region by name.
+   * @default - none
+   * @deprecated pass `vaults` (EncryptedVault.fromVaultName for an existing one)
+   */
+  readonly vaultNames?: readonly string[];
+  /**
+   * Copy destinations by name.
+   * @default - none
+   * @deprecated pass `copyDestinationVaults`
    */
   readonly copyDestinationVaultNames?: readonly string[];
   /**
@@ -244,8 +254,9 @@ export interface BackupMonitoringProps {
    */
   readonly vaultEvents?: readonly VaultEvent[];
   /**
-   * Resources the vault notifications must wait for (the vaults themselves, when they are
-   * created in the same stack). @default - none
+   * Resources the notifications of `vaultNames` must wait for.
+   * @default - none (`vaults` bring their own)
+   * @deprecated pass `vaults`: dependencies follow from the references
    */
   readonly vaultDependencies?: readonly ITerraformDependable[];
   /** Services watched by heartbeat (and size anomaly) alarms. @default - none */
@@ -283,6 +294,11 @@ export interface BackupMonitoringProps {
    */
   readonly vaultFreshness?: readonly VaultFreshnessProps[];
   /**
+   * The AWS partition of every ARN this construct writes (`aws-us-gov`, `aws-cn`).
+   * @default "aws"
+   */
+  readonly partition?: string;
+  /**
    * Providers of other Regions (the offsite Region, where a DR restore runs and where copies
    * land) whose failing AWS Backup events must alert too. EventBridge rules only see their own
    * Region's events, and an SNS target must be in the rule's Region; so each of these Regions
@@ -319,13 +335,13 @@ function publisherSid(service: string): string {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-function keyConditions(service: string, account: string): DataAwsIamPolicyDocumentStatement["condition"] {
+function keyConditions(service: string, account: string, partition = "aws"): DataAwsIamPolicyDocumentStatement["condition"] {
   const sameAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [account] };
   switch (service) {
     case "backup.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:backup:*:${account}:backup-vault:*`] }];
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:backup:*:${account}:backup-vault:*`] }];
     case "cloudwatch.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:cloudwatch:*:${account}:alarm:*`] }];
+      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:*:${account}:alarm:*`] }];
     default:
       return [
         { test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] },
@@ -335,7 +351,7 @@ function keyConditions(service: string, account: string): DataAwsIamPolicyDocume
 }
 
 /** The role AWS Backup Audit Manager delivers reports with. */
-const REPORTS_ROLE = (account: string) => `arn:aws:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
+const REPORTS_ROLE = (account: string, partition = "aws") => `arn:${partition}:iam::${account}:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports`;
 
 /** CloudWatch's longest evaluation range: period × evaluation periods. */
 const MAX_EVALUATION_SECONDS = 7 * 86400;
@@ -370,8 +386,8 @@ export class BackupMonitoring extends Construct {
   public readonly pagerDutyVariable?: TerraformVariable;
   /** @attribute */
   public readonly framework?: BackupFramework;
-  /** The bucket this construct created for audit reports. @attribute */
-  public readonly reportBucket?: S3Bucket;
+  /** The bucket this construct created for audit reports (a {@link BackupBucket}). @attribute */
+  public readonly reportBucket?: BackupBucket;
   /** Every alarm, by child id. @attribute */
   public readonly alarms: CloudwatchMetricAlarm[] = [];
 
@@ -382,7 +398,7 @@ export class BackupMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
     this.props = props;
-    validate(props);
+    validate(props, this.node.path);
     this.account = props.accountId;
     this.lifecycle = { preventDestroy: props.deletionProtection ?? true };
 
@@ -399,7 +415,7 @@ export class BackupMonitoring extends Construct {
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
     if (props.auditControls?.length) {
       this.framework = this.createFramework(props.auditControls);
-      const bucket = props.reportBucketName ?? (this.reportBucket = this.createReportBucket()).bucket;
+      const bucket = props.reportBucketName ?? (this.reportBucket = this.createReportBucket()).bucketName;
       this.createReportPlans(bucket, this.framework);
     }
   }
@@ -409,22 +425,22 @@ export class BackupMonitoring extends Construct {
     return this.topic.arn;
   }
 
+  private get partition(): string {
+    return this.props.partition ?? "aws";
+  }
+
   private get name(): string {
     return `${this.props.estate}-backup-alerts`;
   }
 
   protected createKey(): KmsKey {
-    const root = `arn:aws:iam::${this.account}:root`;
+    const root = `arn:${this.partition}:iam::${this.account}:root`;
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       {
         sid: "AccountAdministersKey",
         principals: [{ type: "AWS", identifiers: [root] }],
-        actions: [
-          "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
-          "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation", "kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy",
-          "kms:GetKeyRotationStatus", "kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:ScheduleKeyDeletion",
-          "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-        ],
+        // The library's one list of key administration and use actions (BackupKey's).
+        actions: [...KEY_ADMIN_AND_USE_ACTIONS],
         resources: ["*"],
       },
       ...PUBLISHERS.map((service) => ({
@@ -432,7 +448,7 @@ export class BackupMonitoring extends Construct {
         principals: [{ type: "Service", identifiers: [service] }],
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
-        condition: keyConditions(service, this.account),
+        condition: keyConditions(service, this.account, this.partition),
       })),
     ];
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
@@ -443,7 +459,7 @@ export class BackupMonitoring extends Construct {
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
         condition: [
-          { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account)] },
+          { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account, this.partition)] },
           { test: "StringEquals", variable: "kms:CallerAccount", values: [this.account] },
         ],
       });
@@ -545,7 +561,7 @@ export class BackupMonitoring extends Construct {
       iamRoleArn: role.arn,
       snsTopicArns: [this.topic.arn],
       // PROVIDER NOTE: without guardrails AWS Chatbot applies AdministratorAccess to channel members' actions.
-      guardrailPolicyArns: ["arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"],
+      guardrailPolicyArns: [`arn:${this.partition}:iam::aws:policy/CloudWatchReadOnlyAccess`],
       loggingLevel: "ERROR",
     };
     for (const c of channels) {
@@ -561,24 +577,31 @@ export class BackupMonitoring extends Construct {
   private createVaultSignals(): void {
     const provider = this.props.provider;
     const events = [...(this.props.vaultEvents ?? FAILURE_VAULT_EVENTS)];
-    for (const vault of this.props.vaultNames ?? []) {
+    // A vault by reference is named by its literal name where known (ids and alarm names
+    // must be literal; the construct id stands in for a token name) and brings its own dependencies.
+    const byName = (names: readonly string[] | undefined, deps: readonly ITerraformDependable[] | undefined) => (names ?? []).map((n) => ({ key: n, name: n, deps }));
+    const byRef = (vs: readonly IBackupVault[] | undefined) => (vs ?? []).map((v) => ({ key: v.literalName ?? v.node.id, name: v.literalName ?? v.vaultName, deps: v.dependables.length ? v.dependables : undefined }));
+    const local = [...byRef(this.props.vaults), ...byName(this.props.vaultNames, this.props.vaultDependencies)];
+    const remote = [...byRef(this.props.copyDestinationVaults), ...byName(this.props.copyDestinationVaultNames, undefined)];
+    for (const { key: vault, name, deps } of local) {
       new BackupVaultNotifications(this, `Notifications-${vault}`, {
         provider,
-        backupVaultName: vault,
+        backupVaultName: name,
         snsTopicArn: this.topic.arn,
         backupVaultEvents: events,
-        dependsOn: this.props.vaultDependencies ? [...this.props.vaultDependencies] : undefined,
+        dependsOn: deps ? [...deps] : undefined,
       });
-      this.backupAlarm(vault, "NumberOfBackupJobsFailed", "backup-jobs-failed", `A backup job into vault ${vault} failed`);
-      this.backupAlarm(vault, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} failed`);
-      this.backupAlarm(vault, "NumberOfRecoveryPointsExpired", "recovery-points-expired", `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`);
+      this.backupAlarm(vault, name, "NumberOfBackupJobsFailed", "backup-jobs-failed", `A backup job into vault ${vault} failed`);
+      this.backupAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} failed`);
+      this.backupAlarm(vault, name, "NumberOfRecoveryPointsExpired", "recovery-points-expired", `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`);
     }
-    for (const vault of this.props.copyDestinationVaultNames ?? []) {
-      this.backupAlarm(vault, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} (another Region) failed`);
+    for (const { key: vault, name } of remote) {
+      this.backupAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} (another Region) failed`);
     }
   }
 
-  private backupAlarm(vault: string, metricName: string, suffix: string, description: string): void {
+  /** `vault` names the alarm (literal); `vaultName` is the metric's dimension (may be a reference). */
+  private backupAlarm(vault: string, vaultName: string, metricName: string, suffix: string, description: string): void {
     this.alarms.push(
       new CloudwatchMetricAlarm(this, `Alarm-${vault}-${suffix}`, {
         provider: this.props.provider,
@@ -586,7 +609,7 @@ export class BackupMonitoring extends Construct {
         alarmDescription: description,
         namespace: "AWS/Backup",
         metricName,
-        dimensions: { BackupVaultName: vault },
+        dimensions: { BackupVaultName: vaultName },
         statistic: "Sum",
         period: 300,
         evaluationPeriods: 1,
@@ -606,7 +629,7 @@ export class BackupMonitoring extends Construct {
     if (sources.length === 0) return;
     const region = this.props.region ?? (this.props.provider as AwsProvider | undefined)?.region;
     if (!region) throw Errors.monitoringRegionRequired(this.node.path);
-    const bus = `arn:aws:events:${region}:${this.account}:event-bus/default`;
+    const bus = `arn:${this.partition}:events:${region}:${this.account}:event-bus/default`;
     const trust = new DataAwsIamPolicyDocument(this, "ForwardTrust", {
       provider: this.props.provider,
       statement: [
@@ -784,52 +807,30 @@ export class BackupMonitoring extends Construct {
     });
   }
 
-  private createReportBucket(): S3Bucket {
-    const provider = this.props.provider;
-    const bucket = new S3Bucket(this, "ReportBucket", {
-      provider,
-      bucket: `${this.props.estate}-backup-reports-${this.account}`,
-      forceDestroy: false,
-      lifecycle: this.lifecycle,
-    });
-    new S3BucketVersioningA(this, "ReportBucketVersioning", { provider, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    new S3BucketServerSideEncryptionConfigurationA(this, "ReportBucketEncryption", {
-      provider,
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }],
-    });
-    new S3BucketPublicAccessBlock(this, "ReportBucketPublicAccess", { provider, bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    new S3BucketOwnershipControls(this, "ReportBucketOwnership", { provider, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  /**
+   * The audit report bucket: the library's one bucket hardening (BackupBucket: SSE-KMS with
+   * the topic's key, versioning, public access blocked, ACLs disabled, TLS only), reports
+   * expiring after `reportRetentionDays`, and delivery allowed to the Audit Manager role only.
+   */
+  private createReportBucket(): BackupBucket {
     const days = this.props.reportRetentionDays ?? 400;
-    new S3BucketLifecycleConfiguration(this, "ReportBucketLifecycle", {
-      provider,
-      bucket: bucket.id,
-      rule: [{ id: "expire-reports", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days }], noncurrentVersionExpiration: [{ noncurrentDays: 30 }] }],
+    const bucket = new BackupBucket(this, "ReportBucket", {
+      bucketName: `${this.props.estate}-backup-reports-${this.account}`,
+      kmsKeyArn: this.key.arn,
+      currentVersionExpirationDays: days,
+      noncurrentVersionExpirationDays: 30,
+      preventDestroy: this.lifecycle.preventDestroy,
+      partition: this.partition,
+      provider: this.props.provider,
     });
-    const policy = new DataAwsIamPolicyDocument(this, "ReportBucketPolicyDocument", {
-      provider,
-      statement: [
-        {
-          sid: "DenyWithoutTls",
-          effect: "Deny",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetObjectVersion", "s3:DeleteObjectVersion"],
-          resources: [bucket.arn, `${bucket.arn}/*`],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-        {
-          sid: "BackupReportsDeliver",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["s3:PutObject"],
-          resources: [`${bucket.arn}/*`],
-          condition: [
-            { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account)] },
-            { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
-          ],
-        },
-      ],
+    bucket.addToPolicy({
+      sid: "BackupReportsDeliver",
+      effect: PolicyEffect.ALLOW,
+      principals: { anyone: true },
+      actions: ["s3:PutObject"],
+      resources: [`${bucket.bucketArn}/*`],
+      conditions: { ArnEquals: { "aws:PrincipalArn": REPORTS_ROLE(this.account, this.partition) }, StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
     });
-    new S3BucketPolicy(this, "ReportBucketPolicy", { provider, bucket: bucket.id, policy: policy.json });
     return bucket;
   }
 
@@ -956,20 +957,20 @@ function renderControl(c: AuditControlProps): BackupFrameworkControl {
   };
 }
 
-function validate(props: BackupMonitoringProps): void {
+function validate(props: BackupMonitoringProps, path: string): void {
   const allowed = Object.values(VaultEvent) as string[];
   for (const e of props.vaultEvents ?? []) {
     if (Token.isUnresolved(e)) continue;
-    if (!allowed.includes(e)) throw Errors.invalidVaultEvent(e, allowed.join(", "));
-    if ((DEPRECATED_VAULT_EVENTS as readonly string[]).includes(e)) throw Errors.deprecatedVaultEvent(e, allowed.filter((a) => !(DEPRECATED_VAULT_EVENTS as readonly string[]).includes(a)).join(", "));
+    if (!allowed.includes(e)) throw at(path, Errors.invalidVaultEvent(e, allowed.join(", ")));
+    if ((DEPRECATED_VAULT_EVENTS as readonly string[]).includes(e)) throw at(path, Errors.deprecatedVaultEvent(e, allowed.filter((a) => !(DEPRECATED_VAULT_EVENTS as readonly string[]).includes(a)).join(", ")));
   }
   const controls = props.auditControls ?? [];
-  if (controls.length > AuditLimits.maxControls) throw Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls);
+  if (controls.length > AuditLimits.maxControls) throw at(path, Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls));
   for (const c of controls) {
     const s = c.scope;
     if (!s) continue;
-    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length)) throw Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids");
-    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds)) throw Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`);
-    if (s.resourceIds && s.resourceTypes?.length !== 1) throw Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type");
+    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length)) throw at(path, Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids"));
+    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds)) throw at(path, Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`));
+    if (s.resourceIds && s.resourceTypes?.length !== 1) throw at(path, Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type"));
   }
 }

@@ -1,8 +1,8 @@
-import { Construct, type TerraformProvider } from "../core/cdk";
+import { Construct, type ITerraformDependable, type TerraformProvider } from "../core/cdk";
 import { Errors } from "../errors";
 import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
-import { EncryptedVault } from "./encrypted-vault";
+import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultLockProps } from "./encrypted-vault";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -76,7 +76,17 @@ export interface ImmutableVaultProps {
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html
  */
-export class ImmutableVault extends Construct {
+export class ImmutableVault extends Construct implements IBackupVault {
+  /** An existing locked vault, by ARN; pass its `lock` so that rules are checked against it. */
+  public static fromVaultArn(scope: Construct, id: string, vaultArn: string, options: VaultImportOptions = {}): IBackupVault {
+    return EncryptedVault.fromVaultArn(scope, id, vaultArn, options);
+  }
+
+  /** An existing locked vault, by name; pass its `lock` so that rules are checked against it. */
+  public static fromVaultName(scope: Construct, id: string, vaultName: string, options: VaultImportOptions = {}): IBackupVault {
+    return EncryptedVault.fromVaultName(scope, id, vaultName, options);
+  }
+
   /** The key of the bucket and the vault. @attribute */
   public readonly kmsKeyArn: string;
   /** The locked bucket, unless `createBucket` is false. */
@@ -87,6 +97,8 @@ export class ImmutableVault extends Construct {
   public readonly key?: BackupKey;
   public readonly mode: ObjectLockMode;
   public readonly days: number;
+  /** The region, when given. */
+  public readonly region?: string;
 
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
     super(scope, id);
@@ -95,6 +107,7 @@ export class ImmutableVault extends Construct {
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
     this.mode = props.mode;
     this.days = props.days;
+    this.region = props.region;
     const preventDestroy = props.preventDestroy ?? true;
     if (props.kmsKey) {
       this.kmsKeyArn = props.kmsKey.keyArn;
@@ -120,6 +133,31 @@ export class ImmutableVault extends Construct {
     }
   }
 
+  /** The locked vault's name (AWS-041 when `createVault` is false). @attribute */
+  public get vaultName(): string {
+    return this.lockedVault().vaultName;
+  }
+
+  /** The locked vault's ARN. @attribute */
+  public get vaultArn(): string {
+    return this.lockedVault().vaultArn;
+  }
+
+  /** The locked vault's name, when known at synth time. */
+  public get literalName(): string | undefined {
+    return this.vault?.literalName;
+  }
+
+  /** The vault lock: minimum `days`, maximum `maxRetentionDays`. */
+  public get lock(): VaultLockProps | undefined {
+    return this.vault?.lock;
+  }
+
+  /** The vault and its lock. */
+  public get dependables(): readonly ITerraformDependable[] {
+    return this.vault?.dependables ?? [];
+  }
+
   protected createBucket(props: ImmutableVaultProps, bucketName: string, preventDestroy: boolean): BackupBucket {
     return new BackupBucket(this, "Bucket", {
       bucketName,
@@ -132,5 +170,10 @@ export class ImmutableVault extends Construct {
       provider: props.provider,
       tags: props.tags,
     });
+  }
+
+  private lockedVault(): EncryptedVault {
+    if (!this.vault) throw Errors.vaultNotCreated(this.node.path);
+    return this.vault;
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from "../core/cdk";
 import { Retention } from "../core/retention";
 import { Cadence, type Schedule } from "../core/schedule";
 import { Classification, GuestKind } from "../core/vocabulary";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { tierRetention } from "../policy/effective";
 import { tierOf } from "../policy/tiers";
 import type { ProxmoxHostBackups } from "./proxmox-host-backups";
@@ -93,7 +93,7 @@ export class ProtectedVm extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedVmProps) {
     super(scope, id);
-    if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999) throw Errors.pveInvalidVmid(props.vmid);
+    if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(props.vmid));
     this.props = props;
     this.vmid = props.vmid;
     this.kind = props.kind ?? GuestKind.QEMU;

@@ -3,7 +3,7 @@ import { Construct, type TerraformProvider, Token } from "../core/cdk";
 import type { Retention } from "../core/retention";
 import type { Cadence, Schedule } from "../core/schedule";
 import { GuestKind } from "../core/vocabulary";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { stagger, type StaggerOptions } from "../policy/stagger";
 import { PVE_CONFIG_ID } from "../providers/proxmox/checks";
 import { type IVzdumpScheduler, MailNotification, VzdumpCompress, VzdumpJob, VzdumpMode } from "./vzdump-job";
@@ -94,7 +94,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
     super(scope, id);
     this.props = props;
     this.jobIdPrefix = props.jobIdPrefix ?? id.toLowerCase();
-    if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`)) throw Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix);
+    if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`)) throw at(this, Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix));
     this.storage = props.storage;
   }
 
@@ -109,7 +109,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
    */
   public enroll(guest: GuestEnrollment): VzdumpJob {
     const earlier = this.guests.get(guest.vmid);
-    if (earlier !== undefined) throw Errors.pveDuplicateEnrollment(this.jobIdPrefix, guest.vmid, earlier, guest.label);
+    if (earlier !== undefined) throw at(this, Errors.pveDuplicateEnrollment(this.jobIdPrefix, guest.vmid, earlier, guest.label));
     const storage = guest.storage ?? this.storage;
     const jobId = this.jobIdFor(guest, storage);
     let job = this.jobsByKey.get(jobId);
@@ -156,7 +156,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
     if (guest.repeatMissed) parts.push("rm");
     // A storage other than the host's default is part of the settings; its name may be long or a token.
     if (storage !== this.storage) {
-      if (Token.isUnresolved(storage)) throw Errors.pveNotAllowed("storage", storage, "a literal storage id when a guest's storage differs from its host's");
+      if (Token.isUnresolved(storage)) throw at(this, Errors.pveNotAllowed("storage", storage, "a literal storage id when a guest's storage differs from its host's"));
       parts.push(`s${digest(storage).slice(0, 6)}`);
     }
     const id = parts.join("-");

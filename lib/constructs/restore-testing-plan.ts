@@ -3,7 +3,7 @@ import { BackupRestoreTestingSelection } from "@cdktf/provider-aws/lib/backup-re
 import { Construct, type ITerraformDependable, type TerraformProvider, Token } from "../core/cdk";
 import { dependOnce } from "../private/depends-on";
 import type { Schedule } from "../core/schedule";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { AwsLimits, AwsResourceType, resourceTypeInfo } from "../policy/aws-backup";
 
 /** Which recovery point of the window a restore test picks. */
@@ -79,9 +79,9 @@ export class RestoreTestingPlan extends Construct {
     super(scope, id);
     this.props = props;
     const name = props.planName ?? `${id}_${this.node.addr.slice(-8)}`.replace(/-/g, "_");
-    if (!Token.isUnresolved(name) && !AwsLimits.restoreTestingName.test(name)) throw Errors.invalidRestoreTestingName(name);
-    range("startWindowHours", props.startWindowHours ?? 24, 1, 168);
-    range("selectionWindowDays", props.selectionWindowDays ?? 30, 1, 365);
+    if (!Token.isUnresolved(name) && !AwsLimits.restoreTestingName.test(name)) throw at(this, Errors.invalidRestoreTestingName(name));
+    range(this.node.path, "startWindowHours", props.startWindowHours ?? 24, 1, 168);
+    range(this.node.path, "selectionWindowDays", props.selectionWindowDays ?? 30, 1, 365);
     this.plan = this.createPlan(name);
     this.planName = this.plan.name;
   }
@@ -94,13 +94,13 @@ export class RestoreTestingPlan extends Construct {
   /** Adds resources of one type to test, by ARNs or by tags (exactly one of the two). */
   public addSelection(id: string, options: RestoreTestingSelectionOptions): BackupRestoreTestingSelection {
     const name = options.selectionName;
-    if (!AwsLimits.restoreTestingName.test(name)) throw Errors.invalidRestoreTestingName(name);
-    if (this.names.has(name)) throw Errors.restoreTestingSelection(name, "the plan already has a selection of that name");
+    if (!AwsLimits.restoreTestingName.test(name)) throw at(this, Errors.invalidRestoreTestingName(name));
+    if (this.names.has(name)) throw at(this, Errors.restoreTestingSelection(name, "the plan already has a selection of that name"));
     const arns = options.protectedResourceArns ?? [];
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
-    if ((arns.length > 0) === (tags.length > 0)) throw Errors.restoreTestingSelection(name, arns.length ? "give ARNs or tags, not both" : "give ARNs or tags");
-    if (!resourceTypeInfo(options.resourceType).restoreTestable) throw Errors.restoreTestingSelection(name, `restore testing does not support ${options.resourceType}`);
-    range("validationWindowHours", options.validationWindowHours ?? 24, 1, 168);
+    if ((arns.length > 0) === (tags.length > 0)) throw at(this, Errors.restoreTestingSelection(name, arns.length ? "give ARNs or tags, not both" : "give ARNs or tags"));
+    if (!resourceTypeInfo(options.resourceType).restoreTestable) throw at(this, Errors.restoreTestingSelection(name, `restore testing does not support ${options.resourceType}`));
+    range(this.node.path, "validationWindowHours", options.validationWindowHours ?? 24, 1, 168);
     this.names.add(name);
     return new BackupRestoreTestingSelection(this, id, {
       name,
@@ -136,6 +136,6 @@ export class RestoreTestingPlan extends Construct {
   }
 }
 
-function range(what: string, value: number, min: number, max: number): void {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) throw Errors.restoreTestingRange(what, value, `${min}..${max}`);
+function range(path: string, what: string, value: number, min: number, max: number): void {
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) throw at(path, Errors.restoreTestingRange(what, value, `${min}..${max}`));
 }

@@ -2,14 +2,32 @@ import { BackupPlan, type BackupPlanRule, backupPlanRuleToTerraform } from "@cdk
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { Construct, type ITerraformDependable, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { dependOnce } from "../private/depends-on";
-import type { Schedule } from "../core/schedule";
-import { Errors } from "../errors";
-import { AwsLimits } from "../policy/aws-backup";
+import { RetentionClass } from "../core/retention";
+import { Cadence, type Schedule } from "../core/schedule";
+import { Classification } from "../core/vocabulary";
+import { at, Errors, GovernanceError } from "../errors";
+import { lockBreach } from "../governance/rules/aws-limits/retention-inside-lock";
+import { TIER_TAG } from "../policy/audit";
+import { AwsLimits, START_WINDOW_MINUTES } from "../policy/aws-backup";
+import { tierRetention } from "../policy/effective";
+import { stagger } from "../policy/stagger";
+import { tierOf } from "../policy/tiers";
+import type { IBackupVault } from "./encrypted-vault";
 
 /** A copy of each recovery point into another vault (another region or account). */
 export interface BackupRuleCopyAction {
-  /** ARN of the destination vault. */
-  readonly destinationVaultArn: string;
+  /**
+   * The destination vault. Its lock, when known, is checked against `deleteAfterDays`
+   * (GOV-019), and the plan waits for it when this app creates it.
+   * @default - `destinationVaultArn` (one of the two is required)
+   */
+  readonly destinationVault?: IBackupVault;
+  /**
+   * ARN of the destination vault.
+   * @default - `destinationVault`'s ARN
+   * @deprecated pass `destinationVault` (EncryptedVault.fromVaultArn for an existing one)
+   */
+  readonly destinationVaultArn?: string;
   /** Days the copy is kept. */
   readonly deleteAfterDays: number;
   /** @default - the copy stays in warm storage */
@@ -20,8 +38,18 @@ export interface BackupRuleCopyAction {
 export interface BackupRuleProps {
   /** Unique in the plan: `daily`, `weekly`, ... */
   readonly ruleName: string;
-  /** Name of the vault recovery points are written to. */
-  readonly targetVaultName: string;
+  /**
+   * The vault recovery points are written to. Its lock, when known, is checked against
+   * `deleteAfterDays` at once (GOV-019), and the plan waits for it (and its lock).
+   * @default - `targetVaultName` (one of the two is required)
+   */
+  readonly targetVault?: IBackupVault;
+  /**
+   * Name of the vault recovery points are written to.
+   * @default - `targetVault`'s name
+   * @deprecated pass `targetVault` (EncryptedVault.fromVaultName for an existing one)
+   */
+  readonly targetVaultName?: string;
   /** When the rule runs (rendered as an AWS cron expression). */
   readonly schedule: Schedule;
   /** IANA time zone of the schedule. @default - UTC */
@@ -70,6 +98,29 @@ export interface BackupSelectionOptions {
   readonly notResources?: readonly string[];
 }
 
+/** Props of the tier presets ({@link TierBackupPlan.criticalTier}, ...): the tier fixes the rules. */
+export interface TierBackupPlanPresetProps {
+  /** The vault every rule writes to (a locked one for the critical tier, usually). */
+  readonly vault: IBackupVault;
+  /**
+   * How often the shortest rule runs: sub-daily cadences add an hourly rule that covers the
+   * tier's hourly window, as the catalog does.
+   * @default Cadence.daily()
+   */
+  readonly cadence?: Cadence;
+  /**
+   * Copy every point into this vault (another Region or account), kept as long.
+   * @default - no copy
+   */
+  readonly copyTo?: IBackupVault;
+  /** @default - derived from the construct id */
+  readonly planName?: string;
+  /** @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
+  /** Tags of the plan, besides the tier tag (`backup:tier`). @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
 /** Props of {@link TierBackupPlan}. */
 export interface TierBackupPlanProps {
   /** @default - derived from the construct id */
@@ -85,11 +136,33 @@ export interface TierBackupPlanProps {
 /**
  * An AWS Backup plan for one tier (or one distinct policy): daily, weekly, monthly, yearly
  * and continuous rules with their lifecycles and copy actions, validated against AWS's
- * limits before anything is planned; resources are assigned with {@link addSelection}.
+ * limits before anything is planned; resources are assigned with {@link TierBackupPlan.addSelection}.
  *
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/about-backup-plans.html
  */
 export class TierBackupPlan extends Construct {
+  /** Critical tier: daily 14, weekly 8, monthly 12, yearly 1 (+ hourly for sub-daily cadences). */
+  public static criticalTier(scope: Construct, id: string, props: TierBackupPlanPresetProps): TierBackupPlan {
+    return TierBackupPlan.ofTier(scope, id, Classification.CRITICAL, props);
+  }
+
+  /** Important tier: daily 7, weekly 4, monthly 6 (+ hourly for sub-daily cadences). */
+  public static importantTier(scope: Construct, id: string, props: TierBackupPlanPresetProps): TierBackupPlan {
+    return TierBackupPlan.ofTier(scope, id, Classification.IMPORTANT, props);
+  }
+
+  /** Rebuildable tier: daily 3, weekly 2. */
+  public static rebuildableTier(scope: Construct, id: string, props: TierBackupPlanPresetProps): TierBackupPlan {
+    return TierBackupPlan.ofTier(scope, id, Classification.REBUILDABLE, props);
+  }
+
+  private static ofTier(scope: Construct, id: string, c: Classification, props: TierBackupPlanPresetProps): TierBackupPlan {
+    const cadence = props.cadence ?? Cadence.daily();
+    const plan = new TierBackupPlan(scope, id, { planName: props.planName, provider: props.provider, tags: { ...props.tags, [TIER_TAG]: c } });
+    for (const rule of tierRules(c, cadence, props.vault, props.copyTo)) plan.addRule(rule);
+    return plan;
+  }
+
   /** @attribute */
   public readonly plan: BackupPlan;
   /** @attribute */
@@ -106,7 +179,7 @@ export class TierBackupPlan extends Construct {
     super(scope, id);
     this.props = props;
     const name = props.planName ?? `${id}-${this.node.addr.slice(-8)}`;
-    if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw Errors.invalidPlanName(name);
+    if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw at(this, Errors.invalidPlanName(name));
     this.plan = this.createPlan(name);
     this.planId = this.plan.id;
     this.planArn = this.plan.arn;
@@ -115,10 +188,21 @@ export class TierBackupPlan extends Construct {
     this.node.addValidation({ validate: () => (this.rules.length ? [] : [Errors.planWithoutRules(this.node.path).message]) });
   }
 
-  /** Adds a rule, after checking it against AWS Backup's limits. */
+  /**
+   * Adds a rule, after checking it against AWS Backup's limits and against the lock of the
+   * vaults it writes to (GOV-019, thrown at once).
+   */
   public addRule(rule: BackupRuleProps): void {
-    validateRule(rule, this.rules);
+    validateRule(rule, this.rules, this.node.path);
     this.rules.push(rule);
+    for (const vault of [rule.targetVault, ...(rule.copyActions ?? []).map((c) => c.destinationVault)]) {
+      for (const d of vault?.dependables ?? []) dependOnce(this.plan, d);
+    }
+  }
+
+  /** The rules added so far, as given. */
+  public get backupRules(): readonly BackupRuleProps[] {
+    return [...this.rules];
   }
 
   /**
@@ -140,10 +224,10 @@ export class TierBackupPlan extends Construct {
    */
   public addSelection(id: string, options: BackupSelectionOptions): BackupSelection {
     const name = options.selectionName;
-    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name)) throw Errors.invalidSelectionName(name);
+    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name)) throw at(this, Errors.invalidSelectionName(name));
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const resources = options.resources ?? [];
-    if (resources.length === 0 && tags.length === 0) throw Errors.selectionSelectsEverything(name);
+    if (resources.length === 0 && tags.length === 0) throw at(this, Errors.selectionSelectsEverything(name));
     const selection = new BackupSelection(this, id, {
       name,
       planId: this.plan.id,
@@ -173,33 +257,83 @@ export class TierBackupPlan extends Construct {
 function renderRule(r: BackupRuleProps): BackupPlanRule {
   return {
     ruleName: r.ruleName,
-    targetVaultName: r.targetVaultName,
+    targetVaultName: targetName(r),
     schedule: r.schedule.toAwsCron(),
     scheduleExpressionTimezone: r.scheduleTimezone,
     startWindow: r.startWindowMinutes ?? 60,
     completionWindow: r.completionWindowMinutes ?? 7 * 1440,
     enableContinuousBackup: r.continuous ? true : undefined,
     lifecycle: { deleteAfter: r.deleteAfterDays, coldStorageAfter: r.coldStorageAfterDays },
-    copyAction: r.copyActions?.map((c) => ({ destinationVaultArn: c.destinationVaultArn, lifecycle: { deleteAfter: c.deleteAfterDays, coldStorageAfter: c.coldStorageAfterDays } })),
+    copyAction: r.copyActions?.map((c) => ({ destinationVaultArn: (c.destinationVault?.vaultArn ?? c.destinationVaultArn)!, lifecycle: { deleteAfter: c.deleteAfterDays, coldStorageAfter: c.coldStorageAfterDays } })),
     recoveryPointTags: r.recoveryPointTags ? { ...r.recoveryPointTags } : undefined,
   };
 }
 
-function validateRule(r: BackupRuleProps, existing: readonly BackupRuleProps[]): void {
-  if (!AwsLimits.ruleName.test(r.ruleName)) throw Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern");
-  if (existing.some((e) => e.ruleName === r.ruleName)) throw Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name");
+function targetName(r: BackupRuleProps): string {
+  return (r.targetVault?.vaultName ?? r.targetVaultName)!;
+}
+
+function validateRule(r: BackupRuleProps, existing: readonly BackupRuleProps[], path: string): void {
+  if ((r.targetVault === undefined) === (r.targetVaultName === undefined)) throw Errors.ruleTarget(path, r.ruleName, "targetVault or targetVaultName");
+  for (const [i, c] of (r.copyActions ?? []).entries()) {
+    if ((c.destinationVault === undefined) === (c.destinationVaultArn === undefined)) throw Errors.ruleTarget(path, `${r.ruleName}\` copy action ${i + 1} \``, "destinationVault or destinationVaultArn");
+  }
+  const writes = [
+    { what: `rule \`${r.ruleName}\``, vault: r.targetVault, days: r.deleteAfterDays },
+    ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, vault: c.destinationVault, days: c.deleteAfterDays })),
+  ];
+  for (const w of writes) {
+    const lock = w.vault?.lock;
+    if (!lock || Token.isUnresolved(w.days) || Token.isUnresolved(lock.minRetentionDays)) continue;
+    const breach = lockBreach(w.days, { minDays: lock.minRetentionDays, maxDays: lock.maxRetentionDays });
+    if (breach) throw lockError(path, w.what, w.days, w.vault!, breach);
+  }
+  if (!AwsLimits.ruleName.test(r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern"));
+  if (existing.some((e) => e.ruleName === r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name"));
   const start = r.startWindowMinutes ?? 60;
   const completion = r.completionWindowMinutes ?? 7 * 1440;
-  if (start < 60 || completion <= start) throw Errors.backupWindow(r.ruleName, start, completion);
+  if (start < 60 || completion <= start) throw at(path, Errors.backupWindow(r.ruleName, start, completion));
   const lifecycles = [{ what: `rule \`${r.ruleName}\``, d: r.deleteAfterDays, c: r.coldStorageAfterDays }, ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, d: c.deleteAfterDays, c: c.coldStorageAfterDays }))];
   for (const l of lifecycles) {
-    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays) throw Errors.coldStorageTooLate(l.what, l.d, l.c);
+    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays) throw at(path, Errors.coldStorageTooLate(l.what, l.d, l.c));
   }
   if (r.continuous) {
-    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) throw Errors.continuousRule(r.ruleName, `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`);
-    if (r.coldStorageAfterDays !== undefined) throw Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage");
-    const other = existing.find((e) => e.continuous && e.targetVaultName !== r.targetVaultName);
+    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) throw at(path, Errors.continuousRule(r.ruleName, `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`));
+    if (r.coldStorageAfterDays !== undefined) throw at(path, Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage"));
+    const other = existing.find((e) => e.continuous && targetName(e) !== targetName(r));
     // AWS rejects a plan whose continuous rules write to different vaults.
-    if (other) throw Errors.continuousRule(r.ruleName, `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${other.targetVaultName}\``);
+    if (other) throw at(path, Errors.continuousRule(r.ruleName, `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${targetName(other)}\``));
   }
+}
+
+/** GOV-019 for a rule or copy action of a plan: the catalog rule's judgement, worded for props. */
+export function lockError(path: string, what: string, days: number, vault: IBackupVault, breach: { bound: "minimum" | "maximum"; limitDays: number }): GovernanceError {
+  const fix = breach.bound === "minimum" ? `keep the points at least ${breach.limitDays} days (deleteAfterDays), or write them to another vault` : `keep the points at most ${breach.limitDays} days, or write them to another vault`;
+  return new GovernanceError("GOV-019", path, `${what} keeps points ${days} days, ${breach.bound === "minimum" ? "below" : "above"} the lock ${breach.bound} of ${breach.limitDays} days of vault ${vault.node.path}; AWS Backup would fail every job`, fix);
+}
+
+/**
+ * The rules of a tier, as the catalog derives them for a service of that tier (one per
+ * retention class, monthly and yearly rules on the 1st), scheduled apart by {@link stagger}.
+ */
+function tierRules(c: Classification, cadence: Cadence, vault: IBackupVault, copyTo?: IBackupVault): BackupRuleProps[] {
+  const retention = tierRetention(tierOf(c), cadence);
+  const classes = retention.classes();
+  const cadenceOf = (k: RetentionClass) => (k === RetentionClass.HOURLY ? cadence : k === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily());
+  const schedules = stagger(classes.map((k) => ({ key: k, group: "vault", cadence: cadenceOf(k) })));
+  return classes.map((k): BackupRuleProps => {
+    const daily = schedules.get(k)!;
+    const schedule = k === RetentionClass.MONTHLY ? daily.onDayOfMonth(1) : k === RetentionClass.YEARLY ? daily.onDayOfMonth(1, 1) : daily;
+    const deleteAfterDays = retention.lifetimeDays(k, cadence.intervalMinutes);
+    const sub = cadenceOf(k).isSubDaily;
+    return {
+      ruleName: k,
+      targetVault: vault,
+      schedule,
+      startWindowMinutes: START_WINDOW_MINUTES,
+      completionWindowMinutes: sub ? Math.max(2 * 60, cadence.intervalMinutes) : 7 * 1440,
+      deleteAfterDays,
+      copyActions: copyTo ? [{ destinationVault: copyTo, deleteAfterDays }] : undefined,
+    };
+  });
 }

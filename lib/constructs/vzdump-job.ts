@@ -1,18 +1,12 @@
 import { Construct, Lazy, type TerraformProvider } from "../core/cdk";
 import type { Retention } from "../core/retention";
 import type { Cadence, Schedule } from "../core/schedule";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { BackupJob } from "../providers/proxmox/backup-job";
+import { VzdumpMode } from "../core/vocabulary";
 
-/** vzdump backup modes (the provider's `mode` values). */
-export enum VzdumpMode {
-  /** Live backup with a snapshot (qemu) or a storage snapshot (lxc, falls back to suspend). */
-  SNAPSHOT = "snapshot",
-  /** Suspend the guest for the copy (lxc: rsync, then a short suspend). */
-  SUSPEND = "suspend",
-  /** Stop the guest, back it up, start it again: the most consistent, with downtime. */
-  STOP = "stop",
-}
+// One enum per concept: the catalog, the schema and the constructs share the vocabulary's.
+export { VzdumpMode };
 
 /** vzdump compression (the provider's `compress` values). */
 export enum VzdumpCompress {
@@ -135,6 +129,8 @@ export class VzdumpJob extends Construct {
   public readonly repeatMissed: boolean;
   /** @attribute */
   public readonly cadence: Cadence;
+  /** The provider of the job's host: jobs with one provider run on one host. */
+  public readonly provider: TerraformProvider;
 
   private readonly guestList: VzdumpGuest[] = [];
   // By vmid: a scan of the list per added guest was quadratic in the job's size.
@@ -144,11 +140,11 @@ export class VzdumpJob extends Construct {
   constructor(scope: Construct, id: string, props: VzdumpJobProps) {
     super(scope, id);
     if ((props.schedule === undefined) === (props.scheduler === undefined)) {
-      throw Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`");
+      throw at(this, Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`"));
     }
-    if (props.retention.classes().length === 0) throw Errors.pveRetentionEmpty(`job ${props.jobId ?? id}`);
+    if (props.retention.classes().length === 0) throw at(this, Errors.pveRetentionEmpty(`job ${props.jobId ?? id}`));
     const cadence = props.schedule?.cadence ?? props.cadence;
-    if (!cadence) throw Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler");
+    if (!cadence) throw at(this, Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler"));
     this.props = props;
     this.jobId = props.jobId ?? id;
     this.storage = props.storage;
@@ -157,6 +153,7 @@ export class VzdumpJob extends Construct {
     this.retention = props.retention;
     this.repeatMissed = props.repeatMissed ?? false;
     this.cadence = cadence;
+    this.provider = props.provider;
     for (const g of props.guests ?? []) this.addGuest(g);
     this.resource = this.createResource();
     this.node.addValidation({ validate: () => (this.guestList.length ? [] : [Errors.pveNoGuests(this.jobId).message]) });
@@ -174,9 +171,9 @@ export class VzdumpJob extends Construct {
 
   /** Adds a guest; a vmid can be in a job once. */
   public addGuest(guest: VzdumpGuest): void {
-    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw Errors.pveInvalidVmid(guest.vmid);
+    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(guest.vmid));
     const other = this.byVmid.get(guest.vmid);
-    if (other) throw Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label);
+    if (other) throw at(this, Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label));
     this.guestList.push(guest);
     this.byVmid.set(guest.vmid, guest);
   }

@@ -10,6 +10,7 @@ export {
   App,
   dependable,
   Aspects,
+  DefaultTokenResolver,
   Fn,
   ImportableResource,
   Lazy,
@@ -24,7 +25,9 @@ export {
   TerraformStack,
   TerraformVariable,
   Testing,
+  StringConcat,
   Token,
+  Tokenization,
   // Runtime mappers used by hand-written provider bindings (lib/providers/), as in generated ones.
   booleanToHclTerraform,
   booleanToTerraform,

@@ -77,3 +77,36 @@ export function formatFinding(f: Finding): string {
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
+
+/**
+ * A finding as JSON: the one shape `backup-gov validate --format json` prints and
+ * `artifacts/compliance-report.json` holds, made by {@link findingToJson}.
+ */
+export interface FindingJson {
+  /** The rule id (`GOV-019`, `CAT-005`, ...). */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fix?: string;
+  /** The YAML path, as {@link formatPath} writes it. */
+  readonly path: string;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly acknowledged?: { readonly reason: string };
+}
+
+/** The JSON form of a finding (see {@link FindingJson}). */
+export function findingToJson(f: Finding): FindingJson {
+  return {
+    rule: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    fix: f.fix,
+    path: formatPath(f.path),
+    file: f.position.file,
+    line: f.position.line,
+    column: f.position.column,
+    acknowledged: f.acknowledged ? { reason: f.acknowledged.reason } : undefined,
+  };
+}

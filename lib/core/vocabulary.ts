@@ -44,8 +44,25 @@ export enum GuestKind {
   LXC = "lxc",
 }
 
+/** vzdump backup modes: the catalog's words are the provider's `mode` values. */
+export enum VzdumpMode {
+  /** Live backup with a snapshot (qemu) or a storage snapshot (lxc, falls back to suspend). */
+  SNAPSHOT = "snapshot",
+  /** Suspend the guest for the copy (lxc: rsync, then a short suspend). */
+  SUSPEND = "suspend",
+  /** Stop the guest, back it up, start it again: the most consistent, with downtime. */
+  STOP = "stop",
+}
+
+/**
+ * S3 Object Lock and AWS Backup Vault Lock modes: the one lock-mode enum of the catalog, the
+ * schema and the constructs (`ObjectLockMode` is its deprecated alias). Values are the
+ * catalog's words; the constructs write the provider's spelling (`COMPLIANCE`).
+ */
 export enum LockMode {
+  /** Nobody, the root user included, can delete a locked version or shorten its lock. */
   COMPLIANCE = "compliance",
+  /** Callers with `s3:BypassGovernanceRetention` (or the vault-lock permission) can. */
   GOVERNANCE = "governance",
 }
 

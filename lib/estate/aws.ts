@@ -120,7 +120,7 @@ class AwsBuilder {
       ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
     this.vaults.set(vaultId(v), vault);
-    this.ctx.awsVaults.push(vault.vault);
+    this.ctx.awsVaults.push(vault);
   }
 
   /** S3 backup/restore policies only when S3 may be selected: by ARN, or by tags of undeclared or S3 type. */
@@ -142,16 +142,15 @@ class AwsBuilder {
       const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;
       plan.addRule({
         ruleName: r.name,
-        targetVaultName: target.vaultName,
+        targetVault: target,
         schedule: r.schedule,
         startWindowMinutes: r.startWindowMinutes,
         completionWindowMinutes: r.completionWindowMinutes,
         deleteAfterDays: r.deleteAfterDays,
         coldStorageAfterDays: r.coldAfterDays,
         continuous: r.continuous,
-        copyActions: r.copy && copy ? [{ destinationVaultArn: copy.vaultArn, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
+        copyActions: r.copy && copy ? [{ destinationVault: copy, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
       });
-      if (copy) plan.addDependency(copy.vault);
       this.ctx.addJob({
         id: `${spec.name}/${r.name}`,
         kind: TargetKind.AWS_BACKUP,

@@ -1,5 +1,5 @@
 import type { Catalog, Service } from "../catalog/model";
-import type { ITerraformDependable } from "../core/cdk";
+import type { IBackupVault } from "../constructs/encrypted-vault";
 import type { Schedule } from "../core/schedule";
 import { ArtifactSet } from "../artifacts/artifact";
 import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
@@ -89,8 +89,8 @@ export class EstateContext {
   public proxmoxStack?: ProxmoxEstateStack;
   /** Every Proxmox stack: the one above, or one per host with `stacks.proxmox: per-host`. */
   public readonly proxmoxStacks: ProxmoxEstateStack[] = [];
-  /** The backup vaults the AWS builder created, for resources that must wait for them. */
-  public readonly awsVaults: ITerraformDependable[] = [];
+  /** The backup vaults the AWS builder created, by reference (monitoring watches them). */
+  public readonly awsVaults: IBackupVault[] = [];
 
   constructor(public readonly catalog: Catalog) {
     this.policies = effectivePolicies(catalog);

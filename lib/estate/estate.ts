@@ -1,7 +1,10 @@
 import { type Catalog, ProxmoxStackSplit } from "../catalog/model";
 import type { Construct, TerraformStack } from "../core/cdk";
 import { Errors } from "../errors";
-import type { ValidationReport } from "../governance/validate";
+import { type ValidationReport, validateCatalog } from "../governance/validate";
+import { formatFinding, isBlocking } from "../core/finding";
+import { Aspects } from "../core/cdk";
+import { GovernanceChecks } from "../governance/checks";
 import { renderDocuments } from "../artifacts/documents";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
@@ -26,15 +29,27 @@ export class Estate {
    * errors, so that a catalog that fails validation synthesizes nothing.
    */
   public static fromReport(scope: Construct, report: ValidationReport): Estate {
-    if (!report.ok || !report.catalog) {
-      throw Errors.catalogInvalid(report.file, report.findings.filter((f) => f.severity === "error" && !f.acknowledged).length);
-    }
+    if (!report.catalog) throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
     return new Estate(scope, report.catalog, report);
   }
 
+  /**
+   * What the builders share (policies, targets, jobs, artifacts); for this library\'s own
+   * renderers and tests, not part of the public API.
+   * @internal
+   */
   public readonly context: EstateContext;
 
+  /**
+   * Builds the estate of a catalog. The catalog is validated first, however it was made
+   * (loaded, loaded and edited, or built in code): with an unacknowledged error finding,
+   * nothing is built and IO-004 is thrown, as `backup-gov synth` refuses it.
+   */
   constructor(scope: Construct, public readonly catalog: Catalog, report?: ValidationReport) {
+    // A report is trusted only for the catalog it was made from.
+    const checked = report && report.catalog === catalog ? report : validateCatalog(catalog);
+    if (!checked.ok) throw Errors.catalogInvalid(checked.file, checked.findings.filter(isBlocking).length, checked.findings.filter(isBlocking).slice(0, 5).map(formatFinding).join(" | "));
+    report = checked;
     const ctx = new EstateContext(catalog);
     this.context = ctx;
     if (catalog.aws) {
@@ -61,7 +76,15 @@ export class Estate {
     renderDocuments(ctx, report);
     // Stacks without remote state keep a relative local one (every stack, per-host ones included).
     for (const stack of this.stacks) keepLocalStateBesideOutput(stack);
+    // The constructs the catalog built are checked like hand-built ones (and whatever stack
+    // code adds to these stacks too). GOV-029 is the catalog's to judge: it knows the
+    // services' acknowledgements, which the constructs do not carry.
+    this.governance = new GovernanceChecks({ skip: ["GOV-029"] });
+    for (const stack of this.stacks) Aspects.of(stack).add(this.governance);
   }
+
+  /** The GovernanceChecks on the estate's stacks; its findings are known after synthesis. */
+  public readonly governance: GovernanceChecks;
 
   /** The AWS stack, when the catalog has an `aws` section. */
   public get awsStack(): AwsEstateStack | undefined {

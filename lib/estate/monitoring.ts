@@ -4,6 +4,8 @@ import { heartbeatEnvArtifactPath, renderHeartbeatEnvExample, renderVzdumpHook, 
 import { WebhookKind } from "../catalog/model";
 import { BackupMonitoring, ChatChannel } from "../constructs/backup-monitoring";
 import { Duration } from "../core/duration";
+import { EncryptedVault } from "../constructs/encrypted-vault";
+import { partitionOf } from "../core/iam-policy";
 import { auditControls } from "../policy/audit";
 import { recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
@@ -92,19 +94,20 @@ export function buildMonitoring(ctx: EstateContext): void {
   if (!stack || !catalog.aws) return;
   const vaults = estateVaults(ctx);
   const n = catalog.notifications;
+  const byName = (name: string) => ctx.awsVaults.find((v) => v.literalName === name) ?? EncryptedVault.fromVaultName(stack, `Watched-${name}`, name);
   new BackupMonitoring(stack, "Monitoring", {
     estate: catalog.name,
     // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
     accountId: stack.accountId,
-    vaultDependencies: ctx.awsVaults,
     provider: stack.primary,
     emails: n.email,
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
     chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }))),
     pagerDuty: n.pagerduty,
-    vaultNames: vaults.local,
-    copyDestinationVaultNames: vaults.copyDestinations,
+    // The vaults by reference: notifications wait for the vaults (and locks) they watch.
+    vaults: vaults.local.map(byName),
+    copyDestinationVaults: vaults.copyDestinations.map(byName),
     // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
     heartbeats: watchedServices(policies, catalog).flatMap((w) =>
       heartbeatSources(ctx, w.policy).map((source) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, source), window: w.window.threshold, sizePeriod: w.window.interval })),
@@ -126,6 +129,7 @@ export function buildMonitoring(ctx: EstateContext): void {
     })),
     vaultFreshness: vaultFreshness(policies, catalog),
     deletionProtection: catalog.aws.deletionProtection,
+    partition: partitionOf(catalog.aws.region),
     // A DR restore runs in the offsite Region: its failures must reach the same topic.
     region: stack.region,
     forwardEventsFrom: stack.offsiteRegions.map((r) => stack.providerFor(r)),

@@ -3,7 +3,7 @@ import { type PbsStorage, type ProxmoxHost, type ProxmoxStorage, VzdumpHookMode 
 import { BackupStorage, StorageBackend } from "../constructs/backup-storage";
 import { ProtectedVm } from "../constructs/protected-vm";
 import { ProxmoxHostBackups, VZDUMP_RUN_MINUTES } from "../constructs/proxmox-host-backups";
-import { MailNotification, type VzdumpJob, VzdumpMode } from "../constructs/vzdump-job";
+import { MailNotification, type VzdumpJob } from "../constructs/vzdump-job";
 import { Construct, TerraformVariable } from "../core/cdk";
 import { Retention } from "../core/retention";
 import { GuestKind, StorageKind } from "../core/vocabulary";
@@ -50,7 +50,7 @@ export function buildProxmoxProtection(ctx: EstateContext): void {
         kind: vm.kind,
         cadence: p.jobCadence,
         retention: p.retention,
-        mode: vm.mode as VzdumpMode,
+        mode: vm.mode,
         repeatMissed: p.repeatMissed,
         label: p.service.id,
       }),

@@ -6,6 +6,9 @@ import { AckRules, FINDING_DOCS, RULE_FAILED } from "./catalog-rules";
 import { BASELINE_RULES } from "./packs/baseline";
 import type { GovernanceRule, RuleContext } from "./rule";
 
+/** Where findings are placed: a parsed file, or (for a catalog built in code) its start. */
+export type FindingPositions = Pick<CatalogSource, "start" | "keyPosition" | "valuePosition">;
+
 /** Shortest accepted acknowledgement reason. */
 export const MIN_ACK_REASON = 10;
 
@@ -16,7 +19,7 @@ export const MIN_ACK_REASON = 10;
  */
 export function evaluateRules(
   catalog: Catalog,
-  source: CatalogSource,
+  source: FindingPositions,
   rules: readonly GovernanceRule[] = BASELINE_RULES,
 ): Finding[] {
   // Partial services (a malformed required key) take part in every rule that does not read
@@ -80,7 +83,7 @@ function checkSkippingPartial(rule: GovernanceRule, catalog: Catalog, policies: 
   }
 }
 
-function applyAcknowledgements(catalog: Catalog, source: CatalogSource, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {
+function applyAcknowledgements(catalog: Catalog, source: FindingPositions, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {
   const known = new Map<string, boolean>(rules.map((r) => [r.id, r.acknowledgeable]));
   for (const d of FINDING_DOCS) if (!known.has(d.id)) known.set(d.id, false);
   const out = [...findings];

@@ -1,7 +1,7 @@
-import { loadCatalogFile, loadCatalogText } from "../catalog/load";
+import { loadCatalogFile, loadCatalogText, loadResultOf } from "../catalog/load";
 import type { Catalog } from "../catalog/model";
 import { type Finding, isBlocking, sortFindings } from "../core/finding";
-import { evaluateRules } from "./engine";
+import { evaluateRules, type FindingPositions } from "./engine";
 
 /** Everything `backup-gov validate` reports for one catalog. */
 export interface ValidationReport {
@@ -29,4 +29,18 @@ function report(file: string, loaded: ReturnType<typeof loadCatalogFile>): Valid
   if (loaded.catalog && loaded.source) findings.push(...evaluateRules(loaded.catalog, loaded.source));
   const sorted = sortFindings(findings);
   return { file, catalog: loaded.catalog, findings: sorted, ok: !sorted.some(isBlocking) };
+}
+
+/**
+ * Validates a catalog already in memory: the governance rules, plus the loader's findings
+ * when the loader built it (positions then point into its file). A catalog built in code has
+ * no file: its findings are placed at line 1, and their YAML path says where.
+ */
+export function validateCatalog(catalog: Catalog): ValidationReport {
+  const loaded = loadResultOf(catalog);
+  if (loaded) return report(catalog.file, loaded);
+  const start = { file: catalog.file, line: 1, column: 1 };
+  const positions: FindingPositions = { start: () => start, keyPosition: () => start, valuePosition: () => start };
+  const sorted = sortFindings(evaluateRules(catalog, positions));
+  return { file: catalog.file, catalog, findings: sorted, ok: !sorted.some(isBlocking) };
 }

@@ -97,7 +97,7 @@ describe("ProtectedVm: grouping into vzdump jobs", () => {
   it("refuses a guest enrolled twice on one host, and a vmid Proxmox cannot have", () => {
     const { stack, backups } = host();
     new ProtectedVm(stack, "a", { host: backups, vmid: 101 });
-    expect(() => new ProtectedVm(stack, "b", { host: backups, vmid: 101, cadence: Cadence.weekly() })).toThrow(/PVE-011: guest 101 on host pve is enrolled twice \(a and b\)/);
+    expect(() => new ProtectedVm(stack, "b", { host: backups, vmid: 101, cadence: Cadence.weekly() })).toThrow(/PVE-011: pve\/Host: guest 101 on host pve is enrolled twice \(a and b\)/);
     expect(() => new ProtectedVm(stack, "c", { host: backups, vmid: 42 })).toThrow(/PVE-007/);
   });
 

@@ -22,4 +22,13 @@ describe("examples/stack-code.ts: the constructs without a catalog", () => {
     expect(vaultLock.min_retention_days).toBe(14);
     expect(vaultLock.changeable_for_days).toBeGreaterThanOrEqual(3);
   });
+
+  it("plans the critical tier into the locked vault, and passes GovernanceChecks in a real app.synth()", () => {
+    const plans = Object.values(awsJson.resource.aws_backup_plan) as Array<{ name: string; rule: Array<{ rule_name: string; lifecycle: { delete_after: number } }> }>;
+    expect(plans.map((p) => p.name)).toEqual(["example-critical"]);
+    expect(Object.fromEntries(plans[0].rule.map((r) => [r.rule_name, r.lifecycle.delete_after]))).toEqual({ daily: 14, weekly: 56, monthly: 365, yearly: 365 });
+    const app = Testing.app();
+    buildExample(app);
+    expect(() => app.synth()).not.toThrow();
+  });
 });

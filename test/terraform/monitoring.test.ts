@@ -75,7 +75,8 @@ describe("offline plan of the default catalog: backup monitoring", () => {
 
   it("alarms on AWS/Backup metrics with missing data not breaching, and on the heartbeat with missing data breaching", () => {
     const alarms = of("aws_cloudwatch_metric_alarm").map((r) => r.values);
-    const backup = alarms.filter((a) => a.namespace === "AWS/Backup");
+    // Failure alarms; the freshness alarm (NumberOfBackupJobsCompleted, breaching) has its own test below.
+    const backup = alarms.filter((a) => a.namespace === "AWS/Backup" && a.metric_name !== "NumberOfBackupJobsCompleted");
     expect(new Set(backup.map((a) => a.metric_name))).toEqual(new Set(["NumberOfBackupJobsFailed", "NumberOfCopyJobsFailed", "NumberOfRecoveryPointsExpired"]));
     for (const a of backup) expect(a.treat_missing_data).toBe("notBreaching");
     expect(backup.filter((a) => (a.dimensions as Record<string, string>).BackupVaultName.startsWith("homelab-offsite-")).map((a) => a.metric_name)).toEqual(["NumberOfCopyJobsFailed"]);
@@ -94,7 +95,7 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const rules = of("aws_config_config_rule").map((r) => r.values);
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) {
-      expect((r.source as Array<{ owner: string; source_identifier: string }>)[0]).toMatchObject({ owner: "AWS", source_identifier: expect.stringMatching(/^[A-Z]+_LAST_BACKUP_RECOVERY_POINT_CREATED$/) });
+      expect((r.source as Array<{ owner: string; source_identifier: string }>)[0]).toMatchObject({ owner: "AWS", source_identifier: expect.stringMatching(/^[A-Z0-9]+_LAST_BACKUP_RECOVERY_POINT_CREATED$/) });
       const p = JSON.parse(r.input_parameters as string);
       expect(p.recoveryPointAgeUnit === "hours" ? Number(p.recoveryPointAgeValue) <= 744 : Number(p.recoveryPointAgeValue) <= 31).toBe(true);
     }

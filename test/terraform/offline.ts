@@ -7,6 +7,8 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+// The same override and placeholders `backup-gov plan --offline` writes (one implementation).
+import { offlineOverride, offlineVariables } from "../../lib/private/offline-plan";
 
 export const ROOT = join(__dirname, "..", "..");
 export const TF_DIR = join(ROOT, ".tmp", "tf");
@@ -48,40 +50,6 @@ export interface PlanJson {
 
 function tf(dir: string, args: string[]): string {
   return execFileSync(SCRIPT, [dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 512 * 1024 * 1024 });
-}
-
-/** Provider settings that let `plan -refresh=false` run with no network and no account. */
-function offlineOverride(stackJson: { provider?: { aws?: Array<{ alias?: string; region?: string }> } }): object {
-  const aws = (stackJson.provider?.aws ?? []).map((p) => ({
-    ...(p.alias ? { alias: p.alias } : {}),
-    access_key: "AKIAOFFLINEPLANTEST0",
-    secret_key: "offline-plan-not-a-secret",
-    skip_credentials_validation: true,
-    skip_requesting_account_id: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-    // The offline plan has no account to compare with: without this, a pinned account fails every provider that manages a resource.
-    allowed_account_ids: null,
-  }));
-  return { provider: { aws }, terraform: { backend: { local: { path: "terraform.tfstate" } } } };
-}
-
-/**
- * Placeholder values for the stack's variables that have no default (secrets such as
- * webhook URLs are sensitive variables, never literals): plan needs a value for each.
- */
-function offlineVariables(stackJson: { variable?: Record<string, { type?: string; default?: unknown }> }): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, v] of Object.entries(stackJson.variable ?? {})) {
-    if (v.default !== undefined) continue;
-    // A catalog without aws.accountId declares aws_account_id, validated as 12 digits.
-    if (name === "aws_account_id") {
-      out[name] = "123456789012";
-      continue;
-    }
-    out[name] = v.type === "number" ? 0 : v.type === "bool" ? false : `https://offline-plan.invalid/${name}`;
-  }
-  return out;
 }
 
 /** Synthesizes one catalog and plans each of its AWS stacks; returns the runs. */

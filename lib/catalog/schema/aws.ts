@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { rolesAnywhereSchema } from "./app";
-import { awsRegion, LOCK_MODES, Patterns, tagMap } from "./common";
+import { LockMode } from "../../core/vocabulary";
+import { awsRegion, Patterns, tagMap } from "./common";
 
 /**
  * AWS Backup resource types in the catalog's words (`aws.tagResourceTypes`). The policy maps
@@ -33,7 +34,7 @@ export const auditSchema = z
       .describe("Create the CloudTrail trail (S3 data events on the backup buckets, management events incl. AWS Backup). Default `true`; set `false` when an organization trail already records them.")
       .optional(),
     lockMode: z
-      .enum(LOCK_MODES)
+      .enum(LockMode)
       .describe("Object Lock mode of the trail's log bucket. Default `compliance`, or `governance` when `deletionProtection` is `false`.")
       .optional(),
     retentionDays: z

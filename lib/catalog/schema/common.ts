@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LockMode } from "../../core/vocabulary";
 import { DURATION_PATTERN } from "../../core/duration";
 import { HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY } from "../../core/formats";
 
@@ -37,7 +38,7 @@ export const Patterns = {
 } as const;
 
 /** Lock modes of S3 Object Lock and AWS Backup Vault Lock, in the catalog's words. */
-export const LOCK_MODES = ["compliance", "governance"] as const;
+export const LOCK_MODES: readonly LockMode[] = Object.values(LockMode);
 
 export const duration = (what: string) =>
   z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);

@@ -1,14 +1,16 @@
 import { z } from "zod";
+import { Classification, ComplianceRegime, GuestKind, LockMode, VzdumpMode } from "../../core/vocabulary";
 import { appSchema } from "./app";
 import { serviceAwsSchema } from "./aws";
 import { awsRegion, duration, LOCK_MODES, Patterns, secretRef } from "./common";
 
 export { LOCK_MODES };
 
-export const CLASSIFICATIONS = ["critical", "important", "rebuildable"] as const;
-export const GUEST_KINDS = ["qemu", "lxc"] as const;
-export const VZDUMP_MODES = ["snapshot", "suspend", "stop"] as const;
-export const COMPLIANCE_TAGS = ["gdpr", "hipaa", "soc2", "pci"] as const;
+// The vocabulary's enums are the schema's closed sets: one list per concept, no casts.
+export const CLASSIFICATIONS: readonly Classification[] = Object.values(Classification);
+export const GUEST_KINDS: readonly GuestKind[] = Object.values(GuestKind);
+export const VZDUMP_MODES: readonly VzdumpMode[] = Object.values(VzdumpMode);
+export const COMPLIANCE_TAGS: readonly ComplianceRegime[] = Object.values(ComplianceRegime);
 
 const retentionCount = (what: string) => z.int().min(0).max(100000).describe(what).optional();
 
@@ -26,15 +28,15 @@ export const serviceSchema = z.strictObject({
   id: z.string().regex(Patterns.serviceId).describe("Unique service id: lowercase letters, digits and `-`, 2–41 characters."),
   description: z.string().describe("One line on what the service is, for SOPs and the inventory.").optional(),
   owner: z.string().min(1).describe("Owner of this service; defaults to the catalog `owner`.").optional(),
-  classification: z.enum(CLASSIFICATIONS).describe("Tier: `critical`, `important` or `rebuildable`."),
+  classification: z.enum(Classification).describe("Tier: `critical`, `important` or `rebuildable`."),
   rpo: duration("Recovery point objective: the most data that may be lost"),
   rto: duration("Recovery time objective: how long a restore may take"),
   vm: z
     .strictObject({
       host: z.string().regex(Patterns.hostKey).describe("A key of `proxmox.hosts`."),
       vmid: z.int().min(100).max(999999999).describe("Guest id, unique per host."),
-      kind: z.enum(GUEST_KINDS).describe("`qemu` (VM, default) or `lxc` (container).").optional(),
-      mode: z.enum(VZDUMP_MODES).describe("vzdump mode; default `snapshot`.").optional(),
+      kind: z.enum(GuestKind).describe("`qemu` (VM, default) or `lxc` (container).").optional(),
+      mode: z.enum(VzdumpMode).describe("vzdump mode; default `snapshot`.").optional(),
     })
     .describe("The Proxmox guest that runs the service; enrolled in a vzdump job.")
     .optional(),
@@ -49,7 +51,7 @@ export const serviceSchema = z.strictObject({
     .optional(),
   immutable: z
     .strictObject({
-      mode: z.enum(LOCK_MODES).describe("`compliance`: nobody can shorten the lock; `governance`: privileged users can."),
+      mode: z.enum(LockMode).describe("`compliance`: nobody can shorten the lock; `governance`: privileged users can."),
       days: z.int().min(1).max(100000).describe("Every recovery point stays undeletable this many days (vault lock minimum, S3 Object Lock default retention)."),
       maxDays: z
         .int()
@@ -74,7 +76,7 @@ export const serviceSchema = z.strictObject({
     })
     .describe("Restore facts: the SOP and the DR runbook are rendered from them.")
     .optional(),
-  compliance: z.array(z.enum(COMPLIANCE_TAGS)).describe("Regimes whose retention minimums (and gdpr maximum) apply.").optional(),
+  compliance: z.array(z.enum(ComplianceRegime)).describe("Regimes whose retention minimums (and gdpr maximum) apply.").optional(),
   acknowledge: z
     .array(
       z.strictObject({

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { formatFinding, formatPath, isBlocking, Severity } from "../../core/finding";
+import { findingToJson, formatFinding, isBlocking, Severity } from "../../core/finding";
 import { validateCatalogFile } from "../../governance/validate";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 
@@ -22,7 +22,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitC
             {
               file: report.file,
               ok: report.ok,
-              findings: report.findings.map((f) => ({ ...f.position, rule: f.ruleId, severity: f.severity, message: f.message, fix: f.fix, path: formatPath(f.path), acknowledged: f.acknowledged })),
+              findings: report.findings.map(findingToJson),
             },
             null,
             2,

@@ -47,6 +47,11 @@ import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
 import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
+import { hostSchedulesStaggered } from "../rules/stack-code/host-schedules-staggered";
+import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
+import { replicationVersioning } from "../rules/stack-code/replication-versioning";
+import { selectionTagsAnd } from "../rules/stack-code/selection-tags-and";
+import { stacksChecked } from "../rules/stack-code/stacks-checked";
 import { stateBucketName } from "../rules/state/state-bucket-name";
 import { stateKeyPrefix } from "../rules/state/state-key-prefix";
 
@@ -105,4 +110,10 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   backupOptInDeclared,
   stateBucketName,
   stateKeyPrefix,
+  // Stack code only (GovernanceChecks): the catalog's builders cannot produce these.
+  selectionTagsAnd,
+  replicaLockParity,
+  hostSchedulesStaggered,
+  replicationVersioning,
+  stacksChecked,
 ];

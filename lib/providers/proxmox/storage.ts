@@ -146,10 +146,12 @@ export interface StorageDirectoryConfig extends StorageCommonConfig {
   readonly createSubdirs?: boolean | IResolvable;
 }
 
-type Attrs = Record<string, unknown>;
+/** Terraform attributes of a storage block, as rendered. */
+export type Attrs = Record<string, unknown>;
 
 /** One scalar attribute of a storage resource, written once for JSON and HCL synthesis. */
-type Field = { readonly kind: "string"; readonly value: string | undefined } | { readonly kind: "bool"; readonly value: unknown } | { readonly kind: "number"; readonly value: number | undefined };
+/** One attribute of a storage resource, with its Terraform type. */
+export type Field = { readonly kind: "string"; readonly value: string | undefined } | { readonly kind: "bool"; readonly value: unknown } | { readonly kind: "number"; readonly value: number | undefined };
 const str = (value: string | undefined): Field => ({ kind: "string", value });
 const bool = (value: unknown): Field => ({ kind: "bool", value });
 

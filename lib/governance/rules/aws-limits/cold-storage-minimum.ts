@@ -2,6 +2,16 @@ import { Severity } from "../../../core/finding";
 import { AwsLimits, awsBackupRules } from "../../../policy/aws-backup";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 
+/**
+ * The judgement of GOV-017, shared by the catalog rule and GovernanceChecks: the days a
+ * point would spend in cold storage when that is fewer than AWS's minimum, else undefined.
+ */
+export function coldStorageShortfall(deleteAfterDays: number, coldAfterDays: number | undefined): number | undefined {
+  if (coldAfterDays === undefined) return undefined;
+  const left = deleteAfterDays - coldAfterDays;
+  return left < AwsLimits.coldStorageMinDays ? left : undefined;
+}
+
 export const coldStorageMinimum: GovernanceRule = {
   id: "GOV-017",
   name: "cold-storage-minimum",
@@ -16,9 +26,8 @@ export const coldStorageMinimum: GovernanceRule = {
         const out: Violation[] = [];
         const lifecycles = [{ what: `the ${r.kind} rule`, l: r }, ...(r.copy ? [{ what: `the ${r.kind} rule's copy action to ${r.copy.vault.region}`, l: r.copy }] : [])];
         for (const { what, l } of lifecycles) {
-          if (l.coldAfterDays === undefined) continue;
-          const left = l.deleteAfterDays - l.coldAfterDays;
-          if (left < AwsLimits.coldStorageMinDays) {
+          const left = coldStorageShortfall(l.deleteAfterDays, l.coldAfterDays);
+          if (left !== undefined) {
             out.push({
               path: servicePath(p.service, "aws", "coldStorageAfterDays"),
               message: `${what} keeps points ${l.deleteAfterDays} days and moves them to cold storage after ${l.coldAfterDays}: only ${left} days in cold storage, AWS requires at least ${AwsLimits.coldStorageMinDays}`,

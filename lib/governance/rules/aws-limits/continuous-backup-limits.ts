@@ -4,6 +4,14 @@ import { AwsLimits, awsBackupRules } from "../../../policy/aws-backup";
 import { ChecklistStep, type GovernanceRule, type Violation } from "../../rule";
 import { retentionSource } from "../paths";
 
+/**
+ * The judgement of GOV-020, shared by the catalog rule and GovernanceChecks: whether a
+ * continuous rule's retention is outside 1–35 days, and whether it moves points to cold storage.
+ */
+export function continuousBreach(deleteAfterDays: number, coldAfterDays: number | undefined): { readonly retention: boolean; readonly cold: boolean } {
+  return { retention: deleteAfterDays < AwsLimits.continuousMinDays || deleteAfterDays > AwsLimits.continuousMaxDays, cold: coldAfterDays !== undefined };
+}
+
 export const continuousBackupLimits: GovernanceRule = {
   id: "GOV-020",
   name: "continuous-backup-limits",
@@ -19,10 +27,11 @@ export const continuousBackupLimits: GovernanceRule = {
         .flatMap((r) => {
           const src = retentionSource(p, RetentionClass.DAILY);
           const out: Violation[] = [];
-          if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) {
+          const breach = continuousBreach(r.deleteAfterDays, r.coldAfterDays);
+          if (breach.retention) {
             out.push({ path: src.path, message: `rpo ${p.rpo} uses continuous backup, kept as long as daily points: ${r.deleteAfterDays} days (${src.phrase}); AWS allows ${AwsLimits.continuousMinDays}–${AwsLimits.continuousMaxDays}`, fix: `set \`retention.daily\` between ${AwsLimits.continuousMinDays} and ${AwsLimits.continuousMaxDays}; keep older points with weekly/monthly retention` });
           }
-          if (r.coldAfterDays !== undefined) {
+          if (breach.cold) {
             out.push({ path: src.path, message: "the continuous rule would move points to cold storage, which AWS does not allow", fix: "remove `aws.coldStorageAfterDays` or raise it above the continuous window" });
           }
           return out;

@@ -4,6 +4,29 @@ import { awsBackupRules, type RuleSpec } from "../../../policy/aws-backup";
 import { ChecklistStep, type GovernanceRule, type Violation } from "../../rule";
 import { retentionSource } from "../paths";
 
+/** A vault lock's range, in days. */
+export interface LockRange {
+  readonly minDays: number;
+  readonly maxDays?: number;
+}
+
+/** How a retention misses a lock range: below its minimum or above its maximum. */
+export interface LockBreach {
+  readonly bound: "minimum" | "maximum";
+  readonly limitDays: number;
+}
+
+/**
+ * The judgement of GOV-019, shared by the catalog rule, the constructs (at construction)
+ * and GovernanceChecks: AWS Backup fails every job whose retention lies outside the target
+ * vault's lock range.
+ */
+export function lockBreach(deleteAfterDays: number, lock: LockRange): LockBreach | undefined {
+  if (deleteAfterDays < lock.minDays) return { bound: "minimum", limitDays: lock.minDays };
+  if (lock.maxDays !== undefined && deleteAfterDays > lock.maxDays) return { bound: "maximum", limitDays: lock.maxDays };
+  return undefined;
+}
+
 export const retentionInsideLock: GovernanceRule = {
   id: "GOV-019",
   name: "retention-inside-lock",
@@ -26,14 +49,12 @@ export const retentionInsideLock: GovernanceRule = {
         const also = r.copy && targets.length === 1 ? " (and its offsite copy)" : "";
         return targets.flatMap(({ what, l }) => {
           const lock = l.vault.lock;
-          if (!lock) return [];
-          if (l.deleteAfterDays < lock.minDays) {
-            return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), but the ${what}'s vault ${l.vault.name}${also} locks every point for ${lock.minDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at least ${lock.minDays} days, or lower \`immutable.days\`` }];
+          const breach = lock && lockBreach(l.deleteAfterDays, lock);
+          if (!breach) return [];
+          if (breach.bound === "minimum") {
+            return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), but the ${what}'s vault ${l.vault.name}${also} locks every point for ${breach.limitDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at least ${breach.limitDays} days, or lower \`immutable.days\`` }];
           }
-          if (lock.maxDays !== undefined && l.deleteAfterDays > lock.maxDays) {
-            return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), above the ${what}'s vault ${l.vault.name}${also} maximum of ${lock.maxDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at most ${lock.maxDays} days, or raise \`immutable.maxDays\`` }];
-          }
-          return [];
+          return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), above the ${what}'s vault ${l.vault.name}${also} maximum of ${breach.limitDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at most ${breach.limitDays} days, or raise \`immutable.maxDays\`` }];
         });
       }),
     );

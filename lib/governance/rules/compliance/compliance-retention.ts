@@ -1,8 +1,20 @@
 import { Severity } from "../../../core/finding";
 import { RETENTION_CLASSES } from "../../../core/retention";
-import { COMPLIANCE } from "../../../policy/compliance";
+import type { ComplianceRegime } from "../../../core/vocabulary";
+import { COMPLIANCE, type ComplianceRequirement } from "../../../policy/compliance";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 import { retentionSource } from "../paths";
+
+/**
+ * The judgement of GOV-024, shared by the catalog rule and GovernanceChecks: how the age of
+ * the oldest recovery point misses a regime's minimum or maximum, or undefined.
+ */
+export function complianceBreach(regime: ComplianceRegime, oldestDays: number): { readonly bound: "minimum" | "maximum"; readonly limitDays: number; readonly requirement: ComplianceRequirement } | undefined {
+  const req = COMPLIANCE[regime];
+  if (req.minRetentionDays !== undefined && oldestDays < req.minRetentionDays) return { bound: "minimum", limitDays: req.minRetentionDays, requirement: req };
+  if (req.maxRetentionDays !== undefined && oldestDays > req.maxRetentionDays) return { bound: "maximum", limitDays: req.maxRetentionDays, requirement: req };
+  return undefined;
+}
 
 export const complianceRetention: GovernanceRule = {
   id: "GOV-024",
@@ -21,11 +33,12 @@ export const complianceRetention: GovernanceRule = {
       const oldest = p.retention.maxLifetimeDays(interval);
       const longest = [...RETENTION_CLASSES].reverse().find((c) => p.retention.count(c) > 0);
       return s.compliance.flatMap((tag, i): Violation[] => {
+        const breach = complianceBreach(tag, oldest);
         const req = COMPLIANCE[tag];
-        if (req.minRetentionDays !== undefined && oldest < req.minRetentionDays) {
+        if (breach?.bound === "minimum") {
           return [{ path: servicePath(s, "compliance", i), message: `${req.title} needs recovery points kept at least ${req.minRetentionDays} days (${req.basis}); the oldest point of \`${s.id}\` is kept ${oldest} days`, fix: `raise \`retention.yearly\` (or monthly) so the oldest point lives ${req.minRetentionDays} days` }];
         }
-        if (req.maxRetentionDays !== undefined && oldest > req.maxRetentionDays && longest) {
+        if (breach?.bound === "maximum" && longest) {
           const src = retentionSource(p, longest);
           return [{ path: src.path, message: `${req.title} allows recovery points at most ${req.maxRetentionDays} days (${req.basis}); ${src.phrase} keeps them ${oldest} days`, fix: `lower \`retention.${longest}\` so no point lives beyond ${req.maxRetentionDays} days` }];
         }

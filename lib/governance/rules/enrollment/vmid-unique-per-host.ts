@@ -1,6 +1,22 @@
 import { Severity } from "../../../core/finding";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
 
+/**
+ * The judgement of GOV-004, shared by the catalog rule and GovernanceChecks: every claim of
+ * a (host, vmid) after the first, with the first claimant.
+ */
+export function repeatedClaims<T extends { readonly host: string; readonly vmid: number; readonly owner: string }>(claims: readonly T[]): Array<{ readonly claim: T; readonly first: string }> {
+  const seen = new Map<string, string>();
+  const out: Array<{ claim: T; first: string }> = [];
+  for (const c of claims) {
+    const key = `${c.host}/${c.vmid}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, c.owner);
+    else out.push({ claim: c, first });
+  }
+  return out;
+}
+
 export const vmidUniquePerHost: GovernanceRule = {
   id: "GOV-004",
   name: "vmid-unique-per-host",
@@ -10,20 +26,11 @@ export const vmidUniquePerHost: GovernanceRule = {
   summary: "A vmid appears at most once per Proxmox host.",
   explanation: "Two services claiming one guest means one of them describes the wrong machine; its restore would bring back someone else's data.",
   check({ catalog }) {
-    const seen = new Map<string, string>();
-    return catalog.services.flatMap((s) => {
-      if (!s.vm) return [];
-      const key = `${s.vm.host}/${s.vm.vmid}`;
-      const other = seen.get(key);
-      if (other === undefined) {
-        seen.set(key, s.id);
-        return [];
-      }
-      return [{
-        path: servicePath(s, "vm", "vmid"),
-        message: `vmid ${s.vm.vmid} on host \`${s.vm.host}\` is already enrolled by service \`${other}\``,
-        fix: "check the guest id in Proxmox; each guest belongs to one service",
-      }];
-    });
+    const claims = catalog.services.flatMap((s) => (s.vm ? [{ host: s.vm.host, vmid: s.vm.vmid, owner: s.id, service: s }] : []));
+    return repeatedClaims(claims).map(({ claim, first }) => ({
+      path: servicePath(claim.service, "vm", "vmid"),
+      message: `vmid ${claim.vmid} on host \`${claim.host}\` is already enrolled by service \`${first}\``,
+      fix: "check the guest id in Proxmox; each guest belongs to one service",
+    }));
   },
 };
