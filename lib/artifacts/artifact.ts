@@ -46,9 +46,15 @@ export class ArtifactSet {
         if (!KEPT_FOLDERS.includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
       }
       const written: string[] = [];
+      // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
+      const made = new Set<string>();
       for (const a of this.list()) {
         const file = join(dir, a.path);
-        mkdirSync(dirname(file), { recursive: true });
+        const parent = dirname(file);
+        if (!made.has(parent)) {
+          mkdirSync(parent, { recursive: true });
+          made.add(parent);
+        }
         writeFileSync(file, a.content);
         chmodSync(file, a.mode ?? 0o644);
         written.push(file);

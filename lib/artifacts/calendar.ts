@@ -29,18 +29,58 @@ export function isUtc(job: ScheduledJob): boolean {
   return job.kind === TargetKind.AWS_BACKUP || job.kind === TargetKind.OFFSITE || job.kind === TargetKind.VELERO;
 }
 
-/** Every pair of jobs in one group whose run windows ([start, start + duration)) meet in the week. */
+/**
+ * Every pair of jobs in one group whose run windows ([start, start + duration)) meet in the
+ * week, in (group, id) order. Candidates come from a sweep over each group's runs, sorted by
+ * start (a run that wraps past Sunday midnight is split in two), so the cost grows with the
+ * runs and the overlaps, not with the square of the jobs; each candidate is then confirmed
+ * and dated by {@link firstOverlap}.
+ */
 export function findOverlaps(jobs: readonly ScheduledJob[]): JobOverlap[] {
-  const out: JobOverlap[] = [];
   const sorted = [...jobs].sort((a, b) => a.group.localeCompare(b.group) || a.id.localeCompare(b.id));
-  for (let i = 0; i < sorted.length; i++) {
-    for (let k = i + 1; k < sorted.length; k++) {
-      const a = sorted[i];
-      const b = sorted[k];
-      if (a.group !== b.group || (a.batch !== undefined && a.batch === b.batch)) continue;
-      const at = firstOverlap(a, b);
-      if (at !== undefined) out.push({ group: a.group, first: a.id, second: b.id, at });
+  const groups = new Map<string, number[]>();
+  sorted.forEach((j, i) => {
+    const list = groups.get(j.group);
+    if (list) list.push(i);
+    else groups.set(j.group, [i]);
+  });
+  const pairs: Array<[number, number]> = [];
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    const segments: Array<[start: number, end: number, job: number]> = [];
+    for (const i of members) {
+      // At least a minute: a run of no length still counts when it starts inside another (firstOverlap decides).
+      const d = Math.max(1, Math.min(WEEK, sorted[i].durationMinutes ?? DEFAULT_JOB_MINUTES));
+      for (const t of sorted[i].schedule.startsInWeek()) {
+        const s0 = ((t % WEEK) + WEEK) % WEEK;
+        if (s0 + d <= WEEK) segments.push([s0, s0 + d, i]);
+        else segments.push([s0, WEEK, i], [0, s0 + d - WEEK, i]);
+      }
     }
+    segments.sort((a, b) => a[0] - b[0] || a[2] - b[2]);
+    const seen = new Set<number>();
+    let active: Array<[number, number, number]> = [];
+    for (const seg of segments) {
+      active = active.filter((a) => a[1] > seg[0]);
+      for (const a of active) {
+        if (a[2] === seg[2]) continue;
+        const [i, k] = a[2] < seg[2] ? [a[2], seg[2]] : [seg[2], a[2]];
+        const key = i * sorted.length + k;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push([i, k]);
+      }
+      active.push(seg);
+    }
+  }
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: JobOverlap[] = [];
+  for (const [i, k] of pairs) {
+    const a = sorted[i];
+    const b = sorted[k];
+    if (a.batch !== undefined && a.batch === b.batch) continue;
+    const at = firstOverlap(a, b);
+    if (at !== undefined) out.push({ group: a.group, first: a.id, second: b.id, at });
   }
   return out;
 }
@@ -63,7 +103,13 @@ function firstOverlap(a: ScheduledJob, b: ScheduledJob): number | undefined {
 export function renderCalendarMarkdown(ctx: EstateContext): string {
   const jobs = sortedJobs(ctx.jobs);
   const overlaps = findOverlaps(jobs);
-  const groups = [...new Set(jobs.map((j) => j.group))].sort();
+  const byGroup = new Map<string, ScheduledJob[]>();
+  for (const j of jobs) {
+    const list = byGroup.get(j.group);
+    if (list) list.push(j);
+    else byGroup.set(j.group, [j]);
+  }
+  const groups = [...byGroup.keys()].sort();
   const flagged = new Set(overlaps.flatMap((o) => [o.first, o.second]));
   return doc(
     `# Backup calendar: ${ctx.catalog.name}`,
@@ -91,7 +137,7 @@ export function renderCalendarMarkdown(ctx: EstateContext): string {
     "## Estate cadences",
     table(["Event", "When", "Minutes", "What"], estateCadences(ctx.catalog.services).map((c) => [c.title, c.when, String(c.durationMinutes), c.description])),
     jobs.length ? "## Week at a glance" : undefined,
-    ...groups.map((g) => weekGrid(g, jobs.filter((j) => j.group === g))),
+    ...groups.map((g) => weekGrid(g, byGroup.get(g)!)),
   );
 }
 
@@ -100,6 +146,14 @@ export function renderCalendarIcs(ctx: EstateContext): string {
   const jobs = sortedJobs(ctx.jobs);
   const overlaps = findOverlaps(jobs);
   const stamp = `${ymd(0)}T000000Z`;
+  const clashesOf = new Map<string, string[]>();
+  for (const o of overlaps) {
+    for (const [self, other] of [[o.first, o.second], [o.second, o.first]]) {
+      const list = clashesOf.get(self);
+      if (list) list.push(other);
+      else clashesOf.set(self, [other]);
+    }
+  }
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -112,7 +166,7 @@ export function renderCalendarIcs(ctx: EstateContext): string {
     // DTSTART is always the first occurrence (RFC 5545), so it must match the rule itself.
     const day = j.schedule.dayOfMonth !== undefined ? ymdOf(CALENDAR_ANCHOR.year, j.schedule.month ?? CALENDAR_ANCHOR.month, j.schedule.dayOfMonth) : ymd(weekday);
     const start = `${day}T${pad(hour)}${pad(minute)}00${isUtc(j) ? "Z" : ""}`;
-    const clashes = overlaps.filter((o) => o.first === j.id || o.second === j.id).map((o) => (o.first === j.id ? o.second : o.first));
+    const clashes = clashesOf.get(j.id) ?? [];
     const description = [
       j.description,
       `Services: ${j.serviceIds.join(", ")}`,
@@ -169,7 +223,9 @@ function weekGrid(group: string, all: readonly ScheduledJob[]): string {
   for (const j of jobs) {
     for (const t of j.schedule.startsInWeek()) {
       const key = `${Math.floor((t % 1440) / 60)}/${Math.floor(t / 1440)}`;
-      cells.set(key, [...(cells.get(key) ?? []), `${pad(t % 60)}′ ${j.id}`]);
+      const cell = cells.get(key);
+      if (cell) cell.push(`${pad(t % 60)}′ ${j.id}`);
+      else cells.set(key, [`${pad(t % 60)}′ ${j.id}`]);
     }
   }
   const hours = [...new Set([...cells.keys()].map((k) => Number(k.split("/")[0])))].sort((a, b) => a - b);

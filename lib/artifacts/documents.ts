@@ -6,6 +6,7 @@ import { renderInventory } from "./inventory";
 import { renderPolicies } from "./policies";
 import { renderComplianceReport } from "./compliance-report";
 import { renderRestoreSop } from "./restore-sop";
+import { renderStateAccessPolicy, STATE_POLICY_PATH } from "./state-policy";
 
 /**
  * Renders the estate-wide documents once every builder has registered its targets and
@@ -20,4 +21,5 @@ export function renderDocuments(ctx: EstateContext, report?: ValidationReport): 
   ctx.artifacts.add({ path: "calendar.md", content: renderCalendarMarkdown(ctx) });
   ctx.artifacts.add({ path: "calendar.ics", content: renderCalendarIcs(ctx) });
   if (report) ctx.artifacts.add({ path: "compliance-report.json", content: renderComplianceReport(report) });
+  if (ctx.catalog.state) ctx.artifacts.add({ path: STATE_POLICY_PATH, content: renderStateAccessPolicy(ctx.catalog.state) });
 }

@@ -5,6 +5,7 @@ import { AppEngine, Classification } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
 import { type FreshnessWindow, MetricSource, shipsLogs, shipWindow, sourceEngine, watchedServices } from "../policy/freshness";
 import { RestoreTestFrequency } from "../policy/tiers";
+import { toYaml } from "./yaml";
 
 /** Where the Prometheus artifacts go, under `artifacts/`. */
 export const PrometheusPaths = {
@@ -258,7 +259,7 @@ const HEADER = (estate: string) =>
 /** The alert rules file (`promtool check rules` accepts it). */
 export function renderAlertRules(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
   const groups = alertGroups(catalog, policies).filter((g) => g.rules.length > 0);
-  return HEADER(catalog.name) + stringify({ groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleYaml) })) }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return HEADER(catalog.name) + toYaml({ groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleYaml) })) });
 }
 
 function ruleYaml(r: AlertRule): Record<string, unknown> {
@@ -308,11 +309,7 @@ function expected(rule: AlertRule, seriesLabelsOfAlert: Record<string, string>):
  * Run with `promtool test rules <this file>` next to the rules file.
  */
 export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
-  const groups = alertGroups(catalog, policies);
-  const find = (alert: string, service?: string, engine?: string) =>
-    groups
-      .flatMap((g) => g.rules)
-      .find((r) => r.alert === alert && (service === undefined || r.expr.includes(`service="${service}"`)) && (engine === undefined || r.expr.includes(`engine="${engine}"`)))!;
+  const find = ruleIndex(alertGroups(catalog, policies));
   const tests: Record<string, unknown>[] = [];
 
   const watched = watchedServices(policies, catalog);
@@ -422,6 +419,33 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
   return testFile(catalog.name, 1, tests);
 }
 
+/**
+ * A lookup of the first rule per alert, per alert and service, and per alert, service and
+ * engine (the labels that keep per-service rules apart), built once: a search of the whole
+ * rule list per service made the test builder quadratic in the estate's size.
+ */
+function ruleIndex(groups: readonly AlertGroup[]): (alert: string, service?: string, engine?: string) => AlertRule {
+  const index = new Map<string, AlertRule>();
+  const put = (key: string, r: AlertRule) => {
+    if (!index.has(key)) index.set(key, r);
+  };
+  for (const g of groups) {
+    for (const r of g.rules) {
+      put(r.alert, r);
+      const service = r.labels.service;
+      if (service === undefined) continue;
+      put(`${r.alert}\0${service}`, r);
+      if (r.labels.engine !== undefined) put(`${r.alert}\0${service}\0${r.labels.engine}`, r);
+    }
+  }
+  return (alert, service, engine) => {
+    const key = service === undefined ? alert : engine === undefined ? `${alert}\0${service}` : `${alert}\0${service}\0${engine}`;
+    const rule = index.get(key);
+    if (!rule) throw new Error(`no ${alert} rule${service ? ` for ${service}` : ""}${engine ? ` (${engine})` : ""}: the tests and the rules disagree`);
+    return rule;
+  };
+}
+
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
@@ -429,7 +453,7 @@ function baseName(path: string): string {
 function testFile(estate: string, evaluationMinutes: number, tests: readonly Record<string, unknown>[]): string {
   return (
     `# promtool unit tests for ${baseName(PrometheusPaths.rules)} (estate ${estate}); generated.\n# Run next to the rules: promtool test rules ${baseName(PrometheusPaths.tests)} ${baseName(PrometheusPaths.absenceTests)}\n` +
-    stringify({ rule_files: [baseName(PrometheusPaths.rules)], evaluation_interval: minutes(evaluationMinutes), tests }, { lineWidth: 0, aliasDuplicateObjects: false })
+    toYaml({ rule_files: [baseName(PrometheusPaths.rules)], evaluation_interval: minutes(evaluationMinutes), tests })
   );
 }
 
@@ -445,7 +469,7 @@ function gcd(a: number, b: number): number {
  */
 export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
   const watched = watchedServices(policies, catalog);
-  const rules = alertGroups(catalog, policies).flatMap((g) => g.rules);
+  const find = ruleIndex(alertGroups(catalog, policies));
   const thresholds = [...new Set(watched.map((w) => w.window.threshold.toMinutes()))].sort((a, b) => a - b);
   const step = thresholds.reduce(gcd, 0) || 1;
   const firingAt = (m: number) =>
@@ -454,8 +478,7 @@ export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notification
       .flatMap((w) =>
         w.sources.map((source) => {
           const engine = sourceEngine(w.policy, source);
-          const rule = rules.find((r) => r.alert === Alerts.missing && r.labels.service === w.policy.service.id && r.expr.includes(`engine="${engine}"`))!;
-          return expected(rule, { service: w.policy.service.id, engine });
+          return expected(find(Alerts.missing, w.policy.service.id, engine), { service: w.policy.service.id, engine });
         }),
       );
   const tests = thresholds.length

@@ -15,7 +15,7 @@ import {
   StorageKind,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, VzdumpHookMode, WebhookKind } from "./model";
+import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -291,6 +291,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const aws = parsed.aws as z.output<typeof catalogSections.aws>;
   const proxmox = parsed.proxmox as z.output<typeof catalogSections.proxmox>;
   const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
+  const state = parsed.state as z.output<typeof catalogSections.state>;
+  const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
     hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
@@ -332,6 +334,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
+    state: state && { backend: state.backend as StateBackend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
+    stacks: { proxmox: (stacks?.proxmox ?? "single") as ProxmoxStackSplit },
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,

@@ -334,7 +334,39 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "kubernetes" | "pricing" | "notifications" | "contacts" | "services";
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "services";
+
+/** Where every stack keeps its Terraform state (`state:`). */
+export interface StateSettings {
+  /** The backend kind (`state.backend`). */
+  readonly backend: StateBackend;
+  /** The existing state bucket (`state.bucket`); its name passed GOV-120. */
+  readonly bucket: string;
+  /** The bucket's region (`state.region`). */
+  readonly region: string;
+  /** Prefix of each stack's key `<keyPrefix><stack>.tfstate`; may be empty. */
+  readonly keyPrefix: string;
+}
+
+/** Remote state backends. */
+export enum StateBackend {
+  /** Terraform's S3 backend, with `encrypt` and `use_lockfile`. */
+  S3 = "s3",
+}
+
+/** How Proxmox resources are split into stacks (`stacks.proxmox`). */
+export enum ProxmoxStackSplit {
+  /** One `<name>-proxmox` stack, a provider alias per host. */
+  SINGLE = "single",
+  /** A `<name>-proxmox-<host>` stack per host, each with its own provider and credentials. */
+  PER_HOST = "per-host",
+}
+
+/** How the estate is split into stacks (`stacks:`). */
+export interface StackSettings {
+  /** How Proxmox jobs are split (`stacks.proxmox`). @default ProxmoxStackSplit.SINGLE */
+  readonly proxmox: ProxmoxStackSplit;
+}
 
 export interface Catalog {
   /** The file it was read from (as given), for messages. */
@@ -350,6 +382,10 @@ export interface Catalog {
   readonly pricing: Readonly<Record<string, number>>;
   readonly notifications: Notifications;
   readonly contacts: readonly Contact[];
+  /** Remote state for every stack; absent: local state. */
+  readonly state?: StateSettings;
+  /** How resources are split into stacks (defaults filled in). */
+  readonly stacks: StackSettings;
   /** Services that passed schema validation, in catalog order. */
   readonly services: readonly Service[];
   /** Ids of every service entry, valid or not: reference checks use these. */

@@ -133,6 +133,8 @@ export class VzdumpJob extends Construct {
   public readonly provider: TerraformProvider;
 
   private readonly guestList: VzdumpGuest[] = [];
+  // By vmid: a scan of the list per added guest was quadratic in the job's size.
+  private readonly byVmid = new Map<number, VzdumpGuest>();
   private readonly props: VzdumpJobProps;
 
   constructor(scope: Construct, id: string, props: VzdumpJobProps) {
@@ -170,9 +172,10 @@ export class VzdumpJob extends Construct {
   /** Adds a guest; a vmid can be in a job once. */
   public addGuest(guest: VzdumpGuest): void {
     if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(guest.vmid));
-    const other = this.guestList.find((g) => g.vmid === guest.vmid);
+    const other = this.byVmid.get(guest.vmid);
     if (other) throw at(this, Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label));
     this.guestList.push(guest);
+    this.byVmid.set(guest.vmid, guest);
   }
 
   /** The notes template: the guest, which service each vmid is, and who manages the job. */

@@ -16,6 +16,7 @@ export {
   Lazy,
   LocalBackend,
   TerraformBackend,
+  S3Backend,
   TerraformElement,
   TerraformIterator,
   TerraformOutput,
@@ -51,3 +52,27 @@ export type {
 } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct } from "constructs";
+
+/**
+ * Runs `build` with cdktf's token creation stacks left empty.
+ *
+ * PERF NOTE: cdktf records a full stack trace (Error.stackTraceLimit raised to the maximum) for
+ * every token it creates, each attribute reference included, and formats it at once. For an
+ * estate of 1,000 services that was two thirds of the time spent building constructs. The
+ * traces only ever appear in the message of a token that fails to resolve. cdktf captures them
+ * on a plain object, never on an Error, so this formats nothing for plain objects and leaves
+ * the stack of every real Error (ours, cdktf's, Node's) exactly as it was.
+ */
+export function withoutTokenStackTraces<T>(build: () => T): T {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (target, frames) => {
+    if (!(target instanceof Error)) return "";
+    if (previous) return previous(target, frames);
+    return `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${f.toString()}`).join("")}`;
+  };
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}

@@ -6,6 +6,7 @@ import { Size } from "../core/size";
 import { AppEngine, BackupTool } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
 import { stagger } from "../policy/stagger";
+import { WeekOccupancy } from "../policy/week-occupancy";
 import { RestoreTestFrequency } from "../policy/tiers";
 import { type EstateContext, TargetKind } from "./context";
 
@@ -34,7 +35,9 @@ export function buildAppBackups(ctx: EstateContext): void {
   for (const p of policies) {
     const backup = buildOne(ctx, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
     const host = backup.spec.host;
-    byHost.set(host, [...(byHost.get(host) ?? []), backup]);
+    const list = byHost.get(host);
+    if (list) list.push(backup);
+    else byHost.set(host, [backup]);
   }
   for (const host of [...byHost.keys()].sort()) {
     for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) ctx.artifacts.add(artifact);
@@ -57,27 +60,26 @@ const DRILL_PREFERRED = 6 * 1440 + 6 * 60;
  * service's lock taken; the calendar would flag it too.
  */
 function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string, Schedule>): void {
-  const windows = new Map<string, Array<[start: number, minutes: number]>>();
+  const weeks = new Map<string, WeekOccupancy>();
   const hostOf = (p: EffectivePolicy) => p.service.app!.host!;
   for (const p of policies) {
-    const list = windows.get(hostOf(p)) ?? [];
-    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) list.push([start, backupMinutes(p)]);
-    windows.set(hostOf(p), list);
+    let week = weeks.get(hostOf(p));
+    if (!week) weeks.set(hostOf(p), (week = new WeekOccupancy()));
+    for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) week.mark(start, backupMinutes(p));
   }
-  const meets = (s: number, d: number, t: number, e: number) => (t - s + WEEK) % WEEK < d || (s - t + WEEK) % WEEK < e;
   const drills = policies.filter((p) => p.restoreTest !== RestoreTestFrequency.NONE).sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
   for (const p of drills) {
-    const taken = windows.get(hostOf(p))!;
+    const week = weeks.get(hostOf(p))!;
     const minutes = drillMinutes(p);
     let chosen = DRILL_PREFERRED;
     for (let k = 0; k * DRILL_STEP < WEEK; k++) {
       const start = (DRILL_PREFERRED + k * DRILL_STEP) % WEEK;
-      if (taken.every(([t, e]) => !meets(start, minutes, t, e))) {
+      if (week.isFree(start, minutes)) {
         chosen = start;
         break;
       }
     }
-    taken.push([chosen, minutes]);
+    week.mark(chosen, minutes);
     schedules.set(drillKey(p.service.id), Schedule.at(Cadence.weekly(), chosen));
   }
 }

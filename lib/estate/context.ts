@@ -96,12 +96,17 @@ export class EstateContext {
   public readonly artifacts = new ArtifactSet();
   private readonly targetList: BackupTarget[] = [];
   private readonly jobList: ScheduledJob[] = [];
+  // Per-service indexes: renderers ask per service, and a scan per service is quadratic in the estate.
+  private readonly targetsByService = new Map<string, BackupTarget[]>();
+  private readonly jobsByService = new Map<string, ScheduledJob[]>();
   private readonly byId: Map<string, EffectivePolicy>;
   private readonly s3 = new Map<string, S3Destination>();
   /** The AWS stack, when the catalog has an `aws` section. */
   public awsStack?: AwsEstateStack;
-  /** The Proxmox stack, when the catalog has a `proxmox` section. */
+  /** The Proxmox stack, when the catalog has a `proxmox` section and one Proxmox stack (`stacks.proxmox: single`). */
   public proxmoxStack?: ProxmoxEstateStack;
+  /** Every Proxmox stack: the one above, or one per host with `stacks.proxmox: per-host`. */
+  public readonly proxmoxStacks: ProxmoxEstateStack[] = [];
   /** One stack per Kubernetes cluster that some service uses, by cluster name. */
   public readonly kubernetesStacks = new Map<string, KubernetesClusterStack>();
   /** Velero's S3 locations, by cluster name (set by the AWS builder). */
@@ -123,10 +128,12 @@ export class EstateContext {
 
   public addTarget(target: BackupTarget): void {
     this.targetList.push(target);
+    pushTo(this.targetsByService, target.serviceId, target);
   }
 
   public addJob(job: ScheduledJob): void {
     this.jobList.push(job);
+    for (const id of new Set(job.serviceIds)) pushTo(this.jobsByService, id, job);
   }
 
   public setS3Destination(serviceId: string, destination: S3Destination): void {
@@ -138,8 +145,14 @@ export class EstateContext {
     return this.s3.get(serviceId);
   }
 
+  /** The targets of one service, in registration order. */
   public targetsOf(serviceId: string): BackupTarget[] {
-    return this.targetList.filter((t) => t.serviceId === serviceId);
+    return [...(this.targetsByService.get(serviceId) ?? [])];
+  }
+
+  /** The scheduled jobs that include one service, in registration order. */
+  public jobsOf(serviceId: string): ScheduledJob[] {
+    return [...(this.jobsByService.get(serviceId) ?? [])];
   }
 
   public get targets(): readonly BackupTarget[] {
@@ -149,4 +162,10 @@ export class EstateContext {
   public get jobs(): readonly ScheduledJob[] {
     return this.jobList;
   }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

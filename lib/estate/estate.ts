@@ -1,5 +1,5 @@
-import type { Catalog } from "../catalog/model";
-import type { Construct } from "../core/cdk";
+import { type Catalog, ProxmoxStackSplit } from "../catalog/model";
+import type { Construct, TerraformStack } from "../core/cdk";
 import { Errors } from "../errors";
 import { type ValidationReport, validateCatalog } from "../governance/validate";
 import { formatFinding, isBlocking } from "../core/finding";
@@ -19,13 +19,14 @@ import type { KubernetesClusterStack } from "./kubernetes-stack";
 import { buildMonitoring } from "./monitoring";
 import { buildProxmoxProtection } from "./proxmox";
 import { ProxmoxEstateStack } from "./proxmox-stack";
-import { keepLocalStateBesideOutput } from "./state";
+import { applyRemoteState, keepLocalStateBesideOutput } from "./state";
 
 /**
  * The one place where the catalog meets infrastructure.
  *
  * From a validated catalog it decides the stacks (one AWS stack with a provider per region,
- * one Proxmox stack), instantiates the constructs with typed props, collects every backup
+ * one Proxmox stack or one per host), gives each its remote state when the catalog has a
+ * `state` section, instantiates the constructs with typed props, collects every backup
  * target and scheduled job, and renders the operator artifacts from them.
  */
 export class Estate {
@@ -61,10 +62,18 @@ export class Estate {
       const offsiteRegions = ctx.policies.map((p) => p.offsite.region).filter((r): r is string => !!r && r !== catalog.aws!.region);
       ctx.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, { estate: catalog.name, aws: catalog.aws, offsiteRegions });
     }
-    if (catalog.proxmox) {
+    if (catalog.proxmox && catalog.stacks.proxmox === ProxmoxStackSplit.PER_HOST) {
+      // Named after the host key, never a position: adding or removing a host leaves the other stacks (and their state) alone.
+      const hosts = catalog.proxmox.hosts;
+      for (const name of Object.keys(hosts).sort()) {
+        ctx.proxmoxStacks.push(new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), { estate: catalog.name, hosts: { [name]: hosts[name] } }));
+      }
+    } else if (catalog.proxmox) {
       ctx.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
+      ctx.proxmoxStacks.push(ctx.proxmoxStack);
     }
     createKubernetesStacks(scope, ctx);
+    if (catalog.state) for (const stack of this.stacks) applyRemoteState(stack, catalog.state);
     // Order matters: app backups write to the buckets AWS protection creates; monitoring
     // watches everything; documents are rendered from what all builders registered.
     buildAwsProtection(ctx);
@@ -78,12 +87,13 @@ export class Estate {
     ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
     // From the synthesized configuration itself: the policies as Terraform will send them.
     if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
-    for (const stack of [ctx.awsStack, ctx.proxmoxStack, ...ctx.kubernetesStacks.values()]) if (stack) keepLocalStateBesideOutput(stack);
+    // Stacks without remote state keep a relative local one (every stack, per-host ones included).
+    for (const stack of this.stacks) keepLocalStateBesideOutput(stack);
     // The constructs the catalog built are checked like hand-built ones (and whatever stack
     // code adds to these stacks too). GOV-029 is the catalog's to judge: it knows the
     // services' acknowledgements, which the constructs do not carry.
     this.governance = new GovernanceChecks({ skip: ["GOV-029"] });
-    for (const stack of [ctx.awsStack, ctx.proxmoxStack, ...ctx.kubernetesStacks.values()]) if (stack) Aspects.of(stack).add(this.governance);
+    for (const stack of this.stacks) Aspects.of(stack).add(this.governance);
   }
 
   /** The GovernanceChecks on the estate's stacks; its findings are known after synthesis. */
@@ -94,7 +104,7 @@ export class Estate {
     return this.context.awsStack;
   }
 
-  /** The Proxmox stack, when the catalog has a `proxmox` section. */
+  /** The Proxmox stack, when the catalog has a `proxmox` section and `stacks.proxmox` is `single` (the default). */
   public get proxmoxStack(): ProxmoxEstateStack | undefined {
     return this.context.proxmoxStack;
   }
@@ -104,8 +114,23 @@ export class Estate {
     return [...this.context.kubernetesStacks.values()];
   }
 
+  /** Every Proxmox stack: the one stack, or one per host with `stacks.proxmox: per-host`. */
+  public get proxmoxStacks(): readonly ProxmoxEstateStack[] {
+    return this.context.proxmoxStacks;
+  }
+
+  /** Every stack of the estate, AWS first. */
+  public get stacks(): readonly TerraformStack[] {
+    return [...(this.context.awsStack ? [this.context.awsStack] : []), ...this.context.proxmoxStacks, ...this.context.kubernetesStacks.values()];
+  }
+
   /** Every artifact rendered for this estate. */
   public get artifacts() {
     return this.context.artifacts;
   }
+}
+
+/** The stack of one Proxmox host with `stacks.proxmox: per-host`: `<estate>-proxmox-<host key>`. */
+export function proxmoxHostStackName(estate: string, hostKey: string): string {
+  return `${estate}-proxmox-${hostKey}`;
 }

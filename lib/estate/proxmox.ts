@@ -22,16 +22,20 @@ interface HostBuild {
 }
 
 /**
- * Proxmox protection: one provider alias per host, the declared backup storages, and every
+ * Proxmox protection: one provider alias per host (in the estate's Proxmox stack, or in the
+ * host's own stack with `stacks.proxmox: per-host`), the declared backup storages, and every
  * guest of the catalog enrolled (ProtectedVm) into as few vzdump jobs per host as the
  * services' policies allow, staggered per host. Registers each guest's target (with its
  * restore steps) and each job (for the calendar) in the context.
  */
 export function buildProxmoxProtection(ctx: EstateContext): void {
-  const stack = ctx.proxmoxStack;
-  if (!stack) return;
+  const stacks = ctx.proxmoxStacks.length ? ctx.proxmoxStacks : ctx.proxmoxStack ? [ctx.proxmoxStack] : [];
+  if (stacks.length === 0) return;
+  // One stack with every host, or a stack per host (stacks.proxmox: per-host): each host is built in the stack that holds it.
   const builds = new Map<string, HostBuild>();
-  for (const name of Object.keys(stack.hosts).sort()) builds.set(name, buildHost(ctx, stack, stack.hosts[name]));
+  for (const stack of stacks) {
+    for (const name of Object.keys(stack.hosts).sort()) builds.set(name, buildHost(ctx, stack, stack.hosts[name]));
+  }
 
   const guests: ProtectedVm[] = [];
   for (const p of ctx.policies) {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, st
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { Errors } from "../errors";
 import { ioError } from "../private/io-error";
-import { App } from "../core/cdk";
+import { App, withoutTokenStackTraces } from "../core/cdk";
 import { KEPT_FOLDERS } from "../artifacts/artifact";
 import { type ValidationReport, validateCatalogFile } from "../governance/validate";
 import { Estate } from "./estate";
@@ -38,10 +38,13 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResu
   const staging = writeGuarded(dirname(resolve(outdir)), () => mkdtempSync(join(dirname(resolve(outdir)), `.${basename(resolve(outdir))}.synth-`)));
   try {
     const app = new App({ outdir: staging });
-    const estate = Estate.fromReport(app, report);
-    writeGuarded(staging, () => app.synth());
+    const estate = withoutTokenStackTraces(() => {
+      const built = Estate.fromReport(app, report);
+      writeGuarded(staging, () => app.synth());
+      return built;
+    });
     const written = estate.artifacts.writeTo(join(staging, "artifacts"));
-    const stacks = [estate.awsStack, estate.proxmoxStack, ...estate.kubernetesStacks].filter((s) => s !== undefined).map((s) => s!.node.id);
+    const stacks = estate.stacks.map((s) => s.node.id);
     swapIn(staging, outdir, stacks);
     const artifacts = written.map((f) => join(outdir, relative(staging, f)));
     return { report, estate, stacks, artifacts, outdir };

@@ -147,13 +147,14 @@ function key(c: Pick<AuditControlSpec, "name" | "parameters" | "scope">): string
 
 /** Merges controls that are the same but for the services they speak for. */
 function dedupe(controls: readonly AuditControlSpec[]): AuditControlSpec[] {
-  const out = new Map<string, AuditControlSpec>();
+  const out = new Map<string, { control: AuditControlSpec; serviceIds: Set<string> }>();
   for (const c of controls) {
     const k = key(c);
     const prev = out.get(k);
-    out.set(k, prev ? { ...prev, serviceIds: [...new Set([...prev.serviceIds, ...c.serviceIds])] } : c);
+    if (prev) for (const id of c.serviceIds) prev.serviceIds.add(id);
+    else out.set(k, { control: c, serviceIds: new Set(c.serviceIds) });
   }
-  return [...out.values()];
+  return [...out.values()].map(({ control, serviceIds }) => ({ ...control, serviceIds: [...serviceIds] }));
 }
 
 /**
@@ -201,15 +202,19 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
   let controls = dedupe([...estateWide, ...perService]);
   if (controls.length > limit) {
     // Too many for the account: one control per name and parameters, over the resource types of its services.
-    const merged = new Map<string, AuditControlSpec>();
+    // Services are gathered per key first and their types computed once: rebuilding the lists per service was quadratic.
+    const merged = new Map<string, { name: AuditControlName; parameters?: Readonly<Record<string, string>>; serviceIds: Set<string> }>();
     for (const c of perService) {
       const k = JSON.stringify([c.name, c.parameters ?? {}]);
       const prev = merged.get(k);
-      const serviceIds = [...new Set([...(prev?.serviceIds ?? []), ...c.serviceIds])];
-      const types = typesOf(aws.filter((p) => serviceIds.includes(p.service.id)));
-      merged.set(k, { name: c.name, parameters: c.parameters, scope: types.length ? { resourceTypes: types } : undefined, serviceIds });
+      if (prev) for (const id of c.serviceIds) prev.serviceIds.add(id);
+      else merged.set(k, { name: c.name, parameters: c.parameters, serviceIds: new Set(c.serviceIds) });
     }
-    controls = dedupe([...estateWide, ...merged.values()]);
+    const scoped = [...merged.values()].map(({ name, parameters, serviceIds }) => {
+      const types = typesOf(aws.filter((p) => serviceIds.has(p.service.id)));
+      return { name, parameters, scope: types.length ? { resourceTypes: types } : undefined, serviceIds: [...serviceIds] };
+    });
+    controls = dedupe([...estateWide, ...scoped]);
   }
   if (controls.length > limit) throw Errors.tooManyAuditControls(controls.length, limit);
   return controls;

@@ -38,7 +38,11 @@ export function stagger(requests: readonly StaggerRequest[], options: StaggerOpt
   const weeklyDay = options.weeklyDay ?? 6;
   const out = new Map<string, Schedule>();
   const groups = new Map<string, StaggerRequest[]>();
-  for (const r of requests) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
+  for (const r of requests) {
+    const list = groups.get(r.group);
+    if (list) list.push(r);
+    else groups.set(r.group, [r]);
+  }
 
   for (const group of [...groups.keys()].sort()) {
     const taken = new Set<number>();

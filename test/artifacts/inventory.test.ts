@@ -58,6 +58,27 @@ describe("inventory.yaml", () => {
     }
   });
 
+  it("lists a job's services once, under `jobs`, so that its size grows linearly with the job (400 guests in one job)", () => {
+    // GIVEN 400 identical guests on one host: one vzdump job covers all of them
+    const services = Array.from({ length: 400 }, (_, i) => ({
+      id: `g-${i}`, classification: "rebuildable", rpo: "7d", rto: "3d", vm: { host: "pve", vmid: 1000 + i },
+      app: { decision: "vzdump-only", rationale: "the image is enough" }, offsite: { required: false, reason: "rebuildable" },
+      restore: { secrets: `vault:kv/g-${i}`, validate: ["true"] },
+    }));
+    const catalog = { version: 1, name: "big", owner: "@o", proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "local" } } }, notifications: { email: ["ops@example.com"] }, services };
+    const estate = Estate.fromReport(Testing.app(), validateCatalogText(stringify(catalog), "big.yaml"));
+    const text = String(estate.artifacts.get("inventory.yaml")!.content);
+    const inv = parse(text) as Json;
+    // THEN the job appears once with all 400 services; a service's schedule names the job and its size only
+    const vz = inv.jobs.filter((j: Json) => j.kind === "vzdump");
+    expect(vz).toHaveLength(1);
+    expect(vz[0].services).toEqual(services.map((s) => s.id));
+    expect(inv.services[7].schedules).toEqual([expect.objectContaining({ job: vz[0].job, services: 400 })]);
+    expect(text).not.toContain("sharedWith");
+    // 400 services x 399 others would be ~160,000 list lines; linear is well under 100 lines a service
+    expect(text.split("\n").length).toBeLessThan(400 * 100);
+  });
+
   it("shows what a service overrides over its tier (small-office erp-db)", () => {
     const { inv } = build(CATALOGS[2]);
     const erp = inv.services.find((s: Json) => s.id === "erp-db");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { validateCatalogText } from "../../lib/governance/validate";
 
 const root = join(__dirname, "..", "..");
-const docs = ["README.md", "docs/catalog.md"];
+const docs = ["README.md", "docs/catalog.md", "docs/pipelines.md"];
 
 /** Every complete catalog shown in the docs (a YAML block with `version: 1`) must validate. */
 const blocks = docs.flatMap((d) =>

@@ -1,7 +1,5 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { create as createTar } from "tar";
+import { gzipSync } from "node:zlib";
+import { Header, Pax } from "tar";
 import type { Artifact } from "../artifact";
 import { doc, fence } from "../markdown";
 import { renderDbAccess } from "./db-access";
@@ -71,28 +69,31 @@ export function renderHostFiles(host: string, specs: readonly AppBackupSpec[]): 
 const BUNDLE_MTIME = new Date("2020-01-01T00:00:00Z");
 
 /**
- * The host bundle as a gzipped tar (`<host>/...`), built with the `tar` package from a
- * scratch folder so that modes are kept; portable headers and a fixed mtime make it
- * reproducible.
+ * The host bundle as a gzipped tar (`<host>/...`), assembled in memory from the rendered
+ * files: the `tar` package's own header encoder (ustar, with a PAX header for long paths),
+ * portable headers (uid/gid 0, no user names) and a fixed mtime make it reproducible.
+ * Nothing touches the disk here: staging every file in a scratch folder to let `tar` read
+ * it back doubled the writes of a synth. gzip level 1: on these bundles of shell text it
+ * takes half the time of level 6 for archives about a third larger (still a fifth of the tar),
+ * and a synth of 1,000 services compresses 250 of them.
  */
 export function renderHostBundle(host: string, files: readonly ServiceFile[]): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), "backup-gov-bundle-"));
-  try {
-    const paths: string[] = [];
-    for (const f of files) {
-      const rel = `${host}/${f.path}`;
-      const abs = join(dir, rel);
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, f.content);
-      chmodSync(abs, f.mode);
-      paths.push(rel);
-    }
-    const out = join(dir, "bundle.tar.gz");
-    createTar({ sync: true, gzip: { level: 9 }, portable: true, mtime: BUNDLE_MTIME, noDirRecurse: true, cwd: dir, file: out }, paths.sort());
-    return new Uint8Array(readFileSync(out));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const chunks: Buffer[] = [];
+  const sorted = files.map((f) => ({ ...f, rel: `${host}/${f.path}` })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  for (const f of sorted) {
+    const body = Buffer.from(f.content, "utf8");
+    const header = new Header({ path: f.rel, mode: f.mode, size: body.length, mtime: BUNDLE_MTIME, type: "File" });
+    // encode() returns true when the path or size does not fit a ustar header: a PAX header goes first.
+    if (header.encode()) chunks.push(new Pax({ path: f.rel, mtime: BUNDLE_MTIME, size: body.length }).encode());
+    chunks.push(header.block!, body);
+    const pad = (512 - (body.length % 512)) % 512;
+    if (pad) chunks.push(Buffer.alloc(pad));
   }
+  // Two zero blocks end the archive; tar pads it to a multiple of 20 blocks (its default record size).
+  const length = chunks.reduce((n, c) => n + c.length, 0) + 1024;
+  const record = 20 * 512;
+  chunks.push(Buffer.alloc(1024 + ((record - (length % record)) % record)));
+  return new Uint8Array(gzipSync(Buffer.concat(chunks), { level: 1 }));
 }
 
 /** The artifacts of one host: `hosts/<host>/...` unpacked and `hosts/<host>.tar.gz`. */

@@ -5,6 +5,7 @@ import { kubernetesSchema, pricingSchema } from "./kubernetes";
 import { contactSchema, notificationsSchema } from "./notifications";
 import { proxmoxSchema } from "./proxmox";
 import { serviceSchema } from "./service";
+import { stacksSchema, stateSchema } from "./state";
 
 /**
  * The whole catalog, as one schema: used for the JSON Schema and the docs.
@@ -25,6 +26,8 @@ export const catalogSections = {
   pricing: pricingSchema.optional(),
   notifications: notificationsSchema.optional(),
   contacts: z.array(contactSchema).describe("Escalation order for restores and DR.").optional(),
+  state: stateSchema.optional(),
+  stacks: stacksSchema.optional(),
   services: z.array(serviceSchema).describe("Every service of the estate."),
 };
 

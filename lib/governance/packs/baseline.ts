@@ -57,6 +57,8 @@ import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
 import { replicationVersioning } from "../rules/stack-code/replication-versioning";
 import { selectionTagsAnd } from "../rules/stack-code/selection-tags-and";
 import { stacksChecked } from "../rules/stack-code/stacks-checked";
+import { stateBucketName } from "../rules/state/state-bucket-name";
+import { stateKeyPrefix } from "../rules/state/state-key-prefix";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -116,6 +118,8 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   chatbotNamesUnique,
   configRecorderDeclared,
   backupOptInDeclared,
+  stateBucketName,
+  stateKeyPrefix,
   // Stack code only (GovernanceChecks): the catalog's builders cannot produce these.
   selectionTagsAnd,
   replicaLockParity,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderHostFiles, renderHostBundle } from "../../../lib/artifacts/app/bundle";
@@ -200,6 +200,18 @@ describe("host bundle", () => {
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/runtime\/VERSION$/m);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/env$/m);
     expect(list).toMatch(/db\.internal\/files-b\/systemd\/backup-gov-files-b-backup\.timer$/m);
+  });
+
+  it("keeps paths longer than a ustar header holds (a PAX header) and unpacks with GNU tar", () => {
+    // GIVEN a file whose path exceeds ustar's 100+155 characters
+    const long = `${"d".repeat(120)}/${"f".repeat(150)}.sh`;
+    const bundle = renderHostBundle("h.internal", [{ path: long, content: "#!/bin/sh\n", mode: 0o755 }, { path: "README.md", content: "é\n", mode: 0o644 }]);
+    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    writeFileSync(join(dir, "b.tar.gz"), bundle);
+    // WHEN GNU tar unpacks it THEN both files are there with their modes and contents
+    expect(spawnSync("tar", ["-xzf", "b.tar.gz"], { cwd: dir }).status).toBe(0);
+    expect(statSync(join(dir, "h.internal", long)).mode & 0o777).toBe(0o755);
+    expect(readFileSync(join(dir, "h.internal", "README.md"), "utf8")).toBe("é\n");
   });
 
   it("has one timer for backups and one for drills, plus a shipping timer with pitr", () => {
