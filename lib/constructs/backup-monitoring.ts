@@ -5,7 +5,7 @@ import { ChatbotSlackChannelConfiguration } from "@cdktf/provider-aws/lib/chatbo
 import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbot-teams-channel-configuration";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -429,6 +429,29 @@ export class BackupMonitoring extends Construct {
     return this.props.partition ?? "aws";
   }
 
+  /**
+   * An alarm on a count that must reach 1 in every window: fewer than one (or no data at
+   * all, which is what a stopped backup sends) for the whole window alarms.
+   */
+  private absenceAlarm(id: string, window: Duration, props: Pick<CloudwatchMetricAlarmConfig, "provider" | "alarmName" | "alarmDescription" | "namespace" | "metricName" | "dimensions">): void {
+    const { period, periods } = evaluationWindow(window.toMinutes() * 60);
+    this.alarms.push(
+      new CloudwatchMetricAlarm(this, id, {
+        ...props,
+        statistic: "Sum",
+        period,
+        evaluationPeriods: periods,
+        datapointsToAlarm: periods,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        // Nothing arriving is exactly what this alarm is for.
+        treatMissingData: "breaching",
+        alarmActions: [this.topic.arn],
+        okActions: [this.topic.arn],
+      }),
+    );
+  }
+
   private get name(): string {
     return `${this.props.estate}-backup-alerts`;
   }
@@ -668,27 +691,15 @@ export class BackupMonitoring extends Construct {
   private createAwsFreshness(): void {
     const provider = this.props.provider;
     for (const v of this.props.vaultFreshness ?? []) {
-      const { period, periods } = evaluationWindow(v.window.toMinutes() * 60);
-      this.alarms.push(
-        new CloudwatchMetricAlarm(this, `Alarm-${v.vaultName}-no-completed-backups`, {
-          provider,
-          alarmName: `${v.vaultName.startsWith(`${this.props.estate}-`) ? "" : `${this.props.estate}-`}${v.vaultName}-no-completed-backups`,
-          alarmDescription: `No backup job into vault ${v.vaultName} completed for ${v.window}: a plan, selection or schedule may have stopped`,
-          namespace: "AWS/Backup",
-          metricName: "NumberOfBackupJobsCompleted",
-          dimensions: { BackupVaultName: v.vaultName },
-          statistic: "Sum",
-          period,
-          evaluationPeriods: periods,
-          datapointsToAlarm: periods,
-          threshold: 1,
-          comparisonOperator: "LessThanThreshold",
-          // PROVIDER NOTE: AWS/Backup metrics are emitted only when non-zero: here, no data is exactly "nothing completed".
-          treatMissingData: "breaching",
-          alarmActions: [this.topic.arn],
-          okActions: [this.topic.arn],
-        }),
-      );
+      // PROVIDER NOTE: AWS/Backup metrics are emitted only when non-zero: here, no data is exactly "nothing completed".
+      this.absenceAlarm(`Alarm-${v.vaultName}-no-completed-backups`, v.window, {
+        provider,
+        alarmName: `${v.vaultName.startsWith(`${this.props.estate}-`) ? "" : `${this.props.estate}-`}${v.vaultName}-no-completed-backups`,
+        alarmDescription: `No backup job into vault ${v.vaultName} completed for ${v.window}: a plan, selection or schedule may have stopped`,
+        namespace: "AWS/Backup",
+        metricName: "NumberOfBackupJobsCompleted",
+        dimensions: { BackupVaultName: v.vaultName },
+      });
     }
     const rules = this.props.recoveryPointRules ?? [];
     if (rules.length === 0) return;
@@ -755,27 +766,14 @@ export class BackupMonitoring extends Construct {
     const dimensions: Record<string, string> = h.source !== undefined ? heartbeatDimensions(this.props.estate, h.serviceId, h.source) : { [Heartbeat.dimensions[0]]: this.props.estate, [Heartbeat.dimensions[1]]: h.serviceId };
     const tail = h.source !== undefined ? `${h.serviceId}-${h.source}` : h.serviceId;
     const what = h.source !== undefined ? `${h.source} backup of ${h.serviceId}` : `backup of ${h.serviceId}`;
-    const { period, periods } = evaluationWindow(h.window.toMinutes() * 60);
-    this.alarms.push(
-      new CloudwatchMetricAlarm(this, `Heartbeat-${tail}`, {
-        provider: this.props.provider,
-        alarmName: `${this.props.estate}-${tail}-backup-heartbeat`,
-        alarmDescription: `No successful ${what} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
-        namespace: Heartbeat.namespace,
-        metricName: Heartbeat.successMetric,
-        dimensions,
-        statistic: "Sum",
-        period,
-        evaluationPeriods: periods,
-        datapointsToAlarm: periods,
-        threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        // Nothing arriving is exactly what this alarm is for.
-        treatMissingData: "breaching",
-        alarmActions: [this.topic.arn],
-        okActions: [this.topic.arn],
-      }),
-    );
+    this.absenceAlarm(`Heartbeat-${tail}`, h.window, {
+      provider: this.props.provider,
+      alarmName: `${this.props.estate}-${tail}-backup-heartbeat`,
+      alarmDescription: `No successful ${what} reported for ${h.window} (heartbeat ${Heartbeat.namespace}/${Heartbeat.successMetric})`,
+      namespace: Heartbeat.namespace,
+      metricName: Heartbeat.successMetric,
+      dimensions,
+    });
     if (h.sizeAnomaly === false) return;
     const sizePeriod = Math.min(86400, Math.max(3600, (h.sizePeriod?.toMinutes() ?? 1440) * 60));
     this.alarms.push(

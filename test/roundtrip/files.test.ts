@@ -5,9 +5,8 @@
  * caught, and unreadable files failing the run instead of leaving an incomplete snapshot.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AppBackupDestination } from "../../lib/constructs/app-backup";
 import { Duration } from "../../lib/core/duration";
 import { Metrics } from "../../lib/core/metrics";
@@ -27,23 +26,10 @@ import {
   runScript,
   scratch,
   writeEnv,
+  fileDigests,
 } from "./support";
 
 jest.setTimeout(300_000);
-
-/** Path → sha256 of every regular file under a folder. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[relative(root, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe.each([
   { tool: BackupTool.RESTIC, service: "files-restic" },
@@ -74,7 +60,7 @@ describe.each([
       mkdirSync(join(data, path, ".."), { recursive: true });
       writeFileSync(join(data, path), Buffer.alloc(size, path));
     }
-    expected = Object.fromEntries(Object.entries(tree(data)).filter(([p]) => !p.endsWith(".log") && !p.split("/").includes("cache")));
+    expected = Object.fromEntries(Object.entries(fileDigests(data)).filter(([p]) => !p.endsWith(".log") && !p.split("/").includes("cache")));
     const installed = installService(dir, {
       estate: "roundtrip",
       serviceId: service,
@@ -129,7 +115,7 @@ describe.each([
     writeFileSync(join(data, "2025/notes.txt"), "edited after the backup");
     expect(run("restore.sh", ["--path", join(data, "2024/a.jpg")]).code).toBe(2);
     ok(run("restore.sh", ["--path", join(data, "2024/a.jpg"), "--yes"]));
-    expect(tree(data)["2024/a.jpg"]).toBe(expected["2024/a.jpg"]);
+    expect(fileDigests(data)["2024/a.jpg"]).toBe(expected["2024/a.jpg"]);
     expect(readFileSync(join(data, "2025/notes.txt"), "utf8")).toBe("edited after the backup");
   });
 
@@ -137,14 +123,14 @@ describe.each([
     rmSync(data, { recursive: true, force: true });
     const r = ok(run("restore.sh", ["--yes"]));
     recordDuration("files", `${tool} restore (all, in place)`, r.seconds);
-    expect(tree(data)).toEqual(expected);
+    expect(fileDigests(data)).toEqual(expected);
     expect(existsSync(join(data, "2025/render.log"))).toBe(false);
   });
 
   it("restores under another folder with --target", () => {
     const target = join(dir, "elsewhere");
     ok(run("restore.sh", ["--target", target]));
-    expect(tree(join(target, data))).toEqual(expected);
+    expect(fileDigests(join(target, data))).toEqual(expected);
   });
 
   it("a run the tool reports incomplete (unreadable files) fails with exit 5 and leaves no snapshot behind", () => {

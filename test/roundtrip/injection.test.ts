@@ -8,9 +8,8 @@
  * Each payload would create a file in the canary folder if any script ran it.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { renderHostFiles } from "../../lib/artifacts/app/bundle";
 import { AppBackup, AppBackupDestination } from "../../lib/constructs/app-backup";
@@ -19,7 +18,7 @@ import { Duration } from "../../lib/core/duration";
 import { Retention } from "../../lib/core/retention";
 import { AppEngine } from "../../lib/core/vocabulary";
 import { synthesizeCatalog } from "../../lib/estate/synth";
-import { cleanup, requireTools, ROOT, runScript, scratch, writeFiles } from "./support";
+import { cleanup, requireTools, ROOT, runScript, scratch, writeFiles, fileDigests } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -29,19 +28,6 @@ function payloads(canary: string, tag: string): { compact: string; spaced: strin
     compact: `$(touch\${IFS}${canary}/${tag}-1)\`touch\${IFS}${canary}/${tag}-2\`'\${IFS}\"$(touch\${IFS}${canary}/${tag}-3)\"`,
     spaced: `x"; touch ${canary}/${tag}-4; "\n$(touch ${canary}/${tag}-5)\n'; touch ${canary}/${tag}-6; '`,
   };
-}
-
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(root);
-  return out;
 }
 
 describe("catalog values with shell metacharacters, quotes and newlines never execute", () => {
@@ -176,8 +162,8 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     expect(run("verify.sh").stderr).toMatch(/drill of run \S+ passed/);
     const target = join(base, "restored");
     run("restore.sh", ["--target", target]);
-    const expected = Object.fromEntries(Object.entries(tree(data)).filter(([k]) => !k.endsWith(".log")));
-    expect(tree(join(target, data))).toEqual(expected);
+    const expected = Object.fromEntries(Object.entries(fileDigests(data)).filter(([k]) => !k.endsWith(".log")));
+    expect(fileDigests(join(target, data))).toEqual(expected);
     // The snapshot carries the host exactly as given.
     const snaps = JSON.parse(spawnSync("restic", ["-r", repo, "--password-file", join(layout.configDir, "deep", "repository-password"), "--no-lock", "snapshots", "--json"], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(base, "probe-cache") } }).stdout) as Array<{ hostname: string }>;
     expect(new Set(snaps.map((s) => s.hostname))).toEqual(new Set([`host-${p.compact}`]));

@@ -9,9 +9,8 @@
  * S3-compatible store.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { AppBackup, AppBackupCredentials, AppBackupDestination } from "../../lib/constructs/app-backup";
 import { AwsEstateStack } from "../../lib/estate/aws-stack";
 import { Testing } from "../../lib/core/cdk";
@@ -20,7 +19,7 @@ import { Heartbeat, Metrics } from "../../lib/core/metrics";
 import { Retention } from "../../lib/core/retention";
 import { AppEngine, LockMode } from "../../lib/core/vocabulary";
 import { runtimeFiles } from "../../lib/artifacts/app/runtime";
-import { cleanup, readMetrics, requireTools, ROOT, runScript, scratch, writeFiles } from "./support";
+import { cleanup, readMetrics, requireTools, ROOT, runScript, scratch, writeFiles, fileDigests } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -30,19 +29,6 @@ const BUCKET = "roundtrip-app-backups";
 const SERVICE = "files-s3";
 /** s3rver's built-in account. */
 const ACCESS_KEY = "S3RVER";
-
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe("restic into S3 (an S3-compatible server on loopback), with the generated env file's credentials", () => {
   let dir: string;
@@ -132,7 +118,7 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr.slice(-3000)}`);
     return r;
   };
-  const objects = () => (existsSync(join(dir, "s3", BUCKET, SERVICE)) ? Object.keys(tree(join(dir, "s3", BUCKET, SERVICE))) : []);
+  const objects = () => (existsSync(join(dir, "s3", BUCKET, SERVICE)) ? Object.keys(fileDigests(join(dir, "s3", BUCKET, SERVICE))) : []);
 
   it("init creates the repository under the service's prefix of the bucket", () => {
     expect(run("backup.sh").code).toBe(4); // preflight: no repository yet
@@ -164,7 +150,7 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
   it("restore.sh brings the files back from S3 under another folder", () => {
     const target = join(dir, "restored");
     ok(run("restore.sh", ["--target", target]));
-    expect(tree(join(target, data))).toEqual(tree(data));
+    expect(fileDigests(join(target, data))).toEqual(fileDigests(data));
   });
 
   it("a second run applies retention (forget --prune) in S3", () => {

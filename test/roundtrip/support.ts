@@ -7,8 +7,9 @@
  * Nothing is skipped: a missing tool fails the test with the package that provides it.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { type ServiceFile } from "../../lib/artifacts/app/bundle";
 import { runtimeFiles } from "../../lib/artifacts/app/runtime";
 import { AppBackup, type AppBackupProps } from "../../lib/constructs/app-backup";
@@ -310,4 +311,18 @@ export function run(argv: string[]): string {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${argv.join(" ")} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
+}
+
+/** Path → sha256 of every regular file under a folder (what a restore must give back). */
+export function fileDigests(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out[relative(root, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
+    }
+  };
+  walk(root);
+  return out;
 }
