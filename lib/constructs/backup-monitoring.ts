@@ -10,20 +10,20 @@ import { ConfigConfigRule } from "@cdktf/provider-aws/lib/config-config-rule";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { TerraformProvider } from "../core/cdk";
-import { Construct, type ITerraformDependable, TerraformVariable, Token } from "../core/cdk";
+import { Construct, type ITerraformDependable, TerraformStack, TerraformVariable, Token } from "../core/cdk";
 import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
-import { PolicyEffect } from "../core/iam-policy";
+import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
 import { BackupBucket } from "./backup-bucket";
-import { KEY_ADMIN_AND_USE_ACTIONS } from "./backup-key";
+import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
@@ -335,18 +335,27 @@ function publisherSid(service: string): string {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-function keyConditions(service: string, account: string, partition = "aws"): DataAwsIamPolicyDocumentStatement["condition"] {
-  const sameAccount = { test: "StringEquals", variable: "aws:SourceAccount", values: [account] };
+function keyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
   switch (service) {
     case "backup.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:backup:*:${account}:backup-vault:*`] }];
+      return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` } };
     case "cloudwatch.amazonaws.com":
-      return [sameAccount, { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:*:${account}:alarm:*`] }];
+      return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:*:${account}:alarm:*` } };
     default:
-      return [
-        { test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] },
-        { test: "StringEquals", variable: "kms:CallerAccount", values: [account] },
-      ];
+      return { StringLike: { "kms:ViaService": "sns.*.amazonaws.com" }, StringEquals: { "kms:CallerAccount": account } };
+  }
+}
+
+/**
+ * BackupKey whose KMS key keeps the address BackupMonitoring gave its key before it was built
+ * from BackupKey: the logical id of `<monitoring>/Key` (this construct's own path), set
+ * before anything reads the key's id.
+ */
+class TopicKey extends BackupKey {
+  protected override createKey(deletionWindowInDays: number): KmsKey {
+    const key = super.createKey(deletionWindowInDays);
+    key.overrideLogicalId(TerraformStack.of(this).getLogicalId(this.node));
+    return key;
   }
 }
 
@@ -378,8 +387,10 @@ const MAX_EVALUATION_SECONDS = 7 * 86400;
 export class BackupMonitoring extends Construct {
   /** @attribute */
   public readonly topic: SnsTopic;
-  /** @attribute */
+  /** The KMS key of the topic (and of the report bucket): `encryptionKey.key`. @attribute */
   public readonly key: KmsKey;
+  /** The topic's key as a {@link BackupKey}: add statements with `addToPolicy`. @attribute */
+  public readonly encryptionKey: BackupKey;
   /** The sensitive variables holding webhook URLs, by channel name. @attribute */
   public readonly webhookVariables: ReadonlyMap<string, TerraformVariable>;
   /** @attribute */
@@ -402,7 +413,8 @@ export class BackupMonitoring extends Construct {
     this.account = props.accountId;
     this.lifecycle = { preventDestroy: props.deletionProtection ?? true };
 
-    this.key = this.createKey();
+    this.encryptionKey = this.createKey();
+    this.key = this.encryptionKey.key;
     this.topic = this.createTopic();
     this.createTopicPolicy();
     const webhooks = new Map<string, TerraformVariable>();
@@ -456,46 +468,47 @@ export class BackupMonitoring extends Construct {
     return `${this.props.estate}-backup-alerts`;
   }
 
-  protected createKey(): KmsKey {
-    const root = `arn:${this.partition}:iam::${this.account}:root`;
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        sid: "AccountAdministersKey",
-        principals: [{ type: "AWS", identifiers: [root] }],
-        // The library's one list of key administration and use actions (BackupKey's).
-        actions: [...KEY_ADMIN_AND_USE_ACTIONS],
-        resources: ["*"],
-      },
-      ...PUBLISHERS.map((service) => ({
-        sid: `${publisherSid(service)}UsesKey`,
-        principals: [{ type: "Service", identifiers: [service] }],
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: ["*"],
-        condition: keyConditions(service, this.account, this.partition),
-      })),
-    ];
+  /**
+   * The topic's key: a {@link BackupKey} (the library's one key policy and hardening) with
+   * the publishers' statements added.
+   *
+   * The KMS key keeps the Terraform address it had before BackupKey built it
+   * (`<path>/Key`, not `<path>/Key/Resource`): a deployed key has `prevent_destroy` and
+   * must not be replaced. A `moved` block would do the same, but cdktf then checks the
+   * Terraform binary at every synth, which a synth-only pipeline step does not have.
+   */
+  protected createKey(): BackupKey {
+    const statements: PolicyStatement[] = PUBLISHERS.map((service) => ({
+      sid: `${publisherSid(service)}UsesKey`,
+      effect: PolicyEffect.ALLOW,
+      principals: { service: [service] },
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: ["*"],
+      conditions: keyConditions(service, this.account, this.partition),
+    }));
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
       // PROVIDER NOTE: the reports role exists only after the first report plan; a key policy naming a missing role fails, a condition on it does not.
       statements.push({
         sid: "BackupReportsUseKey",
-        principals: [{ type: "AWS", identifiers: ["*"] }],
+        effect: PolicyEffect.ALLOW,
+        principals: { anyone: true },
         actions: ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: ["*"],
-        condition: [
-          { test: "ArnEquals", variable: "aws:PrincipalArn", values: [REPORTS_ROLE(this.account, this.partition)] },
-          { test: "StringEquals", variable: "kms:CallerAccount", values: [this.account] },
-        ],
+        conditions: {
+          ArnEquals: { "aws:PrincipalArn": REPORTS_ROLE(this.account, this.partition) },
+          StringEquals: { "kms:CallerAccount": this.account },
+        },
       });
     }
-    const policy = new DataAwsIamPolicyDocument(this, "KeyPolicy", { provider: this.props.provider, statement: statements });
-    const key = new KmsKey(this, "Key", {
-      provider: this.props.provider,
+    const key = new TopicKey(this, "Key", {
+      accountId: this.account,
       description: `Encrypts the backup alert topic (and audit reports) of estate ${this.props.estate}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: policy.json,
-      lifecycle: this.lifecycle,
+      statements,
+      preventDestroy: this.lifecycle.preventDestroy,
+      partition: this.partition,
+      provider: this.props.provider,
     });
+    // The alias stays this construct's child, at its old address too.
     new KmsAlias(this, "KeyAlias", { provider: this.props.provider, name: `alias/${this.name}`, targetKeyId: key.keyId });
     return key;
   }

@@ -16,7 +16,7 @@ export interface PolicyPrincipals {
   readonly aws?: readonly string[];
   /** AWS service principals such as `cloudtrail.amazonaws.com`. */
   readonly service?: readonly string[];
-  /** Everyone (`"Principal": {"AWS": "*"}`): only sensible in Deny statements. @default false */
+  /** Everyone (`"Principal": {"AWS": "*"}`): for Deny statements, or an Allow narrowed by a condition on `aws:PrincipalArn`. @default false */
   readonly anyone?: boolean;
 }
 

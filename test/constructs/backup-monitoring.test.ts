@@ -6,6 +6,8 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackupMonitoring, type BackupMonitoringProps, ChatChannel, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
+import { createHash } from "node:crypto";
+import { BackupKey, KEY_ADMIN_AND_USE_ACTIONS } from "../../lib/constructs/backup-key";
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
@@ -18,6 +20,22 @@ function synth(props: Partial<BackupMonitoringProps> = {}) {
   const m = new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", ...props });
   return { m, json: JSON.parse(Testing.synth(stack)), out: Testing.synth(stack) };
 }
+
+interface KeyStatement {
+  Sid: string;
+  Effect: string;
+  Principal: { AWS?: string; Service?: string };
+  Action: string | string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/** The statements of the topic key's own policy (one aws_kms_key in these stacks). */
+function keyPolicy(json: { resource: { aws_kms_key: Record<string, { policy: string }> } }): KeyStatement[] {
+  const keys = Object.values(json.resource.aws_kms_key);
+  expect(keys).toHaveLength(1);
+  return (JSON.parse(keys[0].policy) as { Statement: KeyStatement[] }).Statement;
+}
+const actions = (s: KeyStatement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe("BackupMonitoring", () => {
   it("GIVEN channels WHEN synthesized THEN the topic is KMS-encrypted and every channel is subscribed, URLs only as sensitive variables", () => {
@@ -34,12 +52,12 @@ describe("BackupMonitoring", () => {
 
   it("lets AWS Backup, EventBridge and CloudWatch use the key and publish to the topic, this account only, TLS only", () => {
     const { json } = synth();
+    const key = keyPolicy(json);
+    const publishers = key.filter((s) => s.Sid.endsWith("UsesKey"));
+    expect(publishers.map((p) => p.Principal.Service)).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    for (const p of publishers) expect(actions(p)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+    for (const s of key) for (const a of actions(s)) expect(a).not.toMatch(/\*/);
     const docs = json.data.aws_iam_policy_document;
-    const key = Object.entries(docs).find(([k]) => k.includes("KeyPolicy"))![1] as { statement: Array<{ sid: string; principals: Array<{ identifiers: string[] }>; actions: string[] }> };
-    const publishers = key.statement.filter((s) => s.sid.endsWith("UsesKey"));
-    expect(publishers.flatMap((p) => p.principals[0].identifiers)).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
-    for (const p of publishers) expect(p.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
-    for (const s of key.statement) for (const a of s.actions) expect(a).not.toMatch(/\*/);
     const topic = Object.entries(docs).find(([k]) => k.includes("TopicPolicyDocument"))![1] as { statement: Array<{ sid: string; effect?: string; condition: Array<{ variable: string; values: string[] }> }> };
     expect(topic.statement.map((s) => s.sid)).toEqual(["AllowBackupPublish", "AllowEventsPublish", "AllowCloudwatchPublish", "DenyPublishWithoutTls"]);
     expect(topic.statement[0].condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] }]);
@@ -52,21 +70,41 @@ describe("BackupMonitoring", () => {
     // publishing service needs kms:GenerateDataKey and kms:Decrypt on the topic key. EventBridge does not
     // send aws:SourceAccount/aws:SourceArn to KMS for encrypted-topic delivery, so it is bound through SNS.
     const { json } = synth();
-    const key = Object.entries(json.data.aws_iam_policy_document).find(([k]) => k.includes("KeyPolicy"))![1] as {
-      statement: Array<{ sid: string; principals: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ test: string; variable: string; values: string[] }> }>;
-    };
-    const services = key.statement.filter((s) => s.principals[0].type === "Service");
+    const services = keyPolicy(json).filter((s) => s.Principal.Service !== undefined);
     expect(services).toHaveLength(3);
     for (const s of services) {
-      const vars = (s.condition ?? []).map((c) => c.variable);
-      expect(vars.length).toBeGreaterThan(0);
-      const bound = (s.condition ?? []).some((c) => ["aws:SourceAccount", "kms:CallerAccount"].includes(c.variable) && c.values.includes("123456789012"));
+      const bound = Object.values(s.Condition ?? {}).some((c) => c["aws:SourceAccount"] === "123456789012" || c["kms:CallerAccount"] === "123456789012");
       expect(bound).toBe(true);
     }
-    const byService = (svc: string) => services.find((s) => s.principals[0].identifiers[0] === svc)!.condition!;
-    expect(byService("backup.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:backup:*:123456789012:backup-vault:*"] });
-    expect(byService("cloudwatch.amazonaws.com")).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:cloudwatch:*:123456789012:alarm:*"] });
-    expect(byService("events.amazonaws.com")).toContainEqual({ test: "StringLike", variable: "kms:ViaService", values: ["sns.*.amazonaws.com"] });
+    const byService = (svc: string) => services.find((s) => s.Principal.Service === svc)!.Condition!;
+    expect(byService("backup.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:backup:*:123456789012:backup-vault:*" });
+    expect(byService("cloudwatch.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" });
+    expect(byService("events.amazonaws.com").StringLike).toEqual({ "kms:ViaService": "sns.*.amazonaws.com" });
+  });
+
+  it("builds its key from BackupKey (one key policy and hardening for the library) at the key's old Terraform address", () => {
+    const { json, m } = synth({ auditControls: [{ name: AuditControlName.PLAN_MIN_FREQUENCY_AND_RETENTION }] });
+    expect(m.encryptionKey).toBeInstanceOf(BackupKey);
+    expect(m.key).toBe(m.encryptionKey.key);
+    const key = keyPolicy(json);
+    // BackupKey's administration statement: the library's one action list, for the account root.
+    expect(key[0]).toMatchObject({ Sid: "AccountAdministersAndDelegatesUse", Principal: { AWS: "arn:aws:iam::123456789012:root" } });
+    expect(actions(key[0])).toEqual([...KEY_ADMIN_AND_USE_ACTIONS]);
+    // The reports role may use the key only through the condition on its ARN (it may not exist yet).
+    expect(key.find((s) => s.Sid === "BackupReportsUseKey")).toMatchObject({
+      Principal: { AWS: "*" },
+      Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789012:role/aws-service-role/reports.backup.amazonaws.com/AWSServiceRoleForBackupReports" } },
+    });
+    // A deployed key has prevent_destroy: a new address would plan a replacement that Terraform
+    // refuses. The address is cdktf's id of "Monitoring/Key" (md5 of the path, first 8 hex digits).
+    const old = `Monitoring_Key_${createHash("md5").update("Monitoring/Key").digest("hex").slice(0, 8).toUpperCase()}`;
+    expect(Object.keys(json.resource.aws_kms_key)).toEqual([old]);
+    expect(json.resource.aws_kms_key[old]).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    expect(Object.keys(json.resource.aws_kms_alias)).toEqual([`Monitoring_KeyAlias_${createHash("md5").update("Monitoring/KeyAlias").digest("hex").slice(0, 8).toUpperCase()}`]);
+    // The report bucket is encrypted with the same key.
+    expect(JSON.stringify(json.resource.aws_s3_bucket_server_side_encryption_configuration)).toContain(`\${aws_kms_key.${old}.arn}`);
+    // No hand-built key policy document is left.
+    expect(Object.keys(json.data.aws_iam_policy_document).filter((k) => k.includes("KeyPolicy"))).toEqual([]);
   });
 
   it("matches every failing state AWS Backup reports (backup and copy jobs by state, restores by status, restore tests by validation), with a readable message", () => {

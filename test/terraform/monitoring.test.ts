@@ -22,8 +22,12 @@ describe("offline plan of the default catalog: backup monitoring", () => {
   });
 
   it("lets AWS Backup, EventBridge and CloudWatch publish (key and topic policies)", () => {
-    // The policies are data sources computed at apply; their statements are in the configuration.
-    const docs = run.plan.configuration.root_module.resources!.filter((r) => r.type === "aws_iam_policy_document");
+    // The key policy is BackupKey's literal JSON, so the plan shows it in full.
+    const keyPolicy = JSON.parse(one("aws_kms_key").policy as string) as { Statement: Array<{ Sid: string; Principal: { Service?: string } }> };
+    expect(keyPolicy.Statement.map((s) => s.Principal.Service).filter(Boolean)).toEqual(["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]);
+    expect(keyPolicy.Statement[0].Sid).toBe("AccountAdministersAndDelegatesUse");
+    // The topic policy is a data source computed at apply; its statements are in the configuration.
+    const docs = run.plan.configuration.root_module.resources!.filter((r) => r.type === "aws_iam_policy_document" && r.address.includes("TopicPolicy"));
     const text = JSON.stringify(docs.map((d) => d.expressions));
     for (const p of ["backup.amazonaws.com", "events.amazonaws.com", "cloudwatch.amazonaws.com"]) expect(text).toContain(p);
     expect(text).toContain("aws:SecureTransport");
