@@ -169,8 +169,8 @@ class AwsBuilder {
     }
     for (const serviceId of spec.serviceIds) {
       const a = this.ctx.policyOf(serviceId).service.aws!;
-      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), iamRoleArn: this.role!.roleArn, resources: a.resources.map(tfLiteral) });
-      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), iamRoleArn: this.role!.roleArn, tags: tfLiteralMap(a.tags) });
+      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), role: this.role!, resources: a.resources.map(tfLiteral) });
+      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), role: this.role!, tags: tfLiteralMap(a.tags) });
       this.registerAwsBackupTargets(serviceId, spec);
     }
   }
@@ -193,7 +193,7 @@ class AwsBuilder {
       rt.addSelection(`Selection-${sel.name}`, {
         selectionName: sel.name,
         resourceType: sel.type,
-        iamRoleArn: this.role!.roleArn,
+        role: this.role!,
         protectedResourceArns: sel.arns.length ? sel.arns.map(tfLiteral) : undefined,
         tags: sel.arns.length ? undefined : sel.tags && tfLiteralMap(sel.tags),
       });
