@@ -16,6 +16,7 @@ import { Size } from "../core/size";
 import { SSH_REPOSITORY } from "../core/formats";
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors } from "../errors";
+import { reachChecksAbove } from "../governance/reach";
 
 /** An S3 location for app-level backups: a bucket and this service's key prefix. */
 export interface AppBackupS3Location {
@@ -223,6 +224,7 @@ export class AppBackup extends Construct {
 
   constructor(scope: Construct, id: string, props: AppBackupProps) {
     super(scope, id);
+    reachChecksAbove(this);
     validate(this.node.path, props);
     const tool = props.tool ?? BackupTool.RESTIC;
     const layout: InstallLayout = { ...DEFAULT_LAYOUT, ...props.layout };

@@ -10,6 +10,7 @@ import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
 import { LockMode } from "../core/vocabulary";
 import { at, Errors } from "../errors";
+import { reachChecksAbove } from "../governance/reach";
 
 /**
  * S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock).
@@ -112,6 +113,7 @@ export class BackupBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     validateBucketName(props.bucketName, this.node.path);
     const lock = props.objectLock;

@@ -3,6 +3,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
 import { at, Errors } from "../errors";
+import { reachChecksAbove } from "../governance/reach";
 
 /**
  * What the account root may do with a backup key. Named one by one, because this library
@@ -102,6 +103,7 @@ export class BackupKey extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupKeyProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     const window = props.deletionWindowInDays ?? 30;
     if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) throw at(this, Errors.kmsDeletionWindow(window));

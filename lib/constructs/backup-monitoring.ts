@@ -28,6 +28,7 @@ import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
 import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
+import { reachChecksAbove } from "../governance/reach";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -408,6 +409,7 @@ export class BackupMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     validate(props, this.node.path);
     this.account = props.accountId;

@@ -2,6 +2,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct, type TerraformProvider } from "../core/cdk";
 import { PolicyEffect, renderPolicy } from "../core/iam-policy";
+import { reachChecksAbove } from "../governance/reach";
 
 /** Props of {@link BackupServiceRole}. */
 export interface BackupServiceRoleProps {
@@ -41,6 +42,7 @@ export class BackupServiceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupServiceRoleProps = {}) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     this.role = this.createRole();
     this.roleArn = this.role.arn;

@@ -2,6 +2,7 @@ import { Construct, type TerraformProvider } from "../core/cdk";
 import type { Retention } from "../core/retention";
 import { StorageKind } from "../core/vocabulary";
 import { type ProxmoxStorageResource, type StorageBackups, StorageCifs, StorageDirectory, StorageNfs, StoragePbs } from "../providers/proxmox/storage";
+import { reachChecksAbove } from "../governance/reach";
 
 /** Connection settings of a Proxmox Backup Server storage. */
 export interface PbsBackendProps {
@@ -122,6 +123,7 @@ export class BackupStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupStorageProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     this.name = props.storageId ?? id.toLowerCase();
     this.kind = props.backend.kind;

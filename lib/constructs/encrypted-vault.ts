@@ -6,6 +6,7 @@ import { PolicyEffect, renderPolicy } from "../core/iam-policy";
 import { at, Errors } from "../errors";
 import { AwsLimits } from "../policy/aws-backup";
 import { ObjectLockMode } from "./backup-bucket";
+import { reachChecksAbove } from "../governance/reach";
 
 /** AWS Backup Vault Lock settings. */
 export interface VaultLockProps {
@@ -155,6 +156,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: EncryptedVaultProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     const name = props.vaultName ?? `${id}-${this.node.addr.slice(-8)}`;
     if (!Token.isUnresolved(name) && !AwsLimits.vaultName.test(name)) throw at(this, Errors.invalidVaultName(name));
@@ -239,6 +241,7 @@ class ImportedVault extends Construct implements IBackupVault {
     public readonly lock?: VaultLockProps,
   ) {
     super(scope, id);
+    reachChecksAbove(this);
     this.literalName = Token.isUnresolved(vaultName) ? undefined : vaultName;
     if (lock) validateLock(lock, this.node.path);
   }

@@ -3,6 +3,7 @@ import { Errors } from "../errors";
 import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultLockProps } from "./encrypted-vault";
+import { reachChecksAbove } from "../governance/reach";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -102,6 +103,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
 
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
     super(scope, id);
+    reachChecksAbove(this);
     const createBucket = props.createBucket ?? true;
     const createVault = props.createVault ?? true;
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);

@@ -6,6 +6,7 @@ import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-po
 import { Errors } from "../errors";
 import { BackupBucket } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
+import { reachChecksAbove } from "../governance/reach";
 
 /** Storage classes a replica may be written in. */
 export enum ReplicaStorageClass {
@@ -87,6 +88,7 @@ export class OffsiteReplica extends Construct {
 
   constructor(scope: Construct, id: string, props: OffsiteReplicaProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     this.destinationRegion = props.destinationRegion;
     const source = props.source;

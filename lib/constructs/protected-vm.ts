@@ -7,6 +7,7 @@ import { tierRetention } from "../policy/effective";
 import { tierOf } from "../policy/tiers";
 import type { ProxmoxHostBackups } from "./proxmox-host-backups";
 import { VzdumpMode, type VzdumpJob } from "./vzdump-job";
+import { reachChecksAbove } from "../governance/reach";
 
 /** Props of {@link ProtectedVm}. */
 export interface ProtectedVmProps {
@@ -93,6 +94,7 @@ export class ProtectedVm extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedVmProps) {
     super(scope, id);
+    reachChecksAbove(this);
     if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(props.vmid));
     this.props = props;
     this.vmid = props.vmid;

@@ -7,6 +7,7 @@ import { at, Errors } from "../errors";
 import { stagger, type StaggerOptions } from "../policy/stagger";
 import { PVE_CONFIG_ID } from "../providers/proxmox/checks";
 import { type IVzdumpScheduler, MailNotification, VzdumpCompress, VzdumpJob, VzdumpMode } from "./vzdump-job";
+import { reachChecksAbove } from "../governance/reach";
 
 /** One guest to enroll: what {@link ProtectedVm} hands to its host. */
 export interface GuestEnrollment {
@@ -92,6 +93,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
 
   constructor(scope: Construct, id: string, props: ProxmoxHostBackupsProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     this.jobIdPrefix = props.jobIdPrefix ?? id.toLowerCase();
     if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`)) throw at(this, Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix));

@@ -3,6 +3,7 @@ import { Construct, type TerraformProvider, Token } from "../core/cdk";
 import { tfLiteral } from "../core/escape/terraform";
 import { HookOnError, VolumeBackupMode } from "../core/vocabulary";
 import { Errors } from "../errors";
+import { reachChecksAbove } from "../governance/reach";
 
 /** API version of every object this construct renders (Velero v1.18 CRDs). */
 export const VELERO_API = "velero.io/v1";
@@ -110,6 +111,7 @@ export class VeleroProtection extends Construct {
 
   constructor(scope: Construct, id: string, props: VeleroProtectionProps) {
     super(scope, id);
+    reachChecksAbove(this);
     this.props = props;
     this.namespace = props.namespace ?? "velero";
     this.labels = props.labels ?? { "app.kubernetes.io/managed-by": "backup-gov" };

@@ -25,6 +25,7 @@ import { lockBreach, type LockRange } from "./rules/aws-limits/retention-inside-
 import { LockRangeProblem, lockRangeProblems } from "./rules/aws-limits/vault-lock-range";
 import { complianceBreach } from "./rules/compliance/compliance-retention";
 import { repeatedClaims } from "./rules/enrollment/vmid-unique-per-host";
+import { GOVERNANCE_CHECKS, watchUncheckedStacks } from "./reach";
 
 /** One governance finding on a construct: the same rule ids, severities and fixes as the catalog's findings. */
 export interface ConstructFinding {
@@ -57,13 +58,20 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * add it to a stack) and every stack it reaches is checked when it is synthesized.
  *
  * ```ts
- * GovernanceChecks.applyTo(app);                 // every stack of the app
+ * Aspects.of(app).add(new GovernanceChecks());   // every stack of the app
+ * GovernanceChecks.applyTo(app);                 // the same, and returns the checks
  * Aspects.of(stack).add(new GovernanceChecks()); // one stack
  * ```
  *
  * PROVIDER NOTE: cdktf 0.21 invokes aspects from each stack down (`invokeAspects(stack)`),
- * so an aspect added to the App itself is never visited; `applyTo(app)` adds the aspect to
- * each stack, and fails synthesis for a stack created after it (which it could not reach).
+ * so an aspect added to the App itself is never visited. This library makes it work: every
+ * construct of the library registers a validation on its stack that hands the stack to the
+ * GovernanceChecks above it (cdktf runs each stack's validations before writing it). A stack
+ * that holds no construct of the library (provider resources only) cannot be reached that way:
+ * `applyTo(app)` adds the checks to the stacks that exist when it is called, and synthesis
+ * fails with GOV-164 for any stack under an app-level GovernanceChecks that was not checked.
+ * Validations are skipped by `new App({ skipValidation: true })` and by `Testing.synth(stack)`
+ * without `runValidations`: check those with `Aspects.of(stack)`.
  *
  * Each check reuses the catalog rule's judgement and id (GOV-017 cold storage, GOV-018 lock
  * range, GOV-019 retention inside the lock, GOV-020 continuous limits, GOV-024 compliance
@@ -78,6 +86,9 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * Each stack is checked as a whole (guests per host, buckets and their replicas), once.
  */
 export class GovernanceChecks implements IAspect {
+  /** @internal */
+  public readonly [GOVERNANCE_CHECKS] = true as const;
+
   /**
    * Accepts an acknowledgeable rule's findings on `scope` and everything below it. Throws
    * ACK-001 for an unknown rule, ACK-003 for a rule that guards a hard limit, ACK-002 for a
@@ -96,21 +107,15 @@ export class GovernanceChecks implements IAspect {
   }
 
   /**
-   * Adds one GovernanceChecks to every stack under `scope` (the app, or a stack) and returns
-   * it. A stack created later is not reached: synthesis then fails with GOV-164, so that no
-   * stack passes unchecked.
+   * Adds one GovernanceChecks to `scope` (the app, or a stack) and to every stack under it,
+   * and returns it. A stack created later is reached through the library's constructs in it;
+   * one that holds none fails synthesis with GOV-164, so that no stack passes unchecked.
    */
   public static applyTo(scope: IConstruct, props: GovernanceChecksProps = {}): GovernanceChecks {
     const checks = new GovernanceChecks(props);
-    const stacks = scope.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
-    for (const s of stacks) Aspects.of(s).add(checks);
-    scope.node.addValidation({
-      validate: () =>
-        scope.node
-          .findAll()
-          .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !stacks.includes(c))
-          .map((c) => `GOV-164: stack ${c.node.path} was created after GovernanceChecks.applyTo(${scope.node.path || "app"}) and was not checked; call applyTo once every stack exists (see docs/rules.md#gov-164)`),
-    });
+    Aspects.of(scope).add(checks);
+    for (const s of scope.node.findAll()) if (TerraformStack.isStack(s)) Aspects.of(s).add(checks);
+    watchUncheckedStacks(scope.node.root);
     return checks;
   }
 
@@ -121,6 +126,11 @@ export class GovernanceChecks implements IAspect {
 
   constructor(props: GovernanceChecksProps = {}) {
     this.skip = new Set(props.skip ?? []);
+  }
+
+  /** Whether `stack` has been checked by these checks. */
+  public hasChecked(stack: TerraformStack): boolean {
+    return this.checked.has(stack);
   }
 
   public visit(node: IConstruct): void {

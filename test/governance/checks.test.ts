@@ -21,6 +21,7 @@ import { GovernanceChecks } from "../../lib/governance/checks";
 import { ProxmoxProvider } from "../../lib/providers/proxmox";
 
 const ACCOUNT = "123456789012";
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000`;
 const DAILY = Schedule.at(Cadence.daily(), 90);
 
 /** An app with one AWS stack built by `build`, checked by a GovernanceChecks on the app. */
@@ -206,29 +207,68 @@ describe("GovernanceChecks", () => {
     });
   });
 
-  describe("GOV-164: applyTo reaches every stack", () => {
-    it("an aspect added to the App alone is never run by cdktf; applyTo adds it to each stack", () => {
-      const app = Testing.app();
-      const stack = new TerraformStack(app, "stack");
+  describe("GOV-164: a GovernanceChecks on the App reaches every stack", () => {
+    const badLock = (s: Construct) => new BackupVaultLockConfiguration(s, "L", { backupVaultName: "v", minRetentionDays: 40, maxRetentionDays: 30 });
+    const awsStack = (app: App, id: string) => {
+      const stack = new TerraformStack(app, id);
       new AwsProvider(stack, "aws", { region: "us-east-1" });
-      new BackupVaultLockConfiguration(stack, "L", { backupVaultName: "v", minRetentionDays: 40, maxRetentionDays: 30 });
+      return stack;
+    };
+
+    it("Aspects.of(app).add(new GovernanceChecks()) checks a stack that holds a construct of the library (cdktf alone would never run it)", () => {
+      // cdktf 0.21 synthesizer.js: invokeAspects(this.stack) starts at each stack, so the App's
+      // aspects are never visited; the library's constructs hand their stack over in a validation.
+      const app = Testing.app();
+      const stack = awsStack(app, "stack");
+      const vault = new ImmutableVault(stack, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: ACCOUNT, createBucket: false, vaultName: "locked" });
+      // A provider resource the constructs cannot judge at construction: a raw plan keeping 7 days in it.
+      rawPlan(stack, "Raw", { targetVaultName: vault.vaultName, lifecycle: { deleteAfter: 7 } });
+      badLock(stack);
       const onApp = new GovernanceChecks();
       Aspects.of(app).add(onApp);
-      expect(() => app.synth()).not.toThrow();
-      expect(onApp.findings).toEqual([]); // why applyTo exists
-      const app2 = Testing.app();
-      const stack2 = new TerraformStack(app2, "stack");
-      new AwsProvider(stack2, "aws", { region: "us-east-1" });
-      new BackupVaultLockConfiguration(stack2, "L", { backupVaultName: "v", minRetentionDays: 40, maxRetentionDays: 30 });
-      expect(() => (GovernanceChecks.applyTo(app2), app2.synth())).toThrow(/GOV-018/);
-      void stack;
+      expect(() => app.synth()).toThrow(/GOV-019: .*7 days, below the lock minimum of 14 days/);
+      expect(onApp.findings.map((f) => f.ruleId).sort()).toEqual(["GOV-018", "GOV-019"]);
     });
-    it("a stack created after applyTo fails synthesis instead of passing unchecked", () => {
+
+    it("fails synthesis for a stack of provider resources only that an App-level GovernanceChecks cannot reach", () => {
+      const app = Testing.app();
+      new EncryptedVault(awsStack(app, "lib"), "Vault", { vaultName: "v1", accountId: ACCOUNT, kmsKeyArn: KEY_ARN });
+      badLock(awsStack(app, "raw"));
+      Aspects.of(app).add(new GovernanceChecks());
+      expect(() => app.synth()).toThrow(/GOV-164: stack raw was not checked by the GovernanceChecks added above it/);
+    });
+
+    it("applyTo checks the stacks that exist, and a later stack through the library's constructs in it", () => {
+      const app = Testing.app();
+      const early = awsStack(app, "early"); // provider resources only, existing at applyTo
+      new BackupVaultLockConfiguration(early, "L", { backupVaultName: "v", minRetentionDays: 7, maxRetentionDays: 30 });
+      const checks = GovernanceChecks.applyTo(app);
+      const late = awsStack(app, "late");
+      new EncryptedVault(late, "Vault", { vaultName: "v1", accountId: ACCOUNT, kmsKeyArn: KEY_ARN });
+      badLock(late);
+      expect(() => app.synth()).toThrow(/\[late\/L\] GOV-018/);
+      expect(checks.hasChecked(early)).toBe(true);
+      // Each stack checked once, though the checks sit on the App and on the early stack.
+      expect(checks.findings.map((f) => f.constructPath)).toEqual(["late/L"]);
+    });
+
+    it("a stack of provider resources only created after applyTo fails synthesis instead of passing unchecked", () => {
       const app = Testing.app();
       new TerraformStack(app, "early");
       GovernanceChecks.applyTo(app);
-      new TerraformStack(app, "late");
-      expect(() => app.synth()).toThrow(/GOV-164: stack late was created after GovernanceChecks.applyTo/);
+      badLock(awsStack(app, "late"));
+      expect(() => app.synth()).toThrow(/GOV-164: stack late was not checked/);
+    });
+
+    it("passes a clean app, with the checks on the App", () => {
+      const app = Testing.app();
+      const stack = awsStack(app, "stack");
+      new EncryptedVault(stack, "Vault", { vaultName: "v1", accountId: ACCOUNT, kmsKeyArn: KEY_ARN });
+      const onApp = new GovernanceChecks();
+      Aspects.of(app).add(onApp);
+      expect(() => app.synth()).not.toThrow();
+      expect(onApp.hasChecked(stack)).toBe(true);
+      expect(onApp.findings).toEqual([]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { Severity } from "../../../core/finding";
 import { ChecklistStep, type GovernanceRule } from "../../rule";
 
-/** Stack code only: GovernanceChecks.applyTo reaches the stacks that exist when it is called. */
+/** Stack code only: a GovernanceChecks added to the App reaches every stack, or synthesis fails. */
 export const stacksChecked: GovernanceRule = {
   id: "GOV-164",
   name: "stacks-checked",
@@ -10,6 +10,6 @@ export const stacksChecked: GovernanceRule = {
   acknowledgeable: false,
   summary: "Every stack of an app that applies GovernanceChecks is checked. Stack code only.",
   explanation:
-    "GovernanceChecks.applyTo(app) adds the checks to the stacks that exist at that moment (cdktf does not run aspects added to the App itself). A stack created afterwards would be synthesized unchecked, so synthesis fails instead: call applyTo after the last stack is created.",
+    "cdktf 0.21 does not run aspects added to the App itself. A GovernanceChecks added to the App (with Aspects.of(app).add or GovernanceChecks.applyTo) still checks every stack that holds a construct of this library, which hands its stack over, and every stack that existed when applyTo was called. A stack of provider resources only, created after applyTo or under Aspects.of(app), would be synthesized unchecked, so synthesis fails instead: call applyTo after the last stack is created, or add the checks to that stack.",
   check: () => [],
 };
