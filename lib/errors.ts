@@ -471,6 +471,12 @@ export const Errors = {
       where: path,
       fix: "pass `region` (or an AwsProvider with a region as `provider`)",
     }),
+  monitoredVaultElsewhere: (path: string, vault: string, vaultRegion: string, region: string) =>
+    new ValidationError("MON-024", `vault ${vault} is in ${vaultRegion}, but this BackupMonitoring creates its notifications and alarms in ${region}: AWS Backup has no vault of that name there, and \`terraform apply\` fails (or the alarms watch nothing)`, {
+      where: path,
+      received: vault,
+      fix: `monitor it with a BackupMonitoring built with a provider for ${vaultRegion}; list it in copyDestinationVaults instead if it only receives copies from ${region}`,
+    }),
   recoveryPointRuleType: (name: string, type: string, allowed: string) =>
     new ValidationError("MON-022", `recovery point rule ${name}: AWS Config has no last-recovery-point rule for resource type ${type}`, {
       received: type,

@@ -22,6 +22,7 @@ import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
+import { knownRegion } from "./aws-region";
 import { BackupBucket } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
@@ -412,6 +413,7 @@ export class BackupMonitoring extends Construct {
     reachChecksAbove(this);
     this.props = props;
     validate(props, this.node.path);
+    this.checkVaultRegions();
     this.account = props.accountId;
     this.lifecycle = { preventDestroy: props.deletionProtection ?? true };
 
@@ -464,6 +466,20 @@ export class BackupMonitoring extends Construct {
         okActions: [this.topic.arn],
       }),
     );
+  }
+
+  /**
+   * Vault notifications and the vault's CloudWatch metrics exist only in the vault's Region
+   * (AWS Backup is regional; the metrics are published in the Region of the job, under
+   * `AWS/Backup`): a vault of another Region is refused where both Regions are known (MON-024).
+   */
+  private checkVaultRegions(): void {
+    const region = knownRegion(this, this.props.region, this.props.provider);
+    if (region === undefined) return;
+    for (const v of this.props.vaults ?? []) {
+      const vaultRegion = v.region !== undefined && !Token.isUnresolved(v.region) ? v.region : undefined;
+      if (vaultRegion !== undefined && vaultRegion !== region) throw at(this, Errors.monitoredVaultElsewhere(this.node.path, v.literalName ?? v.node.path, vaultRegion, region));
+    }
   }
 
   private get name(): string {

@@ -4,6 +4,7 @@ import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultLockProps } from "./encrypted-vault";
 import { reachChecksAbove } from "../governance/reach";
+import { knownRegion } from "./aws-region";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -98,7 +99,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
   public readonly key?: BackupKey;
   public readonly mode: ObjectLockMode;
   public readonly days: number;
-  /** The region, when given. */
+  /** The region: as given, or the literal region of its provider (or of the stack's default AWS provider). */
   public readonly region?: string;
 
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
@@ -109,7 +110,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
     this.mode = props.mode;
     this.days = props.days;
-    this.region = props.region;
+    this.region = props.region ?? knownRegion(this, undefined, props.provider);
     const preventDestroy = props.preventDestroy ?? true;
     if (props.kmsKey) {
       this.kmsKeyArn = props.kmsKey.keyArn;

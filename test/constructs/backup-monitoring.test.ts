@@ -8,6 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackupMonitoring, type BackupMonitoringProps, ChatChannel, DEPRECATED_VAULT_EVENTS, evaluationWindow, FAILURE_VAULT_EVENTS, VaultEvent } from "../../lib/constructs/backup-monitoring";
 import { createHash } from "node:crypto";
 import { BackupKey, KEY_ADMIN_AND_USE_ACTIONS } from "../../lib/constructs/backup-key";
+import { EncryptedVault } from "../../lib/constructs/encrypted-vault";
 import { Testing, TerraformStack } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
@@ -260,6 +261,27 @@ describe("BackupMonitoring in more than one Region", () => {
     const stack = new TerraformStack(app, "test");
     const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
     expect(() => new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", forwardEventsFrom: [west] })).toThrow(/MON-021/);
+  });
+
+  it("refuses to watch a vault of another Region (MON-024): its notifications and metrics exist only in the vault's Region", () => {
+    // AWS Backup is a regional service: PutBackupVaultNotifications names a vault of the Region it is
+    // called in, and the AWS/Backup CloudWatch metrics are published in the Region of the job.
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const west = new AwsProvider(stack, "west", { region: "us-west-2", alias: "west" });
+    const arn = EncryptedVault.fromVaultArn(stack, "Existing", "arn:aws:backup:us-west-2:123456789012:backup-vault:far");
+    const key = "arn:aws:kms:us-west-2:123456789012:key/0000aaaa-bbbb-cccc-dddd-eeeeffff0000";
+    const built = new EncryptedVault(stack, "Built", { vaultName: "built-west", accountId: "123456789012", kmsKeyArn: key, provider: west });
+    const base = { estate: "lab", accountId: "123456789012" };
+    // The default provider's Region, a given region, and a provider's: each is this construct's Region.
+    expect(() => new BackupMonitoring(stack, "M1", { ...base, vaults: [arn] })).toThrow(/MON-024: .*vault far is in us-west-2, but this BackupMonitoring creates its notifications and alarms in us-east-1.*fix: monitor it with a BackupMonitoring built with a provider for us-west-2/s);
+    expect(() => new BackupMonitoring(stack, "M2", { ...base, region: "eu-west-1", vaults: [built] })).toThrow(/MON-024: .*built-west is in us-west-2.*in eu-west-1/s);
+    // Built with that Region's provider, or listed as a copy destination, it is accepted.
+    expect(() => new BackupMonitoring(stack, "M3", { ...base, provider: west, vaults: [arn, built] })).not.toThrow();
+    expect(() => new BackupMonitoring(stack, "M4", { ...base, copyDestinationVaults: [arn, built] })).not.toThrow();
+    // A vault whose Region is unknown is not judged.
+    expect(() => new BackupMonitoring(stack, "M5", { ...base, vaults: [EncryptedVault.fromVaultName(stack, "ByName", "somewhere")] })).not.toThrow();
   });
 });
 
