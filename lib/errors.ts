@@ -471,6 +471,11 @@ export const Errors = {
       where: path,
       fix: "pass `region` (or an AwsProvider with a region as `provider`)",
     }),
+  kubernetesProviderMissing: (path: string) =>
+    new UsageError("K8S-071", "@cdktf/provider-kubernetes is not installed; Velero's Kubernetes resources need it (it is an optional peer dependency)", {
+      where: path,
+      fix: "npm install @cdktf/provider-kubernetes@^12.1.1",
+    }),
   monitoredVaultElsewhere: (path: string, vault: string, vaultRegion: string, region: string) =>
     new ValidationError("MON-024", `vault ${vault} is in ${vaultRegion}, but this BackupMonitoring creates its notifications and alarms in ${region}: AWS Backup has no vault of that name there, and \`terraform apply\` fails (or the alarms watch nothing)`, {
       where: path,

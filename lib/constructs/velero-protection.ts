@@ -1,9 +1,9 @@
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
-import { Construct, type TerraformProvider, Token } from "../core/cdk";
+import { Construct, type TerraformProvider, type TerraformResource, Token } from "../core/cdk";
 import { tfLiteral } from "../core/escape/terraform";
 import { HookOnError, VolumeBackupMode } from "../core/vocabulary";
 import { Errors } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
+import { kubernetesManifest } from "../providers/kubernetes";
 
 /** API version of every object this construct renders (Velero v1.18 CRDs). */
 export const VELERO_API = "velero.io/v1";
@@ -131,10 +131,11 @@ export class VeleroProtection extends Construct {
     return obj;
   }
 
-  protected createManifest(id: string, obj: KubernetesObject): Manifest {
+  /** A `kubernetes_manifest` (a `Manifest` of @cdktf/provider-kubernetes, typed by its base class: the package is an optional peer). */
+  protected createManifest(id: string, obj: KubernetesObject): TerraformResource {
     this.objectList.push(obj);
     // A manifest is data: Terraform must not read a hook's `${HOME}` as an interpolation. Tokens stay tokens.
-    return new Manifest(this, id, { manifest: literal(obj) as Record<string, unknown>, provider: this.props.provider });
+    return kubernetesManifest(this, id, { manifest: literal(obj) as Record<string, unknown>, provider: this.props.provider });
   }
 }
 

@@ -1,6 +1,6 @@
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { KubernetesCluster } from "../catalog/model";
-import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
+import { type Construct, type TerraformProvider, TerraformStack, TerraformVariable } from "../core/cdk";
+import { kubernetesProvider } from "../providers/kubernetes";
 
 /** The Terraform variable with the kubeconfig file a cluster stack reads. */
 export const KUBECONFIG_VARIABLE = "kubeconfig_path";
@@ -20,7 +20,8 @@ export class KubernetesClusterStack extends TerraformStack {
   /** @attribute */
   public readonly cluster: KubernetesCluster;
   /** @attribute */
-  public readonly provider: KubernetesProvider;
+  /** The `kubernetes` provider (a `KubernetesProvider` of @cdktf/provider-kubernetes, an optional peer). */
+  public readonly provider: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterStackProps) {
     super(scope, id);
@@ -31,6 +32,6 @@ export class KubernetesClusterStack extends TerraformStack {
       description: `The kubeconfig file holding context ${props.cluster.context} of cluster ${props.cluster.name}.`,
     });
     // Credentials stay in the kubeconfig: the stack names the context, never a token.
-    this.provider = new KubernetesProvider(this, "Kubernetes", { configPath: kubeconfig.stringValue, configContext: props.cluster.context });
+    this.provider = kubernetesProvider(this, "Kubernetes", { configPath: kubeconfig.stringValue, configContext: props.cluster.context });
   }
 }

@@ -42,5 +42,7 @@ describe("what the package ships", () => {
     for (const provider of ["@cdktf/provider-aws", "@cdktf/provider-kubernetes"]) expect(pkg.dependencies[provider]).toBeUndefined();
     expect(pkg.devDependencies["@cdktf/provider-aws"]).toBe("20.1.0");
     expect(pkg.devDependencies["@cdktf/provider-kubernetes"]).toBe("12.1.1");
+    // Only Velero needs the Kubernetes bindings (about 145 MB): npm installs an optional peer only when asked.
+    expect(pkg.peerDependenciesMeta).toEqual({ "@cdktf/provider-kubernetes": { optional: true } });
   });
 });

@@ -37,6 +37,19 @@ GovernanceChecks.applyTo(app);
 app.synth();
 `;
 
+// Velero without the optional Kubernetes peer: a clear error, not a module-loader crash.
+const VELERO = `
+import { App, TerraformStack } from "cdktf";
+import { VeleroProtection } from "cdktf-backup-governance";
+
+const app = new App({ outdir: "out-velero" });
+const stack = new TerraformStack(app, "cluster");
+new VeleroProtection(stack, "Velero", {
+  storageLocation: { name: "default", bucket: "velero-bucket", prefix: "lab", region: "us-east-1" },
+});
+app.synth();
+`;
+
 describe("the packed library in a fresh project", () => {
   const tmp = mkdtempSync(join(tmpdir(), "package-"));
   const project = join(tmp, "project");
@@ -56,6 +69,7 @@ describe("the packed library in a fresh project", () => {
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, noUnusedLocals: true, noImplicitReturns: true, outDir: "dist", types: [] }, include: ["*.ts"] }));
     writeFileSync(join(project, "seven.ts"), STACK(7));
     writeFileSync(join(project, "fourteen.ts"), STACK(14));
+    writeFileSync(join(project, "velero.ts"), VELERO);
   });
 
   it("gets one copy of @cdktf/provider-aws, the 20.x line the library supports", () => {
@@ -66,10 +80,27 @@ describe("the packed library in a fresh project", () => {
     expect(existsSync(join(project, "node_modules", "cdktf-backup-governance", "node_modules", "@cdktf"))).toBe(false);
   });
 
+  it("does not install the optional Kubernetes bindings, and loads without them", () => {
+    expect(existsSync(join(project, "node_modules", "@cdktf", "provider-kubernetes"))).toBe(false);
+    const exported = run(process.execPath, ["-e", "console.log(Object.keys(require('cdktf-backup-governance')).length)"], project);
+    expect(Number(exported)).toBeGreaterThan(50);
+  });
+
   it("compiles stack code against the package's types in strict mode", () => {
     // The repository's TypeScript, on the fresh project's node_modules only.
     run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], project);
     expect(existsSync(join(project, "dist", "fourteen.js"))).toBe(true);
+  });
+
+  it("Velero without @cdktf/provider-kubernetes fails with K8S-071 and the install line", () => {
+    let err = "";
+    try {
+      run(process.execPath, ["dist/velero.js"], project);
+    } catch (e) {
+      err = (e as { stderr: string }).stderr;
+    }
+    expect(err).toMatch(/K8S-071: cluster\/Velero: @cdktf\/provider-kubernetes is not installed/);
+    expect(err).toMatch(/npm install @cdktf\/provider-kubernetes@\^12\.1\.1/);
   });
 
   it("a rule keeping 7 days in a vault locked 14 days fails with GOV-019 and the construct path", () => {
