@@ -303,6 +303,13 @@ export const Errors = {
       where: path,
       fix: "leave createBucket or createVault at its default (true)",
     }),
+  immutableVaultDays: (path: string, days: number) =>
+    new ValidationError("AWS-044", "days of an ImmutableVault must be a whole number of days that both S3 Object Lock and AWS Backup Vault Lock accept", {
+      where: path,
+      received: String(days),
+      allowed: "1..36500",
+      fix: "set days between 1 and 36500 (the retention every backup in it keeps at least)",
+    }),
   accountIdRequired: (path: string, what: string) =>
     new ValidationError("AWS-009", `${what} needs the account id (key policies name the account root)`, {
       where: path,

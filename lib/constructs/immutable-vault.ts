@@ -1,10 +1,11 @@
-import { Construct, type ITerraformDependable, type TerraformProvider } from "../core/cdk";
+import { Construct, type ITerraformDependable, type TerraformProvider, Token } from "../core/cdk";
 import { Errors } from "../errors";
 import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultLockProps } from "./encrypted-vault";
 import { reachChecksAbove } from "../governance/reach";
 import { knownRegion } from "./aws-region";
+import { AwsLimits } from "../policy/aws-backup";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -108,6 +109,9 @@ export class ImmutableVault extends Construct implements IBackupVault {
     const createBucket = props.createBucket ?? true;
     const createVault = props.createVault ?? true;
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
+    // Judged here, so that the message names this construct's prop (not its bucket's objectLock.days or its vault's lock).
+    const days = props.days;
+    if (!Token.isUnresolved(days) && (!Number.isInteger(days) || days < AwsLimits.lockMinDays || days > AwsLimits.lockMaxDays)) throw Errors.immutableVaultDays(this.node.path, days);
     this.mode = props.mode;
     this.days = props.days;
     this.region = props.region ?? knownRegion(this, undefined, props.provider);

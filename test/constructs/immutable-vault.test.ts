@@ -57,8 +57,22 @@ describe("ImmutableVault", () => {
     expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.GOVERNANCE, days: 7 }))).toThrow(/AWS-009/);
   });
 
+  it("refuses days neither lock accepts (AWS-044), naming its own prop rather than its bucket's", () => {
+    for (const days of [0, 1.5, 36501]) {
+      for (const createBucket of [true, false]) {
+        let message = "";
+        try {
+          synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days, accountId: "123456789012", createBucket }));
+        } catch (e) {
+          message = (e as Error).message;
+        }
+        expect(message).toMatch(new RegExp(`^AWS-044: .*I: days of an ImmutableVault must be a whole number.*received "${days}".*allowed: 1\\.\\.36500`, "s"));
+        expect(message).not.toMatch(/objectLock|minRetentionDays/);
+      }
+    }
+  });
+
   it("passes lock validation on to the bucket and the vault", () => {
-    expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days: 0, accountId: "123456789012" }))).toThrow(/AWS-003/);
     expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days: 30, maxRetentionDays: 7, accountId: "123456789012" }))).toThrow(/AWS-006/);
     expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days: 7, changeableForDays: 1, accountId: "123456789012" }))).toThrow(/AWS-007/);
   });
