@@ -23,7 +23,7 @@ function readmeInstallLine(): string[] {
 }
 
 const STACK = (keepDays: number) => `
-import { App, TerraformStack } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Cadence, GovernanceChecks, ImmutableVault, LockMode, Schedule, TierBackupPlan } from "cdktf-backup-governance";
 
@@ -33,7 +33,23 @@ new AwsProvider(stack, "aws", { region: "us-east-1" });
 const vault = new ImmutableVault(stack, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "library-user-locked-123456789012", vaultName: "library-user-locked" });
 const plan = new TierBackupPlan(stack, "Plan", { planName: "library-user" });
 plan.addRule({ ruleName: "daily", targetVault: vault, schedule: Schedule.at(Cadence.daily(), 120), deleteAfterDays: ${keepDays} });
-GovernanceChecks.applyTo(app);
+Aspects.of(app).add(new GovernanceChecks()); // as the README writes it
+app.synth();
+`;
+
+// A provider resource no construct can judge when it is built: only the App-level checks catch it.
+const RAW = `
+import { App, Aspects, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
+import { GovernanceChecks, ImmutableVault, LockMode } from "cdktf-backup-governance";
+
+const app = new App({ outdir: "out-raw" });
+const stack = new TerraformStack(app, "raw-user");
+new AwsProvider(stack, "aws", { region: "us-east-1" });
+const vault = new ImmutableVault(stack, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "raw-user-locked-123456789012", vaultName: "raw-user-locked" });
+new BackupPlan(stack, "Raw", { name: "raw", rule: [{ ruleName: "daily", schedule: "cron(0 5 * * ? *)", targetVaultName: vault.vaultName, lifecycle: { deleteAfter: 7 } }] });
+Aspects.of(app).add(new GovernanceChecks());
 app.synth();
 `;
 
@@ -70,6 +86,7 @@ describe("the packed library in a fresh project", () => {
     writeFileSync(join(project, "seven.ts"), STACK(7));
     writeFileSync(join(project, "fourteen.ts"), STACK(14));
     writeFileSync(join(project, "velero.ts"), VELERO);
+    writeFileSync(join(project, "raw.ts"), RAW);
   });
 
   it("gets one copy of @cdktf/provider-aws, the 20.x line the library supports", () => {
@@ -90,6 +107,17 @@ describe("the packed library in a fresh project", () => {
     // The repository's TypeScript, on the fresh project's node_modules only.
     run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], project);
     expect(existsSync(join(project, "dist", "fourteen.js"))).toBe(true);
+  });
+
+  it("Aspects.of(app).add(new GovernanceChecks()) fails synthesis for a raw plan keeping 7 days in the 14-day vault", () => {
+    let err = "";
+    try {
+      run(process.execPath, ["dist/raw.js"], project);
+    } catch (e) {
+      err = (e as { stderr: string }).stderr;
+    }
+    expect(err).toMatch(/\[raw-user\/Raw\] GOV-019: .*7 days, below the lock minimum of 14 days/);
+    expect(existsSync(join(project, "out-raw", "stacks", "raw-user", "cdk.tf.json"))).toBe(false);
   });
 
   it("Velero without @cdktf/provider-kubernetes fails with K8S-071 and the install line", () => {
