@@ -31,6 +31,7 @@ export class AwsEstateStack extends TerraformStack {
   private readonly offsite = new Map<string, AwsProvider>();
   private readonly props: AwsEstateStackProps;
   private account?: string;
+  private readonly terraformListeners: Array<(config: Record<string, unknown>) => void> = [];
 
   constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
     super(scope, id);
@@ -69,6 +70,20 @@ export class AwsEstateStack extends TerraformStack {
         }).stringValue;
     }
     return this.account;
+  }
+
+  /**
+   * Calls `listener` with the stack's configuration each time it is rendered (by synthesis),
+   * so that documents derived from it need not render the stack a second time.
+   */
+  public onTerraform(listener: (config: Record<string, unknown>) => void): void {
+    this.terraformListeners.push(listener);
+  }
+
+  public override toTerraform(): Record<string, unknown> {
+    const config = super.toTerraform() as Record<string, unknown>;
+    for (const listener of this.terraformListeners) listener(config);
+    return config;
   }
 
   /** Every offsite region that has a provider. */

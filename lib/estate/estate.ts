@@ -85,8 +85,22 @@ export class Estate {
     ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
     ctx.artifacts.add({ path: "dr-drill.md", content: renderDrDrill(ctx) });
     ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
-    // From the synthesized configuration itself: the policies as Terraform will send them.
-    if (ctx.awsStack) ctx.artifacts.add({ path: "access-matrix.md", content: renderAccessMatrix(catalog.name, { [ctx.awsStack.node.id]: ctx.awsStack.toTerraform() }) });
+    // From the synthesized configuration itself: the policies as Terraform will send them,
+    // with whatever stack code added after the estate was built. Rendered from the
+    // configuration synthesis produces (the AWS stack is rendered once per synth); read before
+    // synthesis, it renders the stack itself.
+    if (ctx.awsStack) {
+      const aws = ctx.awsStack;
+      let matrix: string | undefined;
+      aws.onTerraform((config) => (matrix = renderAccessMatrix(catalog.name, { [aws.node.id]: config })));
+      ctx.artifacts.add({
+        path: "access-matrix.md",
+        get content(): string {
+          if (matrix === undefined) aws.toTerraform(); // renders it through the listener
+          return matrix!;
+        },
+      });
+    }
     // Stacks without remote state keep a relative local one (every stack, per-host ones included).
     for (const stack of this.stacks) keepLocalStateBesideOutput(stack);
     // The constructs the catalog built are checked like hand-built ones (and whatever stack

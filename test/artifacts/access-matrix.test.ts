@@ -1,6 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, resourceDenials, unnamedRestorers } from "../../lib/artifacts/access-matrix";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { validateCatalogFile } from "../../lib/governance/validate";
+import { Testing } from "../../lib/core/cdk";
+import { Estate } from "../../lib/estate/estate";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { DEFAULT_CATALOG, ROOT } from "../support/catalogs";
 import { scratch } from "../support/tools";
@@ -23,6 +27,30 @@ function oneRole(actions: string[], name: string | null = "ops-admin", resource 
     },
   };
 }
+
+describe("the access matrix, rendered by synthesis", () => {
+  it("includes what stack code adds after the estate is built, and renders the AWS stack once per synth", () => {
+    const app = Testing.app();
+    const estate = Estate.fromReport(app, validateCatalogFile(DEFAULT_CATALOG));
+    const aws = estate.awsStack!;
+    new IamRole(aws, "AddedByStackCode", {
+      name: "added-by-stack-code",
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }),
+      inlinePolicy: [{ name: "read", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "backup:ListRecoveryPointsByBackupVault", Resource: "*" }] }) }],
+    });
+    const render = jest.spyOn(aws, "toTerraform");
+    app.synth();
+    expect(render).toHaveBeenCalledTimes(1);
+    const matrix = estate.artifacts.get("access-matrix.md")!.content as string;
+    expect(render).toHaveBeenCalledTimes(1); // the document came from synthesis's rendering
+    expect(matrix).toContain("added-by-stack-code");
+  });
+
+  it("renders the stack itself when read before synthesis", () => {
+    const estate = Estate.fromReport(Testing.app(), validateCatalogFile(DEFAULT_CATALOG));
+    expect(estate.artifacts.get("access-matrix.md")!.content).toMatch(/^# /);
+  });
+});
 
 describe("the access matrix of the default catalog", () => {
   const { out, stacks } = synthesized(DEFAULT_CATALOG);
