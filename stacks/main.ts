@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatFinding, isBlocking } from "../lib/core/finding";
+import { BackupGovError } from "../lib/errors";
 import { synthesizeCatalog } from "../lib/estate/synth";
 
 function defaultCatalog(): string {
@@ -16,13 +17,25 @@ function defaultCatalog(): string {
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
-const file = process.env.BACKUP_CATALOG ?? defaultCatalog();
-const result = synthesizeCatalog(file, process.env.CDKTF_OUTDIR ?? "cdktf.out");
-// Blocking findings go to stderr; acknowledged findings and warnings are information.
-for (const f of result.report.findings) (isBlocking(f) ? process.stderr : process.stdout).write(formatFinding(f) + "\n");
-if (!result.report.ok) {
-  process.stderr.write(`${file}: validation failed; nothing was synthesized\n`);
-  process.exitCode = 1;
-} else {
+function main(): number {
+  const file = process.env.BACKUP_CATALOG ?? defaultCatalog();
+  const result = synthesizeCatalog(file, process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  // Blocking findings go to stderr; acknowledged findings and warnings are information.
+  for (const f of result.report.findings) (isBlocking(f) ? process.stderr : process.stdout).write(formatFinding(f) + "\n");
+  if (!result.report.ok) {
+    process.stderr.write(`${file}: validation failed; nothing was synthesized\n`);
+    return 1;
+  }
   process.stdout.write(`synthesized ${result.stacks.join(", ")} and ${result.artifacts.length} artifacts into ${result.outdir}\n`);
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  // The library's own errors (a catalog that cannot be read, an output that cannot be
+  // written) carry their code, place and fix: the message is the whole story, as in the CLI.
+  if (!(e instanceof BackupGovError)) throw e;
+  process.stderr.write(`${e.message}\n`);
+  process.exitCode = 2;
 }
