@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderImmutabilityDrill } from "../../lib/artifacts/immutability-drill";
@@ -93,5 +93,29 @@ describe("immutability drill", () => {
     const r = run({ AWS_CLI: join(dir, "missing-aws") });
     expect(r.status).toBe(2);
     expect(r.out).toContain("is not installed");
+  });
+
+  it("is the real file lib/artifacts/app/sh/operator/immutability-drill.sh with the data in place of its # @data lines", () => {
+    const source = readFileSync(join(__dirname, "..", "..", "lib", "artifacts", "app", "sh", "operator", "immutability-drill.sh"), "utf8");
+    const rendered = renderImmutabilityDrill("estate", BUCKETS);
+    const program = (text: string) => text.split("\n").filter((l) => !/ # @data$/.test(l) && !/^(ESTATE|BUCKETS)=|^# Estate /.test(l));
+    expect(program(rendered)).toEqual(program(source));
+  });
+
+  it("runs no catalog text: quotes, $(...) and backticks in the estate and bucket names stay data", () => {
+    const marker = join(dir, "pwned");
+    const hostile = `x$(touch ${marker})\`touch ${marker}\`'"`;
+    const evil = join(dir, "evil-drill.sh");
+    writeFileSync(evil, renderImmutabilityDrill(`estate ${hostile}\nnewline`, [{ name: `b${hostile}`, region: "us-east-1", mode: "COMPLIANCE", days: 1 }]));
+    chmodSync(evil, 0o755);
+    // (shellcheck rightly notes SC2016 there: single quotes keep $(...) from expanding, which is the point.)
+    expect(() => execFileSync("bash", ["-n", evil], { encoding: "utf8" })).not.toThrow();
+    const log = join(dir, "evil.log");
+    writeFileSync(log, "");
+    const r = spawnSync(evil, [], { encoding: "utf8", env: { PATH: process.env.PATH!, AWS_CLI: join(dir, "aws"), FAKE_LOG: log } });
+    expect(r.status).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+    // The bucket reached the AWS CLI as written, one argument.
+    expect(readFileSync(log, "utf8")).toContain(`--bucket b${hostile} `);
   });
 });

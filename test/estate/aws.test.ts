@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { Estate } from "../../lib/estate/estate";
 import { TargetKind } from "../../lib/estate/context";
 import { Testing } from "../../lib/core/cdk";
@@ -130,7 +131,9 @@ describe("buildAwsProtection", () => {
   it("writes the immutability drill for every locked bucket: app buckets, replicas and the audit log", () => {
     const drill = estate.artifacts.get("immutability-drill.sh")!;
     expect(drill.mode).toBe(0o755);
-    const rows = [...String(drill.content).matchAll(/^ {2}"([^|]+)\|([^|]+)\|([A-Z]+)\|(\d+)"$/gm)].map((m) => m.slice(1).join(" "));
+    // The data line, read back by bash itself.
+    const line = String(drill.content).split("\n").find((l) => l.startsWith("BUCKETS="))!;
+    const rows = execFileSync("bash", ["-c", `${line}; printf '%s\\n' "\${BUCKETS[@]}"`], { encoding: "utf8" }).trim().split("\n").map((r) => r.split("|").join(" "));
     expect(rows).toEqual([
       "test-app-compliance-14d-to-us-west-2-123456789012 us-east-1 COMPLIANCE 14",
       "test-audit-123456789012 us-east-1 COMPLIANCE 365",

@@ -102,8 +102,9 @@ function load(): { files: RuntimeFile[]; version: string } {
   const root = runtimeSourceDir();
   const files: RuntimeFile[] = walk(root)
     .map((f) => relative(root, f).split("\\").join("/"))
-    // bundle/ holds the host bundle's install.sh, which is not part of the installed runtime.
-    .filter((path) => path.endsWith(".sh") && !path.startsWith("bundle/") && path !== CONSTANTS)
+    // bundle/ holds the host bundle's install.sh and operator/ the scripts an operator runs
+    // from a workstation (the immutability drill): neither is part of the installed runtime.
+    .filter((path) => path.endsWith(".sh") && !path.startsWith("bundle/") && !path.startsWith("operator/") && path !== CONSTANTS)
     .map((path) => ({ path, content: readFileSync(join(root, path), "utf8"), mode: path.startsWith("entry/") || path.startsWith("vzdump/") ? 0o755 : 0o644 }));
   // The constants always come from the TS definitions, even where the committed copy is stale.
   files.push({ path: CONSTANTS, content: renderRuntimeConstants(), mode: 0o644 });
@@ -131,7 +132,7 @@ export function entryPoint(): string {
   return load().files.find((f) => f.path === "entry/entry.sh")!.content;
 }
 
-/** A real shell file of the source tree that is not part of the runtime (the bundle's install.sh). */
+/** A real shell file of the source tree that is not part of the runtime (the bundle's install.sh, the operator's drill). */
 export function shellSource(path: string): string {
   const file = join(runtimeSourceDir(), path);
   if (!existsSync(file)) throw Errors.runtimeFileMissing(file);
