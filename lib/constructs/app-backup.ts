@@ -13,7 +13,7 @@ import { Heartbeat } from "../core/metrics";
 import type { Retention } from "../core/retention";
 import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
-import { SSH_REPOSITORY } from "../core/formats";
+import { DATABASE_NAME, HOSTNAME, SECRET_REF, SERVICE_ID, SSH_REPOSITORY } from "../core/formats";
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
@@ -434,7 +434,12 @@ function validate(where: string, props: AppBackupProps): void {
   if ((props.tool ?? BackupTool.RESTIC) === BackupTool.BORG && props.destination.repositoryUrl === undefined) throw Errors.borgNeedsRepository(where);
   if (props.jobs !== undefined && (!Number.isInteger(props.jobs) || props.jobs < 1 || props.jobs > 32)) throw Errors.invalidAppBackupValue(where, "jobs", props.jobs, "1..32");
   if (props.checkReadDataSubset !== undefined && !SUBSET.test(props.checkReadDataSubset)) throw Errors.invalidAppBackupValue(where, "checkReadDataSubset", props.checkReadDataSubset, "a percentage such as 5% or 100%");
-  if (!/^[a-z][a-z0-9-]{1,40}$/.test(props.serviceId)) throw Errors.invalidAppBackupValue(where, "serviceId", props.serviceId, "lowercase letters, digits and '-', 2-41 characters");
+  if (!SERVICE_ID.test(props.serviceId)) throw Errors.invalidAppBackupValue(where, "serviceId", props.serviceId, "lowercase letters, digits and '-', 2-41 characters");
+  // The catalog's own formats (lib/core/formats.ts): these values reach file names, SQL and
+  // comments as written, so the construct path refuses what validate refuses.
+  if (!HOSTNAME.test(props.host)) throw Errors.invalidAppBackupValue(where, "host", props.host, "a host name (letters, digits, '-' and '.')");
+  if (props.database !== undefined && !DATABASE_NAME.test(props.database)) throw Errors.invalidAppBackupValue(where, "database", props.database, "a database name: a letter or '_', then letters, digits, '_', '$' or '-' (at most 63)");
+  if (props.secretsRef !== undefined && !SECRET_REF.test(props.secretsRef)) throw Errors.invalidAppBackupValue(where, "secretsRef", props.secretsRef, "a reference such as vault:kv/gitea (scheme:path, no spaces)");
   if (props.destination.repositoryUrl !== undefined) toolRepository(props.destination.repositoryUrl, props.tool ?? BackupTool.RESTIC);
   if (props.credentials?.source === CredentialSource.ROLES_ANYWHERE && !props.destination.s3Location) {
     throw Errors.appBackupPropNotApplicable(where, "credentials", props.engine, "S3 destinations");

@@ -33,3 +33,18 @@ export const PVE_API_SUFFIX = /\/api2\/json\/?$/;
  * character the host gave back, and a 20 KB value took over a second.
  */
 export const HTTPS_API_URL = new RegExp(`^(?!\\S*/api2/json/?$)https://[^\\s/:@]+(:${PORT})?(/\\S*)?$`);
+
+/** A host name (RFC 1123 labels): the app-backup host, which names a bundle folder and a certificate CN. */
+export const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** A service id: lowercase letters, digits and `-`, 2-41 characters (names, tags, units, paths). */
+export const SERVICE_ID = /^[a-z][a-z0-9-]{1,40}$/;
+
+/**
+ * A database name the generated SQL and pg_hba.conf can carry as written: no quote, backtick
+ * or space (PostgreSQL and MySQL identifiers of 63 characters at most).
+ */
+export const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/;
+
+/** A reference to where a secret lives (`vault:kv/gitea`, `op://ops/gitea`): never the secret, and one word. */
+export const SECRET_REF = /^[a-z][a-z0-9+.-]*:\S+$/;

@@ -159,6 +159,12 @@ describe("AppBackup", () => {
       ["jobs out of range", { jobs: 99, directoryFormatAbove: Size.parse("1GiB") }, /APP-007/],
       ["a bad check subset", { checkReadDataSubset: "half" }, /APP-007/],
       ["Roles Anywhere without S3", { credentials: AppBackupCredentials.rolesAnywhere("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/x") }, /APP-003/],
+      // The catalog's formats (lib/core/formats.ts), so that stack code cannot put in files what validate refuses:
+      // a host that leaves hosts/ when the bundle is written, a database that ends the SQL identifier, a
+      // secrets reference that ends the SQL comment it is written in.
+      ["a host that is a path", { host: "../../etc" }, /APP-007: .*host is out of range; received "\.\.\/\.\.\/etc"/],
+      ["a database with a backtick", { engine: AppEngine.MYSQL, database: "gitea`; DROP DATABASE mysql; -- " }, /APP-007: .*database/],
+      ["a secrets reference with a newline", { secretsRef: "vault:kv/gitea\nDROP ROLE postgres;" }, /APP-007: .*secretsRef/],
     ])("%s", (_, override, error) => {
       expect(() => new AppBackup(stack(), "Bad", { ...BASE, destination: repo, ...override } as never)).toThrow(error);
     });

@@ -127,12 +127,15 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     const backup = new AppBackup(root, "deep", {
       estate: `estate ${p.spaced}`,
       serviceId: "deep",
-      host: `host-${p.compact}`,
+      // The host and the secrets reference must have the catalog's formats (APP-007: a host names a
+      // folder, a reference is written into SQL comments); within them, the reference still carries
+      // $(...), backticks and quotes.
+      host: "deep-host.internal",
       engine: AppEngine.FILES,
       paths: [data],
       excludes: ["*.log", `no-such-name ${p.spaced}`],
       destination: AppBackupDestination.repository(repo),
-      secretsRef: `vault:${p.spaced}`,
+      secretsRef: `vault:${p.compact}`,
       retention: Retention.of({ daily: 2 }),
       rpo: Duration.parse("1d"),
       rto: Duration.parse("4h"),
@@ -164,9 +167,9 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     run("restore.sh", ["--target", target]);
     const expected = Object.fromEntries(Object.entries(fileDigests(data)).filter(([k]) => !k.endsWith(".log")));
     expect(fileDigests(join(target, data))).toEqual(expected);
-    // The snapshot carries the host exactly as given.
+    // The snapshot carries the host as given.
     const snaps = JSON.parse(spawnSync("restic", ["-r", repo, "--password-file", join(layout.configDir, "deep", "repository-password"), "--no-lock", "snapshots", "--json"], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(base, "probe-cache") } }).stdout) as Array<{ hostname: string }>;
-    expect(new Set(snaps.map((s) => s.hostname))).toEqual(new Set([`host-${p.compact}`]));
+    expect(new Set(snaps.map((s) => s.hostname))).toEqual(new Set(["deep-host.internal"]));
     expect(fired()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LockMode } from "../../core/vocabulary";
 import { DURATION_PATTERN } from "../../core/duration";
-import { HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY } from "../../core/formats";
+import { DATABASE_NAME, HOSTNAME, HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY, SECRET_REF, SERVICE_ID } from "../../core/formats";
 
 /**
  * Patterns and small building blocks shared by the catalog's sections.
@@ -13,9 +13,9 @@ import { HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY } from "../../core/formats";
  */
 export const Patterns = {
   estateName: /^[a-z][a-z0-9-]{1,30}$/,
-  serviceId: /^[a-z][a-z0-9-]{1,40}$/,
+  serviceId: SERVICE_ID,
   hostKey: /^[a-z][a-z0-9-]{0,62}$/,
-  hostname: /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+  hostname: HOSTNAME,
   awsRegion: /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$/,
   accountId: /^[0-9]{12}$/,
   arn: /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:([0-9]{12})?:\S+$/,
@@ -23,13 +23,13 @@ export const Patterns = {
   httpsUrl: HTTPS_API_URL,
   pveStorageId: PVE_STORAGE_ID,
   absolutePath: /^\/\S*$/,
-  secretRef: /^[a-z][a-z0-9+.-]*:\S+$/,
+  secretRef: SECRET_REF,
   ruleId: /^[A-Z]{3}-[0-9]{3}$/,
   channelName: /^[a-z][a-z0-9-]{0,62}$/,
   bandwidth: /^[1-9][0-9]{0,6}(KiB|MiB|GiB)\/s$/,
   size: /^[1-9][0-9]{0,6}(KiB|MiB|GiB|TiB)$/,
   repository: REPOSITORY,
-  database: /^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/,
+  database: DATABASE_NAME,
   replicaSet: /^[A-Za-z0-9_-]{1,64}$/,
   pbsName: /^[A-Za-z0-9_][A-Za-z0-9._-]{2,31}$/,
   pbsNamespace: /^[A-Za-z0-9_][A-Za-z0-9._-]{0,30}(\/[A-Za-z0-9_][A-Za-z0-9._-]{0,30}){0,6}$/,
