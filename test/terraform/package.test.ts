@@ -71,6 +71,16 @@ describe("the packed library in a fresh project", () => {
   const project = join(tmp, "project");
   const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
 
+  /** The stderr of a program that must fail (the test fails if it succeeds). */
+  const stderrOfFailing = (script: string): string => {
+    try {
+      run(process.execPath, [script], project);
+    } catch (e) {
+      return (e as { stderr: string }).stderr;
+    }
+    throw new Error(`${script} succeeded`);
+  };
+
   beforeAll(() => {
     // Pack a copy, so that prepack's build does not touch this worktree's dist/.
     const src = join(tmp, "src");
@@ -110,34 +120,19 @@ describe("the packed library in a fresh project", () => {
   });
 
   it("Aspects.of(app).add(new GovernanceChecks()) fails synthesis for a raw plan keeping 7 days in the 14-day vault", () => {
-    let err = "";
-    try {
-      run(process.execPath, ["dist/raw.js"], project);
-    } catch (e) {
-      err = (e as { stderr: string }).stderr;
-    }
+    const err = stderrOfFailing("dist/raw.js");
     expect(err).toMatch(/\[raw-user\/Raw\] GOV-019: .*7 days, below the lock minimum of 14 days/);
     expect(existsSync(join(project, "out-raw", "stacks", "raw-user", "cdk.tf.json"))).toBe(false);
   });
 
   it("Velero without @cdktf/provider-kubernetes fails with K8S-071 and the install line", () => {
-    let err = "";
-    try {
-      run(process.execPath, ["dist/velero.js"], project);
-    } catch (e) {
-      err = (e as { stderr: string }).stderr;
-    }
+    const err = stderrOfFailing("dist/velero.js");
     expect(err).toMatch(/K8S-071: cluster\/Velero: @cdktf\/provider-kubernetes is not installed/);
     expect(err).toMatch(/npm install @cdktf\/provider-kubernetes@\^12\.1\.1/);
   });
 
   it("a rule keeping 7 days in a vault locked 14 days fails with GOV-019 and the construct path", () => {
-    let err = "";
-    try {
-      run(process.execPath, ["dist/seven.js"], project);
-    } catch (e) {
-      err = (e as { stderr: string }).stderr;
-    }
+    const err = stderrOfFailing("dist/seven.js");
     expect(err).toMatch(/GOV-019: library-user\/Plan: rule `daily` keeps points 7 days, below the lock minimum of 14 days of vault library-user\/Locked/);
     expect(existsSync(join(project, "out-7", "stacks", "library-user", "cdk.tf.json"))).toBe(false);
   });
