@@ -10,7 +10,7 @@
  *   BENCH_RUNS=3                    runs per size up to 2,000 services; the fastest is shown
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generatedCatalog } from "./catalog";
@@ -65,6 +65,9 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 
 process.stdout.write("compiling lib/ and bench/case.ts (bench/tsconfig.json) ...\n");
 execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "bench", "tsconfig.json")], { cwd: root, stdio: "inherit" });
+// The runtime's shell and unit files, and the version they carry, as the package ships them beside the compiled code.
+for (const dir of ["sh", "systemd"]) cpSync(join(root, "lib", "artifacts", "app", dir), join(built, "lib", "artifacts", "app", dir), { recursive: true });
+cpSync(join(root, "package.json"), join(built, "package.json"));
 
 const rows: Array<{ n: number; ours: Ours; floor: Floor; refs: Floor; refsNoStack: Floor }> = [];
 let barrel: { deep: Floor; barrel: Floor; n: number } | undefined;
