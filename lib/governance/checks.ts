@@ -70,6 +70,7 @@ const ACKNOWLEDGED = new WeakMap<IConstruct, Map<string, string>>();
  * that holds no construct of the library (provider resources only) cannot be reached that way:
  * `applyTo(app)` adds the checks to the stacks that exist when it is called, and synthesis
  * fails with GOV-164 for any stack under an app-level GovernanceChecks that was not checked.
+ * A stack with GovernanceChecks of its own is checked by those, not again by the App's.
  * Validations are skipped by `new App({ skipValidation: true })` and by `Testing.synth(stack)`
  * without `runValidations`: check those with `Aspects.of(stack)`.
  *

@@ -260,6 +260,21 @@ describe("GovernanceChecks", () => {
       expect(() => app.synth()).toThrow(/GOV-164: stack late was not checked/);
     });
 
+    it("leaves a stack with GovernanceChecks of its own to those: no finding twice, the stack's settings kept", () => {
+      const app = Testing.app();
+      const own = awsStack(app, "own");
+      new EncryptedVault(own, "Vault", { vaultName: "v1", accountId: ACCOUNT, kmsKeyArn: KEY_ARN });
+      new S3Bucket(own, "Unversioned", { bucket: "unversioned-bucket" }); // GOV-029, a warning
+      const ownChecks = new GovernanceChecks({ skip: ["GOV-029"] });
+      Aspects.of(own).add(ownChecks);
+      const onApp = new GovernanceChecks();
+      Aspects.of(app).add(onApp);
+      expect(() => app.synth()).not.toThrow();
+      expect(ownChecks.hasChecked(own)).toBe(true);
+      expect(onApp.hasChecked(own)).toBe(false);
+      expect([...ownChecks.findings, ...onApp.findings]).toEqual([]);
+    });
+
     it("passes a clean app, with the checks on the App", () => {
       const app = Testing.app();
       const stack = awsStack(app, "stack");
