@@ -80,6 +80,7 @@ export class AwsEstateStack extends TerraformStack {
     this.terraformListeners.push(listener);
   }
 
+  /** The stack's configuration, as cdktf renders it; each {@link AwsEstateStack.onTerraform} listener gets it too. */
   public override toTerraform(): Record<string, unknown> {
     const config = super.toTerraform() as Record<string, unknown>;
     for (const listener of this.terraformListeners) listener(config);
