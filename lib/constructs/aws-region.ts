@@ -4,7 +4,7 @@ import { type IConstruct, type TerraformProvider, TerraformStack, Token } from "
 /**
  * The AWS Region a construct's resources are created in, when it is known at synth time:
  * `region` as given, else the literal `region` of its provider, else that of the stack's
- * default AWS provider (the one without an alias). Undefined when any of those is a token
+ * default AWS provider (the one without an alias, declared in the stack itself). Undefined when any of those is a token
  * or missing: callers then cannot judge, and do not.
  */
 export function knownRegion(scope: IConstruct, region: string | undefined, provider: TerraformProvider | undefined): string | undefined {
@@ -17,6 +17,8 @@ export function knownRegion(scope: IConstruct, region: string | undefined, provi
   } catch {
     return undefined;
   }
-  const defaults = stack.node.findAll().filter((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+  // The stack's own children only: that is where providers are declared, and a walk of the
+  // whole tree for every vault would make large stacks quadratic.
+  const defaults = stack.node.children.filter((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
   return defaults.length === 1 ? literal(defaults[0].region) : undefined;
 }
