@@ -436,7 +436,7 @@ export const Errors = {
       fix: "write the repository as an absolute path or an ssh:// URL",
     }),
   invalidAppBackupValue: (where: string, prop: string, value: unknown, allowed: string) =>
-    new ValidationError("APP-007", `${prop} is out of range`, {
+    new ValidationError("APP-007", `${prop} has a value AppBackup does not accept`, {
       where,
       received: value,
       allowed,

@@ -162,7 +162,7 @@ describe("AppBackup", () => {
       // The catalog's formats (lib/core/formats.ts), so that stack code cannot put in files what validate refuses:
       // a host that leaves hosts/ when the bundle is written, a database that ends the SQL identifier, a
       // secrets reference that ends the SQL comment it is written in.
-      ["a host that is a path", { host: "../../etc" }, /APP-007: .*host is out of range; received "\.\.\/\.\.\/etc"/],
+      ["a host that is a path", { host: "../../etc" }, /APP-007: .*host has a value AppBackup does not accept; received "\.\.\/\.\.\/etc"/],
       ["a database with a backtick", { engine: AppEngine.MYSQL, database: "gitea`; DROP DATABASE mysql; -- " }, /APP-007: .*database/],
       ["a secrets reference with a newline", { secretsRef: "vault:kv/gitea\nDROP ROLE postgres;" }, /APP-007: .*secretsRef/],
     ])("%s", (_, override, error) => {
