@@ -116,8 +116,8 @@ pitr_capture() {
 
 # Fetches the closed binary logs into the spool and stores the spool as one tar; 1 when nothing changed.
 ship_into_run() {
-  local log fingerprint last="" count
-  local -a logs=() ps
+  local log
+  local -a logs=()
   MYSQLBINLOG=$(command -v mariadb-binlog || command -v mysqlbinlog || true)
   [[ -n $MYSQLBINLOG ]] || die "$EXIT_CONFIG" "mariadb-binlog is not installed (apt install mariadb-client)"
   mkdir -p "$SPOOL" "$WORK/binlog"
@@ -131,21 +131,7 @@ ship_into_run() {
       die "$EXIT_CAPTURE" "fetching binary log $log failed"
     mv "$WORK/binlog/$log" "$SPOOL/$log"
   done
-  fingerprint=$(find "$SPOOL" -maxdepth 1 -type f -printf '%f %s\n' | sort | md5sum | cut -d ' ' -f 1)
-  count=$(find "$SPOOL" -maxdepth 1 -type f | wc -l)
-  if [[ -r $STATE_DIR/last-ship ]]; then read -r last <"$STATE_DIR/last-ship"; fi
-  if ((count == 0)) || [[ $fingerprint == "$last" ]]; then
-    return 1
-  fi
-  set +e
-  tar -C "$SPOOL" -cf - . | store_stream "$BINLOG_NAME"
-  ps=("${PIPESTATUS[@]}")
-  set -e
-  STORED+=("$BINLOG_NAME")
-  check_pipe "shipping the binary logs" "${ps[0]}" "${ps[1]}"
-  printf 'meta\tbinlog_files\t%s\n' "$count" >>"$WORK/capture.meta"
-  SHIP_FILES=$count
-  SHIP_FINGERPRINT=$fingerprint
+  ship_spool "$BINLOG_NAME" "shipping the binary logs" binlog_files
 }
 
 engine_after_commit() {

@@ -141,24 +141,8 @@ base_backup() {
 
 # The WAL spool as one tar in the current run; returns 1 when nothing changed since the last ship.
 ship_into_run() {
-  local fingerprint last="" count
-  local -a ps
   [[ -d $SPOOL ]] || die "$EXIT_CONFIG" "the WAL spool $SPOOL does not exist (see README.md: archive_command)"
-  fingerprint=$(find "$SPOOL" -maxdepth 1 -type f ! -name '*.part' -printf '%f %s\n' | sort | md5sum | cut -d ' ' -f 1)
-  count=$(find "$SPOOL" -maxdepth 1 -type f ! -name '*.part' | wc -l)
-  if [[ -r $STATE_DIR/last-ship ]]; then read -r last <"$STATE_DIR/last-ship"; fi
-  if ((count == 0)) || [[ $fingerprint == "$last" ]]; then
-    return 1
-  fi
-  set +e
-  tar -C "$SPOOL" --exclude='*.part' -cf - . | store_stream "$WAL_NAME"
-  ps=("${PIPESTATUS[@]}")
-  set -e
-  STORED+=("$WAL_NAME")
-  check_pipe "shipping the WAL spool" "${ps[0]}" "${ps[1]}"
-  printf 'meta\twal_files\t%s\n' "$count" >>"$WORK/capture.meta"
-  SHIP_FILES=$count
-  SHIP_FINGERPRINT=$fingerprint
+  ship_spool "$WAL_NAME" "shipping the WAL spool" wal_files
 }
 
 engine_after_commit() {
