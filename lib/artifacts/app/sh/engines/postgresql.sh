@@ -68,14 +68,8 @@ snapshot_end() {
 
 # dump_directory: directory format with parallel workers, stored as one tar.
 dump_directory() {
-  local -a ps
   "$PG_BINDIR/pg_dump" -Fd -j "$PG_JOBS" -Z 0 --snapshot="$PG_SNAPSHOT" -f "$WORK/dump" 9>&- || die "$EXIT_CAPTURE" "pg_dump failed"
-  set +e
-  tar -C "$WORK/dump" -cf - . | store_stream "$DUMP_DIRECTORY"
-  ps=("${PIPESTATUS[@]}")
-  set -e
-  STORED+=("$DUMP_DIRECTORY")
-  check_pipe "the directory-format dump" "${ps[0]}" "${ps[1]}"
+  store_tar "$WORK/dump" "$DUMP_DIRECTORY" "the directory-format dump"
   rm -rf "$WORK/dump"
   printf 'meta\tformat\tdirectory\n' >>"$WORK/capture.meta"
   SIZE=$(stored_bytes "$DUMP_DIRECTORY")
@@ -123,17 +117,11 @@ pitr_capture() {
 
 base_backup() {
   local staging=$WORK/base
-  local -a ps
   "$PG_BINDIR/pg_basebackup" -D "$staging" -Fp -X stream -c fast -l "backup-gov $SERVICE $RUN_ID" 9>&- || die "$EXIT_CAPTURE" "pg_basebackup failed"
   "$PG_BINDIR/pg_verifybackup" -q "$staging" || die "$EXIT_CAPTURE" "pg_verifybackup found the base backup damaged"
   BASE_START_WAL=$(sed -n 's/^START WAL LOCATION: .*(file \([0-9A-F]\{24\}\))$/\1/p' "$staging/backup_label")
   [[ -n $BASE_START_WAL ]] || die "$EXIT_CAPTURE" "backup_label names no start WAL file"
-  set +e
-  tar -C "$staging" -cf - . | store_stream "$BASE_NAME"
-  ps=("${PIPESTATUS[@]}")
-  set -e
-  STORED+=("$BASE_NAME")
-  check_pipe "the base backup" "${ps[0]}" "${ps[1]}"
+  store_tar "$staging" "$BASE_NAME" "the base backup"
   rm -rf "$staging"
   printf 'meta\tbase_start_wal\t%s\n' "$BASE_START_WAL" >>"$WORK/capture.meta"
   BASE_TAKEN=1

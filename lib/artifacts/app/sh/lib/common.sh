@@ -92,25 +92,32 @@ check_pipe() {
   (($2 == 0)) || die "$EXIT_CAPTURE" "$1 failed (exit $2); the partial $TOOL_NOUN is forgotten"
 }
 
+# store_tar DIR NAME WHAT [TAR_OPTION...]: stores the folder DIR as one tar NAME in the current run.
+store_tar() {
+  local dir=$1 name=$2 what=$3
+  local -a ps
+  shift 3
+  set +e
+  tar -C "$dir" "$@" -cf - . | store_stream "$name"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  STORED+=("$name")
+  check_pipe "$what" "${ps[0]}" "${ps[1]}"
+}
+
 # ship_spool NAME WHAT META_KEY: stores the files of $SPOOL as one tar NAME in the current run,
 # unless they are the same (names and sizes) as at the last ship: then returns 1. Files still
 # being written (*.part: wal-archive.sh renames them when complete) are left for the next ship.
 # Sets SHIP_FILES and SHIP_FINGERPRINT; engine_after_commit records the fingerprint.
 ship_spool() {
   local name=$1 what=$2 key=$3 fingerprint last="" count
-  local -a ps
   fingerprint=$(find "$SPOOL" -maxdepth 1 -type f ! -name '*.part' -printf '%f %s\n' | sort | md5sum | cut -d ' ' -f 1)
   count=$(find "$SPOOL" -maxdepth 1 -type f ! -name '*.part' | wc -l)
   if [[ -r $STATE_DIR/last-ship ]]; then read -r last <"$STATE_DIR/last-ship"; fi
   if ((count == 0)) || [[ $fingerprint == "$last" ]]; then
     return 1
   fi
-  set +e
-  tar -C "$SPOOL" --exclude='*.part' -cf - . | store_stream "$name"
-  ps=("${PIPESTATUS[@]}")
-  set -e
-  STORED+=("$name")
-  check_pipe "$what" "${ps[0]}" "${ps[1]}"
+  store_tar "$SPOOL" "$name" "$what" --exclude='*.part'
   printf 'meta\t%s\t%s\n' "$key" "$count" >>"$WORK/capture.meta"
   SHIP_FILES=$count
   SHIP_FINGERPRINT=$fingerprint
