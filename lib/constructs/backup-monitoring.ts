@@ -22,7 +22,7 @@ import type { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
-import { knownRegion } from "./aws-region";
+import { knownRegion, literalRegion, regionOf } from "./aws-region";
 import { BackupBucket } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
@@ -477,7 +477,7 @@ export class BackupMonitoring extends Construct {
     const region = knownRegion(this, this.props.region, this.props.provider);
     if (region === undefined) return;
     for (const v of this.props.vaults ?? []) {
-      const vaultRegion = v.region !== undefined && !Token.isUnresolved(v.region) ? v.region : undefined;
+      const vaultRegion = literalRegion(v.region);
       if (vaultRegion !== undefined && vaultRegion !== region) throw at(this, Errors.monitoredVaultElsewhere(this.node.path, v.literalName ?? v.node.path, vaultRegion, region));
     }
   }
@@ -681,7 +681,7 @@ export class BackupMonitoring extends Construct {
     for (const r of backupEventRules()) this.eventRule(r.id, r.suffix, r.detailType, r.detail, r.transformer);
     const sources = this.props.forwardEventsFrom ?? [];
     if (sources.length === 0) return;
-    const region = this.props.region ?? (this.props.provider as AwsProvider | undefined)?.region;
+    const region = regionOf(this, this.props.region, this.props.provider);
     if (!region) throw Errors.monitoringRegionRequired(this.node.path);
     const bus = `arn:${this.partition}:events:${region}:${this.account}:event-bus/default`;
     const trust = new DataAwsIamPolicyDocument(this, "ForwardTrust", {
