@@ -59,6 +59,16 @@ describe("fuzz: the loader and the rules on mutated catalogs", () => {
 /** Mutations that keep a catalog plausible, so that many cases validate and reach synth. */
 const gentleArb: fc.Arbitrary<Mutation> = mutationArb.filter((m) => m.op === "duplicateService" ? m.renameId : m.op === "hostile" ? m.append && m.kind !== "huge" : m.op === "replaceString" || m.op === "swap");
 
+/** Synthesizes catalog text that validate accepted, into `dir/out`; a throw fails the property with what was accepted. */
+function synthesizeAccepted(dir: string, text: string, accepted: string) {
+  writeFileSync(join(dir, "c.yaml"), text);
+  try {
+    return synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
+  } catch (e) {
+    throw new Error(`validate accepted ${accepted}, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`);
+  }
+}
+
 describe("fuzz: whatever validate accepts, synth builds", () => {
   it("synth succeeds, and the inventory lists every service of the catalog", () => {
     let synthesized = 0;
@@ -69,13 +79,7 @@ describe("fuzz: whatever validate accepts, synth builds", () => {
         if (!validateCatalogText(text, "fuzz.yaml").ok) return;
         const dir = mkdtempSync(join(TMP, "synth-"));
         try {
-          writeFileSync(join(dir, "c.yaml"), text);
-          let result;
-          try {
-            result = synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
-          } catch (e) {
-            throw new Error(`validate accepted the catalog, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`);
-          }
+          const result = synthesizeAccepted(dir, text, "the catalog");
           expect(result.report.ok).toBe(true);
           synthesized++;
           const inventory = parse(readFileSync(join(dir, "out", "artifacts", "inventory.yaml"), "utf8")) as { services: Array<{ id: string }> };
@@ -129,13 +133,7 @@ describe("fuzz: values drawn from the schema's patterns synthesize (schema and c
         if (!validateCatalogText(text, "fuzz.yaml").ok) return;
         const dir = mkdtempSync(join(TMP, "field-"));
         try {
-          writeFileSync(join(dir, "c.yaml"), text);
-          let result;
-          try {
-            result = synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
-          } catch (e) {
-            throw new Error(`validate accepted ${JSON.stringify(value)}, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`);
-          }
+          const result = synthesizeAccepted(dir, text, JSON.stringify(value));
           expect(result.stacks.length).toBeGreaterThan(0);
           built++;
         } finally {
