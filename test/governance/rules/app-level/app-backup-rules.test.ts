@@ -1,6 +1,4 @@
-import { loadCatalogText } from "../../../../lib/catalog/load";
-import { evaluateRules } from "../../../../lib/governance/engine";
-import type { GovernanceRule } from "../../../../lib/governance/rule";
+import { catalog, findings } from "./support";
 import { appEngineOptions } from "../../../../lib/governance/rules/app-level/app-engine-options";
 import { borgBandwidthLimit } from "../../../../lib/governance/rules/app-level/borg-bandwidth-limit";
 import { pitrEngineCapable } from "../../../../lib/governance/rules/app-level/pitr-engine-capable";
@@ -9,38 +7,6 @@ import { BASELINE_RULES } from "../../../../lib/governance/packs/baseline";
 import { Testing } from "../../../../lib/core/cdk";
 import { Estate } from "../../../../lib/estate/estate";
 import { validateCatalogText } from "../../../../lib/governance/validate";
-
-/** A valid one-service catalog; `app` and `extra` lines are spliced in. */
-function catalog(app: string, extra = "", aws = "aws: { region: us-east-1, offsiteRegion: us-west-2 }"): string {
-  return `version: 1
-name: test
-owner: "@ops"
-notifications: { email: [ops@example.com] }
-${aws}
-services:
-  - id: svc
-    classification: important
-    rpo: 1d
-    rto: 4h
-    app:
-      decision: required
-      rationale: "application-consistent copy"
-${app
-  .trim()
-  .split("\n")
-  .map((l) => `      ${l.trim()}`)
-  .join("\n")}
-    offsite: { required: ${extra.includes("offsite-required") ? "true" : "false"}, reason: "decided" }
-    restore: { secrets: "vault:kv/svc", validate: ["true"] }
-`;
-}
-
-/** Findings of one rule alone (a pack holding only it), as `line: message`. */
-function findings(rule: GovernanceRule, text: string): string[] {
-  const loaded = loadCatalogText(text);
-  expect(loaded.findings).toEqual([]);
-  return evaluateRules(loaded.catalog!, loaded.source!, [rule]).map((f) => `${f.position.line}: ${f.message}`);
-}
 
 describe("GOV-050: pitr-engine-capable", () => {
   it("non-compliant: pitr on mongodb, which only has consistent dumps", () => {

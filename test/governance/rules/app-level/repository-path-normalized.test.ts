@@ -1,41 +1,15 @@
-import { loadCatalogText } from "../../../../lib/catalog/load";
 import { synthesizeCatalog } from "../../../../lib/estate/synth";
-import { evaluateRules } from "../../../../lib/governance/engine";
 import { BASELINE_RULES } from "../../../../lib/governance/packs/baseline";
 import { repositoryPathNormalized } from "../../../../lib/governance/rules/app-level/repository-path-normalized";
 import { validateCatalogText } from "../../../../lib/governance/validate";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { scratch } from "../../../support/tools";
+import { catalog as appCatalog, findings as ruleFindings } from "./support";
 
 /** A valid one-service catalog with a files backup into `repository`. */
-function catalog(repository: string): string {
-  return `version: 1
-name: test
-owner: "@ops"
-notifications: { email: [ops@example.com] }
-services:
-  - id: svc
-    classification: important
-    rpo: 1d
-    rto: 4h
-    app:
-      decision: required
-      rationale: "application-consistent copy"
-      engine: files
-      host: files.lan
-      paths: [/srv/share]
-      repository: "${repository}"
-    offsite: { required: false, reason: "decided" }
-    restore: { secrets: "vault:kv/svc", validate: ["true"] }
-`;
-}
-
-const findings = (text: string) => {
-  const loaded = loadCatalogText(text);
-  expect(loaded.findings).toEqual([]);
-  return evaluateRules(loaded.catalog!, loaded.source!, [repositoryPathNormalized]).map((f) => `${f.position.line}: ${f.message}`);
-};
+const catalog = (repository: string) => appCatalog(`engine: files\nhost: files.lan\npaths: [/srv/share]\nrepository: "${repository}"`, "", "");
+const findings = (text: string) => ruleFindings(repositoryPathNormalized, text);
 
 describe("GOV-150: repository-path-normalized", () => {
   it.each(["/mnt/nas/../backup", "/mnt/./nas", "/mnt//nas", "/mnt/nas/"])("non-compliant: %s (systemd would ignore it in ReadWritePaths=)", (repo) => {
