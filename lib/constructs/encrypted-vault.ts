@@ -7,7 +7,7 @@ import { at, Errors } from "../errors";
 import { AwsLimits } from "../policy/aws-backup";
 import { ObjectLockMode } from "./backup-bucket";
 import { reachChecksAbove } from "../governance/reach";
-import { knownRegion } from "./aws-region";
+import { regionOf } from "./aws-region";
 
 /** AWS Backup Vault Lock settings. */
 export interface VaultLockProps {
@@ -147,7 +147,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
   public readonly vaultArn: string;
   /** The lock, when the vault is locked. */
   public readonly lock?: VaultLockProps;
-  /** The vault's region: as given, or the literal region of its provider (or of the stack's default AWS provider). */
+  /** The vault's region: as given, or that of its provider (or of the stack's default AWS provider), when known. */
   public readonly region?: string;
   /** The name, when known at synth time. */
   public readonly literalName?: string;
@@ -167,7 +167,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
     this.vaultName = this.vault.name;
     const known = [name, props.region, props.accountId].every((v) => v !== undefined && !Token.isUnresolved(v));
     this.vaultArn = known ? `arn:${props.partition ?? "aws"}:backup:${props.region}:${props.accountId}:backup-vault:${name}` : this.vault.arn;
-    this.region = props.region ?? knownRegion(this, undefined, props.provider);
+    this.region = regionOf(this, props.region, props.provider);
     this.literalName = Token.isUnresolved(name) ? undefined : name;
     const provider = props.provider;
     const dependables: ITerraformDependable[] = [this.vault];

@@ -4,7 +4,7 @@ import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultLockProps } from "./encrypted-vault";
 import { reachChecksAbove } from "../governance/reach";
-import { knownRegion } from "./aws-region";
+import { regionOf } from "./aws-region";
 import { AwsLimits } from "../policy/aws-backup";
 
 /** Props of {@link ImmutableVault}. */
@@ -100,7 +100,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
   public readonly key?: BackupKey;
   public readonly mode: ObjectLockMode;
   public readonly days: number;
-  /** The region: as given, or the literal region of its provider (or of the stack's default AWS provider). */
+  /** The region: as given, or that of its provider (or of the stack's default AWS provider), when known. */
   public readonly region?: string;
 
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
@@ -114,7 +114,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
     if (!Token.isUnresolved(days) && (!Number.isInteger(days) || days < AwsLimits.lockMinDays || days > AwsLimits.lockMaxDays)) throw Errors.immutableVaultDays(this.node.path, days);
     this.mode = props.mode;
     this.days = props.days;
-    this.region = props.region ?? knownRegion(this, undefined, props.provider);
+    this.region = regionOf(this, props.region, props.provider);
     const preventDestroy = props.preventDestroy ?? true;
     if (props.kmsKey) {
       this.kmsKeyArn = props.kmsKey.keyArn;
