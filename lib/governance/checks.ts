@@ -114,8 +114,8 @@ export class GovernanceChecks implements IAspect {
    */
   public static applyTo(scope: IConstruct, props: GovernanceChecksProps = {}): GovernanceChecks {
     const checks = new GovernanceChecks(props);
-    Aspects.of(scope).add(checks);
-    for (const s of scope.node.findAll()) if (TerraformStack.isStack(s)) Aspects.of(s).add(checks);
+    // The scope and each stack under it once (findAll includes the scope, which may be a stack).
+    for (const target of new Set([scope, ...scope.node.findAll().filter((c) => TerraformStack.isStack(c))])) Aspects.of(target).add(checks);
     watchUncheckedStacks(scope.node.root);
     return checks;
   }
