@@ -143,8 +143,36 @@ export const Errors = {
       fix: "two outputs want one name (a file and a folder); rename one of the catalog values they come from (validation reports it as GOV-110)",
     }),
   outEnclosesWorkingDir: (dir: string) =>
-    new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth replaces --out as a whole`, {
+    new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth writes only into a folder of its own`, {
       fix: "pass a folder of its own, e.g. --out cdktf.out",
+    }),
+  outNotOwned: (dir: string, entries: string) =>
+    new UsageError("IO-050", `--out ${dir} holds files synth did not write (it has no .backup-gov-manifest.json): ${entries}`, {
+      fix: "pass a new or empty folder, e.g. --out cdktf.out; synth never replaces or deletes what it did not write. An output of a synth from before the manifest (0.1.0) can be moved away once",
+    }),
+  outPathTaken: (dir: string, paths: string) =>
+    new UsageError("IO-051", `--out ${dir}: synth would write over files it did not write: ${paths}`, {
+      fix: "move those files out of the output folder (or rename them); synth writes a file only where it wrote one before or where nothing is",
+    }),
+  outManifestInvalid: (dir: string, reason: string) =>
+    new UsageError("IO-052", `--out ${dir}: the list of files synth wrote is unusable: ${reason}`, {
+      fix: "restore .backup-gov-manifest.json from a previous synth, or pass a new folder; synth removes nothing it cannot prove it wrote",
+    }),
+  outLocked: (dir: string, holder: string, lockFile: string) =>
+    new UsageError("IO-053", `--out ${dir} is being written by another synth (${holder}) and it did not finish in time`, {
+      fix: `wait for the other synth and run again, or raise --lock-wait; if no such process runs, delete ${lockFile}`,
+    }),
+  outDanglingLink: (dir: string, target: string) =>
+    new UsageError("IO-054", `--out ${dir} is a symbolic link to ${target}, which does not exist`, {
+      fix: `create the folder ${target} (synth writes into a link's target and keeps the link), or pass another --out`,
+    }),
+  receiptIsLink: (file: string) =>
+    new UsageError("IO-055", `${file} is a symbolic link; onboard does not write its receipt through a link`, {
+      fix: "remove the link (a receipt is a file of its own in artifacts/receipts/), or pass another --out",
+    }),
+  interrupted: (signal: string) =>
+    new UsageError("IO-056", `interrupted by ${signal}; nothing was written and the previous output is as it was`, {
+      fix: "run the command again",
     }),
 
   noStacks: (dir: string) =>

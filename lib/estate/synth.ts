@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { Errors } from "../errors";
+import { rmSync } from "node:fs";
+import { join, relative } from "node:path";
 import { ioError } from "../private/io-error";
 import { App, withoutTokenStackTraces } from "../core/cdk";
-import { KEPT_FOLDERS } from "../artifacts/artifact";
 import { type ValidationReport, validateCatalogFile } from "../governance/validate";
 import { Estate } from "./estate";
+import { acquireLock, commitOutput, DEFAULT_LOCK_WAIT_SECONDS, dropIfCreated, makeStaging, openOutputFolder, type OutputFolder, readManifest, removeDeadStaging } from "./output-folder";
 
 /** Result of {@link synthesizeCatalog}. */
 export interface SynthResult {
@@ -17,6 +16,21 @@ export interface SynthResult {
   /** Files written under `<outdir>/artifacts/` (paths inside `outdir`). */
   readonly artifacts: readonly string[];
   readonly outdir: string;
+  /**
+   * Folders of stacks the catalog no longer has that still hold files synth did not write
+   * (Terraform's `.terraform/`): synth removed its own files and left these for the user.
+   * @default []
+   */
+  readonly leftovers?: readonly string[];
+}
+
+/** Options of {@link synthesizeCatalog}. */
+export interface SynthOptions {
+  /**
+   * How long to wait for another synth that is putting its output into the same folder.
+   * @default 30
+   */
+  readonly lockWaitSeconds?: number;
 }
 
 /**
@@ -24,97 +38,88 @@ export interface SynthResult {
  * `<outdir>/stacks/<stack>/cdk.tf.json` and its artifacts to `<outdir>/artifacts/`.
  * A catalog that fails validation writes nothing.
  *
- * Everything is written into a fresh folder beside `outdir` and swapped in only when it is
- * complete: a synth that fails half-way leaves the previous output as it was, byte for
- * byte. Stack folders and artifacts the new output does not have are gone after the swap
- * (a pipeline that applies every folder under stacks/ must not apply stale configuration);
- * what synth never writes is carried over: onboarding receipts, and Terraform's own files
- * in a stack folder (`.terraform/`, the lock file).
+ * Everything is written into a staging folder inside `outdir` and moved into place only
+ * when complete: a synth that fails half-way leaves the previous output as it was. Synth
+ * owns exactly the files its last run listed in `outdir/.backup-gov-manifest.json`: those
+ * are replaced or removed (a pipeline that applies every folder under stacks/ must not
+ * apply stale configuration); every other file stays (onboarding receipts, Terraform's
+ * `.terraform/` and lock file, a user's notes). A folder that holds files but no manifest
+ * is not synth's and is refused (IO-050), and so is a new file whose place a user's file
+ * takes (IO-051). Concurrent synths into one folder take turns (IO-053 after the wait);
+ * a symlinked `outdir` stays a link and its target receives the output.
  */
-export function synthesizeCatalog(file: string, outdir = "cdktf.out"): SynthResult {
-  const report = validateCatalogFile(file);
-  if (!report.ok) return { report, stacks: [], artifacts: [], outdir };
-  checkOutdir(outdir);
-  const staging = writeGuarded(dirname(resolve(outdir)), () => mkdtempSync(join(dirname(resolve(outdir)), `.${basename(resolve(outdir))}.synth-`)));
-  try {
-    const app = new App({ outdir: staging });
-    const estate = withoutTokenStackTraces(() => {
-      const built = Estate.fromReport(app, report);
-      writeGuarded(staging, () => app.synth());
-      return built;
-    });
-    const written = estate.artifacts.writeTo(join(staging, "artifacts"));
-    const stacks = estate.stacks.map((s) => s.node.id);
-    swapIn(staging, outdir, stacks);
-    const artifacts = written.map((f) => join(outdir, relative(staging, f)));
-    return { report, estate, stacks, artifacts, outdir };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+export function synthesizeCatalog(file: string, outdir = "cdktf.out", options: SynthOptions = {}): SynthResult {
+  const steps = synthSteps(file, outdir, options);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    if (r.value > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, r.value);
   }
 }
 
-function checkOutdir(outdir: string): void {
-  const abs = resolve(outdir);
-  const cwd = process.cwd();
-  if (cwd === abs || cwd.startsWith(abs.endsWith(sep) ? abs : abs + sep)) throw Errors.outEnclosesWorkingDir(outdir);
-  if (existsSync(abs) && !statSync(abs).isDirectory()) throw Errors.outIsFile(outdir);
-  // The folder beside --out, where the staging folder goes, may not exist yet.
-  writeGuarded(dirname(abs), () => mkdirSync(dirname(abs), { recursive: true }));
+/**
+ * {@link synthesizeCatalog}, giving the event loop a turn between its phases so that a
+ * signal is noticed: when `signal` is aborted at such a point, the synth stops, removes its
+ * staging folder and throws the signal's reason. Once output starts moving into place it
+ * finishes first (a few renames), so `outdir` is never half old, half new.
+ */
+export async function synthesizeCatalogInterruptible(file: string, outdir: string, signal: AbortSignal, options: SynthOptions = {}): Promise<SynthResult> {
+  const steps = synthSteps(file, outdir, options);
+  for (let r = steps.next(); ; ) {
+    if (r.done) return r.value;
+    const ms = r.value;
+    await new Promise((done) => setTimeout(done, ms));
+    if (signal.aborted) {
+      // Runs the generator's finally blocks: the staging folder and the lock go.
+      steps.return(undefined as never);
+      throw signal.reason;
+    }
+    r = steps.next();
+  }
+}
+
+/** The phases of a synth; each `yield` is a point where it may stop (the value: ms to wait). */
+function* synthSteps(file: string, outdir: string, options: SynthOptions): Generator<number, SynthResult> {
+  const report = validateCatalogFile(file);
+  if (!report.ok) return { report, stacks: [], artifacts: [], outdir };
+  const out: OutputFolder = openOutputFolder(outdir);
+  let committed = false;
+  let staging: string | undefined;
+  try {
+    yield 0;
+    staging = makeStaging(out);
+    const app = new App({ outdir: staging });
+    const estate = withoutTokenStackTraces(() => {
+      const built = Estate.fromReport(app, report);
+      guarded(staging!, () => app.synth());
+      return built;
+    });
+    yield 0;
+    const written = estate.artifacts.writeTo(join(staging, "artifacts"));
+    const stacks = estate.stacks.map((s) => s.node.id);
+    yield 0;
+    const release = yield* acquireLock(out, options.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS);
+    let leftovers: string[];
+    try {
+      removeDeadStaging(out);
+      // Read again under the lock: another synth may have committed since the first look.
+      leftovers = commitOutput(out, staging, readManifest(out));
+      committed = true;
+    } finally {
+      release();
+    }
+    const artifacts = written.map((f) => join(outdir, relative(staging!, f)));
+    return { report, estate, stacks, artifacts, outdir, leftovers };
+  } finally {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    if (!committed) dropIfCreated(out);
+  }
 }
 
 /** Runs a write and turns file-system failures into IO errors that say what went wrong. */
-function writeGuarded<T>(where: string, write: () => T): T {
+function guarded<T>(where: string, write: () => T): T {
   try {
     return write();
   } catch (e) {
     throw ioError(where, e);
   }
-}
-
-/**
- * Puts the complete output in `staging` at `outdir`. Carried-over entries are moved (not
- * copied: `.terraform/` can hold a provider binary) and moved back if the swap fails.
- */
-function swapIn(staging: string, outdir: string, stacks: readonly string[]): void {
-  if (!existsSync(outdir)) {
-    writeGuarded(outdir, () => renameSync(staging, outdir));
-    return;
-  }
-  const previous = writeGuarded(dirname(resolve(outdir)), () => mkdtempSync(join(dirname(resolve(outdir)), `.${basename(resolve(outdir))}.previous-`)));
-  const old = join(previous, "out");
-  try {
-    renameSync(outdir, old);
-  } catch (e) {
-    rmSync(previous, { recursive: true, force: true });
-    throw ioError(outdir, e);
-  }
-  const moved: Array<[from: string, to: string]> = [];
-  try {
-    for (const rel of carriedOver(old, staging, stacks)) {
-      renameSync(join(old, rel), join(staging, rel));
-      moved.push([join(old, rel), join(staging, rel)]);
-    }
-    renameSync(staging, outdir);
-  } catch (e) {
-    for (const [from, to] of moved.reverse()) renameSync(to, from);
-    renameSync(old, outdir);
-    rmSync(previous, { recursive: true, force: true });
-    throw ioError(outdir, e);
-  }
-  rmSync(previous, { recursive: true, force: true });
-}
-
-/** Entries of the previous output (paths relative to it) that the new output keeps. */
-function carriedOver(old: string, staging: string, stacks: readonly string[]): string[] {
-  const out: string[] = [];
-  const entries = (dir: string) => (existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : []);
-  // Anything synth does not write at the top (a user's own notes, plans): kept.
-  for (const name of entries(old)) if (!["stacks", "artifacts", "manifest.json"].includes(name)) out.push(name);
-  for (const stack of stacks) {
-    for (const name of entries(join(old, "stacks", stack))) {
-      if (!existsSync(join(staging, "stacks", stack, name))) out.push(join("stacks", stack, name));
-    }
-  }
-  for (const name of KEPT_FOLDERS) if (existsSync(join(old, "artifacts", name))) out.push(join("artifacts", name));
-  return out;
 }

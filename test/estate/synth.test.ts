@@ -33,7 +33,7 @@ function catalogFile(dir: string, services = [vmService("web"), vmService("api")
   return file;
 }
 
-describe("synth writes beside --out and swaps the result in", () => {
+describe("synth writes into a staging folder and moves the result in", () => {
   it("a synth that fails while writing leaves the previous output byte-identical, and no temporary folder", () => {
     // GIVEN a good output
     const dir = tmp();
@@ -138,13 +138,15 @@ describe("synth: distinct I/O errors, never a stack trace", () => {
       const out = join(parent, "out");
       mkdirSync(out, { recursive: true });
       writeFileSync(join(out, "keep.txt"), "keep");
+      // An output folder of a previous synth (a folder without a manifest is refused before any write: IO-050).
+      writeFileSync(join(out, ".backup-gov-manifest.json"), JSON.stringify({ files: [] }));
       chmodSync(out, 0o555);
       chmodSync(parent, parentMode);
       const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "lib", "cli", "bin.ts"), "synth", file, "--out", out], { encoding: "utf8", cwd: dir });
       expect({ name, status: r.status }).toEqual({ name, status: 2 });
       expect(r.stderr).toMatch(/IO-003: cannot write .*permission denied/i);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-      expect(readdirSync(out)).toEqual(["keep.txt"]);
+      expect(readdirSync(out).sort()).toEqual([".backup-gov-manifest.json", "keep.txt"]);
       expect(readdirSync(parent)).toEqual(["out"]);
     }
     execFileSync("chmod", ["-R", "u+w", dir]);

@@ -1,0 +1,344 @@
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
+import { isAbsolute, join, posix, resolve, sep } from "node:path";
+import { KEPT_FOLDERS } from "../artifacts/artifact";
+import { Errors } from "../errors";
+import { ioError } from "../private/io-error";
+
+/**
+ * The output folder's bookkeeping. Synth owns exactly the files it lists in
+ * {@link MANIFEST}: the next synth replaces and removes those, and nothing else. A folder
+ * with files but no manifest is someone else's (a repository, a home folder) and is
+ * refused, whatever path `--out` names; a file the user adds to an output folder stays.
+ */
+
+/** The list of files the last synth wrote, at the root of the output folder. */
+export const MANIFEST = ".backup-gov-manifest.json";
+/** Held while one synth puts its output in place; concurrent synths wait for it. */
+export const LOCK = ".backup-gov.lock";
+/** Prefix of the folders a synth writes into before its output is put in place. */
+export const STAGING_PREFIX = ".backup-gov-staging-";
+/** Prefix of the folder the previous output waits in while the new one is moved in. */
+export const PREVIOUS_PREFIX = ".backup-gov-previous-";
+
+/** Names at the root that belong to this bookkeeping, never to the output. */
+const isBookkeeping = (name: string) => name === MANIFEST || name === LOCK || name.startsWith(STAGING_PREFIX) || name.startsWith(PREVIOUS_PREFIX);
+
+/** How long a synth waits for another one to finish putting its output in place. @default 30 seconds */
+export const DEFAULT_LOCK_WAIT_SECONDS = 30;
+
+/** The output folder, resolved: `real` is where files go (a symlinked `--out` stays a link). */
+export interface OutputFolder {
+  /** `--out` as given. */
+  readonly given: string;
+  /** The folder's real path (the link's target when `--out` is a symlink). */
+  readonly real: string;
+  /** Whether this synth created the folder (it is removed again if the synth fails). */
+  readonly created: boolean;
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw ioError(path, e);
+  }
+}
+
+/**
+ * Checks `--out` before anything is written and creates it when missing: a file (IO-030),
+ * a dangling link (IO-054), the working folder or a parent of it (IO-033) and a folder
+ * holding files synth did not write (IO-050) are refused.
+ */
+export function openOutputFolder(given: string): OutputFolder {
+  const abs = resolve(given);
+  const st = lstatOrUndefined(abs);
+  let created = false;
+  if (st?.isSymbolicLink()) {
+    let target: string;
+    try {
+      target = realpathSync(abs);
+    } catch {
+      throw Errors.outDanglingLink(given, readlinkSync(abs));
+    }
+    if (!lstatSync(target).isDirectory()) throw Errors.outIsFile(given);
+  } else if (st && !st.isDirectory()) {
+    throw Errors.outIsFile(given);
+  }
+  const encloses = (dir: string) => {
+    const cwd = process.cwd();
+    return cwd === dir || cwd.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  };
+  if (encloses(abs)) throw Errors.outEnclosesWorkingDir(given);
+  if (!st) {
+    try {
+      created = mkdirSync(abs, { recursive: true }) !== undefined;
+    } catch (e) {
+      throw ioError(abs, e);
+    }
+  }
+  const real = realpathSync(abs);
+  if (encloses(real)) throw Errors.outEnclosesWorkingDir(given);
+  const out = { given, real, created };
+  readManifest(out);
+  return out;
+}
+
+/**
+ * The files (relative paths, `/`-separated) the previous synth wrote. Without a manifest,
+ * the folder may hold only what commands other than synth put there (onboarding receipts,
+ * this bookkeeping); anything else is the user's, and the folder is refused (IO-050).
+ */
+export function readManifest(out: OutputFolder): Set<string> {
+  const file = join(out.real, MANIFEST);
+  const st = lstatOrUndefined(file);
+  if (!st) {
+    const foreign = foreignEntries(out.real);
+    if (foreign.length) throw Errors.outNotOwned(out.given, foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : ""));
+    return new Set();
+  }
+  if (!st.isFile()) throw Errors.outManifestInvalid(out.given, `${MANIFEST} is not a regular file`);
+  let files: unknown;
+  try {
+    files = (JSON.parse(readFileSync(file, "utf8")) as { files?: unknown }).files;
+  } catch (e) {
+    throw Errors.outManifestInvalid(out.given, `${MANIFEST} is not JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(files)) throw Errors.outManifestInvalid(out.given, `${MANIFEST} has no "files" list`);
+  const set = new Set<string>();
+  for (const f of files) {
+    // A path that leaves the folder, or names the bookkeeping, was not written by synth.
+    const ok = typeof f === "string" && f !== "" && !isAbsolute(f) && !f.includes("\\") && !f.includes("\0") && posix.normalize(f) === f && !f.split("/").includes("..") && !isBookkeeping(f.split("/")[0]);
+    if (!ok) throw Errors.outManifestInvalid(out.given, `${MANIFEST} lists ${JSON.stringify(f)}, which is not a path inside the folder`);
+    set.add(f);
+  }
+  return set;
+}
+
+/** Entries of a folder without a manifest that synth would not have written. */
+function foreignEntries(root: string): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir).sort();
+    } catch (e) {
+      throw ioError(dir, e);
+    }
+  };
+  const out: string[] = [];
+  for (const name of list(root)) {
+    if (isBookkeeping(name)) continue;
+    const st = lstatSync(join(root, name));
+    if (name === "artifacts" && st.isDirectory()) {
+      // Receipts are written by onboard before any synth; an empty folder holds nothing.
+      for (const inner of list(join(root, name))) if (!KEPT_FOLDERS.includes(inner)) out.push(`artifacts/${inner}`);
+      continue;
+    }
+    out.push(st.isDirectory() ? `${name}/` : name);
+  }
+  return out;
+}
+
+/** Every regular file under `dir`, as `/`-separated paths relative to it. */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(dir, r));
+      if (st.isDirectory()) walk(r);
+      else out.push(r);
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** A fresh staging folder inside the output folder: same file system, so moving in is a rename. */
+export function makeStaging(out: OutputFolder): string {
+  try {
+    return mkdtempSync(join(out.real, `${STAGING_PREFIX}${process.pid}-`));
+  } catch (e) {
+    throw ioError(out.real, e);
+  }
+}
+
+/** Removes the output folder again when this synth created it and it is still empty. */
+export function dropIfCreated(out: OutputFolder): void {
+  if (!out.created) return;
+  try {
+    rmdirSync(out.real);
+  } catch {
+    // Not empty: another synth or the user put something there since.
+  }
+}
+
+/** Who holds the lock, as written in the lock file. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+}
+
+function readHolder(file: string): LockHolder | undefined {
+  try {
+    const h = JSON.parse(readFileSync(file, "utf8")) as LockHolder;
+    return typeof h.pid === "number" && typeof h.host === "string" ? h : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes the output folder's lock, waiting up to `waitSeconds` for another synth to finish
+ * (it holds the lock only while moving its output in). A lock left by a process of this host
+ * that no longer runs is taken over. Each wait step is a `yield`, so that the caller can
+ * sleep asynchronously and notice a signal.
+ */
+export function* acquireLock(out: OutputFolder, waitSeconds: number): Generator<number, () => void> {
+  const file = join(out.real, LOCK);
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(file, "wx", 0o644);
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + "\n");
+      closeSync(fd);
+      return () => {
+        const h = readHolder(file);
+        if (h?.pid === process.pid && h.host === hostname()) rmSync(file, { force: true });
+      };
+    } catch (e) {
+      if (fd !== undefined) closeSync(fd);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw ioError(file, e);
+    }
+    const holder = readHolder(file);
+    if (holder && holder.host === hostname() && !alive(holder.pid)) {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw Errors.outLocked(out.given, holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : `an unreadable lock file ${file}`, file);
+    }
+    yield 50;
+  }
+}
+
+/** Removes staging folders of synths of this host that died (SIGKILL, power loss) before cleaning up. */
+export function removeDeadStaging(out: OutputFolder): void {
+  for (const name of readdirSync(out.real)) {
+    const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)-/.exec(name.slice(STAGING_PREFIX.length)) : null;
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(out.real, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Puts the files of `staging` in place in the output folder, under its lock. Files the
+ * previous synth wrote are replaced or removed; every other file stays. A file of the new
+ * output whose place is taken by a file synth did not write is refused (IO-051) before
+ * anything moves. The previous files wait in a folder inside the output and are moved back
+ * if any step fails, so that a failure leaves the previous output as it was.
+ *
+ * @returns folders of stacks no longer synthesized that still hold files synth did not write.
+ */
+export function commitOutput(out: OutputFolder, staging: string, previous: ReadonlySet<string>): string[] {
+  const next = filesUnder(staging);
+  const nextSet = new Set(next);
+  const taken: string[] = [];
+  const checkedDirs = new Set<string>();
+  for (const rel of next) {
+    const st = lstatOrUndefined(join(out.real, rel));
+    if (st && (!previous.has(rel) || !(st.isFile() || st.isSymbolicLink()))) taken.push(rel);
+    // Each folder on the way must be a real folder (or missing): a link would send output elsewhere.
+    const parts = rel.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join("/");
+      if (checkedDirs.has(d)) continue;
+      checkedDirs.add(d);
+      const ds = lstatOrUndefined(join(out.real, d));
+      if (ds && !ds.isDirectory() && !previous.has(d)) taken.push(d);
+    }
+  }
+  if (taken.length) throw Errors.outPathTaken(out.given, taken.slice(0, 5).join(", ") + (taken.length > 5 ? `, and ${taken.length - 5} more` : ""));
+
+  const parked = mkdtempSync(join(out.real, PREVIOUS_PREFIX));
+  const movedOut: Array<[from: string, to: string]> = [];
+  const movedIn: Array<[from: string, to: string]> = [];
+  const madeDirs: string[] = [];
+  const mkdirs = (root: string, relDir: string, record: boolean) => {
+    let d = root;
+    for (const part of relDir === "." ? [] : relDir.split("/")) {
+      d = join(d, part);
+      if (!existsSync(d)) {
+        mkdirSync(d);
+        if (record) madeDirs.push(d);
+      }
+    }
+  };
+  const move = (from: string, to: string, log: Array<[string, string]>) => {
+    renameSync(from, to);
+    log.push([from, to]);
+  };
+  try {
+    for (const rel of [...previous, MANIFEST]) {
+      const st = lstatOrUndefined(join(out.real, rel));
+      if (!st || !(st.isFile() || st.isSymbolicLink())) continue;
+      mkdirs(parked, posix.dirname(rel), false);
+      move(join(out.real, rel), join(parked, rel), movedOut);
+    }
+    for (const rel of next) {
+      mkdirs(out.real, posix.dirname(rel), true);
+      move(join(staging, rel), join(out.real, rel), movedIn);
+    }
+    const manifest = join(staging, MANIFEST);
+    writeFileSync(manifest, JSON.stringify({ generator: "backup-gov synth", note: "Files the last synth wrote; the next one replaces or removes exactly these.", files: next }, null, 2) + "\n", { mode: 0o644 });
+    renameSync(manifest, join(out.real, MANIFEST));
+  } catch (e) {
+    for (const [from, to] of movedIn.reverse()) renameSync(to, from);
+    for (const d of madeDirs.reverse()) rmSync(d, { recursive: false, force: true });
+    for (const [from, to] of movedOut.reverse()) renameSync(to, from);
+    rmSync(parked, { recursive: true, force: true });
+    throw ioError(out.real, e);
+  }
+  rmSync(parked, { recursive: true, force: true });
+  // Folders emptied by removing old files go; a folder holding anything else stays.
+  const leftovers = new Set<string>();
+  for (const rel of previous) {
+    if (nextSet.has(rel)) continue;
+    for (let d = posix.dirname(rel); d !== "."; d = posix.dirname(d)) {
+      try {
+        rmdirSync(join(out.real, d));
+      } catch {
+        if (/^stacks\/[^/]+$/.test(d)) leftovers.add(d);
+        break;
+      }
+    }
+  }
+  return [...leftovers].filter((d) => existsSync(join(out.real, d))).sort();
+}
