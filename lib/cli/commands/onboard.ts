@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
 import { type OnboardingReceipt, onboardingReceipt, RECEIPTS_DIR, renderReceiptText } from "../../artifacts/onboarding-receipt";
 import { App } from "../../core/cdk";
@@ -46,13 +46,33 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
       // Build the estate in memory so that every builder registers what it made.
       const ctx = report.ok ? Estate.fromReport(new App({ outdir: opts.out }), report).context : undefined;
       const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
-      try {
-        writeFileSync(path, JSON.stringify(receipt, null, 2) + "\n");
-      } catch (e) {
-        throw Errors.cannotWrite(path, (e as Error).message);
-      }
+      writeReceipt(path, JSON.stringify(receipt, null, 2) + "\n");
       io.out(renderReceiptText(receipt));
       io.out(`receipt: ${path}\n`);
       setExit(receipt.complete ? ExitCode.OK : ExitCode.FINDINGS);
     });
+}
+
+/**
+ * Writes a receipt as a file of its own: never through a symbolic link (which would write
+ * wherever the link points, IO-055), and by renaming a complete temporary file over the old
+ * receipt, so that an interrupted onboard leaves the previous receipt whole.
+ */
+function writeReceipt(path: string, text: string): void {
+  let isLink = false;
+  try {
+    isLink = lstatSync(path).isSymbolicLink();
+  } catch {
+    // No receipt yet.
+  }
+  if (isLink) throw Errors.receiptIsLink(path);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    // "wx": a link planted at the temporary name is not followed either.
+    writeFileSync(tmp, text, { flag: "wx", mode: 0o644 });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw Errors.cannotWrite(path, (e as Error).message);
+  }
 }
