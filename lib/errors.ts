@@ -170,6 +170,18 @@ export const Errors = {
     new UsageError("IO-055", `${file} is a symbolic link; onboard does not write its receipt through a link`, {
       fix: "remove the link (a receipt is a file of its own in artifacts/receipts/), or pass another --out",
     }),
+  invalidTimeout: (value: string) =>
+    new UsageError("IO-057", "--timeout is not a number of seconds", {
+      received: value,
+      allowed: "0.1 to 600",
+      fix: "give the seconds to wait for each Prometheus answer, e.g. --timeout 10",
+    }),
+  invalidLockWait: (value: string) =>
+    new UsageError("IO-058", "--lock-wait is not a number of seconds", {
+      received: value,
+      allowed: "0 to 3600",
+      fix: "give the seconds to wait for another synth into the same --out, e.g. --lock-wait 30",
+    }),
   interrupted: (signal: string) =>
     new UsageError("IO-056", `interrupted by ${signal}; nothing was written and the previous output is as it was`, {
       fix: "run the command again",

@@ -40,7 +40,7 @@ export { GovernanceChecks, type GovernanceChecksProps, type ConstructFinding, CO
 export { Estate } from "./estate/estate";
 export { AwsEstateStack, type AwsEstateStackProps, ACCOUNT_ID_VARIABLE } from "./estate/aws-stack";
 export { ProxmoxEstateStack, type ProxmoxEstateStackProps } from "./estate/proxmox-stack";
-export { synthesizeCatalog, type SynthResult } from "./estate/synth";
+export { synthesizeCatalog, type SynthOptions, type SynthResult } from "./estate/synth";
 export { type Artifact, ArtifactSet } from "./artifacts/artifact";
 export type { ServiceFile } from "./artifacts/app/bundle";
 

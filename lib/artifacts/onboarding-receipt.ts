@@ -206,6 +206,10 @@ function verification(freshness: FreshnessRow | undefined, findings: Finding[]):
       return step(s, false, [`${ageText}: older than ${freshness.window!.threshold} (RPO ${freshness.rpo} + margin)`], findings);
     case FreshnessState.MISSING:
       return pending("no successful backup reported yet: run the first backup and check again");
+    case FreshnessState.FUTURE:
+      return step(s, false, [`the last success lies ${Math.round((freshness.aheadSeconds ?? 0) / 60)} min in the future: fix the clock of the backup host (or of this machine) and check again`], findings);
+    case FreshnessState.INVALID:
+      return step(s, false, [`the last success time ${freshness.invalidValue} is no Unix time: the metrics writer is broken`], findings);
     default:
       return pending("AWS-only service: check BACKUP_LAST_RECOVERY_POINT_CREATED in the audit framework's compliance report");
   }

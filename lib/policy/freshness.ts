@@ -121,7 +121,20 @@ export enum FreshnessState {
    * Backup's signals; vzdump-only guests on hosts without the vzdump hook by nothing here.
    */
   NOT_WATCHED = "not-watched",
+  /**
+   * The last success lies ahead of the judging clock by more than {@link CLOCK_SKEW_SECONDS}:
+   * the writer's clock (or the reader's) is wrong, and the age cannot be known. Never "fresh":
+   * a clock set a year ahead would otherwise report a stopped backup as fine for a year.
+   */
+  FUTURE = "future",
+  /** The last success is no time at all (negative, infinite, beyond year 9999): a broken writer. */
+  INVALID = "invalid",
 }
+
+/** How far ahead of the judging clock a success may lie (clocks of two hosts differ a little). */
+export const CLOCK_SKEW_SECONDS = 300;
+/** The last Unix second of year 9999: later values are no timestamps a backup job writes. */
+export const MAX_UNIX_SECONDS = 253402300799;
 
 /** One service's freshness, as `backup-gov status` and the onboarding receipt report it. */
 export interface FreshnessRow {
@@ -135,6 +148,10 @@ export interface FreshnessRow {
   readonly window?: FreshnessWindow;
   /** Whether the last run (successful or not) failed, when the metrics say so. */
   readonly lastRunFailed?: boolean;
+  /** For INVALID: the value that is no timestamp. */
+  readonly invalidValue?: number;
+  /** For FUTURE: how many seconds the last success lies ahead of the judging clock. */
+  readonly aheadSeconds?: number;
   /** For NOT_WATCHED: what watches the service instead, or what would make it watched. */
   readonly unwatchedReason?: string;
 }
@@ -165,7 +182,11 @@ export function judgeFreshness(
     const o = observed.get(id);
     const times = sources.map((s) => o?.lastSuccessByEngine[sourceEngine(policy, s)]);
     if (times.some((t) => t === undefined)) return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
+    const broken = (times as number[]).find((t) => !Number.isFinite(t) || t < 0 || t > MAX_UNIX_SECONDS);
+    if (broken !== undefined) return { ...base, window, state: FreshnessState.INVALID, invalidValue: broken, lastRunFailed: o?.lastRunFailed };
     const lastSuccess = Math.min(...(times as number[]));
+    const ahead = Math.max(...(times as number[])) - nowSeconds;
+    if (ahead > CLOCK_SKEW_SECONDS) return { ...base, window, state: FreshnessState.FUTURE, lastSuccess: Math.max(...(times as number[])), aheadSeconds: Math.floor(ahead), lastRunFailed: o?.lastRunFailed };
     const ageSeconds = Math.max(0, Math.floor(nowSeconds - lastSuccess));
     const state = ageSeconds > window.threshold.toMinutes() * 60 ? FreshnessState.STALE : FreshnessState.OK;
     return { ...base, window, state, lastSuccess, ageSeconds, lastRunFailed: o?.lastRunFailed };

@@ -24,6 +24,7 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
     .option("--out <dir>", "output folder; the receipt goes to DIR/artifacts/receipts/<service>.json", "cdktf.out")
     .option("--metrics-dir <dir>", "node_exporter textfile folder, for the verification step")
     .option("--prometheus <url>", "Prometheus server URL, for the verification step")
+    .option("--timeout <seconds>", "how long to wait for each Prometheus answer", "10")
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
     .addHelpText("after", "\nEach step is passed, failed or pending, with its evidence. Exit codes: 0 every step passed, 1 a step failed or is pending, 2 usage or I/O error.")
     .action(async (serviceId: string, file: string | undefined, opts: MetricsOptions & { out: string }) => {

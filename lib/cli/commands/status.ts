@@ -3,22 +3,32 @@ import type { Catalog } from "../../catalog/model";
 import { Errors } from "../../errors";
 import { validateCatalogFile } from "../../governance/validate";
 import { effectivePolicies } from "../../policy/effective";
-import { type FreshnessRow, FreshnessState, judgeFreshness } from "../../policy/freshness";
+import { type FreshnessRow, FreshnessState, judgeFreshness, MAX_UNIX_SECONDS } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
-import { type MetricsRead, observe, queryPrometheus, readTextfileDir } from "../metrics-source";
+import { type MetricsRead, observe, PROMETHEUS_TIMEOUT_MS, queryPrometheus, readTextfileDir } from "../metrics-source";
 
 /** Where `status` and `onboard` read metrics from. */
 export interface MetricsOptions {
   readonly metricsDir?: string;
   readonly prometheus?: string;
   readonly now?: string;
+  /** Seconds to wait for each Prometheus answer. */
+  readonly timeout?: string;
+}
+
+/** `--timeout` in milliseconds (0.1 to 600 seconds). */
+function timeoutMs(opts: MetricsOptions): number | undefined {
+  if (opts.timeout === undefined) return undefined;
+  const n = Number(opts.timeout);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.timeout) || !(n >= 0.1 && n <= 600)) throw Errors.invalidTimeout(opts.timeout);
+  return n * 1000;
 }
 
 /** Reads the metrics source the options name (exactly one of them). */
 export async function readMetrics(opts: MetricsOptions): Promise<MetricsRead> {
   if (opts.metricsDir && opts.prometheus) throw Errors.metricsSourceMissing();
   if (opts.metricsDir) return readTextfileDir(opts.metricsDir);
-  if (opts.prometheus) return queryPrometheus(opts.prometheus);
+  if (opts.prometheus) return queryPrometheus(opts.prometheus, { timeoutMs: timeoutMs(opts) });
   throw Errors.metricsSourceMissing();
 }
 
@@ -26,7 +36,7 @@ export async function readMetrics(opts: MetricsOptions): Promise<MetricsRead> {
 export function nowSeconds(opts: MetricsOptions): number {
   if (opts.now === undefined) return Math.floor(Date.now() / 1000);
   const n = Number(opts.now);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.now) || !Number.isFinite(n)) throw Errors.invalidNow(opts.now);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.now) || !Number.isFinite(n) || n > MAX_UNIX_SECONDS) throw Errors.invalidNow(opts.now);
   return n;
 }
 
@@ -65,6 +75,10 @@ function stateText(r: FreshnessRow): string {
       return `MISSING: no success reported${failed}`;
     case FreshnessState.STALE:
       return `STALE${failed}`;
+    case FreshnessState.FUTURE:
+      return `FUTURE: last success ${formatAge(r.aheadSeconds ?? 0)} ahead of now (clock skew?)${failed}`;
+    case FreshnessState.INVALID:
+      return `INVALID: last success ${r.invalidValue} is no Unix time${failed}`;
     default:
       return `ok${failed}`;
   }
@@ -87,7 +101,7 @@ export function renderStatusTable(rows: readonly FreshnessRow[]): string {
 
 /** Whether a row makes `status` exit 1. */
 export function isUnhealthy(r: FreshnessRow): boolean {
-  return r.state === FreshnessState.STALE || r.state === FreshnessState.MISSING;
+  return r.state !== FreshnessState.OK && r.state !== FreshnessState.NOT_WATCHED;
 }
 
 /** The freshness rows of a catalog from a metrics read, reporting what cannot be matched. */
@@ -108,6 +122,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCod
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
     .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
+    .option("--timeout <seconds>", "how long to wait for each Prometheus answer", String(PROMETHEUS_TIMEOUT_MS / 1000))
     .option("--format <format>", "text or json", "text")
     .option("--now <unix>", "judge at this Unix time instead of now")
     .addHelpText("after", "\nA service is stale when its last success is older than its RPO (or job cadence) plus the margin.\nExit codes: 0 every watched service fresh, 1 a service stale or without metrics, 2 usage or I/O error.")
@@ -128,6 +143,9 @@ export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCod
           rpoSeconds: r.rpo.toMinutes() * 60,
           staleAfterSeconds: r.window ? r.window.threshold.toMinutes() * 60 : null,
           lastRunFailed: r.lastRunFailed ?? null,
+          ...(r.aheadSeconds !== undefined ? { aheadSeconds: r.aheadSeconds } : {}),
+          // A string: JSON has no Infinity.
+          ...(r.invalidValue !== undefined ? { invalidValue: String(r.invalidValue) } : {}),
         }));
         io.out(JSON.stringify({ estate: catalog.name, now, services: json }, null, 2) + "\n");
       } else {

@@ -22,8 +22,7 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
     .action(async (catalog: string | undefined, opts: { out: string; lockWait: string }) => {
       const lockWaitSeconds = Number(opts.lockWait);
       if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.lockWait) || !(lockWaitSeconds <= 3600)) {
-        io.err(`backup-gov synth: --lock-wait must be a number of seconds from 0 to 3600, got ${JSON.stringify(opts.lockWait)}\n`);
-        return setExit(ExitCode.USAGE);
+        throw Errors.invalidLockWait(opts.lockWait);
       }
       // A signal is noted and acted on at the synth's next safe point: nothing is left half-written.
       const stop = new AbortController();
