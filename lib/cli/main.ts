@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { BackupGovError, UsageError } from "../errors";
+import { terminalText } from "../core/escape/terminal";
+import { BackupGovError } from "../errors";
 import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerOnboard } from "./commands/onboard";
@@ -36,12 +37,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // --help and --version end here with exit code 0.
       return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     }
-    if (e instanceof UsageError) {
-      io.err(`backup-gov: ${e.message}\n`);
-      return ExitCode.USAGE;
-    }
+    // A message quotes what it was given (a file name, a value from an input file): one line, escaped.
     if (e instanceof BackupGovError) {
-      io.err(`backup-gov: ${e.message}\n`);
+      io.err(`backup-gov: ${terminalText(e.message)}\n`);
       return ExitCode.USAGE;
     }
     throw e;

@@ -1,3 +1,4 @@
+import { terminalText } from "../core/escape/terminal";
 import type { Catalog, Service } from "../catalog/model";
 import type { LifecycleGuest, LifecycleList, NotBackedUpGuest } from "./lifecycle";
 
@@ -26,9 +27,13 @@ export interface DriftFinding {
   readonly message: string;
 }
 
-/** `moved pve/204 vaultwarden: ...` */
+/**
+ * `moved pve/204 vaultwarden: ...`, one line whatever the inputs held: guest names come from
+ * the estate's files and API answers, and a newline or an escape sequence in one must not
+ * forge a finding line or reach the terminal (lib/core/escape/terminal).
+ */
 export function formatDrift(f: DriftFinding): string {
-  return `${f.kind} ${f.host ?? "?"}/${f.vmid} ${f.service ?? "-"}: ${f.message}`;
+  return terminalText(`${f.kind} ${f.host ?? "?"}/${f.vmid} ${f.service ?? "-"}: ${f.message}`);
 }
 
 const key = (host: string, vmid: number) => `${host}/${vmid}`;

@@ -32,10 +32,15 @@ export const lifecycleSchema = z.strictObject({
 export type LifecycleList = z.output<typeof lifecycleSchema>;
 export type LifecycleGuest = LifecycleList["guests"][number];
 
+/** Proxmox guest ids: whole numbers from 100 to 999999999 (as PVE-007 and the lifecycle list). */
+const VMID_MESSAGE = "a guest id (vmid) is a whole number from 100 to 999999999";
+const vmidNumber = z.int({ error: VMID_MESSAGE }).min(100, { error: VMID_MESSAGE }).max(999999999, { error: VMID_MESSAGE });
+
 /** One guest of `GET /cluster/backup-info/not-backed-up`. */
 export const notBackedUpSchema = z.array(
   z.looseObject({
-    vmid: z.union([z.int(), z.string().regex(/^[0-9]+$/).transform(Number)]),
+    // The API gives a number; `pvesh` output and older answers a string of digits. 0, -5 or 1e+23 is no guest.
+    vmid: z.union([vmidNumber, z.string().regex(/^[0-9]{1,9}$/, { error: VMID_MESSAGE }).transform(Number).pipe(vmidNumber)], { error: VMID_MESSAGE }),
     type: z.enum(["qemu", "lxc"]),
     name: z.string().optional(),
   }),

@@ -1,3 +1,4 @@
+import { terminalText } from "../../core/escape/terminal";
 import type { Command } from "commander";
 import type { Catalog } from "../../catalog/model";
 import { Errors } from "../../errors";
@@ -94,7 +95,7 @@ export function renderStatusTable(rows: readonly FreshnessRow[]): string {
     r.rpo.toString(),
     r.window ? r.window.threshold.toString() : "-",
     stateText(r),
-  ]);
+  ].map(terminalText));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   return [head, ...body].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
 }
@@ -106,11 +107,12 @@ export function isUnhealthy(r: FreshnessRow): boolean {
 
 /** The freshness rows of a catalog from a metrics read, reporting what cannot be matched. */
 export function freshnessRows(catalog: Catalog, read: MetricsRead, now: number, io: CliIo, command: string): FreshnessRow[] {
-  for (const w of read.warnings) io.err(`backup-gov ${command}: ${w}\n`);
+  // Warnings quote file names and label values: outside text, escaped for the terminal.
+  for (const w of read.warnings) io.err(`backup-gov ${command}: ${terminalText(w)}\n`);
   const observed = observe(read.samples);
   const known = new Set(catalog.services.map((s) => s.id));
   for (const id of [...observed.keys()].sort()) {
-    if (!known.has(id)) io.err(`backup-gov ${command}: metrics name service ${id}, which is not in ${catalog.file}\n`);
+    if (!known.has(id)) io.err(`backup-gov ${command}: metrics name service ${terminalText(id)}, which is not in ${catalog.file}\n`);
   }
   return judgeFreshness(effectivePolicies(catalog), catalog, observed, now);
 }
@@ -128,7 +130,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCod
     .addHelpText("after", "\nA service is stale when its last success is older than its RPO (or job cadence) plus the margin.\nExit codes: 0 every watched service fresh, 1 a service stale or without metrics, 2 usage or I/O error.")
     .action(async (file: string | undefined, opts: MetricsOptions & { format: string }) => {
       if (opts.format !== "text" && opts.format !== "json") {
-        io.err(`backup-gov status: --format must be text or json, got "${opts.format}"\n`);
+        io.err(`backup-gov status: --format must be text or json, got "${terminalText(opts.format)}"\n`);
         return setExit(ExitCode.USAGE);
       }
       const catalog = loadCatalogFor(file, io, "status");

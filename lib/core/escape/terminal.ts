@@ -1,0 +1,31 @@
+/**
+ * The one way text read from outside (a guest name in an API answer, a label in a metrics
+ * file, a file name) reaches the terminal: every character that a terminal acts on instead
+ * of printing becomes a visible escape, so that a value can neither start a line of its own
+ * (and forge a finding) nor send an escape sequence (colours, cursor moves, a window title,
+ * a hyperlink) to the operator's terminal.
+ */
+
+/**
+ * C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
+ * overrides and isolates (they reorder what is shown, "Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const ACTIVE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/gu;
+
+const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u001b": "\\e", "\\": "\\\\" };
+
+/**
+ * `text` with every active character shown as an escape: `\n`, `\r`, `\t`, `\e` (ESC),
+ * `\\` for a backslash (so that an escape in the output always means one in the input),
+ * `\xNN` for other controls and `\u{NNNN}` for separators and bidirectional controls.
+ * Printable text, other languages and emoji included, is unchanged.
+ */
+export function terminalText(text: string): string {
+  return String(text).replace(ACTIVE, (ch) => {
+    const named = NAMED[ch];
+    if (named) return named;
+    const code = ch.codePointAt(0)!;
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
+  });
+}
