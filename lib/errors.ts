@@ -167,7 +167,7 @@ export const Errors = {
       fix: `create the folder ${target} (synth writes into a link's target and keeps the link), or pass another --out`,
     }),
   receiptIsLink: (file: string) =>
-    new UsageError("IO-055", `${file} is a symbolic link; onboard does not write its receipt through a link`, {
+    new UsageError("IO-055", `${file} is a symbolic link: onboard does not write its receipt through a link`, {
       fix: "remove the link (a receipt is a file of its own in artifacts/receipts/), or pass another --out",
     }),
   invalidTimeout: (value: string) =>
@@ -183,7 +183,7 @@ export const Errors = {
       fix: "give the seconds to wait for another synth into the same --out, e.g. --lock-wait 30",
     }),
   interrupted: (signal: string) =>
-    new UsageError("IO-056", `interrupted by ${signal}; nothing was written and the previous output is as it was`, {
+    new UsageError("IO-056", `interrupted by ${signal}: nothing was written, and the previous output is as it was`, {
       fix: "run the command again",
     }),
 

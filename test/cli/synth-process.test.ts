@@ -124,7 +124,7 @@ describe("a signal mid-synth", () => {
         const r = await run.done;
         expect(r.err).not.toMatch(/internal error/);
         expect(r.code).toBe(code);
-        expect(r.err).toMatch(new RegExp(`IO-056: interrupted by ${signal}; nothing was written`));
+        expect(r.err).toMatch(new RegExp(`IO-056: interrupted by ${signal}: nothing was written`));
       } finally {
         clearInterval(watch);
         run.child.kill("SIGKILL");
@@ -218,7 +218,7 @@ describe("the output folder itself", () => {
     symlinkSync(victim, join(out, "artifacts", "receipts", "web.json"));
     const r = await cli("onboard", "web", file, "--out", out);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/IO-055: .*web\.json is a symbolic link; onboard does not write its receipt through a link/);
+    expect(r.err).toMatch(/IO-055: .*web\.json is a symbolic link: onboard does not write its receipt through a link/);
     expect(readFileSync(victim, "utf8")).toBe("precious\n");
     expect(readdirSync(join(out, "artifacts", "receipts"))).toEqual(["web.json"]);
   });
