@@ -250,6 +250,16 @@ export function* acquireLock(out: OutputFolder, waitSeconds: number): Generator<
   }
 }
 
+/** Whether every folder of `relDir` (inside `root`) is a real folder, not a link. */
+function realFolders(root: string, relDir: string): boolean {
+  let d = root;
+  for (const part of relDir === "." ? [] : relDir.split("/")) {
+    d = join(d, part);
+    if (!lstatOrUndefined(d)?.isDirectory()) return false;
+  }
+  return true;
+}
+
 /** Removes staging folders of synths of this host that died (SIGKILL, power loss) before cleaning up. */
 export function removeDeadStaging(out: OutputFolder): void {
   for (const name of readdirSync(out.real)) {
@@ -288,6 +298,12 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
   if (taken.length) throw Errors.outPathTaken(out.given, taken.slice(0, 5).join(", ") + (taken.length > 5 ? `, and ${taken.length - 5} more` : ""));
 
   const parked = mkdtempSync(join(out.real, PREVIOUS_PREFIX));
+  const realDirs = new Map<string, boolean>();
+  const isRealDir = (relDir: string) => {
+    let ok = realDirs.get(relDir);
+    if (ok === undefined) realDirs.set(relDir, (ok = realFolders(out.real, relDir)));
+    return ok;
+  };
   const movedOut: Array<[from: string, to: string]> = [];
   const movedIn: Array<[from: string, to: string]> = [];
   const madeDirs: string[] = [];
@@ -307,6 +323,8 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
   };
   try {
     for (const rel of [...previous, MANIFEST]) {
+      // Through a folder the user replaced by a link, the path names someone else's file: left alone.
+      if (!isRealDir(posix.dirname(rel))) continue;
       const st = lstatOrUndefined(join(out.real, rel));
       if (!st || !(st.isFile() || st.isSymbolicLink())) continue;
       mkdirs(parked, posix.dirname(rel), false);

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import { MANIFEST } from "../../lib/estate/output-folder";
 import { synthesizeCatalog } from "../../lib/estate/synth";
-import { catalogWith, vmService } from "../support/catalogs";
+import { catalogWith, criticalDbService, vmService } from "../support/catalogs";
 import { cli } from "../support/cli";
 
 const ROOT = join(__dirname, "..", "..");
@@ -120,6 +120,26 @@ describe("synth never deletes or replaces a file it did not write", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/IO-051: --out .*: synth would write over files it did not write: artifacts\/sop\/api\.md/);
     expect(tree(out)).toEqual(before);
+  });
+
+  it("a folder of old output that the user replaced by a link: the files behind the link are not synth's and stay", async () => {
+    const dir = tmp();
+    const out = join(dir, "out");
+    const file = join(dir, "c.yaml");
+    writeFileSync(file, catalogYaml([vmService("web"), criticalDbService("db")]));
+    expect(synthesizeCatalog(file, out).report.ok).toBe(true);
+    const hostDir = join(out, "artifacts", "hosts", "db.test");
+    expect(existsSync(join(hostDir, "db", "backup.sh"))).toBe(true);
+    // The user keeps their own copy elsewhere and links it in, under the name synth used.
+    const mine = join(dir, "my-db-scripts");
+    cpSync(hostDir, mine, { recursive: true });
+    renameSync(hostDir, join(dir, "old"));
+    symlinkSync(mine, hostDir);
+    const before = tree(mine);
+    writeFileSync(file, catalogYaml([vmService("web")]));
+    expect((await cli("synth", file, "--out", out)).code).toBe(0);
+    expect(tree(mine)).toEqual(before);
+    expect(existsSync(join(out, "artifacts", "hosts", "db.test.tar.gz"))).toBe(false);
   });
 
   it("a manifest that names a path outside the folder is refused (IO-052) and that path is untouched", async () => {
