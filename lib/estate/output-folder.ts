@@ -174,7 +174,8 @@ export function filesUnder(dir: string): string[] {
 /** A fresh staging folder inside the output folder: same file system, so moving in is a rename. */
 export function makeStaging(out: OutputFolder): string {
   try {
-    return mkdtempSync(join(out.real, `${STAGING_PREFIX}${process.pid}-`));
+    // pid@host: a folder on a shared file system is only judged abandoned by its own host.
+    return mkdtempSync(join(out.real, `${STAGING_PREFIX}${process.pid}@${hostname().replace(/[^A-Za-z0-9.-]/g, "_")}-`));
   } catch (e) {
     throw ioError(out.real, e);
   }
@@ -260,11 +261,17 @@ function realFolders(root: string, relDir: string): boolean {
   return true;
 }
 
-/** Removes staging folders of synths of this host that died (SIGKILL, power loss) before cleaning up. */
+/**
+ * Removes staging folders of synths of this host that died (SIGKILL, power loss) before
+ * cleaning up, and parked previous files of a commit that died (only ever present while the
+ * lock is held, and the caller holds it now): their files were all written by synth.
+ */
 export function removeDeadStaging(out: OutputFolder): void {
   for (const name of readdirSync(out.real)) {
-    const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)-/.exec(name.slice(STAGING_PREFIX.length)) : null;
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(out.real, name), { recursive: true, force: true });
+    if (name.startsWith(PREVIOUS_PREFIX)) rmSync(join(out.real, name), { recursive: true, force: true });
+    const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)@(.*)-[^-]{6}$/.exec(name.slice(STAGING_PREFIX.length)) : null;
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
+    if (m && m[2] === host && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(out.real, name), { recursive: true, force: true });
   }
 }
 
@@ -321,8 +328,19 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
     renameSync(from, to);
     log.push([from, to]);
   };
+  const manifestFile = join(out.real, MANIFEST);
+  const oldManifest = existsSync(manifestFile) ? readFileSync(manifestFile) : undefined;
+  const writeManifest = (files: readonly string[]) => {
+    // A complete file renamed into place: a reader never sees half a list.
+    const tmp = join(staging, MANIFEST);
+    writeFileSync(tmp, JSON.stringify({ generator: "backup-gov synth", note: "Files the last synth wrote; the next one replaces or removes exactly these.", files }, null, 2) + "\n", { mode: 0o644 });
+    renameSync(tmp, manifestFile);
+  };
   try {
-    for (const rel of [...previous, MANIFEST]) {
+    // First the union of old and new: a synth killed (SIGKILL, power loss) while files move
+    // leaves a folder whose every synth-written file is still listed, and the next one repairs it.
+    writeManifest([...new Set([...previous, ...next])].sort());
+    for (const rel of previous) {
       // Through a folder the user replaced by a link, the path names someone else's file: left alone.
       if (!isRealDir(posix.dirname(rel))) continue;
       const st = lstatOrUndefined(join(out.real, rel));
@@ -334,14 +352,21 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
       mkdirs(out.real, posix.dirname(rel), true);
       move(join(staging, rel), join(out.real, rel), movedIn);
     }
-    const manifest = join(staging, MANIFEST);
-    writeFileSync(manifest, JSON.stringify({ generator: "backup-gov synth", note: "Files the last synth wrote; the next one replaces or removes exactly these.", files: next }, null, 2) + "\n", { mode: 0o644 });
-    renameSync(manifest, join(out.real, MANIFEST));
+    writeManifest(next);
   } catch (e) {
-    for (const [from, to] of movedIn.reverse()) renameSync(to, from);
-    for (const d of madeDirs.reverse()) rmSync(d, { recursive: false, force: true });
-    for (const [from, to] of movedOut.reverse()) renameSync(to, from);
-    rmSync(parked, { recursive: true, force: true });
+    // Back to the previous output; each step on its own, so that one failure does not stop the rest.
+    const attempt = (f: () => void) => {
+      try {
+        f();
+      } catch {
+        // Nothing better to do: the manifest lists old and new files, and the next synth repairs the folder.
+      }
+    };
+    for (const [from, to] of movedIn.reverse()) attempt(() => renameSync(to, from));
+    for (const d of madeDirs.reverse()) attempt(() => rmdirSync(d));
+    for (const [from, to] of movedOut.reverse()) attempt(() => renameSync(to, from));
+    attempt(() => (oldManifest ? writeFileSync(manifestFile, oldManifest) : rmSync(manifestFile, { force: true })));
+    if (movedOut.every(([from]) => existsSync(from))) attempt(() => rmSync(parked, { recursive: true, force: true }));
     throw ioError(out.real, e);
   }
   rmSync(parked, { recursive: true, force: true });

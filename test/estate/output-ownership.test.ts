@@ -142,6 +142,34 @@ describe("synth never deletes or replaces a file it did not write", () => {
     expect(existsSync(join(out, "artifacts", "hosts", "db.test.tar.gz"))).toBe(false);
   });
 
+  it("a failure while the new files move in puts the previous output back, byte for byte", async () => {
+    const dir = tmp();
+    const out = join(dir, "out");
+    const file = join(dir, "c.yaml");
+    writeFileSync(file, catalogYaml());
+    expect(synthesizeCatalog(file, out).report.ok).toBe(true);
+    writeFileSync(join(out, "NOTES.md"), "mine\n");
+    const before = tree(out);
+    writeFileSync(file, catalogYaml([vmService("web"), vmService("db")], { aws: undefined }));
+    // Moving in the new service's SOP (old files parked, some new ones in place) fails as a full disk would.
+    // The module object the library's compiled imports read from (an ES namespace cannot be spied on).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("node:fs") as typeof import("node:fs");
+    const real = fs.renameSync;
+    let hit = false;
+    const spy = jest.spyOn(fs, "renameSync").mockImplementation((from, to) => {
+      if (!hit && String(from).includes(".backup-gov-staging-") && String(to).endsWith(join("sop", "db.md")) && (hit = true)) throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
+      return real(from, to);
+    });
+    try {
+      expect(() => synthesizeCatalog(file, out)).toThrow(/IO-003: cannot write .*no space left/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(hit).toBe(true);
+    expect(tree(out)).toEqual(before);
+  });
+
   it("a manifest that names a path outside the folder is refused (IO-052) and that path is untouched", async () => {
     const dir = tmp();
     const out = join(dir, "out");
