@@ -35,11 +35,11 @@ export const MANIFEST = ".backup-gov-manifest.json";
 export const LOCK = ".backup-gov.lock";
 /** Prefix of the folders a synth writes into before its output is put in place. */
 export const STAGING_PREFIX = ".backup-gov-staging-";
-/** Prefix of the folder the previous output waits in while the new one is moved in. */
-export const PREVIOUS_PREFIX = ".backup-gov-previous-";
+/** Prefix of the folder (inside the staging folder) the previous files wait in while the new ones move in. */
+export const PREVIOUS_PREFIX = ".previous-";
 
 /** Names at the root that belong to this bookkeeping, never to the output. */
-const isBookkeeping = (name: string) => name === MANIFEST || name === LOCK || name.startsWith(STAGING_PREFIX) || name.startsWith(PREVIOUS_PREFIX);
+const isBookkeeping = (name: string) => name === MANIFEST || name === LOCK || name.startsWith(STAGING_PREFIX);
 
 /** How long a synth waits for another one to finish putting its output in place. @default 30 seconds */
 export const DEFAULT_LOCK_WAIT_SECONDS = 30;
@@ -262,13 +262,11 @@ function realFolders(root: string, relDir: string): boolean {
 }
 
 /**
- * Removes staging folders of synths of this host that died (SIGKILL, power loss) before
- * cleaning up, and parked previous files of a commit that died (only ever present while the
- * lock is held, and the caller holds it now): their files were all written by synth.
+ * Removes staging folders (with the previous files they parked) of synths of this host that
+ * died (SIGKILL, power loss) before cleaning up: everything in them was written by synth.
  */
 export function removeDeadStaging(out: OutputFolder): void {
   for (const name of readdirSync(out.real)) {
-    if (name.startsWith(PREVIOUS_PREFIX)) rmSync(join(out.real, name), { recursive: true, force: true });
     const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)@(.*)-[^-]{6}$/.exec(name.slice(STAGING_PREFIX.length)) : null;
     const host = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
     if (m && m[2] === host && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(out.real, name), { recursive: true, force: true });
@@ -279,7 +277,7 @@ export function removeDeadStaging(out: OutputFolder): void {
  * Puts the files of `staging` in place in the output folder, under its lock. Files the
  * previous synth wrote are replaced or removed; every other file stays. A file of the new
  * output whose place is taken by a file synth did not write is refused (IO-051) before
- * anything moves. The previous files wait in a folder inside the output and are moved back
+ * anything moves. The previous files wait in a folder inside the staging folder and are moved back
  * if any step fails, so that a failure leaves the previous output as it was.
  *
  * @returns folders of stacks no longer synthesized that still hold files synth did not write.
@@ -304,7 +302,9 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
   }
   if (taken.length) throw Errors.outPathTaken(out.given, taken.slice(0, 5).join(", ") + (taken.length > 5 ? `, and ${taken.length - 5} more` : ""));
 
-  const parked = mkdtempSync(join(out.real, PREVIOUS_PREFIX));
+  // Inside the staging folder: removed with it after the lock is released (deleting thousands
+  // of old files can take long), and by the next synth if this one dies.
+  const parked = mkdtempSync(join(staging, PREVIOUS_PREFIX));
   const realDirs = new Map<string, boolean>();
   const isRealDir = (relDir: string) => {
     let ok = realDirs.get(relDir);
@@ -366,10 +366,8 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
     for (const d of madeDirs.reverse()) attempt(() => rmdirSync(d));
     for (const [from, to] of movedOut.reverse()) attempt(() => renameSync(to, from));
     attempt(() => (oldManifest ? writeFileSync(manifestFile, oldManifest) : rmSync(manifestFile, { force: true })));
-    if (movedOut.every(([from]) => existsSync(from))) attempt(() => rmSync(parked, { recursive: true, force: true }));
     throw ioError(out.real, e);
   }
-  rmSync(parked, { recursive: true, force: true });
   // Folders emptied by removing old files go; a folder holding anything else stays.
   const leftovers = new Set<string>();
   for (const rel of previous) {
