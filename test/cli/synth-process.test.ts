@@ -136,6 +136,30 @@ describe("a signal mid-synth", () => {
     });
   }
 
+  it("SIGINT at any moment (start-up, validation, writing, moving in): the output is the old or the new one, whole, and nothing is left", async () => {
+    const dir = tmp();
+    const out = join(dir, "out");
+    const small = join(dir, "small.yaml");
+    writeFileSync(small, stringify(catalogWith([vmService("web")])));
+    const big = bigCatalog(dir, 20);
+    expect((await cli("synth", big, "--out", join(dir, "new"))).code).toBe(0);
+    const next = tree(join(dir, "new"));
+    for (const delay of [0, 700, 1400, 2100, 2800]) {
+      expect((await cli("synth", small, "--out", out)).code).toBe(0);
+      const old = tree(out);
+      const run = spawnCli(["synth", big, "--out", out]);
+      await sleep(delay);
+      run.child.kill("SIGINT");
+      const r = await run.done;
+      expect(r.err).not.toMatch(/internal error/);
+      // Stopped by the signal before its handler existed, stopped cleanly (130), or already done (0).
+      expect({ delay, ended: r.signal === "SIGINT" || r.code === 130 || r.code === 0 }).toEqual({ delay, ended: true });
+      expect(leftovers(out)).toEqual([]);
+      const now = tree(out);
+      expect({ delay, whole: JSON.stringify(now) === JSON.stringify(old) || JSON.stringify(now) === JSON.stringify(next) }).toEqual({ delay, whole: true });
+    }
+  });
+
   it("a staging folder left by a killed synth (SIGKILL) is removed by the next one", async () => {
     const dir = tmp();
     const out = join(dir, "out");
