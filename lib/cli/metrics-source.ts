@@ -89,17 +89,28 @@ interface PromResponse {
   data?: { resultType?: string; result?: Array<{ metric?: Record<string, string>; value?: [number, string] }> };
 }
 
+/** What `status` asks Prometheus: [metric, PromQL] pairs. */
+export const FRESHNESS_QUERIES: ReadonlyArray<readonly [string, string]> = [
+  // Per source (engine): every source of a service must be fresh, as the alert rules demand.
+  [Metrics.lastSuccess, `max by (service, engine) (${Metrics.lastSuccess})`],
+  [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
+];
+
+/** What the coverage report asks besides: drill results, log shipping and the items captured. */
+export const EVIDENCE_QUERIES: ReadonlyArray<readonly [string, string]> = [
+  [Metrics.drillLastSuccess, `max by (service, engine) (${Metrics.drillLastSuccess})`],
+  [Metrics.drillSuccess, `min by (service, engine) (${Metrics.drillSuccess})`],
+  [Metrics.drillDuration, `max by (service, engine) (${Metrics.drillDuration})`],
+  [Metrics.shipLastSuccess, `max by (service, engine) (${Metrics.shipLastSuccess})`],
+  [Metrics.items, `max by (service, engine) (${Metrics.items})`],
+];
+
 /**
  * Asks a Prometheus server (its HTTP API, `/api/v1/query`) for the latest success and
- * last-run result of every service.
+ * last-run result of every service (or what `queries` names).
  */
-export async function queryPrometheus(baseUrl: string, fetchImpl: Fetch = fetch as unknown as Fetch): Promise<MetricsRead> {
+export async function queryPrometheus(baseUrl: string, fetchImpl: Fetch = fetch as unknown as Fetch, queries: ReadonlyArray<readonly [string, string]> = FRESHNESS_QUERIES): Promise<MetricsRead> {
   const base = baseUrl.replace(/\/+$/, "");
-  const queries: Array<[string, string]> = [
-    // Per source (engine): every source of a service must be fresh, as the alert rules demand.
-    [Metrics.lastSuccess, `max by (service, engine) (${Metrics.lastSuccess})`],
-    [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
-  ];
   const samples: MetricSample[] = [];
   const warnings: string[] = [];
   for (const [name, query] of queries) {

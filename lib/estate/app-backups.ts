@@ -172,6 +172,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       schedule: p.restoreTest === RestoreTestFrequency.MONTHLY ? drillSchedule.inFirstWeekOfMonth() : drillSchedule,
       serviceIds: [s.id],
       durationMinutes: drillMinutes(p),
+      drill: true,
       description: `restore drill of ${s.id} on ${spec.host}: ${spec.drillScheduleText}`,
     });
   }

@@ -5,7 +5,7 @@ import { validateCatalogFile } from "../../governance/validate";
 import { effectivePolicies } from "../../policy/effective";
 import { type FreshnessRow, FreshnessState, judgeFreshness } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
-import { type MetricsRead, observe, queryPrometheus, readTextfileDir } from "../metrics-source";
+import { FRESHNESS_QUERIES, type MetricsRead, observe, queryPrometheus, readTextfileDir } from "../metrics-source";
 
 /** Where `status` and `onboard` read metrics from. */
 export interface MetricsOptions {
@@ -14,11 +14,11 @@ export interface MetricsOptions {
   readonly now?: string;
 }
 
-/** Reads the metrics source the options name (exactly one of them). */
-export async function readMetrics(opts: MetricsOptions): Promise<MetricsRead> {
+/** Reads the metrics source the options name (exactly one of them); `queries` are what Prometheus is asked. */
+export async function readMetrics(opts: MetricsOptions, queries = FRESHNESS_QUERIES): Promise<MetricsRead> {
   if (opts.metricsDir && opts.prometheus) throw Errors.metricsSourceMissing();
   if (opts.metricsDir) return readTextfileDir(opts.metricsDir);
-  if (opts.prometheus) return queryPrometheus(opts.prometheus);
+  if (opts.prometheus) return queryPrometheus(opts.prometheus, undefined, queries);
   throw Errors.metricsSourceMissing();
 }
 
