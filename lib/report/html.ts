@@ -83,8 +83,17 @@ function filters(data: ReportData): string {
 }
 
 /** The data-* attributes every filtered row carries (the same filter applies to all three tables). */
-function rowAttrs(s: ServiceReport): string {
-  return `data-id="${html(s.id)}" data-tier="${html(s.tier)}" data-hosts="${html(JSON.stringify(s.hosts))}" data-verdict="${html(s.verdict)}" data-fresh="${html(s.freshness.state)}"`;
+function rowAttrs(s: ServiceReport, index: number): string {
+  // Host names and cluster keys have no spaces (catalog patterns): a space-separated list is unambiguous.
+  return `data-id="${html(s.id)}" data-tier="${html(s.tier)}" data-hosts="${html(s.hosts.join(" "))}" data-verdict="${html(s.verdict)}" data-fresh="${html(s.freshness.state)}"${index >= PAGE ? " hidden" : ""}`;
+}
+
+/** Rows shown at first (and added per "show more"): large estates render the first page, not 5,000 rows. */
+const PAGE = 100;
+
+/** Below a table: how many rows show, and buttons for more (the script keeps them current). */
+function pager(table: string): string {
+  return `<p class="pager" data-for="${table}" data-page="${PAGE}"><output aria-live="polite"></output> <button type="button" data-more>Show ${PAGE} more</button> <button type="button" data-all>Show all</button></p>`;
 }
 
 function sortable(label: string, key: string, numeric = false): string {
@@ -97,16 +106,17 @@ function copyCell(copies: readonly Copy[], kind: string): string {
 }
 
 function coverage(data: ReportData): string {
-  const rows = data.services.map((s) => {
+  const rows = data.services.map((s, i) => {
     const offsite = s.copies.filter((c) => c.offsite);
     const locked = s.copies.filter((c) => c.lock);
     const media = [...new Set(s.copies.map((c) => c.medium))];
     const gaps = s.checks.filter((c) => c.ok !== true);
     const drill = s.drill.lastResultOk === null ? `<span class="s-unknown">${html(s.drill.scheduled ? "unknown" : "none")}</span>` : s.drill.lastResultOk ? `<span class="s-ok">passed${s.drill.lastSuccess ? ` ${html(iso(s.drill.lastSuccess))}` : ""}</span>` : '<span class="bad">failed</span>';
     return [
-      `<tr ${rowAttrs(s)} data-copies="${s.copies.length + 1}">`,
+      `<tr ${rowAttrs(s, i)} data-copies="${s.copies.length + 1}">`,
       `<th scope="row">${html(s.id)}${s.owner ? `<br><span class="note">${html(s.owner)}</span>` : ""}</th>`,
       `<td>${html(s.tier)}</td>`,
+      `<td><span class="v-${html(s.verdict)}">${html(s.verdict)}</span>${gaps.length ? `<ul>${gaps.map((c) => `<li class="${c.ok === false ? "mark-gap" : "mark-unk"}"><strong>${html(c.rule)}</strong>: ${html(c.reason)}</li>`).join("")}</ul>` : ""}</td>`,
       `<td>${s.hosts.map((h) => html(h)).join("<br>")}</td>`,
       `<td>${html(s.rpo)} / ${html(s.rto)}</td>`,
       `<td>${copyCell(s.copies, "vzdump")}</td>`,
@@ -117,7 +127,6 @@ function coverage(data: ReportData): string {
       `<td>${offsite.length ? offsite.map((c) => html(c.kind === "offsite" ? c.label : c.kind)).join("<br>") : '<span class="note">none</span>'}</td>`,
       `<td>${locked.length ? locked.map((c) => html(`${c.kind}: ${c.lock}`)).join("<br>") : '<span class="note">none</span>'}</td>`,
       `<td>${drill}</td>`,
-      `<td><span class="v-${html(s.verdict)}">${html(s.verdict)}</span>${gaps.length ? `<ul>${gaps.map((c) => `<li class="${c.ok === false ? "mark-gap" : "mark-unk"}"><strong>${html(c.rule)}</strong>: ${html(c.reason)}</li>`).join("")}</ul>` : ""}</td>`,
       "</tr>",
     ].join("");
   });
@@ -125,30 +134,33 @@ function coverage(data: ReportData): string {
     '<section id="coverage" aria-labelledby="h-coverage">',
     '<h2 id="h-coverage">Coverage: 3-2-1-1-0</h2>',
     '<p class="note">3 copies (production and two backups), on 2 kinds of media (disk, object storage, backup vault), 1 off the site, 1 that cannot be deleted early (a lock), 0 errors in the last restore drill. Each gap names its reason.</p>',
+    '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-coverage">',
     '<table id="coverage-table" data-filtered>',
     "<caption>One row per service; sort by a column heading, filter above.</caption>",
     "<thead><tr>",
     sortable("Service", "id"),
     sortable("Tier", "tier"),
-    '<th scope="col">Hosts</th><th scope="col">RPO / RTO</th><th scope="col">vzdump</th><th scope="col">App-level</th><th scope="col">AWS Backup</th><th scope="col">Velero</th><th scope="col">Media</th><th scope="col">Offsite</th><th scope="col">Immutable</th><th scope="col">Last drill</th>',
     sortable("3-2-1-1-0", "verdict"),
+    '<th scope="col">Hosts</th><th scope="col">RPO / RTO</th><th scope="col">vzdump</th><th scope="col">App-level</th><th scope="col">AWS Backup</th><th scope="col">Velero</th><th scope="col">Media</th><th scope="col">Offsite</th><th scope="col">Immutable</th><th scope="col">Last drill</th>',
     "</tr></thead>",
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
+    "</div>",
+    pager("coverage-table"),
     "</section>",
   ].join("\n");
 }
 
 function freshness(data: ReportData): string {
-  const rows = data.services.map((s) => {
+  const rows = data.services.map((s, i) => {
     const f = s.freshness;
     const sources = f.sources.length
       ? `<ul>${f.sources.map((x) => `<li>${html(x.source)}: <span class="s-${html(x.state)}">${html(x.state)}</span>${x.ageSeconds !== null ? `, ${html(age(x.ageSeconds))} old` : ""} (stale after ${html(age(x.staleAfterSeconds))})</li>`).join("")}</ul>`
       : '<span class="note">—</span>';
     return [
-      `<tr ${rowAttrs(s)} data-age="${f.ageSeconds ?? ""}" data-rpo="${f.rpoSeconds}">`,
+      `<tr ${rowAttrs(s, i)} data-age="${f.ageSeconds ?? ""}" data-rpo="${f.rpoSeconds}">`,
       `<th scope="row">${html(s.id)}</th>`,
-      `<td><span class="s-${html(f.state)}">${html(f.state)}</span>${f.lastRunFailed ? ' <span class="bad">(last run failed)</span>' : ""}${f.note ? `<br><span class="note">${html(f.note)}</span>` : ""}</td>`,
+      `<td><span class="s-${html(f.state)}">${html(f.state)}</span>${f.lastRunFailed ? ' <span class="bad">(last run failed)</span>' : ""}${f.note && data.now !== null ? `<br><span class="note">${html(f.note)}</span>` : f.state === "not-watched" ? `<br><span class="note">${html(f.note)}</span>` : ""}</td>`,
       `<td>${f.lastSuccess !== null ? html(iso(f.lastSuccess)) : "—"}</td>`,
       `<td>${f.ageSeconds !== null ? html(age(f.ageSeconds)) : "—"}</td>`,
       `<td>${html(s.rpo)}</td>`,
@@ -161,6 +173,7 @@ function freshness(data: ReportData): string {
     '<section id="freshness" aria-labelledby="h-freshness">',
     '<h2 id="h-freshness">Freshness against the objective</h2>',
     `<p class="note">Age of the last success of every source against the RPO. <em>Stale after</em> is the detection bound: the alert rules fire once the last success is older than it (the RPO, or the job cadence when longer, plus a margin). ${data.now === null ? "No metrics were given, so every state is unknown." : ""}</p>`,
+    '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-freshness">',
     '<table id="freshness-table" data-filtered>',
     "<caption>Freshness per service and source.</caption>",
     "<thead><tr>",
@@ -173,6 +186,8 @@ function freshness(data: ReportData): string {
     "</tr></thead>",
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
+    "</div>",
+    pager("freshness-table"),
     "</section>",
   ].join("\n");
 }
@@ -251,6 +266,7 @@ function weekSvg(w: HostWeek, index: number): string {
 
 function week(data: ReportData): string {
   const many = data.weeks.length > OPEN_GROUPS;
+  let opened = 0;
   const blocks = data.weeks.map((w, i) => {
     const problems = [
       w.overlaps.length ? `${w.overlaps.length} overlap(s)` : "",
@@ -258,7 +274,7 @@ function week(data: ReportData): string {
       w.outsideWindow.length ? `${w.outsideWindow.length} job(s) start outside the backup window` : "",
     ].filter(Boolean);
     const facts = [`${w.jobs.length} job(s)`, w.backupWindow ? `window ${w.backupWindow.text}` : "", w.uplink ? `uplink ${w.uplink.uplink} (${w.uplink.fits ? "fits" : "too slow"})` : ""].filter(Boolean);
-    const open = !many || problems.length > 0;
+    const open = !many || (problems.length > 0 && opened++ < OPEN_GROUPS);
     const list = w.jobs.length
       ? `<ul>${w.jobs.map((j) => `<li>${html(j.id)}: ${html(j.when)}${j.utc ? " UTC" : ""}, ${j.minutes} min, ${html(j.services.length > 5 ? `${j.services.length} services` : j.services.join(", "))}${j.overlapsWith.length ? ` <span class="bad">overlaps ${html(j.overlapsWith.join(", "))}</span>` : ""}${w.outsideWindow.includes(j.id) ? ' <span class="bad">starts outside the window</span>' : ""}</li>`).join("")}</ul>`
       : "";
@@ -269,18 +285,18 @@ function week(data: ReportData): string {
     '<h2 id="h-week">The week on each host</h2>',
     '<p class="note">Every job, drill and uplink transfer per host, cluster, vault and app host, Monday to Sunday. Times are local to the machine that runs the job; AWS Backup and Velero times are UTC. A red line marks two jobs of one group that run at once; a red uplink bar is the part of a day\'s change that cannot cross the uplink inside the backup window.</p>',
     '<ul class="legend"><li><span class="sw" style="background:#1f5fbf"></span>backup</li><li><span class="sw" style="background:#7b3fb8"></span>drill or restore test</li><li><span class="sw" style="background:#e6f0e6;border:1px solid #999"></span>backup window</li><li><span class="sw" style="background:#116329"></span>uplink transfer in the window</li><li><span class="sw" style="background:#c21c1c"></span>overlap, or transfer past the window</li></ul>',
-    many ? `<p class="note">${data.weeks.length} groups: those with a problem are open; open any other to see its week.</p>` : "",
+    many ? `<p class="note">${data.weeks.length} groups: the first ${OPEN_GROUPS} with a problem are open; open any other to see its week.</p>` : "",
     blocks.join("\n"),
     "</section>",
   ].join("\n");
 }
 
 function drills(data: ReportData): string {
-  const rows = data.services.map((s) => {
+  const rows = data.services.map((s, i) => {
     const d = s.drill;
     const result = d.lastResultOk === null ? "unknown" : d.lastResultOk ? "passed" : "failed";
     return [
-      `<tr ${rowAttrs(s)} data-measured="${d.measuredRtoSeconds ?? ""}">`,
+      `<tr ${rowAttrs(s, i)} data-measured="${d.measuredRtoSeconds ?? ""}">`,
       `<th scope="row">${html(s.id)}</th>`,
       `<td>${html(d.how)}</td>`,
       `<td><span class="${d.lastResultOk === null ? "s-unknown" : d.lastResultOk ? "s-ok" : "bad"}">${result}</span></td>`,
@@ -297,6 +313,7 @@ function drills(data: ReportData): string {
     '<section id="drills" aria-labelledby="h-drills">',
     '<h2 id="h-drills">Drill evidence</h2>',
     `<p class="note">Per service: how restores are drilled, the last result and the measured restore time against the RTO, from the drill metrics (verify.sh). <em>Rows/files</em> is what the latest backup captured; a passing drill matched its restored copy with that capture record line by line. <button type="button" class="export" id="export-ledger">Export the ledger as CSV</button></p>`,
+    '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-drills">',
     '<table id="drill-table" data-filtered>',
     "<caption>Drill ledger.</caption>",
     "<thead><tr>",
@@ -307,6 +324,8 @@ function drills(data: ReportData): string {
     "</tr></thead>",
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",
+    "</div>",
+    pager("drill-table"),
     "</section>",
   ].join("\n");
 }

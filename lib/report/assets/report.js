@@ -1,17 +1,23 @@
-// The coverage report's script, inlined into report.html: filters, sorting and the drill
-// ledger's CSV export. It reads only the page itself (data-* attributes and cells) and makes
-// no request: the report works offline and from a file.
+// The coverage report's script, inlined into report.html: filters, sorting, paging and the
+// drill ledger's CSV export. It reads only the page itself (data-* attributes and cells) and
+// makes no request: the report works offline and from a file.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
   var tables = Array.prototype.slice.call(document.querySelectorAll("table[data-filtered]"));
   var shown = document.getElementById("shown");
+  // Rows shown per table: a page at first, more on request (5,000 laid-out rows make a slow page).
+  var limits = {};
+  tables.forEach(function (t) {
+    var pager = document.querySelector('.pager[data-for="' + t.id + '"]');
+    limits[t.id] = Number(pager.getAttribute("data-page"));
+  });
 
   function matches(row, f) {
     if (f.tier && row.getAttribute("data-tier") !== f.tier) return false;
     if (f.verdict && row.getAttribute("data-verdict") !== f.verdict) return false;
     if (f.fresh && row.getAttribute("data-fresh") !== f.fresh) return false;
-    if (f.host && JSON.parse(row.getAttribute("data-hosts") || "[]").indexOf(f.host) < 0) return false;
+    if (f.host && row.getAttribute("data-hosts").split(" ").indexOf(f.host) < 0) return false;
     if (f.text && row.getAttribute("data-id").toLowerCase().indexOf(f.text) < 0) return false;
     return true;
   }
@@ -24,16 +30,24 @@
       fresh: form.elements.fresh.value,
       text: form.elements.text.value.trim().toLowerCase(),
     };
-    var count = 0;
+    var total = 0;
     tables.forEach(function (table) {
       var rows = table.tBodies[0].rows;
+      var matched = 0;
       for (var i = 0; i < rows.length; i++) {
         var ok = matches(rows[i], f);
-        rows[i].hidden = !ok;
-        if (ok && table.id === "coverage-table") count++;
+        if (ok) matched++;
+        var hide = !ok || matched > limits[table.id];
+        if (rows[i].hidden !== hide) rows[i].hidden = hide;
       }
+      var pager = document.querySelector('.pager[data-for="' + table.id + '"]');
+      var visible = Math.min(matched, limits[table.id]);
+      pager.querySelector("output").textContent = "Showing " + visible + " of " + matched + " matching row(s).";
+      pager.querySelector("[data-more]").hidden = visible >= matched;
+      pager.querySelector("[data-all]").hidden = visible >= matched;
+      if (table.id === "coverage-table") total = matched;
     });
-    shown.textContent = count + " of " + document.getElementById("coverage-table").tBodies[0].rows.length + " services shown";
+    shown.textContent = total + " of " + document.getElementById("coverage-table").tBodies[0].rows.length + " services match";
   }
 
   function sortBy(th) {
@@ -51,29 +65,30 @@
       var v = r.getAttribute("data-" + key) || "";
       return numeric ? (v === "" ? Infinity : Number(v)) : v;
     };
-    rows.sort(function (a, b) {
-      var x = value(a), y = value(b);
-      var c = numeric ? (x === y ? 0 : x < y ? -1 : 1) : String(x).localeCompare(String(y));
-      if (c === 0) c = a.getAttribute("data-id").localeCompare(b.getAttribute("data-id"));
+    var keyed = rows.map(function (r) { return { r: r, v: value(r), id: r.getAttribute("data-id") }; });
+    keyed.sort(function (a, b) {
+      var c = numeric ? (a.v === b.v ? 0 : a.v < b.v ? -1 : 1) : String(a.v).localeCompare(String(b.v));
+      if (c === 0) c = a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
       return dir === "ascending" ? c : -c;
     });
     var frag = document.createDocumentFragment();
-    rows.forEach(function (r) { frag.appendChild(r); });
+    keyed.forEach(function (k) { frag.appendChild(k.r); });
     body.appendChild(frag);
+    apply();
   }
 
   // RFC 4180 quoting; a cell a spreadsheet would run as a formula is prefixed with an apostrophe.
   function csvCell(text) {
     var t = text.replace(/\s+/g, " ").trim();
-    if (/^[=+\-@\t\r]/.test(t)) t = "'" + t;
+    if (/^[=+\-@]/.test(t)) t = "'" + t;
     return /[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
   }
 
+  /** The whole ledger (every service, whatever is filtered or paged), as CSV. */
   function ledgerCsv() {
     var table = document.getElementById("drill-table");
     var lines = [];
-    var head = Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvCell(c.textContent); });
-    lines.push(head.join(","));
+    lines.push(Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvCell(c.textContent); }).join(","));
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
       lines.push(Array.prototype.map.call(r.cells, function (c) { return csvCell(c.textContent); }).join(","));
     });
@@ -94,6 +109,12 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   document.querySelectorAll("th[data-key] button").forEach(function (b) {
     b.addEventListener("click", function () { sortBy(b.parentElement); });
+  });
+  document.querySelectorAll(".pager").forEach(function (p) {
+    var id = p.getAttribute("data-for");
+    var page = Number(p.getAttribute("data-page"));
+    p.querySelector("[data-more]").addEventListener("click", function () { limits[id] += page; apply(); });
+    p.querySelector("[data-all]").addEventListener("click", function () { limits[id] = Infinity; apply(); });
   });
   document.getElementById("export-ledger").addEventListener("click", exportLedger);
   window.backupReport = { apply: apply, ledgerCsv: ledgerCsv };
