@@ -261,7 +261,7 @@ function weekSvg(w: HostWeek, index: number): string {
   }
   for (const o of w.overlaps) parts.push(`<path class="overlap" d="M${X(o.at).toFixed(1)} ${TOP}V${height}"><title>${html(`${o.first} overlaps ${o.second} from ${weekTime(o.at)}`)}</title></path>`);
   const id = `wk-${index}`;
-  return `<svg class="timeline" role="img" aria-labelledby="${id}-t" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg"><title id="${id}-t">${html(`The week of ${w.group}: ${w.jobs.length} job(s), ${w.overlaps.length} overlap(s)${w.uplink ? `, uplink ${w.uplink.fits ? "fits" : "too slow"}` : ""}`)}</title>${parts.join("")}</svg>`;
+  return `<svg class="timeline" role="img" aria-labelledby="${id}-t" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title id="${id}-t">${html(`The week of ${w.group}: ${w.jobs.length} job(s), ${w.overlaps.length} overlap(s)${w.uplink ? `, uplink ${w.uplink.fits ? "fits" : "too slow"}` : ""}`)}</title>${parts.join("")}</svg>`;
 }
 
 function week(data: ReportData): string {
