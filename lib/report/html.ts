@@ -50,7 +50,7 @@ export function renderReportHtml(data: ReportData): string {
     `<li><strong class="v-gap">${s.gaps}</strong> with a gap</li>`,
     `<li><strong class="v-unverified">${s.unverified}</strong> unverified</li>`,
     `<li><strong class="s-stale">${s.stale}</strong> stale</li>`,
-    `<li><strong class="s-missing">${s.missing}</strong> without metrics</li>`,
+    `<li><strong class="s-missing">${s.missing}</strong> with metrics missing</li>`,
     "</ul>",
     ...(data.metrics?.warnings.length ? [`<p class="note">Metrics warnings: ${data.metrics.warnings.map((w) => html(w)).join("; ")}</p>`] : []),
     filters(data),
