@@ -9,6 +9,8 @@ import { estateEstimate, uplinkLoad } from "../policy/estimate";
 import { type FreshnessRow, FreshnessState, freshnessWindow, judgeFreshness, metricSources, type ServiceObservation, shipsLogs, shipWindow, sourceEngine } from "../policy/freshness";
 import { parseWindow } from "../policy/velero";
 
+const WEEK = 7 * 1440;
+
 /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
 export const REPORT_FORMAT = 1;
 
@@ -99,7 +101,7 @@ export interface ServiceReport {
 /** One job on the week's timeline. */
 export interface TimelineJob {
   readonly id: string;
-  /** backup or drill. */
+  /** backup, drill, or ship (log shipping, all week). */
   readonly activity: string;
   readonly kind: string;
   readonly when: string;
@@ -428,6 +430,16 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
   const groupOfVia = (via: string) => (via.startsWith("kubernetes.clusters.") ? `k8s/${via.slice("kubernetes.clusters.".length)}` : via.slice("proxmox.hosts.".length));
   for (const via of load.keys()) if (!groups.has(groupOfVia(via))) groups.set(groupOfVia(via), []);
   for (const g of windows.keys()) if (!groups.has(g)) groups.set(g, []);
+  // Log shipping (pitr) runs every few minutes all week on the app host: one continuous lane, not thousands of runs.
+  const shipLanes = new Map<string, TimelineJob[]>();
+  for (const t of ctx.targets) {
+    const every = t.details?.shipEveryMinutes;
+    if (t.kind !== TargetKind.APP || typeof every !== "number" || typeof t.details?.host !== "string") continue;
+    const group = t.details.host;
+    if (!groups.has(group)) groups.set(group, []);
+    const lane: TimelineJob = { id: `${t.serviceId} log shipping`, activity: "ship", kind: t.kind, when: `every ${every} minutes`, utc: false, starts: [0], minutes: WEEK, rare: false, services: [t.serviceId], overlapsWith: [], description: `WAL or binary-log shipping of ${t.serviceId} every ${every} minutes` };
+    shipLanes.set(group, [...(shipLanes.get(group) ?? []), lane]);
+  }
   const overlapsOf = new Map<string, HostWeek["overlaps"][number][]>();
   for (const o of overlaps) {
     const list = overlapsOf.get(o.group) ?? [];
@@ -454,7 +466,7 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
     const outside = parsed ? list.filter((j) => !isUtc(j) && !j.drill && j.schedule.startsInWeek().some((t) => !inWindow(t % 1440, parsed))).map((j) => j.id) : [];
     return {
       group,
-      jobs: list.map((j) => ({
+      jobs: list.map((j): TimelineJob => ({
         id: j.id,
         activity: j.drill ? "drill" : "backup",
         kind: j.kind,
@@ -466,7 +478,7 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
         services: [...j.serviceIds],
         overlapsWith: clashes.get(j.id) ?? [],
         description: j.description,
-      })),
+      })).concat(shipLanes.get(group) ?? []),
       backupWindow: parsed && w ? { text: w.text, startMinutes: parsed.startMinutes, minutes: parsed.minutes } : null,
       uplink,
       overlaps: overlapsOf.get(group) ?? [],

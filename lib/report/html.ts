@@ -223,7 +223,7 @@ function runsPath(starts: readonly number[], minutes: number, y: number): string
 
 function jobLane(j: TimelineJob, i: number): string {
   const y = TOP + i * LANE_H + 2;
-  const cls = [j.activity === "drill" ? "drill" : "backup", j.rare ? "rare" : "", j.overlapsWith.length ? "clash" : ""].filter(Boolean).join(" ");
+  const cls = [j.activity === "ship" ? "ship-log" : j.activity, j.rare ? "rare" : "", j.overlapsWith.length ? "clash" : ""].filter(Boolean).join(" ");
   const title = `${j.id}: ${j.when}${j.utc ? " UTC" : ""}, ${j.minutes} min${j.rare ? " (not every week)" : ""}${j.overlapsWith.length ? `; overlaps ${j.overlapsWith.join(", ")}` : ""}`;
   return `<text x="4" y="${y + 10}">${html(truncate(`${j.activity === "drill" ? "drill " : ""}${j.id}`, 38))}</text><path class="${cls}" d="${runsPath(j.starts, j.minutes, y)}"><title>${html(title)}</title></path>`;
 }
@@ -254,7 +254,7 @@ function weekSvg(w: HostWeek, index: number): string {
     const inWindow = Math.min(need, u.windowMinutes);
     const starts = DAYS.map((_, d) => d * 1440 + u.windowStartMinutes);
     parts.push(`<text x="4" y="${y + 10}">${html(truncate(`uplink ${u.uplink}: ${fmtHours(u.dailyHours)}/day`, 38))}</text>`);
-    parts.push(`<path class="ship" d="${runsPath(starts, inWindow, y)}"><title>${html(`a day's change crosses ${u.uplink} in ${fmtHours(u.dailyHours)} inside the window ${u.window}`)}</title></path>`);
+    parts.push(`<path class="uplink" d="${runsPath(starts, inWindow, y)}"><title>${html(`a day's change crosses ${u.uplink} in ${fmtHours(u.dailyHours)} inside the window ${u.window}`)}</title></path>`);
     if (need > u.windowMinutes) {
       parts.push(`<path class="late" d="${runsPath(starts.map((s) => s + u.windowMinutes), need - u.windowMinutes, y)}"><title>${html(`a day's change needs ${fmtHours(u.dailyHours)}, longer than the window ${u.window}: it cannot cross ${u.uplink} in time`)}</title></path>`);
     }
@@ -284,7 +284,7 @@ function week(data: ReportData): string {
     '<section id="week" aria-labelledby="h-week">',
     '<h2 id="h-week">The week on each host</h2>',
     '<p class="note">Every job, drill and uplink transfer per host, cluster, vault and app host, Monday to Sunday. Times are local to the machine that runs the job; AWS Backup and Velero times are UTC. A red line marks two jobs of one group that run at once; a red uplink bar is the part of a day\'s change that cannot cross the uplink inside the backup window.</p>',
-    '<ul class="legend"><li><span class="sw" style="background:#1f5fbf"></span>backup</li><li><span class="sw" style="background:#7b3fb8"></span>drill or restore test</li><li><span class="sw" style="background:#e6f0e6;border:1px solid #999"></span>backup window</li><li><span class="sw" style="background:#116329"></span>uplink transfer in the window</li><li><span class="sw" style="background:#c21c1c"></span>overlap, or transfer past the window</li></ul>',
+    '<ul class="legend"><li><span class="sw" style="background:#1f5fbf"></span>backup</li><li><span class="sw" style="background:#7b3fb8"></span>drill or restore test</li><li><span class="sw" style="background:#8fb3e0"></span>log shipping (every few minutes)</li><li><span class="sw" style="background:#e6f0e6;border:1px solid #999"></span>backup window</li><li><span class="sw" style="background:#116329"></span>uplink transfer in the window</li><li><span class="sw" style="background:#c21c1c"></span>overlap, or transfer past the window</li></ul>',
     many ? `<p class="note">${data.weeks.length} groups: the first ${OPEN_GROUPS} with a problem are open; open any other to see its week.</p>` : "",
     blocks.join("\n"),
     "</section>",

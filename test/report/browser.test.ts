@@ -145,7 +145,7 @@ describe("the default catalog's report in Chromium", () => {
   });
 
   it("draws the week of every host with one shape per job and the uplink and overlap marks", async () => {
-    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ group: d.getAttribute("data-group"), open: (d as HTMLDetailsElement).open, jobs: d.querySelectorAll("svg path.backup, svg path.drill").length, width: d.querySelector("svg")!.getBoundingClientRect().width })));
+    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ group: d.getAttribute("data-group"), open: (d as HTMLDetailsElement).open, jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length, width: d.querySelector("svg")!.getBoundingClientRect().width })));
     expect(weeks.map((w) => w.group)).toEqual(data.weeks.map((w) => w.group));
     expect(weeks.map((w) => w.jobs)).toEqual(data.weeks.map((w) => w.jobs.length));
     for (const w of weeks) expect(w).toMatchObject({ open: true, width: expect.any(Number) });
@@ -263,7 +263,7 @@ describe("a 5,000-service report in Chromium", () => {
   });
 
   it("draws the week of every group; large estates open those with a problem, the rest on request", async () => {
-    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ open: (d as HTMLDetailsElement).open, problem: d.classList.contains("problem"), jobs: d.querySelectorAll("svg path.backup, svg path.drill").length })));
+    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ open: (d as HTMLDetailsElement).open, problem: d.classList.contains("problem"), jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length })));
     expect(weeks).toHaveLength(data.weeks.length);
     expect(weeks.map((w) => w.jobs)).toEqual(data.weeks.map((w) => w.jobs.length));
     expect(weeks.filter((w) => w.open).length).toBe(Math.min(24, weeks.filter((w) => w.problem).length));

@@ -164,7 +164,7 @@ describe("report data: the week on each host", () => {
   const data = reportData(ctx);
 
   it("has every job once, in its group, with the calendar's starts, durations and overlaps", () => {
-    const all = data.weeks.flatMap((w) => w.jobs.map((j) => ({ ...j, group: w.group })));
+    const all = data.weeks.flatMap((w) => w.jobs.map((j) => ({ ...j, group: w.group }))).filter((j) => j.activity !== "ship");
     expect(all.map((j) => `${j.group} ${j.id}`).sort()).toEqual(ctx.jobs.map((j) => `${j.group} ${j.id}`).sort());
     for (const job of ctx.jobs) {
       const j = all.find((x) => x.id === job.id && x.group === job.group)!;
@@ -172,6 +172,11 @@ describe("report data: the week on each host", () => {
       expect(j.activity).toBe(job.drill ? "drill" : "backup");
     }
     expect(all.filter((j) => j.activity === "drill").map((j) => j.id)).toEqual(expect.arrayContaining(["backup-gov-vaultwarden-drill.timer", "homelab_weekly"]));
+    // Log shipping (pitr) is a lane of its own on the app host, all week, at the cadence the units use.
+    const ships = data.weeks.flatMap((w) => w.jobs.filter((j) => j.activity === "ship").map((j) => ({ group: w.group, when: j.when, services: j.services })));
+    const pitr = ctx.targets.filter((t) => t.kind === "app" && t.details?.pitr === true);
+    expect(ships).toEqual(pitr.map((t) => ({ group: t.details!.host, when: `every ${t.details!.shipEveryMinutes} minutes`, services: [t.serviceId] })));
+    expect(ships.length).toBeGreaterThan(0);
     expect(data.weeks.flatMap((w) => w.overlaps.map((o) => `${o.first}|${o.second}|${o.at}`)).sort()).toEqual(findOverlaps(ctx.jobs).map((o) => `${o.first}|${o.second}|${o.at}`).sort());
   });
 
