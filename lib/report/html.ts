@@ -225,7 +225,7 @@ function jobLane(j: TimelineJob, i: number): string {
   const y = TOP + i * LANE_H + 2;
   const cls = [j.activity === "ship" ? "ship-log" : j.activity, j.rare ? "rare" : "", j.overlapsWith.length ? "clash" : ""].filter(Boolean).join(" ");
   const title = `${j.id}: ${j.when}${j.utc ? " UTC" : ""}, ${j.minutes} min${j.rare ? " (not every week)" : ""}${j.overlapsWith.length ? `; overlaps ${j.overlapsWith.join(", ")}` : ""}`;
-  return `<text x="4" y="${y + 10}">${html(truncate(`${j.activity === "drill" ? "drill " : ""}${j.id}`, 38))}</text><path class="${cls}" d="${runsPath(j.starts, j.minutes, y)}"><title>${html(title)}</title></path>`;
+  return `<text x="4" y="${y + 10}">${html(truncate(`${j.rare ? `${j.when.split(" ")[0]} ` : ""}${j.activity === "drill" ? "drill " : ""}${j.id}`, 40))}</text><path class="${cls}" d="${runsPath(j.starts, j.minutes, y)}"><title>${html(title)}</title></path>`;
 }
 
 function truncate(s: string, n: number): string {
