@@ -253,6 +253,14 @@ describe("backup-gov report", () => {
     expect(r).toMatchObject({ code: 0, out: `report: ${out}\n` });
     expect(readFileSync(out, "utf8")).toBe(await reportHtml(DEFAULT_CATALOG));
     expect(readdirSync(join(out, "..")).sort()).toEqual(["report.html"]);
+    const missing = await cli("report", DEFAULT_CATALOG, "--out", join(out, "..", "no-such-folder", "r.html"));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("IO-003");
+    expect(missing.err).toContain("no-such-folder does not exist");
+    const folder = await cli("report", DEFAULT_CATALOG, "--out", join(out, ".."));
+    expect(folder.code).toBe(2);
+    expect(folder.err).toContain("it is a folder");
+    expect(readdirSync(join(out, "..")).sort()).toEqual(["report.html"]);
     const bad = await cli("report", DEFAULT_CATALOG, "--format", "pdf");
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("RPT-001");

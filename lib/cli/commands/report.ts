@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
@@ -24,13 +24,16 @@ interface ReportOptions extends MetricsOptions {
  * so that an interrupted run never leaves half a report where a good one was.
  */
 function writeWhole(file: string, content: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw Errors.cannotWrite(file, "it is a folder; --out names the report file");
   const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, content);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw ioError(file, e);
+    const err = e as NodeJS.ErrnoException;
+    // Name the report, not the temporary file beside it.
+    throw err.code === "ENOENT" ? Errors.cannotWrite(file, `its folder ${dirname(file)} does not exist`) : ioError(file, { ...err, path: file, message: err.message });
   }
 }
 
