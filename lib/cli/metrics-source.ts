@@ -96,13 +96,13 @@ export const FRESHNESS_QUERIES: ReadonlyArray<readonly [string, string]> = [
   [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
 ];
 
-/** What the coverage report asks besides: drill results, log shipping and the items captured. */
+/** What the coverage report asks besides: drill results (with the lines they compared) and log shipping. */
 export const EVIDENCE_QUERIES: ReadonlyArray<readonly [string, string]> = [
   [Metrics.drillLastSuccess, `max by (service, engine) (${Metrics.drillLastSuccess})`],
   [Metrics.drillSuccess, `min by (service, engine) (${Metrics.drillSuccess})`],
   [Metrics.drillDuration, `max by (service, engine) (${Metrics.drillDuration})`],
   [Metrics.shipLastSuccess, `max by (service, engine) (${Metrics.shipLastSuccess})`],
-  [Metrics.items, `max by (service, engine) (${Metrics.items})`],
+  [Metrics.drillItems, `max by (service, engine) (${Metrics.drillItems})`],
 ];
 
 /**

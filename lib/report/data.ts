@@ -76,8 +76,8 @@ export interface DrillEvidence {
   readonly rtoSeconds: number;
   /** Whether the measured restore time is within the RTO; null when not measured. */
   readonly withinRto: boolean | null;
-  /** Rows or files the latest backup captured: what a passing drill compares line by line with its capture record. */
-  readonly itemsCaptured: number | null;
+  /** Capture-record lines (rows, collections, files) the last successful drill compared with its restored copy. */
+  readonly itemsCompared: number | null;
   readonly note: string;
 }
 
@@ -321,7 +321,7 @@ function evidenceOf(samples: readonly MetricSample[]): Map<string, Evidence> {
     if (s.name === Metrics.drillSuccess) e.drillOk = (e.drillOk ?? true) && s.value === 1;
     if (s.name === Metrics.drillDuration) e.drillSeconds = Math.max(e.drillSeconds ?? 0, s.value);
     if (s.name === Metrics.shipLastSuccess) e.shipLastSuccess = Math.max(e.shipLastSuccess ?? 0, s.value);
-    if (s.name === Metrics.items && s.labels.engine !== "vzdump") e.items = Math.max(e.items ?? 0, s.value);
+    if (s.name === Metrics.drillItems) e.items = Math.max(e.items ?? 0, s.value);
     out.set(id, e);
   }
   return out;
@@ -330,7 +330,7 @@ function evidenceOf(samples: readonly MetricSample[]): Map<string, Evidence> {
 function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean, e: Evidence | undefined, haveMetrics: boolean): DrillEvidence {
   const rtoSeconds = p.rto.toMinutes() * 60;
   const timer = ctx.jobsOf(p.service.id).find((j) => j.drill && j.kind === TargetKind.APP);
-  const base = { rtoSeconds, lastResultOk: null, lastSuccess: null, measuredRtoSeconds: null, withinRto: null, itemsCaptured: null };
+  const base = { rtoSeconds, lastResultOk: null, lastSuccess: null, measuredRtoSeconds: null, withinRto: null, itemsCompared: null };
   if (timer && drillsOf(p)) {
     const how = `restore drill ${timer.schedule.describe()} on ${timer.group}`;
     if (!haveMetrics) return { ...base, how, scheduled: true, note: "unknown: no metrics given" };
@@ -344,7 +344,7 @@ function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean,
       lastSuccess: e.drillLastSuccess ?? null,
       measuredRtoSeconds: measured,
       withinRto: measured === null ? null : measured <= rtoSeconds,
-      itemsCaptured: e.items ?? null,
+      itemsCompared: e.items ?? null,
       note: e.drillOk ? "passed: the restored copy matched its capture record" : "failed: see the drill's log on the host",
     };
   }

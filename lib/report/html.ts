@@ -304,7 +304,7 @@ function drills(data: ReportData): string {
       `<td>${d.measuredRtoSeconds !== null ? html(age(d.measuredRtoSeconds)) : "—"}</td>`,
       `<td>${html(s.rto)}</td>`,
       `<td>${d.withinRto === null ? "—" : d.withinRto ? '<span class="s-ok">yes</span>' : '<span class="bad">no</span>'}</td>`,
-      `<td>${d.itemsCaptured !== null ? String(d.itemsCaptured) : "—"}</td>`,
+      `<td>${d.itemsCompared !== null ? String(d.itemsCompared) : "—"}</td>`,
       `<td>${html(d.note)}</td>`,
       "</tr>",
     ].join("");
@@ -312,7 +312,7 @@ function drills(data: ReportData): string {
   return [
     '<section id="drills" aria-labelledby="h-drills">',
     '<h2 id="h-drills">Drill evidence</h2>',
-    `<p class="note">Per service: how restores are drilled, the last result and the measured restore time against the RTO, from the drill metrics (verify.sh). <em>Rows/files</em> is what the latest backup captured; a passing drill matched its restored copy with that capture record line by line. <button type="button" class="export" id="export-ledger">Export the ledger as CSV</button></p>`,
+    `<p class="note">Per service: how restores are drilled, the last result and the measured restore time against the RTO, from the drill metrics (verify.sh). <em>Compared</em> is the lines of the capture record (rows per table, collections, files) the last successful drill matched with its restored copy. <button type="button" class="export" id="export-ledger">Export the ledger as CSV</button></p>`,
     '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-drills">',
     '<table id="drill-table" data-filtered>',
     "<caption>Drill ledger.</caption>",
@@ -320,7 +320,7 @@ function drills(data: ReportData): string {
     sortable("Service", "id"),
     '<th scope="col">Drills</th><th scope="col">Last result</th><th scope="col">Last success (UTC)</th>',
     sortable("Measured restore", "measured", true),
-    '<th scope="col">RTO</th><th scope="col">Within RTO</th><th scope="col">Rows/files</th><th scope="col">Note</th>',
+    '<th scope="col">RTO</th><th scope="col">Within RTO</th><th scope="col">Compared</th><th scope="col">Note</th>',
     "</tr></thead>",
     `<tbody>${rows.join("\n")}</tbody>`,
     "</table>",

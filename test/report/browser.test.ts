@@ -88,7 +88,7 @@ describe("the default catalog's report in Chromium", () => {
         writeTextfile(dir, { service: w.policy.service.id, engine: sourceEngine(w.policy, source), target: "s3", kind, lastRun: NOW - age, lastSuccess: NOW - age, ok: true });
       }
     }
-    writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 3600, seconds: 840 });
+    writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 3600, seconds: 840, items: 1234 });
     writeDrillTextfile(dir, { service: "gitea", engine: "postgresql", target: "s3", ok: false, lastSuccess: NOW - 30 * 86400, seconds: 120 });
     const args = [DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW)];
     data = await reportJson(...args);
@@ -159,11 +159,11 @@ describe("the default catalog's report in Chromium", () => {
     expect(download.suggestedFilename()).toBe(`drill-ledger-${data.estate}.csv`);
     const csv = readFileSync((await download.path())!, "utf8");
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("Service,Drills,Last result,Last success (UTC),Measured restore,RTO,Within RTO,Rows/files,Note");
+    expect(lines[0]).toBe("Service,Drills,Last result,Last success (UTC),Measured restore,RTO,Within RTO,Compared,Note");
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(data.services.map((s) => s.id));
     const vw = lines.find((l) => l.startsWith("vaultwarden,"))!;
     expect(vw).toContain(",passed,");
-    expect(vw).toContain(",14m,2h,yes,");
+    expect(vw).toContain(",14m,2h,yes,1234,");
     expect(lines.find((l) => l.startsWith("gitea,"))).toContain(",failed,");
   });
 

@@ -29,7 +29,7 @@ function defaultMetrics(): string {
       writeTextfile(dir, { service: id, engine: sourceEngine(w.policy, source), target: "s3", kind, lastRun: NOW - age, lastSuccess: NOW - age, ok: true });
     }
   }
-  writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 86400, seconds: 600 });
+  writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 86400, seconds: 600, items: 42 });
   writeDrillTextfile(dir, { service: "gitea", engine: "postgresql", target: "s3", ok: false, lastSuccess: NOW - 40 * 86400, seconds: 300 });
   writeDrillTextfile(dir, { service: "unifi", engine: "mongodb", target: "s3", ok: true, lastSuccess: NOW - 86400, seconds: 2 * 86400 });
   return dir;
@@ -120,7 +120,8 @@ describe("report data: freshness and drills", () => {
     // vaultwarden ships WAL: its shipping is a source of its own, reported missing when nothing reports it.
     expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "log shipping")).toMatchObject({ state: "missing", lastSuccess: null });
 
-    expect(byId(data.services, "vaultwarden").drill).toMatchObject({ lastResultOk: true, lastSuccess: NOW - 86400, measuredRtoSeconds: 600, rtoSeconds: 7200, withinRto: true });
+    expect(byId(data.services, "vaultwarden").drill).toMatchObject({ lastResultOk: true, lastSuccess: NOW - 86400, measuredRtoSeconds: 600, rtoSeconds: 7200, withinRto: true, itemsCompared: 42 });
+    expect(byId(data.services, "unifi").drill.itemsCompared).toBeNull();
     expect(byId(data.services, "vaultwarden").verdict).toBe("meets");
     const unifi = byId(data.services, "unifi");
     expect(unifi.drill).toMatchObject({ lastResultOk: true, measuredRtoSeconds: 2 * 86400, withinRto: false });
@@ -154,6 +155,7 @@ describe("report data: freshness and drills", () => {
       expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "postgresql")).toMatchObject({ ageSeconds: 60, state: "ok" });
       expect(asked.some((q) => q.includes(Metrics.drillLastSuccess))).toBe(true);
       expect(asked.some((q) => q.includes(Metrics.shipLastSuccess))).toBe(true);
+      expect(asked.some((q) => q.includes(Metrics.drillItems))).toBe(true);
     } finally {
       await new Promise((ok) => server.close(ok));
     }
