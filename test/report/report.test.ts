@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { parse, stringify } from "yaml";
 import { join } from "node:path";
 import { findOverlaps } from "../../lib/artifacts/calendar";
 import { html } from "../../lib/core/escape/html";
@@ -194,6 +195,23 @@ describe("report data: the week on each host", () => {
     expect(host.overlaps.map((o) => [o.first, o.second])).toEqual(expected.map((o) => [o.first, o.second]));
     const page = renderReportHtml(d);
     expect((page.match(/<path class="overlap"/g) ?? []).length).toBe(d.weeks.reduce((a, w) => a + w.overlaps.length, 0));
+  });
+
+  it("names the jobs that start outside the host's backup window, and shades the window", () => {
+    const doc = parse(readFileSync(DEFAULT_CATALOG, "utf8")) as { proxmox: { hosts: Record<string, Record<string, unknown>> } };
+    doc.proxmox.hosts.pve.backupWindow = "00:30-02:00";
+    const file = join(scratch("report-window"), "catalog.yaml");
+    writeFileSync(file, stringify(doc));
+    const c = estateOf(file);
+    const pve = reportData(c).weeks.find((w) => w.group === "pve")!;
+    expect(pve.backupWindow).toEqual({ text: "00:30-02:00", startMinutes: 30, minutes: 90 });
+    // pve-1d starts at 01:00 (inside); the 4-hourly job of the critical guest runs around the clock.
+    const expected = c.jobs.filter((j) => j.group === "pve" && j.schedule.startsInWeek().some((t) => t % 1440 < 30 || t % 1440 >= 120)).map((j) => j.id);
+    expect(pve.outsideWindow).toEqual(expected);
+    expect(expected).toEqual(["pve-4h-h12d14w8m12y1-rm"]);
+    const page = renderReportHtml(reportData(c));
+    expect(page).toContain("1 job(s) start outside the backup window");
+    expect((page.match(/<path class="window"/g) ?? []).length).toBe(7);
   });
 
   it("checks the uplink: a day's change against the backup window, from the estimate's own figures", async () => {
