@@ -558,6 +558,10 @@ export const Errors = {
   invalidNow: (value: string) =>
     new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
 
+  // --- coverage report (RPT-0xx) ---------------------------------------------------------------
+  reportFormat: (value: string) =>
+    new UsageError("RPT-001", "--format of `backup-gov report` is not known", { received: value, allowed: "html or json", fix: "pass --format html (the default) or --format json" }),
+
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
     new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Debian packages the tests use as oracles (real restic, borg, PostgreSQL, MariaDB,
-# Prometheus, shellcheck, systemd-analyze, jq). `npm test` runs this first: missing packages
-# are installed when running as root; otherwise the exact command is printed and the tests
-# do not start. .ci/run gets them the same way, through `npm test`.
+# Prometheus, shellcheck, systemd-analyze, jq; Chromium for the coverage report's browser
+# tests). `npm test` runs this first: missing packages are installed when running as root;
+# otherwise the exact command is printed and the tests do not start. .ci/run gets them the
+# same way, through `npm test`.
 #
 # Usage: scripts/test-tools.sh [--check]   (--check: report only, install nothing)
 set -euo pipefail
@@ -24,6 +25,7 @@ readonly PACKAGES=(
   prometheus-node-exporter
   systemd
   jq
+  chromium
 )
 
 installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]; }

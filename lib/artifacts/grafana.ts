@@ -169,8 +169,12 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "stat",
       title: "Last drill",
-      description: "Result of the last restore drill (OK when the restored copy matched what the backup recorded) and the age of the last successful one.",
-      targets: [q("A", `min by (service) (${sel(Metrics.drillSuccess)})`, "{{service}} result"), q("B", `time() - max by (service) (${sel(Metrics.drillLastSuccess)})`, "{{service}} age")],
+      description: "Result of the last restore drill (OK when the restored copy matched what the backup recorded), the age of the last successful one, and how many lines of the capture record it compared.",
+      targets: [
+        q("A", `min by (service) (${sel(Metrics.drillSuccess)})`, "{{service}} result"),
+        q("B", `time() - max by (service) (${sel(Metrics.drillLastSuccess)})`, "{{service}} age"),
+        q("C", `max by (service) (${sel(Metrics.drillItems)})`, "{{service}} lines compared"),
+      ],
       fieldConfig: { defaults: {}, overrides: [{ matcher: { id: "byFrameRefID", options: "B" }, properties: [{ id: "unit", value: "s" }] }] },
       options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
       w: 24,

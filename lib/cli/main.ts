@@ -5,6 +5,7 @@ import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerOnboard } from "./commands/onboard";
 import { registerPlan } from "./commands/plan";
+import { registerReport } from "./commands/report";
 import { registerStatus } from "./commands/status";
 import { registerSynth } from "./commands/synth";
 import { registerValidate } from "./commands/validate";
@@ -12,7 +13,7 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan, registerReport];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

@@ -150,19 +150,30 @@ export function sampleValue(text: string): number {
   return t === "" ? NaN : Number(t);
 }
 
+/** What `status` asks Prometheus: [metric, PromQL] pairs. */
+export const FRESHNESS_QUERIES: ReadonlyArray<readonly [string, string]> = [
+  // Per source (engine): every source of a service must be fresh, as the alert rules demand.
+  [Metrics.lastSuccess, `max by (service, engine) (${Metrics.lastSuccess})`],
+  [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
+];
+
+/** What the coverage report asks besides: drill results (with the lines they compared) and log shipping. */
+export const EVIDENCE_QUERIES: ReadonlyArray<readonly [string, string]> = [
+  [Metrics.drillLastSuccess, `max by (service, engine) (${Metrics.drillLastSuccess})`],
+  [Metrics.drillSuccess, `min by (service, engine) (${Metrics.drillSuccess})`],
+  [Metrics.drillDuration, `max by (service, engine) (${Metrics.drillDuration})`],
+  [Metrics.shipLastSuccess, `max by (service, engine) (${Metrics.shipLastSuccess})`],
+  [Metrics.drillItems, `max by (service, engine) (${Metrics.drillItems})`],
+];
+
 /**
  * Asks a Prometheus server (its HTTP API, `/api/v1/query`) for the latest success and
- * last-run result of every service. Every answer is distrusted: bounded in time and size,
+ * last-run result of every service (or what `queries` names). Every answer is distrusted: bounded in time and size,
  * and rows of another shape are reported, not read.
  */
-export async function queryPrometheus(baseUrl: string, limits: PrometheusLimits = {}): Promise<MetricsRead> {
+export async function queryPrometheus(baseUrl: string, limits: PrometheusLimits = {}, queries: ReadonlyArray<readonly [string, string]> = FRESHNESS_QUERIES): Promise<MetricsRead> {
   const bounds = { timeoutMs: limits.timeoutMs ?? PROMETHEUS_TIMEOUT_MS, maxBytes: limits.maxBytes ?? MAX_PROMETHEUS_BYTES };
   const base = baseUrl.replace(/\/+$/, "");
-  const queries: Array<[string, string]> = [
-    // Per source (engine): every source of a service must be fresh, as the alert rules demand.
-    [Metrics.lastSuccess, `max by (service, engine) (${Metrics.lastSuccess})`],
-    [Metrics.lastRunSuccess, `min by (service) (${Metrics.lastRunSuccess})`],
-  ];
   const samples: MetricSample[] = [];
   const warnings: string[] = [];
   for (const [name, query] of queries) {

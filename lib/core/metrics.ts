@@ -29,6 +29,8 @@ export const Metrics = {
   drillSuccess: "backup_restore_drill_success",
   /** Seconds the last drill's restore took; compared with the RTO. */
   drillDuration: "backup_restore_drill_duration_seconds",
+  /** Capture-record lines (rows, collections or files) the last successful drill matched: the coverage report's evidence. */
+  drillItems: "backup_restore_drill_items_total",
   /**
    * Unix time WAL or binary logs were last shipped (services with `pitr`): between base
    * backups, shipping is what meets the RPO.
@@ -55,6 +57,7 @@ export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics]
   backup_restore_drill_last_success_timestamp_seconds: "Unix time of the last successful restore drill.",
   backup_restore_drill_success: "1 when the last restore drill restored and matched the capture record, 0 otherwise.",
   backup_restore_drill_duration_seconds: "Seconds the restore of the last drill took, to compare with the RTO.",
+  backup_restore_drill_items_total: "Capture record lines the last successful restore drill compared.",
   backup_log_shipping_last_success_timestamp_seconds: "Unix time of the last successful shipping of WAL or binary logs (point-in-time recovery).",
   backup_rpo_seconds: "Recovery point objective of the service in seconds.",
   backup_rto_seconds: "Recovery time objective of the service in seconds.",

@@ -146,6 +146,8 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       database: app.database ?? "",
       paths: app.paths.join(", "),
       pitr: app.pitr,
+      // Shipping runs all week (a timer every few minutes); the coverage report draws it as a lane of its own.
+      ...(app.pitr ? { shipEveryMinutes: spec.shipEveryMinutes } : {}),
       schedule: spec.backupScheduleText,
       drill: spec.drillScheduleText ?? "none",
       retention: p.retention.describe(),
@@ -172,6 +174,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
       schedule: p.restoreTest === RestoreTestFrequency.MONTHLY ? drillSchedule.inFirstWeekOfMonth() : drillSchedule,
       serviceIds: [s.id],
       durationMinutes: drillMinutes(p),
+      drill: true,
       description: `restore drill of ${s.id} on ${spec.host}: ${spec.drillScheduleText}`,
     });
   }

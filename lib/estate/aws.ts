@@ -205,6 +205,7 @@ class AwsBuilder {
       schedule,
       serviceIds: [...new Set(spec.selections.map((s) => s.serviceId))],
       durationMinutes: 24 * 60,
+      drill: true,
       description: `AWS Backup restore test ${spec.name}: restores the latest recovery point of ${spec.selections.length} selection(s), keeps it 24 hours for validation, then deletes it`,
     });
   }

@@ -51,6 +51,8 @@ export interface ScheduledJob {
    * longest retention.
    */
   readonly batch?: string;
+  /** A restore drill or restore test, not a backup (the coverage report's timeline tells them apart). @default false */
+  readonly drill?: boolean;
   readonly description: string;
 }
 

@@ -10,6 +10,8 @@ import { renderAccessMatrix } from "../artifacts/access-matrix";
 import { renderEstimate } from "../artifacts/estimate";
 import { renderBackupsSummary } from "../artifacts/backups-summary";
 import { renderDrDrill } from "../artifacts/dr-drill";
+import { reportData } from "../report/data";
+import { renderReportHtml } from "../report/html";
 import { AwsEstateStack } from "./aws-stack";
 import { EstateContext } from "./context";
 import { buildAppBackups } from "./app-backups";
@@ -85,6 +87,8 @@ export class Estate {
     ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
     ctx.artifacts.add({ path: "dr-drill.md", content: renderDrDrill(ctx) });
     ctx.artifacts.add({ path: "BACKUPS.md", content: renderBackupsSummary(ctx) });
+    // The coverage report from the catalog alone: freshness and drill results stay unknown (`backup-gov report` adds metrics).
+    ctx.artifacts.add({ path: "report.html", content: renderReportHtml(reportData(ctx)) });
     // From the synthesized configuration itself: the policies as Terraform will send them,
     // with whatever stack code added after the estate was built. Rendered from the
     // configuration synthesis produces (the AWS stack is rendered once per synth); read before

@@ -180,6 +180,8 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_drill.prom"));
     expect(m.get(Metrics.drillSuccess)?.value).toBe(1);
     expect(m.get(Metrics.drillDuration)!.value).toBeGreaterThan(0);
+    // The lines it compared, for the coverage report's drill ledger: the 4 the log names.
+    expect(m.get(Metrics.drillItems)?.value).toBe(4);
     // The RTO the drill is judged against comes from the backup's file: one series, one file.
     expect(m.get(Metrics.rto)).toBeUndefined();
     expect(readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom")).get(Metrics.rto)?.value).toBe(3600);

@@ -15,3 +15,14 @@ export function writeTextfile(dir: string, s: { service: string; engine: string;
   writeFileSync(file, text);
   return file;
 }
+
+/** A restore drill's textfile (verify.sh): last result, last success, the restore's seconds and the lines compared. */
+export function writeDrillTextfile(dir: string, s: { service: string; engine: string; target: string; ok: boolean; lastSuccess: number; seconds: number; items?: number }): string {
+  mkdirSync(dir, { recursive: true });
+  const labels = METRIC_LABELS.map((l) => `${l}="${s[l]}"`).join(",");
+  const gauge = (name: string, v: number) => `# HELP ${name} backup metric\n# TYPE ${name} gauge\n${name}{${labels}} ${v}\n`;
+  const text = gauge(Metrics.drillSuccess, s.ok ? 1 : 0) + gauge(Metrics.drillLastSuccess, s.lastSuccess) + gauge(Metrics.drillDuration, s.seconds) + (s.items !== undefined ? gauge(Metrics.drillItems, s.items) : "");
+  const file = join(dir, textfileName(s.service, "drill"));
+  writeFileSync(file, text);
+  return file;
+}

@@ -6,7 +6,7 @@ import { validateCatalogFile } from "../../governance/validate";
 import { effectivePolicies } from "../../policy/effective";
 import { type FreshnessRow, FreshnessState, judgeFreshness, MAX_UNIX_SECONDS } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
-import { type MetricsRead, observe, PROMETHEUS_TIMEOUT_MS, queryPrometheus, readTextfileDir } from "../metrics-source";
+import { FRESHNESS_QUERIES, type MetricsRead, observe, PROMETHEUS_TIMEOUT_MS, queryPrometheus, readTextfileDir } from "../metrics-source";
 
 /** Where `status` and `onboard` read metrics from. */
 export interface MetricsOptions {
@@ -25,11 +25,11 @@ function timeoutMs(opts: MetricsOptions): number | undefined {
   return n * 1000;
 }
 
-/** Reads the metrics source the options name (exactly one of them). */
-export async function readMetrics(opts: MetricsOptions): Promise<MetricsRead> {
+/** Reads the metrics source the options name (exactly one of them); `queries` are what Prometheus is asked. */
+export async function readMetrics(opts: MetricsOptions, queries = FRESHNESS_QUERIES): Promise<MetricsRead> {
   if (opts.metricsDir && opts.prometheus) throw Errors.metricsSourceMissing();
   if (opts.metricsDir) return readTextfileDir(opts.metricsDir);
-  if (opts.prometheus) return queryPrometheus(opts.prometheus, { timeoutMs: timeoutMs(opts) });
+  if (opts.prometheus) return queryPrometheus(opts.prometheus, { timeoutMs: timeoutMs(opts) }, queries);
   throw Errors.metricsSourceMissing();
 }
 

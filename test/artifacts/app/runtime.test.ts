@@ -123,7 +123,7 @@ describe("constants shared with TypeScript", () => {
     const of = (...keys: Array<keyof typeof Metrics>) => keys.map((k) => names[k].name).sort();
     expect(uses("backup.sh")).toEqual(of("lastRun", "lastRunSuccess", "duration", "lastSuccess", "size", "items", "shipLastSuccess"));
     expect(uses("common.sh")).toEqual(of("rpo", "rto"));
-    expect(uses("verify.sh")).toEqual(of("drillSuccess", "drillLastSuccess", "drillDuration"));
+    expect(uses("verify.sh")).toEqual(of("drillSuccess", "drillLastSuccess", "drillDuration", "drillItems"));
     // The objective series come from backup.sh only (one series, one file).
     expect(readFileSync(join(SH, "lib", "backup.sh"), "utf8")).toMatch(/^\s+objective_metrics$/m);
     expect(readFileSync(join(SH, "lib", "verify.sh"), "utf8")).not.toContain("objective_metrics");

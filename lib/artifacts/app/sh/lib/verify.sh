@@ -23,17 +23,20 @@ on_verify_exit() {
 }
 
 write_drill_metrics() {
-  local rc=$1 last_success=0 last_seconds=0
-  if [[ -r $STATE_DIR/last-drill ]]; then read -r last_success last_seconds <"$STATE_DIR/last-drill"; fi
+  local rc=$1 last_success=0 last_seconds=0 last_items=0
+  # A state file from before the items were recorded has two fields: the third reads empty.
+  if [[ -r $STATE_DIR/last-drill ]]; then read -r last_success last_seconds last_items <"$STATE_DIR/last-drill"; fi
   if ((rc == 0)); then
     last_success=$(date +%s)
     last_seconds=$DRILL_SECONDS
-    printf '%s %s\n' "$last_success" "$last_seconds" >"$STATE_DIR/last-drill"
+    last_items=$DRILL_ITEMS
+    printf '%s %s %s\n' "$last_success" "$last_seconds" "$last_items" >"$STATE_DIR/last-drill"
   fi
   {
     metric "$METRIC_DRILL_SUCCESS" "$HELP_DRILL_SUCCESS" "$((rc == 0 ? 1 : 0))"
     metric "$METRIC_DRILL_LAST_SUCCESS" "$HELP_DRILL_LAST_SUCCESS" "$last_success"
     metric "$METRIC_DRILL_DURATION" "$HELP_DRILL_DURATION" "${DRILL_SECONDS:-$last_seconds}"
+    metric "$METRIC_DRILL_ITEMS" "$HELP_DRILL_ITEMS" "${last_items:-0}"
   } | publish "$TEXTFILE"
 }
 
@@ -87,6 +90,7 @@ verify_main() {
   DRILL_DIR=''
   DRILL_STOP=()
   DRILL_SECONDS=''
+  DRILL_ITEMS=0
   trap 'on_verify_exit $?' EXIT
   load_env
   TEXTFILE=${BACKUP_GOV_DRILL_TEXTFILE:-$TEXTFILE_DIR/$DRILL_TEXTFILE_NAME}
@@ -118,7 +122,8 @@ verify_main() {
   engine_drill "$run" "$name"
   FAIL_CODE=$EXIT_MISMATCH
   compare_record "$run"
-  info "drill of run $run passed: $(wc -l <"$WORK/expected") record line(s) match; the restore took ${DRILL_SECONDS}s (RTO ${RTO_SECONDS}s)"
+  DRILL_ITEMS=$(wc -l <"$WORK/expected")
+  info "drill of run $run passed: $DRILL_ITEMS record line(s) match; the restore took ${DRILL_SECONDS}s (RTO ${RTO_SECONDS}s)"
   if awk -v d="$DRILL_SECONDS" -v r="$RTO_SECONDS" 'BEGIN { exit !(d > r) }'; then
     warn "the restore took longer than the RTO"
   fi

@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
+import { App } from "../../core/cdk";
+import { formatFinding, isBlocking } from "../../core/finding";
+import { Errors } from "../../errors";
+import { Estate } from "../../estate/estate";
+import { validateCatalogFile } from "../../governance/validate";
+import { ioError } from "../../private/io-error";
+import { type ReportMetrics, reportData } from "../../report/data";
+import { renderReportHtml } from "../../report/html";
+import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
+import { EVIDENCE_QUERIES, FRESHNESS_QUERIES } from "../metrics-source";
+import { type MetricsOptions, nowSeconds, readMetrics } from "./status";
+
+interface ReportOptions extends MetricsOptions {
+  readonly out?: string;
+  readonly format: string;
+}
+
+/**
+ * Writes `content` to `file` whole or not at all: a temporary file beside it, renamed over it,
+ * so that an interrupted run never leaves half a report where a good one was.
+ */
+function writeWhole(file: string, content: string): void {
+  if (existsSync(file) && statSync(file).isDirectory()) throw Errors.cannotWrite(file, "it is a folder; --out names the report file");
+  const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    const err = e as NodeJS.ErrnoException;
+    // Name the report, not the temporary file beside it.
+    throw err.code === "ENOENT" ? Errors.cannotWrite(file, `its folder ${dirname(file)} does not exist`) : ioError(file, { ...err, path: file, message: err.message });
+  }
+}
+
+export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
+  program
+    .command("report")
+    .description("The estate at a glance: coverage (3-2-1-1-0), freshness against the RPO, the week on each host and drill evidence, as one self-contained HTML file (or JSON).")
+    .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
+    .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
+    .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
+    .option("--now <unix>", "judge freshness at this Unix time instead of now")
+    .option("--format <format>", "html or json (the same data)", "html")
+    .option("--out <file>", "file to write (default: standard output)")
+    .addHelpText("after", "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.")
+    .action(async (file: string | undefined, opts: ReportOptions) => {
+      if (opts.format !== "html" && opts.format !== "json") throw Errors.reportFormat(opts.format);
+      const report = validateCatalogFile(file ?? defaultCatalogPath());
+      if (!report.ok) {
+        for (const f of report.findings.filter(isBlocking)) io.err(formatFinding(f) + "\n");
+        throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
+      }
+      let metrics: ReportMetrics | undefined;
+      if (opts.metricsDir || opts.prometheus) {
+        const now = nowSeconds(opts);
+        const read = await readMetrics(opts, [...FRESHNESS_QUERIES, ...EVIDENCE_QUERIES]);
+        for (const w of read.warnings) io.err(`backup-gov report: ${w}\n`);
+        metrics = { samples: read.samples, sources: read.sources, warnings: read.warnings, now };
+      } else if (opts.now !== undefined) {
+        nowSeconds(opts);
+      }
+      // The estate is built in memory (every builder registers its targets and jobs); nothing is synthesized.
+      const scratch = mkdtempSync(join(tmpdir(), "backup-gov-report-"));
+      let content: string;
+      try {
+        const ctx = Estate.fromReport(new App({ outdir: scratch }), report).context;
+        const data = reportData(ctx, metrics);
+        content = opts.format === "json" ? JSON.stringify(data, null, 2) + "\n" : renderReportHtml(data);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      if (opts.out) {
+        writeWhole(opts.out, content);
+        io.out(`report: ${opts.out}\n`);
+      } else {
+        io.out(content);
+      }
+      setExit(ExitCode.OK);
+    });
+}

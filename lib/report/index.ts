@@ -1,0 +1,2 @@
+export * from "./data";
+export { renderReportHtml } from "./html";
