@@ -77,7 +77,7 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.channelName, "lowercase letters, digits and '-'"],
   [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
   [Patterns.size, "a size such as 512MiB or 10GiB"],
-  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL"],
+  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL whose user and host do not start with -"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
   [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
   [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
