@@ -23,6 +23,7 @@ import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 import { readCapped } from "../private/read-capped";
+import { looksLikeSecret, redactFinding } from "../core/secrets";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -504,7 +505,7 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
   const key = typeof last === "number" ? `${lastKey(path)}[${last}]` : lastKey(path);
   const raw = getIn(root, path);
   // A value given where a secret reference belongs may be the secret: never echo it.
-  const value = SECRET_KEY.test(lastKey(path)) && typeof raw === "string" ? SECRET_HIDDEN : raw;
+  const value = typeof raw === "string" && (SECRET_KEY.test(lastKey(path)) || looksLikeSecret(raw)) ? SECRET_HIDDEN : raw;
   if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "int" || issue.origin === "number")) {
     const limit = Number(issue.code === "too_small" ? (issue as { minimum: number }).minimum : (issue as { maximum: number }).maximum);
     // z.int()'s own safe-integer bound, next to the documented one: report the documented one.
@@ -583,7 +584,8 @@ function unknownKey(parent: CatalogPath, key: string, source: CatalogSource): Fi
 
 function finding(ruleId: string, message: string, path: CatalogPath, position: Finding["position"], fix?: string): Finding {
   // Keys are catalog text: a newline in one must not end the finding's line.
-  return { ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) };
+  // Values and keys are catalog text too: one that looks like a secret is cut out (GOV-025 names it).
+  return redactFinding({ ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) });
 }
 
 function nestingTooDeep(position: Finding["position"]): Finding {

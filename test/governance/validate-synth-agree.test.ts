@@ -84,7 +84,7 @@ describe("issue 20: what validate accepts, synth builds as meant", () => {
   it.each<[string, Record<string, unknown>]>([
     ["vzdump (synth failed PVE-008)", catalogWith([vmService("web", { retention: zero })])],
     ["AWS Backup (no plan at all)", catalogWith([awsService("db", { retention: zero })])],
-    ["restic (KEEP=(): keeps everything forever)", catalogWith([{ ...filesService("web"), retention: zero }])],
+    ["restic (KEEP=(): keeps everything forever)", catalogWith([{ ...filesService("web", {}), retention: zero }])],
     ["hourly alone with a daily RPO", catalogWith([vmService("web", { retention: { ...zero, hourly: 24 } })])],
   ])("a retention that keeps nothing is GOV-180 at the service's retention: %s", (_what, catalog) => {
     expect(errorsOf(catalog)).toEqual(["GOV-180 services[0].retention"]);
@@ -101,7 +101,7 @@ describe("issue 20: what validate accepts, synth builds as meant", () => {
 
   it("one class kept is enough, and synthesizes", () => {
     const dir = mkdtempSync(join(ROOT, ".tmp", "agree-"));
-    const c = catalogWith([vmService("web", { retention: { ...zero, weekly: 1 } }), { ...filesService("files"), retention: { ...zero, monthly: 2 } }, awsService("db", { retention: { ...zero, yearly: 1 } })]);
+    const c = catalogWith([vmService("web", { retention: { ...zero, weekly: 1 } }), { ...filesService("files", {}), retention: { ...zero, monthly: 2 } }, awsService("db", { retention: { ...zero, yearly: 1 } })]);
     expect(errorsOf(c)).toEqual([]);
     writeFileSync(join(dir, "c.yaml"), stringify(c));
     expect(synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out")).report.ok).toBe(true);
