@@ -131,3 +131,15 @@ describe("issue 20: what validate accepts, synth builds as meant", () => {
     },
   );
 });
+
+describe("issue 20 item 4: a Proxmox storage's own retention of zeros", () => {
+  const withStorage = (retention: Record<string, unknown>) =>
+    catalogWith([vmService("web")], host({ storages: [{ id: "pbs", type: "dir", path: "/mnt/pbs", retention }] }));
+  it("is GOV-180 at the storage's retention (no prune setting would be written: Proxmox keeps everything)", () => {
+    const r = validate(withStorage({ last: 0, daily: 0 }));
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`)).toEqual(["GOV-180 proxmox.hosts.pve.storages.0.retention"]);
+  });
+  it.each([[{ last: 1, daily: 0 }], [{ keepAll: true }], [{ maxProtected: 5 }]])("%j keeps something, or says what it keeps: clean", (retention) => {
+    expect(validate(withStorage(retention)).findings.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
