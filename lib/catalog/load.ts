@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Pair, visit } from "yaml";
 import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
 import { type CatalogPath, type Finding, oneLine, Severity, sortFindings } from "../core/finding";
@@ -23,6 +23,7 @@ import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 import { readCapped } from "../private/read-capped";
+import { looksLikeSecret, redactFinding } from "../core/secrets";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -45,6 +46,8 @@ export const LoaderRules = {
   ALIASES: "CAT-012",
   ROOT_NOT_MAPPING: "CAT-013",
   NESTING: "CAT-030",
+  KEY_NOT_TEXT: "CAT-040",
+  YAML_TAG: "CAT-041",
 } as const;
 
 /** Deepest nesting of mappings and lists the loader follows (a real catalog needs under 10). */
@@ -77,7 +80,7 @@ const FORMAT_TEXT = new Map<string, string>(([
   [Patterns.channelName, "lowercase letters, digits and '-'"],
   [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
   [Patterns.size, "a size such as 512MiB or 10GiB"],
-  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL"],
+  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL whose user and host do not start with -"],
   [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
   [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
   [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
@@ -146,9 +149,18 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   if (/\r(?!\n)/.test(text)) text = text.replace(/\r(?!\n)/g, "\n");
   if (text.length > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, text.length)] };
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Text handed over as a string can hold what no UTF-8 file can: a lone UTF-16 surrogate.
+  const lone = loneSurrogate(text);
+  if (lone >= 0) {
+    const prefix = text.slice(0, lone);
+    return { findings: [finding(LoaderRules.ENCODING, `the text has a lone UTF-16 surrogate (\\u${text.charCodeAt(lone).toString(16)}) at offset ${lone}; it cannot be written as UTF-8`, [], at(prefix.split("\n").length, lone - prefix.lastIndexOf("\n")), "save the catalog as UTF-8 text")] };
+  }
 
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, prettyErrors: false });
+  // uniqueKeys is checked below, in one pass: the parser's own check compares each key with
+  // every earlier key of its mapping (32,000 keys took half a minute), and placed a duplicate
+  // that follows an empty value on the line before.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, merge: true, prettyErrors: false });
   const source = new CatalogSource(file, doc, lines);
   const findings: Finding[] = [];
   let fatal = false;
@@ -161,18 +173,13 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   for (const err of doc.errors) {
     const pos = source.positionAt(err.pos[0]);
     const firstLine = err.message.split("\n")[0];
-    if (err.code === "DUPLICATE_KEY") {
-      const key = (/^[^\s:#]+|^"[^"]*"|^'[^']*'/.exec(text.slice(err.pos[0])) ?? ["?"])[0];
-      findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${key}\`: it already appears earlier in the same mapping`, source.keyPathAt(err.pos[0]) ?? [], pos, "keep one of the two entries; otherwise only one of them is kept, silently"));
-    } else {
-      fatal = true;
-      findings.push(finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"));
-    }
+    fatal = true;
+    findings.push(finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"));
   }
   if (fatal) return { findings: sortFindings(findings), source };
-  // A duplicated key: the value that counts is the last copy (as toJS keeps it); the earlier
-  // copies leave the document, so that positions and values come from the same copy.
-  if (findings.some((f) => f.ruleId === LoaderRules.DUPLICATE_KEY)) dropEarlierDuplicates(doc);
+  const inspected = inspectNodes(doc.contents, text, source);
+  findings.push(...inspected.findings);
+  if (inspected.fatal) return { findings: sortFindings(findings), source };
 
   if (doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
     findings.push(finding(LoaderRules.EMPTY, "the catalog is empty", [], source.start(), "start from the example in docs/catalog.md (version, name, services)"));
@@ -504,7 +511,7 @@ function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source:
   const key = typeof last === "number" ? `${lastKey(path)}[${last}]` : lastKey(path);
   const raw = getIn(root, path);
   // A value given where a secret reference belongs may be the secret: never echo it.
-  const value = SECRET_KEY.test(lastKey(path)) && typeof raw === "string" ? SECRET_HIDDEN : raw;
+  const value = typeof raw === "string" && (SECRET_KEY.test(lastKey(path)) || looksLikeSecret(raw)) ? SECRET_HIDDEN : raw;
   if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "int" || issue.origin === "number")) {
     const limit = Number(issue.code === "too_small" ? (issue as { minimum: number }).minimum : (issue as { maximum: number }).maximum);
     // z.int()'s own safe-integer bound, next to the documented one: report the documented one.
@@ -583,7 +590,8 @@ function unknownKey(parent: CatalogPath, key: string, source: CatalogSource): Fi
 
 function finding(ruleId: string, message: string, path: CatalogPath, position: Finding["position"], fix?: string): Finding {
   // Keys are catalog text: a newline in one must not end the finding's line.
-  return { ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) };
+  // Values and keys are catalog text too: one that looks like a secret is cut out (GOV-025 names it).
+  return redactFinding({ ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) });
 }
 
 function nestingTooDeep(position: Finding["position"]): Finding {
@@ -605,14 +613,77 @@ function deepestNode(root: unknown): Node | undefined {
   return undefined;
 }
 
-function dropEarlierDuplicates(doc: ReturnType<typeof parseDocument>): void {
-  visit(doc, {
-    Map(_, map) {
-      const last = new Map<unknown, unknown>();
-      for (const pair of map.items) if (isScalar(pair.key)) last.set(pair.key.value, pair);
-      map.items = map.items.filter((pair) => !isScalar(pair.key) || last.get(pair.key.value) === pair);
-    },
-  });
+/** A lone UTF-16 surrogate: the offset of the first, or -1. */
+function loneSurrogate(text: string): number {
+  const m = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
+  return m ? m.index : -1;
+}
+
+/**
+ * One pass over the parsed document, in linear time and without recursion:
+ * - a key that appears twice in a mapping (CAT-002), at the second copy's key; the earlier
+ *   copies leave the document, so that the value that counts (the last, as toJS keeps it)
+ *   and the positions come from the same copy;
+ * - a key that is not text (`~:`, `null:`, `? [a]`): CAT-040 at the key (toJS would turn
+ *   it into the key "" or "[a]", which no finding could place);
+ * - an explicit YAML tag (`!!int 1d`, `!secret x`): CAT-041. The parser ignores a tag it
+ *   cannot apply and keeps the text, so `rpo: !!int 1d` read as `rpo: 1d`; a catalog needs
+ *   no tags, and one that is not honoured must not pass silently;
+ * - a scalar whose escapes make a lone surrogate (`"\\ud800"`): CAT-010.
+ * Keys and tags are fatal (the document cannot be read as written); duplicates are not.
+ */
+function inspectNodes(root: unknown, text: string, source: CatalogSource): { findings: Finding[]; fatal: boolean } {
+  const findings: Finding[] = [];
+  let fatal = false;
+  const stack: Array<[node: unknown, path: CatalogPath]> = [[root, []]];
+  const tagged = (node: Node, path: CatalogPath) => {
+    const tag = (node as { tag?: string }).tag;
+    if (tag === undefined || !node.range) return;
+    fatal = true;
+    const start = node.range[0];
+    const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+    let bang = text.lastIndexOf("!", start - 1);
+    while (bang > lineStart && text[bang - 1] === "!") bang--;
+    const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
+    findings.push(finding(LoaderRules.YAML_TAG, `the YAML tag \`${shown}\` is not read: a catalog takes plain values (the parser would ignore a tag it cannot apply and keep the text)`, path, source.positionAt(bang >= lineStart ? bang : start), `remove \`${shown}\`; write the value plainly (quote it to make it text)`));
+  };
+  while (stack.length) {
+    const [node, path] = stack.pop()!;
+    if (isAlias(node) || node === null || node === undefined) continue;
+    tagged(node as Node, path);
+    if (isScalar(node)) {
+      if (typeof node.value === "string" && loneSurrogate(node.value) >= 0 && node.range) {
+        fatal = true;
+        findings.push(finding(LoaderRules.ENCODING, "the value has a lone UTF-16 surrogate (an escape such as \\ud800 without its pair); it cannot be written as UTF-8", path, source.positionAt(node.range[0]), "remove the escape, or write the character itself"));
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push([item, [...path, i]]));
+    } else if (isMap(node)) {
+      const seen = new Map<unknown, Pair>();
+      let duplicates = false;
+      for (const pair of node.items as Pair[]) {
+        const key = pair.key as Node | null;
+        if (!isScalar(key) || key.value === null || key.value === "") {
+          fatal = true;
+          const shown = key === null ? "an empty key" : isScalar(key) ? `\`${key.source || '""'}\` (${key.value === null ? "null" : "empty"})` : isMap(key) ? "a mapping" : isSeq(key) ? "a list" : "an alias";
+          const where = key?.range ? key.range[0] : pair.value && (pair.value as Node).range ? (pair.value as Node).range![0] : undefined;
+          findings.push(finding(LoaderRules.KEY_NOT_TEXT, `a key must be text; this one is ${shown}`, path, where === undefined ? source.start() : source.positionAt(where), "give the entry a name as its key, or remove it"));
+          continue;
+        }
+        tagged(key, [...path, String(key.value)]);
+        const merge = key.value === "<<";
+        const earlier = merge ? undefined : seen.get(key.value);
+        if (earlier) {
+          duplicates = true;
+          findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${String(key.value)}\`: it already appears earlier in the same mapping (line ${source.positionAt((earlier.key as Node).range![0]).line})`, [...path, String(key.value)], source.positionAt(key.range![0]), "keep one of the two entries; otherwise only the last one is kept, silently"));
+        }
+        if (!merge) seen.set(key.value, pair);
+        stack.push([pair.value, [...path, String(key.value)]]);
+      }
+      if (duplicates) node.items = (node.items as Pair[]).filter((pair) => !isScalar(pair.key) || pair.key.value === "<<" || seen.get(pair.key.value) === pair);
+    }
+  }
+  return { findings, fatal };
 }
 
 /** Keys every service must have (the schema's required keys). */
@@ -663,11 +734,20 @@ function firstInvalidUtf8(b: Uint8Array): number | undefined {
   while (i < b.length) {
     const c = b[i];
     let n = 0;
+    // The second byte's range is narrower after E0, ED, F0 and F4 (RFC 3629, section 4): no
+    // overlong forms, no encoded surrogates (ED A0..BF), nothing above U+10FFFF.
+    let lo = 0x80;
+    let hi = 0xbf;
     if (c < 0x80) n = 0;
     else if (c >= 0xc2 && c <= 0xdf) n = 1;
     else if (c >= 0xe0 && c <= 0xef) n = 2;
     else if (c >= 0xf0 && c <= 0xf4) n = 3;
     else return i;
+    if (c === 0xe0) lo = 0xa0;
+    else if (c === 0xed) hi = 0x9f;
+    else if (c === 0xf0) lo = 0x90;
+    else if (c === 0xf4) hi = 0x8f;
+    if (n > 0 && (i + 1 >= b.length || b[i + 1] < lo || b[i + 1] > hi)) return i;
     for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
     i += n + 1;
   }

@@ -1,4 +1,4 @@
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node } from "yaml";
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, type Pair, type YAMLMap } from "yaml";
 import type { CatalogPath, SourcePosition } from "../core/finding";
 
 /**
@@ -61,6 +61,23 @@ export class CatalogSource {
     return find(this.doc.contents, []);
   }
 
+  /**
+   * The pairs of a mapping by key text, built once per mapping: a finding per key of a
+   * 32,000-key mapping looked its key up by scanning the mapping (quadratic, half a minute).
+   * The first pair of a key text wins, as a scan would find it.
+   */
+  private keysOf(map: YAMLMap): Map<string, Pair> {
+    let index = this.index.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+      this.index.set(map, index);
+    }
+    return index;
+  }
+
+  private readonly index = new WeakMap<YAMLMap, Map<string, Pair>>();
+
   private walk(path: CatalogPath): { key?: Node; value?: Node; nearest?: Node } {
     let current: unknown = this.doc.contents;
     let nearest: Node | undefined = current instanceof Object ? (current as Node) : undefined;
@@ -70,7 +87,7 @@ export class CatalogSource {
       if (isAlias(current)) current = current.resolve(this.doc);
       key = undefined;
       if (isMap(current) && typeof seg === "string") {
-        const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg);
+        const pair = this.keysOf(current).get(seg);
         if (!pair) return { nearest };
         key = pair.key as Node;
         current = pair.value;

@@ -15,7 +15,7 @@ import { Cadence, Schedule } from "../core/schedule";
 import { Size } from "../core/size";
 import { DATABASE_NAME, HOSTNAME, SECRET_REF, SERVICE_ID, SSH_REPOSITORY } from "../core/formats";
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
-import { Errors } from "../errors";
+import { Errors, GovernanceError } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
 
 /** An S3 location for app-level backups: a bucket and this service's key prefix. */
@@ -419,6 +419,11 @@ export function toolRepository(url: string, tool: BackupTool): { url: string; sf
 }
 
 function validate(where: string, props: AppBackupProps): void {
+  // GOV-180, as the catalog rule says it: restic `forget` and borg `prune` with no keep flag
+  // would never prune, and the repository would keep every snapshot forever.
+  if (props.retention.classes().length === 0) {
+    throw new GovernanceError("GOV-180", where, "the retention keeps no snapshot: every class is 0, so `forget`/`prune` would get no keep flag and the repository would keep everything forever", "keep at least one class, e.g. Retention.of({ daily: 7 })");
+  }
   const db = props.engine !== AppEngine.FILES;
   if (db && !props.database) throw Errors.appBackupMissingProp(where, "database", props.engine);
   if (!db && (props.paths ?? []).length === 0) throw Errors.appBackupMissingProp(where, "paths", props.engine);

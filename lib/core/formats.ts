@@ -15,8 +15,13 @@ const PORT = "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]
  */
 export const PVE_STORAGE_ID = /^[A-Za-z][A-Za-z0-9\-_.]*[A-Za-z0-9]$/;
 
-/** An `ssh://[user@]host[:port]/path` repository; the groups are user@, host, port, path. */
-export const SSH_REPOSITORY = new RegExp(`^ssh://([^@/\\s]+@)?([^:/\\s@]+)(?::${PORT})?/(\\S+)$`);
+/**
+ * An `ssh://[user@]host[:port]/path` repository; the groups are user@, host, port, path.
+ * Neither the user nor the host may start with `-`: restic and borg hand `user@host` to
+ * ssh as an argument, and ssh reads `-oProxyCommand=...` there as an option (every backup
+ * would fail, or run the command).
+ */
+export const SSH_REPOSITORY = new RegExp(`^ssh://((?!-)[^@/\\s]+@)?((?!-)[^:/\\s@]+)(?::${PORT})?/(\\S+)$`);
 
 /** A repository: an absolute path, or an {@link SSH_REPOSITORY} URL. */
 export const REPOSITORY = new RegExp(`^(/\\S+|${SSH_REPOSITORY.source.slice(1, -1)})$`);

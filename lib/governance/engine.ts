@@ -1,6 +1,7 @@
 import { type Catalog, MissingFieldError, MissingSectionError, type Service } from "../catalog/model";
 import type { CatalogSource } from "../catalog/source";
 import { type Finding, oneLine, Severity, sortFindings } from "../core/finding";
+import { redactFinding } from "../core/secrets";
 import { effectivePolicies, type EffectivePolicy } from "../policy/effective";
 import { AckRules, FINDING_DOCS, RULE_FAILED } from "./catalog-rules";
 import { BASELINE_RULES } from "./packs/baseline";
@@ -64,7 +65,8 @@ export function evaluateRules(
   }
   // A finding about a key the loader dropped is a consequence of a schema error already reported.
   const related = (f: Finding) => catalog.repairedPaths.some((p) => isWithin(f.path, p) || isWithin(p, f.path));
-  return sortFindings(applyAcknowledgements(catalog, source, findings.filter((f) => !related(f)), rules));
+  // A rule may quote catalog text: whatever looks like a secret is cut out (GOV-025 names it).
+  return sortFindings(applyAcknowledgements(catalog, source, findings.filter((f) => !related(f)), rules).map(redactFinding));
 }
 
 /**

@@ -172,3 +172,101 @@ describe("loader: schema findings", () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-006"]);
   });
 });
+
+describe("issue 20 item 11: every finding at its own place", () => {
+  it("a duplicate key right after an empty value: at the duplicate, naming it and its path (was the line before, `?` at (root))", () => {
+    const r = loadCatalogText("version: 1\nname: d-lab\nowner:\nowner: x\nservices: []\n", "d.yaml");
+    expect(r.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["4:1 CAT-002 owner"]);
+    expect(r.findings[0].message).toBe("duplicate key `owner`: it already appears earlier in the same mapping (line 3)");
+    const nested = loadCatalogText("version: 1\nname: d-lab\naws:\n  region:\n  region: us-east-1\nservices: []\n", "d.yaml");
+    expect(nested.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["5:3 CAT-002 aws.region"]);
+    expect(nested.catalog!.aws!.region).toBe("us-east-1");
+  });
+
+  it.each([
+    ["~", "`~` (null)"],
+    ["null", "`null` (null)"],
+    ['""', '`""` (empty)'],
+  ])("a `%s` key on line 2 is CAT-040 at 2:1 (was an unknown key `` at 1:1)", (key, shown) => {
+    const r = loadCatalogText(`version: 1\n${key}: 1\nname: k-lab\nservices: []\n`, "k.yaml");
+    expect(r.findings.map(at)).toEqual(["2:1 CAT-040"]);
+    expect(r.findings[0].message).toBe(`a key must be text; this one is ${shown}`);
+  });
+
+  it("a list as a key, inside a service: CAT-040 at the key, with the service's path", () => {
+    const r = loadCatalogText("version: 1\nname: k-lab\nservices:\n  - id: web\n    ? [a, b]\n    : 1\n", "k.yaml");
+    expect(r.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["5:7 CAT-040 services[0]"]);
+  });
+
+  it.each([
+    ["rpo: !!int 1d", "!!int", "6:10"],
+    ["rpo: !!str 1d", "!!str", "6:10"],
+    ["rpo: !duration 1d", "!duration", "6:10"],
+    ["rpo: &r !!int 1d", "!!int", "6:13"],
+  ])("a YAML tag is CAT-041 at the tag, never ignored: %s", (line, tag, where) => {
+    const text = `version: 1\nname: t-lab\nservices:\n  - id: web\n    classification: important\n    ${line}\n    rto: 4h\n`;
+    const r = validate(text);
+    expect(r.ok).toBe(false);
+    expect(r.findings.map(at)).toEqual([`${where} CAT-041`]);
+    expect(r.findings[0].message).toContain(`\`${tag}\``);
+    expect(formatPath(r.findings[0].path)).toBe("services[0].rpo");
+  });
+
+  it("a tag on a mapping or a key is CAT-041 too", () => {
+    expect(loadCatalogText("version: 1\nname: t-lab\naws: !!map { region: us-east-1 }\nservices: []\n").findings.map(at)).toEqual(["3:6 CAT-041"]);
+    expect(loadCatalogText("version: 1\n!!str name: t-lab\nservices: []\n").findings.map(at)).toEqual(["2:1 CAT-041"]);
+  });
+
+  it.each([
+    ["an encoded surrogate (ED A0 80, CESU-8)", [0xed, 0xa0, 0x80]],
+    ["an overlong slash (E0 80 AF)", [0xe0, 0x80, 0xaf]],
+    ["an overlong 4-byte form (F0 80 80 80)", [0xf0, 0x80, 0x80, 0x80]],
+    ["a code point above U+10FFFF (F4 90 80 80)", [0xf4, 0x90, 0x80, 0x80]],
+  ])("invalid UTF-8 is CAT-010 at its byte: %s", (_what, bad) => {
+    const bytes = Buffer.concat([Buffer.from("version: 1\nname: u-lab\nowner: a"), Buffer.from(bad), Buffer.from("\nservices: []\n")]);
+    expect(loadCatalogText(bytes, "u.yaml").findings.map(at)).toEqual(["3:9 CAT-010"]);
+  });
+
+  it("valid UTF-8 at the edges of those ranges is read", () => {
+    for (const ch of ["\u0800", "\ud7ff", "\ue000", "\u{10000}", "\u{10ffff}"]) {
+      const r = loadCatalogText(Buffer.from(`version: 1\nname: u-lab\nowner: "a${ch}"\nservices: []\n`), "u.yaml");
+      expect(r.findings.filter((f) => f.ruleId === "CAT-010")).toEqual([]);
+      expect(r.catalog!.owner).toBe(`a${ch}`);
+    }
+  });
+
+  it("a lone surrogate is CAT-010 at its place: in text handed over as a string, or made by an escape", () => {
+    expect(loadCatalogText('version: 1\nname: u-lab\nowner: "a\ud800"\nservices: []\n', "u.yaml").findings.map(at)).toEqual(["3:10 CAT-010"]);
+    const escaped = loadCatalogText('version: 1\nname: u-lab\nservices: []\nowner: "\\udc00x"\n', "u.yaml");
+    expect(escaped.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["4:8 CAT-010 owner"]);
+    // A pair written as two escapes is one character, and fine.
+    expect(loadCatalogText('version: 1\nname: u-lab\nowner: "\\ud83e\\udd84"\nservices: []\n', "u.yaml").catalog!.owner).toBe("🦄");
+  });
+});
+
+describe("issue 20 item 8: validate is linear in the keys of one mapping", () => {
+  // A scaling property, not a timed test: going from n to 4n keys must cost about 4 times as
+  // much (16 times when each key was compared with every earlier key, as before). The best
+  // of three runs keeps a busy machine's noise out; the margin between 4 and 16 is wide.
+  const wide = (n: number) => {
+    const keys = Array.from({ length: n }, (_, i) => `k${i % (n - n / 8)}: v`).join("\n"); // unknown keys, 1 in 8 a duplicate
+    const tags = Array.from({ length: n }, (_, i) => `    t${i}: v`).join("\n");
+    return `version: 1\nname: w-lab\nservices: []\naws:\n  region: us-east-1\n  tags:\n${tags}\n${keys}\n`;
+  };
+  const cost = (n: number) => {
+    const text = wide(n);
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = process.hrtime.bigint();
+      const r = validate(text);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0));
+      expect(r.findings.filter((f) => f.ruleId === "CAT-002").length).toBe(n / 8);
+    }
+    return best;
+  };
+  it("4,000 against 16,000 keys: a ratio near 4, far from 16", () => {
+    cost(1000); // warm up the JIT
+    const ratio = cost(16000) / cost(4000);
+    expect(ratio).toBeLessThan(8);
+  });
+});

@@ -14,7 +14,7 @@ describe("loader messages", () => {
   it("a duplicate key inside a service: its name, the second copy's line and the service path; the value used is the last copy's", () => {
     const r = validateCatalogText(base.replace("    rpo: 1d\n", "    rpo: 1d\n    rpo: 15m\n"), "m.yaml");
     const dup = r.findings.find((f) => f.ruleId === "CAT-002")!;
-    expect(`${dup.position.line} ${dup.message} ${dup.path.join(".")}`).toBe("14 duplicate key `rpo`: it already appears earlier in the same mapping services.0.rpo");
+    expect(`${dup.position.line} ${dup.message} ${dup.path.join(".")}`).toBe("14 duplicate key `rpo`: it already appears earlier in the same mapping (line 13) services.0.rpo");
     expect(r.catalog!.services.length + (r.catalog!.partialServices?.length ?? 0)).toBe(1);
     const wiki = [...r.catalog!.services, ...(r.catalog!.partialServices ?? [])][0];
     expect(wiki.rpo.toMinutes()).toBe(15);

@@ -188,3 +188,11 @@ describe("AppBackup", () => {
     expect(Testing.synth(s)).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {});
   });
 });
+
+describe("AppBackup: a retention that keeps nothing (issue 20 item 4, the stack-code side of GOV-180)", () => {
+  it("throws GOV-180: restic forget and borg prune with no keep flag would keep everything forever", () => {
+    const s = stack();
+    expect(() => new AppBackup(s, "Empty", { ...BASE, retention: Retention.of({}), destination: AppBackupDestination.s3(S3_LOCATION) })).toThrow(/GOV-180: .*keeps no snapshot/);
+    expect(() => new AppBackup(s, "Weekly", { ...BASE, retention: Retention.of({ weekly: 1 }), destination: AppBackupDestination.s3(S3_LOCATION) })).not.toThrow();
+  });
+});

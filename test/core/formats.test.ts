@@ -60,6 +60,12 @@ describe("formats shared by the schema and the constructs", () => {
     ["ssh://u@nas:99999/r", false],
     ["/", false],
     ["nas:/repo", false],
+    // ssh takes `user@host` as an argument: a leading `-` makes it an option (issue 20).
+    ["ssh://-oProxyCommand=touch${IFS}x@nas/repo", false],
+    ["ssh://-oProxyCommand=x/repo", false],
+    ["ssh://u@-oProxyCommand=x/repo", false],
+    ["ssh://-u@nas:22/repo", false],
+    ["ssh://u-@nas-1/repo", true],
   ])("repository %s -> %s", (url, ok) => {
     expect(REPOSITORY.test(url)).toBe(ok);
   });

@@ -14,7 +14,8 @@ import { BackupGovError } from "../../lib/errors";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { Patterns } from "../../lib/catalog/schema/common";
 import { validateCatalogText } from "../../lib/governance/validate";
-import { type Mutation, mutate, mutationArb, paths, render, SEEDS, textDamageArb } from "./mutations";
+import { findingToJson } from "../../lib/core/finding";
+import { type Mutation, mutate, mutationArb, paths, plantArb, plantSecret, render, secretArb, SEEDS, textDamageArb } from "./mutations";
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -50,9 +51,52 @@ describe("fuzz: the loader and the rules on mutated catalogs", () => {
           expect(formatFinding(f)).not.toMatch(/[\n\r]/);
         }
         if (!report.ok) expect(report.findings.some((f) => f.severity === "error")).toBe(true);
+        // A tag, a key that is not text, a lone surrogate: never read as if it were not there.
+        if ((damage.kind === "tag" || damage.kind === "nullKey" || damage.kind === "surrogate") && text !== render(mutate(seed.value, mutations, "/nonexistent/canary"), { kind: "none" })) {
+          expect(report.ok).toBe(false);
+        }
       }),
       runs(1750),
     );
+  });
+});
+
+describe("fuzz: no catalog string that looks like a secret reaches a message or an output file", () => {
+  // Seeds that validate clean: the planted secret alone must make validate refuse.
+  const clean = SEEDS.filter((s) => validateCatalogText(stringify(s.value, { lineWidth: 0 }), "seed.yaml").ok);
+  it("every seed but none is clean (the property needs clean seeds)", () => {
+    expect(clean.map((s) => s.name)).toEqual(SEEDS.map((s) => s.name));
+  });
+  it("a secret in any value or key, of any section: validate refuses, synth writes nothing, and no finding repeats it", () => {
+    let planted = 0;
+    fc.assert(
+      fc.property(fc.nat(clean.length - 1), secretArb, plantArb, (seedIndex, secret, plant) => {
+        const { catalog, path } = plantSecret(clean[seedIndex].value, secret, plant);
+        const text = stringify(catalog, { lineWidth: 0 });
+        const report = validateCatalogText(text, "fuzz.yaml");
+        const said = report.findings.map((f) => `${formatFinding(f)} ${JSON.stringify(findingToJson(f))}`).join("\n");
+        const where = `${plant.how} at ${path.join(".")}`;
+        expect({ where, ok: report.ok }).toEqual({ where, ok: false });
+        expect({ where, leaked: said.includes(secret.core) }).toEqual({ where, leaked: false });
+        const dir = mkdtempSync(join(TMP, "secret-"));
+        try {
+          writeFileSync(join(dir, "c.yaml"), text);
+          let result: ReturnType<typeof synthesizeCatalog> | undefined;
+          try {
+            result = synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
+          } catch (e) {
+            expect((e as Error).message).not.toContain(secret.core);
+          }
+          expect(result?.stacks ?? []).toEqual([]);
+          expect(existsSync(join(dir, "out"))).toBe(false);
+          planted++;
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      runs(300),
+    );
+    expect(planted).toBeGreaterThan(0);
   });
 });
 

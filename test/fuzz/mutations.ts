@@ -14,6 +14,8 @@ const ROOT = join(__dirname, "..", "..");
 /** The seeds: the built-in catalog and every example, as parsed objects. */
 export const SEEDS: ReadonlyArray<{ name: string; value: Record<string, unknown> }> = [
   { name: "default", file: join(ROOT, "stacks", "catalog.yaml") },
+  // Every section and optional block the examples leave out: state, stacks, chatbot, storages, auth, ...
+  { name: "every-section.yaml", file: join(ROOT, "test", "fixtures", "every-section.yaml") },
   ...readdirSync(join(ROOT, "examples"))
     .filter((f) => f.endsWith(".yaml"))
     .sort()
@@ -125,22 +127,98 @@ export function mutate(seed: Record<string, unknown>, mutations: readonly Mutati
   return c;
 }
 
-/** Text-level damage: truncation at a fraction of the text, or a line said twice. */
-export type TextDamage = { kind: "none" } | { kind: "truncate"; at: number } | { kind: "duplicateLine"; at: number };
+/**
+ * Text-level damage: truncation at a fraction of the text, a line said twice, a YAML tag
+ * before a value, a key that is not text (`~:`) beside a line, a lone surrogate.
+ */
+export type TextDamage =
+  | { kind: "none" }
+  | { kind: "truncate"; at: number }
+  | { kind: "duplicateLine"; at: number }
+  | { kind: "tag"; at: number; tag: number }
+  | { kind: "nullKey"; at: number }
+  | { kind: "surrogate"; at: number; escaped: boolean };
+const TAGS = ["!!int", "!!str", "!!float", "!!binary", "!secret", "!<tag:x>"];
 export const textDamageArb: fc.Arbitrary<TextDamage> = fc.oneof(
-  { weight: 4, arbitrary: fc.constant({ kind: "none" as const }) },
+  { weight: 8, arbitrary: fc.constant({ kind: "none" as const }) },
   fc.record({ kind: fc.constant("truncate" as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ kind: fc.constant("duplicateLine" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("tag" as const), at: fc.nat(), tag: fc.nat() }),
+  fc.record({ kind: fc.constant("nullKey" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("surrogate" as const), at: fc.nat(), escaped: fc.boolean() }),
 );
 
 export function render(catalog: Record<string, unknown>, damage: TextDamage): string {
   const text = stringify(catalog, { lineWidth: 0 });
   if (damage.kind === "truncate") return text.slice(0, Math.floor(text.length * damage.at));
-  if (damage.kind === "duplicateLine") {
-    const lines = text.split("\n");
-    const i = damage.at % lines.length;
-    lines.splice(i, 0, lines[i]);
-    return lines.join("\n");
+  const lines = text.split("\n");
+  const i = (damage.kind === "none" ? 0 : damage.at) % lines.length;
+  switch (damage.kind) {
+    case "duplicateLine":
+      lines.splice(i, 0, lines[i]);
+      return lines.join("\n");
+    case "tag":
+      lines[i] = lines[i].replace(/: (?=\S)/, `: ${TAGS[damage.tag % TAGS.length]} `);
+      return lines.join("\n");
+    case "nullKey":
+      lines.splice(i, 0, `${/^[ -]*/.exec(lines[i])![0].replace(/-/g, " ")}~: 1`);
+      return lines.join("\n");
+    case "surrogate":
+      // In a double-quoted value as an escape, or as a raw lone surrogate anywhere.
+      lines[i] = damage.escaped ? lines[i].replace(/: \S.*$/, ': "x\\ud800"') : `${lines[i]}\ud800`;
+      return lines.join("\n");
+    default:
+      return text;
   }
-  return text;
+}
+
+/** A secret of one shape, and the part of it that must never be printed. */
+export interface PlantedSecret {
+  readonly text: string;
+  readonly core: string;
+}
+
+/** Secrets of every shape GOV-025 knows, each with a fresh core. */
+export const secretArb: fc.Arbitrary<PlantedSecret> = fc
+  .tuple(fc.nat(5), fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{11,20}$/), fc.stringMatching(/^[A-Z0-9]{16}$/))
+  .map(([kind, core, key]) => {
+    switch (kind) {
+      case 0:
+        return { text: `AKIA${key}`, core: key };
+      case 1:
+        return { text: `-----BEGIN RSA PRIVATE KEY-----\nMIIE${core}\n-----END RSA PRIVATE KEY-----`, core };
+      case 2:
+        return { text: `https://deploy:${core}@git.example.com/repo`, core };
+      case 3:
+        return { text: `https://hooks.slack.com/services/T0AAAA/B0BBBB/${core}`, core };
+      case 4:
+        return { text: `mysql -uroot -p${core} -e 'select 1'`, core };
+      default:
+        return { text: `Authorization: Bearer ${core}`, core };
+    }
+  });
+
+/** Where a secret goes: instead of a string value, inside one, or as a mapping's key. */
+export type Plant = { how: "replace" | "embed" | "key"; at: number };
+export const plantArb: fc.Arbitrary<Plant> = fc.record({ how: fc.constantFrom("replace" as const, "embed" as const, "key" as const), at: fc.nat() });
+
+/** Puts `secret` into a copy of `seed` at one string value or key; returns the copy and the path used. */
+export function plantSecret(seed: Record<string, unknown>, secret: PlantedSecret, plant: Plant): { catalog: Record<string, unknown>; path: Path } {
+  const c = structuredClone(seed);
+  const all = paths(c);
+  const candidates =
+    plant.how === "key"
+      ? all.filter((p) => typeof p[p.length - 1] === "string")
+      : all.filter((p) => typeof parentOf(c, p)?.[p[p.length - 1]] === "string");
+  const path = candidates[plant.at % candidates.length];
+  const parent = parentOf(c, path)!;
+  const key = path[path.length - 1];
+  if (plant.how === "key") {
+    const value = parent[key];
+    delete parent[key];
+    parent[secret.text] = value;
+  } else {
+    parent[key] = plant.how === "replace" ? secret.text : `${parent[key] as string} ${secret.text} end`;
+  }
+  return { catalog: c, path };
 }

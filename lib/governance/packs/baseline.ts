@@ -59,6 +59,7 @@ import { selectionTagsAnd } from "../rules/stack-code/selection-tags-and";
 import { stacksChecked } from "../rules/stack-code/stacks-checked";
 import { stateBucketName } from "../rules/state/state-bucket-name";
 import { stateKeyPrefix } from "../rules/state/state-key-prefix";
+import { retentionKeepsPoints } from "../rules/retention/retention-keeps-points";
 
 /**
  * The baseline pack: every governance rule the catalog is checked against, in id order.
@@ -120,6 +121,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   backupOptInDeclared,
   stateBucketName,
   stateKeyPrefix,
+  retentionKeepsPoints,
   // Stack code only (GovernanceChecks): the catalog's builders cannot produce these.
   selectionTagsAnd,
   replicaLockParity,

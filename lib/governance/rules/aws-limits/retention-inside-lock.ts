@@ -35,11 +35,12 @@ export const retentionInsideLock: GovernanceRule = {
   acknowledgeable: false,
   summary: "Every rule and copy action that writes to a locked vault keeps its points within the vault's lock range.",
   explanation:
-    "A backup or copy job whose retention lies outside a locked vault's [minimum, maximum] fails at run time, every time, and no plan-time check anywhere catches it. (Daily points are checked by GOV-022.)",
+    "A backup or copy job whose retention lies outside a locked vault's [minimum, maximum] fails at run time, every time, and no plan-time check anywhere catches it. (Daily points below the minimum are GOV-022's finding; daily points above `immutable.maxDays` are this rule's.)",
   check({ catalog, policies }) {
     return policies.flatMap((p): Violation[] =>
       awsBackupRules(p, catalog).flatMap((r) => {
-        if (r.kind === RetentionClass.DAILY || r.kind === "continuous") return [];
+        // Continuous points go to the locked vault only when they fit its range (awsBackupRules).
+        if (r.kind === "continuous") return [];
         const src = retentionSource(p, r.kind);
         // A copy action shares its rule's lifecycle; report each distinct (lifecycle, vault lock) once.
         const targets: Array<{ what: string; l: Pick<RuleSpec, "deleteAfterDays" | "vault"> }> = [{ what: "rule", l: r }];
@@ -51,6 +52,8 @@ export const retentionInsideLock: GovernanceRule = {
           const lock = l.vault.lock;
           const breach = lock && lockBreach(l.deleteAfterDays, lock);
           if (!breach) return [];
+          // Daily points below the lock's minimum: GOV-022 says it, with the `immutable.days` fix.
+          if (r.kind === RetentionClass.DAILY && breach.bound === "minimum") return [];
           if (breach.bound === "minimum") {
             return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), but the ${what}'s vault ${l.vault.name}${also} locks every point for ${breach.limitDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at least ${breach.limitDays} days, or lower \`immutable.days\`` }];
           }
