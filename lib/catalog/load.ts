@@ -23,6 +23,7 @@ import { jsonSchemaAt, knownKeysAt } from "./json-schema";
 import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 import { readCapped } from "../private/read-capped";
+import { DEFAULT_CHATBOT_REGION } from "../policy/aws-chatbot";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -329,6 +330,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       email: notifications?.email ?? [],
       webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
       chatbot: notifications?.chatbot ?? [],
+      chatbotRegion: notifications?.chatbotRegion ?? DEFAULT_CHATBOT_REGION,
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,

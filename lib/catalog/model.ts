@@ -319,6 +319,8 @@ export interface Notifications {
   readonly webhooks: readonly { readonly name: string; readonly kind?: WebhookKind }[];
   /** AWS Chatbot channels subscribed to the alert topic. */
   readonly chatbot: readonly ChatbotChannelSpec[];
+  /** The Region the chatbot channels are configured in (one serving the AWS Chatbot API; default us-east-2). */
+  readonly chatbotRegion: string;
   readonly pagerduty: boolean;
   /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
   readonly heartbeat: boolean;

@@ -30,6 +30,7 @@ import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/a
 import type { AwsResourceType } from "../policy/aws-backup";
 import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 import { reachChecksAbove } from "../governance/reach";
+import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -218,6 +219,14 @@ export interface BackupMonitoringProps {
    * @default - none
    */
   readonly chatChannels?: readonly ChatChannel[];
+  /**
+   * The provider the chat channels (and their role) are created with: one of a Region that
+   * serves the AWS Chatbot API (us-east-2, us-west-2, eu-west-1, ap-southeast-1; see
+   * `CHATBOT_API_REGIONS`). A channel configuration created anywhere else fails at apply. The
+   * channels deliver the topic of this construct's Region all the same.
+   * @default - `provider`, which must then be in a Chatbot API Region (MON-030)
+   */
+  readonly chatbotProvider?: TerraformProvider;
   /**
    * Subscribe a PagerDuty integration: adds the sensitive variable
    * `pagerduty_integration_url` (PagerDuty's CloudWatch/SNS integration URL).
@@ -598,7 +607,10 @@ export class BackupMonitoring extends Construct {
   }
 
   private createChatChannels(channels: readonly ChatChannel[]): void {
-    const provider = this.props.provider;
+    const provider = this.props.chatbotProvider ?? this.props.provider;
+    // The AWS Chatbot API is served from four Regions only: a channel configured through any other fails at apply.
+    const region = knownRegion(this, undefined, provider);
+    if (region !== undefined && !isChatbotRegion(region)) throw at(this, Errors.chatbotRegion(this.node.path, region, CHATBOT_API_REGIONS.join(", ")));
     const trust = new DataAwsIamPolicyDocument(this, "ChatbotTrust", {
       provider,
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
@@ -773,7 +785,12 @@ export class BackupMonitoring extends Construct {
       arn: this.topic.arn,
       inputTransformer: {
         inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
-        inputTemplate: `"AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point as recent as its RPO needs (rule <rule> is NON_COMPLIANT): is it still selected by a backup plan?"`,
+        inputTemplate: customNotificationTemplate({
+          title: `:warning: Backups stale: <type> <resource> (estate ${this.props.estate})`,
+          description: "AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point as recent as its RPO needs (rule <rule> is NON_COMPLIANT).",
+          nextSteps: ["Check that a backup plan still selects the resource (its tags, the plan's selection)", "Check the plan's last backup jobs in the AWS Backup console"],
+          keywords: ["backup", "stale", this.props.estate],
+        }),
       },
     });
   }
@@ -915,7 +932,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
-        inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: backup job <state>",
+          description: `AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>`,
+          nextSteps: ["Read the job's status message in the AWS Backup console", "Start an on-demand backup once the cause is fixed: the next scheduled run may be a day away"],
+          keywords: ["backup", "<state>"],
+        }),
       },
     },
     {
@@ -926,7 +948,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { state: ["FAILED", "PARTIAL"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
-        inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: copy job <state>",
+          description: `AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>`,
+          nextSteps: ["Check the destination vault's access policy and its key's policy", "Copy the recovery point again once the cause is fixed"],
+          keywords: ["backup", "copy", "<state>"],
+        }),
       },
     },
     {
@@ -937,7 +964,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { status: ["FAILED", "ABORTED"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
-        inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: restore job <status>",
+          description: `AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>`,
+          nextSteps: ["Read the job's status message in the AWS Backup console", "Follow the service's restore SOP"],
+          keywords: ["backup", "restore", "<status>"],
+        }),
       },
     },
     {
@@ -948,7 +980,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { validationStatus: ["FAILED", "TIMED_OUT"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.restoreJobId", validation: "$.detail.validationStatus", type: "$.detail.resourceType", vmessage: "$.detail.validationStatusMessage" },
-        inputTemplate: `"AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: restore test validation <validation>",
+          description: `AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>`,
+          nextSteps: ["Treat the recovery point as unproven until a restore validates", "Check the restore testing plan's validation script"],
+          keywords: ["backup", "restore-test", "<validation>"],
+        }),
       },
     },
   ];

@@ -31,6 +31,7 @@ export class AwsEstateStack extends TerraformStack {
   private readonly offsite = new Map<string, AwsProvider>();
   private readonly props: AwsEstateStackProps;
   private account?: string;
+  private chatbot?: AwsProvider;
   private readonly terraformListeners: Array<(config: Record<string, unknown>) => void> = [];
 
   constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
@@ -51,6 +52,19 @@ export class AwsEstateStack extends TerraformStack {
       this.offsite.set(region, p);
     }
     return p;
+  }
+
+  /**
+   * The provider of the AWS Chatbot channels: the primary or an offsite provider where that is
+   * in `region`, else an aliased provider `chatbot` (not an offsite Region: nothing is copied or
+   * forwarded there). AWS Chatbot's API is served from a few Regions only.
+   */
+  public chatbotProvider(region: string): AwsProvider {
+    if (region === this.region) return this.primary;
+    const offsite = this.offsite.get(region);
+    if (offsite) return offsite;
+    this.chatbot ??= this.makeProvider("Aws-chatbot", region, "chatbot");
+    return this.chatbot;
   }
 
   /**

@@ -109,6 +109,8 @@ export function buildMonitoring(ctx: EstateContext): void {
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
     chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }))),
+    // The AWS Chatbot API is served from a few Regions only: the channels are configured there.
+    chatbotProvider: n.chatbot.length ? stack.chatbotProvider(n.chatbotRegion) : undefined,
     pagerDuty: n.pagerduty,
     // The vaults by reference: notifications wait for the vaults (and locks) they watch.
     vaults: vaults.local.map(byName),

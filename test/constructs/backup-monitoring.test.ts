@@ -14,10 +14,11 @@ import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
 
-function synth(props: Partial<BackupMonitoringProps> = {}) {
+function synth(given: Partial<BackupMonitoringProps> | ((stack: TerraformStack) => Partial<BackupMonitoringProps>) = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const props = typeof given === "function" ? given(stack) : given;
   const m = new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", ...props });
   return { m, json: JSON.parse(Testing.synth(stack)), out: Testing.synth(stack) };
 }
@@ -124,7 +125,8 @@ describe("BackupMonitoring", () => {
     for (const t of targets) {
       // Every placeholder of the template has an input path.
       for (const [, p] of t.input_transformer.input_template.matchAll(/<([a-z]+)>/g)) expect(t.input_transformer.input_paths[p]).toBeDefined();
-      expect(t.input_transformer.input_template).toMatch(/^"AWS Backup .*"$/);
+      // AWS Chatbot's custom-notification schema (test/policy/aws-chatbot.test.ts validates it in full).
+      expect(JSON.parse(t.input_transformer.input_template)).toMatchObject({ version: "1.0", source: "custom", content: { description: expect.stringMatching(/^AWS Backup /) } });
     }
   });
 
@@ -290,12 +292,14 @@ describe("BackupMonitoring chat channels", () => {
     // Source: AWS Chatbot API reference, SlackChannelConfiguration / TeamsChannelConfiguration (SnsTopicArns,
     // IamRoleArn, GuardrailPolicyArns); provider docs: "The AWS managed AdministratorAccess policy is applied by
     // default if this is not set" for guardrail_policy_arns.
-    const { json } = synth({
+    const { json } = synth((stack) => ({
+      // The Chatbot API is served from us-east-2 (and three other Regions) only: test/policy/aws-chatbot.test.ts.
+      chatbotProvider: new AwsProvider(stack, "chatbot", { region: "us-east-2", alias: "chatbot" }),
       chatChannels: [
         ChatChannel.slack({ name: "ops", workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" }),
         ChatChannel.teams({ name: "it", tenantId: "11111111-2222-3333-4444-555555555555", teamId: "66666666-7777-8888-9999-000000000000", channelId: "19:x@thread.tacv2" }),
       ],
-    });
+    }));
     const slack = Object.values(json.resource.aws_chatbot_slack_channel_configuration) as Array<Record<string, unknown>>;
     const teams = Object.values(json.resource.aws_chatbot_teams_channel_configuration) as Array<Record<string, unknown>>;
     expect(slack).toEqual([expect.objectContaining({ configuration_name: "lab-backup-ops", slack_team_id: "T07EA123LEP", slack_channel_id: "C07EZ1ABC23" })]);

@@ -152,3 +152,18 @@ it("the small-office example (no PagerDuty) plans its monitoring too", () => {
   // No webhook or PagerDuty variable is left: the stack has no sensitive channel variable at all.
   expect(office.plan.configuration.root_module.variables?.pagerduty_integration_url).toBeUndefined();
 });
+
+it("configures every chat channel through a provider in a Region that serves the AWS Chatbot API (us-east-2 by default)", () => {
+  // Source: AWS General Reference, "Amazon Q Developer in chat applications endpoints and quotas": the API is
+  // served from us-east-2, us-west-2, eu-west-1 and ap-southeast-1 only (aws/aws-cli#8658). The default
+  // catalog's Region is us-east-1, the small office's eu-central-1: neither serves it.
+  for (const [catalog, type] of [["default", "aws_chatbot_slack_channel_configuration"], ["small-office", "aws_chatbot_teams_channel_configuration"]] as const) {
+    const r = loadRuns(catalog).find((x) => resources(x, type).length > 0)!;
+    const cfg = r.plan.configuration.root_module.resources!.filter((x) => x.type === type);
+    expect(cfg.length).toBeGreaterThan(0);
+    for (const c of cfg) {
+      const provider = r.plan.configuration.provider_config[c.provider_config_key];
+      expect({ catalog, key: c.provider_config_key, region: provider.expressions?.region?.constant_value }).toEqual({ catalog, key: "aws.chatbot", region: "us-east-2" });
+    }
+  }
+});
