@@ -336,24 +336,28 @@ function publisherSid(service: string): string {
 }
 
 /**
- * What a publisher's use of the topic key is bound to, against the confused deputy: AWS
- * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm
- * that publishes), so only this account's vaults and alarms can have the key used on their
- * behalf. EventBridge does not pass those keys to KMS when it delivers to an encrypted
- * topic (a condition on them would drop every event silently); its use is bound to SNS in
- * this account instead (`kms:ViaService`, `kms:CallerAccount`).
+ * What a publisher's use of the topic key is bound to, against the confused deputy. AWS
+ * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm that
+ * publishes), so only this account's vaults and alarms can have the key used on their behalf.
+ *
+ * EventBridge gets the statement the SNS developer guide documents for event sources of AWS
+ * services ("Enable compatibility between event sources from AWS services and encrypted
+ * topics"): the service principal, `kms:GenerateDataKey` and `kms:Decrypt`, no condition. A
+ * condition EventBridge's delivery does not satisfy (`kms:ViaService`, `kms:CallerAccount`,
+ * `aws:SourceArn`) fails every publish, visible only in the rule's FailedInvocations metric.
+ * The topic policy still admits EventBridge of this account only (`aws:SourceAccount`).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-function keyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
+export function topicKeyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
   switch (service) {
     case "backup.amazonaws.com":
       return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` } };
     case "cloudwatch.amazonaws.com":
       return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:*:${account}:alarm:*` } };
     default:
-      return { StringLike: { "kms:ViaService": "sns.*.amazonaws.com" }, StringEquals: { "kms:CallerAccount": account } };
+      return undefined;
   }
 }
 
@@ -511,7 +515,7 @@ export class BackupMonitoring extends Construct {
       principals: { service: [service] },
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: ["*"],
-      conditions: keyConditions(service, this.account, this.partition),
+      conditions: topicKeyConditions(service, this.account, this.partition),
     }));
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
       // PROVIDER NOTE: the reports role exists only after the first report plan; a key policy naming a missing role fails, a condition on it does not.

@@ -66,22 +66,38 @@ describe("BackupMonitoring", () => {
     expect(topic.statement[3]).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
   });
 
-  it("binds every service principal's use of the topic key to this account (no confused deputy)", () => {
-    // Source: IAM User Guide, "The confused deputy problem": grant service principals with aws:SourceArn /
-    // aws:SourceAccount; SNS Developer Guide, "Key management" (compatibility with AWS services): the
-    // publishing service needs kms:GenerateDataKey and kms:Decrypt on the topic key. EventBridge does not
-    // send aws:SourceAccount/aws:SourceArn to KMS for encrypted-topic delivery, so it is bound through SNS.
-    const { json } = synth();
-    const services = keyPolicy(json).filter((s) => s.Principal.Service !== undefined);
-    expect(services).toHaveLength(3);
-    for (const s of services) {
-      const bound = Object.values(s.Condition ?? {}).some((c) => c["aws:SourceAccount"] === "123456789012" || c["kms:CallerAccount"] === "123456789012");
-      expect(bound).toBe(true);
-    }
-    const byService = (svc: string) => services.find((s) => s.Principal.Service === svc)!.Condition!;
-    expect(byService("backup.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:backup:*:123456789012:backup-vault:*" });
-    expect(byService("cloudwatch.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" });
-    expect(byService("events.amazonaws.com").StringLike).toEqual({ "kms:ViaService": "sns.*.amazonaws.com" });
+  describe("the topic key's grant to each publisher", () => {
+    const grant = (svc: string) => keyPolicy(synth().json).find((s) => s.Principal.Service === svc)!;
+
+    it("EventBridge: the SNS developer guide's statement, with no condition that its delivery would fail", () => {
+      // Source: SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
+      // topics" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+      // Principal events.amazonaws.com, kms:GenerateDataKey* and kms:Decrypt, no Condition. re:Post
+      // "sns-not-getting-eventbridge-notification": a key policy EventBridge's delivery does not satisfy fails every
+      // publish, seen only in the rule's FailedInvocations. (kms:GenerateDataKey is the one SNS calls.)
+      const g = grant("events.amazonaws.com");
+      expect(g).toMatchObject({ Sid: "EventsUsesKey", Effect: "Allow", Principal: { Service: "events.amazonaws.com" } });
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toBeUndefined();
+    });
+
+    it("AWS Backup: its vault notifications' key grant, bound to this account's vaults", () => {
+      // Source: AWS Backup Developer Guide, "Use Amazon SNS to track AWS Backup events" (an encrypted topic's key
+      // policy lets backup.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt); IAM User Guide, "The confused
+      // deputy problem" (aws:SourceAccount / aws:SourceArn on service-principal grants).
+      const g = grant("backup.amazonaws.com");
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:backup:*:123456789012:backup-vault:*" } });
+    });
+
+    it("CloudWatch: its alarm actions' key grant, bound to this account's alarms", () => {
+      // Source: CloudWatch User Guide, "Using Amazon CloudWatch alarms" (alarm actions to an encrypted topic need
+      // cloudwatch.amazonaws.com to use kms:Decrypt and kms:GenerateDataKey* on its key); IAM User Guide, "The
+      // confused deputy problem".
+      const g = grant("cloudwatch.amazonaws.com");
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" } });
+    });
   });
 
   it("builds its key from BackupKey (one key policy and hardening for the library) at the key's old Terraform address", () => {
