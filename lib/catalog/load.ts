@@ -314,6 +314,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      breakGlassPrincipal: aws.breakGlassPrincipal,
       rolesAnywhere: aws.rolesAnywhere && { trustAnchorArn: aws.rolesAnywhere.trustAnchorArn },
       audit: {
         enabled: aws.audit?.enabled ?? true,

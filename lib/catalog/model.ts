@@ -169,6 +169,8 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** The one principal that may disable or schedule the deletion of the estate's keys (`aws.breakGlassPrincipal`). */
+  readonly breakGlassPrincipal?: string;
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;

@@ -31,6 +31,7 @@ import type { AwsResourceType } from "../policy/aws-backup";
 import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 import { reachChecksAbove } from "../governance/reach";
 import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
+import { guardPattern, guardRules } from "../policy/aws-guard";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -321,6 +322,15 @@ export interface BackupMonitoringProps {
    */
   readonly forwardEventsFrom?: readonly AwsProvider[];
   /**
+   * Alert on the CloudTrail calls that can undo the locks (see `guardRules`): ScheduleKeyDeletion,
+   * DisableKey, PutKeyPolicy and DeleteAlias on KMS keys; vault lock and access-policy changes;
+   * bucket policy, Object Lock, lifecycle, versioning and replication changes on the estate's
+   * buckets. Also forwarded from `forwardEventsFrom`. Needs a CloudTrail trail with logging on
+   * (EventBridge receives "AWS API Call via CloudTrail" events only then).
+   * @default true
+   */
+  readonly keyAndLockGuard?: boolean;
+  /**
    * This construct's Region, for the event bus ARN that other Regions forward to.
    * @default - the `region` of `provider` (required with `forwardEventsFrom` when that is not an AwsProvider)
    */
@@ -440,6 +450,7 @@ export class BackupMonitoring extends Construct {
     if (props.chatChannels?.length) this.createChatChannels(props.chatChannels);
     this.createVaultSignals();
     this.createEventRules();
+    if (props.keyAndLockGuard ?? true) this.createGuardRules();
     this.createAwsFreshness();
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
     if (props.auditControls?.length) {
@@ -732,6 +743,16 @@ export class BackupMonitoring extends Construct {
         });
         new CloudwatchEventTarget(this, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
       }
+      if (!(this.props.keyAndLockGuard ?? true)) continue;
+      for (const g of guardRules(this.props.estate)) {
+        const rule = new CloudwatchEventRule(this, `${g.id}-${from}`, {
+          provider: source,
+          name: `${this.props.estate}-${g.suffix}-to-${region}`.slice(0, 64),
+          description: `CloudTrail in ${from}: ${g.eventNames.join(", ")}, forwarded to ${region} (estate ${this.props.estate})`,
+          eventPattern: guardPattern(g),
+        });
+        new CloudwatchEventTarget(this, `${g.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+      }
     }
   }
 
@@ -797,6 +818,35 @@ export class BackupMonitoring extends Construct {
         }),
       },
     });
+  }
+
+  /**
+   * The key and lock guard: one rule per service on its CloudTrail calls, each alert naming
+   * who called what on which resource. Other Regions forward theirs (see createEventRules).
+   */
+  private createGuardRules(): void {
+    for (const g of guardRules(this.props.estate)) {
+      const rule = new CloudwatchEventRule(this, g.id, {
+        provider: this.props.provider,
+        name: `${this.props.estate}-${g.suffix}`,
+        description: `CloudTrail: ${g.eventNames.join(", ")} (estate ${this.props.estate})`,
+        eventPattern: guardPattern(g),
+      });
+      new CloudwatchEventTarget(this, `${g.id}Target`, {
+        provider: this.props.provider,
+        rule: rule.name,
+        arn: this.topic.arn,
+        inputTransformer: {
+          inputPaths: { account: "$.account", region: "$.region", time: "$.time", call: "$.detail.eventName", who: "$.detail.userIdentity.arn", resource: g.resourcePath },
+          inputTemplate: customNotificationTemplate({
+            title: `:lock: Lock guard: <call> (estate ${this.props.estate})`,
+            description: `CloudTrail (<account>/<region> at <time>): <who> called <call> on <resource>: ${g.risk}.`,
+            nextSteps: ["Confirm the change was planned (a change ticket, a break-glass procedure)", "If not: revert it (CancelKeyDeletion, EnableKey, the policy from Terraform) and rotate the caller's credentials"],
+            keywords: ["backup", "lock-guard", "<call>"],
+          }),
+        },
+      });
+    }
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {

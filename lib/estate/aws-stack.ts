@@ -2,6 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsSettings } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
 import { tfLiteralMap } from "../core/escape/terraform";
+import { BREAK_GLASS_CONTEXT } from "../constructs/backup-key";
 
 /** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
 export const ACCOUNT_ID_VARIABLE = "aws_account_id";
@@ -36,6 +37,8 @@ export class AwsEstateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
     super(scope, id);
+    // Before any child: every BackupKey of the stack denies key deletion and disabling to all but this principal.
+    if (props.aws.breakGlassPrincipal) this.node.setContext(BREAK_GLASS_CONTEXT, props.aws.breakGlassPrincipal);
     this.props = props;
     this.region = props.aws.region;
     this.primary = this.makeProvider("Aws", props.aws.region);

@@ -68,6 +68,9 @@ const EVENT = {
     destinationBackupVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:homelab-offsite",
     configRuleName: "homelab-rds-last-recovery-point",
     resourceId: "ledger",
+    eventName: "ScheduleKeyDeletion",
+    userIdentity: { arn: "arn:aws:sts::123456789012:assumed-role/admin/mallory" },
+    requestParameters: { keyId: "arn:aws:kms:us-east-1:123456789012:key/abcd", backupVaultName: "lab-primary", bucketName: "lab-app-standard" },
   },
 };
 
@@ -132,7 +135,8 @@ describe("every EventBridge alert in AWS Chatbot's custom-notification schema", 
   it("every event target of the synthesized stack (job failures and the Config staleness rule) sends a valid custom notification", () => {
     const json = synth({ region: "us-east-1" }, { region: "us-east-2" });
     const targets = Object.values(json.resource.aws_cloudwatch_event_target);
-    expect(targets.length).toBe(5);
+    // Four job-failure rules, the Config staleness rule and the three key and lock guard rules.
+    expect(targets.length).toBe(8);
     for (const t of targets) {
       const message = JSON.parse(render(t.input_transformer.input_template, t.input_transformer.input_paths, EVENT));
       expect({ target: t.rule, valid: validate(message), errors: validate.errors }).toEqual({ target: t.rule, valid: true, errors: null });

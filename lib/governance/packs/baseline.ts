@@ -52,6 +52,7 @@ import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
 import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
+import { keyBreakGlassNamed } from "../rules/immutability/key-break-glass-named";
 import { hostSchedulesStaggered } from "../rules/stack-code/host-schedules-staggered";
 import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
 import { replicationVersioning } from "../rules/stack-code/replication-versioning";
@@ -117,6 +118,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   chatWebhookOverSns,
   chatbotNamesUnique,
   configRecorderDeclared,
+  keyBreakGlassNamed,
   backupOptInDeclared,
   stateBucketName,
   stateKeyPrefix,
