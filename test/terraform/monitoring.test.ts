@@ -64,8 +64,12 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const forwarders = targets.filter((t) => String(t.values.arn ?? "").endsWith(":event-bus/default"));
     // The offsite Region's rules forward to the primary default bus (same patterns), where the rules above write the message.
     expect(forwarders.map((t) => t.values.arn)).toEqual(forwarders.map(() => "arn:aws:events:us-east-1:123456789012:event-bus/default"));
-    expect(forwarders.length).toBe(patterns.filter((p) => p.source[0] === "aws.backup").length / 2);
-    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS (Backup|Config)/);
+    // Every rule but the Config staleness one (AWS Config rules are the primary Region's) has its forwarding twin.
+    expect(forwarders.length).toBe(patterns.filter((p) => p.source[0] !== "aws.config").length / 2);
+    // Everything sent to the topic is an AWS Chatbot custom notification (test/policy/aws-chatbot.test.ts validates the schema).
+    for (const t of targets.filter((x) => !forwarders.includes(x))) {
+      expect(JSON.parse((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template)).toMatchObject({ version: "1.0", source: "custom", content: { description: expect.stringMatching(/^(AWS Backup|AWS Config|CloudTrail) /) } });
+    }
   });
 
   it("notifies on failure events that still deliver, on every primary vault the AWS Backup rules write to", () => {
@@ -166,4 +170,13 @@ it("configures every chat channel through a provider in a Region that serves the
       expect({ catalog, key: c.provider_config_key, region: provider.expressions?.region?.constant_value }).toEqual({ catalog, key: "aws.chatbot", region: "us-east-2" });
     }
   }
+});
+
+it("the key and lock guard's rules plan in the primary Region and forward from the offsite one, and every key denies deletion to all but the break-glass role", () => {
+  const rules = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string) as { source: string[]; "detail-type": string[] });
+  const guard = rules.filter((p) => p["detail-type"][0] === "AWS API Call via CloudTrail").map((p) => p.source[0]).sort();
+  expect(guard).toEqual(["aws.backup", "aws.backup", "aws.kms", "aws.kms", "aws.s3", "aws.s3"]);
+  const keys = of("aws_kms_key").map((k) => JSON.parse(k.values.policy as string) as { Statement: Array<{ Sid: string; Effect: string; Action: string[] }> });
+  expect(keys.length).toBeGreaterThan(2);
+  for (const k of keys) expect(k.Statement.find((s) => s.Sid === "OnlyBreakGlassDisablesOrDeletes")).toMatchObject({ Effect: "Deny", Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"] });
 });
