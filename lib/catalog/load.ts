@@ -301,7 +301,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow };
+    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
   }
   return {
     file,

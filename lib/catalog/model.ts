@@ -240,6 +240,8 @@ export interface KubernetesCluster {
   readonly snapshots: ClusterSnapshots;
   readonly uplink?: string;
   readonly backupWindow?: string;
+  /** Whether the Prometheus Operator (the ServiceMonitor CRD) runs in the cluster. */
+  readonly prometheusOperator: boolean;
 }
 
 /** A declared storage's own retention (its Proxmox `backups` block). */
