@@ -28,7 +28,7 @@ import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
-import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
+import { type ConfigFrequency, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 import { reachChecksAbove } from "../governance/reach";
 import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
 import { guardPattern, guardRules } from "../policy/aws-guard";
@@ -169,6 +169,12 @@ export interface RecoveryPointRuleProps {
   readonly resourceType: AwsResourceType;
   /** The oldest a last recovery point may be: rounded up to hours (at most 744) or days (at most 31). */
   readonly maxAge: Duration;
+  /**
+   * How often AWS Config evaluates the rule. The alert names the detection bound: `maxAge`
+   * plus this period.
+   * @default - the longest AWS Config offers that is at most a quarter of `maxAge`, hourly at the least
+   */
+  readonly frequency?: ConfigFrequency;
   /** AWS Config's id of the one resource to check (a table name, bucket name, volume id, ...). @default - every resource of the type, or `resourceTags` */
   readonly resourceId?: string;
   /** Check the resources with these tags (all of them). @default - every resource of the type, or `resourceId` */
@@ -771,17 +777,22 @@ export class BackupMonitoring extends Construct {
     }
     const rules = this.props.recoveryPointRules ?? [];
     if (rules.length === 0) return;
-    const names = rules.map((r) => {
+    // One EventBridge rule per detection bound, so that each alert names its own.
+    const byBound = new Map<string, { bound: string; age: string; every: string; names: string[] }>();
+    for (const r of rules) {
       const managed = LAST_RECOVERY_POINT_RULES[r.resourceType];
       if (!managed) throw Errors.recoveryPointRuleType(r.name, r.resourceType, Object.keys(LAST_RECOVERY_POINT_RULES).join(", "));
       if (r.resourceId !== undefined && r.resourceTags !== undefined) throw Errors.recoveryPointRuleScope(r.name);
       const age = recoveryPointAge(r.maxAge);
       const hours = age.unit === "hours" ? age.value : age.value * 24;
+      const frequency = r.frequency ?? configFrequency(hours);
+      const bound = detectionBound(age, frequency).toString();
+      const every = frequency.replace(/_/g, " ").toLowerCase();
       const name = `${this.props.estate}-${r.name}-last-recovery-point`.slice(-128);
       new ConfigConfigRule(this, `RecoveryPoint-${r.name}`, {
         provider,
         name,
-        description: `No ${r.resourceType} recovery point of ${r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource")} younger than ${age.value} ${age.unit} (estate ${this.props.estate})`,
+        description: `No ${r.resourceType} recovery point of ${r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource of the type in the Region")} younger than ${age.value} ${age.unit}; evaluated every ${every}, so a stopped backup is reported within ${bound} (estate ${this.props.estate})`.slice(0, 256),
         source: { owner: "AWS", sourceIdentifier: `${managed.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED` },
         inputParameters: JSON.stringify({
           recoveryPointAgeValue: String(age.value),
@@ -789,34 +800,38 @@ export class BackupMonitoring extends Construct {
           ...(r.resourceId !== undefined ? { resourceId: r.resourceId } : {}),
           ...(r.resourceTags !== undefined ? { resourceTags: JSON.stringify(r.resourceTags) } : {}),
         }),
-        // Evaluated at least four times per allowed age, so a stale point is noticed within a quarter of it.
-        maximumExecutionFrequency: hours <= 4 ? "One_Hour" : hours <= 12 ? "Three_Hours" : hours <= 24 ? "Six_Hours" : hours <= 48 ? "Twelve_Hours" : "TwentyFour_Hours",
+        maximumExecutionFrequency: frequency,
       });
-      return name;
-    });
-    const rule = new CloudwatchEventRule(this, "RecoveryPointStale", {
-      provider,
-      name: `${this.props.estate}-recovery-point-stale`,
-      description: `AWS Config: a resource of estate ${this.props.estate} has no recent recovery point (NON_COMPLIANT)`,
-      eventPattern: JSON.stringify({
-        source: ["aws.config"],
-        "detail-type": ["Config Rules Compliance Change"],
-        detail: { messageType: ["ComplianceChangeNotification"], configRuleName: names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
-      }),
-    });
-    new CloudwatchEventTarget(this, "RecoveryPointStaleTarget", {
-      provider,
-      rule: rule.name,
-      arn: this.topic.arn,
-      inputTransformer: {
-        inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
-        inputTemplate: customNotificationTemplate({
-          title: `:warning: Backups stale: <type> <resource> (estate ${this.props.estate})`,
-          description: "AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point as recent as its RPO needs (rule <rule> is NON_COMPLIANT).",
-          nextSteps: ["Check that a backup plan still selects the resource (its tags, the plan's selection)", "Check the plan's last backup jobs in the AWS Backup console"],
-          keywords: ["backup", "stale", this.props.estate],
+      const group = byBound.get(bound) ?? { bound, age: `${age.value} ${age.unit}`, every, names: [] };
+      group.names.push(name);
+      byBound.set(bound, group);
+    }
+    [...byBound.values()].forEach((g, i) => {
+      const id = i === 0 ? "RecoveryPointStale" : `RecoveryPointStale-${g.bound}`;
+      const rule = new CloudwatchEventRule(this, id, {
+        provider,
+        name: `${this.props.estate}-recovery-point-stale${i === 0 ? "" : `-${g.bound}`}`.slice(0, 64),
+        description: `AWS Config: a resource of estate ${this.props.estate} has no recent recovery point (NON_COMPLIANT; detected within ${g.bound})`,
+        eventPattern: JSON.stringify({
+          source: ["aws.config"],
+          "detail-type": ["Config Rules Compliance Change"],
+          detail: { messageType: ["ComplianceChangeNotification"], configRuleName: g.names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
         }),
-      },
+      });
+      new CloudwatchEventTarget(this, `${id}Target`, {
+        provider,
+        rule: rule.name,
+        arn: this.topic.arn,
+        inputTransformer: {
+          inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
+          inputTemplate: customNotificationTemplate({
+            title: `:warning: Backups stale: <type> <resource> (estate ${this.props.estate})`,
+            description: `AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point younger than ${g.age} (rule <rule> is NON_COMPLIANT). Evaluated every ${g.every}: backups may have stopped up to ${g.bound} ago.`,
+            nextSteps: ["Check that a backup plan still selects the resource (its tags, the plan's selection)", "Check the plan's last backup jobs in the AWS Backup console"],
+            keywords: ["backup", "stale", this.props.estate],
+          }),
+        },
+      });
     });
   }
 

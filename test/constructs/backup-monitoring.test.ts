@@ -352,13 +352,21 @@ describe("BackupMonitoring freshness of AWS Backup resources", () => {
     expect(JSON.parse(rules[0].input_parameters)).toEqual({ recoveryPointAgeValue: "28", recoveryPointAgeUnit: "hours", resourceTags: JSON.stringify({ app: "ledger" }) });
     // 40 days is more than the rule accepts: cut to its 31-day maximum.
     expect(JSON.parse(rules[1].input_parameters)).toEqual({ recoveryPointAgeValue: "31", recoveryPointAgeUnit: "days", resourceId: "orders" });
-    expect(rules[0].maximum_execution_frequency).toBe("Twelve_Hours");
-    const pattern = (Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ name: string; event_pattern: string }>).find((r) => r.name === "lab-recovery-point-stale")!;
-    expect(JSON.parse(pattern.event_pattern)).toEqual({
-      source: ["aws.config"],
-      "detail-type": ["Config Rules Compliance Change"],
-      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: rules.map((r) => r.name), newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
-    });
+    // 28 hours allowed: evaluated every 6 hours (at most a quarter of the age), reported within 34 hours.
+    expect(rules[0].maximum_execution_frequency).toBe("Six_Hours");
+    // One EventBridge rule per detection bound (34h and 31d + 24h), each alert naming its own.
+    const stale = (Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ name: string; event_pattern: string }>).filter((r) => r.name.startsWith("lab-recovery-point-stale"))
+      .sort((a, b) => a.name.length - b.name.length);
+    expect(stale.map((r) => r.name)).toEqual(["lab-recovery-point-stale", "lab-recovery-point-stale-32d"]);
+    expect(stale.map((r) => JSON.parse(r.event_pattern))).toEqual(
+      rules.map((r) => ({
+        source: ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        detail: { messageType: ["ComplianceChangeNotification"], configRuleName: [r.name], newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+      })),
+    );
+    const texts = (Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ rule: string; input_transformer: { input_template: string } }>).filter((t) => t.rule.includes("RecoveryPointStale")).map((t) => JSON.parse(t.input_transformer.input_template).content.description as string);
+    expect(texts.sort()).toEqual([expect.stringContaining("up to 32d ago"), expect.stringContaining("up to 34h ago")]);
   });
 
   it("alarms when no backup job into a vault completed over its window (missing data breaching)", () => {
