@@ -18,7 +18,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformStack, TerraformVariable, Token } from "../core/cdk";
-import type { Duration } from "../core/duration";
+import { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
@@ -28,7 +28,7 @@ import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
-import { type ConfigFrequency, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
+import { CONFIG_FREQUENCIES, type ConfigFrequency, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 import { reachChecksAbove } from "../governance/reach";
 import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
 import { guardPattern, guardRules } from "../policy/aws-guard";
@@ -787,7 +787,7 @@ export class BackupMonitoring extends Construct {
       const hours = age.unit === "hours" ? age.value : age.value * 24;
       const frequency = r.frequency ?? configFrequency(hours);
       const bound = detectionBound(age, frequency).toString();
-      const every = frequency.replace(/_/g, " ").toLowerCase();
+      const every = Duration.hours(CONFIG_FREQUENCIES[frequency]).toHuman();
       const name = `${this.props.estate}-${r.name}-last-recovery-point`.slice(-128);
       new ConfigConfigRule(this, `RecoveryPoint-${r.name}`, {
         provider,

@@ -131,3 +131,19 @@ describe("inventory.yaml: points of an immutable service that are not locked", (
     expect(d.vaults).toBe("test-compliance-14d");
   });
 });
+
+describe("inventory: how late a stopped AWS Backup is reported", () => {
+  it("shows each AWS Backup service's Config rules with allowed age, evaluation frequency and detection bound (their sum)", () => {
+    const { inv } = build(join(ROOT, "stacks", "catalog.yaml"));
+    const watched = (inv.services as Array<{ id: string; aws?: { freshness?: Array<{ configRule: string; allowedAge: string; evaluated: string; detectionBound: string }> } }>).filter((s) => s.aws?.freshness);
+    expect(watched.length).toBeGreaterThan(0);
+    const hours = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as Record<string, number>;
+    const toHours = (d: string) => Number(d.slice(0, -1)) * (d.endsWith("d") ? 24 : 1);
+    for (const s of watched) {
+      for (const f of s.aws!.freshness!) {
+        expect(f.configRule).toMatch(/^homelab-[a-z0-9]+-(all|tags-[0-9a-f]{8})-\d+[hd]-last-recovery-point$/);
+        expect(toHours(f.detectionBound)).toBe(toHours(f.allowedAge) + hours[f.evaluated]);
+      }
+    }
+  });
+});
