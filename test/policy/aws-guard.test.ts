@@ -111,7 +111,7 @@ describe("key deletion and disabling limited to a named break-glass principal", 
   });
 
   it("GOV-220 warns when an estate with AWS names no break-glass principal, and not when it does", () => {
-    const f = findingsOf(validate(catalogWith([])), "GOV-220");
+    const f = findingsOf(validate(catalogWith([], { aws: { region: "us-east-1", accountId: "123456789012" } })), "GOV-220");
     expect(f).toHaveLength(1);
     expect(f[0].severity).toBe("warning");
     expect(f[0].message).toMatch(/disable the keys or schedule their deletion/);
