@@ -147,3 +147,18 @@ describe("inventory: how late a stopped AWS Backup is reported", () => {
     }
   });
 });
+
+describe("what a locked bucket protects, stated exactly", () => {
+  it("says each object is locked for the bucket's days from its own upload, and that a repository's older packs are not", () => {
+    // Source: S3 User Guide, "Locking objects with Object Lock" (a bucket's default retention applies to each object
+    // version from when it is placed in the bucket; extending it takes PutObjectRetention per version).
+    const { ctx } = build(join(ROOT, "stacks", "catalog.yaml"));
+    const locked = ctx.policies.flatMap((p) => ctx.targetsOf(p.service.id)).filter((t) => t.kind === "s3" && String(t.details?.lock).startsWith("Object Lock"));
+    expect(locked.length).toBeGreaterThan(0);
+    for (const t of locked) {
+      expect(String(t.details!.lock)).toMatch(/^Object Lock (governance|compliance) \d+ days from each object's upload \(older objects a repository still references are not locked\)$/);
+      expect(t.restoreSteps!.join("\n")).toMatch(/A deduplicating repository \(restic, Kopia\) keeps referencing packs written earlier: those are older than \d+ days, no longer locked/);
+      expect(t.restoreSteps!.join("\n")).not.toMatch(/Locked versions \(.*\) cannot be deleted or shortened by anyone/);
+    }
+  });
+});
