@@ -20,7 +20,7 @@ export enum Capability {
 }
 
 /** Actions per capability. `s3:DeleteObject` on a versioned bucket only adds a delete marker. */
-const ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
+export const CAPABILITY_ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
   [Capability.BACKUP, ["s3:PutObject", "s3:ReplicateObject", "backup:StartBackupJob", "backup:CopyIntoBackupVault"]],
   [Capability.RESTORE, ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"]],
   [Capability.DELETE_MARKER, ["s3:DeleteObject", "s3:ReplicateDelete"]],
@@ -144,9 +144,9 @@ function targetNames(stack: Json): (resource: string) => string {
 }
 
 function capabilitiesOf(action: string): Capability[] {
-  if (action === "*") return ACTIONS.map(([c]) => c);
+  if (action === "*") return CAPABILITY_ACTIONS.map(([c]) => c);
   const out: Capability[] = [];
-  for (const [cap, actions] of ACTIONS) {
+  for (const [cap, actions] of CAPABILITY_ACTIONS) {
     if (actions.some((a) => a === action || (action.endsWith(":*") && a.startsWith(action.slice(0, -1))))) out.push(cap);
   }
   return out;
