@@ -366,7 +366,7 @@ function publisherSid(service: string): string {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-export function topicKeyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
+function topicKeyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
   switch (service) {
     case "backup.amazonaws.com":
       return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` } };
