@@ -535,6 +535,13 @@ export const Errors = {
       allowed,
       fix: "leave that resource type out of recoveryPointRules; the vault's no-completed-backups alarm and the audit framework still watch it",
     }),
+  chatbotRegion: (path: string, region: string, allowed: string) =>
+    new ValidationError("MON-030", `the chat channels of ${path} would be created in ${region}, where the AWS Chatbot API is not served: \`terraform apply\` fails`, {
+      where: path,
+      received: region,
+      allowed,
+      fix: "pass chatbotProvider: an AwsProvider (an alias) in one of the allowed Regions; the channels still deliver this Region's topic (in the catalog: notifications.chatbotRegion)",
+    }),
   recoveryPointRuleScope: (name: string) =>
     new ValidationError("MON-023", `recovery point rule ${name} has both resourceId and resourceTags`, {
       fix: "scope the rule by one resource id or by tags, not both",

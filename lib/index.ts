@@ -78,6 +78,7 @@ export * from "./constructs/tier-backup-plan";
 export * from "./constructs/restore-testing-plan";
 export * from "./constructs/audit-trail";
 export * from "./constructs/backup-monitoring";
+export { CONFIG_FREQUENCIES, type ConfigFrequency } from "./policy/aws-freshness";
 
 // --- app-level backups ---------------------------------------------------------------------
 export * from "./constructs/app-backup";

@@ -16,10 +16,11 @@ export enum Capability {
   BYPASS = "bypass governance",
   DECRYPT = "decrypt",
   CHANGE_LOCK = "change a lock",
+  KEY_DELETION = "disable or delete a key",
 }
 
 /** Actions per capability. `s3:DeleteObject` on a versioned bucket only adds a delete marker. */
-const ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
+export const CAPABILITY_ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
   [Capability.BACKUP, ["s3:PutObject", "s3:ReplicateObject", "backup:StartBackupJob", "backup:CopyIntoBackupVault"]],
   [Capability.RESTORE, ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"]],
   [Capability.DELETE_MARKER, ["s3:DeleteObject", "s3:ReplicateDelete"]],
@@ -30,18 +31,22 @@ const ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
     Capability.CHANGE_LOCK,
     ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutBucketObjectLockConfiguration", "backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultLockConfiguration"],
   ],
+  [Capability.KEY_DELETION, ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"]],
 ];
 
 /**
  * AWS managed policies the stacks attach, by name: what they grant in these terms. Their
- * documents live at AWS, not in the configuration.
+ * documents live at AWS, not in the configuration. The backup policy deletes the recovery
+ * points it made when their lifecycle ends (ec2:DeleteSnapshot, rds:DeleteDBSnapshot,
+ * dynamodb:DeleteBackup, ...) and uses the resources' keys (kms:Decrypt through the service);
+ * the restore policies decrypt what they restore.
  * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html
  */
 const MANAGED: Readonly<Record<string, readonly Capability[]>> = {
-  AWSBackupServiceRolePolicyForBackup: [Capability.BACKUP],
-  AWSBackupServiceRolePolicyForRestores: [Capability.RESTORE],
-  AWSBackupServiceRolePolicyForS3Backup: [Capability.BACKUP],
-  AWSBackupServiceRolePolicyForS3Restore: [Capability.RESTORE],
+  AWSBackupServiceRolePolicyForBackup: [Capability.BACKUP, Capability.DELETE_VERSION, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForRestores: [Capability.RESTORE, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForS3Backup: [Capability.BACKUP, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForS3Restore: [Capability.RESTORE, Capability.DECRYPT],
 };
 
 /** One statement, normalized. */
@@ -139,9 +144,9 @@ function targetNames(stack: Json): (resource: string) => string {
 }
 
 function capabilitiesOf(action: string): Capability[] {
-  if (action === "*") return ACTIONS.map(([c]) => c);
+  if (action === "*") return CAPABILITY_ACTIONS.map(([c]) => c);
   const out: Capability[] = [];
-  for (const [cap, actions] of ACTIONS) {
+  for (const [cap, actions] of CAPABILITY_ACTIONS) {
     if (actions.some((a) => a === action || (action.endsWith(":*") && a.startsWith(action.slice(0, -1))))) out.push(cap);
   }
   return out;
@@ -243,7 +248,42 @@ export function unnamedRestorers(access: readonly PrincipalAccess[]): PrincipalA
   return access.filter((p) => p.name === "(generated)" && [...p.grants.values()].some((s) => s.has(Capability.RESTORE)));
 }
 
-const COLUMNS = [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.BYPASS, Capability.DECRYPT, Capability.CHANGE_LOCK];
+const COLUMNS = [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.BYPASS, Capability.DECRYPT, Capability.CHANGE_LOCK, Capability.KEY_DELETION];
+
+/** What the matrix cannot see: it reads only the policies these stacks write. */
+export const MATRIX_BLIND_SPOTS: readonly string[] = [
+  "AWS Organizations service and resource control policies (SCPs, RCPs), which may deny any cell",
+  "permission boundaries and session policies of the principals that assume these roles",
+  "IAM principals created outside these stacks (people, pipelines, other tools) and principals of other accounts",
+  "the principal that runs `terraform apply`, which can do what its own policy allows",
+];
+
+/**
+ * The key policies' break-glass deny (see BackupKey), when every key of the stacks has one:
+ * then only that principal may disable or delete a key.
+ */
+export function breakGlassOf(stacks: SynthesizedStacks): string | undefined {
+  const found = new Set<string>();
+  let keys = 0;
+  for (const stack of Object.values(stacks)) {
+    for (const [, r] of resourcesOf(stack, "aws_kms_key")) {
+      keys++;
+      try {
+        const st = ((JSON.parse(String(r.policy)) as { Statement?: Json[] }).Statement ?? []).find((x) => x.Sid === "OnlyBreakGlassDisablesOrDeletes");
+        const arn = ((st?.Condition as Record<string, Record<string, string>> | undefined)?.ArnNotEquals ?? {})["aws:PrincipalArn"];
+        if (arn) found.add(arn);
+      } catch {
+        // A policy that is not literal JSON (a reference) names no break-glass principal here.
+      }
+    }
+  }
+  // Only when every key has the deny and all name the same principal.
+  return keys > 0 && found.size === 1 && keys === countDenies(stacks) ? [...found][0] : undefined;
+}
+
+function countDenies(stacks: SynthesizedStacks): number {
+  return Object.values(stacks).reduce((n, stack) => n + resourcesOf(stack, "aws_kms_key").filter(([, r]) => String(r.policy).includes("OnlyBreakGlassDisablesOrDeletes")).length, 0);
+}
 
 /** The access matrix document. */
 export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): string {
@@ -251,16 +291,26 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
   const flagged = access.filter(canDestroyLockedData);
   const unnamed = unnamedRestorers(access);
   const denials = resourceDenials(stacks);
+  const breakGlass = breakGlassOf(stacks);
   const rows = access.flatMap((p) =>
     [...p.grants.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([target, caps]) => [`${p.kind} ${code(p.name)}`, target, ...COLUMNS.map((c) => (caps.has(c) ? "✔" : "")), canDestroyLockedData(p) ? "⚠" : ""]),
   );
+  // The key policies delegate to the account: any administrator holds every right the resource policies do not deny to all.
+  rows.push([
+    "account administrator (not created here)",
+    "every bucket, vault and key",
+    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)}` : "✔ unless denied below")),
+    "⚠",
+  ]);
   return doc(
     `# Access matrix: ${estate}`,
     "<!-- Generated by backup-gov from the synthesized Terraform configuration (the policy documents themselves); do not edit. -->",
     "Every IAM role and user the stacks create, and what its policies allow on each bucket, vault and key. `delete (marker)` is `s3:DeleteObject` on a versioned bucket: the version stays (and stays locked); `delete recovery points` removes versions or recovery points for good. Resource policies (TLS-only, encryption, vault access) only narrow these rights further.",
-    "Not listed, because the stacks do not create them: the account root and the administrators the key policies delegate to, and the principal that runs `terraform apply` (it can do what its own policy allows, including removing these resources where `prevent_destroy` and Object Lock do not stop it).",
+    "The last row is any administrator of the account (AdministratorAccess or equivalent): the key policies delegate to the account, so an administrator holds every right here unless a bucket, vault or key policy denies it to everyone (listed below). Restoring needs `backup:StartRestoreJob` and `iam:PassRole` on a restore role: an administrator has both.",
+    "## What this matrix cannot see",
+    MATRIX_BLIND_SPOTS.map((b) => `- ${b}`).join("\n"),
     access.length
       ? table(["Principal", "On", ...COLUMNS, "Flag"], rows)
       : "The stacks create no IAM role or user.",
@@ -274,8 +324,11 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
     [
       flagged.length
         ? `⚠ Can both delete recovery points and change or bypass locks: ${flagged.map((p) => code(p.name)).join(", ")}. Remove one of the two rights.`
-        : "No principal can both delete recovery points and change or bypass a lock.",
-      unnamed.length ? `⚠ Restore rights held by principals without a name of their own: ${unnamed.map((p) => `${p.kind} in ${p.stack}`).join(", ")}.` : "Restore rights are held only by named roles and users.",
+        : "No principal these stacks create can both delete recovery points and change or bypass a lock.",
+      unnamed.length
+        ? `⚠ Restore rights held by principals without a name of their own: ${unnamed.map((p) => `${p.kind} in ${p.stack}`).join(", ")}.`
+        : "Among the principals these stacks create, restore rights are held only by named roles and users.",
+      `⚠ An account administrator can restore, delete what no lock protects, and ${breakGlass ? `not disable or delete a key (only ${code(breakGlass)} may)` : "disable or delete the keys, which makes every locked backup unreadable (name `aws.breakGlassPrincipal`, GOV-220)"}; only SCPs, which this matrix cannot see, narrow that further.`,
     ].join("\n\n"),
   );
 }

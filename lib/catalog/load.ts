@@ -24,6 +24,7 @@ import { CatalogSource } from "./source";
 import { didYouMean } from "./suggest";
 import { readCapped } from "../private/read-capped";
 import { looksLikeSecret, redactFinding } from "../core/secrets";
+import { DEFAULT_CHATBOT_REGION } from "../policy/aws-chatbot";
 
 /** Catalogs larger than this are refused before parsing (a real estate is far smaller). */
 export const MAX_CATALOG_BYTES = 5 * 1024 * 1024;
@@ -307,7 +308,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow };
+    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
   }
   return {
     file,
@@ -320,6 +321,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       accountId: aws.accountId,
       deletionProtection: aws.deletionProtection ?? true,
       tags: aws.tags ?? {},
+      breakGlassPrincipal: aws.breakGlassPrincipal,
       rolesAnywhere: aws.rolesAnywhere && { trustAnchorArn: aws.rolesAnywhere.trustAnchorArn },
       audit: {
         enabled: aws.audit?.enabled ?? true,
@@ -336,6 +338,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       email: notifications?.email ?? [],
       webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
       chatbot: notifications?.chatbot ?? [],
+      chatbotRegion: notifications?.chatbotRegion ?? DEFAULT_CHATBOT_REGION,
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,

@@ -169,6 +169,8 @@ export interface AwsSettings {
   readonly accountId?: string;
   readonly deletionProtection: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** The one principal that may disable or schedule the deletion of the estate's keys (`aws.breakGlassPrincipal`). */
+  readonly breakGlassPrincipal?: string;
   /** Temporary credentials for app-level backups; absent: per-service IAM users. */
   readonly rolesAnywhere?: RolesAnywhereSettings;
   readonly audit: AuditSettings;
@@ -238,6 +240,8 @@ export interface KubernetesCluster {
   readonly snapshots: ClusterSnapshots;
   readonly uplink?: string;
   readonly backupWindow?: string;
+  /** Whether the Prometheus Operator (the ServiceMonitor CRD) runs in the cluster. */
+  readonly prometheusOperator: boolean;
 }
 
 /** A declared storage's own retention (its Proxmox `backups` block). */
@@ -319,6 +323,8 @@ export interface Notifications {
   readonly webhooks: readonly { readonly name: string; readonly kind?: WebhookKind }[];
   /** AWS Chatbot channels subscribed to the alert topic. */
   readonly chatbot: readonly ChatbotChannelSpec[];
+  /** The Region the chatbot channels are configured in (one serving the AWS Chatbot API; default us-east-2). */
+  readonly chatbotRegion: string;
   readonly pagerduty: boolean;
   /** Whether backup runs put a CloudWatch heartbeat (resolved: defaults to the presence of `aws`). */
   readonly heartbeat: boolean;

@@ -45,6 +45,20 @@ export const KEY_ADMIN_AND_USE_ACTIONS: readonly string[] = [
   "kms:UpdateKeyDescription",
 ];
 
+/**
+ * The construct context key naming the break-glass principal of every BackupKey below the
+ * scope it is set on (an app, a stack): the estate sets it from `aws.breakGlassPrincipal`.
+ */
+export const BREAK_GLASS_CONTEXT = "cdktf-backup-governance:breakGlassPrincipalArn";
+
+/**
+ * The key actions that make every backup encrypted with the key unreadable, whatever locks
+ * them: only the break-glass principal may call them where one is named.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+ */
+export const KEY_DESTRUCTIVE_ACTIONS: readonly string[] = ["kms:DisableKey", "kms:ScheduleKeyDeletion"];
+
 /** Props of {@link BackupKey}. */
 export interface BackupKeyProps {
   /**
@@ -75,6 +89,14 @@ export interface BackupKeyProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * The one IAM principal (role or user ARN) that may disable the key or schedule its deletion:
+   * an explicit deny refuses both to everyone else, the account's administrators included.
+   * (PutKeyPolicy stays with the account, or Terraform could not update the policy; the key
+   * and lock guard alerts on it.)
+   * @default - the construct context `BREAK_GLASS_CONTEXT`, else none: the account delegates both (GOV-220 warns)
+   */
+  readonly breakGlassPrincipalArn?: string;
   /** @default "aws" */
   readonly partition?: string;
   /** @default - the stack's default AWS provider */
@@ -118,6 +140,17 @@ export class BackupKey extends Construct {
       },
       ...(props.statements ?? []),
     ];
+    const breakGlass = props.breakGlassPrincipalArn ?? (this.node.tryGetContext(BREAK_GLASS_CONTEXT) as string | undefined);
+    if (breakGlass) {
+      this.statements.push({
+        sid: "OnlyBreakGlassDisablesOrDeletes",
+        effect: PolicyEffect.DENY,
+        principals: { anyone: true },
+        actions: KEY_DESTRUCTIVE_ACTIONS,
+        resources: ["*"],
+        conditions: { ArnNotEquals: { "aws:PrincipalArn": breakGlass } },
+      });
+    }
     this.key = this.createKey(window);
     this.keyArn = this.key.arn;
     this.keyId = this.key.keyId;

@@ -18,7 +18,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { TerraformProvider } from "../core/cdk";
 import { Construct, type ITerraformDependable, TerraformStack, TerraformVariable, Token } from "../core/cdk";
-import type { Duration } from "../core/duration";
+import { Duration } from "../core/duration";
 import { Heartbeat, heartbeatDimensions } from "../core/metrics";
 import { at, Errors } from "../errors";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
@@ -28,8 +28,10 @@ import { BackupKey } from "./backup-key";
 import type { IBackupVault } from "./encrypted-vault";
 import { type AuditControlName, AuditLimits, type AuditScope } from "../policy/audit";
 import type { AwsResourceType } from "../policy/aws-backup";
-import { LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
+import { CONFIG_FREQUENCIES, type ConfigFrequency, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../policy/aws-freshness";
 import { reachChecksAbove } from "../governance/reach";
+import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
+import { guardPattern, guardRules } from "../policy/aws-guard";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -167,6 +169,12 @@ export interface RecoveryPointRuleProps {
   readonly resourceType: AwsResourceType;
   /** The oldest a last recovery point may be: rounded up to hours (at most 744) or days (at most 31). */
   readonly maxAge: Duration;
+  /**
+   * How often AWS Config evaluates the rule. The alert names the detection bound: `maxAge`
+   * plus this period.
+   * @default - the longest AWS Config offers that is at most a quarter of `maxAge`, hourly at the least
+   */
+  readonly frequency?: ConfigFrequency;
   /** AWS Config's id of the one resource to check (a table name, bucket name, volume id, ...). @default - every resource of the type, or `resourceTags` */
   readonly resourceId?: string;
   /** Check the resources with these tags (all of them). @default - every resource of the type, or `resourceId` */
@@ -218,6 +226,14 @@ export interface BackupMonitoringProps {
    * @default - none
    */
   readonly chatChannels?: readonly ChatChannel[];
+  /**
+   * The provider the chat channels (and their role) are created with: one of a Region that
+   * serves the AWS Chatbot API (us-east-2, us-west-2, eu-west-1, ap-southeast-1; see
+   * `CHATBOT_API_REGIONS`). A channel configuration created anywhere else fails at apply. The
+   * channels deliver the topic of this construct's Region all the same.
+   * @default - `provider`, which must then be in a Chatbot API Region (MON-030)
+   */
+  readonly chatbotProvider?: TerraformProvider;
   /**
    * Subscribe a PagerDuty integration: adds the sensitive variable
    * `pagerduty_integration_url` (PagerDuty's CloudWatch/SNS integration URL).
@@ -312,6 +328,15 @@ export interface BackupMonitoringProps {
    */
   readonly forwardEventsFrom?: readonly AwsProvider[];
   /**
+   * Alert on the CloudTrail calls that can undo the locks (see `guardRules`): ScheduleKeyDeletion,
+   * DisableKey, PutKeyPolicy and DeleteAlias on KMS keys; vault lock and access-policy changes;
+   * bucket policy, Object Lock, lifecycle, versioning and replication changes on the estate's
+   * buckets. Also forwarded from `forwardEventsFrom`. Needs a CloudTrail trail with logging on
+   * (EventBridge receives "AWS API Call via CloudTrail" events only then).
+   * @default true
+   */
+  readonly keyAndLockGuard?: boolean;
+  /**
    * This construct's Region, for the event bus ARN that other Regions forward to.
    * @default - the `region` of `provider` (required with `forwardEventsFrom` when that is not an AwsProvider)
    */
@@ -327,24 +352,28 @@ function publisherSid(service: string): string {
 }
 
 /**
- * What a publisher's use of the topic key is bound to, against the confused deputy: AWS
- * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm
- * that publishes), so only this account's vaults and alarms can have the key used on their
- * behalf. EventBridge does not pass those keys to KMS when it delivers to an encrypted
- * topic (a condition on them would drop every event silently); its use is bound to SNS in
- * this account instead (`kms:ViaService`, `kms:CallerAccount`).
+ * What a publisher's use of the topic key is bound to, against the confused deputy. AWS
+ * Backup and CloudWatch pass `aws:SourceAccount` and `aws:SourceArn` (the vault or alarm that
+ * publishes), so only this account's vaults and alarms can have the key used on their behalf.
+ *
+ * EventBridge gets the statement the SNS developer guide documents for event sources of AWS
+ * services ("Enable compatibility between event sources from AWS services and encrypted
+ * topics"): the service principal, `kms:GenerateDataKey` and `kms:Decrypt`, no condition. A
+ * condition EventBridge's delivery does not satisfy (`kms:ViaService`, `kms:CallerAccount`,
+ * `aws:SourceArn`) fails every publish, visible only in the rule's FailedInvocations metric.
+ * The topic policy still admits EventBridge of this account only (`aws:SourceAccount`).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
  */
-function keyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
+function topicKeyConditions(service: string, account: string, partition = "aws"): PolicyStatement["conditions"] {
   switch (service) {
     case "backup.amazonaws.com":
       return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` } };
     case "cloudwatch.amazonaws.com":
       return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:*:${account}:alarm:*` } };
     default:
-      return { StringLike: { "kms:ViaService": "sns.*.amazonaws.com" }, StringEquals: { "kms:CallerAccount": account } };
+      return undefined;
   }
 }
 
@@ -427,6 +456,7 @@ export class BackupMonitoring extends Construct {
     if (props.chatChannels?.length) this.createChatChannels(props.chatChannels);
     this.createVaultSignals();
     this.createEventRules();
+    if (props.keyAndLockGuard ?? true) this.createGuardRules();
     this.createAwsFreshness();
     for (const h of props.heartbeats ?? []) this.createHeartbeatAlarms(h);
     if (props.auditControls?.length) {
@@ -502,7 +532,7 @@ export class BackupMonitoring extends Construct {
       principals: { service: [service] },
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
       resources: ["*"],
-      conditions: keyConditions(service, this.account, this.partition),
+      conditions: topicKeyConditions(service, this.account, this.partition),
     }));
     if (this.props.auditControls?.length && !this.props.reportBucketName) {
       // PROVIDER NOTE: the reports role exists only after the first report plan; a key policy naming a missing role fails, a condition on it does not.
@@ -598,7 +628,10 @@ export class BackupMonitoring extends Construct {
   }
 
   private createChatChannels(channels: readonly ChatChannel[]): void {
-    const provider = this.props.provider;
+    const provider = this.props.chatbotProvider ?? this.props.provider;
+    // The AWS Chatbot API is served from four Regions only: a channel configured through any other fails at apply.
+    const region = knownRegion(this, undefined, provider);
+    if (region !== undefined && !isChatbotRegion(region)) throw at(this, Errors.chatbotRegion(this.node.path, region, CHATBOT_API_REGIONS.join(", ")));
     const trust = new DataAwsIamPolicyDocument(this, "ChatbotTrust", {
       provider,
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
@@ -716,6 +749,16 @@ export class BackupMonitoring extends Construct {
         });
         new CloudwatchEventTarget(this, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
       }
+      if (!(this.props.keyAndLockGuard ?? true)) continue;
+      for (const g of guardRules(this.props.estate)) {
+        const rule = new CloudwatchEventRule(this, `${g.id}-${from}`, {
+          provider: source,
+          name: `${this.props.estate}-${g.suffix}-to-${region}`.slice(0, 64),
+          description: `CloudTrail in ${from}: ${g.eventNames.join(", ")}, forwarded to ${region} (estate ${this.props.estate})`,
+          eventPattern: guardPattern(g),
+        });
+        new CloudwatchEventTarget(this, `${g.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+      }
     }
   }
 
@@ -734,17 +777,22 @@ export class BackupMonitoring extends Construct {
     }
     const rules = this.props.recoveryPointRules ?? [];
     if (rules.length === 0) return;
-    const names = rules.map((r) => {
+    // One EventBridge rule per detection bound, so that each alert names its own.
+    const byBound = new Map<string, { bound: string; age: string; every: string; names: string[] }>();
+    for (const r of rules) {
       const managed = LAST_RECOVERY_POINT_RULES[r.resourceType];
       if (!managed) throw Errors.recoveryPointRuleType(r.name, r.resourceType, Object.keys(LAST_RECOVERY_POINT_RULES).join(", "));
       if (r.resourceId !== undefined && r.resourceTags !== undefined) throw Errors.recoveryPointRuleScope(r.name);
       const age = recoveryPointAge(r.maxAge);
       const hours = age.unit === "hours" ? age.value : age.value * 24;
+      const frequency = r.frequency ?? configFrequency(hours);
+      const bound = detectionBound(age, frequency).toString();
+      const every = Duration.hours(CONFIG_FREQUENCIES[frequency]).toHuman();
       const name = `${this.props.estate}-${r.name}-last-recovery-point`.slice(-128);
       new ConfigConfigRule(this, `RecoveryPoint-${r.name}`, {
         provider,
         name,
-        description: `No ${r.resourceType} recovery point of ${r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource")} younger than ${age.value} ${age.unit} (estate ${this.props.estate})`,
+        description: `No ${r.resourceType} recovery point of ${r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource of the type in the Region")} younger than ${age.value} ${age.unit}; evaluated every ${every}, so a stopped backup is reported within ${bound} (estate ${this.props.estate})`.slice(0, 256),
         source: { owner: "AWS", sourceIdentifier: `${managed.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED` },
         inputParameters: JSON.stringify({
           recoveryPointAgeValue: String(age.value),
@@ -752,30 +800,68 @@ export class BackupMonitoring extends Construct {
           ...(r.resourceId !== undefined ? { resourceId: r.resourceId } : {}),
           ...(r.resourceTags !== undefined ? { resourceTags: JSON.stringify(r.resourceTags) } : {}),
         }),
-        // Evaluated at least four times per allowed age, so a stale point is noticed within a quarter of it.
-        maximumExecutionFrequency: hours <= 4 ? "One_Hour" : hours <= 12 ? "Three_Hours" : hours <= 24 ? "Six_Hours" : hours <= 48 ? "Twelve_Hours" : "TwentyFour_Hours",
+        maximumExecutionFrequency: frequency,
       });
-      return name;
+      const group = byBound.get(bound) ?? { bound, age: `${age.value} ${age.unit}`, every, names: [] };
+      group.names.push(name);
+      byBound.set(bound, group);
+    }
+    [...byBound.values()].forEach((g, i) => {
+      const id = i === 0 ? "RecoveryPointStale" : `RecoveryPointStale-${g.bound}`;
+      const rule = new CloudwatchEventRule(this, id, {
+        provider,
+        name: `${this.props.estate}-recovery-point-stale${i === 0 ? "" : `-${g.bound}`}`.slice(0, 64),
+        description: `AWS Config: a resource of estate ${this.props.estate} has no recent recovery point (NON_COMPLIANT; detected within ${g.bound})`,
+        eventPattern: JSON.stringify({
+          source: ["aws.config"],
+          "detail-type": ["Config Rules Compliance Change"],
+          detail: { messageType: ["ComplianceChangeNotification"], configRuleName: g.names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+        }),
+      });
+      new CloudwatchEventTarget(this, `${id}Target`, {
+        provider,
+        rule: rule.name,
+        arn: this.topic.arn,
+        inputTransformer: {
+          inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
+          inputTemplate: customNotificationTemplate({
+            title: `:warning: Backups stale: <type> <resource> (estate ${this.props.estate})`,
+            description: `AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point younger than ${g.age} (rule <rule> is NON_COMPLIANT). Evaluated every ${g.every}: backups may have stopped up to ${g.bound} ago.`,
+            nextSteps: ["Check that a backup plan still selects the resource (its tags, the plan's selection)", "Check the plan's last backup jobs in the AWS Backup console"],
+            keywords: ["backup", "stale", this.props.estate],
+          }),
+        },
+      });
     });
-    const rule = new CloudwatchEventRule(this, "RecoveryPointStale", {
-      provider,
-      name: `${this.props.estate}-recovery-point-stale`,
-      description: `AWS Config: a resource of estate ${this.props.estate} has no recent recovery point (NON_COMPLIANT)`,
-      eventPattern: JSON.stringify({
-        source: ["aws.config"],
-        "detail-type": ["Config Rules Compliance Change"],
-        detail: { messageType: ["ComplianceChangeNotification"], configRuleName: names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
-      }),
-    });
-    new CloudwatchEventTarget(this, "RecoveryPointStaleTarget", {
-      provider,
-      rule: rule.name,
-      arn: this.topic.arn,
-      inputTransformer: {
-        inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
-        inputTemplate: `"AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point as recent as its RPO needs (rule <rule> is NON_COMPLIANT): is it still selected by a backup plan?"`,
-      },
-    });
+  }
+
+  /**
+   * The key and lock guard: one rule per service on its CloudTrail calls, each alert naming
+   * who called what on which resource. Other Regions forward theirs (see createEventRules).
+   */
+  private createGuardRules(): void {
+    for (const g of guardRules(this.props.estate)) {
+      const rule = new CloudwatchEventRule(this, g.id, {
+        provider: this.props.provider,
+        name: `${this.props.estate}-${g.suffix}`,
+        description: `CloudTrail: ${g.eventNames.join(", ")} (estate ${this.props.estate})`,
+        eventPattern: guardPattern(g),
+      });
+      new CloudwatchEventTarget(this, `${g.id}Target`, {
+        provider: this.props.provider,
+        rule: rule.name,
+        arn: this.topic.arn,
+        inputTransformer: {
+          inputPaths: { account: "$.account", region: "$.region", time: "$.time", call: "$.detail.eventName", who: "$.detail.userIdentity.arn", resource: g.resourcePath },
+          inputTemplate: customNotificationTemplate({
+            title: `:lock: Lock guard: <call> (estate ${this.props.estate})`,
+            description: `CloudTrail (<account>/<region> at <time>): <who> called <call> on <resource>: ${g.risk}.`,
+            nextSteps: ["Confirm the change was planned (a change ticket, a break-glass procedure)", "If not: revert it (CancelKeyDeletion, EnableKey, the policy from Terraform) and rotate the caller's credentials"],
+            keywords: ["backup", "lock-guard", "<call>"],
+          }),
+        },
+      });
+    }
   }
 
   private eventRule(id: string, suffix: string, detailType: string, detail: Record<string, string[]>, transformer: { inputPaths: Record<string, string>; inputTemplate: string }): void {
@@ -915,7 +1001,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
-        inputTemplate: `"AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: backup job <state>",
+          description: `AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>`,
+          nextSteps: ["Read the job's status message in the AWS Backup console", "Start an on-demand backup once the cause is fixed: the next scheduled run may be a day away"],
+          keywords: ["backup", "<state>"],
+        }),
       },
     },
     {
@@ -926,7 +1017,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { state: ["FAILED", "PARTIAL"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
-        inputTemplate: `"AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: copy job <state>",
+          description: `AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>`,
+          nextSteps: ["Check the destination vault's access policy and its key's policy", "Copy the recovery point again once the cause is fixed"],
+          keywords: ["backup", "copy", "<state>"],
+        }),
       },
     },
     {
@@ -937,7 +1033,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { status: ["FAILED", "ABORTED"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
-        inputTemplate: `"AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: restore job <status>",
+          description: `AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>`,
+          nextSteps: ["Read the job's status message in the AWS Backup console", "Follow the service's restore SOP"],
+          keywords: ["backup", "restore", "<status>"],
+        }),
       },
     },
     {
@@ -948,7 +1049,12 @@ export function backupEventRules(): BackupEventRule[] {
       detail: { validationStatus: ["FAILED", "TIMED_OUT"] },
       transformer: {
         inputPaths: { ...common, job: "$.detail.restoreJobId", validation: "$.detail.validationStatus", type: "$.detail.resourceType", vmessage: "$.detail.validationStatusMessage" },
-        inputTemplate: `"AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>"`,
+        inputTemplate: customNotificationTemplate({
+          title: ":rotating_light: AWS Backup: restore test validation <validation>",
+          description: `AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>`,
+          nextSteps: ["Treat the recovery point as unproven until a restore validates", "Check the restore testing plan's validation script"],
+          keywords: ["backup", "restore-test", "<validation>"],
+        }),
       },
     },
   ];

@@ -2,6 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { AwsSettings } from "../catalog/model";
 import { type Construct, TerraformStack, TerraformVariable } from "../core/cdk";
 import { tfLiteralMap } from "../core/escape/terraform";
+import { BREAK_GLASS_CONTEXT } from "../constructs/backup-key";
 
 /** The Terraform variable that carries the account id when the catalog has no `aws.accountId`. */
 export const ACCOUNT_ID_VARIABLE = "aws_account_id";
@@ -31,10 +32,13 @@ export class AwsEstateStack extends TerraformStack {
   private readonly offsite = new Map<string, AwsProvider>();
   private readonly props: AwsEstateStackProps;
   private account?: string;
+  private chatbot?: AwsProvider;
   private readonly terraformListeners: Array<(config: Record<string, unknown>) => void> = [];
 
   constructor(scope: Construct, id: string, props: AwsEstateStackProps) {
     super(scope, id);
+    // Before any child: every BackupKey of the stack denies key deletion and disabling to all but this principal.
+    if (props.aws.breakGlassPrincipal) this.node.setContext(BREAK_GLASS_CONTEXT, props.aws.breakGlassPrincipal);
     this.props = props;
     this.region = props.aws.region;
     this.primary = this.makeProvider("Aws", props.aws.region);
@@ -51,6 +55,19 @@ export class AwsEstateStack extends TerraformStack {
       this.offsite.set(region, p);
     }
     return p;
+  }
+
+  /**
+   * The provider of the AWS Chatbot channels: the primary or an offsite provider where that is
+   * in `region`, else an aliased provider `chatbot` (not an offsite Region: nothing is copied or
+   * forwarded there). AWS Chatbot's API is served from a few Regions only.
+   */
+  public chatbotProvider(region: string): AwsProvider {
+    if (region === this.region) return this.primary;
+    const offsite = this.offsite.get(region);
+    if (offsite) return offsite;
+    this.chatbot ??= this.makeProvider("Aws-chatbot", region, "chatbot");
+    return this.chatbot;
   }
 
   /**

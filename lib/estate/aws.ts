@@ -352,7 +352,9 @@ class AwsBuilder {
   }
 
   private registerS3Targets(serviceId: string, b: AppBucketSpec, prefix: string): void {
-    const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days` : "no Object Lock";
+    // Default retention locks each object version for `days` from its own upload, never longer: a deduplicating
+    // repository keeps referencing packs written long before, and those are no longer locked (S3 user guide, "Object Lock").
+    const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload (older objects a repository still references are not locked)` : "no Object Lock";
     this.ctx.addTarget({
       serviceId,
       kind: TargetKind.S3,
@@ -362,7 +364,11 @@ class AwsBuilder {
       restoreSteps: [
         `The app-level backups of ${serviceId} are under s3://${b.name}/${prefix} in ${b.region}; restore them with the service's backup tool (see the app-level restore steps).`,
         `To undo a deletion or an overwrite (older versions stay ${b.noncurrentDays} days): \`aws s3api list-object-versions --region ${b.region} --bucket ${b.name} --prefix ${prefix}\`, then \`aws s3api copy-object --region ${b.region} --bucket ${b.name} --key <key> --copy-source "${b.name}/<key>?versionId=<version-id>"\`.`,
-        ...(b.lock ? [`Locked versions (${b.lock.mode}, ${b.lock.days} days) cannot be deleted or shortened by anyone${b.lock.mode === LockMode.GOVERNANCE ? " without s3:BypassGovernanceRetention" : ""}: a ransomware deletion only adds delete markers; bring the previous version back as above.`] : []),
+        ...(b.lock
+          ? [
+              `What the lock protects: each object version for ${b.lock.days} days from its upload (${b.lock.mode}); until then it cannot be deleted or its retention shortened by anyone${b.lock.mode === LockMode.GOVERNANCE ? " without s3:BypassGovernanceRetention" : ""}. A deduplicating repository (restic, Kopia) keeps referencing packs written earlier: those are older than ${b.lock.days} days, no longer locked, and protected only by versioning (a deletion adds a delete marker; the version stays ${b.noncurrentDays} days). A restore of the newest snapshot needs them all: bring deleted versions back as above.`,
+            ]
+          : []),
       ],
     });
     if (!b.replica) return;

@@ -112,7 +112,8 @@ export function helmValues(cluster: KubernetesCluster): Record<string, unknown> 
     snapshotsEnabled: false,
     deployNodeAgent: true,
     credentials: { useSecret: true, existingSecret: VeleroNames.credentialsSecret },
-    metrics: { enabled: true, serviceMonitor: { enabled: true } },
+    // A ServiceMonitor is a Prometheus Operator resource: without its CRD the Helm install fails.
+    metrics: { enabled: true, serviceMonitor: { enabled: cluster.prometheusOperator } },
   };
 }
 

@@ -49,8 +49,8 @@ export function alertWiringOf(ctx: Pick<EstateContext, "catalog" | "policies" | 
   }
   if (usesAwsBackup(policy) && catalog.aws) {
     out.push("AWS Backup vault notifications, EventBridge job rules and vault alarms");
-    const stale = recoveryPointRules(ctx.policies, catalog).filter((r) => r.serviceId === serviceId);
-    if (stale.length) out.push(`AWS Config ${stale.length} last-recovery-point rule(s) (NON_COMPLIANT to the topic) and a no-completed-backups alarm on its vault`);
+    const stale = recoveryPointRules(ctx.policies, catalog).filter((r) => r.serviceIds.includes(serviceId));
+    if (stale.length) out.push(`AWS Config ${stale.map((r) => `${catalog.name}-${r.name}-last-recovery-point (detected within ${r.detectionBound})`).join(", ")} (NON_COMPLIANT to the topic) and a no-completed-backups alarm on its vault`);
     const controls = auditControls(ctx.policies, catalog).filter((c) => c.serviceIds.includes(serviceId));
     if (controls.length) out.push(`Audit Manager: ${controls.length} control(s) incl. RPO and RTO`);
   }
@@ -109,6 +109,8 @@ export function buildMonitoring(ctx: EstateContext): void {
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
     chatChannels: n.chatbot.map((c) => (c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }))),
+    // The AWS Chatbot API is served from a few Regions only: the channels are configured there.
+    chatbotProvider: n.chatbot.length ? stack.chatbotProvider(n.chatbotRegion) : undefined,
     pagerDuty: n.pagerduty,
     // The vaults by reference: notifications wait for the vaults (and locks) they watch.
     vaults: vaults.local.map(byName),
@@ -128,8 +130,8 @@ export function buildMonitoring(ctx: EstateContext): void {
       name: r.name,
       resourceType: r.type,
       maxAge: r.age.unit === "hours" ? Duration.hours(r.age.value) : Duration.days(r.age.value),
-      // Resource ids and tags are catalog text: literal in Terraform.
-      resourceId: r.resourceId && tfLiteral(r.resourceId),
+      frequency: r.frequency,
+      // Tags are catalog text: literal in Terraform.
       resourceTags: r.resourceTags && Object.fromEntries(Object.entries(r.resourceTags).map(([k, v]) => [tfLiteral(k), tfLiteral(v)])),
     })),
     vaultFreshness: vaultFreshness(policies, catalog),

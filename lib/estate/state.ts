@@ -18,6 +18,13 @@ export function keepLocalStateBesideOutput(stack: TerraformStack): void {
   new LocalBackend(stack, { path: `${LOCAL_STATE_DIR}/terraform.${stack.node.id}.tfstate` });
 }
 
+/**
+ * The Terraform that knows the S3 backend's `use_lockfile` (added in 1.10).
+ *
+ * @see https://developer.hashicorp.com/terraform/language/backend/s3
+ */
+export const USE_LOCKFILE_MIN_TERRAFORM = ">= 1.10.0";
+
 /** The state key of a stack: `<keyPrefix><stack name>.tfstate`. */
 export function stateKey(settings: StateSettings, stackName: string): string {
   return `${settings.keyPrefix}${stackName}.tfstate`;
@@ -39,5 +46,7 @@ export function applyRemoteState(stack: TerraformStack, settings: StateSettings)
   });
   // PROVIDER NOTE: use_lockfile (Terraform 1.10+) is newer than cdktf 0.21's S3BackendConfig; an override writes it.
   backend.addOverride("use_lockfile", true);
+  // Older Terraform rejects use_lockfile as an unknown argument; required_version says why before it does.
+  stack.addOverride("terraform.required_version", USE_LOCKFILE_MIN_TERRAFORM);
   return backend;
 }

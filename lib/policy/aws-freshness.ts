@@ -1,6 +1,7 @@
+import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/model";
 import { Duration } from "../core/duration";
-import { AwsResourceType, awsBackupRules, parseArn, resourceTypeInfo, resourceTypeOfArn, resourceTypeOfKey, usesAwsBackup } from "./aws-backup";
+import { AwsResourceType, awsBackupRules, resourceTypeInfo, resourceTypeOfArn, resourceTypeOfKey, usesAwsBackup } from "./aws-backup";
 import type { EffectivePolicy } from "./effective";
 import { intervalWindow } from "./freshness";
 
@@ -41,19 +42,71 @@ export const LAST_RECOVERY_POINT_RULES: Readonly<Partial<Record<AwsResourceType,
 /** AWS Config's limit on the rules' `recoveryPointAgeValue`: 744 hours, or 31 days. */
 export const RECOVERY_POINT_AGE_LIMITS = { maxHours: 744, maxDays: 31 } as const;
 
-/** One AWS Config rule that judges the freshness of one service's resources of one type. */
+/** How often AWS Config runs a periodic rule (`MaximumExecutionFrequency`), in hours. */
+export const CONFIG_FREQUENCIES = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as const;
+export type ConfigFrequency = keyof typeof CONFIG_FREQUENCIES;
+
+/**
+ * AWS Config's quota of rules per account and Region: a PutConfigRule beyond it fails with
+ * MaxNumberOfConfigRulesExceededException ("the maximum number of 1000 rules").
+ *
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/configlimits.html
+ */
+export const CONFIG_RULES_PER_REGION = 1000;
+
+/** GOV-222 warns from this many estate rules on: the rest of the quota belongs to the account's other owners. */
+export const CONFIG_RULES_WARN_AT = 800;
+
+/**
+ * One AWS Config rule that judges the freshness of every resource of one type that shares an
+ * allowed age and a scope: rules are grouped (resource type × age × scope), so that the count
+ * grows with the distinct thresholds and tag sets, not with the services (the account has 1,000).
+ */
 export interface RecoveryPointRuleSpec {
-  readonly serviceId: string;
-  /** Unique among the estate's rules: `<service>-<type key>[-tags|-<n>]`. */
+  /** The services the rule watches. */
+  readonly serviceIds: readonly string[];
+  /** Unique among the estate's rules: `<type key>-<all|tags-<hash>>-<age>`. */
   readonly name: string;
   readonly type: AwsResourceType;
   /** The managed rule's identifier, e.g. `RDS_LAST_BACKUP_RECOVERY_POINT_CREATED`. */
   readonly identifier: string;
   /** The rule's `recoveryPointAgeValue`/`recoveryPointAgeUnit`. */
   readonly age: { readonly value: number; readonly unit: "hours" | "days" };
-  /** Exactly one of these scopes the rule. */
-  readonly resourceId?: string;
+  /** How often AWS Config evaluates it. */
+  readonly frequency: ConfigFrequency;
+  /**
+   * The longest a stopped backup can go unreported: the allowed age plus one evaluation
+   * period (a point that turns stale just after an evaluation is judged at the next one).
+   */
+  readonly detectionBound: Duration;
+  /**
+   * The rule's tag scope (the services' own tag selection). Without it the rule judges every
+   * resource of the type in the Region: the scope of ARN-selected resources, whose AWS Config
+   * id (an RDS DbiResourceId, ...) an ARN does not always carry and whose one-id parameter
+   * would need one rule per resource.
+   */
   readonly resourceTags?: Readonly<Record<string, string>>;
+}
+
+/** The age a rule accepts, in hours. */
+export function ageHours(age: { readonly value: number; readonly unit: "hours" | "days" }): number {
+  return age.unit === "hours" ? age.value : age.value * 24;
+}
+
+/**
+ * The evaluation frequency of a rule: the longest AWS Config offers that is at most a quarter
+ * of the allowed age and at most the RPO, hourly at the least.
+ */
+export function configFrequency(ageInHours: number, rpo?: Duration): ConfigFrequency {
+  const limit = Math.max(1, Math.min(ageInHours / 4, rpo ? rpo.toMinutes() / 60 : Infinity));
+  let best: ConfigFrequency = "One_Hour";
+  for (const [f, h] of Object.entries(CONFIG_FREQUENCIES) as Array<[ConfigFrequency, number]>) if (h <= limit) best = f;
+  return best;
+}
+
+/** Allowed age plus one evaluation period. */
+export function detectionBound(age: { readonly value: number; readonly unit: "hours" | "days" }, frequency: ConfigFrequency): Duration {
+  return Duration.hours(ageHours(age) + CONFIG_FREQUENCIES[frequency]);
 }
 
 /** A vault whose backup jobs must keep completing, and over which window. */
@@ -70,13 +123,22 @@ export function recoveryPointAge(threshold: Duration): { value: number; unit: "h
 }
 
 /**
- * The AWS Config rules that judge each AWS Backup service's freshness: one per tag-selected
- * resource type (scoped by the service's tags), and one per ARN-selected resource whose
- * AWS Config id is in its ARN. The age is the cadence of the service's most frequent snapshot
- * rule plus the usual margin.
+ * The AWS Config rules that judge the AWS Backup services' freshness, grouped: one rule per
+ * resource type, allowed age and scope. A tag-selected service is judged within its tags; the
+ * ARN-selected resources of a type share one rule over every resource of the type (RDS
+ * included: AWS Config knows an instance by its DbiResourceId, which its ARN does not carry).
+ * The age is the cadence of the service's most frequent snapshot rule plus the usual margin;
+ * the evaluation frequency follows from it and the most demanding RPO of the group.
  */
 export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): RecoveryPointRuleSpec[] {
-  const out: RecoveryPointRuleSpec[] = [];
+  const groups = new Map<string, { type: AwsResourceType; age: { value: number; unit: "hours" | "days" }; tags?: Record<string, string>; serviceIds: Set<string>; rpo: Duration }>();
+  const add = (type: AwsResourceType, age: { value: number; unit: "hours" | "days" }, tags: Record<string, string> | undefined, p: EffectivePolicy) => {
+    const key = `${type}|${age.value}${age.unit}|${tags ? canonicalTags(tags) : "*"}`;
+    const g = groups.get(key) ?? { type, age, tags, serviceIds: new Set<string>(), rpo: p.service.rpo };
+    g.serviceIds.add(p.service.id);
+    if (p.service.rpo.compareTo(g.rpo) < 0) g.rpo = p.service.rpo;
+    groups.set(key, g);
+  };
   for (const p of policies) {
     if (!usesAwsBackup(p)) continue;
     const aws = p.service.aws!;
@@ -84,27 +146,36 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
     const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
     if (snapshots.length === 0) continue;
     const age = recoveryPointAge(intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin).threshold);
-    const id = p.service.id;
     if (Object.keys(aws.tags).length) {
-      for (const type of [...new Set(aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t))].sort()) {
-        const r = LAST_RECOVERY_POINT_RULES[type];
-        if (r) out.push({ serviceId: id, name: `${id}-${keyOf(type)}-tags`, type, identifier: `${r.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`, age, resourceTags: aws.tags });
+      for (const type of new Set(aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t))) {
+        if (LAST_RECOVERY_POINT_RULES[type]) add(type, age, { ...aws.tags }, p);
       }
     }
-    const byType = new Map<AwsResourceType, string[]>();
     for (const arn of aws.resources) {
       const type = resourceTypeOfArn(arn);
-      const r = type && LAST_RECOVERY_POINT_RULES[type];
-      if (!type || !r?.idFromArn) continue;
-      byType.set(type, [...(byType.get(type) ?? []), resourceIdOf(arn)]);
-    }
-    for (const [type, ids] of [...byType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      ids.forEach((resourceId, i) =>
-        out.push({ serviceId: id, name: `${id}-${keyOf(type)}${ids.length > 1 ? `-${i + 1}` : ""}`, type, identifier: `${LAST_RECOVERY_POINT_RULES[type]!.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`, age, resourceId }),
-      );
+      if (type && LAST_RECOVERY_POINT_RULES[type]) add(type, age, undefined, p);
     }
   }
-  return out;
+  return [...groups.values()]
+    .map((g) => {
+      const frequency = configFrequency(ageHours(g.age), g.rpo);
+      const ageText = `${g.age.value}${g.age.unit === "hours" ? "h" : "d"}`;
+      return {
+        serviceIds: [...g.serviceIds].sort(),
+        name: `${keyOf(g.type)}-${g.tags ? `tags-${createHash("sha256").update(canonicalTags(g.tags)).digest("hex").slice(0, 8)}` : "all"}-${ageText}`,
+        type: g.type,
+        identifier: `${LAST_RECOVERY_POINT_RULES[g.type]!.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`,
+        age: g.age,
+        frequency,
+        detectionBound: detectionBound(g.age, frequency),
+        resourceTags: g.tags,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function canonicalTags(tags: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(tags).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -128,10 +199,4 @@ export function vaultFreshness(policies: readonly EffectivePolicy[], catalog: Pi
 
 function keyOf(type: AwsResourceType): string {
   return resourceTypeInfo(type).key;
-}
-
-/** AWS Config's id of a resource whose id is the last part of its ARN (table, bucket, volume, ...). */
-function resourceIdOf(arn: string): string {
-  const p = parseArn(arn)!;
-  return p.resource.split(/[/:]/).pop()!;
 }

@@ -1,7 +1,7 @@
 import type { Catalog } from "../catalog/model";
 import { PRICE_KEYS } from "../catalog/schema/kubernetes";
 import { AppDecision, StorageKind } from "../core/vocabulary";
-import { usesAwsBackup } from "./aws-backup";
+import { AwsResourceType, resourceTypeOfArn, resourceTypeOfKey, usesAwsBackup } from "./aws-backup";
 import type { EffectivePolicy } from "./effective";
 import { parseWindow } from "./velero";
 
@@ -29,6 +29,46 @@ export const DEFAULT_PRICES: Readonly<Record<PriceKey, { readonly usd: number; r
   kmsKeyMonth: { usd: 1, what: "KMS customer-managed key, per key-month" },
   localGbMonth: { usd: 0, what: "Local storage (PBS, NAS, Proxmox storage), per GB-month" },
 };
+
+/**
+ * AWS Backup storage per resource type and Region (USD per GB-month), from AWS's pricing page:
+ * warm storage differs by type (an RDS snapshot costs about twice an EBS snapshot), and only
+ * EBS, EFS and DynamoDB (with advanced features) have a cold tier. Regions missing here are
+ * estimated with us-east-1's figures, and the estimate says so.
+ *
+ * @see https://aws.amazon.com/backup/pricing/
+ */
+export const AWS_BACKUP_PRICES: Readonly<Record<string, Readonly<Partial<Record<AwsResourceType, { readonly warm: number; readonly cold?: number }>>>>> = {
+  "us-east-1": {
+    [AwsResourceType.EBS]: { warm: 0.05, cold: 0.0125 },
+    [AwsResourceType.EC2]: { warm: 0.05 },
+    [AwsResourceType.EFS]: { warm: 0.05, cold: 0.01 },
+    [AwsResourceType.DYNAMODB]: { warm: 0.1, cold: 0.03 },
+    [AwsResourceType.RDS]: { warm: 0.095 },
+    [AwsResourceType.AURORA]: { warm: 0.021 },
+    [AwsResourceType.DOCUMENTDB]: { warm: 0.021 },
+    [AwsResourceType.NEPTUNE]: { warm: 0.021 },
+    [AwsResourceType.S3]: { warm: 0.05 },
+    [AwsResourceType.FSX]: { warm: 0.05 },
+  },
+};
+
+/** The resource types AWS Backup can move to cold storage (others ignore `cold_storage_after`). */
+export const COLD_STORAGE_TYPES: readonly AwsResourceType[] = [AwsResourceType.EBS, AwsResourceType.EFS, AwsResourceType.DYNAMODB];
+
+/**
+ * Days of growth an S3 replica is estimated over: it keeps every current version it ever
+ * received, because deletions (delete markers) are not replicated, so it grows without bound.
+ */
+export const REPLICA_HORIZON_DAYS = 365;
+
+/** The AWS Backup price of one resource type in a Region, and the Region whose table gave it. */
+export function awsBackupPrice(region: string | undefined, type: AwsResourceType): { warm: number; cold?: number; region: string } | undefined {
+  const own = region !== undefined ? AWS_BACKUP_PRICES[region]?.[type] : undefined;
+  if (own) return { ...own, region: region! };
+  const fallback = AWS_BACKUP_PRICES[PRICES_AS_OF.region][type];
+  return fallback && { ...fallback, region: PRICES_AS_OF.region };
+}
 
 /** When and where the defaults were taken. */
 export const PRICES_AS_OF = { date: "2025-01", region: "us-east-1" } as const;
@@ -128,29 +168,47 @@ export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pric
   // Deduplicating stores hold one full copy and every day's changes over the retention: an upper bound (changes that overwrite each other count twice).
   const dedup = size + change * days;
   const targets: TargetEstimate[] = [];
-  const add = (target: string, storedGiB: number, priceKey: PriceKey, basis: string) => targets.push({ target, storedGiB, priceKey, monthlyUsd: ((storedGiB * GIB) / GB) * prices[priceKey], basis });
+  const add = (target: string, storedGiB: number, priceKey: PriceKey, basis: string, usdPerGbMonth = prices[priceKey]) => targets.push({ target, storedGiB, priceKey, monthlyUsd: ((storedGiB * GIB) / GB) * usdPerGbMonth, basis });
   if (s.vm) {
     const host = catalog.proxmox?.hosts[s.vm.host];
     const storage = host?.storages.find((x) => x.id === host.storage);
     if (storage?.kind === StorageKind.PBS) add(`vzdump → PBS ${storage.id}`, dedup, "localGbMonth", `deduplicated: one full + ${days} days of ${fmt(change)} GiB changes`);
-    else add(`vzdump → ${host?.storage ?? "storage"}`, size * Math.max(1, points), "localGbMonth", `${points} full archives (no deduplication outside PBS)`);
+    else {
+      // Each archive is a full image, but only as many exist as the job makes: hourly points of a daily job are never taken.
+      const archives = archivesKept(p);
+      add(`vzdump → ${host?.storage ?? "storage"}`, size * archives, "localGbMonth", `${archives} full archives (no deduplication outside PBS; ${points} retention points, at most one archive per ${p.jobCadence.key} run)`);
+    }
   }
   const offsite = p.offsite.required && !!p.offsite.region;
   if (p.appBackup && s.app?.engine) {
     const toS3 = !s.app.repository;
     add(`${s.app.tool} repository${toS3 ? " (S3 Standard)" : ` ${s.app.repository}`}`, dedup, toS3 ? "s3StandardGbMonth" : "localGbMonth", `deduplicated: one full + ${days} days of changes`);
-    if (toS3 && offsite) add(`${s.app.tool} replica (${p.offsite.region})`, dedup, "s3StandardGbMonth", "S3 replication of the repository");
+    if (toS3 && offsite) add(`${s.app.tool} replica (${p.offsite.region})`, replicaGiB(size, change), "s3StandardGbMonth", replicaBasis("the repository"));
   }
   if (s.kubernetes) {
     add("Velero/Kopia (S3 Standard)", dedup, "s3StandardGbMonth", `Kopia deduplicates volume data: one full + ${days} days of changes`);
-    if (offsite) add(`Velero replica (${p.offsite.region})`, dedup, "s3StandardGbMonth", "S3 replication of the cluster's prefix");
+    if (offsite) add(`Velero replica (${p.offsite.region})`, replicaGiB(size, change), "s3StandardGbMonth", replicaBasis("the cluster's prefix"));
   }
   if (usesAwsBackup(p) && s.app?.decision === AppDecision.PLATFORM_ONLY) {
+    const region = catalog.aws?.region;
+    const types = awsTypesOf(p);
+    const priced = types.map((t) => ({ type: t, price: awsBackupPrice(region, t) })).filter((x): x is { type: AwsResourceType; price: NonNullable<ReturnType<typeof awsBackupPrice>> } => !!x.price);
+    // One size per service: priced at the dearest of its types, an upper bound when types mix.
+    const dearest = priced.reduce<(typeof priced)[number] | undefined>((a, b) => (!a || b.price.warm > a.price.warm ? b : a), undefined);
+    const overridden = catalog.pricing.backupWarmGbMonth !== undefined;
+    const warmPrice = overridden || !dearest ? prices.backupWarmGbMonth : dearest.price.warm;
+    const where = dearest && dearest.price.region !== region ? ` (no price table for ${region}: ${dearest.price.region} prices)` : "";
+    const priceNote = overridden ? "catalog pricing" : dearest ? `${dearest.type} ${warmPrice} USD/GB-month${where}` : "default warm price";
     const cold = s.aws?.coldStorageAfterDays;
-    const warmDays = cold !== undefined ? Math.min(cold, days) : days;
-    add("AWS Backup warm", size + change * warmDays, "backupWarmGbMonth", `incremental: one full + ${warmDays} days of changes`);
-    if (cold !== undefined && days > cold) add("AWS Backup cold", size * Math.max(1, p.retention.monthly + p.retention.yearly), "backupColdGbMonth", "cold points are full copies");
-    if (offsite) add(`AWS Backup copies (${p.offsite.region})`, size + change * warmDays, "backupWarmGbMonth", "copy actions to the offsite vault");
+    // Cold storage exists for EBS, EFS and DynamoDB only; other types stay warm whatever the plan says.
+    const coldCapable = cold !== undefined && types.length > 0 && types.every((t) => COLD_STORAGE_TYPES.includes(t));
+    const warmDays = coldCapable ? Math.min(cold!, days) : days;
+    add("AWS Backup warm", size + change * warmDays, "backupWarmGbMonth", `incremental: one full + ${warmDays} days of changes; ${priceNote}${cold !== undefined && !coldCapable ? "; no cold tier for this type (EBS, EFS and DynamoDB only)" : ""}`, warmPrice);
+    if (coldCapable && days > cold!) {
+      const coldPrice = catalog.pricing.backupColdGbMonth ?? Math.max(...priced.map((x) => x.price.cold ?? prices.backupColdGbMonth));
+      add("AWS Backup cold", size * Math.max(1, p.retention.monthly + p.retention.yearly), "backupColdGbMonth", "cold points are full copies", coldPrice);
+    }
+    if (offsite) add(`AWS Backup copies (${p.offsite.region})`, size + change * warmDays, "backupWarmGbMonth", `copy actions to the offsite vault; ${priceNote}`, warmPrice);
   }
   const transferGb = offsite ? ((change * GIB) / GB) * 30 : 0;
   const transferUsd = transferGb * prices.replicationGb;
@@ -164,6 +222,35 @@ export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pric
     uplink = { via: x.via, uplink: x.uplink, window: x.window, windowHours: w.minutes / 60, dailyHours, firstFullHours: s.data.sizeBytes / rate / 3600, fits: dailyHours <= w.minutes / 60 };
   }
   return { serviceId: s.id, sizeGiB: size, dailyChangeGiB: change, retentionDays: days, targets, transferGbMonth: transferGb, transferUsd, monthlyUsd: monthly, uplink };
+}
+
+/** GiB an S3 replica holds after {@link REPLICA_HORIZON_DAYS}: every version it received stays current. */
+function replicaGiB(size: number, change: number): number {
+  return size + change * REPLICA_HORIZON_DAYS;
+}
+
+function replicaBasis(what: string): string {
+  return `S3 replication of ${what}: the replica keeps every current version (deletions are not replicated), so it grows without bound; after ${REPLICA_HORIZON_DAYS} days`;
+}
+
+/**
+ * The archives a non-deduplicating store holds: one per job run, at most, within each class
+ * the retention keeps (hourly points exist only for a job that runs at least hourly).
+ */
+export function archivesKept(p: EffectivePolicy): number {
+  const every = p.jobCadence.intervalMinutes;
+  const r = p.retention;
+  const perClass = (count: number, classMinutes: number) => (every <= classMinutes ? count : 0);
+  const n = perClass(r.hourly, 60) + perClass(r.daily, 1440) + perClass(r.weekly, 7 * 1440) + perClass(r.monthly, 30 * 1440) + perClass(r.yearly, 365 * 1440);
+  return Math.max(1, n);
+}
+
+/** The AWS Backup resource types a service selects: its ARNs' and its tag selection's. */
+function awsTypesOf(p: EffectivePolicy): AwsResourceType[] {
+  const aws = p.service.aws;
+  if (!aws) return [];
+  const types = [...aws.resources.map(resourceTypeOfArn), ...aws.tagResourceTypes.map(resourceTypeOfKey)].filter((t): t is AwsResourceType => !!t);
+  return [...new Set(types)];
 }
 
 /** Estimates of every service with `data`, in catalog order. */

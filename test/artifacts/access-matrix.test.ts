@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Capability, accessOf, canDestroyLockedData, renderAccessMatrix, resourceDenials, unnamedRestorers } from "../../lib/artifacts/access-matrix";
+import { breakGlassOf, Capability, accessOf, canDestroyLockedData, MATRIX_BLIND_SPOTS, renderAccessMatrix, resourceDenials, unnamedRestorers } from "../../lib/artifacts/access-matrix";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { validateCatalogFile } from "../../lib/governance/validate";
 import { Testing } from "../../lib/core/cdk";
@@ -79,7 +79,10 @@ describe("the access matrix of the default catalog", () => {
   it("gives AWS Backup's role backup and restore through the managed policies, trusted only by AWS Backup", () => {
     const role = access.find((p) => p.name === "homelab-aws-backup")!;
     expect(role.trustedBy).toEqual(["backup.amazonaws.com"]);
-    expect([...role.grants.get("* (AWS managed policy)")!].sort()).toEqual([Capability.BACKUP, Capability.RESTORE].sort());
+    // Source: AWS Backup Developer Guide, "AWS managed policies for AWS Backup": AWSBackupServiceRolePolicyForBackup deletes
+    // the recovery points it created at the end of their lifecycle (ec2:DeleteSnapshot, rds:DeleteDBSnapshot, ...) and
+    // uses the resources' KMS keys; the restore policies decrypt what they restore. Empty cells there over-claimed.
+    expect([...role.grants.get("* (AWS managed policy)")!].sort()).toEqual([Capability.BACKUP, Capability.RESTORE, Capability.DELETE_VERSION, Capability.DECRYPT].sort());
   });
 
   it("lists what every bucket and vault policy denies: plain HTTP on each bucket, manual deletion in each vault", () => {
@@ -92,6 +95,18 @@ describe("the access matrix of the default catalog", () => {
     for (const v of Object.values(json.resource.aws_backup_vault)) {
       expect(denials).toContainEqual(expect.objectContaining({ on: `vault ${v.name}`, actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] }));
     }
+  });
+
+  it("states what it cannot see, and that an account administrator can restore and delete unless a resource policy denies it; key deletion only by the break-glass role", () => {
+    const md = renderAccessMatrix("homelab", stacks);
+    expect(md).toContain("## What this matrix cannot see");
+    for (const b of MATRIX_BLIND_SPOTS) expect(md).toContain(b);
+    expect(md).toMatch(/\| account administrator \(not created here\) \| every bucket, vault and key \|/);
+    expect(md).toContain("`backup:StartRestoreJob` and `iam:PassRole`");
+    // The default catalog names aws.breakGlassPrincipal: every key denies disabling and deletion to anyone else.
+    expect(breakGlassOf(stacks)).toBe("arn:aws:iam::123456789012:role/backup-break-glass");
+    expect(md).toContain("only `arn:aws:iam::123456789012:role/backup-break-glass`");
+    expect(md).not.toContain("Restore rights are held only by named roles and users.");
   });
 
   it("flags nobody: no principal can delete recovery points and change a lock, and every restorer is named", () => {

@@ -58,7 +58,7 @@ describe("estate stacks", () => {
     expect(result.stacks).toEqual(["homelab-aws", "homelab-proxmox"]);
     const aws = JSON.parse(readFileSync(join(out, "stacks", "homelab-aws", "cdk.tf.json"), "utf8"));
     expect(Object.keys(aws.terraform.required_providers)).toEqual(["aws"]);
-    expect(aws.provider.aws.map((p: { region: string; alias?: string }) => [p.region, p.alias])).toEqual([["us-east-1", undefined], ["us-west-2", "us-west-2"]]);
+    expect(aws.provider.aws.map((p: { region: string; alias?: string }) => [p.region, p.alias])).toEqual([["us-east-1", undefined], ["us-west-2", "us-west-2"], ["us-east-2", "chatbot"]]);
     const pve = JSON.parse(readFileSync(join(out, "stacks", "homelab-proxmox", "cdk.tf.json"), "utf8"));
     expect(Object.keys(pve.terraform.required_providers ?? {})).not.toContain("aws");
   });

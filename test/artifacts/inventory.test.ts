@@ -131,3 +131,34 @@ describe("inventory.yaml: points of an immutable service that are not locked", (
     expect(d.vaults).toBe("test-compliance-14d");
   });
 });
+
+describe("inventory: how late a stopped AWS Backup is reported", () => {
+  it("shows each AWS Backup service's Config rules with allowed age, evaluation frequency and detection bound (their sum)", () => {
+    const { inv } = build(join(ROOT, "stacks", "catalog.yaml"));
+    const watched = (inv.services as Array<{ id: string; aws?: { freshness?: Array<{ configRule: string; allowedAge: string; evaluated: string; detectionBound: string }> } }>).filter((s) => s.aws?.freshness);
+    expect(watched.length).toBeGreaterThan(0);
+    const hours = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as Record<string, number>;
+    const toHours = (d: string) => Number(d.slice(0, -1)) * (d.endsWith("d") ? 24 : 1);
+    for (const s of watched) {
+      for (const f of s.aws!.freshness!) {
+        expect(f.configRule).toMatch(/^homelab-[a-z0-9]+-(all|tags-[0-9a-f]{8})-\d+[hd]-last-recovery-point$/);
+        expect(toHours(f.detectionBound)).toBe(toHours(f.allowedAge) + hours[f.evaluated]);
+      }
+    }
+  });
+});
+
+describe("what a locked bucket protects, stated exactly", () => {
+  it("says each object is locked for the bucket's days from its own upload, and that a repository's older packs are not", () => {
+    // Source: S3 User Guide, "Locking objects with Object Lock" (a bucket's default retention applies to each object
+    // version from when it is placed in the bucket; extending it takes PutObjectRetention per version).
+    const { ctx } = build(join(ROOT, "stacks", "catalog.yaml"));
+    const locked = ctx.policies.flatMap((p) => ctx.targetsOf(p.service.id)).filter((t) => t.kind === "s3" && String(t.details?.lock).startsWith("Object Lock"));
+    expect(locked.length).toBeGreaterThan(0);
+    for (const t of locked) {
+      expect(String(t.details!.lock)).toMatch(/^Object Lock (governance|compliance) \d+ days from each object's upload \(older objects a repository still references are not locked\)$/);
+      expect(t.restoreSteps!.join("\n")).toMatch(/A deduplicating repository \(restic, Kopia\) keeps referencing packs written earlier: those are older than \d+ days, no longer locked/);
+      expect(t.restoreSteps!.join("\n")).not.toMatch(/Locked versions \(.*\) cannot be deleted or shortened by anyone/);
+    }
+  });
+});

@@ -14,10 +14,11 @@ import { Duration } from "../../lib/core/duration";
 import { AuditControlName } from "../../lib/policy/audit";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
 
-function synth(props: Partial<BackupMonitoringProps> = {}) {
+function synth(given: Partial<BackupMonitoringProps> | ((stack: TerraformStack) => Partial<BackupMonitoringProps>) = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const props = typeof given === "function" ? given(stack) : given;
   const m = new BackupMonitoring(stack, "Monitoring", { estate: "lab", accountId: "123456789012", ...props });
   return { m, json: JSON.parse(Testing.synth(stack)), out: Testing.synth(stack) };
 }
@@ -65,22 +66,38 @@ describe("BackupMonitoring", () => {
     expect(topic.statement[3]).toMatchObject({ effect: "Deny", condition: [{ variable: "aws:SecureTransport", values: ["false"] }] });
   });
 
-  it("binds every service principal's use of the topic key to this account (no confused deputy)", () => {
-    // Source: IAM User Guide, "The confused deputy problem": grant service principals with aws:SourceArn /
-    // aws:SourceAccount; SNS Developer Guide, "Key management" (compatibility with AWS services): the
-    // publishing service needs kms:GenerateDataKey and kms:Decrypt on the topic key. EventBridge does not
-    // send aws:SourceAccount/aws:SourceArn to KMS for encrypted-topic delivery, so it is bound through SNS.
-    const { json } = synth();
-    const services = keyPolicy(json).filter((s) => s.Principal.Service !== undefined);
-    expect(services).toHaveLength(3);
-    for (const s of services) {
-      const bound = Object.values(s.Condition ?? {}).some((c) => c["aws:SourceAccount"] === "123456789012" || c["kms:CallerAccount"] === "123456789012");
-      expect(bound).toBe(true);
-    }
-    const byService = (svc: string) => services.find((s) => s.Principal.Service === svc)!.Condition!;
-    expect(byService("backup.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:backup:*:123456789012:backup-vault:*" });
-    expect(byService("cloudwatch.amazonaws.com").ArnLike).toEqual({ "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" });
-    expect(byService("events.amazonaws.com").StringLike).toEqual({ "kms:ViaService": "sns.*.amazonaws.com" });
+  describe("the topic key's grant to each publisher", () => {
+    const grant = (svc: string) => keyPolicy(synth().json).find((s) => s.Principal.Service === svc)!;
+
+    it("EventBridge: the SNS developer guide's statement, with no condition that its delivery would fail", () => {
+      // Source: SNS Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
+      // topics" (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services):
+      // Principal events.amazonaws.com, kms:GenerateDataKey* and kms:Decrypt, no Condition. re:Post
+      // "sns-not-getting-eventbridge-notification": a key policy EventBridge's delivery does not satisfy fails every
+      // publish, seen only in the rule's FailedInvocations. (kms:GenerateDataKey is the one SNS calls.)
+      const g = grant("events.amazonaws.com");
+      expect(g).toMatchObject({ Sid: "EventsUsesKey", Effect: "Allow", Principal: { Service: "events.amazonaws.com" } });
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toBeUndefined();
+    });
+
+    it("AWS Backup: its vault notifications' key grant, bound to this account's vaults", () => {
+      // Source: AWS Backup Developer Guide, "Use Amazon SNS to track AWS Backup events" (an encrypted topic's key
+      // policy lets backup.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt); IAM User Guide, "The confused
+      // deputy problem" (aws:SourceAccount / aws:SourceArn on service-principal grants).
+      const g = grant("backup.amazonaws.com");
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:backup:*:123456789012:backup-vault:*" } });
+    });
+
+    it("CloudWatch: its alarm actions' key grant, bound to this account's alarms", () => {
+      // Source: CloudWatch User Guide, "Using Amazon CloudWatch alarms" (alarm actions to an encrypted topic need
+      // cloudwatch.amazonaws.com to use kms:Decrypt and kms:GenerateDataKey* on its key); IAM User Guide, "The
+      // confused deputy problem".
+      const g = grant("cloudwatch.amazonaws.com");
+      expect(actions(g)).toEqual(["kms:Decrypt", "kms:GenerateDataKey"]);
+      expect(g.Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" } });
+    });
   });
 
   it("builds its key from BackupKey (one key policy and hardening for the library) at the key's old Terraform address", () => {
@@ -119,12 +136,14 @@ describe("BackupMonitoring", () => {
     expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Copy Job State Change", { state: ["FAILED", "PARTIAL"] }) });
     expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { status: ["FAILED", "ABORTED"] }) });
     expect(out).toHaveResourceWithProperties(CloudwatchEventRule, { event_pattern: pattern("Restore Job State Change", { validationStatus: ["FAILED", "TIMED_OUT"] }) });
-    const targets = Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ input_transformer: { input_paths: Record<string, string>; input_template: string } }>;
+    // The AWS Backup job rules (the key and lock guard's are tested in test/policy/aws-guard.test.ts).
+    const targets = (Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ rule: string; input_transformer: { input_paths: Record<string, string>; input_template: string } }>).filter((t) => !t.rule.includes("Guard"));
     expect(targets).toHaveLength(4);
     for (const t of targets) {
       // Every placeholder of the template has an input path.
       for (const [, p] of t.input_transformer.input_template.matchAll(/<([a-z]+)>/g)) expect(t.input_transformer.input_paths[p]).toBeDefined();
-      expect(t.input_transformer.input_template).toMatch(/^"AWS Backup .*"$/);
+      // AWS Chatbot's custom-notification schema (test/policy/aws-chatbot.test.ts validates it in full).
+      expect(JSON.parse(t.input_transformer.input_template)).toMatchObject({ version: "1.0", source: "custom", content: { description: expect.stringMatching(/^AWS Backup /) } });
     }
   });
 
@@ -290,12 +309,14 @@ describe("BackupMonitoring chat channels", () => {
     // Source: AWS Chatbot API reference, SlackChannelConfiguration / TeamsChannelConfiguration (SnsTopicArns,
     // IamRoleArn, GuardrailPolicyArns); provider docs: "The AWS managed AdministratorAccess policy is applied by
     // default if this is not set" for guardrail_policy_arns.
-    const { json } = synth({
+    const { json } = synth((stack) => ({
+      // The Chatbot API is served from us-east-2 (and three other Regions) only: test/policy/aws-chatbot.test.ts.
+      chatbotProvider: new AwsProvider(stack, "chatbot", { region: "us-east-2", alias: "chatbot" }),
       chatChannels: [
         ChatChannel.slack({ name: "ops", workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" }),
         ChatChannel.teams({ name: "it", tenantId: "11111111-2222-3333-4444-555555555555", teamId: "66666666-7777-8888-9999-000000000000", channelId: "19:x@thread.tacv2" }),
       ],
-    });
+    }));
     const slack = Object.values(json.resource.aws_chatbot_slack_channel_configuration) as Array<Record<string, unknown>>;
     const teams = Object.values(json.resource.aws_chatbot_teams_channel_configuration) as Array<Record<string, unknown>>;
     expect(slack).toEqual([expect.objectContaining({ configuration_name: "lab-backup-ops", slack_team_id: "T07EA123LEP", slack_channel_id: "C07EZ1ABC23" })]);
@@ -331,13 +352,22 @@ describe("BackupMonitoring freshness of AWS Backup resources", () => {
     expect(JSON.parse(rules[0].input_parameters)).toEqual({ recoveryPointAgeValue: "28", recoveryPointAgeUnit: "hours", resourceTags: JSON.stringify({ app: "ledger" }) });
     // 40 days is more than the rule accepts: cut to its 31-day maximum.
     expect(JSON.parse(rules[1].input_parameters)).toEqual({ recoveryPointAgeValue: "31", recoveryPointAgeUnit: "days", resourceId: "orders" });
-    expect(rules[0].maximum_execution_frequency).toBe("Twelve_Hours");
-    const pattern = (Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ name: string; event_pattern: string }>).find((r) => r.name === "lab-recovery-point-stale")!;
-    expect(JSON.parse(pattern.event_pattern)).toEqual({
-      source: ["aws.config"],
-      "detail-type": ["Config Rules Compliance Change"],
-      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: rules.map((r) => r.name), newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
-    });
+    // 28 hours allowed: evaluated every 6 hours (at most a quarter of the age), reported within 34 hours.
+    expect(rules[0].maximum_execution_frequency).toBe("Six_Hours");
+    // One EventBridge rule per detection bound (34h and 31d + 24h), each alert naming its own.
+    const stale = (Object.values(json.resource.aws_cloudwatch_event_rule) as Array<{ name: string; event_pattern: string }>).filter((r) => r.name.startsWith("lab-recovery-point-stale"))
+      .sort((a, b) => a.name.length - b.name.length);
+    expect(stale.map((r) => r.name)).toEqual(["lab-recovery-point-stale", "lab-recovery-point-stale-32d"]);
+    expect(stale.map((r) => JSON.parse(r.event_pattern))).toEqual(
+      rules.map((r) => ({
+        source: ["aws.config"],
+        "detail-type": ["Config Rules Compliance Change"],
+        detail: { messageType: ["ComplianceChangeNotification"], configRuleName: [r.name], newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+      })),
+    );
+    const texts = (Object.values(json.resource.aws_cloudwatch_event_target) as Array<{ rule: string; input_transformer: { input_template: string } }>).filter((t) => t.rule.includes("RecoveryPointStale")).map((t) => JSON.parse(t.input_transformer.input_template).content.description as string);
+    expect(texts).toHaveLength(2);
+    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining("Evaluated every 6 hours: backups may have stopped up to 34h ago"), expect.stringContaining("Evaluated every 1 day: backups may have stopped up to 32d ago")]));
   });
 
   it("alarms when no backup job into a vault completed over its window (missing data breaching)", () => {

@@ -61,6 +61,14 @@ describe("the Kubernetes example estate", () => {
     expect(parse(artifact("kubernetes/tools/velero-values.yaml")).configuration.features).toBeUndefined();
   });
 
+  it("enables Velero's ServiceMonitor only where the catalog says the Prometheus Operator runs", () => {
+    // Source: vmware-tanzu/helm-charts, velero chart values.yaml (metrics.serviceMonitor.enabled renders a
+    // monitoring.coreos.com/v1 ServiceMonitor); Kubernetes rejects an object whose kind has no CRD, so the Helm
+    // install fails where the Prometheus Operator does not run. prod declares prometheusOperator: true, tools does not.
+    expect(parse(artifact("kubernetes/prod/velero-values.yaml")).metrics).toEqual({ enabled: true, serviceMonitor: { enabled: true } });
+    expect(parse(artifact("kubernetes/tools/velero-values.yaml")).metrics).toEqual({ enabled: true, serviceMonitor: { enabled: false } });
+  });
+
   it("the storage location names a bucket the AWS stack creates versioned, KMS-encrypted, TLS-only, locked and replicated", () => {
     const aws = stack("kubeshop-aws").resource;
     const bsl = manifests("kubeshop-k8s-prod").find((m) => m.kind === "BackupStorageLocation") as unknown as { spec: { objectStorage: { bucket: string; prefix: string }; config: { region: string } } };

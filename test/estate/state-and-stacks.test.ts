@@ -57,6 +57,8 @@ describe("state: remote state for every stack", () => {
       // Terraform S3 backend docs: encrypt = server-side encryption of the state object; use_lockfile = S3 native locking (Terraform 1.10+).
       expect(json.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", key: `backup-gov/${name}.tfstate`, region: "eu-central-1", encrypt: true, use_lockfile: true } });
       expect(JSON.stringify(json.terraform.backend)).not.toMatch(/dynamodb/);
+      // Terraform S3 backend docs: use_lockfile needs Terraform 1.10 or later; older versions reject the argument.
+      expect(json.terraform.required_version).toBe(">= 1.10.0");
     }
   });
 

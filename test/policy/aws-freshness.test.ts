@@ -1,8 +1,11 @@
 import { Duration } from "../../lib/core/duration";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
-import { LAST_RECOVERY_POINT_RULES, recoveryPointAge, recoveryPointRules, vaultFreshness } from "../../lib/policy/aws-freshness";
+import { CONFIG_FREQUENCIES, CONFIG_RULES_PER_REGION, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge, recoveryPointRules, vaultFreshness } from "../../lib/policy/aws-freshness";
 import { effectivePolicies } from "../../lib/policy/effective";
-import { awsCatalog, awsService } from "../support/aws-fixtures";
+import { awsCatalog, awsCatalogText, awsService, ruleFindings } from "../support/aws-fixtures";
+import { loadCatalogText } from "../../lib/catalog/load";
+import { freshnessDetectionBound } from "../../lib/governance/rules/alerts/freshness-detection-bound";
+import { configRulesQuota } from "../../lib/governance/rules/aws-limits/config-rules-quota";
 import { loadValid } from "../support/catalogs";
 
 describe("freshness of AWS Backup resources", () => {
@@ -19,20 +22,54 @@ describe("freshness of AWS Backup resources", () => {
     expect(LAST_RECOVERY_POINT_RULES[AwsResourceType.REDSHIFT]).toBeUndefined();
   });
 
-  it("judges a tag-selected service by its tags, per declared type, and an ARN-selected table by its id", () => {
+  it("groups rules by type, age and scope: tag selections by their tags, ARN-selected resources (RDS too) type-wide", () => {
     const catalog = awsCatalog([
       awsService("ledger", { rpo: "1d", aws: { tags: { app: "ledger" }, tagResourceTypes: ["rds", "dynamodb"] } }),
       awsService("orders", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders", "arn:aws:rds:us-east-1:123456789012:db:orders"] } }),
+      awsService("carts", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/carts"] } }),
     ]);
     const rules = recoveryPointRules(effectivePolicies(catalog), catalog);
-    expect(rules.map((r) => [r.name, r.identifier, r.resourceId ?? null, r.resourceTags ?? null])).toEqual([
-      ["ledger-dynamodb-tags", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", null, { app: "ledger" }],
-      ["ledger-rds-tags", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", null, { app: "ledger" }],
-      // The RDS instance by ARN has no rule: AWS Config's id of it is its DbiResourceId, which the ARN does not carry.
-      ["orders-dynamodb", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", "orders", null],
+    expect(rules.map((r) => [r.name.replace(/tags-[0-9a-f]{8}/, "tags-H"), r.identifier, r.resourceTags ?? null, r.serviceIds])).toEqual([
+      // orders and carts share one DynamoDB rule; the RDS instance selected by ARN is covered (type-wide: AWS Config
+      // knows an RDS instance by its DbiResourceId, which the ARN does not carry).
+      ["dynamodb-all-28h", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", null, ["carts", "orders"]],
+      ["dynamodb-tags-H-28h", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", { app: "ledger" }, ["ledger"]],
+      ["rds-all-28h", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", null, ["orders"]],
+      ["rds-tags-H-28h", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", { app: "ledger" }, ["ledger"]],
     ]);
-    // Daily snapshots: one day plus the margin (a quarter of the interval, at most 4 hours).
-    for (const r of rules) expect(r.age).toEqual({ value: 28, unit: "hours" });
+    // Daily snapshots: one day plus the margin (a quarter of the interval, at most 4 hours); evaluated every
+    // 6 hours (at most a quarter of the age): a stopped backup is reported within 34 hours.
+    for (const r of rules) expect([r.age, r.frequency, r.detectionBound.toString()]).toEqual([{ value: 28, unit: "hours" }, "Six_Hours", "34h"]);
+  });
+
+  it("computes the detection bound as the allowed age plus one evaluation period, with AWS Config's frequencies", () => {
+    // Source: AWS Config API Reference, ConfigRule.MaximumExecutionFrequency: One_Hour | Three_Hours | Six_Hours |
+    // Twelve_Hours | TwentyFour_Hours; a periodic rule is evaluated at that frequency.
+    expect(Object.keys(CONFIG_FREQUENCIES)).toEqual(["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"]);
+    expect(configFrequency(2)).toBe("One_Hour");
+    expect(configFrequency(28)).toBe("Six_Hours");
+    expect(configFrequency(28, Duration.minutes(15))).toBe("One_Hour");
+    expect(configFrequency(744)).toBe("TwentyFour_Hours");
+    expect(detectionBound({ value: 28, unit: "hours" }, "One_Hour").toString()).toBe("29h");
+    expect(detectionBound({ value: 2, unit: "days" }, "Twelve_Hours").toString()).toBe("60h");
+  });
+
+  it("keeps a 5,000-service AWS estate under 100 AWS Config rules (the account allows 1,000)", () => {
+    // Source: AWS Config Developer Guide, "Service Limits": 1,000 AWS Config rules per account per Region
+    // (MaxNumberOfConfigRulesExceededException beyond it).
+    expect(CONFIG_RULES_PER_REGION).toBe(1000);
+    const services = Array.from({ length: 5000 }, (_, i) =>
+      awsService(`svc${i}`, {
+        rpo: ["1d", "12h", "4h"][i % 3],
+        aws: { resources: [i % 2 ? `arn:aws:dynamodb:us-east-1:123456789012:table/t${i}` : `arn:aws:rds:us-east-1:123456789012:db:d${i}`] },
+      }),
+    );
+    // Loaded, not validated: this is about the rule count, not the other rules' speed on 5,000 services.
+    const catalog = loadCatalogText(awsCatalogText(services), "big.yaml").catalog!;
+    const rules = recoveryPointRules(effectivePolicies(catalog), catalog);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.length).toBeLessThan(100);
+    expect(new Set(rules.flatMap((r) => r.serviceIds)).size).toBe(5000);
   });
 
   it("alarms per vault over the shortest rule cadence writing there, at most 7 days", () => {
@@ -41,5 +78,25 @@ describe("freshness of AWS Backup resources", () => {
     expect(v.map((x) => x.vaultName)).toEqual(["homelab-compliance-14d"]);
     expect(v[0].window.toMinutes()).toBeLessThanOrEqual(7 * 1440);
     expect(v[0].window.toMinutes()).toBeGreaterThanOrEqual(24 * 60);
+  });
+
+  it("GOV-221 warns where the detection bound exceeds twice the RPO, not where it fits", () => {
+    const daily = { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/a"] } };
+    // RPO 1h: hourly snapshots, recovery points up to 2 hours old (AWS Config counts whole hours), evaluated hourly: 3h > 2 × 1h.
+    const f = ruleFindings(freshnessDetectionBound, [awsService("fast", { rpo: "1h", ...daily })]);
+    expect(f.map((x) => [x.severity, x.path.join(".")])).toEqual([["warning", "services.0.rpo"]]);
+    expect(f[0].message).toMatch(/^service fast: a stopped backup is reported within \d+h .*more than twice the RPO 1h$/);
+    expect(f[0].message).toContain("within 3h");
+    // RPO 4h: snapshots every 4 hours, 5 hours allowed, evaluated hourly: 6h <= 8h. RPO 1d: 34h <= 48h.
+    expect(ruleFindings(freshnessDetectionBound, [awsService("mid", { rpo: "4h", ...daily })])).toEqual([]);
+    expect(ruleFindings(freshnessDetectionBound, [awsService("slow", { rpo: "1d", ...daily })])).toEqual([]);
+  });
+
+  it("GOV-222 warns before the Config rules quota, from 800 rules on", () => {
+    // 800 distinct tag sets on RDS: one rule each.
+    const services = Array.from({ length: 800 }, (_, i) => awsService(`s${i}`, { aws: { tags: { app: `a${i}` }, tagResourceTypes: ["rds"] } }));
+    const f = ruleFindings(configRulesQuota, services);
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/creates 800 AWS Config rules .* allows 1000 per account and Region/)]);
+    expect(ruleFindings(configRulesQuota, services.slice(0, 799))).toEqual([]);
   });
 });

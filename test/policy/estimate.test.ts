@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEstimate } from "../../lib/artifacts/estimate";
 import { effectivePolicies } from "../../lib/policy/effective";
-import { DEFAULT_PRICES, PRICES_AS_OF, estateEstimate, priceTable, uplinkBytesPerSecond } from "../../lib/policy/estimate";
+import { archivesKept, AWS_BACKUP_PRICES, awsBackupPrice, COLD_STORAGE_TYPES, DEFAULT_PRICES, PRICES_AS_OF, REPLICA_HORIZON_DAYS, estateEstimate, priceTable, uplinkBytesPerSecond } from "../../lib/policy/estimate";
+import { AwsResourceType } from "../../lib/policy/aws-backup";
+import { awsCatalogText, awsService } from "../support/aws-fixtures";
+import { loadCatalogText } from "../../lib/catalog/load";
 import { validateCatalogText } from "../../lib/governance/validate";
 import { ROOT } from "../support/catalogs";
 
@@ -58,7 +61,8 @@ describe("GOV-133: transfer-fits-window", () => {
     expect(gov133[0].severity).toBe("warning");
     expect(gov133[0].position.line).toBe(23);
     expect(gov133[0].message).toBe(
-      "614 GiB of daily change (30% of 2048 GiB) needs 14.7 h at 100Mbit/s (proxmox.hosts.pve), but the backup window 01:00-06:00 is 5.00 h; the first full upload takes 48.9 h",
+      // The message names its service: a finding read in a list (CI log, `backup-gov validate`) must say which one.
+      "service big: 614 GiB of daily change (30% of 2048 GiB) needs 14.7 h at 100Mbit/s (proxmox.hosts.pve), but the backup window 01:00-06:00 is 5.00 h; the first full upload takes 48.9 h",
     );
   });
 
@@ -126,5 +130,82 @@ describe("the documented price table", () => {
     const md = readFileSync(join(ROOT, "docs", "catalog.md"), "utf8");
     for (const [k, v] of Object.entries(DEFAULT_PRICES)) expect(md).toContain(`| \`${k}\` | ${v.usd} | ${v.what} |`);
     expect(md).toContain(`AWS list prices of ${PRICES_AS_OF.region} as of ${PRICES_AS_OF.date}`);
+  });
+});
+
+describe("the estimate, per AWS's pricing pages", () => {
+  const awsOnly = (services: Array<Record<string, unknown>>, region = "us-east-1") => {
+    // Loaded, not validated: the other rules' findings (GOV-017, ...) are not what these tests are about.
+    const c = loadCatalogText(awsCatalogText(services, { region, offsiteRegion: region === "us-west-2" ? "us-east-1" : "us-west-2" }), "est.yaml").catalog!;
+    return estateEstimate(effectivePolicies(c), c);
+  };
+  const dbService = (id: string, arn: string, extra: Record<string, unknown> = {}) =>
+    awsService(id, { data: { size: "100GiB", dailyChange: "1%" }, aws: { resources: [arn] }, ...extra });
+
+  it("prices AWS Backup warm storage per resource type: an RDS snapshot about twice an EBS one", () => {
+    // Source: AWS Backup pricing (https://aws.amazon.com/backup/pricing/), US East (N. Virginia), warm storage per
+    // GB-month: Amazon EBS snapshot $0.05, Amazon RDS snapshot $0.095, Amazon DynamoDB $0.10, Amazon EFS $0.05,
+    // Amazon Aurora $0.021.
+    expect(AWS_BACKUP_PRICES["us-east-1"][AwsResourceType.EBS]!.warm).toBe(0.05);
+    expect(AWS_BACKUP_PRICES["us-east-1"][AwsResourceType.RDS]!.warm).toBe(0.095);
+    expect(AWS_BACKUP_PRICES["us-east-1"][AwsResourceType.DYNAMODB]!.warm).toBe(0.1);
+    const [rds, ebs] = awsOnly([
+      dbService("db", "arn:aws:rds:us-east-1:123456789012:db:db"),
+      dbService("vol", "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"),
+    ]);
+    const warm = (e: (typeof rds)) => e.targets.find((t) => t.target === "AWS Backup warm")!;
+    expect(warm(rds).storedGiB).toBe(warm(ebs).storedGiB);
+    expect(warm(rds).monthlyUsd / warm(ebs).monthlyUsd).toBeCloseTo(0.095 / 0.05, 6);
+    expect(warm(rds).basis).toContain("RDS 0.095 USD/GB-month");
+  });
+
+  it("has cold storage only for EBS, EFS and DynamoDB: an RDS plan's cold_storage_after keeps everything warm", () => {
+    // Source: AWS Backup pricing: "Cold storage is currently only supported for back-ups of Amazon EBS, Amazon EFS and
+    // Amazon DynamoDB"; AWS Backup Developer Guide, "Feature availability by resource" (others ignore cold_storage_after).
+    expect([...COLD_STORAGE_TYPES].sort()).toEqual([AwsResourceType.DYNAMODB, AwsResourceType.EBS, AwsResourceType.EFS].sort());
+    const cold = { coldStorageAfterDays: 30 };
+    const [rds, efs] = awsOnly([
+      awsService("db", { classification: "critical", rpo: "1h", rto: "4h", data: { size: "100GiB", dailyChange: "1%" }, aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:db"], ...cold }, offsite: { required: false, reason: "fixture" } }),
+      awsService("fs", { classification: "critical", rpo: "1h", rto: "4h", data: { size: "100GiB", dailyChange: "1%" }, aws: { resources: ["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd"], ...cold }, offsite: { required: false, reason: "fixture" } }),
+    ]);
+    expect(rds.targets.map((t) => t.target)).not.toContain("AWS Backup cold");
+    expect(rds.targets.find((t) => t.target === "AWS Backup warm")!.basis).toMatch(/no cold tier for this type/);
+    expect(efs.targets.find((t) => t.target === "AWS Backup cold")).toBeDefined();
+  });
+
+  it("keeps a price table per Region and says when it falls back to us-east-1's", () => {
+    // Source: AWS Backup pricing: prices are published per Region (the page's Region selector).
+    expect(Object.keys(AWS_BACKUP_PRICES)).toContain("us-east-1");
+    expect(awsBackupPrice("us-east-1", AwsResourceType.RDS)).toEqual({ warm: 0.095, region: "us-east-1" });
+    expect(awsBackupPrice("ap-south-2", AwsResourceType.RDS)).toEqual({ warm: 0.095, region: "us-east-1" });
+    const [e] = awsOnly([dbService("db", "arn:aws:rds:ap-south-2:123456789012:db:db")], "ap-south-2");
+    expect(e.targets.find((t) => t.target === "AWS Backup warm")!.basis).toContain("no price table for ap-south-2: us-east-1 prices");
+  });
+
+  it("prices the S3 replica for what it keeps: every version it received, deletions not replicated", () => {
+    // Source: S3 user guide, "Replicating delete markers between buckets" (delete marker replication is off unless
+    // enabled; the estate leaves it off so that a deletion does not follow offsite), priced at S3 Standard
+    // (https://aws.amazon.com/s3/pricing/).
+    const { estimates } = run(catalog(svc("db", 101, "{ size: 100GiB, dailyChange: 2% }")));
+    const replica = estimates[0].targets.find((t) => t.target === "restic replica (us-west-2)")!;
+    const primary = estimates[0].targets.find((t) => t.target.startsWith("restic repository"))!;
+    expect(replica.storedGiB).toBeCloseTo(100 + 2 * REPLICA_HORIZON_DAYS, 6);
+    expect(replica.storedGiB).toBeGreaterThan(primary.storedGiB);
+    expect(replica.basis).toMatch(/deletions are not replicated/);
+  });
+
+  it("counts the archives a non-PBS store really holds: one per job run and retention class, not one per retention point", () => {
+    // A weekly job (RPO 7d) under the important tier's daily and weekly points: the daily ones are never taken.
+    const text = catalog(svc("vm", 101, "{ size: 300GiB, dailyChange: 1% }").replace("rpo: 1d", "rpo: 7d"), "storages: [{ id: nas, type: dir, path: /mnt/nas }]");
+    const { r, estimates } = run(text.replace("storage: pbs", "storage: nas"));
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
+    const p = effectivePolicies(r.catalog!)[0];
+    const nas = estimates[0].targets.find((t) => t.target.startsWith("vzdump → nas"))!;
+    // A weekly job keeps no hourly or daily archive: weekly + monthly + yearly at most.
+    expect(p.jobCadence.intervalMinutes).toBe(7 * 1440);
+    expect(archivesKept(p)).toBe(p.retention.weekly + p.retention.monthly + p.retention.yearly);
+    expect(nas.storedGiB).toBe(300 * archivesKept(p));
+    const points = p.retention.hourly + p.retention.daily + p.retention.weekly + p.retention.monthly + p.retention.yearly;
+    expect({ cadence: p.jobCadence.key, kept: archivesKept(p) < points }).toEqual({ cadence: p.jobCadence.key, kept: true });
   });
 });

@@ -41,7 +41,7 @@ export function awsCatalogText(services: Array<Record<string, unknown>>, aws: Re
     version: 1,
     name,
     owner: "@ops",
-    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", ...aws },
+    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass", ...aws },
     notifications: { email: ["ops@example.com"] },
     contacts: [{ name: "Ops", role: "on call", email: "ops@example.com" }],
     services,

@@ -11,7 +11,7 @@ export function baseCatalog(): Record<string, unknown> {
     version: 1,
     name: "testlab",
     owner: "@ops",
-    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012" },
+    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass" },
     proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password" } } },
     notifications: { email: ["ops@example.com"] },
     contacts: [{ name: "Ops", role: "owner", email: "ops@example.com" }],

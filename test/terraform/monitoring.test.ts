@@ -64,8 +64,12 @@ describe("offline plan of the default catalog: backup monitoring", () => {
     const forwarders = targets.filter((t) => String(t.values.arn ?? "").endsWith(":event-bus/default"));
     // The offsite Region's rules forward to the primary default bus (same patterns), where the rules above write the message.
     expect(forwarders.map((t) => t.values.arn)).toEqual(forwarders.map(() => "arn:aws:events:us-east-1:123456789012:event-bus/default"));
-    expect(forwarders.length).toBe(patterns.filter((p) => p.source[0] === "aws.backup").length / 2);
-    for (const t of targets.filter((x) => !forwarders.includes(x))) expect((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template).toMatch(/^"AWS (Backup|Config)/);
+    // Every rule but the Config staleness one (AWS Config rules are the primary Region's) has its forwarding twin.
+    expect(forwarders.length).toBe(patterns.filter((p) => p.source[0] !== "aws.config").length / 2);
+    // Everything sent to the topic is an AWS Chatbot custom notification (test/policy/aws-chatbot.test.ts validates the schema).
+    for (const t of targets.filter((x) => !forwarders.includes(x))) {
+      expect(JSON.parse((t.values.input_transformer as Array<{ input_template: string }>)[0].input_template)).toMatchObject({ version: "1.0", source: "custom", content: { description: expect.stringMatching(/^(AWS Backup|AWS Config|CloudTrail) /) } });
+    }
   });
 
   it("notifies on failure events that still deliver, on every primary vault the AWS Backup rules write to", () => {
@@ -151,4 +155,28 @@ it("the small-office example (no PagerDuty) plans its monitoring too", () => {
   expect(resources(office, "aws_chatbot_teams_channel_configuration").map((r) => r.values.team_id)).toEqual(["66666666-7777-8888-9999-000000000000"]);
   // No webhook or PagerDuty variable is left: the stack has no sensitive channel variable at all.
   expect(office.plan.configuration.root_module.variables?.pagerduty_integration_url).toBeUndefined();
+});
+
+it("configures every chat channel through a provider in a Region that serves the AWS Chatbot API (us-east-2 by default)", () => {
+  // Source: AWS General Reference, "Amazon Q Developer in chat applications endpoints and quotas": the API is
+  // served from us-east-2, us-west-2, eu-west-1 and ap-southeast-1 only (aws/aws-cli#8658). The default
+  // catalog's Region is us-east-1, the small office's eu-central-1: neither serves it.
+  for (const [catalog, type] of [["default", "aws_chatbot_slack_channel_configuration"], ["small-office", "aws_chatbot_teams_channel_configuration"]] as const) {
+    const r = loadRuns(catalog).find((x) => resources(x, type).length > 0)!;
+    const cfg = r.plan.configuration.root_module.resources!.filter((x) => x.type === type);
+    expect(cfg.length).toBeGreaterThan(0);
+    for (const c of cfg) {
+      const provider = r.plan.configuration.provider_config[c.provider_config_key];
+      expect({ catalog, key: c.provider_config_key, region: provider.expressions?.region?.constant_value }).toEqual({ catalog, key: "aws.chatbot", region: "us-east-2" });
+    }
+  }
+});
+
+it("the key and lock guard's rules plan in the primary Region and forward from the offsite one, and every key denies deletion to all but the break-glass role", () => {
+  const rules = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string) as { source: string[]; "detail-type": string[] });
+  const guard = rules.filter((p) => p["detail-type"][0] === "AWS API Call via CloudTrail").map((p) => p.source[0]).sort();
+  expect(guard).toEqual(["aws.backup", "aws.backup", "aws.kms", "aws.kms", "aws.s3", "aws.s3"]);
+  const keys = of("aws_kms_key").map((k) => JSON.parse(k.values.policy as string) as { Statement: Array<{ Sid: string; Effect: string; Action: string[] }> });
+  expect(keys.length).toBeGreaterThan(2);
+  for (const k of keys) expect(k.Statement.find((s) => s.Sid === "OnlyBreakGlassDisablesOrDeletes")).toMatchObject({ Effect: "Deny", Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion"] });
 });

@@ -87,6 +87,13 @@ export const awsSchema = z
       )
       .optional(),
     tags: tagMap("Tags added to every AWS resource the estate creates.").optional(),
+    breakGlassPrincipal: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)\/[\w+=,.@/-]{1,512}$/)
+      .describe(
+        "The one IAM role or user (its ARN) that may disable the estate's KMS keys or schedule their deletion: every key policy denies both to anyone else, account administrators included. Deleting a key makes every backup encrypted with it unreadable, locked or not. Default: none, the account delegates both (GOV-220 warns).",
+      )
+      .optional(),
     rolesAnywhere: rolesAnywhereSchema.optional(),
     audit: auditSchema.optional(),
     prerequisites: prerequisitesSchema.optional(),

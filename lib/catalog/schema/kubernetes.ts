@@ -34,6 +34,10 @@ export const kubernetesClusterSchema = z
       .optional(),
     uplink: uplink("Optional: bandwidth from the cluster toward the backup bucket, for the transfer estimate and window check.").optional(),
     backupWindow: backupWindow("Optional: when this cluster's backups may run (`HH:MM-HH:MM`, the Velero server's time zone, normally UTC).").optional(),
+    prometheusOperator: z
+      .boolean()
+      .describe("The Prometheus Operator runs in this cluster (its ServiceMonitor CRD exists): the Velero values then enable the chart's ServiceMonitor. Without the CRD the Helm install fails on it. Default `false`: metrics stay on, scraped by annotation or a static job.")
+      .optional(),
   })
   .describe("A Kubernetes cluster with Velero installed (or installed from the rendered values).");
 

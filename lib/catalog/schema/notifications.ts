@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration, nonEmpty, Patterns } from "./common";
+import { CHATBOT_API_REGIONS } from "../../policy/aws-chatbot";
 
 export const notificationsSchema = z
   .strictObject({
@@ -44,6 +45,10 @@ export const notificationsSchema = z
         ]),
       )
       .describe("Chat channels that receive the alert topic through AWS Chatbot: the route that delivers AWS alerts to Slack or Teams (an incoming webhook cannot confirm an SNS subscription).")
+      .optional(),
+    chatbotRegion: z
+      .enum(CHATBOT_API_REGIONS)
+      .describe("The Region the `chatbot` channels are configured in (a provider alias `chatbot`): one that serves the AWS Chatbot API. The channels deliver the alert topic of `aws.region` all the same. Default: us-east-2.")
       .optional(),
     pagerduty: z
       .boolean()

@@ -52,6 +52,9 @@ import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
 import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
+import { keyBreakGlassNamed } from "../rules/immutability/key-break-glass-named";
+import { freshnessDetectionBound } from "../rules/alerts/freshness-detection-bound";
+import { configRulesQuota } from "../rules/aws-limits/config-rules-quota";
 import { hostSchedulesStaggered } from "../rules/stack-code/host-schedules-staggered";
 import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
 import { replicationVersioning } from "../rules/stack-code/replication-versioning";
@@ -118,6 +121,9 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   chatWebhookOverSns,
   chatbotNamesUnique,
   configRecorderDeclared,
+  keyBreakGlassNamed,
+  freshnessDetectionBound,
+  configRulesQuota,
   backupOptInDeclared,
   stateBucketName,
   stateKeyPrefix,

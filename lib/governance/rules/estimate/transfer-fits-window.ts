@@ -20,7 +20,7 @@ export const transferFitsWindow: GovernanceRule = {
       if (!u || u.fits) continue;
       out.push({
         path: servicePath(byId.get(e.serviceId)!, "data", "dailyChange"),
-        message: `${fmt(e.dailyChangeGiB)} GiB of daily change (${byId.get(e.serviceId)!.data!.dailyChangePercent}% of ${fmt(e.sizeGiB)} GiB) needs ${fmt(u.dailyHours)} h at ${u.uplink} (${u.via}), but the backup window ${u.window} is ${fmt(u.windowHours)} h; the first full upload takes ${fmt(u.firstFullHours)} h`,
+        message: `service ${e.serviceId}: ${fmt(e.dailyChangeGiB)} GiB of daily change (${byId.get(e.serviceId)!.data!.dailyChangePercent}% of ${fmt(e.sizeGiB)} GiB) needs ${fmt(u.dailyHours)} h at ${u.uplink} (${u.via}), but the backup window ${u.window} is ${fmt(u.windowHours)} h; the first full upload takes ${fmt(u.firstFullHours)} h`,
         fix: `widen \`backupWindow\` of ${u.via}, raise its \`uplink\`, or reduce what changes (excludes); acknowledge GOV-133 when backups may run past the window`,
       });
     }
