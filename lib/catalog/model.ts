@@ -386,6 +386,8 @@ export interface Catalog {
   readonly state?: StateSettings;
   /** How resources are split into stacks (defaults filled in). */
   readonly stacks: StackSettings;
+  /** Ids of existing objects to import instead of create (`adopted`). */
+  readonly adopted?: import("./schema/adopted").AdoptedIds;
   /** Services that passed schema validation, in catalog order. */
   readonly services: readonly Service[];
   /** Ids of every service entry, valid or not: reference checks use these. */

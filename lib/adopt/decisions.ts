@@ -1,0 +1,48 @@
+import type { CatalogPath, Finding } from "../core/finding";
+import { Severity } from "../core/finding";
+
+/**
+ * The value `backup-gov adopt` writes where only a person can decide. The loader refuses it
+ * like any wrong value; validate then reports each one as a pending decision (CAT-060) instead
+ * of a format error, so that an adopted draft lists exactly the decisions left to make.
+ */
+export const DECIDE = "decide";
+
+/** The finding id of a pending decision. */
+export const PENDING_DECISION = "CAT-060";
+
+/** Keys whose value only a person can give, and what the decision is. */
+export const DECISIONS: Readonly<Record<string, string>> = {
+  classification: "the tier: critical, important or rebuildable",
+  rto: "how long a restore may take (e.g. 4h, 1d)",
+  app: "the app-level decision and its rationale: `{ decision: required | vzdump-only | platform-only, rationale: \"...\" }`",
+  offsite: "the offsite decision and its reason: `{ required: true | false, reason: \"...\" }`",
+  notifications: "who is alerted: `{ email: [ops@example.com] }` (or webhooks, pagerduty)",
+};
+
+/** The decision a path names: `services[i].<key>` or a top-level `notifications`. */
+function decisionKey(path: CatalogPath): string | undefined {
+  if (path.length === 3 && path[0] === "services" && typeof path[1] === "number" && typeof path[2] === "string" && path[2] !== "notifications" && DECISIONS[path[2]]) return path[2];
+  if (path.length === 1 && path[0] === "notifications") return "notifications";
+  return undefined;
+}
+
+/**
+ * Turns the loader's findings about `decide` values into pending decisions. `valueAt` reads
+ * the catalog's value at a path (the loader's source).
+ */
+export function markPendingDecisions(findings: readonly Finding[], valueAt: (path: CatalogPath) => unknown): Finding[] {
+  return findings.map((f) => {
+    const key = decisionKey(f.path);
+    if (!key || valueAt(f.path) !== DECIDE) return f;
+    const where = f.path[0] === "services" ? `service ${String(valueAt(["services", f.path[1], "id"]) ?? `#${String(f.path[1])}`)}: ` : "";
+    return {
+      ruleId: PENDING_DECISION,
+      severity: Severity.ERROR,
+      message: `${where}\`${key}\` is left for a person to decide: ${DECISIONS[key]}`,
+      path: f.path,
+      position: f.position,
+      fix: `replace \`${DECIDE}\` with the decision (the comment beside it says what adopt found)`,
+    };
+  });
+}
