@@ -1,4 +1,4 @@
-import type { CatalogPath, Finding } from "../core/finding";
+import type { CatalogPath, Finding, SourcePosition } from "../core/finding";
 import { Severity } from "../core/finding";
 
 /**
@@ -17,13 +17,21 @@ export const DECISIONS: Readonly<Record<string, string>> = {
   rto: "how long a restore may take (e.g. 4h, 1d)",
   app: "the app-level decision and its rationale: `{ decision: required | vzdump-only | platform-only, rationale: \"...\" }`",
   offsite: "the offsite decision and its reason: `{ required: true | false, reason: \"...\" }`",
+  restore: "the restore facts: `{ secrets: \"vault:kv/...\", validate: [\"curl -fsS ...\"] }` (`{}` for a rebuildable service)",
   notifications: "who is alerted: `{ email: [ops@example.com] }` (or webhooks, pagerduty)",
+  owner: "who owns the estate's backups, e.g. \"@ops-team\"",
 };
+
+/** What the loader's source answers: a plain value and a position at a path. */
+export interface DecisionSource {
+  scalarAt(path: CatalogPath): unknown;
+  valuePosition(path: CatalogPath): SourcePosition;
+}
 
 /** The decision a path names: `services[i].<key>` or a top-level `notifications`. */
 function decisionKey(path: CatalogPath): string | undefined {
   if (path.length === 3 && path[0] === "services" && typeof path[1] === "number" && typeof path[2] === "string" && path[2] !== "notifications" && DECISIONS[path[2]]) return path[2];
-  if (path.length === 1 && path[0] === "notifications") return "notifications";
+  if (path.length === 1 && (path[0] === "notifications" || path[0] === "owner")) return path[0];
   return undefined;
 }
 
@@ -31,8 +39,9 @@ function decisionKey(path: CatalogPath): string | undefined {
  * Turns the loader's findings about `decide` values into pending decisions. `valueAt` reads
  * the catalog's value at a path (the loader's source).
  */
-export function markPendingDecisions(findings: readonly Finding[], valueAt: (path: CatalogPath) => unknown): Finding[] {
-  return findings.map((f) => {
+export function markPendingDecisions(findings: readonly Finding[], source: DecisionSource): Finding[] {
+  const valueAt = (p: CatalogPath) => source.scalarAt(p);
+  const out = findings.map((f) => {
     const key = decisionKey(f.path);
     if (!key || valueAt(f.path) !== DECIDE) return f;
     const where = f.path[0] === "services" ? `service ${String(valueAt(["services", f.path[1], "id"]) ?? `#${String(f.path[1])}`)}: ` : "";
@@ -45,4 +54,9 @@ export function markPendingDecisions(findings: readonly Finding[], valueAt: (pat
       fix: `replace \`${DECIDE}\` with the decision (the comment beside it says what adopt found)`,
     };
   });
+  // `owner: decide` is a valid string to the schema: only its value says it is pending.
+  if (valueAt(["owner"]) === DECIDE) {
+    out.push({ ruleId: PENDING_DECISION, severity: Severity.ERROR, message: `\`owner\` is left for a person to decide: ${DECISIONS.owner}`, path: ["owner"], position: source.valuePosition(["owner"]), fix: `replace \`${DECIDE}\` with the owner` });
+  }
+  return out;
 }

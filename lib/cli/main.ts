@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { BackupGovError, UsageError } from "../errors";
+import { registerAdopt } from "./commands/adopt";
 import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerOnboard } from "./commands/onboard";
@@ -11,7 +12,7 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan, registerAdopt];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

@@ -28,7 +28,7 @@ export function validateCatalogText(text: string | Uint8Array, file = "catalog.y
 function report(file: string, loaded: ReturnType<typeof loadCatalogFile>): ValidationReport {
   // An adopted draft's `decide` values are pending decisions, not format errors (docs/adopt.md).
   const source = loaded.source;
-  const findings = source ? markPendingDecisions(loaded.findings, (p) => source.scalarAt(p)) : [...loaded.findings];
+  const findings = source ? markPendingDecisions(loaded.findings, source) : [...loaded.findings];
   if (loaded.catalog && loaded.source) findings.push(...evaluateRules(loaded.catalog, loaded.source));
   const sorted = sortFindings(findings);
   return { file, catalog: loaded.catalog, findings: sorted, ok: !sorted.some(isBlocking) };
