@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { formatFinding, isBlocking } from "../../core/finding";
+import { formatAdoptionNotice } from "../../estate/adoption";
 import { synthesizeCatalog } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 
@@ -19,6 +20,11 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
       }
       for (const s of result.stacks) io.out(`stack ${s}: ${opts.out}/stacks/${s}/cdk.tf.json\n`);
       io.out(`artifacts: ${result.artifacts.length} files in ${opts.out}/artifacts/\n`);
+      const adoption = result.estate?.adoption;
+      if (adoption) {
+        for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
+        io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${opts.out}/artifacts/adoption.md)\n`);
+      }
       setExit(ExitCode.OK);
     });
 }
