@@ -7,7 +7,7 @@ import { durationOf, Period, readAwsCron, readCalendarEvent, readCron, type Read
 import { AnswerKind } from "./answers";
 import { DECIDE } from "./decisions";
 import { jobGuests, type Observed, type ObservedGuest, type ObservedHost, type ObservedSelection, type ObservedVault, type PveJob } from "./observe";
-import { flow, type Plain, YamlOut } from "./yaml-out";
+import { flow, type FlowValue, type Plain, YamlOut } from "./yaml-out";
 
 /** Gap ids of the adoption report (docs/adopt.md#gaps). */
 export const GapId = {
@@ -87,7 +87,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     return id;
   };
   const svcPath = (s: DraftService, key: string) => `services[${services.indexOf(s)}].${key}`;
-  const adopted: { jobs: Record<string, string[]>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: Record<string, string>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> } = {
+  const adopted: { jobs: Record<string, Record<string, number[]>>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: NonNullable<AdoptedIds["plans"]>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> } = {
     jobs: {},
     vaults: {},
     plans: {},
@@ -100,7 +100,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   for (const host of [...o.hosts.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const jobsFile = fileName(host.files.get(AnswerKind.PVE_JOBS));
     const guestsFile = fileName(host.files.get(AnswerKind.PVE_GUESTS));
-    adopted.jobs[host.name] = host.jobs.map((j) => j.id).sort();
+    adopted.jobs[host.name] = Object.fromEntries([...host.jobs].sort((a, b) => a.id.localeCompare(b.id)).map((j) => [j.id, jobGuests(j, host).sort((a, b) => a - b)]));
     const enrolled = new Map<number, PveJob[]>();
     for (const job of [...host.jobs].sort((a, b) => a.id.localeCompare(b.id))) {
       if (job.enabled === false) {
@@ -177,7 +177,9 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   }
   const selectedArns = new Set<string>();
   for (const plan of [...o.plans.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-    adopted.plans[plan.name] = plan.id;
+    const targets = [...new Set((plan.rules ?? []).map((r) => r.TargetBackupVaultName))];
+    const copies = [...new Set((plan.rules ?? []).flatMap((r) => (r.CopyActions ?? []).map((c) => c.DestinationBackupVaultArn.replace(/^.*:backup-vault:/, ""))))];
+    adopted.plans[plan.name] = { id: plan.id, ...(targets.length ? { vaults: targets } : {}), ...(copies.length ? { copyVaults: copies } : {}) };
     const arn = plan.arn ? /^arn:[^:]+:backup:([^:]+):(\d+):/.exec(plan.arn) : null;
     if (arn) {
       region ??= arn[1];
@@ -233,7 +235,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     // Selections `<base>` and `<base>-tags` (as synth names a service's ARN and tag selections) make one service.
     const groups = new Map<string, ObservedSelection[]>();
     for (const sel of [...plan.selections.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      adopted.selections[sel.name] = { planId: plan.id, id: sel.id, ...(sel.resources.length ? { resources: [...sel.resources] } : {}), ...(Object.keys(sel.tags).length ? { tags: { ...sel.tags } } : {}) };
+      adopted.selections[sel.name] = { planId: plan.id, id: sel.id, service: "", ...(sel.resources.length ? { resources: [...sel.resources] } : {}), ...(Object.keys(sel.tags).length ? { tags: { ...sel.tags } } : {}) };
       for (const a of sel.resources) selectedArns.add(a);
       const base = selectionBase(sel.name, opts.name);
       groups.set(base, [...(groups.get(base) ?? []), sel]);
@@ -249,6 +251,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
         orTags: group.some((g) => g.orTags),
       };
       const s: DraftService = { id: uniqueId(base, `aws-${sel.id}`), fields: [] };
+      for (const g of group) adopted.selections[g.name] = { ...adopted.selections[g.name], service: s.id };
       const selRef = `selection ${sel.name} (${[...new Set(group.map((g) => fileName(g.file)))].join(", ")})`;
       s.fields.push({ key: "description", value: `AWS resources of backup selection ${sel.name}` , comment: selRef });
       const rpoMinutes = snapshot?.c?.minutes ?? 1440;
@@ -419,7 +422,10 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     y.open(0, "adopted", "existing objects: synth imports them instead of creating new ones (docs/adopt.md)");
     if (ids.jobs) {
       y.open(2, "jobs");
-      for (const [h, list] of Object.entries(ids.jobs)) y.kv(4, h, list, `pvesh get /cluster/backup on ${h}`);
+      for (const [h, jobs] of Object.entries(ids.jobs)) {
+        y.open(4, h, `pvesh get /cluster/backup on ${h}: job id → the guests it backs up`);
+        for (const [id, vmids] of Object.entries(jobs)) y.kv(6, id, vmids);
+      }
     }
     if (ids.vaults) {
       y.open(2, "vaults");
@@ -435,7 +441,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     }
     if (ids.plans) {
       y.open(2, "plans");
-      for (const [n, id] of Object.entries(ids.plans)) y.kv(4, n, id, "BackupPlanId");
+      for (const [n, p] of Object.entries(ids.plans)) y.kv(4, n, p as FlowValue, "BackupPlanId and the vaults its rules and copy actions write to");
     }
     if (ids.selections) {
       y.open(2, "selections");
@@ -443,6 +449,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
         y.open(4, n);
         y.kv(6, "planId", sel.planId);
         y.kv(6, "id", sel.id);
+        y.kv(6, "service", sel.service, "the service drafted from it");
         if (sel.resources) y.kv(6, "resources", sel.resources);
         if (sel.tags) y.kv(6, "tags", sel.tags);
       }
@@ -456,7 +463,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   return { text: y.toString(), gaps, adopted: ids, serviceCount: services.length };
 }
 
-function cleanAdopted(a: { jobs: Record<string, string[]>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: Record<string, string>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> }): AdoptedIds {
+function cleanAdopted(a: { jobs: Record<string, Record<string, number[]>>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: NonNullable<AdoptedIds["plans"]>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> }): AdoptedIds {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) if (Object.keys(v).length) out[k] = v;
   return out as AdoptedIds;

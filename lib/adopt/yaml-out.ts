@@ -1,10 +1,11 @@
 import { stringify } from "yaml";
 
 export type Plain = string | number | boolean;
+export type FlowValue = Plain | readonly FlowValue[] | { readonly [key: string]: FlowValue };
 
 /** One value as YAML flow text: scalars quoted when YAML needs it, lists and maps in flow style. */
-export function flow(v: Plain | readonly Plain[] | Readonly<Record<string, Plain>>): string {
-  if (Array.isArray(v)) return `[${v.map((x) => flow(x as Plain)).join(", ")}]`;
+export function flow(v: FlowValue): string {
+  if (Array.isArray(v)) return `[${v.map((x) => flow(x as FlowValue)).join(", ")}]`;
   if (v !== null && typeof v === "object" && Object.keys(v).length === 0) return "{}";
   if (v !== null && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${scalar(k)}: ${flow(x)}`).join(", ")} }`;
   return scalar(v as Plain);
@@ -30,7 +31,7 @@ export class YamlOut {
   private readonly lines: string[] = [];
 
   /** `key: value  # comment`; returns the 1-based line number. */
-  public kv(indent: number, key: string, value: Plain | readonly Plain[] | Readonly<Record<string, Plain>>, comment?: string, item = false): number {
+  public kv(indent: number, key: string, value: FlowValue, comment?: string, item = false): number {
     return this.push(indent, `${scalar(key)}: ${flow(value)}`, comment, item);
   }
 

@@ -1,4 +1,5 @@
 import type { AdoptedIds } from "../catalog/schema/adopted";
+import type { PlanSpec } from "../policy/aws-backup";
 import { DefaultTokenResolver, type IConstruct, StringConcat, TerraformResource, type TerraformStack, Tokenization } from "../core/cdk";
 
 /** Ids of the adoption notices (docs/adopt.md#before-apply). */
@@ -123,8 +124,8 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         const name = value(f, "name");
         if (name === undefined || plans[name] === undefined) break;
         matched.plans.add(name);
-        planIdOfAddress.set(`\${${f.address}.id}`, plans[name]);
-        add(f, IMPORT_ID.plan(plans[name]), `plan ${name}`);
+        planIdOfAddress.set(`\${${f.address}.id}`, plans[name].id);
+        add(f, IMPORT_ID.plan(plans[name].id), `plan ${name}`);
         break;
       }
     }
@@ -203,18 +204,27 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
   for (const f of found) {
     if (f.type !== "proxmox_backup_job") continue;
     const id = value(f, "id");
-    const host = hostOf(f.resource, Object.keys(adopted.jobs ?? {}));
-    if (id === undefined || host === undefined || !adopted.jobs![host].includes(id)) continue;
-    matched.jobs.add(`${host}/${id}`);
-    add(f, IMPORT_ID.backupJob(id), `job ${id} on ${host}`);
+    const jobs = adopted.jobs ?? {};
+    const host = hostOf(f.resource, Object.keys(jobs));
+    if (id === undefined || host === undefined) continue;
+    // The existing job with this id, or the one that backs up exactly the same guests.
+    const guests = [...((f.config.vmid as string[] | undefined) ?? [])].map(Number).sort((a, b) => a - b);
+    const existing = jobs[host][id] ? id : Object.keys(jobs[host]).find((j) => !matched.jobs.has(`${host}/${j}`) && JSON.stringify([...jobs[host][j]].sort((a, b) => a - b)) === JSON.stringify(guests));
+    if (existing === undefined) continue;
+    // The job id is its physical name only: taking the existing one changes nothing else.
+    if (existing !== id) f.resource.addOverride("id", existing);
+    matched.jobs.add(`${host}/${existing}`);
+    add(f, IMPORT_ID.backupJob(existing), `job ${existing} on ${host}${existing !== id ? ` (the catalog's ${id})` : ""}`);
   }
 
   for (const name of Object.keys(vaults)) if (!matched.vaults.has(name)) notices.push(notMatched(`vault ${name}`, "vault", "it keeps its recovery points; once the new vault holds enough of them, stop writing to the old one (its lock, if any, stays)"));
-  for (const name of Object.keys(plans)) if (!matched.plans.has(name)) notices.push(notMatched(`plan ${name}`, "plan", `after the new plan's first backups, delete it by hand (aws backup delete-backup-plan --backup-plan-id ${plans[name]}) to stop double backups`));
-  for (const name of Object.keys(selections)) if (!matched.selections.has(name) && matched.plans.has(Object.keys(plans).find((p) => plans[p] === selections[name].planId) ?? "")) notices.push(notMatched(`selection ${name}`, "selection", "delete it by hand once the catalog's selection covers its resources"));
-  for (const name of Object.keys(buckets)) if (!matched.buckets.has(name)) notices.push(notMatched(`bucket ${name}`, "bucket", "it stays as it is; the estate never deletes a bucket it did not create"));
+  for (const name of Object.keys(plans)) if (!matched.plans.has(name)) notices.push(notMatched(`plan ${name}`, "plan", `after the new plan's first backups, delete it by hand (aws backup delete-backup-plan --backup-plan-id ${plans[name].id}) to stop double backups`));
+  for (const name of Object.keys(selections)) if (!matched.selections.has(name) && matched.plans.has(Object.keys(plans).find((p) => plans[p].id === selections[name].planId) ?? "")) notices.push(notMatched(`selection ${name}`, "selection", "delete it by hand once the catalog's selection covers its resources"));
+  for (const name of Object.keys(buckets)) {
+    if (!matched.buckets.has(name)) notices.push({ id: AdoptionNotice.NOT_MATCHED, message: `existing bucket ${name} is not one of the estate's own buckets: it is left as it is (not imported, never deleted)`, fix: "nothing to do; AWS Backup protects it if a service lists its ARN under `aws.resources`" });
+  }
   for (const [host, ids] of Object.entries(adopted.jobs ?? {})) {
-    for (const id of ids) if (!matched.jobs.has(`${host}/${id}`)) notices.push(notMatched(`job ${id} on ${host}`, "job", `after the catalog's job for its guests has run once, remove it: pvesh delete /cluster/backup/${id}`));
+    for (const id of Object.keys(ids)) if (!matched.jobs.has(`${host}/${id}`)) notices.push(notMatched(`job ${id} on ${host}`, "job", `after the catalog's job for its guests has run once, remove it: pvesh delete /cluster/backup/${id}`));
   }
   return { imports, notices };
 }
@@ -253,4 +263,67 @@ export function renderAdoption(r: AdoptionReport): string {
 /** One notice as a CLI line. */
 export function formatAdoptionNotice(n: AdoptionNoticeEntry): string {
   return `${n.id}  ${n.message}\n    non-destructive path: ${n.fix}`;
+}
+
+/** The names the AWS builder gives plans, vaults and selections, adopted where an existing object serves the same services. */
+export interface AdoptedNames {
+  /** The plan specs, renamed (plan and rule vault names) where an existing plan serves exactly the same services. */
+  readonly plans: readonly PlanSpec[];
+  /** A vault spec under its adopted name (restore tests name vaults too). */
+  vault<V extends { readonly region: string; readonly name: string }>(v: V): V;
+  /** The name of a service's selection: the existing selection's name when it was drafted from it. */
+  selection(generated: string, serviceId: string, byTags: boolean): string;
+}
+
+/**
+ * Maps the catalog's AWS Backup plans onto existing ones: an existing plan whose selections
+ * were drafted into exactly the services of a generated plan lends it its name, and its
+ * single target (and copy) vault lends the generated vault its name. Names force a new
+ * object in AWS Backup, so a match under another name would be a replacement, not an import.
+ */
+export function adoptedNames(plans: readonly PlanSpec[], adopted: AdoptedIds | undefined): AdoptedNames {
+  const vaultNames = new Map<string, string | null>();
+  const selectionNames = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  const existingPlans = Object.entries(adopted?.plans ?? {});
+  const selections = Object.entries(adopted?.selections ?? {});
+  const mapVault = (region: string, from: string, to: string) => {
+    const key = `${region}/${from}`;
+    const prev = vaultNames.get(key);
+    // A generated vault two existing plans would rename differently keeps its own name.
+    vaultNames.set(key, prev === undefined || prev === to ? to : null);
+  };
+  for (const spec of plans) {
+    const services = [...spec.serviceIds].sort();
+    const match = existingPlans.find(([, e]) => {
+      const served = [...new Set(selections.filter(([, s]) => s.planId === e.id).map(([, s]) => s.service))].sort();
+      return served.length > 0 && JSON.stringify(served) === JSON.stringify(services);
+    });
+    if (!match) continue;
+    const [existingName, existing] = match;
+    renamed.set(spec.name, existingName);
+    const primaries = [...new Set(spec.rules.map((r) => `${r.vault.region}/${r.vault.name}`))];
+    if (primaries.length === 1 && existing.vaults?.length === 1) mapVault(spec.rules[0].vault.region, spec.rules[0].vault.name, existing.vaults[0]);
+    const copies = [...new Set(spec.rules.filter((r) => r.copy).map((r) => `${r.copy!.vault.region}/${r.copy!.vault.name}`))];
+    const copy = spec.rules.find((r) => r.copy)?.copy;
+    if (copy && copies.length === 1 && existing.copyVaults?.length === 1) mapVault(copy.vault.region, copy.vault.name, existing.copyVaults[0]);
+    for (const [name, s] of selections) {
+      if (s.planId !== existing.id || !services.includes(s.service)) continue;
+      const byTags = !s.resources?.length && !!s.tags && Object.keys(s.tags).length > 0;
+      selectionNames.set(`${s.service}/${byTags}`, name);
+    }
+  }
+  const vault = <V extends { readonly region: string; readonly name: string }>(v: V): V => {
+    const to = vaultNames.get(`${v.region}/${v.name}`);
+    return to ? { ...v, name: to } : v;
+  };
+  return {
+    plans: plans.map((p) => ({
+      ...p,
+      name: renamed.get(p.name) ?? p.name,
+      rules: p.rules.map((r) => ({ ...r, vault: vault(r.vault), copy: r.copy && { ...r.copy, vault: vault(r.copy.vault) } })),
+    })),
+    vault,
+    selection: (generated, serviceId, byTags) => selectionNames.get(`${serviceId}/${byTags}`) ?? generated,
+  };
 }

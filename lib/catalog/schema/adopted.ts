@@ -9,8 +9,8 @@ import { Patterns } from "./common";
 export const adoptedSchema = z
   .strictObject({
     jobs: z
-      .record(z.string().regex(Patterns.hostKey), z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/)))
-      .describe("Existing vzdump job ids per `proxmox.hosts` key (`pvesh get /cluster/backup`); imported by job id.")
+      .record(z.string().regex(Patterns.hostKey), z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,127}$/), z.array(z.int().min(100).max(999999999))))
+      .describe("Existing vzdump jobs per `proxmox.hosts` key: job id → the guests it backs up (`pvesh get /cluster/backup`). The catalog's job for the same guests takes the existing id and is imported by it.")
       .optional(),
     vaults: z
       .record(
@@ -30,8 +30,15 @@ export const adoptedSchema = z
       .describe("Existing AWS Backup vaults by name (list-backup-vaults); imported by name.")
       .optional(),
     plans: z
-      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/), z.string().min(1).max(100))
-      .describe("Existing AWS Backup plans: plan name → BackupPlanId (list-backup-plans); imported by plan id.")
+      .record(
+        z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/),
+        z.strictObject({
+          id: z.string().min(1).max(100).describe("BackupPlanId; the import id."),
+          vaults: z.array(z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/)).describe("Vaults its rules write to (TargetBackupVaultName).").optional(),
+          copyVaults: z.array(z.string().regex(/^[A-Za-z0-9_.-]{2,50}$/)).describe("Vaults its copy actions write to.").optional(),
+        }),
+      )
+      .describe("Existing AWS Backup plans by name (list-backup-plans, get-backup-plan). The catalog's plan for the same services takes the existing name (and its vaults' names) and is imported by plan id.")
       .optional(),
     selections: z
       .record(
@@ -39,6 +46,7 @@ export const adoptedSchema = z
         z.strictObject({
           planId: z.string().min(1).max(100).describe("BackupPlanId of the selection's plan."),
           id: z.string().min(1).max(100).describe("SelectionId."),
+          service: z.string().regex(Patterns.serviceId).describe("The service adopt drafted from it: the catalog's selection of that service takes this name."),
           resources: z.array(z.string().regex(Patterns.arn)).describe("Resources of the existing selection, to tell whether the generated one differs (a selection cannot be changed in place).").optional(),
           tags: z.record(z.string().min(1).max(128), z.string().max(256)).describe("StringEquals tag conditions of the existing selection.").optional(),
         }),
