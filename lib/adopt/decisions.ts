@@ -60,3 +60,12 @@ export function markPendingDecisions(findings: readonly Finding[], source: Decis
   }
   return out;
 }
+
+/**
+ * An acknowledgement in a service with a pending decision may be unused only because the
+ * rule it answers could not judge the undecided service (ACK-004): it is not reported yet.
+ */
+export function dropUnjudgedAcknowledgements(findings: readonly Finding[]): Finding[] {
+  const pending = new Set(findings.filter((f) => f.ruleId === PENDING_DECISION && f.path[0] === "services").map((f) => f.path[1]));
+  return findings.filter((f) => !(f.ruleId === "ACK-004" && f.path[0] === "services" && pending.has(f.path[1])));
+}

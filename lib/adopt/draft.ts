@@ -60,7 +60,7 @@ interface DraftService {
   appHint?: string;
   retention?: Retention;
   retentionFrom?: string;
-  acknowledge?: Array<{ rule: string; reason: string }>;
+  acknowledge?: Array<{ rule: string; reason: string; from: string }>;
 }
 
 const slug = (s: string) =>
@@ -298,7 +298,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     const at = owner ? svcPath(owner, "aws") : "services";
     if (owner && b.versioning?.status === "Enabled") {
       // GOV-029 asks for proof that versioning is on: the saved answer is that proof.
-      (owner.acknowledge ??= []).push({ rule: "GOV-029", reason: `get-bucket-versioning answered Status Enabled for ${b.name} (${fileName(b.versioning.file)}), saved at adoption` });
+      (owner.acknowledge ??= []).push({ rule: "GOV-029", reason: `get-bucket-versioning answered Status Enabled for ${b.name} (${fileName(b.versioning.file)}), saved at adoption`, from: `aws s3api get-bucket-versioning --bucket ${b.name} (${fileName(b.versioning.file)})` });
     }
     if (owner && b.versioning && b.versioning.status !== "Enabled") {
       gaps.push({ id: GapId.NO_VERSIONING, message: `bucket ${b.name} has versioning ${b.versioning.status === "never" ? "never enabled" : "suspended"} (${fileName(b.versioning.file)}); AWS Backup for S3 and replication need it on`, path: at, settle: `aws s3api put-bucket-versioning --bucket ${b.name} --versioning-configuration Status=Enabled  # then adopt again; the catalog line stays aws.resources: ["${arn}"]` });
@@ -409,7 +409,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     if (s.acknowledge?.length) {
       y.open(4, "acknowledge");
       for (const a of s.acknowledge) {
-        y.kv(8, "rule", a.rule, undefined, true);
+        y.kv(8, "rule", a.rule, `evidence: ${a.from}`, true);
         y.kv(8, "reason", a.reason);
       }
     }
