@@ -68,6 +68,7 @@ export const pveJob = z.looseObject({
   enabled: flag.optional(),
   compress: str.optional(),
   mailto: str.optional(),
+  script: str.optional(),
   // Proxmox returns prune-backups as an object ({"keep-daily": "7"}), older versions as a string.
   "prune-backups": z.union([z.record(z.string(), z.union([num, flag])), str]).optional(),
   maxfiles: num.optional(),

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import { VZDUMP_HOOK_PATH } from "../artifacts/vzdump-hook";
 import { Patterns } from "../catalog/schema/common";
 import type { AdoptedIds } from "../catalog/schema/adopted";
 import { Classification } from "../core/vocabulary";
@@ -96,7 +97,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   };
 
   // --- Proxmox ------------------------------------------------------------------------------
-  const hostLines: Array<{ host: ObservedHost; node: string; storage: string; nodeFrom: string; storageFrom: string }> = [];
+  const hostLines: Array<{ host: ObservedHost; node: string; storage: string; nodeFrom: string; storageFrom: string; hooked?: string }> = [];
   for (const host of [...o.hosts.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const jobsFile = fileName(host.files.get(AnswerKind.PVE_JOBS));
     const guestsFile = fileName(host.files.get(AnswerKind.PVE_GUESTS));
@@ -111,7 +112,9 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     const storages = count(host.jobs.map((j) => j.storage).filter((s): s is string => !!s));
     const nodes = count([...host.guests.values()].map((g) => g.node).filter((n): n is string => !!n));
     const storage = storages[0] ?? "local";
-    hostLines.push({ host, node: nodes[0] ?? host.name, storage, nodeFrom: nodes.length ? `the node of most guests (${guestsFile})` : "assumed from the host key", storageFrom: storages.length ? `storage of ${host.jobs.filter((j) => j.storage === storage).map((j) => j.id).join(", ")} (${jobsFile})` : "no job names a storage" });
+    // Jobs that run the library's vzdump hook as their script: the host is `vzdumpHook: true` (root@pam only).
+    const hooked = host.jobs.length > 0 && host.jobs.every((j) => j.script === VZDUMP_HOOK_PATH) ? `script ${VZDUMP_HOOK_PATH} of every job (${jobsFile})` : undefined;
+    hostLines.push({ hooked, host, node: nodes[0] ?? host.name, storage, nodeFrom: nodes.length ? `the node of most guests (${guestsFile})` : "assumed from the host key", storageFrom: storages.length ? `storage of ${host.jobs.filter((j) => j.storage === storage).map((j) => j.id).join(", ")} (${jobsFile})` : "no job names a storage" });
     if (storages.length > 1) {
       gaps.push({ id: GapId.MIXED_POLICY, message: `jobs on ${host.name} write to ${storages.length} storages (${storages.join(", ")}); the catalog writes each host's guests to one`, path: `proxmox.hosts.${host.name}.storage`, settle: `storage: ${storage}  # or split the host's guests across hosts` });
     }
@@ -255,7 +258,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       const selRef = `selection ${sel.name} (${[...new Set(group.map((g) => fileName(g.file)))].join(", ")})`;
       s.fields.push({ key: "description", value: `AWS resources of backup selection ${sel.name}` , comment: selRef });
       const rpoMinutes = snapshot?.c?.minutes ?? 1440;
-      s.fields.push({ key: "rpo", value: continuous ? "1h" : durationOf(rpoMinutes), comment: continuous ? `continuous backup in rule ${continuous.RuleName} of ${planRef}` : `schedule "${snapshot?.r.ScheduleExpression ?? ""}" of rule ${snapshot?.r.RuleName ?? "?"} of ${planRef}` });
+      s.fields.push({ key: "rpo", value: continuous ? "15m" : durationOf(rpoMinutes), comment: continuous ? `continuous backup (point-in-time restore) in rule ${continuous.RuleName} of ${planRef}` : `schedule "${snapshot?.r.ScheduleExpression ?? ""}" of rule ${snapshot?.r.RuleName ?? "?"} of ${planRef}` });
       const aws: Array<{ key: string; value: Plain | readonly Plain[] | Readonly<Record<string, Plain>>; comment?: string }> = [];
       if (sel.resources.length) aws.push({ key: "resources", value: sel.resources.filter((a) => Patterns.arn.test(a)), comment: `Resources of ${selRef}` });
       if (Object.keys(sel.tags).length) aws.push({ key: "tags", value: sel.tags, comment: `StringEquals conditions of ${selRef}` });
@@ -383,6 +386,10 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       y.kv(6, "endpoint", opts.endpoints?.[h.host.name] ?? `https://${h.host.name}:8006`, opts.endpoints?.[h.host.name] ? "--endpoint" : "assumed from the host key: correct it (or pass --endpoint HOST=URL)");
       y.kv(6, "node", h.node, h.nodeFrom);
       lineOf.set(`proxmox.hosts.${h.host.name}.storage`, y.kv(6, "storage", h.storage, h.storageFrom));
+      if (h.hooked) {
+        y.kv(6, "vzdumpHook", true, h.hooked);
+        y.kv(6, "auth", "root-password", "a job's script is root@pam's alone");
+      }
     }
   }
   if (clusters.length) {

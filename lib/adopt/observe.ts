@@ -192,7 +192,8 @@ export function observe(answers: readonly Answer[]): Observed {
           id: a.data.SelectionId,
           name: s.SelectionName,
           planId: a.data.BackupPlanId,
-          resources: s.Resources ?? [],
+          // `*` selects everything the conditions match: a tag selection, not an ARN.
+          resources: (s.Resources ?? []).filter((r) => r !== "*"),
           notResources: s.NotResources ?? [],
           tags,
           otherConditions: other,

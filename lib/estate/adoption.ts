@@ -170,8 +170,8 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
           break;
         }
         add(f, IMPORT_ID.selection(sel.planId, sel.id), `selection ${name}`);
-        const resources = [...((f.config.resources as string[] | undefined) ?? [])].sort();
-        if (sel.resources && JSON.stringify(resources) !== JSON.stringify([...sel.resources].sort())) {
+        const resources = [...((f.config.resources as string[] | undefined) ?? [])].filter((r) => r !== "*").sort();
+        if (JSON.stringify(resources) !== JSON.stringify([...(sel.resources ?? [])].sort())) {
           notices.push({ id: AdoptionNotice.SELECTION_REPLACED, message: `selection ${name} lists other resources than the existing one; AWS Backup cannot update a selection in place, so apply replaces it (delete, then create)`, fix: "to keep it, write the existing resources into the service's `aws.resources`; a replacement loses no recovery point, only the selection's id" });
         }
         break;
