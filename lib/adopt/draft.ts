@@ -238,7 +238,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     // Selections `<base>` and `<base>-tags` (as synth names a service's ARN and tag selections) make one service.
     const groups = new Map<string, ObservedSelection[]>();
     for (const sel of [...plan.selections.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      adopted.selections[sel.name] = { planId: plan.id, id: sel.id, service: "", ...(sel.resources.length ? { resources: [...sel.resources] } : {}), ...(Object.keys(sel.tags).length ? { tags: { ...sel.tags } } : {}) };
+      adopted.selections[sel.name] = { planId: plan.id, id: sel.id, role: sel.role, service: "", ...(sel.resources.length ? { resources: [...sel.resources] } : {}), ...(Object.keys(sel.tags).length ? { tags: { ...sel.tags } } : {}) };
       for (const a of sel.resources) selectedArns.add(a);
       const base = selectionBase(sel.name, opts.name);
       groups.set(base, [...(groups.get(base) ?? []), sel]);
@@ -457,6 +457,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
         y.kv(6, "planId", sel.planId);
         y.kv(6, "id", sel.id);
         y.kv(6, "service", sel.service, "the service drafted from it");
+        if (sel.role) y.kv(6, "role", sel.role, "IamRoleArn: kept (a selection's role cannot change in place)");
         if (sel.resources) y.kv(6, "resources", sel.resources);
         if (sel.tags) y.kv(6, "tags", sel.tags);
       }

@@ -33,6 +33,7 @@ export interface ObservedSelection {
   readonly id: string;
   readonly name: string;
   readonly planId: string;
+  readonly role: string;
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
   /** StringEquals tag conditions (AND), from Conditions and ListOfTags. */
@@ -192,6 +193,7 @@ export function observe(answers: readonly Answer[]): Observed {
           id: a.data.SelectionId,
           name: s.SelectionName,
           planId: a.data.BackupPlanId,
+          role: s.IamRoleArn,
           // `*` selects everything the conditions match: a tag selection, not an ARN.
           resources: (s.Resources ?? []).filter((r) => r !== "*"),
           notResources: s.NotResources ?? [],

@@ -170,6 +170,11 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
           break;
         }
         add(f, IMPORT_ID.selection(sel.planId, sel.id), `selection ${name}`);
+        if (sel.role) {
+          // Every argument of a selection forces a new one: the existing role stays (it already works).
+          f.resource.addOverride("iam_role_arn", sel.role);
+          ignore(f, ["iam_role_arn"]);
+        }
         const resources = [...((f.config.resources as string[] | undefined) ?? [])].filter((r) => r !== "*").sort();
         if (JSON.stringify(resources) !== JSON.stringify([...(sel.resources ?? [])].sort())) {
           notices.push({ id: AdoptionNotice.SELECTION_REPLACED, message: `selection ${name} lists other resources than the existing one; AWS Backup cannot update a selection in place, so apply replaces it (delete, then create)`, fix: "to keep it, write the existing resources into the service's `aws.resources`; a replacement loses no recovery point, only the selection's id" });

@@ -46,6 +46,7 @@ export const adoptedSchema = z
         z.strictObject({
           planId: z.string().min(1).max(100).describe("BackupPlanId of the selection's plan."),
           id: z.string().min(1).max(100).describe("SelectionId."),
+          role: z.string().regex(Patterns.arn).describe("IamRoleArn of the existing selection: kept, since a selection's role cannot change in place.").optional(),
           service: z.string().regex(Patterns.serviceId).describe("The service adopt drafted from it: the catalog's selection of that service takes this name."),
           resources: z.array(z.string().regex(Patterns.arn)).describe("Resources of the existing selection, to tell whether the generated one differs (a selection cannot be changed in place).").optional(),
           tags: z.record(z.string().min(1).max(128), z.string().max(256)).describe("StringEquals tag conditions of the existing selection.").optional(),
