@@ -7,6 +7,8 @@ export interface FakeBackupAnswers {
   readonly plans: ReadonlyArray<Record<string, any>>;
   readonly selections: ReadonlyArray<Record<string, any>>;
   readonly notifications?: ReadonlyArray<Record<string, unknown>>;
+  /** The account STS GetCallerIdentity answers (the provider asks for it unless told not to). */
+  readonly account?: string;
 }
 
 export interface FakeServer {
@@ -32,11 +34,16 @@ export async function startFakeBackupApi(answers: FakeBackupAnswers): Promise<Fa
     res.end(JSON.stringify(wire(body)));
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://x");
       const path = decodeURIComponent(url.pathname).replace(/\/$/, "");
       requests.push(`${req.method} ${path}`);
+      if (req.method === "POST" && /Action=GetCallerIdentity/.test(body) && answers.account) {
+        res.setHeader("content-type", "text/xml");
+        return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${answers.account}:user/adopt</Arn><UserId>AIDAADOPT</UserId><Account>${answers.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      }
       if (req.method !== "GET") return send(res, 400, { message: `the stand-in answers reads only, not ${req.method} ${path}` }, "InvalidRequestException");
       let m: RegExpExecArray | null;
       if ((m = /^\/backup-vaults\/([^/]+)\/notification-configuration$/.exec(path))) {
