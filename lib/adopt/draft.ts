@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { VZDUMP_HOOK_PATH } from "../artifacts/vzdump-hook";
 import { Patterns } from "../catalog/schema/common";
-import type { AdoptedIds } from "../catalog/schema/adopted";
+import type { AdoptedIds } from "../catalog/model";
 import { Classification } from "../core/vocabulary";
 import { TIERS } from "../policy/tiers";
 import { durationOf, Period, readAwsCron, readCalendarEvent, readCron, type ReadCadence, ttlDays } from "./cadence";
@@ -49,6 +49,16 @@ export interface Draft {
   readonly serviceCount: number;
 }
 
+type Entry<K extends keyof AdoptedIds> = NonNullable<AdoptedIds[K]>[string];
+/** The adopted ids while they are gathered. */
+interface WorkingIds {
+  jobs: Record<string, Record<string, number[]>>;
+  vaults: Record<string, Entry<"vaults">>;
+  plans: Record<string, Entry<"plans">>;
+  selections: Record<string, Entry<"selections">>;
+  buckets: Record<string, Entry<"buckets">>;
+}
+
 type Retention = Partial<Record<"hourly" | "daily" | "weekly" | "monthly" | "yearly", number>>;
 
 interface DraftService {
@@ -88,7 +98,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     return id;
   };
   const svcPath = (s: DraftService, key: string) => `services[${services.indexOf(s)}].${key}`;
-  const adopted: { jobs: Record<string, Record<string, number[]>>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: NonNullable<AdoptedIds["plans"]>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> } = {
+  const adopted: WorkingIds = {
     jobs: {},
     vaults: {},
     plans: {},
@@ -471,7 +481,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   return { text: y.toString(), gaps, adopted: ids, serviceCount: services.length };
 }
 
-function cleanAdopted(a: { jobs: Record<string, Record<string, number[]>>; vaults: NonNullable<AdoptedIds["vaults"]>; plans: NonNullable<AdoptedIds["plans"]>; selections: NonNullable<AdoptedIds["selections"]>; buckets: NonNullable<AdoptedIds["buckets"]> }): AdoptedIds {
+function cleanAdopted(a: WorkingIds): AdoptedIds {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) if (Object.keys(v).length) out[k] = v;
   return out as AdoptedIds;

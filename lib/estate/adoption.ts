@@ -1,4 +1,4 @@
-import type { AdoptedIds } from "../catalog/schema/adopted";
+import type { AdoptedIds } from "../catalog/model";
 import type { PlanSpec } from "../policy/aws-backup";
 import { DefaultTokenResolver, type IConstruct, StringConcat, TerraformResource, type TerraformStack, Tokenization } from "../core/cdk";
 

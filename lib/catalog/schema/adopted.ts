@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AdoptedIds } from "../model";
 import { Patterns } from "./common";
 
 /**
@@ -68,4 +69,6 @@ export const adoptedSchema = z
   })
   .describe("Optional: objects that already exist, to be imported instead of created (written by `backup-gov adopt`).");
 
-export type AdoptedIds = z.output<typeof adoptedSchema>;
+// The model's AdoptedIds is what this schema gives (checked at compile time).
+const _sameShape: (x: z.output<typeof adoptedSchema>) => AdoptedIds = (x) => x;
+void _sameShape;
