@@ -1,3 +1,4 @@
+import { ADOPTION_DOCS } from "../adopt/docs";
 import { LoaderRules } from "../catalog/load";
 
 /** A documented finding id that is not a governance rule (loader, acknowledgements, engine). */
@@ -43,5 +44,6 @@ export const FINDING_DOCS: readonly FindingDoc[] = [
   { id: AckRules.UNKNOWN_RULE, name: "ack-unknown-rule", step: "acknowledgement", summary: "`acknowledge[].rule` names an existing rule.", explanation: "An acknowledgement of a rule that does not exist accepts nothing and hides a typo." },
   { id: AckRules.REASON_TOO_SHORT, name: "ack-reason", step: "acknowledgement", summary: "`acknowledge[].reason` has at least 10 characters.", explanation: "Acknowledgements are audited; the reason is the audit trail." },
   { id: AckRules.NOT_ACKNOWLEDGEABLE, name: "ack-not-allowed", step: "acknowledgement", summary: "Only acknowledgeable rules can be acknowledged.", explanation: "Rules that guard hard limits (the provider would refuse, or the product could not work) must be fixed, not accepted." },
+  ...ADOPTION_DOCS,
   { id: AckRules.UNUSED, name: "ack-unused", step: "acknowledgement", summary: "An acknowledgement matches a finding of its service (warning).", explanation: "A stale acknowledgement would silently accept a future finding." },
 ];

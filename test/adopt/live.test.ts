@@ -31,12 +31,14 @@ describe("live mode: adopt makes the read-only Proxmox calls itself", () => {
       res.setHeader("content-type", "application/json");
       if (req.headers.authorization !== `PVEAPIToken=${TOKEN}`) {
         res.statusCode = 401;
-        return res.end(JSON.stringify({ data: null }));
+        res.end(JSON.stringify({ data: null }));
+        return;
       }
       const file = ROUTES[req.url ?? ""];
       if (req.method !== "GET" || !file) {
         res.statusCode = 501;
-        return res.end(JSON.stringify({ data: null }));
+        res.end(JSON.stringify({ data: null }));
+        return;
       }
       res.end(JSON.stringify({ data: JSON.parse(readFileSync(join(ESTATE, file), "utf8")) }));
     });
