@@ -14,6 +14,8 @@ export const AdoptionNotice = {
   LOCK_KEPT: "GOV-263",
   /** The imported vault keeps its own KMS key (a different key would force a new vault). */
   VAULT_KEY_KEPT: "GOV-264",
+  /** An imported vault's notifications are set to the estate's topic and events (a vault has one configuration). */
+  NOTIFICATIONS_REPLACED: "GOV-265",
 } as const;
 
 /** One `import` block synth emits. */
@@ -156,6 +158,8 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         const name = value(f, "backup_vault_name");
         if (name === undefined || !vaults[name]?.notifications) break;
         add(f, IMPORT_ID.vaultNotifications(name), `notifications of vault ${name}`);
+        // A vault has one notification configuration: the estate's topic and events take its place.
+        notices.push({ id: AdoptionNotice.NOTIFICATIONS_REPLACED, message: `the notifications of vault ${name} are imported and then set to the estate's topic and events; the topic they go to today stops receiving them`, fix: "subscribe the old topic's readers to the estate's alerts (notifications in the catalog) before apply" });
         break;
       }
       case "aws_backup_selection": {

@@ -147,3 +147,17 @@ describe("every input is hostile: a coded error naming the file and what was exp
     expect(readdirSync(dir)).toEqual(["bad.json"]);
   });
 });
+
+describe("hostile structure", () => {
+  it("deeply nested JSON is an error, not a stack overflow", () => {
+    const deep = "[".repeat(200000) + "]".repeat(200000);
+    const e = code(() => parseAnswer(Buffer.from(deep), "deep.json", "pve"));
+    expect(["ADOPT-002", "ADOPT-003"]).toContain(e.code);
+  });
+
+  it("a __proto__ key in an answer changes nothing but the answer", () => {
+    const a = parseAnswer(bytes('[{"id":"j1","schedule":"02:00","storage":"s","vmid":"100","__proto__":{"polluted":1}}]'), "p.json", "pve");
+    expect(a?.kind).toBe(AnswerKind.PVE_JOBS);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
