@@ -572,4 +572,50 @@ export const Errors = {
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
     new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
+  // --- adopt (ADOPT-0xx) ----------------------------------------------------------------------
+  answerTooLarge: (file: string, size: number, cap: number) =>
+    new UsageError("ADOPT-001", `${file} is ${(size / 1048576).toFixed(1)} MiB; a saved answer is read up to ${cap / 1048576} MiB`, {
+      fix: "check that the file is the saved answer of one documented call (docs/adopt.md), not a dump of something else",
+    }),
+  answerNotJson: (file: string, reason: string) =>
+    new UsageError("ADOPT-002", `${file} is not JSON: ${reason}`, {
+      allowed: "the JSON a documented call prints (pvesh ... --output-format json, aws ... --output json, kubectl ... -o json)",
+      fix: "save the answer again with the JSON output option, as docs/adopt.md shows",
+    }),
+  answerUnrecognized: (file: string, calls: readonly string[]) =>
+    new UsageError("ADOPT-003", `${file} is JSON, but not the answer of any call adopt reads`, {
+      allowed: calls.join("; "),
+      fix: "pass the saved output of one of these calls, unchanged",
+    }),
+  answerWrongShape: (file: string, call: string, path: string, problem: string) =>
+    new UsageError("ADOPT-004", `${file} looks like the answer of \`${call}\`, but ${path} is not as that call documents it: ${problem}`, {
+      fix: "save the answer again from the same call; a hand-edited or truncated answer cannot be adopted",
+    }),
+  answerNeedsSubject: (file: string, call: string, subject: string) =>
+    new UsageError("ADOPT-005", `${file} is the answer of \`${call}\`, which does not name its ${subject.toLowerCase()}`, {
+      allowed: `${subject}=FILE`,
+      fix: `pass it as ${subject}=${file}, e.g. ${subject === "HOST" ? "pve" : subject === "BUCKET" ? "my-bucket" : "prod"}=${file}`,
+    }),
+  answerSubjectUnexpected: (file: string, call: string, subject: string) =>
+    new UsageError("ADOPT-006", `${file} is the answer of \`${call}\`, which names its own objects; \`${subject}=\` does not apply to it`, {
+      fix: `pass it as ${file} alone`,
+    }),
+  adoptNoAnswers: () =>
+    new UsageError("ADOPT-007", "no saved answers were given (or every one was an empty list)", {
+      fix: "pass the files saved as docs/adopt.md shows, e.g. backup-gov adopt pve=jobs.json pve=resources.json plans.json",
+    }),
+  adoptConflict: (what: string, first: string, second: string) =>
+    new UsageError("ADOPT-008", `${what} is answered twice, differently, by ${first} and ${second}`, {
+      fix: "pass one answer per object (save both again at the same time if the estate changed in between)",
+    }),
+  adoptOutExists: (file: string) =>
+    new UsageError("ADOPT-009", `${file} exists; adopt never overwrites a catalog`, {
+      fix: "pass another --out, or move the file away first",
+    }),
+  adoptBadOption: (option: string, value: string, allowed: string) =>
+    new UsageError("ADOPT-010", `${option} is not valid`, { received: value, allowed, fix: `give ${option} as ${allowed}` }),
+  adoptLiveFailed: (call: string, reason: string) =>
+    new UsageError("ADOPT-011", `the live call \`${call}\` failed: ${reason}`, {
+      fix: "check the endpoint, the token and its read-only permissions (docs/adopt.md#permissions), or save the answers and adopt them from files",
+    }),
 } as const;

@@ -38,6 +38,7 @@ export { ChecklistStep, type GovernanceRule, type RuleContext, type Violation } 
 export { MIN_ACK_REASON } from "./governance/engine";
 export { GovernanceChecks, type GovernanceChecksProps, type ConstructFinding, COMPLIANCE_TAG_KEYS } from "./governance/checks";
 export { Estate } from "./estate/estate";
+export type { AdoptionNoticeEntry, AdoptionReport, ImportEntry } from "./estate/adoption";
 export { AwsEstateStack, type AwsEstateStackProps, ACCOUNT_ID_VARIABLE } from "./estate/aws-stack";
 export { ProxmoxEstateStack, type ProxmoxEstateStackProps } from "./estate/proxmox-stack";
 export { synthesizeCatalog, type SynthOptions, type SynthResult } from "./estate/synth";

@@ -346,6 +346,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
     state: state && { backend: state.backend as StateBackend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
     stacks: { proxmox: (stacks?.proxmox ?? "single") as ProxmoxStackSplit },
+    adopted: parsed.adopted as Catalog["adopted"],
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,

@@ -392,6 +392,8 @@ export interface Catalog {
   readonly state?: StateSettings;
   /** How resources are split into stacks (defaults filled in). */
   readonly stacks: StackSettings;
+  /** Ids of existing objects to import instead of create (`adopted`). */
+  readonly adopted?: AdoptedIds;
   /** Services that passed schema validation, in catalog order. */
   readonly services: readonly Service[];
   /** Ids of every service entry, valid or not: reference checks use these. */
@@ -461,4 +463,18 @@ export function partialService(service: Service, missing: ReadonlySet<string>): 
 /** The service with that id, if it passed schema validation. */
 export function findService(catalog: Catalog, id: string): Service | undefined {
   return catalog.services.find((s) => s.id === id);
+}
+
+/** Existing objects to import instead of create (the catalog's `adopted`, written by `backup-gov adopt`). */
+export interface AdoptedIds {
+  /** Per host key: job id → the guests it backs up. */
+  readonly jobs?: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
+  /** Vaults by name, with the lock they have and whether they have notifications. */
+  readonly vaults?: Readonly<Record<string, { readonly lock?: { readonly minDays: number; readonly maxDays?: number; readonly lockDate?: string }; readonly notifications?: boolean }>>;
+  /** Plans by name: plan id and the vaults its rules and copy actions write to. */
+  readonly plans?: Readonly<Record<string, { readonly id: string; readonly vaults?: readonly string[]; readonly copyVaults?: readonly string[] }>>;
+  /** Selections by name. */
+  readonly selections?: Readonly<Record<string, { readonly planId: string; readonly id: string; readonly service: string; readonly role?: string; readonly resources?: readonly string[]; readonly tags?: Readonly<Record<string, string>> }>>;
+  /** Buckets by name, with the configurations they have. */
+  readonly buckets?: Readonly<Record<string, { readonly versioning?: boolean; readonly objectLock?: boolean; readonly replication?: boolean }>>;
 }

@@ -32,6 +32,12 @@ export class CatalogSource {
     return node?.range ? this.positionAt(node.range[0]) : this.start();
   }
 
+  /** The plain value at `path` (a scalar's value, or undefined for a missing path or a collection). */
+  public scalarAt(path: CatalogPath): unknown {
+    const hit = this.walk(path);
+    return hit.value && isScalar(hit.value) ? hit.value.value : undefined;
+  }
+
   /** Where the key of the last path segment starts (unknown keys, duplicate keys). */
   public keyPosition(path: CatalogPath): SourcePosition {
     const hit = this.walk(path);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { terminalText } from "../core/escape/terminal";
 import { BackupGovError } from "../errors";
+import { registerAdopt } from "./commands/adopt";
 import { registerDrift } from "./commands/drift";
 import { registerExplain } from "./commands/explain";
 import { registerOnboard } from "./commands/onboard";
@@ -13,7 +14,7 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan, registerReport];
+const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan, registerReport, registerAdopt];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the

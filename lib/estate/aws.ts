@@ -31,6 +31,7 @@ import {
 import { type AppBucketSpec, appBucketPrefix, appBucketSpecs } from "../policy/aws-s3";
 import { stagger } from "../policy/stagger";
 import { RestoreTestFrequency } from "../policy/tiers";
+import { adoptedNames, type AdoptedNames } from "./adoption";
 import type { AwsEstateStack } from "./aws-stack";
 import { type EstateContext, TargetKind } from "./context";
 import { TIER_TAG } from "../policy/audit";
@@ -54,7 +55,9 @@ export function buildAwsProtection(ctx: EstateContext): void {
   const buckets = appBucketSpecs(ctx.policies, ctx.catalog);
   const velero = veleroBucketSpecs(ctx.policies, ctx.catalog);
   if (plans.length === 0 && buckets.length === 0 && velero.length === 0) return;
-  new AwsBuilder(ctx, stack, aws, plans, buckets, velero).build();
+  // Existing plans, vaults and selections lend their names (`adopted`): imported, not recreated.
+  const names = adoptedNames(plans, ctx.catalog.adopted);
+  new AwsBuilder(ctx, stack, aws, names.plans, buckets, velero, names).build();
 }
 
 class AwsBuilder {
@@ -74,6 +77,7 @@ class AwsBuilder {
     private readonly plans: readonly PlanSpec[],
     private readonly buckets: readonly AppBucketSpec[],
     private readonly veleroBuckets: readonly VeleroBucketSpec[] = [],
+    private readonly names?: AdoptedNames,
   ) {
     this.estate = ctx.catalog.name;
     this.partition = partitionOf(aws.region);
@@ -128,6 +132,11 @@ class AwsBuilder {
     this.ctx.awsVaults.push(vault);
   }
 
+  /** The vault built for a spec, under its adopted name when it has one. */
+  private vaultOf(v: VaultSpec): EncryptedVault {
+    return this.vaults.get(vaultId(this.names ? this.names.vault(v) : v))!;
+  }
+
   /** S3 backup/restore policies only when S3 may be selected: by ARN, or by tags of undeclared or S3 type. */
   private needsS3Policies(): boolean {
     return this.ctx.policies.some((p) => {
@@ -169,8 +178,9 @@ class AwsBuilder {
     }
     for (const serviceId of spec.serviceIds) {
       const a = this.ctx.policyOf(serviceId).service.aws!;
-      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: AwsNames.selection(this.estate, serviceId), role: this.role!, resources: a.resources.map(tfLiteral) });
-      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: AwsNames.selection(this.estate, serviceId, true), role: this.role!, tags: tfLiteralMap(a.tags) });
+      const selectionName = (byTags: boolean) => this.names?.selection(AwsNames.selection(this.estate, serviceId, byTags), serviceId, byTags) ?? AwsNames.selection(this.estate, serviceId, byTags);
+      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: selectionName(false), role: this.role!, resources: a.resources.map(tfLiteral) });
+      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: selectionName(true), role: this.role!, tags: tfLiteralMap(a.tags) });
       this.registerAwsBackupTargets(serviceId, spec);
     }
   }
@@ -183,12 +193,12 @@ class AwsBuilder {
     const rt = new RestoreTestingPlan(this.stack, `RestoreTests-${spec.frequency}`, {
       planName: spec.name,
       schedule,
-      includeVaults: spec.vaults.map((v) => this.vaults.get(vaultId(v))!.vaultArn),
+      includeVaults: spec.vaults.map((v) => this.vaultOf(v).vaultArn),
       recoveryPointTypes: spec.continuous ? [RecoveryPointType.SNAPSHOT, RecoveryPointType.CONTINUOUS] : [RecoveryPointType.SNAPSHOT],
       selectionWindowDays: spec.selectionWindowDays,
       provider: this.stack.primary,
     });
-    for (const v of spec.vaults) rt.addDependency(this.vaults.get(vaultId(v))!.vault);
+    for (const v of spec.vaults) rt.addDependency(this.vaultOf(v).vault);
     for (const sel of spec.selections) {
       rt.addSelection(`Selection-${sel.name}`, {
         selectionName: sel.name,

@@ -1,4 +1,5 @@
 import { type Catalog, ProxmoxStackSplit } from "../catalog/model";
+import { adoptExisting, type AdoptionReport, renderAdoption } from "./adoption";
 import type { Construct, TerraformStack } from "../core/cdk";
 import { Errors } from "../errors";
 import { type ValidationReport, validateCatalog } from "../governance/validate";
@@ -105,6 +106,9 @@ export class Estate {
         },
       });
     }
+    // Objects that already exist (`adopted`, written by `backup-gov adopt`) are imported, not created.
+    this.adoption = catalog.adopted ? adoptExisting(this.stacks, catalog.adopted) : undefined;
+    if (this.adoption) ctx.artifacts.add({ path: "adoption.md", content: renderAdoption(this.adoption) });
     // Stacks without remote state keep a relative local one (every stack, per-host ones included).
     for (const stack of this.stacks) keepLocalStateBesideOutput(stack);
     // The constructs the catalog built are checked like hand-built ones (and whatever stack
@@ -113,6 +117,9 @@ export class Estate {
     this.governance = new GovernanceChecks({ skip: ["GOV-029"] });
     for (const stack of this.stacks) Aspects.of(stack).add(this.governance);
   }
+
+  /** What adoption imports and what it must say before apply; undefined without `adopted`. */
+  public readonly adoption?: AdoptionReport;
 
   /** The GovernanceChecks on the estate's stacks; its findings are known after synthesis. */
   public readonly governance: GovernanceChecks;

@@ -1,3 +1,4 @@
+import { ADOPTION_DOCS } from "../adopt/docs";
 import { LoaderRules } from "../catalog/load";
 
 /** A documented finding id that is not a governance rule (loader, acknowledgements, engine). */
@@ -41,8 +42,10 @@ export const FINDING_DOCS: readonly FindingDoc[] = [
   { id: LoaderRules.NESTING, name: "nesting-limit", step: LOADER, summary: "Mappings and lists nest at most 64 levels deep.", explanation: "A catalog nests a few levels; thousands of brackets or indents are a damaged or hostile file, and would exhaust the parser's stack." },
   { id: LoaderRules.KEY_NOT_TEXT, name: "key-not-text", step: LOADER, summary: "Every key is text: not `~`, `null`, an empty key, a list or a mapping.", explanation: "Such a key becomes the key \"\" or \"[a, b]\" when the file is read: it could match nothing, and no finding about it could say where it is." },
   { id: LoaderRules.YAML_TAG, name: "yaml-tag", step: LOADER, summary: "Values carry no YAML tag (`!!int`, `!!str`, `!custom`).", explanation: "The parser ignores a tag it cannot apply and keeps the text, so `rpo: !!int 1d` would read as `rpo: 1d` as if the tag were honoured. A catalog takes plain values; quoting makes a value text." },
+  { id: "CAT-060", name: "pending-decision", step: "adoption", summary: "No value is left as `decide` (a decision `backup-gov adopt` leaves to a person).", explanation: "An adopted draft marks what only a person can decide (classification, RTO, the app-level and offsite decisions with their reasons, who is alerted); validate lists exactly those until they are made." },
   { id: AckRules.UNKNOWN_RULE, name: "ack-unknown-rule", step: "acknowledgement", summary: "`acknowledge[].rule` names an existing rule.", explanation: "An acknowledgement of a rule that does not exist accepts nothing and hides a typo." },
   { id: AckRules.REASON_TOO_SHORT, name: "ack-reason", step: "acknowledgement", summary: "`acknowledge[].reason` has at least 10 characters.", explanation: "Acknowledgements are audited; the reason is the audit trail." },
   { id: AckRules.NOT_ACKNOWLEDGEABLE, name: "ack-not-allowed", step: "acknowledgement", summary: "Only acknowledgeable rules can be acknowledged.", explanation: "Rules that guard hard limits (the provider would refuse, or the product could not work) must be fixed, not accepted." },
+  ...ADOPTION_DOCS,
   { id: AckRules.UNUSED, name: "ack-unused", step: "acknowledgement", summary: "An acknowledgement matches a finding of its service (warning).", explanation: "A stale acknowledgement would silently accept a future finding." },
 ];

@@ -8,7 +8,7 @@ interface RuleEntry extends FindingDoc {
 
 function entries(): RuleEntry[] {
   const gov: RuleEntry[] = BASELINE_RULES.map((r) => ({ id: r.id, name: r.name, step: r.step, summary: r.summary, explanation: r.explanation, severity: r.severity, acknowledgeable: r.acknowledgeable }));
-  const other: RuleEntry[] = FINDING_DOCS.map((d) => ({ ...d, severity: d.id === "ACK-004" || d.id === "GOV-000" ? "warning" : "error", acknowledgeable: false }));
+  const other: RuleEntry[] = FINDING_DOCS.map((d) => ({ ...d, severity: d.id === "ACK-004" || d.id === "GOV-000" ? "warning" : d.step.startsWith("adoption:") ? "report" : "error", acknowledgeable: false }));
   return [...other, ...gov].sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -2,6 +2,7 @@ import { loadCatalogFile, loadCatalogText, loadResultOf } from "../catalog/load"
 import type { Catalog } from "../catalog/model";
 import { type Finding, isBlocking, sortFindings } from "../core/finding";
 import { evaluateRules, type FindingPositions } from "./engine";
+import { dropUnjudgedAcknowledgements, markPendingDecisions } from "../adopt/decisions";
 
 /** Everything `backup-gov validate` reports for one catalog. */
 export interface ValidationReport {
@@ -25,9 +26,11 @@ export function validateCatalogText(text: string | Uint8Array, file = "catalog.y
 }
 
 function report(file: string, loaded: ReturnType<typeof loadCatalogFile>): ValidationReport {
-  const findings = [...loaded.findings];
+  // An adopted draft's `decide` values are pending decisions, not format errors (docs/adopt.md).
+  const source = loaded.source;
+  const findings = source ? markPendingDecisions(loaded.findings, source) : [...loaded.findings];
   if (loaded.catalog && loaded.source) findings.push(...evaluateRules(loaded.catalog, loaded.source));
-  const sorted = sortFindings(findings);
+  const sorted = sortFindings(dropUnjudgedAcknowledgements(findings));
   return { file, catalog: loaded.catalog, findings: sorted, ok: !sorted.some(isBlocking) };
 }
 

@@ -109,6 +109,8 @@ export const ERROR_SAMPLES: { readonly [K in keyof typeof Errors]?: Parameters<(
   backupWindow: ["daily", 30, 20],
   restoreTestingRange: ["selectionWindowDays", 400, "1..365"],
   tooManyAuditControls: [60, 50],
+  answerTooLarge: ["answers/jobs.json", 20971520, 16777216],
+  answerUnrecognized: ["answers/other.json", ["pvesh get /cluster/backup", "aws backup get-backup-plan", "..."]],
 };
 
 export function renderErrorsDoc(): string {

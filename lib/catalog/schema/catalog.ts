@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { adoptedSchema } from "./adopted";
 import { awsSchema } from "./aws";
 import { Patterns } from "./common";
 import { kubernetesSchema, pricingSchema } from "./kubernetes";
@@ -28,6 +29,7 @@ export const catalogSections = {
   contacts: z.array(contactSchema).describe("Escalation order for restores and DR.").optional(),
   state: stateSchema.optional(),
   stacks: stacksSchema.optional(),
+  adopted: adoptedSchema.optional(),
   services: z.array(serviceSchema).describe("Every service of the estate."),
 };
 

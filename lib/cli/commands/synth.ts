@@ -2,6 +2,7 @@ import { constants as osConstants } from "node:os";
 import type { Command } from "commander";
 import { formatFinding, isBlocking } from "../../core/finding";
 import { Errors, UsageError } from "../../errors";
+import { formatAdoptionNotice } from "../../estate/adoption";
 import { synthesizeCatalogInterruptible } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 
@@ -44,6 +45,11 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
         }
         for (const s of result.stacks) io.out(`stack ${s}: ${opts.out}/stacks/${s}/cdk.tf.json\n`);
         io.out(`artifacts: ${result.artifacts.length} files in ${opts.out}/artifacts/\n`);
+        const adoption = result.estate?.adoption;
+        if (adoption) {
+          for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
+          io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${opts.out}/artifacts/adoption.md)\n`);
+        }
         for (const d of result.leftovers ?? []) {
           io.err(`backup-gov synth: ${opts.out}/${d} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
         }
