@@ -283,6 +283,31 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     }
   });
 
+  it("a WAL segment that lands between the tar and the spool cleanup is kept and shipped by the next run, never deleted unshipped", () => {
+    const spool = join(dir, "spool");
+    const late = "000000010000000000000000";
+    // archive_command runs any time: this pg_archivecleanup lets a segment older than the new base land first.
+    const fake = join(dir, "late-wal-bin");
+    mkdirSync(fake, { recursive: true });
+    for (const t of readdirSync(PG_BIN)) if (t !== "pg_archivecleanup") execFileSync("ln", ["-sf", join(PG_BIN, t), join(fake, t)]);
+    writeFileSync(join(fake, "pg_archivecleanup"), `#!/bin/bash\n[[ -e "${spool}/${late}" ]] || printf 'a late segment' >"${spool}/${late}"\nexec "${PG_BIN}/pg_archivecleanup" "$@"\n`, { mode: 0o755 });
+    // A base backup is due (FULL_EVERY elapsed): its run ships the spool, then cleans it.
+    execFileSync("rm", ["-f", join(dir, "state", svc.restic, "last-base")]);
+    const segmentsBefore = readdirSync(spool).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    ok(run(svc.restic, "backup.sh", [], { BACKUP_GOV_PG_BINDIR: fake }));
+    expect(existsSync(join(spool, late))).toBe(true);
+    // The segments that run did ship and that precede its base are gone from the spool.
+    const after = new Set(readdirSync(spool));
+    expect(segmentsBefore.filter((f) => !after.has(f)).length).toBeGreaterThan(0);
+    ok(run(svc.restic, "backup.sh", ["--ship"]));
+    const password = join(dir, "secrets", `${svc.restic}.repo-password`);
+    const wal = resticSnapshots(repo.restic, password).filter((x) => x.tags!.includes(`name=${svc.restic}.wal.tar`));
+    const newest = wal.map((x) => x.tags!.find((t) => t.startsWith("run="))!).sort().at(-1)!;
+    const id = wal.find((x) => x.tags!.includes(newest))!.id;
+    const listing = execFileSync("bash", ["-c", `restic -r "$1" --password-file "$2" --no-lock dump "$3" /${svc.restic}.wal.tar | tar -tf -`, "_", repo.restic, password, id], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(dir, "late-cache") } });
+    expect(listing.split("\n")).toContain(late);
+  });
+
   it("the real node_exporter serves every textfile the scripts wrote (backup, drill, ship) without a gathering error", async () => {
     const { body, errors } = await scrapeTextfiles(join(METRICS_ROOT, svc.restic));
     expect(errors).toEqual([]);

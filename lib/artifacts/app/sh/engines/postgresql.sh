@@ -138,9 +138,21 @@ engine_after_commit() {
   if [[ -n ${SHIP_FINGERPRINT:-} ]]; then printf '%s\n' "$SHIP_FINGERPRINT" >"$STATE_DIR/last-ship"; fi
   if ((BASE_TAKEN)); then
     printf '%s\n' "$RUN_EPOCH" >"$STATE_DIR/last-base"
-    # Everything older than the new base's start is in shipped runs now: the spool keeps only what follows.
-    "$PG_BINDIR/pg_archivecleanup" "$SPOOL" "$BASE_START_WAL" || warn "pg_archivecleanup failed; the spool keeps older WAL"
+    # What is older than the new base's start and was in this run's tar is in shipped runs now. A segment
+    # that landed after the tar (archive_command runs any time) is older too, but shipped by no run yet:
+    # pg_archivecleanup only lists (-n), and the spool keeps what no tar holds.
+    spool_cleanup "$BASE_START_WAL" || warn "cleaning the WAL spool failed; it keeps older WAL"
   fi
+}
+
+# spool_cleanup WAL: removes the spool's files older than WAL that this run shipped.
+spool_cleanup() {
+  local file
+  [[ -r $WORK/shipped ]] || return 0
+  "$PG_BINDIR/pg_archivecleanup" -n "$SPOOL" "$1" >"$WORK/older" || return 1
+  while IFS= read -r file; do
+    if grep -qxF "$(basename "$file")" "$WORK/shipped"; then rm -f "$file"; fi
+  done <"$WORK/older"
 }
 
 engine_ship() {

@@ -71,8 +71,9 @@ store_files() {
 stored_files_summary() {
   borg_ list --json-lines "::$(archive_of "$RUN_ID" files)" | jq -rs '[.[] | select(.type == "-" or .type == "h")] | "\(length) \(map(.size) | add // 0)"'
 }
-# borg's warning status (1) covers files that could not be read.
-files_incomplete_status() { (($1 == 1)); }
+# borg 1.2: 1 is a warning (the archive is complete and valid, e.g. a file changed while it was read,
+# or one could not be read), 2 an error (https://borgbackup.readthedocs.io/en/1.2-maintenance/usage/general.html#return-codes).
+tool_warning_status() { (($1 == 1)); }
 
 # Every unit of this service as RUN<TAB>NAME<TAB>ARCHIVE, sorted.
 list_stored() {

@@ -52,7 +52,7 @@ store_stream() {
 }
 stored_bytes() { jq -r 'select(.message_type == "summary") | .total_bytes_processed' "$WORK/$1.json"; }
 
-# store_files PATH...: the files engine's snapshot, named "files"; exit 3 (unreadable files) is a failure.
+# store_files PATH...: the files engine's snapshot, named "files"; exit 3 is a warning (tool_warning_status).
 store_files() {
   local pattern
   local -a exclude_args=()
@@ -62,8 +62,9 @@ store_files() {
 }
 # "FILES BYTES" of the files snapshot just stored
 stored_files_summary() { jq -r 'select(.message_type == "summary") | "\(.total_files_processed) \(.total_bytes_processed)"' "$WORK/files.json"; }
-# restic reports exit 3 when some source files could not be read.
-files_incomplete_status() { (($1 == 3)); }
+# restic: 3 means the snapshot was created but some source data could not be read
+# (https://restic.readthedocs.io/en/stable/075_scripting.html#exit-codes); 1 is a failure.
+tool_warning_status() { (($1 == 3)); }
 
 # Every unit of this service as RUN<TAB>NAME<TAB>ID, sorted.
 list_stored() {
@@ -96,9 +97,32 @@ restore_files() {
 # forget_units ID...
 forget_units() { (($# == 0)) || restic_ forget "$@" >/dev/null; }
 
-# Retention: the effective keep-* per name (group by host and path), then prune.
-apply_retention() {
-  restic_ forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --group-by host,paths "${KEEP[@]}" --prune
+# restic_unlocked ARGS...: restic ARGS; when a lock stops it, `restic unlock` removes the locks restic
+# itself calls stale (their process is gone, or they are older than 30 minutes) and the command runs
+# once more. A lock that is still held sets REPO_LOCKED to restic's words, so the caller names it
+# instead of calling it damage.
+restic_unlocked() {
+  local errf=$WORK/restic.stderr
+  if restic_ "$@" 2>"$errf"; then
+    cat "$errf" >&2
+    return 0
+  fi
+  cat "$errf" >&2
+  grep -q 'already locked' "$errf" || return 1
+  warn "the repository is locked ($(grep -m 1 'already locked' "$errf")): removing stale locks and trying once more"
+  restic_ unlock >&2 || return 1
+  if restic_ "$@" 2>"$errf"; then
+    cat "$errf" >&2
+    return 0
+  fi
+  cat "$errf" >&2
+  if grep -q 'already locked' "$errf"; then REPO_LOCKED=$(grep -m 1 'already locked' "$errf"); fi
+  return 1
 }
 
-check_repo() { restic_ check --read-data-subset="$CHECK_SUBSET"; }
+# Retention: the effective keep-* per name (group by host and path), then prune.
+apply_retention() {
+  restic_unlocked forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --group-by host,paths "${KEEP[@]}" --prune
+}
+
+check_repo() { restic_unlocked check --read-data-subset="$CHECK_SUBSET"; }
