@@ -126,6 +126,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     jobs: app.jobs,
     replicaSet: app.replicaSet,
     mysqlFlavour: app.flavour,
+    mysqlServerVersion: app.serverVersion,
     fullEvery: app.pitr ? app.fullEvery : undefined,
     credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,
