@@ -36,9 +36,15 @@ repo_init() {
 
 # Exists, the password opens it, and it is writable (restic writes a lock file first).
 repo_preflight() {
-  local err
-  if ! err=$(restic_ cat config 2>&1 >/dev/null); then
-    die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked against us or not writable: $(last_lines "$err")"
+  local err errf=${WORK:-$STATE_DIR}/preflight.stderr
+  REPO_LOCKED=''
+  if restic_unlocked cat config >/dev/null 2>"$errf"; then
+    # What restic_unlocked said about a stale lock it removed.
+    grep -F 'stale locks' "$errf" >&2 || true
+  else
+    err=$(cat "$errf")
+    [[ -z $REPO_LOCKED ]] || die "$EXIT_LOCKED" "another process holds the lock of repository $REPO ($REPO_LOCKED); it is not stale, so it was left alone"
+    die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or not writable: $(last_lines "$err")"
   fi
 }
 
@@ -102,7 +108,7 @@ forget_units() { (($# == 0)) || restic_ forget "$@" >/dev/null; }
 # once more. A lock that is still held sets REPO_LOCKED to restic's words, so the caller names it
 # instead of calling it damage.
 restic_unlocked() {
-  local errf=$WORK/restic.stderr
+  local errf=${WORK:-$STATE_DIR}/restic.stderr
   if restic_ "$@" 2>"$errf"; then
     cat "$errf" >&2
     return 0
