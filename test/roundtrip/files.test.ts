@@ -246,7 +246,14 @@ describe.each([
       for (let attempt = 0; attempt < 10; attempt++) {
         const r = spawnSync(
           "bash",
-          ["-c", 'restic -r "$1" --password-file "$2" unlock --remove-all >/dev/null 2>&1; restic -r "$1" --password-file "$2" prune >/dev/null 2>&1 & p=$!; for i in $(seq 1 20000); do [[ -n $(ls "$1/locks") ]] && break; done; sleep 0.3; kill -9 $p; wait $p; restic -r "$1" --password-file "$2" cat config 2>&1 >/dev/null', "_", repo, password],
+          [
+            "-c",
+            // Stopped as soon as its lock file appears, let run in small steps until restic itself reads that lock, then killed.
+            'r() { restic -r "$1" --password-file "$2" "${@:3}"; }; r "$1" "$2" unlock --remove-all >/dev/null 2>&1; r "$1" "$2" prune >/dev/null 2>&1 & p=$!; for i in $(seq 1 20000); do [[ -n $(ls "$1/locks") ]] && break; done; kill -STOP $p; for j in $(seq 1 40); do r "$1" "$2" cat config 2>&1 >/dev/null | grep -q "locked exclusively" && break; kill -CONT $p; sleep 0.02; kill -STOP $p; done; kill -9 $p; wait $p; r "$1" "$2" cat config 2>&1 >/dev/null',
+            "_",
+            repo,
+            password,
+          ],
           { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(dir, "stale-cache") } },
         );
         if (/already locked exclusively by PID/.test(r.stdout + r.stderr)) return;

@@ -55,8 +55,14 @@ INSERT INTO audit VALUES (1, 'postgres'), (2, 'someone else');
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);
 INSERT INTO billing.invoices SELECT g, g * 1.5 FROM generate_series(1, 300) g;
+CREATE TABLE teams (id serial PRIMARY KEY, name text NOT NULL, lead_id int);
+CREATE TABLE members (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), name text);
+INSERT INTO teams (name) SELECT 'team ' || g FROM generate_series(1, 20) g;
+INSERT INTO members (team_id, name) SELECT 1 + g % 20, 'member ' || g FROM generate_series(1, 200) g;
+UPDATE teams SET lead_id = id;
+ALTER TABLE teams ADD CONSTRAINT teams_lead FOREIGN KEY (lead_id) REFERENCES members (id);
 `;
-const TABLES = ["public.customers", "public.orders", "public.audit", "billing.invoices"];
+const TABLES = ["public.customers", "public.orders", "public.audit", "billing.invoices", "public.teams", "public.members"];
 
 /** Row count and an order-independent checksum of every table, plus the view and the function. */
 function fingerprint(server: PgServer, db: string): Record<string, string> {
@@ -155,7 +161,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(1);
     expect(m.get(Metrics.lastSuccess)!.value).toBeGreaterThan(Date.now() / 1000 - 600);
-    expect(m.get(Metrics.items)?.value).toBe(5000 + 100000 + 2 + 300);
+    expect(m.get(Metrics.items)?.value).toBe(5000 + 100000 + 2 + 300 + 20 + 200);
     expect(m.get(Metrics.size)!.value).toBeGreaterThan(1_000_000);
     expect(m.get(Metrics.rpo)?.value).toBe(900);
     expect(m.get(Metrics.lastRunSuccess)?.labels).toBe('service="pg-restic",engine="postgresql",target="repository"');
@@ -201,6 +207,41 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     expect(now["public.orders"]).toBe(original["public.orders"]);
     expect(server.sql("SELECT name FROM customers WHERE id = 1", DB)).toBe("changed after the backup");
     server.sql("UPDATE customers SET name = 'customer 1' WHERE id = 1", DB);
+    expect(fingerprint(server, DB)).toEqual(original);
+  });
+
+  it("restores a table others reference (customers, by orders) and tables referenced in both directions (teams <-> members): says what else it touches, asks, then reloads them together with their sequences", () => {
+    const seq = () => [server.sql("SELECT last_value FROM customers_id_seq", DB), server.sql("SELECT last_value FROM teams_id_seq", DB), server.sql("SELECT last_value FROM members_id_seq", DB)];
+    const seqBefore = seq();
+    server.sql("DELETE FROM orders WHERE customer_id = 9; DELETE FROM customers WHERE id = 9; INSERT INTO customers (name) VALUES ('new after the backup');", DB);
+    server.sql("UPDATE teams SET lead_id = NULL WHERE id = 3; DELETE FROM members WHERE team_id = 3 OR id = 3; UPDATE teams SET name = 'renamed' WHERE id = 5; INSERT INTO members (team_id, name) VALUES (1, 'joined after the backup');", DB);
+    expect(seq()).not.toEqual(seqBefore);
+    // Without --yes (and no terminal to ask at): the plan, and nothing changed.
+    const refused = run(svc.restic, "restore.sh", ["--table", "public.customers"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/restoring public\.customers in shop also empties and reloads, from run \S+, the tables that reference it: public\.orders .*nothing was changed: add --yes/s);
+    expect(server.sql("SELECT count(*) FROM customers WHERE id = 9", DB)).toBe("0");
+    const r = ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
+    expect(r.stderr).toMatch(/the tables that reference it: public\.orders/);
+    const both = ok(run(svc.restic, "restore.sh", ["--table", "teams", "--yes"]));
+    expect(both.stderr).toMatch(/the tables that reference it: public\.members .*2 foreign key\(s\) are checked again/s);
+    const now = fingerprint(server, DB);
+    for (const t of ["public.customers", "public.orders", "public.teams", "public.members"]) expect({ t, v: now[t] }).toEqual({ t, v: original[t] });
+    expect(seq()).toEqual(seqBefore);
+    // The foreign keys are back and enforced.
+    expect(server.sql("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('orders'::regclass, 'teams'::regclass, 'members'::regclass)", DB)).toBe("3");
+    expect(() => server.sql("INSERT INTO orders (customer_id, amount) VALUES (999999, 1)", DB)).toThrow(/violates foreign key constraint/);
+  });
+
+  it("a table restore that would leave a row without its parent changes nothing", () => {
+    // The backup's orders point at customer 11; customer 11 goes, and orders alone cannot come back.
+    server.sql("DELETE FROM orders WHERE customer_id = 11; DELETE FROM customers WHERE id = 11;", DB);
+    const before = fingerprint(server, DB);
+    const r = run(svc.restic, "restore.sh", ["--table", "public.orders", "--yes"]);
+    expect(r.code).toBe(10);
+    expect(r.stderr).toMatch(/violates foreign key constraint[\s\S]*reloading public\.orders failed; nothing was changed/);
+    expect(fingerprint(server, DB)).toEqual(before);
+    ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
     expect(fingerprint(server, DB)).toEqual(original);
   });
 
