@@ -5,7 +5,7 @@
  * new database, from the offsite copy, to a point in time), drilled by verify.sh, which
  * must catch a corrupted repository. Servers and repositories are started by this file.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duration } from "../../lib/core/duration";
@@ -37,7 +37,8 @@ import {
 
 jest.setTimeout(300_000);
 
-const PORT = 54391;
+// Overridable when another checkout's round trip holds the port on a shared machine.
+const PORT = Number(process.env.ROUNDTRIP_PG_PORT ?? 54391);
 const DB = "shop";
 const SEED = `
 CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
@@ -243,6 +244,21 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     expect(fingerprint(server, DB)).toEqual(before);
     ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
     expect(fingerprint(server, DB)).toEqual(original);
+  });
+
+  it("--yes in place does not wait on the application's locks: it ends the sessions connected to the database and says so", () => {
+    // An application session in the middle of a transaction, holding a lock on orders.
+    const app = spawn(`${PG_BIN}/psql`, ["-X", "-q", "-h", "127.0.0.1", "-p", String(PORT), "-U", "postgres", "-d", DB], { stdio: ["pipe", "ignore", "ignore"] });
+    app.stdin!.write("BEGIN; LOCK TABLE orders IN ACCESS SHARE MODE; SELECT pg_sleep(600);\n");
+    try {
+      for (let i = 0; i < 100 && server.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders' AND l.mode = 'AccessShareLock' AND l.granted AND l.pid <> pg_backend_pid()", DB) === "0"; i++) execFileSync("sleep", ["0.1"]);
+      server.sql("UPDATE customers SET name = 'while the application runs' WHERE id = 2", DB);
+      const r = ok(run(svc.restic, "restore.sh", ["--yes"], { BACKUP_GOV_RESTORE_LOCK_TIMEOUT: "20s" }));
+      expect(r.stderr).toMatch(/ended 1 session\(s\) connected to shop so that the restore does not wait on their locks/);
+      expect(fingerprint(server, DB)).toEqual(original);
+    } finally {
+      app.kill();
+    }
   });
 
   it("restores into a new database with --into", () => {

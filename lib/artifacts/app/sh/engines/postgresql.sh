@@ -191,6 +191,9 @@ engine_restore() {
     return
   fi
   info "restoring run $run ($name) into database $into"
+  if [[ $into == "$PGDATABASE" ]]; then close_connections "$into"; fi
+  # Never wait without end on a lock an application still holds: fail, saying so, instead.
+  export PGOPTIONS="${PGOPTIONS:-} -c lock_timeout=${BACKUP_GOV_RESTORE_LOCK_TIMEOUT:-120s}"
   if [[ $source == - ]]; then
     set +e
     fetch_stream "$run" "$name" | "$PG_BINDIR/pg_restore" --exit-on-error --clean --if-exists --single-transaction -d "$into"
@@ -199,6 +202,16 @@ engine_restore() {
     ((ps[0] == 0 && ps[1] == 0)) || die "$EXIT_RESTORE" "pg_restore failed (fetch exit ${ps[0]}, pg_restore exit ${ps[1]})"
   else
     "$PG_BINDIR/pg_restore" --exit-on-error --clean --if-exists -j "$PG_JOBS" -d "$into" "$source" || die "$EXIT_RESTORE" "pg_restore failed"
+  fi
+}
+
+# close_connections DB: the application's sessions end, so that pg_restore --clean does not wait on their locks.
+close_connections() {
+  local n
+  n=$(psql_ -d postgres -v d="$1" <<<"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'d' AND pid <> pg_backend_pid();") ||
+    die "$EXIT_RESTORE" "cannot end the sessions connected to $1"
+  if ((n > 0)); then
+    warn "ended $n session(s) connected to $1 so that the restore does not wait on their locks; stop the application for the restore, or it reconnects and writes in between"
   fi
 }
 
@@ -305,7 +318,8 @@ reload_table() {
       printf 'ALTER TABLE %s ADD CONSTRAINT %s %s;\n' "$b" "$c" "${a#*$'\t'*$'\t'}"
     done
   } >"$WORK/table.sql" || die "$EXIT_RESTORE" "reading $SCHEMA.$TABLE${others:+ and$others} from run $run failed"
-  psql_ -1 -d "$into" -f "$WORK/table.sql" || die "$EXIT_RESTORE" "reloading $SCHEMA.$TABLE${others:+ and$others} failed; nothing was changed"
+  PGOPTIONS="${PGOPTIONS:-} -c lock_timeout=${BACKUP_GOV_RESTORE_LOCK_TIMEOUT:-120s}" psql_ -1 -d "$into" -f "$WORK/table.sql" ||
+    die "$EXIT_RESTORE" "reloading $SCHEMA.$TABLE${others:+ and$others} failed (a lock timeout means a session of the application holds these tables: stop it and run this again); nothing was changed"
 }
 
 # create_table RUN NAME INTO SOURCE: a missing table created with its data.
