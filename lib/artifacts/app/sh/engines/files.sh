@@ -5,10 +5,14 @@
 #
 # An engine defines: engine_setup, engine_preflight, engine_capture, engine_after_commit,
 # engine_ship (pitr), engine_restore RUN NAME, engine_restore_to_time, engine_drill RUN NAME,
-# and sets MAIN_NAMES (units a restore starts from), EXACT (record counts compared for
-# equality) and DRILL_USER_DEFAULT.
+# and sets MAIN_NAMES (units a restore starts from), CHAIN_HEAD and CHAIN_NAMES (units that only
+# restore together: a full or base backup and what follows it), EXACT (record counts compared
+# for equality) and DRILL_USER_DEFAULT.
 
 MAIN_NAMES=(files)
+# No chains: every unit restores on its own.
+CHAIN_HEAD=
+CHAIN_NAMES=()
 EXACT=1
 DRILL_USER_DEFAULT=root
 

@@ -11,6 +11,9 @@ FULL_NAME=$SERVICE.full.xb
 INCR_NAME=$SERVICE.incr.xb
 BINLOG_NAME=$SERVICE.binlog.tar
 MAIN_NAMES=("$DUMP_NAME")
+# A full backup, every incremental after it and the binary logs after it restore together (chain retention).
+CHAIN_HEAD=$FULL_NAME
+CHAIN_NAMES=("$FULL_NAME" "$INCR_NAME" "$BINLOG_NAME")
 EXACT=1
 DRILL_USER_DEFAULT=mysql
 

@@ -10,6 +10,9 @@ DUMP_DIRECTORY=$SERVICE.pgdir.tar
 BASE_NAME=$SERVICE.base.tar
 WAL_NAME=$SERVICE.wal.tar
 MAIN_NAMES=("$DUMP_CUSTOM" "$DUMP_DIRECTORY")
+# A base backup and the WAL shipped after it restore together (lib/common.sh, chain retention).
+CHAIN_HEAD=$BASE_NAME
+CHAIN_NAMES=("$BASE_NAME" "$WAL_NAME")
 EXACT=1
 DRILL_USER_DEFAULT=postgres
 

@@ -238,6 +238,46 @@ incomplete_units() {
     }' <<<"$STORED_LIST"
 }
 
+# --- retention that knows chains -------------------------------------------------------
+# The keep-* flags are applied by the tool to every name that restores on its own (retention_names).
+# Units of CHAIN_NAMES restore only together: a full (or base) backup, every incremental after it
+# and the logs after it, up to the next full. A chain is kept whole while any run in it still holds
+# a restore point of MAIN_NAMES, and the newest chain always; a chain without one goes whole.
+# Units older than the first full are kept (nothing to judge them by).
+
+# retention_names: the stored names the tool's keep-* flags apply to (everything but the chains).
+retention_names() {
+  local chain
+  chain=$(printf '%s\n' "${CHAIN_NAMES[@]}" | sed -e '/^$/d' -e 'p' -e 's/$/.capture/')
+  cut -f 2 <<<"$STORED_LIST" | sort -u | grep -vxF -f <(printf '%s\n' "$chain" | sed '/^$/d') || true
+}
+
+# chain_units_to_forget: IDs of the chain units whose chain holds no kept restore point (after refresh_stored).
+chain_units_to_forget() {
+  ((${#CHAIN_NAMES[@]} > 0)) || return 0
+  local names mains
+  names=$(printf '%s\n' "${CHAIN_NAMES[@]}")
+  mains=$(printf '%s\n' "${MAIN_NAMES[@]}")
+  awk -F '\t' -v head="$CHAIN_HEAD" -v names="$names" -v mains="$mains" '
+    BEGIN {
+      n = split(names, l, "\n"); for (i = 1; i <= n; i++) { chain[l[i]] = 1; chain[l[i] ".capture"] = 1 }
+      n = split(mains, l, "\n"); for (i = 1; i <= n; i++) main[l[i]] = 1
+    }
+    NF == 3 { have[$1 "\t" $2] = 1; row[++rows] = $0; if ($2 in main) kept[$1] = 1 }
+    END {
+      # Chain starts: runs holding a complete head (the head and its capture record); the list is in run order.
+      for (i = 1; i <= rows; i++) { split(row[i], f, "\t"); if (f[2] == head && ((f[1] "\t" head ".capture") in have)) start[++s] = f[1] }
+      for (i = 1; i <= rows; i++) {
+        split(row[i], f, "\t")
+        c[i] = 0
+        for (j = s; j >= 1; j--) if (start[j] <= f[1]) { c[i] = j; break }
+        if (c[i] > 0 && (f[1] in kept)) keep[c[i]] = 1
+      }
+      keep[s] = 1
+      for (i = 1; i <= rows; i++) { split(row[i], f, "\t"); if ((f[2] in chain) && c[i] > 0 && !(c[i] in keep)) print f[3] }
+    }' <<<"$STORED_LIST"
+}
+
 # forget_run RUN: everything this run stored.
 forget_run() {
   local -a ids

@@ -105,9 +105,18 @@ forget_units() {
 # Retention: the effective keep-* per name, then compact (borg 1.2 frees space only then).
 apply_retention() {
   local name
+  local -a chain
+  refresh_stored
   while read -r name; do
+    [[ -n $name ]] || continue
     borg_ prune --glob-archives "$SERVICE+$name+*" "${KEEP[@]}"
-  done < <(list_stored | cut -f 2 | sort -u)
+  done < <(retention_names)
+  refresh_stored
+  mapfile -t chain < <(chain_units_to_forget)
+  if ((${#chain[@]} > 0)); then
+    info "retention: ${#chain[@]} archive(s) of chains that hold no kept restore point go (a chain is kept or forgotten whole)"
+    forget_units "${chain[@]}"
+  fi
   borg_ compact
 }
 

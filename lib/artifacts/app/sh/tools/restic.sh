@@ -128,7 +128,20 @@ restic_unlocked() {
 
 # Retention: the effective keep-* per name (group by host and path), then prune.
 apply_retention() {
-  restic_unlocked forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --group-by host,paths "${KEEP[@]}" --prune
+  local name
+  local -a chain
+  refresh_stored
+  while read -r name; do
+    [[ -n $name ]] || continue
+    restic_unlocked forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE,name=$name" --group-by host,paths "${KEEP[@]}" || return 1
+  done < <(retention_names)
+  refresh_stored
+  mapfile -t chain < <(chain_units_to_forget)
+  if ((${#chain[@]} > 0)); then
+    info "retention: ${#chain[@]} snapshot(s) of chains that hold no kept restore point go (a chain is kept or forgotten whole)"
+    restic_unlocked forget --quiet "${chain[@]}" || return 1
+  fi
+  restic_unlocked prune --quiet
 }
 
 check_repo() { restic_unlocked check --read-data-subset="$CHECK_SUBSET"; }
