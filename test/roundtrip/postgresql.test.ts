@@ -183,7 +183,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
   it("verify.sh restores the latest backup into a scratch server and matches the capture record", () => {
     const r = ok(run(svc.restic, "verify.sh"));
     recordDuration("postgresql", "restic drill (check 5% + restore into scratch server)", r.seconds);
-    expect(r.stderr).toMatch(/drill of run \S+ passed: 4 record line\(s\) match/);
+    expect(r.stderr).toMatch(/drill of run \S+ passed: 6 record line\(s\) match/);
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_drill.prom"));
     expect(m.get(Metrics.drillSuccess)?.value).toBe(1);
     expect(m.get(Metrics.drillDuration)!.value).toBeGreaterThan(0);
@@ -215,7 +215,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const seq = () => [server.sql("SELECT last_value FROM customers_id_seq", DB), server.sql("SELECT last_value FROM teams_id_seq", DB), server.sql("SELECT last_value FROM members_id_seq", DB)];
     const seqBefore = seq();
     server.sql("DELETE FROM orders WHERE customer_id = 9; DELETE FROM customers WHERE id = 9; INSERT INTO customers (name) VALUES ('new after the backup');", DB);
-    server.sql("UPDATE teams SET lead_id = NULL WHERE id = 3; DELETE FROM members WHERE team_id = 3 OR id = 3; UPDATE teams SET name = 'renamed' WHERE id = 5; INSERT INTO members (team_id, name) VALUES (1, 'joined after the backup');", DB);
+    server.sql("UPDATE teams SET lead_id = NULL WHERE lead_id IN (SELECT id FROM members WHERE team_id = 3); DELETE FROM members WHERE team_id = 3; UPDATE teams SET name = 'renamed' WHERE id = 5; INSERT INTO members (team_id, name) VALUES (1, 'joined after the backup');", DB);
     expect(seq()).not.toEqual(seqBefore);
     // Without --yes (and no terminal to ask at): the plan, and nothing changed.
     const refused = run(svc.restic, "restore.sh", ["--table", "public.customers"]);
@@ -240,7 +240,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const before = fingerprint(server, DB);
     const r = run(svc.restic, "restore.sh", ["--table", "public.orders", "--yes"]);
     expect(r.code).toBe(10);
-    expect(r.stderr).toMatch(/violates foreign key constraint[\s\S]*reloading public\.orders failed; nothing was changed/);
+    expect(r.stderr).toMatch(/violates foreign key constraint[\s\S]*reloading public\.orders failed .*nothing was changed/);
     expect(fingerprint(server, DB)).toEqual(before);
     ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
     expect(fingerprint(server, DB)).toEqual(original);
@@ -277,7 +277,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const r = run(svc.restic, "backup.sh", [], { BACKUP_GOV_PG_BINDIR: fake });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/forgetting what run \S+ stored/);
-    expect(resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length).toBe(before);
+    expect({ n: resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length, err: r.stderr.slice(-1500) }).toEqual({ n: before, err: expect.any(String) });
     expect(ok(run(svc.restic, "restore.sh", ["--list"])).stdout).toBe(list);
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(0);
