@@ -266,6 +266,30 @@ describe.each([
     expect(v.stderr).not.toMatch(/damage/);
   });
 
+  it("key recovery drill (DR runbook): verify.sh restores with the break-glass copy of the password while the host's file is gone; a wrong copy is named", () => {
+    const hostCopy = join(dir, "secrets", `${service}.repo-password`);
+    const breakGlass = join(dir, "break-glass", `${service}.repo-password`);
+    mkdirSync(join(dir, "break-glass"), { recursive: true });
+    writeFileSync(breakGlass, readFileSync(hostCopy), { mode: 0o600 });
+    if (tool === BackupTool.BORG) {
+      // borg's repokey lives in the repository; the break-glass copy also keeps its export (borg key export), readable offline.
+      const exported = spawnSync("borg", ["key", "export", repo, join(dir, "break-glass", `${service}.borg-key`)], { encoding: "utf8", env: { ...process.env, BORG_PASSCOMMAND: `cat ${breakGlass}`, BORG_BASE_DIR: join(dir, "borg-probe") } });
+      expect(exported.status).toBe(0);
+      expect(readFileSync(join(dir, "break-glass", `${service}.borg-key`), "utf8")).toMatch(/^BORG_KEY /);
+    }
+    rmSync(hostCopy);
+    try {
+      const r = run("verify.sh", [], { BACKUP_GOV_PASSWORD_FILE: breakGlass });
+      expect({ code: r.code, err: r.stderr.slice(-400) }).toEqual({ code: 0, err: expect.stringMatching(/drill of run \S+ passed/) });
+      writeFileSync(join(dir, "break-glass", "wrong"), "not the password\n", { mode: 0o600 });
+      const wrong = run("verify.sh", [], { BACKUP_GOV_PASSWORD_FILE: join(dir, "break-glass", "wrong") });
+      expect(wrong.code).toBe(4);
+      expect(wrong.stderr).toMatch(/repository .* (unreachable|missing|passphrase is wrong)/);
+    } finally {
+      writeFileSync(hostCopy, readFileSync(breakGlass), { mode: 0o600 });
+    }
+  });
+
   it("verify.sh catches a corrupted repository", () => {
     const damaged = join(dir, "corrupted");
     copyTree(repo, damaged);
