@@ -56,6 +56,8 @@ describe("buildAppBackups on the default catalog", () => {
     expect(pitr).toMatch(/recovery\.signal, and restore_command/);
     expect(pitr).toMatch(/`mv \/var\/lib\/postgresql\/VERSION\/CLUSTER \/var\/lib\/postgresql\/VERSION\/CLUSTER\.before-pitr && mv \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr \/var\/lib\/postgresql\/VERSION\/CLUSTER`; `pg_ctlcluster VERSION CLUSTER start`/);
     expect(pitr).not.toMatch(/NEW_DIR/);
+    // The SOP names the chain a point-in-time restore needs, and that retention keeps it whole.
+    expect(vw.restoreSteps.join("\n")).toMatch(/chains: a base backup \(`vaultwarden\.base\.tar`\) and the WAL shipped after it \(`vaultwarden\.wal\.tar`\).*Retention keeps or forgets a chain whole/);
     expect(vw.restoreSteps.join("\n")).toMatch(/`--yes` ends the sessions still connected to the database/);
     expect(vw.restoreSteps.join("\n")).toMatch(/The tables that reference it \(foreign keys\) are reloaded with it/);
     const paperless = ctx.targetsOf("paperless").find((t) => t.kind === TargetKind.APP)!;

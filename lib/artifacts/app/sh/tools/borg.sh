@@ -41,10 +41,10 @@ repo_init() {
 # Exists, the passphrase opens it, and it is writable (with-lock takes the exclusive lock).
 repo_preflight() {
   local err
-  if ((READ_ONLY)); then
-    err=$(borg_ info 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or the passphrase is wrong: $(last_lines "$err")"
-  else
-    err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked or not writable: $(last_lines "$err")"
+  # with-lock opens no key: info proves the passphrase, so a wrong one is never read later as damage.
+  err=$(borg_ info 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or the passphrase is wrong: $(last_lines "$err")"
+  if ((!READ_ONLY)); then
+    err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is locked or not writable: $(last_lines "$err")"
   fi
 }
 
