@@ -41,10 +41,15 @@ repo_init() {
 # Exists, the passphrase opens it, and it is writable (with-lock takes the exclusive lock).
 repo_preflight() {
   local err
-  # with-lock opens no key: info proves the passphrase, so a wrong one is never read later as damage.
-  err=$(borg_ info 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or the passphrase is wrong: $(last_lines "$err")"
-  if ((!READ_ONLY)); then
-    err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is locked or not writable: $(last_lines "$err")"
+  if ((READ_ONLY)); then
+    err=$(borg_ info 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or the passphrase is wrong: $(last_lines "$err")"
+    return 0
+  fi
+  err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked or not writable: $(last_lines "$err")"
+  # with-lock opens no key: a wrong passphrase would otherwise be read later as damage. Other
+  # errors of info (a damaged manifest) are left to the check, which names them.
+  if ! err=$(borg_ info 2>&1 >/dev/null) && grep -qi 'passphrase.*incorrect' <<<"$err"; then
+    die "$EXIT_DESTINATION" "the passphrase of repository $REPO is wrong: $(last_lines "$err")"
   fi
 }
 
