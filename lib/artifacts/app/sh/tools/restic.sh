@@ -100,8 +100,8 @@ restore_files() {
   fi
 }
 
-# forget_units ID...
-forget_units() { (($# == 0)) || restic_ forget "$@" >/dev/null; }
+# forget_units ID...: a stale lock (a restic dump that died of a closed pipe in a table restore leaves one) is removed first.
+forget_units() { (($# == 0)) || restic_unlocked forget "$@" >/dev/null; }
 
 # restic_unlocked ARGS...: restic ARGS; when a lock stops it, `restic unlock` removes the locks restic
 # itself calls stale (their process is gone, or they are older than 30 minutes) and the command runs
