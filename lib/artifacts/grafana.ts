@@ -107,6 +107,16 @@ export function dashboardPanels(): DashboardPanel[] {
       h: 5,
     },
     {
+      type: "stat",
+      title: "Last run warnings",
+      description: "1 when the last run stored its backup but the tool warned (borg exit 1, restic exit 3: a file changed or could not be read): read the run's log.",
+      targets: [q("A", `max by (service) (${sel(Metrics.lastRunWarnings)})`)],
+      fieldConfig: { defaults: { mappings: [{ type: "value", options: { "0": { text: "none", color: "green" }, "1": { text: "WARNINGS", color: "orange" } } }], thresholds: thresholds([[null, "green"], [1, "orange"]]) }, overrides: [] },
+      options: { colorMode: "background", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      w: 12,
+      h: 5,
+    },
+    {
       type: "timeseries",
       title: "Time since the last run",
       description: "Seconds since each job last ran, successful or not: a job that stops running shows here before it goes stale.",

@@ -384,6 +384,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
       flavour: s.app.flavour as MysqlFlavour | undefined,
+      serverVersion: s.app.serverVersion,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
     },

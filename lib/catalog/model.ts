@@ -57,6 +57,8 @@ export interface ServiceApp {
   readonly jobs?: number;
   /** mysql: the server flavour (MariaDB or MySQL 8), when the catalog sets it. */
   readonly flavour?: MysqlFlavour;
+  /** mysql: the server's version (`10.5`, `10.11`), when the catalog names it. */
+  readonly serverVersion?: string;
   /** mongodb: replica set name (dumps use `--oplog`). */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups, when the catalog sets it. */

@@ -169,6 +169,12 @@ export interface AppBackupProps {
    * @default MysqlFlavour.MARIADB
    */
   readonly mysqlFlavour?: MysqlFlavour;
+  /**
+   * mysql: the server's version (`10.5`, `10.11`); the binary-log settings follow it
+   * (MariaDB before 10.6 has `expire_logs_days` only).
+   * @default - settings every MariaDB 10.x accepts
+   */
+  readonly mysqlServerVersion?: string;
   /** mongodb: the replica set; dumps then use `--oplog`. @default - a standalone server */
   readonly replicaSet?: string;
   /** With pitr: interval of full physical backups. @default Duration.days(1) */
@@ -285,6 +291,7 @@ export class AppBackup extends Construct {
       jobs: props.jobs ?? 2,
       replicaSet: props.replicaSet,
       mysqlFlavour: props.engine === AppEngine.MYSQL ? (props.mysqlFlavour ?? MysqlFlavour.MARIADB) : undefined,
+      mysqlServerVersion: props.engine === AppEngine.MYSQL ? props.mysqlServerVersion : undefined,
       fullEverySeconds: (props.fullEvery ?? Duration.days(1)).toMinutes() * 60,
       shipEveryMinutes: Math.min(15, Math.max(1, Math.floor(props.rpo.toMinutes() / 3))),
       backupCalendar: schedule.toCalendarEvent(),

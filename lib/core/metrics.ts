@@ -17,6 +17,11 @@ export const Metrics = {
   lastRun: "backup_last_run_timestamp_seconds",
   /** 1 when the last run succeeded, 0 when it failed. */
   lastRunSuccess: "backup_last_run_success",
+  /**
+   * 1 when the last run succeeded but the backup tool reported warnings (borg exit 1, restic
+   * exit 3: a file changed or could not be read while it was read); the snapshot is stored.
+   */
+  lastRunWarnings: "backup_last_run_warnings",
   /** Wall-clock seconds of the last run. */
   duration: "backup_duration_seconds",
   /** Bytes the last successful run stored (dump size, or files' bytes). */
@@ -51,6 +56,7 @@ export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics]
   backup_last_success_timestamp_seconds: "Unix time of the last successful backup run.",
   backup_last_run_timestamp_seconds: "Unix time of the last backup run, successful or not.",
   backup_last_run_success: "1 when the last backup run succeeded, 0 when it failed.",
+  backup_last_run_warnings: "1 when the last backup run succeeded with warnings from the backup tool (a file changed or could not be read), 0 otherwise.",
   backup_duration_seconds: "Wall-clock seconds of the last backup run.",
   backup_size_bytes: "Bytes the last successful backup stored.",
   backup_items_total: "Rows or files the last successful backup captured.",

@@ -126,6 +126,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     jobs: app.jobs,
     replicaSet: app.replicaSet,
     mysqlFlavour: app.flavour,
+    mysqlServerVersion: app.serverVersion,
     fullEvery: app.pitr ? app.fullEvery : undefined,
     credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,
@@ -205,16 +206,25 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?:
     `On ${spec.host} (or a replacement host: unpack hosts/${spec.host}.tar.gz and run its install.sh), make sure ${p.env} is filled in and the secret files it names exist (from ${secrets ?? "the secret store"}).`,
     `List the complete backups: \`${p.scripts}/restore.sh --list\`.`,
     db
-      ? `Restore the latest into a new database and check it: \`${p.scripts}/restore.sh --into ${spec.database}_restored\`; replace the live database with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).`
+      ? `Restore the latest into a new database and check it: \`${p.scripts}/restore.sh --into ${spec.database}_restored\`; replace the live database with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).${spec.engine === AppEngine.POSTGRESQL ? " Stop the application first: `--yes` ends the sessions still connected to the database so that it never waits on their locks, and a lock held longer than 120 s (BACKUP_GOV_RESTORE_LOCK_TIMEOUT) fails the restore, changing nothing." : ""}`
       : `Restore the latest under a folder and check it: \`${p.scripts}/restore.sh --target /srv/restore\`; in place with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).`,
-    db ? `Only one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"} damaged: \`${p.scripts}/restore.sh ${part} --yes\`.` : `Only some files damaged: \`${p.scripts}/restore.sh --path /the/path --yes\`.`,
+    db
+      ? `Only one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"} damaged: \`${p.scripts}/restore.sh ${part} --yes\`.${spec.engine === AppEngine.POSTGRESQL ? " The tables that reference it (foreign keys) are reloaded with it from the same backup: without `--yes` it names them and asks first." : ""}`
+      : `Only some files damaged: \`${p.scripts}/restore.sh --path /the/path --yes\`.`,
   ];
   if (spec.pitr) {
     steps.push(
       spec.engine === AppEngine.POSTGRESQL
-        ? `To a point in time: stop PostgreSQL, \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --pgdata NEW_DIR\`, start PostgreSQL on NEW_DIR (it replays WAL and promotes), then re-enable archive_mode.`
+        ? `To a point in time (Debian's layout: VERSION and CLUSTER as \`pg_lsclusters\` lists them, e.g. 15 main; the configuration stays in /etc/postgresql/VERSION/CLUSTER, a base backup holds none): \`pg_ctlcluster VERSION CLUSTER stop\`; \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --pgdata /var/lib/postgresql/VERSION/CLUSTER.pitr\` (it writes recovery.signal, and restore_command and the target into postgresql.auto.conf); swap the data directories: \`mv /var/lib/postgresql/VERSION/CLUSTER /var/lib/postgresql/VERSION/CLUSTER.before-pitr && mv /var/lib/postgresql/VERSION/CLUSTER.pitr /var/lib/postgresql/VERSION/CLUSTER\`; \`pg_ctlcluster VERSION CLUSTER start\`: it replays the WAL up to the target and promotes (\`sudo -u postgres psql -Atc 'SELECT pg_is_in_recovery()'\` prints f). Then delete the lines restore.sh appended to postgresql.auto.conf (archive_mode = 'off' among them) and \`pg_ctlcluster VERSION CLUSTER restart\`.`
         : `To a point in time: \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --datadir NEW_DIR\`, start MariaDB on NEW_DIR, then \`mariadb < NEW_DIR.binlogs/replay.sql\`.`,
     );
+  }
+  if (spec.pitr) {
+    const chain =
+      spec.engine === AppEngine.POSTGRESQL
+        ? `a base backup (\`${spec.serviceId}.base.tar\`) and the WAL shipped after it (\`${spec.serviceId}.wal.tar\`)`
+        : `a full backup (\`${spec.serviceId}.full.xb\`), every incremental after it (\`${spec.serviceId}.incr.xb\`) and the binary logs after it (\`${spec.serviceId}.binlog.tar\`)`;
+    steps.push(`Point-in-time restores use chains: ${chain}, one chain per full-backup interval. Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
   }
   if (s3) steps.push(...deleteMarkerSteps(s3.bucket, s3.prefix, !!spec.offsiteRepositoryUrl));
   if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`);

@@ -39,9 +39,11 @@ describe("restore SOPs and the DR runbook", () => {
     const runbook = estateOf().artifacts.get("dr-runbook.md")!.content as string;
     const wave1 = runbook.indexOf("## Wave 1");
     const wave2 = runbook.indexOf("## Wave 2");
-    expect(runbook.indexOf("| vaultwarden |")).toBeGreaterThan(wave1);
-    expect(runbook.indexOf("| vaultwarden |")).toBeLessThan(wave2);
-    expect(runbook.indexOf("| nextcloud |")).toBeGreaterThan(wave2);
+    // Wave 0 and key recovery (every repository) come first; the waves then list each service once.
+    expect(runbook.indexOf("## Wave 0")).toBeLessThan(wave1);
+    expect(runbook.indexOf("| vaultwarden |", wave1)).toBeGreaterThan(wave1);
+    expect(runbook.indexOf("| vaultwarden |", wave1)).toBeLessThan(wave2);
+    expect(runbook.indexOf("| nextcloud |", wave1)).toBeGreaterThan(wave2);
   });
 
   it("is byte-identical from run to run", () => {

@@ -50,6 +50,16 @@ describe("buildAppBackups on the default catalog", () => {
     expect(vw.details).toMatchObject({ engine: "postgresql", tool: "restic", pitr: true, credentials: "shared-file" });
     expect(vw.restoreSteps.join("\n")).toMatch(/restore\.sh --to-time/);
     expect(vw.restoreSteps.join("\n")).toMatch(/--from offsite/);
+    // Debian's layout (configuration in /etc/postgresql, none in a base backup): the cluster is stopped, swapped and started with pg_ctlcluster.
+    const pitr = vw.restoreSteps.find((x) => x.startsWith("To a point in time"))!;
+    expect(pitr).toMatch(/`pg_ctlcluster VERSION CLUSTER stop`; `\S+\/restore\.sh --to-time '[^']+' --pgdata \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr`/);
+    expect(pitr).toMatch(/recovery\.signal, and restore_command/);
+    expect(pitr).toMatch(/`mv \/var\/lib\/postgresql\/VERSION\/CLUSTER \/var\/lib\/postgresql\/VERSION\/CLUSTER\.before-pitr && mv \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr \/var\/lib\/postgresql\/VERSION\/CLUSTER`; `pg_ctlcluster VERSION CLUSTER start`/);
+    expect(pitr).not.toMatch(/NEW_DIR/);
+    // The SOP names the chain a point-in-time restore needs, and that retention keeps it whole.
+    expect(vw.restoreSteps.join("\n")).toMatch(/chains: a base backup \(`vaultwarden\.base\.tar`\) and the WAL shipped after it \(`vaultwarden\.wal\.tar`\).*Retention keeps or forgets a chain whole/);
+    expect(vw.restoreSteps.join("\n")).toMatch(/`--yes` ends the sessions still connected to the database/);
+    expect(vw.restoreSteps.join("\n")).toMatch(/The tables that reference it \(foreign keys\) are reloaded with it/);
     const paperless = ctx.targetsOf("paperless").find((t) => t.kind === TargetKind.APP)!;
     expect(paperless.location).toContain("borg repository ssh://backup@nas.internal/./borg/paperless");
     expect(paperless.restoreSteps.join("\n")).toMatch(/borg key import/);

@@ -34,7 +34,8 @@ import {
 
 jest.setTimeout(300_000);
 
-const PORT = 33391;
+// Overridable when another checkout's round trip holds the port on a shared machine.
+const PORT = Number(process.env.ROUNDTRIP_MARIADB_PORT ?? 33391);
 const DB = "shop";
 const SEED = `
 CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL) ENGINE=InnoDB;

@@ -5,7 +5,7 @@
  * new database, from the offsite copy, to a point in time), drilled by verify.sh, which
  * must catch a corrupted repository. Servers and repositories are started by this file.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Duration } from "../../lib/core/duration";
@@ -37,7 +37,8 @@ import {
 
 jest.setTimeout(300_000);
 
-const PORT = 54391;
+// Overridable when another checkout's round trip holds the port on a shared machine.
+const PORT = Number(process.env.ROUNDTRIP_PG_PORT ?? 54391);
 const DB = "shop";
 const SEED = `
 CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);
@@ -55,8 +56,14 @@ INSERT INTO audit VALUES (1, 'postgres'), (2, 'someone else');
 CREATE SCHEMA billing;
 CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);
 INSERT INTO billing.invoices SELECT g, g * 1.5 FROM generate_series(1, 300) g;
+CREATE TABLE teams (id serial PRIMARY KEY, name text NOT NULL, lead_id int);
+CREATE TABLE members (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, team_id int NOT NULL REFERENCES teams (id), name text);
+INSERT INTO teams (name) SELECT 'team ' || g FROM generate_series(1, 20) g;
+INSERT INTO members (team_id, name) SELECT 1 + g % 20, 'member ' || g FROM generate_series(1, 200) g;
+UPDATE teams SET lead_id = id;
+ALTER TABLE teams ADD CONSTRAINT teams_lead FOREIGN KEY (lead_id) REFERENCES members (id);
 `;
-const TABLES = ["public.customers", "public.orders", "public.audit", "billing.invoices"];
+const TABLES = ["public.customers", "public.orders", "public.audit", "billing.invoices", "public.teams", "public.members"];
 
 /** Row count and an order-independent checksum of every table, plus the view and the function. */
 function fingerprint(server: PgServer, db: string): Record<string, string> {
@@ -155,7 +162,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(1);
     expect(m.get(Metrics.lastSuccess)!.value).toBeGreaterThan(Date.now() / 1000 - 600);
-    expect(m.get(Metrics.items)?.value).toBe(5000 + 100000 + 2 + 300);
+    expect(m.get(Metrics.items)?.value).toBe(5000 + 100000 + 2 + 300 + 20 + 200);
     expect(m.get(Metrics.size)!.value).toBeGreaterThan(1_000_000);
     expect(m.get(Metrics.rpo)?.value).toBe(900);
     expect(m.get(Metrics.lastRunSuccess)?.labels).toBe('service="pg-restic",engine="postgresql",target="repository"');
@@ -176,7 +183,7 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
   it("verify.sh restores the latest backup into a scratch server and matches the capture record", () => {
     const r = ok(run(svc.restic, "verify.sh"));
     recordDuration("postgresql", "restic drill (check 5% + restore into scratch server)", r.seconds);
-    expect(r.stderr).toMatch(/drill of run \S+ passed: 4 record line\(s\) match/);
+    expect(r.stderr).toMatch(/drill of run \S+ passed: 6 record line\(s\) match/);
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_drill.prom"));
     expect(m.get(Metrics.drillSuccess)?.value).toBe(1);
     expect(m.get(Metrics.drillDuration)!.value).toBeGreaterThan(0);
@@ -206,6 +213,56 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     expect(fingerprint(server, DB)).toEqual(original);
   });
 
+  it("restores a table others reference (customers, by orders) and tables referenced in both directions (teams <-> members): says what else it touches, asks, then reloads them together with their sequences", () => {
+    const seq = () => [server.sql("SELECT last_value FROM customers_id_seq", DB), server.sql("SELECT last_value FROM teams_id_seq", DB), server.sql("SELECT last_value FROM members_id_seq", DB)];
+    const seqBefore = seq();
+    server.sql("DELETE FROM orders WHERE customer_id = 9; DELETE FROM customers WHERE id = 9; INSERT INTO customers (name) VALUES ('new after the backup');", DB);
+    server.sql("UPDATE teams SET lead_id = NULL WHERE lead_id IN (SELECT id FROM members WHERE team_id = 3); DELETE FROM members WHERE team_id = 3; UPDATE teams SET name = 'renamed' WHERE id = 5; INSERT INTO members (team_id, name) VALUES (1, 'joined after the backup');", DB);
+    expect(seq()).not.toEqual(seqBefore);
+    // Without --yes (and no terminal to ask at): the plan, and nothing changed.
+    const refused = run(svc.restic, "restore.sh", ["--table", "public.customers"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/restoring public\.customers in shop also empties and reloads, from run \S+, the tables that reference it: public\.orders .*nothing was changed: add --yes/s);
+    expect(server.sql("SELECT count(*) FROM customers WHERE id = 9", DB)).toBe("0");
+    const r = ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
+    expect(r.stderr).toMatch(/the tables that reference it: public\.orders/);
+    const both = ok(run(svc.restic, "restore.sh", ["--table", "teams", "--yes"]));
+    expect(both.stderr).toMatch(/the tables that reference it: public\.members .*2 foreign key\(s\) are checked again/s);
+    const now = fingerprint(server, DB);
+    for (const t of ["public.customers", "public.orders", "public.teams", "public.members"]) expect({ t, v: now[t] }).toEqual({ t, v: original[t] });
+    expect(seq()).toEqual(seqBefore);
+    // The foreign keys are back and enforced.
+    expect(server.sql("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('orders'::regclass, 'teams'::regclass, 'members'::regclass)", DB)).toBe("3");
+    expect(() => server.sql("INSERT INTO orders (customer_id, amount) VALUES (999999, 1)", DB)).toThrow(/violates foreign key constraint/);
+  });
+
+  it("a table restore that would leave a row without its parent changes nothing", () => {
+    // The backup's orders point at customer 11; customer 11 goes, and orders alone cannot come back.
+    server.sql("DELETE FROM orders WHERE customer_id = 11; DELETE FROM customers WHERE id = 11;", DB);
+    const before = fingerprint(server, DB);
+    const r = run(svc.restic, "restore.sh", ["--table", "public.orders", "--yes"]);
+    expect(r.code).toBe(10);
+    expect(r.stderr).toMatch(/violates foreign key constraint[\s\S]*reloading public\.orders failed .*nothing was changed/);
+    expect(fingerprint(server, DB)).toEqual(before);
+    ok(run(svc.restic, "restore.sh", ["--table", "public.customers", "--yes"]));
+    expect(fingerprint(server, DB)).toEqual(original);
+  });
+
+  it("--yes in place does not wait on the application's locks: it ends the sessions connected to the database and says so", () => {
+    // An application session in the middle of a transaction, holding a lock on orders.
+    const app = spawn(`${PG_BIN}/psql`, ["-X", "-q", "-h", "127.0.0.1", "-p", String(PORT), "-U", "postgres", "-d", DB], { stdio: ["pipe", "ignore", "ignore"] });
+    app.stdin!.write("BEGIN; LOCK TABLE orders IN ACCESS SHARE MODE; SELECT pg_sleep(600);\n");
+    try {
+      for (let i = 0; i < 100 && server.sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders' AND l.mode = 'AccessShareLock' AND l.granted AND l.pid <> pg_backend_pid()", DB) === "0"; i++) execFileSync("sleep", ["0.1"]);
+      server.sql("UPDATE customers SET name = 'while the application runs' WHERE id = 2", DB);
+      const r = ok(run(svc.restic, "restore.sh", ["--yes"], { BACKUP_GOV_RESTORE_LOCK_TIMEOUT: "20s" }));
+      expect(r.stderr).toMatch(/ended [1-9]\d* session\(s\) connected to shop so that the restore does not wait on their locks/);
+      expect(fingerprint(server, DB)).toEqual(original);
+    } finally {
+      app.kill();
+    }
+  });
+
   it("restores into a new database with --into", () => {
     ok(run(svc.restic, "restore.sh", ["--into", "shop_copy"]));
     expect(fingerprint(server, "shop_copy")).toEqual(original);
@@ -222,7 +279,8 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     const r = run(svc.restic, "backup.sh", [], { BACKUP_GOV_PG_BINDIR: fake });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/forgetting what run \S+ stored/);
-    expect(resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length).toBe(before);
+    const after = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`));
+    expect({ n: after.length, tags: after.map((x) => x.tags!.join(",")).sort(), err: r.stderr.slice(-1500) }).toEqual({ n: before, tags: expect.any(Array), err: expect.any(String) });
     expect(ok(run(svc.restic, "restore.sh", ["--list"])).stdout).toBe(list);
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_pg_restic_backup.prom"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(0);
@@ -283,6 +341,31 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
     } finally {
       pitr.stop();
     }
+  });
+
+  it("a WAL segment that lands between the tar and the spool cleanup is kept and shipped by the next run, never deleted unshipped", () => {
+    const spool = join(dir, "spool");
+    const late = "000000010000000000000000";
+    // archive_command runs any time: this pg_archivecleanup lets a segment older than the new base land first.
+    const fake = join(dir, "late-wal-bin");
+    mkdirSync(fake, { recursive: true });
+    for (const t of readdirSync(PG_BIN)) if (t !== "pg_archivecleanup") execFileSync("ln", ["-sf", join(PG_BIN, t), join(fake, t)]);
+    writeFileSync(join(fake, "pg_archivecleanup"), `#!/bin/bash\n[[ -e "${spool}/${late}" ]] || printf 'a late segment' >"${spool}/${late}"\nexec "${PG_BIN}/pg_archivecleanup" "$@"\n`, { mode: 0o755 });
+    // A base backup is due (FULL_EVERY elapsed): its run ships the spool, then cleans it.
+    execFileSync("rm", ["-f", join(dir, "state", svc.restic, "last-base")]);
+    const segmentsBefore = readdirSync(spool).filter((f) => /^[0-9A-F]{24}$/.test(f));
+    ok(run(svc.restic, "backup.sh", [], { BACKUP_GOV_PG_BINDIR: fake }));
+    expect(existsSync(join(spool, late))).toBe(true);
+    // The segments that run did ship and that precede its base are gone from the spool.
+    const after = new Set(readdirSync(spool));
+    expect(segmentsBefore.filter((f) => !after.has(f)).length).toBeGreaterThan(0);
+    ok(run(svc.restic, "backup.sh", ["--ship"]));
+    const password = join(dir, "secrets", `${svc.restic}.repo-password`);
+    const wal = resticSnapshots(repo.restic, password).filter((x) => x.tags!.includes(`name=${svc.restic}.wal.tar`));
+    const newest = wal.map((x) => x.tags!.find((t) => t.startsWith("run="))!).sort().at(-1)!;
+    const id = wal.find((x) => x.tags!.includes(newest))!.id;
+    const listing = execFileSync("bash", ["-c", `restic -r "$1" --password-file "$2" --no-lock dump "$3" /${svc.restic}.wal.tar | tar -tf -`, "_", repo.restic, password, id], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(dir, "late-cache") } });
+    expect(listing.split("\n")).toContain(late);
   });
 
   it("the real node_exporter serves every textfile the scripts wrote (backup, drill, ship) without a gathering error", async () => {

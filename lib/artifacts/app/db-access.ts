@@ -135,7 +135,7 @@ export function renderDbAccess(spec: AppBackupSpec): DbAccessFile[] {
             "server_id = 1",
             "binlog_format = ROW",
             "# Keep logs on the server well past one full-backup interval, in case shipping stalls.",
-            `binlog_expire_logs_seconds = ${Math.max(7 * 86400, 2 * spec.fullEverySeconds)}`,
+            binlogExpiry(spec.mysqlServerVersion, Math.max(7 * 86400, 2 * spec.fullEverySeconds)),
             "",
           ].join("\n"),
         });
@@ -158,4 +158,16 @@ export function renderDbAccess(spec: AppBackupSpec): DbAccessFile[] {
     case AppEngine.FILES:
       return [];
   }
+}
+
+/**
+ * The binary-log expiry option a MariaDB server of this version accepts: `binlog_expire_logs_seconds`
+ * exists from 10.6; 10.5 and earlier know `expire_logs_days` only, and refuse to start on an
+ * unknown option (MariaDB server system variables reference). Without a version, the days form,
+ * which every MariaDB 10.x and 11.x accepts.
+ */
+export function binlogExpiry(serverVersion: string | undefined, seconds: number): string {
+  const [major, minor] = (serverVersion ?? "").split(".").map(Number);
+  const seconds106 = serverVersion !== undefined && (major > 10 || (major === 10 && minor >= 6));
+  return seconds106 ? `binlog_expire_logs_seconds = ${seconds}` : `expire_logs_days = ${Math.ceil(seconds / 86400)}`;
 }

@@ -102,7 +102,8 @@ export function renderEnvFile(spec: AppBackupSpec): string {
   out.push("", "## Limits, checks and folders");
   line("BACKUP_GOV_UPLOAD_LIMIT_KIB", spec.uploadLimitKiB, "upload limit in KiB/s (empty: none)");
   line("BACKUP_GOV_CHECK_SUBSET", spec.checkSubset, "share of the data the drill reads back (restic check --read-data-subset)");
-  line("BACKUP_GOV_LOCK_WAIT", 1800, "seconds a backup or drill waits for the other to finish before giving up (exit 75)");
+  line("BACKUP_GOV_LOCK_WAIT", 1800, "seconds a backup, drill or restore waits for another run of this service to finish before giving up (exit 75)");
+  if (spec.engine === AppEngine.POSTGRESQL) line("BACKUP_GOV_RESTORE_LOCK_TIMEOUT", "120s", "restore.sh: longest wait on a lock the application holds before the restore fails, changing nothing");
   line("BACKUP_GOV_STATE_DIR", p.state);
   line("BACKUP_GOV_CACHE_DIR", p.cache);
   line("BACKUP_GOV_TEXTFILE_DIR", spec.layout.textfileDir, "node_exporter textfile collector");

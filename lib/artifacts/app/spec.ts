@@ -79,6 +79,8 @@ export interface AppBackupSpec {
   readonly jobs: number;
   /** mysql: the server flavour (grants, binary-log settings). */
   readonly mysqlFlavour?: MysqlFlavour;
+  /** mysql: the server's version, when named (binary-log settings). */
+  readonly mysqlServerVersion?: string;
   /** mongodb: replica set (dumps use --oplog). */
   readonly replicaSet?: string;
   /** With pitr: seconds between full physical backups. */

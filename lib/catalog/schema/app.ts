@@ -75,6 +75,13 @@ export const appSchema = z
         "mysql: which server it is, `mariadb` (default) or `mysql8` (MySQL 8.0 or later). The backup user's grants differ: MySQL 8 has no `mysql.proc` and needs `SHOW_ROUTINE` (8.0.20+) to dump routines.",
       )
       .optional(),
+    serverVersion: z
+      .string()
+      .regex(/^\d{1,2}\.\d{1,2}(\.\d{1,3})?$/)
+      .describe(
+        "mysql: the server's version (`10.5`, `10.11`, `8.0.36`), when known. The generated binary-log settings follow it: MariaDB before 10.6 knows only `expire_logs_days`, 10.6 and later `binlog_expire_logs_seconds`. Default: settings every MariaDB 10.x accepts (`expire_logs_days`).",
+      )
+      .optional(),
     replicaSet: z
       .string()
       .regex(Patterns.replicaSet)

@@ -48,6 +48,7 @@ import { snapshotNeedsCsi } from "../rules/kubernetes/snapshot-needs-csi";
 import { transferFitsWindow } from "../rules/estimate/transfer-fits-window";
 import { jobHookNeedsRootPassword } from "../rules/proxmox/job-hook-needs-root-password";
 import { mysql8PitrUnsupported } from "../rules/app-level/mysql8-pitr-unsupported";
+import { mysql8DrillUnsupported } from "../rules/app-level/mysql8-drill-unsupported";
 import { chatWebhookOverSns } from "../rules/alerts/chat-webhook-over-sns";
 import { chatbotNamesUnique } from "../rules/alerts/chatbot-names-unique";
 import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared";
@@ -118,6 +119,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   transferFitsWindow,
   jobHookNeedsRootPassword,
   mysql8PitrUnsupported,
+  mysql8DrillUnsupported,
   chatWebhookOverSns,
   chatbotNamesUnique,
   configRecorderDeclared,

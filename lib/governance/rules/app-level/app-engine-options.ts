@@ -3,7 +3,7 @@ import { Severity } from "../../../core/finding";
 import { AppDecision, AppEngine } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 
-type OptionKey = "directoryFormatAbove" | "jobs" | "replicaSet" | "fullEvery" | "flavour";
+type OptionKey = "directoryFormatAbove" | "jobs" | "replicaSet" | "fullEvery" | "flavour" | "serverVersion";
 
 /** Engine options of `app` and the engines they mean something for. */
 const OPTIONS: ReadonlyArray<[OptionKey, readonly AppEngine[]]> = [
@@ -12,6 +12,7 @@ const OPTIONS: ReadonlyArray<[OptionKey, readonly AppEngine[]]> = [
   ["replicaSet", [AppEngine.MONGODB]],
   ["fullEvery", [AppEngine.POSTGRESQL, AppEngine.MYSQL]],
   ["flavour", [AppEngine.MYSQL]],
+  ["serverVersion", [AppEngine.MYSQL]],
 ];
 
 export const appEngineOptions: GovernanceRule = {
@@ -20,7 +21,7 @@ export const appEngineOptions: GovernanceRule = {
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "Engine options (`directoryFormatAbove`, `jobs`, `replicaSet`, `fullEvery`) appear only where they take effect.",
+  summary: "Engine options (`directoryFormatAbove`, `jobs`, `replicaSet`, `fullEvery`, `flavour`, `serverVersion`) appear only where they take effect.",
   explanation:
     "`directoryFormatAbove` and `jobs` tune pg_dump, `replicaSet` turns on mongodump --oplog, `fullEvery` paces the physical backups of `pitr`, and `jobs` only applies to directory-format dumps. Set anywhere else they would be ignored silently, and the catalog would describe a backup that does not exist.",
   check({ catalog }) {

@@ -3,6 +3,7 @@ import { appEngineOptions } from "../../../../lib/governance/rules/app-level/app
 import { borgBandwidthLimit } from "../../../../lib/governance/rules/app-level/borg-bandwidth-limit";
 import { pitrEngineCapable } from "../../../../lib/governance/rules/app-level/pitr-engine-capable";
 import { mysql8PitrUnsupported } from "../../../../lib/governance/rules/app-level/mysql8-pitr-unsupported";
+import { mysql8DrillUnsupported } from "../../../../lib/governance/rules/app-level/mysql8-drill-unsupported";
 import { BASELINE_RULES } from "../../../../lib/governance/packs/baseline";
 import { Testing } from "../../../../lib/core/cdk";
 import { Estate } from "../../../../lib/estate/estate";
@@ -101,11 +102,28 @@ describe("GOV-101: mysql8-pitr-unsupported", () => {
   });
 
   it("a MySQL 8 service synthesizes grants with SHOW_ROUTINE and without mysql.proc", () => {
-    const report = validateCatalogText(catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop", "", "aws: { region: us-east-1, offsiteRegion: us-west-2, accountId: \"123456789012\" }"));
+    // rebuildable: a tier without automatic drills (GOV-200).
+    const report = validateCatalogText(catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop", "", "aws: { region: us-east-1, offsiteRegion: us-west-2, accountId: \"123456789012\" }").replace("classification: important", "classification: rebuildable"));
     expect(report.findings.filter((x) => x.severity === "error")).toEqual([]);
     const estate = Estate.fromReport(Testing.app(), report);
     const sql = estate.artifacts.list().find((a) => a.path.endsWith("/svc/mysql/backup-user.sql"))!.content as string;
     expect(sql).toContain("SHOW_ROUTINE ON *.*");
     expect(sql).not.toMatch(/GRANT SELECT ON mysql\.proc/);
+  });
+});
+
+describe("GOV-200: mysql8-drill-unsupported", () => {
+  it("refuses a MySQL 8 service in a drilled tier, saying why the drill could only fail", () => {
+    const f = findings(mysql8DrillUnsupported, catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop"));
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatch(/^\d+: service `svc` runs MySQL 8 .* scratch server is MariaDB .* every drill would fail$/);
+    expect(f[0].split(":")[0]).toBe(String(catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop").split("\n").findIndex((l) => l.includes("flavour: mysql8")) + 1));
+    expect(findings(mysql8DrillUnsupported, catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop").replace("classification: important", "classification: critical"))).toHaveLength(1);
+  });
+
+  it("leaves MariaDB, and MySQL 8 in a tier without automatic drills, alone", () => {
+    expect(findings(mysql8DrillUnsupported, catalog("engine: mysql\nflavour: mariadb\nhost: db.lan\ndatabase: shop"))).toEqual([]);
+    expect(findings(mysql8DrillUnsupported, catalog("engine: mysql\nhost: db.lan\ndatabase: shop"))).toEqual([]);
+    expect(findings(mysql8DrillUnsupported, catalog("engine: mysql\nflavour: mysql8\nhost: db.lan\ndatabase: shop").replace("classification: important", "classification: rebuildable"))).toEqual([]);
   });
 });

@@ -5,10 +5,14 @@
 #
 # An engine defines: engine_setup, engine_preflight, engine_capture, engine_after_commit,
 # engine_ship (pitr), engine_restore RUN NAME, engine_restore_to_time, engine_drill RUN NAME,
-# and sets MAIN_NAMES (units a restore starts from), EXACT (record counts compared for
-# equality) and DRILL_USER_DEFAULT.
+# and sets MAIN_NAMES (units a restore starts from), CHAIN_HEAD and CHAIN_NAMES (units that only
+# restore together: a full or base backup and what follows it), EXACT (record counts compared
+# for equality) and DRILL_USER_DEFAULT.
 
 MAIN_NAMES=(files)
+# No chains: every unit restores on its own.
+CHAIN_HEAD=
+CHAIN_NAMES=()
 EXACT=1
 DRILL_USER_DEFAULT=root
 
@@ -22,7 +26,8 @@ engine_preflight() {
   done
 }
 
-# Unreadable or vanished files make the snapshot incomplete: that run fails and is forgotten.
+# The tool's warning status (a file changed or could not be read while it was read) still stores a
+# complete, valid snapshot: the run succeeds, says so, and sets the warning metric. Other failures fail it.
 engine_capture() {
   local rc count bytes
   set +e
@@ -31,8 +36,9 @@ engine_capture() {
   set -e
   STORED+=(files)
   if ((rc != 0)); then
-    files_incomplete_status "$rc" && die "$EXIT_CAPTURE" "some files could not be read; see the messages above (exclude them, or fix their permissions)"
-    die "$EXIT_STORE" "storing the files failed (exit $rc)"
+    tool_warning_status "$rc" || die "$EXIT_STORE" "storing the files failed (exit $rc)"
+    warn "$TOOL stored the $TOOL_NOUN with warnings (exit $rc): a file changed or could not be read while it was read; see the messages above (exclude such files, or fix their permissions)"
+    RUN_WARNINGS=1
   fi
   read -r count bytes < <(stored_files_summary)
   printf 'files\t-\t%s\nbytes\t-\t%s\n' "$count" "$bytes" >"$WORK/capture.body"

@@ -8,6 +8,9 @@
 
 DUMP_NAME=$SERVICE.archive.gz
 MAIN_NAMES=("$DUMP_NAME")
+# No chains: every unit restores on its own.
+CHAIN_HEAD=
+CHAIN_NAMES=()
 EXACT=$([[ -n $REPLICA_SET ]] && echo 0 || echo 1)
 DRILL_USER_DEFAULT=mongodb
 

@@ -11,6 +11,9 @@ FULL_NAME=$SERVICE.full.xb
 INCR_NAME=$SERVICE.incr.xb
 BINLOG_NAME=$SERVICE.binlog.tar
 MAIN_NAMES=("$DUMP_NAME")
+# A full backup, every incremental after it and the binary logs after it restore together (chain retention).
+CHAIN_HEAD=$FULL_NAME
+CHAIN_NAMES=("$FULL_NAME" "$INCR_NAME" "$BINLOG_NAME")
 EXACT=1
 DRILL_USER_DEFAULT=mysql
 
@@ -141,9 +144,10 @@ engine_after_commit() {
   if [[ -n $PHYSICAL_KIND ]]; then printf '%s\n' "$TO_LSN" >"$STATE_DIR/last-lsn"; fi
   if [[ $PHYSICAL_KIND == full ]]; then
     printf '%s\n' "$RUN_EPOCH" >"$STATE_DIR/last-full"
-    # Logs before the new full backup's position are in shipped runs now.
+    # Logs before the new full backup's position that this run's tar holds are in shipped runs now.
+    [[ -r $WORK/shipped ]] || return 0
     for log in "$SPOOL"/*; do
-      [[ -f $log && $(basename "$log") < $BINLOG_FILE ]] && rm -f "$log"
+      if [[ -f $log && $(basename "$log") < $BINLOG_FILE ]] && grep -qxF "$(basename "$log")" "$WORK/shipped"; then rm -f "$log"; fi
     done
   fi
   return 0

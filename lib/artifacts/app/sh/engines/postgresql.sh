@@ -10,6 +10,9 @@ DUMP_DIRECTORY=$SERVICE.pgdir.tar
 BASE_NAME=$SERVICE.base.tar
 WAL_NAME=$SERVICE.wal.tar
 MAIN_NAMES=("$DUMP_CUSTOM" "$DUMP_DIRECTORY")
+# A base backup and the WAL shipped after it restore together (lib/common.sh, chain retention).
+CHAIN_HEAD=$BASE_NAME
+CHAIN_NAMES=("$BASE_NAME" "$WAL_NAME")
 EXACT=1
 DRILL_USER_DEFAULT=postgres
 
@@ -138,9 +141,21 @@ engine_after_commit() {
   if [[ -n ${SHIP_FINGERPRINT:-} ]]; then printf '%s\n' "$SHIP_FINGERPRINT" >"$STATE_DIR/last-ship"; fi
   if ((BASE_TAKEN)); then
     printf '%s\n' "$RUN_EPOCH" >"$STATE_DIR/last-base"
-    # Everything older than the new base's start is in shipped runs now: the spool keeps only what follows.
-    "$PG_BINDIR/pg_archivecleanup" "$SPOOL" "$BASE_START_WAL" || warn "pg_archivecleanup failed; the spool keeps older WAL"
+    # What is older than the new base's start and was in this run's tar is in shipped runs now. A segment
+    # that landed after the tar (archive_command runs any time) is older too, but shipped by no run yet:
+    # pg_archivecleanup only lists (-n), and the spool keeps what no tar holds.
+    spool_cleanup "$BASE_START_WAL" || warn "cleaning the WAL spool failed; it keeps older WAL"
   fi
+}
+
+# spool_cleanup WAL: removes the spool's files older than WAL that this run shipped.
+spool_cleanup() {
+  local file
+  [[ -r $WORK/shipped ]] || return 0
+  "$PG_BINDIR/pg_archivecleanup" -n "$SPOOL" "$1" >"$WORK/older" || return 1
+  while IFS= read -r file; do
+    if grep -qxF "$(basename "$file")" "$WORK/shipped"; then rm -f "$file"; fi
+  done <"$WORK/older"
 }
 
 engine_ship() {
@@ -161,7 +176,8 @@ engine_restore() {
   local -a ps
   export PGUSER=${BACKUP_GOV_RESTORE_PGUSER:-postgres}
   [[ $into =~ ^[A-Za-z_][A-Za-z0-9_$-]*$ ]] || die "$EXIT_USAGE" "--into must be a plain database name"
-  if [[ $into == "$PGDATABASE" ]] && ((!OPT_YES)); then
+  # A table restore says what it touches and asks then (restore_table).
+  if [[ $into == "$PGDATABASE" && -z $OPT_TABLE ]] && ((!OPT_YES)); then
     die "$EXIT_USAGE" "restoring into the live database $into replaces its contents: add --yes, or use --into NEW_DB"
   fi
   if ! database_exists "$into"; then
@@ -178,6 +194,9 @@ engine_restore() {
     return
   fi
   info "restoring run $run ($name) into database $into"
+  if [[ $into == "$PGDATABASE" ]]; then close_connections "$into"; fi
+  # Never wait without end on a lock an application still holds: fail, saying so, instead.
+  export PGOPTIONS="${PGOPTIONS:-} -c lock_timeout=${BACKUP_GOV_RESTORE_LOCK_TIMEOUT:-120s}"
   if [[ $source == - ]]; then
     set +e
     fetch_stream "$run" "$name" | "$PG_BINDIR/pg_restore" --exit-on-error --clean --if-exists --single-transaction -d "$into"
@@ -186,6 +205,16 @@ engine_restore() {
     ((ps[0] == 0 && ps[1] == 0)) || die "$EXIT_RESTORE" "pg_restore failed (fetch exit ${ps[0]}, pg_restore exit ${ps[1]})"
   else
     "$PG_BINDIR/pg_restore" --exit-on-error --clean --if-exists -j "$PG_JOBS" -d "$into" "$source" || die "$EXIT_RESTORE" "pg_restore failed"
+  fi
+}
+
+# close_connections DB: the application's sessions end, so that pg_restore --clean does not wait on their locks.
+close_connections() {
+  local n
+  n=$(psql_ -d postgres -v d="$1" <<<"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'d' AND pid <> pg_backend_pid();") ||
+    die "$EXIT_RESTORE" "cannot end the sessions connected to $1"
+  if ((n > 0)); then
+    warn "ended $n session(s) connected to $1 so that the restore does not wait on their locks; stop the application for the restore, or it reconnects and writes in between"
   fi
 }
 
@@ -215,16 +244,85 @@ table_names() {
   fi
 }
 
-# reload_table RUN NAME INTO SOURCE: an existing table emptied and reloaded in one transaction.
+# The tables a reload must empty with TABLE (:'t', a regclass text): every table that references it,
+# directly or through others (TRUNCATE refuses a referenced table alone), and the foreign keys
+# that touch them. One line each: table<TAB>schema<TAB>name, fk<TAB>table<TAB>name<TAB>definition,
+# seq<TAB>schema<TAB>name (sequences owned by those tables), lo<TAB>table<TAB>column (oid/lo columns).
+RELATED_SQL=$(
+  cat <<'SQL'
+SET search_path = '';
+WITH RECURSIVE refs(oid) AS (
+  SELECT :'t'::regclass::oid
+  UNION
+  SELECT c.conrelid FROM pg_constraint c JOIN refs r ON c.confrelid = r.oid WHERE c.contype = 'f'
+)
+SELECT format(E'table\t%s\t%s', n.nspname, k.relname) FROM refs JOIN pg_class k ON k.oid = refs.oid JOIN pg_namespace n ON n.oid = k.relnamespace
+UNION ALL
+SELECT DISTINCT format(E'fk\t%s\t%I\t%s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+  FROM pg_constraint c WHERE c.contype = 'f' AND (c.conrelid IN (SELECT oid FROM refs) OR c.confrelid IN (SELECT oid FROM refs))
+UNION ALL
+SELECT format(E'seq\t%s\t%s', sn.nspname, s.relname) FROM pg_depend d
+  JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace sn ON sn.oid = s.relnamespace
+  WHERE d.classid = 'pg_class'::regclass AND d.refobjid IN (SELECT oid FROM refs) AND d.deptype IN ('a', 'i')
+UNION ALL
+SELECT format(E'lo\t%s\t%I', a.attrelid::regclass, a.attname) FROM pg_attribute a
+  WHERE a.attrelid IN (SELECT oid FROM refs) AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid::regtype::text IN ('oid', 'lo');
+SQL
+)
+readonly RELATED_SQL
+
+# confirm_plan TEXT: the plan is said; --yes, or a "y" typed at a terminal, lets it go ahead.
+confirm_plan() {
+  local answer
+  info "$1"
+  ((OPT_YES)) && return 0
+  if [[ -t 0 ]]; then
+    read -r -p "go ahead? [y/N] " answer
+    [[ $answer == [yY]* ]] && return 0
+  fi
+  die "$EXIT_USAGE" "nothing was changed: add --yes to go ahead"
+}
+
+# reload_table RUN NAME INTO SOURCE: the table, and every table that references it, emptied and
+# reloaded from the run in one transaction. Their foreign keys are dropped for the load and added
+# back, which checks every row again: a row whose parent is gone rolls everything back.
 reload_table() {
-  local qualified
-  info "reloading the rows of $SCHEMA.$TABLE in $3 from run $1"
-  qualified=$(psql_ -d "$3" -v s="$SCHEMA" -v t="$TABLE" <<<"SELECT format('%I.%I', :'s', :'t');")
+  local run=$1 name=$2 into=$3 source=$4 qualified kind a b c others="" los=""
+  local -a tables=() fks=() seqs=()
+  qualified=$(psql_ -d "$into" -v s="$SCHEMA" -v t="$TABLE" <<<"SELECT format('%I.%I', :'s', :'t');")
+  while IFS=$'\t' read -r kind a b c; do
+    case $kind in
+      table) tables+=("$a"$'\t'"$b") ;;
+      fk) fks+=("$a"$'\t'"$b"$'\t'"$c") ;;
+      seq) seqs+=("$a"$'\t'"$b") ;;
+      lo) los+=" $a.$b" ;;
+    esac
+  done < <(psql_ -d "$into" -v t="$qualified" <<<"$RELATED_SQL")
+  for a in "${tables[@]}"; do
+    [[ ${a/$'\t'/.} == "$SCHEMA.$TABLE" ]] || others+=" ${a/$'\t'/.}"
+  done
+  if [[ -n $others ]]; then
+    confirm_plan "restoring $SCHEMA.$TABLE in $into also empties and reloads, from run $run, the tables that reference it:$others (TRUNCATE cannot empty a referenced table alone); ${#fks[@]} foreign key(s) are checked again afterwards${los:+; large objects that the oid columns$los point to are not part of a table restore}"
+  elif [[ $into == "$PGDATABASE" ]]; then
+    confirm_plan "restoring $SCHEMA.$TABLE in the live database $into replaces its rows with those of run $run${los:+; large objects that the oid columns$los point to are not part of a table restore}"
+  fi
+  info "reloading the rows of $SCHEMA.$TABLE${others:+ and$others} in $into from run $run"
   {
-    printf 'TRUNCATE TABLE %s;\n' "$qualified"
-    table_data "$1" "$2" "$SCHEMA" "$TABLE" "$4"
-  } >"$WORK/table.sql" || die "$EXIT_RESTORE" "reading $SCHEMA.$TABLE from run $1 failed"
-  psql_ -1 -d "$3" -f "$WORK/table.sql" || die "$EXIT_RESTORE" "reloading $SCHEMA.$TABLE failed; the table is unchanged"
+    for a in "${fks[@]}"; do
+      IFS=$'\t' read -r b c _ <<<"$a"
+      printf 'ALTER TABLE %s DROP CONSTRAINT %s;\n' "$b" "$c"
+    done
+    printf 'TRUNCATE TABLE %s;\n' "$(for a in "${tables[@]}"; do psql_ -d "$into" -v s="${a%%$'\t'*}" -v t="${a#*$'\t'}" <<<"SELECT format('%I.%I', :'s', :'t');"; done | paste -sd ',')"
+    for a in "${tables[@]}" "${seqs[@]}"; do
+      table_data "$run" "$name" "${a%%$'\t'*}" "${a#*$'\t'}" "$source" || die "$EXIT_RESTORE" "reading ${a/$'\t'/.} from run $run failed; nothing was changed"
+    done
+    for a in "${fks[@]}"; do
+      IFS=$'\t' read -r b c _ <<<"$a"
+      printf 'ALTER TABLE %s ADD CONSTRAINT %s %s;\n' "$b" "$c" "${a#*$'\t'*$'\t'}"
+    done
+  } >"$WORK/table.sql" || die "$EXIT_RESTORE" "reading $SCHEMA.$TABLE${others:+ and$others} from run $run failed"
+  PGOPTIONS="${PGOPTIONS:-} -c lock_timeout=${BACKUP_GOV_RESTORE_LOCK_TIMEOUT:-120s}" psql_ -1 -d "$into" -f "$WORK/table.sql" ||
+    die "$EXIT_RESTORE" "reloading $SCHEMA.$TABLE${others:+ and$others} failed (a lock timeout means a session of the application holds these tables: stop it and run this again); nothing was changed"
 }
 
 # create_table RUN NAME INTO SOURCE: a missing table created with its data.

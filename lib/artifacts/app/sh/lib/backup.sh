@@ -34,6 +34,7 @@ write_backup_metrics() {
   {
     metric "$METRIC_LAST_RUN" "$HELP_LAST_RUN" "$now"
     metric "$METRIC_LAST_RUN_SUCCESS" "$HELP_LAST_RUN_SUCCESS" "$((rc == 0 ? 1 : 0))"
+    metric "$METRIC_LAST_RUN_WARNINGS" "$HELP_LAST_RUN_WARNINGS" "$((rc == 0 ? RUN_WARNINGS : 0))"
     metric "$METRIC_DURATION" "$HELP_DURATION" "$((now - START_EPOCH))"
     metric "$METRIC_LAST_SUCCESS" "$HELP_LAST_SUCCESS" "$last_success"
     metric "$METRIC_SIZE" "$HELP_SIZE" "$last_size"
@@ -123,7 +124,8 @@ backup_run() {
   info "run $RUN_ID stored $ITEMS item(s), $SIZE bytes"
   heartbeat "$SIZE"
   FAIL_CODE=$EXIT_RETENTION
-  apply_retention || die "$EXIT_RETENTION" "retention (forget/prune) failed; the new backup is stored"
+  REPO_LOCKED=''
+  apply_retention || die "$EXIT_RETENTION" "retention (forget/prune) failed${REPO_LOCKED:+ because another process holds the repository lock ($REPO_LOCKED)}; the new backup is stored"
 }
 
 backup_main() {
@@ -149,6 +151,7 @@ backup_main() {
   esac
   STORED=()
   COMMITTED=0
+  RUN_WARNINGS=0
   SIZE=0
   ITEMS=0
   FAIL_CODE=$EXIT_CONFIG

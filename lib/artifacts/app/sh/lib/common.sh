@@ -57,14 +57,36 @@ use_repository() {
   tool_setup
 }
 
-# try_lock SECONDS: waits up to SECONDS (0: not at all) for the service's lock.
+# try_lock SECONDS: waits up to SECONDS (0: not at all) for the service's lock. The holder writes
+# who it is beside the lock, so that whoever waits (or gives up) can say what holds it.
 try_lock() {
-  exec 9>>"$STATE_DIR/lock"
-  flock -w "$1" 9
+  local wait=$1 holder
+  [[ $wait =~ ^[0-9]+$ ]] || die "$EXIT_CONFIG" "BACKUP_GOV_LOCK_WAIT must be a whole number of seconds, not '$wait' (fix it in $ENV_FILE)"
+  need_tool flock "apt install util-linux"
+  exec 9>>"$STATE_DIR/lock" || die "$EXIT_CONFIG" "cannot open $STATE_DIR/lock (is $STATE_DIR writable?)"
+  if ! flock -n 9; then
+    ((wait > 0)) || return 1
+    holder=$(lock_holder)
+    info "$holder holds the lock of $SERVICE: waiting up to $wait s for it to finish"
+    flock -w "$wait" 9 || return 1
+  fi
+  printf '%s (pid %s, since %s)\n' "${LOG_NAME:-a run}" "$$" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$STATE_DIR/lock.holder"
 }
-# take_lock SECONDS: a lock still held after the wait ends the run with EXIT_LOCKED.
+# lock_holder: what the holder wrote, when that process still runs.
+lock_holder() {
+  local line pid
+  if [[ -r $STATE_DIR/lock.holder ]] && read -r line <"$STATE_DIR/lock.holder"; then
+    pid=$(sed -n 's/.*(pid \([0-9]*\),.*/\1/p' <<<"$line")
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+      printf '%s' "$line"
+      return 0
+    fi
+  fi
+  printf 'a process that did not say who it is (fuser -v %s names it)' "$STATE_DIR/lock"
+}
+# take_lock SECONDS: a lock still held after the wait ends the run with EXIT_LOCKED, naming the holder.
 take_lock() {
-  try_lock "$1" || die "$EXIT_LOCKED" "another run of $SERVICE holds $STATE_DIR/lock (waited $1 s)"
+  try_lock "$1" || die "$EXIT_LOCKED" "another run of $SERVICE holds $STATE_DIR/lock: $(lock_holder) (waited $1 s; BACKUP_GOV_LOCK_WAIT sets the wait)"
 }
 
 # new_run: a run's identity is its UTC start, which is also the time every unit of the run carries.
@@ -92,13 +114,13 @@ check_pipe() {
   (($2 == 0)) || die "$EXIT_CAPTURE" "$1 failed (exit $2); the partial $TOOL_NOUN is forgotten"
 }
 
-# store_tar DIR NAME WHAT [TAR_OPTION...]: stores the folder DIR as one tar NAME in the current run.
+# store_tar DIR NAME WHAT [LIST]: stores the folder DIR (or the names in the file LIST) as one tar NAME in the current run.
 store_tar() {
   local dir=$1 name=$2 what=$3
-  local -a ps
-  shift 3
+  local -a ps paths=(.)
+  if (($# > 3)); then paths=(--verbatim-files-from -T "$4"); fi
   set +e
-  tar -C "$dir" "$@" -cf - . | store_stream "$name"
+  tar -C "$dir" -cf - "${paths[@]}" | store_stream "$name"
   ps=("${PIPESTATUS[@]}")
   set -e
   STORED+=("$name")
@@ -117,7 +139,9 @@ ship_spool() {
   if ((count == 0)) || [[ $fingerprint == "$last" ]]; then
     return 1
   fi
-  store_tar "$SPOOL" "$name" "$what" --exclude='*.part'
+  # The names tar stores are the only ones a cleanup may remove later: a file that lands after the tar is not shipped yet.
+  find "$SPOOL" -maxdepth 1 -type f ! -name '*.part' -printf '%f\n' | sort >"$WORK/shipped"
+  store_tar "$SPOOL" "$name" "$what" "$WORK/shipped"
   printf 'meta\t%s\t%s\n' "$key" "$count" >>"$WORK/capture.meta"
   SHIP_FILES=$count
   SHIP_FINGERPRINT=$fingerprint
@@ -211,6 +235,46 @@ incomplete_units() {
         if (k ~ /\.capture$/) { base = substr(k, 1, length(k) - 8); if (!(base in have)) print id[k] }
         else if (!((k ".capture") in have)) print id[k]
       }
+    }' <<<"$STORED_LIST"
+}
+
+# --- retention that knows chains -------------------------------------------------------
+# The keep-* flags are applied by the tool to every name that restores on its own (retention_names).
+# Units of CHAIN_NAMES restore only together: a full (or base) backup, every incremental after it
+# and the logs after it, up to the next full. A chain is kept whole while any run in it still holds
+# a restore point of MAIN_NAMES, and the newest chain always; a chain without one goes whole.
+# Units older than the first full are kept (nothing to judge them by).
+
+# retention_names: the stored names the tool's keep-* flags apply to (everything but the chains).
+retention_names() {
+  local chain
+  chain=$(printf '%s\n' "${CHAIN_NAMES[@]}" | sed -e '/^$/d' -e 'p' -e 's/$/.capture/')
+  cut -f 2 <<<"$STORED_LIST" | sort -u | grep -vxF -f <(printf '%s\n' "$chain" | sed '/^$/d') || true
+}
+
+# chain_units_to_forget: IDs of the chain units whose chain holds no kept restore point (after refresh_stored).
+chain_units_to_forget() {
+  ((${#CHAIN_NAMES[@]} > 0)) || return 0
+  local names mains
+  names=$(printf '%s\n' "${CHAIN_NAMES[@]}")
+  mains=$(printf '%s\n' "${MAIN_NAMES[@]}")
+  awk -F '\t' -v head="$CHAIN_HEAD" -v names="$names" -v mains="$mains" '
+    BEGIN {
+      n = split(names, l, "\n"); for (i = 1; i <= n; i++) { chain[l[i]] = 1; chain[l[i] ".capture"] = 1 }
+      n = split(mains, l, "\n"); for (i = 1; i <= n; i++) main[l[i]] = 1
+    }
+    NF == 3 { have[$1 "\t" $2] = 1; row[++rows] = $0; if ($2 in main) kept[$1] = 1 }
+    END {
+      # Chain starts: runs holding a complete head (the head and its capture record); the list is in run order.
+      for (i = 1; i <= rows; i++) { split(row[i], f, "\t"); if (f[2] == head && ((f[1] "\t" head ".capture") in have)) start[++s] = f[1] }
+      for (i = 1; i <= rows; i++) {
+        split(row[i], f, "\t")
+        c[i] = 0
+        for (j = s; j >= 1; j--) if (start[j] <= f[1]) { c[i] = j; break }
+        if (c[i] > 0 && (f[1] in kept)) keep[c[i]] = 1
+      }
+      keep[s] = 1
+      for (i = 1; i <= rows; i++) { split(row[i], f, "\t"); if ((f[2] in chain) && c[i] > 0 && !(c[i] in keep)) print f[3] }
     }' <<<"$STORED_LIST"
 }
 

@@ -37,7 +37,9 @@ write_textfile() {
   if cat >"$tmp" && chmod 0644 "$tmp" && mv -f "$tmp" "$file"; then
     return 0
   fi
+  # A full disk stops cat mid-stream: read the rest, so that the writer gets no SIGPIPE (exit 141).
+  cat >/dev/null || true
   rm -f "$tmp"
-  warn "writing $file failed"
+  warn "writing $file failed (disk full?): metrics not written"
   return 1
 }

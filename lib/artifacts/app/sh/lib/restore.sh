@@ -86,7 +86,8 @@ restore_main() {
   trap 'on_restore_exit $?' EXIT
   load_env
   engine_setup
-  take_lock 0
+  # A backup or a WAL ship may hold the lock: wait for it (bounded, naming it) rather than refuse the restore.
+  take_lock "${BACKUP_GOV_LOCK_WAIT:-1800}"
   new_run
   FAIL_CODE=$EXIT_DESTINATION
   aws_credentials

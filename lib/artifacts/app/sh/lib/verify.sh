@@ -107,7 +107,11 @@ verify_main() {
   repo_preflight
   FAIL_CODE=$EXIT_CHECK
   info "checking the repository"
-  check_repo || die "$EXIT_CHECK" "the repository check found damage in $REPO"
+  REPO_LOCKED=''
+  if ! check_repo; then
+    [[ -z $REPO_LOCKED ]] || die "$EXIT_LOCKED" "the repository check could not run: another process holds the lock of $REPO ($REPO_LOCKED); the drill runs again at its next timer"
+    die "$EXIT_CHECK" "the repository check found damage in $REPO"
+  fi
   refresh_stored
   FAIL_CODE=$EXIT_RESTORE
   if [[ -n $OPT_RUN ]]; then

@@ -33,6 +33,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 printf 'immutability drill %s\n' "$stamp" >"$tmp/probe"
+# S3 refuses a PUT into a bucket with default retention unless it carries Content-MD5 or an
+# x-amz-checksum-* header (S3 PutObject API reference); AWS CLI releases before the 2025 default
+# checksums (Debian 12 ships 2.9) send neither on their own. The MD5 in base64, from coreutils only.
+md5_hex=$(md5sum "$tmp/probe" | cut -d ' ' -f 1)
+md5_escapes=''
+for ((i = 0; i < ${#md5_hex}; i += 2)); do md5_escapes+="\\x${md5_hex:i:2}"; done
+# shellcheck disable=SC2059 # the format is the digest's \xNN escapes, made from hex digits only
+content_md5=$(printf "$md5_escapes" | base64)
 failures=0
 checked=0
 
@@ -66,7 +74,7 @@ for entry in "${BUCKETS[@]}"; do
   key="immutability-drill/$stamp-$$"
   echo "s3://$bucket ($region): expecting $mode for $days days"
 
-  if ! version=$("$AWS" s3api put-object --region "$region" --bucket "$bucket" --key "$key" --body "$tmp/probe" --query VersionId --output text 2>"$tmp/err"); then
+  if ! version=$("$AWS" s3api put-object --region "$region" --bucket "$bucket" --key "$key" --body "$tmp/probe" --content-md5 "$content_md5" --query VersionId --output text 2>"$tmp/err"); then
     fail "could not write the probe: $(tr '\n' ' ' <"$tmp/err")"
     continue
   fi

@@ -43,8 +43,13 @@ repo_preflight() {
   local err
   if ((READ_ONLY)); then
     err=$(borg_ info 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or the passphrase is wrong: $(last_lines "$err")"
-  else
-    err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked or not writable: $(last_lines "$err")"
+    return 0
+  fi
+  err=$(borg with-lock "$REPO" true 2>&1 >/dev/null) || die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked or not writable: $(last_lines "$err")"
+  # with-lock opens no key: a wrong passphrase would otherwise be read later as damage. Other
+  # errors of info (a damaged manifest) are left to the check, which names them.
+  if ! err=$(borg_ info 2>&1 >/dev/null) && grep -qi 'passphrase.*incorrect' <<<"$err"; then
+    die "$EXIT_DESTINATION" "the passphrase of repository $REPO is wrong: $(last_lines "$err")"
   fi
 }
 
@@ -71,8 +76,9 @@ store_files() {
 stored_files_summary() {
   borg_ list --json-lines "::$(archive_of "$RUN_ID" files)" | jq -rs '[.[] | select(.type == "-" or .type == "h")] | "\(length) \(map(.size) | add // 0)"'
 }
-# borg's warning status (1) covers files that could not be read.
-files_incomplete_status() { (($1 == 1)); }
+# borg 1.2: 1 is a warning (the archive is complete and valid, e.g. a file changed while it was read,
+# or one could not be read), 2 an error (https://borgbackup.readthedocs.io/en/1.2-maintenance/usage/general.html#return-codes).
+tool_warning_status() { (($1 == 1)); }
 
 # Every unit of this service as RUN<TAB>NAME<TAB>ARCHIVE, sorted.
 list_stored() {
@@ -104,9 +110,18 @@ forget_units() {
 # Retention: the effective keep-* per name, then compact (borg 1.2 frees space only then).
 apply_retention() {
   local name
+  local -a chain
+  refresh_stored
   while read -r name; do
+    [[ -n $name ]] || continue
     borg_ prune --glob-archives "$SERVICE+$name+*" "${KEEP[@]}"
-  done < <(list_stored | cut -f 2 | sort -u)
+  done < <(retention_names)
+  refresh_stored
+  mapfile -t chain < <(chain_units_to_forget)
+  if ((${#chain[@]} > 0)); then
+    info "retention: ${#chain[@]} archive(s) of chains that hold no kept restore point go (a chain is kept or forgotten whole)"
+    forget_units "${chain[@]}"
+  fi
   borg_ compact
 }
 

@@ -36,9 +36,15 @@ repo_init() {
 
 # Exists, the password opens it, and it is writable (restic writes a lock file first).
 repo_preflight() {
-  local err
-  if ! err=$(restic_ cat config 2>&1 >/dev/null); then
-    die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing, locked against us or not writable: $(last_lines "$err")"
+  local err errf=${WORK:-$STATE_DIR}/preflight.stderr
+  REPO_LOCKED=''
+  if restic_unlocked cat config >/dev/null 2>"$errf"; then
+    # What restic_unlocked said about a stale lock it removed.
+    grep -F 'stale locks' "$errf" >&2 || true
+  else
+    err=$(cat "$errf")
+    [[ -z $REPO_LOCKED ]] || die "$EXIT_LOCKED" "another process holds the lock of repository $REPO ($REPO_LOCKED); it is not stale, so it was left alone"
+    die "$EXIT_DESTINATION" "repository $REPO is unreachable, missing or not writable: $(last_lines "$err")"
   fi
 }
 
@@ -52,7 +58,7 @@ store_stream() {
 }
 stored_bytes() { jq -r 'select(.message_type == "summary") | .total_bytes_processed' "$WORK/$1.json"; }
 
-# store_files PATH...: the files engine's snapshot, named "files"; exit 3 (unreadable files) is a failure.
+# store_files PATH...: the files engine's snapshot, named "files"; exit 3 is a warning (tool_warning_status).
 store_files() {
   local pattern
   local -a exclude_args=()
@@ -62,8 +68,9 @@ store_files() {
 }
 # "FILES BYTES" of the files snapshot just stored
 stored_files_summary() { jq -r 'select(.message_type == "summary") | "\(.total_files_processed) \(.total_bytes_processed)"' "$WORK/files.json"; }
-# restic reports exit 3 when some source files could not be read.
-files_incomplete_status() { (($1 == 3)); }
+# restic: 3 means the snapshot was created but some source data could not be read
+# (https://restic.readthedocs.io/en/stable/075_scripting.html#exit-codes); 1 is a failure.
+tool_warning_status() { (($1 == 3)); }
 
 # Every unit of this service as RUN<TAB>NAME<TAB>ID, sorted.
 list_stored() {
@@ -93,12 +100,48 @@ restore_files() {
   fi
 }
 
-# forget_units ID...
-forget_units() { (($# == 0)) || restic_ forget "$@" >/dev/null; }
+# forget_units ID...: a stale lock (a restic dump that died of a closed pipe in a table restore leaves one) is removed first.
+forget_units() { (($# == 0)) || restic_unlocked forget "$@" >/dev/null; }
+
+# restic_unlocked ARGS...: restic ARGS; when a lock stops it, `restic unlock` removes the locks restic
+# itself calls stale (their process is gone, or they are older than 30 minutes) and the command runs
+# once more. A lock that is still held sets REPO_LOCKED to restic's words, so the caller names it
+# instead of calling it damage.
+restic_unlocked() {
+  local errf=${WORK:-$STATE_DIR}/restic.stderr
+  if restic_ "$@" 2>"$errf"; then
+    cat "$errf" >&2
+    return 0
+  fi
+  cat "$errf" >&2
+  grep -q 'already locked' "$errf" || return 1
+  warn "the repository is locked ($(grep -m 1 'already locked' "$errf")): removing stale locks and trying once more"
+  restic_ unlock >&2 || return 1
+  if restic_ "$@" 2>"$errf"; then
+    cat "$errf" >&2
+    return 0
+  fi
+  cat "$errf" >&2
+  if grep -q 'already locked' "$errf"; then REPO_LOCKED=$(grep -m 1 'already locked' "$errf"); fi
+  return 1
+}
 
 # Retention: the effective keep-* per name (group by host and path), then prune.
 apply_retention() {
-  restic_ forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE" --group-by host,paths "${KEEP[@]}" --prune
+  local name
+  local -a chain
+  refresh_stored
+  while read -r name; do
+    [[ -n $name ]] || continue
+    restic_unlocked forget --quiet --host "$HOST_TAG" --tag "svc=$SERVICE,name=$name" --group-by host,paths "${KEEP[@]}" || return 1
+  done < <(retention_names)
+  refresh_stored
+  mapfile -t chain < <(chain_units_to_forget)
+  if ((${#chain[@]} > 0)); then
+    info "retention: ${#chain[@]} snapshot(s) of chains that hold no kept restore point go (a chain is kept or forgotten whole)"
+    restic_unlocked forget --quiet "${chain[@]}" || return 1
+  fi
+  restic_unlocked prune --quiet
 }
 
-check_repo() { restic_ check --read-data-subset="$CHECK_SUBSET"; }
+check_repo() { restic_unlocked check --read-data-subset="$CHECK_SUBSET"; }
