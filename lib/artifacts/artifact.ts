@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { Errors } from "../errors";
 import { ioError } from "../private/io-error";
 
 /** Folders under `artifacts/` that re-rendering keeps: written by commands, not by synth. */
@@ -36,15 +37,16 @@ export class ArtifactSet {
   }
 
   /**
-   * Writes every artifact under `dir` (normally `<outdir>/artifacts`), replacing what an
-   * earlier run left there so that removed services leave no stale SOPs or scripts behind.
-   * Folders kept (onboarding receipts: evidence, not renderings) stay.
+   * Writes every artifact under `dir`, which must be missing or empty (folders kept across
+   * renderings, onboarding receipts, may be there and stay untouched). Nothing is replaced or
+   * deleted: a folder holding anything else may hold the user's files, and is refused (IO-090).
+   * Re-rendering into an earlier output is synth's job: it writes into a fresh staging folder
+   * and replaces only what its manifest proves it wrote (lib/estate/output-folder.ts).
    */
   public writeTo(dir: string): string[] {
     try {
-      for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
-        if (!KEPT_FOLDERS.includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
-      }
+      const present = existsSync(dir) ? readdirSync(dir).filter((e) => !KEPT_FOLDERS.includes(e)).sort() : [];
+      if (present.length) throw Errors.artifactsFolderNotEmpty(dir, present.slice(0, 5).join(", ") + (present.length > 5 ? `, and ${present.length - 5} more` : ""));
       const written: string[] = [];
       // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
       const made = new Set<string>();
@@ -55,7 +57,8 @@ export class ArtifactSet {
           mkdirSync(parent, { recursive: true });
           made.add(parent);
         }
-        writeFileSync(file, a.content);
+        // "wx": never over a file that is there (a receipt, or one put there meanwhile).
+        writeFileSync(file, a.content, { flag: "wx" });
         chmodSync(file, a.mode ?? 0o644);
         written.push(file);
       }
