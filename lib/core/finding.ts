@@ -6,6 +6,7 @@
  */
 import { terminalText } from "./escape/terminal";
 
+/** How much a finding weighs: an error fails validation, a warning is only reported. */
 export enum Severity {
   /** Fails validation: nothing is synthesized. */
   ERROR = "error",
