@@ -48,10 +48,12 @@ describe("finding lines printed by the CLI are escaped for the terminal", () => 
 
   it("status on a catalog that does not parse prints its findings escaped too", async () => {
     const dir = mkdtempSync(join(ROOT, ".tmp", "finding-escape-status-"));
-    const bad = join(dir, "bad.yaml");
+    // The file name is quoted in every finding line: it holds the active characters here.
+    const bad = join(dir, `bad${EVIL.replace(/\n/g, "")}.yaml`);
     writeFileSync(bad, `version: 1\nname: [unclosed ${EVIL.replace(/\n/g, " ")}\n`);
     const r = await cli("status", bad, "--metrics-dir", dir);
     expect(r.code).toBe(2);
+    expect(r.err).toMatch(/CAT-001/);
     expectClean(r.out + r.err);
   });
 
