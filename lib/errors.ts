@@ -150,6 +150,10 @@ export const Errors = {
     new UsageError("IO-050", `--out ${dir} holds files synth did not write (it has no .backup-gov-manifest.json): ${entries}`, {
       fix: "pass a new or empty folder, e.g. --out cdktf.out; synth never replaces or deletes what it did not write. An output of a synth from before the manifest (0.1.0) can be moved away once",
     }),
+  artifactsFolderNotEmpty: (dir: string, entries: string, why: string) =>
+    new UsageError("IO-090", `cannot write the artifacts into ${dir}: the folder holds files ArtifactSet.writeTo did not write (${entries}): ${why}`, {
+      fix: "pass a new or empty folder, or one an earlier writeTo wrote (it keeps the list of its files in .backup-gov-artifacts.json); writeTo removes nothing it did not write. For a whole output, run synth (`backup-gov synth`, `cdktf synth`)",
+    }),
   outPathTaken: (dir: string, paths: string) =>
     new UsageError("IO-051", `--out ${dir}: synth would write over files it did not write: ${paths}`, {
       fix: "move those files out of the output folder (or rename them); synth writes a file only where it wrote one before or where nothing is",

@@ -1,6 +1,10 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, posix } from "node:path";
+import { Errors } from "../errors";
 import { ioError } from "../private/io-error";
+
+/** The list of files {@link ArtifactSet.writeTo} wrote, inside the folder it wrote them to. */
+export const ARTIFACTS_LIST = ".backup-gov-artifacts.json";
 
 /** Folders under `artifacts/` that re-rendering keeps: written by commands, not by synth. */
 export const KEPT_FOLDERS: readonly string[] = ["receipts"];
@@ -36,15 +40,19 @@ export class ArtifactSet {
   }
 
   /**
-   * Writes every artifact under `dir` (normally `<outdir>/artifacts`), replacing what an
-   * earlier run left there so that removed services leave no stale SOPs or scripts behind.
-   * Folders kept (onboarding receipts: evidence, not renderings) stay.
+   * Writes every artifact under `dir` and lists them in `dir/.backup-gov-artifacts.json`.
+   * `dir` must be missing, empty (but for kept folders: onboarding receipts), or an earlier
+   * writeTo's output: then exactly the files that list names are removed first, so that removed
+   * services leave no stale SOPs or scripts behind. Nothing else is ever replaced or deleted: a
+   * folder holding other files without that list may be the user's, and is refused (IO-090);
+   * a file of the user's where an artifact goes is refused, not overwritten. Unlike synth, this
+   * is not atomic: synth writes into a fresh staging folder and moves the whole output in
+   * (lib/estate/output-folder.ts).
    */
   public writeTo(dir: string): string[] {
     try {
-      for (const entry of existsSync(dir) ? readdirSync(dir) : []) {
-        if (!KEPT_FOLDERS.includes(entry)) rmSync(join(dir, entry), { recursive: true, force: true });
-      }
+      const present = existsSync(dir) ? readdirSync(dir).filter((e) => !KEPT_FOLDERS.includes(e)).sort() : [];
+      if (present.length) removeListed(dir, present);
       const written: string[] = [];
       // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
       const made = new Set<string>();
@@ -55,13 +63,53 @@ export class ArtifactSet {
           mkdirSync(parent, { recursive: true });
           made.add(parent);
         }
-        writeFileSync(file, a.content);
+        // "wx": never over a file that is there (a receipt, or one put there meanwhile).
+        writeFileSync(file, a.content, { flag: "wx" });
         chmodSync(file, a.mode ?? 0o644);
         written.push(file);
       }
+      const list = this.list().map((a) => a.path);
+      writeFileSync(join(dir, ARTIFACTS_LIST), JSON.stringify({ generator: "ArtifactSet.writeTo", note: "Files the last writeTo wrote; the next one removes exactly these.", files: list }, null, 2) + "\n", { mode: 0o644 });
       return written;
     } catch (e) {
       throw ioError(dir, e);
+    }
+  }
+}
+
+/**
+ * Removes the files an earlier writeTo listed in `dir` (and the folders they leave empty), after
+ * checking the whole list: a folder without the list, or with a list naming a path outside it,
+ * is refused before anything is removed.
+ */
+function removeListed(dir: string, present: readonly string[]): void {
+  const listFile = join(dir, ARTIFACTS_LIST);
+  const notOurs = (why: string) => Errors.artifactsFolderNotEmpty(dir, present.slice(0, 5).join(", ") + (present.length > 5 ? `, and ${present.length - 5} more` : ""), why);
+  if (!existsSync(listFile) || !lstatSync(listFile).isFile()) throw notOurs(`it has no ${ARTIFACTS_LIST}`);
+  let files: unknown;
+  try {
+    files = (JSON.parse(readFileSync(listFile, "utf8")) as { files?: unknown }).files;
+  } catch {
+    files = undefined;
+  }
+  const ok = (f: unknown): f is string =>
+    typeof f === "string" && f !== "" && !isAbsolute(f) && !f.includes("\\") && !f.includes("\0") && posix.normalize(f) === f && !f.split("/").includes("..") && f !== ARTIFACTS_LIST && !KEPT_FOLDERS.includes(f.split("/")[0]);
+  if (!Array.isArray(files) || !files.every(ok)) throw notOurs(`its ${ARTIFACTS_LIST} is not a list of paths inside it`);
+  const folders = new Set<string>();
+  for (const f of files) {
+    const p = join(dir, f);
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    // A folder where a file was listed is not one writeTo made: left alone.
+    if (st && !st.isDirectory()) rmSync(p);
+    for (let d = posix.dirname(f); d !== "."; d = posix.dirname(d)) folders.add(d);
+  }
+  rmSync(listFile);
+  // Deepest first; a folder that still holds anything (a user's file) stays.
+  for (const d of [...folders].sort((a, b) => b.split("/").length - a.split("/").length)) {
+    try {
+      rmdirSync(join(dir, d));
+    } catch {
+      // not empty, or gone
     }
   }
 }

@@ -4,7 +4,9 @@
  * The loader (CAT-xxx), the governance rules (GOV-xxx) and the acknowledgement checks
  * (ACK-xxx) all produce findings; they are reported together, sorted by position.
  */
+import { terminalText } from "./escape/terminal";
 
+/** How much a finding weighs: an error fails validation, a warning is only reported. */
 export enum Severity {
   /** Fails validation: nothing is synthesized. */
   ERROR = "error",
@@ -63,19 +65,24 @@ export function isBlocking(f: Finding): boolean {
 /**
  * One line per finding:
  * `path/to/catalog.yaml:LINE:COL  RULE-ID  message (at services[3].offsite.reason)`
+ * This is how the CLI prints every finding (validate, synth, report, status, drift): every part
+ * that can quote the catalog goes through terminalText, so no key or value forges a line or
+ * reaches the terminal as an escape sequence, a C1 control or a bidi override.
  */
 export function formatFinding(f: Finding): string {
   const sev = f.acknowledged ? ` [acknowledged: ${oneLine(f.acknowledged.reason)}]` : f.severity === Severity.WARNING ? " [warning]" : "";
   const fix = f.fix ? ` Fix: ${oneLine(f.fix)}` : "";
-  return `${oneLine(f.position.file)}:${f.position.line}:${f.position.column}  ${f.ruleId}  ${oneLine(f.message)}${fix} (at ${oneLine(formatPath(f.path))})${sev}`;
+  return `${oneLine(f.position.file)}:${f.position.line}:${f.position.column}  ${oneLine(f.ruleId)}  ${oneLine(f.message)}${fix} (at ${oneLine(formatPath(f.path))})${sev}`;
 }
 
 /**
- * Text from the catalog (a key, a reason) with its control characters escaped: a newline in
- * a key would otherwise end the finding's line and could forge another one.
+ * Text from the catalog (a key, a reason) escaped for the terminal (lib/core/escape/terminal):
+ * a newline in a key would otherwise end the finding's line and could forge another one.
+ * Backslashes stay: messages are escaped when the finding is made and again when printed,
+ * and the second pass must change nothing.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  return terminalText(text, { keepBackslash: true });
 }
 
 /**

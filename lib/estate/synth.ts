@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
+import { ARTIFACTS_LIST } from "../artifacts/artifact";
 import { ioError } from "../private/io-error";
 import { App, withoutTokenStackTraces } from "../core/cdk";
 import { type ValidationReport, validateCatalogFile } from "../governance/validate";
@@ -95,6 +96,8 @@ function* synthSteps(file: string, outdir: string, options: SynthOptions): Gener
     });
     yield 0;
     const written = estate.artifacts.writeTo(join(staging, "artifacts"));
+    // Synth's own manifest lists the output; writeTo's list of a fresh folder is not part of it.
+    rmSync(join(staging, "artifacts", ARTIFACTS_LIST), { force: true });
     const stacks = estate.stacks.map((s) => s.node.id);
     yield 0;
     const release = yield* acquireLock(out, options.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS);

@@ -7,6 +7,7 @@ import { readCapped } from "../../private/read-capped";
 import { Patterns } from "../../catalog/schema/common";
 import { ioError } from "../../private/io-error";
 import { type CliIo, ExitCode } from "../io";
+import { terminalLines } from "../../core/escape/terminal";
 
 interface AdoptOptions {
   out?: string;
@@ -64,7 +65,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
       if (opts.format === "json") {
         report(JSON.stringify({ catalog: target, services: draft.serviceCount, gaps: draft.gaps }, null, 2) + "\n");
       } else {
-        for (const g of draft.gaps) report(formatGap(g, target) + "\n");
+        for (const g of draft.gaps) report(terminalLines(formatGap(g, target)) + "\n");
         report(`${target}: ${draft.serviceCount} service(s) drafted, ${draft.gaps.length} gap(s); next: decide each \`decide\` (backup-gov validate lists them), then synth and plan\n`);
       }
       setExit(ExitCode.OK);

@@ -9,6 +9,7 @@ import { validateCatalogFile } from "../../governance/validate";
 import type { FreshnessRow } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { freshnessRows, type MetricsOptions, nowSeconds, readMetrics } from "./status";
+import { terminalLines } from "../../core/escape/terminal";
 
 /** Where a service's receipt is written: `<out>/artifacts/receipts/<service>.json`. */
 export function receiptPath(out: string, serviceId: string): string {
@@ -48,7 +49,7 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
       const ctx = report.ok ? Estate.fromReport(new App({ outdir: opts.out }), report).context : undefined;
       const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
       writeReceipt(path, JSON.stringify(receipt, null, 2) + "\n");
-      io.out(renderReceiptText(receipt));
+      io.out(terminalLines(renderReceiptText(receipt)));
       io.out(`receipt: ${path}\n`);
       setExit(receipt.complete ? ExitCode.OK : ExitCode.FINDINGS);
     });

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { Errors } from "../../errors";
 import { type OfflinePlanResult, planStackOffline, stackDirs } from "../../private/offline-plan";
 import { type CliIo, ExitCode } from "../io";
+import { terminalLines, terminalText } from "../../core/escape/terminal";
 
 export function registerPlan(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -26,7 +27,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: (c: ExitCode)
     .action((dir: string, opts: { offline?: boolean; work?: string; pluginMirror?: string; allProviders?: boolean; format: string }) => {
       if (!opts.offline) throw Errors.planNeedsOffline();
       if (opts.format !== "text" && opts.format !== "json") {
-        io.err(`backup-gov plan: --format must be text or json, got "${opts.format}"\n`);
+        io.err(`backup-gov plan: --format must be text or json, got "${terminalText(opts.format)}"\n`);
         return setExit(ExitCode.USAGE);
       }
       const mirror = opts.pluginMirror ?? process.env.TF_PLUGIN_MIRROR;
@@ -38,7 +39,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: (c: ExitCode)
       } else {
         for (const r of results) {
           if (r.skipped) io.out(`stack ${r.stack}: skipped, ${r.skipped}\n`);
-          else if (r.error !== undefined) io.err(`stack ${r.stack}: FAILED (${r.workDir})\n${r.error}\n`);
+          else if (r.error !== undefined) io.err(`stack ${r.stack}: FAILED (${terminalText(r.workDir)})\n${terminalLines(r.error)}\n`);
           else {
             const c = counts(r);
             io.out(`stack ${r.stack}: planned offline, ${c.create} to create, ${c.update} to update, ${c.delete} to destroy (${r.workDir}/plan.json)\n`);

@@ -13,6 +13,7 @@ import { renderReportHtml } from "../../report/html";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { EVIDENCE_QUERIES, FRESHNESS_QUERIES } from "../metrics-source";
 import { type MetricsOptions, nowSeconds, readMetrics } from "./status";
+import { terminalText } from "../../core/escape/terminal";
 
 interface ReportOptions extends MetricsOptions {
   readonly out?: string;
@@ -59,7 +60,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       if (opts.metricsDir || opts.prometheus) {
         const now = nowSeconds(opts);
         const read = await readMetrics(opts, [...FRESHNESS_QUERIES, ...EVIDENCE_QUERIES]);
-        for (const w of read.warnings) io.err(`backup-gov report: ${w}\n`);
+        for (const w of read.warnings) io.err(`backup-gov report: ${terminalText(w)}\n`);
         metrics = { samples: read.samples, sources: read.sources, warnings: read.warnings, now };
       } else if (opts.now !== undefined) {
         nowSeconds(opts);
@@ -76,7 +77,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       }
       if (opts.out) {
         writeWhole(opts.out, content);
-        io.out(`report: ${opts.out}\n`);
+        io.out(`report: ${terminalText(opts.out)}\n`);
       } else {
         io.out(content);
       }

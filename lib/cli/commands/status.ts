@@ -1,4 +1,5 @@
 import { terminalText } from "../../core/escape/terminal";
+import { formatFinding } from "../../core/finding";
 import type { Command } from "commander";
 import type { Catalog } from "../../catalog/model";
 import { Errors } from "../../errors";
@@ -45,7 +46,7 @@ export function nowSeconds(opts: MetricsOptions): number {
 export function loadCatalogFor(file: string | undefined, io: CliIo, command: string): Catalog {
   const report = validateCatalogFile(file ?? defaultCatalogPath());
   if (!report.catalog) {
-    for (const f of report.findings) io.err(`${f.position.file}:${f.position.line}:${f.position.column}  ${f.ruleId}  ${f.message}\n`);
+    for (const f of report.findings) io.err(formatFinding(f) + "\n");
     throw Errors.catalogInvalid(report.file, report.findings.length);
   }
   if (!report.ok) io.err(`backup-gov ${command}: ${report.file} does not validate (run \`backup-gov validate\`); judging the services that parse\n`);
@@ -95,7 +96,7 @@ export function renderStatusTable(rows: readonly FreshnessRow[]): string {
     r.rpo.toString(),
     r.window ? r.window.threshold.toString() : "-",
     stateText(r),
-  ].map(terminalText));
+  ].map((c) => terminalText(c)));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   return [head, ...body].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
 }

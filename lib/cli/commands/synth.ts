@@ -5,6 +5,7 @@ import { Errors, UsageError } from "../../errors";
 import { formatAdoptionNotice } from "../../estate/adoption";
 import { synthesizeCatalogInterruptible } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
+import { terminalText } from "../../core/escape/terminal";
 
 /** The signals a synth stops cleanly on (staging removed, previous output kept). */
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -40,24 +41,24 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
         const result = await synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, stop.signal, { lockWaitSeconds });
         for (const f of result.report.findings) (isBlocking(f) ? io.err : io.out)(formatFinding(f) + "\n");
         if (!result.report.ok) {
-          io.err(`${result.report.file}: validation failed; nothing was written\n`);
+          io.err(`${terminalText(result.report.file)}: validation failed; nothing was written\n`);
           return setExit(ExitCode.FINDINGS);
         }
-        for (const s of result.stacks) io.out(`stack ${s}: ${opts.out}/stacks/${s}/cdk.tf.json\n`);
-        io.out(`artifacts: ${result.artifacts.length} files in ${opts.out}/artifacts/\n`);
+        for (const s of result.stacks) io.out(`stack ${s}: ${terminalText(opts.out)}/stacks/${s}/cdk.tf.json\n`);
+        io.out(`artifacts: ${result.artifacts.length} files in ${terminalText(opts.out)}/artifacts/\n`);
         const adoption = result.estate?.adoption;
         if (adoption) {
           for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
-          io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${opts.out}/artifacts/adoption.md)\n`);
+          io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`);
         }
         for (const d of result.leftovers ?? []) {
-          io.err(`backup-gov synth: ${opts.out}/${d} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
+          io.err(`backup-gov synth: ${terminalText(`${opts.out}/${d}`)} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
         }
         // A signal that came while the output was moving in waited for it: the output is complete.
         setExit(received ? signalExit(received) : ExitCode.OK);
       } catch (e) {
         if (!received || !(e instanceof UsageError && e.code === "IO-056")) throw e;
-        io.err(`backup-gov: ${e.message}\n`);
+        io.err(`backup-gov: ${terminalText(e.message)}\n`);
         setExit(signalExit(received));
       } finally {
         for (const [sig, h] of handlers) process.off(sig, h);

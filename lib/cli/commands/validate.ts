@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { findingToJson, formatFinding, isBlocking, Severity } from "../../core/finding";
 import { validateCatalogFile } from "../../governance/validate";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
+import { terminalText } from "../../core/escape/terminal";
 
 export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -12,7 +13,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitC
     .addHelpText("after", "\nExit codes: 0 no errors (warnings and acknowledged findings allowed), 1 findings, 2 usage or I/O error.")
     .action((catalog: string | undefined, opts: { format: string }) => {
       if (opts.format !== "text" && opts.format !== "json") {
-        io.err(`backup-gov validate: --format must be text or json, got "${opts.format}"\n`);
+        io.err(`backup-gov validate: --format must be text or json, got "${terminalText(opts.format)}"\n`);
         return setExit(ExitCode.USAGE);
       }
       const report = validateCatalogFile(catalog ?? defaultCatalogPath());
@@ -33,7 +34,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitC
         const errors = report.findings.filter(isBlocking).length;
         const warnings = report.findings.filter((f) => f.severity === Severity.WARNING).length;
         const acked = report.findings.filter((f) => f.acknowledged).length;
-        const summary = `${report.file}: ${errors} error(s), ${warnings} warning(s), ${acked} acknowledged`;
+        const summary = `${terminalText(report.file)}: ${errors} error(s), ${warnings} warning(s), ${acked} acknowledged`;
         if (report.ok) io.out(`${summary}: valid\n`);
         else io.err(`${summary}\n`);
       }

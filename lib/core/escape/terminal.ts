@@ -15,17 +15,40 @@ const ACTIVE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u206
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\u001b": "\\e", "\\": "\\\\" };
 
+/** How {@link terminalText} escapes. */
+export interface TerminalTextOptions {
+  /**
+   * Leave backslashes as they are: for text that was escaped once already (a finding's
+   * message, escaped when the finding was made), so that escaping it again changes nothing.
+   * Every other active character is still escaped.
+   * @default false
+   */
+  readonly keepBackslash?: boolean;
+}
+
 /**
  * `text` with every active character shown as an escape: `\n`, `\r`, `\t`, `\e` (ESC),
  * `\\` for a backslash (so that an escape in the output always means one in the input),
  * `\xNN` for other controls and `\u{NNNN}` for separators and bidirectional controls.
  * Printable text, other languages and emoji included, is unchanged.
  */
-export function terminalText(text: string): string {
+export function terminalText(text: string, options: TerminalTextOptions = {}): string {
   return String(text).replace(ACTIVE, (ch) => {
+    if (ch === "\\" && options.keepBackslash) return ch;
     const named = NAMED[ch];
     if (named) return named;
     const code = ch.codePointAt(0)!;
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
   });
+}
+
+/**
+ * Text of several lines (a tool's error output, a report block) escaped line by line: its own
+ * line ends stay, and no line holds an active character.
+ */
+export function terminalLines(text: string, options: TerminalTextOptions = {}): string {
+  return String(text)
+    .split("\n")
+    .map((line) => terminalText(line, options))
+    .join("\n");
 }
