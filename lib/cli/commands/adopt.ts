@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { adoptAnswers, formatGap, readAnswers } from "../../adopt/adopt";
 import { AdoptErrors } from "../../adopt/errors";
+import { readAwsLive } from "../../adopt/aws-live";
 import { readPveLive } from "../../adopt/live";
 import { readCapped } from "../../private/read-capped";
 import { Patterns } from "../../catalog/schema/common";
@@ -15,6 +16,9 @@ interface AdoptOptions {
   name: string;
   endpoint: string[];
   format: string;
+  aws?: boolean;
+  awsRegion?: string;
+  s3: string[];
 }
 
 export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
@@ -27,6 +31,9 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
     .option("--endpoint <host=url>", "API endpoint of a Proxmox host, e.g. pve=https://pve.example.internal:8006 (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--format <format>", "gap report format: text or json", "text")
     .option("--pve <host=url>", "read a Proxmox host live (read-only GETs), e.g. pve=https://pve.example.internal:8006; token from $PVE_TOKEN_<HOST> or $PVE_API_TOKEN (USER@REALM!TOKENID=SECRET) (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--aws", "read AWS Backup plans, selections, vaults and notifications live (read-only calls), with credentials and Region from the environment as the AWS SDK reads them")
+    .option("--aws-region <region>", "the Region of --aws (default: AWS_REGION or the profile's region)")
+    .option("--s3 <bucket>", "with --aws: also read this bucket's versioning, Object Lock and replication (buckets a selection names are read anyway) (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--ca <file>", "PEM of the CA or self-signed certificate the Proxmox API presents")
     .addHelpText("after", "\nEvery value in the draft names the answer it came from; `decide` marks what only a person decides (validate lists them as CAT-060).\nExit codes: 0 drafted (gaps are reported, not failures), 2 usage or I/O error (ADOPT-0xx).")
     .action(async (answers: string[], opts: AdoptOptions) => {
@@ -49,6 +56,10 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
         read.push(...(await readPveLive(m[1], m[2], { token, ca })));
         endpoints[m[1]] ??= m[2];
       }
+      if (opts.s3.length > 0 && !opts.aws) throw AdoptErrors.adoptBadOption("--s3", opts.s3[0], "a bucket name, together with --aws");
+      for (const b of opts.s3) if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw AdoptErrors.adoptBadOption("--s3", b, "an S3 bucket name");
+      if (opts.awsRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(opts.awsRegion)) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "an AWS Region, e.g. eu-west-1");
+      if (opts.aws) read.push(...(await readAwsLive({ buckets: opts.s3, region: opts.awsRegion })));
       const draft = adoptAnswers(read, { name: opts.name, endpoints });
       const target = opts.out ?? "(stdout)";
       if (opts.out) {
