@@ -89,7 +89,7 @@ function explain(e: unknown, op: AwsLiveCall, target: string): Error {
     reason = "no Region is set";
     fix = "set AWS_REGION (or the profile's region), or pass --aws-region";
   } else if (/Timeout|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(`${name} ${err.code ?? ""} ${said}`)) {
-    reason = `the endpoint did not answer (${err.code ?? name})`;
+    reason = `the endpoint did not answer (${err.code ?? /\b(E[A-Z]{4,}|TimeoutError)\b/.exec(`${said} ${name}`)?.[1] ?? name})`;
     fix = "check the network, the Region and any endpoint override (AWS_ENDPOINT_URL), or save the answers and adopt them from files";
   } else {
     reason = `${name}${status ? ` (HTTP ${status})` : ""}`;
@@ -98,9 +98,12 @@ function explain(e: unknown, op: AwsLiveCall, target: string): Error {
   return Errors.adoptAwsLiveFailed(`${AWS_LIVE_CALLS[op].cli}${target}`, action, said ? `${reason}: ${said}` : reason, fix);
 }
 
-/** The CLI prints what the SDK returns, with timestamps as ISO text and without the metadata. */
+/**
+ * The CLI prints what the SDK returns, without the metadata and with timestamps as the CLI
+ * prints them (ISO 8601, microseconds, `+00:00`), so that a live answer equals a saved one.
+ */
 function cliJson(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return v.toISOString().replace(/Z$/, "000+00:00");
   if (Array.isArray(v)) return v.map(cliJson);
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== "$metadata" && x !== undefined).map(([k, x]) => [k, cliJson(x)]));
   return v;

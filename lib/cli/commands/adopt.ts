@@ -45,6 +45,10 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
         if (!m || !Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--endpoint", e, "HOST=https://host:8006");
         endpoints[m[1]] = m[2];
       }
+      if (opts.s3.length > 0 && !opts.aws) throw AdoptErrors.adoptBadOption("--s3", opts.s3[0], "a bucket name, together with --aws");
+      for (const b of opts.s3) if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw AdoptErrors.adoptBadOption("--s3", b, "an S3 bucket name");
+      if (opts.awsRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(opts.awsRegion)) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "an AWS Region, e.g. eu-west-1");
+      if (opts.awsRegion !== undefined && !opts.aws) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "a Region, together with --aws");
       if (opts.out && existsSync(opts.out)) throw AdoptErrors.adoptOutExists(opts.out);
       const read = readAnswers(answers);
       const ca = opts.ca ? readCapped(opts.ca, 1024 * 1024) : undefined;
@@ -56,9 +60,6 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
         read.push(...(await readPveLive(m[1], m[2], { token, ca })));
         endpoints[m[1]] ??= m[2];
       }
-      if (opts.s3.length > 0 && !opts.aws) throw AdoptErrors.adoptBadOption("--s3", opts.s3[0], "a bucket name, together with --aws");
-      for (const b of opts.s3) if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw AdoptErrors.adoptBadOption("--s3", b, "an S3 bucket name");
-      if (opts.awsRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(opts.awsRegion)) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "an AWS Region, e.g. eu-west-1");
       if (opts.aws) read.push(...(await readAwsLive({ buckets: opts.s3, region: opts.awsRegion })));
       const draft = adoptAnswers(read, { name: opts.name, endpoints });
       const target = opts.out ?? "(stdout)";
