@@ -624,6 +624,12 @@ export const Errors = {
     }),
   adoptAwsLiveFailed: (call: string, action: string, reason: string, fix: string) =>
     new UsageError("ADOPT-051", `the live call \`${call}\` failed: ${reason}`, { allowed: `the caller needs ${action}`, fix }),
+  adoptKubectlMissing: (call: string) =>
+    new UsageError("ADOPT-053", `\`${call}\` cannot run: kubectl is not on PATH`, {
+      fix: "install kubectl (and the cluster's kubeconfig), or save the answer with kubectl where it runs and adopt it from a file",
+    }),
+  adoptKubectlFailed: (call: string, reason: string, fix: string) =>
+    new UsageError("ADOPT-054", `the live call \`${call}\` failed: ${reason}`, { allowed: "get and list on schedules.velero.io and backupstoragelocations.velero.io", fix }),
   adoptAwsTooLarge: (call: string, pages: number, items: number) =>
     new UsageError("ADOPT-052", `the live call \`${call}\` answered more than ${pages} pages or ${items} objects; adopt stops there`, {
       fix: "adopt the estate in parts: save the answers of the plans and vaults that belong together and adopt them from files",
