@@ -202,7 +202,8 @@ async function readBuckets(
 ): Promise<void> {
   const s3Sdk = load<S3>("@aws-sdk/client-s3");
   // Path-style: a bucket name with dots, and an endpoint override, both work without DNS tricks.
-  const s3 = new s3Sdk.S3Client({ ...config, forcePathStyle: true });
+  // followRegionRedirects: a bucket in another Region is asked again there (S3 names it in x-amz-bucket-region).
+  const s3 = new s3Sdk.S3Client({ ...config, forcePathStyle: true, followRegionRedirects: true });
   try {
     for (const b of buckets) {
       const t = ` --bucket ${b}`;

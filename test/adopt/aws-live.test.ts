@@ -94,6 +94,15 @@ describe("live mode: adopt makes the read-only AWS Backup and S3 calls itself", 
     expect((ledger[2].data as { ReplicationConfiguration: { Rules: Array<{ Destination: { Bucket: string } }> } }).ReplicationConfiguration.Rules[0].Destination.Bucket).toBe("arn:aws:s3:::acme-ledger-replica");
   });
 
+  it("a bucket in another Region is asked again there, as S3 names it", async () => {
+    await start({ regionOf: { "acme-exports": "us-east-2" } });
+    const answers = await readAwsLive({ buckets: ["acme-exports"] });
+    expect(answers.filter((a) => a.subject === "acme-exports").map((a) => a.kind)).toEqual(["aws s3api get-bucket-versioning"]);
+    const exports = fake.requests.filter((q) => /^GET \/acme-exports\/?\?versioning/.test(q.line));
+    expect(exports.some((q) => q.auth.includes("/eu-west-1/s3/"))).toBe(true);
+    expect(exports.some((q) => q.auth.includes("/us-east-2/s3/"))).toBe(true);
+  });
+
   it("every call --aws makes is allowed by the policy docs/adopt.md shows, and nothing beyond reads is", async () => {
     await start({ lockedBucket: "acme-ledger" });
     await readAwsLive({ buckets: ["acme-ledger", "acme-exports"] });

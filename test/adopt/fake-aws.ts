@@ -19,8 +19,10 @@ export interface FakeAwsOptions {
   readonly deny?: readonly AwsLiveCall[];
   /** Operations answered with throttling (429 / 503 SlowDown), every time. */
   readonly throttle?: readonly AwsLiveCall[];
-  /** Buckets in another Region (S3 answers 301 PermanentRedirect). */
+  /** Buckets in another Region that S3 does not name (301 PermanentRedirect without x-amz-bucket-region). */
   readonly elsewhere?: readonly string[];
+  /** Buckets in the Region given: asked with another signing Region, S3 answers 301 naming it in x-amz-bucket-region. */
+  readonly regionOf?: Readonly<Record<string, string>>;
   /** Every list answers this many empty pages before its items (AWS may answer an empty page with a NextToken). */
   readonly emptyPages?: number;
   /** A bucket with Object Lock and replication, answered in full. */
@@ -93,6 +95,12 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
         return s3 ? s3err(res, 403, "AccessDenied", "Access Denied") : json(res, 403, { Message: `User: arn:aws:iam::111122223333:user/adopt is not authorized to perform: ${op.op}` }, "AccessDeniedException");
       }
       if (opts.throttle?.includes(op.op)) return s3 ? s3err(res, 503, "SlowDown", "Please reduce your request rate.") : json(res, 429, { Message: "Rate exceeded" }, "ThrottlingException");
+      const signedFor = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization))?.[1];
+      const home = opts.regionOf?.[op.arg];
+      if (s3 && home && signedFor !== home) {
+        res.setHeader("x-amz-bucket-region", home);
+        return s3err(res, 301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.");
+      }
       if (s3 && opts.elsewhere?.includes(op.arg)) return s3err(res, 301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.");
       switch (op.op) {
         case "ListBackupPlans":
