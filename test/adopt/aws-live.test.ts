@@ -170,6 +170,11 @@ describe("live mode: adopt makes the read-only AWS Backup and S3 calls itself", 
     let r = await cli("adopt", "--aws");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/ADOPT-051: .*list-backup-plans.*no Region is set[\s\S]*AWS_REGION/);
+    // --aws-region sets it where the environment does not.
+    r = await cli("adopt", "--aws", "--aws-region", "eu-west-1");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/region: eu-west-1/);
+    fake.calls.length = 0;
     process.env.AWS_REGION = "eu-west-1";
     delete process.env.AWS_ACCESS_KEY_ID;
     delete process.env.AWS_SECRET_ACCESS_KEY;
