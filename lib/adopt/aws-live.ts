@@ -116,7 +116,8 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
   const maxPages = opts.maxPages ?? 200;
   const maxItems = opts.maxItems ?? 5000;
   // Bounded in time: per-request timeouts, the SDK's standard retries (throttling backs off).
-  const config = { region: opts.region, maxAttempts: 3, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } };
+  // throwOnRequestTimeout: without it the handler only warns when requestTimeout passes, and waits on.
+  const config = { region: opts.region, maxAttempts: 3, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } };
   const backup = new backupSdk.BackupClient(config);
   const out: Answer[] = [];
   const answer = (op: AwsLiveCall, target: string, value: unknown, subject?: string) => {

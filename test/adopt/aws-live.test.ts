@@ -163,6 +163,14 @@ describe("live mode: adopt makes the read-only AWS Backup and S3 calls itself", 
     expect(r.err).toMatch(/ADOPT-051: the live call `aws backup list-backup-plans` failed: the endpoint did not answer \(ECONNREFUSED\)/);
   });
 
+  it("an endpoint that accepts but never answers is ADOPT-051 after the per-request timeout and the retries", async () => {
+    await start({ hang: ["ListBackupVaults"] });
+    const t0 = Date.now();
+    await expect(readAwsLive({ timeoutMs: 300 })).rejects.toThrow(/ADOPT-051: the live call `aws backup list-backup-vaults` failed: the endpoint did not answer \(ETIMEDOUT\): .*300 ms requestTimeout/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(fake.calls.filter((c) => c === "ListBackupVaults")).toHaveLength(3);
+  }, 30_000);
+
   it("no Region, or no credentials, is ADOPT-051 saying what to set", async () => {
     await start();
     delete process.env.AWS_REGION;

@@ -25,6 +25,8 @@ export interface FakeAwsOptions {
   readonly regionOf?: Readonly<Record<string, string>>;
   /** Every list answers this many empty pages before its items (AWS may answer an empty page with a NextToken). */
   readonly emptyPages?: number;
+  /** Operations never answered (the connection stays open). */
+  readonly hang?: readonly AwsLiveCall[];
   /** A bucket with Object Lock and replication, answered in full. */
   readonly lockedBucket?: string;
 }
@@ -90,6 +92,7 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       const op = route(path, url);
       if (req.method !== "GET" || !op) return json(res, 400, { Message: `the stand-in answers reads only, not ${req.method} ${path}` }, "InvalidRequestException");
       calls.push(op.op);
+      if (opts.hang?.includes(op.op)) return;
       const s3 = op.op.startsWith("GetBucket") || op.op === "GetObjectLockConfiguration";
       if (opts.deny?.includes(op.op)) {
         return s3 ? s3err(res, 403, "AccessDenied", "Access Denied") : json(res, 403, { Message: `User: arn:aws:iam::111122223333:user/adopt is not authorized to perform: ${op.op}` }, "AccessDeniedException");
@@ -141,7 +144,16 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, calls, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 /** The operation a request is, by the REST routes the two APIs document. */
