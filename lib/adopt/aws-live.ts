@@ -141,10 +141,12 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     const items: I[] = [];
     let token: string | undefined;
     for (let n = 1; ; n++) {
-      if (n > maxPages || items.length > maxItems) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
       const r = (await call(op, target, () => page(token)))!;
       items.push(...(r.items ?? []));
+      if (items.length > maxItems) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
+      // A token answered twice would loop forever: the list ends there.
       if (!r.NextToken || r.NextToken === token) return items;
+      if (n >= maxPages) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
       token = r.NextToken;
     }
   };

@@ -197,6 +197,11 @@ describe("live mode: adopt makes the read-only AWS Backup and S3 calls itself", 
     await start({ emptyPages: 1000 });
     await expect(readAwsLive({ maxPages: 5 })).rejects.toThrow(/ADOPT-052: the live call `aws backup list-backup-plans` answered more than 5 pages/);
     expect(fake.calls).toHaveLength(5);
+    await fake.close();
+    // Too many objects: the fixture's one plan is more than a bound of zero, on the first page.
+    await start();
+    await expect(readAwsLive({ maxItems: 0 })).rejects.toThrow(/ADOPT-052: the live call `aws backup list-backup-plans` answered more than .* 0 objects/);
+    expect(fake.calls).toEqual(["ListBackupPlans"]);
   });
 
   it("bad options are refused before any call", async () => {
