@@ -622,4 +622,20 @@ export const Errors = {
     new UsageError("ADOPT-011", `the live call \`${call}\` failed: ${reason}`, {
       fix: "check the endpoint, the token and its read-only permissions (docs/adopt.md#permissions), or save the answers and adopt them from files",
     }),
+  adoptAwsSdkMissing: (pkg: string) =>
+    new UsageError("ADOPT-050", `adopt --aws needs ${pkg}, which is not installed`, {
+      fix: `install the AWS SDK clients beside backup-gov (npm install @aws-sdk/client-backup @aws-sdk/client-s3; they are optional dependencies, left out by --omit=optional), or save the answers with the AWS CLI and adopt them from files`,
+    }),
+  adoptAwsLiveFailed: (call: string, action: string, reason: string, fix: string) =>
+    new UsageError("ADOPT-051", `the live call \`${call}\` failed: ${reason}`, { allowed: `the caller needs ${action}`, fix }),
+  adoptKubectlMissing: (call: string) =>
+    new UsageError("ADOPT-053", `\`${call}\` cannot run: kubectl is not on PATH`, {
+      fix: "install kubectl (and the cluster's kubeconfig), or save the answer with kubectl where it runs and adopt it from a file",
+    }),
+  adoptKubectlFailed: (call: string, reason: string, fix: string) =>
+    new UsageError("ADOPT-054", `the live call \`${call}\` failed: ${reason}`, { allowed: "get and list on schedules.velero.io and backupstoragelocations.velero.io", fix }),
+  adoptAwsTooLarge: (call: string, pages: number, items: number) =>
+    new UsageError("ADOPT-052", `the live call \`${call}\` answered more than ${pages} pages or ${items} objects; adopt stops there`, {
+      fix: "adopt the estate in parts: save the answers of the plans and vaults that belong together and adopt them from files",
+    }),
 } as const;

@@ -2,6 +2,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { adoptAnswers, formatGap, readAnswers } from "../../adopt/adopt";
 import { AdoptErrors } from "../../adopt/errors";
+import { readAwsLive } from "../../adopt/aws-live";
+import { KUBE_CONTEXT, readKubeLive } from "../../adopt/kube-live";
 import { readPveLive } from "../../adopt/live";
 import { readCapped } from "../../private/read-capped";
 import { Patterns } from "../../catalog/schema/common";
@@ -16,6 +18,10 @@ interface AdoptOptions {
   name: string;
   endpoint: string[];
   format: string;
+  aws?: boolean;
+  awsRegion?: string;
+  s3: string[];
+  k8s: string[];
 }
 
 export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
@@ -28,6 +34,10 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
     .option("--endpoint <host=url>", "API endpoint of a Proxmox host, e.g. pve=https://pve.example.internal:8006 (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--format <format>", "gap report format: text or json", "text")
     .option("--pve <host=url>", "read a Proxmox host live (read-only GETs), e.g. pve=https://pve.example.internal:8006; token from $PVE_TOKEN_<HOST> or $PVE_API_TOKEN (USER@REALM!TOKENID=SECRET) (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--aws", "read AWS Backup plans, selections, vaults and notifications live (read-only calls), with credentials and Region from the environment as the AWS SDK reads them")
+    .option("--aws-region <region>", "the Region of --aws (default: AWS_REGION or the profile's region)")
+    .option("--s3 <bucket>", "with --aws: also read this bucket's versioning, Object Lock and replication (buckets a selection names are read anyway) (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--k8s <cluster[=context]>", "read a cluster's Velero schedules and storage locations live with kubectl (read-only get), e.g. prod or prod=prod-admin (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--ca <file>", "PEM of the CA or self-signed certificate the Proxmox API presents")
     .addHelpText("after", "\nEvery value in the draft names the answer it came from; `decide` marks what only a person decides (validate lists them as CAT-060).\nExit codes: 0 drafted (gaps are reported, not failures), 2 usage or I/O error (ADOPT-0xx).")
     .action(async (answers: string[], opts: AdoptOptions) => {
@@ -39,6 +49,15 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
         if (!m || !Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--endpoint", e, "HOST=https://host:8006");
         endpoints[m[1]] = m[2];
       }
+      if (opts.s3.length > 0 && !opts.aws) throw AdoptErrors.adoptBadOption("--s3", opts.s3[0], "a bucket name, together with --aws");
+      for (const b of opts.s3) if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw AdoptErrors.adoptBadOption("--s3", b, "an S3 bucket name");
+      if (opts.awsRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(opts.awsRegion)) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "an AWS Region, e.g. eu-west-1");
+      if (opts.awsRegion !== undefined && !opts.aws) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "a Region, together with --aws");
+      const clusters = opts.k8s.map((spec) => {
+        const m = /^([a-z][a-z0-9-]{0,62})(?:=(.+))?$/.exec(spec);
+        if (!m || (m[2] !== undefined && !KUBE_CONTEXT.test(m[2]))) throw AdoptErrors.adoptBadOption("--k8s", spec, "CLUSTER or CLUSTER=CONTEXT (a catalog cluster key, a kubeconfig context)");
+        return { cluster: m[1], context: m[2] };
+      });
       if (opts.out && existsSync(opts.out)) throw AdoptErrors.adoptOutExists(opts.out);
       const read = readAnswers(answers);
       const ca = opts.ca ? readCapped(opts.ca, 1024 * 1024) : undefined;
@@ -50,6 +69,8 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
         read.push(...(await readPveLive(m[1], m[2], { token, ca })));
         endpoints[m[1]] ??= m[2];
       }
+      for (const c of clusters) read.push(...(await readKubeLive(c.cluster, { context: c.context })));
+      if (opts.aws) read.push(...(await readAwsLive({ buckets: opts.s3, region: opts.awsRegion })));
       const draft = adoptAnswers(read, { name: opts.name, endpoints });
       const target = opts.out ?? "(stdout)";
       if (opts.out) {
