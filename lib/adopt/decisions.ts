@@ -20,6 +20,7 @@ export const DECISIONS: Readonly<Record<string, string>> = {
   restore: "the restore facts: `{ secrets: \"vault:kv/...\", validate: [\"curl -fsS ...\"] }` (`{}` for a rebuildable service)",
   notifications: "who is alerted: `{ email: [ops@example.com] }` (or webhooks, pagerduty)",
   owner: "who owns the estate's backups, e.g. \"@ops-team\"",
+  breakGlassPrincipal: "the one IAM role or user (ARN) that may disable or schedule the deletion of the estate's KMS keys (GOV-220): every key policy denies both to anyone else",
 };
 
 /** What the loader's source answers: a plain value and a position at a path. */
@@ -32,6 +33,8 @@ export interface DecisionSource {
 function decisionKey(path: CatalogPath): string | undefined {
   if (path.length === 3 && path[0] === "services" && typeof path[1] === "number" && typeof path[2] === "string" && path[2] !== "notifications" && DECISIONS[path[2]]) return path[2];
   if (path.length === 1 && (path[0] === "notifications" || path[0] === "owner")) return path[0];
+  // Only a person can name who may pull the keys; adopt never guesses a principal.
+  if (path.length === 2 && path[0] === "aws" && path[1] === "breakGlassPrincipal") return path[1];
   return undefined;
 }
 

@@ -387,6 +387,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     y.kv(2, "region", region, "from the vault/plan ARNs");
     if (offsiteRegion && offsiteRegion !== region) y.kv(2, "offsiteRegion", offsiteRegion, "region of the copy actions' destination vaults");
     if (accountId) y.kv(2, "accountId", accountId, "from the vault/plan ARNs");
+    y.kv(2, "breakGlassPrincipal", DECIDE, `the one role that may disable or delete the keys, e.g. arn:aws:iam::${accountId ?? "ACCOUNT"}:role/backup-break-glass (GOV-220)`);
   }
   if (hostLines.length) {
     y.open(0, "proxmox");

@@ -27,7 +27,7 @@ describe("the draft catalog", () => {
   it("takes hosts, storages, schedules, retention, vaults and regions as found", () => {
     const doc = parse(draft().text) as Record<string, any>;
     expect(doc.proxmox.hosts.pve).toMatchObject({ node: "pve1", storage: "pbs-main" });
-    expect(doc.aws).toEqual({ region: "eu-west-1", offsiteRegion: "eu-central-1", accountId: "111122223333" });
+    expect(doc.aws).toEqual({ region: "eu-west-1", offsiteRegion: "eu-central-1", accountId: "111122223333", breakGlassPrincipal: "decide" });
     const byId = Object.fromEntries((doc.services as any[]).map((s) => [s.id, s]));
     expect(byId.web01).toMatchObject({ rpo: "1d", retention: { daily: 7, weekly: 4 } });
     expect(byId.wiki).toMatchObject({ rpo: "7d", retention: { weekly: 3 } });
@@ -49,11 +49,11 @@ describe("the draft catalog", () => {
     const blocking = r.findings.filter(isBlocking);
     expect(blocking.length).toBeGreaterThan(0);
     expect(r.findings.filter((f) => f.ruleId !== PENDING_DECISION)).toEqual([]);
-    // Five services x (classification, rto, app, offsite, restore), plus owner and notifications.
+    // Five services x (classification, rto, app, offsite, restore), plus owner, notifications and the break-glass principal.
     const keys = r.findings.map((f) => f.path.join("."));
-    expect(keys.length).toBe(5 * 5 + 2);
+    expect(keys.length).toBe(5 * 5 + 3);
     for (const k of ["classification", "rto", "app", "offsite", "restore"]) expect(keys.filter((p) => p.endsWith(`.${k}`)).length).toBe(5);
-    expect(keys).toEqual(expect.arrayContaining(["owner", "notifications"]));
+    expect(keys).toEqual(expect.arrayContaining(["owner", "notifications", "aws.breakGlassPrincipal"]));
     // Each points at its own `decide` line.
     const lines = draft().text.split("\n");
     for (const f of r.findings) expect(lines[f.position.line - 1]).toContain(DECIDE);

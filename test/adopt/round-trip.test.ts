@@ -35,6 +35,8 @@ function decideAsOriginal(draftText: string, keepAdopted: boolean): string {
   doc.set("owner", original.owner);
   doc.set("notifications", original.notifications);
   doc.set("contacts", original.contacts);
+  // Who may pull the keys is a decision too: the estate's own.
+  if (original.aws?.breakGlassPrincipal) doc.setIn(["aws", "breakGlassPrincipal"], original.aws.breakGlassPrincipal);
   const byId = new Map((original.services as any[]).map((s) => [s.id, s]));
   const services = doc.get("services") as any;
   for (const item of services.items) {

@@ -27,7 +27,7 @@ export function estateArgs(dir = ESTATE): string[] {
  * the kind of service (a guest gets vzdump-only, the rest platform-only).
  */
 export function decideAll(text: string, tier = "rebuildable"): string {
-  let s = text.replace(/^owner: decide .*$/m, 'owner: "@ops-team"').replace(/^notifications: decide .*$/m, "notifications: { email: [ops@example.com] }");
+  let s = text.replace(/^owner: decide .*$/m, 'owner: "@ops-team"').replace(/^notifications: decide .*$/m, "notifications: { email: [ops@example.com] }").replace(/^( {2}breakGlassPrincipal:) decide .*$/m, "$1 arn:aws:iam::111122223333:role/backup-break-glass");
   const blocks = s.split(/(?=^ {2}- id: )/m);
   s = blocks
     .map((b) => {
