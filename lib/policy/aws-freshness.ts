@@ -65,7 +65,7 @@ export const CONFIG_RULES_WARN_AT = 800;
 export interface RecoveryPointRuleSpec {
   /** The services the rule watches. */
   readonly serviceIds: readonly string[];
-  /** Unique among the estate's rules: `<type key>-<all|tags-<hash>>-<age>`. */
+  /** Unique among the estate's rules: `<type key>-<arn|tags-<hash>>-<age>`. */
   readonly name: string;
   readonly type: AwsResourceType;
   /** The managed rule's identifier, e.g. `RDS_LAST_BACKUP_RECOVERY_POINT_CREATED`. */
@@ -80,10 +80,10 @@ export interface RecoveryPointRuleSpec {
    */
   readonly detectionBound: Duration;
   /**
-   * The rule's tag scope (the services' own tag selection). Without it the rule judges every
-   * resource of the type in the Region: the scope of ARN-selected resources, whose AWS Config
-   * id (an RDS DbiResourceId, ...) an ARN does not always carry and whose one-id parameter
-   * would need one rule per resource.
+   * The rule's tag scope: the services' own tag selection, or for ARN-selected resources the
+   * estate's freshness tag (FRESHNESS_TAG_KEY), whose AWS Config id (an RDS DbiResourceId, ...)
+   * an ARN does not always carry and whose one-id parameter would need one rule per resource.
+   * Always set: a rule without it would judge every resource of the type in the Region.
    */
   readonly resourceTags?: Readonly<Record<string, string>>;
 }
