@@ -326,7 +326,8 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
   rows.push([
     "account administrator (not created here)",
     "every bucket, vault and key",
-    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)}` : "✔ unless denied below")),
+    // The deny covers disabling and deletion, not kms:PutKeyPolicy: an administrator can replace the policy (and the deny); the guard alerts on it.
+    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)} disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)` : "✔ unless denied below")),
     "⚠",
   ]);
   return doc(
@@ -354,7 +355,7 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
       unnamed.length
         ? `⚠ Restore rights held by principals without a name of their own: ${unnamed.map((p) => `${p.kind} in ${p.stack}`).join(", ")}.`
         : "Among the principals these stacks create, restore rights are held only by named roles and users.",
-      `⚠ An account administrator can restore, delete what no lock protects, and ${breakGlass ? `not disable or delete a key (only ${code(breakGlass)} may)` : "disable or delete the keys, which makes every locked backup unreadable (name `aws.breakGlassPrincipal`, GOV-220)"}; only SCPs, which this matrix cannot see, narrow that further.`,
+      `⚠ An account administrator can restore, delete what no lock protects, and ${breakGlass ? `not disable or delete a key (only ${code(breakGlass)} may) without first replacing its key policy (kms:PutKeyPolicy, which the guard alerts on)` : "disable or delete the keys, which makes every locked backup unreadable (name `aws.breakGlassPrincipal`, GOV-220)"}; only SCPs, which this matrix cannot see, narrow that further.`,
     ].join("\n\n"),
   );
 }
