@@ -24,30 +24,50 @@ export const CAPABILITY_ACTIONS: ReadonlyArray<[Capability, readonly string[]]> 
   [Capability.BACKUP, ["s3:PutObject", "s3:ReplicateObject", "backup:StartBackupJob", "backup:CopyIntoBackupVault"]],
   [Capability.RESTORE, ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"]],
   [Capability.DELETE_MARKER, ["s3:DeleteObject", "s3:ReplicateDelete"]],
-  [Capability.DELETE_VERSION, ["s3:DeleteObjectVersion", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "s3:DeleteBucket"]],
+  // The snapshot deletions are how a recovery point of EBS, RDS, DynamoDB and FSx disappears outside AWS Backup's API.
+  [
+    Capability.DELETE_VERSION,
+    ["s3:DeleteObjectVersion", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "s3:DeleteBucket", "ec2:DeleteSnapshot", "rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot", "dynamodb:DeleteBackup", "fsx:DeleteBackup"],
+  ],
   [Capability.BYPASS, ["s3:BypassGovernanceRetention"]],
   [Capability.DECRYPT, ["kms:Decrypt"]],
   [
     Capability.CHANGE_LOCK,
-    ["s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutBucketObjectLockConfiguration", "backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultLockConfiguration"],
+    // A vault access policy's Deny is part of what keeps recovery points: replacing or deleting it is a lock change.
+    [
+      "s3:PutObjectRetention",
+      "s3:PutObjectLegalHold",
+      "s3:PutBucketObjectLockConfiguration",
+      "backup:PutBackupVaultLockConfiguration",
+      "backup:DeleteBackupVaultLockConfiguration",
+      "backup:PutBackupVaultAccessPolicy",
+      "backup:DeleteBackupVaultAccessPolicy",
+    ],
   ],
   [Capability.KEY_DELETION, ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy"]],
 ];
 
 /**
- * AWS managed policies the stacks attach, by name: what they grant in these terms. Their
- * documents live at AWS, not in the configuration. The backup policy deletes the recovery
- * points it made when their lifecycle ends (ec2:DeleteSnapshot, rds:DeleteDBSnapshot,
- * dynamodb:DeleteBackup, ...) and uses the resources' keys (kms:Decrypt through the service);
- * the restore policies decrypt what they restore.
- * @see https://docs.aws.amazon.com/aws-backup/latest/devguide/security-iam-awsmanpol.html
+ * AWS managed policies the stacks attach, by name: what their documented statements grant in these
+ * terms (the statements live at AWS, not in the configuration; the simulator test evaluates them).
+ * - ForBackup: backup:CopyIntoBackupVault (back up), ec2:DeleteSnapshot, rds:DeleteDBSnapshot,
+ *   dynamodb:DeleteBackup, fsx:DeleteBackup (delete recovery points), kms:Decrypt via DynamoDB.
+ * - ForRestores: backup:StartRestoreJob with iam:PassRole to backup.amazonaws.com (restore),
+ *   kms:Decrypt via EC2, RDS, EFS, DynamoDB, Redshift.
+ * - ForS3Backup: s3:GetObject(Version) on every bucket (read, which is what restoring needs), kms:Decrypt via S3.
+ * - ForS3Restore: s3:PutObject, s3:GetObject and s3:DeleteObject on every bucket, kms:Decrypt via S3.
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForBackup.html
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForRestores.html
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForS3Backup.html
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForS3Restore.html
  */
-const MANAGED: Readonly<Record<string, readonly Capability[]>> = {
+export const MANAGED_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
   AWSBackupServiceRolePolicyForBackup: [Capability.BACKUP, Capability.DELETE_VERSION, Capability.DECRYPT],
   AWSBackupServiceRolePolicyForRestores: [Capability.RESTORE, Capability.DECRYPT],
-  AWSBackupServiceRolePolicyForS3Backup: [Capability.BACKUP, Capability.DECRYPT],
-  AWSBackupServiceRolePolicyForS3Restore: [Capability.RESTORE, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForS3Backup: [Capability.RESTORE, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForS3Restore: [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DECRYPT],
 };
+const MANAGED = MANAGED_CAPABILITIES;
 
 /** One statement, normalized. */
 interface Statement {
@@ -120,8 +140,8 @@ function trustOf(stack: Json, policy: unknown): string[] {
   }
 }
 
-/** Readable names of the stack's buckets, keys and vaults, by the strings that refer to them. */
-function targetNames(stack: Json): (resource: string) => string {
+/** Readable names of the stack's buckets, keys and vaults, by the strings that refer to them (as the matrix's "On" column). */
+export function targetNames(stack: Json): (resource: string) => string {
   const byRef = new Map<string, string>();
   for (const [addr, r] of resourcesOf(stack, "aws_s3_bucket")) byRef.set(`aws_s3_bucket.${addr}`, `bucket ${String(r.bucket)}`);
   const aliases = new Map<string, string>();
@@ -177,8 +197,12 @@ export function accessOf(stacks: SynthesizedStacks): PrincipalAccess[] {
         for (const c of caps) set.add(c);
         grants.set(target, set);
       };
-      for (const s of p.statements.filter((x) => x.effect === "Allow")) {
-        const caps = [...new Set(s.actions.flatMap(capabilitiesOf))];
+      // backup:StartRestoreJob restores nothing without iam:PassRole of a restore role.
+      const allows = p.statements.filter((x) => x.effect === "Allow");
+      const passesRoles = allows.some((s) => s.actions.some((a) => a === "*" || a === "iam:*" || a === "iam:PassRole"));
+      for (const s of allows) {
+        const restoreByS3 = s.actions.some((a) => a.startsWith("s3:") && capabilitiesOf(a).includes(Capability.RESTORE)) || s.actions.includes("*");
+        const caps = [...new Set(s.actions.flatMap(capabilitiesOf))].filter((c) => c !== Capability.RESTORE || restoreByS3 || passesRoles);
         for (const r of s.resources.length ? s.resources : ["*"]) grant(name(r), caps);
       }
       for (const m of p.managed) grant("* (AWS managed policy)", MANAGED[m] ?? []);
@@ -256,6 +280,7 @@ export const MATRIX_BLIND_SPOTS: readonly string[] = [
   "permission boundaries and session policies of the principals that assume these roles",
   "IAM principals created outside these stacks (people, pipelines, other tools) and principals of other accounts",
   "the principal that runs `terraform apply`, which can do what its own policy allows",
+  "changes AWS makes to its managed policies after their documented versions (AWSBackupServiceRolePolicyFor*): their rows follow the statements as documented",
 ];
 
 /**
@@ -301,13 +326,15 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
   rows.push([
     "account administrator (not created here)",
     "every bucket, vault and key",
-    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)}` : "✔ unless denied below")),
+    // The deny covers disabling and deletion, not kms:PutKeyPolicy: an administrator can replace the policy (and the deny); the guard alerts on it.
+    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)} disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)` : "✔ unless denied below")),
     "⚠",
   ]);
   return doc(
     `# Access matrix: ${estate}`,
     "<!-- Generated by backup-gov from the synthesized Terraform configuration (the policy documents themselves); do not edit. -->",
     "Every IAM role and user the stacks create, and what its policies allow on each bucket, vault and key. `delete (marker)` is `s3:DeleteObject` on a versioned bucket: the version stays (and stays locked); `delete recovery points` removes versions or recovery points for good. Resource policies (TLS-only, encryption, vault access) only narrow these rights further.",
+    "A row on `* (AWS managed policy)` holds a right somewhere in the account, as the managed policies' documented statements grant it; their `decrypt` is only through a service (kms:ViaService: S3, DynamoDB, EC2, RDS, EFS).",
     "The last row is any administrator of the account (AdministratorAccess or equivalent): the key policies delegate to the account, so an administrator holds every right here unless a bucket, vault or key policy denies it to everyone (listed below). Restoring needs `backup:StartRestoreJob` and `iam:PassRole` on a restore role: an administrator has both.",
     "## What this matrix cannot see",
     MATRIX_BLIND_SPOTS.map((b) => `- ${b}`).join("\n"),
@@ -328,7 +355,7 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
       unnamed.length
         ? `⚠ Restore rights held by principals without a name of their own: ${unnamed.map((p) => `${p.kind} in ${p.stack}`).join(", ")}.`
         : "Among the principals these stacks create, restore rights are held only by named roles and users.",
-      `⚠ An account administrator can restore, delete what no lock protects, and ${breakGlass ? `not disable or delete a key (only ${code(breakGlass)} may)` : "disable or delete the keys, which makes every locked backup unreadable (name `aws.breakGlassPrincipal`, GOV-220)"}; only SCPs, which this matrix cannot see, narrow that further.`,
+      `⚠ An account administrator can restore, delete what no lock protects, and ${breakGlass ? `not disable or delete a key (only ${code(breakGlass)} may) without first replacing its key policy (kms:PutKeyPolicy, which the guard alerts on)` : "disable or delete the keys, which makes every locked backup unreadable (name `aws.breakGlassPrincipal`, GOV-220)"}; only SCPs, which this matrix cannot see, narrow that further.`,
     ].join("\n\n"),
   );
 }

@@ -7,7 +7,9 @@ import { Duration } from "../core/duration";
 import { EncryptedVault } from "../constructs/encrypted-vault";
 import { partitionOf } from "../core/iam-policy";
 import { auditControls } from "../policy/audit";
-import { recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
+import { DynamodbTag } from "@cdktf/provider-aws/lib/dynamodb-tag";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
+import { FreshnessTagging, freshnessTags, recoveryPointRules, vaultFreshness } from "../policy/aws-freshness";
 import { awsBackupRules, usesAwsBackup } from "../policy/aws-backup";
 import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServices } from "../policy/freshness";
 import type { EffectivePolicy } from "../policy/effective";
@@ -141,4 +143,15 @@ export function buildMonitoring(ctx: EstateContext): void {
     region: stack.region,
     forwardEventsFrom: stack.offsiteRegions.map((r) => stack.providerFor(r)),
   });
+  // The freshness rules of ARN-selected resources are scoped by the estate's tag: apply it where a
+  // tag-only resource exists (the resource stays the user's; destroying the stack removes only the
+  // tag). The rules run in the primary Region, so only its resources are tagged; GOV-223 names the rest.
+  for (const [i, t] of freshnessTags(policies, catalog).entries()) {
+    const region = t.arn.split(":")[3];
+    if (region !== catalog.aws.region || t.tagging === FreshnessTagging.OPERATOR) continue;
+    const id = `FreshnessTag-${i}-${t.serviceId}-${t.arn.split(/[:/]/).pop()}`;
+    const common = { key: tfLiteral(t.key), value: tfLiteral(t.value), provider: stack.providerFor(region) };
+    if (t.tagging === FreshnessTagging.EC2_TAG) new Ec2Tag(stack, id, { ...common, resourceId: tfLiteral(t.arn.split("/").pop()!) });
+    else new DynamodbTag(stack, id, { ...common, resourceArn: tfLiteral(t.arn) });
+  }
 }

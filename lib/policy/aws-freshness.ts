@@ -65,7 +65,7 @@ export const CONFIG_RULES_WARN_AT = 800;
 export interface RecoveryPointRuleSpec {
   /** The services the rule watches. */
   readonly serviceIds: readonly string[];
-  /** Unique among the estate's rules: `<type key>-<all|tags-<hash>>-<age>`. */
+  /** Unique among the estate's rules: `<type key>-<arn|tags-<hash>>-<age>`. */
   readonly name: string;
   readonly type: AwsResourceType;
   /** The managed rule's identifier, e.g. `RDS_LAST_BACKUP_RECOVERY_POINT_CREATED`. */
@@ -80,10 +80,10 @@ export interface RecoveryPointRuleSpec {
    */
   readonly detectionBound: Duration;
   /**
-   * The rule's tag scope (the services' own tag selection). Without it the rule judges every
-   * resource of the type in the Region: the scope of ARN-selected resources, whose AWS Config
-   * id (an RDS DbiResourceId, ...) an ARN does not always carry and whose one-id parameter
-   * would need one rule per resource.
+   * The rule's tag scope: the services' own tag selection, or for ARN-selected resources the
+   * estate's freshness tag (FRESHNESS_TAG_KEY), whose AWS Config id (an RDS DbiResourceId, ...)
+   * an ARN does not always carry and whose one-id parameter would need one rule per resource.
+   * Always set: a rule without it would judge every resource of the type in the Region.
    */
   readonly resourceTags?: Readonly<Record<string, string>>;
 }
@@ -109,6 +109,40 @@ export function detectionBound(age: { readonly value: number; readonly unit: "ho
   return Duration.hours(ageHours(age) + CONFIG_FREQUENCIES[frequency]);
 }
 
+/**
+ * The tag the estate scopes its freshness rules for ARN-selected resources by: a rule without a
+ * scope would judge (and alert on) every resource of the type in the Region, the estate's or not.
+ * Its value names the estate and the allowed age, so resources sharing a type and an age share a rule.
+ */
+export const FRESHNESS_TAG_KEY = "backup-gov:freshness";
+
+/** How the freshness tag reaches a resource: a Terraform tag resource the estate owns, or the operator. */
+export enum FreshnessTagging {
+  /** `aws_ec2_tag` (EC2 instances, EBS volumes: the id is the ARN's last part). */
+  EC2_TAG = "aws_ec2_tag",
+  /** `aws_dynamodb_tag` (tables, by ARN). */
+  DYNAMODB_TAG = "aws_dynamodb_tag",
+  /** No tag-only resource in hashicorp/aws for the type: the operator tags it once (GOV-223 says how). */
+  OPERATOR = "operator",
+}
+
+/** One ARN-selected resource and the freshness tag its rule is scoped by. */
+export interface FreshnessTag {
+  readonly serviceId: string;
+  readonly arn: string;
+  readonly type: AwsResourceType;
+  readonly key: string;
+  readonly value: string;
+  readonly tagging: FreshnessTagging;
+}
+
+/** How the estate can tag a resource of a type (hashicorp/aws 5.100 has tag-only resources for EC2 and DynamoDB). */
+export function freshnessTagging(type: AwsResourceType): FreshnessTagging {
+  if (type === AwsResourceType.EC2 || type === AwsResourceType.EBS) return FreshnessTagging.EC2_TAG;
+  if (type === AwsResourceType.DYNAMODB) return FreshnessTagging.DYNAMODB_TAG;
+  return FreshnessTagging.OPERATOR;
+}
+
 /** A vault whose backup jobs must keep completing, and over which window. */
 export interface VaultFreshnessSpec {
   readonly vaultName: string;
@@ -125,8 +159,10 @@ export function recoveryPointAge(threshold: Duration): { value: number; unit: "h
 /**
  * The AWS Config rules that judge the AWS Backup services' freshness, grouped: one rule per
  * resource type, allowed age and scope. A tag-selected service is judged within its tags; the
- * ARN-selected resources of a type share one rule over every resource of the type (RDS
- * included: AWS Config knows an instance by its DbiResourceId, which its ARN does not carry).
+ * ARN-selected resources of a type and age share one rule scoped by the estate's freshness tag
+ * (see freshnessTags), never a type-wide rule that would alert on resources outside the estate
+ * (RDS included: AWS Config knows an instance by its DbiResourceId, which its ARN does not carry,
+ * and a rule's resourceId scope names one resource only).
  * The age is the cadence of the service's most frequent snapshot rule plus the usual margin;
  * the evaluation frequency follows from it and the most demanding RPO of the group.
  */
@@ -153,7 +189,7 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
     }
     for (const arn of aws.resources) {
       const type = resourceTypeOfArn(arn);
-      if (type && LAST_RECOVERY_POINT_RULES[type]) add(type, age, undefined, p);
+      if (type && LAST_RECOVERY_POINT_RULES[type]) add(type, age, { [FRESHNESS_TAG_KEY]: freshnessTagValue(catalog.name, age) }, p);
     }
   }
   return [...groups.values()]
@@ -162,7 +198,7 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
       const ageText = `${g.age.value}${g.age.unit === "hours" ? "h" : "d"}`;
       return {
         serviceIds: [...g.serviceIds].sort(),
-        name: `${keyOf(g.type)}-${g.tags ? `tags-${createHash("sha256").update(canonicalTags(g.tags)).digest("hex").slice(0, 8)}` : "all"}-${ageText}`,
+        name: `${keyOf(g.type)}-${g.tags && g.tags[FRESHNESS_TAG_KEY] !== undefined && Object.keys(g.tags).length === 1 ? "arn" : g.tags ? `tags-${createHash("sha256").update(canonicalTags(g.tags)).digest("hex").slice(0, 8)}` : "all"}-${ageText}`,
         type: g.type,
         identifier: `${LAST_RECOVERY_POINT_RULES[g.type]!.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`,
         age: g.age,
@@ -172,6 +208,31 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The freshness tag's value: the estate and the allowed age (`homelab/28h`). */
+function freshnessTagValue(estate: string, age: { value: number; unit: "hours" | "days" }): string {
+  return `${estate}/${age.value}${age.unit === "hours" ? "h" : "d"}`;
+}
+
+/**
+ * The freshness tag every ARN-selected resource needs for its rule to judge it, and who applies
+ * it. The same age as recoveryPointRules (the service's most frequent snapshot rule).
+ */
+export function freshnessTags(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): FreshnessTag[] {
+  const byArn = new Map<string, FreshnessTag>();
+  for (const p of policies) {
+    if (!usesAwsBackup(p)) continue;
+    const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
+    if (snapshots.length === 0) continue;
+    const age = recoveryPointAge(intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin).threshold);
+    for (const arn of p.service.aws!.resources) {
+      const type = resourceTypeOfArn(arn);
+      if (!type || !LAST_RECOVERY_POINT_RULES[type] || byArn.has(arn)) continue;
+      byArn.set(arn, { serviceId: p.service.id, arn, type, key: FRESHNESS_TAG_KEY, value: freshnessTagValue(catalog.name, age), tagging: freshnessTagging(type) });
+    }
+  }
+  return [...byArn.values()].sort((a, b) => a.arn.localeCompare(b.arn));
 }
 
 function canonicalTags(tags: Readonly<Record<string, string>>): string {

@@ -141,7 +141,7 @@ describe("inventory: how late a stopped AWS Backup is reported", () => {
     const toHours = (d: string) => Number(d.slice(0, -1)) * (d.endsWith("d") ? 24 : 1);
     for (const s of watched) {
       for (const f of s.aws!.freshness!) {
-        expect(f.configRule).toMatch(/^homelab-[a-z0-9]+-(all|tags-[0-9a-f]{8})-\d+[hd]-last-recovery-point$/);
+        expect(f.configRule).toMatch(/^homelab-[a-z0-9]+-(arn|tags-[0-9a-f]{8})-\d+[hd]-last-recovery-point$/);
         expect(toHours(f.detectionBound)).toBe(toHours(f.allowedAge) + hours[f.evaluated]);
       }
     }

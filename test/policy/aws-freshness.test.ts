@@ -1,6 +1,19 @@
 import { Duration } from "../../lib/core/duration";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
-import { CONFIG_FREQUENCIES, CONFIG_RULES_PER_REGION, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge, recoveryPointRules, vaultFreshness } from "../../lib/policy/aws-freshness";
+import {
+  CONFIG_FREQUENCIES,
+  CONFIG_RULES_PER_REGION,
+  configFrequency,
+  detectionBound,
+  FRESHNESS_TAG_KEY,
+  FreshnessTagging,
+  freshnessTags,
+  LAST_RECOVERY_POINT_RULES,
+  recoveryPointAge,
+  recoveryPointRules,
+  vaultFreshness,
+} from "../../lib/policy/aws-freshness";
+import { freshnessTagApplied } from "../../lib/governance/rules/alerts/freshness-tag-applied";
 import { effectivePolicies } from "../../lib/policy/effective";
 import { awsCatalog, awsCatalogText, awsService, ruleFindings } from "../support/aws-fixtures";
 import { loadCatalogText } from "../../lib/catalog/load";
@@ -22,7 +35,7 @@ describe("freshness of AWS Backup resources", () => {
     expect(LAST_RECOVERY_POINT_RULES[AwsResourceType.REDSHIFT]).toBeUndefined();
   });
 
-  it("groups rules by type, age and scope: tag selections by their tags, ARN-selected resources (RDS too) type-wide", () => {
+  it("groups rules by type, age and scope: tag selections by their tags, ARN-selected resources (RDS too) by the estate's freshness tag, never type-wide", () => {
     const catalog = awsCatalog([
       awsService("ledger", { rpo: "1d", aws: { tags: { app: "ledger" }, tagResourceTypes: ["rds", "dynamodb"] } }),
       awsService("orders", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders", "arn:aws:rds:us-east-1:123456789012:db:orders"] } }),
@@ -30,11 +43,12 @@ describe("freshness of AWS Backup resources", () => {
     ]);
     const rules = recoveryPointRules(effectivePolicies(catalog), catalog);
     expect(rules.map((r) => [r.name.replace(/tags-[0-9a-f]{8}/, "tags-H"), r.identifier, r.resourceTags ?? null, r.serviceIds])).toEqual([
-      // orders and carts share one DynamoDB rule; the RDS instance selected by ARN is covered (type-wide: AWS Config
-      // knows an RDS instance by its DbiResourceId, which the ARN does not carry).
-      ["dynamodb-all-28h", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", null, ["carts", "orders"]],
+      // orders and carts share one DynamoDB rule; the RDS instance selected by ARN is covered, scoped by the estate's
+      // tag (a type-wide rule would judge and alert on every instance in the Region; a resourceId scope names one
+      // resource, and AWS Config knows an RDS instance by its DbiResourceId, which the ARN does not carry).
+      ["dynamodb-arn-28h", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", { [FRESHNESS_TAG_KEY]: "test/28h" }, ["carts", "orders"]],
       ["dynamodb-tags-H-28h", "DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED", { app: "ledger" }, ["ledger"]],
-      ["rds-all-28h", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", null, ["orders"]],
+      ["rds-arn-28h", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", { [FRESHNESS_TAG_KEY]: "test/28h" }, ["orders"]],
       ["rds-tags-H-28h", "RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", { app: "ledger" }, ["ledger"]],
     ]);
     // Daily snapshots: one day plus the margin (a quarter of the interval, at most 4 hours); evaluated every
@@ -70,6 +84,29 @@ describe("freshness of AWS Backup resources", () => {
     expect(rules.length).toBeGreaterThan(0);
     expect(rules.length).toBeLessThan(100);
     expect(new Set(rules.flatMap((r) => r.serviceIds)).size).toBe(5000);
+    // Every rule is scoped: none judges every resource of its type in the Region.
+    expect(rules.filter((r) => !r.resourceTags || Object.keys(r.resourceTags).length === 0)).toEqual([]);
+  });
+
+  it("no rule is type-wide; each ARN-selected resource gets the estate's freshness tag, applied by Terraform where a tag-only resource exists", () => {
+    // Sources: AWS Config managed rules <TYPE>_LAST_BACKUP_RECOVERY_POINT_CREATED, parameters resourceTags /
+    // resourceId (one id) (Config Developer Guide); hashicorp/aws 5.100 has aws_ec2_tag and aws_dynamodb_tag, no
+    // tag-only resource for RDS, S3, EFS or FSx (provider documentation, resource index).
+    const catalog = awsCatalog([
+      awsService("orders", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/orders", "arn:aws:rds:us-east-1:123456789012:db:orders", "arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc"] } }),
+    ]);
+    const policies = effectivePolicies(catalog);
+    for (const r of recoveryPointRules(policies, catalog)) expect([r.name, r.resourceTags]).toEqual([r.name, { [FRESHNESS_TAG_KEY]: "test/28h" }]);
+    expect(freshnessTags(policies, catalog).map((t) => [t.arn.split(":").slice(2, 3)[0], t.key, t.value, t.tagging])).toEqual([
+      ["dynamodb", FRESHNESS_TAG_KEY, "test/28h", FreshnessTagging.DYNAMODB_TAG],
+      ["ec2", FRESHNESS_TAG_KEY, "test/28h", FreshnessTagging.EC2_TAG],
+      ["rds", FRESHNESS_TAG_KEY, "test/28h", FreshnessTagging.OPERATOR],
+    ]);
+    // GOV-223: the RDS instance must be tagged by hand, with a command that adds the tag and keeps the others.
+    const f = ruleFindings(freshnessTagApplied, [awsService("orders", { aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:orders", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"] } })]);
+    expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/arn:aws:rds:us-east-1:123456789012:db:orders is selected by ARN; .* tagged backup-gov:freshness=test\/28h/)]);
+    expect(f[0].fix).toContain(`aws resourcegroupstaggingapi tag-resources --region us-east-1 --resource-arn-list arn:aws:rds:us-east-1:123456789012:db:orders --tags ${FRESHNESS_TAG_KEY}=test/28h`);
+    expect(ruleFindings(freshnessTagApplied, [awsService("carts", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/carts"] } })])).toEqual([]);
   });
 
   it("alarms per vault over the shortest rule cadence writing there, at most 7 days", () => {

@@ -107,6 +107,11 @@ describe("offline plan of the default catalog: backup monitoring", () => {
       const p = JSON.parse(r.input_parameters as string);
       expect(p.recoveryPointAgeUnit === "hours" ? Number(p.recoveryPointAgeValue) <= 744 : Number(p.recoveryPointAgeValue) <= 31).toBe(true);
     }
+    // No rule judges every resource of its type in the Region (it would alert on resources outside the estate):
+    // each carries the service's tags or the estate's freshness tag (GOV-223; Config rule parameter resourceTags).
+    for (const r of rules) expect(Object.keys(JSON.parse(JSON.parse(r.input_parameters as string).resourceTags ?? "{}")).length).toBeGreaterThan(0);
+    // billing's RDS instance and bucket selected by ARN: judged within the estate's freshness tag.
+    expect(rules.filter((r) => JSON.parse(r.input_parameters as string).resourceTags === JSON.stringify({ "backup-gov:freshness": "homelab/28h" })).map((r) => (r.source as Array<{ source_identifier: string }>)[0].source_identifier).sort()).toEqual(["RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", "S3_LAST_BACKUP_RECOVERY_POINT_CREATED"]);
     // billing selects rds and s3 by tags: both types are judged by its tags.
     expect(rules.filter((r) => JSON.parse(r.input_parameters as string).resourceTags === JSON.stringify({ app: "billing", env: "prod" })).map((r) => (r.source as Array<{ source_identifier: string }>)[0].source_identifier).sort()).toEqual(["RDS_LAST_BACKUP_RECOVERY_POINT_CREATED", "S3_LAST_BACKUP_RECOVERY_POINT_CREATED"]);
     const stale = of("aws_cloudwatch_event_rule").map((r) => JSON.parse(r.values.event_pattern as string)).find((p) => p.source[0] === "aws.config");

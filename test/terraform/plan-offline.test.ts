@@ -32,6 +32,10 @@ describe("backup-gov plan --offline", () => {
     }
     const plan = JSON.parse(readFileSync(join(tmp, "work", results[0].stack, "plan.json"), "utf8"));
     expect(plan.format_version).toBeDefined();
+    // The DynamoDB table selected by ARN gets the estate's freshness tag through aws_dynamodb_tag (GOV-223): its
+    // AWS Config rule is scoped by that tag, and the tag resource plans offline with the pinned provider.
+    const tags = (plan.resource_changes as Array<{ type: string; change: { after: Record<string, unknown> } }>).filter((c) => c.type === "aws_dynamodb_tag").map((c) => c.change.after);
+    expect(tags).toEqual([expect.objectContaining({ resource_arn: "arn:aws:dynamodb:eu-central-1:345678901234:table/products", key: "backup-gov:freshness", value: expect.stringMatching(/^[a-z0-9-]+\/\d+[hd]$/) })]);
     // The override lifted the pinned account and used fake keys: nothing in it is a real credential.
     const override = JSON.parse(readFileSync(join(tmp, "work", results[0].stack, "offline_override.tf.json"), "utf8"));
     expect(override.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, allowed_account_ids: null });

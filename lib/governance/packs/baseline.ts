@@ -55,6 +55,7 @@ import { backupOptInDeclared } from "../rules/aws-limits/backup-opt-in-declared"
 import { configRecorderDeclared } from "../rules/aws-limits/config-recorder-declared";
 import { keyBreakGlassNamed } from "../rules/immutability/key-break-glass-named";
 import { freshnessDetectionBound } from "../rules/alerts/freshness-detection-bound";
+import { freshnessTagApplied } from "../rules/alerts/freshness-tag-applied";
 import { configRulesQuota } from "../rules/aws-limits/config-rules-quota";
 import { hostSchedulesStaggered } from "../rules/stack-code/host-schedules-staggered";
 import { replicaLockParity } from "../rules/stack-code/replica-lock-parity";
@@ -125,6 +126,7 @@ export const BASELINE_RULES: readonly GovernanceRule[] = [
   configRecorderDeclared,
   keyBreakGlassNamed,
   freshnessDetectionBound,
+  freshnessTagApplied,
   configRulesQuota,
   backupOptInDeclared,
   stateBucketName,
