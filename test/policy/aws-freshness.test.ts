@@ -107,6 +107,11 @@ describe("freshness of AWS Backup resources", () => {
     expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/arn:aws:rds:us-east-1:123456789012:db:orders is selected by ARN; .* tagged backup-gov:freshness=test\/28h/)]);
     expect(f[0].fix).toContain(`aws resourcegroupstaggingapi tag-resources --region us-east-1 --resource-arn-list arn:aws:rds:us-east-1:123456789012:db:orders --tags ${FRESHNESS_TAG_KEY}=test/28h`);
     expect(ruleFindings(freshnessTagApplied, [awsService("carts", { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/carts"] } })])).toEqual([]);
+    // A bucket's ARN names no Region: the command names the estate's Region, never an empty --region.
+    const bucket = ruleFindings(freshnessTagApplied, [awsService("files", { aws: { resources: ["arn:aws:s3:::files-bucket"] } })]);
+    expect(bucket).toHaveLength(1);
+    expect(bucket[0].fix).toMatch(/tag-resources --region us-east-1 --resource-arn-list arn:aws:s3:::files-bucket /);
+    expect(bucket[0].message).toMatch(/cannot apply to this S3 resource/);
   });
 
   it("alarms per vault over the shortest rule cadence writing there, at most 7 days", () => {

@@ -25,7 +25,9 @@ export const freshnessTagApplied: GovernanceRule = {
     if (!catalog.aws || catalog.invalidSections.has("aws")) return [];
     const out: Violation[] = [];
     for (const t of freshnessTags(policies, catalog)) {
-      const region = t.arn.split(":")[3];
+      // An S3 bucket's ARN names no Region (arn:aws:s3:::name): its rule, and the tagging call,
+      // are those of the estate's Region, where a selected bucket is expected to live.
+      const region = t.arn.split(":")[3] || catalog.aws.region;
       if (t.tagging !== FreshnessTagging.OPERATOR && region === catalog.aws.region) continue;
       const p = policies.find((x) => x.service.id === t.serviceId)!;
       const index = p.service.aws!.resources.indexOf(t.arn);
