@@ -7,11 +7,11 @@
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { constants as osConstants } from "node:os";
 import { terminalText } from "../lib/core/escape/terminal";
 import { formatFinding, isBlocking } from "../lib/core/finding";
-import { BackupGovError, Errors, UsageError } from "../lib/errors";
+import { BackupGovError } from "../lib/errors";
 import { synthesizeCatalogInterruptible } from "../lib/estate/synth";
+import { withStopSignals } from "../lib/private/stop-signals";
 
 function defaultCatalog(): string {
   // Compiled to dist/stacks/main.js, the YAML stays in stacks/.
@@ -19,47 +19,26 @@ function defaultCatalog(): string {
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
-/** The signals the app stops cleanly on, as `backup-gov synth` does (IO-056). */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-
 async function main(): Promise<number> {
   const file = process.env.BACKUP_CATALOG ?? defaultCatalog();
   // Ctrl-C on `cdktf synth` (or a CI job's SIGTERM) is acted on at the synth's next safe point:
   // the staging folder goes, the previous output stays whole, and once the output is moving in
   // it finishes first. Without handlers Node would die at once, possibly mid-move.
-  const stop = new AbortController();
-  let received: (typeof STOP_SIGNALS)[number] | undefined;
-  const handlers = STOP_SIGNALS.map((sig) => {
-    const h = () => {
-      received ??= sig;
-      stop.abort(Errors.interrupted(sig));
-    };
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
-  try {
-    const result = await synthesizeCatalogInterruptible(file, process.env.CDKTF_OUTDIR ?? "cdktf.out", stop.signal);
-    // Blocking findings go to stderr; acknowledged findings and warnings are information.
-    for (const f of result.report.findings) (isBlocking(f) ? process.stderr : process.stdout).write(formatFinding(f) + "\n");
-    if (!result.report.ok) {
-      process.stderr.write(`${terminalText(file)}: validation failed; nothing was synthesized\n`);
-      return 1;
-    }
-    process.stdout.write(`synthesized ${result.stacks.join(", ")} and ${result.artifacts.length} artifacts into ${terminalText(result.outdir)}\n`);
-    // A signal that came while the output was moving in waited for it: the output is complete.
-    return received ? signalExit(received) : 0;
-  } catch (e) {
-    if (!received || !(e instanceof UsageError && e.code === "IO-056")) throw e;
-    process.stderr.write(`${terminalText(e.message)}\n`);
-    return signalExit(received);
-  } finally {
-    for (const [sig, h] of handlers) process.off(sig, h);
+  const outcome = await withStopSignals((signal) => synthesizeCatalogInterruptible(file, process.env.CDKTF_OUTDIR ?? "cdktf.out", signal));
+  if (!outcome.done) {
+    process.stderr.write(`${terminalText(outcome.error.message)}\n`);
+    return outcome.signalExit;
   }
-}
-
-/** 128 + the signal's number, as a shell reports a process a signal ended. */
-function signalExit(sig: (typeof STOP_SIGNALS)[number]): number {
-  return 128 + osConstants.signals[sig];
+  const result = outcome.value;
+  // Blocking findings go to stderr; acknowledged findings and warnings are information.
+  for (const f of result.report.findings) (isBlocking(f) ? process.stderr : process.stdout).write(formatFinding(f) + "\n");
+  if (!result.report.ok) {
+    process.stderr.write(`${terminalText(file)}: validation failed; nothing was synthesized\n`);
+    return 1;
+  }
+  process.stdout.write(`synthesized ${result.stacks.join(", ")} and ${result.artifacts.length} artifacts into ${terminalText(result.outdir)}\n`);
+  // A signal that came while the output was moving in waited for it: the output is complete.
+  return outcome.signalExit ?? 0;
 }
 
 main().then(

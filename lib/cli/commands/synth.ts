@@ -1,14 +1,11 @@
-import { constants as osConstants } from "node:os";
 import type { Command } from "commander";
 import { formatFinding, isBlocking } from "../../core/finding";
-import { Errors, UsageError } from "../../errors";
+import { Errors } from "../../errors";
 import { formatAdoptionNotice } from "../../estate/adoption";
 import { synthesizeCatalogInterruptible } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { terminalText } from "../../core/escape/terminal";
-
-/** The signals a synth stops cleanly on (staging removed, previous output kept). */
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+import { withStopSignals } from "../../private/stop-signals";
 
 export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -27,46 +24,29 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
         throw Errors.invalidLockWait(opts.lockWait);
       }
       // A signal is noted and acted on at the synth's next safe point: nothing is left half-written.
-      const stop = new AbortController();
-      let received: (typeof STOP_SIGNALS)[number] | undefined;
-      const handlers = STOP_SIGNALS.map((sig) => {
-        const h = () => {
-          received ??= sig;
-          stop.abort(Errors.interrupted(sig));
-        };
-        process.on(sig, h);
-        return [sig, h] as const;
-      });
-      try {
-        const result = await synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, stop.signal, { lockWaitSeconds });
-        for (const f of result.report.findings) (isBlocking(f) ? io.err : io.out)(formatFinding(f) + "\n");
-        if (!result.report.ok) {
-          io.err(`${terminalText(result.report.file)}: validation failed; nothing was written\n`);
-          return setExit(ExitCode.FINDINGS);
-        }
-        for (const s of result.stacks) io.out(`stack ${s}: ${terminalText(opts.out)}/stacks/${s}/cdk.tf.json\n`);
-        io.out(`artifacts: ${result.artifacts.length} files in ${terminalText(opts.out)}/artifacts/\n`);
-        const adoption = result.estate?.adoption;
-        if (adoption) {
-          for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
-          io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`);
-        }
-        for (const d of result.leftovers ?? []) {
-          io.err(`backup-gov synth: ${terminalText(`${opts.out}/${d}`)} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
-        }
-        // A signal that came while the output was moving in waited for it: the output is complete.
-        setExit(received ? signalExit(received) : ExitCode.OK);
-      } catch (e) {
-        if (!received || !(e instanceof UsageError && e.code === "IO-056")) throw e;
-        io.err(`backup-gov: ${terminalText(e.message)}\n`);
-        setExit(signalExit(received));
-      } finally {
-        for (const [sig, h] of handlers) process.off(sig, h);
+      const outcome = await withStopSignals((signal) => synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, signal, { lockWaitSeconds }));
+      if (!outcome.done) {
+        io.err(`backup-gov: ${terminalText(outcome.error.message)}\n`);
+        return setExit(outcome.signalExit as ExitCode);
       }
+      const result = outcome.value;
+      for (const f of result.report.findings) (isBlocking(f) ? io.err : io.out)(formatFinding(f) + "\n");
+      if (!result.report.ok) {
+        io.err(`${terminalText(result.report.file)}: validation failed; nothing was written\n`);
+        return setExit(ExitCode.FINDINGS);
+      }
+      for (const s of result.stacks) io.out(`stack ${s}: ${terminalText(opts.out)}/stacks/${s}/cdk.tf.json\n`);
+      io.out(`artifacts: ${result.artifacts.length} files in ${terminalText(opts.out)}/artifacts/\n`);
+      const adoption = result.estate?.adoption;
+      if (adoption) {
+        for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
+        io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`);
+      }
+      for (const d of result.leftovers ?? []) {
+        io.err(`backup-gov synth: ${terminalText(`${opts.out}/${d}`)} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
+      }
+      // A signal that came while the output was moving in waited for it: the output is complete.
+      setExit((outcome.signalExit ?? ExitCode.OK) as ExitCode);
     });
 }
 
-/** The shell's convention for a command stopped by a signal: 128 + its number. */
-function signalExit(sig: (typeof STOP_SIGNALS)[number]): ExitCode {
-  return (128 + osConstants.signals[sig]) as ExitCode;
-}
