@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { LOCK, MANIFEST } from "../../lib/estate/output-folder";
 import { catalogWith, criticalDbService, vmService } from "../support/catalogs";
 import { cli, spawnCli } from "../support/cli";
+import { tree } from "../support/tree";
 
 /**
  * The real CLI process: concurrent synths into one folder, signals mid-synth, a symlinked
@@ -18,19 +18,6 @@ const ROOT = join(__dirname, "..", "..");
 const tmp = () => mkdtempSync(join(ROOT, ".tmp", "synthp-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Files under `dir` with the hash of their bytes (the manifest and lock left out). */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (lstatSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Leftovers of a synth: staging or parked folders, a lock, the old tool's `.<out>.previous-*`. */
 const leftovers = (dir: string) => readdirSync(dir).filter((n) => /^\.backup-gov-(staging|previous)-|\.previous-|\.synth-/.test(n) || n === LOCK);

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { lstatSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { LOCK } from "../../lib/estate/output-folder";
 import { catalogWith, criticalDbService, vmService } from "../support/catalogs";
 import { scratch } from "../support/tools";
+import { tree } from "../support/tree";
 
 jest.setTimeout(120_000);
 
@@ -67,16 +67,3 @@ describe("stacks/main.ts, the cdktf app", () => {
   });
 });
 
-/** Files under `dir` with the hash of their bytes. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (lstatSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash("sha256").update(readFileSync(p)).digest("hex");
-    }
-  };
-  walk(dir);
-  return out;
-}
