@@ -2,7 +2,7 @@
  * Property-based fuzzing of the loader, the rules and synth on mutations of the project's
  * own catalogs (test/fuzz/mutations.ts). About 2,000 cases run in `npm test`;
  * `npm run fuzz` runs ten times as many (FUZZ_SCALE=10). A failure prints fast-check's seed
- * and the shrunk counterexample: re-run it with FUZZ_SEED=<seed>.
+ * and the shrunk counterexample: re-run it with FUZZ_SEED=<seed>. `npm test` runs a fixed seed (test/fuzz/seed.ts).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -16,9 +16,10 @@ import { Patterns } from "../../lib/catalog/schema/common";
 import { validateCatalogText } from "../../lib/governance/validate";
 import { findingToJson } from "../../lib/core/finding";
 import { type Mutation, mutate, mutationArb, paths, plantArb, plantSecret, render, secretArb, SEEDS, textDamageArb } from "./mutations";
+import { FUZZ_SCALE, fuzzSeed } from "./seed";
 
-const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const SCALE = FUZZ_SCALE;
+const SEED = fuzzSeed();
 const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)), seed: SEED, endOnFailure: true });
 jest.setTimeout(600_000 * Math.max(1, SCALE));
 

@@ -23,9 +23,10 @@ import { effectivePolicies } from "../../lib/policy/effective";
 import { textfileName, METRIC_LABELS, Metrics } from "../../lib/core/metrics";
 import { cli } from "../support/cli";
 import { DEFAULT_CATALOG } from "../support/catalogs";
+import { FUZZ_SCALE, fuzzSeed } from "./seed";
 
-const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
-const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const SCALE = FUZZ_SCALE;
+const SEED = fuzzSeed();
 const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)), seed: SEED, endOnFailure: true });
 jest.setTimeout(600_000 * Math.max(1, SCALE));
 

@@ -114,6 +114,15 @@ describe("freshness of AWS Backup resources", () => {
     expect(bucket[0].message).toMatch(/cannot apply to this S3 resource/);
   });
 
+  it("GOV-223 points into the service that selects the ARN when two services share an id (found by the catalog fuzz)", () => {
+    // The first "orders" selects nothing by ARN; the rule threw (GOV-000) reading its aws section.
+    const f = ruleFindings(freshnessTagApplied, [
+      awsService("orders", { aws: { tags: { app: "orders" } } }),
+      awsService("orders", { aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:orders"] } }),
+    ]);
+    expect(f.map((x) => [x.ruleId, x.path.join(".")])).toEqual([["GOV-223", "services.1.aws.resources.0"]]);
+  });
+
   it("alarms per vault over the shortest rule cadence writing there, at most 7 days", () => {
     const { catalog, policies } = loadValid();
     const v = vaultFreshness(policies, catalog);

@@ -29,7 +29,10 @@ export const freshnessTagApplied: GovernanceRule = {
       // are those of the estate's Region, where a selected bucket is expected to live.
       const region = t.arn.split(":")[3] || catalog.aws.region;
       if (t.tagging !== FreshnessTagging.OPERATOR && region === catalog.aws.region) continue;
-      const p = policies.find((x) => x.service.id === t.serviceId)!;
+      // Two services may share an id in a catalog that also draws CAT duplicates: the one that
+      // selects the ARN is the one the finding points into.
+      const p = policies.find((x) => x.service.id === t.serviceId && (x.service.aws?.resources ?? []).includes(t.arn));
+      if (!p) continue;
       const index = p.service.aws!.resources.indexOf(t.arn);
       out.push({
         path: servicePath(p.service, "aws", "resources", index),
