@@ -47,7 +47,7 @@ export class BackupGovError extends Error {
 export function at<E extends BackupGovError>(scope: { readonly node: { readonly path: string } } | string, error: E): E {
   if (error.details.where !== undefined) return error;
   const where = typeof scope === "string" ? scope : scope.node.path;
-  const placed = Object.create(Object.getPrototypeOf(error)) as E;
+  const placed = Object.create(Object.getPrototypeOf(error) as object | null) as E;
   const e = new BackupGovError(error.code, error.summary, { ...error.details, where });
   Object.assign(placed, { code: e.code, details: e.details, summary: e.summary, message: e.message, name: error.name, stack: e.stack });
   return placed;
@@ -69,6 +69,9 @@ export class GovernanceError extends ValidationError {
 
 /** A file could not be read or written, or a command was used wrongly (CLI exit code 2). */
 export class UsageError extends BackupGovError {}
+
+/** A value this library computed itself is missing: a bug in the library, never bad input. */
+export class InternalError extends BackupGovError {}
 
 function formatMessage(code: string, message: string, d: BackupGovErrorDetails): string {
   const parts = [`${code}: ${message}`];
@@ -239,6 +242,7 @@ export const Errors = {
     new ValidationError("PVE-006", `\`${attribute}\` is not a valid Proxmox id`, {
       received: value,
       allowed: `a letter, then letters, digits, '-' or '_'; ${max ? `2-${max}` : "at least 2"} characters`,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- a JavaScript caller may pass a number as the id
       fix: `rename it, e.g. ${JSON.stringify(String(value).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z]+/, "x"))}`,
     }),
   pveInvalidVmid: (value: unknown) =>
@@ -637,5 +641,11 @@ export const Errors = {
   adoptAwsTooLarge: (call: string, pages: number, items: number) =>
     new UsageError("ADOPT-052", `the live call \`${call}\` answered more than ${pages} pages or ${items} objects; adopt stops there`, {
       fix: "adopt the estate in parts: save the answers of the plans and vaults that belong together and adopt them from files",
+    }),
+
+  // --- internal (BUG-xxx): the library broke its own invariant ----------------------------
+  internal: (what: string) =>
+    new InternalError("BUG-001", `internal error: ${what} is missing`, {
+      fix: "report it as a bug of cdktf-backup-governance, with the command and the catalog (or stack code) that led here",
     }),
 } as const;

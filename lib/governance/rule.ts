@@ -19,7 +19,7 @@ export enum ChecklistStep {
 export interface RuleContext {
   readonly catalog: Catalog;
   readonly policies: readonly EffectivePolicy[];
-  policyOf(service: Service): EffectivePolicy;
+  readonly policyOf: (service: Service) => EffectivePolicy;
 }
 
 /** One violation a rule found. The engine adds the rule id, severity and position. */

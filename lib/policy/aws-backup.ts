@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Catalog } from "../catalog/model";
+import type { Catalog, Service, ServiceAws } from "../catalog/model";
 import { RetentionClass } from "../core/retention";
 import { Cadence, type Schedule } from "../core/schedule";
 import { type Classification, LockMode } from "../core/vocabulary";
 import type { EffectivePolicy } from "./effective";
+import { must } from "../private/must";
+import { sortedEntries } from "../private/sorted-entries";
 import { stagger } from "./stagger";
 import { RestoreTestFrequency } from "./tiers";
 
@@ -164,11 +166,11 @@ export function resourceTypeInfo(type: AwsResourceType): ResourceTypeInfo {
 
 /** The resource type whose catalog key (`rds`, `dynamodb`, ...) is given. */
 export function resourceTypeOfKey(key: string): AwsResourceType | undefined {
-  return (Object.keys(RESOURCE_TYPES) as AwsResourceType[]).find((t) => RESOURCE_TYPES[t].key === key);
+  return Object.values(AwsResourceType).find((t) => RESOURCE_TYPES[t].key === key);
 }
 
 /** Catalog keys of the types restore testing covers, for `aws.tagResourceTypes`. */
-export const RESTORE_TESTABLE_KEYS: readonly string[] = (Object.values(RESOURCE_TYPES) as ResourceTypeInfo[]).filter((i) => i.restoreTestable).map((i) => i.key);
+export const RESTORE_TESTABLE_KEYS: readonly string[] = Object.values<ResourceTypeInfo>(RESOURCE_TYPES).filter((i) => i.restoreTestable).map((i) => i.key);
 
 /** The parts of an ARN: `arn:partition:service:region:account:resource`. */
 export interface ParsedArn {
@@ -221,7 +223,7 @@ export function vaultKey(lock: VaultSpec["lock"]): string {
 }
 
 /** Whether the service protects AWS-native resources through AWS Backup. */
-export function usesAwsBackup(policy: EffectivePolicy): boolean {
+export function usesAwsBackup(policy: EffectivePolicy): policy is AwsBackupPolicy {
   const aws = policy.service.aws;
   return !!aws && (aws.resources.length > 0 || Object.keys(aws.tags).length > 0);
 }
@@ -237,12 +239,14 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
   if (!usesAwsBackup(policy) || !catalog.aws) return [];
   const estate = catalog.name;
   const primary = catalog.aws.region;
-  const cold = policy.service.aws?.coldStorageAfterDays;
+  const cold = policy.service.aws.coldStorageAfterDays;
   const lock = policy.immutable && { mode: policy.immutable.mode, minDays: policy.immutable.days, maxDays: policy.immutable.maxDays };
-  const vault = (locked: boolean, offsite: boolean): VaultSpec => {
+  // The offsite vault is the one given a Region: the copy's, which withCopy requires.
+  const vault = (locked: boolean, offsiteRegion?: string): VaultSpec => {
     const l = locked ? lock : undefined;
     const key = vaultKey(l);
-    return { key, name: AwsNames.vault(estate, key, offsite), region: offsite ? policy.offsite.region! : primary, offsite, lock: l };
+    const offsite = offsiteRegion !== undefined;
+    return { key, name: AwsNames.vault(estate, key, offsite), region: offsiteRegion ?? primary, offsite, lock: l };
   };
   const withCopy = policy.offsite.required && !!policy.offsite.region;
   const interval = policy.jobCadence.intervalMinutes;
@@ -263,8 +267,8 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
       continuous,
       deleteAfterDays,
       coldAfterDays,
-      vault: vault(locked, false),
-      copy: withCopy ? { vault: vault(locked, true), deleteAfterDays, coldAfterDays } : undefined,
+      vault: vault(locked),
+      copy: withCopy ? { vault: vault(locked, policy.offsite.region), deleteAfterDays, coldAfterDays } : undefined,
       ...(unlockedReason ? { unlockedReason } : {}),
       cadence: kind === RetentionClass.HOURLY ? policy.jobCadence : kind === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily(),
       period: kind === RetentionClass.MONTHLY ? RulePeriod.MONTH : kind === RetentionClass.YEARLY ? RulePeriod.YEAR : undefined,
@@ -346,18 +350,16 @@ export function awsBackupPlans(policies: readonly EffectivePolicy[], catalog: Pi
     if (g) g.serviceIds.push(p.service.id);
     else groups.set(key, { classification: p.service.classification, serviceIds: [p.service.id], rules });
   }
-  const keys = [...groups.keys()].sort();
-  const requests = keys.flatMap((key) =>
-    groups.get(key)!.rules.map((r) => ({ key: `${AwsNames.plan(catalog.name, key)}/${r.name}`, group: `${r.vault.region}/${r.vault.name}`, cadence: r.cadence })),
+  const sorted = sortedEntries(groups);
+  const requests = sorted.flatMap(([key, g]) =>
+    g.rules.map((r) => ({ key: `${AwsNames.plan(catalog.name, key)}/${r.name}`, group: `${r.vault.region}/${r.vault.name}`, cadence: r.cadence })),
   );
   const schedules = stagger(requests);
-  return keys.map((key) => {
-    const g = groups.get(key)!;
+  return sorted.map(([key, g]) => {
     const name = AwsNames.plan(catalog.name, key);
     const rules = g.rules.map((r): PlanRuleSpec => {
       const { serviceId: _serviceId, ...rule } = r;
-      void _serviceId;
-      const daily = schedules.get(`${name}/${r.name}`)!;
+      const daily = must(schedules.get(`${name}/${r.name}`), `the schedule of ${name}/${r.name}`);
       const schedule = r.period === RulePeriod.MONTH ? daily.onDayOfMonth(1) : r.period === RulePeriod.YEAR ? daily.onDayOfMonth(1, 1) : daily;
       const completionWindowMinutes = r.cadence.isSubDaily ? Math.max(2 * 60, r.cadence.intervalMinutes) : 7 * 1440;
       return { ...rule, schedule, startWindowMinutes: START_WINDOW_MINUTES, completionWindowMinutes };
@@ -396,6 +398,9 @@ export interface RestoreTestPlanSpec {
   readonly selections: readonly RestoreTestSelectionSpec[];
 }
 
+/** The policy of a service AWS Backup protects: its `aws` section selects resources by ARN or tag. */
+export type AwsBackupPolicy = EffectivePolicy & { readonly service: Service & { readonly aws: ServiceAws } };
+
 /**
  * Restore testing plans for services whose tier drills restores (critical weekly, important
  * monthly): ARN-selected resources grouped by type, and tag-selected ones for each type the
@@ -412,7 +417,7 @@ export function restoreTestPlans(policies: readonly EffectivePolicy[], catalog: 
       const rules = awsBackupRules(p, catalog);
       for (const r of rules) vaults.set(`${r.vault.region}/${r.vault.name}`, r.vault);
       continuous ||= rules.some((r) => r.continuous);
-      const aws = p.service.aws!;
+      const aws = p.service.aws;
       const byType = new Map<AwsResourceType, string[]>();
       for (const arn of aws.resources) {
         const t = resourceTypeOfArn(arn);

@@ -167,17 +167,19 @@ export function recoveryPointAge(threshold: Duration): { value: number; unit: "h
  * the evaluation frequency follows from it and the most demanding RPO of the group.
  */
 export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): RecoveryPointRuleSpec[] {
-  const groups = new Map<string, { type: AwsResourceType; age: { value: number; unit: "hours" | "days" }; tags?: Record<string, string>; serviceIds: Set<string>; rpo: Duration }>();
+  const groups = new Map<string, { type: AwsResourceType; prefix: string; age: { value: number; unit: "hours" | "days" }; tags?: Record<string, string>; serviceIds: Set<string>; rpo: Duration }>();
   const add = (type: AwsResourceType, age: { value: number; unit: "hours" | "days" }, tags: Record<string, string> | undefined, p: EffectivePolicy) => {
+    const rule = LAST_RECOVERY_POINT_RULES[type];
+    if (!rule) return;
     const key = `${type}|${age.value}${age.unit}|${tags ? canonicalTags(tags) : "*"}`;
-    const g = groups.get(key) ?? { type, age, tags, serviceIds: new Set<string>(), rpo: p.service.rpo };
+    const g = groups.get(key) ?? { type, prefix: rule.prefix, age, tags, serviceIds: new Set<string>(), rpo: p.service.rpo };
     g.serviceIds.add(p.service.id);
     if (p.service.rpo.compareTo(g.rpo) < 0) g.rpo = p.service.rpo;
     groups.set(key, g);
   };
   for (const p of policies) {
     if (!usesAwsBackup(p)) continue;
-    const aws = p.service.aws!;
+    const aws = p.service.aws;
     // Recovery points are created by the snapshot rules (a continuous point is one long-lived point): the most frequent one sets the age.
     const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
     if (snapshots.length === 0) continue;
@@ -198,9 +200,9 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
       const ageText = `${g.age.value}${g.age.unit === "hours" ? "h" : "d"}`;
       return {
         serviceIds: [...g.serviceIds].sort(),
-        name: `${keyOf(g.type)}-${g.tags && g.tags[FRESHNESS_TAG_KEY] !== undefined && Object.keys(g.tags).length === 1 ? "arn" : g.tags ? `tags-${createHash("sha256").update(canonicalTags(g.tags)).digest("hex").slice(0, 8)}` : "all"}-${ageText}`,
+        name: `${keyOf(g.type)}-${g.tags && (g.tags[FRESHNESS_TAG_KEY] as string | undefined) !== undefined && Object.keys(g.tags).length === 1 ? "arn" : g.tags ? `tags-${createHash("sha256").update(canonicalTags(g.tags)).digest("hex").slice(0, 8)}` : "all"}-${ageText}`,
         type: g.type,
-        identifier: `${LAST_RECOVERY_POINT_RULES[g.type]!.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`,
+        identifier: `${g.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED`,
         age: g.age,
         frequency,
         detectionBound: detectionBound(g.age, frequency),
@@ -226,7 +228,7 @@ export function freshnessTags(policies: readonly EffectivePolicy[], catalog: Pic
     const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
     if (snapshots.length === 0) continue;
     const age = recoveryPointAge(intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin).threshold);
-    for (const arn of p.service.aws!.resources) {
+    for (const arn of p.service.aws.resources) {
       const type = resourceTypeOfArn(arn);
       if (!type || !LAST_RECOVERY_POINT_RULES[type] || byArn.has(arn)) continue;
       byArn.set(arn, { serviceId: p.service.id, arn, type, key: FRESHNESS_TAG_KEY, value: freshnessTagValue(catalog.name, age), tagging: freshnessTagging(type) });

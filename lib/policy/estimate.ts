@@ -64,8 +64,10 @@ export const REPLICA_HORIZON_DAYS = 365;
 
 /** The AWS Backup price of one resource type in a Region, and the Region whose table gave it. */
 export function awsBackupPrice(region: string | undefined, type: AwsResourceType): { warm: number; cold?: number; region: string } | undefined {
-  const own = region !== undefined ? AWS_BACKUP_PRICES[region]?.[type] : undefined;
-  if (own) return { ...own, region: region! };
+  if (region !== undefined) {
+    const own = (AWS_BACKUP_PRICES[region] as (typeof AWS_BACKUP_PRICES)[string] | undefined)?.[type];
+    if (own) return { ...own, region };
+  }
   const fallback = AWS_BACKUP_PRICES[PRICES_AS_OF.region][type];
   return fallback && { ...fallback, region: PRICES_AS_OF.region };
 }
@@ -195,17 +197,19 @@ export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pric
     const priced = types.map((t) => ({ type: t, price: awsBackupPrice(region, t) })).filter((x): x is { type: AwsResourceType; price: NonNullable<ReturnType<typeof awsBackupPrice>> } => !!x.price);
     // One size per service: priced at the dearest of its types, an upper bound when types mix.
     const dearest = priced.reduce<(typeof priced)[number] | undefined>((a, b) => (!a || b.price.warm > a.price.warm ? b : a), undefined);
-    const overridden = catalog.pricing.backupWarmGbMonth !== undefined;
+    // `pricing` holds only the keys the catalog overrides.
+    const pricing: Readonly<Partial<Record<string, number>>> = catalog.pricing;
+    const overridden = pricing.backupWarmGbMonth !== undefined;
     const warmPrice = overridden || !dearest ? prices.backupWarmGbMonth : dearest.price.warm;
     const where = dearest && dearest.price.region !== region ? ` (no price table for ${region}: ${dearest.price.region} prices)` : "";
     const priceNote = overridden ? "catalog pricing" : dearest ? `${dearest.type} ${warmPrice} USD/GB-month${where}` : "default warm price";
     const cold = s.aws?.coldStorageAfterDays;
     // Cold storage exists for EBS, EFS and DynamoDB only; other types stay warm whatever the plan says.
     const coldCapable = cold !== undefined && types.length > 0 && types.every((t) => COLD_STORAGE_TYPES.includes(t));
-    const warmDays = coldCapable ? Math.min(cold!, days) : days;
+    const warmDays = coldCapable ? Math.min(cold, days) : days;
     add("AWS Backup warm", size + change * warmDays, "backupWarmGbMonth", `incremental: one full + ${warmDays} days of changes; ${priceNote}${cold !== undefined && !coldCapable ? "; no cold tier for this type (EBS, EFS and DynamoDB only)" : ""}`, warmPrice);
-    if (coldCapable && days > cold!) {
-      const coldPrice = catalog.pricing.backupColdGbMonth ?? Math.max(...priced.map((x) => x.price.cold ?? prices.backupColdGbMonth));
+    if (coldCapable && days > cold) {
+      const coldPrice = pricing.backupColdGbMonth ?? Math.max(...priced.map((x) => x.price.cold ?? prices.backupColdGbMonth));
       add("AWS Backup cold", size * Math.max(1, p.retention.monthly + p.retention.yearly), "backupColdGbMonth", "cold points are full copies", coldPrice);
     }
     if (offsite) add(`AWS Backup copies (${p.offsite.region})`, size + change * warmDays, "backupWarmGbMonth", `copy actions to the offsite vault; ${priceNote}`, warmPrice);

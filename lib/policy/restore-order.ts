@@ -36,6 +36,7 @@ export function restoreWaves(services: readonly Service[]): Service[][] {
     (waves[d] ??= []).push(s);
   }
   return waves
-    .filter((w) => w && w.length)
+    // filter skips the holes of depths no service has
+    .filter((w) => w.length)
     .map((w) => [...w].sort((a, b) => RANK[a.classification] - RANK[b.classification] || a.rto.compareTo(b.rto) || a.id.localeCompare(b.id)));
 }

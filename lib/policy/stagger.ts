@@ -1,4 +1,5 @@
 import { Cadence, Schedule } from "../core/schedule";
+import { sortedEntries } from "../private/sorted-entries";
 
 const WEEK = 7 * 1440;
 
@@ -44,10 +45,10 @@ export function stagger(requests: readonly StaggerRequest[], options: StaggerOpt
     else groups.set(r.group, [r]);
   }
 
-  for (const group of [...groups.keys()].sort()) {
+  for (const [, list] of sortedEntries(groups)) {
     const taken = new Set<number>();
     // Shortest cadence first: it has the fewest free slots.
-    const jobs = [...groups.get(group)!].sort((a, b) => a.cadence.intervalMinutes - b.cadence.intervalMinutes || a.key.localeCompare(b.key));
+    const jobs = [...list].sort((a, b) => a.cadence.intervalMinutes - b.cadence.intervalMinutes || a.key.localeCompare(b.key));
     for (const job of jobs) {
       const interval = job.cadence.intervalMinutes;
       const base = job.cadence.isSubDaily ? 0 : (job.cadence.isWeekly ? weeklyDay * 1440 : 0) + windowStart;

@@ -4,6 +4,7 @@ import { Cadence, type Schedule } from "../core/schedule";
 import { Classification, type LockMode, LockMode as Lock, VolumeBackupMode } from "../core/vocabulary";
 import { AwsNames, vaultKey } from "./aws-backup";
 import type { EffectivePolicy } from "./effective";
+import { must } from "../private/must";
 import { stagger } from "./stagger";
 
 /**
@@ -168,14 +169,14 @@ export function parseWindow(text: string): { startMinutes: number; minutes: numb
  */
 export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "kubernetes" | "services">): VeleroScheduleSpec[] {
   const clusters = catalog.kubernetes?.clusters ?? {};
-  const wanted: Array<{ key: string; policy: EffectivePolicy; cls: RetentionClass; cadence: Cadence; ttlHours: number }> = [];
+  const wanted: Array<{ key: string; policy: EffectivePolicy; kubernetes: ServiceKubernetes; cls: RetentionClass; cadence: Cadence; ttlHours: number }> = [];
   for (const p of policies) {
     const k = p.service.kubernetes;
     if (!k || !(k.cluster in clusters)) continue;
     const r = p.retention;
     const interval = p.jobCadence.intervalMinutes;
     const add = (cls: RetentionClass, cadence: Cadence, ttlHours: number) => {
-      if (ttlHours > 0) wanted.push({ key: VeleroNames.schedule(p.service.id, cls), policy: p, cls, cadence, ttlHours });
+      if (ttlHours > 0) wanted.push({ key: VeleroNames.schedule(p.service.id, cls), policy: p, kubernetes: k, cls, cadence, ttlHours });
     };
     if (p.jobCadence.isSubDaily) add(RetentionClass.HOURLY, p.jobCadence, Math.ceil((r.hourly * interval) / 60));
     if (!p.jobCadence.isWeekly) add(RetentionClass.DAILY, Cadence.daily(), r.daily * 24);
@@ -186,18 +187,18 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
   const out: VeleroScheduleSpec[] = [];
   const byCluster = new Map<string, typeof wanted>();
   for (const w of wanted) {
-    const c = w.policy.service.kubernetes!.cluster;
+    const c = w.kubernetes.cluster;
     byCluster.set(c, [...(byCluster.get(c) ?? []), w]);
   }
   for (const [cluster, list] of byCluster) {
-    const window = clusters[cluster].backupWindow ? parseWindow(clusters[cluster].backupWindow!) : DEFAULT_WINDOW;
+    const window = clusters[cluster].backupWindow ? parseWindow(clusters[cluster].backupWindow) : DEFAULT_WINDOW;
     const slots = stagger(
       list.map((w) => ({ key: w.key, group: cluster, cadence: w.cadence })),
       // Velero runs one backup at a time and queues the rest: quarter-hour slots keep the calendar clear of overlaps.
       { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(VELERO_JOB_MINUTES, window.minutes - VELERO_JOB_MINUTES), stepMinutes: VELERO_JOB_MINUTES },
     );
     for (const w of list) {
-      let schedule = slots.get(w.key)!;
+      let schedule = must(slots.get(w.key), `the schedule of ${w.key}`);
       if (w.cls === RetentionClass.MONTHLY) schedule = schedule.onDayOfMonth(1);
       if (w.cls === RetentionClass.YEARLY) schedule = schedule.onDayOfMonth(1, 1);
       out.push({
@@ -209,14 +210,15 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
         cron: kubernetesCron(schedule),
         ttlHours: w.ttlHours,
         ttl: goDuration(w.ttlHours * 60),
-        kubernetes: w.policy.service.kubernetes!,
+        kubernetes: w.kubernetes,
       });
     }
   }
   // Catalog order of services, then shortest-lived class first.
   const order = new Map(policies.map((p, i) => [p.service.id, i]));
   const classOrder = [RetentionClass.HOURLY, RetentionClass.DAILY, RetentionClass.WEEKLY, RetentionClass.MONTHLY, RetentionClass.YEARLY];
-  return out.sort((a, b) => order.get(a.serviceId)! - order.get(b.serviceId)! || classOrder.indexOf(a.retentionClass) - classOrder.indexOf(b.retentionClass));
+  const rank = (serviceId: string) => must(order.get(serviceId), `the catalog position of service ${serviceId}`);
+  return out.sort((a, b) => rank(a.serviceId) - rank(b.serviceId) || classOrder.indexOf(a.retentionClass) - classOrder.indexOf(b.retentionClass));
 }
 
 /** Whether a service's volumes go through CSI snapshots with data movement. */

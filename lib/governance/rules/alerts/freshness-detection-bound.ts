@@ -30,7 +30,7 @@ export const freshnessDetectionBound: GovernanceRule = {
       if (worst.detectionBound.toMinutes() <= 2 * p.service.rpo.toMinutes()) continue;
       out.push({
         path: servicePath(p.service, "rpo"),
-        message: `service ${p.service.id}: a stopped backup is reported within ${worst.detectionBound} (AWS Config rule ${catalog.name}-${worst.name}-last-recovery-point: recovery points up to ${worst.age.value} ${worst.age.unit} old, evaluated every ${Duration.hours(CONFIG_FREQUENCIES[worst.frequency]).toHuman()}), more than twice the RPO ${p.service.rpo}`,
+        message: `service ${p.service.id}: a stopped backup is reported within ${worst.detectionBound.toString()} (AWS Config rule ${catalog.name}-${worst.name}-last-recovery-point: recovery points up to ${worst.age.value} ${worst.age.unit} old, evaluated every ${Duration.hours(CONFIG_FREQUENCIES[worst.frequency]).toHuman()}), more than twice the RPO ${p.service.rpo.toString()}`,
         fix: "take snapshots more often (the allowed age follows the most frequent snapshot rule), watch the service with an application-level heartbeat, or acknowledge GOV-221 with how the RPO is watched instead",
       });
     }

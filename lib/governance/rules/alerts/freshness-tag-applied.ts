@@ -33,7 +33,7 @@ export const freshnessTagApplied: GovernanceRule = {
       // selects the ARN is the one the finding points into.
       const p = policies.find((x) => x.service.id === t.serviceId && (x.service.aws?.resources ?? []).includes(t.arn));
       if (!p) continue;
-      const index = p.service.aws!.resources.indexOf(t.arn);
+      const index = (p.service.aws?.resources ?? []).indexOf(t.arn);
       out.push({
         path: servicePath(p.service, "aws", "resources", index),
         message: `service ${t.serviceId}: ${t.arn} is selected by ARN; its AWS Config freshness rule judges only resources tagged ${t.key}=${t.value}, which the estate cannot apply to ${region === catalog.aws.region ? `this ${t.type} resource (no tag-only Terraform resource for it)` : `a resource outside ${catalog.aws.region}, where the rules run`}`,

@@ -1,4 +1,4 @@
-import type { Service } from "../../../catalog/model";
+import type { Service, ServiceApp } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { AppDecision, AppEngine } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
@@ -25,12 +25,11 @@ export const appEngineOptions: GovernanceRule = {
   explanation:
     "`directoryFormatAbove` and `jobs` tune pg_dump, `replicaSet` turns on mongodump --oplog, `fullEvery` paces the physical backups of `pitr`, and `jobs` only applies to directory-format dumps. Set anywhere else they would be ignored silently, and the catalog would describe a backup that does not exist.",
   check({ catalog }) {
-    return catalog.services.flatMap((s) => (s.app ? check(s) : []));
+    return catalog.services.flatMap((s) => (s.app ? check(s, s.app) : []));
   },
 };
 
-function check(s: Service): Violation[] {
-  const app = s.app!;
+function check(s: Service, app: ServiceApp): Violation[] {
   const at = (key: string) => servicePath(s, "app", key);
   const set = (key: OptionKey) => app[key] !== undefined;
   const out: Violation[] = [];

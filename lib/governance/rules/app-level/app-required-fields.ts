@@ -1,4 +1,4 @@
-import type { Service } from "../../../catalog/model";
+import type { Service, ServiceApp } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { AppDecision, AppEngine, BackupTool } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
@@ -21,12 +21,11 @@ export const appRequiredFields: GovernanceRule = {
   summary: "`decision: required` names an engine, the owning host, the engine's fields and a destination; other decisions carry no engine fields.",
   explanation: "An app-level backup that lacks its database, paths or destination cannot be rendered; engine fields on a service without an app backup would be ignored silently.",
   check({ catalog }) {
-    return catalog.services.flatMap((s) => (s.app ? check(s, !!catalog.aws) : []));
+    return catalog.services.flatMap((s) => (s.app ? check(s, s.app, !!catalog.aws) : []));
   },
 };
 
-function check(s: Service, hasAws: boolean): Violation[] {
-  const app = s.app!;
+function check(s: Service, app: ServiceApp, hasAws: boolean): Violation[] {
   const at = (...k: string[]) => servicePath(s, "app", ...k);
   const out: Violation[] = [];
   if (app.decision !== AppDecision.REQUIRED) {

@@ -21,7 +21,7 @@ export const awsNames: GovernanceRule = {
     for (const p of policies) {
       if (!usesAwsBackup(p)) continue;
       const s = p.service;
-      const aws = s.aws!;
+      const aws = s.aws;
       const selections = [...(aws.resources.length ? [AwsNames.selection(catalog.name, s.id)] : []), ...(Object.keys(aws.tags).length ? [AwsNames.selection(catalog.name, s.id, true)] : [])];
       for (const sel of selections) {
         if (!AwsLimits.selectionName.test(sel)) tooLong("backup selection", sel, servicePath(s, "id"), "shorten the service id (or the estate `name`)");
@@ -40,7 +40,8 @@ export const awsNames: GovernanceRule = {
     for (const plan of restoreTestPlans(policies, catalog)) {
       if (!AwsLimits.restoreTestingName.test(plan.name)) tooLong("restore testing plan", plan.name, ["name"], "shorten the estate `name`");
       for (const sel of plan.selections) {
-        if (!AwsLimits.restoreTestingName.test(sel.name)) tooLong("restore testing selection", sel.name, servicePath(policies.find((p) => p.service.id === sel.serviceId)!.service, "id"), "shorten the service id");
+        const owner = policies.find((p) => p.service.id === sel.serviceId);
+        if (owner && !AwsLimits.restoreTestingName.test(sel.name)) tooLong("restore testing selection", sel.name, servicePath(owner.service, "id"), "shorten the service id");
       }
     }
     return out;

@@ -29,7 +29,7 @@ export const continuousBackupLimits: GovernanceRule = {
           const out: Violation[] = [];
           const breach = continuousBreach(r.deleteAfterDays, r.coldAfterDays);
           if (breach.retention) {
-            out.push({ path: src.path, message: `rpo ${p.rpo} uses continuous backup, kept as long as daily points: ${r.deleteAfterDays} days (${src.phrase}); AWS allows ${AwsLimits.continuousMinDays}–${AwsLimits.continuousMaxDays}`, fix: `set \`retention.daily\` between ${AwsLimits.continuousMinDays} and ${AwsLimits.continuousMaxDays}; keep older points with weekly/monthly retention` });
+            out.push({ path: src.path, message: `rpo ${p.rpo.toString()} uses continuous backup, kept as long as daily points: ${r.deleteAfterDays} days (${src.phrase}); AWS allows ${AwsLimits.continuousMinDays}–${AwsLimits.continuousMaxDays}`, fix: `set \`retention.daily\` between ${AwsLimits.continuousMinDays} and ${AwsLimits.continuousMaxDays}; keep older points with weekly/monthly retention` });
           }
           if (breach.cold) {
             out.push({ path: src.path, message: "the continuous rule would move points to cold storage, which AWS does not allow", fix: "remove `aws.coldStorageAfterDays` or raise it above the continuous window" });

@@ -15,8 +15,11 @@ export const s3BackupVersioning: GovernanceRule = {
     const out: Violation[] = [];
     for (const p of policies) {
       if (!usesAwsBackup(p)) continue;
-      const a = p.service.aws!;
-      const buckets = a.resources.filter((arn) => resourceTypeOfArn(arn) === AwsResourceType.S3).map((arn) => parseArn(arn)!.resource);
+      const a = p.service.aws;
+      const buckets = a.resources.flatMap((arn) => {
+        const parsed = resourceTypeOfArn(arn) === AwsResourceType.S3 ? parseArn(arn) : undefined;
+        return parsed ? [parsed.resource] : [];
+      });
       if (buckets.length) {
         out.push({
           path: servicePath(p.service, "aws", "resources"),

@@ -1,3 +1,4 @@
+import type { Service, ServiceVm } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { didYouMean } from "../../../catalog/suggest";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
@@ -14,15 +15,15 @@ export const vmHostDeclared: GovernanceRule = {
     if (catalog.invalidSections.has("proxmox")) return [];
     const hosts = Object.keys(catalog.proxmox?.hosts ?? {});
     return catalog.services
-      .filter((s) => s.vm && !hosts.includes(s.vm.host))
+      .filter((s): s is Service & { readonly vm: ServiceVm } => s.vm !== undefined && !hosts.includes(s.vm.host))
       .map((s) => {
-        const hint = didYouMean(s.vm!.host, hosts);
+        const hint = didYouMean(s.vm.host, hosts);
         return {
           path: servicePath(s, "vm", "host"),
           message: catalog.proxmox
-            ? `\`vm.host\` \`${s.vm!.host}\` is not declared under \`proxmox.hosts\` (declared: ${hosts.join(", ") || "none"})`
-            : `\`vm.host\` \`${s.vm!.host}\` needs a \`proxmox\` section, and the catalog has none`,
-          fix: hint ? `did you mean \`${hint}\`?` : `add \`${s.vm!.host}\` under \`proxmox.hosts\` or correct \`vm.host\``,
+            ? `\`vm.host\` \`${s.vm.host}\` is not declared under \`proxmox.hosts\` (declared: ${hosts.join(", ") || "none"})`
+            : `\`vm.host\` \`${s.vm.host}\` needs a \`proxmox\` section, and the catalog has none`,
+          fix: hint ? `did you mean \`${hint}\`?` : `add \`${s.vm.host}\` under \`proxmox.hosts\` or correct \`vm.host\``,
         };
       });
   },

@@ -17,10 +17,11 @@ export const transferFitsWindow: GovernanceRule = {
     const byId = new Map(catalog.services.map((s) => [s.id, s]));
     for (const e of estimates) {
       const u = e.uplink;
-      if (!u || u.fits) continue;
+      const s = byId.get(e.serviceId);
+      if (!u || u.fits || !s?.data) continue;
       out.push({
-        path: servicePath(byId.get(e.serviceId)!, "data", "dailyChange"),
-        message: `service ${e.serviceId}: ${fmt(e.dailyChangeGiB)} GiB of daily change (${byId.get(e.serviceId)!.data!.dailyChangePercent}% of ${fmt(e.sizeGiB)} GiB) needs ${fmt(u.dailyHours)} h at ${u.uplink} (${u.via}), but the backup window ${u.window} is ${fmt(u.windowHours)} h; the first full upload takes ${fmt(u.firstFullHours)} h`,
+        path: servicePath(s, "data", "dailyChange"),
+        message: `service ${e.serviceId}: ${fmt(e.dailyChangeGiB)} GiB of daily change (${s.data.dailyChangePercent}% of ${fmt(e.sizeGiB)} GiB) needs ${fmt(u.dailyHours)} h at ${u.uplink} (${u.via}), but the backup window ${u.window} is ${fmt(u.windowHours)} h; the first full upload takes ${fmt(u.firstFullHours)} h`,
         fix: `widen \`backupWindow\` of ${u.via}, raise its \`uplink\`, or reduce what changes (excludes); acknowledge GOV-133 when backups may run past the window`,
       });
     }

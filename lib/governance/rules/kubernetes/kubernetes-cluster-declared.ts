@@ -1,3 +1,4 @@
+import type { Service, ServiceKubernetes } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { didYouMean } from "../../../catalog/suggest";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
@@ -14,9 +15,9 @@ export const kubernetesClusterDeclared: GovernanceRule = {
     if (catalog.invalidSections.has("kubernetes")) return [];
     const clusters = Object.keys(catalog.kubernetes?.clusters ?? {});
     return catalog.services
-      .filter((s) => s.kubernetes && !clusters.includes(s.kubernetes.cluster))
+      .filter((s): s is Service & { readonly kubernetes: ServiceKubernetes } => s.kubernetes !== undefined && !clusters.includes(s.kubernetes.cluster))
       .map((s) => {
-        const name = s.kubernetes!.cluster;
+        const name = s.kubernetes.cluster;
         const hint = didYouMean(name, clusters);
         return {
           path: servicePath(s, "kubernetes", "cluster"),

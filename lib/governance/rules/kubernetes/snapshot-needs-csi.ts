@@ -1,3 +1,4 @@
+import type { KubernetesCluster, Service, ServiceKubernetes } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { ClusterSnapshots, VolumeBackupMode } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
@@ -13,12 +14,15 @@ export const snapshotNeedsCsi: GovernanceRule = {
   check({ catalog }) {
     const clusters = catalog.kubernetes?.clusters ?? {};
     return catalog.services
-      .filter((s) => s.kubernetes?.volumes === VolumeBackupMode.SNAPSHOT)
-      .filter((s) => clusters[s.kubernetes!.cluster] && clusters[s.kubernetes!.cluster].snapshots !== ClusterSnapshots.CSI)
+      .filter((s): s is Service & { readonly kubernetes: ServiceKubernetes } => s.kubernetes?.volumes === VolumeBackupMode.SNAPSHOT)
+      .filter((s) => {
+        const cluster = clusters[s.kubernetes.cluster] as KubernetesCluster | undefined;
+        return cluster && cluster.snapshots !== ClusterSnapshots.CSI;
+      })
       .map((s) => ({
         path: servicePath(s, "kubernetes", "volumes"),
-        message: `\`kubernetes.volumes: snapshot\` but cluster \`${s.kubernetes!.cluster}\` does not declare \`snapshots: csi\``,
-        fix: `set \`snapshots: csi\` on cluster \`${s.kubernetes!.cluster}\` (it needs a CSI driver with snapshot support), or use \`volumes: fs\``,
+        message: `\`kubernetes.volumes: snapshot\` but cluster \`${s.kubernetes.cluster}\` does not declare \`snapshots: csi\``,
+        fix: `set \`snapshots: csi\` on cluster \`${s.kubernetes.cluster}\` (it needs a CSI driver with snapshot support), or use \`volumes: fs\``,
       }));
   },
 };

@@ -1,3 +1,4 @@
+import type { ProxmoxHost } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { Classification, StorageKind } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
@@ -13,10 +14,11 @@ export const localDirTarget: GovernanceRule = {
   explanation:
     "A directory storage that is not shared is a folder on the node itself: when the host dies, its guests' backups die with it. Fine for a mounted USB or NAS disk (acknowledge with that reason); otherwise use PBS, NFS or CIFS.",
   check({ catalog }) {
-    if (catalog.invalidSections.has("proxmox") || !catalog.proxmox) return [];
+    const proxmox = catalog.proxmox;
+    if (catalog.invalidSections.has("proxmox") || !proxmox) return [];
     return catalog.services.flatMap((s) => {
       if (!s.vm || s.classification !== Classification.CRITICAL) return [];
-      const host = catalog.proxmox!.hosts[s.vm.host];
+      const host = proxmox.hosts[s.vm.host] as ProxmoxHost | undefined;
       const st = host && targetStorage(host);
       if (!st || st.kind !== StorageKind.DIR || st.shared) return [];
       return [{

@@ -1,4 +1,4 @@
-import { VzdumpHookMode } from "../../../catalog/model";
+import { type Service, type ServiceVm, VzdumpHookMode } from "../../../catalog/model";
 import { Severity } from "../../../core/finding";
 import { AppDecision } from "../../../core/vocabulary";
 import { ChecklistStep, type GovernanceRule, servicePath } from "../../rule";
@@ -15,11 +15,11 @@ export const vzdumpFreshnessWatched: GovernanceRule = {
   check({ catalog }) {
     if (catalog.invalidSections.has("proxmox")) return [];
     return catalog.services
-      .filter((s) => s.app?.decision === AppDecision.VZDUMP_ONLY && s.vm && catalog.proxmox?.hosts[s.vm.host]?.vzdumpHook === VzdumpHookMode.NONE)
+      .filter((s): s is Service & { readonly vm: ServiceVm } => s.app?.decision === AppDecision.VZDUMP_ONLY && s.vm !== undefined && catalog.proxmox?.hosts[s.vm.host]?.vzdumpHook === VzdumpHookMode.NONE)
       .map((s) => ({
         path: servicePath(s, "vm", "host"),
-        message: `service \`${s.id}\` is backed up only by vzdump on \`${s.vm!.host}\`, which runs no freshness hook: nothing measures whether its backups still happen`,
-        fix: `install the hook and set \`proxmox.hosts.${s.vm!.host}.vzdumpHook\` to \`true\` (the jobs run it) or \`vzdump.conf\` (the node's /etc/vzdump.conf runs it)`,
+        message: `service \`${s.id}\` is backed up only by vzdump on \`${s.vm.host}\`, which runs no freshness hook: nothing measures whether its backups still happen`,
+        fix: `install the hook and set \`proxmox.hosts.${s.vm.host}.vzdumpHook\` to \`true\` (the jobs run it) or \`vzdump.conf\` (the node's /etc/vzdump.conf runs it)`,
       }));
   },
 };

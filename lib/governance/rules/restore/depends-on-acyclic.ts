@@ -20,9 +20,9 @@ export const dependsOnAcyclic: GovernanceRule = {
       if (state.get(id) === "visiting") {
         const cycle = [...trail.slice(trail.indexOf(id)), id];
         const key = [...new Set(cycle)].sort().join(",");
-        if (!reported.has(key)) {
+        const from = byId.get(trail[trail.length - 1]);
+        if (from && !reported.has(key)) {
           reported.add(key);
-          const from = byId.get(trail[trail.length - 1])!;
           const idx = from.restore.dependsOn.indexOf(id);
           out.push({ path: servicePath(from, "restore", "dependsOn", idx), message: `restore dependencies form a cycle: ${cycle.join(" → ")}`, fix: "remove one link of the cycle; restores need a first service" });
         }

@@ -16,7 +16,7 @@ export const restoreTestCoverage: GovernanceRule = {
     const out: Violation[] = [];
     for (const p of policies) {
       if (p.restoreTest === RestoreTestFrequency.NONE || !usesAwsBackup(p)) continue;
-      const a = p.service.aws!;
+      const a = p.service.aws;
       const untestable = a.resources.filter((arn) => {
         const t = resourceTypeOfArn(arn);
         return t && !resourceTypeInfo(t).restoreTestable;
@@ -29,7 +29,10 @@ export const restoreTestCoverage: GovernanceRule = {
         out.push({ path: servicePath(p.service, "aws", "tags"), message: `resources selected by tags are never restore-tested: their types are unknown (the ${p.restoreTest} drill covers ARNs only)`, fix: `list their types in \`aws.tagResourceTypes\` (${RESTORE_TESTABLE_KEYS.join(", ")})` });
         continue;
       }
-      const bad = a.tagResourceTypes.filter((k) => !resourceTypeInfo(resourceTypeOfKey(k)!).restoreTestable);
+      const bad = a.tagResourceTypes.filter((k) => {
+        const t = resourceTypeOfKey(k);
+        return t === undefined || !resourceTypeInfo(t).restoreTestable;
+      });
       if (bad.length) {
         out.push({ path: servicePath(p.service, "aws", "tagResourceTypes"), message: `restore testing cannot test ${bad.join(", ")} resources`, fix: "drill these restores by hand (record how in `restore.notes`) and acknowledge GOV-030" });
       }

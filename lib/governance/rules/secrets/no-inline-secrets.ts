@@ -44,7 +44,9 @@ function scanCatalog(catalog: Catalog): Violation[] {
     if (typeof value === "string") {
       if (!DERIVED.has(pattern)) flag(value, path, false);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, [...path, i], `${pattern}.#`));
+      value.forEach((v, i) => {
+        visit(v, [...path, i], `${pattern}.#`);
+      });
     } else if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
       // Keys are read one by one (never destructured): a service with a malformed required
       // field lacks that key, and the rest of it is still scanned.
