@@ -52,10 +52,10 @@ type Backup = typeof BackupSdk;
 type Call = <T>(op: AwsLiveCall, target: string, send: () => Promise<T>, missingOk?: boolean) => Promise<T | undefined>;
 type S3 = typeof S3Sdk;
 
-function load<T>(pkg: string): T {
+function load(pkg: string): unknown {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional dependency: loaded only when --aws is used
-    return require(pkg) as T;
+    return require(pkg);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "MODULE_NOT_FOUND" && err.message.includes(pkg)) throw Errors.adoptAwsSdkMissing(pkg);
@@ -111,7 +111,7 @@ function cliJson(v: unknown): unknown {
 
 /** Reads the account's AWS Backup plans, selections, vaults and notifications, and the buckets' settings. */
 export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> {
-  const backupSdk = load<Backup>("@aws-sdk/client-backup");
+  const backupSdk = load("@aws-sdk/client-backup") as Backup;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const maxPages = opts.maxPages ?? 200;
   const maxItems = opts.maxItems ?? 5000;
@@ -203,7 +203,7 @@ async function readBuckets(
   call: Call,
   answer: (op: AwsLiveCall, target: string, value: unknown, subject?: string) => void,
 ): Promise<void> {
-  const s3Sdk = load<S3>("@aws-sdk/client-s3");
+  const s3Sdk = load("@aws-sdk/client-s3") as S3;
   // Path-style: a bucket name with dots, and an endpoint override, both work without DNS tricks.
   // followRegionRedirects: a bucket in another Region is asked again there (S3 names it in x-amz-bucket-region).
   const s3 = new s3Sdk.S3Client({ ...config, forcePathStyle: true, followRegionRedirects: true });

@@ -64,15 +64,20 @@ export type { IConstruct } from "constructs";
  * the stack of every real Error (ours, cdktf's, Node's) exactly as it was.
  */
 export function withoutTokenStackTraces<T>(build: () => T): T {
-  const previous = Error.prepareStackTrace;
+  // @types/node declares the hook as an always-present method; it is absent until someone sets it.
+  type PrepareStackTrace = (err: Error, frames: NodeJS.CallSite[]) => unknown;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back, and called with the error and frames alone (it reads no `this`)
+  const previous = Error.prepareStackTrace as PrepareStackTrace | undefined;
   Error.prepareStackTrace = (target, frames) => {
     if (!(target instanceof Error)) return "";
     if (previous) return previous(target, frames);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- V8's CallSite has a toString (the frame as a stack trace prints it); @types/node leaves it out
     return `${Error.prototype.toString.call(target)}${frames.map((f) => `\n    at ${f.toString()}`).join("")}`;
   };
   try {
     return build();
   } finally {
-    Error.prepareStackTrace = previous;
+    // Put back as found, unset included.
+    Error.prepareStackTrace = previous as PrepareStackTrace;
   }
 }

@@ -13,6 +13,7 @@ export const DURATION_PATTERN = /^([1-9][0-9]{0,5})(m|h|d)$/;
 export class Duration {
   /** Parses `<n>m`, `<n>h` or `<n>d`; throws CORE-001 on anything else. */
   public static parse(text: string, key = "duration"): Duration {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers and YAML values may pass a number: String() keeps CORE-001 from a TypeError
     const m = DURATION_PATTERN.exec(String(text).trim());
     if (!m) throw Errors.invalidDuration(text, key);
     return new Duration(Number(m[1]) * UNIT_MINUTES[m[2] as keyof typeof UNIT_MINUTES]);

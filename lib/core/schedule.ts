@@ -205,7 +205,7 @@ export class Schedule {
   public describe(): string {
     const { weekday, hour, minute } = this.firstStart();
     const hhmm = `${pad(hour)}:${pad(minute)}`;
-    if (this.isYearly) return `yearly on ${pad(this.month!)}-${pad(this.dayOfMonth!)} at ${hhmm}`;
+    if (this.month !== undefined && this.dayOfMonth !== undefined) return `yearly on ${pad(this.month)}-${pad(this.dayOfMonth)} at ${hhmm}`;
     if (this.isMonthly) return `monthly on day ${this.dayOfMonth} at ${hhmm}`;
     if (this.cadence.isWeekly) return `${this.firstWeekOfMonth ? "monthly on the first" : "weekly on"} ${WEEKDAYS[weekday]} at ${hhmm}`;
     if (!this.cadence.isSubDaily) return `daily at ${hhmm}`;

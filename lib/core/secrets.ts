@@ -108,7 +108,7 @@ export function redactFinding<F extends { readonly message: string; readonly fix
   const changed = path.some((seg, i) => seg !== f.path[i]);
   const message = redactSecrets(f.message);
   const fix = f.fix === undefined ? undefined : redactSecrets(f.fix);
-  const reason = f.acknowledged && redactSecrets(f.acknowledged.reason);
+  const reason = f.acknowledged ? redactSecrets(f.acknowledged.reason) : undefined;
   if (!changed && message === f.message && fix === f.fix && reason === f.acknowledged?.reason) return f;
-  return { ...f, message, fix, path: changed ? path : f.path, ...(f.acknowledged ? { acknowledged: { ...f.acknowledged, reason: reason! } } : {}) };
+  return { ...f, message, fix, path: changed ? path : f.path, ...(f.acknowledged && reason !== undefined ? { acknowledged: { ...f.acknowledged, reason } } : {}) };
 }

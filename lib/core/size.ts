@@ -11,6 +11,7 @@ const RATE = /^([1-9][0-9]{0,6})(KiB|MiB|GiB)\/s$/;
 export class Size {
   /** Parses `<n>KiB|MiB|GiB|TiB`; throws APP-001 on anything else. */
   public static parse(text: string, key = "size"): Size {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers and YAML values may pass a number: String() keeps APP-001 from a TypeError
     const m = SIZE.exec(String(text).trim());
     if (!m) throw Errors.invalidSize(key, text, "<n>KiB, <n>MiB, <n>GiB or <n>TiB, e.g. 20GiB");
     return new Size(Number(m[1]) * UNITS[m[2] as keyof typeof UNITS], key, text);
@@ -18,6 +19,7 @@ export class Size {
 
   /** Parses an upload rate `<n>KiB/s|MiB/s|GiB/s` into a size per second; throws APP-001. */
   public static parseRate(text: string, key = "bandwidthLimit"): Size {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers and YAML values may pass a number: String() keeps APP-001 from a TypeError
     const m = RATE.exec(String(text).trim());
     if (!m) throw Errors.invalidSize(key, text, "<n>KiB/s, <n>MiB/s or <n>GiB/s, e.g. 20MiB/s");
     return new Size(Number(m[1]) * UNITS[m[2] as keyof typeof UNITS], key, text);
@@ -28,6 +30,7 @@ export class Size {
    * bytes: the catalog schema checks sizes with this, the same parser the constructs use.
    */
   public static fits(text: string, rate = false): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers and YAML values may pass a number: String() keeps APP-001 from a TypeError
     const m = (rate ? RATE : SIZE).exec(String(text).trim());
     return !!m && Number.isSafeInteger(Number(m[1]) * UNITS[m[2] as keyof typeof UNITS]);
   }

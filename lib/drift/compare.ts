@@ -1,5 +1,5 @@
 import { terminalText } from "../core/escape/terminal";
-import type { Catalog, Service } from "../catalog/model";
+import type { Catalog, Service, ServiceVm } from "../catalog/model";
 import type { LifecycleGuest, LifecycleList, NotBackedUpGuest } from "./lifecycle";
 
 /** Kinds of drift between the catalog and the estate's reality. */
@@ -92,15 +92,15 @@ export function compareLifecycle(catalog: Catalog, list: LifecycleList): DriftFi
  * answer came from, when known; otherwise guests are matched by vmid on every host.
  */
 export function compareNotBackedUp(catalog: Catalog, guests: readonly NotBackedUpGuest[], host?: string): DriftFinding[] {
-  const enrolled = catalog.services.filter((s) => s.vm && (host === undefined || s.vm.host === host));
+  const enrolled = catalog.services.filter((s): s is Service & { readonly vm: ServiceVm } => s.vm !== undefined && (host === undefined || s.vm.host === host));
   return sortDrift(
     guests.map((g) => {
-      const svc = enrolled.filter((s) => s.vm!.vmid === g.vmid);
+      const svc = enrolled.filter((s) => s.vm.vmid === g.vmid);
       const what = `${g.type} guest${g.name ? ` ${g.name}` : ""}`;
       const message = svc.length
-        ? `${what} is covered by no backup job, though the catalog enrolls it for ${svc.map((s) => `service ${s.id} on ${s.vm!.host}`).join(" and ")}: apply the Proxmox stack, and check that the job's guests and storage exist`
+        ? `${what} is covered by no backup job, though the catalog enrolls it for ${svc.map((s) => `service ${s.id} on ${s.vm.host}`).join(" and ")}: apply the Proxmox stack, and check that the job's guests and storage exist`
         : `${what} is covered by no backup job and is not in the catalog: enroll it in a service's \`vm\`, or exclude it deliberately`;
-      return { kind: DriftKind.NOT_BACKED_UP, host: host ?? (svc.length === 1 ? svc[0].vm!.host : undefined), vmid: g.vmid, service: svc.length === 1 ? svc[0].id : undefined, message };
+      return { kind: DriftKind.NOT_BACKED_UP, host: host ?? (svc.length === 1 ? svc[0].vm.host : undefined), vmid: g.vmid, service: svc.length === 1 ? svc[0].id : undefined, message };
     }),
   );
 }

@@ -96,7 +96,7 @@ export function readNotBackedUpFile(file: string): NotBackedUpGuest[] {
   } catch (e) {
     throw Errors.driftInputInvalid(file, `not JSON: ${(e as Error).message}`);
   }
-  const list = raw && typeof raw === "object" && !Array.isArray(raw) && "data" in raw ? (raw as { data: unknown }).data : raw;
+  const list = raw && typeof raw === "object" && !Array.isArray(raw) && "data" in raw ? raw.data : raw;
   const r = notBackedUpSchema.safeParse(list);
   if (!r.success) {
     const issue = r.error.issues[0];

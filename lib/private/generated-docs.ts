@@ -44,11 +44,11 @@ export function renderFieldReference(): string {
   };
   const descend = (child: JsonSchema, p: string) => {
     if (child.type === "object" && child.properties) walk(child, p);
-    else if (child.type === "array" && (child.items as JsonSchema)?.type === "object") walk(child.items as JsonSchema, `${p}[]`);
-    else if (child.type === "array" && Array.isArray((child.items as JsonSchema)?.oneOf)) {
+    else if (child.type === "array" && (child.items as JsonSchema | undefined)?.type === "object") walk(child.items as JsonSchema, `${p}[]`);
+    else if (child.type === "array" && Array.isArray((child.items as JsonSchema | undefined)?.oneOf)) {
       // A discriminated union (e.g. storages by `type`): one group of rows per variant.
       for (const v of (child.items as JsonSchema).oneOf as JsonSchema[]) {
-        const tag = Object.entries((v.properties as Record<string, JsonSchema>) ?? {}).find(([, s]) => s.const !== undefined);
+        const tag = Object.entries((v.properties as Record<string, JsonSchema> | undefined) ?? {}).find(([, s]) => s.const !== undefined);
         walk(v, tag ? `${p}[${tag[0]}=${String(tag[1].const)}]` : `${p}[]`);
       }
     }
@@ -73,12 +73,12 @@ function typeOf(s: JsonSchema): string {
     const max = s.maximum as number | undefined;
     return `integer${min !== undefined ? ` ≥ ${min}` : ""}${max !== undefined && max < 1e15 ? `, ≤ ${max}` : ""}`;
   }
-  return String(s.type ?? "any");
+  return String((s.type as string | string[] | undefined) ?? "any");
 }
 
 function describe(s: JsonSchema): string {
-  const d = String(s.description ?? (s.items as JsonSchema | undefined)?.description ?? "");
-  const pattern = s.pattern ? ` Pattern: \`${String(s.pattern).replace(/\|/g, "\\|")}\`.` : "";
+  const d = (s.description as string | undefined) ?? ((s.items as JsonSchema | undefined)?.description as string | undefined) ?? "";
+  const pattern = s.pattern ? ` Pattern: \`${(s.pattern as string).replace(/\|/g, "\\|")}\`.` : "";
   return (d + pattern).replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
@@ -111,6 +111,7 @@ export const ERROR_SAMPLES: { readonly [K in keyof typeof Errors]?: Parameters<(
   tooManyAuditControls: [60, 50],
   answerTooLarge: ["answers/jobs.json", 20971520, 16777216],
   answerUnrecognized: ["answers/other.json", ["pvesh get /cluster/backup", "aws backup get-backup-plan", "..."]],
+  internal: ["the schedule of homelab-critical-1a2b3c/daily"],
 };
 
 export function renderErrorsDoc(): string {

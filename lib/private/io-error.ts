@@ -3,7 +3,8 @@ import { Errors, UsageError } from "../errors";
 /** The IO error for a failed write: a too-long name and a file-versus-folder clash get their own codes. */
 export function ioError(where: string, e: unknown): Error {
   if (e instanceof UsageError) return e;
-  const err = e as NodeJS.ErrnoException;
+  // A thrown non-Error has no message: the value itself is shown.
+  const err = e as Partial<NodeJS.ErrnoException>;
   const at = err.path ?? where;
   if (err.code === "ENAMETOOLONG") return Errors.nameTooLong(at);
   if (err.code === "ENOTDIR") return Errors.nameCollision(at, "a file stands where a folder is needed");

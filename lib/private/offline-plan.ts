@@ -108,21 +108,21 @@ export function planStackOffline(stackDir: string, options: OfflinePlanOptions):
     env.TF_CLI_CONFIG_FILE = rc;
   }
   const tf = (args: string[]) => execFileSync("terraform", args, { cwd: workDir, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 512 * 1024 * 1024 });
-  let validate = empty;
+  let validate: OfflinePlanResult["validate"] = empty;
   try {
     tf(["init", "-input=false", "-no-color"]);
-    validate = JSON.parse(tf(["validate", "-json", "-no-color"]));
+    validate = JSON.parse(tf(["validate", "-json", "-no-color"])) as OfflinePlanResult["validate"];
     tf(["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=plan.bin"]);
     const show = tf(["show", "-json", "plan.bin"]);
     writeFileSync(join(workDir, "plan.json"), show);
-    return { stack, workDir, validate, plan: JSON.parse(show) };
+    return { stack, workDir, validate, plan: JSON.parse(show) as OfflinePlanResult["plan"] };
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string; message: string; code?: string };
     if (err.code === "ENOENT") throw Errors.terraformMissing();
     // validate -json exits 1 with its verdict on stdout.
     if (err.stdout?.trimStart().startsWith("{")) {
       try {
-        validate = JSON.parse(err.stdout);
+        validate = JSON.parse(err.stdout) as OfflinePlanResult["validate"];
       } catch {
         // not validate's output
       }

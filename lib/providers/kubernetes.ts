@@ -14,10 +14,10 @@ import { Errors } from "../errors";
 
 const PACKAGE = "@cdktf/provider-kubernetes";
 
-function load<T>(module: string, user: string): T {
+function load(module: string, user: string): unknown {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the optional peer must not load with the library
-    return require(module) as T;
+    return require(module);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "MODULE_NOT_FOUND" && err.message.includes(PACKAGE)) throw Errors.kubernetesProviderMissing(user);
@@ -27,12 +27,12 @@ function load<T>(module: string, user: string): T {
 
 /** A `kubernetes_manifest` resource. */
 export function kubernetesManifest(scope: Construct, id: string, config: ManifestConfig): TerraformResource {
-  const { Manifest } = load<typeof import("@cdktf/provider-kubernetes/lib/manifest")>(`${PACKAGE}/lib/manifest`, scope.node.path);
+  const { Manifest } = load(`${PACKAGE}/lib/manifest`, scope.node.path) as typeof import("@cdktf/provider-kubernetes/lib/manifest");
   return new Manifest(scope, id, config);
 }
 
 /** The `kubernetes` provider. */
 export function kubernetesProvider(scope: Construct, id: string, config: KubernetesProviderConfig): TerraformProvider {
-  const { KubernetesProvider } = load<typeof import("@cdktf/provider-kubernetes/lib/provider")>(`${PACKAGE}/lib/provider`, scope.node.path);
+  const { KubernetesProvider } = load(`${PACKAGE}/lib/provider`, scope.node.path) as typeof import("@cdktf/provider-kubernetes/lib/provider");
   return new KubernetesProvider(scope, id, config);
 }

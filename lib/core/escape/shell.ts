@@ -5,6 +5,8 @@
  * exactly that value, whatever it holds (quotes, `$(...)`, backticks, newlines).
  */
 
+import { must } from "../../private/must";
+
 /** Characters that never need quoting in a bash word. */
 const PLAIN = /^[A-Za-z0-9_./:=@%+,-]+$/;
 // eslint-disable-next-line no-control-regex
@@ -23,7 +25,7 @@ export function shellQuote(value: string | number): string {
   if (!CONTROL.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
   let out = "$'";
   for (const ch of s) {
-    const code = ch.codePointAt(0)!;
+    const code = must(ch.codePointAt(0), "the code point of a character");
     if (ch === "\\" || ch === "'") out += `\\${ch}`;
     else if (ch === "\n") out += "\\n";
     else if (ch === "\t") out += "\\t";

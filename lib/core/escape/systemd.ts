@@ -1,4 +1,5 @@
 import { Errors } from "../../errors";
+import { must } from "../../private/must";
 
 /**
  * The one way values reach systemd unit files (systemd.unit(5), "Quoting" and
@@ -25,7 +26,7 @@ export function systemdWord(value: string): string {
   if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
   let out = '"';
   for (const ch of s) {
-    const code = ch.codePointAt(0)!;
+    const code = must(ch.codePointAt(0), "the code point of a character");
     if (ch === "\\" || ch === '"') out += `\\${ch}`;
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
     else out += ch;

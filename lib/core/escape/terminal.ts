@@ -6,6 +6,8 @@
  * a hyperlink) to the operator's terminal.
  */
 
+import { must } from "../../private/must";
+
 /**
  * C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional
  * overrides and isolates (they reorder what is shown, "Trojan Source").
@@ -33,11 +35,12 @@ export interface TerminalTextOptions {
  * Printable text, other languages and emoji included, is unchanged.
  */
 export function terminalText(text: string, options: TerminalTextOptions = {}): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the escape must hold for whatever a caller passes (a thrown non-Error's message, a JavaScript caller's value)
   return String(text).replace(ACTIVE, (ch) => {
     if (ch === "\\" && options.keepBackslash) return ch;
     const named = NAMED[ch];
     if (named) return named;
-    const code = ch.codePointAt(0)!;
+    const code = must(ch.codePointAt(0), "the code point of a character");
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16)}}`;
   });
 }
@@ -47,6 +50,7 @@ export function terminalText(text: string, options: TerminalTextOptions = {}): s
  * line ends stay, and no line holds an active character.
  */
 export function terminalLines(text: string, options: TerminalTextOptions = {}): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- the escape must hold for whatever a caller passes (a thrown non-Error's message, a JavaScript caller's value)
   return String(text)
     .split("\n")
     .map((line) => terminalText(line, options))

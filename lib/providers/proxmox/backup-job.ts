@@ -306,6 +306,7 @@ function validateBackupJob(c: BackupJobConfig): void {
   checkConfigId("id", c.id, BACKUP_JOB_ID_MAX);
   checkNotEmpty("schedule", c.schedule);
   checkNotEmpty("storage", c.storage);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may leave the required prop out: never test `undefined` as a storage id
   if (c.storage !== undefined && !isToken(c.storage) && !PVE_STORAGE_ID.test(c.storage)) {
     throw Errors.pveNotAllowed("storage", c.storage, "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', not ending in '-', '_' or '.'");
   }

@@ -190,7 +190,7 @@ export class ProxmoxProvider extends TerraformProvider implements IProxmoxVersio
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private withConstraint(out: any): any {
-    const entry = out?.terraform?.required_providers?.proxmox;
+    const entry = (out as { terraform?: { required_providers?: { proxmox?: { version?: string } } } } | undefined)?.terraform?.required_providers?.proxmox;
     if (entry) entry.version = this.versionConstraint;
     return out;
   }

@@ -407,6 +407,7 @@ const KEEP_FIELDS = ["keepLast", "keepHourly", "keepDaily", "keepWeekly", "keepM
 
 function validateCommon(type: string, c: StorageCommonConfig): void {
   checkNotEmpty("id", c.id);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may leave the required prop out: never test `undefined` as a storage id
   if (c.id !== undefined && !isToken(c.id) && !PVE_STORAGE_ID.test(c.id)) {
     throw Errors.pveInvalidId("id", c.id);
   }
