@@ -211,7 +211,7 @@ const has = (o: unknown, k: string): boolean => !!o && typeof o === "object" && 
  */
 export function recognize(value: unknown, subject?: string): AnswerKind | undefined {
   if (Array.isArray(value)) {
-    const first = value[0];
+    const first: unknown = value[0];
     if (first === undefined || !first || typeof first !== "object") return undefined;
     if (has(first, "schedule") || has(first, "starttime") || (has(first, "storage") && has(first, "id") && !has(first, "type"))) return AnswerKind.PVE_JOBS;
     if (has(first, "storage") && has(first, "type")) return AnswerKind.PVE_STORAGE;
@@ -269,7 +269,8 @@ export function parseAnswer(bytes: Uint8Array, file: string, subject?: string): 
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("") || "(top)";
     throw AdoptErrors.answerWrongShape(file, kind, path, issue.message);
   }
-  return { kind, file, subject, data: r.data } as Answer;
+  const answer = { kind, file, subject, data: r.data };
+  return answer as Answer;
 }
 
 /** `NAME=FILE` or `FILE`: the attribution, when the text before `=` is a plain name. */

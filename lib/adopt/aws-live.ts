@@ -2,6 +2,7 @@ import type * as BackupSdk from "@aws-sdk/client-backup";
 import type * as S3Sdk from "@aws-sdk/client-s3";
 import { terminalText } from "../core/escape/terminal";
 import { Errors } from "../errors";
+import { must } from "../private/must";
 import { type Answer, parseAnswer } from "./answers";
 
 /**
@@ -70,6 +71,7 @@ function explain(e: unknown, op: AwsLiveCall, target: string): Error {
   const status = err.$metadata?.httpStatusCode;
   const action = AWS_LIVE_CALLS[op].action;
   // The service's own message is shown (bounded, made printable): it never carries the credentials.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- e is whatever was thrown: a message that is not a string must not break the explanation
   const said = terminalText(String(err.message ?? "").slice(0, 300));
   let reason: string;
   let fix: string;
@@ -141,7 +143,7 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     const items: I[] = [];
     let token: string | undefined;
     for (let n = 1; ; n++) {
-      const r = (await call(op, target, () => page(token)))!;
+      const r = must(await call(op, target, () => page(token)), `the answer of ${op}`);
       items.push(...(r.items ?? []));
       if (items.length > maxItems) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
       // A token answered twice would loop forever: the list ends there.
@@ -159,7 +161,7 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     answer("ListBackupPlans", "", { BackupPlansList: plans });
     const buckets = new Set<string>();
     for (const p of plans) {
-      const id = p.BackupPlanId!;
+      const id = p.BackupPlanId;
       const t = ` --backup-plan-id ${id}`;
       answer("GetBackupPlan", t, await call("GetBackupPlan", t, () => backup.send(new backupSdk.GetBackupPlanCommand({ BackupPlanId: id }))));
       const sels = await list("ListBackupSelections", t, async (NextToken) => {
@@ -169,7 +171,7 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
       answer("ListBackupSelections", t, { BackupSelectionsList: sels });
       for (const s of sels) {
         const st = `${t} --selection-id ${s.SelectionId}`;
-        const sel = (await call("GetBackupSelection", st, () => backup.send(new backupSdk.GetBackupSelectionCommand({ BackupPlanId: id, SelectionId: s.SelectionId }))))!;
+        const sel = must(await call("GetBackupSelection", st, () => backup.send(new backupSdk.GetBackupSelectionCommand({ BackupPlanId: id, SelectionId: s.SelectionId }))), "the answer of GetBackupSelection");
         answer("GetBackupSelection", st, sel);
         // A bucket a selection names is read too: its versioning decides whether AWS Backup can protect it.
         for (const arn of sel.BackupSelection?.Resources ?? []) {

@@ -94,7 +94,7 @@ export function readCron(text: string): ReadCadence | undefined {
     const h = Number(every[1]);
     return h % 24 === 0 ? { minutes: h * 60, period: h === 24 ? Period.DAILY : h === 168 ? Period.WEEKLY : Period.DAILY } : { minutes: h * 60, period: Period.SUB_DAILY };
   }
-  const named: Record<string, ReadCadence> = {
+  const named: Readonly<Partial<Record<string, ReadCadence>>> = {
     "@hourly": { minutes: 60, period: Period.SUB_DAILY },
     "@daily": { minutes: DAY, period: Period.DAILY },
     "@midnight": { minutes: DAY, period: Period.DAILY },
@@ -102,7 +102,8 @@ export function readCron(text: string): ReadCadence | undefined {
     "@monthly": { minutes: 30 * DAY, period: Period.MONTHLY },
     "@yearly": { minutes: 365 * DAY, period: Period.YEARLY },
   };
-  if (named[s]) return named[s];
+  const hit = named[s];
+  if (hit) return hit;
   const f = s.split(/\s+/);
   if (f.length !== 5) return undefined;
   return readCronFields(f[1], f[2], f[3], f[4]);
@@ -129,6 +130,7 @@ function readCronFields(hour: string, dom: string, month: string, dow: string): 
 export function ttlDays(ttl: string): number | undefined {
   const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(ttl.trim());
   if (!m || ttl.trim() === "") return undefined;
-  const hours = Number(m[1] ?? 0) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
+  const [h = "0", min = "0", sec = "0"] = m.slice(1);
+  const hours = Number(h) + Number(min) / 60 + Number(sec) / 3600;
   return Math.max(1, Math.ceil(hours / 24));
 }

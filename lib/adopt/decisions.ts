@@ -47,7 +47,9 @@ export function markPendingDecisions(findings: readonly Finding[], source: Decis
   const out = findings.map((f) => {
     const key = decisionKey(f.path);
     if (!key || valueAt(f.path) !== DECIDE) return f;
-    const where = f.path[0] === "services" ? `service ${String(valueAt(["services", f.path[1], "id"]) ?? `#${String(f.path[1])}`)}: ` : "";
+    // The id is a YAML scalar, or missing.
+    const id = valueAt(["services", f.path[1], "id"]) as string | number | boolean | null | undefined;
+    const where = f.path[0] === "services" ? `service ${String(id ?? `#${String(f.path[1])}`)}: ` : "";
     return {
       ruleId: PENDING_DECISION,
       severity: Severity.ERROR,

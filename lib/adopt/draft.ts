@@ -8,7 +8,7 @@ import { durationOf, Period, readAwsCron, readCalendarEvent, readCron, type Read
 import { AnswerKind } from "./answers";
 import { DECIDE } from "./decisions";
 import { jobGuests, type Observed, type ObservedGuest, type ObservedHost, type ObservedSelection, type ObservedVault, type PveJob } from "./observe";
-import { flow, type FlowValue, type Plain, YamlOut } from "./yaml-out";
+import { flow, type Plain, YamlOut } from "./yaml-out";
 
 /** Gap ids of the adoption report (docs/adopt.md#gaps). */
 export const GapId = {
@@ -51,13 +51,13 @@ export interface Draft {
 
 type Entry<K extends keyof AdoptedIds> = NonNullable<AdoptedIds[K]>[string];
 /** The adopted ids while they are gathered. */
-interface WorkingIds {
+type WorkingIds = {
   jobs: Record<string, Record<string, number[]>>;
   vaults: Record<string, Entry<"vaults">>;
   plans: Record<string, Entry<"plans">>;
   selections: Record<string, Entry<"selections">>;
   buckets: Record<string, Entry<"buckets">>;
-}
+};
 
 type Retention = Partial<Record<"hourly" | "daily" | "weekly" | "monthly" | "yearly", number>>;
 
@@ -210,7 +210,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     }
     const rules = plan.rules;
     const cadences = rules.map((r) => ({ r, c: r.ScheduleExpression ? readAwsCron(r.ScheduleExpression) : undefined }));
-    const snapshot = cadences.filter((x) => x.c).sort((a, b) => a.c!.minutes - b.c!.minutes)[0];
+    const snapshot = cadences.flatMap(({ r, c }) => (c ? [{ r, c }] : [])).sort((a, b) => a.c.minutes - b.c.minutes).at(0);
     const continuous = rules.find((r) => r.EnableContinuousBackup);
     const retention: Retention = {};
     let cold: number | undefined;
@@ -267,7 +267,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       for (const g of group) adopted.selections[g.name] = { ...adopted.selections[g.name], service: s.id };
       const selRef = `selection ${sel.name} (${[...new Set(group.map((g) => fileName(g.file)))].join(", ")})`;
       s.fields.push({ key: "description", value: `AWS resources of backup selection ${sel.name}` , comment: selRef });
-      const rpoMinutes = snapshot?.c?.minutes ?? 1440;
+      const rpoMinutes = snapshot?.c.minutes ?? 1440;
       s.fields.push({ key: "rpo", value: continuous ? "15m" : durationOf(rpoMinutes), comment: continuous ? `continuous backup (point-in-time restore) in rule ${continuous.RuleName} of ${planRef}` : `schedule "${snapshot?.r.ScheduleExpression ?? ""}" of rule ${snapshot?.r.RuleName ?? "?"} of ${planRef}` });
       const aws: Array<{ key: string; value: Plain | readonly Plain[] | Readonly<Record<string, Plain>>; comment?: string }> = [];
       if (sel.resources.length) aws.push({ key: "resources", value: sel.resources.filter((a) => Patterns.arn.test(a)), comment: `Resources of ${selRef}` });
@@ -287,7 +287,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
         s.retention = { ...retention };
         s.retentionFrom = `lifecycles of ${planRef}`;
       }
-      const tierFromName = (Object.values(Classification) as string[]).find((c) => plan.name.includes(c)) as Classification | undefined;
+      const tierFromName = Object.values(Classification).find((c) => plan.name.includes(c));
       s.suggested = tierFromName ?? (target?.lockDate ? Classification.CRITICAL : suggestTier(rpoMinutes));
       s.suggestedWhy = tierFromName ? `the plan's name says ${tierFromName}` : target?.lockDate ? "its vault has a compliance lock" : `from the RPO ${durationOf(rpoMinutes)}`;
       s.appHint = "AWS Backup already protects these resources: `platform-only` is likely";
@@ -317,8 +317,8 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       gaps.push({ id: GapId.NO_VERSIONING, message: `bucket ${b.name} has versioning ${b.versioning.status === "never" ? "never enabled" : "suspended"} (${fileName(b.versioning.file)}); AWS Backup for S3 and replication need it on`, path: at, settle: `aws s3api put-bucket-versioning --bucket ${b.name} --versioning-configuration Status=Enabled  # then adopt again; the catalog line stays aws.resources: ["${arn}"]` });
     }
     const critical = owner?.suggested === Classification.CRITICAL || owner?.fields.some((f) => f.key === "immutable");
-    if (critical && !b.objectLock?.enabled) {
-      gaps.push({ id: GapId.NO_LOCK, message: `bucket ${b.name} has no Object Lock, and its service ${owner!.id} looks critical (immutable copies required)`, path: owner ? svcPath(owner, "immutable") : "services", settle: "immutable: { mode: compliance, days: 14 }  # the copy AWS Backup keeps in the locked vault is the immutable one; or enable Object Lock on the bucket (never by replacing it)" });
+    if (owner && critical && !b.objectLock?.enabled) {
+      gaps.push({ id: GapId.NO_LOCK, message: `bucket ${b.name} has no Object Lock, and its service ${owner.id} looks critical (immutable copies required)`, path: svcPath(owner, "immutable"), settle: "immutable: { mode: compliance, days: 14 }  # the copy AWS Backup keeps in the locked vault is the immutable one; or enable Object Lock on the bucket (never by replacing it)" });
     }
   }
 
@@ -360,15 +360,16 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   // Retention shorter than the tier the draft suggests.
   for (const s of services) {
     if (!s.suggested || !s.retention) continue;
+    const retention = s.retention;
     const tier = TIERS[s.suggested].retention;
     // Only the keys the estate keeps: a key the draft leaves out takes the tier's default.
-    const short = (Object.keys(tier) as Array<keyof typeof tier>).filter((k) => s.retention![k] !== undefined && s.retention![k]! < tier[k]);
+    const short = (Object.keys(tier) as Array<keyof typeof tier>).filter((k) => retention[k] !== undefined && retention[k] < tier[k]);
     if (short.length) {
       gaps.push({
         id: GapId.SHORT_RETENTION,
-        message: `service ${s.id} keeps ${short.map((k) => `${k} ${s.retention![k] ?? 0}`).join(", ")}; a ${s.suggested} service keeps ${short.map((k) => `${k} ${tier[k]}`).join(", ")} (${s.retentionFrom})`,
+        message: `service ${s.id} keeps ${short.map((k) => `${k} ${retention[k] ?? 0}`).join(", ")}; a ${s.suggested} service keeps ${short.map((k) => `${k} ${tier[k]}`).join(", ")} (${s.retentionFrom})`,
         path: `services[${services.indexOf(s)}].retention`,
-        settle: `retention: ${flow({ ...s.retention, ...Object.fromEntries(short.map((k) => [k, tier[k]])) } as Record<string, number>)}  # or drop the key(s) to take the tier's default, or decide another classification`,
+        settle: `retention: ${flow({ ...retention, ...Object.fromEntries(short.map((k) => [k, tier[k]])) })}  # or drop the key(s) to take the tier's default, or decide another classification`,
       });
     }
   }
@@ -381,7 +382,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
   y.kv(0, "version", 1);
   y.kv(0, "name", opts.name ?? "adopted", "estate name: prefixes every resource name (must match the names of the objects imported below to adopt them)");
   lineOf.set("owner", y.kv(0, "owner", DECIDE, "who owns the estate's backups, e.g. \"@ops-team\""));
-  y.kv(0, "notifications", DECIDE, [...o.vaults.values()].filter((v) => v.notifications).map((v) => `vault ${v.name} notifies ${v.notifications!.topicArn}`).join("; ") || "no answer names an alert channel");
+  y.kv(0, "notifications", DECIDE, [...o.vaults.values()].flatMap((v) => (v.notifications ? [`vault ${v.name} notifies ${v.notifications.topicArn}`] : [])).join("; ") || "no answer names an alert channel");
   if (region) {
     y.open(0, "aws");
     y.kv(2, "region", region, "from the vault/plan ARNs");
@@ -432,7 +433,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       }
     }
     lineOf.set(`services[${i}].offsite`, y.kv(4, "offsite", DECIDE, `{ required: true | false, reason: "..." }; ${s.offsiteHint ?? ""}`));
-    if (s.retention) lineOf.set(`services[${i}].retention`, y.kv(4, "retention", s.retention as Record<string, number>, s.retentionFrom));
+    if (s.retention) lineOf.set(`services[${i}].retention`, y.kv(4, "retention", s.retention, s.retentionFrom));
   });
   if (!services.length) y.note(2, "no protected guest, selection or namespace was found");
   const ids = cleanAdopted(adopted);
@@ -449,17 +450,17 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
       y.open(2, "vaults");
       for (const [n, v] of Object.entries(ids.vaults)) {
         if (!v.lock) {
-          y.kv(4, n, v.notifications ? { notifications: true } : {}, `${fileName(o.vaults.get(n)!.file)}`);
+          y.kv(4, n, v.notifications ? { notifications: true } : {}, fileName(o.vaults.get(n)?.file));
           continue;
         }
-        y.open(4, n, `${fileName(o.vaults.get(n)!.file)}`);
-        y.kv(6, "lock", v.lock as Record<string, Plain>, v.lock.lockDate ? "compliance lock: left exactly as it is" : "governance lock: left as it is");
-        if (v.notifications) y.kv(6, "notifications", true, fileName(o.vaults.get(n)!.notifications!.file));
+        y.open(4, n, fileName(o.vaults.get(n)?.file));
+        y.kv(6, "lock", v.lock, v.lock.lockDate ? "compliance lock: left exactly as it is" : "governance lock: left as it is");
+        if (v.notifications) y.kv(6, "notifications", true, fileName(o.vaults.get(n)?.notifications?.file));
       }
     }
     if (ids.plans) {
       y.open(2, "plans");
-      for (const [n, p] of Object.entries(ids.plans)) y.kv(4, n, p as FlowValue, "BackupPlanId and the vaults its rules and copy actions write to");
+      for (const [n, p] of Object.entries(ids.plans)) y.kv(4, n, p, "BackupPlanId and the vaults its rules and copy actions write to");
     }
     if (ids.selections) {
       y.open(2, "selections");
@@ -475,7 +476,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
     }
     if (ids.buckets) {
       y.open(2, "buckets");
-      for (const [n, b] of Object.entries(ids.buckets)) y.kv(4, n, b as Record<string, Plain>, "s3api answers");
+      for (const [n, b] of Object.entries(ids.buckets)) y.kv(4, n, b, "s3api answers");
     }
   }
   for (const g of gaps) g.line = lineOf.get(g.path);
@@ -485,7 +486,7 @@ export function draftCatalog(o: Observed, opts: DraftOptions = {}): Draft {
 function cleanAdopted(a: WorkingIds): AdoptedIds {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) if (Object.keys(v).length) out[k] = v;
-  return out as AdoptedIds;
+  return out;
 }
 
 /** Proxmox prune-backups (object or `keep-daily=7,keep-weekly=4`) as catalog retention. */

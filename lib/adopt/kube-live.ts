@@ -38,20 +38,37 @@ export function readKubeLive(cluster: string, opts: KubeLiveOptions = {}): Promi
     execFile(opts.kubectl ?? "kubectl", args, { env: process.env, encoding: "buffer", timeout: timeoutMs + Math.min(5000, timeoutMs / 2), killSignal: "SIGKILL", maxBuffer: MAX_ANSWER_BYTES, windowsHide: true }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
-        if (e.code === "ENOENT") return reject(Errors.adoptKubectlMissing(call));
-        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") return reject(Errors.answerTooLarge(call, MAX_ANSWER_BYTES + 1, MAX_ANSWER_BYTES));
+        if (e.code === "ENOENT") {
+          reject(Errors.adoptKubectlMissing(call));
+          return;
+        }
+        if (e.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
+          reject(Errors.answerTooLarge(call, MAX_ANSWER_BYTES + 1, MAX_ANSWER_BYTES));
+          return;
+        }
         // kubectl's own message, bounded and made printable (it names the server, never a token).
         const said = terminalText(stderr.toString("utf8").trim().split("\n").slice(-3).join(" ").slice(0, 400));
-        if (e.killed || e.signal) return reject(Errors.adoptKubectlFailed(call, `no answer within ${(timeoutMs + Math.min(5000, timeoutMs / 2)) / 1000} s`, "check that the cluster's API answers (kubectl cluster-info), or save the answer with kubectl and adopt it from a file"));
-        if (/forbidden/i.test(said)) return reject(Errors.adoptKubectlFailed(call, said, "grant get and list on schedules.velero.io and backupstoragelocations.velero.io (docs/adopt.md#permissions)"));
-        if (/doesn't have a resource type/i.test(said)) return reject(Errors.adoptKubectlFailed(call, said, "Velero is not installed in this cluster (no Velero CRDs): adopt it without --k8s"));
-        return reject(Errors.adoptKubectlFailed(call, said || `exit ${String(e.code)}`, "check the context and the credentials (kubectl get ns), or save the answer with kubectl and adopt it from a file"));
+        if (e.killed || e.signal) {
+          reject(Errors.adoptKubectlFailed(call, `no answer within ${(timeoutMs + Math.min(5000, timeoutMs / 2)) / 1000} s`, "check that the cluster's API answers (kubectl cluster-info), or save the answer with kubectl and adopt it from a file"));
+          return;
+        }
+        if (/forbidden/i.test(said)) {
+          reject(Errors.adoptKubectlFailed(call, said, "grant get and list on schedules.velero.io and backupstoragelocations.velero.io (docs/adopt.md#permissions)"));
+          return;
+        }
+        if (/doesn't have a resource type/i.test(said)) {
+          reject(Errors.adoptKubectlFailed(call, said, "Velero is not installed in this cluster (no Velero CRDs): adopt it without --k8s"));
+          return;
+        }
+        reject(Errors.adoptKubectlFailed(call, said || `exit ${String(e.code)}`, "check the context and the credentials (kubectl get ns), or save the answer with kubectl and adopt it from a file"));
+        return;
       }
       try {
         const a = parseAnswer(stdout, call, cluster);
         resolve(a ? [a] : []);
       } catch (e) {
-        reject(e as Error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- parseAnswer throws this library's errors, passed on as they are
+        reject(e);
       }
     });
   });

@@ -46,12 +46,17 @@ function get(url: string, headers: Record<string, string>, opts: PveLiveOptions)
         else res.destroy();
       });
       res.on("close", () => {
-        if (res.statusCode !== 200) return reject(AdoptErrors.adoptLiveFailed(call, `HTTP ${res.statusCode ?? "?"}${res.statusCode === 401 ? " (the token was refused)" : res.statusCode === 403 ? " (the token lacks a read permission)" : ""}`));
+        if (res.statusCode !== 200) {
+          reject(AdoptErrors.adoptLiveFailed(call, `HTTP ${res.statusCode ?? "?"}${res.statusCode === 401 ? " (the token was refused)" : res.statusCode === 403 ? " (the token lacks a read permission)" : ""}`));
+          return;
+        }
         resolve(Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES + 1));
       });
     });
     req.on("timeout", () => req.destroy(new Error("timed out")));
-    req.on("error", (e) => reject(AdoptErrors.adoptLiveFailed(call, e.message)));
+    req.on("error", (e) => {
+      reject(AdoptErrors.adoptLiveFailed(call, e.message));
+    });
     req.end();
   });
 }

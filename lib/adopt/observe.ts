@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type Answer, AnswerKind, type awsPlanRule, type pveJob, type pveStorage, type veleroLocation, type veleroSchedule } from "./answers";
+import { must } from "../private/must";
 import { AdoptErrors } from "./errors";
 
 export type PveJob = z.output<typeof pveJob>;
@@ -96,6 +97,8 @@ export interface Observed {
 /** Merges recognized answers into one picture of the estate. */
 export function observe(answers: readonly Answer[]): Observed {
   const o: Observed = { hosts: new Map(), plans: new Map(), vaults: new Map(), buckets: new Map(), clusters: new Map() };
+  // The host, bucket or cluster an answer is about: parseAnswer refuses an answer that needs one and names none (ADOPT-005).
+  const subjectOf = (a: Answer): string => must(a.subject, `the subject of ${a.file}`);
   const host = (name: string): ObservedHost => {
     let h = o.hosts.get(name);
     if (!h) o.hosts.set(name, (h = { name, jobs: [], guests: new Map(), notBackedUp: new Map(), storages: new Map(), files: new Map() }));
@@ -129,11 +132,12 @@ export function observe(answers: readonly Answer[]): Observed {
     if (prev && (prev.locked !== next.locked || prev.minDays !== next.minDays || prev.maxDays !== next.maxDays)) throw AdoptErrors.adoptConflict(`vault ${v.BackupVaultName}`, prev.file, file);
     // describe-backup-vault says as much as list-backup-vaults: the later answer wins when they agree.
     o.vaults.set(v.BackupVaultName, next);
+    return next;
   };
   for (const a of answers) {
     switch (a.kind) {
       case AnswerKind.PVE_JOBS: {
-        const h = host(a.subject!);
+        const h = host(subjectOf(a));
         for (const j of a.data) {
           if (h.jobs.some((x) => x.id === j.id)) throw AdoptErrors.adoptConflict(`job ${j.id} on ${h.name}`, h.files.get(a.kind) ?? a.file, a.file);
           h.jobs.push(j);
@@ -142,19 +146,19 @@ export function observe(answers: readonly Answer[]): Observed {
         break;
       }
       case AnswerKind.PVE_GUESTS: {
-        const h = host(a.subject!);
+        const h = host(subjectOf(a));
         for (const g of a.data) h.guests.set(g.vmid, { vmid: g.vmid, kind: g.type, name: g.name, node: g.node, template: g.template ?? false, pool: g.pool });
         h.files.set(a.kind, a.file);
         break;
       }
       case AnswerKind.PVE_NOT_BACKED_UP: {
-        const h = host(a.subject!);
+        const h = host(subjectOf(a));
         for (const g of a.data) h.notBackedUp.set(g.vmid, { vmid: g.vmid, kind: g.type ?? "qemu", name: g.name, template: false });
         h.files.set(a.kind, a.file);
         break;
       }
       case AnswerKind.PVE_STORAGE: {
-        const h = host(a.subject!);
+        const h = host(subjectOf(a));
         for (const s of a.data) h.storages.set(s.storage, s);
         h.files.set(a.kind, a.file);
         break;
@@ -217,31 +221,31 @@ export function observe(answers: readonly Answer[]): Observed {
         if (v) v.notifications = n;
         else {
           const arn = (a.data as { BackupVaultArn?: string }).BackupVaultArn ?? "";
-          vault({ BackupVaultName: a.data.BackupVaultName, BackupVaultArn: arn }, a.file);
-          o.vaults.get(a.data.BackupVaultName)!.notifications = n;
+          vault({ BackupVaultName: a.data.BackupVaultName, BackupVaultArn: arn }, a.file).notifications = n;
         }
         break;
       }
       case AnswerKind.S3_VERSIONING:
-        bucket(a.subject!).versioning = { status: a.data.Status ?? "never", file: a.file };
+        bucket(subjectOf(a)).versioning = { status: a.data.Status ?? "never", file: a.file };
         break;
       case AnswerKind.S3_OBJECT_LOCK: {
         const c = a.data.ObjectLockConfiguration;
         const r = c.Rule?.DefaultRetention;
-        bucket(a.subject!).objectLock = { enabled: c.ObjectLockEnabled === "Enabled", mode: r?.Mode, days: r ? (r.Days ?? (r.Years ?? 0) * 365) : undefined, file: a.file };
+        bucket(subjectOf(a)).objectLock = { enabled: c.ObjectLockEnabled === "Enabled", mode: r?.Mode, days: r ? (r.Days ?? (r.Years ?? 0) * 365) : undefined, file: a.file };
         break;
       }
       case AnswerKind.S3_REPLICATION: {
         const c = a.data.ReplicationConfiguration;
-        bucket(a.subject!).replication = { role: c.Role, destinations: c.Rules.filter((r) => r.Status === "Enabled").map((r) => r.Destination.Bucket.replace(/^arn:[^:]+:s3:::/, "")), file: a.file };
+        bucket(subjectOf(a)).replication = { role: c.Role, destinations: c.Rules.filter((r) => r.Status === "Enabled").map((r) => r.Destination.Bucket.replace(/^arn:[^:]+:s3:::/, "")), file: a.file };
         break;
       }
       case AnswerKind.VELERO: {
-        const prev = o.clusters.get(a.subject!);
-        const c = prev ?? { name: a.subject!, schedules: [], locations: [], file: a.file };
+        const name = subjectOf(a);
+        const prev = o.clusters.get(name);
+        const c = prev ?? { name, schedules: [], locations: [], file: a.file };
         for (const item of a.data.items) {
-          if (item.kind === "Schedule") c.schedules.push(item as VeleroSchedule);
-          else c.locations.push(item as VeleroLocation);
+          if (item.kind === "Schedule") c.schedules.push(item);
+          else c.locations.push(item);
         }
         o.clusters.set(c.name, c);
         break;

@@ -3,8 +3,8 @@ import { stringify } from "yaml";
 export type Plain = string | number | boolean;
 export type FlowValue = Plain | readonly FlowValue[] | { readonly [key: string]: FlowValue };
 
-/** One value as YAML flow text: scalars quoted when YAML needs it, lists and maps in flow style. */
-export function flow(v: FlowValue): string {
+/** One value as YAML flow text: scalars quoted when YAML needs it, lists and maps in flow style; null (typed out, but kept safe) prints `null`. */
+export function flow(v: FlowValue | null): string {
   if (Array.isArray(v)) return `[${v.map((x) => flow(x as FlowValue)).join(", ")}]`;
   if (v !== null && typeof v === "object" && Object.keys(v).length === 0) return "{}";
   if (v !== null && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${scalar(k)}: ${flow(x)}`).join(", ")} }`;
@@ -20,6 +20,7 @@ function scalar(v: Plain): string {
 
 /** A comment's text on one line: names from the APIs may hold anything. */
 export function commentText(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it removes
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
 }
 
