@@ -3,19 +3,19 @@ import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
 import { type CatalogPath, type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import {
-  AppDecision,
-  AppEngine,
   BackupTool,
   ClusterSnapshots,
-  HookOnError,
-  VolumeBackupMode,
   GuestKind,
+  HookOnError,
   LockMode,
-  type MysqlFlavour,
+  ProxmoxAuth,
+  ProxmoxStackSplit,
   StorageKind,
+  VolumeBackupMode,
+  VzdumpHookMode,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
+import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, type ProxmoxHost, type ProxmoxStorage, type Service } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -303,12 +303,12 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === VzdumpHookMode.NODE_CONFIG ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth ?? ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
   }
   const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
+    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: k.snapshots ?? ClusterSnapshots.NONE, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
   }
   return {
     file,
@@ -336,7 +336,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     pricing: Object.fromEntries(Object.entries((parsed.pricing as Record<string, number | undefined> | undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind })),
       chatbot: notifications?.chatbot ?? [],
       chatbotRegion: notifications?.chatbotRegion ?? DEFAULT_CHATBOT_REGION,
       pagerduty: notifications?.pagerduty ?? false,
@@ -344,8 +344,8 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
     contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
-    state: state && { backend: state.backend as StateBackend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
-    stacks: { proxmox: (stacks?.proxmox ?? "single") as ProxmoxStackSplit },
+    state: state && { backend: state.backend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
+    stacks: { proxmox: stacks?.proxmox ?? ProxmoxStackSplit.SINGLE },
     adopted: parsed.adopted as Catalog["adopted"],
     services,
     declaredServiceIds: declaredIds,
@@ -370,20 +370,20 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
     vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind ?? GuestKind.QEMU, mode: s.vm.mode ?? VzdumpMode.SNAPSHOT },
     app: s.app && {
-      decision: s.app.decision as AppDecision,
+      decision: s.app.decision,
       rationale: s.app.rationale,
-      engine: s.app.engine as AppEngine | undefined,
+      engine: s.app.engine,
       host: s.app.host,
       database: s.app.database,
       pitr: s.app.pitr ?? false,
       paths: s.app.paths ?? [],
       excludes: s.app.excludes ?? [],
-      tool: (s.app.tool ?? "restic") as BackupTool,
+      tool: s.app.tool ?? BackupTool.RESTIC,
       repository: s.app.repository,
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
-      flavour: s.app.flavour as MysqlFlavour | undefined,
+      flavour: s.app.flavour,
       serverVersion: s.app.serverVersion,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
@@ -396,7 +396,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       namespaces: s.kubernetes.namespaces,
       labelSelector: s.kubernetes.labelSelector ?? {},
       excludeResources: s.kubernetes.excludeResources ?? [],
-      volumes: (s.kubernetes.volumes ?? "fs") as VolumeBackupMode,
+      volumes: s.kubernetes.volumes ?? VolumeBackupMode.FS,
       hooks: (s.kubernetes.hooks ?? []).map((h, i) => ({
         index: i,
         container: h.container,
@@ -404,7 +404,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
         pre: h.pre ?? [],
         post: h.post ?? [],
         timeout: Duration.parse(h.timeout ?? "5m", "timeout"),
-        onError: h.onError === "continue" ? HookOnError.CONTINUE : HookOnError.FAIL,
+        onError: h.onError ?? HookOnError.FAIL,
       })),
     },
     data: s.data && { size: s.data.size, sizeBytes: sizeInBytes(s.data.size), dailyChangePercent: s.data.dailyChange === undefined ? 5 : Number(s.data.dailyChange.slice(0, -1)) },
@@ -431,7 +431,7 @@ type StorageData = NonNullable<z.output<typeof catalogSections.proxmox>>["hosts"
 function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
   const base = { id: st.id, index, nodes: st.nodes ?? [], description: st.description, retention: st.retention };
   switch (st.type) {
-    case "pbs":
+    case StorageKind.PBS:
       return {
         ...base,
         kind: StorageKind.PBS,
@@ -443,11 +443,11 @@ function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
         fingerprint: st.fingerprint,
         encryption: st.encryption && { generate: st.encryption.generate ?? false, keySecret: st.encryption.keySecret },
       };
-    case "nfs":
+    case StorageKind.NFS:
       return { ...base, kind: StorageKind.NFS, server: st.server, export: st.export, options: st.options };
-    case "cifs":
+    case StorageKind.CIFS:
       return { ...base, kind: StorageKind.CIFS, server: st.server, share: st.share, username: st.username, domain: st.domain, subdirectory: st.subdirectory, passwordSecret: st.passwordSecret };
-    case "dir":
+    case StorageKind.DIR:
       return { ...base, kind: StorageKind.DIR, path: st.path, shared: st.shared ?? false };
   }
 }

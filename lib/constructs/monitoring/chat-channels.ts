@@ -3,16 +3,14 @@ import { ChatbotTeamsChannelConfiguration } from "@cdktf/provider-aws/lib/chatbo
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { TerraformProvider } from "../../core/cdk";
+import { ChatTool } from "../../core/vocabulary";
 import { at, Errors } from "../../errors";
 import { CHATBOT_API_REGIONS, isChatbotRegion } from "../../policy/aws-chatbot";
 import { knownRegion } from "../aws-region";
 import { type AlertingScope, partitionOf } from "./scope";
 
-/** The chat tools AWS Chatbot delivers to. */
-export enum ChatTool {
-  SLACK = "slack",
-  TEAMS = "teams",
-}
+// The catalog's term: one enum for the catalog's chatbot channels, its webhooks and these.
+export { ChatTool };
 
 /**
  * A chat channel that receives the alert topic through AWS Chatbot: the route that delivers
