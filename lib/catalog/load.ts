@@ -228,30 +228,54 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   return result;
 }
 
+/** The sections of the catalog besides `services`, as the schema outputs them. */
+type Sections = { readonly [K in Exclude<CatalogSection, "services">]: z.output<(typeof catalogSections)[K]> | undefined };
+
+/**
+ * Every section besides `services`, each parsed with its own schema: one broken section
+ * does not hide the findings of the others. A section that fails is repaired where it can be
+ * (its findings stay), and is left out where it cannot.
+ */
+function parseSections(raw: Record<string, unknown>, source: CatalogSource, findings: Finding[], invalid: Set<CatalogSection>, unknown: Set<CatalogSection>, repaired: CatalogPath[]): Sections {
+  const section = <T>(key: Exclude<CatalogSection, "services">, schema: z.ZodType<T>): T | undefined => {
+    const r = schema.safeParse(raw[key]);
+    if (r.success) return r.data;
+    invalid.add(key);
+    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    const fixed = repair(raw[key], r.error.issues, [key], repaired);
+    const again = fixed === undefined ? undefined : schema.safeParse(fixed);
+    if (again?.success) return again.data;
+    // Present but beyond repair: the rules treat the section as unknown, not as absent.
+    if (raw[key] !== undefined && raw[key] !== null) unknown.add(key);
+    return undefined;
+  };
+  const s = catalogSections;
+  // In the schema's order, which is the order of the findings before they are sorted.
+  return {
+    version: section("version", s.version),
+    name: section("name", s.name),
+    owner: section("owner", s.owner),
+    aws: section("aws", s.aws),
+    proxmox: section("proxmox", s.proxmox),
+    kubernetes: section("kubernetes", s.kubernetes),
+    pricing: section("pricing", s.pricing),
+    notifications: section("notifications", s.notifications),
+    contacts: section("contacts", s.contacts),
+    state: section("state", s.state),
+    stacks: section("stacks", s.stacks),
+    adopted: section("adopted", s.adopted),
+  };
+}
+
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
   const invalid = new Set<CatalogSection>();
+  const unknownSections = new Set<CatalogSection>();
   const repaired: CatalogPath[] = [];
   const sectionKeys = Object.keys(catalogSections);
   for (const key of Object.keys(raw)) {
     if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
   }
-  const parsed: Record<string, unknown> = {};
-  for (const key of sectionKeys) {
-    if (key === "services") continue;
-    const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
-    const r = schema.safeParse(raw[key]);
-    if (r.success) {
-      parsed[key] = r.data;
-      continue;
-    }
-    invalid.add(key as CatalogSection);
-    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
-    const fixed = repair(raw[key], r.error.issues, [key], repaired);
-    if (fixed !== undefined) {
-      const again = schema.safeParse(fixed);
-      if (again.success) parsed[key] = again.data;
-    }
-  }
+  const parsed = parseSections(raw, source, findings, invalid, unknownSections, repaired);
 
   const services: Service[] = [];
   const partialServices: Service[] = [];
@@ -270,7 +294,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       if (typeof id === "string") declaredIds.add(id);
       const r = serviceSchema.safeParse(entry);
       if (r.success) {
-        services.push(toService(r.data, index, parsed.owner as string | undefined));
+        services.push(toService(r.data, index, parsed.owner));
         return;
       }
       invalid.add("services");
@@ -280,7 +304,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       if (fixed !== undefined && [...dropped].every((k) => !SERVICE_REQUIRED.includes(k))) {
         const again = serviceSchema.safeParse(fixed);
         if (again.success) {
-          const service = toService(again.data, index, parsed.owner as string | undefined);
+          const service = toService(again.data, index, parsed.owner);
           services.push(service);
           // The rules see a dropped key as unknown, not as absent (no "has no vm" after a bad vmid).
           if (dropped.size) ruleViews.set(service, partialService(service, dropped));
@@ -292,20 +316,15 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const rest = fixed;
       if (rest === undefined) return;
       const again = serviceSchema.partial(Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true }).safeParse(rest);
-      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner as string | undefined), missing));
+      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner), missing));
     });
   }
 
-  const aws = parsed.aws as z.output<typeof catalogSections.aws>;
-  const proxmox = parsed.proxmox as z.output<typeof catalogSections.proxmox>;
-  const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
-  const state = parsed.state as z.output<typeof catalogSections.state>;
-  const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
+  const { aws, proxmox, notifications, state, stacks, kubernetes } = parsed;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
     hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === VzdumpHookMode.NODE_CONFIG ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth ?? ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
   }
-  const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
     clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: k.snapshots ?? ClusterSnapshots.NONE, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
@@ -314,7 +333,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     file,
     version: 1,
     name: typeof parsed.name === "string" ? parsed.name : "invalid-name",
-    owner: parsed.owner as string | undefined,
+    owner: parsed.owner,
     aws: aws && {
       region: aws.region,
       offsiteRegion: aws.offsiteRegion,
@@ -333,7 +352,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     },
     proxmox: proxmox && { hosts },
     kubernetes: kubernetes && { clusters },
-    pricing: Object.fromEntries(Object.entries((parsed.pricing as Record<string, number | undefined> | undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
+    pricing: Object.fromEntries(Object.entries(parsed.pricing ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
     notifications: {
       email: notifications?.email ?? [],
       webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind })),
@@ -343,17 +362,17 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
-    contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
+    contacts: parsed.contacts ?? [],
     state: state && { backend: state.backend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
     stacks: { proxmox: stacks?.proxmox ?? ProxmoxStackSplit.SINGLE },
-    adopted: parsed.adopted as Catalog["adopted"],
+    adopted: parsed.adopted,
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
     repairedPaths: repaired,
     partialServices,
     ruleViews,
-    unknownSections: new Set(sectionKeys.filter((k) => k !== "services" && raw[k] !== undefined && raw[k] !== null && parsed[k] === undefined) as CatalogSection[]),
+    unknownSections,
   };
 }
 

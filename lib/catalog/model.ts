@@ -329,7 +329,7 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "services";
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "adopted" | "services";
 
 /** Where every stack keeps its Terraform state (`state:`). */
 export interface StateSettings {
