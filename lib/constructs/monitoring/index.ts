@@ -1,5 +1,5 @@
 // The focused monitoring parts BackupMonitoring is made of, and their vocabulary.
-export { type AbsenceAlarmMetric, absenceAlarm, evaluationWindow } from "./alarms";
+export { evaluationWindow } from "./alarms";
 export { AlertTopic, type AlertTopicProps } from "./alert-topic";
 export { type AuditControlProps, AuditReports, type AuditReportsProps } from "./audit-reports";
 export { ChatChannel, ChatChannels, type ChatChannelsProps, ChatTool } from "./chat-channels";
