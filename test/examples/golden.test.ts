@@ -35,7 +35,14 @@ function synthesizeEverything(out: string): Record<string, Record<string, string
   const app = new App({ outdir: join(out, "stack-code") });
   buildExample(app);
   app.synth();
-  result["examples/stack-code.ts"] = tree(join(out, "stack-code"));
+  // cdktf's default local backend names its state file by the working directory: the digest
+  // must not depend on where the repository is checked out.
+  const dir = join(out, "stack-code");
+  for (const file of Object.keys(tree(dir)).filter((f) => f.endsWith("cdk.tf.json"))) {
+    const text = readFileSync(join(dir, file), "utf8");
+    writeFileSync(join(dir, file), text.split(JSON.stringify(process.cwd()).slice(1, -1)).join("<cwd>"));
+  }
+  result["examples/stack-code.ts"] = tree(dir);
   return result;
 }
 
