@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import type { ProxmoxHost, ProxmoxStorage } from "../catalog/model";
 import { RETENTION_CLASSES } from "../core/retention";
-import { AppDecision, AppEngine, StorageKind } from "../core/vocabulary";
+import { AppDecision, AppEngine, StorageKind, VzdumpMode } from "../core/vocabulary";
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { type EffectivePolicy, PolicySource } from "../policy/effective";
 import { toYaml } from "./yaml";
@@ -124,7 +124,7 @@ function overrides(p: EffectivePolicy) {
     retention: Object.keys(retention).length ? retention : undefined,
     immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     offsite: s.offsite && s.offsite.required !== p.tier.offsiteMandatory ? { required: s.offsite.required } : undefined,
-    vzdumpMode: s.vm && s.vm.mode !== "snapshot" ? s.vm.mode : undefined,
+    vzdumpMode: s.vm && s.vm.mode !== VzdumpMode.SNAPSHOT ? s.vm.mode : undefined,
   };
   return Object.values(out).some((v) => v !== undefined) ? out : {};
 }
@@ -159,7 +159,7 @@ function decisions(p: EffectivePolicy) {
     decision: p.retention.describe(),
     reason: p.retentionOverrides.length ? `${p.tier.title} tier defaults, with ${p.retentionOverrides.join(", ")} set by the service` : `${p.tier.title} tier defaults`,
   });
-  if (s.vm) out.push({ topic: "vm image", decision: `vzdump ${s.vm.mode} of ${s.vm.kind} ${s.vm.vmid} on ${s.vm.host}`, reason: s.vm.mode === "snapshot" ? "snapshot mode (default): no downtime" : `\`vm.mode: ${s.vm.mode}\` set by the service` });
+  if (s.vm) out.push({ topic: "vm image", decision: `vzdump ${s.vm.mode} of ${s.vm.kind} ${s.vm.vmid} on ${s.vm.host}`, reason: s.vm.mode === VzdumpMode.SNAPSHOT ? "snapshot mode (default): no downtime" : `\`vm.mode: ${s.vm.mode}\` set by the service` });
   if (s.app) out.push({ topic: "app-level backup", decision: s.app.decision, reason: s.app.rationale });
   else out.push({ topic: "app-level backup", decision: "not recorded", reason: "the service has no `app` section" });
   out.push({

@@ -3,19 +3,19 @@ import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
 import { type CatalogPath, type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import {
-  AppDecision,
-  AppEngine,
   BackupTool,
   ClusterSnapshots,
-  HookOnError,
-  VolumeBackupMode,
   GuestKind,
+  HookOnError,
   LockMode,
-  type MysqlFlavour,
+  ProxmoxAuth,
+  ProxmoxStackSplit,
   StorageKind,
+  VolumeBackupMode,
+  VzdumpHookMode,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, ProxmoxStackSplit, type ProxmoxHost, type ProxmoxStorage, ProxmoxAuth, type Service, StateBackend, VzdumpHookMode, WebhookKind } from "./model";
+import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, type ProxmoxHost, type ProxmoxStorage, type Service } from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -228,30 +228,54 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   return result;
 }
 
+/** The sections of the catalog besides `services`, as the schema outputs them. */
+type Sections = { readonly [K in Exclude<CatalogSection, "services">]: z.output<(typeof catalogSections)[K]> | undefined };
+
+/**
+ * Every section besides `services`, each parsed with its own schema: one broken section
+ * does not hide the findings of the others. A section that fails is repaired where it can be
+ * (its findings stay), and is left out where it cannot.
+ */
+function parseSections(raw: Record<string, unknown>, source: CatalogSource, findings: Finding[], invalid: Set<CatalogSection>, unknown: Set<CatalogSection>, repaired: CatalogPath[]): Sections {
+  const section = <T>(key: Exclude<CatalogSection, "services">, schema: z.ZodType<T>): T | undefined => {
+    const r = schema.safeParse(raw[key]);
+    if (r.success) return r.data;
+    invalid.add(key);
+    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
+    const fixed = repair(raw[key], r.error.issues, [key], repaired);
+    const again = fixed === undefined ? undefined : schema.safeParse(fixed);
+    if (again?.success) return again.data;
+    // Present but beyond repair: the rules treat the section as unknown, not as absent.
+    if (raw[key] !== undefined && raw[key] !== null) unknown.add(key);
+    return undefined;
+  };
+  const s = catalogSections;
+  // In the schema's order, which is the order of the findings before they are sorted.
+  return {
+    version: section("version", s.version),
+    name: section("name", s.name),
+    owner: section("owner", s.owner),
+    aws: section("aws", s.aws),
+    proxmox: section("proxmox", s.proxmox),
+    kubernetes: section("kubernetes", s.kubernetes),
+    pricing: section("pricing", s.pricing),
+    notifications: section("notifications", s.notifications),
+    contacts: section("contacts", s.contacts),
+    state: section("state", s.state),
+    stacks: section("stacks", s.stacks),
+    adopted: section("adopted", s.adopted),
+  };
+}
+
 function buildModel(raw: Record<string, unknown>, file: string, source: CatalogSource, findings: Finding[]): Catalog {
   const invalid = new Set<CatalogSection>();
+  const unknownSections = new Set<CatalogSection>();
   const repaired: CatalogPath[] = [];
   const sectionKeys = Object.keys(catalogSections);
   for (const key of Object.keys(raw)) {
     if (!sectionKeys.includes(key)) findings.push(unknownKey([], key, source));
   }
-  const parsed: Record<string, unknown> = {};
-  for (const key of sectionKeys) {
-    if (key === "services") continue;
-    const schema = catalogSections[key as keyof typeof catalogSections] as z.ZodType;
-    const r = schema.safeParse(raw[key]);
-    if (r.success) {
-      parsed[key] = r.data;
-      continue;
-    }
-    invalid.add(key as CatalogSection);
-    findings.push(...issuesToFindings(r.error.issues, [key], raw, source));
-    const fixed = repair(raw[key], r.error.issues, [key], repaired);
-    if (fixed !== undefined) {
-      const again = schema.safeParse(fixed);
-      if (again.success) parsed[key] = again.data;
-    }
-  }
+  const parsed = parseSections(raw, source, findings, invalid, unknownSections, repaired);
 
   const services: Service[] = [];
   const partialServices: Service[] = [];
@@ -270,7 +294,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       if (typeof id === "string") declaredIds.add(id);
       const r = serviceSchema.safeParse(entry);
       if (r.success) {
-        services.push(toService(r.data, index, parsed.owner as string | undefined));
+        services.push(toService(r.data, index, parsed.owner));
         return;
       }
       invalid.add("services");
@@ -280,7 +304,7 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       if (fixed !== undefined && [...dropped].every((k) => !SERVICE_REQUIRED.includes(k))) {
         const again = serviceSchema.safeParse(fixed);
         if (again.success) {
-          const service = toService(again.data, index, parsed.owner as string | undefined);
+          const service = toService(again.data, index, parsed.owner);
           services.push(service);
           // The rules see a dropped key as unknown, not as absent (no "has no vm" after a bad vmid).
           if (dropped.size) ruleViews.set(service, partialService(service, dropped));
@@ -292,29 +316,24 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const rest = fixed;
       if (rest === undefined) return;
       const again = serviceSchema.partial(Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true }).safeParse(rest);
-      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner as string | undefined), missing));
+      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner), missing));
     });
   }
 
-  const aws = parsed.aws as z.output<typeof catalogSections.aws>;
-  const proxmox = parsed.proxmox as z.output<typeof catalogSections.proxmox>;
-  const notifications = parsed.notifications as z.output<typeof catalogSections.notifications>;
-  const state = parsed.state as z.output<typeof catalogSections.state>;
-  const stacks = parsed.stacks as z.output<typeof catalogSections.stacks>;
+  const { aws, proxmox, notifications, state, stacks, kubernetes } = parsed;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === "vzdump.conf" ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth === "root-password" ? ProxmoxAuth.ROOT_PASSWORD : ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
+    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === VzdumpHookMode.NODE_CONFIG ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth ?? ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
   }
-  const kubernetes = parsed.kubernetes as z.output<typeof catalogSections.kubernetes>;
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: (k.snapshots ?? "none") as ClusterSnapshots, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
+    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: k.snapshots ?? ClusterSnapshots.NONE, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
   }
   return {
     file,
     version: 1,
     name: typeof parsed.name === "string" ? parsed.name : "invalid-name",
-    owner: parsed.owner as string | undefined,
+    owner: parsed.owner,
     aws: aws && {
       region: aws.region,
       offsiteRegion: aws.offsiteRegion,
@@ -333,27 +352,27 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
     },
     proxmox: proxmox && { hosts },
     kubernetes: kubernetes && { clusters },
-    pricing: Object.fromEntries(Object.entries((parsed.pricing as Record<string, number | undefined> | undefined) ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
+    pricing: Object.fromEntries(Object.entries(parsed.pricing ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
     notifications: {
       email: notifications?.email ?? [],
-      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind as WebhookKind | undefined })),
+      webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind })),
       chatbot: notifications?.chatbot ?? [],
       chatbotRegion: notifications?.chatbotRegion ?? DEFAULT_CHATBOT_REGION,
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
       staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
     },
-    contacts: (parsed.contacts as Catalog["contacts"] | undefined) ?? [],
-    state: state && { backend: state.backend as StateBackend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
-    stacks: { proxmox: (stacks?.proxmox ?? "single") as ProxmoxStackSplit },
-    adopted: parsed.adopted as Catalog["adopted"],
+    contacts: parsed.contacts ?? [],
+    state: state && { backend: state.backend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
+    stacks: { proxmox: stacks?.proxmox ?? ProxmoxStackSplit.SINGLE },
+    adopted: parsed.adopted,
     services,
     declaredServiceIds: declaredIds,
     invalidSections: invalid,
     repairedPaths: repaired,
     partialServices,
     ruleViews,
-    unknownSections: new Set(sectionKeys.filter((k) => k !== "services" && raw[k] !== undefined && raw[k] !== null && parsed[k] === undefined) as CatalogSection[]),
+    unknownSections,
   };
 }
 
@@ -370,20 +389,20 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
     vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind ?? GuestKind.QEMU, mode: s.vm.mode ?? VzdumpMode.SNAPSHOT },
     app: s.app && {
-      decision: s.app.decision as AppDecision,
+      decision: s.app.decision,
       rationale: s.app.rationale,
-      engine: s.app.engine as AppEngine | undefined,
+      engine: s.app.engine,
       host: s.app.host,
       database: s.app.database,
       pitr: s.app.pitr ?? false,
       paths: s.app.paths ?? [],
       excludes: s.app.excludes ?? [],
-      tool: (s.app.tool ?? "restic") as BackupTool,
+      tool: s.app.tool ?? BackupTool.RESTIC,
       repository: s.app.repository,
       bandwidthLimit: s.app.bandwidthLimit,
       directoryFormatAbove: s.app.directoryFormatAbove,
       jobs: s.app.jobs,
-      flavour: s.app.flavour as MysqlFlavour | undefined,
+      flavour: s.app.flavour,
       serverVersion: s.app.serverVersion,
       replicaSet: s.app.replicaSet,
       fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
@@ -396,7 +415,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
       namespaces: s.kubernetes.namespaces,
       labelSelector: s.kubernetes.labelSelector ?? {},
       excludeResources: s.kubernetes.excludeResources ?? [],
-      volumes: (s.kubernetes.volumes ?? "fs") as VolumeBackupMode,
+      volumes: s.kubernetes.volumes ?? VolumeBackupMode.FS,
       hooks: (s.kubernetes.hooks ?? []).map((h, i) => ({
         index: i,
         container: h.container,
@@ -404,7 +423,7 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
         pre: h.pre ?? [],
         post: h.post ?? [],
         timeout: Duration.parse(h.timeout ?? "5m", "timeout"),
-        onError: h.onError === "continue" ? HookOnError.CONTINUE : HookOnError.FAIL,
+        onError: h.onError ?? HookOnError.FAIL,
       })),
     },
     data: s.data && { size: s.data.size, sizeBytes: sizeInBytes(s.data.size), dailyChangePercent: s.data.dailyChange === undefined ? 5 : Number(s.data.dailyChange.slice(0, -1)) },
@@ -431,7 +450,7 @@ type StorageData = NonNullable<z.output<typeof catalogSections.proxmox>>["hosts"
 function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
   const base = { id: st.id, index, nodes: st.nodes ?? [], description: st.description, retention: st.retention };
   switch (st.type) {
-    case "pbs":
+    case StorageKind.PBS:
       return {
         ...base,
         kind: StorageKind.PBS,
@@ -443,11 +462,11 @@ function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
         fingerprint: st.fingerprint,
         encryption: st.encryption && { generate: st.encryption.generate ?? false, keySecret: st.encryption.keySecret },
       };
-    case "nfs":
+    case StorageKind.NFS:
       return { ...base, kind: StorageKind.NFS, server: st.server, export: st.export, options: st.options };
-    case "cifs":
+    case StorageKind.CIFS:
       return { ...base, kind: StorageKind.CIFS, server: st.server, share: st.share, username: st.username, domain: st.domain, subdirectory: st.subdirectory, passwordSecret: st.passwordSecret };
-    case "dir":
+    case StorageKind.DIR:
       return { ...base, kind: StorageKind.DIR, path: st.path, shared: st.shared ?? false };
   }
 }

@@ -13,8 +13,17 @@ import {
   type MysqlFlavour,
   StorageKind,
   VzdumpMode,
+  type ChatTool,
+  type ProxmoxAuth,
+  type ProxmoxStackSplit,
+  type StateBackend,
+  type VzdumpHookMode,
+  type WebhookKind,
 } from "../core/vocabulary";
 import type { CatalogPath } from "../core/finding";
+
+// The vocabularies that used to be declared here, where their importers still look for them.
+export { ProxmoxAuth, ProxmoxStackSplit, StateBackend, VzdumpHookMode, WebhookKind } from "../core/vocabulary";
 
 /**
  * The typed catalog: what the loader hands to policy, governance, the estate and the
@@ -194,23 +203,7 @@ export interface AuditSettings {
   readonly retentionDays: number;
 }
 
-/** How a host's vzdump runs reach the freshness hook. */
-export enum VzdumpHookMode {
-  /** No hook: vzdump runs report no metrics. */
-  NONE = "none",
-  /** Every backup job's `script` runs the hook. */
-  JOB = "job",
-  /** The node's /etc/vzdump.conf runs it for every job; the jobs are left alone. */
-  NODE_CONFIG = "vzdump.conf",
-}
 
-/** How Terraform logs in to a Proxmox host. */
-export enum ProxmoxAuth {
-  /** An API token (`proxmox_api_token_<host>`). */
-  TOKEN = "token",
-  /** root@pam with its password (`proxmox_root_password_<host>`): what a job's `script` needs. */
-  ROOT_PASSWORD = "root-password",
-}
 
 export interface ProxmoxHost {
   readonly name: string;
@@ -307,17 +300,11 @@ export interface DirStorage extends ProxmoxStorageBase {
 /** A backup storage declared on a host. */
 export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
-/** What receives a webhook: an endpoint that confirms SNS subscriptions, or a chat tool's incoming webhook. */
-export enum WebhookKind {
-  GENERIC = "generic",
-  SLACK = "slack",
-  TEAMS = "teams",
-}
 
 /** A chat channel AWS Chatbot delivers the alert topic to. */
 export type ChatbotChannelSpec =
-  | { readonly type: "slack"; readonly name: string; readonly workspaceId: string; readonly channelId: string }
-  | { readonly type: "teams"; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
+  | { readonly type: ChatTool.SLACK; readonly name: string; readonly workspaceId: string; readonly channelId: string }
+  | { readonly type: ChatTool.TEAMS; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
 
 export interface Notifications {
   readonly email: readonly string[];
@@ -342,7 +329,7 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "services";
+export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "adopted" | "services";
 
 /** Where every stack keeps its Terraform state (`state:`). */
 export interface StateSettings {
@@ -356,19 +343,7 @@ export interface StateSettings {
   readonly keyPrefix: string;
 }
 
-/** Remote state backends. */
-export enum StateBackend {
-  /** Terraform's S3 backend, with `encrypt` and `use_lockfile`. */
-  S3 = "s3",
-}
 
-/** How Proxmox resources are split into stacks (`stacks.proxmox`). */
-export enum ProxmoxStackSplit {
-  /** One `<name>-proxmox` stack, a provider alias per host. */
-  SINGLE = "single",
-  /** A `<name>-proxmox-<host>` stack per host, each with its own provider and credentials. */
-  PER_HOST = "per-host",
-}
 
 /** How the estate is split into stacks (`stacks:`). */
 export interface StackSettings {

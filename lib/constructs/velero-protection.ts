@@ -211,5 +211,10 @@ export function renderSchedule(namespace: string, storageLocation: string, s: Ve
 function execHook(h: VeleroHook, command: readonly string[]) {
   const minutes = h.timeoutMinutes ?? 5;
   const timeout = minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60}m0s` : `${minutes}m0s`;
-  return { exec: { container: h.container, command: [...command], onError: h.onError ?? HookOnError.FAIL, timeout } };
+  return { exec: { container: h.container, command: [...command], onError: veleroOnError(h.onError ?? HookOnError.FAIL), timeout } };
+}
+
+/** Velero's spelling of an on-error policy (its CRD accepts `Fail` and `Continue` only). */
+function veleroOnError(onError: HookOnError): "Fail" | "Continue" {
+  return onError === HookOnError.CONTINUE ? "Continue" : "Fail";
 }

@@ -1,7 +1,9 @@
 /**
- * The catalog's closed vocabularies as enums. The YAML schema spells them as string
- * unions; the loader turns them into these once, and everything past the loader uses them.
- * Values are the catalog's own words.
+ * The catalog's closed vocabularies as enums: the one spelling of each term. The zod schema
+ * of the catalog is built from them (`z.enum(AppDecision)`), so the YAML, the JSON Schema,
+ * the model and the constructs share one set of values and the loader converts nothing.
+ * Values are the catalog's own words; where a provider or tool spells a term otherwise
+ * (Velero's `Fail`), the construct that writes it translates.
  */
 
 export enum Classification {
@@ -99,8 +101,59 @@ export enum VolumeBackupMode {
   SNAPSHOT = "snapshot",
 }
 
-/** What Velero does when a backup hook fails (Velero's own spelling as values). */
+/**
+ * What Velero does when a backup hook fails. Values are the catalog's words; Velero spells
+ * them `Fail` and `Continue`, which VeleroProtection writes (`veleroOnError`).
+ */
 export enum HookOnError {
-  FAIL = "Fail",
-  CONTINUE = "Continue",
+  FAIL = "fail",
+  CONTINUE = "continue",
+}
+
+/** The chat tools alerts reach: through AWS Chatbot, or (refused, GOV-102) an incoming webhook. */
+export enum ChatTool {
+  SLACK = "slack",
+  TEAMS = "teams",
+}
+
+/** What receives a webhook: an endpoint that confirms SNS subscriptions, or a chat tool's incoming webhook. */
+export enum WebhookKind {
+  GENERIC = "generic",
+  SLACK = ChatTool.SLACK,
+  TEAMS = ChatTool.TEAMS,
+}
+
+/** Remote state backends. */
+export enum StateBackend {
+  /** Terraform's S3 backend, with `encrypt` and `use_lockfile`. */
+  S3 = "s3",
+}
+
+/** How Proxmox resources are split into stacks (`stacks.proxmox`). */
+export enum ProxmoxStackSplit {
+  /** One `<name>-proxmox` stack, a provider alias per host. */
+  SINGLE = "single",
+  /** A `<name>-proxmox-<host>` stack per host, each with its own provider and credentials. */
+  PER_HOST = "per-host",
+}
+
+/** How Terraform logs in to a Proxmox host. */
+export enum ProxmoxAuth {
+  /** An API token (`proxmox_api_token_<host>`). */
+  TOKEN = "token",
+  /** root@pam with its password (`proxmox_root_password_<host>`): what a job's `script` needs. */
+  ROOT_PASSWORD = "root-password",
+}
+
+/**
+ * How a host's vzdump runs reach the freshness hook. The catalog's `vzdumpHook` says
+ * `false`, `true` or `vzdump.conf`; the loader maps those onto these.
+ */
+export enum VzdumpHookMode {
+  /** No hook: vzdump runs report no metrics. */
+  NONE = "none",
+  /** Every backup job's `script` runs the hook. */
+  JOB = "job",
+  /** The node's /etc/vzdump.conf runs it for every job; the jobs are left alone. */
+  NODE_CONFIG = "vzdump.conf",
 }

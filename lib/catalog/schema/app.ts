@@ -1,21 +1,19 @@
 import { z } from "zod";
 import { Size } from "../../core/size";
+import { AppDecision, AppEngine, BackupTool, MysqlFlavour } from "../../core/vocabulary";
 import { duration, Patterns } from "./common";
 
-export const APP_DECISIONS = ["required", "vzdump-only", "platform-only"] as const;
-export const APP_ENGINES = ["postgresql", "mysql", "mongodb", "files"] as const;
-export const APP_TOOLS = ["restic", "borg"] as const;
 
 /** The app-level backup decision of one service (the checklist's app-level step). */
 export const appSchema = z
   .strictObject({
     decision: z
-      .enum(APP_DECISIONS)
+      .enum(AppDecision)
       .describe(
         "`required`: an application-consistent backup runs on the owning host; `vzdump-only`: the guest image is enough; `platform-only`: the platform's own backup (AWS Backup for the resources under `aws`) is enough.",
       ),
     rationale: z.string().describe("Why this decision was taken. Must not be empty."),
-    engine: z.enum(APP_ENGINES).describe("What is backed up when `decision` is `required`.").optional(),
+    engine: z.enum(AppEngine).describe("What is backed up when `decision` is `required`.").optional(),
     host: z
       .string()
       .regex(Patterns.hostname)
@@ -38,7 +36,7 @@ export const appSchema = z
       )
       .optional(),
     tool: z
-      .enum(APP_TOOLS)
+      .enum(BackupTool)
       .describe("Backup tool that stores the dump or the files: restic (default) or borg. Borg needs `repository`.")
       .optional(),
     repository: z
@@ -70,7 +68,7 @@ export const appSchema = z
       .describe("postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.")
       .optional(),
     flavour: z
-      .enum(["mariadb", "mysql8"])
+      .enum(MysqlFlavour)
       .describe(
         "mysql: which server it is, `mariadb` (default) or `mysql8` (MySQL 8.0 or later). The backup user's grants differ: MySQL 8 has no `mysql.proc` and needs `SHOW_ROUTINE` (8.0.20+) to dump routines.",
       )

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { CatalogSection } from "../model";
 import { adoptedSchema } from "./adopted";
 import { awsSchema } from "./aws";
 import { Patterns } from "./common";
@@ -31,7 +32,8 @@ export const catalogSections = {
   stacks: stacksSchema.optional(),
   adopted: adoptedSchema.optional(),
   services: z.array(serviceSchema).describe("Every service of the estate."),
-};
+  // The model names the same sections (CatalogSection): one list, checked by the compiler.
+} satisfies Record<CatalogSection, z.ZodType>;
 
 export const catalogSchema = z
   .strictObject(catalogSections)

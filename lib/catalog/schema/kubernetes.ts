@@ -1,12 +1,6 @@
 import { z } from "zod";
+import { ClusterSnapshots, HookOnError, VolumeBackupMode } from "../../core/vocabulary";
 import { duration, Patterns } from "./common";
-
-/** How a cluster's persistent volumes can be captured (`kubernetes.clusters.<c>.snapshots`). */
-export const CLUSTER_SNAPSHOTS = ["csi", "none"] as const;
-/** How a service's volumes are backed up (`services[].kubernetes.volumes`). */
-export const K8S_VOLUME_MODES = ["fs", "snapshot"] as const;
-/** What Velero does when a hook fails (`hooks[].onError`). */
-export const HOOK_ON_ERROR = ["fail", "continue"] as const;
 
 /**
  * Bandwidth toward the offsite copy, in the units people quote links in: `100Mbit/s`,
@@ -29,7 +23,7 @@ export const kubernetesClusterSchema = z
       .describe("The kubeconfig context the Terraform kubernetes provider (and `velero`/`kubectl` in the SOPs) use for this cluster."),
     veleroNamespace: z.string().regex(Patterns.k8sName).describe("Namespace Velero runs in. Default `velero`.").optional(),
     snapshots: z
-      .enum(CLUSTER_SNAPSHOTS)
+      .enum(ClusterSnapshots)
       .describe("`csi`: CSI volume snapshots, whose data Velero's data mover copies to the object store (a VolumeSnapshotLocation is declared); `none` (default): file-system backup (Kopia) only.")
       .optional(),
     uplink: uplink("Optional: bandwidth from the cluster toward the backup bucket, for the transfer estimate and window check.").optional(),
@@ -57,7 +51,7 @@ export const kubernetesHookSchema = z
     pre: z.array(z.string().min(1)).min(1).describe("Command (argv) run before the pod's volumes are backed up.").optional(),
     post: z.array(z.string().min(1)).describe("Command (argv) run after; an empty list runs nothing.").optional(),
     timeout: duration("How long each command may run before Velero gives up; default 5m").optional(),
-    onError: z.enum(HOOK_ON_ERROR).describe("`fail` (default): a failed hook fails the backup's pod; `continue`: it is logged and the backup goes on.").optional(),
+    onError: z.enum(HookOnError).describe("`fail` (default): a failed hook fails the backup's pod; `continue`: it is logged and the backup goes on.").optional(),
   })
   .describe("A Velero exec hook.");
 
@@ -72,7 +66,7 @@ export const serviceKubernetesSchema = z
       .describe("Optional: resources left out, as `kubectl` names them (`events`, `events.events.k8s.io`).")
       .optional(),
     volumes: z
-      .enum(K8S_VOLUME_MODES)
+      .enum(VolumeBackupMode)
       .describe("`fs` (default): every pod volume through Kopia file-system backup; `snapshot`: CSI snapshots, moved into the bucket by the data mover (needs `snapshots: csi` on the cluster).")
       .optional(),
     hooks: z.array(kubernetesHookSchema).describe("Optional: commands run around the backup for consistency (a database checkpoint or freeze).").optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChatTool, WebhookKind } from "../../core/vocabulary";
 import { duration, nonEmpty, Patterns } from "./common";
 import { CHATBOT_API_REGIONS } from "../../policy/aws-chatbot";
 
@@ -13,7 +14,7 @@ export const notificationsSchema = z
             .regex(Patterns.channelName)
             .describe("Channel name. Its URL is a secret: it becomes a sensitive Terraform variable, never a literal."),
           kind: z
-            .enum(["generic", "slack", "teams"])
+            .enum(WebhookKind)
             .describe(
               "What receives it. `generic` (default): an HTTPS endpoint that confirms SNS subscriptions (a relay, an incident tool), subscribed to the alert topic. `slack`/`teams`: a chat tool's incoming webhook, which cannot confirm an SNS subscription: it gets Prometheus alerts through Alertmanager only, and AWS alerts reach the chat through `notifications.chatbot` (GOV-102).",
             )
@@ -27,7 +28,7 @@ export const notificationsSchema = z
         z.discriminatedUnion("type", [
           z
             .strictObject({
-              type: z.literal("slack").describe("A Slack channel (`aws_chatbot_slack_channel_configuration`)."),
+              type: z.literal(ChatTool.SLACK).describe("A Slack channel (`aws_chatbot_slack_channel_configuration`)."),
               name: z.string().regex(Patterns.channelName).describe("Configuration name suffix, unique among the chatbot channels."),
               workspaceId: z.string().regex(/^[A-Za-z0-9]{1,255}$/).describe("Slack workspace (team) id, e.g. `T07EA123LEP`, as AWS Chatbot shows it after the workspace was authorized in its console (once, by hand)."),
               channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/).describe("Slack channel id, e.g. `C07EZ1ABC23` (the end of the channel's link). Invite the AWS app (`/invite @aws`) to private channels."),
@@ -35,7 +36,7 @@ export const notificationsSchema = z
             .describe("AWS Chatbot in a Slack channel."),
           z
             .strictObject({
-              type: z.literal("teams").describe("A Microsoft Teams channel (`aws_chatbot_teams_channel_configuration`)."),
+              type: z.literal(ChatTool.TEAMS).describe("A Microsoft Teams channel (`aws_chatbot_teams_channel_configuration`)."),
               name: z.string().regex(Patterns.channelName).describe("Configuration name suffix, unique among the chatbot channels."),
               tenantId: z.string().regex(/^[0-9A-Fa-f-]{36}$/).describe("Microsoft Entra tenant id (a UUID)."),
               teamId: z.string().regex(/^[0-9A-Fa-f-]{36}$/).describe("Teams team id (a UUID), as AWS Chatbot shows it after the team was authorized in its console (once, by hand)."),

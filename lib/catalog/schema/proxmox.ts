@@ -1,9 +1,7 @@
 import { z } from "zod";
+import { ProxmoxAuth, StorageKind, VzdumpHookMode } from "../../core/vocabulary";
 import { Patterns, secretRef } from "./common";
 import { backupWindow, uplink } from "./kubernetes";
-
-/** Kinds of backup storage a host can declare (the provider's `proxmox_storage_*` resources). */
-export const STORAGE_TYPES = ["pbs", "nfs", "cifs", "dir"] as const;
 
 const KEEP_COUNTS = ["last", "hourly", "daily", "weekly", "monthly", "yearly"] as const;
 
@@ -42,7 +40,7 @@ export const proxmoxStorageSchema = z
   .discriminatedUnion("type", [
     z
       .strictObject({
-        type: z.literal("pbs").describe("A Proxmox Backup Server datastore (`proxmox_storage_pbs`)."),
+        type: z.literal(StorageKind.PBS).describe("A Proxmox Backup Server datastore (`proxmox_storage_pbs`)."),
         ...storageCommon,
         server: z.string().regex(Patterns.hostname).describe("PBS host name or address."),
         datastore: z.string().regex(Patterns.pbsName).describe("Datastore name on the PBS."),
@@ -71,7 +69,7 @@ export const proxmoxStorageSchema = z
       .describe("Proxmox Backup Server storage."),
     z
       .strictObject({
-        type: z.literal("nfs").describe("An NFS export (`proxmox_storage_nfs`)."),
+        type: z.literal(StorageKind.NFS).describe("An NFS export (`proxmox_storage_nfs`)."),
         ...storageCommon,
         server: z.string().regex(Patterns.hostname).describe("NFS server."),
         export: z.string().regex(Patterns.absolutePath).describe("Exported path, e.g. `/volume1/pve-backup`."),
@@ -80,7 +78,7 @@ export const proxmoxStorageSchema = z
       .describe("NFS storage."),
     z
       .strictObject({
-        type: z.literal("cifs").describe("An SMB/CIFS share (`proxmox_storage_cifs`)."),
+        type: z.literal(StorageKind.CIFS).describe("An SMB/CIFS share (`proxmox_storage_cifs`)."),
         ...storageCommon,
         server: z.string().regex(Patterns.hostname).describe("SMB server."),
         share: z.string().min(1).describe("Share name."),
@@ -92,7 +90,7 @@ export const proxmoxStorageSchema = z
       .describe("CIFS/SMB storage."),
     z
       .strictObject({
-        type: z.literal("dir").describe("A directory on the node (`proxmox_storage_directory`), usually a mounted disk or NAS."),
+        type: z.literal(StorageKind.DIR).describe("A directory on the node (`proxmox_storage_directory`), usually a mounted disk or NAS."),
         ...storageCommon,
         path: z.string().regex(Patterns.absolutePath).describe("Absolute path on the node."),
         shared: z.boolean().describe("The path is the same shared mount on every node. Default `false` (a local directory).").optional(),
@@ -120,7 +118,7 @@ export const proxmoxHostSchema = z
       .describe("Storage id that vzdump jobs write to (a Proxmox Backup Server, NFS, CIFS or directory storage). Declared under `storages` to be created, otherwise it must exist."),
     insecure: z.boolean().describe("Skip TLS verification of the API endpoint. Default `false`.").optional(),
     vzdumpHook: z
-      .union([z.boolean(), z.literal("vzdump.conf")])
+      .union([z.boolean(), z.literal(VzdumpHookMode.NODE_CONFIG)])
       .describe(
         "Whether vzdump runs on this host report freshness metrics through the rendered hook (artifacts/proxmox/<host>/vzdump-hook.sh, installed as /usr/local/lib/backup-gov/vzdump-hook.sh): `vzdump.conf` (recommended) means the node's /etc/vzdump.conf runs it (`script:`), so the jobs are left alone and an API token is enough; `true` sets it as every backup job's `script`, which Proxmox accepts only from root@pam logged in with its password (`auth: root-password`; GOV-100); `false` (default): no hook, and vzdump runs are not watched.",
       )
@@ -132,7 +130,7 @@ export const proxmoxHostSchema = z
       )
       .optional(),
     auth: z
-      .enum(["token", "root-password"])
+      .enum(ProxmoxAuth)
       .describe(
         "How Terraform logs in to this host. `token` (default): an API token, from the sensitive variable `proxmox_api_token_<host>`. `root-password`: root@pam with its password, from the sensitive variable `proxmox_root_password_<host>` (a password ticket); needed for `vzdumpHook: true`, because Proxmox reserves a job's `script` (and `tmpdir`, `dumpdir`) to root@pam itself and refuses it from any API token, root's included.",
       )

@@ -1,8 +1,6 @@
 import { z } from "zod";
+import { ProxmoxStackSplit, StateBackend } from "../../core/vocabulary";
 import { awsRegion } from "./common";
-
-/** Remote state backends the catalog knows. */
-export const STATE_BACKENDS = ["s3"] as const;
 
 /**
  * Remote Terraform state for every stack of the estate, for pipelines: one S3 object per
@@ -11,7 +9,7 @@ export const STATE_BACKENDS = ["s3"] as const;
  */
 export const stateSchema = z
   .strictObject({
-    backend: z.enum(STATE_BACKENDS).describe("The state backend. Only `s3` exists today; without a `state` section every stack keeps local state."),
+    backend: z.enum(StateBackend).describe("The state backend. Only `s3` exists today; without a `state` section every stack keeps local state."),
     bucket: z
       .string()
       .min(1)
@@ -25,14 +23,11 @@ export const stateSchema = z
   })
   .describe("Optional: remote Terraform state (S3 backend with `encrypt` and native S3 locking, `use_lockfile`; Terraform 1.10 or later) for every stack. Omit for local state.");
 
-/** How Proxmox resources are split into stacks. */
-export const PROXMOX_STACK_SPLITS = ["single", "per-host"] as const;
-
 /** How the estate's resources are split into cdktf stacks. */
 export const stacksSchema = z
   .strictObject({
     proxmox: z
-      .enum(PROXMOX_STACK_SPLITS)
+      .enum(ProxmoxStackSplit)
       .describe(
         "`single` (default): one `<name>-proxmox` stack with a provider alias per host. `per-host`: a stack `<name>-proxmox-<host>` per host, with its own provider and credential variable, so that each host plans, applies and holds state alone; adding or removing a host leaves the other stacks' names unchanged.",
       )

@@ -1,4 +1,4 @@
-import { WebhookKind } from "../../../catalog/model";
+import { ChatTool, WebhookKind } from "../../../core/vocabulary";
 import { Severity } from "../../../core/finding";
 import { ChecklistStep, type GovernanceRule, type Violation } from "../../rule";
 
@@ -26,7 +26,7 @@ export const chatWebhookOverSns: GovernanceRule = {
     const n = catalog.notifications;
     const out: Violation[] = [];
     n.webhooks.forEach((w, i) => {
-      const tool = w.kind === WebhookKind.SLACK ? "slack" : w.kind === WebhookKind.TEAMS ? "teams" : undefined;
+      const tool = w.kind === WebhookKind.SLACK ? ChatTool.SLACK : w.kind === WebhookKind.TEAMS ? ChatTool.TEAMS : undefined;
       if (w.kind === undefined && CHAT_NAME.test(w.name)) {
         out.push({
           path: ["notifications", "webhooks", i, "name"],
