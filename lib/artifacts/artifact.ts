@@ -16,6 +16,12 @@ export interface Artifact {
   readonly content: string | Uint8Array;
   /** File mode; scripts are 0755. @default 0o644 */
   readonly mode?: number;
+  /**
+   * A file that several renderers return alike (the app-backup runtime, which every host
+   * bundle needs): the set keeps one copy, written once; another copy must be identical.
+   * @default false
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -26,7 +32,11 @@ export class ArtifactSet {
   private readonly files = new Map<string, Artifact>();
 
   public add(artifact: Artifact): void {
-    if (this.files.has(artifact.path)) throw new Error(`artifact ${artifact.path} was rendered twice`);
+    const present = this.files.get(artifact.path);
+    if (present) {
+      if (present.shared && artifact.shared && sameContent(present.content, artifact.content) && (present.mode ?? 0o644) === (artifact.mode ?? 0o644)) return;
+      throw new Error(`artifact ${artifact.path} was rendered twice`);
+    }
     this.files.set(artifact.path, artifact);
   }
 
@@ -75,6 +85,11 @@ export class ArtifactSet {
       throw ioError(dir, e);
     }
   }
+}
+
+function sameContent(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 /**

@@ -1,6 +1,10 @@
 import type { Command } from "commander";
-import { explainRule, listRules } from "../../governance/docs";
 import { type CliIo, ExitCode } from "../io";
+import type * as docsModule from "../../governance/docs";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const docs = (): typeof docsModule => require("../../governance/docs");
 
 export function registerExplain(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -9,10 +13,10 @@ export function registerExplain(program: Command, io: CliIo, setExit: (c: ExitCo
     .argument("[rule]", "rule id")
     .action((rule: string | undefined) => {
       if (!rule) {
-        io.out(listRules());
+        io.out(docs().listRules());
         return setExit(ExitCode.OK);
       }
-      const text = explainRule(rule.toUpperCase());
+      const text = docs().explainRule(rule.toUpperCase());
       if (!text) {
         io.err(`backup-gov explain: unknown rule ${rule}; run \`backup-gov explain\` for the list\n`);
         return setExit(ExitCode.USAGE);

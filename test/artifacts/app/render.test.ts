@@ -196,8 +196,10 @@ describe("host bundle", () => {
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/install\.sh$/m);
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/pg-b\/backup\.sh$/m);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/service\.conf$/m);
-    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/runtime\/entry\/entry\.sh$/m);
-    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/runtime\/VERSION$/m);
+    // The runtime beside the host's folder, as in a synth's output: install.sh reads ../_runtime/.
+    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* _runtime\/entry\/entry\.sh$/m);
+    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* _runtime\/VERSION$/m);
+    expect(list).not.toMatch(/db\.internal\/runtime\//);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/env$/m);
     expect(list).toMatch(/db\.internal\/files-b\/systemd\/backup-gov-files-b-backup\.timer$/m);
   });
