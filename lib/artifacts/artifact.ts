@@ -66,7 +66,8 @@ export class ArtifactSet {
       const written: string[] = [];
       // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
       const made = new Set<string>();
-      for (const a of this.list()) {
+      const artifacts = this.list();
+      for (const a of artifacts) {
         const file = join(dir, a.path);
         const parent = dirname(file);
         if (!made.has(parent)) {
@@ -78,7 +79,7 @@ export class ArtifactSet {
         chmodSync(file, a.mode ?? 0o644);
         written.push(file);
       }
-      const list = this.list().map((a) => a.path);
+      const list = artifacts.map((a) => a.path);
       writeFileSync(join(dir, ARTIFACTS_LIST), JSON.stringify({ generator: "ArtifactSet.writeTo", note: "Files the last writeTo wrote; the next one removes exactly these.", files: list }, null, 2) + "\n", { mode: 0o644 });
       return written;
     } catch (e) {
