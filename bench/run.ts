@@ -10,7 +10,8 @@
  *   BENCH_SHAPES=shared,per-host          catalog shapes (bench/catalog.ts): four app-level services
  *                                         per app host, or each on its own host (default: both)
  *   BENCH_RUNS=3                          runs per size up to 2,000 services; the fastest is shown
- *   BENCH_FLOOR=5000                      largest size the cdktf floor is built for (shared shape only)
+ *   BENCH_FLOOR=5000                      largest size the cdktf floor is built for (shared shape only; 0: none)
+ *   BENCH_BUILD=.tmp/bench-build          where lib/ and bench/case.ts are compiled to
  *
  * Besides the in-process phases, each shape at 1,000 services (and every size for validate)
  * is timed as the user runs it: `backup-gov --help`, `explain`, `validate` and `synth` as
@@ -28,7 +29,8 @@ const shapes = (process.env.BENCH_SHAPES ?? "shared,per-host").split(",") as Cat
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const floorUpTo = Number(process.env.BENCH_FLOOR ?? 5000);
 const tmp = mkdtempSync(join(tmpdir(), "backup-gov-bench-"));
-const built = join(root, ".tmp", "bench-build");
+// BENCH_BUILD: another folder for the compiled code, so that two benches (one per shape) can run side by side.
+const built = join(root, process.env.BENCH_BUILD ?? join(".tmp", "bench-build"));
 
 interface Ours {
   validateMs: number;
@@ -73,7 +75,7 @@ function best<T>(list: T[], by: (t: T) => number): T {
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
 process.stdout.write("compiling lib/ and bench/case.ts (bench/tsconfig.json) ...\n");
-execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "bench", "tsconfig.json")], { cwd: root, stdio: "inherit" });
+execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "bench", "tsconfig.json"), "--outDir", built], { cwd: root, stdio: "inherit" });
 // The runtime's shell and unit files, the report's assets, and the version they carry, as the package ships them beside the compiled code.
 for (const dir of ["artifacts/app/sh", "artifacts/app/systemd", "report/assets"]) {
   rmSync(join(built, "lib", dir), { recursive: true, force: true });

@@ -36,9 +36,11 @@ export function renderServiceFiles(spec: AppBackupSpec): ServiceFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** install.sh at the root of a host bundle: a real file (sh/bundle/install.sh) that reads each service's service.conf. */
+let installScript: string | undefined;
+
+/** install.sh at the root of a host bundle: a real file (sh/bundle/install.sh) that reads each service's service.conf; read once per process. */
 export function renderInstallScript(): string {
-  return shellSource("bundle/install.sh");
+  return (installScript ??= shellSource("bundle/install.sh"));
 }
 
 /** README.md at the root of a host bundle. */
