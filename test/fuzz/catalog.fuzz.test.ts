@@ -223,7 +223,7 @@ function runScripts(outDir: string, sandbox: string): Array<{ script: string; sy
         PATH: process.env.PATH,
         HOME: sandbox,
         BACKUP_GOV_ENV: join(sandbox, "env"),
-        BACKUP_GOV_RUNTIME_DIR: join(hosts, f.split("/")[0], "runtime"),
+        BACKUP_GOV_RUNTIME_DIR: join(hosts, "_runtime"),
         BACKUP_GOV_STATE_DIR: join(sandbox, "state"),
         BACKUP_GOV_CACHE_DIR: join(sandbox, "cache"),
         BACKUP_GOV_WORK_DIR: join(sandbox, "work"),
