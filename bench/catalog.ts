@@ -12,7 +12,18 @@ export interface GeneratedCatalogOptions {
   readonly name?: string;
   /** Extra top-level sections (state, stacks). @default - none */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * How app-level services sit on app hosts. `shared`: four services per app host, 40% of
+   * the services app-level. `per-host`: the common Proxmox shape, each app-level service on
+   * its own guest, and half of the services app-level (the other tiers' vzdump-only guests
+   * become app-level too): 500 app hosts at 1,000 services.
+   * @default "shared"
+   */
+  readonly shape?: CatalogShape;
 }
+
+/** The two estate shapes of the benchmark (see {@link GeneratedCatalogOptions.shape}). */
+export type CatalogShape = "shared" | "per-host";
 
 const ENGINES = [
   { engine: "postgresql", database: "app" },
@@ -57,15 +68,16 @@ export function generatedCatalogObject(n: number, options: GeneratedCatalogOptio
       const aws = i % 20 === 4 ? { resources: [arns[i % 3]], tags: { app: id }, tagResourceTypes: ["rds"] } : { resources: [arns[i % 3]] };
       return { id, ...t, app: { decision: "platform-only", rationale: "AWS Backup protects it" }, aws, offsite: { required: true, reason: "survive a regional outage" }, restore };
     }
-    // 10%: vzdump-only guests of other tiers, spread over the hosts.
+    // 10%: vzdump-only guests of other tiers, spread over the hosts (app-level in the per-host shape).
     const host = hostNames[1 + (i % (hostCount - 1))];
-    if (kind === 5) return { id, ...TIERS[1 + (i % 2)], vm: vm(host), app: { decision: "vzdump-only", rationale: "the image is enough" }, offsite: { required: false, reason: "kept locally" }, restore };
-    // 40%: app-level backups of every engine and tool, several services per app host.
+    const perHost = options.shape === "per-host";
+    if (kind === 5 && !perHost) return { id, ...TIERS[1 + (i % 2)], vm: vm(host), app: { decision: "vzdump-only", rationale: "the image is enough" }, offsite: { required: false, reason: "kept locally" }, restore };
+    // 40% (50% per-host): app-level backups of every engine and tool, four services per app host (one per-host).
     const engine = ENGINES[i % ENGINES.length];
     // borg cannot write to S3: it gets a named repository, so it cannot be the critical tier's locked copy either.
     const borg = engine.tool === "borg";
     const t = borg ? TIERS[1 + (i % 2)] : TIERS[i % 3];
-    const host0 = `app-${String(Math.floor(i / 4)).padStart(4, "0")}.bench`;
+    const host0 = perHost ? `app-${String(i).padStart(5, "0")}.bench` : `app-${String(Math.floor(i / 4)).padStart(4, "0")}.bench`;
     const app = { decision: "required", rationale: "consistency", host: host0, ...engine, ...(borg ? { repository: `ssh://backup@nas.bench/./borg/${id}` } : {}) };
     if (borg) return { id, ...t, vm: vm(host), app, offsite: { required: false, reason: "the NAS replicates its borg share itself" }, restore };
     return { id, ...t, vm: vm(host), app, offsite: { required: true, reason: "irreplaceable" }, restore };

@@ -16,6 +16,12 @@ export interface Artifact {
   readonly content: string | Uint8Array;
   /** File mode; scripts are 0755. @default 0o644 */
   readonly mode?: number;
+  /**
+   * A file that several renderers return alike (the app-backup runtime, which every host
+   * bundle needs): the set keeps one copy, written once; another copy must be identical.
+   * @default false
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -26,7 +32,11 @@ export class ArtifactSet {
   private readonly files = new Map<string, Artifact>();
 
   public add(artifact: Artifact): void {
-    if (this.files.has(artifact.path)) throw new Error(`artifact ${artifact.path} was rendered twice`);
+    const present = this.files.get(artifact.path);
+    if (present) {
+      if (present.shared && artifact.shared && sameContent(present.content, artifact.content) && (present.mode ?? 0o644) === (artifact.mode ?? 0o644)) return;
+      throw new Error(`artifact ${artifact.path} was rendered twice`);
+    }
     this.files.set(artifact.path, artifact);
   }
 
@@ -56,7 +66,8 @@ export class ArtifactSet {
       const written: string[] = [];
       // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
       const made = new Set<string>();
-      for (const a of this.list()) {
+      const artifacts = this.list();
+      for (const a of artifacts) {
         const file = join(dir, a.path);
         const parent = dirname(file);
         if (!made.has(parent)) {
@@ -68,13 +79,18 @@ export class ArtifactSet {
         chmodSync(file, a.mode ?? 0o644);
         written.push(file);
       }
-      const list = this.list().map((a) => a.path);
+      const list = artifacts.map((a) => a.path);
       writeFileSync(join(dir, ARTIFACTS_LIST), JSON.stringify({ generator: "ArtifactSet.writeTo", note: "Files the last writeTo wrote; the next one removes exactly these.", files: list }, null, 2) + "\n", { mode: 0o644 });
       return written;
     } catch (e) {
       throw ioError(dir, e);
     }
   }
+}
+
+function sameContent(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
 /**

@@ -156,19 +156,36 @@ function foreignEntries(root: string): string[] {
   return out;
 }
 
-/** Every regular file under `dir`, as `/`-separated paths relative to it. */
-export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      if (st.isDirectory()) walk(r);
-      else out.push(r);
+/**
+ * The staging folder's files, split by how they move in: `folders` are folders whose place in
+ * the output is free (nothing there at all), moved in whole by one rename each; `files` are
+ * the files outside them, moved one by one. A first synth into an empty folder moves
+ * `stacks/` and `artifacts/` whole; a later one moves in whole the folders of new hosts and
+ * services. `all` is every file, for the manifest.
+ */
+function stagedMoves(staging: string, outReal: string): { all: string[]; files: string[]; folders: string[] } {
+  const all: string[] = [];
+  const files: string[] = [];
+  const folders: string[] = [];
+  const walk = (rel: string, whole: boolean) => {
+    for (const e of readdirSync(join(staging, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (!e.isDirectory()) {
+        all.push(r);
+        if (!whole) files.push(r);
+        continue;
+      }
+      if (whole) {
+        walk(r, true);
+        continue;
+      }
+      const free = lstatOrUndefined(join(outReal, r)) === undefined;
+      if (free) folders.push(r);
+      walk(r, free);
     }
   };
-  walk("");
-  return out;
+  walk("", false);
+  return { all, files, folders };
 }
 
 /** A fresh staging folder inside the output folder: same file system, so moving in is a rename. */
@@ -283,11 +300,13 @@ export function removeDeadStaging(out: OutputFolder): void {
  * @returns folders of stacks no longer synthesized that still hold files synth did not write.
  */
 export function commitOutput(out: OutputFolder, staging: string, previous: ReadonlySet<string>): string[] {
-  const next = filesUnder(staging);
+  const moves = stagedMoves(staging, out.real);
+  const next = moves.all;
   const nextSet = new Set(next);
   const taken: string[] = [];
   const checkedDirs = new Set<string>();
-  for (const rel of next) {
+  // Files inside a folder whose place is free cannot meet anything of the user's.
+  for (const rel of moves.files) {
     const st = lstatOrUndefined(join(out.real, rel));
     if (st && (!previous.has(rel) || !(st.isFile() || st.isSymbolicLink()))) taken.push(rel);
     // Each folder on the way must be a real folder (or missing): a link would send output elsewhere.
@@ -348,7 +367,11 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
       mkdirs(parked, posix.dirname(rel), false);
       move(join(out.real, rel), join(parked, rel), movedOut);
     }
-    for (const rel of next) {
+    for (const rel of moves.folders) {
+      mkdirs(out.real, posix.dirname(rel), true);
+      move(join(staging, rel), join(out.real, rel), movedIn);
+    }
+    for (const rel of moves.files) {
       mkdirs(out.real, posix.dirname(rel), true);
       move(join(staging, rel), join(out.real, rel), movedIn);
     }

@@ -2,7 +2,7 @@ import { catalogJsonSchema } from "../catalog/json-schema";
 import { renderRuntimeConstants } from "../artifacts/app/runtime";
 import { Errors } from "../errors";
 import { renderPolicies } from "../artifacts/policies";
-import { renderRulesDoc } from "../governance/docs";
+import { renderRuleIndex, renderRulesDoc } from "../governance/docs";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -14,6 +14,8 @@ export function generatedFiles(currentCatalogDoc: string): Record<string, string
   return {
     "schema/catalog.schema.json": JSON.stringify(catalogJsonSchema(), null, 2) + "\n",
     "docs/rules.md": renderRulesDoc(),
+    // The rules as data for `backup-gov explain`, which must not load the rules to print one.
+    "lib/governance/rule-index.ts": renderRuleIndex(),
     "docs/policies.md": renderPolicies(),
     "docs/errors.md": renderErrorsDoc(),
     "docs/catalog.md": spliceFieldReference(currentCatalogDoc),

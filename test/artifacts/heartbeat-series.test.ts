@@ -43,13 +43,13 @@ describe("heartbeat series per source", () => {
     expect(hb).toMatchObject({ alarm_name: "homelab-vaultwarden-postgresql-backup-heartbeat", dimensions: { Estate: "homelab", Service: "vaultwarden", Source: "postgresql" } });
     // The runtime's own heartbeat function, loaded as the entry point loads it: the host bundle's runtime and the service's service.conf.
     const bundle = mkdtempSync(join(tmpdir(), "hb-bundle-"));
-    for (const a of estate.artifacts.list().filter((x) => x.path.startsWith("hosts/vaultwarden.internal/") && !x.path.endsWith(".tar.gz"))) {
+    for (const a of estate.artifacts.list().filter((x) => (x.path.startsWith("hosts/vaultwarden.internal/") || x.path.startsWith("hosts/_runtime/")) && !x.path.endsWith(".tar.gz"))) {
       mkdirSync(join(bundle, a.path, ".."), { recursive: true });
       writeFileSync(join(bundle, a.path), a.content);
     }
     const host = join(bundle, "hosts", "vaultwarden.internal");
-    expect(file("vaultwarden.internal/vaultwarden/backup.sh")).toBe(file("vaultwarden.internal/runtime/entry/entry.sh"));
-    const put = putDimensions(`. "${host}/vaultwarden/service.conf"\nRUNTIME="${host}/runtime"\n. "$RUNTIME/lib/load.sh"\nAWS_REGION=us-east-1\nheartbeat 123\n`, {});
+    expect(file("vaultwarden.internal/vaultwarden/backup.sh")).toBe(file("_runtime/entry/entry.sh"));
+    const put = putDimensions(`. "${host}/vaultwarden/service.conf"\nRUNTIME="${host}/../_runtime"\n. "$RUNTIME/lib/load.sh"\nAWS_REGION=us-east-1\nheartbeat 123\n`, {});
     expect(put).toHaveLength(2);
     for (const d of put) expect(d).toEqual(hb.dimensions);
     // The size anomaly band watches the same series, not a mix of dump and image sizes.

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { explainRule, listRules, ruleEntries } from "../../lib/governance/docs";
 import { catalogWith, vmService } from "../support/catalogs";
 import { cli } from "../support/cli";
 
@@ -105,6 +107,22 @@ describe("backup-gov explain and help", () => {
   it("lists every rule without an id, and exits 2 on an unknown one", async () => {
     expect((await cli("explain")).out).toMatch(/CAT-003 .*\n[\s\S]*GOV-026/);
     expect((await cli("explain", "GOV-999")).code).toBe(2);
+  });
+
+  it("explain prints what the rules themselves say, for every id: the generated index it reads is current (issue 24)", async () => {
+    const all = ruleEntries();
+    expect(all.length).toBeGreaterThan(100);
+    for (const e of all) expect({ id: e.id, out: (await cli("explain", e.id)).out }).toEqual({ id: e.id, out: explainRule(e.id) });
+    expect((await cli("explain")).out).toBe(listRules());
+  });
+
+  it("--help and explain load no rule, catalog schema, YAML parser, cdktf or provider binding (issue 24)", () => {
+    // A fresh process: what the CLI's start-up and these commands required, from Node's own module cache.
+    const script = `require("./lib/cli/main").runCli(process.argv.slice(1), { out() {}, err() {} }).then((code) => process.stdout.write(JSON.stringify({ code, heavy: Object.keys(require.cache).filter((f) => /node_modules\\/(cdktf|@cdktf|constructs|zod|yaml)\\/|lib\\/governance\\/(packs|rules|docs)|lib\\/catalog\\/(load|source|schema|json-schema)|lib\\/estate\\//.test(f)) })))`;
+    for (const args of [["--help"], ["explain", "GOV-004"], ["explain"], ["synth", "--help"]]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script, "--", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
+      expect({ args, stderr: r.stderr, ...JSON.parse(r.stdout || "{}") }).toEqual({ args, stderr: "", code: 0, heavy: [] });
+    }
   });
 
   it("--help works for every command and exits 0", async () => {

@@ -170,6 +170,63 @@ describe("synth never deletes or replaces a file it did not write", () => {
     expect(tree(out)).toEqual(before);
   });
 
+  it("folders new to the output move in whole and are listed file by file; a folder that already holds a user's file gets synth's files beside it (issue 24)", async () => {
+    const dir = tmp();
+    const out = join(dir, "out");
+    const file = join(dir, "c.yaml");
+    writeFileSync(file, catalogYaml([vmService("web")]));
+    expect(synthesizeCatalog(file, out).report.ok).toBe(true);
+    expect(existsSync(join(out, "artifacts", "hosts"))).toBe(false);
+    // The user prepares a folder named after a host the catalog does not have yet.
+    mkdirSync(join(out, "artifacts", "hosts", "db.test"), { recursive: true });
+    writeFileSync(join(out, "artifacts", "hosts", "db.test", "NOTES.md"), "mine\n");
+    writeFileSync(file, catalogYaml([vmService("web"), criticalDbService("db")]));
+    expect((await cli("synth", file, "--out", out)).code).toBe(0);
+    expect(readFileSync(join(out, "artifacts", "hosts", "db.test", "NOTES.md"), "utf8")).toBe("mine\n");
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: string[] };
+    // Written beside the user's file, one by one; the runtime's folder was new and moved in whole.
+    expect(manifest.files).toEqual(expect.arrayContaining(["artifacts/hosts/db.test/install.sh", "artifacts/hosts/db.test/db/service.conf", "artifacts/hosts/_runtime/VERSION", "artifacts/hosts/_runtime/entry/entry.sh", "artifacts/hosts/db.test.tar.gz"]));
+    expect(manifest.files).not.toContain("artifacts/hosts/db.test/NOTES.md");
+    for (const f of manifest.files) expect(lstatSync(join(out, f)).isFile()).toBe(true);
+    expect(readdirSync(out).filter((n) => n.startsWith(".backup-gov-") && n !== MANIFEST)).toEqual([]);
+    // Removing the service removes synth's files, not the user's, and keeps the folder that holds it.
+    writeFileSync(file, catalogYaml([vmService("web")]));
+    expect((await cli("synth", file, "--out", out)).code).toBe(0);
+    expect(readdirSync(join(out, "artifacts", "hosts", "db.test"))).toEqual(["NOTES.md"]);
+    expect(existsSync(join(out, "artifacts", "hosts", "_runtime"))).toBe(false);
+  });
+
+  it("a failure while a whole new folder moves in puts the previous output back, byte for byte (issue 24)", async () => {
+    const dir = tmp();
+    const out = join(dir, "out");
+    const file = join(dir, "c.yaml");
+    writeFileSync(file, catalogYaml([vmService("web")]));
+    expect(synthesizeCatalog(file, out).report.ok).toBe(true);
+    writeFileSync(join(out, "NOTES.md"), "mine\n");
+    const before = tree(out);
+    writeFileSync(file, catalogYaml([vmService("web"), criticalDbService("db")]));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("node:fs") as typeof import("node:fs");
+    const real = fs.renameSync;
+    const moved: string[] = [];
+    let hit = false;
+    const spy = jest.spyOn(fs, "renameSync").mockImplementation((from, to) => {
+      if (String(from).includes(".backup-gov-staging-")) moved.push(String(to));
+      // artifacts/hosts/ is new to the output: one rename moves it in; then the disk is full.
+      if (!hit && String(from).includes(".backup-gov-staging-") && String(to).endsWith(join("sop", "db.md")) && (hit = true)) throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
+      return real(from, to);
+    });
+    try {
+      expect(() => synthesizeCatalog(file, out)).toThrow(/IO-003: cannot write .*no space left/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(hit).toBe(true);
+    expect(moved).toContain(join(out, "artifacts", "hosts"));
+    expect(moved.some((m) => m.startsWith(join(out, "artifacts", "hosts") + "/"))).toBe(false);
+    expect(tree(out)).toEqual(before);
+  });
+
   it("a manifest that names a path outside the folder is refused (IO-052) and that path is untouched", async () => {
     const dir = tmp();
     const out = join(dir, "out");

@@ -204,8 +204,8 @@ function runScripts(outDir: string, sandbox: string): Array<{ script: string; sy
   writeFileSync(join(sandbox, "aws-credentials"), "[default]\naws_access_key_id = none\naws_secret_access_key = none\n");
   mkdirSync(join(sandbox, "textfiles"), { recursive: true });
   const out: Array<{ script: string; syntax: number | null; status: number | null; stderr: string }> = [];
-  // The services' entry points; the host's runtime (runtime/) is the library they load, not a script to run alone.
-  for (const f of files(hosts).filter((p) => p.endsWith(".sh") && !p.endsWith("install.sh") && !p.split("/").includes("runtime"))) {
+  // The services' entry points; the runtime (hosts/_runtime/) is the library they load, not a script to run alone.
+  for (const f of files(hosts).filter((p) => p.endsWith(".sh") && !p.endsWith("install.sh") && !p.split("/").includes("_runtime"))) {
     const script = join(hosts, f);
     const syntax = spawnSync("bash", ["-n", script], { encoding: "utf8" });
     if (syntax.status !== 0) {
@@ -223,7 +223,7 @@ function runScripts(outDir: string, sandbox: string): Array<{ script: string; sy
         PATH: process.env.PATH,
         HOME: sandbox,
         BACKUP_GOV_ENV: join(sandbox, "env"),
-        BACKUP_GOV_RUNTIME_DIR: join(hosts, f.split("/")[0], "runtime"),
+        BACKUP_GOV_RUNTIME_DIR: join(hosts, "_runtime"),
         BACKUP_GOV_STATE_DIR: join(sandbox, "state"),
         BACKUP_GOV_CACHE_DIR: join(sandbox, "cache"),
         BACKUP_GOV_WORK_DIR: join(sandbox, "work"),

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { renderHostFiles } from "../../lib/artifacts/app/bundle";
+import { renderBundleFiles } from "../../lib/artifacts/app/bundle";
 import { AppBackup, AppBackupDestination } from "../../lib/constructs/app-backup";
 import { Construct } from "../../lib/core/cdk";
 import { Duration } from "../../lib/core/duration";
@@ -75,8 +75,11 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
 
     let ran = 0;
     const hosts = join(out, "artifacts", "hosts");
-    for (const host of readdirSync(hosts).filter((h) => !h.endsWith(".tar.gz"))) {
-      const runtime = join(hosts, host, "runtime");
+    // Every host folder of the output reads the one runtime written beside them.
+    const runtime = join(hosts, "_runtime");
+    expect(readFileSync(join(runtime, "VERSION"), "utf8")).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}\n$/);
+    for (const host of readdirSync(hosts).filter((h) => !h.endsWith(".tar.gz") && h !== "_runtime")) {
+      expect(existsSync(join(hosts, host, "runtime"))).toBe(false);
       for (const svc of readdirSync(join(hosts, host)).filter((s) => existsSync(join(hosts, host, s, "service.conf")))) {
         const folder = join(hosts, host, svc);
         const env = {
@@ -142,8 +145,10 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
       layout,
     });
     // The real install.sh of the host bundle puts the runtime and the service in place (units into a scratch folder; no systemd here).
-    const bundle = join(base, "bundle");
-    writeFiles(bundle, renderHostFiles(backup.spec.host, [backup.spec]));
+    // As the tarball unpacks: the host's folder and _runtime/ beside it.
+    const unpacked = join(base, "bundle");
+    writeFiles(unpacked, renderBundleFiles(backup.spec.host, [backup.spec]));
+    const bundle = join(unpacked, backup.spec.host);
     expect(existsSync("/run/systemd/system")).toBe(false);
     const install = spawnSync(join(bundle, "install.sh"), ["--no-enable"], { encoding: "utf8", env: { ...process.env, BACKUP_GOV_UNIT_DIR: join(base, "units") } });
     expect(install.stderr).toBe("");

@@ -107,8 +107,17 @@ export function shipCalendar(minutes: number): string {
   return `*-*-* *:00/${minutes}:00`;
 }
 
+// A service's units are read by its folder, its README and the host's README: rendered once per spec.
+const rendered = new WeakMap<AppBackupSpec, readonly UnitFile[]>();
+
 /** Every unit of a service: backup (+ timer), drill (+ timer when the tier drills), ship (+ timer with pitr). */
 export function renderUnits(spec: AppBackupSpec): UnitFile[] {
+  let units = rendered.get(spec);
+  if (!units) rendered.set(spec, (units = Object.freeze(unitsOf(spec))));
+  return [...units];
+}
+
+function unitsOf(spec: AppBackupSpec): UnitFile[] {
   const out: UnitFile[] = [service(spec, "backup"), timer(spec, "backup", spec.backupCalendar, spec.backupScheduleText, spec.randomizedDelaySeconds)];
   out.push(service(spec, "drill"));
   if (spec.drillCalendar) out.push(timer(spec, "drill", spec.drillCalendar, spec.drillScheduleText ?? spec.drillCalendar, spec.randomizedDelaySeconds));

@@ -1,15 +1,22 @@
 import { existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { adoptAnswers, formatGap, readAnswers } from "../../adopt/adopt";
 import { AdoptErrors } from "../../adopt/errors";
-import { readAwsLive } from "../../adopt/aws-live";
-import { KUBE_CONTEXT, readKubeLive } from "../../adopt/kube-live";
-import { readPveLive } from "../../adopt/live";
 import { readCapped } from "../../private/read-capped";
-import { Patterns } from "../../catalog/schema/common";
 import { ioError } from "../../private/io-error";
 import { type CliIo, ExitCode } from "../io";
 import { terminalLines } from "../../core/escape/terminal";
+import type * as adoptionModule from "../../adopt/adopt";
+import type * as awsLiveModule from "../../adopt/aws-live";
+import type * as kubeLiveModule from "../../adopt/kube-live";
+import type * as pveLiveModule from "../../adopt/live";
+import type * as schemaModule from "../../catalog/schema/common";
+
+// Loaded when the command runs, not when the CLI starts (the catalog schema, the live readers).
+const adoption = (): typeof adoptionModule => require("../../adopt/adopt");
+const awsLive = (): typeof awsLiveModule => require("../../adopt/aws-live");
+const kubeLive = (): typeof kubeLiveModule => require("../../adopt/kube-live");
+const pveLive = (): typeof pveLiveModule => require("../../adopt/live");
+const schema = (): typeof schemaModule => require("../../catalog/schema/common");
 
 interface AdoptOptions {
   out?: string;
@@ -41,12 +48,12 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
     .option("--ca <file>", "PEM of the CA or self-signed certificate the Proxmox API presents")
     .addHelpText("after", "\nEvery value in the draft names the answer it came from; `decide` marks what only a person decides (validate lists them as CAT-060).\nExit codes: 0 drafted (gaps are reported, not failures), 2 usage or I/O error (ADOPT-0xx).")
     .action(async (answers: string[], opts: AdoptOptions) => {
-      if (!Patterns.estateName.test(opts.name)) throw AdoptErrors.adoptBadOption("--name", opts.name, "lowercase letters, digits and '-', starting with a letter, 2-31 characters");
+      if (!schema().Patterns.estateName.test(opts.name)) throw AdoptErrors.adoptBadOption("--name", opts.name, "lowercase letters, digits and '-', starting with a letter, 2-31 characters");
       if (opts.format !== "text" && opts.format !== "json") throw AdoptErrors.adoptBadOption("--format", opts.format, "text or json");
       const endpoints: Record<string, string> = {};
       for (const e of opts.endpoint) {
         const m = /^([a-z][a-z0-9-]{0,62})=(.+)$/.exec(e);
-        if (!m || !Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--endpoint", e, "HOST=https://host:8006");
+        if (!m || !schema().Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--endpoint", e, "HOST=https://host:8006");
         endpoints[m[1]] = m[2];
       }
       if (opts.s3.length > 0 && !opts.aws) throw AdoptErrors.adoptBadOption("--s3", opts.s3[0], "a bucket name, together with --aws");
@@ -55,23 +62,23 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
       if (opts.awsRegion !== undefined && !opts.aws) throw AdoptErrors.adoptBadOption("--aws-region", opts.awsRegion, "a Region, together with --aws");
       const clusters = opts.k8s.map((spec) => {
         const m = /^([a-z][a-z0-9-]{0,62})(?:=(.+))?$/.exec(spec);
-        if (!m || (m[2] !== undefined && !KUBE_CONTEXT.test(m[2]))) throw AdoptErrors.adoptBadOption("--k8s", spec, "CLUSTER or CLUSTER=CONTEXT (a catalog cluster key, a kubeconfig context)");
+        if (!m || (m[2] !== undefined && !kubeLive().KUBE_CONTEXT.test(m[2]))) throw AdoptErrors.adoptBadOption("--k8s", spec, "CLUSTER or CLUSTER=CONTEXT (a catalog cluster key, a kubeconfig context)");
         return { cluster: m[1], context: m[2] };
       });
       if (opts.out && existsSync(opts.out)) throw AdoptErrors.adoptOutExists(opts.out);
-      const read = readAnswers(answers);
+      const read = adoption().readAnswers(answers);
       const ca = opts.ca ? readCapped(opts.ca, 1024 * 1024) : undefined;
       for (const spec of opts.pve) {
         const m = /^([a-z][a-z0-9-]{0,62})=(.+)$/.exec(spec);
-        if (!m || !Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--pve", spec, "HOST=https://host:8006");
+        if (!m || !schema().Patterns.httpsUrl.test(m[2])) throw AdoptErrors.adoptBadOption("--pve", spec, "HOST=https://host:8006");
         const token = process.env[`PVE_TOKEN_${m[1].toUpperCase().replace(/-/g, "_")}`] ?? process.env.PVE_API_TOKEN;
         if (!token) throw AdoptErrors.adoptBadOption(`the API token of ${m[1]}`, "(none)", `$PVE_TOKEN_${m[1].toUpperCase().replace(/-/g, "_")} or $PVE_API_TOKEN set to USER@REALM!TOKENID=SECRET`);
-        read.push(...(await readPveLive(m[1], m[2], { token, ca })));
+        read.push(...(await pveLive().readPveLive(m[1], m[2], { token, ca })));
         endpoints[m[1]] ??= m[2];
       }
-      for (const c of clusters) read.push(...(await readKubeLive(c.cluster, { context: c.context })));
-      if (opts.aws) read.push(...(await readAwsLive({ buckets: opts.s3, region: opts.awsRegion })));
-      const draft = adoptAnswers(read, { name: opts.name, endpoints });
+      for (const c of clusters) read.push(...(await kubeLive().readKubeLive(c.cluster, { context: c.context })));
+      if (opts.aws) read.push(...(await awsLive().readAwsLive({ buckets: opts.s3, region: opts.awsRegion })));
+      const draft = adoption().adoptAnswers(read, { name: opts.name, endpoints });
       const target = opts.out ?? "(stdout)";
       if (opts.out) {
         try {
@@ -86,7 +93,7 @@ export function registerAdopt(program: Command, io: CliIo, setExit: (c: ExitCode
       if (opts.format === "json") {
         report(JSON.stringify({ catalog: target, services: draft.serviceCount, gaps: draft.gaps }, null, 2) + "\n");
       } else {
-        for (const g of draft.gaps) report(terminalLines(formatGap(g, target)) + "\n");
+        for (const g of draft.gaps) report(terminalLines(adoption().formatGap(g, target)) + "\n");
         report(`${target}: ${draft.serviceCount} service(s) drafted, ${draft.gaps.length} gap(s); next: decide each \`decide\` (backup-gov validate lists them), then synth and plan\n`);
       }
       setExit(ExitCode.OK);

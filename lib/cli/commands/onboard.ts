@@ -1,19 +1,26 @@
 import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Command } from "commander";
-import { type OnboardingReceipt, onboardingReceipt, RECEIPTS_DIR, renderReceiptText } from "../../artifacts/onboarding-receipt";
-import { App } from "../../core/cdk";
 import { Errors } from "../../errors";
-import { Estate } from "../../estate/estate";
-import { validateCatalogFile } from "../../governance/validate";
 import type { FreshnessRow } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { freshnessRows, type MetricsOptions, nowSeconds, readMetrics } from "./status";
 import { terminalLines } from "../../core/escape/terminal";
+import type * as receiptsModule from "../../artifacts/onboarding-receipt";
+import type * as cdkModule from "../../core/cdk";
+import type * as estatesModule from "../../estate/estate";
+import type * as validationModule from "../../governance/validate";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const receipts = (): typeof receiptsModule => require("../../artifacts/onboarding-receipt");
+const cdk = (): typeof cdkModule => require("../../core/cdk");
+const estates = (): typeof estatesModule => require("../../estate/estate");
+const validation = (): typeof validationModule => require("../../governance/validate");
 
 /** Where a service's receipt is written: `<out>/artifacts/receipts/<service>.json`. */
 export function receiptPath(out: string, serviceId: string): string {
-  return join(out, "artifacts", RECEIPTS_DIR, `${serviceId}.json`);
+  return join(out, "artifacts", receipts().RECEIPTS_DIR, `${serviceId}.json`);
 }
 
 export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
@@ -29,7 +36,7 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
     .addHelpText("after", "\nEach step is passed, failed or pending, with its evidence. Exit codes: 0 every step passed, 1 a step failed or is pending, 2 usage or I/O error.")
     .action(async (serviceId: string, file: string | undefined, opts: MetricsOptions & { out: string }) => {
-      const report = validateCatalogFile(file ?? defaultCatalogPath());
+      const report = validation().validateCatalogFile(file ?? defaultCatalogPath());
       const catalog = report.catalog;
       if (!catalog) throw Errors.catalogInvalid(report.file, report.findings.length);
       if (!catalog.declaredServiceIds.has(serviceId)) throw Errors.unknownService(serviceId, [...catalog.declaredServiceIds].sort().join(", "));
@@ -46,10 +53,10 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
         throw Errors.cannotWrite(path, (e as Error).message);
       }
       // Build the estate in memory so that every builder registers what it made.
-      const ctx = report.ok ? Estate.fromReport(new App({ outdir: opts.out }), report).context : undefined;
-      const receipt: OnboardingReceipt = onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
+      const ctx = report.ok ? estates().Estate.fromReport(new (cdk().App)({ outdir: opts.out }), report).context : undefined;
+      const receipt: receiptsModule.OnboardingReceipt = receipts().onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
       writeReceipt(path, JSON.stringify(receipt, null, 2) + "\n");
-      io.out(terminalLines(renderReceiptText(receipt)));
+      io.out(terminalLines(receipts().renderReceiptText(receipt)));
       io.out(`receipt: ${path}\n`);
       setExit(receipt.complete ? ExitCode.OK : ExitCode.FINDINGS);
     });

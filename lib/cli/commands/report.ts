@@ -2,18 +2,26 @@ import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { App } from "../../core/cdk";
 import { formatFinding, isBlocking } from "../../core/finding";
 import { Errors } from "../../errors";
-import { Estate } from "../../estate/estate";
-import { validateCatalogFile } from "../../governance/validate";
 import { ioError } from "../../private/io-error";
-import { type ReportMetrics, reportData } from "../../report/data";
-import { renderReportHtml } from "../../report/html";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { EVIDENCE_QUERIES, FRESHNESS_QUERIES } from "../metrics-source";
 import { type MetricsOptions, nowSeconds, readMetrics } from "./status";
 import { terminalText } from "../../core/escape/terminal";
+import type * as cdkModule from "../../core/cdk";
+import type * as estatesModule from "../../estate/estate";
+import type * as validationModule from "../../governance/validate";
+import type * as dataModule from "../../report/data";
+import type * as htmlModule from "../../report/html";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const cdk = (): typeof cdkModule => require("../../core/cdk");
+const estates = (): typeof estatesModule => require("../../estate/estate");
+const validation = (): typeof validationModule => require("../../governance/validate");
+const reportDataModule = (): typeof dataModule => require("../../report/data");
+const html = (): typeof htmlModule => require("../../report/html");
 
 interface ReportOptions extends MetricsOptions {
   readonly out?: string;
@@ -51,12 +59,12 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
     .addHelpText("after", "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.")
     .action(async (file: string | undefined, opts: ReportOptions) => {
       if (opts.format !== "html" && opts.format !== "json") throw Errors.reportFormat(opts.format);
-      const report = validateCatalogFile(file ?? defaultCatalogPath());
+      const report = validation().validateCatalogFile(file ?? defaultCatalogPath());
       if (!report.ok) {
         for (const f of report.findings.filter(isBlocking)) io.err(formatFinding(f) + "\n");
         throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
       }
-      let metrics: ReportMetrics | undefined;
+      let metrics: dataModule.ReportMetrics | undefined;
       if (opts.metricsDir || opts.prometheus) {
         const now = nowSeconds(opts);
         const read = await readMetrics(opts, [...FRESHNESS_QUERIES, ...EVIDENCE_QUERIES]);
@@ -69,9 +77,9 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       const scratch = mkdtempSync(join(tmpdir(), "backup-gov-report-"));
       let content: string;
       try {
-        const ctx = Estate.fromReport(new App({ outdir: scratch }), report).context;
-        const data = reportData(ctx, metrics);
-        content = opts.format === "json" ? JSON.stringify(data, null, 2) + "\n" : renderReportHtml(data);
+        const ctx = estates().Estate.fromReport(new (cdk().App)({ outdir: scratch }), report).context;
+        const data = reportDataModule().reportData(ctx, metrics);
+        content = opts.format === "json" ? JSON.stringify(data, null, 2) + "\n" : html().renderReportHtml(data);
       } finally {
         rmSync(scratch, { recursive: true, force: true });
       }

@@ -3,11 +3,16 @@ import { formatFinding } from "../../core/finding";
 import type { Command } from "commander";
 import type { Catalog } from "../../catalog/model";
 import { Errors } from "../../errors";
-import { validateCatalogFile } from "../../governance/validate";
-import { effectivePolicies } from "../../policy/effective";
 import { type FreshnessRow, FreshnessState, judgeFreshness, MAX_UNIX_SECONDS } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { FRESHNESS_QUERIES, type MetricsRead, observe, PROMETHEUS_TIMEOUT_MS, queryPrometheus, readTextfileDir } from "../metrics-source";
+import type * as validationModule from "../../governance/validate";
+import type * as effectiveModule from "../../policy/effective";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const validation = (): typeof validationModule => require("../../governance/validate");
+const effective = (): typeof effectiveModule => require("../../policy/effective");
 
 /** Where `status` and `onboard` read metrics from. */
 export interface MetricsOptions {
@@ -44,7 +49,7 @@ export function nowSeconds(opts: MetricsOptions): number {
 
 /** Loads the catalog a command names; a catalog that cannot be read at all is a usage error. */
 export function loadCatalogFor(file: string | undefined, io: CliIo, command: string): Catalog {
-  const report = validateCatalogFile(file ?? defaultCatalogPath());
+  const report = validation().validateCatalogFile(file ?? defaultCatalogPath());
   if (!report.catalog) {
     for (const f of report.findings) io.err(formatFinding(f) + "\n");
     throw Errors.catalogInvalid(report.file, report.findings.length);
@@ -115,7 +120,7 @@ export function freshnessRows(catalog: Catalog, read: MetricsRead, now: number, 
   for (const id of [...observed.keys()].sort()) {
     if (!known.has(id)) io.err(`backup-gov ${command}: metrics name service ${terminalText(id)}, which is not in ${catalog.file}\n`);
   }
-  return judgeFreshness(effectivePolicies(catalog), catalog, observed, now);
+  return judgeFreshness(effective().effectivePolicies(catalog), catalog, observed, now);
 }
 
 export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {

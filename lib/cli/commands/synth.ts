@@ -1,11 +1,16 @@
 import type { Command } from "commander";
 import { formatFinding, isBlocking } from "../../core/finding";
 import { Errors } from "../../errors";
-import { formatAdoptionNotice } from "../../estate/adoption";
-import { synthesizeCatalogInterruptible } from "../../estate/synth";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { terminalText } from "../../core/escape/terminal";
 import { withStopSignals } from "../../private/stop-signals";
+import type * as adoptionModule from "../../estate/adoption";
+import type * as synthesisModule from "../../estate/synth";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const adoptionNotices = (): typeof adoptionModule => require("../../estate/adoption");
+const synthesis = (): typeof synthesisModule => require("../../estate/synth");
 
 export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -24,7 +29,7 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
         throw Errors.invalidLockWait(opts.lockWait);
       }
       // A signal is noted and acted on at the synth's next safe point: nothing is left half-written.
-      const outcome = await withStopSignals((signal) => synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, signal, { lockWaitSeconds }));
+      const outcome = await withStopSignals((signal) => synthesis().synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, signal, { lockWaitSeconds }));
       if (!outcome.done) {
         io.err(`backup-gov: ${terminalText(outcome.error.message)}\n`);
         return setExit(outcome.signalExit as ExitCode);
@@ -39,7 +44,7 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
       io.out(`artifacts: ${result.artifacts.length} files in ${terminalText(opts.out)}/artifacts/\n`);
       const adoption = result.estate?.adoption;
       if (adoption) {
-        for (const n of adoption.notices) io.out(formatAdoptionNotice(n) + "\n");
+        for (const n of adoption.notices) io.out(adoptionNotices().formatAdoptionNotice(n) + "\n");
         io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`);
       }
       for (const d of result.leftovers ?? []) {

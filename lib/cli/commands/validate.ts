@@ -1,8 +1,12 @@
 import type { Command } from "commander";
 import { findingToJson, formatFinding, isBlocking, Severity } from "../../core/finding";
-import { validateCatalogFile } from "../../governance/validate";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { terminalText } from "../../core/escape/terminal";
+import type * as validationModule from "../../governance/validate";
+
+// Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
+// other commands never load cdktf, the provider bindings or the catalog schema for it.
+const validation = (): typeof validationModule => require("../../governance/validate");
 
 export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
@@ -16,7 +20,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitC
         io.err(`backup-gov validate: --format must be text or json, got "${terminalText(opts.format)}"\n`);
         return setExit(ExitCode.USAGE);
       }
-      const report = validateCatalogFile(catalog ?? defaultCatalogPath());
+      const report = validation().validateCatalogFile(catalog ?? defaultCatalogPath());
       if (opts.format === "json") {
         io.out(
           JSON.stringify(

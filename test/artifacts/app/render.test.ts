@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderHostFiles, renderHostBundle } from "../../../lib/artifacts/app/bundle";
+import { renderBundleFiles, renderHostFiles, renderHostBundle } from "../../../lib/artifacts/app/bundle";
 import { mysqlGrants, renderDbAccess } from "../../../lib/artifacts/app/db-access";
 import { renderEnvFile } from "../../../lib/artifacts/app/env-file";
 import { EXIT_CODE_TEXT } from "../../../lib/artifacts/app/exit-codes";
@@ -196,10 +197,51 @@ describe("host bundle", () => {
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/install\.sh$/m);
     expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/pg-b\/backup\.sh$/m);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/service\.conf$/m);
-    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* db\.internal\/runtime\/entry\/entry\.sh$/m);
-    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/runtime\/VERSION$/m);
+    // The runtime beside the host's folder, as in a synth's output: install.sh reads ../_runtime/.
+    expect(list).toMatch(/^-rwxr-xr-x 0\/0 .* _runtime\/entry\/entry\.sh$/m);
+    expect(list).toMatch(/^-rw-r--r-- 0\/0 .* _runtime\/VERSION$/m);
+    expect(list).not.toMatch(/db\.internal\/runtime\//);
     expect(list).toMatch(/^-rw-r--r-- 0\/0 .* db\.internal\/pg-b\/env$/m);
     expect(list).toMatch(/db\.internal\/files-b\/systemd\/backup-gov-files-b-backup\.timer$/m);
+  });
+
+  it("unpacks (GNU tar, Python's tarfile) to exactly the bundle's files, the runtime beside the host; the runtime is one gzip member, compressed once for every host (issue 24)", () => {
+    const specs = [spec("pg-restic-s3-user"), { ...spec("files-borg-ssh"), host: "db.internal" }];
+    const bundle = Buffer.from(renderHostBundle("db.internal", renderHostFiles("db.internal", specs)));
+    const other = Buffer.from(renderHostBundle("files.internal", renderHostFiles("files.internal", [{ ...spec("files-restic-s3"), host: "files.internal" }])));
+    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    writeFileSync(join(dir, "b.tar.gz"), bundle);
+    const expected = renderBundleFiles("db.internal", specs);
+    expect(expected.some((f) => f.path === "_runtime/VERSION")).toBe(true);
+    expect(expected.some((f) => f.path.startsWith("db.internal/runtime/"))).toBe(false);
+    // GNU tar: every file, byte for byte, with its mode.
+    expect(spawnSync("tar", ["-xzf", "b.tar.gz"], { cwd: dir }).status).toBe(0);
+    for (const f of expected) {
+      expect({ path: f.path, content: readFileSync(join(dir, f.path), "utf8") }).toEqual({ path: f.path, content: f.content });
+      expect({ path: f.path, mode: statSync(join(dir, f.path)).mode & 0o777 }).toEqual({ path: f.path, mode: f.mode });
+    }
+    // Python's tarfile (what Ansible's unarchive falls back to) reads the members as one stream too.
+    const py = spawnSync("python3", ["-c", "import sys, tarfile; print('\\n'.join(sorted(m.name for m in tarfile.open(sys.argv[1], 'r:gz') if m.isfile())))", join(dir, "b.tar.gz")], { encoding: "utf8" });
+    expect(py.stderr).toBe("");
+    expect(py.stdout.trim().split("\n")).toEqual(expected.map((f) => f.path).sort());
+    // The runtime's member opens both hosts' tarballs, byte for byte: it was compressed once.
+    const members = (b: Buffer) => {
+      const starts: number[] = [];
+      for (let i = b.indexOf(Buffer.from([0x1f, 0x8b, 0x08])); i >= 0; i = b.indexOf(Buffer.from([0x1f, 0x8b, 0x08]), i + 1)) starts.push(i);
+      return starts;
+    };
+    const inflates = (b: Buffer) => {
+      try {
+        return gunzipSync(b).toString("latin1");
+      } catch {
+        return undefined;
+      }
+    };
+    // The first complete member: the runtime's entries alone.
+    const second = members(bundle).find((i) => i > 0 && inflates(bundle.subarray(0, i))?.startsWith("_runtime/"))!;
+    expect(second).toBeGreaterThan(0);
+    expect(other.subarray(0, second).equals(bundle.subarray(0, second))).toBe(true);
+    expect(gunzipSync(bundle.subarray(second)).toString("latin1")).toContain("db.internal/install.sh");
   });
 
   it("keeps paths longer than a ustar header holds (a PAX header) and unpacks with GNU tar", () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { entryPoint, exitCodeConstants, metricConstantNames, renderRuntimeConstants, runtimeFiles, runtimeSourceDir, runtimeVersion } from "../../../lib/artifacts/app/runtime";
-import { renderHostFiles, renderServiceFiles } from "../../../lib/artifacts/app/bundle";
+import { renderBundleFiles, renderHostFiles, renderServiceFiles } from "../../../lib/artifacts/app/bundle";
 import { ExitCode } from "../../../lib/artifacts/app/exit-codes";
 import { Heartbeat, METRIC_HELP, Metrics } from "../../../lib/core/metrics";
 import { scratch } from "../../support/tools";
@@ -89,13 +89,15 @@ describe("the runtime's shell files", () => {
 
 describe("a host bundle's entry points as shipped", () => {
   it("shellcheck, plain and with -x, finds nothing in any <service>/*.sh or install.sh, run from the bundle's root (issue 20 item 12)", () => {
-    const dir = scratch("bundle-lint");
-    const files = renderHostFiles("db.internal", Object.values(variants()).map((b) => b.spec));
-    for (const f of files) {
-      mkdirSync(join(dir, f.path, ".."), { recursive: true });
-      writeFileSync(join(dir, f.path), f.content, { mode: f.mode });
+    // Unpacked as the tarball unpacks: db.internal/ and _runtime/ beside it; the entry points' `source` lines reach the runtime there.
+    const root = scratch("bundle-lint");
+    for (const f of renderBundleFiles("db.internal", Object.values(variants()).map((b) => b.spec))) {
+      mkdirSync(join(root, f.path, ".."), { recursive: true });
+      writeFileSync(join(root, f.path), f.content, { mode: f.mode });
     }
-    const entries = files.map((f) => f.path).filter((p) => p.endsWith(".sh") && !p.startsWith("runtime/"));
+    const dir = join(root, "db.internal");
+    const files = renderHostFiles("db.internal", Object.values(variants()).map((b) => b.spec));
+    const entries = files.map((f) => f.path).filter((p) => p.endsWith(".sh"));
     expect(entries).toEqual(expect.arrayContaining(["install.sh", "pg-a/backup.sh", "pg-a/wal-archive.sh", "files-a/verify.sh"]));
     for (const args of [[], ["-x"]]) {
       const r = spawnSync("shellcheck", [...args, "-f", "gcc", ...entries], { cwd: dir, encoding: "utf8" });

@@ -69,7 +69,7 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
   });
 
   it("covers every variant's entry points (backup, restore, verify, wal-archive), service.conf and install.sh", () => {
-    const names = new Set(files.filter((f) => /\/(prefix|synth)\//.test(f) === false && !f.includes("/runtime/")).map((f) => f.split("/").pop()));
+    const names = new Set(files.filter((f) => /\/(prefix|synth)\//.test(f) === false && !f.includes("/_runtime/")).map((f) => f.split("/").pop()));
     for (const n of ["backup.sh", "restore.sh", "verify.sh", "wal-archive.sh", "install.sh", "service.conf", "env"]) expect(names).toContain(n);
     expect(synthFiles.filter((f) => f.endsWith("/backup.sh")).length).toBeGreaterThanOrEqual(7);
   });
