@@ -229,7 +229,7 @@ class AwsBuilder {
       ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket!
       : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
     this.dataEventBuckets.push(bucket.bucketArn);
-    if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days });
+    if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days, repositories: [] });
     let replica: OffsiteReplica | undefined;
     if (b.replica) {
       const replicaKey = this.keyFor(b.replica.region);
@@ -262,7 +262,10 @@ class AwsBuilder {
         region: b.region,
         kmsKeyArn: key.keyArn,
         offsite: replica && { bucketName: b.replica!.name, bucketArn: replica.destination.bucketArn, region: b.replica!.region, kmsKeyArn: this.keyFor(b.replica!.region).keyArn },
+        objectLock: b.lock && { mode: objectLockMode(b.lock.mode) === ObjectLockMode.COMPLIANCE ? "COMPLIANCE" : "GOVERNANCE", days: b.lock.days },
       });
+      // The drill reads the oldest object each repository still holds, not only a fresh probe.
+      if (b.lock) this.lockedBuckets.find((l) => l.name === b.name)?.repositories?.push(prefix);
       this.registerS3Targets(serviceId, b, prefix);
     }
   }

@@ -60,3 +60,5 @@ esac
 . "$RUNTIME/lib/verify.sh"
 # shellcheck source=lib/wal-archive.sh
 . "$RUNTIME/lib/wal-archive.sh"
+# shellcheck source=tools/object-lock.sh
+. "$RUNTIME/tools/object-lock.sh"
