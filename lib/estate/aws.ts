@@ -66,7 +66,7 @@ class AwsBuilder {
   private readonly protect: boolean;
   private readonly keys = new Map<string, BackupKey>();
   private readonly vaults = new Map<string, EncryptedVault>();
-  private readonly lockedBuckets: LockedBucket[] = [];
+  private readonly lockedBuckets: Array<LockedBucket & { repositories?: string[] }> = [];
   private readonly dataEventBuckets: string[] = [];
   private role?: BackupServiceRole;
 
