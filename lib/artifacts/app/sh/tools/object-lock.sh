@@ -47,8 +47,12 @@ write_lock_metrics() {
   } | publish "$TEXTFILE"
 }
 
-# lock_aws ARGS...: the AWS CLI against the bucket's Region; its error output goes to $WORK/err.
-lock_aws() { "$LOCK_AWS" s3api --region "$LOCK_REGION" "$@" 2>"$WORK/err"; }
+# lock_aws OPERATION ARGS...: an s3api call in the bucket's Region; its error output goes to $WORK/err.
+lock_aws() {
+  local op=$1
+  shift
+  "$LOCK_AWS" s3api "$op" --region "$LOCK_REGION" "$@" 2>"$WORK/err"
+}
 
 # lock_retention KEY: prints "MODE EPOCH" of the current version's retention ("NONE 0" without one).
 lock_retention() {
