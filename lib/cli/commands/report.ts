@@ -9,6 +9,7 @@ import { Estate } from "../../estate/estate";
 import { validateCatalogFile } from "../../governance/validate";
 import { ioError } from "../../private/io-error";
 import { type ReportMetrics, reportData } from "../../report/data";
+import { type DrillRecords, readDrillRecords } from "../../report/drill-records";
 import { renderReportHtml } from "../../report/html";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
 import { EVIDENCE_QUERIES, FRESHNESS_QUERIES } from "../metrics-source";
@@ -17,6 +18,7 @@ import { terminalText } from "../../core/escape/terminal";
 
 interface ReportOptions extends MetricsOptions {
   readonly out?: string;
+  readonly drillRecords?: string;
   readonly format: string;
 }
 
@@ -46,6 +48,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
     .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
     .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
+    .option("--drill-records <dir>", "folder with copies of the hosts' state folders: every drills.tsv under it (one line per restore drill verify.sh ran) fills the drill ledger's records")
     .option("--format <format>", "html or json (the same data)", "html")
     .option("--out <file>", "file to write (default: standard output)")
     .addHelpText("after", "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.")
@@ -55,6 +58,12 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       if (!report.ok) {
         for (const f of report.findings.filter(isBlocking)) io.err(formatFinding(f) + "\n");
         throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
+      }
+      let drills: { source: string; records: DrillRecords } | undefined;
+      if (opts.drillRecords !== undefined) {
+        if (!existsSync(opts.drillRecords) || !statSync(opts.drillRecords).isDirectory()) throw Errors.drillRecordsFolder(opts.drillRecords);
+        drills = { source: basename(resolve(opts.drillRecords)), records: readDrillRecords(opts.drillRecords) };
+        for (const line of drills.records.skipped) io.err(`backup-gov report: not a drill record, left out: ${terminalText(line)}\n`);
       }
       let metrics: ReportMetrics | undefined;
       if (opts.metricsDir || opts.prometheus) {
@@ -70,7 +79,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       let content: string;
       try {
         const ctx = Estate.fromReport(new App({ outdir: scratch }), report).context;
-        const data = reportData(ctx, metrics);
+        const data = reportData(ctx, metrics, drills);
         content = opts.format === "json" ? JSON.stringify(data, null, 2) + "\n" : renderReportHtml(data);
       } finally {
         rmSync(scratch, { recursive: true, force: true });
