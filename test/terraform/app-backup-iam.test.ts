@@ -20,6 +20,7 @@ const RC = join(__dirname, "..", "..", ".tmp", "terraform-offline.rc");
 
 describe("AppBackup IAM with the real provider (offline)", () => {
   let synthesized: string;
+  let json: { resource: Record<string, Record<string, { name?: string }>> };
 
   beforeAll(() => {
     // global-setup ran scripts/tf-offline.sh, which wrote this CLI config pointing at the provider mirror.
@@ -44,10 +45,10 @@ describe("AppBackup IAM with the real provider (offline)", () => {
     new AppBackup(stack, "LockedUserBackup", { ...base, serviceId: "locked-user", destination: locked });
     new AppBackup(stack, "LockedRoleBackup", { ...base, serviceId: "locked-role", destination: locked, credentials: AppBackupCredentials.rolesAnywhere("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/11111111-2222-3333-4444-555555555555") });
     synthesized = Testing.fullSynth(stack);
+    json = JSON.parse(Testing.synth(stack)) as typeof json;
   });
 
   it("validates", () => {
-    const json = JSON.parse(synthesized) as { resource: Record<string, Record<string, { name?: string }>> };
     expect(Object.values(json.resource.aws_iam_user_policy).filter((p) => p.name === "object-lock-extension")).toHaveLength(1);
     expect(Object.values(json.resource.aws_iam_role_policy).filter((p) => p.name === "object-lock-extension")).toHaveLength(1);
     expect(synthesized).toBeValidTerraform();
