@@ -576,6 +576,8 @@ export const Errors = {
   // --- coverage report (RPT-0xx) ---------------------------------------------------------------
   reportFormat: (value: string) =>
     new UsageError("RPT-001", "--format of `backup-gov report` is not known", { received: value, allowed: "html or json", fix: "pass --format html (the default) or --format json" }),
+  drillRecordsFolder: (dir: string) =>
+    new UsageError("RPT-002", `--drill-records ${dir} is not a folder`, { received: dir, fix: "pass a folder holding copies of the hosts' state folders (each service's drills.tsv), e.g. rsync host:/var/lib/backup-gov/ DIR/host/" }),
 
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>

@@ -83,7 +83,7 @@ export { CONFIG_FREQUENCIES, type ConfigFrequency } from "./policy/aws-freshness
 
 // --- app-level backups ---------------------------------------------------------------------
 export * from "./constructs/app-backup";
-export { type AppBackupSpec, type InstallLayout, type CredentialSpec, CredentialSource, DEFAULT_LAYOUT } from "./artifacts/app/spec";
+export { type AppBackupSpec, type InstallLayout, type CredentialSpec, type ObjectLockSpec, CredentialSource, DEFAULT_LAYOUT } from "./artifacts/app/spec";
 export { ExitCode, EXIT_CODE_TEXT } from "./artifacts/app/exit-codes";
 
 export * from "./constructs/velero-protection";

@@ -190,6 +190,22 @@ export function dashboardPanels(): DashboardPanel[] {
       w: 24,
       h: 5,
     },
+    {
+      type: "stat",
+      title: "Object Lock of repositories",
+      description:
+        "Services whose S3 bucket has Object Lock: the days the earliest-locked object of the repository stays locked, against the bucket's days (the upload-time lock alone would let old packs that kept snapshots reference fall out of it), the result of the last daily extension and its age.",
+      targets: [
+        q("A", `(min by (service) (${sel(Metrics.lockMinRetainUntil)}) - time()) / 86400`, "{{service}} days locked"),
+        q("B", `max by (service) (${sel(Metrics.lockDays)})`, "{{service}} bucket days"),
+        q("C", `min by (service) (${sel(Metrics.lockExtendSuccess)})`, "{{service}} last extension ok"),
+        q("D", `time() - max by (service) (${sel(Metrics.lockExtendLastSuccess)})`, "{{service}} age"),
+      ],
+      fieldConfig: { defaults: {}, overrides: [{ matcher: { id: "byFrameRefID", options: "D" }, properties: [{ id: "unit", value: "s" }] }] },
+      options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      w: 24,
+      h: 5,
+    },
   ];
   // Lay panels out left to right, wrapping at Grafana's 24-column grid.
   let x = 0;

@@ -8,6 +8,13 @@ export interface LockedBucket {
   /** The lock mode (any case; written as S3 reports it, `COMPLIANCE` or `GOVERNANCE`). */
   readonly mode: string;
   readonly days: number;
+  /**
+   * Key prefixes of deduplicated repositories (restic) in the bucket, each ending in `/`: the
+   * drill also reads the retention of the OLDEST object each still holds, which every kept
+   * snapshot may reference, and passes only when it is locked at least `days` from now (the
+   * service's lock-extend.sh keeps it so). @default - none
+   */
+  readonly repositories?: readonly string[];
 }
 
 /** The drill's real file, relative to the runtime's source folder (not installed on hosts). */
@@ -16,7 +23,9 @@ const DRILL_SOURCE = "operator/immutability-drill.sh";
 /**
  * The immutability drill: for every locked bucket of the estate, write a probe object, try to
  * delete that exact version and to shorten its retention, and pass only when S3 refuses both
- * and the version is still there, locked as the catalog says. The checklist's "test that
+ * and the version is still there, locked as the catalog says. A fresh probe only proves the
+ * upload-time lock: for each repository prefix the drill also reads the retention of the oldest
+ * object the repository still holds and passes only when it is locked `days` from now. The checklist's "test that
  * locked objects cannot be deleted", runnable by an operator with real credentials.
  *
  * The program is the real file lib/artifacts/app/sh/operator/immutability-drill.sh (linted by
@@ -28,7 +37,7 @@ const DRILL_SOURCE = "operator/immutability-drill.sh";
 export function renderImmutabilityDrill(estate: string, buckets: readonly LockedBucket[]): string {
   const rows = [...buckets]
     .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name))
-    .map((b) => `${b.name}|${b.region}|${b.mode.toUpperCase()}|${b.days}`);
+    .map((b) => `${b.name}|${b.region}|${b.mode.toUpperCase()}|${b.days}|${[...(b.repositories ?? [])].sort().join(",")}`);
   const data = [`# Estate ${shellComment(estate)}: ${buckets.length} locked bucket(s).`, shellAssign("ESTATE", estate), shellAssign("BUCKETS", rows)].join("\n");
   let placed = false;
   const out: string[] = [];

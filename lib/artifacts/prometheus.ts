@@ -27,6 +27,9 @@ export const Alerts = {
   sizeDrop: "BackupSizeDrop",
   sizeAnomaly: "BackupSizeAnomaly",
   watchdog: "Watchdog",
+  lockExtensionFailed: "ObjectLockExtensionFailed",
+  lockExtensionStale: "ObjectLockExtensionStale",
+  lockEndsTooSoon: "ObjectLockEndsTooSoon",
 } as const;
 
 /** Where a drill must have succeeded within, per restore-test frequency, before it counts as stale. */
@@ -55,6 +58,9 @@ export interface AlertGroup {
   readonly name: string;
   readonly rules: readonly AlertRule[];
 }
+
+/** The daily extension may miss a day: 2 days without success alert, while the 2-day margin still holds. */
+const LOCK_STALE_SECONDS = 2 * 86400;
 
 /** Alert severity per classification: what the Alertmanager example routes on. */
 export function severityOf(c: Classification): string {
@@ -237,6 +243,44 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
       ],
     },
     {
+      // lock-extend.sh (services whose S3 bucket has Object Lock): the bucket's default retention
+      // locks each object for its days from the upload only; without the daily extension the
+      // packs every kept restic snapshot still references fall out of their lock.
+      name: "backup-object-lock",
+      rules: [
+        {
+          alert: Alerts.lockExtensionFailed,
+          expr: `${Metrics.lockExtendSuccess} == 0`,
+          labels: generic,
+          annotations: {
+            summary: "{{ $labels.service }}: the last Object Lock extension of its repository failed",
+            description: "lock-extend.sh of {{ $labels.service }} could not list the repository or extend the retention of its objects; older packs that kept snapshots reference lose their lock when their upload-time retention ends. Read the journal of backup-gov-{{ $labels.service }}-lock.service.",
+            runbook: "sop/{{ $labels.service }}.md",
+          },
+        },
+        {
+          alert: Alerts.lockExtensionStale,
+          expr: `time() - ${Metrics.lockExtendLastSuccess} > ${LOCK_STALE_SECONDS}`,
+          labels: generic,
+          annotations: {
+            summary: "{{ $labels.service }}: no Object Lock extension succeeded for 2 days",
+            description: "The daily lock-extend.sh of {{ $labels.service }} has not succeeded for more than 2 days (timer disabled, host down, credentials). Its margin runs out next: then objects kept snapshots reference are locked less than the bucket's days.",
+            runbook: "sop/{{ $labels.service }}.md",
+          },
+        },
+        {
+          alert: Alerts.lockEndsTooSoon,
+          expr: `${Metrics.lockMinRetainUntil} > 0 and ${Metrics.lockMinRetainUntil} - time() < ${Metrics.lockDays} * 86400`,
+          labels: generic,
+          annotations: {
+            summary: "{{ $labels.service }}: an object of its repository is locked for less than the bucket's days",
+            description: "The earliest retain-until date among the repository objects of {{ $labels.service }} is closer than the bucket's Object Lock days: a snapshot kept today could lose objects it needs to a deletion before the lock period the catalog promises. Run lock-extend.sh now.",
+            runbook: "sop/{{ $labels.service }}.md",
+          },
+        },
+      ],
+    },
+    {
       name: "backup-meta",
       rules: [
         {
@@ -407,6 +451,41 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
         { eval_time: "240m", alertname: Alerts.sizeAnomaly, exp_alerts: [expected(find(Alerts.sizeAnomaly), labels)] },
       ],
     });
+  }
+
+  if (sample) {
+    // One service's lock series; the rules are generic, so one service proves them for all.
+    const labels = seriesLabels(sample.policy);
+    const days = 30;
+    const now = seconds(at);
+    tests.push({
+      name: "Object Lock extension: a failed run alerts, a successful one does not",
+      interval: "1m",
+      input_series: [{ series: seriesName(Metrics.lockExtendSuccess, labels), values: "1 1 0 0 0" }],
+      alert_rule_test: [
+        { eval_time: "1m", alertname: Alerts.lockExtensionFailed, exp_alerts: [] },
+        { eval_time: "3m", alertname: Alerts.lockExtensionFailed, exp_alerts: [expected(find(Alerts.lockExtensionFailed), labels)] },
+      ],
+    });
+    for (const [age, fires] of [[LOCK_STALE_SECONDS - 60, false], [LOCK_STALE_SECONDS + 60, true]] as const) {
+      tests.push({
+        name: `Object Lock extension last succeeded ${fires ? "one minute more" : "one minute less"} than 2 days ago: ${fires ? "stale" : "fresh"}`,
+        interval: "1m",
+        input_series: [{ series: seriesName(Metrics.lockExtendLastSuccess, labels), values: `${now - age}x${at + 2}` }],
+        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.lockExtensionStale, exp_alerts: fires ? [expected(find(Alerts.lockExtensionStale), labels)] : [] }],
+      });
+    }
+    for (const [left, fires] of [[days * 86400 + 60, false], [days * 86400 - 60, true]] as const) {
+      tests.push({
+        name: `the earliest retain-until of a repository ${fires ? "one minute inside" : "one minute beyond"} the bucket's ${days} days: ${fires ? "too soon" : "fine"}`,
+        interval: "1m",
+        input_series: [
+          { series: seriesName(Metrics.lockMinRetainUntil, labels), values: `${now + left}x${at + 2}` },
+          { series: seriesName(Metrics.lockDays, labels), values: `${days}x${at + 2}` },
+        ],
+        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.lockEndsTooSoon, exp_alerts: fires ? [expected(find(Alerts.lockEndsTooSoon), labels)] : [] }],
+      });
+    }
   }
 
   tests.push({

@@ -5,7 +5,7 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { RolesanywhereProfile } from "@cdktf/provider-aws/lib/rolesanywhere-profile";
 import { hostArtifacts, renderServiceFiles, type ServiceFile } from "../artifacts/app/bundle";
-import { type AppBackupSpec, CredentialSource, type CredentialSpec, DEFAULT_LAYOUT, type InstallLayout } from "../artifacts/app/spec";
+import { type AppBackupSpec, CredentialSource, type CredentialSpec, DEFAULT_LAYOUT, type InstallLayout, LOCK_MARGIN_DAYS, LOCK_STEP_DAYS, type ObjectLockSpec } from "../artifacts/app/spec";
 import type { Artifact } from "../artifacts/artifact";
 import { Construct, type TerraformProvider, TerraformOutput, Token } from "../core/cdk";
 import { Duration } from "../core/duration";
@@ -30,6 +30,14 @@ export interface AppBackupS3Location {
   readonly kmsKeyArn: string;
   /** The replica in the offsite region, read by `restore.sh --from offsite`. @default - no offsite copy */
   readonly offsite?: { readonly bucketName: string; readonly bucketArn: string; readonly region: string; readonly kmsKeyArn: string };
+  /**
+   * The bucket's Object Lock default retention. The service then also gets lock-extend.sh, a
+   * daily timer and a second IAM policy that may extend (never shorten, never bypass) the
+   * retention of its own prefix's objects: the default retention locks each object for `days`
+   * from its upload only, and restic keeps referencing older packs.
+   * @default - the bucket has no Object Lock
+   */
+  readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
 }
 
 /**
@@ -246,6 +254,7 @@ export class AppBackup extends Construct {
     let sftp: AppBackupSpec["sftp"];
     let localRepositoryPath: string | undefined;
     let credentials: CredentialSpec = { source: CredentialSource.NONE, outputs };
+    let objectLock: ObjectLockSpec | undefined;
     if (s3) {
       const literal = [s3.bucketName, s3.prefix, s3.region].every((v) => !unresolved(v));
       const url = `s3:s3.${s3.region}.amazonaws.com/${s3.bucketName}/${s3.prefix.replace(/\/+$/, "")}`;
@@ -260,6 +269,11 @@ export class AppBackup extends Construct {
       }
       const creds = props.credentials ?? AppBackupCredentials.iamUser();
       credentials = { source: creds.source, region: literal ? s3.region : undefined, trustAnchorArn: creds.trustAnchorArn, outputs };
+      // PROVIDER NOTE: the job needs the bucket's name at synth time; a bucket named by a token gets no extension job (documented in docs/aws.md).
+      if (s3.objectLock && literal) {
+        const prefix = s3.prefix.endsWith("/") ? s3.prefix : `${s3.prefix}/`;
+        objectLock = { bucket: s3.bucketName, prefix, region: s3.region, mode: s3.objectLock.mode, days: s3.objectLock.days, marginDays: LOCK_MARGIN_DAYS, stepDays: LOCK_STEP_DAYS, calendar: "*-*-* 11:00:00" };
+      }
     } else if (props.destination.repositoryUrl !== undefined) {
       const r = toolRepository(props.destination.repositoryUrl, tool);
       repositoryUrl = r.url;
@@ -307,6 +321,7 @@ export class AppBackup extends Construct {
       credentials,
       heartbeat: !!s3 && (props.heartbeat ?? true),
       secretsRef: props.secretsRef,
+      objectLock,
       layout,
     };
 
@@ -338,6 +353,8 @@ export class AppBackup extends Construct {
     const name = iamName(props.estate, props.serviceId);
     const tags = { "backup:service": props.serviceId, "backup:host": props.host };
     const policy = new DataAwsIamPolicyDocument(this, "Policy", { provider: props.provider, statement: identityStatements(s3, props.heartbeat ?? true) });
+    // Its own policy, so that the access matrix and a reviewer see the Object Lock rights apart from the backup's.
+    const lockPolicy = s3.objectLock ? new DataAwsIamPolicyDocument(this, "LockPolicy", { provider: props.provider, statement: lockExtensionStatements(s3, s3.objectLock.days) }) : undefined;
     if (source === CredentialSource.ROLES_ANYWHERE) {
       const trust = new DataAwsIamPolicyDocument(this, "Trust", {
         provider: props.provider,
@@ -356,6 +373,7 @@ export class AppBackup extends Construct {
       });
       const role = new IamRole(this, "Role", { provider: props.provider, name, path: "/backup-gov/", assumeRolePolicy: trust.json, maxSessionDuration: 43200, tags });
       new IamRolePolicy(this, "RolePolicy", { provider: props.provider, role: role.id, name: "app-backup", policy: policy.json });
+      if (lockPolicy) new IamRolePolicy(this, "RoleLockPolicy", { provider: props.provider, role: role.id, name: LOCK_POLICY_NAME, policy: lockPolicy.json });
       // PROVIDER NOTE: the session lasts as long as the longest run may, within Roles Anywhere's 15 min..12 h.
       const seconds = Math.min(43200, Math.max(900, this.spec.backupTimeoutMinutes * 60, this.spec.drillTimeoutMinutes * 60));
       const profile = new RolesanywhereProfile(this, "Profile", { provider: props.provider, name, roleArns: [role.arn], durationSeconds: seconds, enabled: true, tags });
@@ -363,6 +381,7 @@ export class AppBackup extends Construct {
     }
     const user = new IamUser(this, "User", { provider: props.provider, name, path: "/backup-gov/", tags });
     new IamUserPolicy(this, "UserPolicy", { provider: props.provider, user: user.name, name: "app-backup", policy: policy.json });
+    if (lockPolicy) new IamUserPolicy(this, "UserLockPolicy", { provider: props.provider, user: user.name, name: LOCK_POLICY_NAME, policy: lockPolicy.json });
     return { user };
   }
 }
@@ -396,6 +415,35 @@ function identityStatements(s3: AppBackupS3Location, heartbeat: boolean): DataAw
     statements.push({ sid: "Heartbeat", effect: "Allow", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [Heartbeat.namespace] }] });
   }
   return statements;
+}
+
+/** Name of the inline policy that lets lock-extend.sh extend retention. */
+export const LOCK_POLICY_NAME = "object-lock-extension";
+
+/**
+ * Extend, never shorten or bypass, the retention of the service's own objects. S3 lets
+ * PutObjectRetention lengthen a retention without s3:BypassGovernanceRetention (S3 user guide,
+ * "Object Lock": "extending a retention period"; shortening a GOVERNANCE retention needs the
+ * bypass, a COMPLIANCE one cannot be shortened at all). The date the identity may set is capped
+ * (s3:object-lock-remaining-retention-days, S3 service authorization reference) at what
+ * lock-extend.sh asks for, so a stolen key cannot lock the repository for decades; the bypass is
+ * denied outright, whatever else is attached.
+ */
+function lockExtensionStatements(s3: AppBackupS3Location, days: number): DataAwsIamPolicyDocumentStatement[] {
+  const prefix = s3.prefix.endsWith("/") ? s3.prefix : `${s3.prefix}/`;
+  const objects = `${s3.bucketArn}/${prefix}*`;
+  const tls = { test: "Bool", variable: "aws:SecureTransport", values: ["true"] };
+  return [
+    { sid: "ReadRetentionOfOwnPrefix", effect: "Allow", actions: ["s3:GetObjectRetention"], resources: [objects], condition: [tls] },
+    {
+      sid: "ExtendRetentionOfOwnPrefix",
+      effect: "Allow",
+      actions: ["s3:PutObjectRetention"],
+      resources: [objects],
+      condition: [tls, { test: "NumericLessThanEquals", variable: "s3:object-lock-remaining-retention-days", values: [String(days + LOCK_STEP_DAYS + 1)] }],
+    },
+    { sid: "NeverBypassGovernance", effect: "Deny", actions: ["s3:BypassGovernanceRetention"], resources: [s3.bucketArn, `${s3.bucketArn}/*`] },
+  ];
 }
 
 /** `<estate>-app-<service>`, within IAM's 64 characters; long names keep their tail and gain a hash. */

@@ -41,6 +41,18 @@ export const Metrics = {
    * backups, shipping is what meets the RPO.
    */
   shipLastSuccess: "backup_log_shipping_last_success_timestamp_seconds",
+  /**
+   * Unix time of the last successful Object Lock extension (lock-extend.sh, services whose
+   * S3 bucket has Object Lock): the bucket's default retention locks each object for `days`
+   * from its upload only, and the extension keeps the packs kept snapshots still reference locked.
+   */
+  lockExtendLastSuccess: "backup_object_lock_extend_last_success_timestamp_seconds",
+  /** 1 when the last Object Lock extension succeeded, 0 when it failed. */
+  lockExtendSuccess: "backup_object_lock_extend_success",
+  /** The earliest retain-until date (Unix time) of the repository's current objects, as the last successful extension left them. */
+  lockMinRetainUntil: "backup_object_lock_min_retain_until_timestamp_seconds",
+  /** The bucket's Object Lock days: every referenced object must stay locked at least this long from now. */
+  lockDays: "backup_object_lock_days",
   /** The service's RPO in seconds (a constant series, so rules and dashboards need no per-service numbers). */
   rpo: "backup_rpo_seconds",
   /** The service's RTO in seconds. */
@@ -65,6 +77,10 @@ export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics]
   backup_restore_drill_duration_seconds: "Seconds the restore of the last drill took, to compare with the RTO.",
   backup_restore_drill_items_total: "Capture record lines the last successful restore drill compared.",
   backup_log_shipping_last_success_timestamp_seconds: "Unix time of the last successful shipping of WAL or binary logs (point-in-time recovery).",
+  backup_object_lock_extend_last_success_timestamp_seconds: "Unix time of the last successful Object Lock retention extension of the repository.",
+  backup_object_lock_extend_success: "1 when the last Object Lock retention extension succeeded, 0 when it failed.",
+  backup_object_lock_min_retain_until_timestamp_seconds: "Earliest retain-until Unix time of the repository objects, as the last successful extension left them.",
+  backup_object_lock_days: "Object Lock days of the bucket: every referenced object stays locked at least this long.",
   backup_rpo_seconds: "Recovery point objective of the service in seconds.",
   backup_rto_seconds: "Recovery time objective of the service in seconds.",
 };
@@ -76,7 +92,7 @@ export const METRIC_LABELS = ["service", "engine", "target"] as const;
 export const TEXTFILE_DIR = "/var/lib/node_exporter/textfile_collector";
 
 /** Textfile name of one service's metrics (one file per service and job kind). */
-export function textfileName(serviceId: string, kind: "backup" | "drill" | "ship" | "vzdump"): string {
+export function textfileName(serviceId: string, kind: "backup" | "drill" | "ship" | "vzdump" | "lock"): string {
   return `backup_${serviceId.replace(/-/g, "_")}_${kind}.prom`;
 }
 

@@ -66,7 +66,7 @@ class AwsBuilder {
   private readonly protect: boolean;
   private readonly keys = new Map<string, BackupKey>();
   private readonly vaults = new Map<string, EncryptedVault>();
-  private readonly lockedBuckets: LockedBucket[] = [];
+  private readonly lockedBuckets: Array<LockedBucket & { repositories?: string[] }> = [];
   private readonly dataEventBuckets: string[] = [];
   private role?: BackupServiceRole;
 
@@ -229,7 +229,7 @@ class AwsBuilder {
       ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket!
       : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
     this.dataEventBuckets.push(bucket.bucketArn);
-    if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days });
+    if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days, repositories: [] });
     let replica: OffsiteReplica | undefined;
     if (b.replica) {
       const replicaKey = this.keyFor(b.replica.region);
@@ -262,7 +262,10 @@ class AwsBuilder {
         region: b.region,
         kmsKeyArn: key.keyArn,
         offsite: replica && { bucketName: b.replica!.name, bucketArn: replica.destination.bucketArn, region: b.replica!.region, kmsKeyArn: this.keyFor(b.replica!.region).keyArn },
+        objectLock: b.lock && { mode: objectLockMode(b.lock.mode) === ObjectLockMode.COMPLIANCE ? "COMPLIANCE" : "GOVERNANCE", days: b.lock.days },
       });
+      // The drill reads the oldest object each repository still holds, not only a fresh probe.
+      if (b.lock) this.lockedBuckets.find((l) => l.name === b.name)?.repositories?.push(prefix);
       this.registerS3Targets(serviceId, b, prefix);
     }
   }
@@ -363,8 +366,11 @@ class AwsBuilder {
 
   private registerS3Targets(serviceId: string, b: AppBucketSpec, prefix: string): void {
     // Default retention locks each object version for `days` from its own upload, never longer: a deduplicating
-    // repository keeps referencing packs written long before, and those are no longer locked (S3 user guide, "Object Lock").
-    const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload (older objects a repository still references are not locked)` : "no Object Lock";
+    // repository keeps referencing packs written long before (S3 user guide, "Object Lock"). The service's
+    // lock-extend.sh (AppBackup, daily) extends the objects the repository still holds on the primary; the
+    // replica's copies keep the retention they were replicated with.
+    const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload, extended daily by lock-extend.sh to at least ${b.lock.days} days from now for every object the repository still holds` : "no Object Lock";
+    const replicaLockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload only (the extension runs on the primary: older objects a repository still references are not locked here)` : "no Object Lock";
     this.ctx.addTarget({
       serviceId,
       kind: TargetKind.S3,
@@ -376,7 +382,7 @@ class AwsBuilder {
         `To undo a deletion or an overwrite (older versions stay ${b.noncurrentDays} days): \`aws s3api list-object-versions --region ${b.region} --bucket ${b.name} --prefix ${prefix}\`, then \`aws s3api copy-object --region ${b.region} --bucket ${b.name} --key <key> --copy-source "${b.name}/<key>?versionId=<version-id>"\`.`,
         ...(b.lock
           ? [
-              `What the lock protects: each object version for ${b.lock.days} days from its upload (${b.lock.mode}); until then it cannot be deleted or its retention shortened by anyone${b.lock.mode === LockMode.GOVERNANCE ? " without s3:BypassGovernanceRetention" : ""}. A deduplicating repository (restic, Kopia) keeps referencing packs written earlier: those are older than ${b.lock.days} days, no longer locked, and protected only by versioning (a deletion adds a delete marker; the version stays ${b.noncurrentDays} days). A restore of the newest snapshot needs them all: bring deleted versions back as above.`,
+              `What the lock protects: each object version for ${b.lock.days} days from its upload (${b.lock.mode}); until then it cannot be deleted or its retention shortened by anyone${b.lock.mode === LockMode.GOVERNANCE ? " without s3:BypassGovernanceRetention" : ""}. A deduplicating repository (restic) keeps referencing packs written earlier: the service's lock-extend.sh (a daily timer on its host, alerting as ObjectLockExtensionStale / ObjectLockEndsTooSoon) extends the retention of every object the repository still holds to at least ${b.lock.days} days from now, so the packs kept snapshots need stay locked. Objects prune removed are no longer extended: their lock ends, then the noncurrent-version lifecycle removes them. If the extension stopped, older packs are protected by versioning only (a deletion adds a delete marker): bring deleted versions back as above.`,
             ]
           : []),
       ],
@@ -387,7 +393,7 @@ class AwsBuilder {
       kind: TargetKind.OFFSITE,
       id: `s3://${b.replica.name}/${prefix}`,
       location: `s3://${b.replica.name}/${prefix} (${b.replica.region}, S3 replication${b.replica.replicationTimeControl ? " with a 15-minute RTC" : ""})`,
-      details: { bucket: b.replica.name, prefix, region: b.replica.region, lock: lockText, replicationTimeControl: b.replica.replicationTimeControl },
+      details: { bucket: b.replica.name, prefix, region: b.replica.region, lock: replicaLockText, replicationTimeControl: b.replica.replicationTimeControl },
       restoreSteps: [
         `When ${b.region} is unavailable, read the replica: point the backup tool at s3://${b.replica.name}/${prefix} in ${b.replica.region} (read only: never write backups to the replica).`,
         `Check replication is current first: \`aws s3api head-object --region ${b.region} --bucket ${b.name} --key <key> --query ReplicationStatus\` reports COMPLETED for the newest objects.`,

@@ -71,6 +71,8 @@ export interface S3Destination {
   readonly kmsKeyArn: string;
   /** The replica, when the service's offsite decision is `required`. */
   readonly offsite?: { readonly bucketName: string; readonly bucketArn: string; readonly region: string; readonly kmsKeyArn: string };
+  /** The bucket's Object Lock default retention, when it has one. */
+  readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
 }
 
 /**

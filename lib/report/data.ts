@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import { drillsOf } from "../artifacts/prometheus";
+import type { DrillRecord, DrillRecords } from "./drill-records";
 import { DEFAULT_JOB_MINUTES, findOverlaps, isUtc } from "../artifacts/calendar";
 import { Metrics } from "../core/metrics";
 import { type BackupTarget, type EstateContext, type ScheduledJob, TargetKind } from "../estate/context";
@@ -79,6 +80,8 @@ export interface DrillEvidence {
   /** Capture-record lines (rows, collections, files) the last successful drill compared with its restored copy. */
   readonly itemsCompared: number | null;
   readonly note: string;
+  /** The drills the service's host recorded (drills.tsv, given with --drill-records), newest first. */
+  readonly records: readonly DrillRecord[];
 }
 
 /** One row of the coverage matrix. */
@@ -149,6 +152,8 @@ export interface ReportData {
   /** The Unix time freshness was judged at; null without metrics. */
   readonly now: number | null;
   readonly metrics: { readonly sources: readonly string[]; readonly warnings: readonly string[] } | null;
+  /** The drill records read (--drill-records), and the lines that were not records; null when none were given. */
+  readonly drillRecords: { readonly source: string; readonly count: number; readonly skipped: readonly string[] } | null;
   readonly summary: { readonly services: number; readonly meets: number; readonly gaps: number; readonly unverified: number; readonly stale: number; readonly missing: number };
   readonly services: readonly ServiceReport[];
   readonly weeks: readonly HostWeek[];
@@ -166,17 +171,19 @@ export interface ReportMetrics {
  * The report's data from a built estate (its targets and jobs) and, optionally, metrics.
  * Without metrics, freshness and drill results are `unknown`: never guessed from the catalog.
  */
-export function reportData(ctx: EstateContext, metrics?: ReportMetrics): ReportData {
+export function reportData(ctx: EstateContext, metrics?: ReportMetrics, drills?: { readonly source: string; readonly records: DrillRecords }): ReportData {
   const catalog = ctx.catalog;
   const observed = metrics ? observe(metrics.samples) : undefined;
   const rows = metrics ? new Map(judgeFreshness(ctx.policies, catalog, observed!, metrics.now).map((r) => [r.serviceId, r])) : undefined;
   const evidence = metrics ? evidenceOf(metrics.samples) : undefined;
   const restoreTested = new Set(ctx.jobs.filter((j) => j.drill && j.kind === TargetKind.AWS_BACKUP).flatMap((j) => j.serviceIds));
+  const recordsOf = new Map<string, DrillRecord[]>();
+  for (const r of drills?.records.records ?? []) recordsOf.set(r.service, [...(recordsOf.get(r.service) ?? []), r]);
   const services = ctx.policies.map((p): ServiceReport => {
     const id = p.service.id;
     const targets = ctx.targetsOf(id);
     const copies = copiesOf(p, targets);
-    const drill = drillOf(ctx, p, restoreTested.has(id), evidence?.get(id), !!metrics);
+    const drill = drillOf(ctx, p, restoreTested.has(id), evidence?.get(id), !!metrics, recordsOf.get(id) ?? []);
     const freshness = freshnessOf(ctx, p, rows?.get(id), observed?.get(id), evidence?.get(id), metrics?.now);
     const checks = checksOf(p, copies, drill);
     const verdict = checks.some((c) => c.ok === false) ? "gap" : checks.some((c) => c.ok === null) ? "unverified" : "meets";
@@ -201,6 +208,7 @@ export function reportData(ctx: EstateContext, metrics?: ReportMetrics): ReportD
     catalog: basename(catalog.file),
     now: metrics?.now ?? null,
     metrics: metrics ? { sources: metrics.sources, warnings: metrics.warnings } : null,
+    drillRecords: drills ? { source: drills.source, count: drills.records.records.length, skipped: drills.records.skipped } : null,
     summary: {
       services: services.length,
       meets: count((s) => s.verdict === "meets"),
@@ -327,14 +335,33 @@ function evidenceOf(samples: readonly MetricSample[]): Map<string, Evidence> {
   return out;
 }
 
-function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean, e: Evidence | undefined, haveMetrics: boolean): DrillEvidence {
+function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean, e: Evidence | undefined, haveMetrics: boolean, records: readonly DrillRecord[]): DrillEvidence {
   const rtoSeconds = p.rto.toMinutes() * 60;
   const timer = ctx.jobsOf(p.service.id).find((j) => j.drill && j.kind === TargetKind.APP);
-  const base = { rtoSeconds, lastResultOk: null, lastSuccess: null, measuredRtoSeconds: null, withinRto: null, itemsCompared: null };
+  const base = { rtoSeconds, lastResultOk: null, lastSuccess: null, measuredRtoSeconds: null, withinRto: null, itemsCompared: null, records };
   if (timer && drillsOf(p)) {
     const how = `restore drill ${timer.schedule.describe()} on ${timer.group}`;
-    if (!haveMetrics) return { ...base, how, scheduled: true, note: "unknown: no metrics given" };
-    if (e?.drillOk === undefined) return { ...base, how, scheduled: true, note: "unknown: no drill metrics reported yet" };
+    if (e?.drillOk === undefined) {
+      // No metrics, but the host's own records: the newest recorded drill is the last result.
+      const last = records[0];
+      if (last) {
+        const passed = records.find((r) => r.passed);
+        const measured = last.restoreSeconds;
+        return {
+          how,
+          scheduled: true,
+          rtoSeconds,
+          lastResultOk: last.passed,
+          lastSuccess: passed?.finished ?? null,
+          measuredRtoSeconds: measured,
+          withinRto: measured === null ? null : measured <= rtoSeconds,
+          itemsCompared: passed?.itemsCompared ?? null,
+          note: `${last.passed ? "passed" : `failed (exit ${last.exitCode})`}: from the host's drill records (${records.length} drill(s) recorded)`,
+          records,
+        };
+      }
+      return { ...base, how, scheduled: true, note: haveMetrics ? "unknown: no drill metrics reported yet" : "unknown: no metrics given" };
+    }
     const measured = e.drillSeconds ?? null;
     return {
       how,
@@ -346,6 +373,7 @@ function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean,
       withinRto: measured === null ? null : measured <= rtoSeconds,
       itemsCompared: e.items ?? null,
       note: e.drillOk ? "passed: the restored copy matched its capture record" : "failed: see the drill's log on the host",
+      records,
     };
   }
   if (restoreTested) return { ...base, how: "AWS Backup restore testing", scheduled: true, note: "unknown: AWS Backup restore testing reports in AWS (restore jobs), not in these metrics" };

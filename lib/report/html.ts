@@ -312,7 +312,7 @@ function drills(data: ReportData): string {
   return [
     '<section id="drills" aria-labelledby="h-drills">',
     '<h2 id="h-drills">Drill evidence</h2>',
-    `<p class="note">Per service: how restores are drilled, the last result and the measured restore time against the RTO, from the drill metrics (verify.sh). <em>Compared</em> is the lines of the capture record (rows per table, collections, files) the last successful drill matched with its restored copy. <button type="button" class="export" id="export-ledger">Export the ledger as CSV</button></p>`,
+    `<p class="note">Per service: how restores are drilled, the last result and the measured restore time against the RTO, from the drill metrics (verify.sh), or from the hosts' drill records where no metrics say. <em>Compared</em> is the lines of the capture record (rows per table, collections, files) the last successful drill matched with its restored copy. <button type="button" class="export" id="export-ledger">Export the ledger as CSV</button></p>`,
     '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-drills">',
     '<table id="drill-table" data-filtered>',
     "<caption>Drill ledger.</caption>",
@@ -326,7 +326,45 @@ function drills(data: ReportData): string {
     "</table>",
     "</div>",
     pager("drill-table"),
+    drillRecords(data),
     "</section>",
+  ].join("\n");
+}
+
+/** The newest drill records shown in the page; the JSON has them all. */
+const RECORDS_SHOWN = 1000;
+
+/** The drills the hosts recorded (verify.sh's drills.tsv, given with --drill-records), newest first. */
+function drillRecords(data: ReportData): string {
+  if (data.drillRecords === null) return '<p class="note">No drill records were given: pass <code>--drill-records DIR</code> (a copy of the hosts\' <code>/var/lib/backup-gov</code>) to list every drill the hosts ran.</p>';
+  const all = data.services.flatMap((s) => s.drill.records).sort((a, b) => b.finished - a.finished || a.service.localeCompare(b.service));
+  const shown = all.slice(0, RECORDS_SHOWN);
+  const rows = shown.map((r) =>
+    [
+      "<tr>",
+      `<td>${html(iso(r.finished))}</td>`,
+      `<th scope="row">${html(r.service)}</th>`,
+      `<td>${html(r.host)}</td>`,
+      `<td>${html(r.run || "—")}</td>`,
+      `<td><span class="${r.passed ? "s-ok" : "bad"}">${r.passed ? "passed" : `failed (exit ${r.exitCode})`}</span></td>`,
+      `<td>${r.restoreSeconds !== null ? html(age(r.restoreSeconds)) : "—"}</td>`,
+      `<td>${html(age(r.rtoSeconds))}</td>`,
+      `<td>${r.restoreSeconds === null ? "—" : r.restoreSeconds <= r.rtoSeconds ? '<span class="s-ok">yes</span>' : '<span class="bad">no</span>'}</td>`,
+      `<td>${r.itemsCompared !== null ? String(r.itemsCompared) : "—"}</td>`,
+      "</tr>",
+    ].join(""),
+  );
+  const skipped = data.drillRecords.skipped.length ? ` ${data.drillRecords.skipped.length} line(s) were not records and are left out: ${html(data.drillRecords.skipped.slice(0, 5).join("; "))}${data.drillRecords.skipped.length > 5 ? "; …" : ""}.` : "";
+  return [
+    '<h3 id="h-drill-records">Drill records</h3>',
+    `<p class="note">${all.length} drill(s) recorded by the hosts (verify.sh appends one line per drill to its state folder's drills.tsv), read from ${html(data.drillRecords.source)}${all.length > RECORDS_SHOWN ? `; the newest ${RECORDS_SHOWN} are shown (the JSON has all)` : ""}.${skipped} <button type="button" class="export" id="export-records">Export the records as CSV</button></p>`,
+    '<div class="scroll" role="region" tabindex="0" aria-labelledby="h-drill-records">',
+    '<table id="drill-records">',
+    "<caption>Every recorded drill, newest first.</caption>",
+    '<thead><tr><th scope="col">Finished (UTC)</th><th scope="col">Service</th><th scope="col">Host</th><th scope="col">Run drilled</th><th scope="col">Result</th><th scope="col">Restore took</th><th scope="col">RTO</th><th scope="col">Within RTO</th><th scope="col">Compared</th></tr></thead>',
+    `<tbody>${rows.join("\n")}</tbody>`,
+    "</table>",
+    "</div>",
   ].join("\n");
 }
 

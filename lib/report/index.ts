@@ -1,2 +1,3 @@
 export * from "./data";
 export { renderReportHtml } from "./html";
+export { type DrillRecord, type DrillRecords, parseDrillRecord, readDrillRecords } from "./drill-records";

@@ -15,12 +15,16 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import { accessOf, breakGlassOf, Capability, CAPABILITY_ACTIONS, renderAccessMatrix, resourceDenials, targetNames } from "../../lib/artifacts/access-matrix";
+import { LOCK_STEP_DAYS } from "../../lib/artifacts/app/spec";
+import { LOCK_POLICY_NAME } from "../../lib/constructs/app-backup";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { DEFAULT_CATALOG } from "../support/catalogs";
 import { scratch } from "../support/tools";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const ACCOUNT = "123456789012";
+// Hundreds of simulations per test: seconds on a loaded machine, beyond jest's 5 s default.
+jest.setTimeout(120_000);
 
 const out = scratch("access-sim");
 const result = synthesizeCatalog(DEFAULT_CATALOG, out);
@@ -88,6 +92,14 @@ function principals(): Array<{ arn: string; name: string; policies: Json[] }> {
   }
   return out;
 }
+
+/**
+ * The request lock-extend.sh makes: a retention of the bucket's 14 days plus its 7-day step from now. S3 sets
+ * s3:object-lock-remaining-retention-days on PutObjectRetention (S3 User Guide, "Object Lock considerations":
+ * limits on retention periods; Service Authorization Reference, Amazon S3 condition keys), and the app
+ * identities' extension policy is capped on it: the "change a lock" cell is the extension the runtime makes.
+ */
+const EXTENSION_REQUEST = { "s3:object-lock-remaining-retention-days": "21", "s3:object-lock-mode": "COMPLIANCE" };
 
 const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
@@ -181,7 +193,7 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
                 principal: p.arn,
                 action,
                 resource: { accountId: ACCOUNT, resource: bucketLevel.has(action) ? `arn:aws:s3:::${bucket}` : object },
-                contextVariables: { "aws:PrincipalArn": p.arn, "aws:SecureTransport": "true", ...(action === "s3:PutObject" ? { "s3:x-amz-server-side-encryption": "aws:kms" } : {}) },
+                contextVariables: { "aws:PrincipalArn": p.arn, "aws:SecureTransport": "true", ...(action === "s3:PutObject" ? { "s3:x-amz-server-side-encryption": "aws:kms" } : {}), ...(action === "s3:PutObjectRetention" ? EXTENSION_REQUEST : {}) },
               },
             } as Simulation;
             const r = await runSimulation(simulation, {});
@@ -276,6 +288,7 @@ async function simulate(principal: string, identity: Json[], action: string, pro
 /** Is `action` on `probe` allowed in the request the tools and services actually make? */
 async function allows(principal: string, identity: Json[], action: string, probe: Probe): Promise<boolean> {
   if (action === "s3:PutObject") return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true", "s3:x-amz-server-side-encryption": "aws:kms" });
+  if (action === "s3:PutObjectRetention") return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true", ...EXTENSION_REQUEST });
   if (action.startsWith("s3:")) return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true" });
   if (action === "kms:Decrypt") {
     // Decryption reaches a key directly or through a service (kms:ViaService): S3 for buckets, the snapshot services for AWS Backup.
@@ -415,5 +428,50 @@ describe("restore through AWS Backup needs iam:PassRole (matrix side)", () => {
     expect([...alone[0].grants.values()].some((c) => c.has(Capability.RESTORE))).toBe(false);
     const passing = accessOf({ s: withPolicy([{ Effect: "Allow", Action: "backup:StartRestoreJob", Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]) });
     expect([...passing[0].grants.values()].some((c) => c.has(Capability.RESTORE))).toBe(true);
+  });
+});
+
+describe("the Object Lock extension policy of an app-backup identity, evaluated by the simulator", () => {
+  // Source: S3 User Guide, "Object Lock" (extending a retention needs s3:PutObjectRetention only; shortening a
+  // GOVERNANCE one needs s3:BypassGovernanceRetention) and "Object Lock considerations" (the
+  // s3:object-lock-remaining-retention-days condition key limits the retention a request may set).
+  const lockPolicies = res("aws_iam_user_policy").filter(([, p]) => p.name === LOCK_POLICY_NAME);
+  const owner = (l: Json) => res("aws_iam_user").find(([addr]) => String(l.user).includes(`aws_iam_user.${addr}.`))![1];
+
+  it("every app identity on a locked bucket has one, and the default catalog has some", () => {
+    expect(lockPolicies.length).toBeGreaterThan(0);
+    // One per service whose app backups go to a locked bucket: every such user has exactly one.
+    const locked = new Set(lockPolicies.map(([, l]) => String(owner(l).name)));
+    expect(locked.size).toBe(lockPolicies.length);
+  });
+
+  it("extends within the cap on its own prefix, and nothing else: not beyond the cap, not another prefix, not without TLS, never bypass, never delete a version", async () => {
+    for (const [, l] of lockPolicies) {
+      const user = owner(l);
+      const me = principals().find((p) => p.name === user.name)!;
+      const doc = policyJson(String(l.policy));
+      const own = (doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!.Resource[0] as string;
+      const cap = Number((doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!.Condition.NumericLessThanEquals["s3:object-lock-remaining-retention-days"][0]);
+      const object = { arn: own.replace(/\*$/, "data/ab/abcdef") };
+      const other = { arn: own.replace(/\/[^/]+\/\*$/, "/another-service/data/ab/abcdef") };
+      const tls = { "aws:SecureTransport": "true" };
+      const days = (n: number) => ({ ...tls, "s3:object-lock-remaining-retention-days": String(n), "s3:object-lock-mode": "COMPLIANCE" });
+      const arn = me.arn;
+      const row = { user: me.name };
+      expect({ ...row, extend: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap)) }).toEqual({ ...row, extend: true });
+      expect({ ...row, beyondCap: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap + 1)) }).toEqual({ ...row, beyondCap: false });
+      expect({ ...row, decades: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(36500)) }).toEqual({ ...row, decades: false });
+      expect({ ...row, otherPrefix: await simulate(arn, me.policies, "s3:PutObjectRetention", other, days(cap)) }).toEqual({ ...row, otherPrefix: false });
+      expect({ ...row, plainHttp: await simulate(arn, me.policies, "s3:PutObjectRetention", object, { ...days(cap), "aws:SecureTransport": "false" }) }).toEqual({ ...row, plainHttp: false });
+      expect({ ...row, read: await simulate(arn, me.policies, "s3:GetObjectRetention", object, tls) }).toEqual({ ...row, read: true });
+      expect({ ...row, bypass: await simulate(arn, me.policies, "s3:BypassGovernanceRetention", object, tls) }).toEqual({ ...row, bypass: false });
+      expect({ ...row, deleteVersion: await simulate(arn, me.policies, "s3:DeleteObjectVersion", object, tls) }).toEqual({ ...row, deleteVersion: false });
+      // The bypass is denied outright: even an administrator's policy attached to this identity does not grant it.
+      const withAdmin = [...me.policies, ADMIN_POLICY];
+      expect({ ...row, bypassWithAdmin: await simulate(arn, withAdmin, "s3:BypassGovernanceRetention", object, tls) }).toEqual({ ...row, bypassWithAdmin: false });
+      expect(await simulate(arn, withAdmin, "s3:DeleteObjectVersion", object, tls)).toBe(true); // the oracle: the admin policy does grant other things
+      // The cap is what lock-extend.sh asks for (days + step) plus one day of clock skew.
+      expect(cap).toBe(14 + LOCK_STEP_DAYS + 1);
+    }
   });
 });

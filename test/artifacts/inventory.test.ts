@@ -16,7 +16,7 @@ const CATALOGS = ["stacks/catalog.yaml", "examples/proxmox-only.yaml", "examples
 function build(file: string) {
   const estate = Estate.fromReport(Testing.app(), validateCatalogFile(file));
   const text = String(estate.artifacts.get("inventory.yaml")!.content);
-  return { ctx: estate.context, text, inv: parse(text) as Json };
+  return { ctx: estate.context, text, inv: parse(text) as Json, estate };
 }
 
 describe("inventory.yaml", () => {
@@ -149,16 +149,40 @@ describe("inventory: how late a stopped AWS Backup is reported", () => {
 });
 
 describe("what a locked bucket protects, stated exactly", () => {
-  it("says each object is locked for the bucket's days from its own upload, and that a repository's older packs are not", () => {
+  it("says each object is locked from its own upload, that lock-extend.sh keeps the repository's objects locked on the primary, and that the replica has the upload-time lock only", () => {
     // Source: S3 User Guide, "Locking objects with Object Lock" (a bucket's default retention applies to each object
     // version from when it is placed in the bucket; extending it takes PutObjectRetention per version).
     const { ctx } = build(join(ROOT, "stacks", "catalog.yaml"));
-    const locked = ctx.policies.flatMap((p) => ctx.targetsOf(p.service.id)).filter((t) => t.kind === "s3" && String(t.details?.lock).startsWith("Object Lock"));
+    const targets = ctx.policies.flatMap((p) => ctx.targetsOf(p.service.id));
+    const locked = targets.filter((t) => t.kind === "s3" && String(t.details?.lock).startsWith("Object Lock"));
     expect(locked.length).toBeGreaterThan(0);
     for (const t of locked) {
-      expect(String(t.details!.lock)).toMatch(/^Object Lock (governance|compliance) \d+ days from each object's upload \(older objects a repository still references are not locked\)$/);
-      expect(t.restoreSteps!.join("\n")).toMatch(/A deduplicating repository \(restic, Kopia\) keeps referencing packs written earlier: those are older than \d+ days, no longer locked/);
-      expect(t.restoreSteps!.join("\n")).not.toMatch(/Locked versions \(.*\) cannot be deleted or shortened by anyone/);
+      expect(String(t.details!.lock)).toMatch(/^Object Lock (governance|compliance) (\d+) days from each object's upload, extended daily by lock-extend\.sh to at least \2 days from now for every object the repository still holds$/);
+      expect(t.restoreSteps!.join("\n")).toMatch(/A deduplicating repository \(restic\) keeps referencing packs written earlier: the service's lock-extend\.sh .* extends the retention of every object the repository still holds to at least \d+ days from now/);
+      expect(t.restoreSteps!.join("\n")).toMatch(/If the extension stopped, older packs are protected by versioning only/);
     }
+    const replicas = targets.filter((t) => t.kind === "offsite" && String(t.details?.lock).startsWith("Object Lock"));
+    expect(replicas.length).toBeGreaterThan(0);
+    for (const t of replicas) expect(String(t.details!.lock)).toMatch(/from each object's upload only \(the extension runs on the primary: older objects a repository still references are not locked here\)$/);
+  });
+
+  it("gives every service on a locked bucket the lock-extend.sh entry point and its daily timer, and no service elsewhere", () => {
+    const { ctx, estate } = build(join(ROOT, "stacks", "catalog.yaml"));
+    const renderServiceConfOf = (_: unknown, id: string) => {
+      const host = ctx.catalog.services.find((s) => s.id === id)!.app?.host;
+      const a = estate.artifacts.get(`hosts/${host}/${id}/service.conf`);
+      return a === undefined ? undefined : String(a.content);
+    };
+    let withLock = 0;
+    for (const p of ctx.policies) {
+      const d = ctx.s3DestinationOf(p.service.id);
+      if (!d || !p.appBackup) continue;
+      const lockedBucket = d.objectLock !== undefined;
+      const conf = renderServiceConfOf(ctx, p.service.id);
+      if (conf === undefined) continue;
+      expect({ id: p.service.id, entry: /^ENTRY_SCRIPTS=.*lock-extend\.sh/m.test(conf), timer: conf.includes(`backup-gov-${p.service.id}-lock.timer`) }).toEqual({ id: p.service.id, entry: lockedBucket, timer: lockedBucket });
+      if (lockedBucket) withLock++;
+    }
+    expect(withLock).toBeGreaterThan(0);
   });
 });

@@ -104,8 +104,36 @@ export interface AppBackupSpec {
   readonly heartbeat: boolean;
   /** Where the restore secrets are kept (catalog `restore.secrets`), named in comments. */
   readonly secretsRef?: string;
+  /**
+   * The S3 bucket's Object Lock, when it has one: lock-extend.sh keeps the repository's objects
+   * locked beyond the default retention's `days` from their upload.
+   */
+  readonly objectLock?: ObjectLockSpec;
   readonly layout: InstallLayout;
 }
+
+/** How lock-extend.sh keeps the objects of a repository on a bucket with Object Lock locked. */
+export interface ObjectLockSpec {
+  readonly bucket: string;
+  /** The repository's key prefix, ending in `/`. */
+  readonly prefix: string;
+  readonly region: string;
+  /** `COMPLIANCE` or `GOVERNANCE`: the mode of an object that has no retention yet. */
+  readonly mode: "COMPLIANCE" | "GOVERNANCE";
+  /** The bucket's default retention days: every current object stays locked at least this long from now. */
+  readonly days: number;
+  /** An object is extended once its lock would end within `days` + this many days. */
+  readonly marginDays: number;
+  /** ... to `days` + this many days from the run. */
+  readonly stepDays: number;
+  /** systemd OnCalendar of the daily run. */
+  readonly calendar: string;
+}
+
+/** Days beyond the lock days that trigger an extension (a late or failed daily run still leaves `days`). */
+export const LOCK_MARGIN_DAYS = 2;
+/** Days beyond the lock days an extension reaches: each object is touched about once a week, not daily. */
+export const LOCK_STEP_DAYS = 7;
 
 /** Default layout on a Debian host. */
 export const DEFAULT_LAYOUT: InstallLayout = {
@@ -116,7 +144,7 @@ export const DEFAULT_LAYOUT: InstallLayout = {
   textfileDir: "/var/lib/node_exporter/textfile_collector",
 };
 
-export type JobKind = "backup" | "drill" | "ship";
+export type JobKind = "backup" | "drill" | "ship" | "lock";
 
 /** `backup-gov-<service>-<kind>.<suffix>` */
 export function unitName(spec: Pick<AppBackupSpec, "serviceId">, kind: JobKind, suffix: "service" | "timer"): string {
@@ -135,6 +163,7 @@ export function servicePaths(spec: Pick<AppBackupSpec, "serviceId" | "layout">) 
     spool: `${layout.stateDir}/${id}/spool`,
     backupTextfile: `${layout.textfileDir}/${textfileName(id, "backup")}`,
     drillTextfile: `${layout.textfileDir}/${textfileName(id, "drill")}`,
+    lockTextfile: `${layout.textfileDir}/${textfileName(id, "lock")}`,
   };
 }
 

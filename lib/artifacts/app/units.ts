@@ -74,13 +74,18 @@ const DESCRIPTION: Record<JobKind, string> = {
   backup: "app backup",
   drill: "restore drill",
   ship: "log shipping (point-in-time recovery)",
+  lock: "Object Lock retention extension",
 };
+
+/** The script each kind of job runs. */
+const SCRIPT: Record<JobKind, string> = { backup: "backup.sh", drill: "verify.sh", ship: "backup.sh", lock: "lock-extend.sh" };
 
 function service(spec: AppBackupSpec, kind: JobKind): UnitFile {
   const p = servicePaths(spec);
-  const after = ["network-online.target", kind === "drill" ? undefined : databaseUnit(spec.engine)].filter(Boolean).join(" ");
-  const script = systemdPath(`${p.scripts}/${kind === "drill" ? "verify.sh" : "backup.sh"}`, { key: "layout.prefix" });
-  const timeout = kind === "backup" ? spec.backupTimeoutMinutes : kind === "drill" ? spec.drillTimeoutMinutes : Math.max(10, 2 * spec.shipEveryMinutes);
+  const after = ["network-online.target", kind === "drill" || kind === "lock" ? undefined : databaseUnit(spec.engine)].filter(Boolean).join(" ");
+  const script = systemdPath(`${p.scripts}/${SCRIPT[kind]}`, { key: "layout.prefix" });
+  // The extension waits for a running backup's prune (the service's lock) as long as a backup may last, then walks the objects.
+  const timeout = kind === "backup" ? spec.backupTimeoutMinutes : kind === "drill" ? spec.drillTimeoutMinutes : kind === "lock" ? Math.min(1440, spec.backupTimeoutMinutes + 240) : Math.max(10, 2 * spec.shipEveryMinutes);
   const content = fillUnitTemplate("job.service.in", {
     DESCRIPTION: systemdText(`backup-gov ${DESCRIPTION[kind]} of ${spec.serviceId} (${spec.engine} with ${spec.tool})`),
     AFTER: after,
@@ -110,7 +115,7 @@ export function shipCalendar(minutes: number): string {
 // A service's units are read by its folder, its README and the host's README: rendered once per spec.
 const rendered = new WeakMap<AppBackupSpec, readonly UnitFile[]>();
 
-/** Every unit of a service: backup (+ timer), drill (+ timer when the tier drills), ship (+ timer with pitr). */
+/** Every unit of a service: backup (+ timer), drill (+ timer when the tier drills), ship (+ timer with pitr), lock (+ timer on a bucket with Object Lock). */
 export function renderUnits(spec: AppBackupSpec): UnitFile[] {
   let units = rendered.get(spec);
   if (!units) rendered.set(spec, (units = Object.freeze(unitsOf(spec))));
@@ -124,6 +129,10 @@ function unitsOf(spec: AppBackupSpec): UnitFile[] {
   if (spec.pitr) {
     out.push(service(spec, "ship"));
     out.push(timer(spec, "ship", shipCalendar(spec.shipEveryMinutes), `every ${spec.shipEveryMinutes} minutes`, 0));
+  }
+  if (spec.objectLock) {
+    out.push(service(spec, "lock"));
+    out.push(timer(spec, "lock", spec.objectLock.calendar, "daily", spec.randomizedDelaySeconds));
   }
   return out;
 }

@@ -14,6 +14,7 @@ import type * as estatesModule from "../../estate/estate";
 import type * as validationModule from "../../governance/validate";
 import type * as dataModule from "../../report/data";
 import type * as htmlModule from "../../report/html";
+import type * as drillRecordsModule from "../../report/drill-records";
 
 // Loaded when the command runs, not when the CLI starts: `backup-gov --help`, `explain` and the
 // other commands never load cdktf, the provider bindings or the catalog schema for it.
@@ -22,9 +23,11 @@ const estates = (): typeof estatesModule => require("../../estate/estate");
 const validation = (): typeof validationModule => require("../../governance/validate");
 const reportDataModule = (): typeof dataModule => require("../../report/data");
 const html = (): typeof htmlModule => require("../../report/html");
+const drillRecords = (): typeof drillRecordsModule => require("../../report/drill-records");
 
 interface ReportOptions extends MetricsOptions {
   readonly out?: string;
+  readonly drillRecords?: string;
   readonly format: string;
 }
 
@@ -54,6 +57,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
     .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
     .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
+    .option("--drill-records <dir>", "folder with copies of the hosts' state folders: every drills.tsv under it (one line per restore drill verify.sh ran) fills the drill ledger's records")
     .option("--format <format>", "html or json (the same data)", "html")
     .option("--out <file>", "file to write (default: standard output)")
     .addHelpText("after", "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.")
@@ -63,6 +67,12 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       if (!report.ok) {
         for (const f of report.findings.filter(isBlocking)) io.err(formatFinding(f) + "\n");
         throw Errors.catalogInvalid(report.file, report.findings.filter(isBlocking).length);
+      }
+      let drills: { source: string; records: drillRecordsModule.DrillRecords } | undefined;
+      if (opts.drillRecords !== undefined) {
+        if (!existsSync(opts.drillRecords) || !statSync(opts.drillRecords).isDirectory()) throw Errors.drillRecordsFolder(opts.drillRecords);
+        drills = { source: basename(resolve(opts.drillRecords)), records: drillRecords().readDrillRecords(opts.drillRecords) };
+        for (const line of drills.records.skipped) io.err(`backup-gov report: not a drill record, left out: ${terminalText(line)}\n`);
       }
       let metrics: dataModule.ReportMetrics | undefined;
       if (opts.metricsDir || opts.prometheus) {
@@ -78,7 +88,7 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       let content: string;
       try {
         const ctx = estates().Estate.fromReport(new (cdk().App)({ outdir: scratch }), report).context;
-        const data = reportDataModule().reportData(ctx, metrics);
+        const data = reportDataModule().reportData(ctx, metrics, drills);
         content = opts.format === "json" ? JSON.stringify(data, null, 2) + "\n" : html().renderReportHtml(data);
       } finally {
         rmSync(scratch, { recursive: true, force: true });

@@ -84,9 +84,9 @@
     return /[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
   }
 
-  /** The whole ledger (every service, whatever is filtered or paged), as CSV. */
-  function ledgerCsv() {
-    var table = document.getElementById("drill-table");
+  /** A whole table (every row, whatever is filtered or paged), as CSV. */
+  function tableCsv(id) {
+    var table = document.getElementById(id);
     var lines = [];
     lines.push(Array.prototype.map.call(table.tHead.rows[0].cells, function (c) { return csvCell(c.textContent); }).join(","));
     Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
@@ -95,15 +95,24 @@
     return lines.join("\r\n") + "\r\n";
   }
 
-  function exportLedger() {
-    var blob = new Blob([ledgerCsv()], { type: "text/csv;charset=utf-8" });
+  /** The drill ledger (one row per service), as CSV. */
+  function ledgerCsv() { return tableCsv("drill-table"); }
+
+  /** The drills the hosts recorded, one row per drill, as CSV. */
+  function recordsCsv() { return document.getElementById("drill-records") ? tableCsv("drill-records") : ""; }
+
+  function download(text, name) {
+    var blob = new Blob([text], { type: "text/csv;charset=utf-8" });
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = document.body.getAttribute("data-ledger-name") || "drill-ledger.csv";
+    a.download = name;
     document.body.appendChild(a);
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
   }
+
+  function exportLedger() { download(ledgerCsv(), document.body.getAttribute("data-ledger-name") || "drill-ledger.csv"); }
+  function exportRecords() { download(recordsCsv(), (document.body.getAttribute("data-ledger-name") || "drill-ledger.csv").replace(/\.csv$/, "-records.csv")); }
 
   form.addEventListener("input", apply);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
@@ -117,6 +126,7 @@
     p.querySelector("[data-all]").addEventListener("click", function () { limits[id] = Infinity; apply(); });
   });
   document.getElementById("export-ledger").addEventListener("click", exportLedger);
-  window.backupReport = { apply: apply, ledgerCsv: ledgerCsv };
+  if (document.getElementById("export-records")) document.getElementById("export-records").addEventListener("click", exportRecords);
+  window.backupReport = { apply: apply, ledgerCsv: ledgerCsv, recordsCsv: recordsCsv };
   apply();
 })();

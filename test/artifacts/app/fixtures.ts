@@ -38,6 +38,7 @@ export function variantProps(): Record<string, Omit<AppBackupProps, "layout">> {
     "mongo-borg-standalone": { ...BASE, serviceId: "mongo-b", engine: AppEngine.MONGODB, database: "unifi", tool: BackupTool.BORG, destination: repo("/mnt/nas/borg/mongo-b") },
     "files-restic-s3": { ...BASE, serviceId: "files-a", engine: AppEngine.FILES, paths: ["/srv/photos", "/srv/with space"], excludes: ["*.tmp", "cache/", "/srv/photos/private"], destination: s3, bandwidthLimit: Size.parseRate("512KiB/s") },
     "files-borg-ssh": { ...BASE, serviceId: "files-b", engine: AppEngine.FILES, paths: ["/srv/paperless"], tool: BackupTool.BORG, destination: repo("ssh://backup@nas.internal/./borg/files-b") },
+    "files-restic-s3-locked": { ...BASE, serviceId: "files-d", engine: AppEngine.FILES, paths: ["/srv/vault"], destination: AppBackupDestination.s3({ ...S3_LOCATION, prefix: "files-d/", objectLock: { mode: "COMPLIANCE", days: 14 } }) },
     "files-restic-pending": { ...BASE, serviceId: "files-c", engine: AppEngine.FILES, paths: ["/srv/share"], destination: AppBackupDestination.unprovisioned("the bucket is made by another team") },
   };
 }

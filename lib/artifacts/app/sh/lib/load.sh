@@ -56,7 +56,11 @@ esac
 . "$RUNTIME/lib/backup.sh"
 # shellcheck source=lib/restore.sh
 . "$RUNTIME/lib/restore.sh"
+# shellcheck source=lib/drill-record.sh
+. "$RUNTIME/lib/drill-record.sh"
 # shellcheck source=lib/verify.sh
 . "$RUNTIME/lib/verify.sh"
 # shellcheck source=lib/wal-archive.sh
 . "$RUNTIME/lib/wal-archive.sh"
+# shellcheck source=tools/object-lock.sh
+. "$RUNTIME/tools/object-lock.sh"

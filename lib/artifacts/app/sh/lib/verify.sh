@@ -18,6 +18,7 @@ on_verify_exit() {
     if ((OPT_KEEP)); then info "kept the scratch restore in $DRILL_DIR"; else rm -rf "$DRILL_DIR"; fi
   fi
   if [[ $rc != "$EXIT_LOCKED" && -n $TEXTFILE ]]; then write_drill_metrics "$rc"; fi
+  if [[ $rc != "$EXIT_LOCKED" ]]; then record_drill "$rc"; fi
   if [[ -n $WORK ]]; then rm -rf "$WORK"; fi
   exit "$rc"
 }
@@ -91,6 +92,7 @@ verify_main() {
   DRILL_STOP=()
   DRILL_SECONDS=''
   DRILL_ITEMS=0
+  DRILL_RUN=''
   trap 'on_verify_exit $?' EXIT
   load_env
   TEXTFILE=${BACKUP_GOV_DRILL_TEXTFILE:-$TEXTFILE_DIR/$DRILL_TEXTFILE_NAME}
@@ -121,6 +123,7 @@ verify_main() {
   fi
   [[ -n $chosen ]] || die "$EXIT_RESTORE" "no complete backup of $SERVICE to drill"
   IFS=$'\t' read -r run name <<<"$chosen"
+  DRILL_RUN=$run
   fetch_stream "$run" "$name.capture" >"$WORK/record" || die "$EXIT_RESTORE" "reading the capture record of run $run failed"
   info "drilling run $run ($name)"
   engine_drill "$run" "$name"

@@ -5,12 +5,17 @@
 #
 # For each locked bucket: writes a probe object, then tries to delete that version and to
 # shorten its retention. Passes only when S3 refuses both and the version is still there,
-# locked in the bucket's mode. Exit 0 = every lock held; 1 = a lock did not hold or a check
+# locked in the bucket's mode. A probe only proves the lock of a fresh upload: for each
+# deduplicated repository in the bucket (restic, whose new snapshots keep referencing packs
+# uploaded long ago), the drill also reads the retention of the OLDEST object the repository
+# still holds and passes only when it is locked in the bucket's mode for at least the bucket's
+# days from now (the service's lock-extend.sh keeps it so). Repository objects are only read. Exit 0 = every lock held; 1 = a lock did not hold or a check
 # could not be made; 2 = usage error.
 #
 # Run it with credentials that WOULD be allowed to delete versions and change retention
 # (s3:PutObject, s3:GetObjectRetention, s3:PutObjectRetention, s3:DeleteObjectVersion,
-# s3:DeleteObject on the buckets) but NOT s3:BypassGovernanceRetention: then a refusal
+# s3:DeleteObject on the buckets, s3:ListBucket for the repositories' prefixes) but NOT
+# s3:BypassGovernanceRetention: then a refusal
 # can only come from Object Lock. The probe stays in the bucket (under immutability-drill/)
 # until its lock expires; lifecycle removes it afterwards.
 #
@@ -18,9 +23,9 @@
 #   ./immutability-drill.sh BUCKET...  only these
 set -euo pipefail
 
-# The estate's name and its locked buckets ("name|region|MODE|days"), quoted by the generator.
-ESTATE=example                                     # @data
-BUCKETS=("example-bucket|us-east-1|COMPLIANCE|14") # @data
+# The estate's name and its locked buckets ("name|region|MODE|days|repository prefixes, comma-separated"), quoted by the generator.
+ESTATE=example                                                  # @data
+BUCKETS=("example-bucket|us-east-1|COMPLIANCE|14|app/example/") # @data
 
 AWS=${AWS_CLI:-aws}
 
@@ -68,7 +73,7 @@ wanted() {
 }
 
 for entry in "${BUCKETS[@]}"; do
-  IFS='|' read -r bucket region mode days <<<"$entry"
+  IFS='|' read -r bucket region mode days repositories <<<"$entry"
   wanted "$bucket" || continue
   checked=$((checked + 1))
   key="immutability-drill/$stamp-$$"
@@ -118,6 +123,31 @@ for entry in "${BUCKETS[@]}"; do
 
   # A delete marker hides the probe; lifecycle expires the version once its lock ends.
   "$AWS" s3api delete-object --region "$region" --bucket "$bucket" --key "$key" >/dev/null 2>&1 || true
+
+  # The oldest object each repository still holds (restic's transient lock files aside): the one
+  # the upload-time lock released first, and that every kept snapshot may still need.
+  IFS=',' read -r -a prefixes <<<"${repositories:-}"
+  for prefix in "${prefixes[@]}"; do
+    [[ -n $prefix ]] || continue
+    if ! "$AWS" s3api list-objects-v2 --region "$region" --bucket "$bucket" --prefix "$prefix" --query 'Contents[].[LastModified,Key]' --output text >"$tmp/objects" 2>"$tmp/err"; then
+      fail "could not list s3://$bucket/$prefix: $(tr '\n' ' ' <"$tmp/err")"
+      continue
+    fi
+    oldest=$(awk -F '\t' -v locks="${prefix}locks/" '$2 != "" && $2 != "None" && index($2, locks) != 1' "$tmp/objects" | sort | head -n 1)
+    if [[ -z $oldest ]]; then
+      echo "  skip  s3://$bucket/$prefix holds no object yet"
+      continue
+    fi
+    IFS=$'\t' read -r uploaded oldest_key <<<"$oldest"
+    got=$("$AWS" s3api get-object-retention --region "$region" --bucket "$bucket" --key "$oldest_key" --query 'Retention.[Mode,RetainUntilDate]' --output text 2>"$tmp/err") || got=""
+    read -r got_mode until <<<"$got" || true
+    need=$(($(date +%s) + days * 86400))
+    if [[ ${got_mode:-} == "$mode" && -n ${until:-} ]] && until_s=$(date -u -d "$until" +%s 2>/dev/null) && ((until_s >= need)); then
+      ok "the oldest object of $prefix ($oldest_key, uploaded $uploaded) is locked in $mode mode until $until"
+    else
+      fail "the oldest object of $prefix ($oldest_key, uploaded $uploaded) is not locked in $mode mode for $days days from now (got: ${got:-no retention}); is the service's lock-extend.sh timer running?"
+    fi
+  done
 done
 
 if [[ $checked -eq 0 ]]; then
