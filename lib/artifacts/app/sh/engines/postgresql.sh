@@ -355,6 +355,16 @@ restore_table() {
 }
 
 # --- point-in-time restore: a base backup plus the WAL shipped after it ---------------------
+# last_commit_time WALDIR BASE_RUN: the time of the last commit in the WAL from the base's start on (empty when unknown).
+last_commit_time() {
+  local start
+  start=$(fetch_stream "$2" "$BASE_NAME.capture" | awk -F '\t' '$2 == "base_start_wal" { print $3 }')
+  [[ -n $start && -e $1/$start ]] || return 0
+  # pg_waldump ends with an error at the end of the WAL it has: only the records it printed count.
+  TZ=UTC "$PG_BINDIR/pg_waldump" -p "$1" -r Transaction "$start" 2>/dev/null |
+    sed -n 's/.*desc: COMMIT \([0-9-]* [0-9:.]*\) UTC.*/\1 UTC/p' | tail -n 1 || true
+}
+
 engine_restore_to_time() {
   ((PITR)) || die "$EXIT_USAGE" "--to-time needs pitr: this service has no WAL archive"
   local target=$OPT_PGDATA owner=${OPT_OWNER:-postgres} when base_run waldir run last_wal=""
@@ -385,10 +395,21 @@ engine_restore_to_time() {
     fetch_stream "$run" "$WAL_NAME" | tar -C "$waldir" --skip-old-files -xf - || die "$EXIT_RESTORE" "extracting the WAL of run $run failed"
   done
   rm -f "$target/postmaster.pid"
+  # Recovery stops at the first commit after the target; when the shipped WAL holds none (the database
+  # was idle from its last commit until the ship after the target), PostgreSQL 13+ refuses to promote
+  # ("recovery ended before configured recovery target was reached"). The state at the target is then
+  # the end of that WAL: it is replayed whole instead.
+  local target_line last_commit
+  target_line="recovery_target_time = '$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S.%N+00')'"
+  last_commit=$(last_commit_time "$waldir" "$base_run")
+  if [[ -n $last_commit ]] && (($(date -u -d "$last_commit" +%s) <= $(date -u -d "$OPT_TO_TIME" +%s))); then
+    info "the shipped WAL holds no commit after $OPT_TO_TIME (the last is at $last_commit): it is replayed to its end, which is the database as it was at $OPT_TO_TIME"
+    target_line="# recovery_target_time: none (no commit after $OPT_TO_TIME was shipped; replay to the end)"
+  fi
   cat >>"$target/postgresql.auto.conf" <<CONF
 # point-in-time restore by backup-gov restore.sh (remove these lines once the server runs again)
 restore_command = 'cp "$waldir/%f" "%p"'
-recovery_target_time = '$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S.%N+00')'
+$target_line
 recovery_target_action = 'promote'
 archive_mode = 'off'
 CONF
