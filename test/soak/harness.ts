@@ -434,10 +434,12 @@ export function soak(opts: SoakOptions): SoakResult {
       const s0 = Date.now();
       const out = join(dir, `pitr-${target}`);
       let actual = "";
+      let said = "";
       const when = `${iso(target).replace("T", " ").replace("Z", "")}+00`;
       if (pg) {
         const r = run("restore.sh", ["--to-time", when, "--pgdata", out, "--owner", "postgres"]);
         if (r.code !== 0) return { kind: "pitr", at: iso(target), ok: false, seconds: 0, detail: `restore.sh exited ${r.code}: ${r.stderr.slice(-1500)}` };
+        said = r.stderr.slice(-1500);
         let server: PgServer | undefined;
         try {
           server = new PgServer(dir, opts.ports.restore, { data: out, env });
@@ -468,7 +470,7 @@ export function soak(opts: SoakOptions): SoakResult {
         rmSync(sdir, { recursive: true, force: true });
       }
       rmSync(out, { recursive: true, force: true });
-      return { kind: "pitr", at: iso(target), ok: actual === expected, seconds: (Date.now() - s0) / 1000, detail: actual === expected ? undefined : `expected ${expected?.slice(0, 300)} got ${actual.slice(0, 600)}` };
+      return { kind: "pitr", at: iso(target), ok: actual === expected, seconds: (Date.now() - s0) / 1000, detail: actual === expected ? undefined : `expected ${expected?.slice(0, 300)} got ${actual.slice(-800)}; restore.sh said: ${said}` };
     }
 
     // Nothing a failed run stored is left: every listed unit belongs to a run that said it stored or shipped.

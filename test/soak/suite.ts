@@ -55,9 +55,9 @@ function suite(engine: SoakEngine, tool: BackupTool): void {
       // The short horizon runs twice a day so that retention has something to drop; the soak runs the daily default.
       rpo: LONG ? "1d" : "12h",
       retention: LONG ? Retention.of({ daily: 7, weekly: 4, monthly: 2 }) : Retention.of({ daily: 2 }),
-      fullEvery: LONG ? Duration.days(3) : Duration.days(1),
+      fullEvery: LONG ? Duration.days(7) : Duration.days(1),
       writesPerDay: LONG ? 1 : 2,
-      targetsPerChain: LONG ? 2 : 1,
+      targetsPerChain: 1,
       ports: PORTS[engine],
     });
     const out = join(ROOT, ".tmp", "soak");

@@ -357,11 +357,12 @@ restore_table() {
 # --- point-in-time restore: a base backup plus the WAL shipped after it ---------------------
 # last_commit_time WALDIR BASE_RUN: the time of the last commit in the WAL from the base's start on (empty when unknown).
 last_commit_time() {
-  local start
+  local start end
   start=$(fetch_stream "$2" "$BASE_NAME.capture" | awk -F '\t' '$2 == "base_start_wal" { print $3 }')
-  [[ -n $start && -e $1/$start ]] || return 0
-  # pg_waldump ends with an error at the end of the WAL it has: only the records it printed count.
-  TZ=UTC "$PG_BINDIR/pg_waldump" -p "$1" -r Transaction "$start" 2>/dev/null |
+  end=$(find "$1" -maxdepth 1 -type f -printf '%f\n' | grep -xE '[0-9A-F]{24}' | sort | tail -n 1 || true)
+  [[ -n $start && -e $1/$start && -n $end ]] || return 0
+  # pg_waldump may end with an error at the end of the WAL it has: only the records it printed count.
+  TZ=UTC "$PG_BINDIR/pg_waldump" -p "$1" -r Transaction "$start" "$end" 2>/dev/null |
     sed -n 's/.*desc: COMMIT \([0-9-]* [0-9:.]*\) UTC.*/\1 UTC/p' | tail -n 1 || true
 }
 
