@@ -1,3 +1,4 @@
+import { restoreChain } from "../artifacts/app/chains";
 import { servicePaths, unitName } from "../artifacts/app/spec";
 import { AppBackup, AppBackupCredentials, AppBackupDestination, DrillSchedule } from "../constructs/app-backup";
 import { Annotations, Construct, Token } from "../core/cdk";
@@ -219,12 +220,9 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?:
         : `To a point in time: \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --datadir NEW_DIR\`, start MariaDB on NEW_DIR, then \`mariadb < NEW_DIR.binlogs/replay.sql\`.`,
     );
   }
-  if (spec.pitr) {
-    const chain =
-      spec.engine === AppEngine.POSTGRESQL
-        ? `a base backup (\`${spec.serviceId}.base.tar\`) and the WAL shipped after it (\`${spec.serviceId}.wal.tar\`)`
-        : `a full backup (\`${spec.serviceId}.full.xb\`), every incremental after it (\`${spec.serviceId}.incr.xb\`) and the binary logs after it (\`${spec.serviceId}.binlog.tar\`)`;
-    steps.push(`Point-in-time restores use chains: ${chain}, one chain per full-backup interval. Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
+  const chain = restoreChain(spec.engine, spec.serviceId, spec.pitr);
+  if (chain) {
+    steps.push(`Point-in-time restores use chains: ${chain.description}, one chain per full-backup interval (every ${Math.round(spec.fullEverySeconds / 3600)} h). Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
   }
   if (s3) steps.push(...deleteMarkerSteps(s3.bucket, s3.prefix, !!spec.offsiteRepositoryUrl));
   if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`);
