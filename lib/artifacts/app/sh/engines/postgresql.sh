@@ -271,18 +271,6 @@ SQL
 )
 readonly RELATED_SQL
 
-# confirm_plan TEXT: the plan is said; --yes, or a "y" typed at a terminal, lets it go ahead.
-confirm_plan() {
-  local answer
-  info "$1"
-  ((OPT_YES)) && return 0
-  if [[ -t 0 ]]; then
-    read -r -p "go ahead? [y/N] " answer
-    [[ $answer == [yY]* ]] && return 0
-  fi
-  die "$EXIT_USAGE" "nothing was changed: add --yes to go ahead"
-}
-
 # reload_table RUN NAME INTO SOURCE: the table, and every table that references it, emptied and
 # reloaded from the run in one transaction. Their foreign keys are dropped for the load and added
 # back, which checks every row again: a row whose parent is gone rolls everything back.
