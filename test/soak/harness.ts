@@ -108,8 +108,10 @@ function iso(epoch: number): string {
 /**
  * What the keep-* flags keep of one unit's runs (newest first), as the tool documents it. restic
  * applies every policy to all snapshots at once (a snapshot kept by daily also fills a weekly
- * bucket: restic docs, "Removing snapshots according to a policy"); borg 1.2 applies the rules in
- * order and a later rule skips what an earlier one kept (borg docs, "borg prune").
+ * bucket: restic docs, "Removing snapshots according to a policy"). borg 1.2 applies the rules in
+ * order: a period whose newest archive an earlier rule kept counts for nothing in a later rule,
+ * and a rule that finds fewer periods than its count keeps the oldest archive (borg docs, "borg
+ * prune": "the oldest archive is kept if the retention target is not met"; 1.2 prune_split).
  */
 export function expectedKept(runs: string[], retention: Retention, tool: BackupTool): string[] {
   const sorted = [...runs].sort().reverse();
@@ -128,14 +130,15 @@ export function expectedKept(runs: string[], retention: Retention, tool: BackupT
     let last: string | undefined;
     for (const r of sorted) {
       if (left <= 0) break;
-      if (tool === BackupTool.BORG && kept.has(r)) continue;
       const k = key[rule](new Date(epochOfRun(r) * 1000));
-      if (k !== last) {
-        kept.add(r);
-        left--;
-        last = k;
-      }
+      if (k === last) continue;
+      last = k;
+      if (tool === BackupTool.BORG && kept.has(r)) continue;
+      if (tool === BackupTool.RESTIC || !kept.has(r)) kept.add(r);
+      left--;
     }
+    const oldest = sorted.at(-1);
+    if (tool === BackupTool.BORG && left > 0 && oldest && !kept.has(oldest)) kept.add(oldest);
   }
   return [...kept].sort();
 }
