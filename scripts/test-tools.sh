@@ -25,6 +25,7 @@ readonly PACKAGES=(
   prometheus-node-exporter
   systemd
   jq
+  libfaketime
   chromium
 )
 

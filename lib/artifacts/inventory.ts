@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import type { ProxmoxHost, ProxmoxStorage } from "../catalog/model";
 import { RETENTION_CLASSES } from "../core/retention";
 import { AppDecision, AppEngine, StorageKind, VzdumpMode } from "../core/vocabulary";
+import { restoreChain } from "./app/chains";
 import type { EstateContext, ScheduledJob } from "../estate/context";
 import { type EffectivePolicy, PolicySource } from "../policy/effective";
 import { toYaml } from "./yaml";
@@ -97,7 +98,17 @@ function serviceEntry(ctx: EstateContext, p: EffectivePolicy, freshness: readonl
     },
     overrides: overrides(p),
     vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind, mode: s.vm.mode },
-    app: s.app && { decision: s.app.decision, engine: s.app.engine, host: s.app.host, database: s.app.database, pitr: s.app.pitr, tool: s.app.engine === AppEngine.FILES ? s.app.tool : undefined, repository: s.app.repository },
+    app: s.app && {
+      decision: s.app.decision,
+      engine: s.app.engine,
+      host: s.app.host,
+      database: s.app.database,
+      pitr: s.app.pitr,
+      tool: s.app.engine === AppEngine.FILES ? s.app.tool : undefined,
+      repository: s.app.repository,
+      // The units that restore only together: retention keeps or forgets such a chain whole.
+      chain: s.app.engine && chainEntry(s.app.engine, s.id, !!s.app.pitr),
+    },
     aws: s.aws && {
       resources: [...s.aws.resources],
       tags: { ...s.aws.tags },
@@ -180,4 +191,9 @@ function decisions(p: EffectivePolicy) {
   if (s.app?.decision === AppDecision.PLATFORM_ONLY && s.aws) out.push({ topic: "platform", decision: "AWS Backup", reason: s.app.rationale });
   for (const a of s.acknowledge) out.push({ topic: `acknowledged ${a.rule}`, decision: "accepted", reason: a.reason });
   return out;
+}
+
+function chainEntry(engine: AppEngine, serviceId: string, pitr: boolean): { head: string; follows: string[] } | undefined {
+  const c = restoreChain(engine, serviceId, pitr);
+  return c && { head: c.head, follows: [...c.follows] };
 }

@@ -21,6 +21,7 @@ export const Alerts = {
   shippingStale: "BackupLogShippingStale",
   missing: "BackupMetricsMissing",
   runFailed: "BackupRunFailed",
+  runWarnings: "BackupRunWarnings",
   drillFailed: "RestoreDrillFailed",
   drillStale: "RestoreDrillStale",
   drillSlow: "RestoreDrillSlowerThanRto",
@@ -194,6 +195,18 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           annotations: {
             summary: "{{ $labels.service }}: the last {{ $labels.engine }} backup to {{ $labels.target }} failed",
             description: "The most recent {{ $labels.engine }} run of {{ $labels.service }} did not succeed. The service goes stale if the next runs fail too; read the job's journal on the host.",
+            runbook: "sop/{{ $labels.service }}.md",
+          },
+        },
+        {
+          // The run counts (borg exit 1, restic exit 3: the tool stored what it could), but the files it
+          // could not read or that changed while read are missing or inconsistent in that backup.
+          alert: Alerts.runWarnings,
+          expr: `${Metrics.lastRunWarnings} == 1`,
+          labels: generic,
+          annotations: {
+            summary: "{{ $labels.service }}: the last {{ $labels.engine }} backup succeeded with warnings from the backup tool",
+            description: "The backup tool stored the run but reported files it could not read, or that changed while it read them; those files may be missing or torn in this backup. The job's journal on the host names them: exclude live files (logs, indexes) or fix their permissions.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -425,13 +438,17 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
   if (sample) {
     const labels = seriesLabels(sample.policy);
     tests.push({
-      name: "a failed run and a failed drill alert; successful ones do not",
+      name: "a failed run, a run with warnings and a failed drill alert; clean ones do not",
       interval: "1m",
       input_series: [
         { series: seriesName(Metrics.lastRunSuccess, labels), values: "1 1 0 0 0" },
         { series: seriesName(Metrics.drillSuccess, labels), values: "1 1 0 0 0" },
+        { series: seriesName(Metrics.lastRunWarnings, labels), values: "0 0 1 1 0" },
       ],
       alert_rule_test: [
+        { eval_time: "1m", alertname: Alerts.runWarnings, exp_alerts: [] },
+        { eval_time: "3m", alertname: Alerts.runWarnings, exp_alerts: [expected(find(Alerts.runWarnings), labels)] },
+        { eval_time: "4m", alertname: Alerts.runWarnings, exp_alerts: [] },
         { eval_time: "1m", alertname: Alerts.runFailed, exp_alerts: [] },
         { eval_time: "3m", alertname: Alerts.runFailed, exp_alerts: [expected(find(Alerts.runFailed), labels)] },
         { eval_time: "1m", alertname: Alerts.drillFailed, exp_alerts: [] },

@@ -1,3 +1,4 @@
+import { restoreChain } from "../artifacts/app/chains";
 import { servicePaths, unitName } from "../artifacts/app/spec";
 import { AppBackup, AppBackupCredentials, AppBackupDestination, DrillSchedule } from "../constructs/app-backup";
 import { Annotations, Construct, Token } from "../core/cdk";
@@ -209,7 +210,7 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?:
       ? `Restore the latest into a new database and check it: \`${p.scripts}/restore.sh --into ${spec.database}_restored\`; replace the live database with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).${spec.engine === AppEngine.POSTGRESQL ? " Stop the application first: `--yes` ends the sessions still connected to the database so that it never waits on their locks, and a lock held longer than 120 s (BACKUP_GOV_RESTORE_LOCK_TIMEOUT) fails the restore, changing nothing." : ""}`
       : `Restore the latest under a folder and check it: \`${p.scripts}/restore.sh --target /srv/restore\`; in place with \`${p.scripts}/restore.sh --yes\` (\`--run RUN\` picks an older backup).`,
     db
-      ? `Only one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"} damaged: \`${p.scripts}/restore.sh ${part} --yes\`.${spec.engine === AppEngine.POSTGRESQL ? " The tables that reference it (foreign keys) are reloaded with it from the same backup: without `--yes` it names them and asks first." : ""}`
+      ? `Only one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"} damaged: \`${p.scripts}/restore.sh ${part} --yes\`.${spec.engine === AppEngine.POSTGRESQL ? " The tables that reference it (foreign keys) are reloaded with it from the same backup: without `--yes` it names them and asks first." : spec.engine === AppEngine.MYSQL ? " The tables that reference it (foreign keys) are restored with it from the same backup: without `--yes` it names them and asks first; rows that would point at rows the live database no longer has are found in a scratch database first, and then nothing is changed." : ""}`
       : `Only some files damaged: \`${p.scripts}/restore.sh --path /the/path --yes\`.`,
   ];
   if (spec.pitr) {
@@ -219,12 +220,9 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?:
         : `To a point in time: \`${p.scripts}/restore.sh --to-time 'YYYY-MM-DD HH:MM:SS+00' --datadir NEW_DIR\`, start MariaDB on NEW_DIR, then \`mariadb < NEW_DIR.binlogs/replay.sql\`.`,
     );
   }
-  if (spec.pitr) {
-    const chain =
-      spec.engine === AppEngine.POSTGRESQL
-        ? `a base backup (\`${spec.serviceId}.base.tar\`) and the WAL shipped after it (\`${spec.serviceId}.wal.tar\`)`
-        : `a full backup (\`${spec.serviceId}.full.xb\`), every incremental after it (\`${spec.serviceId}.incr.xb\`) and the binary logs after it (\`${spec.serviceId}.binlog.tar\`)`;
-    steps.push(`Point-in-time restores use chains: ${chain}, one chain per full-backup interval. Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
+  const chain = restoreChain(spec.engine, spec.serviceId, spec.pitr);
+  if (chain) {
+    steps.push(`Point-in-time restores use chains: ${chain.description}, one chain per full-backup interval (every ${Math.round(spec.fullEverySeconds / 3600)} h). Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
   }
   if (s3) steps.push(...deleteMarkerSteps(s3.bucket, s3.prefix, !!spec.offsiteRepositoryUrl));
   if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`);

@@ -189,6 +189,8 @@ export const PG_BIN = "/usr/lib/postgresql/15/bin";
 export class PgServer {
   public readonly data: string;
   public readonly socket: string;
+  /** The environment of the server's processes (the soak's faked clock), when not ours. */
+  private readonly env?: NodeJS.ProcessEnv;
   /** The server log, in the socket folder (which the postgres user owns). */
   private get log(): string {
     return join(this.socket, "server.log");
@@ -197,8 +199,9 @@ export class PgServer {
   constructor(
     public readonly dir: string,
     public readonly port: number,
-    options: { archiveCommand?: string; data?: string } = {},
+    options: { archiveCommand?: string; data?: string; env?: Record<string, string> } = {},
   ) {
+    this.env = options.env ? { ...process.env, ...options.env } : undefined;
     this.data = options.data ?? join(dir, "pgdata");
     this.socket = join(dir, `pgsock-${port}`);
     mkdirSync(this.socket, { recursive: true });
@@ -222,7 +225,7 @@ export class PgServer {
 
   public pgctl(args: string[]): void {
     const argv = asUser("postgres", [`${PG_BIN}/pg_ctl`, "-D", this.data, ...args]);
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env: this.env });
     if (r.status !== 0) throw new Error(`pg_ctl ${args.at(-1)} failed: ${r.stderr}\n${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : ""}`);
   }
 
@@ -247,15 +250,17 @@ export class MariaServer {
   public readonly data: string;
   public readonly socket: string;
   private readonly log: string;
+  private readonly pidFile: string;
 
   constructor(
     public readonly dir: string,
     public readonly port: number,
-    options: { binlog?: boolean; data?: string } = {},
+    options: { binlog?: boolean; data?: string; env?: Record<string, string> } = {},
   ) {
     this.data = options.data ?? join(dir, "mariadata");
     this.socket = join(dir, `mysqld-${port}.sock`);
     this.log = join(dir, `mariadb-${port}.log`);
+    this.pidFile = join(dir, `mysqld-${port}.pid`);
     if (!options.data) {
       mkdirSync(this.data, { recursive: true });
       chownTo(this.data, "mysql");
@@ -274,7 +279,7 @@ export class MariaServer {
       "--innodb-flush-log-at-trx-commit=0",
       ...(options.binlog ? [`--log-bin=${join(this.data, "mysql-bin")}`, "--server-id=1", "--binlog-format=ROW"] : []),
     ]);
-    const child = spawn(argv[0], argv.slice(1), { stdio: "ignore", detached: true });
+    const child = spawn(argv[0], argv.slice(1), { stdio: "ignore", detached: true, env: options.env ? { ...process.env, ...options.env } : undefined });
     child.unref();
     for (let i = 0; i < 240; i++) {
       if (spawnSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-e", "SELECT 1"], { stdio: "ignore" }).status === 0) return;
@@ -287,8 +292,10 @@ export class MariaServer {
     return execFileSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-N", "-B", ...(db ? [db] : [])], { input: sql, encoding: "utf8" }).trim();
   }
 
-  public stop(): void {
+  /** Shuts the server down; with `wait`, returns once its pid file is gone (its data folder can be removed then). */
+  public stop(wait = false): void {
     spawnSync("mariadb-admin", ["--no-defaults", "-S", this.socket, "-uroot", "shutdown"], { stdio: "ignore" });
+    for (let i = 0; wait && i < 600 && existsSync(this.pidFile); i++) spawnSync("sleep", ["0.1"]);
   }
 }
 

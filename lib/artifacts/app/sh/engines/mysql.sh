@@ -164,13 +164,17 @@ engine_ship() {
 }
 
 # --- restore -------------------------------------------------------------------------------
-# The section of one table from a dump: the header (session settings), then that table only.
+# The sections of some tables from a dump (t: their names, the asked-for one first): the header
+# (session settings, FOREIGN_KEY_CHECKS=0 among them), then those tables only. Exit 3: no first table.
 TABLE_AWK=$(
   cat <<'AWK'
+BEGIN { n = split(t, l, " "); for (i = 1; i <= n; i++) want[l[i]] = 1 }
 /^-- (Table structure for table|Temporary table structure for view|Final view structure for view) `/ ||
 /^-- Dumping (events|routines) for database / {
-  state = ($0 == "-- Table structure for table `" t "`") ? "table" : "other"
-  if (state == "table") found = 1
+  name = ""
+  if ($0 ~ /^-- Table structure for table `/) { name = $0; sub(/^-- Table structure for table `/, "", name); sub(/`$/, "", name) }
+  state = (name != "" && name in want) ? "table" : "other"
+  if (name == l[1]) found = 1
 }
 state == "" || state == "table" { print }
 END { if (!found) exit 3 }
@@ -183,22 +187,103 @@ engine_restore() {
   local -a ps
   need_file "$RESTORE_DEFAULTS_FILE" "client settings of an account that may restore ([client] user=root, socket=...)"
   [[ $into =~ ^[A-Za-z0-9_$-]+$ ]] || die "$EXIT_USAGE" "--into must be a plain database name"
-  if [[ $into == "$MYSQL_DATABASE" ]] && ((!OPT_YES)); then
+  # A table restore says what it touches and asks then (restore_tables).
+  if [[ $into == "$MYSQL_DATABASE" && -z $OPT_TABLE ]] && ((!OPT_YES)); then
     die "$EXIT_USAGE" "restoring into the live database $into replaces its tables: add --yes, or use --into NEW_DB"
   fi
   "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" -e "CREATE DATABASE IF NOT EXISTS \`$into\`" || die "$EXIT_RESTORE" "cannot create database $into"
-  set +e
   if [[ -n $OPT_TABLE ]]; then
-    info "restoring table $OPT_TABLE of run $run into $into"
-    fetch_stream "$run" "$name" | awk -v t="$OPT_TABLE" "$TABLE_AWK" | "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" "$into"
-  else
-    info "restoring run $run into database $into"
-    fetch_stream "$run" "$name" | "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" "$into"
+    restore_tables "$run" "$name" "$into"
+    return
   fi
+  info "restoring run $run into database $into"
+  set +e
+  fetch_stream "$run" "$name" | "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" "$into"
   ps=("${PIPESTATUS[@]}")
   set -e
-  if [[ -n $OPT_TABLE ]] && ((ps[1] == 3)); then die "$EXIT_RESTORE" "run $run has no table $OPT_TABLE"; fi
   for s in "${ps[@]}"; do ((s == 0)) || die "$EXIT_RESTORE" "the restore failed (exits ${ps[*]})"; done
+}
+
+restore_sql() { "$MYSQL" --defaults-file="$RESTORE_DEFAULTS_FILE" -N -B "$@"; }
+
+# referencing_tables DB TABLE: the tables of DB whose foreign keys point at TABLE, directly or through others.
+referencing_tables() {
+  local db=$1 t r seen=" $2 "
+  local -a queue=("$2")
+  while ((${#queue[@]} > 0)); do
+    t=${queue[0]}
+    queue=("${queue[@]:1}")
+    while read -r r; do
+      [[ -n $r && $seen != *" $r "* ]] || continue
+      [[ $r =~ ^[A-Za-z0-9_$]+$ ]] || die "$EXIT_RESTORE" "table '$r' references $t: its name is not plain, restore it by hand"
+      seen+="$r "
+      queue+=("$r")
+      printf '%s\n' "$r"
+    done < <(restore_sql -e "SELECT DISTINCT TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = '$db' AND REFERENCED_TABLE_NAME = '$t'")
+  done
+}
+
+# load_tables RUN NAME DB TABLES: the sections of TABLES ("a b c", the asked-for one first) from the
+# dump into DB; returns 3 when the dump has no first table, 1 when loading failed.
+load_tables() {
+  local s
+  local -a ps
+  set +e
+  fetch_stream "$1" "$2" | awk -v t="$4" "$TABLE_AWK" | restore_sql "$3"
+  ps=("${PIPESTATUS[@]}")
+  set -e
+  ((ps[1] != 3)) || return 3
+  for s in "${ps[@]}"; do ((s == 0)) || return 1; done
+}
+
+# orphans STAGE LIVE TABLES: one line per foreign key of the staged TABLES whose rows point at no row
+# (of the staged table when its parent is among TABLES, of the live one otherwise), with the count.
+orphans() {
+  local stage=$1 live=$2 tables=" $3 " fk child parent cols pcols query n
+  while IFS=$'\t' read -r fk child parent cols pcols; do
+    [[ -n $fk ]] || continue
+    local pdb=$live cond="" notnull="" i
+    [[ $tables == *" $parent "* ]] && pdb=$stage
+    local -a c p
+    IFS=, read -r -a c <<<"$cols"
+    IFS=, read -r -a p <<<"$pcols"
+    for i in "${!c[@]}"; do
+      cond+="${cond:+ AND }p.\`${p[i]}\` = c.\`${c[i]}\`"
+      notnull+="${notnull:+ AND }c.\`${c[i]}\` IS NOT NULL"
+    done
+    query="SELECT COUNT(*) FROM \`$stage\`.\`$child\` c WHERE $notnull AND NOT EXISTS (SELECT 1 FROM \`$pdb\`.\`$parent\` p WHERE $cond)"
+    n=$(restore_sql -e "$query") || die "$EXIT_RESTORE" "checking foreign key $fk failed"
+    ((n == 0)) || printf '%s (%s -> %s): %s rows\n' "$fk" "$child" "$parent" "$n"
+  done < <(restore_sql -e "SELECT CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME,
+      GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION), GROUP_CONCAT(REFERENCED_COLUMN_NAME ORDER BY ORDINAL_POSITION)
+    FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = '$stage' AND REFERENCED_TABLE_NAME IS NOT NULL
+    GROUP BY CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME")
+}
+
+# restore_tables RUN NAME INTO: --table, with every table that references it (dropping a referenced
+# table alone would leave rows pointing at rows the restored one may not have). They are loaded into
+# a scratch database first and their foreign keys checked there against the live tables; only
+# then are they loaded into INTO (MariaDB cannot roll back DROP/CREATE TABLE).
+restore_tables() {
+  local run=$1 name=$2 into=$3 others stage bad="" rc
+  [[ $OPT_TABLE =~ ^[A-Za-z0-9_$]+$ ]] || die "$EXIT_USAGE" "--table must be a plain table name"
+  others=$(referencing_tables "$into" "$OPT_TABLE" | paste -sd ' ')
+  if [[ -n $others ]]; then
+    confirm_plan "restoring $OPT_TABLE in $into also drops and reloads, from run $run, the tables that reference it: $others (their rows would otherwise point at rows the restored table may not have); the foreign keys are checked first in a scratch database"
+  elif [[ $into == "$MYSQL_DATABASE" ]]; then
+    confirm_plan "restoring $OPT_TABLE in the live database $into replaces it with its rows of run $run"
+  fi
+  stage="bgov_check_$$"
+  restore_sql -e "CREATE DATABASE \`$stage\`" || die "$EXIT_RESTORE" "cannot create the scratch database $stage"
+  rc=0
+  load_tables "$run" "$name" "$stage" "$OPT_TABLE${others:+ $others}" || rc=$?
+  if ((rc == 0)); then bad=$(orphans "$stage" "$into" "$OPT_TABLE${others:+ $others}") || rc=1; fi
+  restore_sql -e "DROP DATABASE \`$stage\`" || warn "could not drop the scratch database $stage"
+  ((rc != 3)) || die "$EXIT_RESTORE" "run $run has no table $OPT_TABLE"
+  ((rc == 0)) || die "$EXIT_RESTORE" "loading $OPT_TABLE${others:+ and $others} from run $run into a scratch database failed; nothing was changed"
+  [[ -z $bad ]] || die "$EXIT_RESTORE" "nothing was changed: rows of run $run would point at rows $into no longer has: $(paste -sd ';' <<<"$bad") (restore the parent tables too, or the whole database)"
+  info "restoring $OPT_TABLE${others:+ and $others} of run $run into $into"
+  load_tables "$run" "$name" "$into" "$OPT_TABLE${others:+ $others}" || die "$EXIT_RESTORE" "loading $OPT_TABLE${others:+ and $others} from run $run into $into failed"
 }
 
 # --- point-in-time restore: full + incrementals prepared, then binary logs up to the time ---

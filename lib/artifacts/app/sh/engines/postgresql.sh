@@ -271,18 +271,6 @@ SQL
 )
 readonly RELATED_SQL
 
-# confirm_plan TEXT: the plan is said; --yes, or a "y" typed at a terminal, lets it go ahead.
-confirm_plan() {
-  local answer
-  info "$1"
-  ((OPT_YES)) && return 0
-  if [[ -t 0 ]]; then
-    read -r -p "go ahead? [y/N] " answer
-    [[ $answer == [yY]* ]] && return 0
-  fi
-  die "$EXIT_USAGE" "nothing was changed: add --yes to go ahead"
-}
-
 # reload_table RUN NAME INTO SOURCE: the table, and every table that references it, emptied and
 # reloaded from the run in one transaction. Their foreign keys are dropped for the load and added
 # back, which checks every row again: a row whose parent is gone rolls everything back.
@@ -355,6 +343,17 @@ restore_table() {
 }
 
 # --- point-in-time restore: a base backup plus the WAL shipped after it ---------------------
+# last_commit_time WALDIR BASE_RUN: the time of the last commit in the WAL from the base's start on (empty when unknown).
+last_commit_time() {
+  local start end
+  start=$(fetch_stream "$2" "$BASE_NAME.capture" | awk -F '\t' '$2 == "base_start_wal" { print $3 }')
+  end=$(find "$1" -maxdepth 1 -type f -printf '%f\n' | grep -xE '[0-9A-F]{24}' | sort | tail -n 1 || true)
+  [[ -n $start && -e $1/$start && -n $end ]] || return 0
+  # pg_waldump may end with an error at the end of the WAL it has: only the records it printed count.
+  TZ=UTC "$PG_BINDIR/pg_waldump" -p "$1" -r Transaction "$start" "$end" 2>/dev/null |
+    sed -n 's/.*desc: COMMIT \([0-9-]* [0-9:.]*\) UTC.*/\1 UTC/p' | tail -n 1 || true
+}
+
 engine_restore_to_time() {
   ((PITR)) || die "$EXIT_USAGE" "--to-time needs pitr: this service has no WAL archive"
   local target=$OPT_PGDATA owner=${OPT_OWNER:-postgres} when base_run waldir run last_wal=""
@@ -385,10 +384,21 @@ engine_restore_to_time() {
     fetch_stream "$run" "$WAL_NAME" | tar -C "$waldir" --skip-old-files -xf - || die "$EXIT_RESTORE" "extracting the WAL of run $run failed"
   done
   rm -f "$target/postmaster.pid"
+  # Recovery stops at the first commit after the target; when the shipped WAL holds none (the database
+  # was idle from its last commit until the ship after the target), PostgreSQL 13+ refuses to promote
+  # ("recovery ended before configured recovery target was reached"). The state at the target is then
+  # the end of that WAL: it is replayed whole instead.
+  local target_line last_commit
+  target_line="recovery_target_time = '$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S.%N+00')'"
+  last_commit=$(last_commit_time "$waldir" "$base_run")
+  if [[ -n $last_commit ]] && (($(date -u -d "$last_commit" +%s) <= $(date -u -d "$OPT_TO_TIME" +%s))); then
+    info "the shipped WAL holds no commit after $OPT_TO_TIME (the last is at $last_commit): it is replayed to its end, which is the database as it was at $OPT_TO_TIME"
+    target_line="# recovery_target_time: none (no commit after $OPT_TO_TIME was shipped; replay to the end)"
+  fi
   cat >>"$target/postgresql.auto.conf" <<CONF
 # point-in-time restore by backup-gov restore.sh (remove these lines once the server runs again)
 restore_command = 'cp "$waldir/%f" "%p"'
-recovery_target_time = '$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S.%N+00')'
+$target_line
 recovery_target_action = 'promote'
 archive_mode = 'off'
 CONF

@@ -206,6 +206,18 @@ as_drill_user() {
   fi
 }
 
+# confirm_plan TEXT: the plan is said; --yes, or a "y" typed at a terminal, lets it go ahead.
+confirm_plan() {
+  local answer
+  info "$1"
+  ((OPT_YES)) && return 0
+  if [[ -t 0 ]]; then
+    read -r -p "go ahead? [y/N] " answer
+    [[ $answer == [yY]* ]] && return 0
+  fi
+  die "$EXIT_USAGE" "nothing was changed: add --yes to go ahead"
+}
+
 # --- runs and their units ----------------------------------------------------------------
 # Every stored unit (restic snapshot / borg archive) belongs to one run (run=<UTC start>) and
 # has a name (<service>.pgdump, files, ... and <name>.capture for its record). A run is good

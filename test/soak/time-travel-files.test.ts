@@ -1,0 +1,5 @@
+/** Time travel of files services: see test/soak/suite.ts and test/soak/harness.ts. */
+import { BackupTool } from "../../lib/core/vocabulary";
+import { timeTravel } from "./suite";
+
+timeTravel("files", BackupTool.RESTIC);
