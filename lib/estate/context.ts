@@ -1,11 +1,7 @@
 import type { Catalog, Service } from "../catalog/model";
-import type { IBackupVault } from "../constructs/encrypted-vault";
 import type { Schedule } from "../core/schedule";
-import { ArtifactSet } from "../artifacts/artifact";
+import { type Artifact, ArtifactSet } from "../artifacts/artifact";
 import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
-import type { AwsEstateStack } from "./aws-stack";
-import type { KubernetesClusterStack } from "./kubernetes-stack";
-import type { ProxmoxEstateStack } from "./proxmox-stack";
 
 /** Kinds of place a service's backups live. */
 export enum TargetKind {
@@ -57,8 +53,8 @@ export interface ScheduledJob {
 }
 
 /**
- * An S3 location where a service's app-level backups go, registered by the AWS builder
- * and read by the app-backup builder (which scopes the service's IAM identity to it).
+ * An S3 location where a service's app-level backups go, returned by the AWS builder
+ * and passed to the app-backup builder (which scopes the service's IAM identity to it).
  * Values may be Terraform tokens.
  */
 export interface S3Destination {
@@ -74,7 +70,7 @@ export interface S3Destination {
 }
 
 /**
- * Where one cluster's Velero writes, registered by the AWS builder for the Kubernetes builder.
+ * Where one cluster's Velero writes, returned by the AWS builder and passed to the Kubernetes builder.
  * Names are literals (the cluster stack cannot refer to the AWS stack's tokens).
  */
 export interface VeleroDestination {
@@ -90,34 +86,18 @@ export interface VeleroDestination {
 }
 
 /**
- * What estate builders share while an estate is built: the catalog, the effective policies,
- * and registries of targets, scheduled jobs and artifacts that renderers read afterwards.
+ * The read-only inputs every estate builder takes: the catalog and its effective policies.
+ * Builders get what else they need (stacks, the AWS builder's buckets) as arguments.
  */
-export class EstateContext {
+export class EstatePolicies {
   public readonly policies: readonly EffectivePolicy[];
-  public readonly artifacts = new ArtifactSet();
-  private readonly targetList: BackupTarget[] = [];
-  private readonly jobList: ScheduledJob[] = [];
-  // Per-service indexes: renderers ask per service, and a scan per service is quadratic in the estate.
-  private readonly targetsByService = new Map<string, BackupTarget[]>();
-  private readonly jobsByService = new Map<string, ScheduledJob[]>();
   private readonly byId: Map<string, EffectivePolicy>;
-  private readonly s3 = new Map<string, S3Destination>();
-  /** The AWS stack, when the catalog has an `aws` section. */
-  public awsStack?: AwsEstateStack;
-  /** The Proxmox stack, when the catalog has a `proxmox` section and one Proxmox stack (`stacks.proxmox: single`). */
-  public proxmoxStack?: ProxmoxEstateStack;
-  /** Every Proxmox stack: the one above, or one per host with `stacks.proxmox: per-host`. */
-  public readonly proxmoxStacks: ProxmoxEstateStack[] = [];
-  /** One stack per Kubernetes cluster that some service uses, by cluster name. */
-  public readonly kubernetesStacks = new Map<string, KubernetesClusterStack>();
-  /** Velero's S3 locations, by cluster name (set by the AWS builder). */
-  public readonly veleroDestinations = new Map<string, VeleroDestination>();
-  /** The backup vaults the AWS builder created, by reference (monitoring watches them). */
-  public readonly awsVaults: IBackupVault[] = [];
 
-  constructor(public readonly catalog: Catalog) {
-    this.policies = effectivePolicies(catalog);
+  constructor(
+    public readonly catalog: Catalog,
+    policies?: readonly EffectivePolicy[],
+  ) {
+    this.policies = policies ?? effectivePolicies(catalog);
     this.byId = new Map(this.policies.map((p) => [p.service.id, p]));
   }
 
@@ -127,19 +107,75 @@ export class EstateContext {
     if (!p) throw new Error(`no service ${id} in the catalog`);
     return p;
   }
+}
 
+/**
+ * What one estate builder made besides constructs: the backup targets and scheduled jobs it
+ * registered (in its own order) and the artifacts it rendered. Each builder returns its own;
+ * the estate puts them together.
+ */
+export class BuildRecord {
+  public readonly targets: BackupTarget[] = [];
+  public readonly jobs: ScheduledJob[] = [];
+  public readonly artifacts: Artifact[] = [];
+
+  public addTarget(target: BackupTarget): void {
+    this.targets.push(target);
+  }
+
+  public addJob(job: ScheduledJob): void {
+    this.jobs.push(job);
+  }
+
+  public addArtifact(artifact: Artifact): void {
+    this.artifacts.push(artifact);
+  }
+}
+
+/** Options of {@link EstateContext}. */
+export interface EstateContextOptions {
+  /** The policies, when already computed. @default - computed from the catalog */
+  readonly policies?: readonly EffectivePolicy[];
+  /** What the builders made, in the order their targets and jobs are listed. @default - nothing */
+  readonly records?: readonly BuildRecord[];
+  /** The S3 locations of app-level backups, by service id (the AWS builder's). @default - none */
+  readonly s3Destinations?: ReadonlyMap<string, S3Destination>;
+}
+
+/**
+ * What the renderers read once an estate is built: the catalog, the effective policies, and
+ * the targets, scheduled jobs and artifacts the builders returned. Made after the builders
+ * ran, from their results; nothing in it is shared between builders.
+ */
+export class EstateContext extends EstatePolicies {
+  public readonly artifacts = new ArtifactSet();
+  private readonly targetList: BackupTarget[] = [];
+  private readonly jobList: ScheduledJob[] = [];
+  // Per-service indexes: renderers ask per service, and a scan per service is quadratic in the estate.
+  private readonly targetsByService = new Map<string, BackupTarget[]>();
+  private readonly jobsByService = new Map<string, ScheduledJob[]>();
+  private readonly s3: ReadonlyMap<string, S3Destination>;
+
+  constructor(catalog: Catalog, options: EstateContextOptions = {}) {
+    super(catalog, options.policies);
+    this.s3 = options.s3Destinations ?? new Map();
+    for (const r of options.records ?? []) {
+      for (const t of r.targets) this.addTarget(t);
+      for (const j of r.jobs) this.addJob(j);
+      for (const a of r.artifacts) this.artifacts.add(a);
+    }
+  }
+
+  /** Adds a target (renderers' tests build contexts by hand). */
   public addTarget(target: BackupTarget): void {
     this.targetList.push(target);
     pushTo(this.targetsByService, target.serviceId, target);
   }
 
+  /** Adds a scheduled job (renderers' tests build contexts by hand). */
   public addJob(job: ScheduledJob): void {
     this.jobList.push(job);
     for (const id of new Set(job.serviceIds)) pushTo(this.jobsByService, id, job);
-  }
-
-  public setS3Destination(serviceId: string, destination: S3Destination): void {
-    this.s3.set(serviceId, destination);
   }
 
   /** The S3 location of a service's app-level backups, if the AWS builder made one. */
