@@ -221,6 +221,8 @@ export class AppBackup extends Construct {
 
   /** The render input: plain data, for the scripts and documents. @attribute */
   public readonly spec: AppBackupSpec;
+  /** When backups run: `schedule`, or the largest standard cadence that meets the RPO (GovernanceChecks judges it against the RPO, GOV-013). */
+  public readonly schedule: Schedule;
   /** The IAM user, when the credentials are an IAM user's. @attribute */
   public readonly user?: IamUser;
   /** The role, when the credentials come from IAM Roles Anywhere. @attribute */
@@ -236,7 +238,9 @@ export class AppBackup extends Construct {
     const layout: InstallLayout = { ...DEFAULT_LAYOUT, ...props.layout };
     const s3 = props.destination.s3Location;
     const cadence = props.schedule?.cadence ?? Cadence.forRpo(props.rpo) ?? Cadence.shortest();
+    // An RPO under the shortest cadence gets the shortest one, and GovernanceChecks reports GOV-013 unless pitr archives continuously.
     const schedule = props.schedule ?? Schedule.at(cadence, cadence.isSubDaily ? 0 : 60);
+    this.schedule = schedule;
     const drill = props.drill ?? DrillSchedule.weekly(Schedule.at(Cadence.weekly(), 6 * DAY_MINUTES + 180));
     const interval = cadence.intervalMinutes;
     const outputs: Record<string, string> = {};

@@ -8,6 +8,7 @@ import type { EffectivePolicy } from "../policy/effective";
 import { stagger } from "../policy/stagger";
 import { WeekOccupancy } from "../policy/week-occupancy";
 import { RestoreTestFrequency } from "../policy/tiers";
+import { carryAcknowledgement } from "./aws";
 import { BuildRecord, type EstatePolicies, type S3Destination, TargetKind } from "./context";
 
 /** Where the app-level backups go and what they write to. */
@@ -160,6 +161,8 @@ function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPla
     heartbeat: ctx.catalog.notifications.heartbeat,
   });
 
+  // The catalog judged GOV-013 for the service; its acknowledgement holds for the construct too.
+  carryAcknowledgement(backup, [s], "GOV-013");
   const spec = backup.spec;
   record.addTarget({
     serviceId: s.id,

@@ -1,4 +1,6 @@
-import type { AwsSettings } from "../catalog/model";
+import type { AwsSettings, Service } from "../catalog/model";
+import type { IConstruct } from "../core/cdk";
+import { GovernanceChecks } from "../governance/checks";
 import { AuditTrail } from "../constructs/audit-trail";
 import { BackupBucket, ObjectLockMode } from "../constructs/backup-bucket";
 import { BackupKey } from "../constructs/backup-key";
@@ -197,6 +199,7 @@ class AwsBuilder {
     // The tier tag scopes Audit Manager's per-tier frequency/retention controls to this plan.
     const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary, tags: { [TIER_TAG]: spec.classification } });
     this.planMap.set(spec.name, plan);
+    carryAcknowledgement(plan, spec.serviceIds.map((id) => this.ctx.policyOf(id).service), IMMUTABLE_COPY_RULE);
     const written: EncryptedVault[] = [];
     for (const r of spec.rules) {
       const target = this.vaults.get(vaultId(r.vault))!;
@@ -449,6 +452,20 @@ class AwsBuilder {
     const name = AwsNames.backupRole(this.estate);
     return this.aws.accountId && !Token.isUnresolved(name) ? `arn:${this.partition}:iam::${this.aws.accountId}:role/${name}` : `arn:${this.partition}:iam::<account-id>:role/${name}`;
   }
+}
+
+/** GOV-023, which GovernanceChecks also judges on a critical plan. */
+const IMMUTABLE_COPY_RULE = "GOV-023";
+
+/**
+ * The catalog's acknowledgement of a rule, on the construct GovernanceChecks judges for the
+ * same rule: when every service the construct serves acknowledges it (a shared construct is
+ * accepted only when all its services accept the finding).
+ */
+export function carryAcknowledgement(scope: IConstruct, services: readonly Service[], ruleId: string): void {
+  const reasons = services.map((s) => s.acknowledge.find((a) => a.rule === ruleId)?.reason);
+  if (!reasons.length || reasons.some((r) => r === undefined)) return;
+  GovernanceChecks.acknowledge(scope, ruleId, [...new Set(reasons)].join("; "));
 }
 
 function vaultId(v: VaultSpec): string {
