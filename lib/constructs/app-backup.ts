@@ -17,6 +17,7 @@ import { DATABASE_NAME, HOSTNAME, SECRET_REF, SERVICE_ID, SSH_REPOSITORY } from 
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors, GovernanceError } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** An S3 location for app-level backups: a bucket and this service's key prefix. */
 export interface AppBackupS3Location {
@@ -233,6 +234,7 @@ export class AppBackup extends Construct {
   constructor(scope: Construct, id: string, props: AppBackupProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "AppBackup", props);
     validate(this.node.path, props);
     const tool = props.tool ?? BackupTool.RESTIC;
     const layout: InstallLayout = { ...DEFAULT_LAYOUT, ...props.layout };

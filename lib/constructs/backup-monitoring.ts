@@ -32,6 +32,7 @@ import { CONFIG_FREQUENCIES, type ConfigFrequency, configFrequency, detectionBou
 import { reachChecksAbove } from "../governance/reach";
 import { CHATBOT_API_REGIONS, customNotificationTemplate, isChatbotRegion } from "../policy/aws-chatbot";
 import { guardPattern, guardRules } from "../policy/aws-guard";
+import { checkConstructProps } from "../private/props";
 
 /**
  * AWS Backup vault events that hashicorp/aws 5.100 accepts for vault notifications: its
@@ -440,6 +441,7 @@ export class BackupMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupMonitoring", props);
     this.props = props;
     validate(props, this.node.path);
     this.checkVaultRegions();

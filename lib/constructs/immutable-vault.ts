@@ -6,6 +6,7 @@ import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultL
 import { reachChecksAbove } from "../governance/reach";
 import { regionOf } from "./aws-region";
 import { AwsLimits } from "../policy/aws-backup";
+import { checkConstructProps } from "../private/props";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -106,6 +107,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "ImmutableVault", props);
     const createBucket = props.createBucket ?? true;
     const createVault = props.createVault ?? true;
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);

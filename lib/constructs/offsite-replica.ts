@@ -4,10 +4,10 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { Construct, TerraformProvider, TerraformStack, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
 import { at, Errors } from "../errors";
-import { requireProp, requireProps } from "../private/props";
 import { BackupBucket } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Storage classes a replica may be written in. */
 export enum ReplicaStorageClass {
@@ -90,10 +90,7 @@ export class OffsiteReplica extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteReplicaProps) {
     super(scope, id);
     reachChecksAbove(this);
-    requireProps(this, "OffsiteReplica", props);
-    requireProp(this, "OffsiteReplica", props, "source", "object");
-    requireProp(this, "OffsiteReplica", props, "destinationRegion", "string");
-    requireProp(this, "OffsiteReplica", props, "destinationProvider", "object");
+    checkConstructProps(this, "OffsiteReplica", props);
     this.props = props;
     this.destinationRegion = props.destinationRegion;
     const source = props.source;

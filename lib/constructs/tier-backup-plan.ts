@@ -15,6 +15,7 @@ import { tierOf } from "../policy/tiers";
 import type { BackupServiceRole } from "./backup-service-role";
 import type { IBackupVault } from "./encrypted-vault";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** A copy of each recovery point into another vault (another region or account). */
 export interface BackupRuleCopyAction {
@@ -188,6 +189,7 @@ export class TierBackupPlan extends Construct {
   constructor(scope: Construct, id: string, props: TierBackupPlanProps = {}) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "TierBackupPlan", props);
     this.props = props;
     const name = props.planName ?? `${id}-${this.node.addr.slice(-8)}`;
     if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw at(this, Errors.invalidPlanName(name));

@@ -4,6 +4,7 @@ import { HookOnError, VolumeBackupMode } from "../core/vocabulary";
 import { Errors } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
 import { kubernetesManifest } from "../providers/kubernetes";
+import { checkConstructProps } from "../private/props";
 
 /** API version of every object this construct renders (Velero v1.18 CRDs). */
 export const VELERO_API = "velero.io/v1";
@@ -112,6 +113,7 @@ export class VeleroProtection extends Construct {
   constructor(scope: Construct, id: string, props: VeleroProtectionProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "VeleroProtection", props);
     this.props = props;
     this.namespace = props.namespace ?? "velero";
     this.labels = props.labels ?? { "app.kubernetes.io/managed-by": "backup-gov" };

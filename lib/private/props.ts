@@ -1,6 +1,7 @@
 import { at, Errors } from "../errors";
 import { Duration } from "../core/duration";
 import { Token } from "../core/cdk";
+import { PROP_SPECS } from "./prop-specs";
 
 /**
  * Run-time checks of construct props: cdktf runs stack code with tsx, which strips types
@@ -112,4 +113,16 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/**
+ * The run-time check of a construct's props against its entry in PROP_SPECS: the props object,
+ * every required prop and its kind (CON-001, CON-002), no unknown prop (CON-003).
+ */
+export function checkConstructProps(scope: Scope, construct: string, props: unknown): void {
+  const spec = PROP_SPECS[construct];
+  requireProps(scope, construct, props);
+  if (!spec) return;
+  for (const [name, kind] of Object.entries(spec.required)) requireProp(scope, construct, props, name, kind);
+  rejectUnknownProps(scope, construct, props, spec.known);
 }
