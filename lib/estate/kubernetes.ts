@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import type { Catalog, KubernetesCluster } from "../catalog/model";
 import { type KubernetesObject, VeleroProtection } from "../constructs/velero-protection";
 import type { Construct } from "../core/cdk";
+import { Duration } from "../core/duration";
 import { ClusterSnapshots, VolumeBackupMode } from "../core/vocabulary";
 import { code, doc, fence } from "../artifacts/markdown";
 import { VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules } from "../artifacts/velero-monitoring";
@@ -66,8 +67,8 @@ export function buildKubernetesProtection(
     for (const s of mine) {
       velero.addSchedule({
         name: s.name,
-        cron: s.cron,
-        ttlHours: s.ttlHours,
+        schedule: s.schedule,
+        ttl: Duration.hours(s.ttlHours),
         namespaces: s.kubernetes.namespaces,
         labelSelector: s.kubernetes.labelSelector,
         excludedResources: s.kubernetes.excludeResources,
