@@ -45,6 +45,7 @@ export type { ProxmoxProtection } from "./estate/proxmox";
 export type { KubernetesProtection } from "./estate/kubernetes";
 export type { AppBackups, AppBackupsPlacement } from "./estate/app-backups";
 export type { Monitoring } from "./estate/monitoring";
+export { TargetKind, type BackupTarget, type BuildRecord, type ScheduledJob, type S3Destination, type VeleroDestination } from "./estate/context";
 export type { AdoptionNoticeEntry, AdoptionReport, ImportEntry } from "./estate/adoption";
 export { AwsEstateStack, type AwsEstateStackProps, ACCOUNT_ID_VARIABLE } from "./estate/aws-stack";
 export { ProxmoxEstateStack, type ProxmoxEstateStackProps } from "./estate/proxmox-stack";

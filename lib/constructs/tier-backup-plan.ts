@@ -49,6 +49,7 @@ export interface BackupRuleCopyAction {
    */
   readonly coldStorageAfter?: Duration;
   /**
+   * Days before the copy moves to cold storage.
    * @deprecated use `coldStorageAfter` (a {@link Duration}).
    * @default - the copy stays in warm storage
    */

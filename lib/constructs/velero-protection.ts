@@ -88,6 +88,7 @@ export interface VeleroScheduleProps {
    * @default - from `ttl`
    */
   readonly ttlHours?: number;
+  /** The namespaces each backup includes. */
   readonly namespaces: readonly string[];
   /** @default - every object of the namespaces */
   readonly labelSelector?: Readonly<Record<string, string>>;

@@ -5,11 +5,17 @@ import { type EffectivePolicy, effectivePolicies } from "../policy/effective";
 
 /** Kinds of place a service's backups live. */
 export enum TargetKind {
+  /** vzdump images on a Proxmox storage. */
   VZDUMP = "vzdump",
+  /** An app-level backup (dump, files) in a restic or borg repository. */
   APP = "app",
+  /** AWS Backup recovery points in a vault. */
   AWS_BACKUP = "aws-backup",
+  /** Objects in the estate's S3 bucket. */
   S3 = "s3",
+  /** A copy in another Region (vault copies, bucket replicas). */
   OFFSITE = "offsite",
+  /** Velero backups of Kubernetes workloads. */
   VELERO = "velero",
 }
 
@@ -18,7 +24,9 @@ export enum TargetKind {
  * The inventory, the SOPs and the onboarding receipt are rendered from these records.
  */
 export interface BackupTarget {
+  /** The service whose backups live there. */
   readonly serviceId: string;
+  /** What kind of place it is. */
   readonly kind: TargetKind;
   /** Short identity: a job id, a bucket/prefix, a vault name. */
   readonly id: string;
@@ -34,10 +42,13 @@ export interface BackupTarget {
 export interface ScheduledJob {
   /** Stable job id (vzdump job id, timer name, AWS rule). */
   readonly id: string;
+  /** What kind of job it is. */
   readonly kind: TargetKind;
   /** What must not overlap: a Proxmox host, an app host, a vault. */
   readonly group: string;
+  /** When it runs. */
   readonly schedule: Schedule;
+  /** The services it backs up or drills. */
   readonly serviceIds: readonly string[];
   /** Expected duration for overlap checks, minutes. @default 30 */
   readonly durationMinutes?: number;
@@ -49,6 +60,7 @@ export interface ScheduledJob {
   readonly batch?: string;
   /** A restore drill or restore test, not a backup (the coverage report's timeline tells them apart). @default false */
   readonly drill?: boolean;
+  /** What it does, in one sentence, for the calendar. */
   readonly description: string;
 }
 
@@ -58,10 +70,13 @@ export interface ScheduledJob {
  * Values may be Terraform tokens.
  */
 export interface S3Destination {
+  /** The bucket's name. */
   readonly bucketName: string;
+  /** The bucket's ARN. */
   readonly bucketArn: string;
   /** Key prefix of this service, ending in `/`. */
   readonly prefix: string;
+  /** The bucket's Region. */
   readonly region: string;
   /** The bucket's KMS key, which writers must be allowed to use. */
   readonly kmsKeyArn: string;
@@ -74,14 +89,19 @@ export interface S3Destination {
  * Names are literals (the cluster stack cannot refer to the AWS stack's tokens).
  */
 export interface VeleroDestination {
+  /** The bucket's name (a literal). */
   readonly bucketName: string;
+  /** The cluster's key prefix, ending in `/`. */
   readonly prefix: string;
+  /** The bucket's Region. */
   readonly region: string;
   /** The KMS key alias of the bucket's region. */
   readonly kmsKeyAlias: string;
   /** The IAM user Velero signs in as. */
   readonly iamUser: string;
+  /** The bucket's Object Lock, if any. @default - none */
   readonly lock?: { readonly mode: string; readonly days: number };
+  /** The bucket's replica in the offsite Region, if any. @default - none */
   readonly offsite?: { readonly bucketName: string; readonly region: string };
 }
 
@@ -115,18 +135,24 @@ export class EstatePolicies {
  * the estate puts them together.
  */
 export class BuildRecord {
+  /** The targets registered, in order. */
   public readonly targets: BackupTarget[] = [];
+  /** The scheduled jobs registered, in order. */
   public readonly jobs: ScheduledJob[] = [];
+  /** The artifacts rendered. */
   public readonly artifacts: Artifact[] = [];
 
+  /** Registers a place a service's backups live. */
   public addTarget(target: BackupTarget): void {
     this.targets.push(target);
   }
 
+  /** Registers a scheduled job. */
   public addJob(job: ScheduledJob): void {
     this.jobs.push(job);
   }
 
+  /** Adds a rendered artifact. */
   public addArtifact(artifact: Artifact): void {
     this.artifacts.push(artifact);
   }

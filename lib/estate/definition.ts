@@ -100,6 +100,7 @@ export interface OffsiteDefinition {
 
 /** The immutability decision of a service (catalog `immutable`). */
 export interface ImmutableDefinition {
+  /** Compliance (nobody can shorten the lock) or governance (a privileged role can). */
   readonly mode: LockMode;
   /** How long each copy stays locked: whole days. */
   readonly retention: Duration;
@@ -121,6 +122,7 @@ export interface AwsResourcesDefinition {
 
 /** A Velero exec hook (catalog `kubernetes.hooks[]`). */
 export interface KubernetesHookDefinition {
+  /** The container the commands run in. */
   readonly container: string;
   /** Labels of the pods it runs in. @default {} (every selected pod) */
   readonly selector?: Readonly<Record<string, string>>;
@@ -138,8 +140,9 @@ export interface KubernetesHookDefinition {
 export interface KubernetesWorkloadsDefinition {
   /** The cluster key in the estate's clusters. */
   readonly cluster: string;
+  /** The namespaces to back up. */
   readonly namespaces: readonly string[];
-  /** @default {} */
+  /** Labels that select the objects to back up. @default {} (every object of the namespaces) */
   readonly labelSelector?: Readonly<Record<string, string>>;
   /** @default [] */
   readonly excludeResources?: readonly string[];
@@ -165,6 +168,7 @@ export interface RestoreDefinition {
 export interface AcknowledgementDefinition {
   /** The rule id, e.g. `GOV-013`. */
   readonly rule: string;
+  /** Why the finding is acceptable here (at least 10 characters). */
   readonly reason: string;
 }
 
@@ -182,6 +186,7 @@ export interface ServiceDefinition {
   readonly description?: string;
   /** @default - the estate's owner */
   readonly owner?: string;
+  /** The tier: what retention, offsite and immutability it needs. */
   readonly classification: Classification;
   /** Recovery point objective: how much data may be lost. */
   readonly rpo: Duration;
@@ -203,7 +208,7 @@ export interface ServiceDefinition {
   readonly data?: DataDefinition;
   /** Overrides of the tier's retention counts. @default {} */
   readonly retention?: RetentionCounts;
-  /** @default {} */
+  /** What a restore needs. @default {} */
   readonly restore?: RestoreDefinition;
   /** @default [] */
   readonly compliance?: readonly ComplianceRegime[];
@@ -213,6 +218,7 @@ export interface ServiceDefinition {
 
 /** The estate's AWS settings (catalog `aws`). */
 export interface AwsDefinition {
+  /** The primary Region of the estate's vaults, buckets and monitoring. */
   readonly region: string;
   /** @default - none */
   readonly offsiteRegion?: string;
@@ -220,7 +226,7 @@ export interface AwsDefinition {
   readonly accountId?: string;
   /** @default true */
   readonly deletionProtection?: boolean;
-  /** @default {} */
+  /** Tags on every AWS resource of the estate. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
   /** @default - none */
   readonly breakGlassPrincipal?: string;
@@ -234,7 +240,9 @@ export interface AwsDefinition {
 
 /** A Proxmox host (catalog `proxmox.hosts.<key>`). */
 export interface ProxmoxHostDefinition {
+  /** The API endpoint, e.g. `https://pve.example.internal:8006`. */
   readonly endpoint: string;
+  /** The node name. */
   readonly node: string;
   /** The storage vzdump writes to. */
   readonly storage: string;
@@ -256,6 +264,7 @@ export interface ProxmoxHostDefinition {
 
 /** A Kubernetes cluster (catalog `kubernetes.clusters.<key>`). */
 export interface KubernetesClusterDefinition {
+  /** The kubeconfig context of the cluster. */
   readonly context: string;
   /** @default "velero" */
   readonly veleroNamespace?: string;
@@ -307,13 +316,14 @@ export interface EstateSettings {
   readonly state?: { readonly bucket: string; readonly region: string; readonly keyPrefix?: string };
   /** @default ProxmoxStackSplit.SINGLE */
   readonly proxmoxStacks?: ProxmoxStackSplit;
-  /** @default {} */
+  /** Overrides of the estimate's price table (USD), key by key. @default {} */
   readonly pricing?: Readonly<Record<string, number>>;
   /** Existing objects to import (written by `backup-gov adopt`). @default - none */
   readonly adopted?: AdoptedIds;
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** `Omit` over each member of a union (a storage definition is a storage without its position). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 // --- lowering: definitions → the catalog model ---------------------------------------------
 
