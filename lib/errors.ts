@@ -617,6 +617,11 @@ export const Errors = {
       received: region,
       fix: "pick another Region for destinationRegion: an offsite copy in the source Region is lost with it",
     }),
+  partNotCreated: (path: string, part: string, prop: string) =>
+    new ValidationError("CON-010", `this construct creates no ${part} (${prop}: false), so there is none to read`, {
+      where: path,
+      fix: `leave ${prop} at its default (true), or check has${part[0].toUpperCase()}${part.slice(1)} first`,
+    }),
   deprecatedTogether: (construct: string, oldProp: string, newProp: string) =>
     new ValidationError("CON-009", `${construct}: \`${oldProp}\` and \`${newProp}\` say the same thing; give one`, {
       fix: `keep ${newProp} (${oldProp} is deprecated)`,

@@ -173,7 +173,7 @@ class AwsBuilder {
     const id = `Vault-${v.region}-${v.name}`;
     const common = { kmsKey: this.keyFor(v.region), preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider };
     const vault = v.lock
-      ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
+      ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
     this.vaults.set(vaultId(v), vault);
     this.vaultList.push(vault);
@@ -278,7 +278,7 @@ class AwsBuilder {
     const key = this.keyFor(b.region);
     const id = `${bucketId}-${b.purpose}`;
     const bucket = b.lock
-      ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket!
+      ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket
       : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
     this.dataEventBuckets.push(bucket.bucketArn);
     if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days });

@@ -281,7 +281,7 @@ class StackChecks {
     for (const n of this.all) {
       if (n instanceof EncryptedVault || n instanceof ImmutableVault || isImportedVault(n)) {
         const v = n as IBackupVault;
-        if (n instanceof ImmutableVault && !n.vault) continue;
+        if (n instanceof ImmutableVault && !n.hasVault) continue;
         const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
         for (const k of [v.vaultName, v.vaultArn, v.literalName]) {
           const key = this.key(k);
@@ -298,7 +298,7 @@ class StackChecks {
     // A vault of the library elsewhere in the app, named by string (`targetVaultName`): known by its literal name.
     for (const n of this.appVaults()) {
       const v = n as IBackupVault;
-      if (n instanceof ImmutableVault && !n.vault) continue;
+      if (n instanceof ImmutableVault && !n.hasVault) continue;
       const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
       for (const k of [v.literalName, this.key(v.vaultArn)]) if (k && !this.vaults.has(k)) this.vaults.set(k, facts);
     }
