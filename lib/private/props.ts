@@ -125,4 +125,25 @@ export function checkConstructProps(scope: Scope, construct: string, props: unkn
   if (!spec) return;
   for (const [name, kind] of Object.entries(spec.required)) requireProp(scope, construct, props, name, kind);
   rejectUnknownProps(scope, construct, props, spec.known);
+  checkFormats(scope, construct, props as Record<string, unknown>);
+}
+
+/**
+ * Formats of props whatever construct has them: a literal that cannot be right is refused at
+ * construction (CON-002), not by AWS at apply. Tokens (known only at apply) pass.
+ */
+const FORMATS: Readonly<Record<string, { readonly test: RegExp; readonly what: string }>> = {
+  accountId: { test: /^\d{12}$/, what: "a 12-digit AWS account id" },
+  region: { test: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: "an AWS Region code such as us-east-1" },
+  destinationRegion: { test: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: "an AWS Region code such as us-west-2" },
+  kmsKeyArn: { test: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)" },
+};
+
+function checkFormats(scope: Scope, construct: string, props: Record<string, unknown>): void {
+  for (const [name, f] of Object.entries(FORMATS)) {
+    const v = props[name];
+    if (v === undefined) continue;
+    if (typeof v !== "string") throw at(scope, Errors.invalidProp(construct, name, describe(v), f.what));
+    if (!Token.isUnresolved(v) && !f.test.test(v)) throw at(scope, Errors.invalidProp(construct, name, v, f.what));
+  }
 }

@@ -52,4 +52,12 @@ describe("run-time prop checks of the constructs", () => {
     expect(() => new BackupBucket(stack(), "Bucket", js({ bucketName: 42, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }))).toThrow(/CON-002: stack\/Bucket: BackupBucket: `bucketName` is not a non-empty string; received 42/);
     expect(() => new BackupKey(stack(), "Key", js(undefined))).toThrow(/CON-001: stack\/Key: BackupKey needs `props`/);
   });
+  it("refuses literals of the wrong format at construction (CON-002), and lets tokens through", () => {
+    expect(() => new BackupKey(stack(), "Key", js({ accountId: "12345" }))).toThrow(/CON-002: stack\/Key: BackupKey: `accountId` is not a 12-digit AWS account id; received "12345"/);
+    expect(() => new EncryptedVault(stack(), "Vault", js({ vaultName: "v", kmsKeyArn: "alias/backup" }))).toThrow(/CON-002: .*kmsKeyArn/);
+    expect(() => new EncryptedVault(stack(), "Vault", js({ vaultName: "v", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x", region: "us east 1" }))).toThrow(/CON-002: .*`region` is not an AWS Region code/);
+    const s = stack();
+    const key = new BackupKey(s, "Key", { accountId: "123456789012" });
+    expect(() => new EncryptedVault(s, "Vault", { vaultName: "vault", kmsKeyArn: key.keyArn })).not.toThrow();
+  });
 });

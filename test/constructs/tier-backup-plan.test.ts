@@ -66,7 +66,7 @@ describe("TierBackupPlan", () => {
 
   it("waits for vaults named only by literal", () => {
     const { resources } = synthAws((s) => {
-      const vault = new EncryptedVault(s, "Offsite", { vaultName: "estate-offsite", kmsKeyArn: "k", region: "us-west-2", accountId: "123456789012" });
+      const vault = new EncryptedVault(s, "Offsite", { vaultName: "estate-offsite", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", region: "us-west-2", accountId: "123456789012" });
       const plan = new TierBackupPlan(s, "Plan", { planName: "estate-p", rules: [rule({ copyActions: [{ destinationVaultArn: vault.vaultArn, deleteAfterDays: 14 }] })] });
       plan.addDependency(vault.vault);
       plan.addDependency(vault.vault);
