@@ -40,10 +40,14 @@ export function buildExample(app: App): { proxmox: TerraformStack; aws: Terrafor
   // AWS: a bucket with S3 Object Lock and a vault with Vault Lock, sharing one customer-managed key.
   const aws = new TerraformStack(app, "example-aws");
   new AwsProvider(aws, "aws", { region: "us-east-1" });
+  const west = new AwsProvider(aws, "aws-west", { region: "us-west-2", alias: "west" });
   const locked = new ImmutableVault(aws, "Locked", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", bucketName: "example-locked-123456789012", vaultName: "example-locked" });
-  // The critical tier's rules (daily 14, weekly 8, monthly 12, yearly 1) into the locked vault:
-  // a rule kept shorter than the 14-day lock would throw GOV-019 right here.
-  TierBackupPlan.criticalTier(aws, "Critical", { vault: locked, planName: "example-critical" });
+  // The offsite copy a critical plan needs (GOV-010), locked as well, in another Region.
+  const offsite = new ImmutableVault(aws, "Offsite", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", createBucket: false, vaultName: "example-offsite", region: "us-west-2", provider: west });
+  // The critical tier's rules (daily 14, weekly 8, monthly 12, yearly 1) into the locked vault,
+  // each point copied offsite: a rule kept shorter than the 14-day lock would throw GOV-019
+  // right here; without `copyTo`, GovernanceChecks reports GOV-010 as the catalog does.
+  TierBackupPlan.criticalTier(aws, "Critical", { vault: locked, copyTo: offsite, planName: "example-critical" });
 
   // The catalog's rules, for everything above (and anything else in these stacks).
   GovernanceChecks.applyTo(app);

@@ -582,6 +582,57 @@ export const Errors = {
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
     new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
+  // --- construct props and stack code (CON-0xx) -------------------------------------------------
+  missingProp: (construct: string, prop: string, expected: string) =>
+    new ValidationError("CON-001", `${construct} needs \`${prop}\``, {
+      allowed: expected,
+      fix: `pass ${prop} (JavaScript and tsx callers get no type check: this is the check)`,
+    }),
+  invalidProp: (construct: string, prop: string, value: unknown, expected: string) =>
+    new ValidationError("CON-002", `${construct}: \`${prop}\` is not ${expected}`, {
+      received: value,
+      allowed: expected,
+      fix: `give ${prop} as ${expected}`,
+    }),
+  unknownProp: (construct: string, prop: string, suggestion: string) =>
+    new ValidationError("CON-003", `${construct} has no prop \`${prop}\``, {
+      fix: suggestion ? `did you mean \`${suggestion}\`?` : "remove it (see the props in docs/library.md)",
+    }),
+  serviceOutsideEstate: (id: string) =>
+    new ValidationError("CON-004", `ProtectedService ${id} is not inside a BackupEstate`, {
+      fix: "create it with a BackupEstate as its scope: new ProtectedService(estate, id, definition)",
+    }),
+  estateAlreadyBuilt: (estate: string, service: string) =>
+    new ValidationError("CON-005", `service ${service} was added to ${estate} after the estate was built`, {
+      fix: "define every ProtectedService before app.synth() or estate.build()",
+    }),
+  notWholeDays: (construct: string, prop: string, value: string) =>
+    new ValidationError("CON-006", `${construct}: \`${prop}\` must be a whole number of days`, {
+      received: value,
+      allowed: "Duration.days(n)",
+      fix: `write ${prop} as Duration.days(n)`,
+    }),
+  providerRegionMismatch: (construct: string, prop: string, providerRegion: string, expected: string) =>
+    new ValidationError("CON-007", `${construct}: \`${prop}\` is a provider for ${providerRegion}, not ${expected}`, {
+      received: providerRegion,
+      allowed: expected,
+      fix: `pass the provider configured for ${expected} (an aliased AwsProvider with region ${expected})`,
+    }),
+  sameRegionReplica: (construct: string, region: string) =>
+    new ValidationError("CON-008", `${construct}: the offsite replica's Region is the source's (${region})`, {
+      received: region,
+      fix: "pick another Region for destinationRegion: an offsite copy in the source Region is lost with it",
+    }),
+  partNotCreated: (path: string, part: string, prop: string) =>
+    new ValidationError("CON-010", `this construct creates no ${part} (${prop}: false), so there is none to read`, {
+      where: path,
+      fix: `leave ${prop} at its default (true), or check has${part[0].toUpperCase()}${part.slice(1)} first`,
+    }),
+  deprecatedTogether: (construct: string, oldProp: string, newProp: string) =>
+    new ValidationError("CON-009", `${construct}: \`${oldProp}\` and \`${newProp}\` say the same thing; give one`, {
+      fix: `keep ${newProp} (${oldProp} is deprecated)`,
+    }),
+
   // --- adopt (ADOPT-0xx) ----------------------------------------------------------------------
   answerTooLarge: (file: string, size: number, cap: number) =>
     new UsageError("ADOPT-001", `${file} is ${(size / 1048576).toFixed(1)} MiB; a saved answer is read up to ${cap / 1048576} MiB`, {

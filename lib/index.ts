@@ -38,6 +38,14 @@ export { ChecklistStep, type GovernanceRule, type RuleContext, type Violation } 
 export { MIN_ACK_REASON } from "./governance/engine";
 export { GovernanceChecks, type GovernanceChecksProps, type ConstructFinding, COMPLIANCE_TAG_KEYS } from "./governance/checks";
 export { Estate } from "./estate/estate";
+export { BackupEstate, type BackupEstateProps, ProtectedService } from "./estate/protected-service";
+export * from "./estate/definition";
+export type { AwsProtection } from "./estate/aws";
+export type { ProxmoxProtection } from "./estate/proxmox";
+export type { KubernetesProtection } from "./estate/kubernetes";
+export type { AppBackups, AppBackupsPlacement } from "./estate/app-backups";
+export type { Monitoring } from "./estate/monitoring";
+export { TargetKind, type BackupTarget, type BuildRecord, type ScheduledJob, type S3Destination, type VeleroDestination } from "./estate/context";
 export type { AdoptionNoticeEntry, AdoptionReport, ImportEntry } from "./estate/adoption";
 export { AwsEstateStack, type AwsEstateStackProps, ACCOUNT_ID_VARIABLE } from "./estate/aws-stack";
 export { ProxmoxEstateStack, type ProxmoxEstateStackProps } from "./estate/proxmox-stack";

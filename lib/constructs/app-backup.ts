@@ -17,6 +17,7 @@ import { DATABASE_NAME, HOSTNAME, SECRET_REF, SERVICE_ID, SSH_REPOSITORY } from 
 import { AppEngine, BackupTool, MysqlFlavour } from "../core/vocabulary";
 import { Errors, GovernanceError } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** An S3 location for app-level backups: a bucket and this service's key prefix. */
 export interface AppBackupS3Location {
@@ -229,6 +230,8 @@ export class AppBackup extends Construct {
 
   /** The render input: plain data, for the scripts and documents. @attribute */
   public readonly spec: AppBackupSpec;
+  /** When backups run: `schedule`, or the largest standard cadence that meets the RPO (GovernanceChecks judges it against the RPO, GOV-013). */
+  public readonly schedule: Schedule;
   /** The IAM user, when the credentials are an IAM user's. @attribute */
   public readonly user?: IamUser;
   /** The role, when the credentials come from IAM Roles Anywhere. @attribute */
@@ -239,12 +242,15 @@ export class AppBackup extends Construct {
   constructor(scope: Construct, id: string, props: AppBackupProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "AppBackup", props);
     validate(this.node.path, props);
     const tool = props.tool ?? BackupTool.RESTIC;
     const layout: InstallLayout = { ...DEFAULT_LAYOUT, ...props.layout };
     const s3 = props.destination.s3Location;
     const cadence = props.schedule?.cadence ?? Cadence.forRpo(props.rpo) ?? Cadence.shortest();
+    // An RPO under the shortest cadence gets the shortest one, and GovernanceChecks reports GOV-013 unless pitr archives continuously.
     const schedule = props.schedule ?? Schedule.at(cadence, cadence.isSubDaily ? 0 : 60);
+    this.schedule = schedule;
     const drill = props.drill ?? DrillSchedule.weekly(Schedule.at(Cadence.weekly(), 6 * DAY_MINUTES + 180));
     const interval = cadence.intervalMinutes;
     const outputs: Record<string, string> = {};

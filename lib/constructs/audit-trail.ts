@@ -5,6 +5,7 @@ import { at, Errors } from "../errors";
 import { BackupBucket, ObjectLockMode } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Props of {@link AuditTrail}. */
 export interface AuditTrailProps {
@@ -60,6 +61,7 @@ export class AuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "AuditTrail", props);
     this.props = props;
     this.name = props.trailName ?? `${id}-${this.node.addr.slice(-8)}`;
     if (!Token.isUnresolved(this.name) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(this.name)) throw at(this, Errors.invalidTrailName(this.name));

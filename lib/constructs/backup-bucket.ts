@@ -11,6 +11,7 @@ import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-po
 import { LockMode } from "../core/vocabulary";
 import { at, Errors } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /**
  * S3 Object Lock retention modes (also the modes of AWS Backup Vault Lock).
@@ -114,6 +115,7 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupBucket", props);
     this.props = props;
     validateBucketName(props.bucketName, this.node.path);
     const lock = props.objectLock;

@@ -4,6 +4,7 @@ import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
 import { at, Errors } from "../errors";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /**
  * What the account root may do with a backup key. Named one by one, because this library
@@ -126,6 +127,7 @@ export class BackupKey extends Construct {
   constructor(scope: Construct, id: string, props: BackupKeyProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupKey", props);
     this.props = props;
     const window = props.deletionWindowInDays ?? 30;
     if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) throw at(this, Errors.kmsDeletionWindow(window));

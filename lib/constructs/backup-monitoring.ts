@@ -21,6 +21,8 @@ import { TopicSubscriptions } from "./monitoring/topic-subscriptions";
 import { validateVaultEvents, type VaultEvent } from "./monitoring/vault-events";
 import { checkVaultRegions, type VaultFreshnessProps, VaultMonitoring } from "./monitoring/vault-monitoring";
 
+import { checkConstructProps } from "../private/props";
+
 // The focused parts are public too: a stack that wants only some of them composes them itself.
 export * from "./monitoring/index";
 
@@ -147,6 +149,7 @@ export class BackupMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: BackupMonitoringProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupMonitoring", props);
     // Everything refusable is refused before the first resource exists.
     validateVaultEvents(props.vaultEvents, this.node.path);
     const audit = props.auditControls ?? [];

@@ -3,6 +3,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Construct, type TerraformProvider } from "../core/cdk";
 import { PolicyEffect, renderPolicy } from "../core/iam-policy";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Props of {@link BackupServiceRole}. */
 export interface BackupServiceRoleProps {
@@ -43,6 +44,7 @@ export class BackupServiceRole extends Construct {
   constructor(scope: Construct, id: string, props: BackupServiceRoleProps = {}) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupServiceRole", props);
     this.props = props;
     this.role = this.createRole();
     this.roleArn = this.role.arn;

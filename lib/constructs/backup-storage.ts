@@ -3,6 +3,7 @@ import type { Retention } from "../core/retention";
 import { StorageKind } from "../core/vocabulary";
 import { type ProxmoxStorageResource, type StorageBackups, StorageCifs, StorageDirectory, StorageNfs, StoragePbs } from "../providers/proxmox/storage";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Connection settings of a Proxmox Backup Server storage. */
 export interface PbsBackendProps {
@@ -124,6 +125,7 @@ export class BackupStorage extends Construct {
   constructor(scope: Construct, id: string, props: BackupStorageProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "BackupStorage", props);
     this.props = props;
     this.name = props.storageId ?? id.toLowerCase();
     this.kind = props.backend.kind;

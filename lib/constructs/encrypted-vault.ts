@@ -8,6 +8,7 @@ import { AwsLimits } from "../policy/aws-backup";
 import { ObjectLockMode } from "./backup-bucket";
 import { reachChecksAbove } from "../governance/reach";
 import { regionOf } from "./aws-region";
+import { checkConstructProps } from "../private/props";
 
 /** AWS Backup Vault Lock settings. */
 export interface VaultLockProps {
@@ -158,6 +159,7 @@ export class EncryptedVault extends Construct implements IBackupVault {
   constructor(scope: Construct, id: string, props: EncryptedVaultProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "EncryptedVault", props);
     this.props = props;
     const name = props.vaultName ?? `${id}-${this.node.addr.slice(-8)}`;
     if (!Token.isUnresolved(name) && !AwsLimits.vaultName.test(name)) throw at(this, Errors.invalidVaultName(name));

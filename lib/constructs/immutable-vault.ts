@@ -6,6 +6,7 @@ import { EncryptedVault, type IBackupVault, type VaultImportOptions, type VaultL
 import { reachChecksAbove } from "../governance/reach";
 import { regionOf } from "./aws-region";
 import { AwsLimits } from "../policy/aws-backup";
+import { checkConstructProps } from "../private/props";
 
 /** Props of {@link ImmutableVault}. */
 export interface ImmutableVaultProps {
@@ -92,10 +93,8 @@ export class ImmutableVault extends Construct implements IBackupVault {
 
   /** The key of the bucket and the vault. @attribute */
   public readonly kmsKeyArn: string;
-  /** The locked bucket, unless `createBucket` is false. */
-  public readonly bucket?: BackupBucket;
-  /** The locked vault, unless `createVault` is false. */
-  public readonly vault?: EncryptedVault;
+  private readonly bucketPart?: BackupBucket;
+  private readonly vaultPart?: EncryptedVault;
   /** The key this construct created, when none was given. */
   public readonly key?: BackupKey;
   public readonly mode: ObjectLockMode;
@@ -106,6 +105,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
   constructor(scope: Construct, id: string, props: ImmutableVaultProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "ImmutableVault", props);
     const createBucket = props.createBucket ?? true;
     const createVault = props.createVault ?? true;
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
@@ -124,9 +124,9 @@ export class ImmutableVault extends Construct implements IBackupVault {
       this.kmsKeyArn = this.key.keyArn;
     }
     const suffix = this.node.addr.slice(-8);
-    if (createBucket) this.bucket = this.createBucket(props, props.bucketName ?? `${id.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${suffix}`, preventDestroy);
+    if (createBucket) this.bucketPart = this.createBucket(props, props.bucketName ?? `${id.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${suffix}`, preventDestroy);
     if (createVault) {
-      this.vault = new EncryptedVault(this, "Vault", {
+      this.vaultPart = new EncryptedVault(this, "Vault", {
         vaultName: props.vaultName ?? `${id}-${suffix}`,
         kmsKeyArn: this.kmsKeyArn,
         lock: { mode: props.mode, minRetentionDays: props.days, maxRetentionDays: props.maxRetentionDays, changeableForDays: props.changeableForDays },
@@ -138,6 +138,30 @@ export class ImmutableVault extends Construct implements IBackupVault {
         tags: props.tags,
       });
     }
+  }
+
+  /**
+   * The locked bucket: always there unless `createBucket` is false (then reading it throws
+   * CON-010; `hasBucket` says which).
+   */
+  public get bucket(): BackupBucket {
+    if (!this.bucketPart) throw Errors.partNotCreated(this.node.path, "bucket", "createBucket");
+    return this.bucketPart;
+  }
+
+  /** The locked vault: always there unless `createVault` is false (then reading it throws AWS-041; `hasVault` says which). */
+  public get vault(): EncryptedVault {
+    return this.lockedVault();
+  }
+
+  /** Whether this ImmutableVault created its bucket (`createBucket`, default true). */
+  public get hasBucket(): boolean {
+    return this.bucketPart !== undefined;
+  }
+
+  /** Whether this ImmutableVault created its vault (`createVault`, default true). */
+  public get hasVault(): boolean {
+    return this.vaultPart !== undefined;
   }
 
   /** The locked vault's name (AWS-041 when `createVault` is false). @attribute */
@@ -152,17 +176,17 @@ export class ImmutableVault extends Construct implements IBackupVault {
 
   /** The locked vault's name, when known at synth time. */
   public get literalName(): string | undefined {
-    return this.vault?.literalName;
+    return this.vaultPart?.literalName;
   }
 
   /** The vault lock: minimum `days`, maximum `maxRetentionDays`. */
   public get lock(): VaultLockProps | undefined {
-    return this.vault?.lock;
+    return this.vaultPart?.lock;
   }
 
   /** The vault and its lock. */
   public get dependables(): readonly ITerraformDependable[] {
-    return this.vault?.dependables ?? [];
+    return this.vaultPart?.dependables ?? [];
   }
 
   protected createBucket(props: ImmutableVaultProps, bucketName: string, preventDestroy: boolean): BackupBucket {
@@ -180,7 +204,7 @@ export class ImmutableVault extends Construct implements IBackupVault {
   }
 
   private lockedVault(): EncryptedVault {
-    if (!this.vault) throw Errors.vaultNotCreated(this.node.path);
-    return this.vault;
+    if (!this.vaultPart) throw Errors.vaultNotCreated(this.node.path);
+    return this.vaultPart;
   }
 }

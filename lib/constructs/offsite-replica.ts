@@ -1,12 +1,13 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
-import { Construct, type TerraformProvider, Token } from "../core/cdk";
+import { Construct, TerraformProvider, TerraformStack, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
-import { Errors } from "../errors";
+import { at, Errors } from "../errors";
 import { BackupBucket } from "./backup-bucket";
 import { BackupKey } from "./backup-key";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Storage classes a replica may be written in. */
 export enum ReplicaStorageClass {
@@ -89,9 +90,17 @@ export class OffsiteReplica extends Construct {
   constructor(scope: Construct, id: string, props: OffsiteReplicaProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "OffsiteReplica", props);
     this.props = props;
     this.destinationRegion = props.destinationRegion;
     const source = props.source;
+    // The provider decides where Terraform creates the replica; the Region names it and scopes its key policy: they must agree.
+    const providerRegion = providerRegionOf(props.destinationProvider);
+    if (providerRegion !== undefined && providerRegion !== props.destinationRegion) {
+      throw at(this, Errors.providerRegionMismatch("OffsiteReplica", "destinationProvider", providerRegion, `destinationRegion ${props.destinationRegion}`));
+    }
+    const sourceRegion = source.region ?? providerRegionOf(source.provider ?? defaultAwsProvider(this));
+    if (!Token.isUnresolved(props.destinationRegion) && sourceRegion === props.destinationRegion) throw at(this, Errors.sameRegionReplica("OffsiteReplica", sourceRegion));
     const locked = !!source.objectLock;
     const preventDestroy = props.preventDestroy ?? locked;
     let keyArn: string;
@@ -184,6 +193,19 @@ export class OffsiteReplica extends Construct {
       provider: this.props.source.provider,
     });
   }
+}
+
+/** The literal Region an AWS provider is configured for, if it says. */
+function providerRegionOf(p: TerraformProvider | undefined): string | undefined {
+  const region = (p as { regionInput?: unknown } | undefined)?.regionInput;
+  return typeof region === "string" && !Token.isUnresolved(region) ? region : undefined;
+}
+
+/** The stack's default (unaliased) AWS provider, which a construct given no provider uses. */
+function defaultAwsProvider(scope: Construct): TerraformProvider | undefined {
+  return TerraformStack.of(scope)
+    .node.findAll()
+    .find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === "aws" && (c as { aliasInput?: string }).aliasInput === undefined);
 }
 
 function defaultReplicaName(source: string, region: string): string {

@@ -8,6 +8,7 @@ import { tierOf } from "../policy/tiers";
 import type { ProxmoxHostBackups } from "./proxmox-host-backups";
 import { VzdumpMode, type VzdumpJob } from "./vzdump-job";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Props of {@link ProtectedVm}. */
 export interface ProtectedVmProps {
@@ -95,6 +96,7 @@ export class ProtectedVm extends Construct {
   constructor(scope: Construct, id: string, props: ProtectedVmProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "ProtectedVm", props);
     if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(props.vmid));
     this.props = props;
     this.vmid = props.vmid;

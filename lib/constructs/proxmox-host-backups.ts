@@ -8,6 +8,7 @@ import { stagger, type StaggerOptions } from "../policy/stagger";
 import { PVE_CONFIG_ID } from "../providers/proxmox/checks";
 import { type IVzdumpScheduler, MailNotification, VzdumpCompress, VzdumpJob, VzdumpMode } from "./vzdump-job";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** One guest to enroll: what {@link ProtectedVm} hands to its host. */
 export interface GuestEnrollment {
@@ -94,6 +95,7 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
   constructor(scope: Construct, id: string, props: ProxmoxHostBackupsProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "ProxmoxHostBackups", props);
     this.props = props;
     this.jobIdPrefix = props.jobIdPrefix ?? id.toLowerCase();
     if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`)) throw at(this, Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix));

@@ -8,6 +8,7 @@ import type { BackupServiceRole } from "./backup-service-role";
 import type { IBackupVault } from "./encrypted-vault";
 import { AwsLimits, AwsResourceType, resourceTypeInfo } from "../policy/aws-backup";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** Which recovery point of the window a restore test picks. */
 export enum RestoreTestingAlgorithm {
@@ -94,6 +95,7 @@ export class RestoreTestingPlan extends Construct {
   constructor(scope: Construct, id: string, props: RestoreTestingPlanProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "RestoreTestingPlan", props);
     this.props = props;
     const name = props.planName ?? `${id}_${this.node.addr.slice(-8)}`.replace(/-/g, "_");
     if (!Token.isUnresolved(name) && !AwsLimits.restoreTestingName.test(name)) throw at(this, Errors.invalidRestoreTestingName(name));

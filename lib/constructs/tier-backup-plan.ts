@@ -15,6 +15,8 @@ import { tierOf } from "../policy/tiers";
 import type { BackupServiceRole } from "./backup-service-role";
 import type { IBackupVault } from "./encrypted-vault";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
+import type { Duration } from "../core/duration";
 
 /** A copy of each recovery point into another vault (another region or account). */
 export interface BackupRuleCopyAction {
@@ -30,9 +32,27 @@ export interface BackupRuleCopyAction {
    * @deprecated pass `destinationVault` (EncryptedVault.fromVaultArn for an existing one)
    */
   readonly destinationVaultArn?: string;
-  /** Days the copy is kept. */
-  readonly deleteAfterDays: number;
-  /** @default - the copy stays in warm storage */
+  /**
+   * How long the copy is kept: whole days.
+   * @default - `deleteAfterDays` (one of the two is required)
+   */
+  readonly deleteAfter?: Duration;
+  /**
+   * Days the copy is kept.
+   * @deprecated use `deleteAfter` (a {@link Duration}).
+   * @default - from `deleteAfter`
+   */
+  readonly deleteAfterDays?: number;
+  /**
+   * When the copy moves to cold storage: whole days.
+   * @default - `coldStorageAfterDays`, else the copy stays in warm storage
+   */
+  readonly coldStorageAfter?: Duration;
+  /**
+   * Days before the copy moves to cold storage.
+   * @deprecated use `coldStorageAfter` (a {@link Duration}).
+   * @default - the copy stays in warm storage
+   */
   readonly coldStorageAfterDays?: number;
 }
 
@@ -60,10 +80,25 @@ export interface BackupRuleProps {
   readonly startWindowMinutes?: number;
   /** Minutes a started job may run. @default 10080 (7 days) */
   readonly completionWindowMinutes?: number;
-  /** Days each recovery point is kept. */
-  readonly deleteAfterDays: number;
   /**
-   * Days before points move to cold storage (resource types without a cold tier ignore it).
+   * How long each recovery point is kept: whole days.
+   * @default - `deleteAfterDays` (one of the two is required)
+   */
+  readonly deleteAfter?: Duration;
+  /**
+   * Days each recovery point is kept.
+   * @deprecated use `deleteAfter` (a {@link Duration}).
+   * @default - from `deleteAfter`
+   */
+  readonly deleteAfterDays?: number;
+  /**
+   * When points move to cold storage (resource types without a cold tier ignore it): whole days.
+   * @default - `coldStorageAfterDays`, else points stay in warm storage
+   */
+  readonly coldStorageAfter?: Duration;
+  /**
+   * Days before points move to cold storage.
+   * @deprecated use `coldStorageAfter` (a {@link Duration}).
    * @default - points stay in warm storage
    */
   readonly coldStorageAfterDays?: number;
@@ -181,13 +216,14 @@ export class TierBackupPlan extends Construct {
   public readonly planArn: string;
   /** @attribute */
   public readonly planName: string;
-  private readonly rules: BackupRuleProps[] = [];
+  private readonly rules: Rule[] = [];
   private readonly selections: BackupSelection[] = [];
   private readonly props: TierBackupPlanProps;
 
   constructor(scope: Construct, id: string, props: TierBackupPlanProps = {}) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "TierBackupPlan", props);
     this.props = props;
     const name = props.planName ?? `${id}-${this.node.addr.slice(-8)}`;
     if (!Token.isUnresolved(name) && !AwsLimits.planName.test(name)) throw at(this, Errors.invalidPlanName(name));
@@ -203,7 +239,8 @@ export class TierBackupPlan extends Construct {
    * Adds a rule, after checking it against AWS Backup's limits and against the lock of the
    * vaults it writes to (GOV-019, thrown at once).
    */
-  public addRule(rule: BackupRuleProps): void {
+  public addRule(props: BackupRuleProps): void {
+    const rule = normalizeRule(props, this.node.path);
     validateRule(rule, this.rules, this.node.path);
     this.rules.push(rule);
     for (const vault of [rule.targetVault, ...(rule.copyActions ?? []).map((c) => c.destinationVault)]) {
@@ -211,8 +248,8 @@ export class TierBackupPlan extends Construct {
     }
   }
 
-  /** The rules added so far, as given. */
-  public get backupRules(): readonly BackupRuleProps[] {
+  /** The rules added so far, with every period in days (`deleteAfterDays`, `coldStorageAfterDays`). */
+  public get backupRules(): readonly Rule[] {
     return [...this.rules];
   }
 
@@ -265,8 +302,37 @@ export class TierBackupPlan extends Construct {
   }
 }
 
+/** A rule with its periods in days, whichever way they were given. */
+export type Rule = Omit<BackupRuleProps, "deleteAfterDays" | "copyActions"> & { readonly deleteAfterDays: number; readonly copyActions?: readonly CopyRule[] };
+
+/** A copy action with its periods in days. */
+export type CopyRule = Omit<BackupRuleCopyAction, "deleteAfterDays"> & { readonly deleteAfterDays: number };
+
+/** Days of a period given as a Duration or as the deprecated number (CON-009 for both, CON-006 for a part day). */
+function daysOf(path: string, what: string, duration: Duration | undefined, days: number | undefined, name: string): number | undefined {
+  if (duration !== undefined && days !== undefined) throw at(path, Errors.deprecatedTogether(what, `${name}Days`, name));
+  if (duration === undefined) return days;
+  if (duration.toMinutes() % 1440 !== 0) throw at(path, Errors.notWholeDays(what, name, duration.toString()));
+  return duration.toDaysCeil();
+}
+
+function normalizeRule(r: BackupRuleProps, path: string): Rule {
+  const what = `rule ${r.ruleName}`;
+  const deleteAfterDays = daysOf(path, what, r.deleteAfter, r.deleteAfterDays, "deleteAfter");
+  if (deleteAfterDays === undefined) throw at(path, Errors.missingProp(what, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"));
+  const copyActions = r.copyActions?.map((c, i) => {
+    const cw = `${what} copy action ${i + 1}`;
+    const d = daysOf(path, cw, c.deleteAfter, c.deleteAfterDays, "deleteAfter");
+    if (d === undefined) throw at(path, Errors.missingProp(cw, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"));
+    const { deleteAfter: _d, coldStorageAfter: _c, ...rest } = c;
+    return { ...rest, deleteAfterDays: d, coldStorageAfterDays: daysOf(path, cw, c.coldStorageAfter, c.coldStorageAfterDays, "coldStorageAfter") };
+  });
+  const { deleteAfter: _d, coldStorageAfter: _c, ...rest } = r;
+  return { ...rest, deleteAfterDays, coldStorageAfterDays: daysOf(path, what, r.coldStorageAfter, r.coldStorageAfterDays, "coldStorageAfter"), copyActions };
+}
+
 /** The provider block of one rule. */
-function renderRule(r: BackupRuleProps): BackupPlanRule {
+function renderRule(r: Rule): BackupPlanRule {
   return {
     ruleName: r.ruleName,
     targetVaultName: targetName(r),
@@ -285,7 +351,7 @@ function targetName(r: BackupRuleProps): string {
   return (r.targetVault?.vaultName ?? r.targetVaultName)!;
 }
 
-function validateRule(r: BackupRuleProps, existing: readonly BackupRuleProps[], path: string): void {
+function validateRule(r: Rule, existing: readonly Rule[], path: string): void {
   if ((r.targetVault === undefined) === (r.targetVaultName === undefined)) throw Errors.ruleTarget(path, r.ruleName, "targetVault or targetVaultName");
   for (const [i, c] of (r.copyActions ?? []).entries()) {
     if ((c.destinationVault === undefined) === (c.destinationVaultArn === undefined)) throw Errors.ruleTarget(path, `${r.ruleName}\` copy action ${i + 1} \``, "destinationVault or destinationVaultArn");

@@ -3,6 +3,7 @@ import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { Construct, type TerraformProvider } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement, renderPolicy } from "../core/iam-policy";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 /** An S3 location Velero may use: a bucket prefix and the bucket's KMS key. */
 export interface VeleroBucketAccess {
@@ -48,6 +49,7 @@ export class VeleroIdentity extends Construct {
   constructor(scope: Construct, id: string, props: VeleroIdentityProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "VeleroIdentity", props);
     this.statements = veleroStatements(props);
     this.user = new IamUser(this, "Resource", { name: props.userName, path: "/backup-gov/", provider: props.provider, tags: props.tags ? { ...props.tags } : undefined });
     new IamUserPolicy(this, "Policy", { user: this.user.name, name: "velero", policy: renderPolicy(this.statements), provider: props.provider });

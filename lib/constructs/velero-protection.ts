@@ -2,8 +2,12 @@ import { Construct, type TerraformProvider, type TerraformResource, Token } from
 import { tfLiteral } from "../core/escape/terraform";
 import { HookOnError, VolumeBackupMode } from "../core/vocabulary";
 import { Errors } from "../errors";
+import type { Duration } from "../core/duration";
+import type { Schedule } from "../core/schedule";
+import { kubernetesCron } from "../policy/velero";
 import { reachChecksAbove } from "../governance/reach";
 import { kubernetesManifest } from "../providers/kubernetes";
+import { checkConstructProps } from "../private/props";
 
 /** API version of every object this construct renders (Velero v1.18 CRDs). */
 export const VELERO_API = "velero.io/v1";
@@ -62,10 +66,29 @@ export interface VeleroHook {
 export interface VeleroScheduleProps {
   /** Object name (also the `schedule` label of the backups' metrics). */
   readonly name: string;
-  /** Five-field cron expression (Velero server time, normally UTC). */
-  readonly cron: string;
-  /** Hours each backup is kept (the Backup's `ttl`). */
-  readonly ttlHours: number;
+  /**
+   * When backups run (Velero server time, normally UTC), written as a five-field cron for the Schedule.
+   * @default - `cron` (one of the two is required)
+   */
+  readonly schedule?: Schedule;
+  /**
+   * Five-field cron expression (Velero server time, normally UTC).
+   * @deprecated use `schedule` (a {@link Schedule}); one of the two is required.
+   * @default - from `schedule`
+   */
+  readonly cron?: string;
+  /**
+   * How long each backup is kept (the Backup's `ttl`): whole hours.
+   * @default - `ttlHours` (one of the two is required)
+   */
+  readonly ttl?: Duration;
+  /**
+   * Hours each backup is kept.
+   * @deprecated use `ttl` (a {@link Duration}); one of the two is required.
+   * @default - from `ttl`
+   */
+  readonly ttlHours?: number;
+  /** The namespaces each backup includes. */
   readonly namespaces: readonly string[];
   /** @default - every object of the namespaces */
   readonly labelSelector?: Readonly<Record<string, string>>;
@@ -112,6 +135,7 @@ export class VeleroProtection extends Construct {
   constructor(scope: Construct, id: string, props: VeleroProtectionProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "VeleroProtection", props);
     this.props = props;
     this.namespace = props.namespace ?? "velero";
     this.labels = props.labels ?? { "app.kubernetes.io/managed-by": "backup-gov" };
@@ -168,8 +192,27 @@ export function renderStorageLocation(namespace: string, p: VeleroStorageLocatio
   };
 }
 
+/** The five-field cron of a schedule's props: `schedule`, or the deprecated `cron`. */
+function cronOf(p: VeleroScheduleProps): string {
+  const where = `Velero schedule ${p.name}`;
+  if (p.schedule !== undefined && p.cron !== undefined) throw Errors.deprecatedTogether(where, "cron", "schedule");
+  if (p.schedule !== undefined) return kubernetesCron(p.schedule);
+  if (p.cron === undefined) throw Errors.missingProp(where, "schedule", "a Schedule (or the deprecated cron)");
+  return p.cron;
+}
+
+/** The TTL in hours of a schedule's props: `ttl`, or the deprecated `ttlHours`. */
+function ttlHoursOf(p: VeleroScheduleProps): number {
+  const where = `Velero schedule ${p.name}`;
+  if (p.ttl !== undefined && p.ttlHours !== undefined) throw Errors.deprecatedTogether(where, "ttlHours", "ttl");
+  if (p.ttl !== undefined) return p.ttl.toHours();
+  if (p.ttlHours === undefined) throw Errors.missingProp(where, "ttl", "a Duration of whole hours (or the deprecated ttlHours)");
+  return p.ttlHours;
+}
+
 /** The Schedule object: a Backup template with the TTL, filters, volume policy and hooks. */
-export function renderSchedule(namespace: string, storageLocation: string, s: VeleroScheduleProps, labels: Readonly<Record<string, string>> = {}): KubernetesObject {
+export function renderSchedule(namespace: string, storageLocation: string, props: VeleroScheduleProps, labels: Readonly<Record<string, string>> = {}): KubernetesObject {
+  const s = { ...props, cron: cronOf(props), ttlHours: ttlHoursOf(props) };
   if (!/^\S+( \S+){4}$/.test(s.cron)) throw Errors.invalidVeleroSchedule(s.name, "cron", s.cron, "five cron fields");
   if (!Number.isInteger(s.ttlHours) || s.ttlHours < 1) throw Errors.invalidVeleroSchedule(s.name, "ttlHours", String(s.ttlHours), "a whole number of hours, at least 1");
   if (s.namespaces.length === 0) throw Errors.invalidVeleroSchedule(s.name, "namespaces", "[]", "at least one namespace");

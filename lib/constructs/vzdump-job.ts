@@ -5,6 +5,7 @@ import { at, Errors } from "../errors";
 import { BackupJob } from "../providers/proxmox/backup-job";
 import { VzdumpMode } from "../core/vocabulary";
 import { reachChecksAbove } from "../governance/reach";
+import { checkConstructProps } from "../private/props";
 
 // One enum per concept: the catalog, the schema and the constructs share the vocabulary's.
 export { VzdumpMode };
@@ -141,6 +142,7 @@ export class VzdumpJob extends Construct {
   constructor(scope: Construct, id: string, props: VzdumpJobProps) {
     super(scope, id);
     reachChecksAbove(this);
+    checkConstructProps(this, "VzdumpJob", props);
     if ((props.schedule === undefined) === (props.scheduler === undefined)) {
       throw at(this, Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`"));
     }

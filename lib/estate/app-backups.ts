@@ -9,7 +9,30 @@ import type { EffectivePolicy } from "../policy/effective";
 import { stagger } from "../policy/stagger";
 import { WeekOccupancy } from "../policy/week-occupancy";
 import { RestoreTestFrequency } from "../policy/tiers";
-import { type EstateContext, TargetKind } from "./context";
+import { carryAcknowledgement } from "./aws";
+import { BuildRecord, type EstatePolicies, type S3Destination, TargetKind } from "./context";
+
+/** Where the app-level backups go and what they write to. */
+export interface AppBackupsPlacement {
+  /**
+   * The construct their AWS identities (and the hosts' bundles) are built in: the AWS stack,
+   * else the Proxmox stack.
+   * @default - a detached construct (no AWS resources are synthesized)
+   */
+  readonly scope?: Construct;
+  /** The S3 location of each service's backups, by service id ({@link AwsProtection.s3Destinations}). */
+  readonly s3Destinations: ReadonlyMap<string, S3Destination>;
+  /** The AWS stack, when the estate has one: a service it made no S3 location for is warned about there. @default - none */
+  readonly awsStack?: Construct;
+}
+
+/** What the app-backup builder made. */
+export interface AppBackups {
+  /** Each service's app-level backup, by service id. */
+  readonly backups: ReadonlyMap<string, AppBackup>;
+  /** Targets, timers and the hosts' bundles it registered. */
+  readonly record: BuildRecord;
+}
 
 /** Job keys of a service's timers, for stagger() and the calendar. */
 const backupKey = (id: string) => `app-${id}-backup`;
@@ -22,27 +45,31 @@ const drillKey = (id: string) => `app-${id}-drill`;
  *
  * Schedules come from stagger() with the owning host as the group, so that two services on
  * one host never start at the same minute. The destination is `app.repository` when set,
- * else the S3 location the AWS builder registered for the service.
+ * else the service's S3 location from `s3Destinations` (the AWS builder's).
  */
-export function buildAppBackups(ctx: EstateContext): void {
+export function buildAppBackups(ctx: EstatePolicies, where: AppBackupsPlacement): AppBackups {
+  const record = new BuildRecord();
+  const built = new Map<string, AppBackup>();
   const policies = ctx.policies.filter((p) => p.appBackup && p.service.app?.engine && p.service.app.host);
-  if (policies.length === 0) return;
+  if (policies.length === 0) return { backups: built, record };
 
   const schedules = stagger(policies.map((p) => ({ key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence })));
   placeDrills(policies, schedules);
 
-  const scope = ctx.awsStack ?? ctx.proxmoxStack ?? new Construct(undefined as unknown as Construct, `${ctx.catalog.name}-app-backups`);
+  const scope = where.scope ?? new Construct(undefined as unknown as Construct, `${ctx.catalog.name}-app-backups`);
   const byHost = new Map<string, AppBackup[]>();
   for (const p of policies) {
-    const backup = buildOne(ctx, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
+    const backup = buildOne(ctx, record, where, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
+    built.set(p.service.id, backup);
     const host = backup.spec.host;
     const list = byHost.get(host);
     if (list) list.push(backup);
     else byHost.set(host, [backup]);
   }
   for (const host of [...byHost.keys()].sort()) {
-    for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) ctx.artifacts.add(artifact);
+    for (const artifact of AppBackup.hostBundle(host, byHost.get(host)!)) record.addArtifact(artifact);
   }
+  return { backups: built, record };
 }
 
 /** Expected minutes of a backup run and of a drill, for the calendar and for placing drills. */
@@ -85,20 +112,20 @@ function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string
   }
 }
 
-function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, schedule: Schedule, drillSchedule: Schedule | undefined): AppBackup {
+function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPlacement, scope: Construct, p: EffectivePolicy, schedule: Schedule, drillSchedule: Schedule | undefined): AppBackup {
   const s = p.service;
   const app = s.app!;
   const engine = app.engine!;
-  const s3 = app.repository ? undefined : ctx.s3DestinationOf(s.id);
+  const s3 = app.repository ? undefined : where.s3Destinations.get(s.id);
   let destination: AppBackupDestination;
   if (app.repository) destination = AppBackupDestination.repository(app.repository);
   else if (s3) destination = AppBackupDestination.s3(s3);
   else {
-    const why = ctx.awsStack
+    const why = where.awsStack
       ? "the AWS protection registered no S3 destination for this service"
       : "the catalog has no aws section and the service no app.repository";
     destination = AppBackupDestination.unprovisioned(`${why}; set BACKUP_GOV_REPOSITORY by hand`);
-    if (ctx.awsStack) Annotations.of(ctx.awsStack).addWarning(`app backup of ${s.id}: ${why}; its scripts refuse to run until BACKUP_GOV_REPOSITORY is set`);
+    if (where.awsStack) Annotations.of(where.awsStack).addWarning(`app backup of ${s.id}: ${why}; its scripts refuse to run until BACKUP_GOV_REPOSITORY is set`);
   }
   const drill =
     p.restoreTest === RestoreTestFrequency.WEEKLY && drillSchedule
@@ -135,8 +162,10 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     heartbeat: ctx.catalog.notifications.heartbeat,
   });
 
+  // The catalog judged GOV-013 for the service; its acknowledgement holds for the construct too.
+  carryAcknowledgement(backup, [s], "GOV-013");
   const spec = backup.spec;
-  ctx.addTarget({
+  record.addTarget({
     serviceId: s.id,
     kind: TargetKind.APP,
     id: `app-${s.id}`,
@@ -158,7 +187,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     },
     restoreSteps: restoreSteps(spec, s.restore.secrets, s3 && !Token.isUnresolved(s3.bucketName) ? { bucket: s3.bucketName, prefix: s3.prefix } : undefined),
   });
-  ctx.addJob({
+  record.addJob({
     id: unitName(spec, "backup", "timer"),
     kind: TargetKind.APP,
     group: spec.host,
@@ -168,7 +197,7 @@ function buildOne(ctx: EstateContext, scope: Construct, p: EffectivePolicy, sche
     description: `app backup of ${s.id} (${engine}, ${spec.tool}) on ${spec.host}`,
   });
   if (drillSchedule && spec.drillCalendar) {
-    ctx.addJob({
+    record.addJob({
       id: unitName(spec, "drill", "timer"),
       kind: TargetKind.APP,
       group: spec.host,

@@ -1,4 +1,6 @@
-import type { AwsSettings } from "../catalog/model";
+import type { AwsSettings, Service } from "../catalog/model";
+import type { IConstruct } from "../core/cdk";
+import { GovernanceChecks } from "../governance/checks";
 import { AuditTrail } from "../constructs/audit-trail";
 import { BackupBucket, ObjectLockMode } from "../constructs/backup-bucket";
 import { BackupKey } from "../constructs/backup-key";
@@ -33,31 +35,58 @@ import { stagger } from "../policy/stagger";
 import { RestoreTestFrequency } from "../policy/tiers";
 import { adoptedNames, type AdoptedNames } from "./adoption";
 import type { AwsEstateStack } from "./aws-stack";
-import { type EstateContext, TargetKind } from "./context";
+import { BuildRecord, type EstatePolicies, type S3Destination, TargetKind, type VeleroDestination } from "./context";
 import { TIER_TAG } from "../policy/audit";
 import { tfLiteral, tfLiteralMap } from "../core/escape/terraform";
 import { type VeleroBucketSpec, VeleroNames, veleroBucketSpecs } from "../policy/velero";
 
+/** What the AWS builder made: handles on its constructs and what the other builders need from it. */
+export interface AwsProtection {
+  /** Every AWS Backup vault it created (locked ones included), in creation order. */
+  readonly vaults: readonly EncryptedVault[];
+  /** The vaults each service's AWS Backup rules write to (copies included), by service id. */
+  readonly vaultsByService: ReadonlyMap<string, readonly EncryptedVault[]>;
+  /** The AWS Backup plans, by plan name. */
+  readonly plans: ReadonlyMap<string, TierBackupPlan>;
+  /** The role AWS Backup assumes for the selections; absent without plans. */
+  readonly backupRole?: BackupServiceRole;
+  /** The customer-managed key of each Region it uses. */
+  readonly keys: ReadonlyMap<string, BackupKey>;
+  /** The app-level backup bucket of each service that writes to one, by service id. */
+  readonly appBuckets: ReadonlyMap<string, BackupBucket>;
+  /** The S3 location of each service's app-level backups, by service id. */
+  readonly s3Destinations: ReadonlyMap<string, S3Destination>;
+  /** Where each cluster's Velero writes, by cluster name. */
+  readonly veleroDestinations: ReadonlyMap<string, VeleroDestination>;
+  /** Targets, jobs and the immutability drill it registered. */
+  readonly record: BuildRecord;
+}
+
+/** What the AWS builder makes of an estate without AWS protection: nothing. */
+function emptyAwsProtection(): AwsProtection {
+  return { vaults: [], vaultsByService: new Map(), plans: new Map(), keys: new Map(), appBuckets: new Map(), s3Destinations: new Map(), veleroDestinations: new Map(), record: new BuildRecord() };
+}
+
 /**
  * AWS protection of the estate: immutable vaults and buckets, offsite replicas, AWS Backup
- * plans by tier, the audit trail. Registers each service's targets, its AWS Backup jobs
- * and the S3 destinations of app-level backups in the context.
+ * plans by tier, the audit trail, in `stack`. Returns what it built: the vaults and buckets
+ * per service, the S3 destinations of app-level backups, Velero's destinations, and each
+ * service's targets and AWS Backup jobs.
  *
  * Everything is derived from the policy layer (plans, vaults, buckets, restore tests), so the
  * number of plans, vaults and buckets grows with the number of distinct policies; only
  * selections grow with the services.
  */
-export function buildAwsProtection(ctx: EstateContext): void {
-  const stack = ctx.awsStack;
-  const aws = ctx.catalog.aws;
-  if (!stack || !aws) return;
-  const plans = awsBackupPlans(ctx.policies, ctx.catalog);
-  const buckets = appBucketSpecs(ctx.policies, ctx.catalog);
-  const velero = veleroBucketSpecs(ctx.policies, ctx.catalog);
-  if (plans.length === 0 && buckets.length === 0 && velero.length === 0) return;
+export function buildAwsProtection(input: EstatePolicies, stack: AwsEstateStack | undefined): AwsProtection {
+  const aws = input.catalog.aws;
+  if (!stack || !aws) return emptyAwsProtection();
+  const plans = awsBackupPlans(input.policies, input.catalog);
+  const buckets = appBucketSpecs(input.policies, input.catalog);
+  const velero = veleroBucketSpecs(input.policies, input.catalog);
+  if (plans.length === 0 && buckets.length === 0 && velero.length === 0) return emptyAwsProtection();
   // Existing plans, vaults and selections lend their names (`adopted`): imported, not recreated.
-  const names = adoptedNames(plans, ctx.catalog.adopted);
-  new AwsBuilder(ctx, stack, aws, names.plans, buckets, velero, names).build();
+  const names = adoptedNames(plans, input.catalog.adopted);
+  return new AwsBuilder(input, stack, aws, names.plans, buckets, velero, names).build();
 }
 
 class AwsBuilder {
@@ -68,10 +97,17 @@ class AwsBuilder {
   private readonly vaults = new Map<string, EncryptedVault>();
   private readonly lockedBuckets: Array<LockedBucket & { repositories?: string[] }> = [];
   private readonly dataEventBuckets: string[] = [];
+  private readonly record = new BuildRecord();
+  private readonly vaultList: EncryptedVault[] = [];
+  private readonly vaultsByService = new Map<string, EncryptedVault[]>();
+  private readonly planMap = new Map<string, TierBackupPlan>();
+  private readonly appBuckets = new Map<string, BackupBucket>();
+  private readonly s3Destinations = new Map<string, S3Destination>();
+  private readonly veleroDestinations = new Map<string, VeleroDestination>();
   private role?: BackupServiceRole;
 
   constructor(
-    private readonly ctx: EstateContext,
+    private readonly ctx: EstatePolicies,
     private readonly stack: AwsEstateStack,
     private readonly aws: AwsSettings,
     private readonly plans: readonly PlanSpec[],
@@ -84,7 +120,7 @@ class AwsBuilder {
     this.protect = aws.deletionProtection;
   }
 
-  public build(): void {
+  public build(): AwsProtection {
     for (const v of awsBackupVaults(this.plans)) this.createVault(v);
     if (this.plans.length) {
       this.role = new BackupServiceRole(this.stack, "BackupRole", { roleName: AwsNames.backupRole(this.estate), s3: this.needsS3Policies(), partition: this.partition, provider: this.stack.primary });
@@ -95,8 +131,19 @@ class AwsBuilder {
     for (const b of this.veleroBuckets) this.createVeleroBucket(b);
     if (this.aws.audit.enabled) this.createAuditTrail();
     if (this.lockedBuckets.length) {
-      this.ctx.artifacts.add({ path: "immutability-drill.sh", content: renderImmutabilityDrill(this.estate, this.lockedBuckets), mode: 0o755 });
+      this.record.addArtifact({ path: "immutability-drill.sh", content: renderImmutabilityDrill(this.estate, this.lockedBuckets), mode: 0o755 });
     }
+    return {
+      vaults: this.vaultList,
+      vaultsByService: this.vaultsByService,
+      plans: this.planMap,
+      backupRole: this.role,
+      keys: this.keys,
+      appBuckets: this.appBuckets,
+      s3Destinations: this.s3Destinations,
+      veleroDestinations: this.veleroDestinations,
+      record: this.record,
+    };
   }
 
   /** The account id: the catalog's literal, or the stack's `aws_account_id` variable. */
@@ -126,10 +173,10 @@ class AwsBuilder {
     const id = `Vault-${v.region}-${v.name}`;
     const common = { kmsKey: this.keyFor(v.region), preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider };
     const vault = v.lock
-      ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault!
+      ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault
       : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
     this.vaults.set(vaultId(v), vault);
-    this.ctx.awsVaults.push(vault);
+    this.vaultList.push(vault);
   }
 
   /** The vault built for a spec, under its adopted name when it has one. */
@@ -151,9 +198,13 @@ class AwsBuilder {
   private createPlan(spec: PlanSpec): void {
     // The tier tag scopes Audit Manager's per-tier frequency/retention controls to this plan.
     const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary, tags: { [TIER_TAG]: spec.classification } });
+    this.planMap.set(spec.name, plan);
+    carryAcknowledgement(plan, spec.serviceIds.map((id) => this.ctx.policyOf(id).service), IMMUTABLE_COPY_RULE);
+    const written: EncryptedVault[] = [];
     for (const r of spec.rules) {
       const target = this.vaults.get(vaultId(r.vault))!;
       const copy = r.copy && this.vaults.get(vaultId(r.copy.vault))!;
+      for (const v of [target, copy]) if (v && !written.includes(v)) written.push(v);
       plan.addRule({
         ruleName: r.name,
         targetVault: target,
@@ -165,7 +216,7 @@ class AwsBuilder {
         continuous: r.continuous,
         copyActions: r.copy && copy ? [{ destinationVault: copy, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
       });
-      this.ctx.addJob({
+      this.record.addJob({
         id: `${spec.name}/${r.name}`,
         kind: TargetKind.AWS_BACKUP,
         group: vaultId(r.vault),
@@ -182,6 +233,7 @@ class AwsBuilder {
       if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: selectionName(false), role: this.role!, resources: a.resources.map(tfLiteral) });
       if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: selectionName(true), role: this.role!, tags: tfLiteralMap(a.tags) });
       this.registerAwsBackupTargets(serviceId, spec);
+      this.vaultsByService.set(serviceId, [...(this.vaultsByService.get(serviceId) ?? []), ...written.filter((v) => !this.vaultsByService.get(serviceId)?.includes(v))]);
     }
   }
 
@@ -208,7 +260,7 @@ class AwsBuilder {
         tags: sel.arns.length ? undefined : sel.tags && tfLiteralMap(sel.tags),
       });
     }
-    this.ctx.addJob({
+    this.record.addJob({
       id: spec.name,
       kind: TargetKind.AWS_BACKUP,
       group: `${this.aws.region}/restore-testing`,
@@ -226,7 +278,7 @@ class AwsBuilder {
     const key = this.keyFor(b.region);
     const id = `${bucketId}-${b.purpose}`;
     const bucket = b.lock
-      ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket!
+      ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket
       : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
     this.dataEventBuckets.push(bucket.bucketArn);
     if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days, repositories: [] });
@@ -255,7 +307,8 @@ class AwsBuilder {
     const { bucket, replica } = this.createEstateBucket(b, "AppBucket", "AppReplica");
     for (const serviceId of b.serviceIds) {
       const prefix = appBucketPrefix(serviceId);
-      this.ctx.setS3Destination(serviceId, {
+      this.appBuckets.set(serviceId, bucket);
+      this.s3Destinations.set(serviceId, {
         bucketName: b.name,
         bucketArn: bucket.bucketArn,
         prefix,
@@ -284,7 +337,7 @@ class AwsBuilder {
         offsite: replica && b.replica && { bucketArn: replica.destination.bucketArn, kmsKeyArn: this.keyFor(b.replica.region).keyArn, region: b.replica.region },
         provider: this.stack.primary,
       });
-      this.ctx.veleroDestinations.set(cluster, {
+      this.veleroDestinations.set(cluster, {
         bucketName: b.name,
         prefix,
         region: b.region,
@@ -324,7 +377,7 @@ class AwsBuilder {
     const primaryVaults = unique(spec.rules.map((r) => r.vault.name));
     const lock = spec.rules.find((r) => r.vault.lock)?.vault.lock;
     const find = findSteps(a.resources, a.tags, primary);
-    this.ctx.addTarget({
+    this.record.addTarget({
       serviceId,
       kind: TargetKind.AWS_BACKUP,
       id: spec.name,
@@ -350,7 +403,7 @@ class AwsBuilder {
     if (!copies.length) return;
     const offsite = copies[0].copy!.vault;
     const offsiteVaults = unique(copies.map((r) => r.copy!.vault.name));
-    this.ctx.addTarget({
+    this.record.addTarget({
       serviceId,
       kind: TargetKind.OFFSITE,
       id: offsiteVaults.join(", "),
@@ -371,7 +424,7 @@ class AwsBuilder {
     // replica's copies keep the retention they were replicated with.
     const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload, extended daily by lock-extend.sh to at least ${b.lock.days} days from now for every object the repository still holds` : "no Object Lock";
     const replicaLockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload only (the extension runs on the primary: older objects a repository still references are not locked here)` : "no Object Lock";
-    this.ctx.addTarget({
+    this.record.addTarget({
       serviceId,
       kind: TargetKind.S3,
       id: `s3://${b.name}/${prefix}`,
@@ -388,7 +441,7 @@ class AwsBuilder {
       ],
     });
     if (!b.replica) return;
-    this.ctx.addTarget({
+    this.record.addTarget({
       serviceId,
       kind: TargetKind.OFFSITE,
       id: `s3://${b.replica.name}/${prefix}`,
@@ -405,6 +458,20 @@ class AwsBuilder {
     const name = AwsNames.backupRole(this.estate);
     return this.aws.accountId && !Token.isUnresolved(name) ? `arn:${this.partition}:iam::${this.aws.accountId}:role/${name}` : `arn:${this.partition}:iam::<account-id>:role/${name}`;
   }
+}
+
+/** GOV-023, which GovernanceChecks also judges on a critical plan. */
+const IMMUTABLE_COPY_RULE = "GOV-023";
+
+/**
+ * The catalog's acknowledgement of a rule, on the construct GovernanceChecks judges for the
+ * same rule: when every service the construct serves acknowledges it (a shared construct is
+ * accepted only when all its services accept the finding).
+ */
+export function carryAcknowledgement(scope: IConstruct, services: readonly Service[], ruleId: string): void {
+  const reasons = services.map((s) => s.acknowledge.find((a) => a.rule === ruleId)?.reason);
+  if (!reasons.length || reasons.some((r) => r === undefined)) return;
+  GovernanceChecks.acknowledge(scope, ruleId, [...new Set(reasons)].join("; "));
 }
 
 function vaultId(v: VaultSpec): string {

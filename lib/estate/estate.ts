@@ -14,13 +14,14 @@ import { renderDrDrill } from "../artifacts/dr-drill";
 import { reportData } from "../report/data";
 import { renderReportHtml } from "../report/html";
 import { AwsEstateStack } from "./aws-stack";
-import { EstateContext } from "./context";
-import { buildAppBackups } from "./app-backups";
-import { buildAwsProtection } from "./aws";
-import { buildKubernetesProtection, createKubernetesStacks } from "./kubernetes";
+import { EstateContext, EstatePolicies } from "./context";
+import { type AppBackups, buildAppBackups } from "./app-backups";
+import { type AwsProtection, buildAwsProtection } from "./aws";
+import { buildKubernetesProtection, createKubernetesStacks, type KubernetesProtection } from "./kubernetes";
 import type { KubernetesClusterStack } from "./kubernetes-stack";
-import { buildMonitoring } from "./monitoring";
-import { buildProxmoxProtection } from "./proxmox";
+import { buildMonitoring, type Monitoring } from "./monitoring";
+import { buildProxmoxProtection, type ProxmoxProtection } from "./proxmox";
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { ProxmoxEstateStack } from "./proxmox-stack";
 import { applyRemoteState, keepLocalStateBesideOutput } from "./state";
 
@@ -43,8 +44,8 @@ export class Estate {
   }
 
   /**
-   * What the builders share (policies, targets, jobs, artifacts); for this library\'s own
-   * renderers and tests, not part of the public API.
+   * What the renderers read (policies, targets, jobs, artifacts), made from the builders'
+   * results; for this library\'s own renderers and tests, not part of the public API.
    * @internal
    */
   public readonly context: EstateContext;
@@ -59,31 +60,40 @@ export class Estate {
     const checked = report && report.catalog === catalog ? report : validateCatalog(catalog);
     if (!checked.ok) throw Errors.catalogInvalid(checked.file, checked.findings.filter(isBlocking).length, checked.findings.filter(isBlocking).slice(0, 5).map(formatFinding).join(" | "));
     report = checked;
-    const ctx = new EstateContext(catalog);
-    this.context = ctx;
+    const input = new EstatePolicies(catalog);
+    const { policies } = input;
+    // The stacks first: every builder below gets the stacks it builds in as an argument.
     if (catalog.aws) {
-      const offsiteRegions = ctx.policies.map((p) => p.offsite.region).filter((r): r is string => !!r && r !== catalog.aws!.region);
-      ctx.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, { estate: catalog.name, aws: catalog.aws, offsiteRegions });
+      const offsiteRegions = policies.map((p) => p.offsite.region).filter((r): r is string => !!r && r !== catalog.aws!.region);
+      this.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, { estate: catalog.name, aws: catalog.aws, offsiteRegions });
     }
+    const proxmoxStacks: ProxmoxEstateStack[] = [];
     if (catalog.proxmox && catalog.stacks.proxmox === ProxmoxStackSplit.PER_HOST) {
       // Named after the host key, never a position: adding or removing a host leaves the other stacks (and their state) alone.
       const hosts = catalog.proxmox.hosts;
       for (const name of Object.keys(hosts).sort()) {
-        ctx.proxmoxStacks.push(new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), { estate: catalog.name, hosts: { [name]: hosts[name] } }));
+        proxmoxStacks.push(new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), { estate: catalog.name, hosts: { [name]: hosts[name] } }));
       }
     } else if (catalog.proxmox) {
-      ctx.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
-      ctx.proxmoxStacks.push(ctx.proxmoxStack);
+      this.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
+      proxmoxStacks.push(this.proxmoxStack);
     }
-    createKubernetesStacks(scope, ctx);
+    this.proxmoxStacks = proxmoxStacks;
+    this.kubernetesStackMap = createKubernetesStacks(scope, catalog);
     if (catalog.state) for (const stack of this.stacks) applyRemoteState(stack, catalog.state);
-    // Order matters: app backups write to the buckets AWS protection creates; monitoring
-    // watches everything; documents are rendered from what all builders registered.
-    buildAwsProtection(ctx);
-    buildProxmoxProtection(ctx);
-    buildKubernetesProtection(ctx);
-    buildAppBackups(ctx);
-    buildMonitoring(ctx);
+    // Each builder takes what it needs and returns what it built: the data flow is the order.
+    this.aws = buildAwsProtection(input, this.awsStack);
+    this.proxmox = buildProxmoxProtection(input, proxmoxStacks);
+    this.kubernetes = buildKubernetesProtection(input, this.kubernetesStackMap, this.aws.veleroDestinations);
+    this.appBackups = buildAppBackups(input, { scope: this.awsStack ?? this.proxmoxStack, s3Destinations: this.aws.s3Destinations, awsStack: this.awsStack });
+    this.monitoring = buildMonitoring(input, this.awsStack, this.aws.vaults, this.aws.s3Destinations);
+    // The renderers read what the builders returned, targets and jobs in this order.
+    const ctx = new EstateContext(catalog, {
+      policies,
+      records: [this.aws.record, this.proxmox.record, this.kubernetes.record, this.appBackups.record, this.monitoring.record],
+      s3Destinations: this.aws.s3Destinations,
+    });
+    this.context = ctx;
     renderDocuments(ctx, report);
     ctx.artifacts.add({ path: "estimate.md", content: renderEstimate(catalog, ctx.policies) });
     ctx.artifacts.add({ path: "dr-drill.md", content: renderDrDrill(ctx) });
@@ -94,8 +104,8 @@ export class Estate {
     // with whatever stack code added after the estate was built. Rendered from the
     // configuration synthesis produces (the AWS stack is rendered once per synth); read before
     // synthesis, it renders the stack itself.
-    if (ctx.awsStack) {
-      const aws = ctx.awsStack;
+    if (this.awsStack) {
+      const aws = this.awsStack;
       let matrix: string | undefined;
       aws.onTerraform((config) => (matrix = renderAccessMatrix(catalog.name, { [aws.node.id]: config })));
       ctx.artifacts.add({
@@ -125,28 +135,47 @@ export class Estate {
   public readonly governance: GovernanceChecks;
 
   /** The AWS stack, when the catalog has an `aws` section. */
-  public get awsStack(): AwsEstateStack | undefined {
-    return this.context.awsStack;
-  }
+  public readonly awsStack?: AwsEstateStack;
 
   /** The Proxmox stack, when the catalog has a `proxmox` section and `stacks.proxmox` is `single` (the default). */
-  public get proxmoxStack(): ProxmoxEstateStack | undefined {
-    return this.context.proxmoxStack;
-  }
+  public readonly proxmoxStack?: ProxmoxEstateStack;
+
+  /** Every Proxmox stack: the one stack, or one per host with `stacks.proxmox: per-host`. */
+  public readonly proxmoxStacks: readonly ProxmoxEstateStack[];
+
+  private readonly kubernetesStackMap: ReadonlyMap<string, KubernetesClusterStack>;
 
   /** One stack per Kubernetes cluster that some service uses, sorted by cluster name. */
   public get kubernetesStacks(): KubernetesClusterStack[] {
-    return [...this.context.kubernetesStacks.values()];
+    return [...this.kubernetesStackMap.values()];
   }
 
-  /** Every Proxmox stack: the one stack, or one per host with `stacks.proxmox: per-host`. */
-  public get proxmoxStacks(): readonly ProxmoxEstateStack[] {
-    return this.context.proxmoxStacks;
+  /** What the AWS builder made: vaults and buckets per service, plans, keys, the backup role (empty without AWS). */
+  public readonly aws: AwsProtection;
+
+  /** What the Proxmox builder made: each host's jobs, storages and each enrolled guest. */
+  public readonly proxmox: ProxmoxProtection;
+
+  /** What the Kubernetes builder made: each cluster's Velero objects. */
+  public readonly kubernetes: KubernetesProtection;
+
+  /** What the app-backup builder made: each service's AppBackup. */
+  public readonly appBackups: AppBackups;
+
+  /** What the monitoring builder made: the alert topic and the rest of the AWS-side monitoring. */
+  public readonly monitoring: Monitoring;
+
+  /**
+   * The SNS topic every alert of the estate goes to (AWS Backup job failures, stale backups,
+   * missing heartbeats): subscribe further endpoints to it. Absent without an `aws` section.
+   */
+  public get alertTopic(): SnsTopic | undefined {
+    return this.monitoring.alertTopic;
   }
 
   /** Every stack of the estate, AWS first. */
   public get stacks(): readonly TerraformStack[] {
-    return [...(this.context.awsStack ? [this.context.awsStack] : []), ...this.context.proxmoxStacks, ...this.context.kubernetesStacks.values()];
+    return [...(this.awsStack ? [this.awsStack] : []), ...this.proxmoxStacks, ...this.kubernetesStackMap.values()];
   }
 
   /** Every artifact rendered for this estate. */

@@ -1,12 +1,13 @@
 import { stringify } from "yaml";
-import type { KubernetesCluster } from "../catalog/model";
+import type { Catalog, KubernetesCluster } from "../catalog/model";
 import { type KubernetesObject, VeleroProtection } from "../constructs/velero-protection";
 import type { Construct } from "../core/cdk";
+import { Duration } from "../core/duration";
 import { ClusterSnapshots, VolumeBackupMode } from "../core/vocabulary";
 import { code, doc, fence } from "../artifacts/markdown";
 import { VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules } from "../artifacts/velero-monitoring";
 import { VELERO_JOB_MINUTES, type VeleroScheduleSpec, VeleroNames, clusterPolicies, usedClusters, veleroSchedules } from "../policy/velero";
-import { type EstateContext, TargetKind, type VeleroDestination } from "./context";
+import { BuildRecord, type EstatePolicies, TargetKind, type VeleroDestination } from "./context";
 import { KubernetesClusterStack } from "./kubernetes-stack";
 
 /** Where a cluster's plain YAML goes, under `artifacts/`. */
@@ -15,37 +16,59 @@ export const kubernetesArtifactDir = (cluster: string) => `kubernetes/${cluster}
 /** Labels every object and backup of a service carries (selectable in `velero backup get`). */
 export const VeleroLabels = { managedBy: "app.kubernetes.io/managed-by", service: "backup-gov/service", retention: "backup-gov/retention" } as const;
 
-/** One stack per Kubernetes cluster that some service uses (named `<estate>-k8s-<cluster>`). */
-export function createKubernetesStacks(scope: Construct, ctx: EstateContext): void {
-  if (!ctx.catalog.aws) return;
-  for (const cluster of usedClusters(ctx.catalog)) {
-    ctx.kubernetesStacks.set(cluster.name, new KubernetesClusterStack(scope, VeleroNames.stack(ctx.catalog.name, cluster.name), { estate: ctx.catalog.name, cluster }));
+/**
+ * One stack per Kubernetes cluster that some service uses (named `<estate>-k8s-<cluster>`), by
+ * cluster name; none without an `aws` section (Velero writes to the estate's S3 bucket).
+ */
+export function createKubernetesStacks(scope: Construct, catalog: Catalog): Map<string, KubernetesClusterStack> {
+  const stacks = new Map<string, KubernetesClusterStack>();
+  if (!catalog.aws) return stacks;
+  for (const cluster of usedClusters(catalog)) {
+    stacks.set(cluster.name, new KubernetesClusterStack(scope, VeleroNames.stack(catalog.name, cluster.name), { estate: catalog.name, cluster }));
   }
+  return stacks;
+}
+
+/** What the Kubernetes builder made. */
+export interface KubernetesProtection {
+  /** Each cluster's Velero objects, by cluster name. */
+  readonly velero: ReadonlyMap<string, VeleroProtection>;
+  /** Targets, Velero jobs and the clusters' plain YAML it rendered. */
+  readonly record: BuildRecord;
 }
 
 /**
- * Velero per cluster: the BackupStorageLocation on the S3 prefix the AWS builder created and
+ * Velero per cluster: the BackupStorageLocation on the S3 prefix the AWS builder created
+ * (`destinations`, from {@link AwsProtection.veleroDestinations}) and
  * each service's Schedules, as `kubernetes_manifest` resources in the cluster's stack and as
  * plain YAML (with a kustomization and Helm values that select Kopia) for GitOps users; each
- * service's target (restore steps) and each schedule's calendar job.
+ * service's target (restore steps) and each schedule's calendar job. A cluster stack without
+ * a destination is a bug of the caller, refused: its services would have no backups.
  */
-export function buildKubernetesProtection(ctx: EstateContext): void {
+export function buildKubernetesProtection(
+  ctx: EstatePolicies,
+  stacks: ReadonlyMap<string, KubernetesClusterStack>,
+  destinations: ReadonlyMap<string, VeleroDestination>,
+): KubernetesProtection {
+  const record = new BuildRecord();
+  const built = new Map<string, VeleroProtection>();
   const schedules = veleroSchedules(ctx.policies, ctx.catalog);
-  for (const [name, stack] of ctx.kubernetesStacks) {
-    const dest = ctx.veleroDestinations.get(name);
-    if (!dest) continue;
+  for (const [name, stack] of stacks) {
+    const dest = destinations.get(name);
+    if (!dest) throw new Error(`cluster ${name} has a stack but no Velero destination: build the AWS protection first and pass its veleroDestinations`);
     const cluster = stack.cluster;
     const velero = new VeleroProtection(stack, "Velero", {
       namespace: cluster.veleroNamespace,
       storageLocation: { name: VeleroNames.storageLocation(name), bucket: dest.bucketName, prefix: dest.prefix, region: dest.region, kmsKeyId: dest.kmsKeyAlias, credentialsSecret: VeleroNames.credentialsSecret },
       provider: stack.provider,
     });
+    built.set(name, velero);
     const mine = schedules.filter((s) => s.cluster === name);
     for (const s of mine) {
       velero.addSchedule({
         name: s.name,
-        cron: s.cron,
-        ttlHours: s.ttlHours,
+        schedule: s.schedule,
+        ttl: Duration.hours(s.ttlHours),
         namespaces: s.kubernetes.namespaces,
         labelSelector: s.kubernetes.labelSelector,
         excludedResources: s.kubernetes.excludeResources,
@@ -53,7 +76,7 @@ export function buildKubernetesProtection(ctx: EstateContext): void {
         hooks: s.kubernetes.hooks.map((h) => ({ container: h.container, podLabels: h.selector, pre: h.pre, post: h.post, timeoutMinutes: h.timeout.toMinutes(), onError: h.onError })),
         labels: { [VeleroLabels.service]: s.serviceId, [VeleroLabels.retention]: s.retentionClass },
       });
-      ctx.addJob({
+      record.addJob({
         id: s.name,
         kind: TargetKind.VELERO,
         group: `k8s/${name}`,
@@ -63,33 +86,34 @@ export function buildKubernetesProtection(ctx: EstateContext): void {
         description: `Velero schedule ${s.name} in cluster ${name}: backs up namespace(s) ${s.kubernetes.namespaces.join(", ")}, kept ${s.ttl}`,
       });
     }
-    addClusterArtifacts(ctx, cluster, dest, velero.objects);
-    for (const p of clusterPolicies(ctx.policies, name)) registerTarget(ctx, cluster, dest, mine.filter((s) => s.serviceId === p.service.id));
+    addClusterArtifacts(ctx.catalog, record, cluster, dest, velero.objects);
+    for (const p of clusterPolicies(ctx.policies, name)) registerTarget(record, cluster, dest, mine.filter((s) => s.serviceId === p.service.id));
   }
-  if (ctx.kubernetesStacks.size && schedules.length) {
-    ctx.artifacts.add({ path: VeleroPaths.rules, content: renderVeleroRules(ctx.catalog, ctx.policies) });
-    ctx.artifacts.add({ path: VeleroPaths.tests, content: renderVeleroRuleTests(ctx.catalog, ctx.policies) });
-    ctx.artifacts.add({ path: VeleroPaths.dashboard, content: renderVeleroDashboard(ctx.catalog) });
+  if (stacks.size && schedules.length) {
+    record.addArtifact({ path: VeleroPaths.rules, content: renderVeleroRules(ctx.catalog, ctx.policies) });
+    record.addArtifact({ path: VeleroPaths.tests, content: renderVeleroRuleTests(ctx.catalog, ctx.policies) });
+    record.addArtifact({ path: VeleroPaths.dashboard, content: renderVeleroDashboard(ctx.catalog) });
   }
+  return { velero: built, record };
 }
 
 function yamlDocs(objects: readonly KubernetesObject[]): string {
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("");
 }
 
-function addClusterArtifacts(ctx: EstateContext, cluster: KubernetesCluster, dest: VeleroDestination, objects: readonly KubernetesObject[]): void {
+function addClusterArtifacts(catalog: Catalog, record: BuildRecord, cluster: KubernetesCluster, dest: VeleroDestination, objects: readonly KubernetesObject[]): void {
   const dir = kubernetesArtifactDir(cluster.name);
-  const header = `# Generated by backup-gov from the catalog (estate ${ctx.catalog.name}, cluster ${cluster.name}); do not edit.\n`;
+  const header = `# Generated by backup-gov from the catalog (estate ${catalog.name}, cluster ${cluster.name}); do not edit.\n`;
   const bsl = objects.filter((o) => o.kind === "BackupStorageLocation");
   const schedules = objects.filter((o) => o.kind === "Schedule");
-  ctx.artifacts.add({ path: `${dir}/backup-storage-location.yaml`, content: header + yamlDocs(bsl) });
-  ctx.artifacts.add({ path: `${dir}/schedules.yaml`, content: header + yamlDocs(schedules) });
-  ctx.artifacts.add({
+  record.addArtifact({ path: `${dir}/backup-storage-location.yaml`, content: header + yamlDocs(bsl) });
+  record.addArtifact({ path: `${dir}/schedules.yaml`, content: header + yamlDocs(schedules) });
+  record.addArtifact({
     path: `${dir}/kustomization.yaml`,
     content: header + stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: cluster.veleroNamespace, resources: ["backup-storage-location.yaml", "schedules.yaml"] }),
   });
-  ctx.artifacts.add({ path: `${dir}/velero-values.yaml`, content: header + stringify(helmValues(cluster), { lineWidth: 0 }) });
-  ctx.artifacts.add({ path: `${dir}/README.md`, content: clusterReadme(ctx, cluster, dest) });
+  record.addArtifact({ path: `${dir}/velero-values.yaml`, content: header + stringify(helmValues(cluster), { lineWidth: 0 }) });
+  record.addArtifact({ path: `${dir}/README.md`, content: clusterReadme(catalog, cluster, dest) });
 }
 
 /**
@@ -135,12 +159,12 @@ export function installArgs(cluster: KubernetesCluster): string[] {
   ];
 }
 
-function clusterReadme(ctx: EstateContext, cluster: KubernetesCluster, dest: VeleroDestination): string {
+function clusterReadme(catalog: Catalog, cluster: KubernetesCluster, dest: VeleroDestination): string {
   const ns = cluster.veleroNamespace;
   const kctx = cluster.context;
   const csi = cluster.snapshots === ClusterSnapshots.CSI;
   return doc(
-    `# Velero in cluster ${cluster.name} (estate ${ctx.catalog.name})`,
+    `# Velero in cluster ${cluster.name} (estate ${catalog.name})`,
     "<!-- Generated by backup-gov from the catalog; do not edit. -->",
     `Backups go to ${code(`s3://${dest.bucketName}/${dest.prefix}`)} (${dest.region}, SSE-KMS ${dest.kmsKeyAlias}${dest.lock ? `, Object Lock ${dest.lock.mode} ${dest.lock.days} days` : ""}${dest.offsite ? `, replicated to ${dest.offsite.bucketName} in ${dest.offsite.region}` : ""}) through the storage location ${code(VeleroNames.storageLocation(cluster.name))}. File-system backups use Kopia (the only uploader of Velero v1.18; Restic is never selected).`,
     "## Install",
@@ -149,14 +173,14 @@ function clusterReadme(ctx: EstateContext, cluster: KubernetesCluster, dest: Vel
     fence(installArgs(cluster).join(" \\\n  ")),
     `3. Store the credentials as the secret the location names: ${code(`kubectl --context ${kctx} -n ${ns} create secret generic ${VeleroNames.credentialsSecret} --from-file=cloud=./velero-${cluster.name}.credentials`)}.`,
     csi ? "4. Label the cluster's VolumeSnapshotClass for Velero: `kubectl label volumesnapshotclass <class> velero.io/csi-volumesnapshot-class=true`. Snapshot data is moved into the bucket by the data mover; no VolumeSnapshotLocation is needed or declared." : "4. Volumes are backed up by Kopia from the node agent; no snapshot class is needed.",
-    `5. Apply the location and schedules: with Terraform (stack ${code(VeleroNames.stack(ctx.catalog.name, cluster.name))}, \`TF_VAR_kubeconfig_path\` pointing at the kubeconfig with context ${code(kctx)}), or with ${code(`kubectl --context ${kctx} apply -k .`)}.`,
+    `5. Apply the location and schedules: with Terraform (stack ${code(VeleroNames.stack(catalog.name, cluster.name))}, \`TF_VAR_kubeconfig_path\` pointing at the kubeconfig with context ${code(kctx)}), or with ${code(`kubectl --context ${kctx} apply -k .`)}.`,
     `6. Check: ${code(`velero --kubecontext ${kctx} -n ${ns} backup-location get`)} shows the location Available; ${code(`velero --kubecontext ${kctx} -n ${ns} schedule get`)} lists the schedules.`,
     "## The Kopia repository password",
     `Velero encrypts every Kopia repository with the password in the secret \`velero-repo-credentials\` (namespace ${ns}). Record it with the estate's other restore secrets: a rebuilt cluster needs the same password to read the volume data.`,
   );
 }
 
-function registerTarget(ctx: EstateContext, cluster: KubernetesCluster, dest: VeleroDestination, schedules: readonly VeleroScheduleSpec[]): void {
+function registerTarget(record: BuildRecord, cluster: KubernetesCluster, dest: VeleroDestination, schedules: readonly VeleroScheduleSpec[]): void {
   if (!schedules.length) return;
   const s = schedules[0];
   const k = s.kubernetes;
@@ -182,7 +206,7 @@ function registerTarget(ctx: EstateContext, cluster: KubernetesCluster, dest: Ve
       : []),
     "On a rebuilt cluster: install Velero as in the cluster README (same Kopia repository password), apply the storage location, wait for the backups to sync, then restore.",
   ];
-  ctx.addTarget({
+  record.addTarget({
     serviceId: s.serviceId,
     kind: TargetKind.VELERO,
     id: `velero/${cluster.name}/${s.serviceId}`,
@@ -199,7 +223,7 @@ function registerTarget(ctx: EstateContext, cluster: KubernetesCluster, dest: Ve
     restoreSteps: steps,
   });
   if (!dest.offsite) return;
-  ctx.addTarget({
+  record.addTarget({
     serviceId: s.serviceId,
     kind: TargetKind.OFFSITE,
     id: `s3://${dest.offsite.bucketName}/${dest.prefix}`,

@@ -15,11 +15,14 @@ import { freshnessWindow, MetricSource, metricSources, sourceEngine, watchedServ
 import type { EffectivePolicy } from "../policy/effective";
 import { VeleroAlerts, VeleroPaths } from "../artifacts/velero-monitoring";
 import { veleroSchedules } from "../policy/velero";
-import type { EstateContext } from "./context";
+import { BuildRecord, type EstateContext, type EstatePolicies, type S3Destination } from "./context";
+import type { AwsEstateStack } from "./aws-stack";
+import type { IBackupVault } from "../constructs/encrypted-vault";
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { tfLiteral } from "../core/escape/terraform";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
-export function estateVaults(ctx: Pick<EstateContext, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
+export function estateVaults(ctx: Pick<EstatePolicies, "catalog" | "policies">): { local: string[]; copyDestinations: string[] } {
   const primary = ctx.catalog.aws?.region;
   const local = new Set<string>();
   const remote = new Set<string>();
@@ -83,26 +86,41 @@ export function heartbeatSources(ctx: Pick<EstateContext, "catalog" | "s3Destina
   return out;
 }
 
-/** Monitoring: notification wiring, AWS Backup signals, heartbeats, audit, Prometheus and Grafana artifacts. */
-export function buildMonitoring(ctx: EstateContext): void {
+/** What the monitoring builder made. */
+export interface Monitoring {
+  /** The AWS side (alert topic, rules, alarms); absent without an AWS stack. */
+  readonly monitoring?: BackupMonitoring;
+  /** The SNS topic every alert goes to; subscribe more endpoints to it. Absent without an AWS stack. */
+  readonly alertTopic?: SnsTopic;
+  /** The Prometheus, Alertmanager, Grafana and vzdump hook artifacts it rendered. */
+  readonly record: BuildRecord;
+}
+
+/**
+ * Monitoring: notification wiring, AWS Backup signals, heartbeats, audit, Prometheus and
+ * Grafana artifacts. Watches `vaults` (the AWS builder's, by reference) in `stack`; a service
+ * alarms on its heartbeat only where `s3Destinations` gives its identity a place to put it.
+ */
+export function buildMonitoring(ctx: EstatePolicies, stack: AwsEstateStack | undefined, vaults: readonly IBackupVault[], s3Destinations: ReadonlyMap<string, S3Destination>): Monitoring {
   const { catalog, policies } = ctx;
-  ctx.artifacts.add({ path: PrometheusPaths.rules, content: renderAlertRules(catalog, policies) });
-  ctx.artifacts.add({ path: PrometheusPaths.tests, content: renderRuleTests(catalog, policies) });
-  ctx.artifacts.add({ path: PrometheusPaths.absenceTests, content: renderAbsenceTests(catalog, policies) });
-  ctx.artifacts.add({ path: PrometheusPaths.alertmanager, content: renderAlertmanagerExample(catalog) });
-  ctx.artifacts.add({ path: GRAFANA_DASHBOARD_PATH, content: renderDashboard(catalog) });
+  const record = new BuildRecord();
+  const reach = { catalog, s3DestinationOf: (id: string) => s3Destinations.get(id) };
+  record.addArtifact({ path: PrometheusPaths.rules, content: renderAlertRules(catalog, policies) });
+  record.addArtifact({ path: PrometheusPaths.tests, content: renderRuleTests(catalog, policies) });
+  record.addArtifact({ path: PrometheusPaths.absenceTests, content: renderAbsenceTests(catalog, policies) });
+  record.addArtifact({ path: PrometheusPaths.alertmanager, content: renderAlertmanagerExample(catalog) });
+  record.addArtifact({ path: GRAFANA_DASHBOARD_PATH, content: renderDashboard(catalog) });
   const heartbeat = !!catalog.aws && catalog.notifications.heartbeat;
   for (const host of Object.values(catalog.proxmox?.hosts ?? {})) {
-    ctx.artifacts.add({ path: vzdumpHookArtifactPath(host.name), content: renderVzdumpHook(catalog, host, policies, heartbeat), mode: 0o755 });
-    if (heartbeat) ctx.artifacts.add({ path: heartbeatEnvArtifactPath(host.name), content: renderHeartbeatEnvExample(catalog) });
+    record.addArtifact({ path: vzdumpHookArtifactPath(host.name), content: renderVzdumpHook(catalog, host, policies, heartbeat), mode: 0o755 });
+    if (heartbeat) record.addArtifact({ path: heartbeatEnvArtifactPath(host.name), content: renderHeartbeatEnvExample(catalog) });
   }
 
-  const stack = ctx.awsStack;
-  if (!stack || !catalog.aws) return;
-  const vaults = estateVaults(ctx);
+  if (!stack || !catalog.aws) return { record };
+  const watched = estateVaults(ctx);
   const n = catalog.notifications;
-  const byName = (name: string) => ctx.awsVaults.find((v) => v.literalName === name) ?? EncryptedVault.fromVaultName(stack, `Watched-${name}`, name);
-  new BackupMonitoring(stack, "Monitoring", {
+  const byName = (name: string) => vaults.find((v) => v.literalName === name) ?? EncryptedVault.fromVaultName(stack, `Watched-${name}`, name);
+  const monitoring = new BackupMonitoring(stack, "Monitoring", {
     estate: catalog.name,
     // The catalog's account, or the stack's aws_account_id variable: no data source may call AWS in a plan.
     accountId: stack.accountId,
@@ -115,11 +133,11 @@ export function buildMonitoring(ctx: EstateContext): void {
     chatbotProvider: n.chatbot.length ? stack.chatbotProvider(n.chatbotRegion) : undefined,
     pagerDuty: n.pagerduty,
     // The vaults by reference: notifications wait for the vaults (and locks) they watch.
-    vaults: vaults.local.map(byName),
-    copyDestinationVaults: vaults.copyDestinations.map(byName),
+    vaults: watched.local.map(byName),
+    copyDestinationVaults: watched.copyDestinations.map(byName),
     // One alarm per source that puts the heartbeat: its own series (Source = the engine label).
     heartbeats: watchedServices(policies, catalog).flatMap((w) =>
-      heartbeatSources(ctx, w.policy).map((source) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, source), window: w.window.threshold, sizePeriod: w.window.interval })),
+      heartbeatSources(reach, w.policy).map((source) => ({ serviceId: w.policy.service.id, source: sourceEngine(w.policy, source), window: w.window.threshold, sizePeriod: w.window.interval })),
     ),
     auditControls: auditControls(policies, catalog).map(({ name, parameters, scope }) => ({
       name,
@@ -154,4 +172,5 @@ export function buildMonitoring(ctx: EstateContext): void {
     if (t.tagging === FreshnessTagging.EC2_TAG) new Ec2Tag(stack, id, { ...common, resourceId: tfLiteral(t.arn.split("/").pop()!) });
     else new DynamodbTag(stack, id, { ...common, resourceArn: tfLiteral(t.arn) });
   }
+  return { monitoring, alertTopic: monitoring.topic, record };
 }

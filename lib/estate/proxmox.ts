@@ -9,7 +9,7 @@ import { Retention } from "../core/retention";
 import { GuestKind, StorageKind } from "../core/vocabulary";
 import { Errors } from "../errors";
 import type { ProxmoxProvider } from "../providers/proxmox/provider";
-import { type EstateContext, TargetKind } from "./context";
+import { BuildRecord, type EstatePolicies, TargetKind } from "./context";
 import { type ProxmoxEstateStack, varSuffix } from "./proxmox-stack";
 import { tfLiteral, tfLiteralOpt } from "../core/escape/terraform";
 
@@ -21,16 +21,29 @@ interface HostBuild {
   readonly storages: ReadonlyMap<string, BackupStorage>;
 }
 
+/** What the Proxmox builder made. */
+export interface ProxmoxProtection {
+  /** Each host's backup jobs, by host key. */
+  readonly hosts: ReadonlyMap<string, ProxmoxHostBackups>;
+  /** Each host's declared storages, by host key, then storage id. */
+  readonly storages: ReadonlyMap<string, ReadonlyMap<string, BackupStorage>>;
+  /** Each enrolled guest, by service id. */
+  readonly guests: ReadonlyMap<string, ProtectedVm>;
+  /** Targets and vzdump jobs it registered. */
+  readonly record: BuildRecord;
+}
+
 /**
  * Proxmox protection: one provider alias per host (in the estate's Proxmox stack, or in the
  * host's own stack with `stacks.proxmox: per-host`), the declared backup storages, and every
  * guest of the catalog enrolled (ProtectedVm) into as few vzdump jobs per host as the
- * services' policies allow, staggered per host. Registers each guest's target (with its
- * restore steps) and each job (for the calendar) in the context.
+ * services' policies allow, staggered per host, in `stacks` (the estate's Proxmox stack, or
+ * one per host). Returns the hosts' jobs, the guests, each guest's target (with its restore
+ * steps) and each job (for the calendar).
  */
-export function buildProxmoxProtection(ctx: EstateContext): void {
-  const stacks = ctx.proxmoxStacks.length ? ctx.proxmoxStacks : ctx.proxmoxStack ? [ctx.proxmoxStack] : [];
-  if (stacks.length === 0) return;
+export function buildProxmoxProtection(ctx: EstatePolicies, stacks: readonly ProxmoxEstateStack[]): ProxmoxProtection {
+  const record = new BuildRecord();
+  if (stacks.length === 0) return { hosts: new Map(), storages: new Map(), guests: new Map(), record };
   // One stack with every host, or a stack per host (stacks.proxmox: per-host): each host is built in the stack that holds it.
   const builds = new Map<string, HostBuild>();
   for (const stack of stacks) {
@@ -38,13 +51,13 @@ export function buildProxmoxProtection(ctx: EstateContext): void {
   }
 
   const guests: ProtectedVm[] = [];
+  const byService = new Map<string, ProtectedVm>();
   for (const p of ctx.policies) {
     const vm = p.service.vm;
     if (!vm) continue;
     const b = builds.get(vm.host);
     if (!b) throw Errors.pveUnknownHost(p.service.id, vm.host);
-    guests.push(
-      new ProtectedVm(b.scope, p.service.id, {
+    const guest = new ProtectedVm(b.scope, p.service.id, {
         host: b.backups,
         vmid: vm.vmid,
         kind: vm.kind,
@@ -53,15 +66,16 @@ export function buildProxmoxProtection(ctx: EstateContext): void {
         mode: vm.mode,
         repeatMissed: p.repeatMissed,
         label: p.service.id,
-      }),
-    );
+      });
+    guests.push(guest);
+    byService.set(p.service.id, guest);
   }
 
   // Jobs and targets are registered after every guest is enrolled: only then are the
   // staggered start times final.
   for (const b of builds.values()) {
     for (const job of b.backups.jobs) {
-      ctx.addJob({
+      record.addJob({
         id: job.jobId,
         kind: TargetKind.VZDUMP,
         group: b.host.name,
@@ -74,11 +88,17 @@ export function buildProxmoxProtection(ctx: EstateContext): void {
   }
   for (const g of guests) {
     const b = builds.get(g.host.jobIdPrefix)!;
-    ctx.addTarget(vzdumpTarget(b, g));
+    record.addTarget(vzdumpTarget(b, g));
   }
+  return {
+    hosts: new Map([...builds].map(([name, b]) => [name, b.backups])),
+    storages: new Map([...builds].map(([name, b]) => [name, b.storages])),
+    guests: byService,
+    record,
+  };
 }
 
-function buildHost(ctx: EstateContext, stack: ProxmoxEstateStack, host: ProxmoxHost): HostBuild {
+function buildHost(ctx: EstatePolicies, stack: ProxmoxEstateStack, host: ProxmoxHost): HostBuild {
   const provider = stack.providerFor(host.name);
   const scope = new Construct(stack, host.name);
   const storages = new Map<string, BackupStorage>();

@@ -14,6 +14,10 @@ import { EncryptedVault, type IBackupVault } from "../constructs/encrypted-vault
 import { ImmutableVault } from "../constructs/immutable-vault";
 import { type BackupRuleProps, TierBackupPlan } from "../constructs/tier-backup-plan";
 import { VzdumpJob } from "../constructs/vzdump-job";
+import { AppBackup } from "../constructs/app-backup";
+import { Cadence } from "../core/schedule";
+import { Classification } from "../core/vocabulary";
+import { TIER_TAG } from "../policy/audit";
 import { AwsResourceType, parseArn, resourceTypeOfArn } from "../policy/aws-backup";
 import { AckRules, RULE_FAILED } from "./catalog-rules";
 import { MIN_ACK_REASON } from "./engine";
@@ -182,6 +186,9 @@ const RULES = {
   lockParity: rule("GOV-161"),
   staggered: rule("GOV-162"),
   replicationVersioning: rule("GOV-163"),
+  criticalOffsite: rule("GOV-010"),
+  rpoFeasible: rule("GOV-013"),
+  immutableCopy: rule("GOV-023"),
 };
 
 /** Tag keys whose value lists compliance regimes (`compliance: "hipaa soc2"`). */
@@ -192,6 +199,8 @@ type Report = (rule: GovernanceRule, at: IConstruct, message: string, fix: strin
 interface VaultFacts {
   readonly label: string;
   lock?: LockRange;
+  /** The vault's Region, when known. */
+  readonly region?: string;
 }
 
 interface BucketFacts {
@@ -227,12 +236,20 @@ class StackChecks {
     this.all = stack.node.findAll();
   }
 
+  /** The library's vaults of the whole app: a vault named by string may live in another stack. */
+  private appVaults(): IConstruct[] {
+    return this.stack.node.root.node.findAll().filter((n) => n instanceof EncryptedVault || n instanceof ImmutableVault);
+  }
+
   public run(): void {
     this.indexVaults();
     this.indexBuckets();
     for (const n of this.all) {
       this.guarded(n, () => {
-        if (n instanceof TierBackupPlan) this.checkPlan(n, n.backupRules.map((r) => this.writesOf(r)).flat(), n.plan.tagsInput);
+        if (n instanceof TierBackupPlan) {
+          this.checkPlan(n, n.backupRules.map((r) => this.writesOf(r)).flat(), n.plan.tagsInput);
+          this.checkTier(n);
+        } else if (n instanceof AppBackup) this.checkAppRpo(n);
         else if (n instanceof BackupPlan && !(n.node.scope instanceof TierBackupPlan)) this.checkPlan(n, this.rawWrites(n), n.tagsInput);
         else if (n instanceof BackupVaultLockConfiguration) this.checkLockRange(n);
         else if (n instanceof BackupSelection) this.checkSelection(n);
@@ -264,9 +281,9 @@ class StackChecks {
     for (const n of this.all) {
       if (n instanceof EncryptedVault || n instanceof ImmutableVault || isImportedVault(n)) {
         const v = n as IBackupVault;
-        if (n instanceof ImmutableVault && !n.vault) continue;
-        const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays } };
-        for (const k of [v.vaultName, v.vaultArn]) {
+        if (n instanceof ImmutableVault && !n.hasVault) continue;
+        const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
+        for (const k of [v.vaultName, v.vaultArn, v.literalName]) {
           const key = this.key(k);
           if (key && !this.vaults.has(key)) this.vaults.set(key, facts);
         }
@@ -277,6 +294,13 @@ class StackChecks {
           if (key) this.vaults.set(key, facts);
         }
       }
+    }
+    // A vault of the library elsewhere in the app, named by string (`targetVaultName`): known by its literal name.
+    for (const n of this.appVaults()) {
+      const v = n as IBackupVault;
+      if (n instanceof ImmutableVault && !n.hasVault) continue;
+      const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
+      for (const k of [v.literalName, this.key(v.vaultArn)]) if (k && !this.vaults.has(k)) this.vaults.set(k, facts);
     }
     // Raw lock configurations lock the vault they name.
     for (const n of this.all) {
@@ -363,6 +387,34 @@ class StackChecks {
         this.report(RULES.compliance, at, `${b.requirement.title} ${b.bound === "minimum" ? "needs recovery points kept at least" : "allows recovery points at most"} ${b.limitDays} days (${b.requirement.basis}); the plan's oldest point is kept ${oldest} days`, b.bound === "minimum" ? `add or lengthen a rule so that points live ${b.limitDays} days` : `shorten the rules so that no point lives beyond ${b.limitDays} days`);
       }
     }
+  }
+
+  /**
+   * A tier preset carries its tier (the `backup:tier` tag): a critical plan needs what a
+   * critical service of the catalog needs, an offsite copy (GOV-010) and a locked copy (GOV-023).
+   */
+  private checkTier(plan: TierBackupPlan): void {
+    const tags = plan.plan.tagsInput;
+    const tier = tags?.[TIER_TAG];
+    if (tier !== Classification.CRITICAL || plan.backupRules.length === 0) return;
+    const writes = plan.backupRules.flatMap((r) => this.writesOf(r));
+    const facts = writes.map((w) => (w.vault === undefined ? undefined : this.vaults.get(w.vault)));
+    const copies = plan.backupRules.flatMap((r) => r.copyActions ?? []);
+    if (copies.length === 0) {
+      this.report(RULES.criticalOffsite, plan, `plan ${plan.node.id} is of the critical tier but copies no point to another Region or account`, "give the preset `copyTo` (a vault in the offsite Region), as a critical service of the catalog gets");
+    }
+    if (!facts.some((f) => f?.lock)) {
+      this.report(RULES.immutableCopy, plan, `plan ${plan.node.id} is of the critical tier, but none of the vaults it writes to is locked: nothing of it is immutable`, "write to an ImmutableVault (Vault Lock), or acknowledge GOV-023 naming the append-only or offline copy");
+    }
+  }
+
+  /** An app-level backup whose runs are further apart than its RPO, without continuous archiving (GOV-013). */
+  private checkAppRpo(n: AppBackup): void {
+    const spec = n.spec;
+    if (spec.pitr) return;
+    const interval = n.schedule.cadence.intervalMinutes;
+    if (interval <= spec.rpo.toMinutes()) return;
+    this.report(RULES.rpoFeasible, n, `app backup of ${spec.serviceId} runs ${n.schedule.describe()}, further apart than its rpo ${spec.rpo}, and nothing archives continuously`, spec.rpo.toMinutes() < Cadence.shortest().intervalMinutes ? "set `pitr: true` on a database backup, or raise `rpo` to at least 1h" : `schedule it at least every ${spec.rpo.toHuman()}, or raise \`rpo\``);
   }
 
   private checkLockRange(n: BackupVaultLockConfiguration): void {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { onboardingReceipt, StepStatus } from "../../lib/artifacts/onboarding-receipt";
 import { receiptPath } from "../../lib/cli/commands/onboard";
 import { Cadence, Schedule } from "../../lib/core/schedule";
-import { EstateContext, TargetKind } from "../../lib/estate/context";
+import { EstateContext, EstatePolicies, TargetKind } from "../../lib/estate/context";
 import { buildMonitoring } from "../../lib/estate/monitoring";
 import { renderDocuments } from "../../lib/artifacts/documents";
 import { ChecklistStep } from "../../lib/governance/rule";
@@ -19,15 +19,15 @@ const NOW = 1_800_000_000;
 /** The context the estate builders leave for vaultwarden: jobs, targets, an offsite copy, its SOP. */
 function builtContext(opts: { offsite?: boolean } = {}) {
   const report = validateCatalogFile(DEFAULT_CATALOG);
-  const ctx = new EstateContext(report.catalog!);
+  // What the AWS builder returns for an app-level backup into the estate's bucket (its identity may put the heartbeat).
+  const s3Destinations = new Map([["vaultwarden", { bucketName: "homelab-app", bucketArn: "arn:aws:s3:::homelab-app", prefix: "vaultwarden/", region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" }]]);
+  const monitoring = buildMonitoring(new EstatePolicies(report.catalog!), undefined, [], s3Destinations);
+  const ctx = new EstateContext(report.catalog!, { records: [monitoring.record], s3Destinations });
   ctx.addJob({ id: "backup-gov-pve-4h", kind: TargetKind.VZDUMP, group: "pve", schedule: Schedule.at(Cadence.hourly(4), 15), serviceIds: ["vaultwarden"], description: "vzdump" });
   ctx.addJob({ id: "vaultwarden-backup.timer", kind: TargetKind.APP, group: "vaultwarden.internal", schedule: Schedule.at(Cadence.hourly(4), 45), serviceIds: ["vaultwarden"], description: "pg_dump" });
   ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.VZDUMP, id: "backup-gov-pve-4h", location: "storage pbs-main on pve", restoreSteps: ["qmrestore ..."] });
   ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.APP, id: "s3", location: "s3://homelab-app/vaultwarden/ (us-east-1)", restoreSteps: ["restore.sh"] });
-  // What the AWS builder registers for an app-level backup into the estate's bucket (its identity may put the heartbeat).
-  ctx.setS3Destination("vaultwarden", { bucketName: "homelab-app", bucketArn: "arn:aws:s3:::homelab-app", prefix: "vaultwarden/", region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/x" });
   if (opts.offsite !== false) ctx.addTarget({ serviceId: "vaultwarden", kind: TargetKind.OFFSITE, id: "replica", location: "s3://homelab-app-replica/vaultwarden/ (us-west-2)", restoreSteps: ["restore.sh --offsite"] });
-  buildMonitoring(ctx);
   renderDocuments(ctx, report);
   return { report, ctx };
 }

@@ -6,6 +6,7 @@ import { BackupKey } from "../../lib/constructs/backup-key";
 import { ObjectLockMode } from "../../lib/constructs/backup-bucket";
 import { ImmutableVault } from "../../lib/constructs/immutable-vault";
 import { ofType, synthAws } from "../support/aws-synth";
+import { LockMode } from "../../lib/core/vocabulary";
 
 describe("ImmutableVault", () => {
   it("creates a locked bucket and a locked vault sharing one new key, all protected", () => {
@@ -75,5 +76,21 @@ describe("ImmutableVault", () => {
   it("passes lock validation on to the bucket and the vault", () => {
     expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days: 30, maxRetentionDays: 7, accountId: "123456789012" }))).toThrow(/AWS-006/);
     expect(() => synthAws((s) => new ImmutableVault(s, "I", { mode: ObjectLockMode.COMPLIANCE, days: 7, changeableForDays: 1, accountId: "123456789012" }))).toThrow(/AWS-007/);
+  });
+});
+
+describe("ImmutableVault handles: non-optional where it creates them", () => {
+  it("gives bucket and vault without `!` by default, and says which parts exist; reading a part it did not create is a coded error", () => {
+    let both!: ImmutableVault;
+    let vaultOnly!: ImmutableVault;
+    synthAws((s) => {
+      both = new ImmutableVault(s, "Both", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012" });
+      vaultOnly = new ImmutableVault(s, "VaultOnly", { mode: LockMode.COMPLIANCE, days: 14, accountId: "123456789012", createBucket: false });
+    });
+    const bucketName: string = both.bucket.bucketName; // typed BackupBucket, not BackupBucket | undefined
+    expect(bucketName).toBeDefined();
+    expect(both.vault.vaultName).toBe(both.vaultName);
+    expect([both.hasBucket, both.hasVault, vaultOnly.hasBucket, vaultOnly.hasVault]).toEqual([true, true, false, true]);
+    expect(() => vaultOnly.bucket).toThrow(/CON-010: .*VaultOnly: this construct creates no bucket \(createBucket: false\)/);
   });
 });

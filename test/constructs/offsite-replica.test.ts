@@ -1,4 +1,5 @@
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BackupBucket, ObjectLockMode } from "../../lib/constructs/backup-bucket";
 import { BackupKey } from "../../lib/constructs/backup-key";
 import { OffsiteReplica, ReplicaStorageClass } from "../../lib/constructs/offsite-replica";
@@ -90,15 +91,43 @@ describe("OffsiteReplica", () => {
     const { resources } = synthAws((s, west) => {
       const key = new BackupKey(s, "WestKey", { accountId: "123456789012", provider: west });
       const long = new BackupBucket(s, "Long", { bucketName: "a".repeat(60), kmsKeyArn: KEY });
-      new OffsiteReplica(s, "R1", { source: long, destinationRegion: "ap-southeast-2", destinationProvider: west, destinationKey: key });
+      new OffsiteReplica(s, "R1", { source: long, destinationRegion: "us-west-2", destinationProvider: west, destinationKey: key });
       const named = new BackupBucket(s, "Named", { bucketName: "estate-named", kmsKeyArn: KEY });
       new OffsiteReplica(s, "R2", { source: named, destinationRegion: "us-west-2", destinationProvider: west, destinationKey: key, destinationBucketName: "estate-named-offsite" });
     });
     const names = ofType(resources, "aws_s3_bucket").map((b) => b.bucket);
     expect(names).toContain("estate-named-offsite");
-    const short = names.find((n: string) => n.endsWith("-ap-southeast-2"))!;
+    const short = names.find((n: string) => n.startsWith("aaaa") && n.endsWith("-us-west-2"))!;
     expect(short.length).toBeLessThanOrEqual(63);
     expect(ofType(resources, "aws_kms_key")).toHaveLength(1);
+  });
+
+  it("refuses a destination provider of another Region than destinationRegion (CON-007): the bucket would be named for one Region and made in another", () => {
+    expect(() =>
+      synthAws((s, west) => {
+        const source = new BackupBucket(s, "Source", { bucketName: "estate-app", kmsKeyArn: KEY, region: "us-east-1" });
+        new OffsiteReplica(s, "Replica", { source, destinationRegion: "eu-west-1", destinationProvider: west, accountId: "123456789012" });
+      }),
+    ).toThrow(/CON-007: \S*Replica: OffsiteReplica: `destinationProvider` is a provider for us-west-2, not destinationRegion eu-west-1/);
+  });
+
+  it("refuses a replica in the source's Region (CON-008), also when the source's Region comes from the stack's default provider", () => {
+    expect(() =>
+      synthAws((s) => {
+        const source = new BackupBucket(s, "Source", { bucketName: "estate-app", kmsKeyArn: KEY });
+        const primary = new AwsProvider(s, "primary", { region: "us-east-1" });
+        new OffsiteReplica(s, "Replica", { source, destinationRegion: "us-east-1", destinationProvider: primary, accountId: "123456789012" });
+      }),
+    ).toThrow(/CON-008: \S*Replica: .*the source's \(us-east-1\)/);
+  });
+
+  it("refuses missing props from JavaScript callers with CON-001 (no replica in an undefined Region)", () => {
+    expect(() =>
+      synthAws((s, west) => {
+        const source = new BackupBucket(s, "Source", { bucketName: "estate-app", kmsKeyArn: KEY, region: "us-east-1" });
+        new OffsiteReplica(s, "Replica", { source, destinationProvider: west, accountId: "123456789012" } as never);
+      }),
+    ).toThrow(/CON-001: \S*Replica: OffsiteReplica needs `destinationRegion`/);
   });
 
   it("needs an account id when it creates the replica key (AWS-009)", () => {

@@ -61,7 +61,7 @@ describe("RestoreTestingPlan", () => {
 describe("RestoreTestingPlan dependencies", () => {
   it("waits, once, for vaults it names by literal ARN", () => {
     const { resources } = synthAws((s) => {
-      const v = new EncryptedVault(s, "Vault", { vaultName: "estate-v", kmsKeyArn: "k", region: "us-east-1", accountId: "123456789012" });
+      const v = new EncryptedVault(s, "Vault", { vaultName: "estate-v", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", region: "us-east-1", accountId: "123456789012" });
       const p = new RestoreTestingPlan(s, "P", { planName: "estate_weekly", schedule: WEEKLY, includeVaults: [v.vaultArn] });
       p.addDependency(v.vault);
       p.addDependency(v.vault);

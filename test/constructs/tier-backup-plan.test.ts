@@ -4,6 +4,9 @@ import { type BackupRuleProps, TierBackupPlan } from "../../lib/constructs/tier-
 import { EncryptedVault } from "../../lib/constructs/encrypted-vault";
 import { Cadence, Schedule } from "../../lib/core/schedule";
 import { appStack, ofType, synthAws } from "../support/aws-synth";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, Testing } from "../../lib/core/cdk";
+import { Duration } from "../../lib/core/duration";
 
 const DAILY = Schedule.at(Cadence.daily(), 90);
 const ROLE = "arn:aws:iam::123456789012:role/backup";
@@ -63,7 +66,7 @@ describe("TierBackupPlan", () => {
 
   it("waits for vaults named only by literal", () => {
     const { resources } = synthAws((s) => {
-      const vault = new EncryptedVault(s, "Offsite", { vaultName: "estate-offsite", kmsKeyArn: "k", region: "us-west-2", accountId: "123456789012" });
+      const vault = new EncryptedVault(s, "Offsite", { vaultName: "estate-offsite", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", region: "us-west-2", accountId: "123456789012" });
       const plan = new TierBackupPlan(s, "Plan", { planName: "estate-p", rules: [rule({ copyActions: [{ destinationVaultArn: vault.vaultArn, deleteAfterDays: 14 }] })] });
       plan.addDependency(vault.vault);
       plan.addDependency(vault.vault);
@@ -92,5 +95,32 @@ describe("TierBackupPlan", () => {
     ["a bad selection name", () => synthAws((s) => new TierBackupPlan(s, "P", { planName: "p", rules: [rule()] }).addSelection("S", { selectionName: "a".repeat(51), iamRoleArn: ROLE, resources: ["x"] })), /AWS-016/],
   ])("refuses %s", (_what, make, error) => {
     expect(make).toThrow(error);
+  });
+});
+
+describe("TierBackupPlan periods as Durations (deleteAfterDays and coldStorageAfterDays deprecated)", () => {
+  const build = (rule: Record<string, unknown>) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "stack");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const plan = new TierBackupPlan(stack, "Plan", { planName: "plan" });
+    plan.addRule({ ruleName: "daily", targetVaultName: "v", schedule: Schedule.at(Cadence.daily(), 90), ...rule } as never);
+    return { plan, json: JSON.parse(Testing.synth(stack)) as { resource: { aws_backup_plan: Record<string, { rule: Array<{ lifecycle: unknown; copy_action?: Array<{ lifecycle: unknown }> }> }> } } };
+  };
+
+  it("writes the same lifecycle from deleteAfter/coldStorageAfter as from the deprecated day counts", () => {
+    const copy = { destinationVaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:copy" };
+    const typed = build({ deleteAfter: Duration.days(120), coldStorageAfter: Duration.days(30), copyActions: [{ ...copy, deleteAfter: Duration.days(120) }] });
+    const old = build({ deleteAfterDays: 120, coldStorageAfterDays: 30, copyActions: [{ ...copy, deleteAfterDays: 120 }] });
+    const rule = (j: typeof typed.json) => Object.values(j.resource.aws_backup_plan)[0].rule[0];
+    expect(rule(typed.json)).toEqual(rule(old.json));
+    expect(rule(typed.json).lifecycle).toEqual({ delete_after: 120, cold_storage_after: 30 });
+    expect(typed.plan.backupRules[0].deleteAfterDays).toBe(120);
+  });
+
+  it("refuses both spellings (CON-009), neither (CON-001), and a part day (CON-006)", () => {
+    expect(() => build({ deleteAfter: Duration.days(7), deleteAfterDays: 7 })).toThrow(/CON-009/);
+    expect(() => build({})).toThrow(/CON-001: stack\/Plan: rule daily needs `deleteAfter`/);
+    expect(() => build({ deleteAfter: Duration.hours(36) })).toThrow(/CON-006/);
   });
 });

@@ -3,6 +3,8 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { VeleroProtection, renderSchedule, renderStorageLocation } from "../../lib/constructs/velero-protection";
 import { TerraformStack, Testing } from "../../lib/core/cdk";
 import { HookOnError, VolumeBackupMode } from "../../lib/core/vocabulary";
+import { Duration } from "../../lib/core/duration";
+import { Cadence, Schedule } from "../../lib/core/schedule";
 import { crdErrors } from "../support/velero-crds";
 
 const location = { name: "backup-gov-prod", bucket: "estate-velero-standard", prefix: "prod/", region: "us-east-1", kmsKeyId: "alias/estate-backup" };
@@ -90,5 +92,25 @@ describe("VeleroProtection", () => {
     [{ namespaces: [] }, /K8S-070.*namespaces/],
   ])("refuses %p", (patch, error) => {
     expect(() => renderSchedule("velero", "bsl", { ...base, ...patch })).toThrow(error);
+  });
+});
+
+describe("Velero schedules from Schedule and Duration (one unit per idea)", () => {
+  const typed = { name: "shop-daily", schedule: Schedule.at(Cadence.daily(), 3 * 60 + 45), ttl: Duration.days(14), namespaces: ["shop"] };
+
+  it("writes the same Schedule object as the deprecated cron and ttlHours", () => {
+    expect(renderSchedule("velero", "bsl", typed)).toEqual(renderSchedule("velero", "bsl", base));
+    const every4h = renderSchedule("velero", "bsl", { ...typed, schedule: Schedule.at(Cadence.hourly(4), 75) }).spec as { schedule: string };
+    expect(every4h.schedule).toBe("15 1,5,9,13,17,21 * * *");
+  });
+
+  it("refuses both spellings at once (CON-009) and neither (CON-001)", () => {
+    expect(() => renderSchedule("velero", "bsl", { ...typed, cron: "45 3 * * *" })).toThrow(/CON-009: Velero schedule shop-daily: `cron` and `schedule`/);
+    expect(() => renderSchedule("velero", "bsl", { ...typed, ttlHours: 336 })).toThrow(/CON-009: .*`ttlHours` and `ttl`/);
+    expect(() => renderSchedule("velero", "bsl", { name: "x", namespaces: ["shop"], ttl: Duration.days(1) })).toThrow(/CON-001: Velero schedule x needs `schedule`/);
+  });
+
+  it("refuses a TTL that is not whole hours", () => {
+    expect(() => renderSchedule("velero", "bsl", { ...typed, ttl: Duration.minutes(90) })).toThrow(/K8S-070.*ttlHours/);
   });
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Testing } from "../../lib/core/cdk";
 import { AwsEstateStack } from "../../lib/estate/aws-stack";
 import { buildAppBackups } from "../../lib/estate/app-backups";
-import { EstateContext, type S3Destination, TargetKind } from "../../lib/estate/context";
+import { EstateContext, EstatePolicies, type S3Destination, TargetKind } from "../../lib/estate/context";
 import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
 
 const ROOT = join(__dirname, "..", "..");
@@ -25,14 +25,15 @@ function s3Of(serviceId: string, offsite: boolean): S3Destination {
 function build(catalogText?: string, withS3 = true) {
   const report = catalogText ? validateCatalogText(catalogText) : validateCatalogFile(join(ROOT, "stacks", "catalog.yaml"));
   if (!report.ok) throw new Error(report.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n"));
-  const ctx = new EstateContext(report.catalog!);
+  const input = new EstatePolicies(report.catalog!);
   const app = Testing.app();
-  ctx.awsStack = new AwsEstateStack(app, "homelab-aws", { estate: ctx.catalog.name, aws: ctx.catalog.aws! });
+  const awsStack = new AwsEstateStack(app, "homelab-aws", { estate: input.catalog.name, aws: input.catalog.aws! });
+  const s3Destinations = new Map<string, S3Destination>();
   if (withS3) {
-    for (const p of ctx.policies) if (p.appBackup && !p.service.app?.repository) ctx.setS3Destination(p.service.id, s3Of(p.service.id, p.offsite.required));
+    for (const p of input.policies) if (p.appBackup && !p.service.app?.repository) s3Destinations.set(p.service.id, s3Of(p.service.id, p.offsite.required));
   }
-  buildAppBackups(ctx);
-  return ctx;
+  const built = buildAppBackups(input, { scope: awsStack, s3Destinations, awsStack });
+  return Object.assign(new EstateContext(input.catalog, { records: [built.record], s3Destinations }), { awsStack, built });
 }
 
 describe("buildAppBackups on the default catalog", () => {

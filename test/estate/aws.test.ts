@@ -134,10 +134,12 @@ describe("buildAwsProtection", () => {
     // The data line, read back by bash itself.
     const line = String(drill.content).split("\n").find((l) => l.startsWith("BUCKETS="))!;
     const rows = execFileSync("bash", ["-c", `${line}; printf '%s\\n' "\${BUCKETS[@]}"`], { encoding: "utf8" }).trim().split("\n").map((r) => r.split("|").join(" "));
+    // Name, Region, mode, days and the restic repository prefixes whose oldest object the drill checks
+    // (the replica and the audit log hold none: the extension runs on the primary).
     expect(rows).toEqual([
-      "test-app-compliance-14d-to-us-west-2-123456789012 us-east-1 COMPLIANCE 14",
-      "test-audit-123456789012 us-east-1 COMPLIANCE 365",
-      "test-app-compliance-14d-to-us-west-2-replica-123456789012 us-west-2 COMPLIANCE 14",
+      "test-app-compliance-14d-to-us-west-2-123456789012 us-east-1 COMPLIANCE 14 vault/",
+      "test-audit-123456789012 us-east-1 COMPLIANCE 365 ",
+      "test-app-compliance-14d-to-us-west-2-replica-123456789012 us-west-2 COMPLIANCE 14 ",
     ]);
   });
 
