@@ -13,6 +13,7 @@ import { Retention } from "../../lib/core/retention";
 import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
 import { AppBackupDestination } from "../../lib/constructs/app-backup";
 import { Metrics } from "../../lib/core/metrics";
+import { ExitCode } from "../../lib/artifacts/app/exit-codes";
 import { cli } from "../support/cli";
 import { scrapeTextfiles } from "../support/node-exporter";
 import {
@@ -344,6 +345,56 @@ describe("PostgreSQL 15 round trip with the generated scripts", () => {
       pitr.stop();
     }
   });
+
+  it("refuses a point in time past a hole in the kept WAL (a pruned chain between two kept ones) instead of promoting the database as it was at the hole (found by the soak)", () => {
+    // Every run is kept for now (all runs here fall on one day, where daily retention keeps the newest
+    // chain only): the first chain must outlive the second, as borg's keep-oldest makes it do over weeks.
+    const conf = join(scripts[svc.restic], "service.conf");
+    const original = readFileSync(conf, "utf8");
+    expect(original).toMatch(/^KEEP=.*$/m);
+    writeFileSync(conf, original.replace(/^KEEP=.*$/m, "KEEP=(--keep-last 1000)"));
+    try {
+      makeHole();
+    } finally {
+      writeFileSync(conf, original);
+    }
+    const restored = join(dir, "hole-data");
+    const r = run(svc.restic, "restore.sh", ["--to-time", holeTarget, "--pgdata", restored]);
+    expect(r.code).toBe(ExitCode.RESTORE);
+    expect(r.stderr).toMatch(/stops before .*: segment [0-9A-F]{24} is missing .*pick a time before that, or restore a dump/);
+    // Nothing half-restored is left where the operator pointed it: the folder is as empty as it was.
+    expect(existsSync(restored) ? readdirSync(restored) : []).toEqual([]);
+  });
+
+  let holeTarget = "";
+  function makeHole(): void {
+    const password = join(dir, "secrets", `${svc.restic}.repo-password`);
+    const archived = (closed: string) => {
+      for (let i = 0; i < 150 && server.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") < closed; i++) execFileSync("sleep", ["0.2"]);
+    };
+    // Row 3 reaches the spool but no ship of its own: the next chain's base run ships it, then cleans the spool.
+    server.sql("CREATE TABLE hole_probe (id int); INSERT INTO hole_probe VALUES (3);", DB);
+    archived(server.sql("SELECT pg_walfile_name(pg_switch_wal())"));
+    execFileSync("rm", ["-f", join(dir, "state", svc.restic, "last-base")]);
+    ok(run(svc.restic, "backup.sh"));
+    const bases = resticSnapshots(repo.restic, password).filter((x) => x.tags!.includes(`name=${svc.restic}.base.tar`));
+    const secondChain = bases.map((x) => x.tags!.find((t) => t.startsWith("run="))!).sort().at(-1)!;
+    server.sql("INSERT INTO hole_probe VALUES (4);", DB);
+    archived(server.sql("SELECT pg_walfile_name(pg_switch_wal())"));
+    execFileSync("sleep", ["1.2"]);
+    const target = server.sql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+    execFileSync("sleep", ["1.2"]);
+    server.sql("INSERT INTO hole_probe VALUES (5);", DB);
+    archived(server.sql("SELECT pg_walfile_name(pg_switch_wal())"));
+    ok(run(svc.restic, "backup.sh", ["--ship"]));
+    // The second chain's base run goes, as a prune that kept the first chain (for an old dump) would take it.
+    const pruned = resticSnapshots(repo.restic, password).filter((x) => x.tags!.includes(secondChain)).map((x) => x.id);
+    expect(pruned.length).toBeGreaterThan(0);
+    execFileSync("restic", ["-r", repo.restic, "--password-file", password, "forget", ...pruned], { env: { ...process.env, RESTIC_CACHE_DIR: join(dir, "hole-cache") }, stdio: "ignore" });
+    // A base of the first chain is still there to start from.
+    expect(resticSnapshots(repo.restic, password).filter((x) => x.tags!.includes(`name=${svc.restic}.base.tar`)).length).toBeGreaterThan(0);
+    holeTarget = target;
+  }
 
   it("a WAL segment that lands between the tar and the spool cleanup is kept and shipped by the next run, never deleted unshipped", () => {
     const spool = join(dir, "spool");

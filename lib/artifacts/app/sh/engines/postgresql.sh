@@ -343,10 +343,31 @@ restore_table() {
 }
 
 # --- point-in-time restore: a base backup plus the WAL shipped after it ---------------------
-# last_commit_time WALDIR BASE_RUN: the time of the last commit in the WAL from the base's start on (empty when unknown).
+# wal_first_gap WALDIR START SEGMENT_BYTES: the first segment after START that WALDIR lacks (on
+# any timeline: a promotion continues the numbering), up to the newest one there; empty when the
+# WAL is continuous. Retention keeps chains whole, but a chain kept for an old dump (borg keeps
+# the oldest archive) is followed by the WAL of later chains whose base was pruned: replaying
+# across that hole would stop at it and promote the database as it was there, without a word.
+wal_first_gap() {
+  local per=$((0x100000000 / $3)) first last=-1 n name
+  local -A have=()
+  first=$((16#${2:8:8} * per + 16#${2:16:8}))
+  while read -r name; do
+    n=$((16#${name:8:8} * per + 16#${name:16:8}))
+    have[$n]=1
+    ((n > last)) && last=$n
+  done < <(find "$1" -maxdepth 1 -type f -printf '%f\n' | grep -xE '[0-9A-F]{24}' || true)
+  for ((n = first; n <= last; n++)); do
+    if [[ -z ${have[$n]:-} ]]; then
+      printf '%s%08X%08X\n' "${2:0:8}" $((n / per)) $((n % per))
+      return 0
+    fi
+  done
+}
+
+# last_commit_time WALDIR START: the time of the last commit in the WAL from the base's start on (empty when unknown).
 last_commit_time() {
-  local start end
-  start=$(fetch_stream "$2" "$BASE_NAME.capture" | awk -F '\t' '$2 == "base_start_wal" { print $3 }')
+  local start=$2 end
   end=$(find "$1" -maxdepth 1 -type f -printf '%f\n' | grep -xE '[0-9A-F]{24}' | sort | tail -n 1 || true)
   [[ -n $start && -e $1/$start && -n $end ]] || return 0
   # pg_waldump may end with an error at the end of the WAL it has: only the records it printed count.
@@ -377,6 +398,8 @@ engine_restore_to_time() {
   done < <(good_runs "$WAL_NAME")
   [[ -n $last_wal ]] || die "$EXIT_RESTORE" "no WAL was shipped after $OPT_TO_TIME yet: run 'backup.sh --ship' first, or pick an earlier time"
   waldir=${target%/}.wal
+  local made_waldir=0
+  [[ -e $waldir ]] || made_waldir=1
   mkdir -p "$target" "$waldir"
   info "restoring the base backup of run $base_run into $target"
   fetch_stream "$base_run" "$BASE_NAME" | tar -C "$target" -xf - || die "$EXIT_RESTORE" "extracting the base backup failed"
@@ -388,9 +411,25 @@ engine_restore_to_time() {
   # was idle from its last commit until the ship after the target), PostgreSQL 13+ refuses to promote
   # ("recovery ended before configured recovery target was reached"). The state at the target is then
   # the end of that WAL: it is replayed whole instead.
-  local target_line last_commit
+  local target_line last_commit start segment_bytes gap
+  start=$(fetch_stream "$base_run" "$BASE_NAME.capture" | awk -F '\t' '$2 == "base_start_wal" { print $3 }')
   target_line="recovery_target_time = '$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S.%N+00')'"
-  last_commit=$(last_commit_time "$waldir" "$base_run")
+  last_commit=$(last_commit_time "$waldir" "$start")
+  if [[ $start =~ ^[0-9A-F]{24}$ ]]; then
+    segment_bytes=$("$PG_BINDIR/pg_controldata" "$target" 2>/dev/null | awk -F ':' '/^Bytes per WAL segment/ { gsub(/ /, "", $2); print $2 }' || true)
+    [[ $segment_bytes =~ ^[0-9]+$ ]] && ((segment_bytes > 0)) || segment_bytes=16777216
+    gap=$(wal_first_gap "$waldir" "$start" "$segment_bytes")
+    # Past a hole the state at the target cannot be rebuilt: recovery would stop at the hole and
+    # promote that instead. Before it (a commit after the target precedes the hole), all is there.
+    if [[ -n $gap ]] && { [[ -z $last_commit ]] || (($(date -u -d "$last_commit" +%s) <= $(date -u -d "$OPT_TO_TIME" +%s))); }; then
+      # Only what this run wrote: the target was empty, and the WAL folder is removed only when it made it.
+      ((made_waldir)) && rm -rf -- "$waldir"
+      find "$target" -mindepth 1 -delete
+      die "$EXIT_RESTORE" "the WAL kept after the base backup of run $base_run stops before $OPT_TO_TIME: segment $gap is missing (its run was pruned or never shipped), so the database as it was then cannot be rebuilt. This chain reaches ${last_commit:-its base backup}: pick a time before that, or restore a dump (restore.sh --run RUN)"
+    fi
+  else
+    warn "the base backup of run $base_run names no start segment: the WAL is not checked for holes"
+  fi
   if [[ -n $last_commit ]] && (($(date -u -d "$last_commit" +%s) <= $(date -u -d "$OPT_TO_TIME" +%s))); then
     info "the shipped WAL holds no commit after $OPT_TO_TIME (the last is at $last_commit): it is replayed to its end, which is the database as it was at $OPT_TO_TIME"
     target_line="# recovery_target_time: none (no commit after $OPT_TO_TIME was shipped; replay to the end)"
