@@ -20,6 +20,19 @@ export default tseslint.config(
     },
   },
   {
+    // The library's errors come from lib/errors.ts, each with a stable code a user can look up.
+    files: ["lib/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]",
+          message: "throw an error from lib/errors.ts (a stable code and a fix), not a bare Error",
+        },
+      ],
+    },
+  },
+  {
     // Tests and benches read what the code wrote (JSON.parse of plans, reports, metrics) and
     // assert on it: untyped member access there is the point, and a wrong guess fails the test.
     files: ["test/**/*.ts", "bench/**/*.ts"],

@@ -16,7 +16,19 @@ import { AppBackupDestination } from "../lib/constructs/app-backup";
 import { Duration } from "../lib/core/duration";
 import { Retention } from "../lib/core/retention";
 import { AppEngine, BackupTool } from "../lib/core/vocabulary";
-import { MariaServer, METRICS_ROOT, PG_BIN, PgServer, cleanup, installService, requireTools, runScript, scratch, secret, writeEnv } from "../test/roundtrip/support";
+import {
+  MariaServer,
+  METRICS_ROOT,
+  PG_BIN,
+  PgServer,
+  cleanup,
+  installService,
+  requireTools,
+  runScript,
+  scratch,
+  secret,
+  writeEnv,
+} from "../test/roundtrip/support";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -42,12 +54,21 @@ function timed(file: string, args: string[], env: string, extra: Record<string, 
 }
 
 function storedBytes(service: string): string {
-  const prom = readFileSync(join(METRICS_ROOT, `bench-${service}`, `backup_bench_${service.replace(/-/g, "_")}_backup.prom`), "utf8");
+  const prom = readFileSync(
+    join(METRICS_ROOT, `bench-${service}`, `backup_bench_${service.replace(/-/g, "_")}_backup.prom`),
+    "utf8",
+  );
   const bytes = Number(/^backup_size_bytes\{[^}]*\} (\d+)$/m.exec(prom)?.[1] ?? 0);
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
 
-const common = { estate: "bench", host: "bench", retention: Retention.of({ daily: 7 }), rpo: Duration.parse("1d"), rto: Duration.parse("1h") };
+const common = {
+  estate: "bench",
+  host: "bench",
+  retention: Retention.of({ daily: 7 }),
+  rpo: Duration.parse("1d"),
+  rto: Duration.parse("1h"),
+};
 
 function postgres(dir: string, rows: Row[]): void {
   const server = new PgServer(dir, 54491);
@@ -62,13 +83,36 @@ function postgres(dir: string, rows: Row[]): void {
     for (const tool of [BackupTool.RESTIC, BackupTool.BORG]) {
       const service = `pg-${tool}`;
       const repo = join(dir, `${tool}-repo`);
-      const { scripts } = installService(dir, { ...common, serviceId: `bench-${service}`, engine: AppEngine.POSTGRESQL, database: "shop", tool, destination: AppBackupDestination.repository(repo) });
-      const env = writeEnv(dir, `bench-${service}`, { BACKUP_GOV_REPOSITORY: repo, PGHOST: "127.0.0.1", PGPORT: "54491", PGUSER: "postgres", PGDATABASE: "shop", BACKUP_GOV_RESTORE_PGUSER: "postgres", BACKUP_GOV_PG_BINDIR: PG_BIN });
+      const { scripts } = installService(dir, {
+        ...common,
+        serviceId: `bench-${service}`,
+        engine: AppEngine.POSTGRESQL,
+        database: "shop",
+        tool,
+        destination: AppBackupDestination.repository(repo),
+      });
+      const env = writeEnv(dir, `bench-${service}`, {
+        BACKUP_GOV_REPOSITORY: repo,
+        PGHOST: "127.0.0.1",
+        PGPORT: "54491",
+        PGUSER: "postgres",
+        PGDATABASE: "shop",
+        BACKUP_GOV_RESTORE_PGUSER: "postgres",
+        BACKUP_GOV_PG_BINDIR: PG_BIN,
+      });
       timed(join(scripts, "backup.sh"), ["--init"], env);
       const backup = timed(join(scripts, "backup.sh"), [], env);
       const drill = timed(join(scripts, "verify.sh"), [], env);
       const restore = timed(join(scripts, "restore.sh"), ["--into", `shop_${tool}`], env);
-      rows.push({ engine: "PostgreSQL 15 (pg_dump -Fc)", tool, data: `${ROWS.toLocaleString("en")} rows, ${size}`, stored: storedBytes(service), backup, drill, restore });
+      rows.push({
+        engine: "PostgreSQL 15 (pg_dump -Fc)",
+        tool,
+        data: `${ROWS.toLocaleString("en")} rows, ${size}`,
+        stored: storedBytes(service),
+        backup,
+        drill,
+        restore,
+      });
     }
   } finally {
     server.stop();
@@ -87,18 +131,40 @@ function mariadb(dir: string, rows: Row[]): void {
       "shop",
     );
     server.sql("ANALYZE TABLE orders", "shop");
-    const size = server.sql("SELECT CONCAT(ROUND(SUM(data_length + index_length) / 1048576), ' MiB') FROM information_schema.tables WHERE table_schema = 'shop'");
+    const size = server.sql(
+      "SELECT CONCAT(ROUND(SUM(data_length + index_length) / 1048576), ' MiB') FROM information_schema.tables WHERE table_schema = 'shop'",
+    );
     const cnf = secret(dir, "root.cnf", `[client]\nuser=root\nsocket=${server.socket}\n`);
     for (const tool of [BackupTool.RESTIC, BackupTool.BORG]) {
       const service = `my-${tool}`;
       const repo = join(dir, `${tool}-repo`);
-      const { scripts } = installService(dir, { ...common, serviceId: `bench-${service}`, engine: AppEngine.MYSQL, database: "shop", tool, destination: AppBackupDestination.repository(repo) });
-      const env = writeEnv(dir, `bench-${service}`, { BACKUP_GOV_REPOSITORY: repo, BACKUP_GOV_MYSQL_DATABASE: "shop", BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf, BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf });
+      const { scripts } = installService(dir, {
+        ...common,
+        serviceId: `bench-${service}`,
+        engine: AppEngine.MYSQL,
+        database: "shop",
+        tool,
+        destination: AppBackupDestination.repository(repo),
+      });
+      const env = writeEnv(dir, `bench-${service}`, {
+        BACKUP_GOV_REPOSITORY: repo,
+        BACKUP_GOV_MYSQL_DATABASE: "shop",
+        BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf,
+        BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf,
+      });
       timed(join(scripts, "backup.sh"), ["--init"], env);
       const backup = timed(join(scripts, "backup.sh"), [], env);
       const drill = timed(join(scripts, "verify.sh"), [], env);
       const restore = timed(join(scripts, "restore.sh"), ["--into", `shop_${tool}`], env);
-      rows.push({ engine: "MariaDB 10.11 (mysqldump)", tool, data: `${ROWS.toLocaleString("en")} rows, ${size}`, stored: storedBytes(service), backup, drill, restore });
+      rows.push({
+        engine: "MariaDB 10.11 (mysqldump)",
+        tool,
+        data: `${ROWS.toLocaleString("en")} rows, ${size}`,
+        stored: storedBytes(service),
+        backup,
+        drill,
+        restore,
+      });
     }
   } finally {
     server.stop();
@@ -109,24 +175,47 @@ function files(dir: string, rows: Row[]): void {
   const data = join(dir, "srv");
   mkdirSync(data, { recursive: true });
   const count = 64;
-  for (let i = 0; i < count; i++) writeFileSync(join(data, `f${i}.bin`), execFileSync("head", ["-c", String((FILE_MIB * 1024 * 1024) / count), "/dev/urandom"], { maxBuffer: 1 << 30 }));
+  for (let i = 0; i < count; i++)
+    writeFileSync(
+      join(data, `f${i}.bin`),
+      execFileSync("head", ["-c", String((FILE_MIB * 1024 * 1024) / count), "/dev/urandom"], { maxBuffer: 1 << 30 }),
+    );
   for (const tool of [BackupTool.RESTIC, BackupTool.BORG]) {
     const service = `files-${tool}`;
     const repo = join(dir, `${tool}-repo`);
-    const { scripts } = installService(dir, { ...common, serviceId: `bench-${service}`, engine: AppEngine.FILES, paths: [data], tool, destination: AppBackupDestination.repository(repo) });
+    const { scripts } = installService(dir, {
+      ...common,
+      serviceId: `bench-${service}`,
+      engine: AppEngine.FILES,
+      paths: [data],
+      tool,
+      destination: AppBackupDestination.repository(repo),
+    });
     const env = writeEnv(dir, `bench-${service}`, { BACKUP_GOV_REPOSITORY: repo });
     timed(join(scripts, "backup.sh"), ["--init"], env);
     const backup = timed(join(scripts, "backup.sh"), [], env);
     const drill = timed(join(scripts, "verify.sh"), [], env);
     const restore = timed(join(scripts, "restore.sh"), ["--target", join(dir, `restored-${tool}`)], env);
-    rows.push({ engine: "files (random, incompressible)", tool, data: `${count} files, ${FILE_MIB} MiB`, stored: storedBytes(service), backup, drill, restore });
+    rows.push({
+      engine: "files (random, incompressible)",
+      tool,
+      data: `${count} files, ${FILE_MIB} MiB`,
+      stored: storedBytes(service),
+      backup,
+      drill,
+      restore,
+    });
   }
 }
 
 function main(): void {
   requireTools("restic", "borg", "jq", "setpriv", `${PG_BIN}/initdb`, "mariadbd", "mariadb-dump");
   const rows: Row[] = [];
-  for (const [name, fn] of [["pg", postgres], ["maria", mariadb], ["files", files]] as const) {
+  for (const [name, fn] of [
+    ["pg", postgres],
+    ["maria", mariadb],
+    ["files", files],
+  ] as const) {
     const dir = scratch(`bench-${name}`);
     try {
       fn(dir, rows);
@@ -142,12 +231,22 @@ function main(): void {
     "",
     "| Engine | Tool | Data | Stored | Backup | Drill | Restore |",
     "|---|---|---|---|---|---|---|",
-    ...rows.map((r) => `| ${r.engine} | ${r.tool} | ${r.data} | ${r.stored} | ${s(r.backup)} | ${s(r.drill)} | ${s(r.restore)} |`),
+    ...rows.map(
+      (r) => `| ${r.engine} | ${r.tool} | ${r.data} | ${r.stored} | ${s(r.backup)} | ${s(r.drill)} | ${s(r.restore)} |`,
+    ),
   ];
   const steps = join(METRICS_ROOT, "durations.json");
   if (existsSync(steps)) {
-    out.push("", "Steps of the round-trip tests (smaller data, see test/roundtrip/):", "", "| Suite | Step | Seconds |", "|---|---|---|");
-    for (const [suite, entries] of Object.entries(JSON.parse(readFileSync(steps, "utf8")) as Record<string, Record<string, number>>)) {
+    out.push(
+      "",
+      "Steps of the round-trip tests (smaller data, see test/roundtrip/):",
+      "",
+      "| Suite | Step | Seconds |",
+      "|---|---|---|",
+    );
+    for (const [suite, entries] of Object.entries(
+      JSON.parse(readFileSync(steps, "utf8")) as Record<string, Record<string, number>>,
+    )) {
       for (const [step, seconds] of Object.entries(entries)) out.push(`| ${suite} | ${step} | ${seconds.toFixed(1)} |`);
     }
   }

@@ -75,7 +75,13 @@ function filesUnder(dir: string): { count: number; bytes: number } {
 }
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
-type TfJson = { provider?: Record<string, Array<Record<string, unknown>>>; resource?: Blocks; data?: Blocks; output?: Record<string, Record<string, unknown>>; variable?: Record<string, Record<string, unknown>> };
+type TfJson = {
+  provider?: Record<string, Array<Record<string, unknown>>>;
+  resource?: Blocks;
+  data?: Blocks;
+  output?: Record<string, Record<string, unknown>>;
+  variable?: Record<string, Record<string, unknown>>;
+};
 
 function stackJson(outdir: string): Array<{ name: string; json: TfJson }> {
   const dir = join(outdir, "stacks");
@@ -91,7 +97,12 @@ function resourceCount(json: TfJson): number {
 /** Resources, data sources, outputs and variables: what cdktf resolves and writes. */
 function elementCount(json: TfJson): number {
   const blocks = (b?: Blocks) => Object.values(b ?? {}).reduce((n, r) => n + Object.keys(r).length, 0);
-  return blocks(json.resource) + blocks(json.data) + Object.keys(json.output ?? {}).length + Object.keys(json.variable ?? {}).length;
+  return (
+    blocks(json.resource) +
+    blocks(json.data) +
+    Object.keys(json.output ?? {}).length +
+    Object.keys(json.variable ?? {}).length
+  );
 }
 
 function ours(catalog: string, outdir: string): void {
@@ -112,7 +123,8 @@ function ours(catalog: string, outdir: string): void {
   timed(cdk.App.prototype, "synth", "cdktf synth");
   timed(artifact.ArtifactSet.prototype, "writeTo", "write");
   timed(documents, "renderDocuments", "render");
-  for (const f of ["renderAlertRules", "renderRuleTests", "renderAbsenceTests", "renderAlertmanagerExample"]) timed(prometheus, f, "render");
+  for (const f of ["renderAlertRules", "renderRuleTests", "renderAbsenceTests", "renderAlertmanagerExample"])
+    timed(prometheus, f, "render");
   timed(grafana, "renderDashboard", "render");
   timed(hook, "renderVzdumpHook", "render");
   timed(hook, "renderHeartbeatEnvExample", "render");
@@ -128,7 +140,11 @@ function ours(catalog: string, outdir: string): void {
   const c = (k: string) => cpuPhases.get(k) ?? 0;
   const constructsCpu = totalCpu - c("validate") - c("render") - c("cdktf synth") - c("write");
   const artifacts = filesUnder(join(outdir, "artifacts"));
-  const stacks = stackJson(outdir).map((s) => ({ name: s.name, resources: resourceCount(s.json), elements: elementCount(s.json) }));
+  const stacks = stackJson(outdir).map((s) => ({
+    name: s.name,
+    resources: resourceCount(s.json),
+    elements: elementCount(s.json),
+  }));
   print({
     loadMs: loaded - t0,
     validateMs: p("validate"),
@@ -167,11 +183,17 @@ function camel(value: unknown, refs: Referencer, key = ""): unknown {
   if (Array.isArray(value)) return value.map((v) => camel(v, refs));
   if (value === null || typeof value !== "object") return value;
   if (key === "tags" || key === "tags_all" || key === "variables") return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camel(v, refs, k)]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+      camel(v, refs, k),
+    ]),
+  );
 }
 
 /** Interpolations of resources, data sources and variables (not IAM policy variables such as `${aws:username}`). */
-const INTERPOLATION = /\$\{((?:data\.)?(?:aws|proxmox)_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_.[\]"*-]+|var\.[A-Za-z0-9_]+)\}/g;
+const INTERPOLATION =
+  /\$\{((?:data\.)?(?:aws|proxmox)_[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_.[\]"*-]+|var\.[A-Za-z0-9_]+)\}/g;
 
 function floor(outdir: string, variant: string): void {
   const stacks = stackJson(outdir);
@@ -188,11 +210,14 @@ function floor(outdir: string, variant: string): void {
   const register = (mod: Record<string, unknown>) => {
     for (const v of Object.values(mod)) {
       const c = v as Cls;
-      if (typeof c === "function" && typeof c.tfResourceType === "string") (c.name.startsWith("Data") ? dataClasses : classes).set(c.tfResourceType, c);
+      if (typeof c === "function" && typeof c.tfResourceType === "string")
+        (c.name.startsWith("Data") ? dataClasses : classes).set(c.tfResourceType, c);
     }
   };
   register(proxmox);
-  const types = new Set(stacks.flatMap((s) => [...Object.keys(s.json.resource ?? {}), ...Object.keys(s.json.provider ?? {})]));
+  const types = new Set(
+    stacks.flatMap((s) => [...Object.keys(s.json.resource ?? {}), ...Object.keys(s.json.provider ?? {})]),
+  );
   const dataTypes = new Set(stacks.flatMap((s) => Object.keys(s.json.data ?? {})));
   const awsModules: string[] = [];
   if (variant === "barrel") {
@@ -213,12 +238,16 @@ function floor(outdir: string, variant: string): void {
   const loadedCpu = cpuMs();
   // refs-nostack: the same switch synthesizeCatalog uses (lib/core/cdk.ts withoutTokenStackTraces), for a like-for-like floor.
   const previousFormatter = Error.prepareStackTrace;
-  if (variant === "refs-nostack") Error.prepareStackTrace = (target, frames) => (target instanceof Error ? `${String(target)}\n${frames.join("\n")}` : "");
+  if (variant === "refs-nostack")
+    Error.prepareStackTrace = (target, frames) =>
+      target instanceof Error ? `${String(target)}\n${frames.join("\n")}` : "";
   const app = new cdk.App({ outdir: `${outdir}-floor-${variant}` });
   for (const s of stacks) {
     const stack = new cdk.TerraformStack(app, s.name);
-    const refs: Referencer =
-      variant.startsWith("refs") ? (text) => text.replace(INTERPOLATION, (_, expression: string) => cdktf.Token.asString(cdktf.ref(expression, stack))) : null;
+    const refs: Referencer = variant.startsWith("refs")
+      ? (text) =>
+          text.replace(INTERPOLATION, (_, expression: string) => cdktf.Token.asString(cdktf.ref(expression, stack)))
+      : null;
     const providers = new Map<string, unknown>();
     for (const [type, list] of Object.entries(s.json.provider ?? {})) {
       const cls = classes.get(type) ?? (type === "aws" ? classes.get("aws") : undefined);
@@ -235,7 +264,10 @@ function floor(outdir: string, variant: string): void {
       if (!cls) throw new Error(`floor: no class for ${type}`);
       for (const [name, cfg] of Object.entries(byName)) {
         const { provider, depends_on: _d, "//": _m, ...rest } = cfg as Record<string, unknown>;
-        new cls(stack, name, { ...(camel(rest, refs) as object), provider: provider ? providers.get(String(provider)) : undefined });
+        new cls(stack, name, {
+          ...(camel(rest, refs) as object),
+          provider: provider ? providers.get(String(provider)) : undefined,
+        });
       }
     }
     for (const [type, byName] of Object.entries(s.json.data ?? {})) {
@@ -243,17 +275,41 @@ function floor(outdir: string, variant: string): void {
       if (!cls) throw new Error(`floor: no class for data ${type}`);
       for (const [name, cfg] of Object.entries(byName)) {
         const { provider, depends_on: _d, "//": _m, ...rest } = cfg as Record<string, unknown>;
-        new cls(stack, name, { ...(camel(rest, refs) as object), provider: provider ? providers.get(String(provider)) : undefined });
+        new cls(stack, name, {
+          ...(camel(rest, refs) as object),
+          provider: provider ? providers.get(String(provider)) : undefined,
+        });
       }
     }
-    for (const [name, cfg] of Object.entries(s.json.variable ?? {})) new cdk.TerraformVariable(stack, name, { type: cfg.type, description: cfg.description, sensitive: cfg.sensitive });
-    for (const [name, cfg] of Object.entries(s.json.output ?? {})) new cdk.TerraformOutput(stack, name, { value: camel(cfg.value, refs), description: cfg.description, sensitive: cfg.sensitive });
+    for (const [name, cfg] of Object.entries(s.json.variable ?? {}))
+      new cdk.TerraformVariable(stack, name, {
+        type: cfg.type,
+        description: cfg.description,
+        sensitive: cfg.sensitive,
+      });
+    for (const [name, cfg] of Object.entries(s.json.output ?? {}))
+      new cdk.TerraformOutput(stack, name, {
+        value: camel(cfg.value, refs),
+        description: cfg.description,
+        sensitive: cfg.sensitive,
+      });
   }
   const built = performance.now();
   app.synth();
   const done = performance.now();
   Error.prepareStackTrace = previousFormatter;
-  print({ variant, resources: total, elements, cpuMs: cpuMs() - loadedCpu, totalCpuMs: cpuMs(), loadMs: loaded - t0, buildMs: built - loaded, cdktfSynthMs: done - built, totalMs: done - t0, peakRssMiB: peakRssMiB() });
+  print({
+    variant,
+    resources: total,
+    elements,
+    cpuMs: cpuMs() - loadedCpu,
+    totalCpuMs: cpuMs(),
+    loadMs: loaded - t0,
+    buildMs: built - loaded,
+    cdktfSynthMs: done - built,
+    totalMs: done - t0,
+    peakRssMiB: peakRssMiB(),
+  });
 }
 
 function print(o: Record<string, unknown>): void {

@@ -21,12 +21,26 @@ import { renderReportHtml } from "../lib/report/html";
 import { generatedCatalog } from "./catalog";
 
 const sizes = (process.env.BENCH_REPORT_SIZES ?? "1000,5000").split(",").map(Number);
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), "backup-gov-bench-report-"));
   const profile = join(tmp, "profile");
-  const context = await chromium.launchPersistentContext(profile, { executablePath: "/usr/bin/chromium", headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
   const rows: string[] = [];
   try {
     for (const n of sizes) {
@@ -77,13 +91,17 @@ async function main(): Promise<void> {
       });
       await page.close();
       const f = (x: number) => (x / 1000).toFixed(2);
-      rows.push(`| ${n} | ${f(validateMs)} | ${f(estateMs)} | ${f(dataMs)} | ${f(htmlMs)} | ${(Buffer.byteLength(html) / 1048576).toFixed(1)} | ${f(loadMs)} (DOMContentLoaded ${f(nav.domContentLoaded)}, load ${f(nav.load)}) | ${f(filterMs)} | ${f(showAllMs)} |`);
+      rows.push(
+        `| ${n} | ${f(validateMs)} | ${f(estateMs)} | ${f(dataMs)} | ${f(htmlMs)} | ${(Buffer.byteLength(html) / 1048576).toFixed(1)} | ${f(loadMs)} (DOMContentLoaded ${f(nav.domContentLoaded)}, load ${f(nav.load)}) | ${f(filterMs)} | ${f(showAllMs)} |`,
+      );
     }
   } finally {
     await context.close();
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log("| services | validate s | estate s | report data s | HTML s | page MiB | Chromium load s | filter s | show all s |");
+  console.log(
+    "| services | validate s | estate s | report data s | HTML s | page MiB | Chromium load s | filter s | show all s |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
 }

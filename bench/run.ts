@@ -41,7 +41,14 @@ interface Ours {
   artifactsMs: number;
   renderMs: number;
   writeMs: number;
-  cpu: { validateMs: number; synthMs: number; stacksMs: number; artifactsMs: number; renderMs: number; writeMs: number };
+  cpu: {
+    validateMs: number;
+    synthMs: number;
+    stacksMs: number;
+    artifactsMs: number;
+    renderMs: number;
+    writeMs: number;
+  };
   peakRssMiB: number;
   stacks: Array<{ name: string; resources: number; elements: number }>;
   artifactCount: number;
@@ -63,7 +70,11 @@ interface Floor {
 }
 
 function run<T>(...args: string[]): T {
-  const out = execFileSync(process.execPath, [join(built, "bench", "case.js"), ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, [join(built, "bench", "case.js"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   return JSON.parse(out.trim().split("\n").pop()!) as T;
 }
 
@@ -75,7 +86,17 @@ function best<T>(list: T[], by: (t: T) => number): T {
 const s = (ms: number) => (ms / 1000).toFixed(2);
 
 process.stdout.write("compiling lib/ and bench/case.ts (bench/tsconfig.json) ...\n");
-execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "bench", "tsconfig.json"), "--outDir", built], { cwd: root, stdio: "inherit" });
+execFileSync(
+  process.execPath,
+  [
+    join(root, "node_modules", "typescript", "bin", "tsc"),
+    "-p",
+    join(root, "bench", "tsconfig.json"),
+    "--outDir",
+    built,
+  ],
+  { cwd: root, stdio: "inherit" },
+);
 // The runtime's shell and unit files, the report's assets, and the version they carry, as the package ships them beside the compiled code.
 for (const dir of ["artifacts/app/sh", "artifacts/app/systemd", "report/assets"]) {
   rmSync(join(built, "lib", dir), { recursive: true, force: true });
@@ -95,14 +116,26 @@ function proc(args: string[]): Proc {
   const cli = join(built, "lib", "cli", "bin.js");
   const start = performance.now();
   const r = timeBin
-    ? spawnSync(timeBin, ["-f", "BENCH-TIME %U %S %M", process.execPath, cli, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 })
+    ? spawnSync(timeBin, ["-f", "BENCH-TIME %U %S %M", process.execPath, cli, ...args], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 1 << 28,
+      })
     : spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 });
   const wall = (performance.now() - start) / 1000;
   const m = /BENCH-TIME ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? "");
-  return { wall, cpu: m ? Number(m[1]) + Number(m[2]) : undefined, rssMiB: m ? Number(m[3]) / 1024 : undefined, status: r.status };
+  return {
+    wall,
+    cpu: m ? Number(m[1]) + Number(m[2]) : undefined,
+    rssMiB: m ? Number(m[3]) / 1024 : undefined,
+    status: r.status,
+  };
 }
 function bestProc(args: string[], count: number): Proc {
-  return best(Array.from({ length: count }, () => proc(args)), (p) => p.wall);
+  return best(
+    Array.from({ length: count }, () => proc(args)),
+    (p) => p.wall,
+  );
 }
 /** Files and bytes of a whole output folder (stacks and artifacts). */
 function outputSize(dir: string): { files: number; bytes: number } {
@@ -121,9 +154,20 @@ function outputSize(dir: string): { files: number; bytes: number } {
   walk(dir);
   return { files, bytes };
 }
-const fmtProc = (p: Proc) => `${p.wall.toFixed(2)}${p.cpu !== undefined ? ` (CPU ${p.cpu.toFixed(2)}, ${p.rssMiB!.toFixed(0)} MiB)` : ""}`;
+const fmtProc = (p: Proc) =>
+  `${p.wall.toFixed(2)}${p.cpu !== undefined ? ` (CPU ${p.cpu.toFixed(2)}, ${p.rssMiB!.toFixed(0)} MiB)` : ""}`;
 
-const rows: Array<{ shape: CatalogShape; n: number; ours: Ours; floor?: Floor; refs?: Floor; refsNoStack?: Floor; validate: Proc; synth?: Proc; output: { files: number; bytes: number } }> = [];
+const rows: Array<{
+  shape: CatalogShape;
+  n: number;
+  ours: Ours;
+  floor?: Floor;
+  refs?: Floor;
+  refsNoStack?: Floor;
+  validate: Proc;
+  synth?: Proc;
+  output: { files: number; bytes: number };
+}> = [];
 let barrel: { deep: Floor; barrel: Floor; n: number } | undefined;
 const cli: Array<{ shape: string; what: string; p: Proc }> = [];
 cli.push({ shape: "-", what: "backup-gov --help", p: bestProc(["--help"], runs) });
@@ -159,11 +203,16 @@ for (const shape of shapes) {
     }
     const row: (typeof rows)[number] = { shape, n, ours, validate, synth, output };
     if (shape === "shared" && n <= floorUpTo) {
-      const floorOf = (variant: string) => best(Array.from({ length: count }, () => run<Floor>("floor", out, variant)), (f) => f.buildMs + f.cdktfSynthMs);
+      const floorOf = (variant: string) =>
+        best(
+          Array.from({ length: count }, () => run<Floor>("floor", out, variant)),
+          (f) => f.buildMs + f.cdktfSynthMs,
+        );
       row.floor = floorOf("deep");
       row.refs = floorOf("refs");
       row.refsNoStack = floorOf("refs-nostack");
-      if (n === 1000 || (!barrel && n === sizes[sizes.length - 1])) barrel = { n, deep: row.floor, barrel: run<Floor>("floor", out, "barrel") };
+      if (n === 1000 || (!barrel && n === sizes[sizes.length - 1]))
+        barrel = { n, deep: row.floor, barrel: run<Floor>("floor", out, "barrel") };
     }
     rows.push(row);
     rmSync(out, { recursive: true, force: true });
@@ -171,13 +220,20 @@ for (const shape of shapes) {
   }
 }
 
-process.stdout.write(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, best of ${runs} run(s) per size up to 2,000 services, 1 above; wall-clock seconds\n\n`);
-process.stdout.write("Whole processes of the compiled CLI: wall seconds (CPU seconds, peak RSS)\n\n| shape | command | services | wall s (CPU s, peak RSS) |\n|---|---|---|---|\n");
+process.stdout.write(
+  `\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, best of ${runs} run(s) per size up to 2,000 services, 1 above; wall-clock seconds\n\n`,
+);
+process.stdout.write(
+  "Whole processes of the compiled CLI: wall seconds (CPU seconds, peak RSS)\n\n| shape | command | services | wall s (CPU s, peak RSS) |\n|---|---|---|---|\n",
+);
 for (const c of cli) process.stdout.write(`| ${c.shape} | ${c.what} | - | ${fmtProc(c.p)} |\n`);
 for (const r of rows) process.stdout.write(`| ${r.shape} | backup-gov validate | ${r.n} | ${fmtProc(r.validate)} |\n`);
-for (const r of rows.filter((x) => x.synth)) process.stdout.write(`| ${r.shape} | backup-gov synth | ${r.n} | ${fmtProc(r.synth!)} |\n`);
+for (const r of rows.filter((x) => x.synth))
+  process.stdout.write(`| ${r.shape} | backup-gov synth | ${r.n} | ${fmtProc(r.synth!)} |\n`);
 process.stdout.write("\nIn-process phases (synthesizeCatalog; module loading excluded)\n\n");
-process.stdout.write("| shape | services | validate s | synth s | stacks s (constructs + cdktf) | artifacts s (render + write) | peak RSS MiB | resources per stack | artifacts | whole output |\n");
+process.stdout.write(
+  "| shape | services | validate s | synth s | stacks s (constructs + cdktf) | artifacts s (render + write) | peak RSS MiB | resources per stack | artifacts | whole output |\n",
+);
 process.stdout.write("|---|---|---|---|---|---|---|---|---|---|\n");
 for (const { shape, n, ours: o, output } of rows) {
   const perStack = o.stacks.map((st) => `${st.name.replace(/^bench-/, "")} ${st.resources}`).join(", ");
@@ -187,23 +243,37 @@ for (const { shape, n, ours: o, output } of rows) {
 }
 const floors = rows.filter((r) => r.floor);
 if (floors.length) {
-  process.stdout.write("\nThe floor (shared shape): the same Terraform (every resource, data source, variable and output of our stacks) built straight with cdktf, in seconds (build + cdktf synth); our stacks over each\n\n");
-  process.stdout.write("| services | elements | literal refs | cdktf references | references, no creation stacks | stacks / literal | stacks / references | stacks / references, no stacks |\n|---|---|---|---|---|---|---|---|\n");
+  process.stdout.write(
+    "\nThe floor (shared shape): the same Terraform (every resource, data source, variable and output of our stacks) built straight with cdktf, in seconds (build + cdktf synth); our stacks over each\n\n",
+  );
+  process.stdout.write(
+    "| services | elements | literal refs | cdktf references | references, no creation stacks | stacks / literal | stacks / references | stacks / references, no stacks |\n|---|---|---|---|---|---|---|---|\n",
+  );
   const fl = (f: Floor) => f.buildMs + f.cdktfSynthMs;
   for (const { n, ours: o, floor: f, refs: r, refsNoStack: q } of floors) {
-    process.stdout.write(`| ${n} | ${f!.elements} | ${s(fl(f!))} | ${s(fl(r!))} | ${s(fl(q!))} | ${(o.stacksMs / fl(f!)).toFixed(2)} | ${(o.stacksMs / fl(r!)).toFixed(2)} | ${(o.stacksMs / fl(q!)).toFixed(2)} |\n`);
+    process.stdout.write(
+      `| ${n} | ${f!.elements} | ${s(fl(f!))} | ${s(fl(r!))} | ${s(fl(q!))} | ${(o.stacksMs / fl(f!)).toFixed(2)} | ${(o.stacksMs / fl(r!)).toFixed(2)} | ${(o.stacksMs / fl(q!)).toFixed(2)} |\n`,
+    );
   }
 }
-process.stdout.write("\nCPU seconds of the same in-process runs (user + system, all threads of the process): what the wall times would be with the machine to ourselves, GC threads aside\n\n");
-process.stdout.write("| shape | services | validate | synth | stacks | artifacts (render + write) |\n|---|---|---|---|---|---|\n");
+process.stdout.write(
+  "\nCPU seconds of the same in-process runs (user + system, all threads of the process): what the wall times would be with the machine to ourselves, GC threads aside\n\n",
+);
+process.stdout.write(
+  "| shape | services | validate | synth | stacks | artifacts (render + write) |\n|---|---|---|---|---|---|\n",
+);
 for (const { shape, n, ours: o } of rows) {
-  process.stdout.write(`| ${shape} | ${n} | ${s(o.cpu.validateMs)} | ${s(o.cpu.synthMs)} | ${s(o.cpu.stacksMs)} | ${s(o.cpu.artifactsMs)} (${s(o.cpu.renderMs)} + ${s(o.cpu.writeMs)}) |\n`);
+  process.stdout.write(
+    `| ${shape} | ${n} | ${s(o.cpu.validateMs)} | ${s(o.cpu.synthMs)} | ${s(o.cpu.stacksMs)} | ${s(o.cpu.artifactsMs)} (${s(o.cpu.renderMs)} + ${s(o.cpu.writeMs)}) |\n`,
+  );
 }
 for (const shape of shapes) {
   const at = (n: number) => rows.find((r) => r.shape === shape && r.n === n);
   if (at(1000) && at(2000)) {
     const [a, b] = [at(1000)!.ours, at(2000)!.ours];
-    process.stdout.write(`\n${shape}: synth of 2,000 services / synth of 1,000: ${(b.synthMs / a.synthMs).toFixed(2)} wall, ${(b.cpu.synthMs / a.cpu.synthMs).toFixed(2)} CPU\n`);
+    process.stdout.write(
+      `\n${shape}: synth of 2,000 services / synth of 1,000: ${(b.synthMs / a.synthMs).toFixed(2)} wall, ${(b.cpu.synthMs / a.cpu.synthMs).toFixed(2)} CPU\n`,
+    );
   }
 }
 if (barrel) {

@@ -14,7 +14,8 @@ const sizes = (process.env.WIDE_SIZES ?? "8000,16000,32000").split(",").map(Numb
 
 const head = "version: 1\nname: w-lab\nnotifications: { email: [ops@example.com] }\nservices: []\n";
 const unknown = (n: number) => Array.from({ length: n }, (_, i) => `k${i % (n - n / 8)}: v`).join("\n");
-const tags = (n: number) => `aws:\n  region: us-east-1\n  tags:\n${Array.from({ length: n }, (_, i) => `    t${i}: v`).join("\n")}`;
+const tags = (n: number) =>
+  `aws:\n  region: us-east-1\n  tags:\n${Array.from({ length: n }, (_, i) => `    t${i}: v`).join("\n")}`;
 const catalogs: Record<string, (n: number) => string> = {
   "unknown keys": (n) => `${head}${unknown(n)}\n`,
   "aws.tags": (n) => `${head}${tags(n)}\n`,
@@ -39,6 +40,8 @@ for (const n of sizes) {
   for (const [name, make] of Object.entries(catalogs)) {
     const text = make(n);
     const r = best(text);
-    console.log(`| ${n} | ${name} | ${Math.round(Buffer.byteLength(text) / 1024)} | ${r.findings} | ${(r.ms / 1000).toFixed(2)} | ${(r.ms / n).toFixed(3)} |`);
+    console.log(
+      `| ${n} | ${name} | ${Math.round(Buffer.byteLength(text) / 1024)} | ${r.findings} | ${(r.ms / 1000).toFixed(2)} | ${(r.ms / n).toFixed(3)} |`,
+    );
   }
 }

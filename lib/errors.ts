@@ -44,12 +44,22 @@ export class BackupGovError extends Error {
  * The error, placed at a construct: its message starts with the construct's path
  * (`AWS-005: stack/Backups/Vault: vaultName ...`), unless it already names a place.
  */
-export function at<E extends BackupGovError>(scope: { readonly node: { readonly path: string } } | string, error: E): E {
+export function at<E extends BackupGovError>(
+  scope: { readonly node: { readonly path: string } } | string,
+  error: E,
+): E {
   if (error.details.where !== undefined) return error;
   const where = typeof scope === "string" ? scope : scope.node.path;
   const placed = Object.create(Object.getPrototypeOf(error) as object | null) as E;
   const e = new BackupGovError(error.code, error.summary, { ...error.details, where });
-  Object.assign(placed, { code: e.code, details: e.details, summary: e.summary, message: e.message, name: error.name, stack: e.stack });
+  Object.assign(placed, {
+    code: e.code,
+    details: e.details,
+    summary: e.summary,
+    message: e.message,
+    name: error.name,
+    stack: e.stack,
+  });
   return placed;
 }
 
@@ -114,11 +124,15 @@ export const Errors = {
       fix: "use an offset smaller than the interval",
     }),
   invalidDayOfMonth: (cadence: string, day: number, month?: number) =>
-    new ValidationError("CORE-005", "only a daily schedule can be restricted to a day of the month (1–28) or of the year", {
-      received: { cadence, day, month },
-      allowed: "a daily cadence, day 1..28, month 1..12",
-      fix: "call onDayOfMonth() on a daily schedule with a day every month has",
-    }),
+    new ValidationError(
+      "CORE-005",
+      "only a daily schedule can be restricted to a day of the month (1–28) or of the year",
+      {
+        received: { cadence, day, month },
+        allowed: "a daily cadence, day 1..28, month 1..12",
+        fix: "call onDayOfMonth() on a daily schedule with a day every month has",
+      },
+    ),
 
   // --- catalog I/O (IO-xxx) --------------------------------------------------------------------
   fileNotFound: (file: string) =>
@@ -130,33 +144,53 @@ export const Errors = {
   cannotWrite: (file: string, reason: string) =>
     new UsageError("IO-003", `cannot write ${file}: ${reason}`, { fix: "check that the output folder is writable" }),
   catalogInvalid: (file: string, errorCount: number, firstFindings = "") =>
-    new UsageError("IO-004", `${file} has ${errorCount} error(s); nothing was synthesized${firstFindings ? `: ${firstFindings}` : ""}`, {
-      fix: "run `backup-gov validate` and fix each finding",
-    }),
+    new UsageError(
+      "IO-004",
+      `${file} has ${errorCount} error(s); nothing was synthesized${firstFindings ? `: ${firstFindings}` : ""}`,
+      {
+        fix: "run `backup-gov validate` and fix each finding",
+      },
+    ),
   outIsFile: (dir: string) =>
     new UsageError("IO-030", `--out ${dir} is a file, not a folder`, {
       fix: "pass a folder (it is created when missing), or move the file away",
     }),
   nameTooLong: (file: string) =>
-    new UsageError("IO-031", `cannot write ${file}: a name in the path is longer than the file system allows (255 bytes per name)`, {
-      fix: "shorten the catalog value the name comes from (validation reports it as GOV-110), or use a shorter --out",
-    }),
+    new UsageError(
+      "IO-031",
+      `cannot write ${file}: a name in the path is longer than the file system allows (255 bytes per name)`,
+      {
+        fix: "shorten the catalog value the name comes from (validation reports it as GOV-110), or use a shorter --out",
+      },
+    ),
   nameCollision: (file: string, reason: string) =>
     new UsageError("IO-032", `cannot write ${file}: ${reason}`, {
       fix: "two outputs want one name (a file and a folder); rename one of the catalog values they come from (validation reports it as GOV-110)",
     }),
   outEnclosesWorkingDir: (dir: string) =>
-    new UsageError("IO-033", `--out ${dir} is the working folder or one of its parents; synth writes only into a folder of its own`, {
-      fix: "pass a folder of its own, e.g. --out cdktf.out",
-    }),
+    new UsageError(
+      "IO-033",
+      `--out ${dir} is the working folder or one of its parents; synth writes only into a folder of its own`,
+      {
+        fix: "pass a folder of its own, e.g. --out cdktf.out",
+      },
+    ),
   outNotOwned: (dir: string, entries: string) =>
-    new UsageError("IO-050", `--out ${dir} holds files synth did not write (it has no .backup-gov-manifest.json): ${entries}`, {
-      fix: "pass a new or empty folder, e.g. --out cdktf.out; synth never replaces or deletes what it did not write. An output of a synth from before the manifest (0.1.0) can be moved away once",
-    }),
+    new UsageError(
+      "IO-050",
+      `--out ${dir} holds files synth did not write (it has no .backup-gov-manifest.json): ${entries}`,
+      {
+        fix: "pass a new or empty folder, e.g. --out cdktf.out; synth never replaces or deletes what it did not write. An output of a synth from before the manifest (0.1.0) can be moved away once",
+      },
+    ),
   artifactsFolderNotEmpty: (dir: string, entries: string, why: string) =>
-    new UsageError("IO-090", `cannot write the artifacts into ${dir}: the folder holds files ArtifactSet.writeTo did not write (${entries}): ${why}`, {
-      fix: "pass a new or empty folder, or one an earlier writeTo wrote (it keeps the list of its files in .backup-gov-artifacts.json); writeTo removes nothing it did not write. For a whole output, run synth (`backup-gov synth`, `cdktf synth`)",
-    }),
+    new UsageError(
+      "IO-090",
+      `cannot write the artifacts into ${dir}: the folder holds files ArtifactSet.writeTo did not write (${entries}): ${why}`,
+      {
+        fix: "pass a new or empty folder, or one an earlier writeTo wrote (it keeps the list of its files in .backup-gov-artifacts.json); writeTo removes nothing it did not write. For a whole output, run synth (`backup-gov synth`, `cdktf synth`)",
+      },
+    ),
   outPathTaken: (dir: string, paths: string) =>
     new UsageError("IO-051", `--out ${dir}: synth would write over files it did not write: ${paths}`, {
       fix: "move those files out of the output folder (or rename them); synth writes a file only where it wrote one before or where nothing is",
@@ -166,9 +200,13 @@ export const Errors = {
       fix: "restore .backup-gov-manifest.json from a previous synth, or pass a new folder; synth removes nothing it cannot prove it wrote",
     }),
   outLocked: (dir: string, holder: string, lockFile: string) =>
-    new UsageError("IO-053", `--out ${dir} is being written by another synth (${holder}) and it did not finish in time`, {
-      fix: `wait for the other synth and run again, or raise --lock-wait; if no such process runs, delete ${lockFile}`,
-    }),
+    new UsageError(
+      "IO-053",
+      `--out ${dir} is being written by another synth (${holder}) and it did not finish in time`,
+      {
+        fix: `wait for the other synth and run again, or raise --lock-wait; if no such process runs, delete ${lockFile}`,
+      },
+    ),
   outDanglingLink: (dir: string, target: string) =>
     new UsageError("IO-054", `--out ${dir} is a symbolic link to ${target}, which does not exist`, {
       fix: `create the folder ${target} (synth writes into a link's target and keeps the link), or pass another --out`,
@@ -195,9 +233,13 @@ export const Errors = {
     }),
 
   noStacks: (dir: string) =>
-    new UsageError("IO-040", `${dir} holds no synthesized stack (no cdk.tf.json in it, in ${dir}/stacks/* or in ${dir}/*)`, {
-      fix: "run `backup-gov synth` (or `cdktf synth`) first and pass its output folder or one stack folder",
-    }),
+    new UsageError(
+      "IO-040",
+      `${dir} holds no synthesized stack (no cdk.tf.json in it, in ${dir}/stacks/* or in ${dir}/*)`,
+      {
+        fix: "run `backup-gov synth` (or `cdktf synth`) first and pass its output folder or one stack folder",
+      },
+    ),
   terraformMissing: () =>
     new UsageError("IO-041", "terraform is not installed (or not on PATH)", {
       allowed: "terraform 1.5 or newer; the tests use 1.11",
@@ -235,15 +277,21 @@ export const Errors = {
   pvePruneKey: (key: string) =>
     new ValidationError("PVE-005", `\`prune_backups\` has an unknown key`, {
       received: key,
-      allowed: "keep-all, keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (hyphenated) with whole-number string values",
-      fix: "spell the key as Proxmox does, e.g. keep-daily (not keep_daily), and give a value such as \"7\"",
+      allowed:
+        "keep-all, keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly (hyphenated) with whole-number string values",
+      fix: 'spell the key as Proxmox does, e.g. keep-daily (not keep_daily), and give a value such as "7"',
     }),
   pveInvalidId: (attribute: string, value: string, max = 0) =>
     new ValidationError("PVE-006", `\`${attribute}\` is not a valid Proxmox id`, {
       received: value,
       allowed: `a letter, then letters, digits, '-' or '_'; ${max ? `2-${max}` : "at least 2"} characters`,
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- a JavaScript caller may pass a number as the id
-      fix: `rename it, e.g. ${JSON.stringify(String(value).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[^a-z]+/, "x"))}`,
+
+      fix: `rename it, e.g. ${JSON.stringify(
+        String(value)
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]+/g, "-")
+          .replace(/^[^a-z]+/, "x"),
+      )}`,
     }),
   pveInvalidVmid: (value: unknown) =>
     new ValidationError("PVE-007", "a guest id (vmid) must be a whole number from 100 to 999999999", {
@@ -257,9 +305,13 @@ export const Errors = {
       fix: "keep at least one class (Proxmox would otherwise fall back to the storage's own prune settings, often keep-all)",
     }),
   pveEncryptionConflict: (resource: string) =>
-    new ValidationError("PVE-009", `${resource}: \`encryption_key\` and \`generate_encryption_key\` cannot both be set`, {
-      fix: "either pass the key (from a sensitive variable) or let Proxmox generate one, not both",
-    }),
+    new ValidationError(
+      "PVE-009",
+      `${resource}: \`encryption_key\` and \`generate_encryption_key\` cannot both be set`,
+      {
+        fix: "either pass the key (from a sensitive variable) or let Proxmox generate one, not both",
+      },
+    ),
   pveNoGuests: (jobId: string) =>
     new ValidationError("PVE-010", `backup job ${jobId} selects no guest`, {
       allowed: "one of `all`, `pool` or a non-empty `vmid` list",
@@ -274,15 +326,19 @@ export const Errors = {
       fix: `give \`${attribute}\` a value`,
     }),
   pveUnknownHost: (service: string, host: string) =>
-    new ValidationError("PVE-014", `service ${service} runs on Proxmox host ${host}, which the catalog does not declare`, {
-      fix: "declare the host under `proxmox.hosts` or correct `vm.host` (validation reports this as GOV-003)",
-    }),
+    new ValidationError(
+      "PVE-014",
+      `service ${service} runs on Proxmox host ${host}, which the catalog does not declare`,
+      {
+        fix: "declare the host under `proxmox.hosts` or correct `vm.host` (validation reports this as GOV-003)",
+      },
+    ),
   pveLiteralSecret: (attribute: string) =>
     new ValidationError("PVE-013", `\`${attribute}\` is a secret and was given as a literal string`, {
-      allowed: "a reference to a sensitive TerraformVariable (or another token), or nothing to use the provider's environment variable",
+      allowed:
+        "a reference to a sensitive TerraformVariable (or another token), or nothing to use the provider's environment variable",
       fix: `pass \`new TerraformVariable(..., { sensitive: true }).stringValue\` for \`${attribute}\``,
     }),
-
 
   // --- drift (DRIFT-xxx) -------------------------------------------------------------------
   driftInputInvalid: (file: string, problem: string) =>
@@ -313,7 +369,8 @@ export const Errors = {
   invalidBucketName: (name: string, reason: string) =>
     new ValidationError("AWS-002", `bucketName \`${name}\` is not a valid S3 bucket name: ${reason}`, {
       received: name,
-      allowed: "3–63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address",
+      allowed:
+        "3–63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit, no '..', not an IP address",
       fix: "choose a lowercase name (the estate derives one from its name and account id)",
     }),
   objectLockDays: (days: number) =>
@@ -352,12 +409,16 @@ export const Errors = {
       fix: "leave createBucket or createVault at its default (true)",
     }),
   immutableVaultDays: (path: string, days: number) =>
-    new ValidationError("AWS-044", "days of an ImmutableVault must be a whole number of days that both S3 Object Lock and AWS Backup Vault Lock accept", {
-      where: path,
-      received: String(days),
-      allowed: "1..36500",
-      fix: "set days between 1 and 36500 (the retention every backup in it keeps at least)",
-    }),
+    new ValidationError(
+      "AWS-044",
+      "days of an ImmutableVault must be a whole number of days that both S3 Object Lock and AWS Backup Vault Lock accept",
+      {
+        where: path,
+        received: String(days),
+        allowed: "1..36500",
+        fix: "set days between 1 and 36500 (the retention every backup in it keeps at least)",
+      },
+    ),
   accountIdRequired: (path: string, what: string) =>
     new ValidationError("AWS-009", `${what} needs the account id (key policies name the account root)`, {
       where: path,
@@ -371,20 +432,28 @@ export const Errors = {
       fix: "copy the ARN from `aws backup describe-backup-vault`, or use fromVaultName",
     }),
   vaultNotCreated: (path: string) =>
-    new ValidationError("AWS-041", "this ImmutableVault creates no vault (createVault: false), so nothing can write to it", {
-      where: path,
-      fix: "leave createVault at its default (true), or target another vault",
-    }),
+    new ValidationError(
+      "AWS-041",
+      "this ImmutableVault creates no vault (createVault: false), so nothing can write to it",
+      {
+        where: path,
+        fix: "leave createVault at its default (true), or target another vault",
+      },
+    ),
   ruleTarget: (path: string, ruleName: string, props: string) =>
     new ValidationError("AWS-042", `backup rule \`${ruleName}\` must name exactly one of ${props}`, {
       where: path,
       fix: "pass the vault object (EncryptedVault, ImmutableVault, or EncryptedVault.fromVaultName for an existing one)",
     }),
   selectionRole: (path: string, selectionName: string) =>
-    new ValidationError("AWS-043", `backup selection \`${selectionName}\` must name exactly one of role and iamRoleArn`, {
-      where: path,
-      fix: "pass the BackupServiceRole as `role` (or an existing role's ARN as `iamRoleArn`)",
-    }),
+    new ValidationError(
+      "AWS-043",
+      `backup selection \`${selectionName}\` must name exactly one of role and iamRoleArn`,
+      {
+        where: path,
+        fix: "pass the BackupServiceRole as `role` (or an existing role's ARN as `iamRoleArn`)",
+      },
+    ),
   invalidPlanName: (name: string) =>
     new ValidationError("AWS-010", `planName \`${name}\` does not fit AWS Backup's plan name pattern`, {
       received: name,
@@ -398,27 +467,42 @@ export const Errors = {
       fix: "give every rule of the plan its own short name",
     }),
   coldStorageTooLate: (what: string, deleteAfterDays: number, coldAfterDays: number) =>
-    new ValidationError("AWS-012", `${what}: points are deleted after ${deleteAfterDays} days but moved to cold storage after ${coldAfterDays}; AWS keeps cold points at least 90 days`, {
-      received: { deleteAfterDays, coldStorageAfterDays: coldAfterDays },
-      allowed: "deleteAfterDays ≥ coldStorageAfterDays + 90",
-      fix: deleteAfterDays - 90 >= 1 ? `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer` : `keep points at least ${coldAfterDays + 90} days, or drop coldStorageAfterDays (points kept under 91 days cannot use cold storage)`,
-    }),
+    new ValidationError(
+      "AWS-012",
+      `${what}: points are deleted after ${deleteAfterDays} days but moved to cold storage after ${coldAfterDays}; AWS keeps cold points at least 90 days`,
+      {
+        received: { deleteAfterDays, coldStorageAfterDays: coldAfterDays },
+        allowed: "deleteAfterDays ≥ coldStorageAfterDays + 90",
+        fix:
+          deleteAfterDays - 90 >= 1
+            ? `lower coldStorageAfterDays to at most ${deleteAfterDays - 90}, or keep points longer`
+            : `keep points at least ${coldAfterDays + 90} days, or drop coldStorageAfterDays (points kept under 91 days cannot use cold storage)`,
+      },
+    ),
   continuousRule: (ruleName: string, reason: string) =>
     new ValidationError("AWS-013", `continuous rule \`${ruleName}\`: ${reason}`, {
       allowed: "deleteAfterDays 1..35, no cold storage, one vault for every continuous rule of a plan",
       fix: "keep continuous points 1–35 days in one vault; keep longer history with snapshot rules",
     }),
   backupWindow: (ruleName: string, startWindowMinutes: number, completionWindowMinutes: number) =>
-    new ValidationError("AWS-014", `backup rule \`${ruleName}\`: the start window must be at least 60 minutes and the completion window longer than the start window`, {
-      received: { startWindowMinutes, completionWindowMinutes },
-      allowed: "startWindowMinutes ≥ 60, completionWindowMinutes > startWindowMinutes",
-      fix: "keep the defaults (60 minutes to start, 7 days to complete)",
-    }),
+    new ValidationError(
+      "AWS-014",
+      `backup rule \`${ruleName}\`: the start window must be at least 60 minutes and the completion window longer than the start window`,
+      {
+        received: { startWindowMinutes, completionWindowMinutes },
+        allowed: "startWindowMinutes ≥ 60, completionWindowMinutes > startWindowMinutes",
+        fix: "keep the defaults (60 minutes to start, 7 days to complete)",
+      },
+    ),
   selectionSelectsEverything: (selectionName: string) =>
-    new ValidationError("AWS-015", `backup selection \`${selectionName}\` names no resources and no tags: AWS Backup would select every resource of the account`, {
-      allowed: "resources (ARNs) and/or tags",
-      fix: "pass the ARNs or the tags of the resources to protect",
-    }),
+    new ValidationError(
+      "AWS-015",
+      `backup selection \`${selectionName}\` names no resources and no tags: AWS Backup would select every resource of the account`,
+      {
+        allowed: "resources (ARNs) and/or tags",
+        fix: "pass the ARNs or the tags of the resources to protect",
+      },
+    ),
   invalidSelectionName: (name: string) =>
     new ValidationError("AWS-016", `selectionName \`${name}\` does not fit AWS Backup's selection name pattern`, {
       received: name,
@@ -426,7 +510,10 @@ export const Errors = {
       fix: "shorten the name or drop other characters",
     }),
   planWithoutRules: (path: string) =>
-    new ValidationError("AWS-017", "a backup plan needs at least one rule", { where: path, fix: "pass rules or call addRule()" }),
+    new ValidationError("AWS-017", "a backup plan needs at least one rule", {
+      where: path,
+      fix: "pass rules or call addRule()",
+    }),
   invalidRestoreTestingName: (name: string) =>
     new ValidationError("AWS-018", `restore testing name \`${name}\` does not fit AWS Backup's pattern (no hyphens)`, {
       received: name,
@@ -434,7 +521,11 @@ export const Errors = {
       fix: "replace '-' with '_' and shorten the name",
     }),
   restoreTestingRange: (what: string, value: number, allowed: string) =>
-    new ValidationError("AWS-019", `restore testing ${what} is out of range`, { received: value, allowed, fix: `set ${what} within ${allowed}` }),
+    new ValidationError("AWS-019", `restore testing ${what} is out of range`, {
+      received: value,
+      allowed,
+      fix: `set ${what} within ${allowed}`,
+    }),
   restoreTestingSelection: (selectionName: string, reason: string) =>
     new ValidationError("AWS-020", `restore testing selection \`${selectionName}\`: ${reason}`, {
       allowed: "exactly one of protectedResourceArns and tags, for a resource type restore testing supports",
@@ -493,7 +584,8 @@ export const Errors = {
   systemdPathNotNormalized: (key: string, value: string) =>
     new ValidationError("APP-050", `${key} is not a path systemd accepts in a unit (it would ignore the line)`, {
       received: value,
-      allowed: "an absolute, normalized path: no . or .. components, no empty components, no trailing /, no control characters",
+      allowed:
+        "an absolute, normalized path: no . or .. components, no empty components, no trailing /, no control characters",
       fix: `write ${key} as the real absolute path, e.g. /mnt/nas/restic/app`,
     }),
   runtimeFileMissing: (path: string) =>
@@ -504,11 +596,15 @@ export const Errors = {
 
   // --- monitoring (MON-xxx) ---------------------------------------------------------------
   tooManyAuditControls: (count: number, limit: number) =>
-    new ValidationError("MON-001", "the audit framework needs more controls than AWS Backup Audit Manager allows in one account and Region", {
-      received: count,
-      allowed: `at most ${limit} controls`,
-      fix: "split the estate's AWS services over several accounts or Regions, or give services with the same RPO/RTO the same selection tags so that they share controls",
-    }),
+    new ValidationError(
+      "MON-001",
+      "the audit framework needs more controls than AWS Backup Audit Manager allows in one account and Region",
+      {
+        received: count,
+        allowed: `at most ${limit} controls`,
+        fix: "split the estate's AWS services over several accounts or Regions, or give services with the same RPO/RTO the same selection tags so that they share controls",
+      },
+    ),
   invalidVaultEvent: (event: string, allowed: string) =>
     new ValidationError("MON-002", "vaultEvents holds an event that hashicorp/aws 5.100 rejects", {
       received: event,
@@ -516,49 +612,77 @@ export const Errors = {
       fix: "use the VaultEvent enum",
     }),
   deprecatedVaultEvent: (event: string, allowed: string) =>
-    new ValidationError("MON-020", "vaultEvents holds an event AWS Backup has deprecated: it is accepted and never delivered", {
-      received: event,
-      allowed,
-      fix: "drop it: failed, aborted and expired backup jobs and failed restores reach the topic through the EventBridge rules; or subscribe BACKUP_JOB_COMPLETED / RESTORE_JOB_COMPLETED, whose message carries the job's state",
-    }),
+    new ValidationError(
+      "MON-020",
+      "vaultEvents holds an event AWS Backup has deprecated: it is accepted and never delivered",
+      {
+        received: event,
+        allowed,
+        fix: "drop it: failed, aborted and expired backup jobs and failed restores reach the topic through the EventBridge rules; or subscribe BACKUP_JOB_COMPLETED / RESTORE_JOB_COMPLETED, whose message carries the job's state",
+      },
+    ),
   monitoringRegionRequired: (path: string) =>
-    new ValidationError("MON-021", "forwardEventsFrom needs this construct's Region: the other Regions forward to its default event bus, whose ARN names it", {
-      where: path,
-      fix: "pass `region` (or an AwsProvider with a region as `provider`)",
-    }),
+    new ValidationError(
+      "MON-021",
+      "forwardEventsFrom needs this construct's Region: the other Regions forward to its default event bus, whose ARN names it",
+      {
+        where: path,
+        fix: "pass `region` (or an AwsProvider with a region as `provider`)",
+      },
+    ),
   kubernetesProviderMissing: (path: string) =>
-    new UsageError("K8S-071", "@cdktf/provider-kubernetes is not installed; Velero's Kubernetes resources need it (it is an optional peer dependency)", {
-      where: path,
-      fix: "npm install @cdktf/provider-kubernetes@^12.1.1",
-    }),
+    new UsageError(
+      "K8S-071",
+      "@cdktf/provider-kubernetes is not installed; Velero's Kubernetes resources need it (it is an optional peer dependency)",
+      {
+        where: path,
+        fix: "npm install @cdktf/provider-kubernetes@^12.1.1",
+      },
+    ),
   monitoredVaultElsewhere: (path: string, vault: string, vaultRegion: string, region: string) =>
-    new ValidationError("MON-024", `vault ${vault} is in ${vaultRegion}, but this BackupMonitoring creates its notifications and alarms in ${region}: AWS Backup has no vault of that name there, and \`terraform apply\` fails (or the alarms watch nothing)`, {
-      where: path,
-      received: vault,
-      fix: `monitor it with a BackupMonitoring built with a provider for ${vaultRegion}; list it in copyDestinationVaults instead if it only receives copies from ${region}`,
-    }),
+    new ValidationError(
+      "MON-024",
+      `vault ${vault} is in ${vaultRegion}, but this BackupMonitoring creates its notifications and alarms in ${region}: AWS Backup has no vault of that name there, and \`terraform apply\` fails (or the alarms watch nothing)`,
+      {
+        where: path,
+        received: vault,
+        fix: `monitor it with a BackupMonitoring built with a provider for ${vaultRegion}; list it in copyDestinationVaults instead if it only receives copies from ${region}`,
+      },
+    ),
   recoveryPointRuleType: (name: string, type: string, allowed: string) =>
-    new ValidationError("MON-022", `recovery point rule ${name}: AWS Config has no last-recovery-point rule for resource type ${type}`, {
-      received: type,
-      allowed,
-      fix: "leave that resource type out of recoveryPointRules; the vault's no-completed-backups alarm and the audit framework still watch it",
-    }),
+    new ValidationError(
+      "MON-022",
+      `recovery point rule ${name}: AWS Config has no last-recovery-point rule for resource type ${type}`,
+      {
+        received: type,
+        allowed,
+        fix: "leave that resource type out of recoveryPointRules; the vault's no-completed-backups alarm and the audit framework still watch it",
+      },
+    ),
   chatbotRegion: (path: string, region: string, allowed: string) =>
-    new ValidationError("MON-030", `the chat channels of ${path} would be created in ${region}, where the AWS Chatbot API is not served: \`terraform apply\` fails`, {
-      where: path,
-      received: region,
-      allowed,
-      fix: "pass chatbotProvider: an AwsProvider (an alias) in one of the allowed Regions; the channels still deliver this Region's topic (in the catalog: notifications.chatbotRegion)",
-    }),
+    new ValidationError(
+      "MON-030",
+      `the chat channels of ${path} would be created in ${region}, where the AWS Chatbot API is not served: \`terraform apply\` fails`,
+      {
+        where: path,
+        received: region,
+        allowed,
+        fix: "pass chatbotProvider: an AwsProvider (an alias) in one of the allowed Regions; the channels still deliver this Region's topic (in the catalog: notifications.chatbotRegion)",
+      },
+    ),
   recoveryPointRuleScope: (name: string) =>
     new ValidationError("MON-023", `recovery point rule ${name} has both resourceId and resourceTags`, {
       fix: "scope the rule by one resource id or by tags, not both",
     }),
   invalidAuditScope: (control: string, reason: string) =>
-    new ValidationError("MON-003", `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`, {
-      allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",
-      fix: "give the control one kind of scope",
-    }),
+    new ValidationError(
+      "MON-003",
+      `the scope of audit control ${control} is not one Audit Manager accepts: ${reason}`,
+      {
+        allowed: "resource types; or exactly one tag; or one resource type with 1-100 resource ids",
+        fix: "give the control one kind of scope",
+      },
+    ),
   metricsUnreadable: (where: string, reason: string) =>
     new UsageError("MON-004", `cannot read metrics from ${where}: ${reason}`, {
       fix: "pass --metrics-dir with the node_exporter textfile folder (or a copy of it), or --prometheus with the URL of a Prometheus server",
@@ -569,19 +693,38 @@ export const Errors = {
       fix: "add --metrics-dir /var/lib/node_exporter/textfile_collector, or --prometheus http://prometheus:9090",
     }),
   unknownService: (id: string, known: string) =>
-    new UsageError("MON-006", `no service ${id} in the catalog`, { received: id, allowed: known, fix: "pass the id of a service of the catalog" }),
+    new UsageError("MON-006", `no service ${id} in the catalog`, {
+      received: id,
+      allowed: known,
+      fix: "pass the id of a service of the catalog",
+    }),
   invalidNow: (value: string) =>
-    new UsageError("MON-007", "--now is not a Unix time", { received: value, allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600", fix: "leave --now out to use the current time" }),
+    new UsageError("MON-007", "--now is not a Unix time", {
+      received: value,
+      allowed: "seconds since 1970-01-01 UTC, e.g. 1767225600",
+      fix: "leave --now out to use the current time",
+    }),
 
   // --- coverage report (RPT-0xx) ---------------------------------------------------------------
   reportFormat: (value: string) =>
-    new UsageError("RPT-001", "--format of `backup-gov report` is not known", { received: value, allowed: "html or json", fix: "pass --format html (the default) or --format json" }),
+    new UsageError("RPT-001", "--format of `backup-gov report` is not known", {
+      received: value,
+      allowed: "html or json",
+      fix: "pass --format html (the default) or --format json",
+    }),
   drillRecordsFolder: (dir: string) =>
-    new UsageError("RPT-002", `--drill-records ${dir} is not a folder`, { received: dir, fix: "pass a folder holding copies of the hosts' state folders (each service's drills.tsv), e.g. rsync host:/var/lib/backup-gov/ DIR/host/" }),
+    new UsageError("RPT-002", `--drill-records ${dir} is not a folder`, {
+      received: dir,
+      fix: "pass a folder holding copies of the hosts' state folders (each service's drills.tsv), e.g. rsync host:/var/lib/backup-gov/ DIR/host/",
+    }),
 
   // --- Kubernetes / Velero (K8S-0xx) ---------------------------------------------------------
   invalidVeleroSchedule: (schedule: string, prop: string, value: string, allowed: string) =>
-    new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, { received: value, allowed, fix: `give ${prop} ${allowed}` }),
+    new ValidationError("K8S-070", `Velero schedule ${schedule}: ${prop} is not valid`, {
+      received: value,
+      allowed,
+      fix: `give ${prop} ${allowed}`,
+    }),
   // --- construct props and stack code (CON-0xx) -------------------------------------------------
   missingProp: (construct: string, prop: string, expected: string) =>
     new ValidationError("CON-001", `${construct} needs \`${prop}\``, {
@@ -635,12 +778,17 @@ export const Errors = {
 
   // --- adopt (ADOPT-0xx) ----------------------------------------------------------------------
   answerTooLarge: (file: string, size: number, cap: number) =>
-    new UsageError("ADOPT-001", `${file} is ${(size / 1048576).toFixed(1)} MiB; a saved answer is read up to ${cap / 1048576} MiB`, {
-      fix: "check that the file is the saved answer of one documented call (docs/adopt.md), not a dump of something else",
-    }),
+    new UsageError(
+      "ADOPT-001",
+      `${file} is ${(size / 1048576).toFixed(1)} MiB; a saved answer is read up to ${cap / 1048576} MiB`,
+      {
+        fix: "check that the file is the saved answer of one documented call (docs/adopt.md), not a dump of something else",
+      },
+    ),
   answerNotJson: (file: string, reason: string) =>
     new UsageError("ADOPT-002", `${file} is not JSON: ${reason}`, {
-      allowed: "the JSON a documented call prints (pvesh ... --output-format json, aws ... --output json, kubectl ... -o json)",
+      allowed:
+        "the JSON a documented call prints (pvesh ... --output-format json, aws ... --output json, kubectl ... -o json)",
       fix: "save the answer again with the JSON output option, as docs/adopt.md shows",
     }),
   answerUnrecognized: (file: string, calls: readonly string[]) =>
@@ -649,18 +797,30 @@ export const Errors = {
       fix: "pass the saved output of one of these calls, unchanged",
     }),
   answerWrongShape: (file: string, call: string, path: string, problem: string) =>
-    new UsageError("ADOPT-004", `${file} looks like the answer of \`${call}\`, but ${path} is not as that call documents it: ${problem}`, {
-      fix: "save the answer again from the same call; a hand-edited or truncated answer cannot be adopted",
-    }),
+    new UsageError(
+      "ADOPT-004",
+      `${file} looks like the answer of \`${call}\`, but ${path} is not as that call documents it: ${problem}`,
+      {
+        fix: "save the answer again from the same call; a hand-edited or truncated answer cannot be adopted",
+      },
+    ),
   answerNeedsSubject: (file: string, call: string, subject: string) =>
-    new UsageError("ADOPT-005", `${file} is the answer of \`${call}\`, which does not name its ${subject.toLowerCase()}`, {
-      allowed: `${subject}=FILE`,
-      fix: `pass it as ${subject}=${file}, e.g. ${subject === "HOST" ? "pve" : subject === "BUCKET" ? "my-bucket" : "prod"}=${file}`,
-    }),
+    new UsageError(
+      "ADOPT-005",
+      `${file} is the answer of \`${call}\`, which does not name its ${subject.toLowerCase()}`,
+      {
+        allowed: `${subject}=FILE`,
+        fix: `pass it as ${subject}=${file}, e.g. ${subject === "HOST" ? "pve" : subject === "BUCKET" ? "my-bucket" : "prod"}=${file}`,
+      },
+    ),
   answerSubjectUnexpected: (file: string, call: string, subject: string) =>
-    new UsageError("ADOPT-006", `${file} is the answer of \`${call}\`, which names its own objects; \`${subject}=\` does not apply to it`, {
-      fix: `pass it as ${file} alone`,
-    }),
+    new UsageError(
+      "ADOPT-006",
+      `${file} is the answer of \`${call}\`, which names its own objects; \`${subject}=\` does not apply to it`,
+      {
+        fix: `pass it as ${file} alone`,
+      },
+    ),
   adoptNoAnswers: () =>
     new UsageError("ADOPT-007", "no saved answers were given (or every one was an empty list)", {
       fix: "pass the files saved as docs/adopt.md shows, e.g. backup-gov adopt pve=jobs.json pve=resources.json plans.json",
@@ -674,7 +834,11 @@ export const Errors = {
       fix: "pass another --out, or move the file away first",
     }),
   adoptBadOption: (option: string, value: string, allowed: string) =>
-    new UsageError("ADOPT-010", `${option} is not valid`, { received: value, allowed, fix: `give ${option} as ${allowed}` }),
+    new UsageError("ADOPT-010", `${option} is not valid`, {
+      received: value,
+      allowed,
+      fix: `give ${option} as ${allowed}`,
+    }),
   adoptLiveFailed: (call: string, reason: string) =>
     new UsageError("ADOPT-011", `the live call \`${call}\` failed: ${reason}`, {
       fix: "check the endpoint, the token and its read-only permissions (docs/adopt.md#permissions), or save the answers and adopt them from files",
@@ -684,17 +848,27 @@ export const Errors = {
       fix: `install the AWS SDK clients beside backup-gov (npm install @aws-sdk/client-backup @aws-sdk/client-s3; they are optional dependencies, left out by --omit=optional), or save the answers with the AWS CLI and adopt them from files`,
     }),
   adoptAwsLiveFailed: (call: string, action: string, reason: string, fix: string) =>
-    new UsageError("ADOPT-051", `the live call \`${call}\` failed: ${reason}`, { allowed: `the caller needs ${action}`, fix }),
+    new UsageError("ADOPT-051", `the live call \`${call}\` failed: ${reason}`, {
+      allowed: `the caller needs ${action}`,
+      fix,
+    }),
   adoptKubectlMissing: (call: string) =>
     new UsageError("ADOPT-053", `\`${call}\` cannot run: kubectl is not on PATH`, {
       fix: "install kubectl (and the cluster's kubeconfig), or save the answer with kubectl where it runs and adopt it from a file",
     }),
   adoptKubectlFailed: (call: string, reason: string, fix: string) =>
-    new UsageError("ADOPT-054", `the live call \`${call}\` failed: ${reason}`, { allowed: "get and list on schedules.velero.io and backupstoragelocations.velero.io", fix }),
-  adoptAwsTooLarge: (call: string, pages: number, items: number) =>
-    new UsageError("ADOPT-052", `the live call \`${call}\` answered more than ${pages} pages or ${items} objects; adopt stops there`, {
-      fix: "adopt the estate in parts: save the answers of the plans and vaults that belong together and adopt them from files",
+    new UsageError("ADOPT-054", `the live call \`${call}\` failed: ${reason}`, {
+      allowed: "get and list on schedules.velero.io and backupstoragelocations.velero.io",
+      fix,
     }),
+  adoptAwsTooLarge: (call: string, pages: number, items: number) =>
+    new UsageError(
+      "ADOPT-052",
+      `the live call \`${call}\` answered more than ${pages} pages or ${items} objects; adopt stops there`,
+      {
+        fix: "adopt the estate in parts: save the answers of the plans and vaults that belong together and adopt them from files",
+      },
+    ),
 
   // --- internal (BUG-xxx): the library broke its own invariant ----------------------------
   internal: (what: string) =>

@@ -16,9 +16,40 @@ const TMP = join(ROOT, ".tmp", "api");
 export function runApiExtractor(update: boolean): ExtractorResult & { messages: string[] } {
   rmSync(join(TMP, "dts"), { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", join(ROOT, "tsconfig.json"), "--emitDeclarationOnly", "--declarationMap", "false", "--sourceMap", "false", "--inlineSources", "false", "--outDir", join(TMP, "dts")], { stdio: "pipe" });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+      "-p",
+      join(ROOT, "tsconfig.json"),
+      "--emitDeclarationOnly",
+      "--declarationMap",
+      "false",
+      "--sourceMap",
+      "false",
+      "--inlineSources",
+      "false",
+      "--outDir",
+      join(TMP, "dts"),
+    ],
+    { stdio: "pipe" },
+  );
   // API Extractor reads the emitted declarations with their own small tsconfig.
-  writeFileSync(join(TMP, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: true, module: "node16", moduleResolution: "node16", target: "ES2022", types: ["node"], typeRoots: [join(ROOT, "node_modules", "@types")] }, files: [join(TMP, "dts", "lib", "index.d.ts")] }));
+  writeFileSync(
+    join(TMP, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: true,
+        module: "node16",
+        moduleResolution: "node16",
+        target: "ES2022",
+        types: ["node"],
+        typeRoots: [join(ROOT, "node_modules", "@types")],
+      },
+      files: [join(TMP, "dts", "lib", "index.d.ts")],
+    }),
+  );
   const config = ExtractorConfig.loadFileAndPrepare(join(ROOT, "api-extractor.json"));
   const messages: string[] = [];
   const result = Extractor.invoke(config, {

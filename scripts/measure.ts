@@ -62,7 +62,11 @@ function measureFile(file: string): FileMeasure {
     else if (ts.isThrowStatement(node) && node.expression && ts.isNewExpression(node.expression)) {
       const callee = node.expression.expression;
       if (ts.isIdentifier(callee) && /^(Range|Type|Syntax)?Error$/.test(callee.text)) bareErrors++;
-    } else if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    } else if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const spec = node.moduleSpecifier.text;
       if (spec.startsWith(".")) {
         const typeOnly = ts.isImportDeclaration(node) ? importIsTypeOnly(node) : node.isTypeOnly;
@@ -93,7 +97,12 @@ function importIsTypeOnly(node: ts.ImportDeclaration): boolean {
   if (clause.isTypeOnly) return true;
   if (clause.name) return false;
   const bindings = clause.namedBindings;
-  return bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+  return (
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 /** The folder of lib/ a path belongs to (`lib/constructs/x.ts` → `constructs`; lib/index.ts → `.`). */
@@ -157,7 +166,8 @@ function folderEdges(files: readonly FileMeasure[], withTypes: boolean): Map<str
 /** Folder pairs that import each other directly (runtime imports): the shortest cycles. */
 function mutual(edges: Map<string, Set<string>>): string[] {
   const out: string[] = [];
-  for (const [a, targets] of edges) for (const b of targets) if (a < b && edges.get(b)?.has(a)) out.push(`${a} <-> ${b}`);
+  for (const [a, targets] of edges)
+    for (const b of targets) if (a < b && edges.get(b)?.has(a)) out.push(`${a} <-> ${b}`);
   return out.sort();
 }
 
@@ -183,7 +193,9 @@ function summary(files: readonly FileMeasure[]) {
 }
 
 const lib = tsFiles(join(ROOT, "lib")).map(measureFile);
-const all = ["lib", "test", "bench", "scripts", "stacks", "examples"].flatMap((d) => tsFiles(join(ROOT, d))).map(measureFile);
+const all = ["lib", "test", "bench", "scripts", "stacks", "examples"]
+  .flatMap((d) => tsFiles(join(ROOT, d)))
+  .map(measureFile);
 const result = {
   lib: summary(lib),
   repository: summary(all),
@@ -200,7 +212,13 @@ else {
     for (const [k, v] of Object.entries(result[scope])) process.stdout.write(`  ${k}: ${v}\n`);
   }
   process.stdout.write(`lib files over 250 lines: ${result.libFilesOver250Lines}\n`);
-  process.stdout.write(`import cycles between lib folders (runtime): ${result.folderCycles.map((c) => c.join(" <-> ")).join("; ") || "none"}\n`);
-  process.stdout.write(`lib folders importing each other directly: ${result.mutualFolderImports.join("; ") || "none"}\n`);
-  process.stdout.write(`import cycles between lib folders (with import type): ${result.folderCyclesWithTypeImports.map((c) => c.join(" <-> ")).join("; ") || "none"}\n`);
+  process.stdout.write(
+    `import cycles between lib folders (runtime): ${result.folderCycles.map((c) => c.join(" <-> ")).join("; ") || "none"}\n`,
+  );
+  process.stdout.write(
+    `lib folders importing each other directly: ${result.mutualFolderImports.join("; ") || "none"}\n`,
+  );
+  process.stdout.write(
+    `import cycles between lib folders (with import type): ${result.folderCyclesWithTypeImports.map((c) => c.join(" <-> ")).join("; ") || "none"}\n`,
+  );
 }

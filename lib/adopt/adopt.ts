@@ -7,8 +7,14 @@ import { observe } from "./observe";
 
 /** What each attribution must look like: a catalog host / cluster key, or a bucket name. */
 const SUBJECT_PATTERN: Record<Subject, { re: RegExp; text: string }> = {
-  [Subject.HOST]: { re: Patterns.hostKey, text: "a host key: lowercase letters, digits and '-', starting with a letter" },
-  [Subject.CLUSTER]: { re: Patterns.hostKey, text: "a cluster key: lowercase letters, digits and '-', starting with a letter" },
+  [Subject.HOST]: {
+    re: Patterns.hostKey,
+    text: "a host key: lowercase letters, digits and '-', starting with a letter",
+  },
+  [Subject.CLUSTER]: {
+    re: Patterns.hostKey,
+    text: "a cluster key: lowercase letters, digits and '-', starting with a letter",
+  },
   [Subject.BUCKET]: { re: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, text: "an S3 bucket name" },
 };
 
@@ -21,7 +27,8 @@ export function readAnswers(args: readonly string[]): Answer[] {
     const answer = parseAnswer(bytes, file, subject);
     if (!answer) continue;
     const needs = SUBJECT_OF[answer.kind];
-    if (needs && subject !== undefined && !SUBJECT_PATTERN[needs].re.test(subject)) throw AdoptErrors.adoptBadOption(`${needs}= of ${file}`, subject, SUBJECT_PATTERN[needs].text);
+    if (needs && subject !== undefined && !SUBJECT_PATTERN[needs].re.test(subject))
+      throw AdoptErrors.adoptBadOption(`${needs}= of ${file}`, subject, SUBJECT_PATTERN[needs].text);
     out.push(answer);
   }
   return out;

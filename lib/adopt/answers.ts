@@ -81,7 +81,11 @@ export const pveGuest = z.looseObject({
   template: flag.optional(),
   pool: str.optional(),
 });
-export const pveNotBackedUp = z.looseObject({ vmid: num, type: z.enum(["qemu", "lxc"]).optional(), name: str.optional() });
+export const pveNotBackedUp = z.looseObject({
+  vmid: num,
+  type: z.enum(["qemu", "lxc"]).optional(),
+  name: str.optional(),
+});
 export const pveStorage = z.looseObject({
   storage: str,
   type: str,
@@ -94,7 +98,12 @@ export const pveStorage = z.looseObject({
   shared: flag.optional(),
 });
 
-const lifecycle = z.looseObject({ DeleteAfterDays: z.number().int().optional(), MoveToColdStorageAfterDays: z.number().int().optional() }).optional();
+const lifecycle = z
+  .looseObject({
+    DeleteAfterDays: z.number().int().optional(),
+    MoveToColdStorageAfterDays: z.number().int().optional(),
+  })
+  .optional();
 export const awsPlanRule = z.looseObject({
   RuleName: str,
   TargetBackupVaultName: str,
@@ -128,7 +137,12 @@ export const awsSelection = z.looseObject({
     NotResources: z.array(str).optional(),
     ListOfTags: z.array(z.looseObject({ ConditionType: str, ConditionKey: str, ConditionValue: str })).optional(),
     Conditions: z
-      .looseObject({ StringEquals: z.array(condition).optional(), StringNotEquals: z.array(condition).optional(), StringLike: z.array(condition).optional(), StringNotLike: z.array(condition).optional() })
+      .looseObject({
+        StringEquals: z.array(condition).optional(),
+        StringNotEquals: z.array(condition).optional(),
+        StringLike: z.array(condition).optional(),
+        StringNotLike: z.array(condition).optional(),
+      })
       .optional(),
   }),
 });
@@ -144,18 +158,39 @@ const vaultFields = {
 };
 export const awsVaults = z.looseObject({ BackupVaultList: z.array(z.looseObject(vaultFields)) });
 export const awsVault = z.looseObject(vaultFields);
-export const awsVaultNotifications = z.looseObject({ BackupVaultName: str, SNSTopicArn: str, BackupVaultEvents: z.array(str) });
-export const s3Versioning = z.looseObject({ Status: z.enum(["Enabled", "Suspended"]).optional(), MFADelete: str.optional() });
+export const awsVaultNotifications = z.looseObject({
+  BackupVaultName: str,
+  SNSTopicArn: str,
+  BackupVaultEvents: z.array(str),
+});
+export const s3Versioning = z.looseObject({
+  Status: z.enum(["Enabled", "Suspended"]).optional(),
+  MFADelete: str.optional(),
+});
 export const s3ObjectLock = z.looseObject({
   ObjectLockConfiguration: z.looseObject({
     ObjectLockEnabled: z.literal("Enabled").optional(),
-    Rule: z.looseObject({ DefaultRetention: z.looseObject({ Mode: z.enum(["GOVERNANCE", "COMPLIANCE"]), Days: z.number().int().optional(), Years: z.number().int().optional() }) }).optional(),
+    Rule: z
+      .looseObject({
+        DefaultRetention: z.looseObject({
+          Mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
+          Days: z.number().int().optional(),
+          Years: z.number().int().optional(),
+        }),
+      })
+      .optional(),
   }),
 });
 export const s3Replication = z.looseObject({
   ReplicationConfiguration: z.looseObject({
     Role: str,
-    Rules: z.array(z.looseObject({ ID: str.optional(), Status: z.enum(["Enabled", "Disabled"]), Destination: z.looseObject({ Bucket: str }) })),
+    Rules: z.array(
+      z.looseObject({
+        ID: str.optional(),
+        Status: z.enum(["Enabled", "Disabled"]),
+        Destination: z.looseObject({ Bucket: str }),
+      }),
+    ),
   }),
 });
 const k8sMeta = z.looseObject({ name: str, namespace: str.optional() });
@@ -166,14 +201,26 @@ export const veleroSchedule = z.looseObject({
     schedule: str,
     paused: z.boolean().optional(),
     template: z
-      .looseObject({ includedNamespaces: z.array(str).optional(), excludedNamespaces: z.array(str).optional(), ttl: str.optional(), storageLocation: str.optional(), snapshotVolumes: z.boolean().optional(), defaultVolumesToFsBackup: z.boolean().optional() })
+      .looseObject({
+        includedNamespaces: z.array(str).optional(),
+        excludedNamespaces: z.array(str).optional(),
+        ttl: str.optional(),
+        storageLocation: str.optional(),
+        snapshotVolumes: z.boolean().optional(),
+        defaultVolumesToFsBackup: z.boolean().optional(),
+      })
       .optional(),
   }),
 });
 export const veleroLocation = z.looseObject({
   kind: z.literal("BackupStorageLocation"),
   metadata: k8sMeta,
-  spec: z.looseObject({ provider: str, objectStorage: z.looseObject({ bucket: str, prefix: str.optional() }), config: z.record(z.string(), z.string()).optional(), default: z.boolean().optional() }),
+  spec: z.looseObject({
+    provider: str,
+    objectStorage: z.looseObject({ bucket: str, prefix: str.optional() }),
+    config: z.record(z.string(), z.string()).optional(),
+    default: z.boolean().optional(),
+  }),
 });
 export const velero = z.looseObject({ items: z.array(z.union([veleroSchedule, veleroLocation])) });
 
@@ -197,13 +244,19 @@ const SCHEMAS = {
 
 /** One recognized, checked answer. */
 export type Answer = {
-  [K in AnswerKind]: { readonly kind: K; readonly file: string; readonly subject?: string; readonly data: z.output<(typeof SCHEMAS)[K]> };
+  [K in AnswerKind]: {
+    readonly kind: K;
+    readonly file: string;
+    readonly subject?: string;
+    readonly data: z.output<(typeof SCHEMAS)[K]>;
+  };
 }[AnswerKind];
 
 /** Saved answers larger than this are refused before parsing (a real estate's answers are kilobytes). */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
-const has = (o: unknown, k: string): boolean => !!o && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k);
+const has = (o: unknown, k: string): boolean =>
+  !!o && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k);
 
 /**
  * Which call answered, from the content alone; undefined when no documented call answers so.
@@ -213,7 +266,12 @@ export function recognize(value: unknown, subject?: string): AnswerKind | undefi
   if (Array.isArray(value)) {
     const first: unknown = value[0];
     if (first === undefined || !first || typeof first !== "object") return undefined;
-    if (has(first, "schedule") || has(first, "starttime") || (has(first, "storage") && has(first, "id") && !has(first, "type"))) return AnswerKind.PVE_JOBS;
+    if (
+      has(first, "schedule") ||
+      has(first, "starttime") ||
+      (has(first, "storage") && has(first, "id") && !has(first, "type"))
+    )
+      return AnswerKind.PVE_JOBS;
     if (has(first, "storage") && has(first, "type")) return AnswerKind.PVE_STORAGE;
     if (has(first, "vmid") && has(first, "node")) return AnswerKind.PVE_GUESTS;
     if (has(first, "vmid")) return AnswerKind.PVE_NOT_BACKED_UP;
@@ -231,11 +289,17 @@ export function recognize(value: unknown, subject?: string): AnswerKind | undefi
   if (has(value, "ReplicationConfiguration")) return AnswerKind.S3_REPLICATION;
   if (has(value, "items") && Array.isArray((value as { items: unknown }).items)) {
     const items = (value as { items: unknown[] }).items;
-    if (items.some((i) => has(i, "apiVersion") && String((i as { apiVersion: unknown }).apiVersion).startsWith("velero.io/"))) return AnswerKind.VELERO;
+    if (
+      items.some(
+        (i) => has(i, "apiVersion") && String((i as { apiVersion: unknown }).apiVersion).startsWith("velero.io/"),
+      )
+    )
+      return AnswerKind.VELERO;
     return undefined;
   }
   // get-bucket-versioning answers `{}` for a bucket that was never versioned: only with a bucket named.
-  if (has(value, "Status") || has(value, "MFADelete") || (subject !== undefined && Object.keys(value).length === 0)) return AnswerKind.S3_VERSIONING;
+  if (has(value, "Status") || has(value, "MFADelete") || (subject !== undefined && Object.keys(value).length === 0))
+    return AnswerKind.S3_VERSIONING;
   return undefined;
 }
 
@@ -256,7 +320,14 @@ export function parseAnswer(bytes: Uint8Array, file: string, subject?: string): 
     throw AdoptErrors.answerNotJson(file, jsonErrorAt(text, (e as Error).message));
   }
   // The API's own envelope ({"data": ...}) is what pvesh prints without --output-format json.
-  if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && has(value, "data")) value = (value as { data: unknown }).data;
+  if (
+    value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    has(value, "data")
+  )
+    value = (value as { data: unknown }).data;
   if (Array.isArray(value) && value.length === 0) return undefined;
   const kind = recognize(value, subject);
   if (!kind) throw AdoptErrors.answerUnrecognized(file, Object.values(AnswerKind));

@@ -26,9 +26,15 @@ export const AWS_LIVE_CALLS = {
   GetBackupSelection: { cli: "aws backup get-backup-selection", action: "backup:GetBackupSelection" },
   ListBackupVaults: { cli: "aws backup list-backup-vaults", action: "backup:ListBackupVaults" },
   DescribeBackupVault: { cli: "aws backup describe-backup-vault", action: "backup:DescribeBackupVault" },
-  GetBackupVaultNotifications: { cli: "aws backup get-backup-vault-notifications", action: "backup:GetBackupVaultNotifications" },
+  GetBackupVaultNotifications: {
+    cli: "aws backup get-backup-vault-notifications",
+    action: "backup:GetBackupVaultNotifications",
+  },
   GetBucketVersioning: { cli: "aws s3api get-bucket-versioning", action: "s3:GetBucketVersioning" },
-  GetObjectLockConfiguration: { cli: "aws s3api get-object-lock-configuration", action: "s3:GetBucketObjectLockConfiguration" },
+  GetObjectLockConfiguration: {
+    cli: "aws s3api get-object-lock-configuration",
+    action: "s3:GetBucketObjectLockConfiguration",
+  },
   GetBucketReplication: { cli: "aws s3api get-bucket-replication", action: "s3:GetReplicationConfiguration" },
 } as const;
 export type AwsLiveCall = keyof typeof AWS_LIVE_CALLS;
@@ -83,21 +89,37 @@ function explain(e: unknown, op: AwsLiveCall, target: string): Error {
     fix = "run adopt again later, or save the answers with the AWS CLI and adopt them from files";
   } else if (/PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraint/i.test(name) || status === 301) {
     reason = `the bucket is in another Region (${name})`;
-    fix = "pass --aws-region with the bucket's Region (aws s3api get-bucket-location), or adopt that bucket in its own run";
-  } else if (/UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|InvalidAccessKeyId|CredentialsProviderError/i.test(name)) {
+    fix =
+      "pass --aws-region with the bucket's Region (aws s3api get-bucket-location), or adopt that bucket in its own run";
+  } else if (
+    /UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|ExpiredToken|InvalidAccessKeyId|CredentialsProviderError/i.test(
+      name,
+    )
+  ) {
     reason = `the credentials were refused or not found (${name})`;
-    fix = "set credentials as the AWS SDK reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO), for the account of the plans";
+    fix =
+      "set credentials as the AWS SDK reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO), for the account of the plans";
   } else if (/Region is missing/i.test(String(err.message))) {
     reason = "no Region is set";
     fix = "set AWS_REGION (or the profile's region), or pass --aws-region";
-  } else if (/Timeout|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(`${name} ${err.code ?? ""} ${said}`)) {
+  } else if (
+    /Timeout|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket hang up|EHOSTUNREACH/i.test(
+      `${name} ${err.code ?? ""} ${said}`,
+    )
+  ) {
     reason = `the endpoint did not answer (${err.code ?? /\b(E[A-Z]{4,}|TimeoutError)\b/.exec(`${said} ${name}`)?.[1] ?? name})`;
-    fix = "check the network, the Region and any endpoint override (AWS_ENDPOINT_URL), or save the answers and adopt them from files";
+    fix =
+      "check the network, the Region and any endpoint override (AWS_ENDPOINT_URL), or save the answers and adopt them from files";
   } else {
     reason = `${name}${status ? ` (HTTP ${status})` : ""}`;
     fix = `check that the caller may ${action}, or save the answer with \`${AWS_LIVE_CALLS[op].cli}\` and adopt it from a file`;
   }
-  return Errors.adoptAwsLiveFailed(`${AWS_LIVE_CALLS[op].cli}${target}`, action, said ? `${reason}: ${said}` : reason, fix);
+  return Errors.adoptAwsLiveFailed(
+    `${AWS_LIVE_CALLS[op].cli}${target}`,
+    action,
+    said ? `${reason}: ${said}` : reason,
+    fix,
+  );
 }
 
 /**
@@ -107,7 +129,12 @@ function explain(e: unknown, op: AwsLiveCall, target: string): Error {
 function cliJson(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString().replace(/Z$/, "000+00:00");
   if (Array.isArray(v)) return v.map(cliJson);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== "$metadata" && x !== undefined).map(([k, x]) => [k, cliJson(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k, x]) => k !== "$metadata" && x !== undefined)
+        .map(([k, x]) => [k, cliJson(x)]),
+    );
   return v;
 }
 
@@ -119,7 +146,11 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
   const maxItems = opts.maxItems ?? 5000;
   // Bounded in time: per-request timeouts, the SDK's standard retries (throttling backs off).
   // throwOnRequestTimeout: without it the handler only warns when requestTimeout passes, and waits on.
-  const config = { region: opts.region, maxAttempts: 3, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true } };
+  const config = {
+    region: opts.region,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+  };
   const backup = new backupSdk.BackupClient(config);
   const out: Answer[] = [];
   const answer = (op: AwsLiveCall, target: string, value: unknown, subject?: string) => {
@@ -139,13 +170,18 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     }
   };
   /** Every page of one list call, bounded in pages and items. */
-  const list = async <I>(op: AwsLiveCall, target: string, page: (token?: string) => Promise<{ NextToken?: string; items?: I[] }>): Promise<I[]> => {
+  const list = async <I>(
+    op: AwsLiveCall,
+    target: string,
+    page: (token?: string) => Promise<{ NextToken?: string; items?: I[] }>,
+  ): Promise<I[]> => {
     const items: I[] = [];
     let token: string | undefined;
     for (let n = 1; ; n++) {
       const r = must(await call(op, target, () => page(token)), `the answer of ${op}`);
       items.push(...(r.items ?? []));
-      if (items.length > maxItems) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
+      if (items.length > maxItems)
+        throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
       // A token answered twice would loop forever: the list ends there.
       if (!r.NextToken || r.NextToken === token) return items;
       if (n >= maxPages) throw Errors.adoptAwsTooLarge(`${AWS_LIVE_CALLS[op].cli}${target}`, maxPages, maxItems);
@@ -163,15 +199,26 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     for (const p of plans) {
       const id = p.BackupPlanId;
       const t = ` --backup-plan-id ${id}`;
-      answer("GetBackupPlan", t, await call("GetBackupPlan", t, () => backup.send(new backupSdk.GetBackupPlanCommand({ BackupPlanId: id }))));
+      answer(
+        "GetBackupPlan",
+        t,
+        await call("GetBackupPlan", t, () => backup.send(new backupSdk.GetBackupPlanCommand({ BackupPlanId: id }))),
+      );
       const sels = await list("ListBackupSelections", t, async (NextToken) => {
-        const r = await backup.send(new backupSdk.ListBackupSelectionsCommand({ BackupPlanId: id, NextToken, MaxResults: 100 }));
+        const r = await backup.send(
+          new backupSdk.ListBackupSelectionsCommand({ BackupPlanId: id, NextToken, MaxResults: 100 }),
+        );
         return { NextToken: r.NextToken, items: r.BackupSelectionsList };
       });
       answer("ListBackupSelections", t, { BackupSelectionsList: sels });
       for (const s of sels) {
         const st = `${t} --selection-id ${s.SelectionId}`;
-        const sel = must(await call("GetBackupSelection", st, () => backup.send(new backupSdk.GetBackupSelectionCommand({ BackupPlanId: id, SelectionId: s.SelectionId }))), "the answer of GetBackupSelection");
+        const sel = must(
+          await call("GetBackupSelection", st, () =>
+            backup.send(new backupSdk.GetBackupSelectionCommand({ BackupPlanId: id, SelectionId: s.SelectionId })),
+          ),
+          "the answer of GetBackupSelection",
+        );
         answer("GetBackupSelection", st, sel);
         // A bucket a selection names is read too: its versioning decides whether AWS Backup can protect it.
         for (const arn of sel.BackupSelection?.Resources ?? []) {
@@ -187,8 +234,19 @@ export async function readAwsLive(opts: AwsLiveOptions = {}): Promise<Answer[]> 
     answer("ListBackupVaults", "", { BackupVaultList: vaults });
     for (const v of vaults) {
       const t = ` --backup-vault-name ${v.BackupVaultName}`;
-      answer("DescribeBackupVault", t, await call("DescribeBackupVault", t, () => backup.send(new backupSdk.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName }))));
-      const n = await call("GetBackupVaultNotifications", t, () => backup.send(new backupSdk.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName })), true);
+      answer(
+        "DescribeBackupVault",
+        t,
+        await call("DescribeBackupVault", t, () =>
+          backup.send(new backupSdk.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName })),
+        ),
+      );
+      const n = await call(
+        "GetBackupVaultNotifications",
+        t,
+        () => backup.send(new backupSdk.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName })),
+        true,
+      );
       if (n) answer("GetBackupVaultNotifications", t, n);
     }
     for (const b of opts.buckets ?? []) buckets.add(b);
@@ -212,11 +270,26 @@ async function readBuckets(
   try {
     for (const b of buckets) {
       const t = ` --bucket ${b}`;
-      answer("GetBucketVersioning", t, await call("GetBucketVersioning", t, () => s3.send(new s3Sdk.GetBucketVersioningCommand({ Bucket: b }))), b);
+      answer(
+        "GetBucketVersioning",
+        t,
+        await call("GetBucketVersioning", t, () => s3.send(new s3Sdk.GetBucketVersioningCommand({ Bucket: b }))),
+        b,
+      );
       // No lock or no replication is an error answer (docs/adopt.md step 1): nothing to adopt.
-      const lock = await call("GetObjectLockConfiguration", t, () => s3.send(new s3Sdk.GetObjectLockConfigurationCommand({ Bucket: b })), true);
+      const lock = await call(
+        "GetObjectLockConfiguration",
+        t,
+        () => s3.send(new s3Sdk.GetObjectLockConfigurationCommand({ Bucket: b })),
+        true,
+      );
       if (lock?.ObjectLockConfiguration) answer("GetObjectLockConfiguration", t, lock, b);
-      const rep = await call("GetBucketReplication", t, () => s3.send(new s3Sdk.GetBucketReplicationCommand({ Bucket: b })), true);
+      const rep = await call(
+        "GetBucketReplication",
+        t,
+        () => s3.send(new s3Sdk.GetBucketReplicationCommand({ Bucket: b })),
+        true,
+      );
       if (rep?.ReplicationConfiguration) answer("GetBucketReplication", t, rep, b);
     }
   } finally {

@@ -92,7 +92,9 @@ export function readCron(text: string): ReadCadence | undefined {
   const every = /^@every (\d+)h(?:0m(?:0s)?)?$/.exec(s);
   if (every) {
     const h = Number(every[1]);
-    return h % 24 === 0 ? { minutes: h * 60, period: h === 24 ? Period.DAILY : h === 168 ? Period.WEEKLY : Period.DAILY } : { minutes: h * 60, period: Period.SUB_DAILY };
+    return h % 24 === 0
+      ? { minutes: h * 60, period: h === 24 ? Period.DAILY : h === 168 ? Period.WEEKLY : Period.DAILY }
+      : { minutes: h * 60, period: Period.SUB_DAILY };
   }
   const named: Readonly<Partial<Record<string, ReadCadence>>> = {
     "@hourly": { minutes: 60, period: Period.SUB_DAILY },
@@ -111,7 +113,8 @@ export function readCron(text: string): ReadCadence | undefined {
 
 function readCronFields(hour: string, dom: string, month: string, dow: string): ReadCadence | undefined {
   const any = (x: string) => x === "*" || x === "?";
-  if (!any(dom)) return any(month) ? { minutes: 30 * DAY, period: Period.MONTHLY } : { minutes: 365 * DAY, period: Period.YEARLY };
+  if (!any(dom))
+    return any(month) ? { minutes: 30 * DAY, period: Period.MONTHLY } : { minutes: 365 * DAY, period: Period.YEARLY };
   if (!any(dow)) {
     const n = dow.split(",").length;
     if (n === 1 && !dow.includes("-")) return { minutes: 7 * DAY, period: Period.WEEKLY };
@@ -121,7 +124,8 @@ function readCronFields(hour: string, dom: string, month: string, dow: string): 
   if (step) return { minutes: Number(step[1]) * 60, period: Period.SUB_DAILY };
   if (hour === "*") return { minutes: 60, period: Period.SUB_DAILY };
   const list = hour.split(",");
-  if (list.length > 1 && list.every((h) => /^\d+$/.test(h))) return { minutes: Math.floor(DAY / list.length), period: Period.SUB_DAILY };
+  if (list.length > 1 && list.every((h) => /^\d+$/.test(h)))
+    return { minutes: Math.floor(DAY / list.length), period: Period.SUB_DAILY };
   if (/^\d+$/.test(hour)) return { minutes: DAY, period: Period.DAILY };
   return undefined;
 }

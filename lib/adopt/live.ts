@@ -9,7 +9,12 @@ import { AdoptErrors } from "./errors";
  *
  * @see https://pve.proxmox.com/wiki/Proxmox_VE_API#API_Tokens (Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET)
  */
-export const PVE_LIVE_PATHS = ["/cluster/backup", "/cluster/resources?type=vm", "/cluster/backup-info/not-backed-up", "/storage"] as const;
+export const PVE_LIVE_PATHS = [
+  "/cluster/backup",
+  "/cluster/resources?type=vm",
+  "/cluster/backup-info/not-backed-up",
+  "/storage",
+] as const;
 
 export interface PveLiveOptions {
   /** `USER@REALM!TOKENID=SECRET`; never printed. */
@@ -22,7 +27,12 @@ export interface PveLiveOptions {
 
 /** Reads one Proxmox host's answers live; each is checked exactly as a saved answer is. */
 export async function readPveLive(host: string, endpoint: string, opts: PveLiveOptions): Promise<Answer[]> {
-  if (!/^[^@\s]+@[^!\s]+![^=\s]+=\S+$/.test(opts.token)) throw AdoptErrors.adoptBadOption(`the API token of ${host}`, "(not shown)", "USER@REALM!TOKENID=SECRET, from the environment");
+  if (!/^[^@\s]+@[^!\s]+![^=\s]+=\S+$/.test(opts.token))
+    throw AdoptErrors.adoptBadOption(
+      `the API token of ${host}`,
+      "(not shown)",
+      "USER@REALM!TOKENID=SECRET, from the environment",
+    );
   const out: Answer[] = [];
   for (const path of PVE_LIVE_PATHS) {
     const url = `${endpoint.replace(/\/+$/, "")}/api2/json${path}`;
@@ -47,7 +57,12 @@ function get(url: string, headers: Record<string, string>, opts: PveLiveOptions)
       });
       res.on("close", () => {
         if (res.statusCode !== 200) {
-          reject(AdoptErrors.adoptLiveFailed(call, `HTTP ${res.statusCode ?? "?"}${res.statusCode === 401 ? " (the token was refused)" : res.statusCode === 403 ? " (the token lacks a read permission)" : ""}`));
+          reject(
+            AdoptErrors.adoptLiveFailed(
+              call,
+              `HTTP ${res.statusCode ?? "?"}${res.statusCode === 401 ? " (the token was refused)" : res.statusCode === 403 ? " (the token lacks a read permission)" : ""}`,
+            ),
+          );
           return;
         }
         resolve(Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES + 1));

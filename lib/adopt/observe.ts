@@ -1,5 +1,13 @@
 import type { z } from "zod";
-import { type Answer, AnswerKind, type awsPlanRule, type pveJob, type pveStorage, type veleroLocation, type veleroSchedule } from "./answers";
+import {
+  type Answer,
+  AnswerKind,
+  type awsPlanRule,
+  type pveJob,
+  type pveStorage,
+  type veleroLocation,
+  type veleroSchedule,
+} from "./answers";
 import { must } from "../private/must";
 import { AdoptErrors } from "./errors";
 
@@ -74,7 +82,12 @@ export interface ObservedVault {
 export interface ObservedBucket {
   readonly name: string;
   versioning?: { readonly status: "Enabled" | "Suspended" | "never"; readonly file: string };
-  objectLock?: { readonly enabled: boolean; readonly mode?: "GOVERNANCE" | "COMPLIANCE"; readonly days?: number; readonly file: string };
+  objectLock?: {
+    readonly enabled: boolean;
+    readonly mode?: "GOVERNANCE" | "COMPLIANCE";
+    readonly days?: number;
+    readonly file: string;
+  };
   replication?: { readonly destinations: readonly string[]; readonly role: string; readonly file: string };
 }
 
@@ -96,12 +109,22 @@ export interface Observed {
 
 /** Merges recognized answers into one picture of the estate. */
 export function observe(answers: readonly Answer[]): Observed {
-  const o: Observed = { hosts: new Map(), plans: new Map(), vaults: new Map(), buckets: new Map(), clusters: new Map() };
+  const o: Observed = {
+    hosts: new Map(),
+    plans: new Map(),
+    vaults: new Map(),
+    buckets: new Map(),
+    clusters: new Map(),
+  };
   // The host, bucket or cluster an answer is about: parseAnswer refuses an answer that needs one and names none (ADOPT-005).
   const subjectOf = (a: Answer): string => must(a.subject, `the subject of ${a.file}`);
   const host = (name: string): ObservedHost => {
     let h = o.hosts.get(name);
-    if (!h) o.hosts.set(name, (h = { name, jobs: [], guests: new Map(), notBackedUp: new Map(), storages: new Map(), files: new Map() }));
+    if (!h)
+      o.hosts.set(
+        name,
+        (h = { name, jobs: [], guests: new Map(), notBackedUp: new Map(), storages: new Map(), files: new Map() }),
+      );
     return h;
   };
   const plan = (id: string, name: string | undefined, file: string): ObservedPlan => {
@@ -114,7 +137,17 @@ export function observe(answers: readonly Answer[]): Observed {
     if (!b) o.buckets.set(name, (b = { name }));
     return b;
   };
-  const vault = (v: { BackupVaultName: string; BackupVaultArn: string; Locked?: boolean; MinRetentionDays?: number; MaxRetentionDays?: number; LockDate?: string | number }, file: string) => {
+  const vault = (
+    v: {
+      BackupVaultName: string;
+      BackupVaultArn: string;
+      Locked?: boolean;
+      MinRetentionDays?: number;
+      MaxRetentionDays?: number;
+      LockDate?: string | number;
+    },
+    file: string,
+  ) => {
     const arn = /^arn:[^:]+:backup:([^:]*):([0-9]*):/.exec(v.BackupVaultArn);
     const next: ObservedVault = {
       name: v.BackupVaultName,
@@ -129,7 +162,8 @@ export function observe(answers: readonly Answer[]): Observed {
       file,
     };
     const prev = o.vaults.get(v.BackupVaultName);
-    if (prev && (prev.locked !== next.locked || prev.minDays !== next.minDays || prev.maxDays !== next.maxDays)) throw AdoptErrors.adoptConflict(`vault ${v.BackupVaultName}`, prev.file, file);
+    if (prev && (prev.locked !== next.locked || prev.minDays !== next.minDays || prev.maxDays !== next.maxDays))
+      throw AdoptErrors.adoptConflict(`vault ${v.BackupVaultName}`, prev.file, file);
     // describe-backup-vault says as much as list-backup-vaults: the later answer wins when they agree.
     o.vaults.set(v.BackupVaultName, next);
     return next;
@@ -139,7 +173,8 @@ export function observe(answers: readonly Answer[]): Observed {
       case AnswerKind.PVE_JOBS: {
         const h = host(subjectOf(a));
         for (const j of a.data) {
-          if (h.jobs.some((x) => x.id === j.id)) throw AdoptErrors.adoptConflict(`job ${j.id} on ${h.name}`, h.files.get(a.kind) ?? a.file, a.file);
+          if (h.jobs.some((x) => x.id === j.id))
+            throw AdoptErrors.adoptConflict(`job ${j.id} on ${h.name}`, h.files.get(a.kind) ?? a.file, a.file);
           h.jobs.push(j);
         }
         h.files.set(a.kind, a.file);
@@ -147,13 +182,22 @@ export function observe(answers: readonly Answer[]): Observed {
       }
       case AnswerKind.PVE_GUESTS: {
         const h = host(subjectOf(a));
-        for (const g of a.data) h.guests.set(g.vmid, { vmid: g.vmid, kind: g.type, name: g.name, node: g.node, template: g.template ?? false, pool: g.pool });
+        for (const g of a.data)
+          h.guests.set(g.vmid, {
+            vmid: g.vmid,
+            kind: g.type,
+            name: g.name,
+            node: g.node,
+            template: g.template ?? false,
+            pool: g.pool,
+          });
         h.files.set(a.kind, a.file);
         break;
       }
       case AnswerKind.PVE_NOT_BACKED_UP: {
         const h = host(subjectOf(a));
-        for (const g of a.data) h.notBackedUp.set(g.vmid, { vmid: g.vmid, kind: g.type ?? "qemu", name: g.name, template: false });
+        for (const g of a.data)
+          h.notBackedUp.set(g.vmid, { vmid: g.vmid, kind: g.type ?? "qemu", name: g.name, template: false });
         h.files.set(a.kind, a.file);
         break;
       }
@@ -168,7 +212,8 @@ export function observe(answers: readonly Answer[]): Observed {
         break;
       case AnswerKind.AWS_PLAN: {
         const p = plan(a.data.BackupPlanId, a.data.BackupPlan.BackupPlanName, a.file);
-        if (p.name !== a.data.BackupPlan.BackupPlanName) throw AdoptErrors.adoptConflict(`plan ${p.id}`, p.file, a.file);
+        if (p.name !== a.data.BackupPlan.BackupPlanName)
+          throw AdoptErrors.adoptConflict(`plan ${p.id}`, p.file, a.file);
         p.rules = a.data.BackupPlan.Rules;
         p.file = a.file;
         break;
@@ -184,13 +229,17 @@ export function observe(answers: readonly Answer[]): Observed {
         const s = a.data.BackupSelection;
         const tags: Record<string, string> = {};
         const other: string[] = [];
-        for (const c of s.Conditions?.StringEquals ?? []) tags[c.ConditionKey.replace(/^aws:ResourceTag\//, "")] = c.ConditionValue;
+        for (const c of s.Conditions?.StringEquals ?? [])
+          tags[c.ConditionKey.replace(/^aws:ResourceTag\//, "")] = c.ConditionValue;
         for (const [op, list] of Object.entries(s.Conditions ?? {})) {
-          if (op !== "StringEquals" && Array.isArray(list)) for (const c of list as Array<{ ConditionKey: string; ConditionValue: string }>) other.push(`${op} ${c.ConditionKey}=${c.ConditionValue}`);
+          if (op !== "StringEquals" && Array.isArray(list))
+            for (const c of list as Array<{ ConditionKey: string; ConditionValue: string }>)
+              other.push(`${op} ${c.ConditionKey}=${c.ConditionValue}`);
         }
         const list = s.ListOfTags ?? [];
         for (const t of list) {
-          if (t.ConditionType === "STRINGEQUALS") tags[t.ConditionKey.replace(/^aws:ResourceTag\//, "")] = t.ConditionValue;
+          if (t.ConditionType === "STRINGEQUALS")
+            tags[t.ConditionKey.replace(/^aws:ResourceTag\//, "")] = t.ConditionValue;
           else other.push(`${t.ConditionType} ${t.ConditionKey}=${t.ConditionValue}`);
         }
         p.selections.set(a.data.SelectionId, {
@@ -231,12 +280,23 @@ export function observe(answers: readonly Answer[]): Observed {
       case AnswerKind.S3_OBJECT_LOCK: {
         const c = a.data.ObjectLockConfiguration;
         const r = c.Rule?.DefaultRetention;
-        bucket(subjectOf(a)).objectLock = { enabled: c.ObjectLockEnabled === "Enabled", mode: r?.Mode, days: r ? (r.Days ?? (r.Years ?? 0) * 365) : undefined, file: a.file };
+        bucket(subjectOf(a)).objectLock = {
+          enabled: c.ObjectLockEnabled === "Enabled",
+          mode: r?.Mode,
+          days: r ? (r.Days ?? (r.Years ?? 0) * 365) : undefined,
+          file: a.file,
+        };
         break;
       }
       case AnswerKind.S3_REPLICATION: {
         const c = a.data.ReplicationConfiguration;
-        bucket(subjectOf(a)).replication = { role: c.Role, destinations: c.Rules.filter((r) => r.Status === "Enabled").map((r) => r.Destination.Bucket.replace(/^arn:[^:]+:s3:::/, "")), file: a.file };
+        bucket(subjectOf(a)).replication = {
+          role: c.Role,
+          destinations: c.Rules.filter((r) => r.Status === "Enabled").map((r) =>
+            r.Destination.Bucket.replace(/^arn:[^:]+:s3:::/, ""),
+          ),
+          file: a.file,
+        };
         break;
       }
       case AnswerKind.VELERO: {
@@ -257,10 +317,17 @@ export function observe(answers: readonly Answer[]): Observed {
 
 /** The vmids a job backs up, given the guests its host reports (`all` minus `exclude`, a pool, or a list). */
 export function jobGuests(job: PveJob, host: ObservedHost): number[] {
-  const list = (s: string | undefined) => (s ?? "").split(/[,\s]+/).filter(Boolean).map(Number).filter(Number.isInteger);
+  const list = (s: string | undefined) =>
+    (s ?? "")
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter(Number.isInteger);
   if (job.all) {
     const excluded = new Set(list(job.exclude));
-    return [...host.guests.values()].filter((g) => !g.template && !excluded.has(g.vmid) && (!job.node || g.node === job.node)).map((g) => g.vmid);
+    return [...host.guests.values()]
+      .filter((g) => !g.template && !excluded.has(g.vmid) && (!job.node || g.node === job.node))
+      .map((g) => g.vmid);
   }
   if (job.pool) return [...host.guests.values()].filter((g) => g.pool === job.pool).map((g) => g.vmid);
   return list(job.vmid);

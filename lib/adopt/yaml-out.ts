@@ -7,7 +7,10 @@ export type FlowValue = Plain | readonly FlowValue[] | { readonly [key: string]:
 export function flow(v: FlowValue | null): string {
   if (Array.isArray(v)) return `[${v.map((x) => flow(x as FlowValue)).join(", ")}]`;
   if (v !== null && typeof v === "object" && Object.keys(v).length === 0) return "{}";
-  if (v !== null && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${scalar(k)}: ${flow(x)}`).join(", ")} }`;
+  if (v !== null && typeof v === "object")
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${scalar(k)}: ${flow(x)}`)
+      .join(", ")} }`;
   return scalar(v as Plain);
 }
 

@@ -22,12 +22,25 @@ export enum Capability {
 /** Actions per capability. `s3:DeleteObject` on a versioned bucket only adds a delete marker. */
 export const CAPABILITY_ACTIONS: ReadonlyArray<[Capability, readonly string[]]> = [
   [Capability.BACKUP, ["s3:PutObject", "s3:ReplicateObject", "backup:StartBackupJob", "backup:CopyIntoBackupVault"]],
-  [Capability.RESTORE, ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"]],
+  [
+    Capability.RESTORE,
+    ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication", "backup:StartRestoreJob"],
+  ],
   [Capability.DELETE_MARKER, ["s3:DeleteObject", "s3:ReplicateDelete"]],
   // The snapshot deletions are how a recovery point of EBS, RDS, DynamoDB and FSx disappears outside AWS Backup's API.
   [
     Capability.DELETE_VERSION,
-    ["s3:DeleteObjectVersion", "backup:DeleteRecoveryPoint", "backup:DeleteBackupVault", "s3:DeleteBucket", "ec2:DeleteSnapshot", "rds:DeleteDBSnapshot", "rds:DeleteDBClusterSnapshot", "dynamodb:DeleteBackup", "fsx:DeleteBackup"],
+    [
+      "s3:DeleteObjectVersion",
+      "backup:DeleteRecoveryPoint",
+      "backup:DeleteBackupVault",
+      "s3:DeleteBucket",
+      "ec2:DeleteSnapshot",
+      "rds:DeleteDBSnapshot",
+      "rds:DeleteDBClusterSnapshot",
+      "dynamodb:DeleteBackup",
+      "fsx:DeleteBackup",
+    ],
   ],
   [Capability.BYPASS, ["s3:BypassGovernanceRetention"]],
   [Capability.DECRYPT, ["kms:Decrypt"]],
@@ -65,7 +78,12 @@ export const MANAGED_CAPABILITIES: Readonly<Record<string, readonly Capability[]
   AWSBackupServiceRolePolicyForBackup: [Capability.BACKUP, Capability.DELETE_VERSION, Capability.DECRYPT],
   AWSBackupServiceRolePolicyForRestores: [Capability.RESTORE, Capability.DECRYPT],
   AWSBackupServiceRolePolicyForS3Backup: [Capability.RESTORE, Capability.DECRYPT],
-  AWSBackupServiceRolePolicyForS3Restore: [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DECRYPT],
+  AWSBackupServiceRolePolicyForS3Restore: [
+    Capability.BACKUP,
+    Capability.RESTORE,
+    Capability.DELETE_MARKER,
+    Capability.DECRYPT,
+  ],
 };
 const MANAGED = MANAGED_CAPABILITIES;
 
@@ -111,12 +129,20 @@ function refTo(value: unknown): { type: string; name: string } | undefined {
 function statementsOf(stack: Json, policy: unknown): Statement[] {
   const ref = refTo(policy);
   if (ref?.type === "data.aws_iam_policy_document") {
-    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[ref.name];
-    return ((d?.statement as Json[] | undefined) ?? []).map((s) => ({ effect: String(s.effect ?? "Allow"), actions: list(s.actions), resources: list(s.resources) }));
+    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[
+      ref.name
+    ];
+    return ((d?.statement as Json[] | undefined) ?? []).map((s) => ({
+      effect: String(s.effect ?? "Allow"),
+      actions: list(s.actions),
+      resources: list(s.resources),
+    }));
   }
   try {
     const docJson = JSON.parse(String(policy)) as { Statement?: Json[] | Json };
-    return (Array.isArray(docJson.Statement) ? docJson.Statement : docJson.Statement ? [docJson.Statement] : []).map((s) => ({ effect: String(s.Effect), actions: list(s.Action), resources: list(s.Resource) }));
+    return (Array.isArray(docJson.Statement) ? docJson.Statement : docJson.Statement ? [docJson.Statement] : []).map(
+      (s) => ({ effect: String(s.Effect), actions: list(s.Action), resources: list(s.Resource) }),
+    );
   } catch {
     return [];
   }
@@ -126,8 +152,12 @@ function statementsOf(stack: Json, policy: unknown): Statement[] {
 function trustOf(stack: Json, policy: unknown): string[] {
   const ref = refTo(policy);
   if (ref?.type === "data.aws_iam_policy_document") {
-    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[ref.name];
-    return ((d?.statement as Json[] | undefined) ?? []).flatMap((st) => ((st.principals as Json[] | undefined) ?? []).flatMap((p) => list(p.identifiers)));
+    const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[
+      ref.name
+    ];
+    return ((d?.statement as Json[] | undefined) ?? []).flatMap((st) =>
+      ((st.principals as Json[] | undefined) ?? []).flatMap((p) => list(p.identifiers)),
+    );
   }
   try {
     const statements = JSON.parse(String(policy)).Statement as Json[];
@@ -143,18 +173,29 @@ function trustOf(stack: Json, policy: unknown): string[] {
 /** Readable names of the stack's buckets, keys and vaults, by the strings that refer to them (as the matrix's "On" column). */
 export function targetNames(stack: Json): (resource: string) => string {
   const byRef = new Map<string, string>();
-  for (const [addr, r] of resourcesOf(stack, "aws_s3_bucket")) byRef.set(`aws_s3_bucket.${addr}`, `bucket ${String(r.bucket)}`);
+  for (const [addr, r] of resourcesOf(stack, "aws_s3_bucket"))
+    byRef.set(`aws_s3_bucket.${addr}`, `bucket ${String(r.bucket)}`);
   const aliases = new Map<string, string>();
   for (const [, r] of resourcesOf(stack, "aws_kms_alias")) {
     const t = refTo(r.target_key_id);
-    if (t) aliases.set(t.name, `${String(r.name)}${r.provider && String(r.provider).includes(".") ? ` (${String(r.provider).split(".")[1]})` : ""}`);
+    if (t)
+      aliases.set(
+        t.name,
+        `${String(r.name)}${r.provider && String(r.provider).includes(".") ? ` (${String(r.provider).split(".")[1]})` : ""}`,
+      );
   }
-  for (const [addr] of resourcesOf(stack, "aws_kms_key")) byRef.set(`aws_kms_key.${addr}`, `key ${aliases.get(addr) ?? addr}`);
-  for (const [addr, r] of resourcesOf(stack, "aws_backup_vault")) byRef.set(`aws_backup_vault.${addr}`, `vault ${String(r.name)}`);
+  for (const [addr] of resourcesOf(stack, "aws_kms_key"))
+    byRef.set(`aws_kms_key.${addr}`, `key ${aliases.get(addr) ?? addr}`);
+  for (const [addr, r] of resourcesOf(stack, "aws_backup_vault"))
+    byRef.set(`aws_backup_vault.${addr}`, `vault ${String(r.name)}`);
   return (resource: string) => {
     if (resource === "*") return "*";
     const ref = refTo(resource.replace(/\/.*$/, "").replace(/(\})[^}]*$/, "$1"));
-    if (ref && byRef.has(`${ref.type}.${ref.name}`)) return byRef.get(`${ref.type}.${ref.name}`)! + (resource.includes("}/") ? ` ${resource.slice(resource.indexOf("}/") + 2)}` : "");
+    if (ref && byRef.has(`${ref.type}.${ref.name}`))
+      return (
+        byRef.get(`${ref.type}.${ref.name}`)! +
+        (resource.includes("}/") ? ` ${resource.slice(resource.indexOf("}/") + 2)}` : "")
+      );
     const s3 = /^arn:aws[a-z-]*:s3:::([^/]+)(\/(.*))?$/.exec(resource);
     if (s3) return `bucket ${s3[1]}${s3[3] ? ` ${s3[3]}` : ""}`;
     const vault = /^arn:aws[a-z-]*:backup:[^:]*:[^:]*:backup-vault:(.+)$/.exec(resource);
@@ -167,7 +208,8 @@ function capabilitiesOf(action: string): Capability[] {
   if (action === "*") return CAPABILITY_ACTIONS.map(([c]) => c);
   const out: Capability[] = [];
   for (const [cap, actions] of CAPABILITY_ACTIONS) {
-    if (actions.some((a) => a === action || (action.endsWith(":*") && a.startsWith(action.slice(0, -1))))) out.push(cap);
+    if (actions.some((a) => a === action || (action.endsWith(":*") && a.startsWith(action.slice(0, -1)))))
+      out.push(cap);
   }
   return out;
 }
@@ -177,18 +219,39 @@ export function accessOf(stacks: SynthesizedStacks): PrincipalAccess[] {
   const out: PrincipalAccess[] = [];
   for (const [stackName, stack] of Object.entries(stacks)) {
     const name = targetNames(stack);
-    const principals = new Map<string, { kind: "role" | "user"; name: string; trustedBy: string[]; statements: Statement[]; managed: string[] }>();
+    const principals = new Map<
+      string,
+      { kind: "role" | "user"; name: string; trustedBy: string[]; statements: Statement[]; managed: string[] }
+    >();
     for (const [addr, r] of resourcesOf(stack, "aws_iam_role")) {
-      principals.set(`aws_iam_role.${addr}`, { kind: "role", name: r.name ? String(r.name) : "(generated)", trustedBy: trustOf(stack, r.assume_role_policy), statements: [], managed: [] });
+      principals.set(`aws_iam_role.${addr}`, {
+        kind: "role",
+        name: r.name ? String(r.name) : "(generated)",
+        trustedBy: trustOf(stack, r.assume_role_policy),
+        statements: [],
+        managed: [],
+      });
     }
-    for (const [addr, r] of resourcesOf(stack, "aws_iam_user")) principals.set(`aws_iam_user.${addr}`, { kind: "user", name: String(r.name), trustedBy: [], statements: [], managed: [] });
+    for (const [addr, r] of resourcesOf(stack, "aws_iam_user"))
+      principals.set(`aws_iam_user.${addr}`, {
+        kind: "user",
+        name: String(r.name),
+        trustedBy: [],
+        statements: [],
+        managed: [],
+      });
     const owner = (v: unknown) => {
       const ref = refTo(v);
-      return ref ? principals.get(`${ref.type}.${ref.name}`) : [...principals.values()].find((p) => p.name === String(v));
+      return ref
+        ? principals.get(`${ref.type}.${ref.name}`)
+        : [...principals.values()].find((p) => p.name === String(v));
     };
-    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy")) owner(r.role)?.statements.push(...statementsOf(stack, r.policy));
-    for (const [, r] of resourcesOf(stack, "aws_iam_user_policy")) owner(r.user)?.statements.push(...statementsOf(stack, r.policy));
-    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy_attachment")) owner(r.role)?.managed.push(String(r.policy_arn).split("/").pop()!);
+    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy"))
+      owner(r.role)?.statements.push(...statementsOf(stack, r.policy));
+    for (const [, r] of resourcesOf(stack, "aws_iam_user_policy"))
+      owner(r.user)?.statements.push(...statementsOf(stack, r.policy));
+    for (const [, r] of resourcesOf(stack, "aws_iam_role_policy_attachment"))
+      owner(r.role)?.managed.push(String(r.policy_arn).split("/").pop()!);
     for (const p of principals.values()) {
       const grants = new Map<string, Set<Capability>>();
       const grant = (target: string, caps: readonly Capability[]) => {
@@ -201,8 +264,12 @@ export function accessOf(stacks: SynthesizedStacks): PrincipalAccess[] {
       const allows = p.statements.filter((x) => x.effect === "Allow");
       const passesRoles = allows.some((s) => s.actions.some((a) => a === "*" || a === "iam:*" || a === "iam:PassRole"));
       for (const s of allows) {
-        const restoreByS3 = s.actions.some((a) => a.startsWith("s3:") && capabilitiesOf(a).includes(Capability.RESTORE)) || s.actions.includes("*");
-        const caps = [...new Set(s.actions.flatMap(capabilitiesOf))].filter((c) => c !== Capability.RESTORE || restoreByS3 || passesRoles);
+        const restoreByS3 =
+          s.actions.some((a) => a.startsWith("s3:") && capabilitiesOf(a).includes(Capability.RESTORE)) ||
+          s.actions.includes("*");
+        const caps = [...new Set(s.actions.flatMap(capabilitiesOf))].filter(
+          (c) => c !== Capability.RESTORE || restoreByS3 || passesRoles,
+        );
         for (const r of s.resources.length ? s.resources : ["*"]) grant(name(r), caps);
       }
       for (const m of p.managed) grant("* (AWS managed policy)", MANAGED[m] ?? []);
@@ -233,14 +300,28 @@ export function resourceDenials(stacks: SynthesizedStacks): ResourceDenial[] {
     for (const [type, key] of owners) {
       for (const [, r] of resourcesOf(stack, type)) {
         const ref = refTo(r[key]);
-        const on = ref ? name(`\${${ref.type}.${ref.name}.arn}`) : type === "aws_s3_bucket_policy" ? `bucket ${String(r[key])}` : `vault ${String(r[key])}`;
+        const on = ref
+          ? name(`\${${ref.type}.${ref.name}.arn}`)
+          : type === "aws_s3_bucket_policy"
+            ? `bucket ${String(r[key])}`
+            : `vault ${String(r[key])}`;
         const pref = refTo(r.policy);
         if (pref?.type === "data.aws_iam_policy_document") {
-          const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[pref.name];
+          const d = ((stack.data as Json | undefined)?.aws_iam_policy_document as Record<string, Json> | undefined)?.[
+            pref.name
+          ];
           for (const st of (d?.statement as Json[] | undefined) ?? []) {
             if (st.effect !== "Deny") continue;
             const cond = (st.condition as Json[] | undefined) ?? [];
-            out.push({ stack: stackName, on, sid: String(st.sid ?? ""), actions: list(st.actions), condition: cond.length ? cond.map((c) => `${String(c.test)} ${String(c.variable)}=${list(c.values).join("|")}`).join("; ") : undefined });
+            out.push({
+              stack: stackName,
+              on,
+              sid: String(st.sid ?? ""),
+              actions: list(st.actions),
+              condition: cond.length
+                ? cond.map((c) => `${String(c.test)} ${String(c.variable)}=${list(c.values).join("|")}`).join("; ")
+                : undefined,
+            });
           }
           continue;
         }
@@ -253,7 +334,22 @@ export function resourceDenials(stacks: SynthesizedStacks): ResourceDenial[] {
         for (const st of doc.Statement ?? []) {
           if (st.Effect !== "Deny") continue;
           const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-          out.push({ stack: stackName, on, sid: String(st.Sid ?? ""), actions: list(st.Action), condition: cond ? Object.entries(cond).map(([op, kv]) => `${op} ${Object.entries(kv).map(([k, v]) => `${k}=${list(v).join("|")}`).join(", ")}`).join("; ") : undefined });
+          out.push({
+            stack: stackName,
+            on,
+            sid: String(st.Sid ?? ""),
+            actions: list(st.Action),
+            condition: cond
+              ? Object.entries(cond)
+                  .map(
+                    ([op, kv]) =>
+                      `${op} ${Object.entries(kv)
+                        .map(([k, v]) => `${k}=${list(v).join("|")}`)
+                        .join(", ")}`,
+                  )
+                  .join("; ")
+              : undefined,
+          });
         }
       }
     }
@@ -269,10 +365,21 @@ export function canDestroyLockedData(p: PrincipalAccess): boolean {
 
 /** Restore rights held by a principal without a name of its own (Terraform-generated). */
 export function unnamedRestorers(access: readonly PrincipalAccess[]): PrincipalAccess[] {
-  return access.filter((p) => p.name === "(generated)" && [...p.grants.values()].some((s) => s.has(Capability.RESTORE)));
+  return access.filter(
+    (p) => p.name === "(generated)" && [...p.grants.values()].some((s) => s.has(Capability.RESTORE)),
+  );
 }
 
-const COLUMNS = [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.BYPASS, Capability.DECRYPT, Capability.CHANGE_LOCK, Capability.KEY_DELETION];
+const COLUMNS = [
+  Capability.BACKUP,
+  Capability.RESTORE,
+  Capability.DELETE_MARKER,
+  Capability.DELETE_VERSION,
+  Capability.BYPASS,
+  Capability.DECRYPT,
+  Capability.CHANGE_LOCK,
+  Capability.KEY_DELETION,
+];
 
 /** What the matrix cannot see: it reads only the policies these stacks write. */
 export const MATRIX_BLIND_SPOTS: readonly string[] = [
@@ -294,8 +401,12 @@ export function breakGlassOf(stacks: SynthesizedStacks): string | undefined {
     for (const [, r] of resourcesOf(stack, "aws_kms_key")) {
       keys++;
       try {
-        const st = ((JSON.parse(String(r.policy)) as { Statement?: Json[] }).Statement ?? []).find((x) => x.Sid === "OnlyBreakGlassDisablesOrDeletes");
-        const arn = ((st?.Condition as Record<string, Record<string, string>> | undefined)?.ArnNotEquals ?? {})["aws:PrincipalArn"];
+        const st = ((JSON.parse(String(r.policy)) as { Statement?: Json[] }).Statement ?? []).find(
+          (x) => x.Sid === "OnlyBreakGlassDisablesOrDeletes",
+        );
+        const arn = ((st?.Condition as Record<string, Record<string, string>> | undefined)?.ArnNotEquals ?? {})[
+          "aws:PrincipalArn"
+        ];
         if (arn) found.add(arn);
       } catch {
         // A policy that is not literal JSON (a reference) names no break-glass principal here.
@@ -307,7 +418,13 @@ export function breakGlassOf(stacks: SynthesizedStacks): string | undefined {
 }
 
 function countDenies(stacks: SynthesizedStacks): number {
-  return Object.values(stacks).reduce((n, stack) => n + resourcesOf(stack, "aws_kms_key").filter(([, r]) => String(r.policy).includes("OnlyBreakGlassDisablesOrDeletes")).length, 0);
+  return Object.values(stacks).reduce(
+    (n, stack) =>
+      n +
+      resourcesOf(stack, "aws_kms_key").filter(([, r]) => String(r.policy).includes("OnlyBreakGlassDisablesOrDeletes"))
+        .length,
+    0,
+  );
 }
 
 /** The access matrix document. */
@@ -320,14 +437,23 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
   const rows = access.flatMap((p) =>
     [...p.grants.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([target, caps]) => [`${p.kind} ${code(p.name)}`, target, ...COLUMNS.map((c) => (caps.has(c) ? "✔" : "")), canDestroyLockedData(p) ? "⚠" : ""]),
+      .map(([target, caps]) => [
+        `${p.kind} ${code(p.name)}`,
+        target,
+        ...COLUMNS.map((c) => (caps.has(c) ? "✔" : "")),
+        canDestroyLockedData(p) ? "⚠" : "",
+      ]),
   );
   // The key policies delegate to the account: any administrator holds every right the resource policies do not deny to all.
   rows.push([
     "account administrator (not created here)",
     "every bucket, vault and key",
     // The deny covers disabling and deletion, not kms:PutKeyPolicy: an administrator can replace the policy (and the deny); the guard alerts on it.
-    ...COLUMNS.map((c) => (c === Capability.KEY_DELETION && breakGlass ? `only ${code(breakGlass)} disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)` : "✔ unless denied below")),
+    ...COLUMNS.map((c) =>
+      c === Capability.KEY_DELETION && breakGlass
+        ? `only ${code(breakGlass)} disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)`
+        : "✔ unless denied below",
+    ),
     "⚠",
   ]);
   return doc(
@@ -338,14 +464,22 @@ export function renderAccessMatrix(estate: string, stacks: SynthesizedStacks): s
     "The last row is any administrator of the account (AdministratorAccess or equivalent): the key policies delegate to the account, so an administrator holds every right here unless a bucket, vault or key policy denies it to everyone (listed below). Restoring needs `backup:StartRestoreJob` and `iam:PassRole` on a restore role: an administrator has both.",
     "## What this matrix cannot see",
     MATRIX_BLIND_SPOTS.map((b) => `- ${b}`).join("\n"),
-    access.length
-      ? table(["Principal", "On", ...COLUMNS, "Flag"], rows)
-      : "The stacks create no IAM role or user.",
+    access.length ? table(["Principal", "On", ...COLUMNS, "Flag"], rows) : "The stacks create no IAM role or user.",
     "## What the bucket and vault policies deny to everyone",
-    denials.length ? table(["On", "Statement", "Denied actions", "When"], denials.map((d) => [d.on, d.sid, d.actions.join(", "), d.condition ?? "always"])) : "No bucket or vault policy denies anything.",
+    denials.length
+      ? table(
+          ["On", "Statement", "Denied actions", "When"],
+          denials.map((d) => [d.on, d.sid, d.actions.join(", "), d.condition ?? "always"]),
+        )
+      : "No bucket or vault policy denies anything.",
     "## Who is trusted to act as each role",
     access.filter((p) => p.kind === "role").length
-      ? table(["Role", "Assumed by", "AWS managed policies"], access.filter((p) => p.kind === "role").map((p) => [code(p.name), p.trustedBy.join(", ") || "(none)", p.managed.join(", ") || "—"]))
+      ? table(
+          ["Role", "Assumed by", "AWS managed policies"],
+          access
+            .filter((p) => p.kind === "role")
+            .map((p) => [code(p.name), p.trustedBy.join(", ") || "(none)", p.managed.join(", ") || "—"]),
+        )
       : "No roles.",
     "## Flags",
     [

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, posix } from "node:path";
 import { Errors } from "../errors";
 import { ioError } from "../private/io-error";
@@ -34,7 +44,13 @@ export class ArtifactSet {
   public add(artifact: Artifact): void {
     const present = this.files.get(artifact.path);
     if (present) {
-      if (present.shared && artifact.shared && sameContent(present.content, artifact.content) && (present.mode ?? 0o644) === (artifact.mode ?? 0o644)) return;
+      if (
+        present.shared &&
+        artifact.shared &&
+        sameContent(present.content, artifact.content) &&
+        (present.mode ?? 0o644) === (artifact.mode ?? 0o644)
+      )
+        return;
       throw new Error(`artifact ${artifact.path} was rendered twice`);
     }
     this.files.set(artifact.path, artifact);
@@ -61,7 +77,11 @@ export class ArtifactSet {
    */
   public writeTo(dir: string): string[] {
     try {
-      const present = existsSync(dir) ? readdirSync(dir).filter((e) => !KEPT_FOLDERS.includes(e)).sort() : [];
+      const present = existsSync(dir)
+        ? readdirSync(dir)
+            .filter((e) => !KEPT_FOLDERS.includes(e))
+            .sort()
+        : [];
       if (present.length) removeListed(dir, present);
       const written: string[] = [];
       // One mkdir per folder, not per file: thousands of artifacts share a few hundred folders.
@@ -80,7 +100,19 @@ export class ArtifactSet {
         written.push(file);
       }
       const list = artifacts.map((a) => a.path);
-      writeFileSync(join(dir, ARTIFACTS_LIST), JSON.stringify({ generator: "ArtifactSet.writeTo", note: "Files the last writeTo wrote; the next one removes exactly these.", files: list }, null, 2) + "\n", { mode: 0o644 });
+      writeFileSync(
+        join(dir, ARTIFACTS_LIST),
+        JSON.stringify(
+          {
+            generator: "ArtifactSet.writeTo",
+            note: "Files the last writeTo wrote; the next one removes exactly these.",
+            files: list,
+          },
+          null,
+          2,
+        ) + "\n",
+        { mode: 0o644 },
+      );
       return written;
     } catch (e) {
       throw ioError(dir, e);
@@ -100,7 +132,12 @@ function sameContent(a: string | Uint8Array, b: string | Uint8Array): boolean {
  */
 function removeListed(dir: string, present: readonly string[]): void {
   const listFile = join(dir, ARTIFACTS_LIST);
-  const notOurs = (why: string) => Errors.artifactsFolderNotEmpty(dir, present.slice(0, 5).join(", ") + (present.length > 5 ? `, and ${present.length - 5} more` : ""), why);
+  const notOurs = (why: string) =>
+    Errors.artifactsFolderNotEmpty(
+      dir,
+      present.slice(0, 5).join(", ") + (present.length > 5 ? `, and ${present.length - 5} more` : ""),
+      why,
+    );
   if (!existsSync(listFile) || !lstatSync(listFile).isFile()) throw notOurs(`it has no ${ARTIFACTS_LIST}`);
   let files: unknown;
   try {
@@ -109,8 +146,17 @@ function removeListed(dir: string, present: readonly string[]): void {
     files = undefined;
   }
   const ok = (f: unknown): f is string =>
-    typeof f === "string" && f !== "" && !isAbsolute(f) && !f.includes("\\") && !f.includes("\0") && posix.normalize(f) === f && !f.split("/").includes("..") && f !== ARTIFACTS_LIST && !KEPT_FOLDERS.includes(f.split("/")[0]);
-  if (!Array.isArray(files) || !files.every(ok)) throw notOurs(`its ${ARTIFACTS_LIST} is not a list of paths inside it`);
+    typeof f === "string" &&
+    f !== "" &&
+    !isAbsolute(f) &&
+    !f.includes("\\") &&
+    !f.includes("\0") &&
+    posix.normalize(f) === f &&
+    !f.split("/").includes("..") &&
+    f !== ARTIFACTS_LIST &&
+    !KEPT_FOLDERS.includes(f.split("/")[0]);
+  if (!Array.isArray(files) || !files.every(ok))
+    throw notOurs(`its ${ARTIFACTS_LIST} is not a list of paths inside it`);
   const folders = new Set<string>();
   for (const f of files) {
     const p = join(dir, f);

@@ -17,7 +17,14 @@ export function renderBackupsSummary(ctx: EstateContext): string {
     `${c.services.length} service(s) are protected according to the catalog \`${basename(c.file)}\` (owner ${c.owner ?? "not recorded"}). The catalog is the source of truth: change it and re-run \`backup-gov synth\`; never edit generated files or backup resources by hand.`,
     table(
       ["Service", "Tier", "RPO", "RTO", "Backed up by", "SOP"],
-      ctx.policies.map((p) => [p.service.id, p.service.classification, p.rpo.toString(), p.rto.toString(), [...new Set(ctx.targetsOf(p.service.id).map((t) => t.kind))].join(", ") || "—", `sop/${p.service.id}.md`]),
+      ctx.policies.map((p) => [
+        p.service.id,
+        p.service.classification,
+        p.rpo.toString(),
+        p.rto.toString(),
+        [...new Set(ctx.targetsOf(p.service.id).map((t) => t.kind))].join(", ") || "—",
+        `sop/${p.service.id}.md`,
+      ]),
     ),
     [
       `- Disaster recovery: \`dr-runbook.md\` (restore order; total RTO along the critical path ${cp.total ? cp.total.toString() : "—"}).`,

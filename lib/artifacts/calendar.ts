@@ -132,10 +132,16 @@ export function renderCalendarMarkdown(ctx: EstateContext): string {
       ),
     "## Overlaps",
     overlaps.length
-      ? table(["Group", "Job", "Overlaps with", "First at"], overlaps.map((o) => [o.group, o.first, o.second, weekTime(o.at)]))
+      ? table(
+          ["Group", "Job", "Overlaps with", "First at"],
+          overlaps.map((o) => [o.group, o.first, o.second, weekTime(o.at)]),
+        )
       : "None: no two jobs of one group run at the same time.",
     "## Estate cadences",
-    table(["Event", "When", "Minutes", "What"], estateCadences(ctx.catalog.services).map((c) => [c.title, c.when, String(c.durationMinutes), c.description])),
+    table(
+      ["Event", "When", "Minutes", "What"],
+      estateCadences(ctx.catalog.services).map((c) => [c.title, c.when, String(c.durationMinutes), c.description]),
+    ),
     jobs.length ? "## Week at a glance" : undefined,
     ...groups.map((g) => weekGrid(g, byGroup.get(g)!)),
   );
@@ -148,7 +154,10 @@ export function renderCalendarIcs(ctx: EstateContext): string {
   const stamp = `${ymd(0)}T000000Z`;
   const clashesOf = new Map<string, string[]>();
   for (const o of overlaps) {
-    for (const [self, other] of [[o.first, o.second], [o.second, o.first]]) {
+    for (const [self, other] of [
+      [o.first, o.second],
+      [o.second, o.first],
+    ]) {
       const list = clashesOf.get(self);
       if (list) list.push(other);
       else clashesOf.set(self, [other]);
@@ -164,7 +173,10 @@ export function renderCalendarIcs(ctx: EstateContext): string {
   for (const j of jobs) {
     const { weekday, hour, minute } = j.schedule.firstStart();
     // DTSTART is always the first occurrence (RFC 5545), so it must match the rule itself.
-    const day = j.schedule.dayOfMonth !== undefined ? ymdOf(CALENDAR_ANCHOR.year, j.schedule.month ?? CALENDAR_ANCHOR.month, j.schedule.dayOfMonth) : ymd(weekday);
+    const day =
+      j.schedule.dayOfMonth !== undefined
+        ? ymdOf(CALENDAR_ANCHOR.year, j.schedule.month ?? CALENDAR_ANCHOR.month, j.schedule.dayOfMonth)
+        : ymd(weekday);
     const start = `${day}T${pad(hour)}${pad(minute)}00${isUtc(j) ? "Z" : ""}`;
     const clashes = clashesOf.get(j.id) ?? [];
     const description = [
@@ -207,7 +219,10 @@ export function renderCalendarIcs(ctx: EstateContext): string {
 }
 
 function sortedJobs(jobs: readonly ScheduledJob[]): ScheduledJob[] {
-  return [...jobs].sort((a, b) => a.group.localeCompare(b.group) || a.schedule.offsetMinutes - b.schedule.offsetMinutes || a.id.localeCompare(b.id));
+  return [...jobs].sort(
+    (a, b) =>
+      a.group.localeCompare(b.group) || a.schedule.offsetMinutes - b.schedule.offsetMinutes || a.id.localeCompare(b.id),
+  );
 }
 
 function expression(j: ScheduledJob): string {
@@ -236,7 +251,8 @@ function weekGrid(group: string, all: readonly ScheduledJob[]): string {
         ["Hour", ...DAYS],
         hours.map((h) => [`${pad(h)}:00`, ...DAYS.map((_, d) => (cells.get(`${h}/${d}`) ?? []).sort().join("<br>"))]),
       ),
-    rare.length > 0 && `Also: ${rare.map((j) => `${j.id} (${j.schedule.describe()}${isUtc(j) ? " UTC" : ""})`).join("; ")}.`,
+    rare.length > 0 &&
+      `Also: ${rare.map((j) => `${j.id} (${j.schedule.describe()}${isUtc(j) ? " UTC" : ""})`).join("; ")}.`,
   ).trimEnd();
 }
 

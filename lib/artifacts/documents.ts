@@ -14,12 +14,14 @@ import { renderStateAccessPolicy, STATE_POLICY_PATH } from "./state-policy";
  * (Markdown and iCalendar) and the compliance report.
  */
 export function renderDocuments(ctx: EstateContext, report?: ValidationReport): void {
-  for (const p of ctx.policies) ctx.artifacts.add({ path: `sop/${p.service.id}.md`, content: renderRestoreSop(ctx, p) });
+  for (const p of ctx.policies)
+    ctx.artifacts.add({ path: `sop/${p.service.id}.md`, content: renderRestoreSop(ctx, p) });
   ctx.artifacts.add({ path: "dr-runbook.md", content: renderDrRunbook(ctx) });
   ctx.artifacts.add({ path: "policies.md", content: renderPolicies() });
   ctx.artifacts.add({ path: "inventory.yaml", content: renderInventory(ctx) });
   ctx.artifacts.add({ path: "calendar.md", content: renderCalendarMarkdown(ctx) });
   ctx.artifacts.add({ path: "calendar.ics", content: renderCalendarIcs(ctx) });
   if (report) ctx.artifacts.add({ path: "compliance-report.json", content: renderComplianceReport(report) });
-  if (ctx.catalog.state) ctx.artifacts.add({ path: STATE_POLICY_PATH, content: renderStateAccessPolicy(ctx.catalog.state) });
+  if (ctx.catalog.state)
+    ctx.artifacts.add({ path: STATE_POLICY_PATH, content: renderStateAccessPolicy(ctx.catalog.state) });
 }

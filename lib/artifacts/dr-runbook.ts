@@ -12,7 +12,9 @@ export function renderDrRunbook(ctx: EstateContext): string {
     `# Disaster recovery runbook: ${c.name}`,
     "Restore the services wave by wave: every service of a wave depends only on services of earlier waves, so a wave's services can be restored in parallel. Within a wave, critical services and short RTOs come first.",
     totalRto(c.services),
-    c.contacts.length ? `Escalation: ${c.contacts.map((x) => `${x.name} (${x.role}, ${x.email}${x.phone ? `, ${x.phone}` : ""})`).join("; ")}.` : "No escalation contacts are recorded.",
+    c.contacts.length
+      ? `Escalation: ${c.contacts.map((x) => `${x.name} (${x.role}, ${x.email}${x.phone ? `, ${x.phone}` : ""})`).join("; ")}.`
+      : "No escalation contacts are recorded.",
     waveZero(ctx),
     keyRecovery(ctx),
     ...waves.map((wave, i) =>
@@ -20,7 +22,13 @@ export function renderDrRunbook(ctx: EstateContext): string {
         `## Wave ${i + 1}`,
         table(
           ["Service", "Classification", "RTO", "Depends on", "SOP"],
-          wave.map((s) => [s.id, s.classification, s.rto.toString(), s.restore.dependsOn.join(", ") || "—", `[sop/${s.id}.md](sop/${s.id}.md)`]),
+          wave.map((s) => [
+            s.id,
+            s.classification,
+            s.rto.toString(),
+            s.restore.dependsOn.join(", ") || "—",
+            `[sop/${s.id}.md](sop/${s.id}.md)`,
+          ]),
         ),
       ).trimEnd(),
     ),
@@ -48,7 +56,9 @@ function waveZero(ctx: EstateContext): string {
     "## Wave 0: what every restore needs",
     "Before wave 1, and in this order; no service's restore can start without these:",
     [
-      "1. **Network and name resolution** to the backup destinations" + (repos.length ? ` (${repos.join("; ")})` : "") + ", and AWS credentials where the destination is S3.",
+      "1. **Network and name resolution** to the backup destinations" +
+        (repos.length ? ` (${repos.join("; ")})` : "") +
+        ", and AWS credentials where the destination is S3.",
       `2. **The platform**: ${hosts.length ? `the Proxmox hosts ${hosts.join(", ")} and their backup storage (PBS datastores) reachable, so that guests can be restored from their vzdump backups` : "no Proxmox host is declared in the catalog"}.`,
       `3. **The secret store${stores.length === 1 ? "" : "s"}** holding every repository password and key: ${stores.length ? stores.map((x) => `\`${x}\``).join(", ") : "none is named in the catalog (restore.secrets)"}. If ${stores.length === 1 ? "it is" : "they are"} lost too, use the break-glass copies (key recovery, below) to restore ${stores.length === 1 ? "it" : "them"} first.`,
     ].join("\n"),
@@ -59,8 +69,10 @@ function waveZero(ctx: EstateContext): string {
 function keyRecovery(ctx: EstateContext): string {
   const apps = ctx.targets.filter((t) => t.kind === TargetKind.APP);
   if (apps.length === 0) return "";
-  const secretsOf = (id: string) => ctx.catalog.services.find((s) => s.id === id)?.restore.secrets ?? "the secret store";
-  const scriptsOf = (steps: readonly string[]) => /`(\S+)\/restore\.sh --list`/.exec(steps.join("\n"))?.[1] ?? "/usr/local/lib/backup-gov/SERVICE";
+  const secretsOf = (id: string) =>
+    ctx.catalog.services.find((s) => s.id === id)?.restore.secrets ?? "the secret store";
+  const scriptsOf = (steps: readonly string[]) =>
+    /`(\S+)\/restore\.sh --list`/.exec(steps.join("\n"))?.[1] ?? "/usr/local/lib/backup-gov/SERVICE";
   return doc(
     "## Key recovery",
     "Every repository is encrypted: without its password (and, for borg, its key) no backup restores. Keep a break-glass copy of each outside the estate (sealed paper or an offline vault, two people), separate from the secret store. Prove each copy at least once a quarter with the drill in the last column: it restores with the break-glass copy, not the host's file.",
@@ -73,7 +85,9 @@ function keyRecovery(ctx: EstateContext): string {
           t.serviceId,
           t.location,
           `\`${secretsOf(t.serviceId)}\``,
-          borg ? `the passphrase and the exported key (\`borg key export REPO ${t.serviceId}.borg-key\`; restore it with \`borg key import\`)` : "the repository password",
+          borg
+            ? `the passphrase and the exported key (\`borg key export REPO ${t.serviceId}.borg-key\`; restore it with \`borg key import\`)`
+            : "the repository password",
           `\`BACKUP_GOV_PASSWORD_FILE=/path/to/break-glass/${t.serviceId}.repo-password ${scripts}/verify.sh\``,
         ];
       }),

@@ -1,7 +1,15 @@
 import type { Catalog } from "../catalog/model";
 import { PRICE_KEYS } from "../catalog/schema/kubernetes";
 import type { EffectivePolicy } from "../policy/effective";
-import { DEFAULT_PRICES, PRICES_AS_OF, type ServiceEstimate, estateEstimate, fmt, priceTable, uplinkLoad } from "../policy/estimate";
+import {
+  DEFAULT_PRICES,
+  PRICES_AS_OF,
+  type ServiceEstimate,
+  estateEstimate,
+  fmt,
+  priceTable,
+  uplinkLoad,
+} from "../policy/estimate";
 import { code, doc, table } from "./markdown";
 
 const usd = (n: number) => `$${n < 10 ? n.toFixed(2) : n.toFixed(0)}`;
@@ -13,10 +21,23 @@ export function inventoryEstimate(e: ServiceEstimate | undefined) {
     sizeGiB: round(e.sizeGiB),
     dailyChangeGiB: round(e.dailyChangeGiB),
     retentionDays: e.retentionDays,
-    targets: e.targets.map((t) => ({ target: t.target, storedGiB: round(t.storedGiB), monthlyUsd: round(t.monthlyUsd), price: t.priceKey, basis: t.basis })),
+    targets: e.targets.map((t) => ({
+      target: t.target,
+      storedGiB: round(t.storedGiB),
+      monthlyUsd: round(t.monthlyUsd),
+      price: t.priceKey,
+      basis: t.basis,
+    })),
     transferGbMonth: round(e.transferGbMonth),
     monthlyUsd: round(e.monthlyUsd),
-    uplink: e.uplink && { via: e.uplink.via, uplink: e.uplink.uplink, window: e.uplink.window, dailyHours: round(e.uplink.dailyHours), firstFullHours: round(e.uplink.firstFullHours), fits: e.uplink.fits },
+    uplink: e.uplink && {
+      via: e.uplink.via,
+      uplink: e.uplink.uplink,
+      window: e.uplink.window,
+      dailyHours: round(e.uplink.dailyHours),
+      firstFullHours: round(e.uplink.firstFullHours),
+      fits: e.uplink.fits,
+    },
   };
 }
 
@@ -29,7 +50,10 @@ function round(n: number): number {
  * cost from the price table (defaults with their date and region, `pricing` overrides
  * marked), inter-region transfer, and the uplink check with the first full upload.
  */
-export function renderEstimate(catalog: Pick<Catalog, "name" | "pricing" | "proxmox" | "kubernetes" | "aws">, policies: readonly EffectivePolicy[]): string {
+export function renderEstimate(
+  catalog: Pick<Catalog, "name" | "pricing" | "proxmox" | "kubernetes" | "aws">,
+  policies: readonly EffectivePolicy[],
+): string {
   const estimates = estateEstimate(policies, catalog);
   const prices = priceTable(catalog);
   const total = estimates.reduce((a, e) => a + e.monthlyUsd, 0);
@@ -41,17 +65,39 @@ export function renderEstimate(catalog: Pick<Catalog, "name" | "pricing" | "prox
     estimates.length
       ? table(
           ["Service", "Size GiB", "Change/day GiB", "Retention days", "Target", "Holds GiB", "USD/month"],
-          estimates.flatMap((e) => e.targets.map((t, i) => [i ? "" : e.serviceId, i ? "" : fmt(e.sizeGiB), i ? "" : fmt(e.dailyChangeGiB), i ? "" : String(e.retentionDays), t.target, fmt(t.storedGiB), usd(t.monthlyUsd)])),
+          estimates.flatMap((e) =>
+            e.targets.map((t, i) => [
+              i ? "" : e.serviceId,
+              i ? "" : fmt(e.sizeGiB),
+              i ? "" : fmt(e.dailyChangeGiB),
+              i ? "" : String(e.retentionDays),
+              t.target,
+              fmt(t.storedGiB),
+              usd(t.monthlyUsd),
+            ]),
+          ),
         )
       : "No service declares `data`.",
-    estimates.length ? `Inter-region transfer: ${fmt(estimates.reduce((a, e) => a + e.transferGbMonth, 0))} GB a month (${usd(estimates.reduce((a, e) => a + e.transferUsd, 0))}). **Total: ${usd(total)} a month.**` : undefined,
+    estimates.length
+      ? `Inter-region transfer: ${fmt(estimates.reduce((a, e) => a + e.transferGbMonth, 0))} GB a month (${usd(estimates.reduce((a, e) => a + e.transferUsd, 0))}). **Total: ${usd(total)} a month.**`
+      : undefined,
     "## Uplinks and backup windows",
     load.size
       ? table(
           ["Via", "Uplink", "Window", "Services", "Daily change needs", "First full upload", ""],
           [...load.entries()].map(([via, l]) => {
-            const first = estimates.filter((e) => e.uplink?.via === via).reduce((a, e) => a + e.uplink!.firstFullHours, 0);
-            return [via, l.check.uplink, `${l.check.window} (${fmt(l.check.windowHours)} h)`, l.services.join(", "), `${fmt(l.dailyHours)} h`, `${fmt(first)} h`, l.dailyHours > l.check.windowHours ? "⚠ does not fit (GOV-133)" : "fits"];
+            const first = estimates
+              .filter((e) => e.uplink?.via === via)
+              .reduce((a, e) => a + e.uplink!.firstFullHours, 0);
+            return [
+              via,
+              l.check.uplink,
+              `${l.check.window} (${fmt(l.check.windowHours)} h)`,
+              l.services.join(", "),
+              `${fmt(l.dailyHours)} h`,
+              `${fmt(first)} h`,
+              l.dailyHours > l.check.windowHours ? "⚠ does not fit (GOV-133)" : "fits",
+            ];
           }),
         )
       : "No host or cluster with `uplink` and `backupWindow` carries an estimated service's backups.",
@@ -59,7 +105,12 @@ export function renderEstimate(catalog: Pick<Catalog, "name" | "pricing" | "prox
     `Defaults: AWS list prices of ${PRICES_AS_OF.region}, as of ${PRICES_AS_OF.date}; override any key under \`pricing\` in the catalog.`,
     table(
       ["Key", "What", "Default USD", "Used USD"],
-      PRICE_KEYS.map((k) => [code(k), DEFAULT_PRICES[k].what, String(DEFAULT_PRICES[k].usd), catalog.pricing[k] !== undefined ? `${prices[k]} (pricing)` : String(prices[k])]),
+      PRICE_KEYS.map((k) => [
+        code(k),
+        DEFAULT_PRICES[k].what,
+        String(DEFAULT_PRICES[k].usd),
+        catalog.pricing[k] !== undefined ? `${prices[k]} (pricing)` : String(prices[k]),
+      ]),
     ),
   );
 }

@@ -48,16 +48,25 @@ const RATIO = thresholds([
  * restore drills against the RTO. Queries use exactly the metric names of lib/core/metrics.ts.
  */
 export function dashboardPanels(): DashboardPanel[] {
-  const q = (refId: string, expr: string, legendFormat = "{{service}}"): DashboardQuery => ({ refId, expr, legendFormat });
+  const q = (refId: string, expr: string, legendFormat = "{{service}}"): DashboardQuery => ({
+    refId,
+    expr,
+    legendFormat,
+  });
   const age = `time() - max by (service) (${sel(Metrics.lastSuccess)})`;
   const specs: Array<Omit<DashboardPanel, "id" | "gridPos" | "datasource"> & { w: number; h: number }> = [
     {
       type: "bargauge",
       title: "Freshness against RPO",
-      description: "Age of each service's last successful backup as a share of its RPO. Past 100% the recovery point objective is already missed; the stale alert fires after the RPO plus a margin.",
+      description:
+        "Age of each service's last successful backup as a share of its RPO. Past 100% the recovery point objective is already missed; the stale alert fires after the RPO plus a margin.",
       targets: [q("A", `(${age}) / max by (service) (${sel(Metrics.rpo)})`)],
       fieldConfig: { defaults: { unit: "percentunit", min: 0, max: 1.5, thresholds: RATIO }, overrides: [] },
-      options: { orientation: "horizontal", displayMode: "gradient", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      options: {
+        orientation: "horizontal",
+        displayMode: "gradient",
+        reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+      },
       w: 12,
       h: 9,
     },
@@ -71,7 +80,12 @@ export function dashboardPanels(): DashboardPanel[] {
         { ...q("C", `max by (service) (${sel(Metrics.rpo)})`), legendFormat: "RPO" },
         { ...q("D", `min by (service) (${sel(Metrics.lastRunSuccess)})`), legendFormat: "last run ok" },
       ],
-      fieldConfig: { defaults: { unit: "s" }, overrides: [{ matcher: { id: "byFrameRefID", options: "A" }, properties: [{ id: "unit", value: "dateTimeAsIso" }] }] },
+      fieldConfig: {
+        defaults: { unit: "s" },
+        overrides: [
+          { matcher: { id: "byFrameRefID", options: "A" }, properties: [{ id: "unit", value: "dateTimeAsIso" }] },
+        ],
+      },
       options: { showHeader: true },
       w: 12,
       h: 9,
@@ -81,7 +95,15 @@ export function dashboardPanels(): DashboardPanel[] {
       title: "Backup age and RPO",
       description: "Age of the last successful backup per service (saw-tooth) with the RPO as a dashed line.",
       targets: [q("A", age), q("B", `max by (service) (${sel(Metrics.rpo)})`, "RPO {{service}}")],
-      fieldConfig: { defaults: { unit: "s" }, overrides: [{ matcher: { id: "byRegexp", options: "^RPO .*" }, properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }] }] },
+      fieldConfig: {
+        defaults: { unit: "s" },
+        overrides: [
+          {
+            matcher: { id: "byRegexp", options: "^RPO .*" },
+            properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }],
+          },
+        ],
+      },
       options: { legend: { displayMode: "table", placement: "right" } },
       w: 24,
       h: 8,
@@ -89,10 +111,20 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "bargauge",
       title: "Log shipping against RPO (point-in-time recovery)",
-      description: "Services with pitr: age of the last WAL or binary-log shipping as a share of the RPO. Between base backups, shipping is what meets the RPO.",
-      targets: [q("A", `(time() - max by (service) (${sel(Metrics.shipLastSuccess)})) / max by (service) (${sel(Metrics.rpo)})`)],
+      description:
+        "Services with pitr: age of the last WAL or binary-log shipping as a share of the RPO. Between base backups, shipping is what meets the RPO.",
+      targets: [
+        q(
+          "A",
+          `(time() - max by (service) (${sel(Metrics.shipLastSuccess)})) / max by (service) (${sel(Metrics.rpo)})`,
+        ),
+      ],
       fieldConfig: { defaults: { unit: "percentunit", min: 0, max: 1.5, thresholds: RATIO }, overrides: [] },
-      options: { orientation: "horizontal", displayMode: "gradient", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      options: {
+        orientation: "horizontal",
+        displayMode: "gradient",
+        reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+      },
       w: 24,
       h: 6,
     },
@@ -101,7 +133,18 @@ export function dashboardPanels(): DashboardPanel[] {
       title: "Last run result",
       description: "1 when the last run of every job of the service succeeded, 0 when one failed.",
       targets: [q("A", `min by (service) (${sel(Metrics.lastRunSuccess)})`)],
-      fieldConfig: { defaults: { mappings: [{ type: "value", options: { "0": { text: "FAILED", color: "red" }, "1": { text: "OK", color: "green" } } }], thresholds: thresholds([[null, "red"], [1, "green"]]) }, overrides: [] },
+      fieldConfig: {
+        defaults: {
+          mappings: [
+            { type: "value", options: { "0": { text: "FAILED", color: "red" }, "1": { text: "OK", color: "green" } } },
+          ],
+          thresholds: thresholds([
+            [null, "red"],
+            [1, "green"],
+          ]),
+        },
+        overrides: [],
+      },
       options: { colorMode: "background", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
       w: 12,
       h: 5,
@@ -109,9 +152,24 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "stat",
       title: "Last run warnings",
-      description: "1 when the last run stored its backup but the tool warned (borg exit 1, restic exit 3: a file changed or could not be read): read the run's log.",
+      description:
+        "1 when the last run stored its backup but the tool warned (borg exit 1, restic exit 3: a file changed or could not be read): read the run's log.",
       targets: [q("A", `max by (service) (${sel(Metrics.lastRunWarnings)})`)],
-      fieldConfig: { defaults: { mappings: [{ type: "value", options: { "0": { text: "none", color: "green" }, "1": { text: "WARNINGS", color: "orange" } } }], thresholds: thresholds([[null, "green"], [1, "orange"]]) }, overrides: [] },
+      fieldConfig: {
+        defaults: {
+          mappings: [
+            {
+              type: "value",
+              options: { "0": { text: "none", color: "green" }, "1": { text: "WARNINGS", color: "orange" } },
+            },
+          ],
+          thresholds: thresholds([
+            [null, "green"],
+            [1, "orange"],
+          ]),
+        },
+        overrides: [],
+      },
       options: { colorMode: "background", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
       w: 12,
       h: 5,
@@ -119,7 +177,8 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "timeseries",
       title: "Time since the last run",
-      description: "Seconds since each job last ran, successful or not: a job that stops running shows here before it goes stale.",
+      description:
+        "Seconds since each job last ran, successful or not: a job that stops running shows here before it goes stale.",
       targets: [q("A", `time() - max by (service, engine) (${sel(Metrics.lastRun)})`, "{{service}} {{engine}}")],
       fieldConfig: { defaults: { unit: "s" }, overrides: [] },
       options: {},
@@ -159,10 +218,15 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "bargauge",
       title: "Restore drill duration against RTO",
-      description: "The last drill's restore time as a share of the RTO. Past 100% a real restore would miss the recovery time objective.",
+      description:
+        "The last drill's restore time as a share of the RTO. Past 100% a real restore would miss the recovery time objective.",
       targets: [q("A", `max by (service) (${sel(Metrics.drillDuration)}) / max by (service) (${sel(Metrics.rto)})`)],
       fieldConfig: { defaults: { unit: "percentunit", min: 0, max: 1.5, thresholds: RATIO }, overrides: [] },
-      options: { orientation: "horizontal", displayMode: "gradient", reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
+      options: {
+        orientation: "horizontal",
+        displayMode: "gradient",
+        reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+      },
       w: 12,
       h: 8,
     },
@@ -170,8 +234,19 @@ export function dashboardPanels(): DashboardPanel[] {
       type: "timeseries",
       title: "Restore drill duration and RTO",
       description: "Seconds the last drill's restore took, with the RTO as a dashed line.",
-      targets: [q("A", `max by (service) (${sel(Metrics.drillDuration)})`), q("B", `max by (service) (${sel(Metrics.rto)})`, "RTO {{service}}")],
-      fieldConfig: { defaults: { unit: "s" }, overrides: [{ matcher: { id: "byRegexp", options: "^RTO .*" }, properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }] }] },
+      targets: [
+        q("A", `max by (service) (${sel(Metrics.drillDuration)})`),
+        q("B", `max by (service) (${sel(Metrics.rto)})`, "RTO {{service}}"),
+      ],
+      fieldConfig: {
+        defaults: { unit: "s" },
+        overrides: [
+          {
+            matcher: { id: "byRegexp", options: "^RTO .*" },
+            properties: [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }],
+          },
+        ],
+      },
       options: {},
       w: 12,
       h: 8,
@@ -179,13 +254,17 @@ export function dashboardPanels(): DashboardPanel[] {
     {
       type: "stat",
       title: "Last drill",
-      description: "Result of the last restore drill (OK when the restored copy matched what the backup recorded), the age of the last successful one, and how many lines of the capture record it compared.",
+      description:
+        "Result of the last restore drill (OK when the restored copy matched what the backup recorded), the age of the last successful one, and how many lines of the capture record it compared.",
       targets: [
         q("A", `min by (service) (${sel(Metrics.drillSuccess)})`, "{{service}} result"),
         q("B", `time() - max by (service) (${sel(Metrics.drillLastSuccess)})`, "{{service}} age"),
         q("C", `max by (service) (${sel(Metrics.drillItems)})`, "{{service}} lines compared"),
       ],
-      fieldConfig: { defaults: {}, overrides: [{ matcher: { id: "byFrameRefID", options: "B" }, properties: [{ id: "unit", value: "s" }] }] },
+      fieldConfig: {
+        defaults: {},
+        overrides: [{ matcher: { id: "byFrameRefID", options: "B" }, properties: [{ id: "unit", value: "s" }] }],
+      },
       options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
       w: 24,
       h: 5,
@@ -201,7 +280,10 @@ export function dashboardPanels(): DashboardPanel[] {
         q("C", `min by (service) (${sel(Metrics.lockExtendSuccess)})`, "{{service}} last extension ok"),
         q("D", `time() - max by (service) (${sel(Metrics.lockExtendLastSuccess)})`, "{{service}} age"),
       ],
-      fieldConfig: { defaults: {}, overrides: [{ matcher: { id: "byFrameRefID", options: "D" }, properties: [{ id: "unit", value: "s" }] }] },
+      fieldConfig: {
+        defaults: {},
+        overrides: [{ matcher: { id: "byFrameRefID", options: "D" }, properties: [{ id: "unit", value: "s" }] }],
+      },
       options: { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false } },
       w: 24,
       h: 5,
@@ -234,7 +316,8 @@ export function renderDashboard(catalog: Pick<Catalog, "name">): string {
   const dashboard = {
     uid: `backup-${catalog.name}`.slice(0, 40),
     title: `Backups: ${catalog.name}`,
-    description: "Backup freshness against RPO, sizes, durations and restore drills against RTO. Generated by cdktf-backup-governance.",
+    description:
+      "Backup freshness against RPO, sizes, durations and restore drills against RTO. Generated by cdktf-backup-governance.",
     tags: ["backup", "backup-governance", catalog.name],
     editable: true,
     schemaVersion: 39,

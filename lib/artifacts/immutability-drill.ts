@@ -37,8 +37,14 @@ const DRILL_SOURCE = "operator/immutability-drill.sh";
 export function renderImmutabilityDrill(estate: string, buckets: readonly LockedBucket[]): string {
   const rows = [...buckets]
     .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name))
-    .map((b) => `${b.name}|${b.region}|${b.mode.toUpperCase()}|${b.days}|${[...(b.repositories ?? [])].sort().join(",")}`);
-  const data = [`# Estate ${shellComment(estate)}: ${buckets.length} locked bucket(s).`, shellAssign("ESTATE", estate), shellAssign("BUCKETS", rows)].join("\n");
+    .map(
+      (b) => `${b.name}|${b.region}|${b.mode.toUpperCase()}|${b.days}|${[...(b.repositories ?? [])].sort().join(",")}`,
+    );
+  const data = [
+    `# Estate ${shellComment(estate)}: ${buckets.length} locked bucket(s).`,
+    shellAssign("ESTATE", estate),
+    shellAssign("BUCKETS", rows),
+  ].join("\n");
   let placed = false;
   const out: string[] = [];
   for (const line of shellSource(DRILL_SOURCE).split("\n")) {

@@ -32,10 +32,20 @@ export function renderInventory(ctx: EstateContext): string {
     catalog: basename(c.file), // the name only: the output embeds no absolute path
     owner: c.owner,
     proxmox: c.proxmox && {
-      hosts: Object.fromEntries(Object.keys(c.proxmox.hosts).sort().map((name) => [name, hostEntry(c.proxmox!.hosts[name])])),
+      hosts: Object.fromEntries(
+        Object.keys(c.proxmox.hosts)
+          .sort()
+          .map((name) => [name, hostEntry(c.proxmox!.hosts[name])]),
+      ),
     },
     aws: c.aws && { region: c.aws.region, offsiteRegion: c.aws.offsiteRegion, accountId: c.aws.accountId },
-    kubernetes: c.kubernetes && { clusters: Object.fromEntries(Object.keys(c.kubernetes.clusters).sort().map((n) => [n, { ...c.kubernetes!.clusters[n] }])) },
+    kubernetes: c.kubernetes && {
+      clusters: Object.fromEntries(
+        Object.keys(c.kubernetes.clusters)
+          .sort()
+          .map((n) => [n, { ...c.kubernetes!.clusters[n] }]),
+      ),
+    },
     notifications: {
       email: [...c.notifications.email],
       webhooks: c.notifications.webhooks.map((w) => w.name),
@@ -60,14 +70,37 @@ function hostEntry(h: ProxmoxHost) {
 }
 
 function storageEntry(s: ProxmoxStorage) {
-  const common = { id: s.id, type: s.kind, nodes: s.nodes.length ? [...s.nodes] : undefined, description: s.description, retention: s.retention && { ...s.retention } };
+  const common = {
+    id: s.id,
+    type: s.kind,
+    nodes: s.nodes.length ? [...s.nodes] : undefined,
+    description: s.description,
+    retention: s.retention && { ...s.retention },
+  };
   switch (s.kind) {
     case StorageKind.PBS:
-      return { ...common, server: s.server, datastore: s.datastore, namespace: s.namespace, username: s.username, passwordSecret: s.passwordSecret, fingerprint: s.fingerprint, encryption: s.encryption && { generated: s.encryption.generate, keySecret: s.encryption.keySecret } };
+      return {
+        ...common,
+        server: s.server,
+        datastore: s.datastore,
+        namespace: s.namespace,
+        username: s.username,
+        passwordSecret: s.passwordSecret,
+        fingerprint: s.fingerprint,
+        encryption: s.encryption && { generated: s.encryption.generate, keySecret: s.encryption.keySecret },
+      };
     case StorageKind.NFS:
       return { ...common, server: s.server, export: s.export, options: s.options };
     case StorageKind.CIFS:
-      return { ...common, server: s.server, share: s.share, username: s.username, domain: s.domain, subdirectory: s.subdirectory, passwordSecret: s.passwordSecret };
+      return {
+        ...common,
+        server: s.server,
+        share: s.share,
+        username: s.username,
+        domain: s.domain,
+        subdirectory: s.subdirectory,
+        passwordSecret: s.passwordSecret,
+      };
     case StorageKind.DIR:
       return { ...common, path: s.path, shared: s.shared };
   }
@@ -90,7 +123,9 @@ function serviceEntry(ctx: EstateContext, p: EffectivePolicy, freshness: readonl
       needsContinuous: p.needsContinuous,
       retention: p.retention.toJSON(),
       offsite: { required: p.offsite.required, region: p.offsite.region },
-      immutable: p.immutable ? { mode: p.immutable.mode, days: p.immutable.days, maxDays: p.immutable.maxDays, source: p.immutable.source } : null,
+      immutable: p.immutable
+        ? { mode: p.immutable.mode, days: p.immutable.days, maxDays: p.immutable.maxDays, source: p.immutable.source }
+        : null,
       restoreTest: p.restoreTest,
       sopRequired: p.sopRequired,
       repeatMissed: p.repeatMissed,
@@ -114,15 +149,27 @@ function serviceEntry(ctx: EstateContext, p: EffectivePolicy, freshness: readonl
       tags: { ...s.aws.tags },
       // How late a stopped AWS Backup is reported at the latest: the allowed age plus one evaluation period.
       freshness: watched.length
-        ? watched.map((r) => ({ configRule: `${ctx.catalog.name}-${r.name}-last-recovery-point`, allowedAge: `${r.age.value}${r.age.unit === "hours" ? "h" : "d"}`, evaluated: r.frequency, detectionBound: r.detectionBound.toString() }))
+        ? watched.map((r) => ({
+            configRule: `${ctx.catalog.name}-${r.name}-last-recovery-point`,
+            allowedAge: `${r.age.value}${r.age.unit === "hours" ? "h" : "d"}`,
+            evaluated: r.frequency,
+            detectionBound: r.detectionBound.toString(),
+          }))
         : undefined,
     },
-    targets: ctx.targetsOf(s.id).map((t) => ({ kind: t.kind, id: t.id, location: t.location, details: t.details && { ...t.details } })),
+    targets: ctx
+      .targetsOf(s.id)
+      .map((t) => ({ kind: t.kind, id: t.id, location: t.location, details: t.details && { ...t.details } })),
     schedules: ctx.jobsOf(s.id).map(scheduleEntry),
     decisions: decisions(p),
     restore: { secrets: s.restore.secrets, dependsOn: [...s.restore.dependsOn], validate: [...s.restore.validate] },
     compliance: [...s.compliance],
-    kubernetes: s.kubernetes && { cluster: s.kubernetes.cluster, namespaces: [...s.kubernetes.namespaces], volumes: s.kubernetes.volumes, hooks: s.kubernetes.hooks.length },
+    kubernetes: s.kubernetes && {
+      cluster: s.kubernetes.cluster,
+      namespaces: [...s.kubernetes.namespaces],
+      volumes: s.kubernetes.volumes,
+      hooks: s.kubernetes.hooks.length,
+    },
     estimate: inventoryEstimate(serviceEstimate(p, ctx.catalog)),
   };
 }
@@ -130,7 +177,9 @@ function serviceEntry(ctx: EstateContext, p: EffectivePolicy, freshness: readonl
 /** What the service sets itself, over its tier's defaults. */
 function overrides(p: EffectivePolicy) {
   const s = p.service;
-  const retention = Object.fromEntries(RETENTION_CLASSES.filter((c) => s.retention[c] !== undefined).map((c) => [c, s.retention[c]]));
+  const retention = Object.fromEntries(
+    RETENTION_CLASSES.filter((c) => s.retention[c] !== undefined).map((c) => [c, s.retention[c]]),
+  );
   const out = {
     retention: Object.keys(retention).length ? retention : undefined,
     immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
@@ -168,15 +217,27 @@ function decisions(p: EffectivePolicy) {
   out.push({
     topic: "retention",
     decision: p.retention.describe(),
-    reason: p.retentionOverrides.length ? `${p.tier.title} tier defaults, with ${p.retentionOverrides.join(", ")} set by the service` : `${p.tier.title} tier defaults`,
+    reason: p.retentionOverrides.length
+      ? `${p.tier.title} tier defaults, with ${p.retentionOverrides.join(", ")} set by the service`
+      : `${p.tier.title} tier defaults`,
   });
-  if (s.vm) out.push({ topic: "vm image", decision: `vzdump ${s.vm.mode} of ${s.vm.kind} ${s.vm.vmid} on ${s.vm.host}`, reason: s.vm.mode === VzdumpMode.SNAPSHOT ? "snapshot mode (default): no downtime" : `\`vm.mode: ${s.vm.mode}\` set by the service` });
+  if (s.vm)
+    out.push({
+      topic: "vm image",
+      decision: `vzdump ${s.vm.mode} of ${s.vm.kind} ${s.vm.vmid} on ${s.vm.host}`,
+      reason:
+        s.vm.mode === VzdumpMode.SNAPSHOT
+          ? "snapshot mode (default): no downtime"
+          : `\`vm.mode: ${s.vm.mode}\` set by the service`,
+    });
   if (s.app) out.push({ topic: "app-level backup", decision: s.app.decision, reason: s.app.rationale });
   else out.push({ topic: "app-level backup", decision: "not recorded", reason: "the service has no `app` section" });
   out.push({
     topic: "offsite",
     decision: p.offsite.required ? `required${p.offsite.region ? ` (${p.offsite.region})` : ""}` : "not required",
-    reason: p.offsite.reason ?? (p.tier.offsiteMandatory ? `${p.tier.title} tier: offsite is mandatory` : "no reason recorded"),
+    reason:
+      p.offsite.reason ??
+      (p.tier.offsiteMandatory ? `${p.tier.title} tier: offsite is mandatory` : "no reason recorded"),
   });
   out.push({
     topic: "immutable copy",
@@ -188,12 +249,17 @@ function decisions(p: EffectivePolicy) {
       : `${p.tier.title} tier does not require one`,
   });
   out.push({ topic: "restore test", decision: p.restoreTest, reason: `${p.tier.title} tier` });
-  if (s.app?.decision === AppDecision.PLATFORM_ONLY && s.aws) out.push({ topic: "platform", decision: "AWS Backup", reason: s.app.rationale });
+  if (s.app?.decision === AppDecision.PLATFORM_ONLY && s.aws)
+    out.push({ topic: "platform", decision: "AWS Backup", reason: s.app.rationale });
   for (const a of s.acknowledge) out.push({ topic: `acknowledged ${a.rule}`, decision: "accepted", reason: a.reason });
   return out;
 }
 
-function chainEntry(engine: AppEngine, serviceId: string, pitr: boolean): { head: string; follows: string[] } | undefined {
+function chainEntry(
+  engine: AppEngine,
+  serviceId: string,
+  pitr: boolean,
+): { head: string; follows: string[] } | undefined {
   const c = restoreChain(engine, serviceId, pitr);
   return c && { head: c.head, follows: [...c.follows] };
 }

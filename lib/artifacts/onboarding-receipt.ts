@@ -64,7 +64,12 @@ export interface ReceiptInput {
 const STEP_OF_RULE = new Map(BASELINE_RULES.map((r) => [r.id, r.step]));
 
 /** Blocking findings that concern the service at this step (its own, and estate-wide ones of the step). */
-function findingsAt(report: ValidationReport, service: Service | undefined, step: ChecklistStep, index: number | undefined): Finding[] {
+function findingsAt(
+  report: ValidationReport,
+  service: Service | undefined,
+  step: ChecklistStep,
+  index: number | undefined,
+): Finding[] {
   return report.findings.filter((f) => {
     if (!isBlocking(f)) return false;
     const ruleStep = STEP_OF_RULE.get(f.ruleId);
@@ -81,7 +86,11 @@ function describe(f: Finding): string {
 }
 
 function step(step: ChecklistStep, ok: boolean, evidence: string[], findings: Finding[] = []): ReceiptStep {
-  return { step, status: ok && findings.length === 0 ? StepStatus.PASSED : StepStatus.FAILED, evidence: [...findings.map(describe), ...evidence] };
+  return {
+    step,
+    status: ok && findings.length === 0 ? StepStatus.PASSED : StepStatus.FAILED,
+    evidence: [...findings.map(describe), ...evidence],
+  };
 }
 
 const NOT_BUILT = "the estate was not built: the catalog has errors (run `backup-gov validate`)";
@@ -100,16 +109,33 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
   const steps: ReceiptStep[] = [];
 
   if (!service) {
-    steps.push({ step: ChecklistStep.INTAKE, status: StepStatus.FAILED, evidence: [`${serviceId} is declared but its entry does not pass the catalog schema`, ...at(ChecklistStep.INTAKE).map(describe)] });
-    for (const s of ONBOARDING_STEPS.slice(1)) steps.push({ step: s, status: StepStatus.PENDING, evidence: ["waits for intake"] });
+    steps.push({
+      step: ChecklistStep.INTAKE,
+      status: StepStatus.FAILED,
+      evidence: [
+        `${serviceId} is declared but its entry does not pass the catalog schema`,
+        ...at(ChecklistStep.INTAKE).map(describe),
+      ],
+    });
+    for (const s of ONBOARDING_STEPS.slice(1))
+      steps.push({ step: s, status: StepStatus.PENDING, evidence: ["waits for intake"] });
     return finish(input, steps);
   }
 
-  steps.push(step(ChecklistStep.INTAKE, !!service.owner, [`owner ${service.owner ?? "(none)"}, ${service.classification}, RPO ${service.rpo}, RTO ${service.rto}`], at(ChecklistStep.INTAKE)));
+  steps.push(
+    step(
+      ChecklistStep.INTAKE,
+      !!service.owner,
+      [`owner ${service.owner ?? "(none)"}, ${service.classification}, RPO ${service.rpo}, RTO ${service.rto}`],
+      at(ChecklistStep.INTAKE),
+    ),
+  );
 
-  const jobsOf = (kind: TargetKind) => (ctx?.jobs ?? []).filter((j) => j.kind === kind && j.serviceIds.includes(serviceId));
+  const jobsOf = (kind: TargetKind) =>
+    (ctx?.jobs ?? []).filter((j) => j.kind === kind && j.serviceIds.includes(serviceId));
   const targetsOf = (kind: TargetKind) => (ctx?.targetsOf(serviceId) ?? []).filter((t) => t.kind === kind);
-  const built = (s: ChecklistStep, evaluate: () => ReceiptStep): ReceiptStep => (ctx ? evaluate() : { step: s, status: StepStatus.FAILED, evidence: [...at(s).map(describe), NOT_BUILT] });
+  const built = (s: ChecklistStep, evaluate: () => ReceiptStep): ReceiptStep =>
+    ctx ? evaluate() : { step: s, status: StepStatus.FAILED, evidence: [...at(s).map(describe), NOT_BUILT] };
 
   steps.push(
     built(ChecklistStep.ENROLLMENT, () => {
@@ -118,19 +144,32 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
       if (service.vm) {
         const jobs = jobsOf(TargetKind.VZDUMP);
         ok &&= jobs.length > 0;
-        evidence.push(...(jobs.length ? jobs.map((j) => `vzdump job ${j.id} (${j.group}): ${j.schedule.describe()}`) : [`no vzdump job covers guest ${service.vm.vmid} on ${service.vm.host}`]));
+        evidence.push(
+          ...(jobs.length
+            ? jobs.map((j) => `vzdump job ${j.id} (${j.group}): ${j.schedule.describe()}`)
+            : [`no vzdump job covers guest ${service.vm.vmid} on ${service.vm.host}`]),
+        );
       }
       if (service.aws) {
         const jobs = [...jobsOf(TargetKind.AWS_BACKUP), ...targetsOf(TargetKind.AWS_BACKUP)];
         ok &&= jobs.length > 0;
-        evidence.push(jobs.length ? `AWS Backup: ${[...new Set(jobs.map((j) => j.id))].join(", ")}` : "no AWS Backup plan selects the service's resources");
+        evidence.push(
+          jobs.length
+            ? `AWS Backup: ${[...new Set(jobs.map((j) => j.id))].join(", ")}`
+            : "no AWS Backup plan selects the service's resources",
+        );
       }
       if (service.kubernetes) {
         const jobs = jobsOf(TargetKind.VELERO);
         ok &&= jobs.length > 0;
-        evidence.push(jobs.length ? `Velero schedules in ${service.kubernetes.cluster}: ${jobs.map((j) => j.id).join(", ")}` : `no Velero schedule covers namespaces ${service.kubernetes.namespaces.join(", ")}`);
+        evidence.push(
+          jobs.length
+            ? `Velero schedules in ${service.kubernetes.cluster}: ${jobs.map((j) => j.id).join(", ")}`
+            : `no Velero schedule covers namespaces ${service.kubernetes.namespaces.join(", ")}`,
+        );
       }
-      if (!service.vm && !service.aws && !service.kubernetes) evidence.push("nothing to enroll: no Proxmox guest, no AWS resources and no Kubernetes workloads");
+      if (!service.vm && !service.aws && !service.kubernetes)
+        evidence.push("nothing to enroll: no Proxmox guest, no AWS resources and no Kubernetes workloads");
       return step(ChecklistStep.ENROLLMENT, ok, evidence, at(ChecklistStep.ENROLLMENT));
     }),
   );
@@ -138,11 +177,17 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
   steps.push(
     built(ChecklistStep.APP_LEVEL, () => {
       const app = service.app;
-      if (!app) return step(ChecklistStep.APP_LEVEL, false, ["no `app` decision recorded"], at(ChecklistStep.APP_LEVEL));
+      if (!app)
+        return step(ChecklistStep.APP_LEVEL, false, ["no `app` decision recorded"], at(ChecklistStep.APP_LEVEL));
       const evidence = [`decision ${app.decision}: ${app.rationale}`];
-      if (app.decision !== AppDecision.REQUIRED) return step(ChecklistStep.APP_LEVEL, true, evidence, at(ChecklistStep.APP_LEVEL));
+      if (app.decision !== AppDecision.REQUIRED)
+        return step(ChecklistStep.APP_LEVEL, true, evidence, at(ChecklistStep.APP_LEVEL));
       const jobs = jobsOf(TargetKind.APP);
-      evidence.push(...(jobs.length ? jobs.map((j) => `${app.engine} job ${j.id} on ${j.group}: ${j.schedule.describe()}`) : [`no app-level ${app.engine ?? ""} backup job is registered for ${app.host ?? "its host"}`]));
+      evidence.push(
+        ...(jobs.length
+          ? jobs.map((j) => `${app.engine} job ${j.id} on ${j.group}: ${j.schedule.describe()}`)
+          : [`no app-level ${app.engine ?? ""} backup job is registered for ${app.host ?? "its host"}`]),
+      );
       return step(ChecklistStep.APP_LEVEL, jobs.length > 0, evidence, at(ChecklistStep.APP_LEVEL));
     }),
   );
@@ -152,10 +197,17 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
       const targets = ctx!.targetsOf(serviceId);
       const jobs = ctx!.jobs.filter((j) => j.serviceIds.includes(serviceId));
       const evidence = [
-        targets.length ? `inventory: ${targets.map((t) => `${t.kind} ${t.location}`).join("; ")}` : "inventory: no backup target registered",
+        targets.length
+          ? `inventory: ${targets.map((t) => `${t.kind} ${t.location}`).join("; ")}`
+          : "inventory: no backup target registered",
         jobs.length ? `calendar: ${jobs.map((j) => j.id).join(", ")}` : "calendar: no scheduled job",
       ];
-      return step(ChecklistStep.REGISTRATION, targets.length > 0 && jobs.length > 0, evidence, at(ChecklistStep.REGISTRATION));
+      return step(
+        ChecklistStep.REGISTRATION,
+        targets.length > 0 && jobs.length > 0,
+        evidence,
+        at(ChecklistStep.REGISTRATION),
+      );
     }),
   );
 
@@ -173,9 +225,17 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
   steps.push(
     built(ChecklistStep.OFFSITE, () => {
       const policy = ctx!.policyOf(serviceId);
-      if (!policy.offsite.required) return step(ChecklistStep.OFFSITE, !!service.offsite?.reason, [`not required: ${service.offsite?.reason ?? "(no reason recorded)"}`], at(ChecklistStep.OFFSITE));
+      if (!policy.offsite.required)
+        return step(
+          ChecklistStep.OFFSITE,
+          !!service.offsite?.reason,
+          [`not required: ${service.offsite?.reason ?? "(no reason recorded)"}`],
+          at(ChecklistStep.OFFSITE),
+        );
       const copies = targetsOf(TargetKind.OFFSITE);
-      const evidence = copies.length ? copies.map((t) => `offsite copy: ${t.location}`) : [`offsite required (${policy.offsite.region ?? "no region"}) but no offsite copy is registered`];
+      const evidence = copies.length
+        ? copies.map((t) => `offsite copy: ${t.location}`)
+        : [`offsite required (${policy.offsite.region ?? "no region"}) but no offsite copy is registered`];
       return step(ChecklistStep.OFFSITE, copies.length > 0, evidence, at(ChecklistStep.OFFSITE));
     }),
   );
@@ -183,9 +243,16 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
   steps.push(
     built(ChecklistStep.ALERTS, () => {
       const n = catalog!.notifications;
-      const channels = [...n.email.map((e) => `email ${e}`), ...n.webhooks.map((w) => `webhook ${w.name}`), ...(n.pagerduty ? ["PagerDuty"] : [])];
+      const channels = [
+        ...n.email.map((e) => `email ${e}`),
+        ...n.webhooks.map((w) => `webhook ${w.name}`),
+        ...(n.pagerduty ? ["PagerDuty"] : []),
+      ];
       const wiring = alertWiringOf(ctx!, serviceId);
-      const evidence = [`channels: ${channels.join(", ") || "none"}`, ...(wiring.length ? wiring : ["nothing watches this service's backups"])];
+      const evidence = [
+        `channels: ${channels.join(", ") || "none"}`,
+        ...(wiring.length ? wiring : ["nothing watches this service's backups"]),
+      ];
       return step(ChecklistStep.ALERTS, channels.length > 0 && wiring.length > 0, evidence, at(ChecklistStep.ALERTS));
     }),
   );
@@ -196,22 +263,53 @@ export function onboardingReceipt(input: ReceiptInput): OnboardingReceipt {
 
 function verification(freshness: FreshnessRow | undefined, findings: Finding[]): ReceiptStep {
   const s = ChecklistStep.VERIFICATION;
-  const pending = (evidence: string) => ({ step: s, status: findings.length ? StepStatus.FAILED : StepStatus.PENDING, evidence: [...findings.map(describe), evidence] });
+  const pending = (evidence: string) => ({
+    step: s,
+    status: findings.length ? StepStatus.FAILED : StepStatus.PENDING,
+    evidence: [...findings.map(describe), evidence],
+  });
   if (!freshness) return pending("no metrics source given (--metrics-dir or --prometheus): freshness not checked");
-  const ageText = freshness.ageSeconds !== undefined ? `last success ${Math.round(freshness.ageSeconds / 60)} min ago` : "";
+  const ageText =
+    freshness.ageSeconds !== undefined ? `last success ${Math.round(freshness.ageSeconds / 60)} min ago` : "";
   switch (freshness.state) {
     case FreshnessState.OK:
-      return step(s, !freshness.lastRunFailed, [`${ageText}, within ${freshness.window!.threshold} (RPO ${freshness.rpo} + margin)${freshness.lastRunFailed ? "; but the last run failed" : ""}`], findings);
+      return step(
+        s,
+        !freshness.lastRunFailed,
+        [
+          `${ageText}, within ${freshness.window!.threshold} (RPO ${freshness.rpo} + margin)${freshness.lastRunFailed ? "; but the last run failed" : ""}`,
+        ],
+        findings,
+      );
     case FreshnessState.STALE:
-      return step(s, false, [`${ageText}: older than ${freshness.window!.threshold} (RPO ${freshness.rpo} + margin)`], findings);
+      return step(
+        s,
+        false,
+        [`${ageText}: older than ${freshness.window!.threshold} (RPO ${freshness.rpo} + margin)`],
+        findings,
+      );
     case FreshnessState.MISSING:
       return pending("no successful backup reported yet: run the first backup and check again");
     case FreshnessState.FUTURE:
-      return step(s, false, [`the last success lies ${Math.round((freshness.aheadSeconds ?? 0) / 60)} min in the future: fix the clock of the backup host (or of this machine) and check again`], findings);
+      return step(
+        s,
+        false,
+        [
+          `the last success lies ${Math.round((freshness.aheadSeconds ?? 0) / 60)} min in the future: fix the clock of the backup host (or of this machine) and check again`,
+        ],
+        findings,
+      );
     case FreshnessState.INVALID:
-      return step(s, false, [`the last success time ${freshness.invalidValue} is no Unix time: the metrics writer is broken`], findings);
+      return step(
+        s,
+        false,
+        [`the last success time ${freshness.invalidValue} is no Unix time: the metrics writer is broken`],
+        findings,
+      );
     default:
-      return pending("AWS-only service: check BACKUP_LAST_RECOVERY_POINT_CREATED in the audit framework's compliance report");
+      return pending(
+        "AWS-only service: check BACKUP_LAST_RECOVERY_POINT_CREATED in the audit framework's compliance report",
+      );
   }
 }
 

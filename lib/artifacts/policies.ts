@@ -13,10 +13,24 @@ export function renderPolicies(): string {
       ["", ...tiers.map((t) => t.title)],
       [
         ["Summary", ...tiers.map((t) => t.summary)],
-        ["Retention (daily/weekly/monthly/yearly)", ...tiers.map((t) => `${t.retention.daily}/${t.retention.weekly}/${t.retention.monthly}/${t.retention.yearly}`)],
+        [
+          "Retention (daily/weekly/monthly/yearly)",
+          ...tiers.map(
+            (t) => `${t.retention.daily}/${t.retention.weekly}/${t.retention.monthly}/${t.retention.yearly}`,
+          ),
+        ],
         ["Sub-daily points cover", ...tiers.map((t) => `${t.hourlyWindowHours}h`)],
         ["Offsite", ...tiers.map((t) => (t.offsiteMandatory ? "mandatory" : "decision + reason"))],
-        ["Immutable copy", ...tiers.map((t) => (t.immutableRequired ? `required (${t.defaultLockMode} mode, days = daily retention)` : t.defaultLockMode ? `optional (${t.defaultLockMode} by choice)` : "optional"))],
+        [
+          "Immutable copy",
+          ...tiers.map((t) =>
+            t.immutableRequired
+              ? `required (${t.defaultLockMode} mode, days = daily retention)`
+              : t.defaultLockMode
+                ? `optional (${t.defaultLockMode} by choice)`
+                : "optional",
+          ),
+        ],
         ["Restore drill", ...tiers.map((t) => t.restoreTest)],
         ["SOP secrets + validate", ...tiers.map((t) => (t.sopRequired ? "required" : "optional"))],
         ["Proxmox repeat-missed", ...tiers.map((t) => (t.repeatMissed ? "yes" : "no"))],
@@ -29,7 +43,12 @@ export function renderPolicies(): string {
     "## Compliance readings",
     table(
       ["Tag", "Minimum retention", "Maximum retention", "Basis"],
-      Object.values(COMPLIANCE).map((c) => [c.regime, c.minRetentionDays ? `${c.minRetentionDays} days` : "—", c.maxRetentionDays ? `${c.maxRetentionDays} days` : "—", c.basis]),
+      Object.values(COMPLIANCE).map((c) => [
+        c.regime,
+        c.minRetentionDays ? `${c.minRetentionDays} days` : "—",
+        c.maxRetentionDays ? `${c.maxRetentionDays} days` : "—",
+        c.basis,
+      ]),
     ),
   );
 }

@@ -3,7 +3,14 @@ import type { Catalog } from "../catalog/model";
 import { Metrics } from "../core/metrics";
 import { AppEngine, Classification } from "../core/vocabulary";
 import type { EffectivePolicy } from "../policy/effective";
-import { type FreshnessWindow, MetricSource, shipsLogs, shipWindow, sourceEngine, watchedServices } from "../policy/freshness";
+import {
+  type FreshnessWindow,
+  MetricSource,
+  shipsLogs,
+  shipWindow,
+  sourceEngine,
+  watchedServices,
+} from "../policy/freshness";
 import { RestoreTestFrequency } from "../policy/tiers";
 import { toYaml } from "./yaml";
 
@@ -81,12 +88,26 @@ export function drillsOf(policy: EffectivePolicy): boolean {
   return policy.appBackup && policy.restoreTest !== RestoreTestFrequency.NONE;
 }
 
-function staleRules(estate: string, policy: EffectivePolicy, window: FreshnessWindow, sources: readonly MetricSource[]): AlertRule[] {
+function staleRules(
+  estate: string,
+  policy: EffectivePolicy,
+  window: FreshnessWindow,
+  sources: readonly MetricSource[],
+): AlertRule[] {
   const id = policy.service.id;
   // The service label also keeps per-service rules apart for promtool's duplicate-rule lint.
-  const labels = { severity: severityOf(policy.service.classification), estate, classification: policy.service.classification, service: id };
+  const labels = {
+    severity: severityOf(policy.service.classification),
+    estate,
+    classification: policy.service.classification,
+    service: id,
+  };
   const runbook = `sop/${id}.md`;
-  const promise = `RPO ${policy.rpo} plus a margin of ${window.margin}` + (window.interval.compareTo(policy.rpo) > 0 ? ` (jobs run every ${window.interval}; continuous archiving covers the RPO in between)` : "");
+  const promise =
+    `RPO ${policy.rpo} plus a margin of ${window.margin}` +
+    (window.interval.compareTo(policy.rpo) > 0
+      ? ` (jobs run every ${window.interval}; continuous archiving covers the RPO in between)`
+      : "");
   // One pair of rules per source: a running vzdump must not hide a stopped app-consistent backup.
   return sources.flatMap((source) => {
     const engine = sourceEngine(policy, source);
@@ -126,7 +147,12 @@ function shippingRule(estate: string, policy: EffectivePolicy, window: Freshness
   return {
     alert: Alerts.shippingStale,
     expr: `time() - max by (service) (${selector(Metrics.shipLastSuccess, id)}) > ${seconds(window.threshold.toMinutes())}`,
-    labels: { severity: severityOf(policy.service.classification), estate, classification: policy.service.classification, service: id },
+    labels: {
+      severity: severityOf(policy.service.classification),
+      estate,
+      classification: policy.service.classification,
+      service: id,
+    },
     annotations: {
       summary: `${id}: no ${logs} shipped for more than ${window.threshold}`,
       description: `Between base backups, shipping ${logs} is what keeps ${id} within its RPO of ${policy.rpo}. Nothing has been shipped for longer than the RPO plus a margin of ${window.margin}: check the ship timer and the archive on the host.`,
@@ -172,7 +198,10 @@ function drillRules(estate: string, policy: EffectivePolicy): AlertRule[] {
  * happened), failed runs, restore drills (failed, missing, slower than the RTO), size
  * anomalies, and an always-firing watchdog that proves the path from alert to person.
  */
-export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): AlertGroup[] {
+export function alertGroups(
+  catalog: Pick<Catalog, "name" | "notifications" | "proxmox">,
+  policies: readonly EffectivePolicy[],
+): AlertGroup[] {
   const estate = catalog.name;
   const watched = watchedServices(policies, catalog);
   const generic = { severity: "warning", estate };
@@ -182,7 +211,9 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
       name: "backup-freshness",
       rules: [
         ...watched.flatMap((w) => staleRules(estate, w.policy, w.window, w.sources)),
-        ...policies.filter(shipsLogs).map((p) => shippingRule(estate, p, shipWindow(p, catalog.notifications.staleMargin))),
+        ...policies
+          .filter(shipsLogs)
+          .map((p) => shippingRule(estate, p, shipWindow(p, catalog.notifications.staleMargin))),
       ],
     },
     {
@@ -194,7 +225,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: the last {{ $labels.engine }} backup to {{ $labels.target }} failed",
-            description: "The most recent {{ $labels.engine }} run of {{ $labels.service }} did not succeed. The service goes stale if the next runs fail too; read the job's journal on the host.",
+            description:
+              "The most recent {{ $labels.engine }} run of {{ $labels.service }} did not succeed. The service goes stale if the next runs fail too; read the job's journal on the host.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -205,8 +237,10 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           expr: `${Metrics.lastRunWarnings} == 1`,
           labels: generic,
           annotations: {
-            summary: "{{ $labels.service }}: the last {{ $labels.engine }} backup succeeded with warnings from the backup tool",
-            description: "The backup tool stored the run but reported files it could not read, or that changed while it read them; those files may be missing or torn in this backup. The job's journal on the host names them: exclude live files (logs, indexes) or fix their permissions.",
+            summary:
+              "{{ $labels.service }}: the last {{ $labels.engine }} backup succeeded with warnings from the backup tool",
+            description:
+              "The backup tool stored the run but reported files it could not read, or that changed while it read them; those files may be missing or torn in this backup. The job's journal on the host names them: exclude live files (logs, indexes) or fix their permissions.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -221,7 +255,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: the last restore drill failed",
-            description: "The restore drill of {{ $labels.service }} could not restore its latest backup, or the restored copy did not match what the backup recorded.",
+            description:
+              "The restore drill of {{ $labels.service }} could not restore its latest backup, or the restored copy did not match what the backup recorded.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -237,7 +272,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: the last backup is less than half the size of the largest in 7 days",
-            description: "A backup that shrinks by half usually means lost or truncated data (or encrypted data that no longer compresses the same way). Check {{ $labels.service }} before old backups expire.",
+            description:
+              "A backup that shrinks by half usually means lost or truncated data (or encrypted data that no longer compresses the same way). Check {{ $labels.service }} before old backups expire.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -249,7 +285,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: backup size far outside its 7-day band",
-            description: "The last backup of {{ $labels.service }} differs from its 7-day average by more than three standard deviations and more than 20%.",
+            description:
+              "The last backup of {{ $labels.service }} differs from its 7-day average by more than three standard deviations and more than 20%.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -267,7 +304,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: the last Object Lock extension of its repository failed",
-            description: "lock-extend.sh of {{ $labels.service }} could not list the repository or extend the retention of its objects; older packs that kept snapshots reference lose their lock when their upload-time retention ends. Read the journal of backup-gov-{{ $labels.service }}-lock.service.",
+            description:
+              "lock-extend.sh of {{ $labels.service }} could not list the repository or extend the retention of its objects; older packs that kept snapshots reference lose their lock when their upload-time retention ends. Read the journal of backup-gov-{{ $labels.service }}-lock.service.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -277,7 +315,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: no Object Lock extension succeeded for 2 days",
-            description: "The daily lock-extend.sh of {{ $labels.service }} has not succeeded for more than 2 days (timer disabled, host down, credentials). Its margin runs out next: then objects kept snapshots reference are locked less than the bucket's days.",
+            description:
+              "The daily lock-extend.sh of {{ $labels.service }} has not succeeded for more than 2 days (timer disabled, host down, credentials). Its margin runs out next: then objects kept snapshots reference are locked less than the bucket's days.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -287,7 +326,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: generic,
           annotations: {
             summary: "{{ $labels.service }}: an object of its repository is locked for less than the bucket's days",
-            description: "The earliest retain-until date among the repository objects of {{ $labels.service }} is closer than the bucket's Object Lock days: a snapshot kept today could lose objects it needs to a deletion before the lock period the catalog promises. Run lock-extend.sh now.",
+            description:
+              "The earliest retain-until date among the repository objects of {{ $labels.service }} is closer than the bucket's Object Lock days: a snapshot kept today could lose objects it needs to a deletion before the lock period the catalog promises. Run lock-extend.sh now.",
             runbook: "sop/{{ $labels.service }}.md",
           },
         },
@@ -302,7 +342,8 @@ export function alertGroups(catalog: Pick<Catalog, "name" | "notifications" | "p
           labels: { severity: "none", estate },
           annotations: {
             summary: "Always firing: proves that alerts reach Alertmanager and the dead man's switch",
-            description: "This alert fires all the time on purpose. Alertmanager routes it to a dead man's switch, which pages when it stops arriving: then the path from backup alerts to a person is broken.",
+            description:
+              "This alert fires all the time on purpose. Alertmanager routes it to a dead man's switch, which pages when it stops arriving: then the path from backup alerts to a person is broken.",
           },
         },
       ],
@@ -314,13 +355,22 @@ const HEADER = (estate: string) =>
   `# Prometheus alert rules for the backups of estate ${estate}.\n# Generated by cdktf-backup-governance from the catalog; edit the catalog, not this file.\n# Metric names: lib/core/metrics.ts (docs/monitoring.md). Check: promtool check rules <this file>\n`;
 
 /** The alert rules file (`promtool check rules` accepts it). */
-export function renderAlertRules(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
+export function renderAlertRules(
+  catalog: Pick<Catalog, "name" | "notifications" | "proxmox">,
+  policies: readonly EffectivePolicy[],
+): string {
   const groups = alertGroups(catalog, policies).filter((g) => g.rules.length > 0);
   return HEADER(catalog.name) + toYaml({ groups: groups.map((g) => ({ name: g.name, rules: g.rules.map(ruleYaml) })) });
 }
 
 function ruleYaml(r: AlertRule): Record<string, unknown> {
-  return { alert: r.alert, expr: r.expr, ...(r.for ? { for: r.for } : {}), labels: r.labels, annotations: r.annotations };
+  return {
+    alert: r.alert,
+    expr: r.expr,
+    ...(r.for ? { for: r.for } : {}),
+    labels: r.labels,
+    annotations: r.annotations,
+  };
 }
 
 /** Expands `{{ $labels.x }}` as Prometheus would for an alert with these labels. */
@@ -354,7 +404,9 @@ function minutes(n: number): string {
 
 function expected(rule: AlertRule, seriesLabelsOfAlert: Record<string, string>): Record<string, unknown> {
   const labels = { ...seriesLabelsOfAlert, ...rule.labels };
-  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels)]));
+  const annotations = Object.fromEntries(
+    Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels)]),
+  );
   return { exp_labels: labels, exp_annotations: annotations };
 }
 
@@ -365,7 +417,10 @@ function expected(rule: AlertRule, seriesLabelsOfAlert: Record<string, string>):
  * one a minute faster; failed runs and drills, size drops and anomalies, and the watchdog.
  * Run with `promtool test rules <this file>` next to the rules file.
  */
-export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
+export function renderRuleTests(
+  catalog: Pick<Catalog, "name" | "notifications" | "proxmox">,
+  policies: readonly EffectivePolicy[],
+): string {
   const find = ruleIndex(alertGroups(catalog, policies));
   const tests: Record<string, unknown>[] = [];
 
@@ -379,12 +434,21 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
     for (const source of w.sources) {
       const labels = { ...seriesLabels(w.policy), ...sourceLabels(w.policy, source) };
       const rule = find(Alerts.stale, id, labels.engine);
-      for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+      for (const [age, fires] of [
+        [t - 60, false],
+        [t + 60, true],
+      ] as const) {
         tests.push({
           name: `${id} (${labels.engine}): last success ${age < t ? "one minute inside" : "one minute past"} ${w.window.threshold} (RPO ${w.policy.rpo} + margin ${w.window.margin}): ${fires ? "stale" : "fresh"}`,
           interval: "1m",
           input_series: [{ series: seriesName(Metrics.lastSuccess, labels), values: `${seconds(at) - age}x${at + 2}` }],
-          alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: fires ? [expected(rule, { service: id, engine: labels.engine })] : [] }],
+          alert_rule_test: [
+            {
+              eval_time: minutes(at),
+              alertname: Alerts.stale,
+              exp_alerts: fires ? [expected(rule, { service: id, engine: labels.engine })] : [],
+            },
+          ],
         });
       }
     }
@@ -399,7 +463,13 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
           { series: seriesName(Metrics.lastSuccess, app), values: `${seconds(at) - t - 60}x${at + 2}` },
           { series: seriesName(Metrics.lastSuccess, vz), values: `${seconds(at) - 60}x${at + 2}` },
         ],
-        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.stale, exp_alerts: [expected(find(Alerts.stale, id, app.engine), { service: id, engine: app.engine })] }],
+        alert_rule_test: [
+          {
+            eval_time: minutes(at),
+            alertname: Alerts.stale,
+            exp_alerts: [expected(find(Alerts.stale, id, app.engine), { service: id, engine: app.engine })],
+          },
+        ],
       });
     }
   }
@@ -407,12 +477,23 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
     const id = p.service.id;
     const w = shipWindow(p, catalog.notifications.staleMargin);
     const t = seconds(w.threshold.toMinutes());
-    for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+    for (const [age, fires] of [
+      [t - 60, false],
+      [t + 60, true],
+    ] as const) {
       tests.push({
         name: `${id}: logs last shipped ${age < t ? "one minute inside" : "one minute past"} ${w.threshold} (RPO ${p.rpo} + margin ${w.margin}): ${fires ? "stale" : "fresh"}`,
         interval: "1m",
-        input_series: [{ series: seriesName(Metrics.shipLastSuccess, seriesLabels(p)), values: `${seconds(at) - age}x${at + 2}` }],
-        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.shippingStale, exp_alerts: fires ? [expected(find(Alerts.shippingStale, id), { service: id })] : [] }],
+        input_series: [
+          { series: seriesName(Metrics.shipLastSuccess, seriesLabels(p)), values: `${seconds(at) - age}x${at + 2}` },
+        ],
+        alert_rule_test: [
+          {
+            eval_time: minutes(at),
+            alertname: Alerts.shippingStale,
+            exp_alerts: fires ? [expected(find(Alerts.shippingStale, id), { service: id })] : [],
+          },
+        ],
       });
     }
   }
@@ -424,7 +505,13 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
       name: `${id}: a drill slower than the RTO (${p.rto}) fires, a faster one does not`,
       interval: "1m",
       input_series: [{ series: seriesName(Metrics.drillDuration, slow), values: `${rto + 60}x10` }],
-      alert_rule_test: [{ eval_time: "5m", alertname: Alerts.drillSlow, exp_alerts: [expected(find(Alerts.drillSlow, id), { service: id })] }],
+      alert_rule_test: [
+        {
+          eval_time: "5m",
+          alertname: Alerts.drillSlow,
+          exp_alerts: [expected(find(Alerts.drillSlow, id), { service: id })],
+        },
+      ],
     });
     tests.push({
       name: `${id}: a drill within the RTO (${p.rto}) stays silent`,
@@ -481,18 +568,34 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
       input_series: [{ series: seriesName(Metrics.lockExtendSuccess, labels), values: "1 1 0 0 0" }],
       alert_rule_test: [
         { eval_time: "1m", alertname: Alerts.lockExtensionFailed, exp_alerts: [] },
-        { eval_time: "3m", alertname: Alerts.lockExtensionFailed, exp_alerts: [expected(find(Alerts.lockExtensionFailed), labels)] },
+        {
+          eval_time: "3m",
+          alertname: Alerts.lockExtensionFailed,
+          exp_alerts: [expected(find(Alerts.lockExtensionFailed), labels)],
+        },
       ],
     });
-    for (const [age, fires] of [[LOCK_STALE_SECONDS - 60, false], [LOCK_STALE_SECONDS + 60, true]] as const) {
+    for (const [age, fires] of [
+      [LOCK_STALE_SECONDS - 60, false],
+      [LOCK_STALE_SECONDS + 60, true],
+    ] as const) {
       tests.push({
         name: `Object Lock extension last succeeded ${fires ? "one minute more" : "one minute less"} than 2 days ago: ${fires ? "stale" : "fresh"}`,
         interval: "1m",
         input_series: [{ series: seriesName(Metrics.lockExtendLastSuccess, labels), values: `${now - age}x${at + 2}` }],
-        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.lockExtensionStale, exp_alerts: fires ? [expected(find(Alerts.lockExtensionStale), labels)] : [] }],
+        alert_rule_test: [
+          {
+            eval_time: minutes(at),
+            alertname: Alerts.lockExtensionStale,
+            exp_alerts: fires ? [expected(find(Alerts.lockExtensionStale), labels)] : [],
+          },
+        ],
       });
     }
-    for (const [left, fires] of [[days * 86400 + 60, false], [days * 86400 - 60, true]] as const) {
+    for (const [left, fires] of [
+      [days * 86400 + 60, false],
+      [days * 86400 - 60, true],
+    ] as const) {
       tests.push({
         name: `the earliest retain-until of a repository ${fires ? "one minute inside" : "one minute beyond"} the bucket's ${days} days: ${fires ? "too soon" : "fine"}`,
         interval: "1m",
@@ -500,7 +603,13 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
           { series: seriesName(Metrics.lockMinRetainUntil, labels), values: `${now + left}x${at + 2}` },
           { series: seriesName(Metrics.lockDays, labels), values: `${days}x${at + 2}` },
         ],
-        alert_rule_test: [{ eval_time: minutes(at), alertname: Alerts.lockEndsTooSoon, exp_alerts: fires ? [expected(find(Alerts.lockEndsTooSoon), labels)] : [] }],
+        alert_rule_test: [
+          {
+            eval_time: minutes(at),
+            alertname: Alerts.lockEndsTooSoon,
+            exp_alerts: fires ? [expected(find(Alerts.lockEndsTooSoon), labels)] : [],
+          },
+        ],
       });
     }
   }
@@ -509,7 +618,9 @@ export function renderRuleTests(catalog: Pick<Catalog, "name" | "notifications" 
     name: "the watchdog always fires",
     interval: "1m",
     input_series: [],
-    alert_rule_test: [{ eval_time: "0m", alertname: Alerts.watchdog, exp_alerts: [expected(find(Alerts.watchdog), {})] }],
+    alert_rule_test: [
+      { eval_time: "0m", alertname: Alerts.watchdog, exp_alerts: [expected(find(Alerts.watchdog), {})] },
+    ],
   });
 
   return testFile(catalog.name, 1, tests);
@@ -535,9 +646,13 @@ function ruleIndex(groups: readonly AlertGroup[]): (alert: string, service?: str
     }
   }
   return (alert, service, engine) => {
-    const key = service === undefined ? alert : engine === undefined ? `${alert}\0${service}` : `${alert}\0${service}\0${engine}`;
+    const key =
+      service === undefined ? alert : engine === undefined ? `${alert}\0${service}` : `${alert}\0${service}\0${engine}`;
     const rule = index.get(key);
-    if (!rule) throw new Error(`no ${alert} rule${service ? ` for ${service}` : ""}${engine ? ` (${engine})` : ""}: the tests and the rules disagree`);
+    if (!rule)
+      throw new Error(
+        `no ${alert} rule${service ? ` for ${service}` : ""}${engine ? ` (${engine})` : ""}: the tests and the rules disagree`,
+      );
     return rule;
   };
 }
@@ -563,7 +678,10 @@ function gcd(a: number, b: number): number {
  * so these tests evaluate at the greatest common step of the thresholds (an hour for the
  * default catalog) to cover days without evaluating every minute.
  */
-export function renderAbsenceTests(catalog: Pick<Catalog, "name" | "notifications" | "proxmox">, policies: readonly EffectivePolicy[]): string {
+export function renderAbsenceTests(
+  catalog: Pick<Catalog, "name" | "notifications" | "proxmox">,
+  policies: readonly EffectivePolicy[],
+): string {
   const watched = watchedServices(policies, catalog);
   const find = ruleIndex(alertGroups(catalog, policies));
   const thresholds = [...new Set(watched.map((w) => w.window.threshold.toMinutes()))].sort((a, b) => a - b);
@@ -606,22 +724,55 @@ export function renderAlertmanagerExample(catalog: Pick<Catalog, "name" | "notif
   const estateReceiver: Record<string, unknown> = { name: "backup-estate" };
   if (n.email.length) estateReceiver.email_configs = n.email.map((to) => ({ to, send_resolved: true }));
   // PROVIDER NOTE: Alertmanager 0.25 has no url_file for webhook_configs; Slack-compatible receivers read the URL from a file.
-  if (n.webhooks.length) estateReceiver.slack_configs = n.webhooks.map((w) => ({ api_url_file: `${SECRETS_DIR}/${w.name}-url`, channel: `#${w.name}`, send_resolved: true, title: "{{ .CommonAnnotations.summary }}", text: "{{ .CommonAnnotations.description }}" }));
+  if (n.webhooks.length)
+    estateReceiver.slack_configs = n.webhooks.map((w) => ({
+      api_url_file: `${SECRETS_DIR}/${w.name}-url`,
+      channel: `#${w.name}`,
+      send_resolved: true,
+      title: "{{ .CommonAnnotations.summary }}",
+      text: "{{ .CommonAnnotations.description }}",
+    }));
   const receivers: Record<string, unknown>[] = [estateReceiver];
   const routes: Record<string, unknown>[] = [
-    { receiver: "deadmans-switch", matchers: [`alertname="${Alerts.watchdog}"`], group_wait: "0s", group_interval: "1m", repeat_interval: "1m" },
+    {
+      receiver: "deadmans-switch",
+      matchers: [`alertname="${Alerts.watchdog}"`],
+      group_wait: "0s",
+      group_interval: "1m",
+      repeat_interval: "1m",
+    },
   ];
-  receivers.push({ name: "deadmans-switch", webhook_configs: [{ url: "https://deadmans-switch.example.invalid/ping/REPLACE-ME", send_resolved: false }] });
+  receivers.push({
+    name: "deadmans-switch",
+    webhook_configs: [{ url: "https://deadmans-switch.example.invalid/ping/REPLACE-ME", send_resolved: false }],
+  });
   if (n.pagerduty) {
     routes.push({ receiver: "backup-pager", matchers: ['severity="critical"'], continue: true });
-    receivers.push({ name: "backup-pager", pagerduty_configs: [{ routing_key_file: `${SECRETS_DIR}/pagerduty-routing-key`, send_resolved: true }] });
+    receivers.push({
+      name: "backup-pager",
+      pagerduty_configs: [{ routing_key_file: `${SECRETS_DIR}/pagerduty-routing-key`, send_resolved: true }],
+    });
   }
   routes.push({ receiver: "backup-estate", matchers: [`estate="${catalog.name}"`] });
   const config: Record<string, unknown> = {
     ...(n.email.length
-      ? { global: { smtp_smarthost: "smtp.example.internal:587", smtp_from: `alertmanager@${catalog.name}.example.internal`, smtp_auth_username: "alertmanager", smtp_auth_password_file: `${SECRETS_DIR}/smtp-password` } }
+      ? {
+          global: {
+            smtp_smarthost: "smtp.example.internal:587",
+            smtp_from: `alertmanager@${catalog.name}.example.internal`,
+            smtp_auth_username: "alertmanager",
+            smtp_auth_password_file: `${SECRETS_DIR}/smtp-password`,
+          },
+        }
       : {}),
-    route: { receiver: "backup-estate", group_by: ["alertname", "service"], group_wait: "30s", group_interval: "5m", repeat_interval: "4h", routes },
+    route: {
+      receiver: "backup-estate",
+      group_by: ["alertname", "service"],
+      group_wait: "30s",
+      group_interval: "5m",
+      repeat_interval: "4h",
+      routes,
+    },
     receivers,
   };
   return (

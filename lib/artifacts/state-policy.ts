@@ -21,9 +21,25 @@ export function stateAccessStatements(state: StateSettings): PolicyStatement[] {
   const prefix = state.keyPrefix;
   const objects = `${bucketArn(state)}/${prefix}*`;
   return [
-    { sid: "ListStatePrefix", effect: PolicyEffect.ALLOW, actions: ["s3:ListBucket"], resources: [bucketArn(state)], ...(prefix ? { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}) },
-    { sid: "ReadWriteState", effect: PolicyEffect.ALLOW, actions: ["s3:GetObject", "s3:PutObject"], resources: [`${objects}.tfstate`] },
-    { sid: "StateLockFile", effect: PolicyEffect.ALLOW, actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${objects}.tfstate.tflock`] },
+    {
+      sid: "ListStatePrefix",
+      effect: PolicyEffect.ALLOW,
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn(state)],
+      ...(prefix ? { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+    },
+    {
+      sid: "ReadWriteState",
+      effect: PolicyEffect.ALLOW,
+      actions: ["s3:GetObject", "s3:PutObject"],
+      resources: [`${objects}.tfstate`],
+    },
+    {
+      sid: "StateLockFile",
+      effect: PolicyEffect.ALLOW,
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [`${objects}.tfstate.tflock`],
+    },
   ];
 }
 

@@ -47,21 +47,34 @@ function intervalMinutes(s: VeleroScheduleSpec): number {
 }
 
 /** A schedule's run interval plus a margin (a quarter of it, 15 minutes to 4 hours; or the catalog's staleMargin). */
-export function veleroThreshold(s: VeleroScheduleSpec, staleMargin?: Duration): { interval: Duration; margin: Duration; threshold: Duration } {
+export function veleroThreshold(
+  s: VeleroScheduleSpec,
+  staleMargin?: Duration,
+): { interval: Duration; margin: Duration; threshold: Duration } {
   const i = intervalMinutes(s);
   const m = staleMargin?.toMinutes() ?? Math.min(240, Math.max(15, Math.round(i / 4)));
   return { interval: Duration.minutes(i), margin: Duration.minutes(m), threshold: Duration.minutes(i + m) };
 }
 
 /** The Velero alert groups of the estate (empty when no service is backed up by Velero). */
-export function veleroAlertGroups(catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">, policies: readonly EffectivePolicy[]): AlertGroup[] {
+export function veleroAlertGroups(
+  catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">,
+  policies: readonly EffectivePolicy[],
+): AlertGroup[] {
   const schedules = veleroSchedules(policies, catalog);
   if (!schedules.length) return [];
   const byId = new Map(policies.map((p) => [p.service.id, p]));
   const rules: AlertRule[] = schedules.flatMap((s) => {
     const p = byId.get(s.serviceId)!;
     const t = veleroThreshold(s, catalog.notifications.staleMargin);
-    const labels = { severity: severityOf(p.service.classification), estate: catalog.name, classification: p.service.classification, service: s.serviceId, cluster: s.cluster, schedule: s.name };
+    const labels = {
+      severity: severityOf(p.service.classification),
+      estate: catalog.name,
+      classification: p.service.classification,
+      service: s.serviceId,
+      cluster: s.cluster,
+      schedule: s.name,
+    };
     const series = `${VeleroMetrics.lastSuccess}{schedule="${s.name}"}`;
     const runbook = `sop/${s.serviceId}.md`;
     return [
@@ -101,7 +114,8 @@ export function veleroAlertGroups(catalog: Pick<Catalog, "name" | "notifications
           labels: generic,
           annotations: {
             summary: "Velero backup of schedule {{ $labels.schedule }} failed",
-            description: "A backup of schedule {{ $labels.schedule }} failed in the last hour: `velero backup describe <backup> --details` and `velero backup logs <backup>` say why (storage location unavailable, hook failed with onError Fail, ...).",
+            description:
+              "A backup of schedule {{ $labels.schedule }} failed in the last hour: `velero backup describe <backup> --details` and `velero backup logs <backup>` say why (storage location unavailable, hook failed with onError Fail, ...).",
           },
         },
         {
@@ -110,7 +124,8 @@ export function veleroAlertGroups(catalog: Pick<Catalog, "name" | "notifications
           labels: generic,
           annotations: {
             summary: "Velero backup of schedule {{ $labels.schedule }} partially failed",
-            description: "Some items or volumes of schedule {{ $labels.schedule }} were not backed up in the last hour: a restore from it would be incomplete. Read the backup's errors with `velero backup describe <backup> --details`.",
+            description:
+              "Some items or volumes of schedule {{ $labels.schedule }} were not backed up in the last hour: a restore from it would be incomplete. Read the backup's errors with `velero backup describe <backup> --details`.",
           },
         },
       ],
@@ -119,18 +134,40 @@ export function veleroAlertGroups(catalog: Pick<Catalog, "name" | "notifications
 }
 
 /** The Velero rules file (`promtool check rules` accepts it); empty string when there is nothing to watch. */
-export function renderVeleroRules(catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">, policies: readonly EffectivePolicy[]): string {
+export function renderVeleroRules(
+  catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">,
+  policies: readonly EffectivePolicy[],
+): string {
   const groups = veleroAlertGroups(catalog, policies);
   if (!groups.length) return "";
   return (
     `# Prometheus alert rules for Velero's backups in estate ${catalog.name}; generated from the catalog.\n# Velero's server exports the metrics (scrape its /metrics, port 8085). Check: promtool check rules <this file>\n` +
-    stringify({ groups: groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ alert: r.alert, expr: r.expr, ...(r.for ? { for: r.for } : {}), labels: r.labels, annotations: r.annotations })) })) }, { lineWidth: 0 })
+    stringify(
+      {
+        groups: groups.map((g) => ({
+          name: g.name,
+          rules: g.rules.map((r) => ({
+            alert: r.alert,
+            expr: r.expr,
+            ...(r.for ? { for: r.for } : {}),
+            labels: r.labels,
+            annotations: r.annotations,
+          })),
+        })),
+      },
+      { lineWidth: 0 },
+    )
   );
 }
 
 function expectedAlert(rule: AlertRule, seriesLabels: Record<string, string>) {
   const labels = { ...seriesLabels, ...rule.labels };
-  return { exp_labels: labels, exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels)])) };
+  return {
+    exp_labels: labels,
+    exp_annotations: Object.fromEntries(
+      Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels)]),
+    ),
+  };
 }
 
 /**
@@ -138,7 +175,10 @@ function expectedAlert(rule: AlertRule, seriesLabels: Record<string, string>) {
  * and fires a minute past it; the missing alert fires once its threshold has passed with no
  * series; failures and partial failures fire on a counter increase and not on a flat counter.
  */
-export function renderVeleroRuleTests(catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">, policies: readonly EffectivePolicy[]): string {
+export function renderVeleroRuleTests(
+  catalog: Pick<Catalog, "name" | "notifications" | "kubernetes" | "services">,
+  policies: readonly EffectivePolicy[],
+): string {
   const groups = veleroAlertGroups(catalog, policies);
   if (!groups.length) return "";
   const rules = groups.flatMap((g) => g.rules);
@@ -148,12 +188,23 @@ export function renderVeleroRuleTests(catalog: Pick<Catalog, "name" | "notificat
   for (const s of schedules) {
     const t = veleroThreshold(s, catalog.notifications.staleMargin).threshold.toMinutes() * 60;
     const stale = rules.find((r) => r.alert === VeleroAlerts.stale && r.labels.schedule === s.name)!;
-    for (const [age, fires] of [[t - 60, false], [t + 60, true]] as const) {
+    for (const [age, fires] of [
+      [t - 60, false],
+      [t + 60, true],
+    ] as const) {
       tests.push({
         name: `${s.name}: last success ${fires ? "one minute past" : "one minute inside"} its threshold`,
         interval: "1m",
-        input_series: [{ series: `${VeleroMetrics.lastSuccess}{schedule="${s.name}"}`, values: `${at * 60 - age}x${at + 2}` }],
-        alert_rule_test: [{ eval_time: `${at}m`, alertname: VeleroAlerts.stale, exp_alerts: fires ? [expectedAlert(stale, { schedule: s.name })] : [] }],
+        input_series: [
+          { series: `${VeleroMetrics.lastSuccess}{schedule="${s.name}"}`, values: `${at * 60 - age}x${at + 2}` },
+        ],
+        alert_rule_test: [
+          {
+            eval_time: `${at}m`,
+            alertname: VeleroAlerts.stale,
+            exp_alerts: fires ? [expectedAlert(stale, { schedule: s.name })] : [],
+          },
+        ],
       });
     }
   }
@@ -181,12 +232,23 @@ export function renderVeleroRuleTests(catalog: Pick<Catalog, "name" | "notificat
     ],
     alert_rule_test: [
       { eval_time: "20m", alertname: VeleroAlerts.failed, exp_alerts: [] },
-      { eval_time: "40m", alertname: VeleroAlerts.failed, exp_alerts: [expectedAlert(failed, { schedule: first.name })] },
+      {
+        eval_time: "40m",
+        alertname: VeleroAlerts.failed,
+        exp_alerts: [expectedAlert(failed, { schedule: first.name })],
+      },
       { eval_time: "20m", alertname: VeleroAlerts.partiallyFailed, exp_alerts: [] },
-      { eval_time: "40m", alertname: VeleroAlerts.partiallyFailed, exp_alerts: [expectedAlert(partial, { schedule: first.name })] },
+      {
+        eval_time: "40m",
+        alertname: VeleroAlerts.partiallyFailed,
+        exp_alerts: [expectedAlert(partial, { schedule: first.name })],
+      },
     ],
   });
-  return `# promtool unit tests for velero-rules.yml (estate ${catalog.name}); generated.\n# Run next to the rules: promtool test rules velero-rules.test.yml\n` + stringify({ rule_files: ["velero-rules.yml"], evaluation_interval: "1m", tests }, { lineWidth: 0 });
+  return (
+    `# promtool unit tests for velero-rules.yml (estate ${catalog.name}); generated.\n# Run next to the rules: promtool test rules velero-rules.test.yml\n` +
+    stringify({ rule_files: ["velero-rules.yml"], evaluation_interval: "1m", tests }, { lineWidth: 0 })
+  );
 }
 
 /** Every PromQL expression of the Velero dashboard, for checks. */
@@ -197,7 +259,17 @@ export function veleroDashboardQueries(): string[] {
 function veleroDashboardPanels(): Array<Record<string, unknown>> {
   const ds = { type: "prometheus", uid: "${datasource}" };
   const sel = (m: string) => `${m}{schedule=~"$schedule"}`;
-  const panel = (id: number, x: number, y: number, w: number, type: string, title: string, description: string, targets: Array<[string, string]>, unit: string) => ({
+  const panel = (
+    id: number,
+    x: number,
+    y: number,
+    w: number,
+    type: string,
+    title: string,
+    description: string,
+    targets: Array<[string, string]>,
+    unit: string,
+  ) => ({
     id,
     type,
     title,
@@ -209,12 +281,42 @@ function veleroDashboardPanels(): Array<Record<string, unknown>> {
     options: {},
   });
   return [
-    panel(1, 0, 0, 12, "bargauge", "Age of the last successful backup per schedule", "Seconds since each Velero schedule last succeeded; the stale alert fires past the schedule's interval plus a margin.", [[`time() - max by (schedule) (${sel(VeleroMetrics.lastSuccess)})`, "{{schedule}}"]], "s"),
-    panel(2, 12, 0, 12, "timeseries", "Failed and partially failed backups", "Velero backups that failed or left items out, per schedule, per hour.", [
-      [`sum by (schedule) (increase(${sel(VeleroMetrics.failure)}[1h]))`, "failed {{schedule}}"],
-      [`sum by (schedule) (increase(${sel(VeleroMetrics.partialFailure)}[1h]))`, "partial {{schedule}}"],
-    ], "short"),
-    panel(3, 0, 8, 24, "timeseries", "Successful backups", "Successful Velero backups per schedule, per day.", [[`sum by (schedule) (increase(${sel(VeleroMetrics.success)}[1d]))`, "{{schedule}}"]], "short"),
+    panel(
+      1,
+      0,
+      0,
+      12,
+      "bargauge",
+      "Age of the last successful backup per schedule",
+      "Seconds since each Velero schedule last succeeded; the stale alert fires past the schedule's interval plus a margin.",
+      [[`time() - max by (schedule) (${sel(VeleroMetrics.lastSuccess)})`, "{{schedule}}"]],
+      "s",
+    ),
+    panel(
+      2,
+      12,
+      0,
+      12,
+      "timeseries",
+      "Failed and partially failed backups",
+      "Velero backups that failed or left items out, per schedule, per hour.",
+      [
+        [`sum by (schedule) (increase(${sel(VeleroMetrics.failure)}[1h]))`, "failed {{schedule}}"],
+        [`sum by (schedule) (increase(${sel(VeleroMetrics.partialFailure)}[1h]))`, "partial {{schedule}}"],
+      ],
+      "short",
+    ),
+    panel(
+      3,
+      0,
+      8,
+      24,
+      "timeseries",
+      "Successful backups",
+      "Successful Velero backups per schedule, per day.",
+      [[`sum by (schedule) (increase(${sel(VeleroMetrics.success)}[1d]))`, "{{schedule}}"]],
+      "short",
+    ),
   ];
 }
 
@@ -223,7 +325,8 @@ export function renderVeleroDashboard(catalog: Pick<Catalog, "name">): string {
   const dashboard = {
     uid: `velero-${catalog.name}`.slice(0, 40),
     title: `Velero backups: ${catalog.name}`,
-    description: "Velero schedules: age of the last success, failures, partial failures. Generated by cdktf-backup-governance.",
+    description:
+      "Velero schedules: age of the last success, failures, partial failures. Generated by cdktf-backup-governance.",
     tags: ["backup", "velero", catalog.name],
     editable: true,
     schemaVersion: 39,
@@ -233,7 +336,20 @@ export function renderVeleroDashboard(catalog: Pick<Catalog, "name">): string {
     templating: {
       list: [
         { name: "datasource", label: "Data source", type: "datasource", query: "prometheus", current: {}, hide: 0 },
-        { name: "schedule", label: "Schedule", type: "query", datasource: { type: "prometheus", uid: "${datasource}" }, query: { query: `label_values(${VeleroMetrics.lastSuccess}, schedule)`, refId: "schedules" }, definition: `label_values(${VeleroMetrics.lastSuccess}, schedule)`, includeAll: true, multi: true, allValue: ".*", current: { text: "All", value: "$__all" }, refresh: 2, sort: 1 },
+        {
+          name: "schedule",
+          label: "Schedule",
+          type: "query",
+          datasource: { type: "prometheus", uid: "${datasource}" },
+          query: { query: `label_values(${VeleroMetrics.lastSuccess}, schedule)`, refId: "schedules" },
+          definition: `label_values(${VeleroMetrics.lastSuccess}, schedule)`,
+          includeAll: true,
+          multi: true,
+          allValue: ".*",
+          current: { text: "All", value: "$__all" },
+          refresh: 2,
+          sort: 1,
+        },
       ],
     },
     annotations: { list: [] },

@@ -28,8 +28,15 @@ export function heartbeatEnvArtifactPath(hostKey: string): string {
 const HOOK_SOURCE = "vzdump/vzdump-hook.sh";
 
 /** This host's data for the hook: every value through the one shell quoting function. */
-export function renderVzdumpHookData(catalog: Pick<Catalog, "name">, host: ProxmoxHost, policies: readonly EffectivePolicy[], heartbeat: boolean): string {
-  const guests = policies.filter((p) => p.service.vm?.host === host.name).sort((a, b) => a.service.vm!.vmid - b.service.vm!.vmid);
+export function renderVzdumpHookData(
+  catalog: Pick<Catalog, "name">,
+  host: ProxmoxHost,
+  policies: readonly EffectivePolicy[],
+  heartbeat: boolean,
+): string {
+  const guests = policies
+    .filter((p) => p.service.vm?.host === host.name)
+    .sort((a, b) => a.service.vm!.vmid - b.service.vm!.vmid);
   return [
     `# Data of estate ${shellComment(catalog.name)}, Proxmox host ${shellComment(host.name)} (node ${shellComment(host.node)}), generated from the catalog.`,
     shellAssign("ESTATE", catalog.name),
@@ -41,11 +48,26 @@ export function renderVzdumpHookData(catalog: Pick<Catalog, "name">, host: Proxm
     shellAssign("STATE_DIR_DEFAULT", "/var/lib/backup-gov/vzdump"),
     shellAssign("HEARTBEAT_ENV_DEFAULT", HEARTBEAT_ENV_PATH),
     "# The catalog's guests of this host, one column each.",
-    shellAssign("GUEST_VMIDS", guests.map((p) => p.service.vm!.vmid)),
-    shellAssign("GUEST_SERVICES", guests.map((p) => p.service.id)),
-    shellAssign("GUEST_RPO_SECONDS", guests.map((p) => p.rpo.toMinutes() * 60)),
-    shellAssign("GUEST_RTO_SECONDS", guests.map((p) => p.rto.toMinutes() * 60)),
-    shellAssign("GUEST_TEXTFILES", guests.map((p) => textfileName(p.service.id, "vzdump"))),
+    shellAssign(
+      "GUEST_VMIDS",
+      guests.map((p) => p.service.vm!.vmid),
+    ),
+    shellAssign(
+      "GUEST_SERVICES",
+      guests.map((p) => p.service.id),
+    ),
+    shellAssign(
+      "GUEST_RPO_SECONDS",
+      guests.map((p) => p.rpo.toMinutes() * 60),
+    ),
+    shellAssign(
+      "GUEST_RTO_SECONDS",
+      guests.map((p) => p.rto.toMinutes() * 60),
+    ),
+    shellAssign(
+      "GUEST_TEXTFILES",
+      guests.map((p) => textfileName(p.service.id, "vzdump")),
+    ),
   ].join("\n");
 }
 
@@ -58,7 +80,12 @@ export function renderVzdumpHookData(catalog: Pick<Catalog, "name">, host: Proxm
  * success puts the CloudWatch heartbeat when `/etc/backup-gov/heartbeat.env` exists. It never
  * fails the backup itself: a metric it cannot write shows up as a stale service instead.
  */
-export function renderVzdumpHook(catalog: Pick<Catalog, "name">, host: ProxmoxHost, policies: readonly EffectivePolicy[], heartbeat: boolean): string {
+export function renderVzdumpHook(
+  catalog: Pick<Catalog, "name">,
+  host: ProxmoxHost,
+  policies: readonly EffectivePolicy[],
+  heartbeat: boolean,
+): string {
   const lines = shellSource(HOOK_SOURCE).split("\n");
   const out: string[] = [];
   for (const line of lines) {
@@ -69,7 +96,12 @@ export function renderVzdumpHook(catalog: Pick<Catalog, "name">, host: ProxmoxHo
       const body = shellSource(inline[1]).replace(/^# shellcheck shell=bash\n/, "");
       const directive = /^# shellcheck disable=SC2034.*\n/m.exec(body);
       // A braced group, so that constants.sh's own directive covers all of its lines and nothing else.
-      out.push(`# --- ${inline[1]} of the backup-gov runtime ---`, ...(directive ? [directive[0].trimEnd(), "{"] : []), body.replace(directive?.[0] ?? "", "").trimEnd(), ...(directive ? ["}"] : []));
+      out.push(
+        `# --- ${inline[1]} of the backup-gov runtime ---`,
+        ...(directive ? [directive[0].trimEnd(), "{"] : []),
+        body.replace(directive?.[0] ?? "", "").trimEnd(),
+        ...(directive ? ["}"] : []),
+      );
     } else if (/ # @data$/.test(line)) {
       if (out.at(-1)?.startsWith("# shellcheck source=")) out.pop();
       out.push(renderVzdumpHookData(catalog, host, policies, heartbeat));

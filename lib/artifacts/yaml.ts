@@ -37,7 +37,8 @@ const UNIT = /^[1-9][0-9]*[A-Za-z]+$/;
 export function scalar(v: Plain): string {
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+  if (typeof v === "number")
+    return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
   if (typeof v === "string") return plainOk(v) ? v : quoted(v);
   // Empty collections are written inline.
   return Array.isArray(v) ? "[]" : "{}";
@@ -51,7 +52,10 @@ function plainOk(s: string): boolean {
 
 /** JSON's quoting, plus escapes for what YAML does not allow raw (C1 controls, DEL, line and paragraph separators, BOM). */
 function quoted(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(s).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** A non-empty array, or an object with at least one member JSON would keep. */
@@ -70,10 +74,12 @@ function kept(v: unknown): boolean {
 /** toJSON() applied, as JSON.stringify does; collections are walked by {@link block} as they are. */
 function normalize(value: unknown): unknown {
   let v = value;
-  while (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") v = (v as { toJSON: () => unknown }).toJSON();
+  while (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function")
+    v = (v as { toJSON: () => unknown }).toJSON();
   if (v === undefined) return null;
   if (typeof v === "bigint") return Number(v);
-  if (v === null || typeof v === "object" || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (v === null || typeof v === "object" || typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+    return v;
   throw new Error(`toYaml: cannot write a ${typeof v}`);
 }
 

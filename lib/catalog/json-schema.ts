@@ -34,7 +34,9 @@ export function jsonSchemaAt(path: ReadonlyArray<string | number>): JsonSchema |
         props?.[seg] ??
         (typeof node.additionalProperties === "object" ? (node.additionalProperties as JsonSchema) : undefined) ??
         // A union (e.g. storages by `type`): the first member that has the key.
-        variants(node).map((v) => (v.properties as Record<string, JsonSchema> | undefined)?.[seg]).find((x) => x !== undefined);
+        variants(node)
+          .map((v) => (v.properties as Record<string, JsonSchema> | undefined)?.[seg])
+          .find((x) => x !== undefined);
     }
   }
   return node;

@@ -15,7 +15,15 @@ import {
   VzdumpHookMode,
   VzdumpMode,
 } from "../core/vocabulary";
-import { type Catalog, type CatalogSection, type KubernetesCluster, partialService, type ProxmoxHost, type ProxmoxStorage, type Service } from "./model";
+import {
+  type Catalog,
+  type CatalogSection,
+  type KubernetesCluster,
+  partialService,
+  type ProxmoxHost,
+  type ProxmoxStorage,
+  type Service,
+} from "./model";
 import { catalogSections } from "./schema/catalog";
 import { Patterns } from "./schema/common";
 import { serviceSchema } from "./schema/service";
@@ -64,39 +72,55 @@ export interface LoadResult {
 }
 
 // zod reports a failed pattern as its literal `/source/flags`.
-const FORMAT_TEXT = new Map<string, string>(([
-  [DURATION_PATTERN, "a duration such as 15m, 4h or 1d"],
-  [Patterns.estateName, "lowercase letters, digits and '-', starting with a letter, 2-31 characters"],
-  [Patterns.serviceId, "lowercase letters, digits and '-', starting with a letter, 2-41 characters"],
-  [Patterns.hostKey, "lowercase letters, digits and '-', starting with a letter"],
-  [Patterns.hostname, "a host name such as db1.example.internal"],
-  [Patterns.awsRegion, "an AWS region such as us-east-1"],
-  [Patterns.accountId, "a 12-digit AWS account id in quotes, e.g. \"123456789012\""],
-  [Patterns.arn, "an ARN such as arn:aws:rds:us-east-1:123456789012:db:name"],
-  [Patterns.httpsUrl, "an https:// URL without credentials or /api2/json, with a port from 1 to 65535, e.g. https://pve.example.internal:8006"],
-  [Patterns.pveStorageId, "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', at least 2 characters, not ending in '-', '_' or '.'"],
-  [Patterns.absolutePath, "an absolute path starting with /"],
-  [Patterns.secretRef, "a secret reference <store>:<path>, e.g. vault:kv/backup/app (never the secret)"],
-  [Patterns.ruleId, "a rule id such as GOV-014"],
-  [Patterns.channelName, "lowercase letters, digits and '-'"],
-  [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
-  [Patterns.size, "a size such as 512MiB or 10GiB"],
-  [Patterns.repository, "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL whose user and host do not start with -"],
-  [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
-  [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
-  [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
-  [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
-  [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
-  [Patterns.pbsFingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)"],
-  [Patterns.uplink, "a rate such as 100Mbit/s, 1Gbit/s or 20MiB/s"],
-  [Patterns.backupWindow, "a window HH:MM-HH:MM such as 01:00-06:00"],
-  [Patterns.percent, "a percentage such as 2% or 0.5%"],
-  [Patterns.k8sName, "a Kubernetes name (lowercase letters, digits and '-', at most 63 characters)"],
-  [Patterns.kubeContext, "a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-')"],
-  [Patterns.k8sLabelKey, "a Kubernetes label key such as app or app.kubernetes.io/name"],
-  [Patterns.k8sLabelValue, "a Kubernetes label value (letters, digits, '-', '_', '.', at most 63 characters)"],
-  [Patterns.k8sResource, "a resource name such as events or events.events.k8s.io"],
-] as const).map(([re, text]) => [String(re), text]));
+const FORMAT_TEXT = new Map<string, string>(
+  (
+    [
+      [DURATION_PATTERN, "a duration such as 15m, 4h or 1d"],
+      [Patterns.estateName, "lowercase letters, digits and '-', starting with a letter, 2-31 characters"],
+      [Patterns.serviceId, "lowercase letters, digits and '-', starting with a letter, 2-41 characters"],
+      [Patterns.hostKey, "lowercase letters, digits and '-', starting with a letter"],
+      [Patterns.hostname, "a host name such as db1.example.internal"],
+      [Patterns.awsRegion, "an AWS region such as us-east-1"],
+      [Patterns.accountId, 'a 12-digit AWS account id in quotes, e.g. "123456789012"'],
+      [Patterns.arn, "an ARN such as arn:aws:rds:us-east-1:123456789012:db:name"],
+      [
+        Patterns.httpsUrl,
+        "an https:// URL without credentials or /api2/json, with a port from 1 to 65535, e.g. https://pve.example.internal:8006",
+      ],
+      [
+        Patterns.pveStorageId,
+        "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', at least 2 characters, not ending in '-', '_' or '.'",
+      ],
+      [Patterns.absolutePath, "an absolute path starting with /"],
+      [Patterns.secretRef, "a secret reference <store>:<path>, e.g. vault:kv/backup/app (never the secret)"],
+      [Patterns.ruleId, "a rule id such as GOV-014"],
+      [Patterns.channelName, "lowercase letters, digits and '-'"],
+      [Patterns.bandwidth, "a rate such as 512KiB/s or 20MiB/s"],
+      [Patterns.size, "a size such as 512MiB or 10GiB"],
+      [
+        Patterns.repository,
+        "an absolute path (/mnt/nas/...) or an ssh://[user@]host[:port]/path URL whose user and host do not start with -",
+      ],
+      [Patterns.database, "a database name (letters, digits, '_', '$', '-')"],
+      [Patterns.replicaSet, "a replica set name (letters, digits, '_', '-')"],
+      [Patterns.pbsName, "a PBS datastore name (3-32 letters, digits, '.', '_', '-')"],
+      [Patterns.pbsNamespace, "a PBS namespace such as pve or pve/homelab"],
+      [Patterns.pbsUser, "a PBS user or token id such as backup@pbs or backup@pbs!pve"],
+      [
+        Patterns.pbsFingerprint,
+        "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)",
+      ],
+      [Patterns.uplink, "a rate such as 100Mbit/s, 1Gbit/s or 20MiB/s"],
+      [Patterns.backupWindow, "a window HH:MM-HH:MM such as 01:00-06:00"],
+      [Patterns.percent, "a percentage such as 2% or 0.5%"],
+      [Patterns.k8sName, "a Kubernetes name (lowercase letters, digits and '-', at most 63 characters)"],
+      [Patterns.kubeContext, "a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-')"],
+      [Patterns.k8sLabelKey, "a Kubernetes label key such as app or app.kubernetes.io/name"],
+      [Patterns.k8sLabelValue, "a Kubernetes label value (letters, digits, '-', '_', '.', at most 63 characters)"],
+      [Patterns.k8sResource, "a resource name such as events or events.events.k8s.io"],
+    ] as const
+  ).map(([re, text]) => [String(re), text]),
+);
 
 // What the loader found for each catalog it built, so that a catalog handed around without its
 // report (`new Estate(app, loadCatalogFile(f).catalog!)`) can still be refused for its schema errors.
@@ -117,7 +141,8 @@ export function loadCatalogFile(file: string): LoadResult {
 /** Loads a catalog from text or bytes. Never throws for bad content: everything is a finding. */
 export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml"): LoadResult {
   const at = (line: number, column: number) => ({ file, line, column });
-  if (typeof input !== "string" && input.byteLength > MAX_CATALOG_BYTES) return { findings: [tooLarge(file, input.byteLength)] };
+  if (typeof input !== "string" && input.byteLength > MAX_CATALOG_BYTES)
+    return { findings: [tooLarge(file, input.byteLength)] };
   let text: string;
   if (typeof input === "string") {
     text = input;
@@ -129,7 +154,13 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
       const column = prefix.length - prefix.lastIndexOf("\n");
       return {
         findings: [
-          finding(LoaderRules.ENCODING, `the file is not valid UTF-8: byte 0x${input[bad].toString(16).padStart(2, "0")} at offset ${bad} cannot start or continue a character`, [], at(line, column), "save the catalog as UTF-8"),
+          finding(
+            LoaderRules.ENCODING,
+            `the file is not valid UTF-8: byte 0x${input[bad].toString(16).padStart(2, "0")} at offset ${bad} cannot start or continue a character`,
+            [],
+            at(line, column),
+            "save the catalog as UTF-8",
+          ),
         ],
       };
     }
@@ -139,10 +170,19 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   if (nul >= 0) {
     // Valid UTF-8 but NUL bytes: UTF-16 without a byte-order mark (every other byte is 0).
     const prefix = text.slice(0, nul);
-    const utf16 = /^(?:[^\u0000]\u0000|\u0000[^\u0000])/.test(text.slice(0, 2)) || text.slice(0, 64).split("\u0000").length > 16;
+    const utf16 =
+      /^(?:[^\u0000]\u0000|\u0000[^\u0000])/.test(text.slice(0, 2)) || text.slice(0, 64).split("\u0000").length > 16;
     return {
       findings: [
-        finding(LoaderRules.ENCODING, utf16 ? "the file looks like UTF-16 (NUL bytes between the characters), not UTF-8" : `the file has a NUL byte at offset ${nul}; a catalog is UTF-8 text`, [], utf16 ? at(1, 1) : at(prefix.split("\n").length, prefix.length - prefix.lastIndexOf("\n")), "save the catalog as UTF-8 (in most editors: \"Save with encoding\")"),
+        finding(
+          LoaderRules.ENCODING,
+          utf16
+            ? "the file looks like UTF-16 (NUL bytes between the characters), not UTF-8"
+            : `the file has a NUL byte at offset ${nul}; a catalog is UTF-8 text`,
+          [],
+          utf16 ? at(1, 1) : at(prefix.split("\n").length, prefix.length - prefix.lastIndexOf("\n")),
+          'save the catalog as UTF-8 (in most editors: "Save with encoding")',
+        ),
       ],
     };
   }
@@ -154,7 +194,17 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   const lone = loneSurrogate(text);
   if (lone >= 0) {
     const prefix = text.slice(0, lone);
-    return { findings: [finding(LoaderRules.ENCODING, `the text has a lone UTF-16 surrogate (\\u${text.charCodeAt(lone).toString(16)}) at offset ${lone}; it cannot be written as UTF-8`, [], at(prefix.split("\n").length, lone - prefix.lastIndexOf("\n")), "save the catalog as UTF-8 text")] };
+    return {
+      findings: [
+        finding(
+          LoaderRules.ENCODING,
+          `the text has a lone UTF-16 surrogate (\\u${text.charCodeAt(lone).toString(16)}) at offset ${lone}; it cannot be written as UTF-8`,
+          [],
+          at(prefix.split("\n").length, lone - prefix.lastIndexOf("\n")),
+          "save the catalog as UTF-8 text",
+        ),
+      ],
+    };
   }
 
   const lines = new LineCounter();
@@ -170,12 +220,15 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     return { findings: [nestingTooDeep(source.positionAt(overflow.pos[0]))], source };
   }
   const deep = deepestNode(doc.contents);
-  if (deep) return { findings: [nestingTooDeep(deep.range ? source.positionAt(deep.range[0]) : source.start())], source };
+  if (deep)
+    return { findings: [nestingTooDeep(deep.range ? source.positionAt(deep.range[0]) : source.start())], source };
   for (const err of doc.errors) {
     const pos = source.positionAt(err.pos[0]);
     const firstLine = err.message.split("\n")[0];
     fatal = true;
-    findings.push(finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"));
+    findings.push(
+      finding(LoaderRules.SYNTAX, `YAML syntax error: ${firstLine}`, [], pos, "fix the YAML syntax at this position"),
+    );
   }
   if (fatal) return { findings: sortFindings(findings), source };
   const inspected = inspectNodes(doc.contents, text, source);
@@ -183,7 +236,15 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
   if (inspected.fatal) return { findings: sortFindings(findings), source };
 
   if (doc.contents === null || (doc.contents as { value?: unknown }).value === null) {
-    findings.push(finding(LoaderRules.EMPTY, "the catalog is empty", [], source.start(), "start from the example in docs/catalog.md (version, name, services)"));
+    findings.push(
+      finding(
+        LoaderRules.EMPTY,
+        "the catalog is empty",
+        [],
+        source.start(),
+        "start from the example in docs/catalog.md (version, name, services)",
+      ),
+    );
     return { findings: sortFindings(findings), source };
   }
 
@@ -197,7 +258,15 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     Pair(_, pair) {
       // A `__proto__` key would silently vanish when the mapping becomes an object (a lost tag).
       if (isScalar(pair.key) && pair.key.value === "__proto__" && pair.key.range) {
-        findings.push(finding(LoaderRules.MALFORMED, "`__proto__` cannot be used as a key", [], source.positionAt(pair.key.range[0]), "rename the key"));
+        findings.push(
+          finding(
+            LoaderRules.MALFORMED,
+            "`__proto__` cannot be used as a key",
+            [],
+            source.positionAt(pair.key.range[0]),
+            "rename the key",
+          ),
+        );
       }
     },
   });
@@ -209,16 +278,44 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
     const unresolved = /^Unresolved alias[^:]*: (.+)$/.exec((e as Error).message.split("\n")[0]);
     if (unresolved) {
       let at: number | undefined;
-      visit(doc, { Alias: (_, n) => { if (at === undefined && n.source === unresolved[1] && n.range) at = n.range[0]; } });
-      findings.push(finding(LoaderRules.SYNTAX, `alias \`*${unresolved[1]}\` refers to no anchor defined before it`, [], at !== undefined ? source.positionAt(at) : source.start(), `define \`&${unresolved[1]}\` earlier in the file, or correct the alias name`));
+      visit(doc, {
+        Alias: (_, n) => {
+          if (at === undefined && n.source === unresolved[1] && n.range) at = n.range[0];
+        },
+      });
+      findings.push(
+        finding(
+          LoaderRules.SYNTAX,
+          `alias \`*${unresolved[1]}\` refers to no anchor defined before it`,
+          [],
+          at !== undefined ? source.positionAt(at) : source.start(),
+          `define \`&${unresolved[1]}\` earlier in the file, or correct the alias name`,
+        ),
+      );
       return { findings: sortFindings(findings), source };
     }
     const pos = firstAlias !== undefined ? source.positionAt(firstAlias) : source.start();
-    findings.push(finding(LoaderRules.ALIASES, `YAML aliases expand too far (${aliases} aliases in the file; ${(e as Error).message.split("\n")[0]})`, [], pos, `use fewer anchors/aliases; at most ${MAX_ALIASES} expansions are allowed`));
+    findings.push(
+      finding(
+        LoaderRules.ALIASES,
+        `YAML aliases expand too far (${aliases} aliases in the file; ${(e as Error).message.split("\n")[0]})`,
+        [],
+        pos,
+        `use fewer anchors/aliases; at most ${MAX_ALIASES} expansions are allowed`,
+      ),
+    );
     return { findings: sortFindings(findings), source };
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    findings.push(finding(LoaderRules.ROOT_NOT_MAPPING, `the catalog must be a mapping of keys (version, name, services, ...), not ${describeValue(raw)}`, [], source.start(), "start from the example in docs/catalog.md"));
+    findings.push(
+      finding(
+        LoaderRules.ROOT_NOT_MAPPING,
+        `the catalog must be a mapping of keys (version, name, services, ...), not ${describeValue(raw)}`,
+        [],
+        source.start(),
+        "start from the example in docs/catalog.md",
+      ),
+    );
     return { findings: sortFindings(findings), source };
   }
 
@@ -229,14 +326,23 @@ export function loadCatalogText(input: string | Uint8Array, file = "catalog.yaml
 }
 
 /** The sections of the catalog besides `services`, as the schema outputs them. */
-type Sections = { readonly [K in Exclude<CatalogSection, "services">]: z.output<(typeof catalogSections)[K]> | undefined };
+type Sections = {
+  readonly [K in Exclude<CatalogSection, "services">]: z.output<(typeof catalogSections)[K]> | undefined;
+};
 
 /**
  * Every section besides `services`, each parsed with its own schema: one broken section
  * does not hide the findings of the others. A section that fails is repaired where it can be
  * (its findings stay), and is left out where it cannot.
  */
-function parseSections(raw: Record<string, unknown>, source: CatalogSource, findings: Finding[], invalid: Set<CatalogSection>, unknown: Set<CatalogSection>, repaired: CatalogPath[]): Sections {
+function parseSections(
+  raw: Record<string, unknown>,
+  source: CatalogSource,
+  findings: Finding[],
+  invalid: Set<CatalogSection>,
+  unknown: Set<CatalogSection>,
+  repaired: CatalogPath[],
+): Sections {
   const section = <T>(key: Exclude<CatalogSection, "services">, schema: z.ZodType<T>): T | undefined => {
     const r = schema.safeParse(raw[key]);
     if (r.success) return r.data;
@@ -284,10 +390,26 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
   const rawServices = raw.services;
   if (rawServices === undefined) {
     invalid.add("services");
-    findings.push(finding(LoaderRules.MISSING_KEY, "missing required key `services`", [], source.start(), "add `services:` with at least one service"));
+    findings.push(
+      finding(
+        LoaderRules.MISSING_KEY,
+        "missing required key `services`",
+        [],
+        source.start(),
+        "add `services:` with at least one service",
+      ),
+    );
   } else if (!Array.isArray(rawServices)) {
     invalid.add("services");
-    findings.push(finding(LoaderRules.WRONG_TYPE, `\`services\` must be a list, got ${describeValue(rawServices)}`, ["services"], source.valuePosition(["services"]), "write services as a YAML list (`- id: ...`)"));
+    findings.push(
+      finding(
+        LoaderRules.WRONG_TYPE,
+        `\`services\` must be a list, got ${describeValue(rawServices)}`,
+        ["services"],
+        source.valuePosition(["services"]),
+        "write services as a YAML list (`- id: ...`)",
+      ),
+    );
   } else {
     rawServices.forEach((entry, index) => {
       const id = entry && typeof entry === "object" ? (entry as Record<string, unknown>).id : undefined;
@@ -315,19 +437,51 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       const missing = dropped;
       const rest = fixed;
       if (rest === undefined) return;
-      const again = serviceSchema.partial(Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true }).safeParse(rest);
-      if (again.success) partialServices.push(partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner), missing));
+      const again = serviceSchema
+        .partial(
+          Object.fromEntries([...missing].map((k) => [k, true])) as { [k in keyof typeof serviceSchema.shape]?: true },
+        )
+        .safeParse(rest);
+      if (again.success)
+        partialServices.push(
+          partialService(toService(again.data as z.output<typeof serviceSchema>, index, parsed.owner), missing),
+        );
     });
   }
 
   const { aws, proxmox, notifications, state, stacks, kubernetes } = parsed;
   const hosts: Record<string, ProxmoxHost> = {};
   for (const [name, h] of Object.entries(proxmox?.hosts ?? {})) {
-    hosts[name] = { name, endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure ?? false, vzdumpHook: h.vzdumpHook === VzdumpHookMode.NODE_CONFIG ? VzdumpHookMode.NODE_CONFIG : h.vzdumpHook ? VzdumpHookMode.JOB : VzdumpHookMode.NONE, auth: h.auth ?? ProxmoxAuth.TOKEN, vzdumpHeartbeat: h.vzdumpHeartbeat ?? false, storages: (h.storages ?? []).map(toStorage), uplink: h.uplink, backupWindow: h.backupWindow };
+    hosts[name] = {
+      name,
+      endpoint: h.endpoint,
+      node: h.node,
+      storage: h.storage,
+      insecure: h.insecure ?? false,
+      vzdumpHook:
+        h.vzdumpHook === VzdumpHookMode.NODE_CONFIG
+          ? VzdumpHookMode.NODE_CONFIG
+          : h.vzdumpHook
+            ? VzdumpHookMode.JOB
+            : VzdumpHookMode.NONE,
+      auth: h.auth ?? ProxmoxAuth.TOKEN,
+      vzdumpHeartbeat: h.vzdumpHeartbeat ?? false,
+      storages: (h.storages ?? []).map(toStorage),
+      uplink: h.uplink,
+      backupWindow: h.backupWindow,
+    };
   }
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(kubernetes?.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: k.snapshots ?? ClusterSnapshots.NONE, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
+    clusters[name] = {
+      name,
+      context: k.context,
+      veleroNamespace: k.veleroNamespace ?? "velero",
+      snapshots: k.snapshots ?? ClusterSnapshots.NONE,
+      uplink: k.uplink,
+      backupWindow: k.backupWindow,
+      prometheusOperator: k.prometheusOperator ?? false,
+    };
   }
   return {
     file,
@@ -348,11 +502,16 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
         lockMode: aws.audit?.lockMode ?? ((aws.deletionProtection ?? true) ? LockMode.COMPLIANCE : LockMode.GOVERNANCE),
         retentionDays: aws.audit?.retentionDays ?? 365,
       },
-      prerequisites: { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn },
+      prerequisites: {
+        configRecorder: aws.prerequisites?.configRecorder ?? false,
+        backupOptIn: aws.prerequisites?.backupOptIn,
+      },
     },
     proxmox: proxmox && { hosts },
     kubernetes: kubernetes && { clusters },
-    pricing: Object.fromEntries(Object.entries(parsed.pricing ?? {}).filter((e): e is [string, number] => e[1] !== undefined)),
+    pricing: Object.fromEntries(
+      Object.entries(parsed.pricing ?? {}).filter((e): e is [string, number] => e[1] !== undefined),
+    ),
     notifications: {
       email: notifications?.email ?? [],
       webhooks: (notifications?.webhooks ?? []).map((w) => ({ name: w.name, kind: w.kind })),
@@ -360,10 +519,18 @@ function buildModel(raw: Record<string, unknown>, file: string, source: CatalogS
       chatbotRegion: notifications?.chatbotRegion ?? DEFAULT_CHATBOT_REGION,
       pagerduty: notifications?.pagerduty ?? false,
       heartbeat: notifications?.heartbeat ?? !!aws,
-      staleMargin: notifications?.staleMargin !== undefined ? Duration.parse(notifications.staleMargin, "notifications.staleMargin") : undefined,
+      staleMargin:
+        notifications?.staleMargin !== undefined
+          ? Duration.parse(notifications.staleMargin, "notifications.staleMargin")
+          : undefined,
     },
     contacts: parsed.contacts ?? [],
-    state: state && { backend: state.backend, bucket: state.bucket, region: state.region, keyPrefix: state.keyPrefix ?? "" },
+    state: state && {
+      backend: state.backend,
+      bucket: state.bucket,
+      region: state.region,
+      keyPrefix: state.keyPrefix ?? "",
+    },
     stacks: { proxmox: stacks?.proxmox ?? ProxmoxStackSplit.SINGLE },
     adopted: parsed.adopted,
     services,
@@ -387,7 +554,12 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     // Undefined only in a partial service, which never lets a rule read them.
     rpo: s.rpo === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rpo, "rpo"),
     rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
-    vm: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind ?? GuestKind.QEMU, mode: s.vm.mode ?? VzdumpMode.SNAPSHOT },
+    vm: s.vm && {
+      host: s.vm.host,
+      vmid: s.vm.vmid,
+      kind: s.vm.kind ?? GuestKind.QEMU,
+      mode: s.vm.mode ?? VzdumpMode.SNAPSHOT,
+    },
     app: s.app && {
       decision: s.app.decision,
       rationale: s.app.rationale,
@@ -409,7 +581,12 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     },
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
-    aws: s.aws && { resources: s.aws.resources ?? [], tags: s.aws.tags ?? {}, tagResourceTypes: s.aws.tagResourceTypes ?? [], coldStorageAfterDays: s.aws.coldStorageAfterDays },
+    aws: s.aws && {
+      resources: s.aws.resources ?? [],
+      tags: s.aws.tags ?? {},
+      tagResourceTypes: s.aws.tagResourceTypes ?? [],
+      coldStorageAfterDays: s.aws.coldStorageAfterDays,
+    },
     kubernetes: s.kubernetes && {
       cluster: s.kubernetes.cluster,
       namespaces: s.kubernetes.namespaces,
@@ -426,7 +603,11 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
         onError: h.onError ?? HookOnError.FAIL,
       })),
     },
-    data: s.data && { size: s.data.size, sizeBytes: sizeInBytes(s.data.size), dailyChangePercent: s.data.dailyChange === undefined ? 5 : Number(s.data.dailyChange.slice(0, -1)) },
+    data: s.data && {
+      size: s.data.size,
+      sizeBytes: sizeInBytes(s.data.size),
+      dailyChangePercent: s.data.dailyChange === undefined ? 5 : Number(s.data.dailyChange.slice(0, -1)),
+    },
     retention: s.retention ?? {},
     restore: {
       secrets: s.restore?.secrets,
@@ -465,7 +646,16 @@ function toStorage(st: StorageData[number], index: number): ProxmoxStorage {
     case StorageKind.NFS:
       return { ...base, kind: StorageKind.NFS, server: st.server, export: st.export, options: st.options };
     case StorageKind.CIFS:
-      return { ...base, kind: StorageKind.CIFS, server: st.server, share: st.share, username: st.username, domain: st.domain, subdirectory: st.subdirectory, passwordSecret: st.passwordSecret };
+      return {
+        ...base,
+        kind: StorageKind.CIFS,
+        server: st.server,
+        share: st.share,
+        username: st.username,
+        domain: st.domain,
+        subdirectory: st.subdirectory,
+        passwordSecret: st.passwordSecret,
+      };
     case StorageKind.DIR:
       return { ...base, kind: StorageKind.DIR, path: st.path, shared: st.shared ?? false };
   }
@@ -479,7 +669,13 @@ type Issue = z.core.$ZodIssue;
  * recorded, and the engine drops governance findings about them, which would only be
  * consequences of the drop). Returns undefined when a required key is at fault.
  */
-function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, repaired: CatalogPath[], missing?: Set<string>): unknown {
+function repair(
+  entry: unknown,
+  issues: readonly Issue[],
+  prefix: CatalogPath,
+  repaired: CatalogPath[],
+  missing?: Set<string>,
+): unknown {
   const copy = structuredClone(entry);
   const dropped: CatalogPath[] = [];
   for (const issue of issues) {
@@ -520,7 +716,12 @@ function repair(entry: unknown, issues: readonly Issue[], prefix: CatalogPath, r
   return copy;
 }
 
-function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: unknown, source: CatalogSource): Finding[] {
+function issuesToFindings(
+  issues: readonly Issue[],
+  prefix: CatalogPath,
+  root: unknown,
+  source: CatalogSource,
+): Finding[] {
   const out: Finding[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...(issue.path as (string | number)[])];
@@ -529,78 +730,207 @@ function issuesToFindings(issues: readonly Issue[], prefix: CatalogPath, root: u
   return out;
 }
 
-function issueToFindings(issue: Issue, path: CatalogPath, root: unknown, source: CatalogSource, siblings: readonly Issue[] = []): Finding[] {
+function issueToFindings(
+  issue: Issue,
+  path: CatalogPath,
+  root: unknown,
+  source: CatalogSource,
+  siblings: readonly Issue[] = [],
+): Finding[] {
   // A list item is named with its index: `services[1]`, not `services`.
   const last = path[path.length - 1];
   const key = typeof last === "number" ? `${lastKey(path)}[${last}]` : lastKey(path);
   const raw = getIn(root, path);
   // A value given where a secret reference belongs may be the secret: never echo it.
-  const value = typeof raw === "string" && (SECRET_KEY.test(lastKey(path)) || looksLikeSecret(raw)) ? SECRET_HIDDEN : raw;
-  if ((issue.code === "too_big" || issue.code === "too_small") && (issue.origin === "int" || issue.origin === "number")) {
-    const limit = Number(issue.code === "too_small" ? (issue as { minimum: number }).minimum : (issue as { maximum: number }).maximum);
+  const value =
+    typeof raw === "string" && (SECRET_KEY.test(lastKey(path)) || looksLikeSecret(raw)) ? SECRET_HIDDEN : raw;
+  if (
+    (issue.code === "too_big" || issue.code === "too_small") &&
+    (issue.origin === "int" || issue.origin === "number")
+  ) {
+    const limit = Number(
+      issue.code === "too_small" ? (issue as { minimum: number }).minimum : (issue as { maximum: number }).maximum,
+    );
     // z.int()'s own safe-integer bound, next to the documented one: report the documented one.
-    if (Math.abs(limit) === Number.MAX_SAFE_INTEGER && siblings.some((o) => o !== issue && o.code === issue.code && String(o.path) === String(issue.path))) return [];
+    if (
+      Math.abs(limit) === Number.MAX_SAFE_INTEGER &&
+      siblings.some((o) => o !== issue && o.code === issue.code && String(o.path) === String(issue.path))
+    )
+      return [];
   }
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((k) => unknownKey(path, k, source));
     case "invalid_type": {
       if (value === undefined) {
-        return [finding(LoaderRules.MISSING_KEY, `missing required key \`${key}\``, path, source.valuePosition(path), `add \`${key}:\` here (see docs/catalog.md)`)];
+        return [
+          finding(
+            LoaderRules.MISSING_KEY,
+            `missing required key \`${key}\``,
+            path,
+            source.valuePosition(path),
+            `add \`${key}:\` here (see docs/catalog.md)`,
+          ),
+        ];
       }
       if (value === null) {
-        return [finding(LoaderRules.MISSING_KEY, `\`${key}\` has no value`, path, source.valuePosition(path), `give \`${key}\` a value (${issue.expected})`)];
+        return [
+          finding(
+            LoaderRules.MISSING_KEY,
+            `\`${key}\` has no value`,
+            path,
+            source.valuePosition(path),
+            `give \`${key}\` a value (${issue.expected})`,
+          ),
+        ];
       }
-      return [finding(LoaderRules.WRONG_TYPE, `\`${key}\` must be ${article(issue.expected)}, got ${describeValue(value)}`, path, source.valuePosition(path), `write \`${key}\` as ${article(issue.expected)}`)];
+      return [
+        finding(
+          LoaderRules.WRONG_TYPE,
+          `\`${key}\` must be ${article(issue.expected)}, got ${describeValue(value)}`,
+          path,
+          source.valuePosition(path),
+          `write \`${key}\` as ${article(issue.expected)}`,
+        ),
+      ];
     }
     case "invalid_value": {
       const allowed = issue.values.map((v) => String(v));
       const hint = typeof value === "string" ? didYouMean(value, allowed) : undefined;
       const fix = hint ? `did you mean "${hint}"?` : `use one of: ${allowed.join(", ")}`;
       const must = allowed.length === 1 ? `must be ${allowed[0]}` : `must be one of ${allowed.join(", ")}`;
-      return [finding(LoaderRules.NOT_ALLOWED, `\`${key}\` ${must}; got ${describeValue(value)}`, path, source.valuePosition(path), fix)];
+      return [
+        finding(
+          LoaderRules.NOT_ALLOWED,
+          `\`${key}\` ${must}; got ${describeValue(value)}`,
+          path,
+          source.valuePosition(path),
+          fix,
+        ),
+      ];
     }
     case "invalid_format": {
       const pattern = (issue as { pattern?: string }).pattern;
-      const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? (issue.format === "email" ? "an email address" : issue.format);
-      return [finding(LoaderRules.MALFORMED, `\`${key}\` must be ${expected}; got ${describeValue(value)}`, path, source.valuePosition(path), `write \`${key}\` as ${expected}`)];
+      const expected =
+        (pattern && FORMAT_TEXT.get(pattern)) ?? (issue.format === "email" ? "an email address" : issue.format);
+      return [
+        finding(
+          LoaderRules.MALFORMED,
+          `\`${key}\` must be ${expected}; got ${describeValue(value)}`,
+          path,
+          source.valuePosition(path),
+          `write \`${key}\` as ${expected}`,
+        ),
+      ];
     }
     case "too_small":
     case "too_big": {
       const small = issue.code === "too_small";
-      const limit = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+      const limit = small
+        ? (issue as { minimum: number | bigint }).minimum
+        : (issue as { maximum: number | bigint }).maximum;
       let what: string;
-      if (issue.origin === "array") what = small ? `must list at least ${limit} item(s)` : `must list at most ${limit} item(s)`;
-      else if (issue.origin === "string") what = small ? (Number(limit) === 1 ? "must not be empty" : `must be at least ${limit} characters`) : `must be at most ${limit} characters`;
+      if (issue.origin === "array")
+        what = small ? `must list at least ${limit} item(s)` : `must list at most ${limit} item(s)`;
+      else if (issue.origin === "string")
+        what = small
+          ? Number(limit) === 1
+            ? "must not be empty"
+            : `must be at least ${limit} characters`
+          : `must be at most ${limit} characters`;
       else what = small ? `must be at least ${limit}` : `must be at most ${limit}`;
-      return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${what}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${what}`)];
+      return [
+        finding(
+          LoaderRules.OUT_OF_RANGE,
+          `\`${key}\` ${what}; got ${describeValue(value)}`,
+          path,
+          source.valuePosition(path),
+          `change \`${key}\`: it ${what}`,
+        ),
+      ];
     }
     case "invalid_union": {
       const disc = (issue as { discriminator?: string; options?: unknown[] }).discriminator;
       const options = ((issue as { options?: unknown[] }).options ?? []).map(String);
       if (disc !== undefined && options.length) {
         if (value === undefined || value === null) {
-          return [finding(LoaderRules.MISSING_KEY, `missing required key \`${disc}\``, path, source.valuePosition(path), `add \`${disc}:\` with one of: ${options.join(", ")}`)];
+          return [
+            finding(
+              LoaderRules.MISSING_KEY,
+              `missing required key \`${disc}\``,
+              path,
+              source.valuePosition(path),
+              `add \`${disc}:\` with one of: ${options.join(", ")}`,
+            ),
+          ];
         }
         const hint = typeof value === "string" ? didYouMean(value, options) : undefined;
-        return [finding(LoaderRules.NOT_ALLOWED, `\`${disc}\` must be one of ${options.join(", ")}; got ${describeValue(value)}`, path, source.valuePosition(path), hint ? `did you mean "${hint}"?` : `use one of: ${options.join(", ")}`)];
+        return [
+          finding(
+            LoaderRules.NOT_ALLOWED,
+            `\`${disc}\` must be one of ${options.join(", ")}; got ${describeValue(value)}`,
+            path,
+            source.valuePosition(path),
+            hint ? `did you mean "${hint}"?` : `use one of: ${options.join(", ")}`,
+          ),
+        ];
       }
-      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed shapes")];
+      return [
+        finding(
+          LoaderRules.MALFORMED,
+          `\`${key}\`: ${issue.message}`,
+          path,
+          source.valuePosition(path),
+          "see docs/catalog.md for the allowed shapes",
+        ),
+      ];
     }
     case "invalid_key": {
       const sub = issue.issues[0];
       const pattern = sub && "pattern" in sub ? String((sub as { pattern?: string }).pattern) : undefined;
       const expected = (pattern && FORMAT_TEXT.get(pattern)) ?? "a valid key";
-      return [finding(LoaderRules.MALFORMED, `key \`${key}\` must be ${expected}`, path, source.keyPosition(path), `rename \`${key}\``)];
+      return [
+        finding(
+          LoaderRules.MALFORMED,
+          `key \`${key}\` must be ${expected}`,
+          path,
+          source.keyPosition(path),
+          `rename \`${key}\``,
+        ),
+      ];
     }
     case "custom":
       // A refine whose message reads on from the key ("is too large: ..."): a range, with the value.
       if (issue.message.startsWith("is ")) {
-        return [finding(LoaderRules.OUT_OF_RANGE, `\`${key}\` ${issue.message}; got ${describeValue(value)}`, path, source.valuePosition(path), `change \`${key}\`: it ${issue.message.replace(/^is /, "must not be ")}`)];
+        return [
+          finding(
+            LoaderRules.OUT_OF_RANGE,
+            `\`${key}\` ${issue.message}; got ${describeValue(value)}`,
+            path,
+            source.valuePosition(path),
+            `change \`${key}\`: it ${issue.message.replace(/^is /, "must not be ")}`,
+          ),
+        ];
       }
-      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
+      return [
+        finding(
+          LoaderRules.MALFORMED,
+          `\`${key}\`: ${issue.message}`,
+          path,
+          source.valuePosition(path),
+          "see docs/catalog.md for the allowed values",
+        ),
+      ];
     default:
-      return [finding(LoaderRules.MALFORMED, `\`${key}\`: ${issue.message}`, path, source.valuePosition(path), "see docs/catalog.md for the allowed values")];
+      return [
+        finding(
+          LoaderRules.MALFORMED,
+          `\`${key}\`: ${issue.message}`,
+          path,
+          source.valuePosition(path),
+          "see docs/catalog.md for the allowed values",
+        ),
+      ];
   }
 }
 
@@ -608,18 +938,41 @@ function unknownKey(parent: CatalogPath, key: string, source: CatalogSource): Fi
   const known = knownKeysAt(parent);
   const hint = didYouMean(key, known);
   const path = [...parent, key];
-  const fix = hint ? `did you mean \`${hint}\`?` : known.length ? `allowed keys here: ${known.join(", ")}` : "remove it";
+  const fix = hint
+    ? `did you mean \`${hint}\`?`
+    : known.length
+      ? `allowed keys here: ${known.join(", ")}`
+      : "remove it";
   return finding(LoaderRules.UNKNOWN_KEY, `unknown key \`${key}\``, path, source.keyPosition(path), fix);
 }
 
-function finding(ruleId: string, message: string, path: CatalogPath, position: Finding["position"], fix?: string): Finding {
+function finding(
+  ruleId: string,
+  message: string,
+  path: CatalogPath,
+  position: Finding["position"],
+  fix?: string,
+): Finding {
   // Keys are catalog text: a newline in one must not end the finding's line.
   // Values and keys are catalog text too: one that looks like a secret is cut out (GOV-025 names it).
-  return redactFinding({ ruleId, severity: Severity.ERROR, message: oneLine(message), path, position, fix: fix === undefined ? undefined : oneLine(fix) });
+  return redactFinding({
+    ruleId,
+    severity: Severity.ERROR,
+    message: oneLine(message),
+    path,
+    position,
+    fix: fix === undefined ? undefined : oneLine(fix),
+  });
 }
 
 function nestingTooDeep(position: Finding["position"]): Finding {
-  return finding(LoaderRules.NESTING, `mappings and lists are nested more than ${MAX_NESTING} levels deep`, [], position, "a catalog nests a few levels; check for runaway brackets or indentation here");
+  return finding(
+    LoaderRules.NESTING,
+    `mappings and lists are nested more than ${MAX_NESTING} levels deep`,
+    [],
+    position,
+    "a catalog nests a few levels; check for runaway brackets or indentation here",
+  );
 }
 
 /** The first node nested deeper than MAX_NESTING, walked without recursion. */
@@ -669,7 +1022,15 @@ function inspectNodes(root: unknown, text: string, source: CatalogSource): { fin
     let bang = text.lastIndexOf("!", start - 1);
     while (bang > lineStart && text[bang - 1] === "!") bang--;
     const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
-    findings.push(finding(LoaderRules.YAML_TAG, `the YAML tag \`${shown}\` is not read: a catalog takes plain values (the parser would ignore a tag it cannot apply and keep the text)`, path, source.positionAt(bang >= lineStart ? bang : start), `remove \`${shown}\`; write the value plainly (quote it to make it text)`));
+    findings.push(
+      finding(
+        LoaderRules.YAML_TAG,
+        `the YAML tag \`${shown}\` is not read: a catalog takes plain values (the parser would ignore a tag it cannot apply and keep the text)`,
+        path,
+        source.positionAt(bang >= lineStart ? bang : start),
+        `remove \`${shown}\`; write the value plainly (quote it to make it text)`,
+      ),
+    );
   };
   while (stack.length) {
     const [node, path] = stack.pop()!;
@@ -678,7 +1039,15 @@ function inspectNodes(root: unknown, text: string, source: CatalogSource): { fin
     if (isScalar(node)) {
       if (typeof node.value === "string" && loneSurrogate(node.value) >= 0 && node.range) {
         fatal = true;
-        findings.push(finding(LoaderRules.ENCODING, "the value has a lone UTF-16 surrogate (an escape such as \\ud800 without its pair); it cannot be written as UTF-8", path, source.positionAt(node.range[0]), "remove the escape, or write the character itself"));
+        findings.push(
+          finding(
+            LoaderRules.ENCODING,
+            "the value has a lone UTF-16 surrogate (an escape such as \\ud800 without its pair); it cannot be written as UTF-8",
+            path,
+            source.positionAt(node.range[0]),
+            "remove the escape, or write the character itself",
+          ),
+        );
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => stack.push([item, [...path, i]]));
@@ -689,9 +1058,30 @@ function inspectNodes(root: unknown, text: string, source: CatalogSource): { fin
         const key = pair.key as Node | null;
         if (!isScalar(key) || key.value === null || key.value === "") {
           fatal = true;
-          const shown = key === null ? "an empty key" : isScalar(key) ? `\`${key.source || '""'}\` (${key.value === null ? "null" : "empty"})` : isMap(key) ? "a mapping" : isSeq(key) ? "a list" : "an alias";
-          const where = key?.range ? key.range[0] : pair.value && (pair.value as Node).range ? (pair.value as Node).range![0] : undefined;
-          findings.push(finding(LoaderRules.KEY_NOT_TEXT, `a key must be text; this one is ${shown}`, path, where === undefined ? source.start() : source.positionAt(where), "give the entry a name as its key, or remove it"));
+          const shown =
+            key === null
+              ? "an empty key"
+              : isScalar(key)
+                ? `\`${key.source || '""'}\` (${key.value === null ? "null" : "empty"})`
+                : isMap(key)
+                  ? "a mapping"
+                  : isSeq(key)
+                    ? "a list"
+                    : "an alias";
+          const where = key?.range
+            ? key.range[0]
+            : pair.value && (pair.value as Node).range
+              ? (pair.value as Node).range![0]
+              : undefined;
+          findings.push(
+            finding(
+              LoaderRules.KEY_NOT_TEXT,
+              `a key must be text; this one is ${shown}`,
+              path,
+              where === undefined ? source.start() : source.positionAt(where),
+              "give the entry a name as its key, or remove it",
+            ),
+          );
           continue;
         }
         tagged(key, [...path, String(key.value)]);
@@ -699,12 +1089,23 @@ function inspectNodes(root: unknown, text: string, source: CatalogSource): { fin
         const earlier = merge ? undefined : seen.get(key.value);
         if (earlier) {
           duplicates = true;
-          findings.push(finding(LoaderRules.DUPLICATE_KEY, `duplicate key \`${String(key.value)}\`: it already appears earlier in the same mapping (line ${source.positionAt((earlier.key as Node).range![0]).line})`, [...path, String(key.value)], source.positionAt(key.range![0]), "keep one of the two entries; otherwise only the last one is kept, silently"));
+          findings.push(
+            finding(
+              LoaderRules.DUPLICATE_KEY,
+              `duplicate key \`${String(key.value)}\`: it already appears earlier in the same mapping (line ${source.positionAt((earlier.key as Node).range![0]).line})`,
+              [...path, String(key.value)],
+              source.positionAt(key.range![0]),
+              "keep one of the two entries; otherwise only the last one is kept, silently",
+            ),
+          );
         }
         if (!merge) seen.set(key.value, pair);
         stack.push([pair.value, [...path, String(key.value)]]);
       }
-      if (duplicates) node.items = (node.items as Pair[]).filter((pair) => !isScalar(pair.key) || pair.key.value === "<<" || seen.get(pair.key.value) === pair);
+      if (duplicates)
+        node.items = (node.items as Pair[]).filter(
+          (pair) => !isScalar(pair.key) || pair.key.value === "<<" || seen.get(pair.key.value) === pair,
+        );
     }
   }
   return { findings, fatal };
@@ -718,7 +1119,13 @@ const SECRET_KEY = /secret|password|passphrase|token|credential|private/i;
 
 function tooLarge(file: string, size: number, atLeast = false): Finding {
   const what = atLeast ? `more than ${MAX_CATALOG_BYTES / 1048576} MiB` : `${(size / 1048576).toFixed(1)} MiB`;
-  return finding(LoaderRules.TOO_LARGE, `the catalog is ${what}; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`, [], { file, line: 1, column: 1 }, "split the estate into several catalogs, or check that the right file was given");
+  return finding(
+    LoaderRules.TOO_LARGE,
+    `the catalog is ${what}; at most ${MAX_CATALOG_BYTES / 1048576} MiB is read`,
+    [],
+    { file, line: 1, column: 1 },
+    "split the estate into several catalogs, or check that the right file was given",
+  );
 }
 
 function lastKey(path: CatalogPath): string {
@@ -736,7 +1143,14 @@ function getIn(root: unknown, path: CatalogPath): unknown {
 }
 
 function article(expected: string): string {
-  const word = expected === "int" ? "whole number" : expected === "record" || expected === "object" ? "mapping" : expected === "array" ? "list" : expected;
+  const word =
+    expected === "int"
+      ? "whole number"
+      : expected === "record" || expected === "object"
+        ? "mapping"
+        : expected === "array"
+          ? "list"
+          : expected;
   return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
@@ -745,7 +1159,8 @@ const SECRET_HIDDEN = Symbol("hidden");
 function describeValue(v: unknown): string {
   if (v === SECRET_HIDDEN) return "a value that is not shown (it may be a secret)";
   if (v === null || v === undefined) return "nothing";
-  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan (not a number)" : v > 0 ? ".inf (infinity)" : "-.inf (minus infinity)";
+  if (typeof v === "number" && !Number.isFinite(v))
+    return Number.isNaN(v) ? ".nan (not a number)" : v > 0 ? ".inf (infinity)" : "-.inf (minus infinity)";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   const s = JSON.stringify(v);

@@ -203,8 +203,6 @@ export interface AuditSettings {
   readonly retentionDays: number;
 }
 
-
-
 export interface ProxmoxHost {
   readonly name: string;
   readonly endpoint: string;
@@ -300,11 +298,16 @@ export interface DirStorage extends ProxmoxStorageBase {
 /** A backup storage declared on a host. */
 export type ProxmoxStorage = PbsStorage | NfsStorage | CifsStorage | DirStorage;
 
-
 /** A chat channel AWS Chatbot delivers the alert topic to. */
 export type ChatbotChannelSpec =
   | { readonly type: ChatTool.SLACK; readonly name: string; readonly workspaceId: string; readonly channelId: string }
-  | { readonly type: ChatTool.TEAMS; readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string };
+  | {
+      readonly type: ChatTool.TEAMS;
+      readonly name: string;
+      readonly tenantId: string;
+      readonly teamId: string;
+      readonly channelId: string;
+    };
 
 export interface Notifications {
   readonly email: readonly string[];
@@ -329,7 +332,20 @@ export interface Contact {
 }
 
 /** Top-level sections that failed schema validation; rules that need them stand aside. */
-export type CatalogSection = "version" | "name" | "owner" | "aws" | "proxmox" | "notifications" | "contacts" | "state" | "stacks" | "kubernetes" | "pricing" | "adopted" | "services";
+export type CatalogSection =
+  | "version"
+  | "name"
+  | "owner"
+  | "aws"
+  | "proxmox"
+  | "notifications"
+  | "contacts"
+  | "state"
+  | "stacks"
+  | "kubernetes"
+  | "pricing"
+  | "adopted"
+  | "services";
 
 /** Where every stack keeps its Terraform state (`state:`). */
 export interface StateSettings {
@@ -342,8 +358,6 @@ export interface StateSettings {
   /** Prefix of each stack's key `<keyPrefix><stack>.tfstate`; may be empty. */
   readonly keyPrefix: string;
 }
-
-
 
 /** How the estate is split into stacks (`stacks:`). */
 export interface StackSettings {
@@ -447,11 +461,38 @@ export interface AdoptedIds {
   /** Per host key: job id → the guests it backs up. */
   readonly jobs?: Readonly<Record<string, Readonly<Record<string, readonly number[]>>>>;
   /** Vaults by name, with the lock they have and whether they have notifications. */
-  readonly vaults?: Readonly<Record<string, { readonly lock?: { readonly minDays: number; readonly maxDays?: number; readonly lockDate?: string }; readonly notifications?: boolean }>>;
+  readonly vaults?: Readonly<
+    Record<
+      string,
+      {
+        readonly lock?: { readonly minDays: number; readonly maxDays?: number; readonly lockDate?: string };
+        readonly notifications?: boolean;
+      }
+    >
+  >;
   /** Plans by name: plan id and the vaults its rules and copy actions write to. */
-  readonly plans?: Readonly<Record<string, { readonly id: string; readonly vaults?: readonly string[]; readonly copyVaults?: readonly string[] }>>;
+  readonly plans?: Readonly<
+    Record<
+      string,
+      { readonly id: string; readonly vaults?: readonly string[]; readonly copyVaults?: readonly string[] }
+    >
+  >;
   /** Selections by name. */
-  readonly selections?: Readonly<Record<string, { readonly planId: string; readonly id: string; readonly service: string; readonly role?: string; readonly resources?: readonly string[]; readonly tags?: Readonly<Record<string, string>> }>>;
+  readonly selections?: Readonly<
+    Record<
+      string,
+      {
+        readonly planId: string;
+        readonly id: string;
+        readonly service: string;
+        readonly role?: string;
+        readonly resources?: readonly string[];
+        readonly tags?: Readonly<Record<string, string>>;
+      }
+    >
+  >;
   /** Buckets by name, with the configurations they have. */
-  readonly buckets?: Readonly<Record<string, { readonly versioning?: boolean; readonly objectLock?: boolean; readonly replication?: boolean }>>;
+  readonly buckets?: Readonly<
+    Record<string, { readonly versioning?: boolean; readonly objectLock?: boolean; readonly replication?: boolean }>
+  >;
 }

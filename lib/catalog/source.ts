@@ -76,7 +76,8 @@ export class CatalogSource {
     let index = this.index.get(map);
     if (!index) {
       index = new Map();
-      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+      for (const p of map.items)
+        if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
       this.index.set(map, index);
     }
     return index;

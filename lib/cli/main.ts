@@ -14,7 +14,17 @@ import { packageVersion } from "../private/package-root";
 import { type CliIo, ExitCode, processIo } from "./io";
 
 /** The commands, each in lib/cli/commands/<name>.ts. */
-const COMMANDS = [registerValidate, registerSynth, registerExplain, registerStatus, registerOnboard, registerDrift, registerPlan, registerReport, registerAdopt];
+const COMMANDS = [
+  registerValidate,
+  registerSynth,
+  registerExplain,
+  registerStatus,
+  registerOnboard,
+  registerDrift,
+  registerPlan,
+  registerReport,
+  registerAdopt,
+];
 
 /**
  * Runs `backup-gov` with the given arguments (without node and script) and returns the
@@ -26,7 +36,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     code = c;
   };
   const program = new Command("backup-gov")
-    .description("Backup governance as code: validate a service catalog and synthesize its Terraform and operator artifacts.")
+    .description(
+      "Backup governance as code: validate a service catalog and synthesize its Terraform and operator artifacts.",
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showSuggestionAfterError(true)

@@ -52,7 +52,9 @@ export function readTextfileDir(dir: string): MetricsRead {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error("not a folder");
-    names = readdirSync(dir).filter((f) => f.endsWith(".prom") && !f.startsWith(".")).sort();
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith(".prom") && !f.startsWith("."))
+      .sort();
   } catch (e) {
     throw Errors.metricsUnreadable(dir, (e as Error).message);
   }
@@ -74,7 +76,10 @@ export function readTextfileDir(dir: string): MetricsRead {
         // node_exporter refuses a series collected twice (and with it the whole textfile collector).
         const key = seriesKey(sample.name, sample.labels);
         const first = firstSeen.get(key);
-        if (first !== undefined) warnings.push(`${file}: ${key} is also in ${first}; node_exporter rejects a series given twice, and status uses the latest value`);
+        if (first !== undefined)
+          warnings.push(
+            `${file}: ${key} is also in ${first}; node_exporter rejects a series given twice, and status uses the latest value`,
+          );
         else firstSeen.set(key, file);
       }
       samples.push(...parsed.samples);
@@ -105,7 +110,10 @@ export interface PrometheusLimits {
  * One GET, bounded in time (the whole exchange, body included: a server that drips bytes
  * is cut off too) and in the bytes read after decompression.
  */
-async function getBounded(url: string, limits: Required<PrometheusLimits>): Promise<{ status: number; ok: boolean; text: string }> {
+async function getBounded(
+  url: string,
+  limits: Required<PrometheusLimits>,
+): Promise<{ status: number; ok: boolean; text: string }> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {
     const res = await fetch(url, { signal, headers: { accept: "application/json" } });
@@ -119,7 +127,9 @@ async function getBounded(url: string, limits: Required<PrometheusLimits>): Prom
         total += value.byteLength;
         if (total > limits.maxBytes) {
           await reader.cancel();
-          throw new Error(`the answer is larger than ${limits.maxBytes} bytes (decompressed); at most that much is read`);
+          throw new Error(
+            `the answer is larger than ${limits.maxBytes} bytes (decompressed); at most that much is read`,
+          );
         }
         chunks.push(value);
       }
@@ -171,8 +181,15 @@ export const EVIDENCE_QUERIES: ReadonlyArray<readonly [string, string]> = [
  * last-run result of every service (or what `queries` names). Every answer is distrusted: bounded in time and size,
  * and rows of another shape are reported, not read.
  */
-export async function queryPrometheus(baseUrl: string, limits: PrometheusLimits = {}, queries: ReadonlyArray<readonly [string, string]> = FRESHNESS_QUERIES): Promise<MetricsRead> {
-  const bounds = { timeoutMs: limits.timeoutMs ?? PROMETHEUS_TIMEOUT_MS, maxBytes: limits.maxBytes ?? MAX_PROMETHEUS_BYTES };
+export async function queryPrometheus(
+  baseUrl: string,
+  limits: PrometheusLimits = {},
+  queries: ReadonlyArray<readonly [string, string]> = FRESHNESS_QUERIES,
+): Promise<MetricsRead> {
+  const bounds = {
+    timeoutMs: limits.timeoutMs ?? PROMETHEUS_TIMEOUT_MS,
+    maxBytes: limits.maxBytes ?? MAX_PROMETHEUS_BYTES,
+  };
   const base = baseUrl.replace(/\/+$/, "");
   const samples: MetricSample[] = [];
   const warnings: string[] = [];
@@ -188,8 +205,10 @@ export async function queryPrometheus(baseUrl: string, limits: PrometheusLimits 
         throw new Error(`HTTP ${res.status}, and the answer is not JSON`);
       }
       if (!body || typeof body !== "object") throw new Error("the answer is not a JSON object");
-      if (!res.ok || body.status !== "success") throw new Error(typeof body.error === "string" ? body.error : `HTTP ${res.status}`);
-      if (body.data?.resultType !== "vector" || !Array.isArray(body.data.result)) throw new Error("the answer is not an instant vector (data.resultType \"vector\" with a data.result list)");
+      if (!res.ok || body.status !== "success")
+        throw new Error(typeof body.error === "string" ? body.error : `HTTP ${res.status}`);
+      if (body.data?.resultType !== "vector" || !Array.isArray(body.data.result))
+        throw new Error('the answer is not an instant vector (data.resultType "vector" with a data.result list)');
       result = body.data.result;
     } catch (e) {
       throw Errors.metricsUnreadable(base, (e as Error).message);
@@ -208,7 +227,8 @@ export async function queryPrometheus(baseUrl: string, limits: PrometheusLimits 
       seen.add(key);
       samples.push({ name, labels: row.labels, value });
     }
-    if (malformed) warnings.push(`${base}: ${malformed} ${name} result(s) without a service label or a number were ignored`);
+    if (malformed)
+      warnings.push(`${base}: ${malformed} ${name} result(s) without a service label or a number were ignored`);
   }
   return { samples, warnings, sources: [base] };
 }
@@ -229,7 +249,8 @@ export function observe(samples: readonly MetricSample[]): Map<string, ServiceOb
     if (!id) continue;
     const o = out.get(id) ?? { lastSuccessByEngine: {} };
     const engine = s.labels.engine ?? "";
-    if (s.name === Metrics.lastSuccess) o.lastSuccessByEngine[engine] = Math.max(o.lastSuccessByEngine[engine] ?? -Infinity, s.value);
+    if (s.name === Metrics.lastSuccess)
+      o.lastSuccessByEngine[engine] = Math.max(o.lastSuccessByEngine[engine] ?? -Infinity, s.value);
     if (s.name === Metrics.lastRunSuccess) o.lastRunFailed = (o.lastRunFailed ?? false) || s.value === 0;
     out.set(id, o);
   }

@@ -1,11 +1,23 @@
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { RolesanywhereProfile } from "@cdktf/provider-aws/lib/rolesanywhere-profile";
 import { hostArtifacts, renderServiceFiles, type ServiceFile } from "../artifacts/app/bundle";
-import { type AppBackupSpec, CredentialSource, type CredentialSpec, DEFAULT_LAYOUT, type InstallLayout, LOCK_MARGIN_DAYS, LOCK_STEP_DAYS, type ObjectLockSpec } from "../artifacts/app/spec";
+import {
+  type AppBackupSpec,
+  CredentialSource,
+  type CredentialSpec,
+  DEFAULT_LAYOUT,
+  type InstallLayout,
+  LOCK_MARGIN_DAYS,
+  LOCK_STEP_DAYS,
+  type ObjectLockSpec,
+} from "../artifacts/app/spec";
 import type { Artifact } from "../artifacts/artifact";
 import { Construct, type TerraformProvider, TerraformOutput, Token } from "../core/cdk";
 import { Duration } from "../core/duration";
@@ -30,7 +42,12 @@ export interface AppBackupS3Location {
   /** The bucket's KMS key, which the service's identity may use for this bucket only. */
   readonly kmsKeyArn: string;
   /** The replica in the offsite region, read by `restore.sh --from offsite`. @default - no offsite copy */
-  readonly offsite?: { readonly bucketName: string; readonly bucketArn: string; readonly region: string; readonly kmsKeyArn: string };
+  readonly offsite?: {
+    readonly bucketName: string;
+    readonly bucketArn: string;
+    readonly region: string;
+    readonly kmsKeyArn: string;
+  };
   /**
    * The bucket's Object Lock default retention. The service then also gets lock-extend.sh, a
    * daily timer and a second IAM policy that may extend (never shorten, never bypass) the
@@ -104,13 +121,15 @@ export class AppBackupCredentials {
 export class DrillSchedule {
   /** Every week at the schedule's weekday and time. */
   public static weekly(schedule: Schedule): DrillSchedule {
-    if (!schedule.cadence.isWeekly) throw Errors.invalidAppBackupValue("DrillSchedule", "schedule", schedule.describe(), "a weekly Schedule");
+    if (!schedule.cadence.isWeekly)
+      throw Errors.invalidAppBackupValue("DrillSchedule", "schedule", schedule.describe(), "a weekly Schedule");
     return new DrillSchedule(schedule.toCalendarEvent(), schedule.describe());
   }
 
   /** On the first of the schedule's weekday in every month, at its time. */
   public static monthly(schedule: Schedule): DrillSchedule {
-    if (!schedule.cadence.isWeekly) throw Errors.invalidAppBackupValue("DrillSchedule", "schedule", schedule.describe(), "a weekly Schedule");
+    if (!schedule.cadence.isWeekly)
+      throw Errors.invalidAppBackupValue("DrillSchedule", "schedule", schedule.describe(), "a weekly Schedule");
     const monthly = schedule.inFirstWeekOfMonth();
     return new DrillSchedule(monthly.toCalendarEvent(), monthly.describe());
   }
@@ -268,17 +287,34 @@ export class AppBackup extends Construct {
       else {
         // PROVIDER NOTE: the bucket name is only known after apply; the env file names this output instead.
         outputs.BACKUP_GOV_REPOSITORY = `app-${props.serviceId}-repository`;
-        new TerraformOutput(this, "RepositoryOutput", { value: url, description: `restic repository of ${props.serviceId}` }).overrideLogicalId(outputs.BACKUP_GOV_REPOSITORY);
+        new TerraformOutput(this, "RepositoryOutput", {
+          value: url,
+          description: `restic repository of ${props.serviceId}`,
+        }).overrideLogicalId(outputs.BACKUP_GOV_REPOSITORY);
       }
       if (s3.offsite && [s3.offsite.bucketName, s3.offsite.region].every((v) => !unresolved(v))) {
         offsiteRepositoryUrl = `s3:s3.${s3.offsite.region}.amazonaws.com/${s3.offsite.bucketName}/${s3.prefix.replace(/\/+$/, "")}`;
       }
       const creds = props.credentials ?? AppBackupCredentials.iamUser();
-      credentials = { source: creds.source, region: literal ? s3.region : undefined, trustAnchorArn: creds.trustAnchorArn, outputs };
+      credentials = {
+        source: creds.source,
+        region: literal ? s3.region : undefined,
+        trustAnchorArn: creds.trustAnchorArn,
+        outputs,
+      };
       // PROVIDER NOTE: the job needs the bucket's name at synth time; a bucket named by a token gets no extension job (documented in docs/aws.md).
       if (s3.objectLock && literal) {
         const prefix = s3.prefix.endsWith("/") ? s3.prefix : `${s3.prefix}/`;
-        objectLock = { bucket: s3.bucketName, prefix, region: s3.region, mode: s3.objectLock.mode, days: s3.objectLock.days, marginDays: LOCK_MARGIN_DAYS, stepDays: LOCK_STEP_DAYS, calendar: "*-*-* 11:00:00" };
+        objectLock = {
+          bucket: s3.bucketName,
+          prefix,
+          region: s3.region,
+          mode: s3.objectLock.mode,
+          days: s3.objectLock.days,
+          marginDays: LOCK_MARGIN_DAYS,
+          stepDays: LOCK_STEP_DAYS,
+          calendar: "*-*-* 11:00:00",
+        };
       }
     } else if (props.destination.repositoryUrl !== undefined) {
       const r = toolRepository(props.destination.repositoryUrl, tool);
@@ -318,7 +354,9 @@ export class AppBackup extends Construct {
       backupScheduleText: schedule.describe(),
       drillCalendar: drill.calendar,
       drillScheduleText: drill.text,
-      randomizedDelaySeconds: props.randomizedDelay ? props.randomizedDelay.toMinutes() * 60 : Math.min(300, Math.floor((interval * 60) / 12)),
+      randomizedDelaySeconds: props.randomizedDelay
+        ? props.randomizedDelay.toMinutes() * 60
+        : Math.min(300, Math.floor((interval * 60) / 12)),
       // A run must end before the next one is due; beyond 12 hours something is wrong anyway.
       backupTimeoutMinutes: Math.min(720, Math.floor(interval * 0.9)),
       // Twice the RTO: long enough to measure an overrun, short enough to notice a hang.
@@ -338,13 +376,18 @@ export class AppBackup extends Construct {
       this.profile = identity.profile;
       if (identity.user) {
         outputs.IAM_USER = `app-${props.serviceId}-iam-user`;
-        new TerraformOutput(this, "UserOutput", { value: identity.user.name, description: `IAM user of ${props.serviceId}: create its access key by hand` }).overrideLogicalId(outputs.IAM_USER);
+        new TerraformOutput(this, "UserOutput", {
+          value: identity.user.name,
+          description: `IAM user of ${props.serviceId}: create its access key by hand`,
+        }).overrideLogicalId(outputs.IAM_USER);
       }
       if (identity.role && identity.profile) {
         outputs.RA_ROLE_ARN = `app-${props.serviceId}-role-arn`;
         outputs.RA_PROFILE_ARN = `app-${props.serviceId}-profile-arn`;
         new TerraformOutput(this, "RoleOutput", { value: identity.role.arn }).overrideLogicalId(outputs.RA_ROLE_ARN);
-        new TerraformOutput(this, "ProfileOutput", { value: identity.profile.arn }).overrideLogicalId(outputs.RA_PROFILE_ARN);
+        new TerraformOutput(this, "ProfileOutput", { value: identity.profile.arn }).overrideLogicalId(
+          outputs.RA_PROFILE_ARN,
+        );
       }
     }
   }
@@ -355,12 +398,24 @@ export class AppBackup extends Construct {
   }
 
   /** The IAM identity of an S3 destination, with a policy that reaches only the service's prefix. */
-  protected createIdentity(props: AppBackupProps, s3: AppBackupS3Location, source: CredentialSource): { user?: IamUser; role?: IamRole; profile?: RolesanywhereProfile } {
+  protected createIdentity(
+    props: AppBackupProps,
+    s3: AppBackupS3Location,
+    source: CredentialSource,
+  ): { user?: IamUser; role?: IamRole; profile?: RolesanywhereProfile } {
     const name = iamName(props.estate, props.serviceId);
     const tags = { "backup:service": props.serviceId, "backup:host": props.host };
-    const policy = new DataAwsIamPolicyDocument(this, "Policy", { provider: props.provider, statement: identityStatements(s3, props.heartbeat ?? true) });
+    const policy = new DataAwsIamPolicyDocument(this, "Policy", {
+      provider: props.provider,
+      statement: identityStatements(s3, props.heartbeat ?? true),
+    });
     // Its own policy, so that the access matrix and a reviewer see the Object Lock rights apart from the backup's.
-    const lockPolicy = s3.objectLock ? new DataAwsIamPolicyDocument(this, "LockPolicy", { provider: props.provider, statement: lockExtensionStatements(s3, s3.objectLock.days) }) : undefined;
+    const lockPolicy = s3.objectLock
+      ? new DataAwsIamPolicyDocument(this, "LockPolicy", {
+          provider: props.provider,
+          statement: lockExtensionStatements(s3, s3.objectLock.days),
+        })
+      : undefined;
     if (source === CredentialSource.ROLES_ANYWHERE) {
       const trust = new DataAwsIamPolicyDocument(this, "Trust", {
         provider: props.provider,
@@ -377,17 +432,56 @@ export class AppBackup extends Construct {
           },
         ],
       });
-      const role = new IamRole(this, "Role", { provider: props.provider, name, path: "/backup-gov/", assumeRolePolicy: trust.json, maxSessionDuration: 43200, tags });
-      new IamRolePolicy(this, "RolePolicy", { provider: props.provider, role: role.id, name: "app-backup", policy: policy.json });
-      if (lockPolicy) new IamRolePolicy(this, "RoleLockPolicy", { provider: props.provider, role: role.id, name: LOCK_POLICY_NAME, policy: lockPolicy.json });
+      const role = new IamRole(this, "Role", {
+        provider: props.provider,
+        name,
+        path: "/backup-gov/",
+        assumeRolePolicy: trust.json,
+        maxSessionDuration: 43200,
+        tags,
+      });
+      new IamRolePolicy(this, "RolePolicy", {
+        provider: props.provider,
+        role: role.id,
+        name: "app-backup",
+        policy: policy.json,
+      });
+      if (lockPolicy)
+        new IamRolePolicy(this, "RoleLockPolicy", {
+          provider: props.provider,
+          role: role.id,
+          name: LOCK_POLICY_NAME,
+          policy: lockPolicy.json,
+        });
       // PROVIDER NOTE: the session lasts as long as the longest run may, within Roles Anywhere's 15 min..12 h.
-      const seconds = Math.min(43200, Math.max(900, this.spec.backupTimeoutMinutes * 60, this.spec.drillTimeoutMinutes * 60));
-      const profile = new RolesanywhereProfile(this, "Profile", { provider: props.provider, name, roleArns: [role.arn], durationSeconds: seconds, enabled: true, tags });
+      const seconds = Math.min(
+        43200,
+        Math.max(900, this.spec.backupTimeoutMinutes * 60, this.spec.drillTimeoutMinutes * 60),
+      );
+      const profile = new RolesanywhereProfile(this, "Profile", {
+        provider: props.provider,
+        name,
+        roleArns: [role.arn],
+        durationSeconds: seconds,
+        enabled: true,
+        tags,
+      });
       return { role, profile };
     }
     const user = new IamUser(this, "User", { provider: props.provider, name, path: "/backup-gov/", tags });
-    new IamUserPolicy(this, "UserPolicy", { provider: props.provider, user: user.name, name: "app-backup", policy: policy.json });
-    if (lockPolicy) new IamUserPolicy(this, "UserLockPolicy", { provider: props.provider, user: user.name, name: LOCK_POLICY_NAME, policy: lockPolicy.json });
+    new IamUserPolicy(this, "UserPolicy", {
+      provider: props.provider,
+      user: user.name,
+      name: "app-backup",
+      policy: policy.json,
+    });
+    if (lockPolicy)
+      new IamUserPolicy(this, "UserLockPolicy", {
+        provider: props.provider,
+        user: user.name,
+        name: LOCK_POLICY_NAME,
+        policy: lockPolicy.json,
+      });
     return { user };
   }
 }
@@ -401,24 +495,76 @@ function unresolved(value: string): boolean {
 function identityStatements(s3: AppBackupS3Location, heartbeat: boolean): DataAwsIamPolicyDocumentStatement[] {
   const prefix = s3.prefix.endsWith("/") ? s3.prefix : `${s3.prefix}/`;
   const tls = { test: "Bool", variable: "aws:SecureTransport", values: ["true"] };
-  const viaS3 = (region: string) => ({ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${region}.amazonaws.com`] });
+  const viaS3 = (region: string) => ({
+    test: "StringEquals",
+    variable: "kms:ViaService",
+    values: [`s3.${region}.amazonaws.com`],
+  });
   const statements: DataAwsIamPolicyDocumentStatement[] = [
-    { sid: "ListOwnPrefix", effect: "Allow", actions: ["s3:ListBucket"], resources: [s3.bucketArn], condition: [tls, { test: "StringLike", variable: "s3:prefix", values: [prefix, `${prefix}*`] }] },
-    { sid: "BucketLocation", effect: "Allow", actions: ["s3:GetBucketLocation"], resources: [s3.bucketArn], condition: [tls] },
+    {
+      sid: "ListOwnPrefix",
+      effect: "Allow",
+      actions: ["s3:ListBucket"],
+      resources: [s3.bucketArn],
+      condition: [tls, { test: "StringLike", variable: "s3:prefix", values: [prefix, `${prefix}*`] }],
+    },
+    {
+      sid: "BucketLocation",
+      effect: "Allow",
+      actions: ["s3:GetBucketLocation"],
+      resources: [s3.bucketArn],
+      condition: [tls],
+    },
     // restic deletes lock files and, on prune, packs: DeleteObject stays within the prefix.
-    { sid: "ObjectsOfOwnPrefix", effect: "Allow", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: [`${s3.bucketArn}/${prefix}*`], condition: [tls] },
-    { sid: "BucketKey", effect: "Allow", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [s3.kmsKeyArn], condition: [viaS3(s3.region)] },
+    {
+      sid: "ObjectsOfOwnPrefix",
+      effect: "Allow",
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [`${s3.bucketArn}/${prefix}*`],
+      condition: [tls],
+    },
+    {
+      sid: "BucketKey",
+      effect: "Allow",
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      resources: [s3.kmsKeyArn],
+      condition: [viaS3(s3.region)],
+    },
   ];
   if (s3.offsite) {
     statements.push(
-      { sid: "ListOffsitePrefix", effect: "Allow", actions: ["s3:ListBucket"], resources: [s3.offsite.bucketArn], condition: [tls, { test: "StringLike", variable: "s3:prefix", values: [prefix, `${prefix}*`] }] },
-      { sid: "ReadOffsiteObjects", effect: "Allow", actions: ["s3:GetObject"], resources: [`${s3.offsite.bucketArn}/${prefix}*`], condition: [tls] },
-      { sid: "OffsiteKey", effect: "Allow", actions: ["kms:Decrypt"], resources: [s3.offsite.kmsKeyArn], condition: [viaS3(s3.offsite.region)] },
+      {
+        sid: "ListOffsitePrefix",
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [s3.offsite.bucketArn],
+        condition: [tls, { test: "StringLike", variable: "s3:prefix", values: [prefix, `${prefix}*`] }],
+      },
+      {
+        sid: "ReadOffsiteObjects",
+        effect: "Allow",
+        actions: ["s3:GetObject"],
+        resources: [`${s3.offsite.bucketArn}/${prefix}*`],
+        condition: [tls],
+      },
+      {
+        sid: "OffsiteKey",
+        effect: "Allow",
+        actions: ["kms:Decrypt"],
+        resources: [s3.offsite.kmsKeyArn],
+        condition: [viaS3(s3.offsite.region)],
+      },
     );
   }
   if (heartbeat) {
     // PROVIDER NOTE: PutMetricData has no resource-level permissions; the namespace condition narrows it.
-    statements.push({ sid: "Heartbeat", effect: "Allow", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [Heartbeat.namespace] }] });
+    statements.push({
+      sid: "Heartbeat",
+      effect: "Allow",
+      actions: ["cloudwatch:PutMetricData"],
+      resources: ["*"],
+      condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [Heartbeat.namespace] }],
+    });
   }
   return statements;
 }
@@ -440,15 +586,33 @@ function lockExtensionStatements(s3: AppBackupS3Location, days: number): DataAws
   const objects = `${s3.bucketArn}/${prefix}*`;
   const tls = { test: "Bool", variable: "aws:SecureTransport", values: ["true"] };
   return [
-    { sid: "ReadRetentionOfOwnPrefix", effect: "Allow", actions: ["s3:GetObjectRetention"], resources: [objects], condition: [tls] },
+    {
+      sid: "ReadRetentionOfOwnPrefix",
+      effect: "Allow",
+      actions: ["s3:GetObjectRetention"],
+      resources: [objects],
+      condition: [tls],
+    },
     {
       sid: "ExtendRetentionOfOwnPrefix",
       effect: "Allow",
       actions: ["s3:PutObjectRetention"],
       resources: [objects],
-      condition: [tls, { test: "NumericLessThanEquals", variable: "s3:object-lock-remaining-retention-days", values: [String(days + LOCK_STEP_DAYS + 1)] }],
+      condition: [
+        tls,
+        {
+          test: "NumericLessThanEquals",
+          variable: "s3:object-lock-remaining-retention-days",
+          values: [String(days + LOCK_STEP_DAYS + 1)],
+        },
+      ],
     },
-    { sid: "NeverBypassGovernance", effect: "Deny", actions: ["s3:BypassGovernanceRetention"], resources: [s3.bucketArn, `${s3.bucketArn}/*`] },
+    {
+      sid: "NeverBypassGovernance",
+      effect: "Deny",
+      actions: ["s3:BypassGovernanceRetention"],
+      resources: [s3.bucketArn, `${s3.bucketArn}/*`],
+    },
   ];
 }
 
@@ -466,7 +630,10 @@ export function iamName(estate: string, serviceId: string): string {
  * speaks sftp: `ssh://u@h/./rel` becomes `sftp:u@h:rel`, `ssh://u@h:2222/abs` becomes
  * `sftp://u@h:2222//abs`.
  */
-export function toolRepository(url: string, tool: BackupTool): { url: string; sftp?: { target: string; port?: number }; localPath?: string } {
+export function toolRepository(
+  url: string,
+  tool: BackupTool,
+): { url: string; sftp?: { target: string; port?: number }; localPath?: string } {
   if (url.startsWith("/")) return { url, localPath: url };
   const m = SSH_REPOSITORY.exec(url);
   if (!m) throw Errors.invalidRepository("AppBackup", url);
@@ -483,30 +650,69 @@ function validate(where: string, props: AppBackupProps): void {
   // GOV-180, as the catalog rule says it: restic `forget` and borg `prune` with no keep flag
   // would never prune, and the repository would keep every snapshot forever.
   if (props.retention.classes().length === 0) {
-    throw new GovernanceError("GOV-180", where, "the retention keeps no snapshot: every class is 0, so `forget`/`prune` would get no keep flag and the repository would keep everything forever", "keep at least one class, e.g. Retention.of({ daily: 7 })");
+    throw new GovernanceError(
+      "GOV-180",
+      where,
+      "the retention keeps no snapshot: every class is 0, so `forget`/`prune` would get no keep flag and the repository would keep everything forever",
+      "keep at least one class, e.g. Retention.of({ daily: 7 })",
+    );
   }
   const db = props.engine !== AppEngine.FILES;
   if (db && !props.database) throw Errors.appBackupMissingProp(where, "database", props.engine);
   if (!db && (props.paths ?? []).length === 0) throw Errors.appBackupMissingProp(where, "paths", props.engine);
-  if (!db && props.database !== undefined) throw Errors.appBackupPropNotApplicable(where, "database", props.engine, "postgresql, mysql, mongodb");
-  if (db && ((props.paths ?? []).length > 0 || (props.excludes ?? []).length > 0)) throw Errors.appBackupPropNotApplicable(where, "paths/excludes", props.engine, "files");
+  if (!db && props.database !== undefined)
+    throw Errors.appBackupPropNotApplicable(where, "database", props.engine, "postgresql, mysql, mongodb");
+  if (db && ((props.paths ?? []).length > 0 || (props.excludes ?? []).length > 0))
+    throw Errors.appBackupPropNotApplicable(where, "paths/excludes", props.engine, "files");
   if (props.engine !== AppEngine.POSTGRESQL && (props.directoryFormatAbove !== undefined || props.jobs !== undefined)) {
     throw Errors.appBackupPropNotApplicable(where, "directoryFormatAbove/jobs", props.engine, "postgresql");
   }
-  if (props.engine !== AppEngine.MYSQL && props.mysqlFlavour !== undefined) throw Errors.appBackupPropNotApplicable(where, "mysqlFlavour", props.engine, "mysql");
-  if (props.engine !== AppEngine.MONGODB && props.replicaSet !== undefined) throw Errors.appBackupPropNotApplicable(where, "replicaSet", props.engine, "mongodb");
-  if (props.pitr && (props.engine === AppEngine.FILES || props.engine === AppEngine.MONGODB)) throw Errors.pitrNotSupported(where, props.engine);
-  if (!props.pitr && props.fullEvery !== undefined) throw Errors.appBackupPropNotApplicable(where, "fullEvery", props.engine, "services with pitr");
-  if ((props.tool ?? BackupTool.RESTIC) === BackupTool.BORG && props.destination.repositoryUrl === undefined) throw Errors.borgNeedsRepository(where);
-  if (props.jobs !== undefined && (!Number.isInteger(props.jobs) || props.jobs < 1 || props.jobs > 32)) throw Errors.invalidAppBackupValue(where, "jobs", props.jobs, "1..32");
-  if (props.checkReadDataSubset !== undefined && !SUBSET.test(props.checkReadDataSubset)) throw Errors.invalidAppBackupValue(where, "checkReadDataSubset", props.checkReadDataSubset, "a percentage such as 5% or 100%");
-  if (!SERVICE_ID.test(props.serviceId)) throw Errors.invalidAppBackupValue(where, "serviceId", props.serviceId, "lowercase letters, digits and '-', 2-41 characters");
+  if (props.engine !== AppEngine.MYSQL && props.mysqlFlavour !== undefined)
+    throw Errors.appBackupPropNotApplicable(where, "mysqlFlavour", props.engine, "mysql");
+  if (props.engine !== AppEngine.MONGODB && props.replicaSet !== undefined)
+    throw Errors.appBackupPropNotApplicable(where, "replicaSet", props.engine, "mongodb");
+  if (props.pitr && (props.engine === AppEngine.FILES || props.engine === AppEngine.MONGODB))
+    throw Errors.pitrNotSupported(where, props.engine);
+  if (!props.pitr && props.fullEvery !== undefined)
+    throw Errors.appBackupPropNotApplicable(where, "fullEvery", props.engine, "services with pitr");
+  if ((props.tool ?? BackupTool.RESTIC) === BackupTool.BORG && props.destination.repositoryUrl === undefined)
+    throw Errors.borgNeedsRepository(where);
+  if (props.jobs !== undefined && (!Number.isInteger(props.jobs) || props.jobs < 1 || props.jobs > 32))
+    throw Errors.invalidAppBackupValue(where, "jobs", props.jobs, "1..32");
+  if (props.checkReadDataSubset !== undefined && !SUBSET.test(props.checkReadDataSubset))
+    throw Errors.invalidAppBackupValue(
+      where,
+      "checkReadDataSubset",
+      props.checkReadDataSubset,
+      "a percentage such as 5% or 100%",
+    );
+  if (!SERVICE_ID.test(props.serviceId))
+    throw Errors.invalidAppBackupValue(
+      where,
+      "serviceId",
+      props.serviceId,
+      "lowercase letters, digits and '-', 2-41 characters",
+    );
   // The catalog's own formats (lib/core/formats.ts): these values reach file names, SQL and
   // comments as written, so the construct path refuses what validate refuses.
-  if (!HOSTNAME.test(props.host)) throw Errors.invalidAppBackupValue(where, "host", props.host, "a host name (letters, digits, '-' and '.')");
-  if (props.database !== undefined && !DATABASE_NAME.test(props.database)) throw Errors.invalidAppBackupValue(where, "database", props.database, "a database name: a letter or '_', then letters, digits, '_', '$' or '-' (at most 63)");
-  if (props.secretsRef !== undefined && !SECRET_REF.test(props.secretsRef)) throw Errors.invalidAppBackupValue(where, "secretsRef", props.secretsRef, "a reference such as vault:kv/gitea (scheme:path, no spaces)");
-  if (props.destination.repositoryUrl !== undefined) toolRepository(props.destination.repositoryUrl, props.tool ?? BackupTool.RESTIC);
+  if (!HOSTNAME.test(props.host))
+    throw Errors.invalidAppBackupValue(where, "host", props.host, "a host name (letters, digits, '-' and '.')");
+  if (props.database !== undefined && !DATABASE_NAME.test(props.database))
+    throw Errors.invalidAppBackupValue(
+      where,
+      "database",
+      props.database,
+      "a database name: a letter or '_', then letters, digits, '_', '$' or '-' (at most 63)",
+    );
+  if (props.secretsRef !== undefined && !SECRET_REF.test(props.secretsRef))
+    throw Errors.invalidAppBackupValue(
+      where,
+      "secretsRef",
+      props.secretsRef,
+      "a reference such as vault:kv/gitea (scheme:path, no spaces)",
+    );
+  if (props.destination.repositoryUrl !== undefined)
+    toolRepository(props.destination.repositoryUrl, props.tool ?? BackupTool.RESTIC);
   if (props.credentials?.source === CredentialSource.ROLES_ANYWHERE && !props.destination.s3Location) {
     throw Errors.appBackupPropNotApplicable(where, "credentials", props.engine, "S3 destinations");
   }

@@ -1,4 +1,8 @@
-import { Cloudtrail, type CloudtrailAdvancedEventSelector, cloudtrailAdvancedEventSelectorToTerraform } from "@cdktf/provider-aws/lib/cloudtrail";
+import {
+  Cloudtrail,
+  type CloudtrailAdvancedEventSelector,
+  cloudtrailAdvancedEventSelectorToTerraform,
+} from "@cdktf/provider-aws/lib/cloudtrail";
 import { Construct, Lazy, type TerraformProvider, Token } from "../core/cdk";
 import { PolicyEffect, type PolicyStatement } from "../core/iam-policy";
 import { at, Errors } from "../errors";
@@ -64,7 +68,8 @@ export class AuditTrail extends Construct {
     checkConstructProps(this, "AuditTrail", props);
     this.props = props;
     this.name = props.trailName ?? `${id}-${this.node.addr.slice(-8)}`;
-    if (!Token.isUnresolved(this.name) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(this.name)) throw at(this, Errors.invalidTrailName(this.name));
+    if (!Token.isUnresolved(this.name) && !/^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/.test(this.name))
+      throw at(this, Errors.invalidTrailName(this.name));
     const partition = props.partition ?? "aws";
     const preventDestroy = props.preventDestroy ?? true;
     // Built from its parts: the bucket and key policies must name the trail before it exists.
@@ -84,10 +89,19 @@ export class AuditTrail extends Construct {
           resources: ["*"],
           conditions: {
             StringEquals: { "aws:SourceArn": trailArn },
-            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${props.accountId}:trail/*` },
+            StringLike: {
+              "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${props.accountId}:trail/*`,
+            },
           },
         },
-        { sid: "CloudTrailDescribesKey", effect: PolicyEffect.ALLOW, principals: cloudtrail, actions: ["kms:DescribeKey"], resources: ["*"], conditions: { StringEquals: { "aws:SourceArn": trailArn } } },
+        {
+          sid: "CloudTrailDescribesKey",
+          effect: PolicyEffect.ALLOW,
+          principals: cloudtrail,
+          actions: ["kms:DescribeKey"],
+          resources: ["*"],
+          conditions: { StringEquals: { "aws:SourceArn": trailArn } },
+        },
       ],
       provider: props.provider,
       tags: props.tags,
@@ -124,7 +138,9 @@ export class AuditTrail extends Construct {
       enableLogFileValidation: true,
       includeGlobalServiceEvents: true,
       isMultiRegionTrail: p.multiRegion ?? true,
-      advancedEventSelector: Lazy.anyValue({ produce: () => this.selectors().map((s) => cloudtrailAdvancedEventSelectorToTerraform(s)) }) as unknown as CloudtrailAdvancedEventSelector[],
+      advancedEventSelector: Lazy.anyValue({
+        produce: () => this.selectors().map((s) => cloudtrailAdvancedEventSelectorToTerraform(s)),
+      }) as unknown as CloudtrailAdvancedEventSelector[],
       // PROVIDER NOTE: CloudTrail checks its bucket policy when the trail is created; the policy must exist first.
       dependsOn: [this.bucket.policy],
       provider: p.provider,
@@ -133,7 +149,12 @@ export class AuditTrail extends Construct {
   }
 
   private selectors(): CloudtrailAdvancedEventSelector[] {
-    const out: CloudtrailAdvancedEventSelector[] = [{ name: "Management events (AWS Backup, KMS, IAM, S3 configuration)", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] }];
+    const out: CloudtrailAdvancedEventSelector[] = [
+      {
+        name: "Management events (AWS Backup, KMS, IAM, S3 configuration)",
+        fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }],
+      },
+    ];
     if (this.dataBuckets.length) {
       out.push({
         name: "Object events of the backup buckets",
@@ -151,7 +172,14 @@ export class AuditTrail extends Construct {
     const b = this.bucket;
     const cloudtrail = { service: ["cloudtrail.amazonaws.com"] };
     return [
-      { sid: "CloudTrailChecksAcl", effect: PolicyEffect.ALLOW, principals: cloudtrail, actions: ["s3:GetBucketAcl"], resources: [b.bucketArn], conditions: { StringEquals: { "aws:SourceArn": trailArn } } },
+      {
+        sid: "CloudTrailChecksAcl",
+        effect: PolicyEffect.ALLOW,
+        principals: cloudtrail,
+        actions: ["s3:GetBucketAcl"],
+        resources: [b.bucketArn],
+        conditions: { StringEquals: { "aws:SourceArn": trailArn } },
+      },
       {
         sid: "CloudTrailWritesLogs",
         effect: PolicyEffect.ALLOW,

@@ -119,9 +119,11 @@ export class BackupBucket extends Construct {
     this.props = props;
     validateBucketName(props.bucketName, this.node.path);
     const lock = props.objectLock;
-    if (lock && !Token.isUnresolved(lock.days) && (!Number.isInteger(lock.days) || lock.days < 1 || lock.days > 36500)) throw at(this, Errors.objectLockDays(lock.days));
+    if (lock && !Token.isUnresolved(lock.days) && (!Number.isInteger(lock.days) || lock.days < 1 || lock.days > 36500))
+      throw at(this, Errors.objectLockDays(lock.days));
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? lock?.days ?? 30;
-    if (lock && noncurrentDays < lock.days) throw at(this, Errors.lifecycleBeforeLock("noncurrentVersionExpirationDays", noncurrentDays, lock.days));
+    if (lock && noncurrentDays < lock.days)
+      throw at(this, Errors.lifecycleBeforeLock("noncurrentVersionExpirationDays", noncurrentDays, lock.days));
     this.objectLock = lock;
     this.region = props.region;
     this.provider = props.provider;
@@ -132,7 +134,9 @@ export class BackupBucket extends Construct {
     // Children name the bucket by its `bucket` attribute (known at plan time), not its computed
     // `id`, so that `terraform plan` shows which bucket every setting belongs to.
     this.bucketName = Token.isUnresolved(props.bucketName) ? this.bucket.bucket : props.bucketName;
-    this.bucketArn = Token.isUnresolved(props.bucketName) ? this.bucket.arn : `arn:${props.partition ?? "aws"}:s3:::${props.bucketName}`;
+    this.bucketArn = Token.isUnresolved(props.bucketName)
+      ? this.bucket.arn
+      : `arn:${props.partition ?? "aws"}:s3:::${props.bucketName}`;
 
     this.versioning = new S3BucketVersioningA(this, "Versioning", {
       bucket: this.bucket.bucket,
@@ -141,7 +145,12 @@ export class BackupBucket extends Construct {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       bucket: this.bucket.bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
       provider,
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
@@ -152,7 +161,11 @@ export class BackupBucket extends Construct {
       restrictPublicBuckets: true,
       provider,
     });
-    new S3BucketOwnershipControls(this, "Ownership", { bucket: this.bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" }, provider });
+    new S3BucketOwnershipControls(this, "Ownership", {
+      bucket: this.bucket.bucket,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+      provider,
+    });
     if (lock) {
       new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
         bucket: this.bucket.bucket,
@@ -174,7 +187,11 @@ export class BackupBucket extends Construct {
           noncurrentVersionExpiration: [{ noncurrentDays }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 }],
           // Delete markers left alone once their versions are gone only slow down listings.
-          expiration: [props.currentVersionExpirationDays !== undefined ? { days: props.currentVersionExpirationDays } : { expiredObjectDeleteMarker: true }],
+          expiration: [
+            props.currentVersionExpirationDays !== undefined
+              ? { days: props.currentVersionExpirationDays }
+              : { expiredObjectDeleteMarker: true },
+          ],
         },
       ],
       dependsOn: [this.versioning],

@@ -130,7 +130,8 @@ export class BackupKey extends Construct {
     checkConstructProps(this, "BackupKey", props);
     this.props = props;
     const window = props.deletionWindowInDays ?? 30;
-    if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30)) throw at(this, Errors.kmsDeletionWindow(window));
+    if (!Token.isUnresolved(window) && (!Number.isInteger(window) || window < 7 || window > 30))
+      throw at(this, Errors.kmsDeletionWindow(window));
     const partition = props.partition ?? "aws";
     this.statements = [
       {
@@ -142,7 +143,8 @@ export class BackupKey extends Construct {
       },
       ...(props.statements ?? []),
     ];
-    const breakGlass = props.breakGlassPrincipalArn ?? (this.node.tryGetContext(BREAK_GLASS_CONTEXT) as string | undefined);
+    const breakGlass =
+      props.breakGlassPrincipalArn ?? (this.node.tryGetContext(BREAK_GLASS_CONTEXT) as string | undefined);
     if (breakGlass) {
       this.statements.push({
         sid: "OnlyBreakGlassDisablesOrDeletes",

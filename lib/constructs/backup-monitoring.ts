@@ -154,11 +154,20 @@ export class BackupMonitoring extends Construct {
     validateVaultEvents(props.vaultEvents, this.node.path);
     const audit = props.auditControls ?? [];
     validateAuditControls(audit, this.node.path);
-    const base: MonitoringScope = { construct: this, estate: props.estate, accountId: props.accountId, partition: props.partition, provider: props.provider };
+    const base: MonitoringScope = {
+      construct: this,
+      estate: props.estate,
+      accountId: props.accountId,
+      partition: props.partition,
+      provider: props.provider,
+    };
     checkVaultRegions(base, props);
     const preventDestroy = props.deletionProtection ?? true;
 
-    const alertTopic = new AlertTopic(base, { preventDestroy, reportsUseKey: audit.length > 0 && !props.reportBucketName });
+    const alertTopic = new AlertTopic(base, {
+      preventDestroy,
+      reportsUseKey: audit.length > 0 && !props.reportBucketName,
+    });
     this.encryptionKey = alertTopic.encryptionKey;
     this.key = alertTopic.encryptionKey.key;
     this.topic = alertTopic.topic;
@@ -166,7 +175,8 @@ export class BackupMonitoring extends Construct {
     const subscriptions = new TopicSubscriptions(alerting, props);
     this.webhookVariables = subscriptions.webhookVariables;
     this.pagerDutyVariable = subscriptions.pagerDutyVariable;
-    if (props.chatChannels?.length) new ChatChannels(alerting, { channels: props.chatChannels, provider: props.chatbotProvider });
+    if (props.chatChannels?.length)
+      new ChatChannels(alerting, { channels: props.chatChannels, provider: props.chatbotProvider });
     const vaults = new VaultMonitoring(alerting, {
       vaults: props.vaults,
       copyDestinationVaults: props.copyDestinationVaults,

@@ -53,17 +53,33 @@ export class BackupServiceRole extends Construct {
     this.managedPolicyArns = [
       `arn:${p}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
       `arn:${p}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores`,
-      ...(props.s3 ? [`arn:${p}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup`, `arn:${p}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore`] : []),
+      ...(props.s3
+        ? [
+            `arn:${p}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup`,
+            `arn:${p}:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore`,
+          ]
+        : []),
     ];
     for (const arn of this.managedPolicyArns) {
-      new IamRolePolicyAttachment(this, arn.split("/").pop()!, { role: this.role.name, policyArn: arn, provider: props.provider });
+      new IamRolePolicyAttachment(this, arn.split("/").pop()!, {
+        role: this.role.name,
+        policyArn: arn,
+        provider: props.provider,
+      });
     }
   }
 
   protected createRole(): IamRole {
     return new IamRole(this, "Resource", {
       name: this.props.roleName,
-      assumeRolePolicy: renderPolicy([{ effect: PolicyEffect.ALLOW, principals: { service: ["backup.amazonaws.com"] }, actions: ["sts:AssumeRole"], resources: [] }]),
+      assumeRolePolicy: renderPolicy([
+        {
+          effect: PolicyEffect.ALLOW,
+          principals: { service: ["backup.amazonaws.com"] },
+          actions: ["sts:AssumeRole"],
+          resources: [],
+        },
+      ]),
       provider: this.props.provider,
       tags: this.props.tags ? { ...this.props.tags } : undefined,
     });

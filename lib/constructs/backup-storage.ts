@@ -1,7 +1,14 @@
 import { Construct, type TerraformProvider } from "../core/cdk";
 import type { Retention } from "../core/retention";
 import { StorageKind } from "../core/vocabulary";
-import { type ProxmoxStorageResource, type StorageBackups, StorageCifs, StorageDirectory, StorageNfs, StoragePbs } from "../providers/proxmox/storage";
+import {
+  type ProxmoxStorageResource,
+  type StorageBackups,
+  StorageCifs,
+  StorageDirectory,
+  StorageNfs,
+  StoragePbs,
+} from "../providers/proxmox/storage";
 import { reachChecksAbove } from "../governance/reach";
 import { checkConstructProps } from "../private/props";
 
@@ -136,7 +143,13 @@ export class BackupStorage extends Construct {
   /** Creates the storage resource of the backend's kind. */
   protected createResource(): ProxmoxStorageResource {
     const p = this.props;
-    const common = { provider: p.provider, id: this.name, nodes: p.nodes ? [...p.nodes] : undefined, content: ["backup"], backups: backupsBlock(p) };
+    const common = {
+      provider: p.provider,
+      id: this.name,
+      nodes: p.nodes ? [...p.nodes] : undefined,
+      content: ["backup"],
+      backups: backupsBlock(p),
+    };
     const s = p.backend.settings;
     switch (p.backend.kind) {
       case StorageKind.PBS: {
@@ -159,7 +172,15 @@ export class BackupStorage extends Construct {
       }
       case StorageKind.CIFS: {
         const b = s as CifsBackendProps;
-        return new StorageCifs(this, "Resource", { ...common, server: b.server, share: b.share, username: b.username, password: b.password, domain: b.domain, subdirectory: b.subdirectory });
+        return new StorageCifs(this, "Resource", {
+          ...common,
+          server: b.server,
+          share: b.share,
+          username: b.username,
+          password: b.password,
+          domain: b.domain,
+          subdirectory: b.subdirectory,
+        });
       }
       case StorageKind.DIR: {
         const b = s as DirectoryBackendProps;

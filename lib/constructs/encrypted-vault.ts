@@ -121,8 +121,15 @@ export class EncryptedVault extends Construct implements IBackupVault {
    * An existing vault, by ARN (`arn:<partition>:backup:<region>:<account>:backup-vault:<name>`).
    * Creates nothing.
    */
-  public static fromVaultArn(scope: Construct, id: string, vaultArn: string, options: VaultImportOptions = {}): IBackupVault {
-    const m = Token.isUnresolved(vaultArn) ? null : /^arn:[^:]+:backup:([^:]+):\d{12}:backup-vault:(.+)$/.exec(vaultArn);
+  public static fromVaultArn(
+    scope: Construct,
+    id: string,
+    vaultArn: string,
+    options: VaultImportOptions = {},
+  ): IBackupVault {
+    const m = Token.isUnresolved(vaultArn)
+      ? null
+      : /^arn:[^:]+:backup:([^:]+):\d{12}:backup-vault:(.+)$/.exec(vaultArn);
     if (!Token.isUnresolved(vaultArn) && !m) throw Errors.invalidVaultArn(`${scope.node.path}/${id}`, vaultArn);
     const name = m ? m[2] : vaultArn;
     return new ImportedVault(scope, id, name, vaultArn, options.region ?? m?.[1], options.lock);
@@ -133,10 +140,18 @@ export class EncryptedVault extends Construct implements IBackupVault {
    * given, else it is the name (plans and copy actions accept a name only for vaults of
    * their own Region and account). Creates nothing.
    */
-  public static fromVaultName(scope: Construct, id: string, vaultName: string, options: VaultImportOptions = {}): IBackupVault {
-    if (!Token.isUnresolved(vaultName) && !AwsLimits.vaultName.test(vaultName)) throw at(`${scope.node.path}/${id}`, Errors.invalidVaultName(vaultName));
+  public static fromVaultName(
+    scope: Construct,
+    id: string,
+    vaultName: string,
+    options: VaultImportOptions = {},
+  ): IBackupVault {
+    if (!Token.isUnresolved(vaultName) && !AwsLimits.vaultName.test(vaultName))
+      throw at(`${scope.node.path}/${id}`, Errors.invalidVaultName(vaultName));
     const known = options.region !== undefined && options.accountId !== undefined;
-    const arn = known ? `arn:${options.partition ?? "aws"}:backup:${options.region}:${options.accountId}:backup-vault:${vaultName}` : vaultName;
+    const arn = known
+      ? `arn:${options.partition ?? "aws"}:backup:${options.region}:${options.accountId}:backup-vault:${vaultName}`
+      : vaultName;
     return new ImportedVault(scope, id, vaultName, arn, options.region, options.lock);
   }
 
@@ -168,7 +183,9 @@ export class EncryptedVault extends Construct implements IBackupVault {
     this.vault = this.createVault(name);
     this.vaultName = this.vault.name;
     const known = [name, props.region, props.accountId].every((v) => v !== undefined && !Token.isUnresolved(v));
-    this.vaultArn = known ? `arn:${props.partition ?? "aws"}:backup:${props.region}:${props.accountId}:backup-vault:${name}` : this.vault.arn;
+    this.vaultArn = known
+      ? `arn:${props.partition ?? "aws"}:backup:${props.region}:${props.accountId}:backup-vault:${name}`
+      : this.vault.arn;
     this.region = regionOf(this, props.region, props.provider);
     this.literalName = Token.isUnresolved(name) ? undefined : name;
     const provider = props.provider;
@@ -177,14 +194,16 @@ export class EncryptedVault extends Construct implements IBackupVault {
     if (props.lock) {
       const compliance = props.lock.mode === ObjectLockMode.COMPLIANCE;
       // Jobs should find the lock in place: writers wait for it as well as for the vault.
-      dependables.push(new BackupVaultLockConfiguration(this, "Lock", {
-        backupVaultName: this.vault.name,
-        minRetentionDays: props.lock.minRetentionDays,
-        maxRetentionDays: props.lock.maxRetentionDays,
-        // PROVIDER NOTE: the mode is implied: changeable_for_days set = compliance, unset = governance.
-        changeableForDays: compliance ? (props.lock.changeableForDays ?? AwsLimits.lockChangeableMinDays) : undefined,
-        provider,
-      }));
+      dependables.push(
+        new BackupVaultLockConfiguration(this, "Lock", {
+          backupVaultName: this.vault.name,
+          minRetentionDays: props.lock.minRetentionDays,
+          maxRetentionDays: props.lock.maxRetentionDays,
+          // PROVIDER NOTE: the mode is implied: changeable_for_days set = compliance, unset = governance.
+          changeableForDays: compliance ? (props.lock.changeableForDays ?? AwsLimits.lockChangeableMinDays) : undefined,
+          provider,
+        }),
+      );
     }
     if (props.blockRecoveryPointDeletion ?? true) {
       new BackupVaultPolicy(this, "Policy", {
@@ -220,12 +239,20 @@ function validateLock(lock: VaultLockProps, path: string): void {
   const { minRetentionDays: min, maxRetentionDays: max } = lock;
   const literal = (n?: number) => n === undefined || !Token.isUnresolved(n);
   if (literal(min) && literal(max)) {
-    const bad = !Number.isInteger(min) || min < AwsLimits.lockMinDays || (max !== undefined && (!Number.isInteger(max) || max > AwsLimits.lockMaxDays || max < min)) || min > AwsLimits.lockMaxDays;
+    const bad =
+      !Number.isInteger(min) ||
+      min < AwsLimits.lockMinDays ||
+      (max !== undefined && (!Number.isInteger(max) || max > AwsLimits.lockMaxDays || max < min)) ||
+      min > AwsLimits.lockMaxDays;
     if (bad) throw at(path, Errors.vaultLockRange(min, max === undefined ? "none" : String(max)));
   }
   const grace = lock.changeableForDays;
   if (grace !== undefined && !Token.isUnresolved(grace)) {
-    if (lock.mode === ObjectLockMode.GOVERNANCE || !Number.isInteger(grace) || grace < AwsLimits.lockChangeableMinDays) {
+    if (
+      lock.mode === ObjectLockMode.GOVERNANCE ||
+      !Number.isInteger(grace) ||
+      grace < AwsLimits.lockChangeableMinDays
+    ) {
       throw at(path, Errors.vaultLockGrace(lock.mode.toLowerCase(), String(grace)));
     }
   }

@@ -82,12 +82,22 @@ export interface ImmutableVaultProps {
  */
 export class ImmutableVault extends Construct implements IBackupVault {
   /** An existing locked vault, by ARN; pass its `lock` so that rules are checked against it. */
-  public static fromVaultArn(scope: Construct, id: string, vaultArn: string, options: VaultImportOptions = {}): IBackupVault {
+  public static fromVaultArn(
+    scope: Construct,
+    id: string,
+    vaultArn: string,
+    options: VaultImportOptions = {},
+  ): IBackupVault {
     return EncryptedVault.fromVaultArn(scope, id, vaultArn, options);
   }
 
   /** An existing locked vault, by name; pass its `lock` so that rules are checked against it. */
-  public static fromVaultName(scope: Construct, id: string, vaultName: string, options: VaultImportOptions = {}): IBackupVault {
+  public static fromVaultName(
+    scope: Construct,
+    id: string,
+    vaultName: string,
+    options: VaultImportOptions = {},
+  ): IBackupVault {
     return EncryptedVault.fromVaultName(scope, id, vaultName, options);
   }
 
@@ -111,7 +121,11 @@ export class ImmutableVault extends Construct implements IBackupVault {
     if (!createBucket && !createVault) throw Errors.immutableVaultEmpty(this.node.path);
     // Judged here, so that the message names this construct's prop (not its bucket's objectLock.days or its vault's lock).
     const days = props.days;
-    if (!Token.isUnresolved(days) && (!Number.isInteger(days) || days < AwsLimits.lockMinDays || days > AwsLimits.lockMaxDays)) throw Errors.immutableVaultDays(this.node.path, days);
+    if (
+      !Token.isUnresolved(days) &&
+      (!Number.isInteger(days) || days < AwsLimits.lockMinDays || days > AwsLimits.lockMaxDays)
+    )
+      throw Errors.immutableVaultDays(this.node.path, days);
     this.mode = props.mode;
     this.days = props.days;
     this.region = regionOf(this, props.region, props.provider);
@@ -120,16 +134,33 @@ export class ImmutableVault extends Construct implements IBackupVault {
       this.kmsKeyArn = props.kmsKey.keyArn;
     } else {
       if (!props.accountId) throw Errors.accountIdRequired(this.node.path, "the key an ImmutableVault creates");
-      this.key = new BackupKey(this, "Key", { accountId: props.accountId, partition: props.partition, preventDestroy, description: `Encrypts the immutable backups of ${this.node.path}`, provider: props.provider, tags: props.tags });
+      this.key = new BackupKey(this, "Key", {
+        accountId: props.accountId,
+        partition: props.partition,
+        preventDestroy,
+        description: `Encrypts the immutable backups of ${this.node.path}`,
+        provider: props.provider,
+        tags: props.tags,
+      });
       this.kmsKeyArn = this.key.keyArn;
     }
     const suffix = this.node.addr.slice(-8);
-    if (createBucket) this.bucketPart = this.createBucket(props, props.bucketName ?? `${id.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${suffix}`, preventDestroy);
+    if (createBucket)
+      this.bucketPart = this.createBucket(
+        props,
+        props.bucketName ?? `${id.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${suffix}`,
+        preventDestroy,
+      );
     if (createVault) {
       this.vaultPart = new EncryptedVault(this, "Vault", {
         vaultName: props.vaultName ?? `${id}-${suffix}`,
         kmsKeyArn: this.kmsKeyArn,
-        lock: { mode: props.mode, minRetentionDays: props.days, maxRetentionDays: props.maxRetentionDays, changeableForDays: props.changeableForDays },
+        lock: {
+          mode: props.mode,
+          minRetentionDays: props.days,
+          maxRetentionDays: props.maxRetentionDays,
+          changeableForDays: props.changeableForDays,
+        },
         preventDestroy,
         region: props.region,
         accountId: props.accountId,

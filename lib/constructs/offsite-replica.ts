@@ -97,10 +97,19 @@ export class OffsiteReplica extends Construct {
     // The provider decides where Terraform creates the replica; the Region names it and scopes its key policy: they must agree.
     const providerRegion = providerRegionOf(props.destinationProvider);
     if (providerRegion !== undefined && providerRegion !== props.destinationRegion) {
-      throw at(this, Errors.providerRegionMismatch("OffsiteReplica", "destinationProvider", providerRegion, `destinationRegion ${props.destinationRegion}`));
+      throw at(
+        this,
+        Errors.providerRegionMismatch(
+          "OffsiteReplica",
+          "destinationProvider",
+          providerRegion,
+          `destinationRegion ${props.destinationRegion}`,
+        ),
+      );
     }
     const sourceRegion = source.region ?? providerRegionOf(source.provider ?? defaultAwsProvider(this));
-    if (!Token.isUnresolved(props.destinationRegion) && sourceRegion === props.destinationRegion) throw at(this, Errors.sameRegionReplica("OffsiteReplica", sourceRegion));
+    if (!Token.isUnresolved(props.destinationRegion) && sourceRegion === props.destinationRegion)
+      throw at(this, Errors.sameRegionReplica("OffsiteReplica", sourceRegion));
     const locked = !!source.objectLock;
     const preventDestroy = props.preventDestroy ?? locked;
     let keyArn: string;
@@ -108,7 +117,14 @@ export class OffsiteReplica extends Construct {
       keyArn = props.destinationKey.keyArn;
     } else {
       if (!props.accountId) throw Errors.accountIdRequired(this.node.path, "the replica key an OffsiteReplica creates");
-      this.key = new BackupKey(this, "Key", { accountId: props.accountId, partition: props.partition, preventDestroy, description: `Encrypts the offsite replica of ${this.node.path}`, provider: props.destinationProvider, tags: props.tags });
+      this.key = new BackupKey(this, "Key", {
+        accountId: props.accountId,
+        partition: props.partition,
+        preventDestroy,
+        description: `Encrypts the offsite replica of ${this.node.path}`,
+        provider: props.destinationProvider,
+        tags: props.tags,
+      });
       keyArn = this.key.keyArn;
     }
     const name = props.destinationBucketName ?? defaultReplicaName(props.source.bucketName, props.destinationRegion);
@@ -125,7 +141,14 @@ export class OffsiteReplica extends Construct {
     });
     this.role = new IamRole(this, "Role", {
       name: props.roleName,
-      assumeRolePolicy: renderPolicy([{ effect: PolicyEffect.ALLOW, principals: { service: ["s3.amazonaws.com"] }, actions: ["sts:AssumeRole"], resources: [] }]),
+      assumeRolePolicy: renderPolicy([
+        {
+          effect: PolicyEffect.ALLOW,
+          principals: { service: ["s3.amazonaws.com"] },
+          actions: ["sts:AssumeRole"],
+          resources: [],
+        },
+      ]),
       provider: source.provider,
       tags: props.tags ? { ...props.tags } : undefined,
     });
@@ -142,24 +165,52 @@ export class OffsiteReplica extends Construct {
   protected roleStatements(replicaKeyArn: string): PolicyStatement[] {
     const src = this.props.source;
     const dst = this.destination;
-    const viaS3 = (region?: string) => (region ? { conditions: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } } : {});
+    const viaS3 = (region?: string) =>
+      region ? { conditions: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } } : {};
     return [
-      { sid: "ReadReplicationConfiguration", effect: PolicyEffect.ALLOW, actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [src.bucketArn] },
+      {
+        sid: "ReadReplicationConfiguration",
+        effect: PolicyEffect.ALLOW,
+        actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+        resources: [src.bucketArn],
+      },
       {
         sid: "ReadSourceVersions",
         effect: PolicyEffect.ALLOW,
-        actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
+        actions: [
+          "s3:GetObjectVersionForReplication",
+          "s3:GetObjectVersionAcl",
+          "s3:GetObjectVersionTagging",
+          "s3:GetObjectRetention",
+          "s3:GetObjectLegalHold",
+        ],
         resources: [`${src.bucketArn}/*`],
       },
       {
         sid: "WriteReplicas",
         effect: PolicyEffect.ALLOW,
         // ReplicateDelete only replicates delete markers: without them replicated, the role need not (and may not) delete.
-        actions: ["s3:ReplicateObject", ...(this.props.deleteMarkerReplication ? ["s3:ReplicateDelete"] : []), "s3:ReplicateTags"],
+        actions: [
+          "s3:ReplicateObject",
+          ...(this.props.deleteMarkerReplication ? ["s3:ReplicateDelete"] : []),
+          "s3:ReplicateTags",
+        ],
         resources: [`${dst.bucketArn}/*`],
       },
-      { sid: "DecryptSource", effect: PolicyEffect.ALLOW, actions: ["kms:Decrypt"], resources: [src.kmsKeyArn], ...viaS3(src.region) },
-      { sid: "EncryptReplica", effect: PolicyEffect.ALLOW, actions: ["kms:Encrypt", "kms:GenerateDataKey"], resources: [replicaKeyArn], ...viaS3(this.props.destinationRegion) },
+      {
+        sid: "DecryptSource",
+        effect: PolicyEffect.ALLOW,
+        actions: ["kms:Decrypt"],
+        resources: [src.kmsKeyArn],
+        ...viaS3(src.region),
+      },
+      {
+        sid: "EncryptReplica",
+        effect: PolicyEffect.ALLOW,
+        actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+        resources: [replicaKeyArn],
+        ...viaS3(this.props.destinationRegion),
+      },
     ];
   }
 
@@ -205,10 +256,17 @@ function providerRegionOf(p: TerraformProvider | undefined): string | undefined 
 function defaultAwsProvider(scope: Construct): TerraformProvider | undefined {
   return TerraformStack.of(scope)
     .node.findAll()
-    .find((c): c is TerraformProvider => c instanceof TerraformProvider && c.terraformResourceType === "aws" && (c as { aliasInput?: string }).aliasInput === undefined);
+    .find(
+      (c): c is TerraformProvider =>
+        c instanceof TerraformProvider &&
+        c.terraformResourceType === "aws" &&
+        (c as { aliasInput?: string }).aliasInput === undefined,
+    );
 }
 
 function defaultReplicaName(source: string, region: string): string {
   const name = `${source}-${region}`;
-  return Token.isUnresolved(source) || name.length <= 63 ? name : `${source.slice(0, 62 - region.length).replace(/[-.]+$/, "")}-${region}`;
+  return Token.isUnresolved(source) || name.length <= 63
+    ? name
+    : `${source.slice(0, 62 - region.length).replace(/[-.]+$/, "")}-${region}`;
 }

@@ -77,7 +77,12 @@ export class ProtectedVm extends Construct {
   private static ofTier(scope: Construct, id: string, c: Classification, props: ProtectedVmTierProps): ProtectedVm {
     const tier = tierOf(c);
     const cadence = props.cadence ?? Cadence.daily();
-    return new ProtectedVm(scope, id, { ...props, cadence, retention: tierRetention(tier, cadence), repeatMissed: tier.repeatMissed });
+    return new ProtectedVm(scope, id, {
+      ...props,
+      cadence,
+      retention: tierRetention(tier, cadence),
+      repeatMissed: tier.repeatMissed,
+    });
   }
 
   /** @attribute */
@@ -97,7 +102,8 @@ export class ProtectedVm extends Construct {
     super(scope, id);
     reachChecksAbove(this);
     checkConstructProps(this, "ProtectedVm", props);
-    if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(props.vmid));
+    if (!Number.isInteger(props.vmid) || props.vmid < 100 || props.vmid > 999999999)
+      throw at(this, Errors.pveInvalidVmid(props.vmid));
     this.props = props;
     this.vmid = props.vmid;
     this.kind = props.kind ?? GuestKind.QEMU;

@@ -98,7 +98,8 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
     checkConstructProps(this, "ProxmoxHostBackups", props);
     this.props = props;
     this.jobIdPrefix = props.jobIdPrefix ?? id.toLowerCase();
-    if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`)) throw at(this, Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix));
+    if (!PVE_CONFIG_ID.test(`${this.jobIdPrefix}-x`))
+      throw at(this, Errors.pveInvalidId("jobIdPrefix", this.jobIdPrefix));
     this.storage = props.storage;
   }
 
@@ -113,7 +114,8 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
    */
   public enroll(guest: GuestEnrollment): VzdumpJob {
     const earlier = this.guests.get(guest.vmid);
-    if (earlier !== undefined) throw at(this, Errors.pveDuplicateEnrollment(this.jobIdPrefix, guest.vmid, earlier, guest.label));
+    if (earlier !== undefined)
+      throw at(this, Errors.pveDuplicateEnrollment(this.jobIdPrefix, guest.vmid, earlier, guest.label));
     const storage = guest.storage ?? this.storage;
     const jobId = this.jobIdFor(guest, storage);
     let job = this.jobsByKey.get(jobId);
@@ -146,7 +148,10 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
   public scheduleOf(job: VzdumpJob): Schedule {
     if (!this.cache || this.cache.size !== this.jobsByKey.size) {
       const requests = this.jobs.map((j) => ({ key: j.jobId, group: this.jobIdPrefix, cadence: j.cadence }));
-      this.cache = { size: this.jobsByKey.size, schedules: stagger(requests, { stepMinutes: VZDUMP_RUN_MINUTES, ...this.props.window }) };
+      this.cache = {
+        size: this.jobsByKey.size,
+        schedules: stagger(requests, { stepMinutes: VZDUMP_RUN_MINUTES, ...this.props.window }),
+      };
     }
     const s = this.cache.schedules.get(job.jobId);
     if (!s) throw new Error(`job ${job.jobId} does not belong to ${this.node.path}`);
@@ -160,7 +165,15 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
     if (guest.repeatMissed) parts.push("rm");
     // A storage other than the host's default is part of the settings; its name may be long or a token.
     if (storage !== this.storage) {
-      if (Token.isUnresolved(storage)) throw at(this, Errors.pveNotAllowed("storage", storage, "a literal storage id when a guest's storage differs from its host's"));
+      if (Token.isUnresolved(storage))
+        throw at(
+          this,
+          Errors.pveNotAllowed(
+            "storage",
+            storage,
+            "a literal storage id when a guest's storage differs from its host's",
+          ),
+        );
       parts.push(`s${digest(storage).slice(0, 6)}`);
     }
     const id = parts.join("-");
@@ -170,7 +183,10 @@ export class ProxmoxHostBackups extends Construct implements IVzdumpScheduler {
 
 /** `h12d14w8m12y1`: the retention counts, shortest class first. */
 export function retentionCode(r: Retention): string {
-  return r.classes().map((c) => `${c[0]}${r.count(c)}`).join("");
+  return r
+    .classes()
+    .map((c) => `${c[0]}${r.count(c)}`)
+    .join("");
 }
 
 function digest(s: string): string {

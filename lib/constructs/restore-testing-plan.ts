@@ -98,7 +98,8 @@ export class RestoreTestingPlan extends Construct {
     checkConstructProps(this, "RestoreTestingPlan", props);
     this.props = props;
     const name = props.planName ?? `${id}_${this.node.addr.slice(-8)}`.replace(/-/g, "_");
-    if (!Token.isUnresolved(name) && !AwsLimits.restoreTestingName.test(name)) throw at(this, Errors.invalidRestoreTestingName(name));
+    if (!Token.isUnresolved(name) && !AwsLimits.restoreTestingName.test(name))
+      throw at(this, Errors.invalidRestoreTestingName(name));
     range(this.node.path, "startWindowHours", props.startWindowHours ?? 24, 1, 168);
     range(this.node.path, "selectionWindowDays", props.selectionWindowDays ?? 30, 1, 365);
     this.plan = this.createPlan(name);
@@ -115,13 +116,20 @@ export class RestoreTestingPlan extends Construct {
   public addSelection(id: string, options: RestoreTestingSelectionOptions): BackupRestoreTestingSelection {
     const name = options.selectionName;
     if (!AwsLimits.restoreTestingName.test(name)) throw at(this, Errors.invalidRestoreTestingName(name));
-    if (this.names.has(name)) throw at(this, Errors.restoreTestingSelection(name, "the plan already has a selection of that name"));
+    if (this.names.has(name))
+      throw at(this, Errors.restoreTestingSelection(name, "the plan already has a selection of that name"));
     const arns = options.protectedResourceArns ?? [];
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
-    if ((arns.length > 0) === (tags.length > 0)) throw at(this, Errors.restoreTestingSelection(name, arns.length ? "give ARNs or tags, not both" : "give ARNs or tags"));
-    if (!resourceTypeInfo(options.resourceType).restoreTestable) throw at(this, Errors.restoreTestingSelection(name, `restore testing does not support ${options.resourceType}`));
+    if (arns.length > 0 === tags.length > 0)
+      throw at(
+        this,
+        Errors.restoreTestingSelection(name, arns.length ? "give ARNs or tags, not both" : "give ARNs or tags"),
+      );
+    if (!resourceTypeInfo(options.resourceType).restoreTestable)
+      throw at(this, Errors.restoreTestingSelection(name, `restore testing does not support ${options.resourceType}`));
     range(this.node.path, "validationWindowHours", options.validationWindowHours ?? 24, 1, 168);
-    if ((options.role === undefined) === (options.iamRoleArn === undefined)) throw at(this, Errors.restoreTestingSelection(name, "give exactly one of role and iamRoleArn"));
+    if ((options.role === undefined) === (options.iamRoleArn === undefined))
+      throw at(this, Errors.restoreTestingSelection(name, "give exactly one of role and iamRoleArn"));
     this.names.add(name);
     return new BackupRestoreTestingSelection(this, id, {
       name,
@@ -129,7 +137,9 @@ export class RestoreTestingPlan extends Construct {
       protectedResourceType: options.resourceType,
       iamRoleArn: (options.role?.roleArn ?? options.iamRoleArn)!,
       protectedResourceArns: arns.length ? [...arns] : undefined,
-      protectedResourceConditions: tags.length ? [{ stringEquals: tags.map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }] : undefined,
+      protectedResourceConditions: tags.length
+        ? [{ stringEquals: tags.map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }]
+        : undefined,
       validationWindowHours: options.validationWindowHours ?? 24,
       restoreMetadataOverrides: options.restoreMetadataOverrides ? { ...options.restoreMetadataOverrides } : undefined,
       provider: this.props.provider,
@@ -146,7 +156,10 @@ export class RestoreTestingPlan extends Construct {
       recoveryPointSelection: [
         {
           algorithm: p.algorithm ?? RestoreTestingAlgorithm.LATEST_WITHIN_WINDOW,
-          includeVaults: p.vaults?.length || p.includeVaults?.length ? [...(p.vaults ?? []).map((v) => v.vaultArn), ...(p.includeVaults ?? [])] : ["*"],
+          includeVaults:
+            p.vaults?.length || p.includeVaults?.length
+              ? [...(p.vaults ?? []).map((v) => v.vaultArn), ...(p.includeVaults ?? [])]
+              : ["*"],
           recoveryPointTypes: [...(p.recoveryPointTypes ?? [RecoveryPointType.SNAPSHOT])],
           selectionWindowDays: p.selectionWindowDays ?? 30,
         },
@@ -158,5 +171,6 @@ export class RestoreTestingPlan extends Construct {
 }
 
 function range(path: string, what: string, value: number, min: number, max: number): void {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) throw at(path, Errors.restoreTestingRange(what, value, `${min}..${max}`));
+  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max))
+    throw at(path, Errors.restoreTestingRange(what, value, `${min}..${max}`));
 }

@@ -201,9 +201,18 @@ export class TierBackupPlan extends Construct {
     return TierBackupPlan.ofTier(scope, id, Classification.REBUILDABLE, props);
   }
 
-  private static ofTier(scope: Construct, id: string, c: Classification, props: TierBackupPlanPresetProps): TierBackupPlan {
+  private static ofTier(
+    scope: Construct,
+    id: string,
+    c: Classification,
+    props: TierBackupPlanPresetProps,
+  ): TierBackupPlan {
     const cadence = props.cadence ?? Cadence.daily();
-    const plan = new TierBackupPlan(scope, id, { planName: props.planName, provider: props.provider, tags: { ...props.tags, [TIER_TAG]: c } });
+    const plan = new TierBackupPlan(scope, id, {
+      planName: props.planName,
+      provider: props.provider,
+      tags: { ...props.tags, [TIER_TAG]: c },
+    });
     for (const rule of tierRules(c, cadence, props.vault, props.copyTo)) plan.addRule(rule);
     return plan;
   }
@@ -232,7 +241,9 @@ export class TierBackupPlan extends Construct {
     this.planArn = this.plan.arn;
     this.planName = this.plan.name;
     for (const r of props.rules ?? []) this.addRule(r);
-    this.node.addValidation({ validate: () => (this.rules.length ? [] : [Errors.planWithoutRules(this.node.path).message]) });
+    this.node.addValidation({
+      validate: () => (this.rules.length ? [] : [Errors.planWithoutRules(this.node.path).message]),
+    });
   }
 
   /**
@@ -272,11 +283,13 @@ export class TierBackupPlan extends Construct {
    */
   public addSelection(id: string, options: BackupSelectionOptions): BackupSelection {
     const name = options.selectionName;
-    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name)) throw at(this, Errors.invalidSelectionName(name));
+    if (!Token.isUnresolved(name) && !AwsLimits.selectionName.test(name))
+      throw at(this, Errors.invalidSelectionName(name));
     const tags = Object.entries(options.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const resources = options.resources ?? [];
     if (resources.length === 0 && tags.length === 0) throw at(this, Errors.selectionSelectsEverything(name));
-    if ((options.role === undefined) === (options.iamRoleArn === undefined)) throw Errors.selectionRole(this.node.path, name);
+    if ((options.role === undefined) === (options.iamRoleArn === undefined))
+      throw Errors.selectionRole(this.node.path, name);
     const selection = new BackupSelection(this, id, {
       name,
       planId: this.plan.id,
@@ -284,7 +297,9 @@ export class TierBackupPlan extends Construct {
       // With conditions only, the resource list is the universe the conditions filter.
       resources: resources.length ? [...resources] : ["*"],
       notResources: options.notResources?.length ? [...options.notResources] : undefined,
-      condition: tags.length ? [{ stringEquals: tags.map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }] : undefined,
+      condition: tags.length
+        ? [{ stringEquals: tags.map(([key, value]) => ({ key: `aws:ResourceTag/${key}`, value })) }]
+        : undefined,
       provider: this.props.provider,
     });
     this.selections.push(selection);
@@ -295,7 +310,9 @@ export class TierBackupPlan extends Construct {
     return new BackupPlan(this, "Resource", {
       name,
       // Rules are added after construction; the block list is produced at synth time.
-      rule: Lazy.anyValue({ produce: () => this.rules.map((r) => backupPlanRuleToTerraform(renderRule(r))) }) as unknown as BackupPlanRule[],
+      rule: Lazy.anyValue({
+        produce: () => this.rules.map((r) => backupPlanRuleToTerraform(renderRule(r))),
+      }) as unknown as BackupPlanRule[],
       provider: this.props.provider,
       tags: this.props.tags ? { ...this.props.tags } : undefined,
     });
@@ -303,14 +320,24 @@ export class TierBackupPlan extends Construct {
 }
 
 /** A rule with its periods in days, whichever way they were given. */
-export type Rule = Omit<BackupRuleProps, "deleteAfterDays" | "copyActions"> & { readonly deleteAfterDays: number; readonly copyActions?: readonly CopyRule[] };
+export type Rule = Omit<BackupRuleProps, "deleteAfterDays" | "copyActions"> & {
+  readonly deleteAfterDays: number;
+  readonly copyActions?: readonly CopyRule[];
+};
 
 /** A copy action with its periods in days. */
 export type CopyRule = Omit<BackupRuleCopyAction, "deleteAfterDays"> & { readonly deleteAfterDays: number };
 
 /** Days of a period given as a Duration or as the deprecated number (CON-009 for both, CON-006 for a part day). */
-function daysOf(path: string, what: string, duration: Duration | undefined, days: number | undefined, name: string): number | undefined {
-  if (duration !== undefined && days !== undefined) throw at(path, Errors.deprecatedTogether(what, `${name}Days`, name));
+function daysOf(
+  path: string,
+  what: string,
+  duration: Duration | undefined,
+  days: number | undefined,
+  name: string,
+): number | undefined {
+  if (duration !== undefined && days !== undefined)
+    throw at(path, Errors.deprecatedTogether(what, `${name}Days`, name));
   if (duration === undefined) return days;
   if (duration.toMinutes() % 1440 !== 0) throw at(path, Errors.notWholeDays(what, name, duration.toString()));
   return duration.toDaysCeil();
@@ -319,16 +346,33 @@ function daysOf(path: string, what: string, duration: Duration | undefined, days
 function normalizeRule(r: BackupRuleProps, path: string): Rule {
   const what = `rule ${r.ruleName}`;
   const deleteAfterDays = daysOf(path, what, r.deleteAfter, r.deleteAfterDays, "deleteAfter");
-  if (deleteAfterDays === undefined) throw at(path, Errors.missingProp(what, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"));
+  if (deleteAfterDays === undefined)
+    throw at(
+      path,
+      Errors.missingProp(what, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"),
+    );
   const copyActions = r.copyActions?.map((c, i) => {
     const cw = `${what} copy action ${i + 1}`;
     const d = daysOf(path, cw, c.deleteAfter, c.deleteAfterDays, "deleteAfter");
-    if (d === undefined) throw at(path, Errors.missingProp(cw, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"));
+    if (d === undefined)
+      throw at(
+        path,
+        Errors.missingProp(cw, "deleteAfter", "a Duration of whole days (or the deprecated deleteAfterDays)"),
+      );
     const { deleteAfter: _d, coldStorageAfter: _c, ...rest } = c;
-    return { ...rest, deleteAfterDays: d, coldStorageAfterDays: daysOf(path, cw, c.coldStorageAfter, c.coldStorageAfterDays, "coldStorageAfter") };
+    return {
+      ...rest,
+      deleteAfterDays: d,
+      coldStorageAfterDays: daysOf(path, cw, c.coldStorageAfter, c.coldStorageAfterDays, "coldStorageAfter"),
+    };
   });
   const { deleteAfter: _d, coldStorageAfter: _c, ...rest } = r;
-  return { ...rest, deleteAfterDays, coldStorageAfterDays: daysOf(path, what, r.coldStorageAfter, r.coldStorageAfterDays, "coldStorageAfter"), copyActions };
+  return {
+    ...rest,
+    deleteAfterDays,
+    coldStorageAfterDays: daysOf(path, what, r.coldStorageAfter, r.coldStorageAfterDays, "coldStorageAfter"),
+    copyActions,
+  };
 }
 
 /** The provider block of one rule. */
@@ -342,7 +386,10 @@ function renderRule(r: Rule): BackupPlanRule {
     completionWindow: r.completionWindowMinutes ?? 7 * 1440,
     enableContinuousBackup: r.continuous ? true : undefined,
     lifecycle: { deleteAfter: r.deleteAfterDays, coldStorageAfter: r.coldStorageAfterDays },
-    copyAction: r.copyActions?.map((c) => ({ destinationVaultArn: (c.destinationVault?.vaultArn ?? c.destinationVaultArn)!, lifecycle: { deleteAfter: c.deleteAfterDays, coldStorageAfter: c.coldStorageAfterDays } })),
+    copyAction: r.copyActions?.map((c) => ({
+      destinationVaultArn: (c.destinationVault?.vaultArn ?? c.destinationVaultArn)!,
+      lifecycle: { deleteAfter: c.deleteAfterDays, coldStorageAfter: c.coldStorageAfterDays },
+    })),
     recoveryPointTags: r.recoveryPointTags ? { ...r.recoveryPointTags } : undefined,
   };
 }
@@ -352,13 +399,23 @@ function targetName(r: BackupRuleProps): string {
 }
 
 function validateRule(r: Rule, existing: readonly Rule[], path: string): void {
-  if ((r.targetVault === undefined) === (r.targetVaultName === undefined)) throw Errors.ruleTarget(path, r.ruleName, "targetVault or targetVaultName");
+  if ((r.targetVault === undefined) === (r.targetVaultName === undefined))
+    throw Errors.ruleTarget(path, r.ruleName, "targetVault or targetVaultName");
   for (const [i, c] of (r.copyActions ?? []).entries()) {
-    if ((c.destinationVault === undefined) === (c.destinationVaultArn === undefined)) throw Errors.ruleTarget(path, `${r.ruleName}\` copy action ${i + 1} \``, "destinationVault or destinationVaultArn");
+    if ((c.destinationVault === undefined) === (c.destinationVaultArn === undefined))
+      throw Errors.ruleTarget(
+        path,
+        `${r.ruleName}\` copy action ${i + 1} \``,
+        "destinationVault or destinationVaultArn",
+      );
   }
   const writes = [
     { what: `rule \`${r.ruleName}\``, vault: r.targetVault, days: r.deleteAfterDays },
-    ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, vault: c.destinationVault, days: c.deleteAfterDays })),
+    ...(r.copyActions ?? []).map((c, i) => ({
+      what: `rule \`${r.ruleName}\` copy action ${i + 1}`,
+      vault: c.destinationVault,
+      days: c.deleteAfterDays,
+    })),
   ];
   for (const w of writes) {
     const lock = w.vault?.lock;
@@ -366,28 +423,67 @@ function validateRule(r: Rule, existing: readonly Rule[], path: string): void {
     const breach = lockBreach(w.days, { minDays: lock.minRetentionDays, maxDays: lock.maxRetentionDays });
     if (breach) throw lockError(path, w.what, w.days, w.vault!, breach);
   }
-  if (!AwsLimits.ruleName.test(r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern"));
-  if (existing.some((e) => e.ruleName === r.ruleName)) throw at(path, Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name"));
+  if (!AwsLimits.ruleName.test(r.ruleName))
+    throw at(path, Errors.invalidRuleName(r.ruleName, "the name does not fit AWS Backup's rule name pattern"));
+  if (existing.some((e) => e.ruleName === r.ruleName))
+    throw at(path, Errors.invalidRuleName(r.ruleName, "the plan already has a rule of that name"));
   const start = r.startWindowMinutes ?? 60;
   const completion = r.completionWindowMinutes ?? 7 * 1440;
   if (start < 60 || completion <= start) throw at(path, Errors.backupWindow(r.ruleName, start, completion));
-  const lifecycles = [{ what: `rule \`${r.ruleName}\``, d: r.deleteAfterDays, c: r.coldStorageAfterDays }, ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, d: c.deleteAfterDays, c: c.coldStorageAfterDays }))];
+  const lifecycles = [
+    { what: `rule \`${r.ruleName}\``, d: r.deleteAfterDays, c: r.coldStorageAfterDays },
+    ...(r.copyActions ?? []).map((c, i) => ({
+      what: `rule \`${r.ruleName}\` copy action ${i + 1}`,
+      d: c.deleteAfterDays,
+      c: c.coldStorageAfterDays,
+    })),
+  ];
   for (const l of lifecycles) {
-    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays) throw at(path, Errors.coldStorageTooLate(l.what, l.d, l.c));
+    if (l.c !== undefined && l.d < l.c + AwsLimits.coldStorageMinDays)
+      throw at(path, Errors.coldStorageTooLate(l.what, l.d, l.c));
   }
   if (r.continuous) {
-    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays) throw at(path, Errors.continuousRule(r.ruleName, `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`));
-    if (r.coldStorageAfterDays !== undefined) throw at(path, Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage"));
+    if (r.deleteAfterDays < AwsLimits.continuousMinDays || r.deleteAfterDays > AwsLimits.continuousMaxDays)
+      throw at(
+        path,
+        Errors.continuousRule(
+          r.ruleName,
+          `deleteAfterDays is ${r.deleteAfterDays}; AWS keeps continuous points 1–35 days`,
+        ),
+      );
+    if (r.coldStorageAfterDays !== undefined)
+      throw at(path, Errors.continuousRule(r.ruleName, "continuous points cannot move to cold storage"));
     const other = existing.find((e) => e.continuous && targetName(e) !== targetName(r));
     // AWS rejects a plan whose continuous rules write to different vaults.
-    if (other) throw at(path, Errors.continuousRule(r.ruleName, `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${targetName(other)}\``));
+    if (other)
+      throw at(
+        path,
+        Errors.continuousRule(
+          r.ruleName,
+          `rule \`${other.ruleName}\` of this plan already writes continuous points to vault \`${targetName(other)}\``,
+        ),
+      );
   }
 }
 
 /** GOV-019 for a rule or copy action of a plan: the catalog rule's judgement, worded for props. */
-export function lockError(path: string, what: string, days: number, vault: IBackupVault, breach: { bound: "minimum" | "maximum"; limitDays: number }): GovernanceError {
-  const fix = breach.bound === "minimum" ? `keep the points at least ${breach.limitDays} days (deleteAfterDays), or write them to another vault` : `keep the points at most ${breach.limitDays} days, or write them to another vault`;
-  return new GovernanceError("GOV-019", path, `${what} keeps points ${days} days, ${breach.bound === "minimum" ? "below" : "above"} the lock ${breach.bound} of ${breach.limitDays} days of vault ${vault.node.path}; AWS Backup would fail every job`, fix);
+export function lockError(
+  path: string,
+  what: string,
+  days: number,
+  vault: IBackupVault,
+  breach: { bound: "minimum" | "maximum"; limitDays: number },
+): GovernanceError {
+  const fix =
+    breach.bound === "minimum"
+      ? `keep the points at least ${breach.limitDays} days (deleteAfterDays), or write them to another vault`
+      : `keep the points at most ${breach.limitDays} days, or write them to another vault`;
+  return new GovernanceError(
+    "GOV-019",
+    path,
+    `${what} keeps points ${days} days, ${breach.bound === "minimum" ? "below" : "above"} the lock ${breach.bound} of ${breach.limitDays} days of vault ${vault.node.path}; AWS Backup would fail every job`,
+    fix,
+  );
 }
 
 /**
@@ -397,11 +493,17 @@ export function lockError(path: string, what: string, days: number, vault: IBack
 function tierRules(c: Classification, cadence: Cadence, vault: IBackupVault, copyTo?: IBackupVault): BackupRuleProps[] {
   const retention = tierRetention(tierOf(c), cadence);
   const classes = retention.classes();
-  const cadenceOf = (k: RetentionClass) => (k === RetentionClass.HOURLY ? cadence : k === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily());
+  const cadenceOf = (k: RetentionClass) =>
+    k === RetentionClass.HOURLY ? cadence : k === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily();
   const schedules = stagger(classes.map((k) => ({ key: k, group: "vault", cadence: cadenceOf(k) })));
   return classes.map((k): BackupRuleProps => {
     const daily = schedules.get(k)!;
-    const schedule = k === RetentionClass.MONTHLY ? daily.onDayOfMonth(1) : k === RetentionClass.YEARLY ? daily.onDayOfMonth(1, 1) : daily;
+    const schedule =
+      k === RetentionClass.MONTHLY
+        ? daily.onDayOfMonth(1)
+        : k === RetentionClass.YEARLY
+          ? daily.onDayOfMonth(1, 1)
+          : daily;
     const deleteAfterDays = retention.lifetimeDays(k, cadence.intervalMinutes);
     const sub = cadenceOf(k).isSubDaily;
     return {

@@ -51,8 +51,18 @@ export class VeleroIdentity extends Construct {
     reachChecksAbove(this);
     checkConstructProps(this, "VeleroIdentity", props);
     this.statements = veleroStatements(props);
-    this.user = new IamUser(this, "Resource", { name: props.userName, path: "/backup-gov/", provider: props.provider, tags: props.tags ? { ...props.tags } : undefined });
-    new IamUserPolicy(this, "Policy", { user: this.user.name, name: "velero", policy: renderPolicy(this.statements), provider: props.provider });
+    this.user = new IamUser(this, "Resource", {
+      name: props.userName,
+      path: "/backup-gov/",
+      provider: props.provider,
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+    new IamUserPolicy(this, "Policy", {
+      user: this.user.name,
+      name: "velero",
+      policy: renderPolicy(this.statements),
+      provider: props.provider,
+    });
   }
 }
 
@@ -63,22 +73,58 @@ export function veleroStatements(props: Pick<VeleroIdentityProps, "bucket" | "pr
   const viaS3 = (region: string) => ({ StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } });
   const listOwn = () => ({ ...tls, StringLike: { "s3:prefix": [prefix, `${prefix}*`] } });
   const out: PolicyStatement[] = [
-    { sid: "ListClusterPrefix", effect: PolicyEffect.ALLOW, actions: ["s3:ListBucket"], resources: [props.bucket.bucketArn], conditions: listOwn() },
+    {
+      sid: "ListClusterPrefix",
+      effect: PolicyEffect.ALLOW,
+      actions: ["s3:ListBucket"],
+      resources: [props.bucket.bucketArn],
+      conditions: listOwn(),
+    },
     {
       sid: "ObjectsOfClusterPrefix",
       effect: PolicyEffect.ALLOW,
       // Velero expires backups by TTL and Kopia maintenance drops unused packs: DeleteObject stays within the prefix.
-      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      actions: [
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:AbortMultipartUpload",
+        "s3:ListMultipartUploadParts",
+      ],
       resources: [`${props.bucket.bucketArn}/${prefix}*`],
       conditions: tls,
     },
-    { sid: "BucketKey", effect: PolicyEffect.ALLOW, actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [props.bucket.kmsKeyArn], conditions: viaS3(props.bucket.region) },
+    {
+      sid: "BucketKey",
+      effect: PolicyEffect.ALLOW,
+      actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+      resources: [props.bucket.kmsKeyArn],
+      conditions: viaS3(props.bucket.region),
+    },
   ];
   if (props.offsite) {
     out.push(
-      { sid: "ListOffsitePrefix", effect: PolicyEffect.ALLOW, actions: ["s3:ListBucket"], resources: [props.offsite.bucketArn], conditions: listOwn() },
-      { sid: "ReadOffsiteObjects", effect: PolicyEffect.ALLOW, actions: ["s3:GetObject"], resources: [`${props.offsite.bucketArn}/${prefix}*`], conditions: tls },
-      { sid: "OffsiteKey", effect: PolicyEffect.ALLOW, actions: ["kms:Decrypt"], resources: [props.offsite.kmsKeyArn], conditions: viaS3(props.offsite.region) },
+      {
+        sid: "ListOffsitePrefix",
+        effect: PolicyEffect.ALLOW,
+        actions: ["s3:ListBucket"],
+        resources: [props.offsite.bucketArn],
+        conditions: listOwn(),
+      },
+      {
+        sid: "ReadOffsiteObjects",
+        effect: PolicyEffect.ALLOW,
+        actions: ["s3:GetObject"],
+        resources: [`${props.offsite.bucketArn}/${prefix}*`],
+        conditions: tls,
+      },
+      {
+        sid: "OffsiteKey",
+        effect: PolicyEffect.ALLOW,
+        actions: ["kms:Decrypt"],
+        resources: [props.offsite.kmsKeyArn],
+        conditions: viaS3(props.offsite.region),
+      },
     );
   }
   return out;

@@ -16,7 +16,11 @@ export const VELERO_API = "velero.io/v1";
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
@@ -159,7 +163,10 @@ export class VeleroProtection extends Construct {
   protected createManifest(id: string, obj: KubernetesObject): TerraformResource {
     this.objectList.push(obj);
     // A manifest is data: Terraform must not read a hook's `${HOME}` as an interpolation. Tokens stay tokens.
-    return kubernetesManifest(this, id, { manifest: literal(obj) as Record<string, unknown>, provider: this.props.provider });
+    return kubernetesManifest(this, id, {
+      manifest: literal(obj) as Record<string, unknown>,
+      provider: this.props.provider,
+    });
   }
 }
 
@@ -167,12 +174,19 @@ export class VeleroProtection extends Construct {
 function literal(value: unknown): unknown {
   if (typeof value === "string") return Token.isUnresolved(value) ? value : tfLiteral(value);
   if (Array.isArray(value)) return value.map(literal);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [Token.isUnresolved(k) ? k : tfLiteral(k), literal(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [Token.isUnresolved(k) ? k : tfLiteral(k), literal(v)]),
+    );
   return value;
 }
 
 /** The BackupStorageLocation object. */
-export function renderStorageLocation(namespace: string, p: VeleroStorageLocationProps, labels: Readonly<Record<string, string>> = {}): KubernetesObject {
+export function renderStorageLocation(
+  namespace: string,
+  p: VeleroStorageLocationProps,
+  labels: Readonly<Record<string, string>> = {},
+): KubernetesObject {
   const prefix = p.prefix.replace(/\/+$/, "");
   return {
     apiVersion: VELERO_API,
@@ -206,16 +220,24 @@ function ttlHoursOf(p: VeleroScheduleProps): number {
   const where = `Velero schedule ${p.name}`;
   if (p.ttl !== undefined && p.ttlHours !== undefined) throw Errors.deprecatedTogether(where, "ttlHours", "ttl");
   if (p.ttl !== undefined) return p.ttl.toHours();
-  if (p.ttlHours === undefined) throw Errors.missingProp(where, "ttl", "a Duration of whole hours (or the deprecated ttlHours)");
+  if (p.ttlHours === undefined)
+    throw Errors.missingProp(where, "ttl", "a Duration of whole hours (or the deprecated ttlHours)");
   return p.ttlHours;
 }
 
 /** The Schedule object: a Backup template with the TTL, filters, volume policy and hooks. */
-export function renderSchedule(namespace: string, storageLocation: string, props: VeleroScheduleProps, labels: Readonly<Record<string, string>> = {}): KubernetesObject {
+export function renderSchedule(
+  namespace: string,
+  storageLocation: string,
+  props: VeleroScheduleProps,
+  labels: Readonly<Record<string, string>> = {},
+): KubernetesObject {
   const s = { ...props, cron: cronOf(props), ttlHours: ttlHoursOf(props) };
   if (!/^\S+( \S+){4}$/.test(s.cron)) throw Errors.invalidVeleroSchedule(s.name, "cron", s.cron, "five cron fields");
-  if (!Number.isInteger(s.ttlHours) || s.ttlHours < 1) throw Errors.invalidVeleroSchedule(s.name, "ttlHours", String(s.ttlHours), "a whole number of hours, at least 1");
-  if (s.namespaces.length === 0) throw Errors.invalidVeleroSchedule(s.name, "namespaces", "[]", "at least one namespace");
+  if (!Number.isInteger(s.ttlHours) || s.ttlHours < 1)
+    throw Errors.invalidVeleroSchedule(s.name, "ttlHours", String(s.ttlHours), "a whole number of hours, at least 1");
+  if (s.namespaces.length === 0)
+    throw Errors.invalidVeleroSchedule(s.name, "namespaces", "[]", "at least one namespace");
   const snapshot = (s.volumes ?? VolumeBackupMode.FS) === VolumeBackupMode.SNAPSHOT;
   const own = { ...labels, ...(s.labels ?? {}) };
   const hooks = (s.hooks ?? []).map((h, i) => ({
@@ -236,7 +258,9 @@ export function renderSchedule(namespace: string, storageLocation: string, props
       template: {
         metadata: { labels: own },
         includedNamespaces: [...s.namespaces],
-        ...(s.labelSelector && Object.keys(s.labelSelector).length ? { labelSelector: { matchLabels: { ...s.labelSelector } } } : {}),
+        ...(s.labelSelector && Object.keys(s.labelSelector).length
+          ? { labelSelector: { matchLabels: { ...s.labelSelector } } }
+          : {}),
         ...(s.excludedResources?.length ? { excludedResources: [...s.excludedResources] } : {}),
         storageLocation,
         ttl: `${s.ttlHours}h0m0s`,
@@ -254,7 +278,14 @@ export function renderSchedule(namespace: string, storageLocation: string, props
 function execHook(h: VeleroHook, command: readonly string[]) {
   const minutes = h.timeoutMinutes ?? 5;
   const timeout = minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60}m0s` : `${minutes}m0s`;
-  return { exec: { container: h.container, command: [...command], onError: veleroOnError(h.onError ?? HookOnError.FAIL), timeout } };
+  return {
+    exec: {
+      container: h.container,
+      command: [...command],
+      onError: veleroOnError(h.onError ?? HookOnError.FAIL),
+      timeout,
+    },
+  };
 }
 
 /** Velero's spelling of an on-error policy (its CRD accepts `Fail` and `Continue` only). */

@@ -144,11 +144,22 @@ export class VzdumpJob extends Construct {
     reachChecksAbove(this);
     checkConstructProps(this, "VzdumpJob", props);
     if ((props.schedule === undefined) === (props.scheduler === undefined)) {
-      throw at(this, Errors.pveNotAllowed("schedule", props.schedule ? "schedule and scheduler" : "neither", "exactly one of `schedule` and `scheduler`"));
+      throw at(
+        this,
+        Errors.pveNotAllowed(
+          "schedule",
+          props.schedule ? "schedule and scheduler" : "neither",
+          "exactly one of `schedule` and `scheduler`",
+        ),
+      );
     }
     if (props.retention.classes().length === 0) throw at(this, Errors.pveRetentionEmpty(`job ${props.jobId ?? id}`));
     const cadence = props.schedule?.cadence ?? props.cadence;
-    if (!cadence) throw at(this, Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler"));
+    if (!cadence)
+      throw at(
+        this,
+        Errors.pveNotAllowed("cadence", "nothing", "a Cadence when the job's schedule comes from a scheduler"),
+      );
     this.props = props;
     this.jobId = props.jobId ?? id;
     this.storage = props.storage;
@@ -160,7 +171,9 @@ export class VzdumpJob extends Construct {
     this.provider = props.provider;
     for (const g of props.guests ?? []) this.addGuest(g);
     this.resource = this.createResource();
-    this.node.addValidation({ validate: () => (this.guestList.length ? [] : [Errors.pveNoGuests(this.jobId).message]) });
+    this.node.addValidation({
+      validate: () => (this.guestList.length ? [] : [Errors.pveNoGuests(this.jobId).message]),
+    });
   }
 
   /** The job's schedule: fixed, or the one its scheduler gives it. */
@@ -175,7 +188,8 @@ export class VzdumpJob extends Construct {
 
   /** Adds a guest; a vmid can be in a job once. */
   public addGuest(guest: VzdumpGuest): void {
-    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999) throw at(this, Errors.pveInvalidVmid(guest.vmid));
+    if (!Number.isInteger(guest.vmid) || guest.vmid < 100 || guest.vmid > 999999999)
+      throw at(this, Errors.pveInvalidVmid(guest.vmid));
     const other = this.byVmid.get(guest.vmid);
     if (other) throw at(this, Errors.pveDuplicateEnrollment(this.jobId, guest.vmid, other.label, guest.label));
     this.guestList.push(guest);
@@ -187,7 +201,9 @@ export class VzdumpJob extends Construct {
     const tag = this.props.notesTag ?? "backup-gov";
     const full = `{{guestname}} ({{vmid}}) | services: ${this.guests.map((g) => `${g.vmid}=${g.label}`).join(" ")} | ${tag}`;
     // PROVIDER NOTE: Proxmox refuses a notes template over 1024 characters; the inventory keeps the full mapping.
-    return full.length <= NOTES_TEMPLATE_MAX ? full : `{{guestname}} ({{vmid}}) | ${this.guestList.length} services, see inventory.yaml | ${tag}`;
+    return full.length <= NOTES_TEMPLATE_MAX
+      ? full
+      : `{{guestname}} ({{vmid}}) | ${this.guestList.length} services, see inventory.yaml | ${tag}`;
   }
 
   /** Creates the `proxmox_backup_job`; guests, schedule and notes are resolved at synthesis. */

@@ -70,7 +70,11 @@ export function isBlocking(f: Finding): boolean {
  * reaches the terminal as an escape sequence, a C1 control or a bidi override.
  */
 export function formatFinding(f: Finding): string {
-  const sev = f.acknowledged ? ` [acknowledged: ${oneLine(f.acknowledged.reason)}]` : f.severity === Severity.WARNING ? " [warning]" : "";
+  const sev = f.acknowledged
+    ? ` [acknowledged: ${oneLine(f.acknowledged.reason)}]`
+    : f.severity === Severity.WARNING
+      ? " [warning]"
+      : "";
   const fix = f.fix ? ` Fix: ${oneLine(f.fix)}` : "";
   return `${oneLine(f.position.file)}:${f.position.line}:${f.position.column}  ${oneLine(f.ruleId)}  ${oneLine(f.message)}${fix} (at ${oneLine(formatPath(f.path))})${sev}`;
 }

@@ -40,7 +40,8 @@ export const PVE_API_SUFFIX = /\/api2\/json\/?$/;
 export const HTTPS_API_URL = new RegExp(`^(?!\\S*/api2/json/?$)https://[^\\s/:@]+(:${PORT})?(/\\S*)?$`);
 
 /** A host name (RFC 1123 labels): the app-backup host, which names a bundle folder and a certificate CN. */
-export const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+export const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** A service id: lowercase letters, digits and `-`, 2-41 characters (names, tags, units, paths). */
 export const SERVICE_ID = /^[a-z][a-z0-9-]{1,40}$/;

@@ -68,7 +68,8 @@ export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics]
   backup_last_success_timestamp_seconds: "Unix time of the last successful backup run.",
   backup_last_run_timestamp_seconds: "Unix time of the last backup run, successful or not.",
   backup_last_run_success: "1 when the last backup run succeeded, 0 when it failed.",
-  backup_last_run_warnings: "1 when the last backup run succeeded with warnings from the backup tool (a file changed or could not be read), 0 otherwise.",
+  backup_last_run_warnings:
+    "1 when the last backup run succeeded with warnings from the backup tool (a file changed or could not be read), 0 otherwise.",
   backup_duration_seconds: "Wall-clock seconds of the last backup run.",
   backup_size_bytes: "Bytes the last successful backup stored.",
   backup_items_total: "Rows or files the last successful backup captured.",
@@ -76,10 +77,13 @@ export const METRIC_HELP: Readonly<Record<(typeof Metrics)[keyof typeof Metrics]
   backup_restore_drill_success: "1 when the last restore drill restored and matched the capture record, 0 otherwise.",
   backup_restore_drill_duration_seconds: "Seconds the restore of the last drill took, to compare with the RTO.",
   backup_restore_drill_items_total: "Capture record lines the last successful restore drill compared.",
-  backup_log_shipping_last_success_timestamp_seconds: "Unix time of the last successful shipping of WAL or binary logs (point-in-time recovery).",
-  backup_object_lock_extend_last_success_timestamp_seconds: "Unix time of the last successful Object Lock retention extension of the repository.",
+  backup_log_shipping_last_success_timestamp_seconds:
+    "Unix time of the last successful shipping of WAL or binary logs (point-in-time recovery).",
+  backup_object_lock_extend_last_success_timestamp_seconds:
+    "Unix time of the last successful Object Lock retention extension of the repository.",
   backup_object_lock_extend_success: "1 when the last Object Lock retention extension succeeded, 0 when it failed.",
-  backup_object_lock_min_retain_until_timestamp_seconds: "Earliest retain-until Unix time of the repository objects, as the last successful extension left them.",
+  backup_object_lock_min_retain_until_timestamp_seconds:
+    "Earliest retain-until Unix time of the repository objects, as the last successful extension left them.",
   backup_object_lock_days: "Object Lock days of the bucket: every referenced object stays locked at least this long.",
   backup_rpo_seconds: "Recovery point objective of the service in seconds.",
   backup_rto_seconds: "Recovery time objective of the service in seconds.",
@@ -115,7 +119,11 @@ export const Heartbeat = {
 } as const;
 
 /** The heartbeat dimensions of one source of one service, as CloudWatch alarms name them. */
-export function heartbeatDimensions(estate: string, serviceId: string, source: string): Record<(typeof Heartbeat.dimensions)[number], string> {
+export function heartbeatDimensions(
+  estate: string,
+  serviceId: string,
+  source: string,
+): Record<(typeof Heartbeat.dimensions)[number], string> {
   return { Estate: estate, Service: serviceId, Source: source };
 }
 

@@ -173,8 +173,10 @@ export class Schedule {
   public toCalendarEvent(): string {
     const { weekday, hour, minute } = this.firstStart();
     const mm = pad(minute);
-    if (this.dayOfMonth !== undefined) return `*-${this.month !== undefined ? pad(this.month) : "*"}-${pad(this.dayOfMonth)} ${pad(hour)}:${mm}:00`;
-    if (this.cadence.isWeekly) return `${WEEKDAYS[weekday]} *-*-${this.firstWeekOfMonth ? "01..07" : "*"} ${pad(hour)}:${mm}:00`;
+    if (this.dayOfMonth !== undefined)
+      return `*-${this.month !== undefined ? pad(this.month) : "*"}-${pad(this.dayOfMonth)} ${pad(hour)}:${mm}:00`;
+    if (this.cadence.isWeekly)
+      return `${WEEKDAYS[weekday]} *-*-${this.firstWeekOfMonth ? "01..07" : "*"} ${pad(hour)}:${mm}:00`;
     if (!this.cadence.isSubDaily) return `*-*-* ${pad(hour)}:${mm}:00`;
     const step = this.cadence.intervalMinutes / 60;
     if (step === 1) return `*-*-* *:${mm}:00`;
@@ -185,7 +187,8 @@ export class Schedule {
   public toAwsCron(): string {
     const { weekday, hour, minute } = this.firstStart();
     if (this.dayOfMonth !== undefined) return `cron(${minute} ${hour} ${this.dayOfMonth} ${this.month ?? "*"} ? *)`;
-    if (this.cadence.isWeekly) return `cron(${minute} ${hour} ? * ${AWS_WEEKDAYS[weekday]}${this.firstWeekOfMonth ? "#1" : ""} *)`;
+    if (this.cadence.isWeekly)
+      return `cron(${minute} ${hour} ? * ${AWS_WEEKDAYS[weekday]}${this.firstWeekOfMonth ? "#1" : ""} *)`;
     if (!this.cadence.isSubDaily) return `cron(${minute} ${hour} * * ? *)`;
     const step = this.cadence.intervalMinutes / 60;
     return step === 1 ? `cron(${minute} * * * ? *)` : `cron(${minute} ${hour}/${step} * * ? *)`;
@@ -196,7 +199,10 @@ export class Schedule {
     const { weekday } = this.firstStart();
     if (this.isYearly) return `FREQ=YEARLY;BYMONTH=${this.month};BYMONTHDAY=${this.dayOfMonth}`;
     if (this.isMonthly) return `FREQ=MONTHLY;BYMONTHDAY=${this.dayOfMonth}`;
-    if (this.cadence.isWeekly) return this.firstWeekOfMonth ? `FREQ=MONTHLY;BYDAY=1${ICS_WEEKDAYS[weekday]}` : `FREQ=WEEKLY;BYDAY=${ICS_WEEKDAYS[weekday]}`;
+    if (this.cadence.isWeekly)
+      return this.firstWeekOfMonth
+        ? `FREQ=MONTHLY;BYDAY=1${ICS_WEEKDAYS[weekday]}`
+        : `FREQ=WEEKLY;BYDAY=${ICS_WEEKDAYS[weekday]}`;
     if (!this.cadence.isSubDaily) return "FREQ=DAILY";
     return `FREQ=HOURLY;INTERVAL=${this.cadence.intervalMinutes / 60}`;
   }
@@ -205,9 +211,11 @@ export class Schedule {
   public describe(): string {
     const { weekday, hour, minute } = this.firstStart();
     const hhmm = `${pad(hour)}:${pad(minute)}`;
-    if (this.month !== undefined && this.dayOfMonth !== undefined) return `yearly on ${pad(this.month)}-${pad(this.dayOfMonth)} at ${hhmm}`;
+    if (this.month !== undefined && this.dayOfMonth !== undefined)
+      return `yearly on ${pad(this.month)}-${pad(this.dayOfMonth)} at ${hhmm}`;
     if (this.isMonthly) return `monthly on day ${this.dayOfMonth} at ${hhmm}`;
-    if (this.cadence.isWeekly) return `${this.firstWeekOfMonth ? "monthly on the first" : "weekly on"} ${WEEKDAYS[weekday]} at ${hhmm}`;
+    if (this.cadence.isWeekly)
+      return `${this.firstWeekOfMonth ? "monthly on the first" : "weekly on"} ${WEEKDAYS[weekday]} at ${hhmm}`;
     if (!this.cadence.isSubDaily) return `daily at ${hhmm}`;
     return `${this.cadence.label} from ${hhmm}`;
   }

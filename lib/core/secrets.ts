@@ -66,7 +66,10 @@ function byRegex(what: string, re: RegExp, keep = 0): SecretShape {
 export const SECRET_SHAPES: readonly SecretShape[] = [
   byRegex("an AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/),
   // Everything from the BEGIN line on: the key body follows it (up to the END line, if any).
-  byRegex("a private key", /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----(?:[^-]|-(?!----END ))*(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/),
+  byRegex(
+    "a private key",
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----(?:[^-]|-(?!----END ))*(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?/,
+  ),
   {
     what: "a password in a URL",
     test: hasUrlPassword,
@@ -80,8 +83,16 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
       return out + text.slice(last);
     },
   },
-  byRegex("a webhook URL (the URL is the secret)", /(hooks\.slack\.com\/services\/|outlook\.office\.com\/webhook|discord(?:app)?\.com\/api\/webhooks|events\.pagerduty\.com\/integration)[^\s`"']*/i, 1),
-  byRegex("a password on a command line", /(^|\s)(?:--password[=\s]\S+|-p[^\s\d/-]\S*|-u\s+[^\s:]+:\S+|PGPASSWORD=\S+|MYSQL_PWD=\S+|RESTIC_PASSWORD=\S+|BORG_PASSPHRASE=\S+)/, 1),
+  byRegex(
+    "a webhook URL (the URL is the secret)",
+    /(hooks\.slack\.com\/services\/|outlook\.office\.com\/webhook|discord(?:app)?\.com\/api\/webhooks|events\.pagerduty\.com\/integration)[^\s`"']*/i,
+    1,
+  ),
+  byRegex(
+    "a password on a command line",
+    /(^|\s)(?:--password[=\s]\S+|-p[^\s\d/-]\S*|-u\s+[^\s:]+:\S+|PGPASSWORD=\S+|MYSQL_PWD=\S+|RESTIC_PASSWORD=\S+|BORG_PASSPHRASE=\S+)/,
+    1,
+  ),
   byRegex("a bearer token", /(\bAuthorization:\s*Bearer\s+)\S{8,}/i, 1),
 ];
 
@@ -103,12 +114,25 @@ export function redactSecrets(text: string): string {
 }
 
 /** A finding's text with secrets cut out: its message, fix, YAML path and acknowledgement reason. */
-export function redactFinding<F extends { readonly message: string; readonly fix?: string; readonly path: ReadonlyArray<string | number>; readonly acknowledged?: { readonly reason: string } }>(f: F): F {
+export function redactFinding<
+  F extends {
+    readonly message: string;
+    readonly fix?: string;
+    readonly path: ReadonlyArray<string | number>;
+    readonly acknowledged?: { readonly reason: string };
+  },
+>(f: F): F {
   const path = f.path.map((seg) => (typeof seg === "string" ? redactSecrets(seg) : seg));
   const changed = path.some((seg, i) => seg !== f.path[i]);
   const message = redactSecrets(f.message);
   const fix = f.fix === undefined ? undefined : redactSecrets(f.fix);
   const reason = f.acknowledged ? redactSecrets(f.acknowledged.reason) : undefined;
   if (!changed && message === f.message && fix === f.fix && reason === f.acknowledged?.reason) return f;
-  return { ...f, message, fix, path: changed ? path : f.path, ...(f.acknowledged && reason !== undefined ? { acknowledged: { ...f.acknowledged, reason } } : {}) };
+  return {
+    ...f,
+    message,
+    fix,
+    path: changed ? path : f.path,
+    ...(f.acknowledged && reason !== undefined ? { acknowledged: { ...f.acknowledged, reason } } : {}),
+  };
 }

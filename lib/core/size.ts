@@ -39,8 +39,13 @@ export class Size {
     return new Size(n);
   }
 
-  private constructor(public readonly totalBytes: number, key = "size", text: unknown = totalBytes) {
-    if (!Number.isSafeInteger(totalBytes) || totalBytes <= 0) throw Errors.invalidSize(key, text, "a positive whole number of bytes, at most 8 PiB (2^53 - 1)");
+  private constructor(
+    public readonly totalBytes: number,
+    key = "size",
+    text: unknown = totalBytes,
+  ) {
+    if (!Number.isSafeInteger(totalBytes) || totalBytes <= 0)
+      throw Errors.invalidSize(key, text, "a positive whole number of bytes, at most 8 PiB (2^53 - 1)");
   }
 
   /** Whole KiB, rounded down but at least 1: the unit of both tools' rate limits. */

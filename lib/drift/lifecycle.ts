@@ -18,7 +18,11 @@ export const lifecycleSchema = z.strictObject({
   guests: z
     .array(
       z.strictObject({
-        service: z.string().regex(Patterns.serviceId).describe("The catalog service the guest runs, if any.").optional(),
+        service: z
+          .string()
+          .regex(Patterns.serviceId)
+          .describe("The catalog service the guest runs, if any.")
+          .optional(),
         host: z.string().regex(Patterns.hostKey).describe("The host key, as in the catalog's `proxmox.hosts`."),
         vmid: z.int().min(100).max(999999999).describe("Guest id on that host."),
         state: z.enum(GUEST_STATES).describe("`active` or `decommissioned`."),
@@ -34,13 +38,26 @@ export type LifecycleGuest = LifecycleList["guests"][number];
 
 /** Proxmox guest ids: whole numbers from 100 to 999999999 (as PVE-007 and the lifecycle list). */
 const VMID_MESSAGE = "a guest id (vmid) is a whole number from 100 to 999999999";
-const vmidNumber = z.int({ error: VMID_MESSAGE }).min(100, { error: VMID_MESSAGE }).max(999999999, { error: VMID_MESSAGE });
+const vmidNumber = z
+  .int({ error: VMID_MESSAGE })
+  .min(100, { error: VMID_MESSAGE })
+  .max(999999999, { error: VMID_MESSAGE });
 
 /** One guest of `GET /cluster/backup-info/not-backed-up`. */
 export const notBackedUpSchema = z.array(
   z.looseObject({
     // The API gives a number; `pvesh` output and older answers a string of digits. 0, -5 or 1e+23 is no guest.
-    vmid: z.union([vmidNumber, z.string().regex(/^[0-9]{1,9}$/, { error: VMID_MESSAGE }).transform(Number).pipe(vmidNumber)], { error: VMID_MESSAGE }),
+    vmid: z.union(
+      [
+        vmidNumber,
+        z
+          .string()
+          .regex(/^[0-9]{1,9}$/, { error: VMID_MESSAGE })
+          .transform(Number)
+          .pipe(vmidNumber),
+      ],
+      { error: VMID_MESSAGE },
+    ),
     type: z.enum(["qemu", "lxc"]),
     name: z.string().optional(),
   }),
@@ -69,7 +86,10 @@ export function readLifecycleFile(file: string): LifecycleList {
   if (!r.success) {
     const issue = r.error.issues[0];
     const p = source.valuePosition(issue.path as Array<string | number>);
-    throw Errors.driftInputInvalid(file, `${p.line}:${p.column}: ${formatPath(issue.path as Array<string | number>) || "(root)"}: ${issue.message}`);
+    throw Errors.driftInputInvalid(
+      file,
+      `${p.line}:${p.column}: ${formatPath(issue.path as Array<string | number>) || "(root)"}: ${issue.message}`,
+    );
   }
   const seen = new Map<string, number>();
   r.data.guests.forEach((g, i) => {
@@ -77,7 +97,10 @@ export function readLifecycleFile(file: string): LifecycleList {
     const first = seen.get(key);
     if (first !== undefined) {
       const p = source.valuePosition(["guests", i]);
-      throw Errors.driftInputInvalid(file, `${p.line}:${p.column}: guests[${i}] lists ${key} again (first at guests[${first}]); a guest appears once`);
+      throw Errors.driftInputInvalid(
+        file,
+        `${p.line}:${p.column}: guests[${i}] lists ${key} again (first at guests[${first}]); a guest appears once`,
+      );
     }
     seen.set(key, i);
   });
@@ -100,7 +123,10 @@ export function readNotBackedUpFile(file: string): NotBackedUpGuest[] {
   const r = notBackedUpSchema.safeParse(list);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw Errors.driftInputInvalid(file, `${formatPath(issue.path as Array<string | number>) || "(root)"}: ${issue.message} (expected a list of {vmid, type, name})`);
+    throw Errors.driftInputInvalid(
+      file,
+      `${formatPath(issue.path as Array<string | number>) || "(root)"}: ${issue.message} (expected a list of {vmid, type, name})`,
+    );
   }
   return r.data;
 }
@@ -109,7 +135,8 @@ function readText(file: string): string {
   try {
     // Capped, and only a regular file: `--lifecycle /dev/zero` would otherwise never end.
     const buf = readCapped(file, MAX_DRIFT_INPUT_BYTES);
-    if (buf.byteLength > MAX_DRIFT_INPUT_BYTES) throw Errors.driftInputInvalid(file, `${buf.byteLength} bytes; at most ${MAX_DRIFT_INPUT_BYTES} are read`);
+    if (buf.byteLength > MAX_DRIFT_INPUT_BYTES)
+      throw Errors.driftInputInvalid(file, `${buf.byteLength} bytes; at most ${MAX_DRIFT_INPUT_BYTES} are read`);
     return buf.toString("utf8");
   } catch (e) {
     // readCapped names a missing file as a catalog (IO-001); this is a drift input.

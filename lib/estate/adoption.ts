@@ -1,6 +1,13 @@
 import type { AdoptedIds } from "../catalog/model";
 import type { PlanSpec } from "../policy/aws-backup";
-import { DefaultTokenResolver, type IConstruct, StringConcat, TerraformResource, type TerraformStack, Tokenization } from "../core/cdk";
+import {
+  DefaultTokenResolver,
+  type IConstruct,
+  StringConcat,
+  TerraformResource,
+  type TerraformStack,
+  Tokenization,
+} from "../core/cdk";
 
 /** Ids of the adoption notices (docs/adopt.md#before-apply). */
 export const AdoptionNotice = {
@@ -83,7 +90,13 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
       if (!(c instanceof TerraformResource)) continue;
       const config = configOf(c);
       if (!config) continue;
-      found.push({ resource: c, stack, type: c.terraformResourceType, address: `${c.terraformResourceType}.${c.friendlyUniqueId}`, config });
+      found.push({
+        resource: c,
+        stack,
+        type: c.terraformResourceType,
+        address: `${c.terraformResourceType}.${c.friendlyUniqueId}`,
+        config,
+      });
     }
   }
   // References (`${aws_backup_vault.X.name}`) resolve to the literal names of the resources they point at.
@@ -100,14 +113,23 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
   };
   const ignore = (f: Found, keys: string[]) => {
     const lc = f.resource.lifecycle ?? {};
-    f.resource.lifecycle = { ...lc, ignoreChanges: [...new Set([...((lc.ignoreChanges as string[] | undefined) ?? []), ...keys])] };
+    f.resource.lifecycle = {
+      ...lc,
+      ignoreChanges: [...new Set([...((lc.ignoreChanges as string[] | undefined) ?? []), ...keys])],
+    };
   };
 
   const vaults = adopted.vaults ?? {};
   const plans = adopted.plans ?? {};
   const selections = adopted.selections ?? {};
   const buckets = adopted.buckets ?? {};
-  const matched = { vaults: new Set<string>(), plans: new Set<string>(), selections: new Set<string>(), buckets: new Set<string>(), jobs: new Set<string>() };
+  const matched = {
+    vaults: new Set<string>(),
+    plans: new Set<string>(),
+    selections: new Set<string>(),
+    buckets: new Set<string>(),
+    jobs: new Set<string>(),
+  };
   const planIdOfAddress = new Map<string, string>();
 
   for (const f of found) {
@@ -119,7 +141,11 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         add(f, IMPORT_ID.vault(name), `vault ${name}`);
         // kms_key_arn forces a new vault, and a vault with recovery points cannot be deleted.
         ignore(f, ["kms_key_arn"]);
-        notices.push({ id: AdoptionNotice.VAULT_KEY_KEPT, message: `vault ${name} is imported with the KMS key it was created with; the estate's key encrypts only new vaults`, fix: "nothing to do: changing a vault's key would need a new vault (copy the recovery points, then retire the old vault)" });
+        notices.push({
+          id: AdoptionNotice.VAULT_KEY_KEPT,
+          message: `vault ${name} is imported with the KMS key it was created with; the estate's key encrypts only new vaults`,
+          fix: "nothing to do: changing a vault's key would need a new vault (copy the recovery points, then retire the old vault)",
+        });
         break;
       }
       case "aws_backup_plan": {
@@ -150,7 +176,9 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         notices.push({
           id: AdoptionNotice.LOCK_KEPT,
           message: `vault ${name} keeps its existing lock (${existing.minDays}${existing.maxDays !== undefined ? `-${existing.maxDays}` : "+"} days${existing.lockDate ? `, compliance, locked since ${existing.lockDate}` : ", governance"})${differs ? `; the catalog asks for ${String(wanted.min)}${wanted.max !== undefined ? `-${String(wanted.max)}` : "+"} days` : ""}`,
-          fix: differs ? "set the service's `immutable.days`/`maxDays` to the existing lock's range, or protect the service into a new vault (a locked vault cannot be changed or deleted)" : "nothing to do",
+          fix: differs
+            ? "set the service's `immutable.days`/`maxDays` to the existing lock's range, or protect the service into a new vault (a locked vault cannot be changed or deleted)"
+            : "nothing to do",
         });
         break;
       }
@@ -159,7 +187,11 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         if (name === undefined || !vaults[name]?.notifications) break;
         add(f, IMPORT_ID.vaultNotifications(name), `notifications of vault ${name}`);
         // A vault has one notification configuration: the estate's topic and events take its place.
-        notices.push({ id: AdoptionNotice.NOTIFICATIONS_REPLACED, message: `the notifications of vault ${name} are imported and then set to the estate's topic and events; the topic they go to today stops receiving them`, fix: "subscribe the old topic's readers to the estate's alerts (notifications in the catalog) before apply" });
+        notices.push({
+          id: AdoptionNotice.NOTIFICATIONS_REPLACED,
+          message: `the notifications of vault ${name} are imported and then set to the estate's topic and events; the topic they go to today stops receiving them`,
+          fix: "subscribe the old topic's readers to the estate's alerts (notifications in the catalog) before apply",
+        });
         break;
       }
       case "aws_backup_selection": {
@@ -170,7 +202,11 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         const planRef = f.config.plan_id;
         const planId = typeof planRef === "string" ? (planIdOfAddress.get(planRef) ?? planRef) : undefined;
         if (planId !== sel.planId) {
-          notices.push({ id: AdoptionNotice.SELECTION_REPLACED, message: `selection ${name} belongs to plan ${sel.planId}, but the catalog puts it in ${planId?.includes("${") ? "a new plan" : `plan ${planId}`}: a new selection is created there and the old one stays`, fix: "after the first backup of the new plan, delete the old selection by hand (aws backup delete-backup-selection); recovery points are not affected" });
+          notices.push({
+            id: AdoptionNotice.SELECTION_REPLACED,
+            message: `selection ${name} belongs to plan ${sel.planId}, but the catalog puts it in ${planId?.includes("${") ? "a new plan" : `plan ${planId}`}: a new selection is created there and the old one stays`,
+            fix: "after the first backup of the new plan, delete the old selection by hand (aws backup delete-backup-selection); recovery points are not affected",
+          });
           break;
         }
         add(f, IMPORT_ID.selection(sel.planId, sel.id), `selection ${name}`);
@@ -181,7 +217,11 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
         }
         const resources = [...((f.config.resources as string[] | undefined) ?? [])].filter((r) => r !== "*").sort();
         if (JSON.stringify(resources) !== JSON.stringify([...(sel.resources ?? [])].sort())) {
-          notices.push({ id: AdoptionNotice.SELECTION_REPLACED, message: `selection ${name} lists other resources than the existing one; AWS Backup cannot update a selection in place, so apply replaces it (delete, then create)`, fix: "to keep it, write the existing resources into the service's `aws.resources`; a replacement loses no recovery point, only the selection's id" });
+          notices.push({
+            id: AdoptionNotice.SELECTION_REPLACED,
+            message: `selection ${name} lists other resources than the existing one; AWS Backup cannot update a selection in place, so apply replaces it (delete, then create)`,
+            fix: "to keep it, write the existing resources into the service's `aws.resources`; a replacement loses no recovery point, only the selection's id",
+          });
         }
         break;
       }
@@ -196,19 +236,32 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
           // through its lock configuration (PutObjectLockConfiguration), which the bucket construct declares.
           f.resource.addOverride("object_lock_enabled", null);
           ignore(f, ["object_lock_enabled"]);
-          notices.push({ id: AdoptionNotice.BUCKET_LOCK, message: `bucket ${name} exists without Object Lock; \`object_lock_enabled\` would force a new bucket (and the old one's objects would be deleted)`, fix: "applied: the bucket keeps object_lock_enabled unset and its aws_s3_bucket_object_lock_configuration enables Object Lock in place (versioning must be on first)" });
+          notices.push({
+            id: AdoptionNotice.BUCKET_LOCK,
+            message: `bucket ${name} exists without Object Lock; \`object_lock_enabled\` would force a new bucket (and the old one's objects would be deleted)`,
+            fix: "applied: the bucket keeps object_lock_enabled unset and its aws_s3_bucket_object_lock_configuration enables Object Lock in place (versioning must be on first)",
+          });
         }
         break;
       }
     }
   }
   for (const f of found) {
-    const name = ["aws_s3_bucket_versioning", "aws_s3_bucket_object_lock_configuration", "aws_s3_bucket_replication_configuration"].includes(f.type) ? value(f, "bucket") : undefined;
+    const name = [
+      "aws_s3_bucket_versioning",
+      "aws_s3_bucket_object_lock_configuration",
+      "aws_s3_bucket_replication_configuration",
+    ].includes(f.type)
+      ? value(f, "bucket")
+      : undefined;
     const b = name !== undefined ? buckets[name] : undefined;
     if (name === undefined || !b) continue;
-    if (f.type === "aws_s3_bucket_versioning" && b.versioning) add(f, IMPORT_ID.bucket(name), `versioning of bucket ${name}`);
-    if (f.type === "aws_s3_bucket_object_lock_configuration" && b.objectLock) add(f, IMPORT_ID.bucket(name), `Object Lock configuration of bucket ${name}`);
-    if (f.type === "aws_s3_bucket_replication_configuration" && b.replication) add(f, IMPORT_ID.bucket(name), `replication of bucket ${name}`);
+    if (f.type === "aws_s3_bucket_versioning" && b.versioning)
+      add(f, IMPORT_ID.bucket(name), `versioning of bucket ${name}`);
+    if (f.type === "aws_s3_bucket_object_lock_configuration" && b.objectLock)
+      add(f, IMPORT_ID.bucket(name), `Object Lock configuration of bucket ${name}`);
+    if (f.type === "aws_s3_bucket_replication_configuration" && b.replication)
+      add(f, IMPORT_ID.bucket(name), `replication of bucket ${name}`);
   }
   for (const f of found) {
     if (f.type !== "proxmox_backup_job") continue;
@@ -218,28 +271,82 @@ export function adoptExisting(stacks: readonly TerraformStack[], adopted: Adopte
     if (id === undefined || host === undefined) continue;
     // The existing job with this id, or the one that backs up exactly the same guests.
     const guests = [...((f.config.vmid as string[] | undefined) ?? [])].map(Number).sort((a, b) => a - b);
-    const existing = jobs[host][id] ? id : Object.keys(jobs[host]).find((j) => !matched.jobs.has(`${host}/${j}`) && JSON.stringify([...jobs[host][j]].sort((a, b) => a - b)) === JSON.stringify(guests));
+    const existing = jobs[host][id]
+      ? id
+      : Object.keys(jobs[host]).find(
+          (j) =>
+            !matched.jobs.has(`${host}/${j}`) &&
+            JSON.stringify([...jobs[host][j]].sort((a, b) => a - b)) === JSON.stringify(guests),
+        );
     if (existing === undefined) continue;
     // The job id is its physical name only: taking the existing one changes nothing else.
     if (existing !== id) f.resource.addOverride("id", existing);
     matched.jobs.add(`${host}/${existing}`);
-    add(f, IMPORT_ID.backupJob(existing), `job ${existing} on ${host}${existing !== id ? ` (the catalog's ${id})` : ""}`);
+    add(
+      f,
+      IMPORT_ID.backupJob(existing),
+      `job ${existing} on ${host}${existing !== id ? ` (the catalog's ${id})` : ""}`,
+    );
   }
 
-  for (const name of Object.keys(vaults)) if (!matched.vaults.has(name)) notices.push(notMatched(`vault ${name}`, "vault", "it keeps its recovery points; once the new vault holds enough of them, stop writing to the old one (its lock, if any, stays)"));
-  for (const name of Object.keys(plans)) if (!matched.plans.has(name)) notices.push(notMatched(`plan ${name}`, "plan", `after the new plan's first backups, delete it by hand (aws backup delete-backup-plan --backup-plan-id ${plans[name].id}) to stop double backups`));
-  for (const name of Object.keys(selections)) if (!matched.selections.has(name) && matched.plans.has(Object.keys(plans).find((p) => plans[p].id === selections[name].planId) ?? "")) notices.push(notMatched(`selection ${name}`, "selection", "delete it by hand once the catalog's selection covers its resources"));
+  for (const name of Object.keys(vaults))
+    if (!matched.vaults.has(name))
+      notices.push(
+        notMatched(
+          `vault ${name}`,
+          "vault",
+          "it keeps its recovery points; once the new vault holds enough of them, stop writing to the old one (its lock, if any, stays)",
+        ),
+      );
+  for (const name of Object.keys(plans))
+    if (!matched.plans.has(name))
+      notices.push(
+        notMatched(
+          `plan ${name}`,
+          "plan",
+          `after the new plan's first backups, delete it by hand (aws backup delete-backup-plan --backup-plan-id ${plans[name].id}) to stop double backups`,
+        ),
+      );
+  for (const name of Object.keys(selections))
+    if (
+      !matched.selections.has(name) &&
+      matched.plans.has(Object.keys(plans).find((p) => plans[p].id === selections[name].planId) ?? "")
+    )
+      notices.push(
+        notMatched(
+          `selection ${name}`,
+          "selection",
+          "delete it by hand once the catalog's selection covers its resources",
+        ),
+      );
   for (const name of Object.keys(buckets)) {
-    if (!matched.buckets.has(name)) notices.push({ id: AdoptionNotice.NOT_MATCHED, message: `existing bucket ${name} is not one of the estate's own buckets: it is left as it is (not imported, never deleted)`, fix: "nothing to do; AWS Backup protects it if a service lists its ARN under `aws.resources`" });
+    if (!matched.buckets.has(name))
+      notices.push({
+        id: AdoptionNotice.NOT_MATCHED,
+        message: `existing bucket ${name} is not one of the estate's own buckets: it is left as it is (not imported, never deleted)`,
+        fix: "nothing to do; AWS Backup protects it if a service lists its ARN under `aws.resources`",
+      });
   }
   for (const [host, ids] of Object.entries(adopted.jobs ?? {})) {
-    for (const id of Object.keys(ids)) if (!matched.jobs.has(`${host}/${id}`)) notices.push(notMatched(`job ${id} on ${host}`, "job", `after the catalog's job for its guests has run once, remove it: pvesh delete /cluster/backup/${id}`));
+    for (const id of Object.keys(ids))
+      if (!matched.jobs.has(`${host}/${id}`))
+        notices.push(
+          notMatched(
+            `job ${id} on ${host}`,
+            "job",
+            `after the catalog's job for its guests has run once, remove it: pvesh delete /cluster/backup/${id}`,
+          ),
+        );
   }
   return { imports, notices };
 }
 
 function notMatched(what: string, kind: string, fix: string): AdoptionNoticeEntry {
-  return { id: AdoptionNotice.NOT_MATCHED, message: `existing ${what} is not a ${kind} the catalog generates under that name: it is left alone (not imported, never deleted), and apply creates the catalog's own ${kind} beside it`, fix };
+  return {
+    id: AdoptionNotice.NOT_MATCHED,
+    message: `existing ${what} is not a ${kind} the catalog generates under that name: it is left alone (not imported, never deleted), and apply creates the catalog's own ${kind} beside it`,
+    fix,
+  };
 }
 
 /** The Proxmox host a job belongs to: the host key among its construct path's ids. */
@@ -249,7 +356,11 @@ function hostOf(c: IConstruct, hosts: readonly string[]): string | undefined {
 
 function configOf(c: TerraformResource): Record<string, unknown> | undefined {
   try {
-    const tf = Tokenization.resolve(c.toTerraform(), { scope: c, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const tf = Tokenization.resolve(c.toTerraform(), {
+      scope: c,
+      resolver: new DefaultTokenResolver(new StringConcat()),
+      preparing: false,
+    }) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
     const byType = tf.resource?.[c.terraformResourceType];
     return byType ? Object.values(byType)[0] : undefined;
   } catch {
@@ -260,9 +371,15 @@ function configOf(c: TerraformResource): Record<string, unknown> | undefined {
 
 /** artifacts/adoption.md: what apply imports, and what a person must know first. */
 export function renderAdoption(r: AdoptionReport): string {
-  const lines = ["# Adoption: imported, not recreated", "", `${r.imports.length} existing object(s) are imported by \`terraform apply\` (import blocks in the stacks); none is destroyed.`, ""];
+  const lines = [
+    "# Adoption: imported, not recreated",
+    "",
+    `${r.imports.length} existing object(s) are imported by \`terraform apply\` (import blocks in the stacks); none is destroyed.`,
+    "",
+  ];
   lines.push("| Stack | Resource | Import id | Object |", "| --- | --- | --- | --- |");
-  for (const i of r.imports) lines.push(`| ${i.stack} | \`${i.address}\` | \`${i.id.replace(/\|/g, "\\|")}\` | ${i.what} |`);
+  for (const i of r.imports)
+    lines.push(`| ${i.stack} | \`${i.address}\` | \`${i.id.replace(/\|/g, "\\|")}\` | ${i.what} |`);
   lines.push("", "## Before apply", "");
   if (!r.notices.length) lines.push("Nothing: every existing object maps onto the catalog's own.");
   for (const n of r.notices) lines.push(`- **${n.id}** ${n.message}. ${n.fix}.`);
@@ -312,10 +429,14 @@ export function adoptedNames(plans: readonly PlanSpec[], adopted: AdoptedIds | u
     const [existingName, existing] = match;
     renamed.set(spec.name, existingName);
     const primaries = [...new Set(spec.rules.map((r) => `${r.vault.region}/${r.vault.name}`))];
-    if (primaries.length === 1 && existing.vaults?.length === 1) mapVault(spec.rules[0].vault.region, spec.rules[0].vault.name, existing.vaults[0]);
-    const copies = [...new Set(spec.rules.filter((r) => r.copy).map((r) => `${r.copy!.vault.region}/${r.copy!.vault.name}`))];
+    if (primaries.length === 1 && existing.vaults?.length === 1)
+      mapVault(spec.rules[0].vault.region, spec.rules[0].vault.name, existing.vaults[0]);
+    const copies = [
+      ...new Set(spec.rules.filter((r) => r.copy).map((r) => `${r.copy!.vault.region}/${r.copy!.vault.name}`)),
+    ];
     const copy = spec.rules.find((r) => r.copy)?.copy;
-    if (copy && copies.length === 1 && existing.copyVaults?.length === 1) mapVault(copy.vault.region, copy.vault.name, existing.copyVaults[0]);
+    if (copy && copies.length === 1 && existing.copyVaults?.length === 1)
+      mapVault(copy.vault.region, copy.vault.name, existing.copyVaults[0]);
     for (const [name, s] of selections) {
       if (s.planId !== existing.id || !services.includes(s.service)) continue;
       const byTags = !s.resources?.length && !!s.tags && Object.keys(s.tags).length > 0;
@@ -330,7 +451,11 @@ export function adoptedNames(plans: readonly PlanSpec[], adopted: AdoptedIds | u
     plans: plans.map((p) => ({
       ...p,
       name: renamed.get(p.name) ?? p.name,
-      rules: p.rules.map((r) => ({ ...r, vault: vault(r.vault), copy: r.copy && { ...r.copy, vault: vault(r.copy.vault) } })),
+      rules: p.rules.map((r) => ({
+        ...r,
+        vault: vault(r.vault),
+        copy: r.copy && { ...r.copy, vault: vault(r.copy.vault) },
+      })),
     })),
     vault,
     selection: (generated, serviceId, byTags) => selectionNames.get(`${serviceId}/${byTags}`) ?? generated,

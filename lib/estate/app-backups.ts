@@ -53,13 +53,23 @@ export function buildAppBackups(ctx: EstatePolicies, where: AppBackupsPlacement)
   const policies = ctx.policies.filter((p) => p.appBackup && p.service.app?.engine && p.service.app.host);
   if (policies.length === 0) return { backups: built, record };
 
-  const schedules = stagger(policies.map((p) => ({ key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence })));
+  const schedules = stagger(
+    policies.map((p) => ({ key: backupKey(p.service.id), group: p.service.app!.host!, cadence: p.jobCadence })),
+  );
   placeDrills(policies, schedules);
 
   const scope = where.scope ?? new Construct(undefined as unknown as Construct, `${ctx.catalog.name}-app-backups`);
   const byHost = new Map<string, AppBackup[]>();
   for (const p of policies) {
-    const backup = buildOne(ctx, record, where, scope, p, schedules.get(backupKey(p.service.id))!, schedules.get(drillKey(p.service.id)));
+    const backup = buildOne(
+      ctx,
+      record,
+      where,
+      scope,
+      p,
+      schedules.get(backupKey(p.service.id))!,
+      schedules.get(drillKey(p.service.id)),
+    );
     built.set(p.service.id, backup);
     const host = backup.spec.host;
     const list = byHost.get(host);
@@ -95,7 +105,9 @@ function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string
     if (!week) weeks.set(hostOf(p), (week = new WeekOccupancy()));
     for (const start of schedules.get(backupKey(p.service.id))!.startsInWeek()) week.mark(start, backupMinutes(p));
   }
-  const drills = policies.filter((p) => p.restoreTest !== RestoreTestFrequency.NONE).sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
+  const drills = policies
+    .filter((p) => p.restoreTest !== RestoreTestFrequency.NONE)
+    .sort((a, b) => hostOf(a).localeCompare(hostOf(b)) || a.service.id.localeCompare(b.service.id));
   for (const p of drills) {
     const week = weeks.get(hostOf(p))!;
     const minutes = drillMinutes(p);
@@ -112,7 +124,15 @@ function placeDrills(policies: readonly EffectivePolicy[], schedules: Map<string
   }
 }
 
-function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPlacement, scope: Construct, p: EffectivePolicy, schedule: Schedule, drillSchedule: Schedule | undefined): AppBackup {
+function buildOne(
+  ctx: EstatePolicies,
+  record: BuildRecord,
+  where: AppBackupsPlacement,
+  scope: Construct,
+  p: EffectivePolicy,
+  schedule: Schedule,
+  drillSchedule: Schedule | undefined,
+): AppBackup {
   const s = p.service;
   const app = s.app!;
   const engine = app.engine!;
@@ -125,7 +145,10 @@ function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPla
       ? "the AWS protection registered no S3 destination for this service"
       : "the catalog has no aws section and the service no app.repository";
     destination = AppBackupDestination.unprovisioned(`${why}; set BACKUP_GOV_REPOSITORY by hand`);
-    if (where.awsStack) Annotations.of(where.awsStack).addWarning(`app backup of ${s.id}: ${why}; its scripts refuse to run until BACKUP_GOV_REPOSITORY is set`);
+    if (where.awsStack)
+      Annotations.of(where.awsStack).addWarning(
+        `app backup of ${s.id}: ${why}; its scripts refuse to run until BACKUP_GOV_REPOSITORY is set`,
+      );
   }
   const drill =
     p.restoreTest === RestoreTestFrequency.WEEKLY && drillSchedule
@@ -150,13 +173,17 @@ function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPla
     schedule,
     drill,
     bandwidthLimit: app.bandwidthLimit ? Size.parseRate(app.bandwidthLimit) : undefined,
-    directoryFormatAbove: app.directoryFormatAbove ? Size.parse(app.directoryFormatAbove, "directoryFormatAbove") : undefined,
+    directoryFormatAbove: app.directoryFormatAbove
+      ? Size.parse(app.directoryFormatAbove, "directoryFormatAbove")
+      : undefined,
     jobs: app.jobs,
     replicaSet: app.replicaSet,
     mysqlFlavour: app.flavour,
     mysqlServerVersion: app.serverVersion,
     fullEvery: app.pitr ? app.fullEvery : undefined,
-    credentials: ctx.catalog.aws?.rolesAnywhere ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn) : AppBackupCredentials.iamUser(),
+    credentials: ctx.catalog.aws?.rolesAnywhere
+      ? AppBackupCredentials.rolesAnywhere(ctx.catalog.aws.rolesAnywhere.trustAnchorArn)
+      : AppBackupCredentials.iamUser(),
     secretsRef: s.restore.secrets,
     // The monitoring builder alarms on missing heartbeats only when the catalog turns them on.
     heartbeat: ctx.catalog.notifications.heartbeat,
@@ -185,7 +212,11 @@ function buildOne(ctx: EstatePolicies, record: BuildRecord, where: AppBackupsPla
       offsite: spec.offsiteRepositoryUrl ?? "",
       credentials: spec.credentials.source,
     },
-    restoreSteps: restoreSteps(spec, s.restore.secrets, s3 && !Token.isUnresolved(s3.bucketName) ? { bucket: s3.bucketName, prefix: s3.prefix } : undefined),
+    restoreSteps: restoreSteps(
+      spec,
+      s.restore.secrets,
+      s3 && !Token.isUnresolved(s3.bucketName) ? { bucket: s3.bucketName, prefix: s3.prefix } : undefined,
+    ),
   });
   record.addJob({
     id: unitName(spec, "backup", "timer"),
@@ -228,7 +259,11 @@ export function deleteMarkerSteps(bucket: string, prefix: string, hasReplica: bo
 }
 
 /** The SOP's steps for restoring from the app-level backup. */
-function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?: { bucket: string; prefix: string }): string[] {
+function restoreSteps(
+  spec: AppBackup["spec"],
+  secrets: string | undefined,
+  s3?: { bucket: string; prefix: string },
+): string[] {
   const p = servicePaths(spec);
   const db = spec.engine !== AppEngine.FILES;
   const part = spec.engine === AppEngine.MONGODB ? "--table COLLECTION" : "--table TABLE";
@@ -251,11 +286,21 @@ function restoreSteps(spec: AppBackup["spec"], secrets: string | undefined, s3?:
   }
   const chain = restoreChain(spec.engine, spec.serviceId, spec.pitr);
   if (chain) {
-    steps.push(`Point-in-time restores use chains: ${chain.description}, one chain per full-backup interval (every ${Math.round(spec.fullEverySeconds / 3600)} h). Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`);
+    steps.push(
+      `Point-in-time restores use chains: ${chain.description}, one chain per full-backup interval (every ${Math.round(spec.fullEverySeconds / 3600)} h). Retention keeps or forgets a chain whole, so every chain \`restore.sh --to-time\` finds is complete; a time before the oldest chain is reached from the dumps only (\`--run RUN\`).`,
+    );
   }
   if (s3) steps.push(...deleteMarkerSteps(s3.bucket, s3.prefix, !!spec.offsiteRepositoryUrl));
-  if (spec.offsiteRepositoryUrl) steps.push(`If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`);
-  steps.push(`Prove the backup restores before you need it: \`${p.scripts}/verify.sh\` restores the latest into a scratch ${db ? "server" : "folder"} and compares it with the backup's capture record.`);
-  if (spec.tool === BackupTool.BORG) steps.push("borg needs the repository key: if the repository's own copy is lost, import the exported key (`borg key import`).");
+  if (spec.offsiteRepositoryUrl)
+    steps.push(
+      `If the primary copy is gone, add \`--from offsite\` to read the replica (${spec.offsiteRepositoryUrl}). Deletions are not replicated to it, so it still holds what the primary lost to deletes; it may also hold files a prune removed on the primary, which restic ignores.`,
+    );
+  steps.push(
+    `Prove the backup restores before you need it: \`${p.scripts}/verify.sh\` restores the latest into a scratch ${db ? "server" : "folder"} and compares it with the backup's capture record.`,
+  );
+  if (spec.tool === BackupTool.BORG)
+    steps.push(
+      "borg needs the repository key: if the repository's own copy is lost, import the exported key (`borg key import`).",
+    );
   return steps;
 }

@@ -81,9 +81,15 @@ export class AwsEstateStack extends TerraformStack {
         this.props.aws.accountId ??
         new TerraformVariable(this, ACCOUNT_ID_VARIABLE, {
           type: "string",
-          description: "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
+          description:
+            "The AWS account the estate's backups live in (set aws.accountId in the catalog to avoid this variable).",
           // PROVIDER NOTE: in JSON configuration a condition is a template: the expression goes inside ${...}.
-          validation: [{ condition: `\${can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))}`, errorMessage: "aws_account_id must be a 12-digit AWS account id." }],
+          validation: [
+            {
+              condition: `\${can(regex("^[0-9]{12}$", var.${ACCOUNT_ID_VARIABLE}))}`,
+              errorMessage: "aws_account_id must be a 12-digit AWS account id.",
+            },
+          ],
         }).stringValue;
     }
     return this.account;
@@ -115,7 +121,15 @@ export class AwsEstateStack extends TerraformStack {
       alias,
       // PROVIDER NOTE: a pinned account makes a plan against the wrong credentials fail instead of creating resources there.
       allowedAccountIds: this.props.aws.accountId ? [this.props.aws.accountId] : undefined,
-      defaultTags: [{ tags: { "backup:estate": this.props.estate, "managed-by": "cdktf-backup-governance", ...tfLiteralMap(this.props.aws.tags) } }],
+      defaultTags: [
+        {
+          tags: {
+            "backup:estate": this.props.estate,
+            "managed-by": "cdktf-backup-governance",
+            ...tfLiteralMap(this.props.aws.tags),
+          },
+        },
+      ],
     });
   }
 }

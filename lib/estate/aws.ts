@@ -64,7 +64,16 @@ export interface AwsProtection {
 
 /** What the AWS builder makes of an estate without AWS protection: nothing. */
 function emptyAwsProtection(): AwsProtection {
-  return { vaults: [], vaultsByService: new Map(), plans: new Map(), keys: new Map(), appBuckets: new Map(), s3Destinations: new Map(), veleroDestinations: new Map(), record: new BuildRecord() };
+  return {
+    vaults: [],
+    vaultsByService: new Map(),
+    plans: new Map(),
+    keys: new Map(),
+    appBuckets: new Map(),
+    s3Destinations: new Map(),
+    veleroDestinations: new Map(),
+    record: new BuildRecord(),
+  };
 }
 
 /**
@@ -123,7 +132,12 @@ class AwsBuilder {
   public build(): AwsProtection {
     for (const v of awsBackupVaults(this.plans)) this.createVault(v);
     if (this.plans.length) {
-      this.role = new BackupServiceRole(this.stack, "BackupRole", { roleName: AwsNames.backupRole(this.estate), s3: this.needsS3Policies(), partition: this.partition, provider: this.stack.primary });
+      this.role = new BackupServiceRole(this.stack, "BackupRole", {
+        roleName: AwsNames.backupRole(this.estate),
+        s3: this.needsS3Policies(),
+        partition: this.partition,
+        provider: this.stack.primary,
+      });
     }
     for (const p of this.plans) this.createPlan(p);
     for (const rt of restoreTestPlans(this.ctx.policies, this.ctx.catalog)) this.createRestoreTests(rt);
@@ -131,7 +145,11 @@ class AwsBuilder {
     for (const b of this.veleroBuckets) this.createVeleroBucket(b);
     if (this.aws.audit.enabled) this.createAuditTrail();
     if (this.lockedBuckets.length) {
-      this.record.addArtifact({ path: "immutability-drill.sh", content: renderImmutabilityDrill(this.estate, this.lockedBuckets), mode: 0o755 });
+      this.record.addArtifact({
+        path: "immutability-drill.sh",
+        content: renderImmutabilityDrill(this.estate, this.lockedBuckets),
+        mode: 0o755,
+      });
     }
     return {
       vaults: this.vaultList,
@@ -171,10 +189,32 @@ class AwsBuilder {
   private createVault(v: VaultSpec): void {
     const provider = this.stack.providerFor(v.region);
     const id = `Vault-${v.region}-${v.name}`;
-    const common = { kmsKey: this.keyFor(v.region), preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider };
+    const common = {
+      kmsKey: this.keyFor(v.region),
+      preventDestroy: this.protect,
+      region: v.region,
+      accountId: this.aws.accountId,
+      partition: this.partition,
+      provider,
+    };
     const vault = v.lock
-      ? new ImmutableVault(this.stack, id, { ...common, mode: objectLockMode(v.lock.mode), days: v.lock.minDays, maxRetentionDays: v.lock.maxDays, createBucket: false, vaultName: v.name }).vault
-      : new EncryptedVault(this.stack, id, { vaultName: v.name, kmsKeyArn: common.kmsKey.keyArn, preventDestroy: this.protect, region: v.region, accountId: this.aws.accountId, partition: this.partition, provider });
+      ? new ImmutableVault(this.stack, id, {
+          ...common,
+          mode: objectLockMode(v.lock.mode),
+          days: v.lock.minDays,
+          maxRetentionDays: v.lock.maxDays,
+          createBucket: false,
+          vaultName: v.name,
+        }).vault
+      : new EncryptedVault(this.stack, id, {
+          vaultName: v.name,
+          kmsKeyArn: common.kmsKey.keyArn,
+          preventDestroy: this.protect,
+          region: v.region,
+          accountId: this.aws.accountId,
+          partition: this.partition,
+          provider,
+        });
     this.vaults.set(vaultId(v), vault);
     this.vaultList.push(vault);
   }
@@ -191,15 +231,25 @@ class AwsBuilder {
       if (!a) return false;
       if (a.resources.some((arn) => resourceTypeOfArn(arn) === AwsResourceType.S3)) return true;
       if (Object.keys(a.tags).length === 0) return false;
-      return a.tagResourceTypes.length === 0 || a.tagResourceTypes.some((k) => resourceTypeOfKey(k) === AwsResourceType.S3);
+      return (
+        a.tagResourceTypes.length === 0 || a.tagResourceTypes.some((k) => resourceTypeOfKey(k) === AwsResourceType.S3)
+      );
     });
   }
 
   private createPlan(spec: PlanSpec): void {
     // The tier tag scopes Audit Manager's per-tier frequency/retention controls to this plan.
-    const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, { planName: spec.name, provider: this.stack.primary, tags: { [TIER_TAG]: spec.classification } });
+    const plan = new TierBackupPlan(this.stack, `Plan-${spec.key}`, {
+      planName: spec.name,
+      provider: this.stack.primary,
+      tags: { [TIER_TAG]: spec.classification },
+    });
     this.planMap.set(spec.name, plan);
-    carryAcknowledgement(plan, spec.serviceIds.map((id) => this.ctx.policyOf(id).service), IMMUTABLE_COPY_RULE);
+    carryAcknowledgement(
+      plan,
+      spec.serviceIds.map((id) => this.ctx.policyOf(id).service),
+      IMMUTABLE_COPY_RULE,
+    );
     const written: EncryptedVault[] = [];
     for (const r of spec.rules) {
       const target = this.vaults.get(vaultId(r.vault))!;
@@ -214,7 +264,16 @@ class AwsBuilder {
         deleteAfterDays: r.deleteAfterDays,
         coldStorageAfterDays: r.coldAfterDays,
         continuous: r.continuous,
-        copyActions: r.copy && copy ? [{ destinationVault: copy, deleteAfterDays: r.copy.deleteAfterDays, coldStorageAfterDays: r.copy.coldAfterDays }] : undefined,
+        copyActions:
+          r.copy && copy
+            ? [
+                {
+                  destinationVault: copy,
+                  deleteAfterDays: r.copy.deleteAfterDays,
+                  coldStorageAfterDays: r.copy.coldAfterDays,
+                },
+              ]
+            : undefined,
       });
       this.record.addJob({
         id: `${spec.name}/${r.name}`,
@@ -229,24 +288,44 @@ class AwsBuilder {
     }
     for (const serviceId of spec.serviceIds) {
       const a = this.ctx.policyOf(serviceId).service.aws!;
-      const selectionName = (byTags: boolean) => this.names?.selection(AwsNames.selection(this.estate, serviceId, byTags), serviceId, byTags) ?? AwsNames.selection(this.estate, serviceId, byTags);
-      if (a.resources.length) plan.addSelection(`Selection-${serviceId}`, { selectionName: selectionName(false), role: this.role!, resources: a.resources.map(tfLiteral) });
-      if (Object.keys(a.tags).length) plan.addSelection(`Selection-${serviceId}-tags`, { selectionName: selectionName(true), role: this.role!, tags: tfLiteralMap(a.tags) });
+      const selectionName = (byTags: boolean) =>
+        this.names?.selection(AwsNames.selection(this.estate, serviceId, byTags), serviceId, byTags) ??
+        AwsNames.selection(this.estate, serviceId, byTags);
+      if (a.resources.length)
+        plan.addSelection(`Selection-${serviceId}`, {
+          selectionName: selectionName(false),
+          role: this.role!,
+          resources: a.resources.map(tfLiteral),
+        });
+      if (Object.keys(a.tags).length)
+        plan.addSelection(`Selection-${serviceId}-tags`, {
+          selectionName: selectionName(true),
+          role: this.role!,
+          tags: tfLiteralMap(a.tags),
+        });
       this.registerAwsBackupTargets(serviceId, spec);
-      this.vaultsByService.set(serviceId, [...(this.vaultsByService.get(serviceId) ?? []), ...written.filter((v) => !this.vaultsByService.get(serviceId)?.includes(v))]);
+      this.vaultsByService.set(serviceId, [
+        ...(this.vaultsByService.get(serviceId) ?? []),
+        ...written.filter((v) => !this.vaultsByService.get(serviceId)?.includes(v)),
+      ]);
     }
   }
 
   private createRestoreTests(spec: RestoreTestPlanSpec): void {
     const weekly = spec.frequency === RestoreTestFrequency.WEEKLY;
-    const slot = stagger([{ key: spec.name, group: "restore-testing", cadence: weekly ? Cadence.weekly() : Cadence.daily() }], { windowStartMinutes: 8 * 60 }).get(spec.name)!;
+    const slot = stagger(
+      [{ key: spec.name, group: "restore-testing", cadence: weekly ? Cadence.weekly() : Cadence.daily() }],
+      { windowStartMinutes: 8 * 60 },
+    ).get(spec.name)!;
     // Monthly drills run on the 2nd, clear of the monthly backups of the 1st.
     const schedule = weekly ? slot : slot.onDayOfMonth(2);
     const rt = new RestoreTestingPlan(this.stack, `RestoreTests-${spec.frequency}`, {
       planName: spec.name,
       schedule,
       includeVaults: spec.vaults.map((v) => this.vaultOf(v).vaultArn),
-      recoveryPointTypes: spec.continuous ? [RecoveryPointType.SNAPSHOT, RecoveryPointType.CONTINUOUS] : [RecoveryPointType.SNAPSHOT],
+      recoveryPointTypes: spec.continuous
+        ? [RecoveryPointType.SNAPSHOT, RecoveryPointType.CONTINUOUS]
+        : [RecoveryPointType.SNAPSHOT],
       selectionWindowDays: spec.selectionWindowDays,
       provider: this.stack.primary,
     });
@@ -273,15 +352,45 @@ class AwsBuilder {
   }
 
   /** A versioned, KMS-encrypted, TLS-only bucket (Object Lock when asked), with its offsite replica. */
-  private createEstateBucket(b: Omit<AppBucketSpec, "serviceIds">, bucketId: string, replicaId: string): { bucket: BackupBucket; replica?: OffsiteReplica } {
+  private createEstateBucket(
+    b: Omit<AppBucketSpec, "serviceIds">,
+    bucketId: string,
+    replicaId: string,
+  ): { bucket: BackupBucket; replica?: OffsiteReplica } {
     const provider = this.stack.primary;
     const key = this.keyFor(b.region);
     const id = `${bucketId}-${b.purpose}`;
     const bucket = b.lock
-      ? new ImmutableVault(this.stack, id, { mode: objectLockMode(b.lock.mode), days: b.lock.days, createVault: false, bucketName: b.name, kmsKey: key, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider }).bucket
-      : new BackupBucket(this.stack, id, { bucketName: b.name, kmsKeyArn: key.keyArn, noncurrentVersionExpirationDays: b.noncurrentDays, preventDestroy: this.protect, region: b.region, partition: this.partition, provider });
+      ? new ImmutableVault(this.stack, id, {
+          mode: objectLockMode(b.lock.mode),
+          days: b.lock.days,
+          createVault: false,
+          bucketName: b.name,
+          kmsKey: key,
+          noncurrentVersionExpirationDays: b.noncurrentDays,
+          preventDestroy: this.protect,
+          region: b.region,
+          partition: this.partition,
+          provider,
+        }).bucket
+      : new BackupBucket(this.stack, id, {
+          bucketName: b.name,
+          kmsKeyArn: key.keyArn,
+          noncurrentVersionExpirationDays: b.noncurrentDays,
+          preventDestroy: this.protect,
+          region: b.region,
+          partition: this.partition,
+          provider,
+        });
     this.dataEventBuckets.push(bucket.bucketArn);
-    if (b.lock) this.lockedBuckets.push({ name: b.name, region: b.region, mode: objectLockMode(b.lock.mode), days: b.lock.days, repositories: [] });
+    if (b.lock)
+      this.lockedBuckets.push({
+        name: b.name,
+        region: b.region,
+        mode: objectLockMode(b.lock.mode),
+        days: b.lock.days,
+        repositories: [],
+      });
     let replica: OffsiteReplica | undefined;
     if (b.replica) {
       const replicaKey = this.keyFor(b.replica.region);
@@ -297,7 +406,13 @@ class AwsBuilder {
         partition: this.partition,
       });
       this.dataEventBuckets.push(replica.destination.bucketArn);
-      if (b.lock) this.lockedBuckets.push({ name: b.replica.name, region: b.replica.region, mode: objectLockMode(b.lock.mode), days: b.lock.days });
+      if (b.lock)
+        this.lockedBuckets.push({
+          name: b.replica.name,
+          region: b.replica.region,
+          mode: objectLockMode(b.lock.mode),
+          days: b.lock.days,
+        });
     }
     return { bucket, replica };
   }
@@ -314,8 +429,16 @@ class AwsBuilder {
         prefix,
         region: b.region,
         kmsKeyArn: key.keyArn,
-        offsite: replica && { bucketName: b.replica!.name, bucketArn: replica.destination.bucketArn, region: b.replica!.region, kmsKeyArn: this.keyFor(b.replica!.region).keyArn },
-        objectLock: b.lock && { mode: objectLockMode(b.lock.mode) === ObjectLockMode.COMPLIANCE ? "COMPLIANCE" : "GOVERNANCE", days: b.lock.days },
+        offsite: replica && {
+          bucketName: b.replica!.name,
+          bucketArn: replica.destination.bucketArn,
+          region: b.replica!.region,
+          kmsKeyArn: this.keyFor(b.replica!.region).keyArn,
+        },
+        objectLock: b.lock && {
+          mode: objectLockMode(b.lock.mode) === ObjectLockMode.COMPLIANCE ? "COMPLIANCE" : "GOVERNANCE",
+          days: b.lock.days,
+        },
       });
       // The drill reads the oldest object each repository still holds, not only a fresh probe.
       if (b.lock) this.lockedBuckets.find((l) => l.name === b.name)?.repositories?.push(prefix);
@@ -334,7 +457,12 @@ class AwsBuilder {
         userName,
         bucket: { bucketArn: bucket.bucketArn, kmsKeyArn: key.keyArn, region: b.region },
         prefix,
-        offsite: replica && b.replica && { bucketArn: replica.destination.bucketArn, kmsKeyArn: this.keyFor(b.replica.region).keyArn, region: b.replica.region },
+        offsite: replica &&
+          b.replica && {
+            bucketArn: replica.destination.bucketArn,
+            kmsKeyArn: this.keyFor(b.replica.region).keyArn,
+            region: b.replica.region,
+          },
         provider: this.stack.primary,
       });
       this.veleroDestinations.set(cluster, {
@@ -408,7 +536,11 @@ class AwsBuilder {
       kind: TargetKind.OFFSITE,
       id: offsiteVaults.join(", "),
       location: `AWS Backup copies in ${offsite.region}: vault${offsiteVaults.length > 1 ? "s" : ""} ${offsiteVaults.join(", ")}`,
-      details: { region: offsite.region, vaults: offsiteVaults.join(", "), rules: copies.map((r) => `${r.name} ${r.copy!.deleteAfterDays}d`).join(", ") },
+      details: {
+        region: offsite.region,
+        vaults: offsiteVaults.join(", "),
+        rules: copies.map((r) => `${r.name} ${r.copy!.deleteAfterDays}d`).join(", "),
+      },
       restoreSteps: [
         `List the copies: \`aws backup list-recovery-points-by-backup-vault --region ${offsite.region} --backup-vault-name ${offsite.name} --by-resource-arn <resource-arn>\` (copies of continuous points are snapshots).`,
         `Restore in ${offsite.region} (when ${primary} is down): \`aws backup start-restore-job --region ${offsite.region} --recovery-point-arn <recovery-point-arn> --iam-role-arn ${roleArn} --metadata file://metadata.json\`, with metadata from \`aws backup get-recovery-point-restore-metadata --region ${offsite.region} --backup-vault-name ${offsite.name} --recovery-point-arn <recovery-point-arn>\`.`,
@@ -422,14 +554,25 @@ class AwsBuilder {
     // repository keeps referencing packs written long before (S3 user guide, "Object Lock"). The service's
     // lock-extend.sh (AppBackup, daily) extends the objects the repository still holds on the primary; the
     // replica's copies keep the retention they were replicated with.
-    const lockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload, extended daily by lock-extend.sh to at least ${b.lock.days} days from now for every object the repository still holds` : "no Object Lock";
-    const replicaLockText = b.lock ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload only (the extension runs on the primary: older objects a repository still references are not locked here)` : "no Object Lock";
+    const lockText = b.lock
+      ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload, extended daily by lock-extend.sh to at least ${b.lock.days} days from now for every object the repository still holds`
+      : "no Object Lock";
+    const replicaLockText = b.lock
+      ? `Object Lock ${b.lock.mode} ${b.lock.days} days from each object's upload only (the extension runs on the primary: older objects a repository still references are not locked here)`
+      : "no Object Lock";
     this.record.addTarget({
       serviceId,
       kind: TargetKind.S3,
       id: `s3://${b.name}/${prefix}`,
       location: `s3://${b.name}/${prefix} (${b.region})`,
-      details: { bucket: b.name, prefix, region: b.region, encryption: `SSE-KMS ${AwsNames.keyAlias(this.estate, "backup")}`, lock: lockText, noncurrentVersionDays: b.noncurrentDays },
+      details: {
+        bucket: b.name,
+        prefix,
+        region: b.region,
+        encryption: `SSE-KMS ${AwsNames.keyAlias(this.estate, "backup")}`,
+        lock: lockText,
+        noncurrentVersionDays: b.noncurrentDays,
+      },
       restoreSteps: [
         `The app-level backups of ${serviceId} are under s3://${b.name}/${prefix} in ${b.region}; restore them with the service's backup tool (see the app-level restore steps).`,
         `To undo a deletion or an overwrite (older versions stay ${b.noncurrentDays} days): \`aws s3api list-object-versions --region ${b.region} --bucket ${b.name} --prefix ${prefix}\`, then \`aws s3api copy-object --region ${b.region} --bucket ${b.name} --key <key> --copy-source "${b.name}/<key>?versionId=<version-id>"\`.`,
@@ -446,7 +589,13 @@ class AwsBuilder {
       kind: TargetKind.OFFSITE,
       id: `s3://${b.replica.name}/${prefix}`,
       location: `s3://${b.replica.name}/${prefix} (${b.replica.region}, S3 replication${b.replica.replicationTimeControl ? " with a 15-minute RTC" : ""})`,
-      details: { bucket: b.replica.name, prefix, region: b.replica.region, lock: replicaLockText, replicationTimeControl: b.replica.replicationTimeControl },
+      details: {
+        bucket: b.replica.name,
+        prefix,
+        region: b.replica.region,
+        lock: replicaLockText,
+        replicationTimeControl: b.replica.replicationTimeControl,
+      },
       restoreSteps: [
         `When ${b.region} is unavailable, read the replica: point the backup tool at s3://${b.replica.name}/${prefix} in ${b.replica.region} (read only: never write backups to the replica).`,
         `Check replication is current first: \`aws s3api head-object --region ${b.region} --bucket ${b.name} --key <key> --query ReplicationStatus\` reports COMPLETED for the newest objects.`,
@@ -456,7 +605,9 @@ class AwsBuilder {
 
   private roleArnText(): string {
     const name = AwsNames.backupRole(this.estate);
-    return this.aws.accountId && !Token.isUnresolved(name) ? `arn:${this.partition}:iam::${this.aws.accountId}:role/${name}` : `arn:${this.partition}:iam::<account-id>:role/${name}`;
+    return this.aws.accountId && !Token.isUnresolved(name)
+      ? `arn:${this.partition}:iam::${this.aws.accountId}:role/${name}`
+      : `arn:${this.partition}:iam::<account-id>:role/${name}`;
   }
 }
 
@@ -492,7 +643,9 @@ function describeRules(rules: readonly PlanRuleSpec[]): string {
 
 function selectionText(resources: readonly string[], tags: Readonly<Record<string, string>>): string {
   const t = Object.entries(tags).map(([k, v]) => `${k}=${v}`);
-  return [resources.length ? `${resources.length} ARN(s)` : "", t.length ? `tags ${t.join(" AND ")}` : ""].filter(Boolean).join(" + ");
+  return [resources.length ? `${resources.length} ARN(s)` : "", t.length ? `tags ${t.join(" AND ")}` : ""]
+    .filter(Boolean)
+    .join(" + ");
 }
 
 function findSteps(resources: readonly string[], tags: Readonly<Record<string, string>>, region: string): string[] {
@@ -500,7 +653,9 @@ function findSteps(resources: readonly string[], tags: Readonly<Record<string, s
   if (resources.length) out.push(`Resources selected by ARN: ${resources.map((r) => `\`${r}\``).join(", ")}.`);
   const t = Object.entries(tags);
   if (t.length) {
-    out.push(`Resources selected by tags (all must match): \`aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters ${t.map(([k, v]) => `Key=${k},Values=${v}`).join(" ")} --query 'ResourceTagMappingList[].ResourceARN'\`.`);
+    out.push(
+      `Resources selected by tags (all must match): \`aws resourcegroupstaggingapi get-resources --region ${region} --tag-filters ${t.map(([k, v]) => `Key=${k},Values=${v}`).join(" ")} --query 'ResourceTagMappingList[].ResourceARN'\`.`,
+    );
   }
   return out;
 }
@@ -513,5 +668,8 @@ function findSteps(resources: readonly string[], tags: Readonly<Record<string, s
 function unlockedDetails(rules: PlanSpec["rules"]): Record<string, string> {
   const unlocked = rules.filter((r) => r.unlockedReason);
   if (!unlocked.length) return {};
-  return { unlocked: unlocked.map((r) => `${r.name} → ${r.vault.name}`).join(", "), unlockedWhy: unlocked.map((r) => r.unlockedReason).join("; ") };
+  return {
+    unlocked: unlocked.map((r) => `${r.name} → ${r.vault.name}`).join(", "),
+    unlockedWhy: unlocked.map((r) => r.unlockedReason).join("; "),
+  };
 }

@@ -81,7 +81,12 @@ export interface S3Destination {
   /** The bucket's KMS key, which writers must be allowed to use. */
   readonly kmsKeyArn: string;
   /** The replica, when the service's offsite decision is `required`. */
-  readonly offsite?: { readonly bucketName: string; readonly bucketArn: string; readonly region: string; readonly kmsKeyArn: string };
+  readonly offsite?: {
+    readonly bucketName: string;
+    readonly bucketArn: string;
+    readonly region: string;
+    readonly kmsKeyArn: string;
+  };
   /** The bucket's Object Lock default retention, when it has one. */
   readonly objectLock?: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly days: number };
 }

@@ -5,8 +5,37 @@ import type { EstateSettings, ServiceDefinition } from "./definition";
 
 type Scope = { readonly node: { readonly path: string } };
 
-const SERVICE_KEYS = ["description", "owner", "classification", "rpo", "rto", "guest", "app", "offsite", "immutable", "aws", "kubernetes", "data", "retention", "restore", "compliance", "acknowledge"];
-const SETTINGS_KEYS = ["name", "owner", "aws", "proxmoxHosts", "clusters", "notifications", "contacts", "state", "proxmoxStacks", "pricing", "adopted"];
+const SERVICE_KEYS = [
+  "description",
+  "owner",
+  "classification",
+  "rpo",
+  "rto",
+  "guest",
+  "app",
+  "offsite",
+  "immutable",
+  "aws",
+  "kubernetes",
+  "data",
+  "retention",
+  "restore",
+  "compliance",
+  "acknowledge",
+];
+const SETTINGS_KEYS = [
+  "name",
+  "owner",
+  "aws",
+  "proxmoxHosts",
+  "clusters",
+  "notifications",
+  "contacts",
+  "state",
+  "proxmoxStacks",
+  "pricing",
+  "adopted",
+];
 const NOTIFICATION_KEYS = ["emails", "webhooks", "chatbot", "chatbotRegion", "pagerduty", "heartbeat", "staleMargin"];
 
 /**
@@ -19,7 +48,11 @@ export function checkServiceDefinition(scope: Scope, def: ServiceDefinition): vo
   requireProps(scope, c, def);
   rejectUnknownProps(scope, c, def, SERVICE_KEYS);
   requireProp(scope, c, def, "classification", "string");
-  if (!Object.values(Classification).includes(def.classification)) throw at(scope, Errors.invalidProp(c, "classification", def.classification, Object.values(Classification).join(", ")));
+  if (!Object.values(Classification).includes(def.classification))
+    throw at(
+      scope,
+      Errors.invalidProp(c, "classification", def.classification, Object.values(Classification).join(", ")),
+    );
   requireProp(scope, c, def, "rpo", "duration");
   requireProp(scope, c, def, "rto", "duration");
   if (def.guest !== undefined) {
@@ -28,7 +61,8 @@ export function checkServiceDefinition(scope: Scope, def: ServiceDefinition): vo
   }
   if (def.app !== undefined) {
     requireProp(scope, c, def.app, "decision", "string");
-    if (!Object.values(AppDecision).includes(def.app.decision)) throw at(scope, Errors.invalidProp(c, "app.decision", def.app.decision, Object.values(AppDecision).join(", ")));
+    if (!Object.values(AppDecision).includes(def.app.decision))
+      throw at(scope, Errors.invalidProp(c, "app.decision", def.app.decision, Object.values(AppDecision).join(", ")));
     requireProp(scope, c, def.app, "rationale", "string");
     optionalProp(scope, c, def.app, "fullEvery", "duration");
   }
@@ -38,7 +72,8 @@ export function checkServiceDefinition(scope: Scope, def: ServiceDefinition): vo
   }
   if (def.immutable !== undefined) {
     requireProp(scope, c, def.immutable, "mode", "string");
-    if (!Object.values(LockMode).includes(def.immutable.mode)) throw at(scope, Errors.invalidProp(c, "immutable.mode", def.immutable.mode, Object.values(LockMode).join(", ")));
+    if (!Object.values(LockMode).includes(def.immutable.mode))
+      throw at(scope, Errors.invalidProp(c, "immutable.mode", def.immutable.mode, Object.values(LockMode).join(", ")));
     requireProp(scope, c, def.immutable, "retention", "duration");
     optionalProp(scope, c, def.immutable, "maxRetention", "duration");
     requireWholeDays(scope, c, "immutable.retention", def.immutable.retention);
@@ -76,7 +111,8 @@ export function checkEstateSettings(scope: Scope, s: EstateSettings): void {
     requireProp(scope, `${c} proxmoxHosts.${key}`, h, "node", "string");
     requireProp(scope, `${c} proxmoxHosts.${key}`, h, "storage", "string");
   }
-  for (const [key, k] of Object.entries(s.clusters ?? {})) requireProp(scope, `${c} clusters.${key}`, k, "context", "string");
+  for (const [key, k] of Object.entries(s.clusters ?? {}))
+    requireProp(scope, `${c} clusters.${key}`, k, "context", "string");
   if (s.notifications !== undefined) {
     rejectUnknownProps(scope, `${c} notifications`, s.notifications, NOTIFICATION_KEYS);
     optionalProp(scope, c, s.notifications, "emails", "array");

@@ -328,7 +328,12 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 // --- lowering: definitions → the catalog model ---------------------------------------------
 
 /** The catalog model of one service definition, with the loader's defaults. */
-export function serviceOf(id: string, def: ServiceDefinition, index: number, defaultOwner: string | undefined): Service {
+export function serviceOf(
+  id: string,
+  def: ServiceDefinition,
+  index: number,
+  defaultOwner: string | undefined,
+): Service {
   return {
     index,
     path: ["services", index],
@@ -338,7 +343,12 @@ export function serviceOf(id: string, def: ServiceDefinition, index: number, def
     classification: def.classification,
     rpo: def.rpo,
     rto: def.rto,
-    vm: def.guest && { host: def.guest.host, vmid: def.guest.vmid, kind: def.guest.kind ?? GuestKind.QEMU, mode: def.guest.mode ?? VzdumpMode.SNAPSHOT },
+    vm: def.guest && {
+      host: def.guest.host,
+      vmid: def.guest.vmid,
+      kind: def.guest.kind ?? GuestKind.QEMU,
+      mode: def.guest.mode ?? VzdumpMode.SNAPSHOT,
+    },
     app: def.app && {
       decision: def.app.decision,
       rationale: def.app.rationale,
@@ -358,30 +368,48 @@ export function serviceOf(id: string, def: ServiceDefinition, index: number, def
       replicaSet: def.app.replicaSet,
       fullEvery: def.app.fullEvery,
     },
-    offsite: def.offsite && stripUndefined({ required: def.offsite.required, reason: def.offsite.reason, region: def.offsite.region }),
-    immutable: def.immutable && { mode: def.immutable.mode, days: def.immutable.retention.toDaysCeil(), maxDays: def.immutable.maxRetention?.toDaysCeil() },
-    aws: def.aws && { resources: def.aws.resources ?? [], tags: def.aws.tags ?? {}, tagResourceTypes: def.aws.tagResourceTypes ?? [], coldStorageAfterDays: def.aws.coldStorageAfter?.toDaysCeil() },
+    offsite:
+      def.offsite &&
+      stripUndefined({ required: def.offsite.required, reason: def.offsite.reason, region: def.offsite.region }),
+    immutable: def.immutable && {
+      mode: def.immutable.mode,
+      days: def.immutable.retention.toDaysCeil(),
+      maxDays: def.immutable.maxRetention?.toDaysCeil(),
+    },
+    aws: def.aws && {
+      resources: def.aws.resources ?? [],
+      tags: def.aws.tags ?? {},
+      tagResourceTypes: def.aws.tagResourceTypes ?? [],
+      coldStorageAfterDays: def.aws.coldStorageAfter?.toDaysCeil(),
+    },
     kubernetes: def.kubernetes && {
       cluster: def.kubernetes.cluster,
       namespaces: def.kubernetes.namespaces,
       labelSelector: def.kubernetes.labelSelector ?? {},
       excludeResources: def.kubernetes.excludeResources ?? [],
       volumes: def.kubernetes.volumes ?? VolumeBackupMode.FS,
-      hooks: (def.kubernetes.hooks ?? []).map(
-        (h, i): ServiceKubernetesHook => ({
-          index: i,
-          container: h.container,
-          selector: h.selector ?? {},
-          pre: h.pre ?? [],
-          post: h.post ?? [],
-          timeout: h.timeout ?? Duration.minutes(5),
-          onError: h.onError ?? HookOnError.FAIL,
-        }),
-      ),
+      hooks: (def.kubernetes.hooks ?? []).map((h, i): ServiceKubernetesHook => ({
+        index: i,
+        container: h.container,
+        selector: h.selector ?? {},
+        pre: h.pre ?? [],
+        post: h.post ?? [],
+        timeout: h.timeout ?? Duration.minutes(5),
+        onError: h.onError ?? HookOnError.FAIL,
+      })),
     },
-    data: def.data && { size: def.data.size, sizeBytes: sizeInBytes(def.data.size), dailyChangePercent: def.data.dailyChangePercent ?? 5 },
+    data: def.data && {
+      size: def.data.size,
+      sizeBytes: sizeInBytes(def.data.size),
+      dailyChangePercent: def.data.dailyChangePercent ?? 5,
+    },
     retention: def.retention ?? {},
-    restore: { secrets: def.restore?.secrets, validate: def.restore?.validate ?? [], dependsOn: def.restore?.dependsOn ?? [], notes: def.restore?.notes },
+    restore: {
+      secrets: def.restore?.secrets,
+      validate: def.restore?.validate ?? [],
+      dependsOn: def.restore?.dependsOn ?? [],
+      notes: def.restore?.notes,
+    },
     compliance: def.compliance ?? [],
     acknowledge: (def.acknowledge ?? []).map((a, i) => ({ rule: a.rule, reason: a.reason, index: i })),
   };
@@ -391,7 +419,11 @@ export function serviceOf(id: string, def: ServiceDefinition, index: number, def
  * The catalog model of an estate defined in code: its settings and its services (by id, in
  * order), with the loader's defaults. `file` names where it was defined, for findings.
  */
-export function catalogOf(settings: EstateSettings, services: readonly { readonly id: string; readonly definition: ServiceDefinition }[], file: string): Catalog {
+export function catalogOf(
+  settings: EstateSettings,
+  services: readonly { readonly id: string; readonly definition: ServiceDefinition }[],
+  file: string,
+): Catalog {
   const aws = settings.aws;
   const deletionProtection = aws?.deletionProtection ?? true;
   const hosts: Record<string, ProxmoxHost> = {};
@@ -412,11 +444,27 @@ export function catalogOf(settings: EstateSettings, services: readonly { readonl
   }
   const clusters: Record<string, KubernetesCluster> = {};
   for (const [name, k] of Object.entries(settings.clusters ?? {})) {
-    clusters[name] = { name, context: k.context, veleroNamespace: k.veleroNamespace ?? "velero", snapshots: k.snapshots ?? ClusterSnapshots.NONE, uplink: k.uplink, backupWindow: k.backupWindow, prometheusOperator: k.prometheusOperator ?? false };
+    clusters[name] = {
+      name,
+      context: k.context,
+      veleroNamespace: k.veleroNamespace ?? "velero",
+      snapshots: k.snapshots ?? ClusterSnapshots.NONE,
+      uplink: k.uplink,
+      backupWindow: k.backupWindow,
+      prometheusOperator: k.prometheusOperator ?? false,
+    };
   }
   const n = settings.notifications ?? {};
-  const state: StateSettings | undefined = settings.state && { backend: StateBackend.S3, bucket: settings.state.bucket, region: settings.state.region, keyPrefix: settings.state.keyPrefix ?? "" };
-  const prerequisites: AwsPrerequisites | undefined = aws && { configRecorder: aws.prerequisites?.configRecorder ?? false, backupOptIn: aws.prerequisites?.backupOptIn };
+  const state: StateSettings | undefined = settings.state && {
+    backend: StateBackend.S3,
+    bucket: settings.state.bucket,
+    region: settings.state.region,
+    keyPrefix: settings.state.keyPrefix ?? "",
+  };
+  const prerequisites: AwsPrerequisites | undefined = aws && {
+    configRecorder: aws.prerequisites?.configRecorder ?? false,
+    backupOptIn: aws.prerequisites?.backupOptIn,
+  };
   return {
     file,
     version: 1,
@@ -474,15 +522,32 @@ export function serviceDefinitionOf(s: Service): ServiceDefinition {
     guest: s.vm && { host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind, mode: s.vm.mode },
     app: s.app && { ...s.app },
     offsite: s.offsite && { ...s.offsite },
-    immutable: s.immutable && { mode: s.immutable.mode, retention: Duration.days(s.immutable.days), maxRetention: s.immutable.maxDays === undefined ? undefined : Duration.days(s.immutable.maxDays) },
-    aws: s.aws && { resources: s.aws.resources, tags: s.aws.tags, tagResourceTypes: s.aws.tagResourceTypes, coldStorageAfter: s.aws.coldStorageAfterDays === undefined ? undefined : Duration.days(s.aws.coldStorageAfterDays) },
+    immutable: s.immutable && {
+      mode: s.immutable.mode,
+      retention: Duration.days(s.immutable.days),
+      maxRetention: s.immutable.maxDays === undefined ? undefined : Duration.days(s.immutable.maxDays),
+    },
+    aws: s.aws && {
+      resources: s.aws.resources,
+      tags: s.aws.tags,
+      tagResourceTypes: s.aws.tagResourceTypes,
+      coldStorageAfter:
+        s.aws.coldStorageAfterDays === undefined ? undefined : Duration.days(s.aws.coldStorageAfterDays),
+    },
     kubernetes: s.kubernetes && {
       cluster: s.kubernetes.cluster,
       namespaces: s.kubernetes.namespaces,
       labelSelector: s.kubernetes.labelSelector,
       excludeResources: s.kubernetes.excludeResources,
       volumes: s.kubernetes.volumes,
-      hooks: s.kubernetes.hooks.map((h) => ({ container: h.container, selector: h.selector, pre: h.pre, post: h.post, timeout: h.timeout, onError: h.onError })),
+      hooks: s.kubernetes.hooks.map((h) => ({
+        container: h.container,
+        selector: h.selector,
+        pre: h.pre,
+        post: h.post,
+        timeout: h.timeout,
+        onError: h.onError,
+      })),
     },
     data: s.data && { size: s.data.size, dailyChangePercent: s.data.dailyChangePercent },
     retention: s.retention,
@@ -505,7 +570,11 @@ export function estateSettingsOf(c: Catalog): EstateSettings {
       tags: c.aws.tags,
       breakGlassPrincipal: c.aws.breakGlassPrincipal,
       rolesAnywhere: c.aws.rolesAnywhere,
-      audit: { enabled: c.aws.audit.enabled, lockMode: c.aws.audit.lockMode, retention: Duration.days(c.aws.audit.retentionDays) },
+      audit: {
+        enabled: c.aws.audit.enabled,
+        lockMode: c.aws.audit.lockMode,
+        retention: Duration.days(c.aws.audit.retentionDays),
+      },
       prerequisites: c.aws.prerequisites,
     },
     proxmoxHosts:
@@ -513,10 +582,23 @@ export function estateSettingsOf(c: Catalog): EstateSettings {
       Object.fromEntries(
         Object.entries(c.proxmox.hosts).map(([key, h]) => [
           key,
-          { endpoint: h.endpoint, node: h.node, storage: h.storage, insecure: h.insecure, vzdumpHook: h.vzdumpHook, vzdumpHeartbeat: h.vzdumpHeartbeat, auth: h.auth, storages: h.storages.map(({ index: _index, ...st }) => st), uplink: h.uplink, backupWindow: h.backupWindow },
+          {
+            endpoint: h.endpoint,
+            node: h.node,
+            storage: h.storage,
+            insecure: h.insecure,
+            vzdumpHook: h.vzdumpHook,
+            vzdumpHeartbeat: h.vzdumpHeartbeat,
+            auth: h.auth,
+            storages: h.storages.map(({ index: _index, ...st }) => st),
+            uplink: h.uplink,
+            backupWindow: h.backupWindow,
+          },
         ]),
       ),
-    clusters: c.kubernetes && Object.fromEntries(Object.entries(c.kubernetes.clusters).map(([key, { name: _name, ...k }]) => [key, k])),
+    clusters:
+      c.kubernetes &&
+      Object.fromEntries(Object.entries(c.kubernetes.clusters).map(([key, { name: _name, ...k }]) => [key, k])),
     notifications: {
       emails: c.notifications.email,
       webhooks: c.notifications.webhooks,

@@ -55,27 +55,50 @@ export class Estate {
    * (loaded, loaded and edited, or built in code): with an unacknowledged error finding,
    * nothing is built and IO-004 is thrown, as `backup-gov synth` refuses it.
    */
-  constructor(scope: Construct, public readonly catalog: Catalog, report?: ValidationReport) {
+  constructor(
+    scope: Construct,
+    public readonly catalog: Catalog,
+    report?: ValidationReport,
+  ) {
     // A report is trusted only for the catalog it was made from.
     const checked = report && report.catalog === catalog ? report : validateCatalog(catalog);
-    if (!checked.ok) throw Errors.catalogInvalid(checked.file, checked.findings.filter(isBlocking).length, checked.findings.filter(isBlocking).slice(0, 5).map(formatFinding).join(" | "));
+    if (!checked.ok)
+      throw Errors.catalogInvalid(
+        checked.file,
+        checked.findings.filter(isBlocking).length,
+        checked.findings.filter(isBlocking).slice(0, 5).map(formatFinding).join(" | "),
+      );
     report = checked;
     const input = new EstatePolicies(catalog);
     const { policies } = input;
     // The stacks first: every builder below gets the stacks it builds in as an argument.
     if (catalog.aws) {
-      const offsiteRegions = policies.map((p) => p.offsite.region).filter((r): r is string => !!r && r !== catalog.aws!.region);
-      this.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, { estate: catalog.name, aws: catalog.aws, offsiteRegions });
+      const offsiteRegions = policies
+        .map((p) => p.offsite.region)
+        .filter((r): r is string => !!r && r !== catalog.aws!.region);
+      this.awsStack = new AwsEstateStack(scope, `${catalog.name}-aws`, {
+        estate: catalog.name,
+        aws: catalog.aws,
+        offsiteRegions,
+      });
     }
     const proxmoxStacks: ProxmoxEstateStack[] = [];
     if (catalog.proxmox && catalog.stacks.proxmox === ProxmoxStackSplit.PER_HOST) {
       // Named after the host key, never a position: adding or removing a host leaves the other stacks (and their state) alone.
       const hosts = catalog.proxmox.hosts;
       for (const name of Object.keys(hosts).sort()) {
-        proxmoxStacks.push(new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), { estate: catalog.name, hosts: { [name]: hosts[name] } }));
+        proxmoxStacks.push(
+          new ProxmoxEstateStack(scope, proxmoxHostStackName(catalog.name, name), {
+            estate: catalog.name,
+            hosts: { [name]: hosts[name] },
+          }),
+        );
       }
     } else if (catalog.proxmox) {
-      this.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, { estate: catalog.name, hosts: catalog.proxmox.hosts });
+      this.proxmoxStack = new ProxmoxEstateStack(scope, `${catalog.name}-proxmox`, {
+        estate: catalog.name,
+        hosts: catalog.proxmox.hosts,
+      });
       proxmoxStacks.push(this.proxmoxStack);
     }
     this.proxmoxStacks = proxmoxStacks;
@@ -85,12 +108,22 @@ export class Estate {
     this.aws = buildAwsProtection(input, this.awsStack);
     this.proxmox = buildProxmoxProtection(input, proxmoxStacks);
     this.kubernetes = buildKubernetesProtection(input, this.kubernetesStackMap, this.aws.veleroDestinations);
-    this.appBackups = buildAppBackups(input, { scope: this.awsStack ?? this.proxmoxStack, s3Destinations: this.aws.s3Destinations, awsStack: this.awsStack });
+    this.appBackups = buildAppBackups(input, {
+      scope: this.awsStack ?? this.proxmoxStack,
+      s3Destinations: this.aws.s3Destinations,
+      awsStack: this.awsStack,
+    });
     this.monitoring = buildMonitoring(input, this.awsStack, this.aws.vaults, this.aws.s3Destinations);
     // The renderers read what the builders returned, targets and jobs in this order.
     const ctx = new EstateContext(catalog, {
       policies,
-      records: [this.aws.record, this.proxmox.record, this.kubernetes.record, this.appBackups.record, this.monitoring.record],
+      records: [
+        this.aws.record,
+        this.proxmox.record,
+        this.kubernetes.record,
+        this.appBackups.record,
+        this.monitoring.record,
+      ],
       s3Destinations: this.aws.s3Destinations,
     });
     this.context = ctx;

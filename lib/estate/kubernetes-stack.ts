@@ -32,6 +32,9 @@ export class KubernetesClusterStack extends TerraformStack {
       description: `The kubeconfig file holding context ${props.cluster.context} of cluster ${props.cluster.name}.`,
     });
     // Credentials stay in the kubeconfig: the stack names the context, never a token.
-    this.provider = kubernetesProvider(this, "Kubernetes", { configPath: kubeconfig.stringValue, configContext: props.cluster.context });
+    this.provider = kubernetesProvider(this, "Kubernetes", {
+      configPath: kubeconfig.stringValue,
+      configContext: props.cluster.context,
+    });
   }
 }

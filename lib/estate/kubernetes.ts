@@ -5,8 +5,20 @@ import type { Construct } from "../core/cdk";
 import { Duration } from "../core/duration";
 import { ClusterSnapshots, VolumeBackupMode } from "../core/vocabulary";
 import { code, doc, fence } from "../artifacts/markdown";
-import { VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules } from "../artifacts/velero-monitoring";
-import { VELERO_JOB_MINUTES, type VeleroScheduleSpec, VeleroNames, clusterPolicies, usedClusters, veleroSchedules } from "../policy/velero";
+import {
+  VeleroPaths,
+  renderVeleroDashboard,
+  renderVeleroRuleTests,
+  renderVeleroRules,
+} from "../artifacts/velero-monitoring";
+import {
+  VELERO_JOB_MINUTES,
+  type VeleroScheduleSpec,
+  VeleroNames,
+  clusterPolicies,
+  usedClusters,
+  veleroSchedules,
+} from "../policy/velero";
 import { BuildRecord, type EstatePolicies, TargetKind, type VeleroDestination } from "./context";
 import { KubernetesClusterStack } from "./kubernetes-stack";
 
@@ -14,7 +26,11 @@ import { KubernetesClusterStack } from "./kubernetes-stack";
 export const kubernetesArtifactDir = (cluster: string) => `kubernetes/${cluster}`;
 
 /** Labels every object and backup of a service carries (selectable in `velero backup get`). */
-export const VeleroLabels = { managedBy: "app.kubernetes.io/managed-by", service: "backup-gov/service", retention: "backup-gov/retention" } as const;
+export const VeleroLabels = {
+  managedBy: "app.kubernetes.io/managed-by",
+  service: "backup-gov/service",
+  retention: "backup-gov/retention",
+} as const;
 
 /**
  * One stack per Kubernetes cluster that some service uses (named `<estate>-k8s-<cluster>`), by
@@ -24,7 +40,13 @@ export function createKubernetesStacks(scope: Construct, catalog: Catalog): Map<
   const stacks = new Map<string, KubernetesClusterStack>();
   if (!catalog.aws) return stacks;
   for (const cluster of usedClusters(catalog)) {
-    stacks.set(cluster.name, new KubernetesClusterStack(scope, VeleroNames.stack(catalog.name, cluster.name), { estate: catalog.name, cluster }));
+    stacks.set(
+      cluster.name,
+      new KubernetesClusterStack(scope, VeleroNames.stack(catalog.name, cluster.name), {
+        estate: catalog.name,
+        cluster,
+      }),
+    );
   }
   return stacks;
 }
@@ -55,11 +77,21 @@ export function buildKubernetesProtection(
   const schedules = veleroSchedules(ctx.policies, ctx.catalog);
   for (const [name, stack] of stacks) {
     const dest = destinations.get(name);
-    if (!dest) throw new Error(`cluster ${name} has a stack but no Velero destination: build the AWS protection first and pass its veleroDestinations`);
+    if (!dest)
+      throw new Error(
+        `cluster ${name} has a stack but no Velero destination: build the AWS protection first and pass its veleroDestinations`,
+      );
     const cluster = stack.cluster;
     const velero = new VeleroProtection(stack, "Velero", {
       namespace: cluster.veleroNamespace,
-      storageLocation: { name: VeleroNames.storageLocation(name), bucket: dest.bucketName, prefix: dest.prefix, region: dest.region, kmsKeyId: dest.kmsKeyAlias, credentialsSecret: VeleroNames.credentialsSecret },
+      storageLocation: {
+        name: VeleroNames.storageLocation(name),
+        bucket: dest.bucketName,
+        prefix: dest.prefix,
+        region: dest.region,
+        kmsKeyId: dest.kmsKeyAlias,
+        credentialsSecret: VeleroNames.credentialsSecret,
+      },
       provider: stack.provider,
     });
     built.set(name, velero);
@@ -73,7 +105,14 @@ export function buildKubernetesProtection(
         labelSelector: s.kubernetes.labelSelector,
         excludedResources: s.kubernetes.excludeResources,
         volumes: s.kubernetes.volumes,
-        hooks: s.kubernetes.hooks.map((h) => ({ container: h.container, podLabels: h.selector, pre: h.pre, post: h.post, timeoutMinutes: h.timeout.toMinutes(), onError: h.onError })),
+        hooks: s.kubernetes.hooks.map((h) => ({
+          container: h.container,
+          podLabels: h.selector,
+          pre: h.pre,
+          post: h.post,
+          timeoutMinutes: h.timeout.toMinutes(),
+          onError: h.onError,
+        })),
         labels: { [VeleroLabels.service]: s.serviceId, [VeleroLabels.retention]: s.retentionClass },
       });
       record.addJob({
@@ -87,7 +126,13 @@ export function buildKubernetesProtection(
       });
     }
     addClusterArtifacts(ctx.catalog, record, cluster, dest, velero.objects);
-    for (const p of clusterPolicies(ctx.policies, name)) registerTarget(record, cluster, dest, mine.filter((s) => s.serviceId === p.service.id));
+    for (const p of clusterPolicies(ctx.policies, name))
+      registerTarget(
+        record,
+        cluster,
+        dest,
+        mine.filter((s) => s.serviceId === p.service.id),
+      );
   }
   if (stacks.size && schedules.length) {
     record.addArtifact({ path: VeleroPaths.rules, content: renderVeleroRules(ctx.catalog, ctx.policies) });
@@ -101,7 +146,13 @@ function yamlDocs(objects: readonly KubernetesObject[]): string {
   return objects.map((o) => `---\n${stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("");
 }
 
-function addClusterArtifacts(catalog: Catalog, record: BuildRecord, cluster: KubernetesCluster, dest: VeleroDestination, objects: readonly KubernetesObject[]): void {
+function addClusterArtifacts(
+  catalog: Catalog,
+  record: BuildRecord,
+  cluster: KubernetesCluster,
+  dest: VeleroDestination,
+  objects: readonly KubernetesObject[],
+): void {
   const dir = kubernetesArtifactDir(cluster.name);
   const header = `# Generated by backup-gov from the catalog (estate ${catalog.name}, cluster ${cluster.name}); do not edit.\n`;
   const bsl = objects.filter((o) => o.kind === "BackupStorageLocation");
@@ -110,9 +161,19 @@ function addClusterArtifacts(catalog: Catalog, record: BuildRecord, cluster: Kub
   record.addArtifact({ path: `${dir}/schedules.yaml`, content: header + yamlDocs(schedules) });
   record.addArtifact({
     path: `${dir}/kustomization.yaml`,
-    content: header + stringify({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", namespace: cluster.veleroNamespace, resources: ["backup-storage-location.yaml", "schedules.yaml"] }),
+    content:
+      header +
+      stringify({
+        apiVersion: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        namespace: cluster.veleroNamespace,
+        resources: ["backup-storage-location.yaml", "schedules.yaml"],
+      }),
   });
-  record.addArtifact({ path: `${dir}/velero-values.yaml`, content: header + stringify(helmValues(cluster), { lineWidth: 0 }) });
+  record.addArtifact({
+    path: `${dir}/velero-values.yaml`,
+    content: header + stringify(helmValues(cluster), { lineWidth: 0 }),
+  });
   record.addArtifact({ path: `${dir}/README.md`, content: clusterReadme(catalog, cluster, dest) });
 }
 
@@ -172,7 +233,9 @@ function clusterReadme(catalog: Catalog, cluster: KubernetesCluster, dest: Veler
     `2. Install Velero with the node agent and Kopia, either with Helm (${code("helm upgrade --install velero vmware-tanzu/velero -n " + ns + " --create-namespace -f velero-values.yaml")}, after creating the secret below and adding the AWS plugin to \`initContainers\`) or with the CLI:`,
     fence(installArgs(cluster).join(" \\\n  ")),
     `3. Store the credentials as the secret the location names: ${code(`kubectl --context ${kctx} -n ${ns} create secret generic ${VeleroNames.credentialsSecret} --from-file=cloud=./velero-${cluster.name}.credentials`)}.`,
-    csi ? "4. Label the cluster's VolumeSnapshotClass for Velero: `kubectl label volumesnapshotclass <class> velero.io/csi-volumesnapshot-class=true`. Snapshot data is moved into the bucket by the data mover; no VolumeSnapshotLocation is needed or declared." : "4. Volumes are backed up by Kopia from the node agent; no snapshot class is needed.",
+    csi
+      ? "4. Label the cluster's VolumeSnapshotClass for Velero: `kubectl label volumesnapshotclass <class> velero.io/csi-volumesnapshot-class=true`. Snapshot data is moved into the bucket by the data mover; no VolumeSnapshotLocation is needed or declared."
+      : "4. Volumes are backed up by Kopia from the node agent; no snapshot class is needed.",
     `5. Apply the location and schedules: with Terraform (stack ${code(VeleroNames.stack(catalog.name, cluster.name))}, \`TF_VAR_kubeconfig_path\` pointing at the kubeconfig with context ${code(kctx)}), or with ${code(`kubectl --context ${kctx} apply -k .`)}.`,
     `6. Check: ${code(`velero --kubecontext ${kctx} -n ${ns} backup-location get`)} shows the location Available; ${code(`velero --kubecontext ${kctx} -n ${ns} schedule get`)} lists the schedules.`,
     "## The Kopia repository password",
@@ -180,7 +243,12 @@ function clusterReadme(catalog: Catalog, cluster: KubernetesCluster, dest: Veler
   );
 }
 
-function registerTarget(record: BuildRecord, cluster: KubernetesCluster, dest: VeleroDestination, schedules: readonly VeleroScheduleSpec[]): void {
+function registerTarget(
+  record: BuildRecord,
+  cluster: KubernetesCluster,
+  dest: VeleroDestination,
+  schedules: readonly VeleroScheduleSpec[],
+): void {
   if (!schedules.length) return;
   const s = schedules[0];
   const k = s.kubernetes;
@@ -215,7 +283,10 @@ function registerTarget(record: BuildRecord, cluster: KubernetesCluster, dest: V
       cluster: cluster.name,
       context: kctx,
       namespaces: k.namespaces.join(", "),
-      volumes: k.volumes === VolumeBackupMode.SNAPSHOT ? "CSI snapshots, data moved to the bucket (Kopia)" : "file-system backup (Kopia)",
+      volumes:
+        k.volumes === VolumeBackupMode.SNAPSHOT
+          ? "CSI snapshots, data moved to the bucket (Kopia)"
+          : "file-system backup (Kopia)",
       schedules: schedules.map((x) => `${x.name} ${x.cron} ttl ${x.ttl}`).join("; "),
       storageLocation: VeleroNames.storageLocation(cluster.name),
       hooks: k.hooks.length,
@@ -228,7 +299,12 @@ function registerTarget(record: BuildRecord, cluster: KubernetesCluster, dest: V
     kind: TargetKind.OFFSITE,
     id: `s3://${dest.offsite.bucketName}/${dest.prefix}`,
     location: `s3://${dest.offsite.bucketName}/${dest.prefix} (${dest.offsite.region}, S3 replication of cluster ${cluster.name}'s Velero prefix)`,
-    details: { bucket: dest.offsite.bucketName, prefix: dest.prefix, region: dest.offsite.region, lock: dest.lock ? `Object Lock ${dest.lock.mode} ${dest.lock.days} days` : "no Object Lock" },
+    details: {
+      bucket: dest.offsite.bucketName,
+      prefix: dest.prefix,
+      region: dest.offsite.region,
+      lock: dest.lock ? `Object Lock ${dest.lock.mode} ${dest.lock.days} days` : "no Object Lock",
+    },
     restoreSteps: [
       `When ${dest.region} is unavailable, add a read-only storage location on the replica (see the Velero steps above) and restore from its backups; never write to the replica.`,
       `Check replication is current first: \`aws s3api head-object --region ${dest.region} --bucket ${dest.bucketName} --key <key> --query ReplicationStatus\` reports COMPLETED for the newest objects under ${dest.prefix}backups/.`,

@@ -112,7 +112,11 @@ export function readManifest(out: OutputFolder): Set<string> {
   const st = lstatOrUndefined(file);
   if (!st) {
     const foreign = foreignEntries(out.real);
-    if (foreign.length) throw Errors.outNotOwned(out.given, foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : ""));
+    if (foreign.length)
+      throw Errors.outNotOwned(
+        out.given,
+        foreign.slice(0, 5).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : ""),
+      );
     return new Set();
   }
   if (!st.isFile()) throw Errors.outManifestInvalid(out.given, `${MANIFEST} is not a regular file`);
@@ -126,8 +130,20 @@ export function readManifest(out: OutputFolder): Set<string> {
   const set = new Set<string>();
   for (const f of files) {
     // A path that leaves the folder, or names the bookkeeping, was not written by synth.
-    const ok = typeof f === "string" && f !== "" && !isAbsolute(f) && !f.includes("\\") && !f.includes("\0") && posix.normalize(f) === f && !f.split("/").includes("..") && !isBookkeeping(f.split("/")[0]);
-    if (!ok) throw Errors.outManifestInvalid(out.given, `${MANIFEST} lists ${JSON.stringify(f)}, which is not a path inside the folder`);
+    const ok =
+      typeof f === "string" &&
+      f !== "" &&
+      !isAbsolute(f) &&
+      !f.includes("\\") &&
+      !f.includes("\0") &&
+      posix.normalize(f) === f &&
+      !f.split("/").includes("..") &&
+      !isBookkeeping(f.split("/")[0]);
+    if (!ok)
+      throw Errors.outManifestInvalid(
+        out.given,
+        `${MANIFEST} lists ${JSON.stringify(f)}, which is not a path inside the folder`,
+      );
     set.add(f);
   }
   return set;
@@ -168,7 +184,9 @@ function stagedMoves(staging: string, outReal: string): { all: string[]; files: 
   const files: string[] = [];
   const folders: string[] = [];
   const walk = (rel: string, whole: boolean) => {
-    for (const e of readdirSync(join(staging, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const e of readdirSync(join(staging, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (!e.isDirectory()) {
         all.push(r);
@@ -192,7 +210,9 @@ function stagedMoves(staging: string, outReal: string): { all: string[]; files: 
 export function makeStaging(out: OutputFolder): string {
   try {
     // pid@host: a folder on a shared file system is only judged abandoned by its own host.
-    return mkdtempSync(join(out.real, `${STAGING_PREFIX}${process.pid}@${hostname().replace(/[^A-Za-z0-9.-]/g, "_")}-`));
+    return mkdtempSync(
+      join(out.real, `${STAGING_PREFIX}${process.pid}@${hostname().replace(/[^A-Za-z0-9.-]/g, "_")}-`),
+    );
   } catch (e) {
     throw ioError(out.real, e);
   }
@@ -262,7 +282,11 @@ export function* acquireLock(out: OutputFolder, waitSeconds: number): Generator<
       continue;
     }
     if (Date.now() >= deadline) {
-      throw Errors.outLocked(out.given, holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : `an unreadable lock file ${file}`, file);
+      throw Errors.outLocked(
+        out.given,
+        holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : `an unreadable lock file ${file}`,
+        file,
+      );
     }
     yield 50;
   }
@@ -286,7 +310,8 @@ export function removeDeadStaging(out: OutputFolder): void {
   for (const name of readdirSync(out.real)) {
     const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)@(.*)-[^-]{6}$/.exec(name.slice(STAGING_PREFIX.length)) : null;
     const host = hostname().replace(/[^A-Za-z0-9.-]/g, "_");
-    if (m && m[2] === host && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(out.real, name), { recursive: true, force: true });
+    if (m && m[2] === host && Number(m[1]) !== process.pid && !alive(Number(m[1])))
+      rmSync(join(out.real, name), { recursive: true, force: true });
   }
 }
 
@@ -319,7 +344,11 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
       if (ds && !ds.isDirectory() && !previous.has(d)) taken.push(d);
     }
   }
-  if (taken.length) throw Errors.outPathTaken(out.given, taken.slice(0, 5).join(", ") + (taken.length > 5 ? `, and ${taken.length - 5} more` : ""));
+  if (taken.length)
+    throw Errors.outPathTaken(
+      out.given,
+      taken.slice(0, 5).join(", ") + (taken.length > 5 ? `, and ${taken.length - 5} more` : ""),
+    );
 
   // Inside the staging folder: removed with it after the lock is released (deleting thousands
   // of old files can take long), and by the next synth if this one dies.
@@ -352,7 +381,19 @@ export function commitOutput(out: OutputFolder, staging: string, previous: Reado
   const writeManifest = (files: readonly string[]) => {
     // A complete file renamed into place: a reader never sees half a list.
     const tmp = join(staging, MANIFEST);
-    writeFileSync(tmp, JSON.stringify({ generator: "backup-gov synth", note: "Files the last synth wrote; the next one replaces or removes exactly these.", files }, null, 2) + "\n", { mode: 0o644 });
+    writeFileSync(
+      tmp,
+      JSON.stringify(
+        {
+          generator: "backup-gov synth",
+          note: "Files the last synth wrote; the next one replaces or removes exactly these.",
+          files,
+        },
+        null,
+        2,
+      ) + "\n",
+      { mode: 0o644 },
+    );
     renameSync(tmp, manifestFile);
   };
   try {

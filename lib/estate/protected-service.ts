@@ -91,7 +91,11 @@ export class BackupEstate extends Construct {
 
   /** The catalog model of this estate: what the rules judge and the builders build from. */
   public toCatalog(): Catalog {
-    return catalogOf(this.settings, this.services.map((s) => ({ id: s.serviceId, definition: s.definition })), this.source);
+    return catalogOf(
+      this.settings,
+      this.services.map((s) => ({ id: s.serviceId, definition: s.definition })),
+      this.source,
+    );
   }
 
   /**

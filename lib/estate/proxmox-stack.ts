@@ -41,16 +41,20 @@ export class ProxmoxEstateStack extends TerraformStack {
     const host = this.hosts[hostName];
     if (!host) throw new Error(`no Proxmox host ${hostName} in this estate`);
     const rootPassword = host.auth === ProxmoxAuth.ROOT_PASSWORD;
-    const secret = new TerraformVariable(this, `${rootPassword ? "proxmox_root_password" : "proxmox_api_token"}_${varSuffix(hostName)}`, {
-      type: "string",
-      sensitive: true,
-      nullable: true,
-      description: tfLiteral(
-        rootPassword
-          ? `Password of root@pam on Proxmox host ${hostName} (${host.endpoint}): a password ticket, which a job's hook script needs. Leave unset to use PROXMOX_VE_PASSWORD.`
-          : `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
-      ),
-    });
+    const secret = new TerraformVariable(
+      this,
+      `${rootPassword ? "proxmox_root_password" : "proxmox_api_token"}_${varSuffix(hostName)}`,
+      {
+        type: "string",
+        sensitive: true,
+        nullable: true,
+        description: tfLiteral(
+          rootPassword
+            ? `Password of root@pam on Proxmox host ${hostName} (${host.endpoint}): a password ticket, which a job's hook script needs. Leave unset to use PROXMOX_VE_PASSWORD.`
+            : `API token of Proxmox host ${hostName} (${host.endpoint}), as user@realm!tokenid=uuid. Leave unset to use PROXMOX_VE_API_TOKEN.`,
+        ),
+      },
+    );
     // cdktf cannot write `default = null` itself (it crashes on a null default); an override can.
     secret.addOverride("default", null);
     p = new ProxmoxProvider(this, `Proxmox-${hostName}`, {

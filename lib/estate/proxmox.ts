@@ -58,15 +58,15 @@ export function buildProxmoxProtection(ctx: EstatePolicies, stacks: readonly Pro
     const b = builds.get(vm.host);
     if (!b) throw Errors.pveUnknownHost(p.service.id, vm.host);
     const guest = new ProtectedVm(b.scope, p.service.id, {
-        host: b.backups,
-        vmid: vm.vmid,
-        kind: vm.kind,
-        cadence: p.jobCadence,
-        retention: p.retention,
-        mode: vm.mode,
-        repeatMissed: p.repeatMissed,
-        label: p.service.id,
-      });
+      host: b.backups,
+      vmid: vm.vmid,
+      kind: vm.kind,
+      cadence: p.jobCadence,
+      retention: p.retention,
+      mode: vm.mode,
+      repeatMissed: p.repeatMissed,
+      label: p.service.id,
+    });
     guests.push(guest);
     byService.set(p.service.id, guest);
   }
@@ -118,12 +118,20 @@ function buildHost(ctx: EstatePolicies, stack: ProxmoxEstateStack, host: Proxmox
   return { host, scope, backups, storages };
 }
 
-function declareStorage(stack: ProxmoxEstateStack, scope: Construct, host: ProxmoxHost, st: ProxmoxStorage, provider: ProxmoxProvider): BackupStorage {
+function declareStorage(
+  stack: ProxmoxEstateStack,
+  scope: Construct,
+  host: ProxmoxHost,
+  st: ProxmoxStorage,
+  provider: ProxmoxProvider,
+): BackupStorage {
   const secret = (what: string, ref: string) =>
     new TerraformVariable(stack, `${what}_${varSuffix(host.name)}_${varSuffix(st.id)}`, {
       type: "string",
       sensitive: true,
-      description: tfLiteral(`${what.replace(/_/g, " ")} of storage ${st.id} on Proxmox host ${host.name}; kept in ${ref}`),
+      description: tfLiteral(
+        `${what.replace(/_/g, " ")} of storage ${st.id} on Proxmox host ${host.name}; kept in ${ref}`,
+      ),
     }).stringValue;
   let backend: StorageBackend;
   switch (st.kind) {
@@ -135,15 +143,27 @@ function declareStorage(stack: ProxmoxEstateStack, scope: Construct, host: Proxm
         password: secret("pbs_password", st.passwordSecret),
         namespace: tfLiteralOpt(st.namespace),
         fingerprint: st.fingerprint,
-        encryptionKey: st.encryption && !st.encryption.generate ? secret("pbs_encryption_key", st.encryption.keySecret) : undefined,
+        encryptionKey:
+          st.encryption && !st.encryption.generate ? secret("pbs_encryption_key", st.encryption.keySecret) : undefined,
         generateEncryptionKey: st.encryption?.generate,
       });
       break;
     case StorageKind.NFS:
-      backend = StorageBackend.nfs({ server: st.server, export: tfLiteral(st.export), options: tfLiteralOpt(st.options) });
+      backend = StorageBackend.nfs({
+        server: st.server,
+        export: tfLiteral(st.export),
+        options: tfLiteralOpt(st.options),
+      });
       break;
     case StorageKind.CIFS:
-      backend = StorageBackend.cifs({ server: st.server, share: tfLiteral(st.share), username: tfLiteral(st.username), password: secret("cifs_password", st.passwordSecret), domain: tfLiteralOpt(st.domain), subdirectory: tfLiteralOpt(st.subdirectory) });
+      backend = StorageBackend.cifs({
+        server: st.server,
+        share: tfLiteral(st.share),
+        username: tfLiteral(st.username),
+        password: secret("cifs_password", st.passwordSecret),
+        domain: tfLiteralOpt(st.domain),
+        subdirectory: tfLiteralOpt(st.subdirectory),
+      });
       break;
     case StorageKind.DIR:
       backend = StorageBackend.directory({ path: tfLiteral(st.path), shared: st.shared });
@@ -155,7 +175,8 @@ function declareStorage(stack: ProxmoxEstateStack, scope: Construct, host: Proxm
     storageId: st.id,
     backend,
     nodes: st.nodes.length ? st.nodes : undefined,
-    retention: r && Retention.of({ hourly: r.hourly, daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly }),
+    retention:
+      r && Retention.of({ hourly: r.hourly, daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly }),
     keepLast: r?.last,
     keepAll: r?.keepAll,
     maxProtectedBackups: r?.maxProtected,
@@ -183,7 +204,9 @@ function vzdumpTarget(b: HostBuild, g: ProtectedVm) {
       schedule: job.schedule.toCalendarEvent(),
       mode: job.mode,
       compress: job.compress,
-      prune: Object.entries(job.retention.toPruneBackups()).map(([k, v]) => `${k}=${v}`).join(","),
+      prune: Object.entries(job.retention.toPruneBackups())
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
       repeatMissed: job.repeatMissed,
     },
     restoreSteps: restoreSteps(host, declared, g),
@@ -191,7 +214,11 @@ function vzdumpTarget(b: HostBuild, g: ProtectedVm) {
 }
 
 /** The restore of one guest from its vzdump backups, as commands on the host. */
-export function restoreSteps(host: ProxmoxHost, declared: ProxmoxStorage | undefined, g: Pick<ProtectedVm, "vmid" | "kind">): string[] {
+export function restoreSteps(
+  host: ProxmoxHost,
+  declared: ProxmoxStorage | undefined,
+  g: Pick<ProtectedVm, "vmid" | "kind">,
+): string[] {
   const qm = g.kind === GuestKind.QEMU;
   const tool = qm ? "qm" : "pct";
   const steps: string[] = [];
@@ -201,7 +228,9 @@ export function restoreSteps(host: ProxmoxHost, declared: ProxmoxStorage | undef
     );
   }
   if (declared && "passwordSecret" in declared) {
-    steps.push(`If storage \`${declared.id}\` is missing on a rebuilt node, re-apply the Proxmox stack (its password is kept in \`${declared.passwordSecret}\`).`);
+    steps.push(
+      `If storage \`${declared.id}\` is missing on a rebuilt node, re-apply the Proxmox stack (its password is kept in \`${declared.passwordSecret}\`).`,
+    );
   }
   steps.push(
     `On node ${host.node}, list the guest's backups and pick the newest one from before the incident: \`pvesm list ${host.storage} --content backup --vmid ${g.vmid}\``,

@@ -5,7 +5,17 @@ import { ioError } from "../private/io-error";
 import { App, withoutTokenStackTraces } from "../core/cdk";
 import { type ValidationReport, validateCatalogFile } from "../governance/validate";
 import { Estate } from "./estate";
-import { acquireLock, commitOutput, DEFAULT_LOCK_WAIT_SECONDS, dropIfCreated, makeStaging, openOutputFolder, type OutputFolder, readManifest, removeDeadStaging } from "./output-folder";
+import {
+  acquireLock,
+  commitOutput,
+  DEFAULT_LOCK_WAIT_SECONDS,
+  dropIfCreated,
+  makeStaging,
+  openOutputFolder,
+  type OutputFolder,
+  readManifest,
+  removeDeadStaging,
+} from "./output-folder";
 
 /** Result of {@link synthesizeCatalog}. */
 export interface SynthResult {
@@ -63,9 +73,14 @@ export function synthesizeCatalog(file: string, outdir = "cdktf.out", options: S
  * staging folder and throws the signal's reason. Once output starts moving into place it
  * finishes first (a few renames), so `outdir` is never half old, half new.
  */
-export async function synthesizeCatalogInterruptible(file: string, outdir: string, signal: AbortSignal, options: SynthOptions = {}): Promise<SynthResult> {
+export async function synthesizeCatalogInterruptible(
+  file: string,
+  outdir: string,
+  signal: AbortSignal,
+  options: SynthOptions = {},
+): Promise<SynthResult> {
   const steps = synthSteps(file, outdir, options);
-  for (let r = steps.next(); ; ) {
+  for (let r = steps.next(); ;) {
     if (r.done) return r.value;
     const ms = r.value;
     await new Promise((done) => setTimeout(done, ms));

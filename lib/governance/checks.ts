@@ -4,9 +4,22 @@ import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
-import { S3BucketReplicationConfigurationA, type S3BucketReplicationConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import {
+  S3BucketReplicationConfigurationA,
+  type S3BucketReplicationConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { Annotations, Aspects, DefaultTokenResolver, type IAspect, type IConstruct, StringConcat, TerraformStack, Token, Tokenization } from "../core/cdk";
+import {
+  Annotations,
+  Aspects,
+  DefaultTokenResolver,
+  type IAspect,
+  type IConstruct,
+  StringConcat,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from "../core/cdk";
 import { Severity } from "../core/finding";
 import { ComplianceRegime } from "../core/vocabulary";
 import { GovernanceError } from "../errors";
@@ -102,10 +115,28 @@ export class GovernanceChecks implements IAspect {
   public static acknowledge(scope: IConstruct, ruleId: string, reason: string): void {
     const rule = BASELINE_RULES.find((r) => r.id === ruleId);
     const where = scope.node.path;
-    if (!rule) throw new GovernanceError(AckRules.UNKNOWN_RULE, where, `acknowledge names unknown rule ${ruleId}`, "use an id from docs/rules.md (`backup-gov explain`)");
-    if (!rule.acknowledgeable) throw new GovernanceError(AckRules.NOT_ACKNOWLEDGEABLE, where, `${ruleId} guards a hard limit and cannot be acknowledged`, "fix the construct instead");
+    if (!rule)
+      throw new GovernanceError(
+        AckRules.UNKNOWN_RULE,
+        where,
+        `acknowledge names unknown rule ${ruleId}`,
+        "use an id from docs/rules.md (`backup-gov explain`)",
+      );
+    if (!rule.acknowledgeable)
+      throw new GovernanceError(
+        AckRules.NOT_ACKNOWLEDGEABLE,
+        where,
+        `${ruleId} guards a hard limit and cannot be acknowledged`,
+        "fix the construct instead",
+      );
     const text = reason.trim();
-    if (text.length < MIN_ACK_REASON) throw new GovernanceError(AckRules.REASON_TOO_SHORT, where, `the reason for acknowledging ${ruleId} has ${text.length} characters; at least ${MIN_ACK_REASON} are needed`, "say why the finding is acceptable here");
+    if (text.length < MIN_ACK_REASON)
+      throw new GovernanceError(
+        AckRules.REASON_TOO_SHORT,
+        where,
+        `the reason for acknowledging ${ruleId} has ${text.length} characters; at least ${MIN_ACK_REASON} are needed`,
+        "say why the finding is acceptable here",
+      );
     const map = ACKNOWLEDGED.get(scope) ?? new Map<string, string>();
     map.set(ruleId, text);
     ACKNOWLEDGED.set(scope, map);
@@ -119,7 +150,8 @@ export class GovernanceChecks implements IAspect {
   public static applyTo(scope: IConstruct, props: GovernanceChecksProps = {}): GovernanceChecks {
     const checks = new GovernanceChecks(props);
     // The scope and each stack under it once (findAll includes the scope, which may be a stack).
-    for (const target of new Set([scope, ...scope.node.findAll().filter((c) => TerraformStack.isStack(c))])) Aspects.of(target).add(checks);
+    for (const target of new Set([scope, ...scope.node.findAll().filter((c) => TerraformStack.isStack(c))]))
+      Aspects.of(target).add(checks);
     watchUncheckedStacks(scope.node.root);
     return checks;
   }
@@ -147,14 +179,22 @@ export class GovernanceChecks implements IAspect {
     }
     if (this.checked.has(stack)) return;
     this.checked.add(stack);
-    const report = (rule: GovernanceRule, at: IConstruct, message: string, fix: string) => this.report(rule, at, message, fix);
+    const report = (rule: GovernanceRule, at: IConstruct, message: string, fix: string) =>
+      this.report(rule, at, message, fix);
     new StackChecks(stack, report).run();
   }
 
   private report(rule: GovernanceRule, at: IConstruct, message: string, fix: string): void {
     if (this.skip.has(rule.id)) return;
     const reason = rule.acknowledgeable ? acknowledgementOf(at, rule.id) : undefined;
-    const finding: ConstructFinding = { ruleId: rule.id, severity: rule.severity, message, fix, constructPath: at.node.path, acknowledged: reason !== undefined ? { reason } : undefined };
+    const finding: ConstructFinding = {
+      ruleId: rule.id,
+      severity: rule.severity,
+      message,
+      fix,
+      constructPath: at.node.path,
+      acknowledged: reason !== undefined ? { reason } : undefined,
+    };
     this.findings.push(finding);
     const text = `${rule.id}: ${message}. Fix: ${fix} (see docs/rules.md#${rule.id.toLowerCase()})`;
     if (reason !== undefined) Annotations.of(at).addInfo(`${text} [acknowledged: ${reason}]`);
@@ -173,7 +213,16 @@ function acknowledgementOf(node: IConstruct, ruleId: string): string | undefined
 
 const rule = (id: string): GovernanceRule => BASELINE_RULES.find((r) => r.id === id)!;
 /** GOV-000, the engine's own finding (docs/rules.md), as a rule the report can name. */
-const NOT_EVALUATED: GovernanceRule = { id: RULE_FAILED, name: "rule-not-evaluated", step: ChecklistStep.VERIFICATION, severity: Severity.WARNING, acknowledgeable: false, summary: "", explanation: "", check: () => [] };
+const NOT_EVALUATED: GovernanceRule = {
+  id: RULE_FAILED,
+  name: "rule-not-evaluated",
+  step: ChecklistStep.VERIFICATION,
+  severity: Severity.WARNING,
+  acknowledgeable: false,
+  summary: "",
+  explanation: "",
+  check: () => [],
+};
 const RULES = {
   coldStorage: rule("GOV-017"),
   lockRange: rule("GOV-018"),
@@ -238,7 +287,9 @@ class StackChecks {
 
   /** The library's vaults of the whole app: a vault named by string may live in another stack. */
   private appVaults(): IConstruct[] {
-    return this.stack.node.root.node.findAll().filter((n) => n instanceof EncryptedVault || n instanceof ImmutableVault);
+    return this.stack.node.root.node
+      .findAll()
+      .filter((n) => n instanceof EncryptedVault || n instanceof ImmutableVault);
   }
 
   public run(): void {
@@ -250,7 +301,8 @@ class StackChecks {
           this.checkPlan(n, n.backupRules.map((r) => this.writesOf(r)).flat(), n.plan.tagsInput);
           this.checkTier(n);
         } else if (n instanceof AppBackup) this.checkAppRpo(n);
-        else if (n instanceof BackupPlan && !(n.node.scope instanceof TierBackupPlan)) this.checkPlan(n, this.rawWrites(n), n.tagsInput);
+        else if (n instanceof BackupPlan && !(n.node.scope instanceof TierBackupPlan))
+          this.checkPlan(n, this.rawWrites(n), n.tagsInput);
         else if (n instanceof BackupVaultLockConfiguration) this.checkLockRange(n);
         else if (n instanceof BackupSelection) this.checkSelection(n);
         else if (n instanceof S3BucketReplicationConfigurationA) this.checkReplication(n);
@@ -264,7 +316,12 @@ class StackChecks {
     try {
       check();
     } catch (e) {
-      this.report(NOT_EVALUATED, at, `a governance check could not be evaluated here: ${(e as Error).message}`, "report this as a bug; the other findings stand");
+      this.report(
+        NOT_EVALUATED,
+        at,
+        `a governance check could not be evaluated here: ${(e as Error).message}`,
+        "report this as a bug; the other findings stand",
+      );
     }
   }
 
@@ -282,14 +339,23 @@ class StackChecks {
       if (n instanceof EncryptedVault || n instanceof ImmutableVault || isImportedVault(n)) {
         const v = n as IBackupVault;
         if (n instanceof ImmutableVault && !n.hasVault) continue;
-        const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
+        const facts: VaultFacts = {
+          label: v.node.path,
+          lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays },
+          region: v.region,
+        };
         for (const k of [v.vaultName, v.vaultArn, v.literalName]) {
           const key = this.key(k);
           if (key && !this.vaults.has(key)) this.vaults.set(key, facts);
         }
       } else if (n instanceof BackupVault && !(n.node.scope instanceof EncryptedVault)) {
         const facts: VaultFacts = { label: n.node.path };
-        for (const k of [n.nameInput, `\${${n.terraformResourceType}.${n.friendlyUniqueId}.name}`, `\${${n.terraformResourceType}.${n.friendlyUniqueId}.arn}`, `\${${n.terraformResourceType}.${n.friendlyUniqueId}.id}`]) {
+        for (const k of [
+          n.nameInput,
+          `\${${n.terraformResourceType}.${n.friendlyUniqueId}.name}`,
+          `\${${n.terraformResourceType}.${n.friendlyUniqueId}.arn}`,
+          `\${${n.terraformResourceType}.${n.friendlyUniqueId}.id}`,
+        ]) {
           const key = this.key(k);
           if (key) this.vaults.set(key, facts);
         }
@@ -299,7 +365,11 @@ class StackChecks {
     for (const n of this.appVaults()) {
       const v = n as IBackupVault;
       if (n instanceof ImmutableVault && !n.hasVault) continue;
-      const facts: VaultFacts = { label: v.node.path, lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays }, region: v.region };
+      const facts: VaultFacts = {
+        label: v.node.path,
+        lock: v.lock && { minDays: v.lock.minRetentionDays, maxDays: v.lock.maxRetentionDays },
+        region: v.region,
+      };
       for (const k of [v.literalName, this.key(v.vaultArn)]) if (k && !this.vaults.has(k)) this.vaults.set(k, facts);
     }
     // Raw lock configurations lock the vault they name.
@@ -307,17 +377,27 @@ class StackChecks {
       if (!(n instanceof BackupVaultLockConfiguration) || n.node.scope instanceof EncryptedVault) continue;
       const v = this.vaults.get(this.key(n.backupVaultNameInput) ?? "");
       const min = n.minRetentionDaysInput;
-      if (v && typeof min === "number") v.lock = { minDays: min, maxDays: typeof n.maxRetentionDaysInput === "number" ? n.maxRetentionDaysInput : undefined };
+      if (v && typeof min === "number")
+        v.lock = {
+          minDays: min,
+          maxDays: typeof n.maxRetentionDaysInput === "number" ? n.maxRetentionDaysInput : undefined,
+        };
     }
   }
 
   private indexBuckets(): void {
     for (const n of this.all) {
       if (!(n instanceof S3Bucket)) continue;
-      const facts: BucketFacts = { resource: n, label: n.node.scope instanceof TerraformStack ? n.node.path : n.node.scope!.node.path, versioned: false, locked: this.resolve(n.objectLockEnabledInput) === true };
+      const facts: BucketFacts = {
+        resource: n,
+        label: n.node.scope instanceof TerraformStack ? n.node.path : n.node.scope!.node.path,
+        versioned: false,
+        locked: this.resolve(n.objectLockEnabledInput) === true,
+      };
       const addr = `${n.terraformResourceType}.${n.friendlyUniqueId}`;
       const name = this.key(n.bucketInput);
-      for (const k of [name, name && `arn:aws:s3:::${name}`, `\${${addr}.bucket}`, `\${${addr}.id}`, `\${${addr}.arn}`]) if (k) this.buckets.set(k, facts);
+      for (const k of [name, name && `arn:aws:s3:::${name}`, `\${${addr}.bucket}`, `\${${addr}.id}`, `\${${addr}.arn}`])
+        if (k) this.buckets.set(k, facts);
     }
     for (const n of this.all) {
       if (n instanceof S3BucketVersioningA) {
@@ -341,8 +421,20 @@ class StackChecks {
 
   private writesOf(r: BackupRuleProps): Write[] {
     return [
-      { what: `rule \`${r.ruleName}\``, deleteAfterDays: r.deleteAfterDays, coldAfterDays: r.coldStorageAfterDays, continuous: !!r.continuous, vault: this.key(r.targetVault?.vaultName ?? r.targetVaultName) },
-      ...(r.copyActions ?? []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, deleteAfterDays: c.deleteAfterDays, coldAfterDays: c.coldStorageAfterDays, continuous: false, vault: this.key(c.destinationVault?.vaultArn ?? c.destinationVaultArn) })),
+      {
+        what: `rule \`${r.ruleName}\``,
+        deleteAfterDays: r.deleteAfterDays,
+        coldAfterDays: r.coldStorageAfterDays,
+        continuous: !!r.continuous,
+        vault: this.key(r.targetVault?.vaultName ?? r.targetVaultName),
+      },
+      ...(r.copyActions ?? []).map((c, i) => ({
+        what: `rule \`${r.ruleName}\` copy action ${i + 1}`,
+        deleteAfterDays: c.deleteAfterDays,
+        coldAfterDays: c.coldStorageAfterDays,
+        continuous: false,
+        vault: this.key(c.destinationVault?.vaultArn ?? c.destinationVaultArn),
+      })),
     ];
   }
 
@@ -350,8 +442,20 @@ class StackChecks {
     const rules = this.resolveConfig(plan.ruleInput) as BackupPlanRule[] | undefined;
     if (!Array.isArray(rules)) return [];
     return rules.flatMap((r) => [
-      { what: `rule \`${r.ruleName}\``, deleteAfterDays: num(r.lifecycle?.deleteAfter), coldAfterDays: num(r.lifecycle?.coldStorageAfter), continuous: r.enableContinuousBackup === true, vault: this.key(r.targetVaultName) },
-      ...(Array.isArray(r.copyAction) ? r.copyAction : []).map((c, i) => ({ what: `rule \`${r.ruleName}\` copy action ${i + 1}`, deleteAfterDays: num(c.lifecycle?.deleteAfter), coldAfterDays: num(c.lifecycle?.coldStorageAfter), continuous: false, vault: this.key(c.destinationVaultArn) })),
+      {
+        what: `rule \`${r.ruleName}\``,
+        deleteAfterDays: num(r.lifecycle?.deleteAfter),
+        coldAfterDays: num(r.lifecycle?.coldStorageAfter),
+        continuous: r.enableContinuousBackup === true,
+        vault: this.key(r.targetVaultName),
+      },
+      ...(Array.isArray(r.copyAction) ? r.copyAction : []).map((c, i) => ({
+        what: `rule \`${r.ruleName}\` copy action ${i + 1}`,
+        deleteAfterDays: num(c.lifecycle?.deleteAfter),
+        coldAfterDays: num(c.lifecycle?.coldStorageAfter),
+        continuous: false,
+        vault: this.key(c.destinationVaultArn),
+      })),
     ]);
   }
 
@@ -360,22 +464,48 @@ class StackChecks {
     return Token.isUnresolved(v) ? undefined : v;
   }
 
-  private checkPlan(at: IConstruct, writes: readonly Write[], tags: Readonly<Record<string, string>> | undefined): void {
+  private checkPlan(
+    at: IConstruct,
+    writes: readonly Write[],
+    tags: Readonly<Record<string, string>> | undefined,
+  ): void {
     for (const w of writes) {
       if (w.deleteAfterDays === undefined) continue;
       const vault = w.vault === undefined ? undefined : this.vaults.get(w.vault);
       const breach = vault?.lock && lockBreach(w.deleteAfterDays, vault.lock);
       if (breach) {
-        this.report(RULES.insideLock, at, `${w.what} keeps points ${w.deleteAfterDays} days, ${breach.bound === "minimum" ? "below" : "above"} the lock ${breach.bound} of ${breach.limitDays} days of vault ${vault!.label}; AWS Backup would fail every job`, `keep the points ${breach.bound === "minimum" ? "at least" : "at most"} ${breach.limitDays} days, or write them to another vault`);
+        this.report(
+          RULES.insideLock,
+          at,
+          `${w.what} keeps points ${w.deleteAfterDays} days, ${breach.bound === "minimum" ? "below" : "above"} the lock ${breach.bound} of ${breach.limitDays} days of vault ${vault!.label}; AWS Backup would fail every job`,
+          `keep the points ${breach.bound === "minimum" ? "at least" : "at most"} ${breach.limitDays} days, or write them to another vault`,
+        );
       }
       const left = coldStorageShortfall(w.deleteAfterDays, w.coldAfterDays);
       if (left !== undefined) {
-        this.report(RULES.coldStorage, at, `${w.what} keeps points ${w.deleteAfterDays} days and moves them to cold storage after ${w.coldAfterDays}: only ${left} days in cold storage, AWS requires at least 90`, `lower coldStorageAfterDays to at most ${Math.max(0, w.deleteAfterDays - 90)}, or keep points longer`);
+        this.report(
+          RULES.coldStorage,
+          at,
+          `${w.what} keeps points ${w.deleteAfterDays} days and moves them to cold storage after ${w.coldAfterDays}: only ${left} days in cold storage, AWS requires at least 90`,
+          `lower coldStorageAfterDays to at most ${Math.max(0, w.deleteAfterDays - 90)}, or keep points longer`,
+        );
       }
       if (w.continuous) {
         const c = continuousBreach(w.deleteAfterDays, w.coldAfterDays);
-        if (c.retention) this.report(RULES.continuous, at, `${w.what} is continuous and keeps points ${w.deleteAfterDays} days; AWS allows 1–35`, "keep continuous points 1–35 days; keep older points with snapshot rules");
-        if (c.cold) this.report(RULES.continuous, at, `${w.what} is continuous and moves points to cold storage, which AWS does not allow`, "drop coldStorageAfterDays from the continuous rule");
+        if (c.retention)
+          this.report(
+            RULES.continuous,
+            at,
+            `${w.what} is continuous and keeps points ${w.deleteAfterDays} days; AWS allows 1–35`,
+            "keep continuous points 1–35 days; keep older points with snapshot rules",
+          );
+        if (c.cold)
+          this.report(
+            RULES.continuous,
+            at,
+            `${w.what} is continuous and moves points to cold storage, which AWS does not allow`,
+            "drop coldStorageAfterDays from the continuous rule",
+          );
       }
     }
     const regimes = complianceRegimes(tags);
@@ -384,7 +514,14 @@ class StackChecks {
       for (const regime of regimes) {
         const b = complianceBreach(regime, oldest);
         if (!b) continue;
-        this.report(RULES.compliance, at, `${b.requirement.title} ${b.bound === "minimum" ? "needs recovery points kept at least" : "allows recovery points at most"} ${b.limitDays} days (${b.requirement.basis}); the plan's oldest point is kept ${oldest} days`, b.bound === "minimum" ? `add or lengthen a rule so that points live ${b.limitDays} days` : `shorten the rules so that no point lives beyond ${b.limitDays} days`);
+        this.report(
+          RULES.compliance,
+          at,
+          `${b.requirement.title} ${b.bound === "minimum" ? "needs recovery points kept at least" : "allows recovery points at most"} ${b.limitDays} days (${b.requirement.basis}); the plan's oldest point is kept ${oldest} days`,
+          b.bound === "minimum"
+            ? `add or lengthen a rule so that points live ${b.limitDays} days`
+            : `shorten the rules so that no point lives beyond ${b.limitDays} days`,
+        );
       }
     }
   }
@@ -401,10 +538,20 @@ class StackChecks {
     const facts = writes.map((w) => (w.vault === undefined ? undefined : this.vaults.get(w.vault)));
     const copies = plan.backupRules.flatMap((r) => r.copyActions ?? []);
     if (copies.length === 0) {
-      this.report(RULES.criticalOffsite, plan, `plan ${plan.node.id} is of the critical tier but copies no point to another Region or account`, "give the preset `copyTo` (a vault in the offsite Region), as a critical service of the catalog gets");
+      this.report(
+        RULES.criticalOffsite,
+        plan,
+        `plan ${plan.node.id} is of the critical tier but copies no point to another Region or account`,
+        "give the preset `copyTo` (a vault in the offsite Region), as a critical service of the catalog gets",
+      );
     }
     if (!facts.some((f) => f?.lock)) {
-      this.report(RULES.immutableCopy, plan, `plan ${plan.node.id} is of the critical tier, but none of the vaults it writes to is locked: nothing of it is immutable`, "write to an ImmutableVault (Vault Lock), or acknowledge GOV-023 naming the append-only or offline copy");
+      this.report(
+        RULES.immutableCopy,
+        plan,
+        `plan ${plan.node.id} is of the critical tier, but none of the vaults it writes to is locked: nothing of it is immutable`,
+        "write to an ImmutableVault (Vault Lock), or acknowledge GOV-023 naming the append-only or offline copy",
+      );
     }
   }
 
@@ -414,7 +561,14 @@ class StackChecks {
     if (spec.pitr) return;
     const interval = n.schedule.cadence.intervalMinutes;
     if (interval <= spec.rpo.toMinutes()) return;
-    this.report(RULES.rpoFeasible, n, `app backup of ${spec.serviceId} runs ${n.schedule.describe()}, further apart than its rpo ${spec.rpo}, and nothing archives continuously`, spec.rpo.toMinutes() < Cadence.shortest().intervalMinutes ? "set `pitr: true` on a database backup, or raise `rpo` to at least 1h" : `schedule it at least every ${spec.rpo.toHuman()}, or raise \`rpo\``);
+    this.report(
+      RULES.rpoFeasible,
+      n,
+      `app backup of ${spec.serviceId} runs ${n.schedule.describe()}, further apart than its rpo ${spec.rpo}, and nothing archives continuously`,
+      spec.rpo.toMinutes() < Cadence.shortest().intervalMinutes
+        ? "set `pitr: true` on a database backup, or raise `rpo` to at least 1h"
+        : `schedule it at least every ${spec.rpo.toHuman()}, or raise \`rpo\``,
+    );
   }
 
   private checkLockRange(n: BackupVaultLockConfiguration): void {
@@ -422,15 +576,28 @@ class StackChecks {
     if (typeof min !== "number") return;
     const max = typeof n.maxRetentionDaysInput === "number" ? n.maxRetentionDaysInput : undefined;
     for (const p of lockRangeProblems(min, max)) {
-      const fix = p === LockRangeProblem.MIN_ABOVE_MAX ? "make minRetentionDays at most maxRetentionDays" : "keep the lock range within 36500 days";
-      this.report(RULES.lockRange, n, `vault lock min_retention_days ${min}, max_retention_days ${max ?? "none"}: ${p}`, fix);
+      const fix =
+        p === LockRangeProblem.MIN_ABOVE_MAX
+          ? "make minRetentionDays at most maxRetentionDays"
+          : "keep the lock range within 36500 days";
+      this.report(
+        RULES.lockRange,
+        n,
+        `vault lock min_retention_days ${min}, max_retention_days ${max ?? "none"}: ${p}`,
+        fix,
+      );
     }
   }
 
   private checkSelection(n: BackupSelection): void {
     const tags = this.resolveConfig(n.selectionTagInput) as BackupSelectionSelectionTag[] | undefined;
     if (Array.isArray(tags) && tags.length > 1) {
-      this.report(RULES.tagsAnd, n, `selection \`${n.nameInput}\` lists ${tags.length} selection_tag blocks, which AWS Backup ORs: a resource with any one of them is selected`, "select with `condition { string_equals }` (TierBackupPlan.addSelection with `tags`), or acknowledge GOV-160 if OR is meant");
+      this.report(
+        RULES.tagsAnd,
+        n,
+        `selection \`${n.nameInput}\` lists ${tags.length} selection_tag blocks, which AWS Backup ORs: a resource with any one of them is selected`,
+        "select with `condition { string_equals }` (TierBackupPlan.addSelection with `tags`), or acknowledge GOV-160 if OR is meant",
+      );
     }
     const resources = this.resolveConfig(n.resourcesInput);
     if (!Array.isArray(resources)) return;
@@ -439,9 +606,19 @@ class StackChecks {
       const b = this.buckets.get(arn);
       const name = parseArn(arn)!.resource;
       if (!b) {
-        this.report(RULES.s3Versioning, n, `AWS Backup needs versioning on \`${name}\`, which this app does not create and cannot verify`, `run \`aws s3api get-bucket-versioning --bucket ${name}\` (expect Enabled), then acknowledge GOV-029`);
+        this.report(
+          RULES.s3Versioning,
+          n,
+          `AWS Backup needs versioning on \`${name}\`, which this app does not create and cannot verify`,
+          `run \`aws s3api get-bucket-versioning --bucket ${name}\` (expect Enabled), then acknowledge GOV-029`,
+        );
       } else if (!b.versioned) {
-        this.report(RULES.s3Versioning, n, `bucket ${b.label} is backed up by AWS Backup but has no S3 versioning enabled in this app; every job would fail`, "add an aws_s3_bucket_versioning with status Enabled (every BackupBucket has one)");
+        this.report(
+          RULES.s3Versioning,
+          n,
+          `bucket ${b.label} is backed up by AWS Backup but has no S3 versioning enabled in this app; every job would fail`,
+          "add an aws_s3_bucket_versioning with status Enabled (every BackupBucket has one)",
+        );
       }
     }
   }
@@ -449,16 +626,34 @@ class StackChecks {
   private checkReplication(n: S3BucketReplicationConfigurationA): void {
     const source = this.bucketOf(n.bucketInput);
     const rules = this.resolveConfig(n.ruleInput) as S3BucketReplicationConfigurationRule[] | undefined;
-    const destinations = (Array.isArray(rules) ? rules : []).map((r) => this.bucketOf(r.destination?.bucket)).filter((b): b is BucketFacts => !!b);
+    const destinations = (Array.isArray(rules) ? rules : [])
+      .map((r) => this.bucketOf(r.destination?.bucket))
+      .filter((b): b is BucketFacts => !!b);
     for (const [side, b] of [["source", source], ...destinations.map((d) => ["destination", d] as const)] as const) {
-      if (b && !b.versioned) this.report(RULES.replicationVersioning, n, `the replication's ${side} bucket ${b.label} has no versioning enabled; S3 refuses the replication configuration`, "add an aws_s3_bucket_versioning with status Enabled to both buckets (BackupBucket has one)");
+      if (b && !b.versioned)
+        this.report(
+          RULES.replicationVersioning,
+          n,
+          `the replication's ${side} bucket ${b.label} has no versioning enabled; S3 refuses the replication configuration`,
+          "add an aws_s3_bucket_versioning with status Enabled to both buckets (BackupBucket has one)",
+        );
     }
     if (!source?.locked) return;
     for (const d of destinations) {
       if (!d.locked) {
-        this.report(RULES.lockParity, n, `bucket ${source.label} has Object Lock, its replica ${d.label} has none; S3 refuses to replicate locked objects there (DstBucketObjectLockConfigMissing)`, "create the replica with object_lock_enabled and the source's default retention (OffsiteReplica does)");
+        this.report(
+          RULES.lockParity,
+          n,
+          `bucket ${source.label} has Object Lock, its replica ${d.label} has none; S3 refuses to replicate locked objects there (DstBucketObjectLockConfigMissing)`,
+          "create the replica with object_lock_enabled and the source's default retention (OffsiteReplica does)",
+        );
       } else if (source.lockDays !== undefined && d.lockDays !== undefined && d.lockDays < source.lockDays) {
-        this.report(RULES.lockParity, n, `replica ${d.label} locks objects ${d.lockDays} days, shorter than its source ${source.label} (${source.lockDays} days)`, `lock the replica at least ${source.lockDays} days`);
+        this.report(
+          RULES.lockParity,
+          n,
+          `replica ${d.label} locks objects ${d.lockDays} days, shorter than its source ${source.label} (${source.lockDays} days)`,
+          `lock the replica at least ${source.lockDays} days`,
+        );
       }
     }
   }
@@ -469,16 +664,28 @@ class StackChecks {
     const byHost = new Map<string, VzdumpJob[]>();
     for (const j of jobs) byHost.set(j.provider.node.path, [...(byHost.get(j.provider.node.path) ?? []), j]);
     for (const [host, list] of byHost) {
-      const claims = list.flatMap((j) => j.guests.map((g) => ({ host, vmid: g.vmid, owner: `${j.node.path} (${g.label})`, job: j })));
+      const claims = list.flatMap((j) =>
+        j.guests.map((g) => ({ host, vmid: g.vmid, owner: `${j.node.path} (${g.label})`, job: j })),
+      );
       for (const { claim, first } of repeatedClaims(claims)) {
-        this.report(RULES.guestOnce, claim.job, `guest ${claim.vmid} on host ${host} is also enrolled by ${first}`, "enroll each guest once per host (ProxmoxHostBackups refuses a second enrollment)");
+        this.report(
+          RULES.guestOnce,
+          claim.job,
+          `guest ${claim.vmid} on host ${host} is also enrolled by ${first}`,
+          "enroll each guest once per host (ProxmoxHostBackups refuses a second enrollment)",
+        );
       }
       const starts = new Map<number, VzdumpJob>();
       for (const j of list) {
         for (const minute of j.schedule.startsInWeek()) {
           const other = starts.get(minute);
           if (other && other !== j) {
-            this.report(RULES.staggered, j, `vzdump job ${j.jobId} starts at the same time as ${other.jobId} on host ${host} (${j.schedule.describe()})`, "move one start time (ProxmoxHostBackups staggers its jobs 30 minutes apart)");
+            this.report(
+              RULES.staggered,
+              j,
+              `vzdump job ${j.jobId} starts at the same time as ${other.jobId} on host ${host} (${j.schedule.describe()})`,
+              "move one start time (ProxmoxHostBackups staggers its jobs 30 minutes apart)",
+            );
             break;
           }
           starts.set(minute, j);
@@ -490,7 +697,13 @@ class StackChecks {
 
 function isImportedVault(n: IConstruct): boolean {
   const v = n as Partial<IBackupVault>;
-  return !(n instanceof EncryptedVault) && !(n instanceof ImmutableVault) && typeof v.vaultName === "string" && typeof v.vaultArn === "string" && Array.isArray(v.dependables);
+  return (
+    !(n instanceof EncryptedVault) &&
+    !(n instanceof ImmutableVault) &&
+    typeof v.vaultName === "string" &&
+    typeof v.vaultArn === "string" &&
+    Array.isArray(v.dependables)
+  );
 }
 
 function num(v: unknown): number | undefined {

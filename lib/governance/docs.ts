@@ -4,8 +4,25 @@ import { formatRule, formatRuleList, type RuleEntry } from "./rule-text";
 
 /** Every rule and finding id, from the rules themselves, sorted by id. */
 export function ruleEntries(): RuleEntry[] {
-  const gov: RuleEntry[] = BASELINE_RULES.map((r) => ({ id: r.id, name: r.name, step: r.step, summary: r.summary, explanation: r.explanation, severity: r.severity, acknowledgeable: r.acknowledgeable }));
-  const other: RuleEntry[] = FINDING_DOCS.map((d) => ({ id: d.id, name: d.name, step: d.step, summary: d.summary, explanation: d.explanation, severity: d.id === "ACK-004" || d.id === "GOV-000" ? "warning" : d.step.startsWith("adoption:") ? "report" : "error", acknowledgeable: false }));
+  const gov: RuleEntry[] = BASELINE_RULES.map((r) => ({
+    id: r.id,
+    name: r.name,
+    step: r.step,
+    summary: r.summary,
+    explanation: r.explanation,
+    severity: r.severity,
+    acknowledgeable: r.acknowledgeable,
+  }));
+  const other: RuleEntry[] = FINDING_DOCS.map((d) => ({
+    id: d.id,
+    name: d.name,
+    step: d.step,
+    summary: d.summary,
+    explanation: d.explanation,
+    severity:
+      d.id === "ACK-004" || d.id === "GOV-000" ? "warning" : d.step.startsWith("adoption:") ? "report" : "error",
+    acknowledgeable: false,
+  }));
   return [...other, ...gov].sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -55,9 +72,21 @@ export function renderRulesDoc(): string {
     "",
     "| Id | Name | Step | Severity | Acknowledgeable | Rule |",
     "|---|---|---|---|---|---|",
-    ...all.map((e) => `| [${e.id}](#${e.id.toLowerCase()}) | ${e.name} | ${e.step} | ${e.severity} | ${e.acknowledgeable ? "yes" : "no"} | ${e.summary.replace(/\|/g, "\\|")} |`),
+    ...all.map(
+      (e) =>
+        `| [${e.id}](#${e.id.toLowerCase()}) | ${e.name} | ${e.step} | ${e.severity} | ${e.acknowledgeable ? "yes" : "no"} | ${e.summary.replace(/\|/g, "\\|")} |`,
+    ),
     "",
-    ...all.flatMap((e) => [`## ${e.id}`, "", `**${e.name}** (${e.step}, ${e.severity}${e.acknowledgeable ? ", acknowledgeable" : ""})`, "", e.summary, "", `Why: ${e.explanation}`, ""]),
+    ...all.flatMap((e) => [
+      `## ${e.id}`,
+      "",
+      `**${e.name}** (${e.step}, ${e.severity}${e.acknowledgeable ? ", acknowledgeable" : ""})`,
+      "",
+      e.summary,
+      "",
+      `Why: ${e.explanation}`,
+      "",
+    ]),
   ];
   return lines.join("\n");
 }

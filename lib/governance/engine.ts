@@ -35,7 +35,9 @@ export function evaluateRules(
     if (!p && partial.includes(s)) throw new MissingFieldError(s, "classification");
     return p!;
   };
-  const everyService = [...catalog.services.map((s) => views.get(s) ?? s), ...partial].sort((a, b) => a.index - b.index);
+  const everyService = [...catalog.services.map((s) => views.get(s) ?? s), ...partial].sort(
+    (a, b) => a.index - b.index,
+  );
   const findings: Finding[] = [];
   for (const rule of rules) {
     let violations;
@@ -66,21 +68,38 @@ export function evaluateRules(
   // A finding about a key the loader dropped is a consequence of a schema error already reported.
   const related = (f: Finding) => catalog.repairedPaths.some((p) => isWithin(f.path, p) || isWithin(p, f.path));
   // A rule may quote catalog text: whatever looks like a secret is cut out (GOV-025 names it).
-  return sortFindings(applyAcknowledgements(catalog, source, findings.filter((f) => !related(f)), rules).map(redactFinding));
+  return sortFindings(
+    applyAcknowledgements(
+      catalog,
+      source,
+      findings.filter((f) => !related(f)),
+      rules,
+    ).map(redactFinding),
+  );
 }
 
 /**
  * Runs a rule; when it reads a key a partial service lacks, runs it again without that
  * service: the rule is skipped for that service alone.
  */
-function checkSkippingPartial(rule: GovernanceRule, catalog: Catalog, policies: readonly EffectivePolicy[], policyOf: RuleContext["policyOf"]) {
+function checkSkippingPartial(
+  rule: GovernanceRule,
+  catalog: Catalog,
+  policies: readonly EffectivePolicy[],
+  policyOf: RuleContext["policyOf"],
+) {
   let services = catalog.services;
   const unknown = catalog.unknownSections ?? new Set<string>();
   for (;;) {
     try {
       const view: Catalog = { ...catalog, services };
       // A dropped section reads as unknown: the rule that needs it is skipped, not misled.
-      const ruleCatalog = unknown.size === 0 ? view : new Proxy(view, { get: (t, k, r) => (typeof k === "string" && unknown.has(k as never) ? fail(k) : Reflect.get(t, k, r)) });
+      const ruleCatalog =
+        unknown.size === 0
+          ? view
+          : new Proxy(view, {
+              get: (t, k, r) => (typeof k === "string" && unknown.has(k as never) ? fail(k) : Reflect.get(t, k, r)),
+            });
       return rule.check({ catalog: ruleCatalog, policies, policyOf });
     } catch (e) {
       if (e instanceof MissingSectionError) return [];
@@ -94,7 +113,12 @@ function fail(section: string): never {
   throw new MissingSectionError(section);
 }
 
-function applyAcknowledgements(catalog: Catalog, source: FindingPositions, findings: Finding[], rules: readonly GovernanceRule[]): Finding[] {
+function applyAcknowledgements(
+  catalog: Catalog,
+  source: FindingPositions,
+  findings: Finding[],
+  rules: readonly GovernanceRule[],
+): Finding[] {
   const known = new Map<string, boolean>(rules.map((r) => [r.id, r.acknowledgeable]));
   for (const d of FINDING_DOCS) if (!known.has(d.id)) known.set(d.id, false);
   const out = [...findings];
@@ -111,15 +135,36 @@ function applyAcknowledgements(catalog: Catalog, source: FindingPositions, findi
       const at = [...s.path, "acknowledge", ack.index];
       const ackable = known.get(ack.rule);
       if (ackable === undefined) {
-        out.push({ ruleId: AckRules.UNKNOWN_RULE, severity: Severity.ERROR, message: `\`acknowledge\` names unknown rule ${ack.rule}`, fix: "use an id from docs/rules.md (`backup-gov explain`)", path: [...at, "rule"], position: source.valuePosition([...at, "rule"]) });
+        out.push({
+          ruleId: AckRules.UNKNOWN_RULE,
+          severity: Severity.ERROR,
+          message: `\`acknowledge\` names unknown rule ${ack.rule}`,
+          fix: "use an id from docs/rules.md (`backup-gov explain`)",
+          path: [...at, "rule"],
+          position: source.valuePosition([...at, "rule"]),
+        });
         continue;
       }
       if (!ackable) {
-        out.push({ ruleId: AckRules.NOT_ACKNOWLEDGEABLE, severity: Severity.ERROR, message: `${ack.rule} guards a hard limit and cannot be acknowledged`, fix: "fix the catalog instead", path: [...at, "rule"], position: source.valuePosition([...at, "rule"]) });
+        out.push({
+          ruleId: AckRules.NOT_ACKNOWLEDGEABLE,
+          severity: Severity.ERROR,
+          message: `${ack.rule} guards a hard limit and cannot be acknowledged`,
+          fix: "fix the catalog instead",
+          path: [...at, "rule"],
+          position: source.valuePosition([...at, "rule"]),
+        });
         continue;
       }
       if (ack.reason.trim().length < MIN_ACK_REASON) {
-        out.push({ ruleId: AckRules.REASON_TOO_SHORT, severity: Severity.ERROR, message: `the reason for acknowledging ${ack.rule} has ${ack.reason.trim().length} characters; at least ${MIN_ACK_REASON} are needed`, fix: "say why the finding is acceptable for this service", path: [...at, "reason"], position: source.valuePosition([...at, "reason"]) });
+        out.push({
+          ruleId: AckRules.REASON_TOO_SHORT,
+          severity: Severity.ERROR,
+          message: `the reason for acknowledging ${ack.rule} has ${ack.reason.trim().length} characters; at least ${MIN_ACK_REASON} are needed`,
+          fix: "say why the finding is acceptable for this service",
+          path: [...at, "reason"],
+          position: source.valuePosition([...at, "reason"]),
+        });
         continue;
       }
       let used = false;
@@ -131,7 +176,14 @@ function applyAcknowledgements(catalog: Catalog, source: FindingPositions, findi
         }
       }
       if (!used) {
-        out.push({ ruleId: AckRules.UNUSED, severity: Severity.WARNING, message: `\`acknowledge\` accepts ${ack.rule}, but service \`${idOf(s)}\` has no such finding`, fix: "remove the stale acknowledgement", path: at, position: source.valuePosition(at) });
+        out.push({
+          ruleId: AckRules.UNUSED,
+          severity: Severity.WARNING,
+          message: `\`acknowledge\` accepts ${ack.rule}, but service \`${idOf(s)}\` has no such finding`,
+          fix: "remove the stale acknowledgement",
+          path: at,
+          position: source.valuePosition(at),
+        });
       }
     }
   }

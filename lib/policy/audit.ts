@@ -86,7 +86,11 @@ export function serviceScope(policy: EffectivePolicy): AuditScope | undefined {
 }
 
 function typesOf(policies: readonly EffectivePolicy[]): string[] {
-  return [...new Set(policies.flatMap((p) => (p.service.aws?.resources ?? []).map(auditResourceType)).filter((t): t is string => !!t))].sort();
+  return [
+    ...new Set(
+      policies.flatMap((p) => (p.service.aws?.resources ?? []).map(auditResourceType)).filter((t): t is string => !!t),
+    ),
+  ].sort();
 }
 
 /**
@@ -126,7 +130,10 @@ function ruleIntervalHours(kind: RetentionClass | "continuous", policy: Effectiv
  * The frequency and retention every plan of a tier promises at least: the least frequent
  * of the services' most frequent scheduled rules, kept the shortest time among them.
  */
-function tierMinimum(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): Record<string, string> | undefined {
+function tierMinimum(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws">,
+): Record<string, string> | undefined {
   let hours = 0;
   let days = Infinity;
   for (const p of policies) {
@@ -137,7 +144,10 @@ function tierMinimum(policies: readonly EffectivePolicy[], catalog: Pick<Catalog
     days = Math.min(days, rule.deleteAfterDays);
   }
   if (hours === 0 || !Number.isFinite(days)) return undefined;
-  const frequency = hours % 24 === 0 ? { requiredFrequencyUnit: "days", requiredFrequencyValue: String(hours / 24) } : { requiredFrequencyUnit: "hours", requiredFrequencyValue: String(hours) };
+  const frequency =
+    hours % 24 === 0
+      ? { requiredFrequencyUnit: "days", requiredFrequencyValue: String(hours / 24) }
+      : { requiredFrequencyUnit: "hours", requiredFrequencyValue: String(hours) };
   return { ...frequency, requiredRetentionDays: String(days) };
 }
 
@@ -166,7 +176,11 @@ function dedupe(controls: readonly AuditControlSpec[]): AuditControlSpec[] {
  * Audit Manager's 50 controls, services with the same parameters share one control scoped
  * to their resource types. Empty when no service uses AWS Backup.
  */
-export function auditControls(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">, limit: number = AuditLimits.maxControls): AuditControlSpec[] {
+export function auditControls(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws">,
+  limit: number = AuditLimits.maxControls,
+): AuditControlSpec[] {
   const aws = policies.filter(usesAwsBackup);
   if (aws.length === 0) return [];
   const estateWide: AuditControlSpec[] = [];
@@ -178,7 +192,13 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
   for (const tier of tiers) {
     const inTier = aws.filter((p) => p.service.classification === tier);
     const minimum = tierMinimum(inTier, catalog);
-    if (minimum) estateWide.push({ name: AuditControlName.PLAN_MIN_FREQUENCY_AND_RETENTION, parameters: minimum, scope: { tag: { key: TIER_TAG, value: tier } }, serviceIds: inTier.map((p) => p.service.id) });
+    if (minimum)
+      estateWide.push({
+        name: AuditControlName.PLAN_MIN_FREQUENCY_AND_RETENTION,
+        parameters: minimum,
+        scope: { tag: { key: TIER_TAG, value: tier } },
+        serviceIds: inTier.map((p) => p.service.id),
+      });
   }
 
   const perService: AuditControlSpec[] = aws.flatMap((p) => {
@@ -187,14 +207,29 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
     const out: AuditControlSpec[] = [
       { name: AuditControlName.PROTECTED_BY_BACKUP_PLAN, scope, serviceIds },
       { name: AuditControlName.LAST_RECOVERY_POINT_CREATED, parameters: ageOf(p, catalog), scope, serviceIds },
-      { name: AuditControlName.RESTORE_TIME_MEETS_TARGET, parameters: { maxRestoreTime: String(p.rto.toMinutes()) }, scope, serviceIds },
+      {
+        name: AuditControlName.RESTORE_TIME_MEETS_TARGET,
+        parameters: { maxRestoreTime: String(p.rto.toMinutes()) },
+        scope,
+        serviceIds,
+      },
     ];
     if (p.immutable) {
       out.push({ name: AuditControlName.MANUAL_DELETION_DISABLED, scope, serviceIds });
-      out.push({ name: AuditControlName.PROTECTED_BY_VAULT_LOCK, parameters: { minRetentionDays: String(p.immutable.days) }, scope, serviceIds });
+      out.push({
+        name: AuditControlName.PROTECTED_BY_VAULT_LOCK,
+        parameters: { minRetentionDays: String(p.immutable.days) },
+        scope,
+        serviceIds,
+      });
     }
     if (p.offsite.required && p.offsite.region) {
-      out.push({ name: AuditControlName.PROTECTED_BY_CROSS_REGION, parameters: { crossRegionList: p.offsite.region }, scope, serviceIds });
+      out.push({
+        name: AuditControlName.PROTECTED_BY_CROSS_REGION,
+        parameters: { crossRegionList: p.offsite.region },
+        scope,
+        serviceIds,
+      });
     }
     return out;
   });
@@ -203,7 +238,10 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
   if (controls.length > limit) {
     // Too many for the account: one control per name and parameters, over the resource types of its services.
     // Services are gathered per key first and their types computed once: rebuilding the lists per service was quadratic.
-    const merged = new Map<string, { name: AuditControlName; parameters?: Readonly<Record<string, string>>; serviceIds: Set<string> }>();
+    const merged = new Map<
+      string,
+      { name: AuditControlName; parameters?: Readonly<Record<string, string>>; serviceIds: Set<string> }
+    >();
     for (const c of perService) {
       const k = JSON.stringify([c.name, c.parameters ?? {}]);
       const prev = merged.get(k);
@@ -212,7 +250,12 @@ export function auditControls(policies: readonly EffectivePolicy[], catalog: Pic
     }
     const scoped = [...merged.values()].map(({ name, parameters, serviceIds }) => {
       const types = typesOf(aws.filter((p) => serviceIds.has(p.service.id)));
-      return { name, parameters, scope: types.length ? { resourceTypes: types } : undefined, serviceIds: [...serviceIds] };
+      return {
+        name,
+        parameters,
+        scope: types.length ? { resourceTypes: types } : undefined,
+        serviceIds: [...serviceIds],
+      };
     });
     controls = dedupe([...estateWide, ...scoped]);
   }

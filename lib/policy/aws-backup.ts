@@ -93,9 +93,11 @@ export const AwsNames = {
    * with the account id for global uniqueness; names longer than 63 keep their start and
    * end with a hash of the whole name, so that they stay unique.
    */
-  bucket: (estate: string, purpose: string, accountId?: string) => fitName(`${estate}-${purpose}${accountId ? `-${accountId}` : ""}`, 63),
+  bucket: (estate: string, purpose: string, accountId?: string) =>
+    fitName(`${estate}-${purpose}${accountId ? `-${accountId}` : ""}`, 63),
   /** The offsite replica of the bucket of that purpose. */
-  replicaBucket: (estate: string, purpose: string, accountId?: string) => fitName(`${estate}-${purpose}-replica${accountId ? `-${accountId}` : ""}`, 63),
+  replicaBucket: (estate: string, purpose: string, accountId?: string) =>
+    fitName(`${estate}-${purpose}-replica${accountId ? `-${accountId}` : ""}`, 63),
   trail: (estate: string) => `${estate}-backup-audit`,
   backupRole: (estate: string) => fitName(`${estate}-aws-backup`, 64),
   replicationRole: (bucketName: string) => fitName(`${bucketName}-replication`, 64),
@@ -152,9 +154,19 @@ const RESOURCE_TYPES: Readonly<Record<AwsResourceType, ResourceTypeInfo>> = {
   [AwsResourceType.RDS]: { key: "rds", restoreTestable: true, continuous: true, regional: true },
   [AwsResourceType.S3]: { key: "s3", restoreTestable: true, continuous: true, regional: false },
   [AwsResourceType.REDSHIFT]: { key: "redshift", restoreTestable: false, continuous: false, regional: true },
-  [AwsResourceType.STORAGE_GATEWAY]: { key: "storagegateway", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.STORAGE_GATEWAY]: {
+    key: "storagegateway",
+    restoreTestable: false,
+    continuous: false,
+    regional: true,
+  },
   [AwsResourceType.TIMESTREAM]: { key: "timestream", restoreTestable: false, continuous: false, regional: true },
-  [AwsResourceType.CLOUDFORMATION]: { key: "cloudformation", restoreTestable: false, continuous: false, regional: true },
+  [AwsResourceType.CLOUDFORMATION]: {
+    key: "cloudformation",
+    restoreTestable: false,
+    continuous: false,
+    regional: true,
+  },
   [AwsResourceType.SAP_HANA]: { key: "saphana", restoreTestable: false, continuous: true, regional: true },
   [AwsResourceType.VIRTUAL_MACHINE]: { key: "vmware", restoreTestable: false, continuous: false, regional: true },
 };
@@ -170,7 +182,9 @@ export function resourceTypeOfKey(key: string): AwsResourceType | undefined {
 }
 
 /** Catalog keys of the types restore testing covers, for `aws.tagResourceTypes`. */
-export const RESTORE_TESTABLE_KEYS: readonly string[] = Object.values<ResourceTypeInfo>(RESOURCE_TYPES).filter((i) => i.restoreTestable).map((i) => i.key);
+export const RESTORE_TESTABLE_KEYS: readonly string[] = Object.values<ResourceTypeInfo>(RESOURCE_TYPES)
+  .filter((i) => i.restoreTestable)
+  .map((i) => i.key);
 
 /** The parts of an ARN: `arn:partition:service:region:account:resource`. */
 export interface ParsedArn {
@@ -240,7 +254,11 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
   const estate = catalog.name;
   const primary = catalog.aws.region;
   const cold = policy.service.aws.coldStorageAfterDays;
-  const lock = policy.immutable && { mode: policy.immutable.mode, minDays: policy.immutable.days, maxDays: policy.immutable.maxDays };
+  const lock = policy.immutable && {
+    mode: policy.immutable.mode,
+    minDays: policy.immutable.days,
+    maxDays: policy.immutable.maxDays,
+  };
   // The offsite vault is the one given a Region: the copy's, which withCopy requires.
   const vault = (locked: boolean, offsiteRegion?: string): VaultSpec => {
     const l = locked ? lock : undefined;
@@ -270,8 +288,18 @@ export function awsBackupRules(policy: EffectivePolicy, catalog: Pick<Catalog, "
       vault: vault(locked),
       copy: withCopy ? { vault: vault(locked, policy.offsite.region), deleteAfterDays, coldAfterDays } : undefined,
       ...(unlockedReason ? { unlockedReason } : {}),
-      cadence: kind === RetentionClass.HOURLY ? policy.jobCadence : kind === RetentionClass.WEEKLY ? Cadence.weekly() : Cadence.daily(),
-      period: kind === RetentionClass.MONTHLY ? RulePeriod.MONTH : kind === RetentionClass.YEARLY ? RulePeriod.YEAR : undefined,
+      cadence:
+        kind === RetentionClass.HOURLY
+          ? policy.jobCadence
+          : kind === RetentionClass.WEEKLY
+            ? Cadence.weekly()
+            : Cadence.daily(),
+      period:
+        kind === RetentionClass.MONTHLY
+          ? RulePeriod.MONTH
+          : kind === RetentionClass.YEARLY
+            ? RulePeriod.YEAR
+            : undefined,
     });
   };
   if (policy.needsContinuous) add("continuous", policy.retention.daily, false, true);
@@ -328,7 +356,16 @@ export interface PlanSpec {
 
 function ruleSignature(r: RuleSpec): unknown {
   const v = (x: VaultSpec) => `${x.region}/${x.name}`;
-  return [r.name, r.continuous, r.deleteAfterDays, r.coldAfterDays ?? null, v(r.vault), r.copy ? [v(r.copy.vault), r.copy.deleteAfterDays, r.copy.coldAfterDays ?? null] : null, r.cadence.intervalMinutes, r.period ?? null];
+  return [
+    r.name,
+    r.continuous,
+    r.deleteAfterDays,
+    r.coldAfterDays ?? null,
+    v(r.vault),
+    r.copy ? [v(r.copy.vault), r.copy.deleteAfterDays, r.copy.coldAfterDays ?? null] : null,
+    r.cadence.intervalMinutes,
+    r.period ?? null,
+  ];
 }
 
 function shortHash(value: unknown, length: number): string {
@@ -340,7 +377,10 @@ function shortHash(value: unknown, length: number): string {
  * scheduled by {@link stagger} so that no two rules writing to the same vault start at the
  * same minute. Deterministic: the same catalog gives the same plans, names and schedules.
  */
-export function awsBackupPlans(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): PlanSpec[] {
+export function awsBackupPlans(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws">,
+): PlanSpec[] {
   const groups = new Map<string, { classification: Classification; serviceIds: string[]; rules: RuleSpec[] }>();
   for (const p of policies) {
     const rules = awsBackupRules(p, catalog);
@@ -352,7 +392,11 @@ export function awsBackupPlans(policies: readonly EffectivePolicy[], catalog: Pi
   }
   const sorted = sortedEntries(groups);
   const requests = sorted.flatMap(([key, g]) =>
-    g.rules.map((r) => ({ key: `${AwsNames.plan(catalog.name, key)}/${r.name}`, group: `${r.vault.region}/${r.vault.name}`, cadence: r.cadence })),
+    g.rules.map((r) => ({
+      key: `${AwsNames.plan(catalog.name, key)}/${r.name}`,
+      group: `${r.vault.region}/${r.vault.name}`,
+      cadence: r.cadence,
+    })),
   );
   const schedules = stagger(requests);
   return sorted.map(([key, g]) => {
@@ -360,7 +404,12 @@ export function awsBackupPlans(policies: readonly EffectivePolicy[], catalog: Pi
     const rules = g.rules.map((r): PlanRuleSpec => {
       const { serviceId: _serviceId, ...rule } = r;
       const daily = must(schedules.get(`${name}/${r.name}`), `the schedule of ${name}/${r.name}`);
-      const schedule = r.period === RulePeriod.MONTH ? daily.onDayOfMonth(1) : r.period === RulePeriod.YEAR ? daily.onDayOfMonth(1, 1) : daily;
+      const schedule =
+        r.period === RulePeriod.MONTH
+          ? daily.onDayOfMonth(1)
+          : r.period === RulePeriod.YEAR
+            ? daily.onDayOfMonth(1, 1)
+            : daily;
       const completionWindowMinutes = r.cadence.isSubDaily ? Math.max(2 * 60, r.cadence.intervalMinutes) : 7 * 1440;
       return { ...rule, schedule, startWindowMinutes: START_WINDOW_MINUTES, completionWindowMinutes };
     });
@@ -374,7 +423,9 @@ export function awsBackupVaults(plans: readonly PlanSpec[]): VaultSpec[] {
   for (const r of plans.flatMap((p) => p.rules)) {
     for (const v of [r.vault, r.copy?.vault]) if (v) out.set(`${v.region}/${v.name}`, v);
   }
-  return [...out.values()].sort((a, b) => Number(a.offsite) - Number(b.offsite) || a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+  return [...out.values()].sort(
+    (a, b) => Number(a.offsite) - Number(b.offsite) || a.region.localeCompare(b.region) || a.name.localeCompare(b.name),
+  );
 }
 
 /** What one restore testing selection covers: one service's resources of one type. */
@@ -406,7 +457,10 @@ export type AwsBackupPolicy = EffectivePolicy & { readonly service: Service & { 
  * monthly): ARN-selected resources grouped by type, and tag-selected ones for each type the
  * service declares in `aws.tagResourceTypes` (restore testing needs a type per selection).
  */
-export function restoreTestPlans(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): RestoreTestPlanSpec[] {
+export function restoreTestPlans(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws">,
+): RestoreTestPlanSpec[] {
   const out: RestoreTestPlanSpec[] = [];
   for (const frequency of [RestoreTestFrequency.WEEKLY, RestoreTestFrequency.MONTHLY]) {
     const selections: RestoreTestSelectionSpec[] = [];
@@ -424,12 +478,26 @@ export function restoreTestPlans(policies: readonly EffectivePolicy[], catalog: 
         if (t && RESOURCE_TYPES[t].restoreTestable) byType.set(t, [...(byType.get(t) ?? []), arn]);
       }
       for (const [type, arns] of [...byType.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        selections.push({ serviceId: p.service.id, name: AwsNames.restoreTestingSelection(p.service.id, type), type, arns, tags: {} });
+        selections.push({
+          serviceId: p.service.id,
+          name: AwsNames.restoreTestingSelection(p.service.id, type),
+          type,
+          arns,
+          tags: {},
+        });
       }
       if (Object.keys(aws.tags).length === 0) continue;
-      const tagTypes = aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t && RESOURCE_TYPES[t].restoreTestable);
+      const tagTypes = aws.tagResourceTypes
+        .map(resourceTypeOfKey)
+        .filter((t): t is AwsResourceType => !!t && RESOURCE_TYPES[t].restoreTestable);
       for (const type of [...new Set(tagTypes)].sort()) {
-        selections.push({ serviceId: p.service.id, name: AwsNames.restoreTestingSelection(p.service.id, type, true), type, arns: [], tags: aws.tags });
+        selections.push({
+          serviceId: p.service.id,
+          name: AwsNames.restoreTestingSelection(p.service.id, type, true),
+          type,
+          arns: [],
+          tags: aws.tags,
+        });
       }
     }
     if (selections.length === 0) continue;

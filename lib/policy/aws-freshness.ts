@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Catalog } from "../catalog/model";
 import { Duration } from "../core/duration";
-import { AwsResourceType, awsBackupRules, resourceTypeInfo, resourceTypeOfArn, resourceTypeOfKey, usesAwsBackup } from "./aws-backup";
+import {
+  AwsResourceType,
+  awsBackupRules,
+  resourceTypeInfo,
+  resourceTypeOfArn,
+  resourceTypeOfKey,
+  usesAwsBackup,
+} from "./aws-backup";
 import type { EffectivePolicy } from "./effective";
 import { intervalWindow } from "./freshness";
 
@@ -26,7 +33,9 @@ import { intervalWindow } from "./freshness";
  * RDS and Aurora AWS Config's resource id is the DbiResourceId/cluster resource id, which an
  * ARN does not carry: those are scoped by tags only).
  */
-export const LAST_RECOVERY_POINT_RULES: Readonly<Partial<Record<AwsResourceType, { readonly prefix: string; readonly idFromArn: boolean }>>> = {
+export const LAST_RECOVERY_POINT_RULES: Readonly<
+  Partial<Record<AwsResourceType, { readonly prefix: string; readonly idFromArn: boolean }>>
+> = {
   [AwsResourceType.AURORA]: { prefix: "AURORA", idFromArn: false },
   [AwsResourceType.DYNAMODB]: { prefix: "DYNAMODB", idFromArn: true },
   [AwsResourceType.EBS]: { prefix: "EBS", idFromArn: true },
@@ -43,7 +52,13 @@ export const LAST_RECOVERY_POINT_RULES: Readonly<Partial<Record<AwsResourceType,
 export const RECOVERY_POINT_AGE_LIMITS = { maxHours: 744, maxDays: 31 } as const;
 
 /** How often AWS Config runs a periodic rule (`MaximumExecutionFrequency`), in hours. */
-export const CONFIG_FREQUENCIES = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as const;
+export const CONFIG_FREQUENCIES = {
+  One_Hour: 1,
+  Three_Hours: 3,
+  Six_Hours: 6,
+  Twelve_Hours: 12,
+  TwentyFour_Hours: 24,
+} as const;
 export type ConfigFrequency = keyof typeof CONFIG_FREQUENCIES;
 
 /**
@@ -105,7 +120,10 @@ export function configFrequency(ageInHours: number, rpo?: Duration): ConfigFrequ
 }
 
 /** Allowed age plus one evaluation period. */
-export function detectionBound(age: { readonly value: number; readonly unit: "hours" | "days" }, frequency: ConfigFrequency): Duration {
+export function detectionBound(
+  age: { readonly value: number; readonly unit: "hours" | "days" },
+  frequency: ConfigFrequency,
+): Duration {
   return Duration.hours(ageHours(age) + CONFIG_FREQUENCIES[frequency]);
 }
 
@@ -166,13 +184,38 @@ export function recoveryPointAge(threshold: Duration): { value: number; unit: "h
  * The age is the cadence of the service's most frequent snapshot rule plus the usual margin;
  * the evaluation frequency follows from it and the most demanding RPO of the group.
  */
-export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): RecoveryPointRuleSpec[] {
-  const groups = new Map<string, { type: AwsResourceType; prefix: string; age: { value: number; unit: "hours" | "days" }; tags?: Record<string, string>; serviceIds: Set<string>; rpo: Duration }>();
-  const add = (type: AwsResourceType, age: { value: number; unit: "hours" | "days" }, tags: Record<string, string> | undefined, p: EffectivePolicy) => {
+export function recoveryPointRules(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws" | "notifications">,
+): RecoveryPointRuleSpec[] {
+  const groups = new Map<
+    string,
+    {
+      type: AwsResourceType;
+      prefix: string;
+      age: { value: number; unit: "hours" | "days" };
+      tags?: Record<string, string>;
+      serviceIds: Set<string>;
+      rpo: Duration;
+    }
+  >();
+  const add = (
+    type: AwsResourceType,
+    age: { value: number; unit: "hours" | "days" },
+    tags: Record<string, string> | undefined,
+    p: EffectivePolicy,
+  ) => {
     const rule = LAST_RECOVERY_POINT_RULES[type];
     if (!rule) return;
     const key = `${type}|${age.value}${age.unit}|${tags ? canonicalTags(tags) : "*"}`;
-    const g = groups.get(key) ?? { type, prefix: rule.prefix, age, tags, serviceIds: new Set<string>(), rpo: p.service.rpo };
+    const g = groups.get(key) ?? {
+      type,
+      prefix: rule.prefix,
+      age,
+      tags,
+      serviceIds: new Set<string>(),
+      rpo: p.service.rpo,
+    };
     g.serviceIds.add(p.service.id);
     if (p.service.rpo.compareTo(g.rpo) < 0) g.rpo = p.service.rpo;
     groups.set(key, g);
@@ -183,15 +226,21 @@ export function recoveryPointRules(policies: readonly EffectivePolicy[], catalog
     // Recovery points are created by the snapshot rules (a continuous point is one long-lived point): the most frequent one sets the age.
     const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
     if (snapshots.length === 0) continue;
-    const age = recoveryPointAge(intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin).threshold);
+    const age = recoveryPointAge(
+      intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin)
+        .threshold,
+    );
     if (Object.keys(aws.tags).length) {
-      for (const type of new Set(aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t))) {
+      for (const type of new Set(
+        aws.tagResourceTypes.map(resourceTypeOfKey).filter((t): t is AwsResourceType => !!t),
+      )) {
         if (LAST_RECOVERY_POINT_RULES[type]) add(type, age, { ...aws.tags }, p);
       }
     }
     for (const arn of aws.resources) {
       const type = resourceTypeOfArn(arn);
-      if (type && LAST_RECOVERY_POINT_RULES[type]) add(type, age, { [FRESHNESS_TAG_KEY]: freshnessTagValue(catalog.name, age) }, p);
+      if (type && LAST_RECOVERY_POINT_RULES[type])
+        add(type, age, { [FRESHNESS_TAG_KEY]: freshnessTagValue(catalog.name, age) }, p);
     }
   }
   return [...groups.values()]
@@ -221,17 +270,30 @@ function freshnessTagValue(estate: string, age: { value: number; unit: "hours" |
  * The freshness tag every ARN-selected resource needs for its rule to judge it, and who applies
  * it. The same age as recoveryPointRules (the service's most frequent snapshot rule).
  */
-export function freshnessTags(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): FreshnessTag[] {
+export function freshnessTags(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws" | "notifications">,
+): FreshnessTag[] {
   const byArn = new Map<string, FreshnessTag>();
   for (const p of policies) {
     if (!usesAwsBackup(p)) continue;
     const snapshots = awsBackupRules(p, catalog).filter((r) => !r.continuous);
     if (snapshots.length === 0) continue;
-    const age = recoveryPointAge(intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin).threshold);
+    const age = recoveryPointAge(
+      intervalWindow(Math.min(...snapshots.map((r) => r.cadence.intervalMinutes)), catalog.notifications.staleMargin)
+        .threshold,
+    );
     for (const arn of p.service.aws.resources) {
       const type = resourceTypeOfArn(arn);
       if (!type || !LAST_RECOVERY_POINT_RULES[type] || byArn.has(arn)) continue;
-      byArn.set(arn, { serviceId: p.service.id, arn, type, key: FRESHNESS_TAG_KEY, value: freshnessTagValue(catalog.name, age), tagging: freshnessTagging(type) });
+      byArn.set(arn, {
+        serviceId: p.service.id,
+        arn,
+        type,
+        key: FRESHNESS_TAG_KEY,
+        value: freshnessTagValue(catalog.name, age),
+        tagging: freshnessTagging(type),
+      });
     }
   }
   return [...byArn.values()].sort((a, b) => a.arn.localeCompare(b.arn));
@@ -246,18 +308,26 @@ function canonicalTags(tags: Readonly<Record<string, string>>): string {
  * stopped: the shortest cadence (plus margin) of the rules that write there (any completion
  * resets it), at most CloudWatch's seven days.
  */
-export function vaultFreshness(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "notifications">): VaultFreshnessSpec[] {
+export function vaultFreshness(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws" | "notifications">,
+): VaultFreshnessSpec[] {
   const primary = catalog.aws?.region;
   const windows = new Map<string, number>();
   for (const p of policies) {
     for (const r of awsBackupRules(p, catalog)) {
       if (r.vault.region !== primary) continue;
       // A continuous rule's schedule (daily) still runs a job; every rule's cadence says when the next completes.
-      const minutes = intervalWindow(r.cadence.intervalMinutes, catalog.notifications.staleMargin).threshold.toMinutes();
+      const minutes = intervalWindow(
+        r.cadence.intervalMinutes,
+        catalog.notifications.staleMargin,
+      ).threshold.toMinutes();
       windows.set(r.vault.name, Math.min(windows.get(r.vault.name) ?? Infinity, minutes));
     }
   }
-  return [...windows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([vaultName, m]) => ({ vaultName, window: Duration.minutes(Math.min(m, 7 * 1440)) }));
+  return [...windows.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([vaultName, m]) => ({ vaultName, window: Duration.minutes(Math.min(m, 7 * 1440)) }));
 }
 
 function keyOf(type: AwsResourceType): string {

@@ -53,7 +53,13 @@ export function guardRules(estate: string): GuardRule[] {
       suffix: "guard-backup-vaults",
       source: "aws.backup",
       eventSource: "backup.amazonaws.com",
-      eventNames: ["PutBackupVaultLockConfiguration", "DeleteBackupVaultLockConfiguration", "PutBackupVaultAccessPolicy", "DeleteBackupVaultAccessPolicy", "DeleteBackupVault"],
+      eventNames: [
+        "PutBackupVaultLockConfiguration",
+        "DeleteBackupVaultLockConfiguration",
+        "PutBackupVaultAccessPolicy",
+        "DeleteBackupVaultAccessPolicy",
+        "DeleteBackupVault",
+      ],
       risk: "a vault lock or access policy that changes can let recovery points be deleted early",
       resourcePath: "$.detail.requestParameters.backupVaultName",
     },
@@ -62,7 +68,16 @@ export function guardRules(estate: string): GuardRule[] {
       suffix: "guard-s3-buckets",
       source: "aws.s3",
       eventSource: "s3.amazonaws.com",
-      eventNames: ["PutBucketPolicy", "DeleteBucketPolicy", "PutObjectLockConfiguration", "PutBucketLifecycle", "DeleteBucketLifecycle", "PutBucketVersioning", "PutBucketReplication", "DeleteBucketReplication"],
+      eventNames: [
+        "PutBucketPolicy",
+        "DeleteBucketPolicy",
+        "PutObjectLockConfiguration",
+        "PutBucketLifecycle",
+        "DeleteBucketLifecycle",
+        "PutBucketVersioning",
+        "PutBucketReplication",
+        "DeleteBucketReplication",
+      ],
       scope: { requestParameters: { bucketName: [{ prefix: `${estate}-` }] } },
       risk: "a bucket policy, Object Lock, lifecycle, versioning or replication change can expose, shorten or stop the backups it holds",
       resourcePath: "$.detail.requestParameters.bucketName",
@@ -72,5 +87,9 @@ export function guardRules(estate: string): GuardRule[] {
 
 /** The EventBridge pattern of a guard rule. */
 export function guardPattern(r: GuardRule): string {
-  return JSON.stringify({ source: [r.source], "detail-type": [CLOUDTRAIL_API_CALL], detail: { eventSource: [r.eventSource], eventName: [...r.eventNames], ...(r.scope ?? {}) } });
+  return JSON.stringify({
+    source: [r.source],
+    "detail-type": [CLOUDTRAIL_API_CALL],
+    detail: { eventSource: [r.eventSource], eventName: [...r.eventNames], ...(r.scope ?? {}) },
+  });
 }

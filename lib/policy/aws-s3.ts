@@ -45,10 +45,16 @@ export function appBucketPrefix(serviceId: string): string {
  * The estate's app-level backup buckets, grouped by Object Lock configuration and offsite
  * destination; deterministic and sorted by name.
  */
-export function appBucketSpecs(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws">): AppBucketSpec[] {
+export function appBucketSpecs(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws">,
+): AppBucketSpec[] {
   const aws = catalog.aws;
   if (!aws) return [];
-  const groups = new Map<string, { lock?: AppBucketSpec["lock"]; offsite?: string; serviceIds: string[]; critical: boolean }>();
+  const groups = new Map<
+    string,
+    { lock?: AppBucketSpec["lock"]; offsite?: string; serviceIds: string[]; critical: boolean }
+  >();
   for (const p of policies) {
     if (!writesToEstateBucket(p)) continue;
     const lock = p.immutable && { mode: p.immutable.mode, days: p.immutable.days };
@@ -66,7 +72,13 @@ export function appBucketSpecs(policies: readonly EffectivePolicy[], catalog: Pi
       region: aws.region,
       lock: g.lock,
       noncurrentDays: g.lock ? g.lock.days : UNLOCKED_NONCURRENT_DAYS,
-      replica: g.offsite ? { name: AwsNames.replicaBucket(catalog.name, purpose, aws.accountId), region: g.offsite, replicationTimeControl: g.critical } : undefined,
+      replica: g.offsite
+        ? {
+            name: AwsNames.replicaBucket(catalog.name, purpose, aws.accountId),
+            region: g.offsite,
+            replicationTimeControl: g.critical,
+          }
+        : undefined,
       serviceIds: g.serviceIds,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -34,7 +34,8 @@ export function estateCadences(services: readonly Service[]): EstateCadence[] {
       time: "09:00",
       durationMinutes: Math.min(24 * 60, Math.max(240, rto?.toMinutes() ?? 240)),
       when: "quarterly, on the first Saturday of January, April, July and October at 09:00",
-      description: "Full-environment restore in the DR runbook's wave order into an isolated environment; measure each service's RTO and RPO against its objective (checklist: dr-drill.md).",
+      description:
+        "Full-environment restore in the DR runbook's wave order into an isolated environment; measure each service's RTO and RPO against its objective (checklist: dr-drill.md).",
     },
     {
       id: "strategy-review",
@@ -45,7 +46,8 @@ export function estateCadences(services: readonly Service[]): EstateCadence[] {
       time: "10:00",
       durationMinutes: 90,
       when: "twice a year, on the first Monday of February and August at 10:00",
-      description: "Review tiers, RPO/RTO, retention, offsite and immutability decisions, acknowledgements, the cost estimate and the last drills' lessons learned; change the catalog, not the generated files.",
+      description:
+        "Review tiers, RPO/RTO, retention, offsite and immutability decisions, acknowledgements, the cost estimate and the last drills' lessons learned; change the catalog, not the generated files.",
     },
   ];
 }

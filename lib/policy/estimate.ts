@@ -38,7 +38,9 @@ export const DEFAULT_PRICES: Readonly<Record<PriceKey, { readonly usd: number; r
  *
  * @see https://aws.amazon.com/backup/pricing/
  */
-export const AWS_BACKUP_PRICES: Readonly<Record<string, Readonly<Partial<Record<AwsResourceType, { readonly warm: number; readonly cold?: number }>>>>> = {
+export const AWS_BACKUP_PRICES: Readonly<
+  Record<string, Readonly<Partial<Record<AwsResourceType, { readonly warm: number; readonly cold?: number }>>>>
+> = {
   "us-east-1": {
     [AwsResourceType.EBS]: { warm: 0.05, cold: 0.0125 },
     [AwsResourceType.EC2]: { warm: 0.05 },
@@ -54,7 +56,11 @@ export const AWS_BACKUP_PRICES: Readonly<Record<string, Readonly<Partial<Record<
 };
 
 /** The resource types AWS Backup can move to cold storage (others ignore `cold_storage_after`). */
-export const COLD_STORAGE_TYPES: readonly AwsResourceType[] = [AwsResourceType.EBS, AwsResourceType.EFS, AwsResourceType.DYNAMODB];
+export const COLD_STORAGE_TYPES: readonly AwsResourceType[] = [
+  AwsResourceType.EBS,
+  AwsResourceType.EFS,
+  AwsResourceType.DYNAMODB,
+];
 
 /**
  * Days of growth an S3 replica is estimated over: it keeps every current version it ever
@@ -63,7 +69,10 @@ export const COLD_STORAGE_TYPES: readonly AwsResourceType[] = [AwsResourceType.E
 export const REPLICA_HORIZON_DAYS = 365;
 
 /** The AWS Backup price of one resource type in a Region, and the Region whose table gave it. */
-export function awsBackupPrice(region: string | undefined, type: AwsResourceType): { warm: number; cold?: number; region: string } | undefined {
+export function awsBackupPrice(
+  region: string | undefined,
+  type: AwsResourceType,
+): { warm: number; cold?: number; region: string } | undefined {
   if (region !== undefined) {
     const own = (AWS_BACKUP_PRICES[region] as (typeof AWS_BACKUP_PRICES)[string] | undefined)?.[type];
     if (own) return { ...own, region };
@@ -77,7 +86,10 @@ export const PRICES_AS_OF = { date: "2025-01", region: "us-east-1" } as const;
 
 /** The catalog's table: defaults with `pricing` overrides. */
 export function priceTable(catalog: Pick<Catalog, "pricing">): Record<PriceKey, number> {
-  return Object.fromEntries(PRICE_KEYS.map((k) => [k, catalog.pricing[k] ?? DEFAULT_PRICES[k].usd])) as Record<PriceKey, number>;
+  return Object.fromEntries(PRICE_KEYS.map((k) => [k, catalog.pricing[k] ?? DEFAULT_PRICES[k].usd])) as Record<
+    PriceKey,
+    number
+  >;
 }
 
 const GIB = 1024 ** 3;
@@ -146,7 +158,10 @@ export interface TransferCheck {
 }
 
 /** Where a service's backups leave the site (toward S3 or another region), if anywhere. */
-function crossesUplink(p: EffectivePolicy, catalog: Pick<Catalog, "proxmox" | "kubernetes">): { via: string; uplink?: string; window?: string } | undefined {
+function crossesUplink(
+  p: EffectivePolicy,
+  catalog: Pick<Catalog, "proxmox" | "kubernetes">,
+): { via: string; uplink?: string; window?: string } | undefined {
   const s = p.service;
   if (s.kubernetes) {
     const c = catalog.kubernetes?.clusters[s.kubernetes.cluster];
@@ -159,7 +174,10 @@ function crossesUplink(p: EffectivePolicy, catalog: Pick<Catalog, "proxmox" | "k
 }
 
 /** The estimate of one service with `data`; undefined without it. */
-export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pricing" | "proxmox" | "kubernetes" | "aws">): ServiceEstimate | undefined {
+export function serviceEstimate(
+  p: EffectivePolicy,
+  catalog: Pick<Catalog, "pricing" | "proxmox" | "kubernetes" | "aws">,
+): ServiceEstimate | undefined {
   const s = p.service;
   if (!s.data) return undefined;
   const prices = priceTable(catalog);
@@ -170,49 +188,120 @@ export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pric
   // Deduplicating stores hold one full copy and every day's changes over the retention: an upper bound (changes that overwrite each other count twice).
   const dedup = size + change * days;
   const targets: TargetEstimate[] = [];
-  const add = (target: string, storedGiB: number, priceKey: PriceKey, basis: string, usdPerGbMonth = prices[priceKey]) => targets.push({ target, storedGiB, priceKey, monthlyUsd: ((storedGiB * GIB) / GB) * usdPerGbMonth, basis });
+  const add = (
+    target: string,
+    storedGiB: number,
+    priceKey: PriceKey,
+    basis: string,
+    usdPerGbMonth = prices[priceKey],
+  ) => targets.push({ target, storedGiB, priceKey, monthlyUsd: ((storedGiB * GIB) / GB) * usdPerGbMonth, basis });
   if (s.vm) {
     const host = catalog.proxmox?.hosts[s.vm.host];
     const storage = host?.storages.find((x) => x.id === host.storage);
-    if (storage?.kind === StorageKind.PBS) add(`vzdump → PBS ${storage.id}`, dedup, "localGbMonth", `deduplicated: one full + ${days} days of ${fmt(change)} GiB changes`);
+    if (storage?.kind === StorageKind.PBS)
+      add(
+        `vzdump → PBS ${storage.id}`,
+        dedup,
+        "localGbMonth",
+        `deduplicated: one full + ${days} days of ${fmt(change)} GiB changes`,
+      );
     else {
       // Each archive is a full image, but only as many exist as the job makes: hourly points of a daily job are never taken.
       const archives = archivesKept(p);
-      add(`vzdump → ${host?.storage ?? "storage"}`, size * archives, "localGbMonth", `${archives} full archives (no deduplication outside PBS; ${points} retention points, at most one archive per ${p.jobCadence.key} run)`);
+      add(
+        `vzdump → ${host?.storage ?? "storage"}`,
+        size * archives,
+        "localGbMonth",
+        `${archives} full archives (no deduplication outside PBS; ${points} retention points, at most one archive per ${p.jobCadence.key} run)`,
+      );
     }
   }
   const offsite = p.offsite.required && !!p.offsite.region;
   if (p.appBackup && s.app?.engine) {
     const toS3 = !s.app.repository;
-    add(`${s.app.tool} repository${toS3 ? " (S3 Standard)" : ` ${s.app.repository}`}`, dedup, toS3 ? "s3StandardGbMonth" : "localGbMonth", `deduplicated: one full + ${days} days of changes`);
-    if (toS3 && offsite) add(`${s.app.tool} replica (${p.offsite.region})`, replicaGiB(size, change), "s3StandardGbMonth", replicaBasis("the repository"));
+    add(
+      `${s.app.tool} repository${toS3 ? " (S3 Standard)" : ` ${s.app.repository}`}`,
+      dedup,
+      toS3 ? "s3StandardGbMonth" : "localGbMonth",
+      `deduplicated: one full + ${days} days of changes`,
+    );
+    if (toS3 && offsite)
+      add(
+        `${s.app.tool} replica (${p.offsite.region})`,
+        replicaGiB(size, change),
+        "s3StandardGbMonth",
+        replicaBasis("the repository"),
+      );
   }
   if (s.kubernetes) {
-    add("Velero/Kopia (S3 Standard)", dedup, "s3StandardGbMonth", `Kopia deduplicates volume data: one full + ${days} days of changes`);
-    if (offsite) add(`Velero replica (${p.offsite.region})`, replicaGiB(size, change), "s3StandardGbMonth", replicaBasis("the cluster's prefix"));
+    add(
+      "Velero/Kopia (S3 Standard)",
+      dedup,
+      "s3StandardGbMonth",
+      `Kopia deduplicates volume data: one full + ${days} days of changes`,
+    );
+    if (offsite)
+      add(
+        `Velero replica (${p.offsite.region})`,
+        replicaGiB(size, change),
+        "s3StandardGbMonth",
+        replicaBasis("the cluster's prefix"),
+      );
   }
   if (usesAwsBackup(p) && s.app?.decision === AppDecision.PLATFORM_ONLY) {
     const region = catalog.aws?.region;
     const types = awsTypesOf(p);
-    const priced = types.map((t) => ({ type: t, price: awsBackupPrice(region, t) })).filter((x): x is { type: AwsResourceType; price: NonNullable<ReturnType<typeof awsBackupPrice>> } => !!x.price);
+    const priced = types
+      .map((t) => ({ type: t, price: awsBackupPrice(region, t) }))
+      .filter((x): x is { type: AwsResourceType; price: NonNullable<ReturnType<typeof awsBackupPrice>> } => !!x.price);
     // One size per service: priced at the dearest of its types, an upper bound when types mix.
-    const dearest = priced.reduce<(typeof priced)[number] | undefined>((a, b) => (!a || b.price.warm > a.price.warm ? b : a), undefined);
+    const dearest = priced.reduce<(typeof priced)[number] | undefined>(
+      (a, b) => (!a || b.price.warm > a.price.warm ? b : a),
+      undefined,
+    );
     // `pricing` holds only the keys the catalog overrides.
     const pricing: Readonly<Partial<Record<string, number>>> = catalog.pricing;
     const overridden = pricing.backupWarmGbMonth !== undefined;
     const warmPrice = overridden || !dearest ? prices.backupWarmGbMonth : dearest.price.warm;
-    const where = dearest && dearest.price.region !== region ? ` (no price table for ${region}: ${dearest.price.region} prices)` : "";
-    const priceNote = overridden ? "catalog pricing" : dearest ? `${dearest.type} ${warmPrice} USD/GB-month${where}` : "default warm price";
+    const where =
+      dearest && dearest.price.region !== region
+        ? ` (no price table for ${region}: ${dearest.price.region} prices)`
+        : "";
+    const priceNote = overridden
+      ? "catalog pricing"
+      : dearest
+        ? `${dearest.type} ${warmPrice} USD/GB-month${where}`
+        : "default warm price";
     const cold = s.aws?.coldStorageAfterDays;
     // Cold storage exists for EBS, EFS and DynamoDB only; other types stay warm whatever the plan says.
     const coldCapable = cold !== undefined && types.length > 0 && types.every((t) => COLD_STORAGE_TYPES.includes(t));
     const warmDays = coldCapable ? Math.min(cold, days) : days;
-    add("AWS Backup warm", size + change * warmDays, "backupWarmGbMonth", `incremental: one full + ${warmDays} days of changes; ${priceNote}${cold !== undefined && !coldCapable ? "; no cold tier for this type (EBS, EFS and DynamoDB only)" : ""}`, warmPrice);
+    add(
+      "AWS Backup warm",
+      size + change * warmDays,
+      "backupWarmGbMonth",
+      `incremental: one full + ${warmDays} days of changes; ${priceNote}${cold !== undefined && !coldCapable ? "; no cold tier for this type (EBS, EFS and DynamoDB only)" : ""}`,
+      warmPrice,
+    );
     if (coldCapable && days > cold) {
-      const coldPrice = pricing.backupColdGbMonth ?? Math.max(...priced.map((x) => x.price.cold ?? prices.backupColdGbMonth));
-      add("AWS Backup cold", size * Math.max(1, p.retention.monthly + p.retention.yearly), "backupColdGbMonth", "cold points are full copies", coldPrice);
+      const coldPrice =
+        pricing.backupColdGbMonth ?? Math.max(...priced.map((x) => x.price.cold ?? prices.backupColdGbMonth));
+      add(
+        "AWS Backup cold",
+        size * Math.max(1, p.retention.monthly + p.retention.yearly),
+        "backupColdGbMonth",
+        "cold points are full copies",
+        coldPrice,
+      );
     }
-    if (offsite) add(`AWS Backup copies (${p.offsite.region})`, size + change * warmDays, "backupWarmGbMonth", `copy actions to the offsite vault; ${priceNote}`, warmPrice);
+    if (offsite)
+      add(
+        `AWS Backup copies (${p.offsite.region})`,
+        size + change * warmDays,
+        "backupWarmGbMonth",
+        `copy actions to the offsite vault; ${priceNote}`,
+        warmPrice,
+      );
   }
   const transferGb = offsite ? ((change * GIB) / GB) * 30 : 0;
   const transferUsd = transferGb * prices.replicationGb;
@@ -223,9 +312,27 @@ export function serviceEstimate(p: EffectivePolicy, catalog: Pick<Catalog, "pric
     const rate = uplinkBytesPerSecond(x.uplink);
     const w = parseWindow(x.window);
     const dailyHours = (change * GIB) / rate / 3600;
-    uplink = { via: x.via, uplink: x.uplink, window: x.window, windowHours: w.minutes / 60, dailyHours, firstFullHours: s.data.sizeBytes / rate / 3600, fits: dailyHours <= w.minutes / 60 };
+    uplink = {
+      via: x.via,
+      uplink: x.uplink,
+      window: x.window,
+      windowHours: w.minutes / 60,
+      dailyHours,
+      firstFullHours: s.data.sizeBytes / rate / 3600,
+      fits: dailyHours <= w.minutes / 60,
+    };
   }
-  return { serviceId: s.id, sizeGiB: size, dailyChangeGiB: change, retentionDays: days, targets, transferGbMonth: transferGb, transferUsd, monthlyUsd: monthly, uplink };
+  return {
+    serviceId: s.id,
+    sizeGiB: size,
+    dailyChangeGiB: change,
+    retentionDays: days,
+    targets,
+    transferGbMonth: transferGb,
+    transferUsd,
+    monthlyUsd: monthly,
+    uplink,
+  };
 }
 
 /** GiB an S3 replica holds after {@link REPLICA_HORIZON_DAYS}: every version it received stays current. */
@@ -245,7 +352,12 @@ export function archivesKept(p: EffectivePolicy): number {
   const every = p.jobCadence.intervalMinutes;
   const r = p.retention;
   const perClass = (count: number, classMinutes: number) => (every <= classMinutes ? count : 0);
-  const n = perClass(r.hourly, 60) + perClass(r.daily, 1440) + perClass(r.weekly, 7 * 1440) + perClass(r.monthly, 30 * 1440) + perClass(r.yearly, 365 * 1440);
+  const n =
+    perClass(r.hourly, 60) +
+    perClass(r.daily, 1440) +
+    perClass(r.weekly, 7 * 1440) +
+    perClass(r.monthly, 30 * 1440) +
+    perClass(r.yearly, 365 * 1440);
   return Math.max(1, n);
 }
 
@@ -253,12 +365,17 @@ export function archivesKept(p: EffectivePolicy): number {
 function awsTypesOf(p: EffectivePolicy): AwsResourceType[] {
   const aws = p.service.aws;
   if (!aws) return [];
-  const types = [...aws.resources.map(resourceTypeOfArn), ...aws.tagResourceTypes.map(resourceTypeOfKey)].filter((t): t is AwsResourceType => !!t);
+  const types = [...aws.resources.map(resourceTypeOfArn), ...aws.tagResourceTypes.map(resourceTypeOfKey)].filter(
+    (t): t is AwsResourceType => !!t,
+  );
   return [...new Set(types)];
 }
 
 /** Estimates of every service with `data`, in catalog order. */
-export function estateEstimate(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "pricing" | "proxmox" | "kubernetes" | "aws">): ServiceEstimate[] {
+export function estateEstimate(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "pricing" | "proxmox" | "kubernetes" | "aws">,
+): ServiceEstimate[] {
   return policies.map((p) => serviceEstimate(p, catalog)).filter((e): e is ServiceEstimate => !!e);
 }
 
@@ -272,7 +389,9 @@ export function fmt(n: number): string {
 }
 
 /** Services of a host or cluster and their summed daily change, for the shared-uplink check. */
-export function uplinkLoad(estimates: readonly ServiceEstimate[]): Map<string, { services: string[]; dailyHours: number; check: TransferCheck }> {
+export function uplinkLoad(
+  estimates: readonly ServiceEstimate[],
+): Map<string, { services: string[]; dailyHours: number; check: TransferCheck }> {
   const out = new Map<string, { services: string[]; dailyHours: number; check: TransferCheck }>();
   for (const e of estimates) {
     if (!e.uplink) continue;
@@ -283,4 +402,3 @@ export function uplinkLoad(estimates: readonly ServiceEstimate[]): Map<string, {
   }
   return out;
 }
-

@@ -47,7 +47,10 @@ export function intervalWindow(intervalMinutes: number, staleMargin?: Duration):
 function windowOf(intervalMinutes: number, staleMargin?: Duration): FreshnessWindow {
   const marginMinutes =
     staleMargin?.toMinutes() ??
-    Math.min(STALE_MARGIN.maxMinutes, Math.max(STALE_MARGIN.minMinutes, Math.round(intervalMinutes * STALE_MARGIN.fraction)));
+    Math.min(
+      STALE_MARGIN.maxMinutes,
+      Math.max(STALE_MARGIN.minMinutes, Math.round(intervalMinutes * STALE_MARGIN.fraction)),
+    );
   return {
     interval: Duration.minutes(intervalMinutes),
     margin: Duration.minutes(marginMinutes),
@@ -104,7 +107,11 @@ export function watchedServices(
   catalog: Pick<Catalog, "notifications" | "proxmox">,
 ): Array<{ policy: EffectivePolicy; window: FreshnessWindow; sources: MetricSource[] }> {
   return policies
-    .map((policy) => ({ policy, window: freshnessWindow(policy, catalog.notifications.staleMargin), sources: metricSources(policy, catalog) }))
+    .map((policy) => ({
+      policy,
+      window: freshnessWindow(policy, catalog.notifications.staleMargin),
+      sources: metricSources(policy, catalog),
+    }))
     .filter((w) => w.sources.length > 0);
 }
 
@@ -177,16 +184,27 @@ export function judgeFreshness(
     const id = policy.service.id;
     const base = { serviceId: id, rpo: policy.rpo };
     const sources = metricSources(policy, catalog);
-    if (sources.length === 0) return { ...base, state: FreshnessState.NOT_WATCHED, unwatchedReason: unwatchedReason(policy) };
+    if (sources.length === 0)
+      return { ...base, state: FreshnessState.NOT_WATCHED, unwatchedReason: unwatchedReason(policy) };
     const window = freshnessWindow(policy, catalog.notifications.staleMargin);
     const o = observed.get(id);
     const times = sources.map((s) => o?.lastSuccessByEngine[sourceEngine(policy, s)]);
-    if (times.some((t) => t === undefined)) return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
+    if (times.some((t) => t === undefined))
+      return { ...base, window, state: FreshnessState.MISSING, lastRunFailed: o?.lastRunFailed };
     const broken = (times as number[]).find((t) => !Number.isFinite(t) || t < 0 || t > MAX_UNIX_SECONDS);
-    if (broken !== undefined) return { ...base, window, state: FreshnessState.INVALID, invalidValue: broken, lastRunFailed: o?.lastRunFailed };
+    if (broken !== undefined)
+      return { ...base, window, state: FreshnessState.INVALID, invalidValue: broken, lastRunFailed: o?.lastRunFailed };
     const lastSuccess = Math.min(...(times as number[]));
     const ahead = Math.max(...(times as number[])) - nowSeconds;
-    if (ahead > CLOCK_SKEW_SECONDS) return { ...base, window, state: FreshnessState.FUTURE, lastSuccess: Math.max(...(times as number[])), aheadSeconds: Math.floor(ahead), lastRunFailed: o?.lastRunFailed };
+    if (ahead > CLOCK_SKEW_SECONDS)
+      return {
+        ...base,
+        window,
+        state: FreshnessState.FUTURE,
+        lastSuccess: Math.max(...(times as number[])),
+        aheadSeconds: Math.floor(ahead),
+        lastRunFailed: o?.lastRunFailed,
+      };
     const ageSeconds = Math.max(0, Math.floor(nowSeconds - lastSuccess));
     const state = ageSeconds > window.threshold.toMinutes() * 60 ? FreshnessState.STALE : FreshnessState.OK;
     return { ...base, window, state, lastSuccess, ageSeconds, lastRunFailed: o?.lastRunFailed };

@@ -35,8 +35,15 @@ export function restoreWaves(services: readonly Service[]): Service[][] {
     const d = depthOf(s, new Set());
     (waves[d] ??= []).push(s);
   }
-  return waves
-    // filter skips the holes of depths no service has
-    .filter((w) => w.length)
-    .map((w) => [...w].sort((a, b) => RANK[a.classification] - RANK[b.classification] || a.rto.compareTo(b.rto) || a.id.localeCompare(b.id)));
+  return (
+    waves
+      // filter skips the holes of depths no service has
+      .filter((w) => w.length)
+      .map((w) =>
+        [...w].sort(
+          (a, b) =>
+            RANK[a.classification] - RANK[b.classification] || a.rto.compareTo(b.rto) || a.id.localeCompare(b.id),
+        ),
+      )
+  );
 }

@@ -48,7 +48,9 @@ export function stagger(requests: readonly StaggerRequest[], options: StaggerOpt
   for (const [, list] of sortedEntries(groups)) {
     const taken = new Set<number>();
     // Shortest cadence first: it has the fewest free slots.
-    const jobs = [...list].sort((a, b) => a.cadence.intervalMinutes - b.cadence.intervalMinutes || a.key.localeCompare(b.key));
+    const jobs = [...list].sort(
+      (a, b) => a.cadence.intervalMinutes - b.cadence.intervalMinutes || a.key.localeCompare(b.key),
+    );
     for (const job of jobs) {
       const interval = job.cadence.intervalMinutes;
       const base = job.cadence.isSubDaily ? 0 : (job.cadence.isWeekly ? weeklyDay * 1440 : 0) + windowStart;

@@ -50,7 +50,8 @@ export const TIERS: Readonly<Record<Classification, TierPolicy>> = {
   [Classification.IMPORTANT]: {
     classification: Classification.IMPORTANT,
     title: "Important",
-    summary: "Loss hurts: offsite is a recorded decision, immutability optional (governance mode), restores drilled monthly.",
+    summary:
+      "Loss hurts: offsite is a recorded decision, immutability optional (governance mode), restores drilled monthly.",
     retention: { daily: 7, weekly: 4, monthly: 6, yearly: 0 },
     hourlyWindowHours: 24,
     offsiteMandatory: false,

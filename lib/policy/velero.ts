@@ -65,7 +65,9 @@ export function clusterPolicies(policies: readonly EffectivePolicy[], cluster: s
 /** Clusters of the catalog that some service uses (and that are declared), sorted. */
 export function usedClusters(catalog: Pick<Catalog, "kubernetes" | "services">): KubernetesCluster[] {
   const declared = catalog.kubernetes?.clusters ?? {};
-  const used = new Set(catalog.services.map((s) => s.kubernetes?.cluster).filter((c): c is string => !!c && c in declared));
+  const used = new Set(
+    catalog.services.map((s) => s.kubernetes?.cluster).filter((c): c is string => !!c && c in declared),
+  );
   return [...used].sort().map((c) => declared[c]);
 }
 
@@ -75,16 +77,23 @@ export function usedClusters(catalog: Pick<Catalog, "kubernetes" | "services">):
  * them requires one: objects of one cluster cannot be locked differently per service,
  * because Kopia packs the volume data of every service into one repository per namespace.
  */
-export function veleroBucketSpecs(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "name" | "aws" | "kubernetes" | "services">): VeleroBucketSpec[] {
+export function veleroBucketSpecs(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "name" | "aws" | "kubernetes" | "services">,
+): VeleroBucketSpec[] {
   const aws = catalog.aws;
   if (!aws) return [];
-  const groups = new Map<string, { lock?: VeleroBucketSpec["lock"]; offsite?: string; clusters: string[]; critical: boolean }>();
+  const groups = new Map<
+    string,
+    { lock?: VeleroBucketSpec["lock"]; offsite?: string; clusters: string[]; critical: boolean }
+  >();
   for (const cluster of usedClusters(catalog)) {
     const ps = clusterPolicies(policies, cluster.name);
     let lock: VeleroBucketSpec["lock"];
     for (const p of ps) {
       if (!p.immutable) continue;
-      const mode = lock?.mode === Lock.COMPLIANCE || p.immutable.mode === Lock.COMPLIANCE ? Lock.COMPLIANCE : Lock.GOVERNANCE;
+      const mode =
+        lock?.mode === Lock.COMPLIANCE || p.immutable.mode === Lock.COMPLIANCE ? Lock.COMPLIANCE : Lock.GOVERNANCE;
       lock = { mode, days: Math.max(lock?.days ?? 0, p.immutable.days) };
     }
     const offsite = ps.find((p) => p.offsite.required && p.offsite.region)?.offsite.region;
@@ -101,7 +110,13 @@ export function veleroBucketSpecs(policies: readonly EffectivePolicy[], catalog:
       region: aws.region,
       lock: g.lock,
       noncurrentDays: g.lock ? g.lock.days : VELERO_NONCURRENT_DAYS,
-      replica: g.offsite ? { name: AwsNames.replicaBucket(catalog.name, purpose, aws.accountId), region: g.offsite, replicationTimeControl: g.critical } : undefined,
+      replica: g.offsite
+        ? {
+            name: AwsNames.replicaBucket(catalog.name, purpose, aws.accountId),
+            region: g.offsite,
+            replicationTimeControl: g.critical,
+          }
+        : undefined,
       clusters: g.clusters,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -141,7 +156,8 @@ export function kubernetesCron(schedule: Schedule): string {
   const { weekday, hour, minute } = schedule.firstStart();
   if (schedule.dayOfMonth !== undefined) return `${minute} ${hour} ${schedule.dayOfMonth} ${schedule.month ?? "*"} *`;
   // cron counts the week from Sunday (0); Schedule from Monday (0).
-  if (schedule.cadence.isWeekly) return `${minute} ${hour} ${schedule.firstWeekOfMonth ? "1-7" : "*"} * ${(weekday + 1) % 7}`;
+  if (schedule.cadence.isWeekly)
+    return `${minute} ${hour} ${schedule.firstWeekOfMonth ? "1-7" : "*"} * ${(weekday + 1) % 7}`;
   if (!schedule.cadence.isSubDaily) return `${minute} ${hour} * * *`;
   const step = schedule.cadence.intervalMinutes / 60;
   if (step === 1) return `${minute} * * * *`;
@@ -156,7 +172,7 @@ export function parseWindow(text: string): { startMinutes: number; minutes: numb
     const [h, m] = t.split(":").map(Number);
     return h * 60 + m;
   });
-  return { startMinutes: a, minutes: ((b - a + DAY) % DAY) || DAY };
+  return { startMinutes: a, minutes: (b - a + DAY) % DAY || DAY };
 }
 
 /**
@@ -167,16 +183,27 @@ export function parseWindow(text: string): { startMinutes: number; minutes: numb
  * per cluster (no two schedules of one cluster start at the same minute) inside the
  * cluster's backup window.
  */
-export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: Pick<Catalog, "kubernetes" | "services">): VeleroScheduleSpec[] {
+export function veleroSchedules(
+  policies: readonly EffectivePolicy[],
+  catalog: Pick<Catalog, "kubernetes" | "services">,
+): VeleroScheduleSpec[] {
   const clusters = catalog.kubernetes?.clusters ?? {};
-  const wanted: Array<{ key: string; policy: EffectivePolicy; kubernetes: ServiceKubernetes; cls: RetentionClass; cadence: Cadence; ttlHours: number }> = [];
+  const wanted: Array<{
+    key: string;
+    policy: EffectivePolicy;
+    kubernetes: ServiceKubernetes;
+    cls: RetentionClass;
+    cadence: Cadence;
+    ttlHours: number;
+  }> = [];
   for (const p of policies) {
     const k = p.service.kubernetes;
     if (!k || !(k.cluster in clusters)) continue;
     const r = p.retention;
     const interval = p.jobCadence.intervalMinutes;
     const add = (cls: RetentionClass, cadence: Cadence, ttlHours: number) => {
-      if (ttlHours > 0) wanted.push({ key: VeleroNames.schedule(p.service.id, cls), policy: p, kubernetes: k, cls, cadence, ttlHours });
+      if (ttlHours > 0)
+        wanted.push({ key: VeleroNames.schedule(p.service.id, cls), policy: p, kubernetes: k, cls, cadence, ttlHours });
     };
     if (p.jobCadence.isSubDaily) add(RetentionClass.HOURLY, p.jobCadence, Math.ceil((r.hourly * interval) / 60));
     if (!p.jobCadence.isWeekly) add(RetentionClass.DAILY, Cadence.daily(), r.daily * 24);
@@ -195,7 +222,11 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
     const slots = stagger(
       list.map((w) => ({ key: w.key, group: cluster, cadence: w.cadence })),
       // Velero runs one backup at a time and queues the rest: quarter-hour slots keep the calendar clear of overlaps.
-      { windowStartMinutes: window.startMinutes, windowMinutes: Math.max(VELERO_JOB_MINUTES, window.minutes - VELERO_JOB_MINUTES), stepMinutes: VELERO_JOB_MINUTES },
+      {
+        windowStartMinutes: window.startMinutes,
+        windowMinutes: Math.max(VELERO_JOB_MINUTES, window.minutes - VELERO_JOB_MINUTES),
+        stepMinutes: VELERO_JOB_MINUTES,
+      },
     );
     for (const w of list) {
       let schedule = must(slots.get(w.key), `the schedule of ${w.key}`);
@@ -216,9 +247,19 @@ export function veleroSchedules(policies: readonly EffectivePolicy[], catalog: P
   }
   // Catalog order of services, then shortest-lived class first.
   const order = new Map(policies.map((p, i) => [p.service.id, i]));
-  const classOrder = [RetentionClass.HOURLY, RetentionClass.DAILY, RetentionClass.WEEKLY, RetentionClass.MONTHLY, RetentionClass.YEARLY];
+  const classOrder = [
+    RetentionClass.HOURLY,
+    RetentionClass.DAILY,
+    RetentionClass.WEEKLY,
+    RetentionClass.MONTHLY,
+    RetentionClass.YEARLY,
+  ];
   const rank = (serviceId: string) => must(order.get(serviceId), `the catalog position of service ${serviceId}`);
-  return out.sort((a, b) => rank(a.serviceId) - rank(b.serviceId) || classOrder.indexOf(a.retentionClass) - classOrder.indexOf(b.retentionClass));
+  return out.sort(
+    (a, b) =>
+      rank(a.serviceId) - rank(b.serviceId) ||
+      classOrder.indexOf(a.retentionClass) - classOrder.indexOf(b.retentionClass),
+  );
 }
 
 /** Whether a service's volumes go through CSI snapshots with data movement. */

@@ -94,7 +94,12 @@ export function planStackOffline(stackDir: string, options: OfflinePlanOptions):
   const workDir = resolve(options.workRoot, stack);
   const empty = { valid: false, error_count: 0, diagnostics: [] };
   if (!options.allProviders && providers.some((p) => p !== "aws")) {
-    return { stack, workDir, validate: empty, skipped: `needs provider(s) ${providers.filter((p) => p !== "aws").join(", ")} (pass --all-providers to plan it too)` };
+    return {
+      stack,
+      workDir,
+      validate: empty,
+      skipped: `needs provider(s) ${providers.filter((p) => p !== "aws").join(", ")} (pass --all-providers to plan it too)`,
+    };
   }
   mkdirSync(workDir, { recursive: true });
   copyFileSync(join(stackDir, "cdk.tf.json"), join(workDir, "cdk.tf.json"));
@@ -104,10 +109,20 @@ export function planStackOffline(stackDir: string, options: OfflinePlanOptions):
   if (options.pluginMirror) {
     const rc = join(workDir, "terraform.rc");
     // Terraform strings are HCL: the path is JSON-quoted (a valid HCL string literal).
-    writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(resolve(options.pluginMirror))}\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\ndisable_checkpoint = true\n`);
+    writeFileSync(
+      rc,
+      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(resolve(options.pluginMirror))}\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\ndisable_checkpoint = true\n`,
+    );
     env.TF_CLI_CONFIG_FILE = rc;
   }
-  const tf = (args: string[]) => execFileSync("terraform", args, { cwd: workDir, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 512 * 1024 * 1024 });
+  const tf = (args: string[]) =>
+    execFileSync("terraform", args, {
+      cwd: workDir,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 512 * 1024 * 1024,
+    });
   let validate: OfflinePlanResult["validate"] = empty;
   try {
     tf(["init", "-input=false", "-no-color"]);

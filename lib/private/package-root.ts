@@ -9,7 +9,11 @@ export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     const pj = join(dir, "package.json");
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "cdktf-backup-governance") return (root = dir);
+    if (
+      existsSync(pj) &&
+      (JSON.parse(readFileSync(pj, "utf8")) as { name?: string }).name === "cdktf-backup-governance"
+    )
+      return (root = dir);
     const up = dirname(dir);
     if (up === dir) throw new Error("package.json of cdktf-backup-governance not found above " + __dirname);
     dir = up;

@@ -47,14 +47,26 @@ const DESCRIBE: Record<PropKind, string> = {
 };
 
 /** Throws CON-001 when `props` lacks `name`, CON-002 when it is not of `kind`. */
-export function requireProp(scope: Scope, construct: string, props: object | undefined, name: string, kind: PropKind): void {
+export function requireProp(
+  scope: Scope,
+  construct: string,
+  props: object | undefined,
+  name: string,
+  kind: PropKind,
+): void {
   const v = (props as Record<string, unknown> | undefined)?.[name];
   if (v === undefined || v === null) throw at(scope, Errors.missingProp(construct, name, DESCRIBE[kind]));
   if (!is(kind, v)) throw at(scope, Errors.invalidProp(construct, name, describe(v), DESCRIBE[kind]));
 }
 
 /** Throws CON-002 when `props[name]` is given but not of `kind`. */
-export function optionalProp(scope: Scope, construct: string, props: object | undefined, name: string, kind: PropKind): void {
+export function optionalProp(
+  scope: Scope,
+  construct: string,
+  props: object | undefined,
+  name: string,
+  kind: PropKind,
+): void {
   const v = (props as Record<string, unknown> | undefined)?.[name];
   if (v === undefined) return;
   if (!is(kind, v)) throw at(scope, Errors.invalidProp(construct, name, describe(v), DESCRIBE[kind]));
@@ -62,7 +74,8 @@ export function optionalProp(scope: Scope, construct: string, props: object | un
 
 /** Throws CON-001 when the props object itself is missing. */
 export function requireProps(scope: Scope, construct: string, props: unknown): asserts props is object {
-  if (typeof props !== "object" || props === null) throw at(scope, Errors.missingProp(construct, "props", "an object of props"));
+  if (typeof props !== "object" || props === null)
+    throw at(scope, Errors.missingProp(construct, "props", "an object of props"));
 }
 
 /**
@@ -136,7 +149,10 @@ const FORMATS: Readonly<Record<string, { readonly test: RegExp; readonly what: s
   accountId: { test: /^\d{12}$/, what: "a 12-digit AWS account id" },
   region: { test: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: "an AWS Region code such as us-east-1" },
   destinationRegion: { test: /^[a-z]{2}(-[a-z]+)+-\d+$/, what: "an AWS Region code such as us-west-2" },
-  kmsKeyArn: { test: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)" },
+  kmsKeyArn: {
+    test: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/,
+    what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+  },
 };
 
 function checkFormats(scope: Scope, construct: string, props: Record<string, unknown>): void {

@@ -27,12 +27,18 @@ function load(module: string, user: string): unknown {
 
 /** A `kubernetes_manifest` resource. */
 export function kubernetesManifest(scope: Construct, id: string, config: ManifestConfig): TerraformResource {
-  const { Manifest } = load(`${PACKAGE}/lib/manifest`, scope.node.path) as typeof import("@cdktf/provider-kubernetes/lib/manifest");
+  const { Manifest } = load(
+    `${PACKAGE}/lib/manifest`,
+    scope.node.path,
+  ) as typeof import("@cdktf/provider-kubernetes/lib/manifest");
   return new Manifest(scope, id, config);
 }
 
 /** The `kubernetes` provider. */
 export function kubernetesProvider(scope: Construct, id: string, config: KubernetesProviderConfig): TerraformProvider {
-  const { KubernetesProvider } = load(`${PACKAGE}/lib/provider`, scope.node.path) as typeof import("@cdktf/provider-kubernetes/lib/provider");
+  const { KubernetesProvider } = load(
+    `${PACKAGE}/lib/provider`,
+    scope.node.path,
+  ) as typeof import("@cdktf/provider-kubernetes/lib/provider");
   return new KubernetesProvider(scope, id, config);
 }

@@ -7,7 +7,17 @@ import { type BackupTarget, type EstateContext, type ScheduledJob, TargetKind } 
 import { type MetricSample, observe } from "../cli/metrics-source";
 import type { EffectivePolicy } from "../policy/effective";
 import { estateEstimate, uplinkLoad } from "../policy/estimate";
-import { type FreshnessRow, FreshnessState, freshnessWindow, judgeFreshness, metricSources, type ServiceObservation, shipsLogs, shipWindow, sourceEngine } from "../policy/freshness";
+import {
+  type FreshnessRow,
+  FreshnessState,
+  freshnessWindow,
+  judgeFreshness,
+  metricSources,
+  type ServiceObservation,
+  shipsLogs,
+  shipWindow,
+  sourceEngine,
+} from "../policy/freshness";
 import { parseWindow } from "../policy/velero";
 
 const WEEK = 7 * 1440;
@@ -153,8 +163,19 @@ export interface ReportData {
   readonly now: number | null;
   readonly metrics: { readonly sources: readonly string[]; readonly warnings: readonly string[] } | null;
   /** The drill records read (--drill-records), and the lines that were not records; null when none were given. */
-  readonly drillRecords: { readonly source: string; readonly count: number; readonly skipped: readonly string[] } | null;
-  readonly summary: { readonly services: number; readonly meets: number; readonly gaps: number; readonly unverified: number; readonly stale: number; readonly missing: number };
+  readonly drillRecords: {
+    readonly source: string;
+    readonly count: number;
+    readonly skipped: readonly string[];
+  } | null;
+  readonly summary: {
+    readonly services: number;
+    readonly meets: number;
+    readonly gaps: number;
+    readonly unverified: number;
+    readonly stale: number;
+    readonly missing: number;
+  };
   readonly services: readonly ServiceReport[];
   readonly weeks: readonly HostWeek[];
 }
@@ -171,12 +192,20 @@ export interface ReportMetrics {
  * The report's data from a built estate (its targets and jobs) and, optionally, metrics.
  * Without metrics, freshness and drill results are `unknown`: never guessed from the catalog.
  */
-export function reportData(ctx: EstateContext, metrics?: ReportMetrics, drills?: { readonly source: string; readonly records: DrillRecords }): ReportData {
+export function reportData(
+  ctx: EstateContext,
+  metrics?: ReportMetrics,
+  drills?: { readonly source: string; readonly records: DrillRecords },
+): ReportData {
   const catalog = ctx.catalog;
   const observed = metrics ? observe(metrics.samples) : undefined;
-  const rows = metrics ? new Map(judgeFreshness(ctx.policies, catalog, observed!, metrics.now).map((r) => [r.serviceId, r])) : undefined;
+  const rows = metrics
+    ? new Map(judgeFreshness(ctx.policies, catalog, observed!, metrics.now).map((r) => [r.serviceId, r]))
+    : undefined;
   const evidence = metrics ? evidenceOf(metrics.samples) : undefined;
-  const restoreTested = new Set(ctx.jobs.filter((j) => j.drill && j.kind === TargetKind.AWS_BACKUP).flatMap((j) => j.serviceIds));
+  const restoreTested = new Set(
+    ctx.jobs.filter((j) => j.drill && j.kind === TargetKind.AWS_BACKUP).flatMap((j) => j.serviceIds),
+  );
   const recordsOf = new Map<string, DrillRecord[]>();
   for (const r of drills?.records.records ?? []) recordsOf.set(r.service, [...(recordsOf.get(r.service) ?? []), r]);
   const services = ctx.policies.map((p): ServiceReport => {
@@ -186,7 +215,11 @@ export function reportData(ctx: EstateContext, metrics?: ReportMetrics, drills?:
     const drill = drillOf(ctx, p, restoreTested.has(id), evidence?.get(id), !!metrics, recordsOf.get(id) ?? []);
     const freshness = freshnessOf(ctx, p, rows?.get(id), observed?.get(id), evidence?.get(id), metrics?.now);
     const checks = checksOf(p, copies, drill);
-    const verdict = checks.some((c) => c.ok === false) ? "gap" : checks.some((c) => c.ok === null) ? "unverified" : "meets";
+    const verdict = checks.some((c) => c.ok === false)
+      ? "gap"
+      : checks.some((c) => c.ok === null)
+        ? "unverified"
+        : "meets";
     return {
       id,
       tier: p.service.classification,
@@ -208,7 +241,9 @@ export function reportData(ctx: EstateContext, metrics?: ReportMetrics, drills?:
     catalog: basename(catalog.file),
     now: metrics?.now ?? null,
     metrics: metrics ? { sources: metrics.sources, warnings: metrics.warnings } : null,
-    drillRecords: drills ? { source: drills.source, count: drills.records.records.length, skipped: drills.records.skipped } : null,
+    drillRecords: drills
+      ? { source: drills.source, count: drills.records.records.length, skipped: drills.records.skipped }
+      : null,
     summary: {
       services: services.length,
       meets: count((s) => s.verdict === "meets"),
@@ -226,9 +261,11 @@ function hostsOf(p: EffectivePolicy, targets: readonly BackupTarget[]): string[]
   const s = p.service;
   const out = new Set<string>();
   if (s.vm) out.add(s.vm.host);
-  for (const t of targets) if (t.kind === TargetKind.APP && typeof t.details?.host === "string") out.add(t.details.host);
+  for (const t of targets)
+    if (t.kind === TargetKind.APP && typeof t.details?.host === "string") out.add(t.details.host);
   if (s.kubernetes) out.add(`k8s/${s.kubernetes.cluster}`);
-  for (const t of targets) if (t.kind === TargetKind.AWS_BACKUP && typeof t.details?.region === "string") out.add(`aws/${t.details.region}`);
+  for (const t of targets)
+    if (t.kind === TargetKind.AWS_BACKUP && typeof t.details?.region === "string") out.add(`aws/${t.details.region}`);
   return [...out];
 }
 
@@ -248,22 +285,57 @@ function copiesOf(p: EffectivePolicy, targets: readonly BackupTarget[]): Copy[] 
     const d = t.details ?? {};
     switch (t.kind) {
       case TargetKind.VZDUMP:
-        out.push({ kind: "vzdump", label: `${str(d.storage)} on ${str(d.host)}`, where: t.location, medium: "disk", offsite: false, lock: null });
+        out.push({
+          kind: "vzdump",
+          label: `${str(d.storage)} on ${str(d.host)}`,
+          where: t.location,
+          medium: "disk",
+          offsite: false,
+          lock: null,
+        });
         break;
       case TargetKind.APP: {
         const toS3 = t.location.includes(" s3:");
         const repo = t.location.replace(/^\S+ repository /, "").replace(/, written from .*$/, "");
-        out.push({ kind: "app", label: `${str(d.tool)} (${str(d.engine)}) → ${toS3 ? `S3 ${str(bucket?.details?.region ?? "")}`.trim() : repo}`, where: t.location, medium: toS3 ? "object storage" : "disk", offsite: toS3 && onPrem, lock: toS3 ? LOCKED(bucket?.details?.lock) : null });
+        out.push({
+          kind: "app",
+          label: `${str(d.tool)} (${str(d.engine)}) → ${toS3 ? `S3 ${str(bucket?.details?.region ?? "")}`.trim() : repo}`,
+          where: t.location,
+          medium: toS3 ? "object storage" : "disk",
+          offsite: toS3 && onPrem,
+          lock: toS3 ? LOCKED(bucket?.details?.lock) : null,
+        });
         break;
       }
       case TargetKind.AWS_BACKUP:
-        out.push({ kind: "aws-backup", label: `vault ${str(d.vaults)} (${str(d.region)})`, where: t.location, medium: "backup vault", offsite: onPrem, lock: LOCKED(d.lock) });
+        out.push({
+          kind: "aws-backup",
+          label: `vault ${str(d.vaults)} (${str(d.region)})`,
+          where: t.location,
+          medium: "backup vault",
+          offsite: onPrem,
+          lock: LOCKED(d.lock),
+        });
         break;
       case TargetKind.VELERO:
-        out.push({ kind: "velero", label: `Velero → S3${d.region ? ` (${str(d.region)})` : ""}`, where: t.location, medium: "object storage", offsite: true, lock: LOCKED(d.lock) ?? LOCKED(bucket?.details?.lock) });
+        out.push({
+          kind: "velero",
+          label: `Velero → S3${d.region ? ` (${str(d.region)})` : ""}`,
+          where: t.location,
+          medium: "object storage",
+          offsite: true,
+          lock: LOCKED(d.lock) ?? LOCKED(bucket?.details?.lock),
+        });
         break;
       case TargetKind.OFFSITE:
-        out.push({ kind: "offsite", label: `${t.location.startsWith("s3://") ? "S3 replica" : "vault copies"}${d.region ? ` in ${str(d.region)}` : ""}`, where: t.location, medium: t.location.startsWith("s3://") ? "object storage" : "backup vault", offsite: true, lock: LOCKED(d.lock) });
+        out.push({
+          kind: "offsite",
+          label: `${t.location.startsWith("s3://") ? "S3 replica" : "vault copies"}${d.region ? ` in ${str(d.region)}` : ""}`,
+          where: t.location,
+          medium: t.location.startsWith("s3://") ? "object storage" : "backup vault",
+          offsite: true,
+          lock: LOCKED(d.lock),
+        });
         break;
       default:
         break;
@@ -281,12 +353,20 @@ function checksOf(p: EffectivePolicy, copies: readonly Copy[], drill: DrillEvide
     {
       rule: "3 copies",
       ok: n >= 3,
-      reason: n >= 3 ? `${n} copies: production and ${copies.map((c) => c.kind).join(", ")}` : `${n} cop${n === 1 ? "y" : "ies"}: production${copies.length ? ` and ${copies.map((c) => c.kind).join(", ")}` : " only"}; 3 need ${3 - n} more backup cop${3 - n === 1 ? "y" : "ies"}`,
+      reason:
+        n >= 3
+          ? `${n} copies: production and ${copies.map((c) => c.kind).join(", ")}`
+          : `${n} cop${n === 1 ? "y" : "ies"}: production${copies.length ? ` and ${copies.map((c) => c.kind).join(", ")}` : " only"}; 3 need ${3 - n} more backup cop${3 - n === 1 ? "y" : "ies"}`,
     },
     {
       rule: "2 media",
       ok: media.length >= 2,
-      reason: media.length >= 2 ? `backups on ${media.join(" and ")}` : media.length ? `every backup is on ${media[0]}` : "no backup copy",
+      reason:
+        media.length >= 2
+          ? `backups on ${media.join(" and ")}`
+          : media.length
+            ? `every backup is on ${media[0]}`
+            : "no backup copy",
     },
     {
       rule: "1 offsite",
@@ -300,12 +380,22 @@ function checksOf(p: EffectivePolicy, copies: readonly Copy[], drill: DrillEvide
     {
       rule: "1 immutable",
       ok: locked.length > 0,
-      reason: locked.length ? `locked: ${locked.map((c) => `${c.kind} (${c.lock})`).join(", ")}` : p.immutable ? "an immutable copy is required, yet no copy is locked" : `no locked copy (tier ${p.tier.classification} does not require one)`,
+      reason: locked.length
+        ? `locked: ${locked.map((c) => `${c.kind} (${c.lock})`).join(", ")}`
+        : p.immutable
+          ? "an immutable copy is required, yet no copy is locked"
+          : `no locked copy (tier ${p.tier.classification} does not require one)`,
     },
     {
       rule: "0 errors",
       ok: drill.scheduled ? drill.lastResultOk : false,
-      reason: !drill.scheduled ? "no restore drill is scheduled: nothing proves a restore works" : drill.lastResultOk === null ? drill.note : drill.lastResultOk ? "the last restore drill passed" : "the last restore drill failed",
+      reason: !drill.scheduled
+        ? "no restore drill is scheduled: nothing proves a restore works"
+        : drill.lastResultOk === null
+          ? drill.note
+          : drill.lastResultOk
+            ? "the last restore drill passed"
+            : "the last restore drill failed",
     },
   ];
 }
@@ -325,7 +415,8 @@ function evidenceOf(samples: readonly MetricSample[]): Map<string, Evidence> {
     const id = s.labels.service;
     if (!id) continue;
     const e = out.get(id) ?? {};
-    if (s.name === Metrics.drillLastSuccess && s.value > 0) e.drillLastSuccess = Math.max(e.drillLastSuccess ?? 0, s.value);
+    if (s.name === Metrics.drillLastSuccess && s.value > 0)
+      e.drillLastSuccess = Math.max(e.drillLastSuccess ?? 0, s.value);
     if (s.name === Metrics.drillSuccess) e.drillOk = (e.drillOk ?? true) && s.value === 1;
     if (s.name === Metrics.drillDuration) e.drillSeconds = Math.max(e.drillSeconds ?? 0, s.value);
     if (s.name === Metrics.shipLastSuccess) e.shipLastSuccess = Math.max(e.shipLastSuccess ?? 0, s.value);
@@ -335,10 +426,25 @@ function evidenceOf(samples: readonly MetricSample[]): Map<string, Evidence> {
   return out;
 }
 
-function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean, e: Evidence | undefined, haveMetrics: boolean, records: readonly DrillRecord[]): DrillEvidence {
+function drillOf(
+  ctx: EstateContext,
+  p: EffectivePolicy,
+  restoreTested: boolean,
+  e: Evidence | undefined,
+  haveMetrics: boolean,
+  records: readonly DrillRecord[],
+): DrillEvidence {
   const rtoSeconds = p.rto.toMinutes() * 60;
   const timer = ctx.jobsOf(p.service.id).find((j) => j.drill && j.kind === TargetKind.APP);
-  const base = { rtoSeconds, lastResultOk: null, lastSuccess: null, measuredRtoSeconds: null, withinRto: null, itemsCompared: null, records };
+  const base = {
+    rtoSeconds,
+    lastResultOk: null,
+    lastSuccess: null,
+    measuredRtoSeconds: null,
+    withinRto: null,
+    itemsCompared: null,
+    records,
+  };
   if (timer && drillsOf(p)) {
     const how = `restore drill ${timer.schedule.describe()} on ${timer.group}`;
     if (e?.drillOk === undefined) {
@@ -360,7 +466,12 @@ function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean,
           records,
         };
       }
-      return { ...base, how, scheduled: true, note: haveMetrics ? "unknown: no drill metrics reported yet" : "unknown: no metrics given" };
+      return {
+        ...base,
+        how,
+        scheduled: true,
+        note: haveMetrics ? "unknown: no drill metrics reported yet" : "unknown: no metrics given",
+      };
     }
     const measured = e.drillSeconds ?? null;
     return {
@@ -372,15 +483,30 @@ function drillOf(ctx: EstateContext, p: EffectivePolicy, restoreTested: boolean,
       measuredRtoSeconds: measured,
       withinRto: measured === null ? null : measured <= rtoSeconds,
       itemsCompared: e.items ?? null,
-      note: e.drillOk ? "passed: the restored copy matched its capture record" : "failed: see the drill's log on the host",
+      note: e.drillOk
+        ? "passed: the restored copy matched its capture record"
+        : "failed: see the drill's log on the host",
       records,
     };
   }
-  if (restoreTested) return { ...base, how: "AWS Backup restore testing", scheduled: true, note: "unknown: AWS Backup restore testing reports in AWS (restore jobs), not in these metrics" };
+  if (restoreTested)
+    return {
+      ...base,
+      how: "AWS Backup restore testing",
+      scheduled: true,
+      note: "unknown: AWS Backup restore testing reports in AWS (restore jobs), not in these metrics",
+    };
   return { ...base, how: "none", scheduled: false, note: "no restore drill is scheduled" };
 }
 
-function freshnessOf(ctx: EstateContext, p: EffectivePolicy, row: FreshnessRow | undefined, o: ServiceObservation | undefined, e: Evidence | undefined, now: number | undefined): Freshness {
+function freshnessOf(
+  ctx: EstateContext,
+  p: EffectivePolicy,
+  row: FreshnessRow | undefined,
+  o: ServiceObservation | undefined,
+  e: Evidence | undefined,
+  now: number | undefined,
+): Freshness {
   const margin = ctx.catalog.notifications.staleMargin;
   const rpoSeconds = p.rpo.toMinutes() * 60;
   const sources = metricSources(p, ctx.catalog);
@@ -390,17 +516,46 @@ function freshnessOf(ctx: EstateContext, p: EffectivePolicy, row: FreshnessRow |
     const engine = sourceEngine(p, s);
     const t = o?.lastSuccessByEngine[engine];
     const age = t !== undefined && now !== undefined ? Math.max(0, Math.floor(now - t)) : null;
-    const state = now === undefined ? "unknown" : age === null ? FreshnessState.MISSING : age > staleAfter! ? FreshnessState.STALE : FreshnessState.OK;
+    const state =
+      now === undefined
+        ? "unknown"
+        : age === null
+          ? FreshnessState.MISSING
+          : age > staleAfter!
+            ? FreshnessState.STALE
+            : FreshnessState.OK;
     return { source: engine, lastSuccess: t ?? null, ageSeconds: age, staleAfterSeconds: staleAfter!, state };
   });
   if (shipsLogs(p)) {
     const w = shipWindow(p, margin).threshold.toMinutes() * 60;
     const t = e?.shipLastSuccess;
     const age = t !== undefined && now !== undefined ? Math.max(0, Math.floor(now - t)) : null;
-    perSource.push({ source: "log shipping", lastSuccess: t ?? null, ageSeconds: age, staleAfterSeconds: w, state: now === undefined ? "unknown" : age === null ? FreshnessState.MISSING : age > w ? FreshnessState.STALE : FreshnessState.OK });
+    perSource.push({
+      source: "log shipping",
+      lastSuccess: t ?? null,
+      ageSeconds: age,
+      staleAfterSeconds: w,
+      state:
+        now === undefined
+          ? "unknown"
+          : age === null
+            ? FreshnessState.MISSING
+            : age > w
+              ? FreshnessState.STALE
+              : FreshnessState.OK,
+    });
   }
   if (!sources.length) {
-    return { state: FreshnessState.NOT_WATCHED, lastSuccess: null, ageSeconds: null, rpoSeconds, staleAfterSeconds: null, lastRunFailed: null, sources: perSource, note: notWatched(p) };
+    return {
+      state: FreshnessState.NOT_WATCHED,
+      lastSuccess: null,
+      ageSeconds: null,
+      rpoSeconds,
+      staleAfterSeconds: null,
+      lastRunFailed: null,
+      sources: perSource,
+      note: notWatched(p),
+    };
   }
   if (!row || now === undefined) {
     return {
@@ -427,7 +582,8 @@ function freshnessOf(ctx: EstateContext, p: EffectivePolicy, row: FreshnessRow |
 }
 
 function notWatched(p: EffectivePolicy): string {
-  if (p.service.vm) return `no textfile metrics: vzdump runs report nothing without the hook (set proxmox.hosts.${p.service.vm.host}.vzdumpHook)`;
+  if (p.service.vm)
+    return `no textfile metrics: vzdump runs report nothing without the hook (set proxmox.hosts.${p.service.vm.host}.vzdumpHook)`;
   if (p.service.kubernetes) return "no textfile metrics: Velero's own metrics and alert rules watch its backups";
   return "no textfile metrics: AWS Backup's alarms and audit watch it";
 }
@@ -438,7 +594,10 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
   const overlaps = findOverlaps(jobs);
   const clashes = new Map<string, string[]>();
   for (const o of overlaps) {
-    for (const [a, b] of [[o.first, o.second], [o.second, o.first]]) {
+    for (const [a, b] of [
+      [o.first, o.second],
+      [o.second, o.first],
+    ]) {
       const list = clashes.get(a);
       if (list) list.push(b);
       else clashes.set(a, [b]);
@@ -452,10 +611,15 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
   }
   // Where each host's and cluster's uplink and window are, by job group name.
   const windows = new Map<string, { text: string; via: string }>();
-  for (const h of Object.values(ctx.catalog.proxmox?.hosts ?? {})) if (h.backupWindow) windows.set(h.name, { text: h.backupWindow, via: `proxmox.hosts.${h.name}` });
-  for (const c of Object.values(ctx.catalog.kubernetes?.clusters ?? {})) if (c.backupWindow) windows.set(`k8s/${c.name}`, { text: c.backupWindow, via: `kubernetes.clusters.${c.name}` });
+  for (const h of Object.values(ctx.catalog.proxmox?.hosts ?? {}))
+    if (h.backupWindow) windows.set(h.name, { text: h.backupWindow, via: `proxmox.hosts.${h.name}` });
+  for (const c of Object.values(ctx.catalog.kubernetes?.clusters ?? {}))
+    if (c.backupWindow) windows.set(`k8s/${c.name}`, { text: c.backupWindow, via: `kubernetes.clusters.${c.name}` });
   const load = uplinkLoad(estateEstimate(ctx.policies, ctx.catalog));
-  const groupOfVia = (via: string) => (via.startsWith("kubernetes.clusters.") ? `k8s/${via.slice("kubernetes.clusters.".length)}` : via.slice("proxmox.hosts.".length));
+  const groupOfVia = (via: string) =>
+    via.startsWith("kubernetes.clusters.")
+      ? `k8s/${via.slice("kubernetes.clusters.".length)}`
+      : via.slice("proxmox.hosts.".length);
   for (const via of load.keys()) if (!groups.has(groupOfVia(via))) groups.set(groupOfVia(via), []);
   for (const g of windows.keys()) if (!groups.has(g)) groups.set(g, []);
   // Log shipping (pitr) runs every few minutes all week on the app host: one continuous lane, not thousands of runs.
@@ -465,7 +629,19 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
     if (t.kind !== TargetKind.APP || typeof every !== "number" || typeof t.details?.host !== "string") continue;
     const group = t.details.host;
     if (!groups.has(group)) groups.set(group, []);
-    const lane: TimelineJob = { id: `${t.serviceId} log shipping`, activity: "ship", kind: t.kind, when: `every ${every} minutes`, utc: false, starts: [0], minutes: WEEK, rare: false, services: [t.serviceId], overlapsWith: [], description: `WAL or binary-log shipping of ${t.serviceId} every ${every} minutes` };
+    const lane: TimelineJob = {
+      id: `${t.serviceId} log shipping`,
+      activity: "ship",
+      kind: t.kind,
+      when: `every ${every} minutes`,
+      utc: false,
+      starts: [0],
+      minutes: WEEK,
+      rare: false,
+      services: [t.serviceId],
+      overlapsWith: [],
+      description: `WAL or binary-log shipping of ${t.serviceId} every ${every} minutes`,
+    };
     shipLanes.set(group, [...(shipLanes.get(group) ?? []), lane]);
   }
   const overlapsOf = new Map<string, HostWeek["overlaps"][number][]>();
@@ -490,23 +666,31 @@ function weeksOf(ctx: EstateContext): HostWeek[] {
           services: l.services,
         }
       : null;
-    const list = (groups.get(group) ?? []).sort((a, b) => a.schedule.offsetMinutes - b.schedule.offsetMinutes || a.id.localeCompare(b.id));
-    const outside = parsed ? list.filter((j) => !isUtc(j) && !j.drill && j.schedule.startsInWeek().some((t) => !inWindow(t % 1440, parsed))).map((j) => j.id) : [];
+    const list = (groups.get(group) ?? []).sort(
+      (a, b) => a.schedule.offsetMinutes - b.schedule.offsetMinutes || a.id.localeCompare(b.id),
+    );
+    const outside = parsed
+      ? list
+          .filter((j) => !isUtc(j) && !j.drill && j.schedule.startsInWeek().some((t) => !inWindow(t % 1440, parsed)))
+          .map((j) => j.id)
+      : [];
     return {
       group,
-      jobs: list.map((j): TimelineJob => ({
-        id: j.id,
-        activity: j.drill ? "drill" : "backup",
-        kind: j.kind,
-        when: j.schedule.describe(),
-        utc: isUtc(j),
-        starts: j.schedule.startsInWeek(),
-        minutes: j.durationMinutes ?? DEFAULT_JOB_MINUTES,
-        rare: j.schedule.isRare,
-        services: [...j.serviceIds],
-        overlapsWith: clashes.get(j.id) ?? [],
-        description: j.description,
-      })).concat(shipLanes.get(group) ?? []),
+      jobs: list
+        .map((j): TimelineJob => ({
+          id: j.id,
+          activity: j.drill ? "drill" : "backup",
+          kind: j.kind,
+          when: j.schedule.describe(),
+          utc: isUtc(j),
+          starts: j.schedule.startsInWeek(),
+          minutes: j.durationMinutes ?? DEFAULT_JOB_MINUTES,
+          rare: j.schedule.isRare,
+          services: [...j.serviceIds],
+          overlapsWith: clashes.get(j.id) ?? [],
+          description: j.description,
+        }))
+        .concat(shipLanes.get(group) ?? []),
       backupWindow: parsed && w ? { text: w.text, startMinutes: parsed.startMinutes, minutes: parsed.minutes } : null,
       uplink,
       overlaps: overlapsOf.get(group) ?? [],

@@ -39,9 +39,11 @@ export function parseDrillRecord(line: string, source: string): DrillRecord | st
   const f = line.split("\t");
   if (f.length !== 10) return `${source}: ${f.length} fields, not 10`;
   const [finished, service, engine, host, run, result, code, seconds, items, rto] = f;
-  if (!INT.test(finished) || !INT.test(code) || !INT.test(rto)) return `${source}: time, exit code or RTO is not a whole number`;
+  if (!INT.test(finished) || !INT.test(code) || !INT.test(rto))
+    return `${source}: time, exit code or RTO is not a whole number`;
   if (result !== "pass" && result !== "fail") return `${source}: result is '${result}', not pass or fail`;
-  if ((seconds !== "" && !NUM.test(seconds)) || (items !== "" && !INT.test(items))) return `${source}: restore seconds or lines compared is not a number`;
+  if ((seconds !== "" && !NUM.test(seconds)) || (items !== "" && !INT.test(items)))
+    return `${source}: restore seconds or lines compared is not a number`;
   if (!service) return `${source}: no service`;
   return {
     finished: Number(finished),

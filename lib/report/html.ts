@@ -10,7 +10,10 @@ const ASSETS = join("lib", "report", "assets");
 
 let assets: { css: string; js: string } | undefined;
 function readAssets(): { css: string; js: string } {
-  assets ??= { css: readFileSync(join(packageRoot(), ASSETS, "report.css"), "utf8"), js: readFileSync(join(packageRoot(), ASSETS, "report.js"), "utf8") };
+  assets ??= {
+    css: readFileSync(join(packageRoot(), ASSETS, "report.css"), "utf8"),
+    js: readFileSync(join(packageRoot(), ASSETS, "report.js"), "utf8"),
+  };
   return assets;
 }
 
@@ -26,7 +29,10 @@ const OPEN_GROUPS = 24;
 export function renderReportHtml(data: ReportData): string {
   const { css, js } = readAssets();
   const s = data.summary;
-  const judged = data.now === null ? "No metrics were given: freshness and drill results are unknown, not guessed." : `Freshness judged at ${iso(data.now)} from ${data.metrics!.sources.length} source(s).`;
+  const judged =
+    data.now === null
+      ? "No metrics were given: freshness and drill results are unknown, not guessed."
+      : `Freshness judged at ${iso(data.now)} from ${data.metrics!.sources.length} source(s).`;
   return [
     "<!doctype html>",
     '<html lang="en">',
@@ -52,7 +58,9 @@ export function renderReportHtml(data: ReportData): string {
     `<li><strong class="s-stale">${s.stale}</strong> stale</li>`,
     `<li><strong class="s-missing">${s.missing}</strong> with metrics missing</li>`,
     "</ul>",
-    ...(data.metrics?.warnings.length ? [`<p class="note">Metrics warnings: ${data.metrics.warnings.map((w) => html(w)).join("; ")}</p>`] : []),
+    ...(data.metrics?.warnings.length
+      ? [`<p class="note">Metrics warnings: ${data.metrics.warnings.map((w) => html(w)).join("; ")}</p>`]
+      : []),
     filters(data),
     coverage(data),
     freshness(data),
@@ -102,7 +110,9 @@ function sortable(label: string, key: string, numeric = false): string {
 
 function copyCell(copies: readonly Copy[], kind: string): string {
   const list = copies.filter((c) => c.kind === kind);
-  return list.length ? list.map((c) => `<span title="${html(c.where)}">${html(c.label)}</span>`).join("<br>") : '<span class="note">—</span>';
+  return list.length
+    ? list.map((c) => `<span title="${html(c.where)}">${html(c.label)}</span>`).join("<br>")
+    : '<span class="note">—</span>';
 }
 
 function coverage(data: ReportData): string {
@@ -111,7 +121,12 @@ function coverage(data: ReportData): string {
     const locked = s.copies.filter((c) => c.lock);
     const media = [...new Set(s.copies.map((c) => c.medium))];
     const gaps = s.checks.filter((c) => c.ok !== true);
-    const drill = s.drill.lastResultOk === null ? `<span class="s-unknown">${html(s.drill.scheduled ? "unknown" : "none")}</span>` : s.drill.lastResultOk ? `<span class="s-ok">passed${s.drill.lastSuccess ? ` ${html(iso(s.drill.lastSuccess))}` : ""}</span>` : '<span class="bad">failed</span>';
+    const drill =
+      s.drill.lastResultOk === null
+        ? `<span class="s-unknown">${html(s.drill.scheduled ? "unknown" : "none")}</span>`
+        : s.drill.lastResultOk
+          ? `<span class="s-ok">passed${s.drill.lastSuccess ? ` ${html(iso(s.drill.lastSuccess))}` : ""}</span>`
+          : '<span class="bad">failed</span>';
     return [
       `<tr ${rowAttrs(s, i)} data-copies="${s.copies.length + 1}">`,
       `<th scope="row">${html(s.id)}${s.owner ? `<br><span class="note">${html(s.owner)}</span>` : ""}</th>`,
@@ -223,7 +238,13 @@ function runsPath(starts: readonly number[], minutes: number, y: number): string
 
 function jobLane(j: TimelineJob, i: number): string {
   const y = TOP + i * LANE_H + 2;
-  const cls = [j.activity === "ship" ? "ship-log" : j.activity, j.rare ? "rare" : "", j.overlapsWith.length ? "clash" : ""].filter(Boolean).join(" ");
+  const cls = [
+    j.activity === "ship" ? "ship-log" : j.activity,
+    j.rare ? "rare" : "",
+    j.overlapsWith.length ? "clash" : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
   const title = `${j.id}: ${j.when}${j.utc ? " UTC" : ""}, ${j.minutes} min${j.rare ? " (not every week)" : ""}${j.overlapsWith.length ? `; overlaps ${j.overlapsWith.join(", ")}` : ""}`;
   return `<text x="4" y="${y + 10}">${html(truncate(`${j.rare ? `${j.when.split(" ")[0]} ` : ""}${j.activity === "drill" ? "drill " : ""}${j.id}`, 40))}</text><path class="${cls}" d="${runsPath(j.starts, j.minutes, y)}"><title>${html(title)}</title></path>`;
 }
@@ -240,7 +261,9 @@ function weekSvg(w: HostWeek, index: number): string {
   if (w.backupWindow) {
     for (let d = 0; d < 7; d++) {
       const from = d * 1440 + w.backupWindow.startMinutes;
-      parts.push(`<path class="window" d="${runsPath([from], w.backupWindow.minutes, TOP).replace(/v\d+/g, `v${height - TOP - 2}`)}"/>`);
+      parts.push(
+        `<path class="window" d="${runsPath([from], w.backupWindow.minutes, TOP).replace(/v\d+/g, `v${height - TOP - 2}`)}"/>`,
+      );
     }
   }
   const grid = DAYS.map((_, d) => `M${X(d * 1440)} 0V${height}`).join("") + `M${X(WEEK)} 0V${height}`;
@@ -253,13 +276,26 @@ function weekSvg(w: HostWeek, index: number): string {
     const need = Math.min(1440, Math.round(u.dailyHours * 60));
     const inWindow = Math.min(need, u.windowMinutes);
     const starts = DAYS.map((_, d) => d * 1440 + u.windowStartMinutes);
-    parts.push(`<text x="4" y="${y + 10}">${html(truncate(`uplink ${u.uplink}: ${fmtHours(u.dailyHours)}/day`, 38))}</text>`);
-    parts.push(`<path class="uplink" d="${runsPath(starts, inWindow, y)}"><title>${html(`a day's change crosses ${u.uplink} in ${fmtHours(u.dailyHours)} inside the window ${u.window}`)}</title></path>`);
+    parts.push(
+      `<text x="4" y="${y + 10}">${html(truncate(`uplink ${u.uplink}: ${fmtHours(u.dailyHours)}/day`, 38))}</text>`,
+    );
+    parts.push(
+      `<path class="uplink" d="${runsPath(starts, inWindow, y)}"><title>${html(`a day's change crosses ${u.uplink} in ${fmtHours(u.dailyHours)} inside the window ${u.window}`)}</title></path>`,
+    );
     if (need > u.windowMinutes) {
-      parts.push(`<path class="late" d="${runsPath(starts.map((s) => s + u.windowMinutes), need - u.windowMinutes, y)}"><title>${html(`a day's change needs ${fmtHours(u.dailyHours)}, longer than the window ${u.window}: it cannot cross ${u.uplink} in time`)}</title></path>`);
+      parts.push(
+        `<path class="late" d="${runsPath(
+          starts.map((s) => s + u.windowMinutes),
+          need - u.windowMinutes,
+          y,
+        )}"><title>${html(`a day's change needs ${fmtHours(u.dailyHours)}, longer than the window ${u.window}: it cannot cross ${u.uplink} in time`)}</title></path>`,
+      );
     }
   }
-  for (const o of w.overlaps) parts.push(`<path class="overlap" d="M${X(o.at).toFixed(1)} ${TOP}V${height}"><title>${html(`${o.first} overlaps ${o.second} from ${weekTime(o.at)}`)}</title></path>`);
+  for (const o of w.overlaps)
+    parts.push(
+      `<path class="overlap" d="M${X(o.at).toFixed(1)} ${TOP}V${height}"><title>${html(`${o.first} overlaps ${o.second} from ${weekTime(o.at)}`)}</title></path>`,
+    );
   const id = `wk-${index}`;
   return `<svg class="timeline" role="img" aria-labelledby="${id}-t" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}"><title id="${id}-t">${html(`The week of ${w.group}: ${w.jobs.length} job(s), ${w.overlaps.length} overlap(s)${w.uplink ? `, uplink ${w.uplink.fits ? "fits" : "too slow"}` : ""}`)}</title>${parts.join("")}</svg>`;
 }
@@ -270,10 +306,16 @@ function week(data: ReportData): string {
   const blocks = data.weeks.map((w, i) => {
     const problems = [
       w.overlaps.length ? `${w.overlaps.length} overlap(s)` : "",
-      w.uplink && !w.uplink.fits ? `a day's change needs ${fmtHours(w.uplink.dailyHours)} over ${w.uplink.uplink}, the window ${w.uplink.window} is ${fmtHours(w.uplink.windowMinutes / 60)}` : "",
+      w.uplink && !w.uplink.fits
+        ? `a day's change needs ${fmtHours(w.uplink.dailyHours)} over ${w.uplink.uplink}, the window ${w.uplink.window} is ${fmtHours(w.uplink.windowMinutes / 60)}`
+        : "",
       w.outsideWindow.length ? `${w.outsideWindow.length} job(s) start outside the backup window` : "",
     ].filter(Boolean);
-    const facts = [`${w.jobs.length} job(s)`, w.backupWindow ? `window ${w.backupWindow.text}` : "", w.uplink ? `uplink ${w.uplink.uplink} (${w.uplink.fits ? "fits" : "too slow"})` : ""].filter(Boolean);
+    const facts = [
+      `${w.jobs.length} job(s)`,
+      w.backupWindow ? `window ${w.backupWindow.text}` : "",
+      w.uplink ? `uplink ${w.uplink.uplink} (${w.uplink.fits ? "fits" : "too slow"})` : "",
+    ].filter(Boolean);
     const open = !many || (problems.length > 0 && opened++ < OPEN_GROUPS);
     const list = w.jobs.length
       ? `<ul>${w.jobs.map((j) => `<li>${html(j.id)}: ${html(j.when)}${j.utc ? " UTC" : ""}, ${j.minutes} min, ${html(j.services.length > 5 ? `${j.services.length} services` : j.services.join(", "))}${j.overlapsWith.length ? ` <span class="bad">overlaps ${html(j.overlapsWith.join(", "))}</span>` : ""}${w.outsideWindow.includes(j.id) ? ' <span class="bad">starts outside the window</span>' : ""}</li>`).join("")}</ul>`
@@ -285,7 +327,9 @@ function week(data: ReportData): string {
     '<h2 id="h-week">The week on each host</h2>',
     '<p class="note">Every job, drill and uplink transfer per host, cluster, vault and app host, Monday to Sunday. Times are local to the machine that runs the job; AWS Backup and Velero times are UTC. A red line marks two jobs of one group that run at once; a red uplink bar is the part of a day\'s change that cannot cross the uplink inside the backup window.</p>',
     '<ul class="legend"><li><span class="sw" style="background:#1f5fbf"></span>backup</li><li><span class="sw" style="background:#7b3fb8"></span>drill or restore test</li><li><span class="sw" style="background:#8fb3e0"></span>log shipping (every few minutes)</li><li><span class="sw" style="background:#e6f0e6;border:1px solid #999"></span>backup window</li><li><span class="sw" style="background:#116329"></span>uplink transfer in the window</li><li><span class="sw" style="background:#c21c1c"></span>overlap, or transfer past the window</li></ul>',
-    many ? `<p class="note">${data.weeks.length} groups: the first ${OPEN_GROUPS} with a problem are open; open any other to see its week.</p>` : "",
+    many
+      ? `<p class="note">${data.weeks.length} groups: the first ${OPEN_GROUPS} with a problem are open; open any other to see its week.</p>`
+      : "",
     blocks.join("\n"),
     "</section>",
   ].join("\n");
@@ -336,8 +380,11 @@ const RECORDS_SHOWN = 1000;
 
 /** The drills the hosts recorded (verify.sh's drills.tsv, given with --drill-records), newest first. */
 function drillRecords(data: ReportData): string {
-  if (data.drillRecords === null) return '<p class="note">No drill records were given: pass <code>--drill-records DIR</code> (a copy of the hosts\' <code>/var/lib/backup-gov</code>) to list every drill the hosts ran.</p>';
-  const all = data.services.flatMap((s) => s.drill.records).sort((a, b) => b.finished - a.finished || a.service.localeCompare(b.service));
+  if (data.drillRecords === null)
+    return '<p class="note">No drill records were given: pass <code>--drill-records DIR</code> (a copy of the hosts\' <code>/var/lib/backup-gov</code>) to list every drill the hosts ran.</p>';
+  const all = data.services
+    .flatMap((s) => s.drill.records)
+    .sort((a, b) => b.finished - a.finished || a.service.localeCompare(b.service));
   const shown = all.slice(0, RECORDS_SHOWN);
   const rows = shown.map((r) =>
     [
@@ -354,7 +401,9 @@ function drillRecords(data: ReportData): string {
       "</tr>",
     ].join(""),
   );
-  const skipped = data.drillRecords.skipped.length ? ` ${data.drillRecords.skipped.length} line(s) were not records and are left out: ${html(data.drillRecords.skipped.slice(0, 5).join("; "))}${data.drillRecords.skipped.length > 5 ? "; …" : ""}.` : "";
+  const skipped = data.drillRecords.skipped.length
+    ? ` ${data.drillRecords.skipped.length} line(s) were not records and are left out: ${html(data.drillRecords.skipped.slice(0, 5).join("; "))}${data.drillRecords.skipped.length > 5 ? "; …" : ""}.`
+    : "";
   return [
     '<h3 id="h-drill-records">Drill records</h3>',
     `<p class="note">${all.length} drill(s) recorded by the hosts (verify.sh appends one line per drill to its state folder's drills.tsv), read from ${html(data.drillRecords.source)}${all.length > RECORDS_SHOWN ? `; the newest ${RECORDS_SHOWN} are shown (the JSON has all)` : ""}.${skipped} <button type="button" class="export" id="export-records">Export the records as CSV</button></p>`,
@@ -369,7 +418,10 @@ function drillRecords(data: ReportData): string {
 }
 
 function iso(unix: number): string {
-  return new Date(unix * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(unix * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function fmtHours(h: number): string {

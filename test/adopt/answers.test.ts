@@ -40,21 +40,44 @@ describe("saved answers are recognized by content, not by file name", () => {
     for (const [name, kind] of Object.entries(expected)) {
       const renamed = join(dir, `answer-${i++}.txt`);
       writeFileSync(renamed, readFileSync(join(ESTATE, name)));
-      const subject = [AnswerKind.PVE_JOBS, AnswerKind.PVE_GUESTS, AnswerKind.PVE_NOT_BACKED_UP, AnswerKind.PVE_STORAGE].includes(kind) ? "pve" : kind === AnswerKind.S3_VERSIONING ? "bucket-a" : kind === AnswerKind.VELERO ? "prod" : undefined;
+      const subject = [
+        AnswerKind.PVE_JOBS,
+        AnswerKind.PVE_GUESTS,
+        AnswerKind.PVE_NOT_BACKED_UP,
+        AnswerKind.PVE_STORAGE,
+      ].includes(kind)
+        ? "pve"
+        : kind === AnswerKind.S3_VERSIONING
+          ? "bucket-a"
+          : kind === AnswerKind.VELERO
+            ? "prod"
+            : undefined;
       const [answer] = readAnswers([subject ? `${subject}=${renamed}` : renamed]);
       expect(answer.kind).toBe(kind);
     }
-    expect(readdirSync(ESTATE).filter((f) => f.endsWith(".json")).length).toBeGreaterThanOrEqual(Object.keys(expected).length);
+    expect(readdirSync(ESTATE).filter((f) => f.endsWith(".json")).length).toBeGreaterThanOrEqual(
+      Object.keys(expected).length,
+    );
   });
 
-  it("Proxmox answers its prune-backups as an object ({\"keep-daily\": \"7\"}) and as a string: both are read", () => {
-    const obj = parseAnswer(bytes([{ id: "j1", schedule: "02:00", storage: "s", vmid: "100", "prune-backups": { "keep-daily": "7" } }]), "a.json", "pve");
-    const str = parseAnswer(bytes([{ id: "j1", schedule: "02:00", storage: "s", vmid: "100", "prune-backups": "keep-daily=7,keep-weekly=2" }]), "b.json", "pve");
+  it('Proxmox answers its prune-backups as an object ({"keep-daily": "7"}) and as a string: both are read', () => {
+    const obj = parseAnswer(
+      bytes([{ id: "j1", schedule: "02:00", storage: "s", vmid: "100", "prune-backups": { "keep-daily": "7" } }]),
+      "a.json",
+      "pve",
+    );
+    const str = parseAnswer(
+      bytes([
+        { id: "j1", schedule: "02:00", storage: "s", vmid: "100", "prune-backups": "keep-daily=7,keep-weekly=2" },
+      ]),
+      "b.json",
+      "pve",
+    );
     expect(obj?.kind).toBe(AnswerKind.PVE_JOBS);
     expect(str?.kind).toBe(AnswerKind.PVE_JOBS);
   });
 
-  it("the API's own envelope ({\"data\": [...]}) is unwrapped, so live answers and pvesh answers read alike", () => {
+  it('the API\'s own envelope ({"data": [...]}) is unwrapped, so live answers and pvesh answers read alike', () => {
     const a = parseAnswer(bytes({ data: [{ vmid: 100, type: "qemu", node: "n1", name: "x" }] }), "r.json", "pve");
     expect(a?.kind).toBe(AnswerKind.PVE_GUESTS);
   });
@@ -88,16 +111,23 @@ describe("every input is hostile: a coded error naming the file and what was exp
     expect(e.code).toBe("ADOPT-003");
     expect(e.message).toContain("aws backup get-backup-plan");
     expect(e.message).toContain("pvesh get /cluster/backup");
-    for (const v of [42, "text", null, true, [1, 2], [[]]]) expect(code(() => parseAnswer(Buffer.from(JSON.stringify(v)), "x.json")).code).toBe("ADOPT-003");
+    for (const v of [42, "text", null, true, [1, 2], [[]]])
+      expect(code(() => parseAnswer(Buffer.from(JSON.stringify(v)), "x.json")).code).toBe("ADOPT-003");
   });
 
   it("ADOPT-004: a recognized answer of the wrong shape names the call and the path", () => {
-    const e = code(() => parseAnswer(bytes({ BackupPlan: { BackupPlanName: "p", Rules: "not a list" }, BackupPlanId: "id" }), "plan.json"));
+    const e = code(() =>
+      parseAnswer(bytes({ BackupPlan: { BackupPlanName: "p", Rules: "not a list" }, BackupPlanId: "id" }), "plan.json"),
+    );
     expect(e.code).toBe("ADOPT-004");
     expect(e.message).toContain("aws backup get-backup-plan");
     expect(e.message).toContain(".BackupPlan.Rules");
-    expect(code(() => parseAnswer(bytes([{ vmid: "abc", type: "qemu", node: "n" }]), "r.json", "pve")).code).toBe("ADOPT-004");
-    expect(code(() => parseAnswer(bytes([{ vmid: 100, type: "docker", node: "n" }]), "r.json", "pve")).code).toBe("ADOPT-004");
+    expect(code(() => parseAnswer(bytes([{ vmid: "abc", type: "qemu", node: "n" }]), "r.json", "pve")).code).toBe(
+      "ADOPT-004",
+    );
+    expect(code(() => parseAnswer(bytes([{ vmid: 100, type: "docker", node: "n" }]), "r.json", "pve")).code).toBe(
+      "ADOPT-004",
+    );
   });
 
   it("ADOPT-005/006: attribution is required exactly where the answer does not name its host, bucket or cluster", () => {
@@ -106,7 +136,9 @@ describe("every input is hostile: a coded error naming the file and what was exp
     expect(e.code).toBe("ADOPT-005");
     expect(e.message).toContain("HOST=jobs.json");
     expect(code(() => parseAnswer(bytes({ Status: "Enabled" }), "v.json")).message).toContain("BUCKET=v.json");
-    expect(code(() => parseAnswer(readFileSync(join(ESTATE, "aws-list-backup-vaults.json")), "vaults.json", "pve")).code).toBe("ADOPT-006");
+    expect(
+      code(() => parseAnswer(readFileSync(join(ESTATE, "aws-list-backup-vaults.json")), "vaults.json", "pve")).code,
+    ).toBe("ADOPT-006");
   });
 
   it("ADOPT-001: a huge file is refused before parsing; ADOPT-010: an attribution that is no host key", () => {
@@ -156,7 +188,11 @@ describe("hostile structure", () => {
   });
 
   it("a __proto__ key in an answer changes nothing but the answer", () => {
-    const a = parseAnswer(bytes('[{"id":"j1","schedule":"02:00","storage":"s","vmid":"100","__proto__":{"polluted":1}}]'), "p.json", "pve");
+    const a = parseAnswer(
+      bytes('[{"id":"j1","schedule":"02:00","storage":"s","vmid":"100","__proto__":{"polluted":1}}]'),
+      "p.json",
+      "pve",
+    );
     expect(a?.kind).toBe(AnswerKind.PVE_JOBS);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

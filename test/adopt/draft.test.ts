@@ -15,10 +15,25 @@ const draft = () => adoptAnswers(readAnswers(estateArgs()), { name: "acme" });
 describe("the draft catalog", () => {
   it("has one service per protected guest, resource selection and namespace, named from them", () => {
     const d = draft();
-    const doc = parse(d.text) as { services: Array<{ id: string; vm?: { vmid: number; kind: string }; aws?: { resources: string[] }; kubernetes?: { namespaces: string[] } }> };
+    const doc = parse(d.text) as {
+      services: Array<{
+        id: string;
+        vm?: { vmid: number; kind: string };
+        aws?: { resources: string[] };
+        kubernetes?: { namespaces: string[] };
+      }>;
+    };
     expect(doc.services.map((s) => s.id)).toEqual(["web01", "db01", "wiki", "orders-db", "shop"]);
-    expect(doc.services.find((s) => s.id === "wiki")!.vm).toEqual({ host: "pve", vmid: 104, kind: "lxc", mode: "stop" });
-    expect(doc.services.find((s) => s.id === "orders-db")!.aws!.resources).toEqual(["arn:aws:rds:eu-west-1:111122223333:db:orders", "arn:aws:s3:::acme-invoices"]);
+    expect(doc.services.find((s) => s.id === "wiki")!.vm).toEqual({
+      host: "pve",
+      vmid: 104,
+      kind: "lxc",
+      mode: "stop",
+    });
+    expect(doc.services.find((s) => s.id === "orders-db")!.aws!.resources).toEqual([
+      "arn:aws:rds:eu-west-1:111122223333:db:orders",
+      "arn:aws:s3:::acme-invoices",
+    ]);
     expect(doc.services.find((s) => s.id === "shop")!.kubernetes!.namespaces).toEqual(["shop"]);
     // The template (9000) and the guest in no job (102) are not services.
     expect(doc.services.some((s) => s.vm?.vmid === 9000 || s.vm?.vmid === 102)).toBe(false);
@@ -27,21 +42,39 @@ describe("the draft catalog", () => {
   it("takes hosts, storages, schedules, retention, vaults and regions as found", () => {
     const doc = parse(draft().text) as Record<string, any>;
     expect(doc.proxmox.hosts.pve).toMatchObject({ node: "pve1", storage: "pbs-main" });
-    expect(doc.aws).toEqual({ region: "eu-west-1", offsiteRegion: "eu-central-1", accountId: "111122223333", breakGlassPrincipal: "decide" });
+    expect(doc.aws).toEqual({
+      region: "eu-west-1",
+      offsiteRegion: "eu-central-1",
+      accountId: "111122223333",
+      breakGlassPrincipal: "decide",
+    });
     const byId = Object.fromEntries((doc.services as any[]).map((s) => [s.id, s]));
     expect(byId.web01).toMatchObject({ rpo: "1d", retention: { daily: 7, weekly: 4 } });
     expect(byId.wiki).toMatchObject({ rpo: "7d", retention: { weekly: 3 } });
-    expect(byId["orders-db"]).toMatchObject({ rpo: "1d", retention: { daily: 10 }, immutable: { mode: "compliance", days: 7, maxDays: 365 } });
+    expect(byId["orders-db"]).toMatchObject({
+      rpo: "1d",
+      retention: { daily: 10 },
+      immutable: { mode: "compliance", days: 7, maxDays: 365 },
+    });
     expect(byId.shop).toMatchObject({ rpo: "1d", retention: { daily: 30 } });
   });
 
   it("every value line carries a comment naming the object and the answer it came from", () => {
     const lines = draft().text.split("\n");
-    const values = lines.filter((l) => /^\s+(-\s)?[a-zA-Z]+: \S/.test(l) && !/: decide\b/.test(l) && !/^\s{6,}(planId|id|resources|tags|service|reason|rule):/.test(l));
+    const values = lines.filter(
+      (l) =>
+        /^\s+(-\s)?[a-zA-Z]+: \S/.test(l) &&
+        !/: decide\b/.test(l) &&
+        !/^\s{6,}(planId|id|resources|tags|service|reason|rule):/.test(l),
+    );
     expect(values.length).toBeGreaterThan(20);
     for (const l of values) expect(l).toMatch(/ {2}# \S/);
-    expect(lines.find((l) => l.includes("retention: { daily: 7"))).toMatch(/prune-backups of job backup-6a1f03c2-71b4 \(pve-jobs\.json\)/);
-    expect(lines.find((l) => l.includes("immutable:"))).toMatch(/Vault Lock of prod-locked \(aws-list-backup-vaults\.json\)/);
+    expect(lines.find((l) => l.includes("retention: { daily: 7"))).toMatch(
+      /prune-backups of job backup-6a1f03c2-71b4 \(pve-jobs\.json\)/,
+    );
+    expect(lines.find((l) => l.includes("immutable:"))).toMatch(
+      /Vault Lock of prod-locked \(aws-list-backup-vaults\.json\)/,
+    );
   });
 
   it("validate reports exactly the decisions left to a person, and nothing else", () => {
@@ -52,7 +85,8 @@ describe("the draft catalog", () => {
     // Five services x (classification, rto, app, offsite, restore), plus owner, notifications and the break-glass principal.
     const keys = r.findings.map((f) => f.path.join("."));
     expect(keys.length).toBe(5 * 5 + 3);
-    for (const k of ["classification", "rto", "app", "offsite", "restore"]) expect(keys.filter((p) => p.endsWith(`.${k}`)).length).toBe(5);
+    for (const k of ["classification", "rto", "app", "offsite", "restore"])
+      expect(keys.filter((p) => p.endsWith(`.${k}`)).length).toBe(5);
     expect(keys).toEqual(expect.arrayContaining(["owner", "notifications", "aws.breakGlassPrincipal"]));
     // Each points at its own `decide` line.
     const lines = draft().text.split("\n");
@@ -67,7 +101,9 @@ describe("the draft catalog", () => {
   it("a decision left half made is still named: a `decide` inside a decided service", () => {
     const text = decideAll(draft().text).replace(/rto: 1d/, "rto: decide");
     const r = validateCatalogText(text, "catalog.yaml");
-    expect(r.findings.filter(isBlocking).map((f) => [f.ruleId, f.path.join(".")])).toEqual([[PENDING_DECISION, "services.0.rto"]]);
+    expect(r.findings.filter(isBlocking).map((f) => [f.ruleId, f.path.join(".")])).toEqual([
+      [PENDING_DECISION, "services.0.rto"],
+    ]);
   });
 });
 
@@ -82,12 +118,19 @@ describe("the gap report", () => {
   });
 
   it("names resources no selection reaches", () => {
-    expect(gaps().filter((x) => x.id === GapId.UNREACHED).map((x) => x.message)).toEqual([expect.stringMatching(/bucket acme-exports is in no backup selection/)]);
+    expect(
+      gaps()
+        .filter((x) => x.id === GapId.UNREACHED)
+        .map((x) => x.message),
+    ).toEqual([expect.stringMatching(/bucket acme-exports is in no backup selection/)]);
   });
 
   it("names jobs that mix policies: a guest in two jobs, a job over every guest", () => {
     const mixed = gaps().filter((x) => x.id === GapId.MIXED_POLICY);
-    expect(mixed.map((x) => x.message)).toEqual([expect.stringMatching(/guest 100 on pve is in 2 jobs/), expect.stringMatching(/backs up every guest \(all=1\)/)]);
+    expect(mixed.map((x) => x.message)).toEqual([
+      expect.stringMatching(/guest 100 on pve is in 2 jobs/),
+      expect.stringMatching(/backs up every guest \(all=1\)/),
+    ]);
     expect(lines()[mixed[0].line! - 1]).toMatch(/^\s+rpo: 1d/);
   });
 
@@ -109,7 +152,9 @@ describe("the gap report", () => {
     const noLock = d.gaps.find((x) => x.id === GapId.NO_LOCK)!;
     expect(noLock.message).toMatch(/acme-invoices has no Object Lock.*orders-db looks critical/);
     // With versioning proven, GOV-029 is acknowledged with the answer as its evidence.
-    expect(draft().text).toMatch(/rule: GOV-029  # evidence: aws s3api get-bucket-versioning --bucket acme-invoices.*\n\s+reason: "get-bucket-versioning answered Status Enabled for acme-invoices/);
+    expect(draft().text).toMatch(
+      /rule: GOV-029  # evidence: aws s3api get-bucket-versioning --bucket acme-invoices.*\n\s+reason: "get-bucket-versioning answered Status Enabled for acme-invoices/,
+    );
   });
 
   it("the CLI prints each gap with its catalog line and never overwrites a catalog", async () => {
@@ -117,7 +162,9 @@ describe("the gap report", () => {
     const out = join(dir, "catalog.yaml");
     const r = await cli("adopt", ...estateArgs(), "--name", "acme", "--out", out);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`GOV-253  ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+ services\\[3\\]\\.retention`));
+    expect(r.out).toMatch(
+      new RegExp(`GOV-253  ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+ services\\[3\\]\\.retention`),
+    );
     expect(r.out).toMatch(/5 service\(s\) drafted, \d+ gap\(s\)/);
     const written = readFileSync(out, "utf8");
     const again = await cli("adopt", ...estateArgs(), "--out", out);

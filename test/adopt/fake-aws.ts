@@ -35,7 +35,10 @@ const read = (f: string) => JSON.parse(readFileSync(join(ESTATE, f), "utf8"));
 /** The CLI prints timestamps as ISO text; the REST-JSON wire carries epoch seconds. */
 function wire(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(wire);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /Date$/.test(k) && typeof x === "string" ? Date.parse(x) / 1000 : wire(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, /Date$/.test(k) && typeof x === "string" ? Date.parse(x) / 1000 : wire(x)]),
+    );
   return v;
 }
 const xml = (s: string) => `<?xml version="1.0" encoding="UTF-8"?>\n${s}`;
@@ -90,30 +93,65 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
       const path = decodeURIComponent(url.pathname).replace(/\/$/, "");
       requests.push({ line: `${req.method} ${req.url}`, auth: String(req.headers.authorization ?? "") });
       const op = route(path, url);
-      if (req.method !== "GET" || !op) return json(res, 400, { Message: `the stand-in answers reads only, not ${req.method} ${path}` }, "InvalidRequestException");
+      if (req.method !== "GET" || !op)
+        return json(
+          res,
+          400,
+          { Message: `the stand-in answers reads only, not ${req.method} ${path}` },
+          "InvalidRequestException",
+        );
       calls.push(op.op);
       if (opts.hang?.includes(op.op)) return;
       const s3 = op.op.startsWith("GetBucket") || op.op === "GetObjectLockConfiguration";
       if (opts.deny?.includes(op.op)) {
-        return s3 ? s3err(res, 403, "AccessDenied", "Access Denied") : json(res, 403, { Message: `User: arn:aws:iam::111122223333:user/adopt is not authorized to perform: ${op.op}` }, "AccessDeniedException");
+        return s3
+          ? s3err(res, 403, "AccessDenied", "Access Denied")
+          : json(
+              res,
+              403,
+              { Message: `User: arn:aws:iam::111122223333:user/adopt is not authorized to perform: ${op.op}` },
+              "AccessDeniedException",
+            );
       }
-      if (opts.throttle?.includes(op.op)) return s3 ? s3err(res, 503, "SlowDown", "Please reduce your request rate.") : json(res, 429, { Message: "Rate exceeded" }, "ThrottlingException");
+      if (opts.throttle?.includes(op.op))
+        return s3
+          ? s3err(res, 503, "SlowDown", "Please reduce your request rate.")
+          : json(res, 429, { Message: "Rate exceeded" }, "ThrottlingException");
       const signedFor = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(String(req.headers.authorization))?.[1];
       const home = opts.regionOf?.[op.arg];
       if (s3 && home && signedFor !== home) {
         res.setHeader("x-amz-bucket-region", home);
-        return s3err(res, 301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.");
+        return s3err(
+          res,
+          301,
+          "PermanentRedirect",
+          "The bucket you are attempting to access must be addressed using the specified endpoint.",
+        );
       }
-      if (s3 && opts.elsewhere?.includes(op.arg)) return s3err(res, 301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint.");
+      if (s3 && opts.elsewhere?.includes(op.arg))
+        return s3err(
+          res,
+          301,
+          "PermanentRedirect",
+          "The bucket you are attempting to access must be addressed using the specified endpoint.",
+        );
       switch (op.op) {
         case "ListBackupPlans":
           return json(res, 200, page(url, "BackupPlansList", plans.BackupPlansList));
         case "GetBackupPlan":
-          return op.arg === plan.BackupPlanId ? json(res, 200, plan) : json(res, 404, { Message: "plan not found" }, "ResourceNotFoundException");
+          return op.arg === plan.BackupPlanId
+            ? json(res, 200, plan)
+            : json(res, 404, { Message: "plan not found" }, "ResourceNotFoundException");
         case "ListBackupSelections":
-          return json(res, 200, page(url, "BackupSelectionsList", op.arg === plan.BackupPlanId ? selections.BackupSelectionsList : []));
+          return json(
+            res,
+            200,
+            page(url, "BackupSelectionsList", op.arg === plan.BackupPlanId ? selections.BackupSelectionsList : []),
+          );
         case "GetBackupSelection":
-          return op.arg === `${selection.BackupPlanId}/${selection.SelectionId}` ? json(res, 200, selection) : json(res, 404, { Message: "selection not found" }, "ResourceNotFoundException");
+          return op.arg === `${selection.BackupPlanId}/${selection.SelectionId}`
+            ? json(res, 200, selection)
+            : json(res, 404, { Message: "selection not found" }, "ResourceNotFoundException");
         case "ListBackupVaults":
           return json(res, 200, page(url, "BackupVaultList", vaults.BackupVaultList));
         case "DescribeBackupVault": {
@@ -121,23 +159,47 @@ export async function startFakeAws(opts: FakeAwsOptions = {}): Promise<FakeAws> 
           return v ? json(res, 200, v) : json(res, 404, { Message: "vault not found" }, "ResourceNotFoundException");
         }
         case "GetBackupVaultNotifications":
-          return op.arg === notifications.BackupVaultName ? json(res, 200, notifications) : json(res, 404, { Message: "no notifications" }, "ResourceNotFoundException");
+          return op.arg === notifications.BackupVaultName
+            ? json(res, 200, notifications)
+            : json(res, 404, { Message: "no notifications" }, "ResourceNotFoundException");
         case "GetBucketVersioning": {
           const v = versioning[op.arg];
           if (!v) return s3err(res, 404, "NoSuchBucket", "The specified bucket does not exist");
           res.setHeader("content-type", "application/xml");
           // The wire element is MfaDelete; the CLI prints it as MFADelete.
-          return res.end(xml(`<VersioningConfiguration ${S3NS}>${v.Status ? `<Status>${v.Status}</Status>` : ""}${v.MFADelete ? `<MfaDelete>${v.MFADelete}</MfaDelete>` : ""}</VersioningConfiguration>`));
+          return res.end(
+            xml(
+              `<VersioningConfiguration ${S3NS}>${v.Status ? `<Status>${v.Status}</Status>` : ""}${v.MFADelete ? `<MfaDelete>${v.MFADelete}</MfaDelete>` : ""}</VersioningConfiguration>`,
+            ),
+          );
         }
         case "GetObjectLockConfiguration":
-          if (op.arg !== opts.lockedBucket) return s3err(res, 404, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket");
-          res.setHeader("content-type", "application/xml");
-          return res.end(xml(`<ObjectLockConfiguration ${S3NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>`));
-        case "GetBucketReplication":
-          if (op.arg !== opts.lockedBucket) return s3err(res, 404, "ReplicationConfigurationNotFoundError", "The replication configuration was not found");
+          if (op.arg !== opts.lockedBucket)
+            return s3err(
+              res,
+              404,
+              "ObjectLockConfigurationNotFoundError",
+              "Object Lock configuration does not exist for this bucket",
+            );
           res.setHeader("content-type", "application/xml");
           return res.end(
-            xml(`<ReplicationConfiguration ${S3NS}><Role>arn:aws:iam::111122223333:role/replication</Role><Rule><ID>offsite</ID><Status>Enabled</Status><Priority>1</Priority><Filter/><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::${op.arg}-replica</Bucket></Destination></Rule></ReplicationConfiguration>`),
+            xml(
+              `<ObjectLockConfiguration ${S3NS}><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Days>30</Days></DefaultRetention></Rule></ObjectLockConfiguration>`,
+            ),
+          );
+        case "GetBucketReplication":
+          if (op.arg !== opts.lockedBucket)
+            return s3err(
+              res,
+              404,
+              "ReplicationConfigurationNotFoundError",
+              "The replication configuration was not found",
+            );
+          res.setHeader("content-type", "application/xml");
+          return res.end(
+            xml(
+              `<ReplicationConfiguration ${S3NS}><Role>arn:aws:iam::111122223333:role/replication</Role><Rule><ID>offsite</ID><Status>Enabled</Status><Priority>1</Priority><Filter/><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::${op.arg}-replica</Bucket></Destination></Rule></ReplicationConfiguration>`,
+            ),
           );
       }
     });
@@ -161,10 +223,12 @@ function route(path: string, url: URL): { op: AwsLiveCall; arg: string } | undef
   let m: RegExpExecArray | null;
   if (path === "/backup/plans") return { op: "ListBackupPlans", arg: "" };
   if ((m = /^\/backup\/plans\/([^/]+)\/selections$/.exec(path))) return { op: "ListBackupSelections", arg: m[1] };
-  if ((m = /^\/backup\/plans\/([^/]+)\/selections\/([^/]+)$/.exec(path))) return { op: "GetBackupSelection", arg: `${m[1]}/${m[2]}` };
+  if ((m = /^\/backup\/plans\/([^/]+)\/selections\/([^/]+)$/.exec(path)))
+    return { op: "GetBackupSelection", arg: `${m[1]}/${m[2]}` };
   if ((m = /^\/backup\/plans\/([^/]+)$/.exec(path))) return { op: "GetBackupPlan", arg: m[1] };
   if (path === "/backup-vaults") return { op: "ListBackupVaults", arg: "" };
-  if ((m = /^\/backup-vaults\/([^/]+)\/notification-configuration$/.exec(path))) return { op: "GetBackupVaultNotifications", arg: m[1] };
+  if ((m = /^\/backup-vaults\/([^/]+)\/notification-configuration$/.exec(path)))
+    return { op: "GetBackupVaultNotifications", arg: m[1] };
   if ((m = /^\/backup-vaults\/([^/]+)$/.exec(path))) return { op: "DescribeBackupVault", arg: m[1] };
   if ((m = /^\/([a-z0-9][a-z0-9.-]+)$/.exec(path))) {
     if (url.searchParams.has("versioning")) return { op: "GetBucketVersioning", arg: m[1] };

@@ -20,28 +20,51 @@ const ROUTES: Record<string, string> = {
 /** A local stand-in for the Proxmox VE API (TLS, self-signed) serving the saved answers in the API's envelope. */
 describe("live mode: adopt makes the read-only Proxmox calls itself", () => {
   const dir = mkdtempSync(join(tmpdir(), "adopt-live-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   const requests: Array<{ method: string; url: string; auth?: string }> = [];
   let server: Server;
   let url = "";
 
   beforeAll(async () => {
-    server = createServer({ key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) }, (req, res) => {
-      requests.push({ method: req.method ?? "", url: req.url ?? "", auth: req.headers.authorization });
-      res.setHeader("content-type", "application/json");
-      if (req.headers.authorization !== `PVEAPIToken=${TOKEN}`) {
-        res.statusCode = 401;
-        res.end(JSON.stringify({ data: null }));
-        return;
-      }
-      const file = ROUTES[req.url ?? ""];
-      if (req.method !== "GET" || !file) {
-        res.statusCode = 501;
-        res.end(JSON.stringify({ data: null }));
-        return;
-      }
-      res.end(JSON.stringify({ data: JSON.parse(readFileSync(join(ESTATE, file), "utf8")) }));
-    });
+    server = createServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (req, res) => {
+        requests.push({ method: req.method ?? "", url: req.url ?? "", auth: req.headers.authorization });
+        res.setHeader("content-type", "application/json");
+        if (req.headers.authorization !== `PVEAPIToken=${TOKEN}`) {
+          res.statusCode = 401;
+          res.end(JSON.stringify({ data: null }));
+          return;
+        }
+        const file = ROUTES[req.url ?? ""];
+        if (req.method !== "GET" || !file) {
+          res.statusCode = 501;
+          res.end(JSON.stringify({ data: null }));
+          return;
+        }
+        res.end(JSON.stringify({ data: JSON.parse(readFileSync(join(ESTATE, file), "utf8")) }));
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -54,7 +77,18 @@ describe("live mode: adopt makes the read-only Proxmox calls itself", () => {
     process.env.PVE_TOKEN_PVE = TOKEN;
     const out = join(dir, "live.yaml");
     const rest = estateArgs().filter((a) => !a.startsWith("pve="));
-    const r = await cli("adopt", "--name", "acme", "--out", out, "--pve", `pve=${url}`, "--ca", join(dir, "cert.pem"), ...rest);
+    const r = await cli(
+      "adopt",
+      "--name",
+      "acme",
+      "--out",
+      out,
+      "--pve",
+      `pve=${url}`,
+      "--ca",
+      join(dir, "cert.pem"),
+      ...rest,
+    );
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const live = parse(readFileSync(out, "utf8"));
@@ -72,7 +106,9 @@ describe("live mode: adopt makes the read-only Proxmox calls itself", () => {
     const out = join(dir, "refused.yaml");
     const r = await cli("adopt", "--out", out, "--pve", `pve=${url}`, "--ca", join(dir, "cert.pem"));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/ADOPT-011: the live call `GET \/api2\/json\/cluster\/backup` failed: HTTP 401 \(the token was refused\)/);
+    expect(r.err).toMatch(
+      /ADOPT-011: the live call `GET \/api2\/json\/cluster\/backup` failed: HTTP 401 \(the token was refused\)/,
+    );
     expect(r.err).not.toContain("wrong");
     expect(() => readFileSync(out)).toThrow();
   });

@@ -10,16 +10,35 @@ import { answersFromSynth } from "./synth-answers";
 
 const ROOT = join(__dirname, "..", "..");
 const DEFAULT = join(ROOT, "stacks", "catalog.yaml");
-const KINDS = ["proxmox_backup_job", "aws_backup_plan", "aws_backup_selection", "aws_backup_vault", "aws_backup_vault_lock_configuration"];
+const KINDS = [
+  "proxmox_backup_job",
+  "aws_backup_plan",
+  "aws_backup_selection",
+  "aws_backup_vault",
+  "aws_backup_vault_lock_configuration",
+];
 /** What only a person decides, taken from the original catalog (adopt marks these `decide`). */
-const DECIDED = ["owner", "classification", "rto", "app", "offsite", "restore", "compliance", "acknowledge", "description", "immutable"];
+const DECIDED = [
+  "owner",
+  "classification",
+  "rto",
+  "app",
+  "offsite",
+  "restore",
+  "compliance",
+  "acknowledge",
+  "description",
+  "immutable",
+];
 
 function resourcesOf(outdir: string, stacks: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of stacks) {
     const json = JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"));
     for (const kind of KINDS) {
-      for (const [id, config] of Object.entries((json.resource?.[kind] ?? {}) as Record<string, Record<string, unknown>>)) {
+      for (const [id, config] of Object.entries(
+        (json.resource?.[kind] ?? {}) as Record<string, Record<string, unknown>>,
+      )) {
         const { "//": _meta, ...rest } = config;
         out[`${s}/${kind}.${id}`] = rest;
       }
@@ -68,7 +87,9 @@ describe("round trip: adopting what synth made gives back a catalog that synthes
 
   it("adopt drafts one service per guest and per selected service of the estate", () => {
     const ids = (parseDocument(draft.text).toJS().services as Array<{ id: string }>).map((s) => s.id).sort();
-    const original = (parseDocument(readFileSync(DEFAULT, "utf8")).toJS().services as Array<{ id: string }>).map((s) => s.id).sort();
+    const original = (parseDocument(readFileSync(DEFAULT, "utf8")).toJS().services as Array<{ id: string }>)
+      .map((s) => s.id)
+      .sort();
     expect(ids).toEqual(original);
   });
 
@@ -95,7 +116,9 @@ describe("round trip: adopting what synth made gives back a catalog that synthes
     const aws = JSON.parse(readFileSync(join(dir, "third", "stacks", "homelab-aws", "cdk.tf.json"), "utf8"));
     for (const lock of Object.values(aws.resource.aws_backup_vault_lock_configuration) as Array<Record<string, any>>) {
       expect(lock.changeable_for_days).toBeNull();
-      expect(lock.lifecycle.ignore_changes).toEqual(expect.arrayContaining(["changeable_for_days", "min_retention_days", "max_retention_days"]));
+      expect(lock.lifecycle.ignore_changes).toEqual(
+        expect.arrayContaining(["changeable_for_days", "min_retention_days", "max_retention_days"]),
+      );
     }
   });
 });

@@ -27,7 +27,10 @@ export function estateArgs(dir = ESTATE): string[] {
  * the kind of service (a guest gets vzdump-only, the rest platform-only).
  */
 export function decideAll(text: string, tier = "rebuildable"): string {
-  let s = text.replace(/^owner: decide .*$/m, 'owner: "@ops-team"').replace(/^notifications: decide .*$/m, "notifications: { email: [ops@example.com] }").replace(/^( {2}breakGlassPrincipal:) decide .*$/m, "$1 arn:aws:iam::111122223333:role/backup-break-glass");
+  let s = text
+    .replace(/^owner: decide .*$/m, 'owner: "@ops-team"')
+    .replace(/^notifications: decide .*$/m, "notifications: { email: [ops@example.com] }")
+    .replace(/^( {2}breakGlassPrincipal:) decide .*$/m, "$1 arn:aws:iam::111122223333:role/backup-break-glass");
   const blocks = s.split(/(?=^ {2}- id: )/m);
   s = blocks
     .map((b) => {
@@ -37,8 +40,16 @@ export function decideAll(text: string, tier = "rebuildable"): string {
         .replace(/classification: decide .*/, `classification: ${tier}`)
         .replace(/rto: decide .*/, "rto: 1d")
         .replace(/restore: decide .*/, 'restore: { secrets: "vault:kv/backup/restore", validate: ["true"] }')
-        .replace(/app: decide .*/, vm ? 'app: { decision: vzdump-only, rationale: "the guest image restores the service whole" }' : 'app: { decision: platform-only, rationale: "the platform backup restores the service whole" }')
-        .replace(/offsite: decide .*/, 'offsite: { required: false, reason: "a second site is not needed yet for this service" }');
+        .replace(
+          /app: decide .*/,
+          vm
+            ? 'app: { decision: vzdump-only, rationale: "the guest image restores the service whole" }'
+            : 'app: { decision: platform-only, rationale: "the platform backup restores the service whole" }',
+        )
+        .replace(
+          /offsite: decide .*/,
+          'offsite: { required: false, reason: "a second site is not needed yet for this service" }',
+        );
     })
     .join("");
   return s;

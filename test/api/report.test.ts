@@ -23,10 +23,34 @@ describe("API report", () => {
   });
 
   it("exports what users are meant to use, and not the internals", () => {
-    for (const name of ["GovernanceChecks", "TierBackupPlan", "ImmutableVault", "IBackupVault", "Estate", "validateCatalogFile", "synthesizeCatalog", "Finding", "FindingJson", "ObjectLockMode", "VzdumpMode", "Classification"]) {
-      expect(report).toMatch(new RegExp(`export (declare )?(class|interface|function|enum|const|type|abstract class) ${name}\\b`));
+    for (const name of [
+      "GovernanceChecks",
+      "TierBackupPlan",
+      "ImmutableVault",
+      "IBackupVault",
+      "Estate",
+      "validateCatalogFile",
+      "synthesizeCatalog",
+      "Finding",
+      "FindingJson",
+      "ObjectLockMode",
+      "VzdumpMode",
+      "Classification",
+    ]) {
+      expect(report).toMatch(
+        new RegExp(`export (declare )?(class|interface|function|enum|const|type|abstract class) ${name}\\b`),
+      );
     }
-    for (const name of ["EstateContext", "buildAppBackups", "runCli", "effectivePolicies", "awsBackupRules", "stagger", "renderInventory", "evaluateRules"]) {
+    for (const name of [
+      "EstateContext",
+      "buildAppBackups",
+      "runCli",
+      "effectivePolicies",
+      "awsBackupRules",
+      "stagger",
+      "renderInventory",
+      "evaluateRules",
+    ]) {
       expect(report).not.toMatch(new RegExp(`export (declare )?(class|interface|function|const|type) ${name}\\b`));
     }
   });

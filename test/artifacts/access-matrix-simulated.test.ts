@@ -14,14 +14,22 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { accessOf, breakGlassOf, Capability, CAPABILITY_ACTIONS, renderAccessMatrix, resourceDenials, targetNames } from "../../lib/artifacts/access-matrix";
+import {
+  accessOf,
+  breakGlassOf,
+  Capability,
+  CAPABILITY_ACTIONS,
+  renderAccessMatrix,
+  resourceDenials,
+  targetNames,
+} from "../../lib/artifacts/access-matrix";
 import { LOCK_STEP_DAYS } from "../../lib/artifacts/app/spec";
 import { LOCK_POLICY_NAME } from "../../lib/constructs/app-backup";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { DEFAULT_CATALOG } from "../support/catalogs";
 import { scratch } from "../support/tools";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const ACCOUNT = "123456789012";
 // Hundreds of simulations per test: seconds on a loaded machine, beyond jest's 5 s default.
 jest.setTimeout(120_000);
@@ -30,7 +38,8 @@ const out = scratch("access-sim");
 const result = synthesizeCatalog(DEFAULT_CATALOG, out);
 const stackName = result.stacks.find((s) => s.endsWith("-aws"))!;
 const stack = JSON.parse(readFileSync(join(out, "stacks", stackName, "cdk.tf.json"), "utf8")) as Json;
-const res = (type: string): Array<[string, Json]> => Object.entries((stack.resource?.[type] ?? {}) as Record<string, Json>);
+const res = (type: string): Array<[string, Json]> =>
+  Object.entries((stack.resource?.[type] ?? {}) as Record<string, Json>);
 
 /** Terraform references as the ARNs they become (this account; keys by logical name). */
 function resolve(text: string): string {
@@ -53,7 +62,9 @@ function documentJson(name: string): Json {
       Effect: s.effect ?? "Allow",
       Action: s.actions,
       Resource: s.resources ?? "*",
-      ...(s.condition ? { Condition: Object.fromEntries((s.condition as Json[]).map((c) => [c.test, { [c.variable]: c.values }])) } : {}),
+      ...(s.condition
+        ? { Condition: Object.fromEntries((s.condition as Json[]).map((c) => [c.test, { [c.variable]: c.values }])) }
+        : {}),
     })),
   };
 }
@@ -77,17 +88,26 @@ function principals(): Array<{ arn: string; name: string; policies: Json[] }> {
   const out: Array<{ arn: string; name: string; policies: Json[] }> = [];
   for (const [addr, r] of res("aws_iam_role")) {
     const name = String(r.name ?? addr);
-    const policies = res("aws_iam_role_policy").filter(([, p]) => String(p.role).includes(`aws_iam_role.${addr}.`) || p.role === r.name).map(([, p]) => policyJson(String(p.policy)));
-    for (const [, a] of res("aws_iam_role_policy_attachment").filter(([, x]) => String(x.role).includes(`aws_iam_role.${addr}.`))) {
+    const policies = res("aws_iam_role_policy")
+      .filter(([, p]) => String(p.role).includes(`aws_iam_role.${addr}.`) || p.role === r.name)
+      .map(([, p]) => policyJson(String(p.policy)));
+    for (const [, a] of res("aws_iam_role_policy_attachment").filter(([, x]) =>
+      String(x.role).includes(`aws_iam_role.${addr}.`),
+    )) {
       const managed = String(a.policy_arn).split("/").pop()!;
       // A managed policy without its documented statements here is a gap in the proof, not an empty policy.
-      if (!MANAGED_POLICIES[managed]) throw new Error(`no fixture for AWS managed policy ${managed} (add test/fixtures/aws-managed-policies/${managed}.json from its documentation page)`);
+      if (!MANAGED_POLICIES[managed])
+        throw new Error(
+          `no fixture for AWS managed policy ${managed} (add test/fixtures/aws-managed-policies/${managed}.json from its documentation page)`,
+        );
       policies.push(MANAGED_POLICIES[managed]);
     }
     out.push({ arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name, policies });
   }
   for (const [addr, r] of res("aws_iam_user")) {
-    const policies = res("aws_iam_user_policy").filter(([, p]) => String(p.user).includes(`aws_iam_user.${addr}.`) || p.user === r.name).map(([, p]) => policyJson(String(p.policy)));
+    const policies = res("aws_iam_user_policy")
+      .filter(([, p]) => String(p.user).includes(`aws_iam_user.${addr}.`) || p.user === r.name)
+      .map(([, p]) => policyJson(String(p.policy)));
     out.push({ arn: `arn:aws:iam::${ACCOUNT}:user/${r.name}`, name: String(r.name), policies });
   }
   return out;
@@ -103,7 +123,13 @@ const EXTENSION_REQUEST = { "s3:object-lock-remaining-retention-days": "21", "s3
 
 const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
-async function decide(principal: string, identity: Json[], action: string, keyAddr: string, keyPolicy: Json): Promise<string> {
+async function decide(
+  principal: string,
+  identity: Json[],
+  action: string,
+  keyAddr: string,
+  keyPolicy: Json,
+): Promise<string> {
   const simulation: Simulation = {
     identityPolicies: identity.map((policy, i) => ({ name: `p${i}`, policy })),
     serviceControlPolicies: [],
@@ -140,8 +166,16 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
     const admin = `arn:aws:iam::${ACCOUNT}:role/ops-admin`;
     for (const [addr, policy] of keys) {
       for (const action of ["kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
-        expect([addr, action, await decide(admin, [ADMIN_POLICY], action, addr, policy)]).toEqual([addr, action, "ExplicitlyDenied"]);
-        expect([addr, action, await decide(breakGlass!, [ADMIN_POLICY], action, addr, policy)]).toEqual([addr, action, "Allowed"]);
+        expect([addr, action, await decide(admin, [ADMIN_POLICY], action, addr, policy)]).toEqual([
+          addr,
+          action,
+          "ExplicitlyDenied",
+        ]);
+        expect([addr, action, await decide(breakGlass!, [ADMIN_POLICY], action, addr, policy)]).toEqual([
+          addr,
+          action,
+          "Allowed",
+        ]);
       }
       expect(await decide(admin, [ADMIN_POLICY], "kms:Decrypt", addr, policy)).toBe("Allowed");
     }
@@ -149,7 +183,8 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
     const cells = adminRow.split("|").map((c) => c.trim());
     expect(cells.find((c) => c.startsWith(`only \`${breakGlass}\` disables or deletes`))).toBeDefined();
     // The deny does not cover kms:PutKeyPolicy: an administrator may replace the key policy, as the cell says.
-    for (const [addr, policy] of keys) expect([addr, await decide(admin, [ADMIN_POLICY], "kms:PutKeyPolicy", addr, policy)]).toEqual([addr, "Allowed"]);
+    for (const [addr, policy] of keys)
+      expect([addr, await decide(admin, [ADMIN_POLICY], "kms:PutKeyPolicy", addr, policy)]).toEqual([addr, "Allowed"]);
   });
 
   it("every principal the stacks create: the simulator's answer on key deletion equals the matrix cell (empty)", async () => {
@@ -160,7 +195,11 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
       const matrixSays = [...row.grants.values()].some((s) => s.has(Capability.KEY_DELETION));
       for (const [addr, policy] of keys) {
         const verdict = await decide(p.arn, p.policies, "kms:ScheduleKeyDeletion", addr, policy);
-        expect({ principal: p.name, key: addr, allowed: verdict === "Allowed" }).toEqual({ principal: p.name, key: addr, allowed: matrixSays });
+        expect({ principal: p.name, key: addr, allowed: verdict === "Allowed" }).toEqual({
+          principal: p.name,
+          key: addr,
+          allowed: matrixSays,
+        });
       }
     }
   });
@@ -169,7 +208,8 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
     // Source: IAM User Guide, "Policy evaluation logic" (same-account: identity or resource policy allows, no
     // explicit deny); S3 User Guide, "Bucket policies". Requests are made over TLS with SSE-KMS, as the tools do.
     const bucketPolicies = new Map<string, Json>();
-    for (const [, r] of res("aws_s3_bucket_policy")) bucketPolicies.set(resolve(String(r.bucket)), policyJson(String(r.policy)));
+    for (const [, r] of res("aws_s3_bucket_policy"))
+      bucketPolicies.set(resolve(String(r.bucket)), policyJson(String(r.policy)));
     const created = principals();
     const bucketLevel = new Set(["s3:PutBucketObjectLockConfiguration", "s3:DeleteBucket"]);
     const s3Columns = CAPABILITY_ACTIONS.filter(([, actions]) => actions.some((a) => a.startsWith("s3:")));
@@ -193,7 +233,12 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
                 principal: p.arn,
                 action,
                 resource: { accountId: ACCOUNT, resource: bucketLevel.has(action) ? `arn:aws:s3:::${bucket}` : object },
-                contextVariables: { "aws:PrincipalArn": p.arn, "aws:SecureTransport": "true", ...(action === "s3:PutObject" ? { "s3:x-amz-server-side-encryption": "aws:kms" } : {}), ...(action === "s3:PutObjectRetention" ? EXTENSION_REQUEST : {}) },
+                contextVariables: {
+                  "aws:PrincipalArn": p.arn,
+                  "aws:SecureTransport": "true",
+                  ...(action === "s3:PutObject" ? { "s3:x-amz-server-side-encryption": "aws:kms" } : {}),
+                  ...(action === "s3:PutObjectRetention" ? EXTENSION_REQUEST : {}),
+                },
               },
             } as Simulation;
             const r = await runSimulation(simulation, {});
@@ -201,7 +246,12 @@ describe("the access matrix's key column, evaluated by a real IAM policy evaluat
             if (r.overallResult === "Allowed") allowed = true;
           }
           cells++;
-          expect({ principal: p.name, target, cap, allowed }).toEqual({ principal: p.name, target, cap, allowed: caps.has(cap) });
+          expect({ principal: p.name, target, cap, allowed }).toEqual({
+            principal: p.name,
+            target,
+            cap,
+            allowed: caps.has(cap),
+          });
         }
       }
     }
@@ -221,7 +271,8 @@ interface Probe {
   readonly resourcePolicy?: Json;
 }
 
-const regionOf = (provider: unknown): string => (/^aws\.([a-z]+-[a-z]+-\d)$/.exec(String(provider ?? ""))?.[1] ?? "us-east-1");
+const regionOf = (provider: unknown): string =>
+  /^aws\.([a-z]+-[a-z]+-\d)$/.exec(String(provider ?? ""))?.[1] ?? "us-east-1";
 
 /** Which probe kind an action of the matrix acts on (the resource type the Service Authorization Reference names). */
 function kindOf(action: string): Probe["kind"] {
@@ -246,39 +297,77 @@ function probes(prefixes: Map<string, Set<string>>): Probe[] {
   const name = targetNames(stack);
   const out: Probe[] = [];
   const bucketPolicies = new Map<string, Json>();
-  for (const [, r] of res("aws_s3_bucket_policy")) bucketPolicies.set(resolve(String(r.bucket)), policyJson(String(r.policy)));
+  for (const [, r] of res("aws_s3_bucket_policy"))
+    bucketPolicies.set(resolve(String(r.bucket)), policyJson(String(r.policy)));
   for (const [, b] of res("aws_s3_bucket")) {
     const bucket = String(b.bucket);
-    const common = { region: regionOf(b.provider), owner: `bucket ${bucket}`, resourcePolicy: bucketPolicies.get(bucket) };
+    const common = {
+      region: regionOf(b.provider),
+      owner: `bucket ${bucket}`,
+      resourcePolicy: bucketPolicies.get(bucket),
+    };
     out.push({ kind: "bucket", arn: `arn:aws:s3:::${bucket}`, ...common });
-    for (const prefix of ["", ...(prefixes.get(bucket) ?? [])]) out.push({ kind: "object", arn: `arn:aws:s3:::${bucket}/${prefix}probe`, key: `${prefix}probe`, ...common });
+    for (const prefix of ["", ...(prefixes.get(bucket) ?? [])])
+      out.push({ kind: "object", arn: `arn:aws:s3:::${bucket}/${prefix}probe`, key: `${prefix}probe`, ...common });
   }
   const vaultPolicies = new Map<string, Json>();
-  for (const [, r] of res("aws_backup_vault_policy")) vaultPolicies.set(/aws_backup_vault\.([^.}]+)\./.exec(String(r.backup_vault_name))?.[1] ?? String(r.backup_vault_name), policyJson(String(r.policy)));
+  for (const [, r] of res("aws_backup_vault_policy"))
+    vaultPolicies.set(
+      /aws_backup_vault\.([^.}]+)\./.exec(String(r.backup_vault_name))?.[1] ?? String(r.backup_vault_name),
+      policyJson(String(r.policy)),
+    );
   for (const [addr, v] of res("aws_backup_vault")) {
     const region = regionOf(v.provider);
-    const common = { region, owner: `vault ${String(v.name)}`, resourcePolicy: vaultPolicies.get(addr) ?? vaultPolicies.get(String(v.name)) };
+    const common = {
+      region,
+      owner: `vault ${String(v.name)}`,
+      resourcePolicy: vaultPolicies.get(addr) ?? vaultPolicies.get(String(v.name)),
+    };
     out.push({ kind: "vault", arn: `arn:aws:backup:${region}:${ACCOUNT}:backup-vault:${String(v.name)}`, ...common });
     // The vault access policy governs its recovery points (AWS Backup Developer Guide, "Vault access policies").
-    out.push({ kind: "recoveryPoint", arn: `arn:aws:backup:${region}:${ACCOUNT}:recovery-point:probe-${String(v.name)}`, ...common });
+    out.push({
+      kind: "recoveryPoint",
+      arn: `arn:aws:backup:${region}:${ACCOUNT}:recovery-point:probe-${String(v.name)}`,
+      ...common,
+    });
   }
   for (const [addr, k] of res("aws_kms_key")) {
-    out.push({ kind: "key", arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${addr}`, region: regionOf(k.provider), owner: name(`\${aws_kms_key.${addr}.arn}`), resourcePolicy: policyJson(String(k.policy)) });
+    out.push({
+      kind: "key",
+      arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/${addr}`,
+      region: regionOf(k.provider),
+      owner: name(`\${aws_kms_key.${addr}.arn}`),
+      resourcePolicy: policyJson(String(k.policy)),
+    });
   }
-  for (const arn of Object.values(SNAPSHOTS)) out.push({ kind: "snapshot", arn, region: "us-east-1", owner: "(snapshot)" });
+  for (const arn of Object.values(SNAPSHOTS))
+    out.push({ kind: "snapshot", arn, region: "us-east-1", owner: "(snapshot)" });
   return out;
 }
 
 /** The restore role the backup selections name: the role AWS Backup restores as. */
-const restoreRoles = (): string[] => [...new Set(res("aws_backup_selection").map(([, s]) => resolve(String(s.iam_role_arn))))];
+const restoreRoles = (): string[] => [
+  ...new Set(res("aws_backup_selection").map(([, s]) => resolve(String(s.iam_role_arn)))),
+];
 
-async function simulate(principal: string, identity: Json[], action: string, probe: Probe | { arn: string; resourcePolicy?: Json }, context: Record<string, string> = {}): Promise<boolean> {
+async function simulate(
+  principal: string,
+  identity: Json[],
+  action: string,
+  probe: Probe | { arn: string; resourcePolicy?: Json },
+  context: Record<string, string> = {},
+): Promise<boolean> {
   const simulation = {
     identityPolicies: identity.map((policy, i) => ({ name: `p${i}`, policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(probe.resourcePolicy ? { resourcePolicy: probe.resourcePolicy } : {}),
-    request: { principal, action, resource: { accountId: ACCOUNT, resource: probe.arn }, contextVariables: { "aws:PrincipalArn": principal, ...context } },
+    request: {
+      principal,
+      action,
+      resource: { accountId: ACCOUNT, resource: probe.arn },
+      contextVariables: { "aws:PrincipalArn": principal, ...context },
+    },
   } as Simulation;
   const r = await runSimulation(simulation, {});
   if (r.resultType === "error") throw new Error(`${principal} ${action} ${probe.arn}: ${JSON.stringify(r.errors)}`);
@@ -287,13 +376,27 @@ async function simulate(principal: string, identity: Json[], action: string, pro
 
 /** Is `action` on `probe` allowed in the request the tools and services actually make? */
 async function allows(principal: string, identity: Json[], action: string, probe: Probe): Promise<boolean> {
-  if (action === "s3:PutObject") return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true", "s3:x-amz-server-side-encryption": "aws:kms" });
-  if (action === "s3:PutObjectRetention") return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true", ...EXTENSION_REQUEST });
+  if (action === "s3:PutObject")
+    return simulate(principal, identity, action, probe, {
+      "aws:SecureTransport": "true",
+      "s3:x-amz-server-side-encryption": "aws:kms",
+    });
+  if (action === "s3:PutObjectRetention")
+    return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true", ...EXTENSION_REQUEST });
   if (action.startsWith("s3:")) return simulate(principal, identity, action, probe, { "aws:SecureTransport": "true" });
   if (action === "kms:Decrypt") {
     // Decryption reaches a key directly or through a service (kms:ViaService): S3 for buckets, the snapshot services for AWS Backup.
     for (const via of [undefined, "s3", "dynamodb", "ec2", "rds", "elasticfilesystem"]) {
-      if (await simulate(principal, identity, action, probe, via ? { "kms:ViaService": `${via}.${probe.region}.amazonaws.com` } : {})) return true;
+      if (
+        await simulate(
+          principal,
+          identity,
+          action,
+          probe,
+          via ? { "kms:ViaService": `${via}.${probe.region}.amazonaws.com` } : {},
+        )
+      )
+        return true;
     }
     return false;
   }
@@ -301,20 +404,39 @@ async function allows(principal: string, identity: Json[], action: string, probe
     // A restore job runs as a restore role the caller passes (AWS Backup Developer Guide, "Restoring a backup": iam:PassRole).
     if (!(await simulate(principal, identity, action, probe))) return false;
     for (const role of restoreRoles()) {
-      if (await simulate(principal, identity, "iam:PassRole", { arn: role }, { "iam:PassedToService": "backup.amazonaws.com" })) return true;
+      if (
+        await simulate(
+          principal,
+          identity,
+          "iam:PassRole",
+          { arn: role },
+          { "iam:PassedToService": "backup.amazonaws.com" },
+        )
+      )
+        return true;
     }
     return false;
   }
   return simulate(principal, identity, action, probe);
 }
 
-const globMatch = (pattern: string, text: string): boolean => new RegExp(`^${pattern.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(text);
+const globMatch = (pattern: string, text: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(text);
 
 /** Does a matrix row's "On" cell cover this probe? */
 function covers(target: string, probe: Probe): boolean {
   if (target.startsWith("*")) return true;
   const bucket = /^bucket (\S+)(?: (.*))?$/.exec(target);
-  if (bucket) return probe.owner === `bucket ${bucket[1]}` && (probe.kind === "object" ? bucket[2] !== undefined && globMatch(bucket[2], probe.key!) : bucket[2] === undefined);
+  if (bucket)
+    return (
+      probe.owner === `bucket ${bucket[1]}` &&
+      (probe.kind === "object" ? bucket[2] !== undefined && globMatch(bucket[2], probe.key!) : bucket[2] === undefined)
+    );
   return target === probe.owner;
 }
 
@@ -356,7 +478,9 @@ describe("every cell of the access matrix equals the simulator's answer", () => 
       const anywhere = new Map<Capability, boolean>();
       for (const probe of all) {
         for (const [cap, actions] of capActions) {
-          const applicable = actions.filter((a) => kindOf(a) === probe.kind && (probe.kind !== "snapshot" || SNAPSHOTS[a] === probe.arn));
+          const applicable = actions.filter(
+            (a) => kindOf(a) === probe.kind && (probe.kind !== "snapshot" || SNAPSHOTS[a] === probe.arn),
+          );
           if (!applicable.length) continue;
           let allowed = false;
           for (const a of applicable) if (!allowed && (await allows(p.arn, p.policies, a, probe))) allowed = true;
@@ -366,13 +490,29 @@ describe("every cell of the access matrix equals the simulator's answer", () => 
           const specific = [...row.grants.entries()].filter(([t]) => !t.startsWith("*") && covers(t, probe));
           if (star.length && !allowed) continue;
           const claimed = [...specific, ...star].some(([, caps]) => caps.has(cap));
-          expect({ principal: p.name, on: probe.arn, cap, allowed }).toEqual({ principal: p.name, on: probe.arn, cap, allowed: claimed });
+          expect({ principal: p.name, on: probe.arn, cap, allowed }).toEqual({
+            principal: p.name,
+            on: probe.arn,
+            cap,
+            allowed: claimed,
+          });
         }
       }
       // A "*" row (AWS managed policies) claims each column it marks somewhere: the simulator must allow it somewhere.
-      for (const [, caps] of star) for (const cap of caps) expect({ principal: p.name, cap, anywhere: anywhere.get(cap) ?? false }).toEqual({ principal: p.name, cap, anywhere: true });
+      for (const [, caps] of star)
+        for (const cap of caps)
+          expect({ principal: p.name, cap, anywhere: anywhere.get(cap) ?? false }).toEqual({
+            principal: p.name,
+            cap,
+            anywhere: true,
+          });
       // Every row names resources the probes reach, so no cell goes unchecked.
-      for (const target of row.grants.keys()) expect({ principal: p.name, target, probed: all.some((x) => covers(target, x)) }).toEqual({ principal: p.name, target, probed: true });
+      for (const target of row.grants.keys())
+        expect({ principal: p.name, target, probed: all.some((x) => covers(target, x)) }).toEqual({
+          principal: p.name,
+          target,
+          probed: true,
+        });
     }
     expect(cells).toBeGreaterThan(500);
   });
@@ -387,9 +527,18 @@ describe("every cell of the access matrix equals the simulator's answer", () => 
     expect(await allows(role.arn, role.policies, "s3:DeleteObject", object)).toBe(true);
     expect(await allows(role.arn, role.policies, "s3:DeleteObjectVersion", object)).toBe(false);
     expect(await allows(role.arn, role.policies, "s3:BypassGovernanceRetention", object)).toBe(false);
-    for (const key of all.filter((x) => x.kind === "key")) expect(await simulate(role.arn, role.policies, "kms:Decrypt", key)).toBe(false); // only through a service
+    for (const key of all.filter((x) => x.kind === "key"))
+      expect(await simulate(role.arn, role.policies, "kms:Decrypt", key)).toBe(false); // only through a service
     const caps = [...access.find((a) => a.name === "homelab-aws-backup")!.grants.values()].flatMap((s) => [...s]);
-    expect(new Set(caps)).toEqual(new Set([Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.DECRYPT]));
+    expect(new Set(caps)).toEqual(
+      new Set([
+        Capability.BACKUP,
+        Capability.RESTORE,
+        Capability.DELETE_MARKER,
+        Capability.DELETE_VERSION,
+        Capability.DECRYPT,
+      ]),
+    );
   });
 
   it("an account administrator and the break-glass role: allowed everywhere except what the listed denials name, key deletion only for break-glass", async () => {
@@ -397,19 +546,47 @@ describe("every cell of the access matrix equals the simulator's answer", () => 
     const admin = `arn:aws:iam::${ACCOUNT}:role/ops-admin`;
     const denials = resourceDenials({ [stackName]: stack }).filter((d) => d.condition === undefined);
     const md = renderAccessMatrix("homelab", { [stackName]: stack });
-    const cells = md.split("\n").find((l) => l.startsWith("| account administrator"))!.split("|").map((c) => c.trim()).slice(3, 11);
-    const columns = [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.BYPASS, Capability.DECRYPT, Capability.CHANGE_LOCK, Capability.KEY_DELETION];
+    const cells = md
+      .split("\n")
+      .find((l) => l.startsWith("| account administrator"))!
+      .split("|")
+      .map((c) => c.trim())
+      .slice(3, 11);
+    const columns = [
+      Capability.BACKUP,
+      Capability.RESTORE,
+      Capability.DELETE_MARKER,
+      Capability.DELETE_VERSION,
+      Capability.BYPASS,
+      Capability.DECRYPT,
+      Capability.CHANGE_LOCK,
+      Capability.KEY_DELETION,
+    ];
     for (const [i, cap] of columns.entries()) {
       for (const probe of all) {
-        for (const action of capActions.get(cap)!.filter((a) => kindOf(a) === probe.kind && (probe.kind !== "snapshot" || SNAPSHOTS[a] === probe.arn))) {
+        for (const action of capActions
+          .get(cap)!
+          .filter((a) => kindOf(a) === probe.kind && (probe.kind !== "snapshot" || SNAPSHOTS[a] === probe.arn))) {
           const denied = denials.some((d) => d.on === probe.owner && d.actions.some((x) => globMatch(x, action)));
           const keyDenied = cap === Capability.KEY_DELETION && action !== "kms:PutKeyPolicy";
-          expect({ action, on: probe.arn, allowed: await allows(admin, [ADMIN_POLICY], action, probe) }).toEqual({ action, on: probe.arn, allowed: !denied && !keyDenied });
-          expect({ action, on: probe.arn, allowed: await allows(breakGlass, [ADMIN_POLICY], action, probe) }).toEqual({ action, on: probe.arn, allowed: !denied });
+          expect({ action, on: probe.arn, allowed: await allows(admin, [ADMIN_POLICY], action, probe) }).toEqual({
+            action,
+            on: probe.arn,
+            allowed: !denied && !keyDenied,
+          });
+          expect({ action, on: probe.arn, allowed: await allows(breakGlass, [ADMIN_POLICY], action, probe) }).toEqual({
+            action,
+            on: probe.arn,
+            allowed: !denied,
+          });
         }
       }
       // kms:PutKeyPolicy is not in the break-glass deny: the simulator allows it to an administrator, so the cell says so.
-      expect(cells[i]).toBe(cap === Capability.KEY_DELETION ? `only \`${breakGlass}\` disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)` : "✔ unless denied below");
+      expect(cells[i]).toBe(
+        cap === Capability.KEY_DELETION
+          ? `only \`${breakGlass}\` disables or deletes; ✔ kms:PutKeyPolicy (can lift that deny; alerted)`
+          : "✔ unless denied below",
+      );
     }
     expect(denials.map((d) => d.sid)).toContain("DenyManualRecoveryPointDeletion");
   });
@@ -420,13 +597,20 @@ describe("restore through AWS Backup needs iam:PassRole (matrix side)", () => {
   const withPolicy = (statements: Json[]): Json => ({
     resource: {
       aws_iam_user: { U: { name: "ops" } },
-      aws_iam_user_policy: { P: { user: "${aws_iam_user.U.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) } },
+      aws_iam_user_policy: {
+        P: { user: "${aws_iam_user.U.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+      },
     },
   });
   it("backup:StartRestoreJob alone is no restore cell; with iam:PassRole it is", () => {
     const alone = accessOf({ s: withPolicy([{ Effect: "Allow", Action: "backup:StartRestoreJob", Resource: "*" }]) });
     expect([...alone[0].grants.values()].some((c) => c.has(Capability.RESTORE))).toBe(false);
-    const passing = accessOf({ s: withPolicy([{ Effect: "Allow", Action: "backup:StartRestoreJob", Resource: "*" }, { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }]) });
+    const passing = accessOf({
+      s: withPolicy([
+        { Effect: "Allow", Action: "backup:StartRestoreJob", Resource: "*" },
+        { Effect: "Allow", Action: "iam:PassRole", Resource: "*" },
+      ]),
+    });
     expect([...passing[0].grants.values()].some((c) => c.has(Capability.RESTORE))).toBe(true);
   });
 });
@@ -450,25 +634,62 @@ describe("the Object Lock extension policy of an app-backup identity, evaluated 
       const user = owner(l);
       const me = principals().find((p) => p.name === user.name)!;
       const doc = policyJson(String(l.policy));
-      const own = (doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!.Resource[0] as string;
-      const cap = Number((doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!.Condition.NumericLessThanEquals["s3:object-lock-remaining-retention-days"][0]);
+      const own = (doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!
+        .Resource[0] as string;
+      const cap = Number(
+        (doc.Statement as Json[]).find((s) => s.Action.includes("s3:PutObjectRetention"))!.Condition
+          .NumericLessThanEquals["s3:object-lock-remaining-retention-days"][0],
+      );
       const object = { arn: own.replace(/\*$/, "data/ab/abcdef") };
       const other = { arn: own.replace(/\/[^/]+\/\*$/, "/another-service/data/ab/abcdef") };
       const tls = { "aws:SecureTransport": "true" };
-      const days = (n: number) => ({ ...tls, "s3:object-lock-remaining-retention-days": String(n), "s3:object-lock-mode": "COMPLIANCE" });
+      const days = (n: number) => ({
+        ...tls,
+        "s3:object-lock-remaining-retention-days": String(n),
+        "s3:object-lock-mode": "COMPLIANCE",
+      });
       const arn = me.arn;
       const row = { user: me.name };
-      expect({ ...row, extend: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap)) }).toEqual({ ...row, extend: true });
-      expect({ ...row, beyondCap: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap + 1)) }).toEqual({ ...row, beyondCap: false });
-      expect({ ...row, decades: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(36500)) }).toEqual({ ...row, decades: false });
-      expect({ ...row, otherPrefix: await simulate(arn, me.policies, "s3:PutObjectRetention", other, days(cap)) }).toEqual({ ...row, otherPrefix: false });
-      expect({ ...row, plainHttp: await simulate(arn, me.policies, "s3:PutObjectRetention", object, { ...days(cap), "aws:SecureTransport": "false" }) }).toEqual({ ...row, plainHttp: false });
-      expect({ ...row, read: await simulate(arn, me.policies, "s3:GetObjectRetention", object, tls) }).toEqual({ ...row, read: true });
-      expect({ ...row, bypass: await simulate(arn, me.policies, "s3:BypassGovernanceRetention", object, tls) }).toEqual({ ...row, bypass: false });
-      expect({ ...row, deleteVersion: await simulate(arn, me.policies, "s3:DeleteObjectVersion", object, tls) }).toEqual({ ...row, deleteVersion: false });
+      expect({ ...row, extend: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap)) }).toEqual({
+        ...row,
+        extend: true,
+      });
+      expect({
+        ...row,
+        beyondCap: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(cap + 1)),
+      }).toEqual({ ...row, beyondCap: false });
+      expect({
+        ...row,
+        decades: await simulate(arn, me.policies, "s3:PutObjectRetention", object, days(36500)),
+      }).toEqual({ ...row, decades: false });
+      expect({
+        ...row,
+        otherPrefix: await simulate(arn, me.policies, "s3:PutObjectRetention", other, days(cap)),
+      }).toEqual({ ...row, otherPrefix: false });
+      expect({
+        ...row,
+        plainHttp: await simulate(arn, me.policies, "s3:PutObjectRetention", object, {
+          ...days(cap),
+          "aws:SecureTransport": "false",
+        }),
+      }).toEqual({ ...row, plainHttp: false });
+      expect({ ...row, read: await simulate(arn, me.policies, "s3:GetObjectRetention", object, tls) }).toEqual({
+        ...row,
+        read: true,
+      });
+      expect({ ...row, bypass: await simulate(arn, me.policies, "s3:BypassGovernanceRetention", object, tls) }).toEqual(
+        { ...row, bypass: false },
+      );
+      expect({
+        ...row,
+        deleteVersion: await simulate(arn, me.policies, "s3:DeleteObjectVersion", object, tls),
+      }).toEqual({ ...row, deleteVersion: false });
       // The bypass is denied outright: even an administrator's policy attached to this identity does not grant it.
       const withAdmin = [...me.policies, ADMIN_POLICY];
-      expect({ ...row, bypassWithAdmin: await simulate(arn, withAdmin, "s3:BypassGovernanceRetention", object, tls) }).toEqual({ ...row, bypassWithAdmin: false });
+      expect({
+        ...row,
+        bypassWithAdmin: await simulate(arn, withAdmin, "s3:BypassGovernanceRetention", object, tls),
+      }).toEqual({ ...row, bypassWithAdmin: false });
       expect(await simulate(arn, withAdmin, "s3:DeleteObjectVersion", object, tls)).toBe(true); // the oracle: the admin policy does grant other things
       // The cap is what lock-extend.sh asks for (days + step) plus one day of clock skew.
       expect(cap).toBe(14 + LOCK_STEP_DAYS + 1);

@@ -1,6 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { breakGlassOf, Capability, accessOf, canDestroyLockedData, MATRIX_BLIND_SPOTS, renderAccessMatrix, resourceDenials, unnamedRestorers } from "../../lib/artifacts/access-matrix";
+import {
+  breakGlassOf,
+  Capability,
+  accessOf,
+  canDestroyLockedData,
+  MATRIX_BLIND_SPOTS,
+  renderAccessMatrix,
+  resourceDenials,
+  unnamedRestorers,
+} from "../../lib/artifacts/access-matrix";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { validateCatalogFile } from "../../lib/governance/validate";
 import { Testing } from "../../lib/core/cdk";
@@ -21,8 +30,25 @@ function oneRole(actions: string[], name: string | null = "ops-admin", resource 
   return {
     s: {
       resource: {
-        aws_iam_role: { R: { ...(name ? { name } : {}), assume_role_policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }) } },
-        aws_iam_role_policy: { P: { role: "${aws_iam_role.R.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] }) } },
+        aws_iam_role: {
+          R: {
+            ...(name ? { name } : {}),
+            assume_role_policy: JSON.stringify({
+              Statement: [
+                { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" },
+              ],
+            }),
+          },
+        },
+        aws_iam_role_policy: {
+          P: {
+            role: "${aws_iam_role.R.name}",
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: actions, Resource: resource }],
+            }),
+          },
+        },
       },
     },
   };
@@ -35,8 +61,21 @@ describe("the access matrix, rendered by synthesis", () => {
     const aws = estate.awsStack!;
     new IamRole(aws, "AddedByStackCode", {
       name: "added-by-stack-code",
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }),
-      inlinePolicy: [{ name: "read", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "backup:ListRecoveryPointsByBackupVault", Resource: "*" }] }) }],
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" },
+        ],
+      }),
+      inlinePolicy: [
+        {
+          name: "read",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "backup:ListRecoveryPointsByBackupVault", Resource: "*" }],
+          }),
+        },
+      ],
     });
     const render = jest.spyOn(aws, "toTerraform");
     app.synth();
@@ -57,12 +96,19 @@ describe("the access matrix of the default catalog", () => {
   const access = accessOf(stacks);
 
   it("is written by synth, from the synthesized configuration", () => {
-    expect(readFileSync(join(out, "artifacts", "access-matrix.md"), "utf8")).toBe(renderAccessMatrix("homelab", stacks));
+    expect(readFileSync(join(out, "artifacts", "access-matrix.md"), "utf8")).toBe(
+      renderAccessMatrix("homelab", stacks),
+    );
   });
 
   it("lists every role and user the AWS stack creates", () => {
     const json = Object.values(stacks)[0] as { resource: Record<string, Record<string, { name?: string }>> };
-    const names = [...Object.values(json.resource.aws_iam_role ?? {}), ...Object.values(json.resource.aws_iam_user ?? {})].map((r) => r.name).sort();
+    const names = [
+      ...Object.values(json.resource.aws_iam_role ?? {}),
+      ...Object.values(json.resource.aws_iam_user ?? {}),
+    ]
+      .map((r) => r.name)
+      .sort();
     expect(access.map((p) => p.name).sort()).toEqual(names);
   });
 
@@ -83,18 +129,35 @@ describe("the access matrix of the default catalog", () => {
     // the recovery points it created at the end of their lifecycle (ec2:DeleteSnapshot, rds:DeleteDBSnapshot, ...) and
     // uses the resources' KMS keys; the restore policies decrypt what they restore. Empty cells there over-claimed.
     // AWSBackupServiceRolePolicyForS3Restore also grants s3:DeleteObject on every bucket: a delete marker (its documentation page).
-    expect([...role.grants.get("* (AWS managed policy)")!].sort()).toEqual([Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER, Capability.DELETE_VERSION, Capability.DECRYPT].sort());
+    expect([...role.grants.get("* (AWS managed policy)")!].sort()).toEqual(
+      [
+        Capability.BACKUP,
+        Capability.RESTORE,
+        Capability.DELETE_MARKER,
+        Capability.DELETE_VERSION,
+        Capability.DECRYPT,
+      ].sort(),
+    );
   });
 
   it("lists what every bucket and vault policy denies: plain HTTP on each bucket, manual deletion in each vault", () => {
-    const json = Object.values(stacks)[0] as { resource: Record<string, Record<string, { bucket?: string; name?: string }>> };
+    const json = Object.values(stacks)[0] as {
+      resource: Record<string, Record<string, { bucket?: string; name?: string }>>;
+    };
     const denials = resourceDenials(stacks);
     for (const b of Object.values(json.resource.aws_s3_bucket)) {
       // From inline JSON (BackupBucket) and from policy document data sources (the report bucket) alike.
-      expect(denials.filter((d) => d.on === `bucket ${b.bucket}` && d.condition === "Bool aws:SecureTransport=false").length).toBe(1);
+      expect(
+        denials.filter((d) => d.on === `bucket ${b.bucket}` && d.condition === "Bool aws:SecureTransport=false").length,
+      ).toBe(1);
     }
     for (const v of Object.values(json.resource.aws_backup_vault)) {
-      expect(denials).toContainEqual(expect.objectContaining({ on: `vault ${v.name}`, actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] }));
+      expect(denials).toContainEqual(
+        expect.objectContaining({
+          on: `vault ${v.name}`,
+          actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+        }),
+      );
     }
   });
 
@@ -120,25 +183,43 @@ describe("the access matrix reads what the policies say", () => {
   it("flags a principal that can delete versions and change retention", () => {
     const [p] = accessOf(oneRole(["s3:DeleteObjectVersion", "s3:PutObjectRetention"]));
     expect(canDestroyLockedData(p)).toBe(true);
-    expect(renderAccessMatrix("x", oneRole(["s3:DeleteObjectVersion", "s3:PutObjectRetention"]))).toMatch(/⚠ Can both delete recovery points and change or bypass locks: `ops-admin`/);
+    expect(renderAccessMatrix("x", oneRole(["s3:DeleteObjectVersion", "s3:PutObjectRetention"]))).toMatch(
+      /⚠ Can both delete recovery points and change or bypass locks: `ops-admin`/,
+    );
   });
 
   it("flags deleting versions with the governance bypass, and a service wildcard", () => {
-    expect(canDestroyLockedData(accessOf(oneRole(["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]))[0])).toBe(true);
+    expect(canDestroyLockedData(accessOf(oneRole(["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]))[0])).toBe(
+      true,
+    );
     expect(canDestroyLockedData(accessOf(oneRole(["s3:*"]))[0])).toBe(true);
-    expect(canDestroyLockedData(accessOf(oneRole(["backup:DeleteRecoveryPoint", "backup:PutBackupVaultLockConfiguration"], "ops", "arn:aws:backup:us-east-1:123456789012:backup-vault:v"))[0])).toBe(true);
+    expect(
+      canDestroyLockedData(
+        accessOf(
+          oneRole(
+            ["backup:DeleteRecoveryPoint", "backup:PutBackupVaultLockConfiguration"],
+            "ops",
+            "arn:aws:backup:us-east-1:123456789012:backup-vault:v",
+          ),
+        )[0],
+      ),
+    ).toBe(true);
   });
 
   it("does not flag a delete marker writer (s3:DeleteObject on a versioned bucket)", () => {
     const [p] = accessOf(oneRole(["s3:DeleteObject", "s3:PutObjectRetention"]));
-    expect([...p.grants.get("bucket estate-app *")!].sort()).toEqual([Capability.CHANGE_LOCK, Capability.DELETE_MARKER].sort());
+    expect([...p.grants.get("bucket estate-app *")!].sort()).toEqual(
+      [Capability.CHANGE_LOCK, Capability.DELETE_MARKER].sort(),
+    );
     expect(canDestroyLockedData(p)).toBe(false);
   });
 
   it("flags restore rights of a role without a name", () => {
     const access = accessOf(oneRole(["s3:GetObject"], null));
     expect(unnamedRestorers(access)).toHaveLength(1);
-    expect(renderAccessMatrix("x", oneRole(["s3:GetObject"], null))).toMatch(/⚠ Restore rights held by principals without a name/);
+    expect(renderAccessMatrix("x", oneRole(["s3:GetObject"], null))).toMatch(
+      /⚠ Restore rights held by principals without a name/,
+    );
   });
 });
 
@@ -147,9 +228,13 @@ describe("the access matrix of the Kubernetes example", () => {
   it("shows each cluster's Velero user on its own prefix, able to write and read but not to destroy locked data", () => {
     const access = accessOf(stacks);
     const prod = access.find((p) => p.name === "kubeshop-velero-prod")!;
-    const bucket = [...prod.grants.keys()].find((k) => k.startsWith("bucket kubeshop-velero-compliance") && !k.includes("replica"))!;
+    const bucket = [...prod.grants.keys()].find(
+      (k) => k.startsWith("bucket kubeshop-velero-compliance") && !k.includes("replica"),
+    )!;
     expect(bucket).toMatch(/ prod\/\*$/);
-    expect([...prod.grants.get(bucket)!].sort()).toEqual([Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER].sort());
+    expect([...prod.grants.get(bucket)!].sort()).toEqual(
+      [Capability.BACKUP, Capability.RESTORE, Capability.DELETE_MARKER].sort(),
+    );
     expect(canDestroyLockedData(prod)).toBe(false);
   });
 });

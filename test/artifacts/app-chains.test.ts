@@ -42,8 +42,13 @@ describe("restore chains", () => {
   });
 
   it("the inventory and the SOP name the chain of a pitr service", () => {
-    const estate = Estate.fromReport(Testing.app(), validateCatalogFile(join(__dirname, "..", "fixtures", "every-section.yaml")));
-    const inv = parse(String(estate.artifacts.get("inventory.yaml")!.content)) as { services: Array<{ id: string; app?: { pitr?: boolean; chain?: unknown } }> };
+    const estate = Estate.fromReport(
+      Testing.app(),
+      validateCatalogFile(join(__dirname, "..", "fixtures", "every-section.yaml")),
+    );
+    const inv = parse(String(estate.artifacts.get("inventory.yaml")!.content)) as {
+      services: Array<{ id: string; app?: { pitr?: boolean; chain?: unknown } }>;
+    };
     const pitr = inv.services.filter((s) => s.app?.pitr);
     expect(pitr.length).toBeGreaterThan(0);
     for (const s of pitr) {

@@ -13,8 +13,12 @@ describe("ArtifactSet: shared artifacts (issue 24: the runtime once per output)"
   it("refuses a second copy that differs, or that is not marked shared", () => {
     const set = new ArtifactSet();
     set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+abc\n", shared: true });
-    expect(() => set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+def\n", shared: true })).toThrow(/rendered twice/);
-    expect(() => set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+abc\n", shared: true, mode: 0o755 })).toThrow(/rendered twice/);
+    expect(() => set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+def\n", shared: true })).toThrow(
+      /rendered twice/,
+    );
+    expect(() =>
+      set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+abc\n", shared: true, mode: 0o755 }),
+    ).toThrow(/rendered twice/);
     expect(() => set.add({ path: "hosts/_runtime/VERSION", content: "0.1.0+abc\n" })).toThrow(/rendered twice/);
     set.add({ path: "sop/a.md", content: "a" });
     expect(() => set.add({ path: "sop/a.md", content: "a", shared: true })).toThrow(/rendered twice/);

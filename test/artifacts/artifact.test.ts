@@ -29,7 +29,9 @@ describe("ArtifactSet.writeTo", () => {
     mkdirSync(join(dir, "sop"), { recursive: true });
     writeFileSync(join(dir, "sop", "my-notes.md"), "mine\n");
     writeFileSync(join(dir, "README.txt"), "mine too\n");
-    expect(() => set("sop/wiki.md").writeTo(dir)).toThrow(/IO-090: cannot write the artifacts into .*: the folder holds files ArtifactSet\.writeTo did not write \(README\.txt, sop\): it has no \.backup-gov-artifacts\.json/);
+    expect(() => set("sop/wiki.md").writeTo(dir)).toThrow(
+      /IO-090: cannot write the artifacts into .*: the folder holds files ArtifactSet\.writeTo did not write \(README\.txt, sop\): it has no \.backup-gov-artifacts\.json/,
+    );
     expect(readFileSync(join(dir, "sop", "my-notes.md"), "utf8")).toBe("mine\n");
     expect(readFileSync(join(dir, "README.txt"), "utf8")).toBe("mine too\n");
     expect(readdirSync(join(dir, "sop"))).toEqual(["my-notes.md"]);
@@ -69,7 +71,9 @@ describe("ArtifactSet.writeTo", () => {
     writeFileSync(join(dir, "mine.txt"), "mine\n");
     writeFileSync(join(root, "outside.txt"), "outside\n");
     if (list !== undefined) writeFileSync(join(dir, ARTIFACTS_LIST), list);
-    expect(() => set("sop/a.md").writeTo(dir)).toThrow(/IO-090: cannot write the artifacts into .*: the folder holds files ArtifactSet\.writeTo did not write/);
+    expect(() => set("sop/a.md").writeTo(dir)).toThrow(
+      /IO-090: cannot write the artifacts into .*: the folder holds files ArtifactSet\.writeTo did not write/,
+    );
     expect(readFileSync(join(dir, "mine.txt"), "utf8")).toBe("mine\n");
     expect(readFileSync(join(dir, "receipts", "a.json"), "utf8")).toBe("{}\n");
     expect(readFileSync(join(root, "outside.txt"), "utf8")).toBe("outside\n");

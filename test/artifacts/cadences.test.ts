@@ -19,17 +19,29 @@ function occurrences(uid: string, n: number): string[] {
 
 describe("estate cadences in the calendar", () => {
   it("the DR drill is quarterly: the first Saturday of January, April, July and October (RFC 5545, read by ical.js)", () => {
-    expect(occurrences(`cadence-dr-drill@${ctx.catalog.name}.backup-gov`, 5)).toEqual(["2024-01-06T09:00:00", "2024-04-06T09:00:00", "2024-07-06T09:00:00", "2024-10-05T09:00:00", "2025-01-04T09:00:00"]);
+    expect(occurrences(`cadence-dr-drill@${ctx.catalog.name}.backup-gov`, 5)).toEqual([
+      "2024-01-06T09:00:00",
+      "2024-04-06T09:00:00",
+      "2024-07-06T09:00:00",
+      "2024-10-05T09:00:00",
+      "2025-01-04T09:00:00",
+    ]);
   });
 
   it("the strategy review is twice a year: the first Monday of February and August", () => {
-    expect(occurrences(`cadence-strategy-review@${ctx.catalog.name}.backup-gov`, 3)).toEqual(["2024-02-05T10:00:00", "2024-08-05T10:00:00", "2025-02-03T10:00:00"]);
+    expect(occurrences(`cadence-strategy-review@${ctx.catalog.name}.backup-gov`, 3)).toEqual([
+      "2024-02-05T10:00:00",
+      "2024-08-05T10:00:00",
+      "2025-02-03T10:00:00",
+    ]);
   });
 
   it("both are listed in calendar.md", () => {
     const md = renderCalendarMarkdown(ctx);
     expect(md).toContain("## Estate cadences");
-    expect(md).toContain("| Quarterly DR drill | quarterly, on the first Saturday of January, April, July and October at 09:00 |");
+    expect(md).toContain(
+      "| Quarterly DR drill | quarterly, on the first Saturday of January, April, July and October at 09:00 |",
+    );
     expect(md).toContain("| Backup strategy review | twice a year");
   });
 });
@@ -58,7 +70,12 @@ ${Object.keys(rto)
 
   it("is the dependency chain with the largest sum of RTOs, not the longest chain", () => {
     // db (4h) → app (1h) = 5h; cache (30m) → proxy (30m) → web (30m) = 1.5h; dns (6h) alone = 6h.
-    const r = validateCatalogText(text({ app: ["db"], proxy: ["cache"], web: ["proxy"] }, { db: "4h", app: "1h", cache: "30m", proxy: "30m", web: "30m", dns: "6h" }));
+    const r = validateCatalogText(
+      text(
+        { app: ["db"], proxy: ["cache"], web: ["proxy"] },
+        { db: "4h", app: "1h", cache: "30m", proxy: "30m", web: "30m", dns: "6h" },
+      ),
+    );
     expect(r.ok).toBe(true);
     const cp = criticalPath(r.catalog!.services);
     expect([cp.path.map((s) => s.id), cp.total!.toString()]).toEqual([["dns"], "6h"]);

@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { DEFAULT_JOB_MINUTES, findOverlaps, isUtc, renderCalendarIcs, renderCalendarMarkdown } from "../../lib/artifacts/calendar";
+import {
+  DEFAULT_JOB_MINUTES,
+  findOverlaps,
+  isUtc,
+  renderCalendarIcs,
+  renderCalendarMarkdown,
+} from "../../lib/artifacts/calendar";
 import { loadCatalogFile } from "../../lib/catalog/load";
 import { Testing } from "../../lib/core/cdk";
 import { Cadence, Schedule } from "../../lib/core/schedule";
@@ -10,7 +16,9 @@ import { ICAL } from "../support/ical";
 import { startsInFirstWeek } from "../support/systemd";
 
 const ROOT = join(__dirname, "..", "..");
-const CATALOGS = ["stacks/catalog.yaml", "examples/proxmox-only.yaml", "examples/small-office.yaml"].map((f) => join(ROOT, f));
+const CATALOGS = ["stacks/catalog.yaml", "examples/proxmox-only.yaml", "examples/small-office.yaml"].map((f) =>
+  join(ROOT, f),
+);
 const ANCHOR = Date.UTC(2024, 0, 1);
 
 function estate(file: string): EstateContext {
@@ -52,32 +60,35 @@ function job(id: string, group: string, schedule: Schedule, extra: Partial<Sched
 }
 
 describe("calendar.ics", () => {
-  it.each(CATALOGS)("has one recurring event per scheduled job of %s, whose occurrences (ical.js) are the job's starts", (file) => {
-    const ctx = estate(file);
-    expect(ctx.jobs.length).toBeGreaterThan(0);
-    const text = String(ctx.artifacts.get("calendar.ics")!.content);
-    // The estate cadences (DR drill, strategy review) are events too; test/artifacts/cadences.test.ts covers them.
-    const events = parseIcs(text).filter((e) => !e.uid.startsWith("cadence-"));
-    expect(events).toHaveLength(ctx.jobs.length);
-    expect(new Set(events.map((e) => e.uid)).size).toBe(events.length);
-    // The same start minutes systemd computes from the job's calendar event.
-    const real = startsInFirstWeek(ctx.jobs.map((j) => j.schedule.toCalendarEvent()));
-    for (const j of ctx.jobs) {
-      const e = events.find((x) => x.uid === `${j.kind}-${j.id}@${ctx.catalog.name}.backup-gov`)!;
-      expect(e).toBeDefined();
-      expect(e.summary).toBe(`${j.kind} ${j.id}`);
-      // ical.js prints a recurrence in its canonical form (INTERVAL=1 dropped): compare canonical forms.
-      expect(e.rrule).toBe(ICAL.Recur.fromString(j.schedule.toRRule()).toString());
-      expect(e.minutes).toBe(j.durationMinutes ?? DEFAULT_JOB_MINUTES);
-      // Monthly and yearly schedules take some of their daily starts, only in some weeks.
-      if (j.schedule.dayOfMonth === undefined) expect(e.starts).toEqual(j.schedule.startsInWeek());
-      else expect(j.schedule.startsInWeek()).toEqual(expect.arrayContaining(e.starts));
-      expect(e.starts).toEqual(real.get(j.schedule.toCalendarEvent()));
-      expect(e.description).toContain(`Services: ${j.serviceIds.join(", ")}`);
-      expect(e.categories).toEqual([j.kind, j.group]);
-      expect(e.utc).toBe(isUtc(j));
-    }
-  });
+  it.each(CATALOGS)(
+    "has one recurring event per scheduled job of %s, whose occurrences (ical.js) are the job's starts",
+    (file) => {
+      const ctx = estate(file);
+      expect(ctx.jobs.length).toBeGreaterThan(0);
+      const text = String(ctx.artifacts.get("calendar.ics")!.content);
+      // The estate cadences (DR drill, strategy review) are events too; test/artifacts/cadences.test.ts covers them.
+      const events = parseIcs(text).filter((e) => !e.uid.startsWith("cadence-"));
+      expect(events).toHaveLength(ctx.jobs.length);
+      expect(new Set(events.map((e) => e.uid)).size).toBe(events.length);
+      // The same start minutes systemd computes from the job's calendar event.
+      const real = startsInFirstWeek(ctx.jobs.map((j) => j.schedule.toCalendarEvent()));
+      for (const j of ctx.jobs) {
+        const e = events.find((x) => x.uid === `${j.kind}-${j.id}@${ctx.catalog.name}.backup-gov`)!;
+        expect(e).toBeDefined();
+        expect(e.summary).toBe(`${j.kind} ${j.id}`);
+        // ical.js prints a recurrence in its canonical form (INTERVAL=1 dropped): compare canonical forms.
+        expect(e.rrule).toBe(ICAL.Recur.fromString(j.schedule.toRRule()).toString());
+        expect(e.minutes).toBe(j.durationMinutes ?? DEFAULT_JOB_MINUTES);
+        // Monthly and yearly schedules take some of their daily starts, only in some weeks.
+        if (j.schedule.dayOfMonth === undefined) expect(e.starts).toEqual(j.schedule.startsInWeek());
+        else expect(j.schedule.startsInWeek()).toEqual(expect.arrayContaining(e.starts));
+        expect(e.starts).toEqual(real.get(j.schedule.toCalendarEvent()));
+        expect(e.description).toContain(`Services: ${j.serviceIds.join(", ")}`);
+        expect(e.categories).toEqual([j.kind, j.group]);
+        expect(e.utc).toBe(isUtc(j));
+      }
+    },
+  );
 
   it("is well-formed RFC 5545 text: CRLF line ends, lines of at most 75 octets, and byte-identical on every render", () => {
     const ctx = estate(CATALOGS[0]);
@@ -90,30 +101,53 @@ describe("calendar.ics", () => {
 
   it("starts monthly and yearly events on their own day, not on the anchor Monday", () => {
     const ctx = new EstateContext(loadCatalogFile(CATALOGS[0]).catalog!);
-    ctx.addJob(job("vault-monthly", "vault", Schedule.at(Cadence.daily(), 4 * 60).onDayOfMonth(15), { kind: TargetKind.AWS_BACKUP }));
-    ctx.addJob(job("vault-yearly", "vault", Schedule.at(Cadence.daily(), 4 * 60 + 30).onDayOfMonth(10, 3), { kind: TargetKind.AWS_BACKUP }));
+    ctx.addJob(
+      job("vault-monthly", "vault", Schedule.at(Cadence.daily(), 4 * 60).onDayOfMonth(15), {
+        kind: TargetKind.AWS_BACKUP,
+      }),
+    );
+    ctx.addJob(
+      job("vault-yearly", "vault", Schedule.at(Cadence.daily(), 4 * 60 + 30).onDayOfMonth(10, 3), {
+        kind: TargetKind.AWS_BACKUP,
+      }),
+    );
     const cal = new ICAL.Component(ICAL.parse(renderCalendarIcs(ctx)));
-    const firsts = cal.getAllSubcomponents("vevent").filter((v) => !String(v.getFirstPropertyValue("uid")).startsWith("cadence-")).map((v) => {
-      const it = new ICAL.Event(v).iterator();
-      const a = it.next()!;
-      const b = it.next()!;
-      return [a.toString(), b.toString()];
-    });
+    const firsts = cal
+      .getAllSubcomponents("vevent")
+      .filter((v) => !String(v.getFirstPropertyValue("uid")).startsWith("cadence-"))
+      .map((v) => {
+        const it = new ICAL.Event(v).iterator();
+        const a = it.next()!;
+        const b = it.next()!;
+        return [a.toString(), b.toString()];
+      });
     expect(firsts).toEqual([
       ["2024-01-15T04:00:00Z", "2024-02-15T04:00:00Z"],
       ["2024-03-10T04:30:00Z", "2025-03-10T04:30:00Z"],
     ]);
     const md = renderCalendarMarkdown(ctx);
-    expect(md).toContain("Also: vault-monthly (monthly on day 15 at 04:00 UTC); vault-yearly (yearly on 03-10 at 04:30 UTC).");
+    expect(md).toContain(
+      "Also: vault-monthly (monthly on day 15 at 04:00 UTC); vault-yearly (yearly on 03-10 at 04:30 UTC).",
+    );
     expect(md).not.toContain("| 04:00 |");
   });
 
   it("writes AWS Backup jobs in UTC and flags overlapping jobs of one group", () => {
     const ctx = new EstateContext(loadCatalogFile(CATALOGS[0]).catalog!);
-    ctx.addJob(job("nightly-a", "pve", Schedule.at(Cadence.daily(), 60), { durationMinutes: 60, description: "a, with; commas\\ and a very long description that must be folded over several lines of the file" }));
+    ctx.addJob(
+      job("nightly-a", "pve", Schedule.at(Cadence.daily(), 60), {
+        durationMinutes: 60,
+        description: "a, with; commas\\ and a very long description that must be folded over several lines of the file",
+      }),
+    );
     ctx.addJob(job("nightly-b", "pve", Schedule.at(Cadence.daily(), 90)));
     ctx.addJob(job("elsewhere", "proxmox-home", Schedule.at(Cadence.daily(), 90)));
-    ctx.addJob(job("vault-daily", "vault:homelab", Schedule.at(Cadence.daily(), 5 * 60), { kind: TargetKind.AWS_BACKUP, durationMinutes: 120 }));
+    ctx.addJob(
+      job("vault-daily", "vault:homelab", Schedule.at(Cadence.daily(), 5 * 60), {
+        kind: TargetKind.AWS_BACKUP,
+        durationMinutes: 120,
+      }),
+    );
     const events = parseIcs(renderCalendarIcs(ctx));
     const byId = (id: string) => events.find((e) => e.uid.includes(`-${id}@`))!;
     expect(byId("nightly-a").overlap).toBe("TRUE");
@@ -125,7 +159,9 @@ describe("calendar.ics", () => {
     expect(aws.starts).toEqual([300, 1740, 3180, 4620, 6060, 7500, 8940]);
     const md = renderCalendarMarkdown(ctx);
     expect(md).toContain("| pve | nightly-a | nightly-b | Mon 01:30 |");
-    expect(md).toMatch(/\| vault-daily \| aws-backup \| vault:homelab \| daily at 05:00 UTC \| `cron\(0 5 \* \* \? \*\)` \|/);
+    expect(md).toMatch(
+      /\| vault-daily \| aws-backup \| vault:homelab \| daily at 05:00 UTC \| `cron\(0 5 \* \* \? \*\)` \|/,
+    );
   });
 });
 
@@ -149,7 +185,9 @@ describe("findOverlaps", () => {
 
   it("reports no overlap for the staggered jobs of the default catalog", () => {
     expect(findOverlaps(estate(CATALOGS[0]).jobs)).toEqual([]);
-    expect(renderCalendarMarkdown(estate(CATALOGS[0]))).toContain("None: no two jobs of one group run at the same time.");
+    expect(renderCalendarMarkdown(estate(CATALOGS[0]))).toContain(
+      "None: no two jobs of one group run at the same time.",
+    );
   });
 });
 

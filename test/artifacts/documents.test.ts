@@ -23,13 +23,21 @@ describe("restore SOPs and the DR runbook", () => {
     expect(sop).toContain("`vault:kv/backup/vaultwarden`");
     expect(sop).toContain("curl -fsS https://vault.example.internal/alive");
     expect(sop).toContain("| Ronny | estate owner | ronny@example.com | +1 555 0100 |");
-    expect(estate.artifacts.list().filter((a) => a.path.startsWith("sop/"))).toHaveLength(estate.catalog.services.length);
+    expect(estate.artifacts.list().filter((a) => a.path.startsWith("sop/"))).toHaveLength(
+      estate.catalog.services.length,
+    );
   });
 
   it("lists the restore steps of every target the builders registered", () => {
     const estate = estateOf(validate(catalogWith([vmService("web")])));
     const ctx = estate.context;
-    ctx.addTarget({ serviceId: "web", kind: TargetKind.VZDUMP, id: "job-1", location: "pbs on pve", restoreSteps: ["qmrestore ...", "start the VM"] });
+    ctx.addTarget({
+      serviceId: "web",
+      kind: TargetKind.VZDUMP,
+      id: "job-1",
+      location: "pbs on pve",
+      restoreSteps: ["qmrestore ...", "start the VM"],
+    });
     const sop = renderRestoreSop(ctx, ctx.policyOf("web"));
     expect(sop).toContain("| vzdump | job-1 | pbs on pve |");
     expect(sop).toContain("### Restore from vzdump: job-1\n\n1. qmrestore ...\n2. start the VM");
@@ -60,7 +68,11 @@ describe("estate stacks", () => {
     expect(result.stacks).toEqual(["homelab-aws", "homelab-proxmox"]);
     const aws = JSON.parse(readFileSync(join(out, "stacks", "homelab-aws", "cdk.tf.json"), "utf8"));
     expect(Object.keys(aws.terraform.required_providers)).toEqual(["aws"]);
-    expect(aws.provider.aws.map((p: { region: string; alias?: string }) => [p.region, p.alias])).toEqual([["us-east-1", undefined], ["us-west-2", "us-west-2"], ["us-east-2", "chatbot"]]);
+    expect(aws.provider.aws.map((p: { region: string; alias?: string }) => [p.region, p.alias])).toEqual([
+      ["us-east-1", undefined],
+      ["us-west-2", "us-west-2"],
+      ["us-east-2", "chatbot"],
+    ]);
     const pve = JSON.parse(readFileSync(join(out, "stacks", "homelab-proxmox", "cdk.tf.json"), "utf8"));
     expect(Object.keys(pve.terraform.required_providers ?? {})).not.toContain("aws");
   });

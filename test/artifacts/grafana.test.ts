@@ -8,7 +8,9 @@ import { run, scratch } from "../support/tools";
 /** promtool parses PromQL only inside rules: each query becomes a throwaway recording rule. */
 function checkWithPromtool(exprs: readonly string[]): { code: number; output: string } {
   const dir = scratch("grafana");
-  const rules = { groups: [{ name: "dashboard", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }] };
+  const rules = {
+    groups: [{ name: "dashboard", rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }],
+  };
   writeFileSync(join(dir, "queries.yml"), stringify(rules));
   const r = run("promtool", ["check", "rules", "queries.yml"], { cwd: dir });
   return { code: r.code, output: r.stdout + r.stderr };
@@ -34,9 +36,18 @@ describe("the Grafana dashboard", () => {
 
   it("shows freshness against RPO, sizes, durations and drills against RTO", () => {
     const titles = json.panels.map((p: { title: string }) => p.title);
-    expect(titles).toEqual(expect.arrayContaining(["Freshness against RPO", "Backup size", "Backup duration", "Restore drill duration against RTO"]));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Freshness against RPO",
+        "Backup size",
+        "Backup duration",
+        "Restore drill duration against RTO",
+      ]),
+    );
     const freshness = json.panels.find((p: { title: string }) => p.title === "Freshness against RPO");
-    expect(freshness.targets[0].expr).toBe(`(time() - max by (service) (${Metrics.lastSuccess}{service=~"$service"})) / max by (service) (${Metrics.rpo}{service=~"$service"})`);
+    expect(freshness.targets[0].expr).toBe(
+      `(time() - max by (service) (${Metrics.lastSuccess}{service=~"$service"})) / max by (service) (${Metrics.rpo}{service=~"$service"})`,
+    );
   });
 
   it("lays panels out on Grafana's 24-column grid without overlaps", () => {

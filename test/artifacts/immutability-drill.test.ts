@@ -46,7 +46,10 @@ describe("immutability drill", () => {
   function run(env: Record<string, string> = {}, args: string[] = []) {
     const log = join(dir, `calls-${Math.random().toString(36).slice(2)}.log`);
     writeFileSync(log, "");
-    const r = spawnSync(script, args, { encoding: "utf8", env: { PATH: process.env.PATH!, AWS_CLI: join(dir, "aws"), FAKE_LOG: log, ...env } });
+    const r = spawnSync(script, args, {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH!, AWS_CLI: join(dir, "aws"), FAKE_LOG: log, ...env },
+    });
     return { status: r.status, out: r.stdout + r.stderr, calls: readFileSync(log, "utf8") };
   }
 
@@ -66,15 +69,25 @@ describe("immutability drill", () => {
     expect(r.out).toMatch(/ok {4}shortening the retention was refused/);
     // It never asks S3 to bypass a governance lock, and it writes to each bucket in its region.
     expect(r.calls).not.toContain("bypass");
-    expect(r.calls).toMatch(/s3api put-object --region us-west-2 --bucket estate-app-compliance-14d-replica-123456789012/);
+    expect(r.calls).toMatch(
+      /s3api put-object --region us-west-2 --bucket estate-app-compliance-14d-replica-123456789012/,
+    );
   });
 
   it.each([
     ["the locked version can be deleted", { FAKE_DELETE: "allow" }, "deleting the locked version succeeded"],
     ["the retention can be shortened", { FAKE_RETENTION: "allow" }, "shortening the retention to"],
-    ["the delete fails for another reason (no proof)", { FAKE_DELETE: "network" }, "the delete failed for another reason"],
+    [
+      "the delete fails for another reason (no proof)",
+      { FAKE_DELETE: "network" },
+      "the delete failed for another reason",
+    ],
     ["objects are locked in another mode", { FAKE_MODE: "GOVERNANCE" }, "the probe is not locked in COMPLIANCE mode"],
-    ["the retention changed after all", { FAKE_UNTIL_AFTER: "2030-01-02T00:00:00+00:00" }, "the version is gone or its retention changed"],
+    [
+      "the retention changed after all",
+      { FAKE_UNTIL_AFTER: "2030-01-02T00:00:00+00:00" },
+      "the version is gone or its retention changed",
+    ],
   ])("fails when %s", (_what, env, message) => {
     const r = run(env);
     expect(r.status).toBe(1);
@@ -96,9 +109,13 @@ describe("immutability drill", () => {
   });
 
   it("is the real file lib/artifacts/app/sh/operator/immutability-drill.sh with the data in place of its # @data lines", () => {
-    const source = readFileSync(join(__dirname, "..", "..", "lib", "artifacts", "app", "sh", "operator", "immutability-drill.sh"), "utf8");
+    const source = readFileSync(
+      join(__dirname, "..", "..", "lib", "artifacts", "app", "sh", "operator", "immutability-drill.sh"),
+      "utf8",
+    );
     const rendered = renderImmutabilityDrill("estate", BUCKETS);
-    const program = (text: string) => text.split("\n").filter((l) => !/ # @data$/.test(l) && !/^(ESTATE|BUCKETS)=|^# Estate /.test(l));
+    const program = (text: string) =>
+      text.split("\n").filter((l) => !/ # @data$/.test(l) && !/^(ESTATE|BUCKETS)=|^# Estate /.test(l));
     expect(program(rendered)).toEqual(program(source));
   });
 
@@ -106,13 +123,21 @@ describe("immutability drill", () => {
     const marker = join(dir, "pwned");
     const hostile = `x$(touch ${marker})\`touch ${marker}\`'"`;
     const evil = join(dir, "evil-drill.sh");
-    writeFileSync(evil, renderImmutabilityDrill(`estate ${hostile}\nnewline`, [{ name: `b${hostile}`, region: "us-east-1", mode: "COMPLIANCE", days: 1 }]));
+    writeFileSync(
+      evil,
+      renderImmutabilityDrill(`estate ${hostile}\nnewline`, [
+        { name: `b${hostile}`, region: "us-east-1", mode: "COMPLIANCE", days: 1 },
+      ]),
+    );
     chmodSync(evil, 0o755);
     // (shellcheck rightly notes SC2016 there: single quotes keep $(...) from expanding, which is the point.)
     expect(() => execFileSync("bash", ["-n", evil], { encoding: "utf8" })).not.toThrow();
     const log = join(dir, "evil.log");
     writeFileSync(log, "");
-    const r = spawnSync(evil, [], { encoding: "utf8", env: { PATH: process.env.PATH!, AWS_CLI: join(dir, "aws"), FAKE_LOG: log } });
+    const r = spawnSync(evil, [], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH!, AWS_CLI: join(dir, "aws"), FAKE_LOG: log },
+    });
     expect(r.status).toBe(0);
     expect(existsSync(marker)).toBe(false);
     // The bucket reached the AWS CLI as written, one argument.

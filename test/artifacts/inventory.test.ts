@@ -7,11 +7,12 @@ import { Estate } from "../../lib/estate/estate";
 import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
 import { awsCatalogText, awsService } from "../support/aws-fixtures";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const ROOT = join(__dirname, "..", "..");
-const CATALOGS = ["stacks/catalog.yaml", "examples/proxmox-only.yaml", "examples/small-office.yaml"].map((f) => join(ROOT, f));
+const CATALOGS = ["stacks/catalog.yaml", "examples/proxmox-only.yaml", "examples/small-office.yaml"].map((f) =>
+  join(ROOT, f),
+);
 
 function build(file: string) {
   const estate = Estate.fromReport(Testing.app(), validateCatalogFile(file));
@@ -28,7 +29,12 @@ describe("inventory.yaml", () => {
     for (const p of ctx.policies) {
       const s = p.service;
       const e = inv.services.find((x: Json) => x.id === s.id);
-      expect(e).toMatchObject({ classification: s.classification, rpo: s.rpo.toString(), rto: s.rto.toString(), owner: s.owner });
+      expect(e).toMatchObject({
+        classification: s.classification,
+        rpo: s.rpo.toString(),
+        rto: s.rto.toString(),
+        owner: s.owner,
+      });
       expect(e.policy).toMatchObject({
         tier: s.classification,
         jobCadence: p.jobCadence.key,
@@ -40,10 +46,14 @@ describe("inventory.yaml", () => {
       });
       expect(e.policy.immutable === null).toBe(p.immutable === undefined);
       // Targets are exactly what the builders registered.
-      expect(e.targets).toEqual(ctx.targetsOf(s.id).map((t) => ({ kind: t.kind, id: t.id, location: t.location, details: t.details })));
+      expect(e.targets).toEqual(
+        ctx.targetsOf(s.id).map((t) => ({ kind: t.kind, id: t.id, location: t.location, details: t.details })),
+      );
       // Schedules are exactly the scheduled jobs that name the service.
       const jobs = ctx.jobs.filter((j) => j.serviceIds.includes(s.id));
-      expect(e.schedules.map((x: Json) => [x.job, x.calendar, x.rrule])).toEqual(jobs.map((j) => [j.id, j.schedule.toCalendarEvent(), j.schedule.toRRule()]));
+      expect(e.schedules.map((x: Json) => [x.job, x.calendar, x.rrule])).toEqual(
+        jobs.map((j) => [j.id, j.schedule.toCalendarEvent(), j.schedule.toRRule()]),
+      );
       if (s.vm) {
         expect(e.vm).toEqual({ host: s.vm.host, vmid: s.vm.vmid, kind: s.vm.kind, mode: s.vm.mode });
         expect(e.targets.some((t: Json) => t.kind === "vzdump")).toBe(true);
@@ -52,20 +62,42 @@ describe("inventory.yaml", () => {
       // Every decision carries its reason.
       const topics = Object.fromEntries(e.decisions.map((d: Json) => [d.topic, d]));
       for (const d of e.decisions) expect(d.reason.length).toBeGreaterThan(0);
-      if (s.app) expect(topics["app-level backup"]).toEqual({ topic: "app-level backup", decision: s.app.decision, reason: s.app.rationale });
+      if (s.app)
+        expect(topics["app-level backup"]).toEqual({
+          topic: "app-level backup",
+          decision: s.app.decision,
+          reason: s.app.rationale,
+        });
       if (s.offsite) expect(topics.offsite.reason).toBe(s.offsite.reason);
-      for (const a of s.acknowledge) expect(topics[`acknowledged ${a.rule}`]).toEqual({ topic: `acknowledged ${a.rule}`, decision: "accepted", reason: a.reason });
+      for (const a of s.acknowledge)
+        expect(topics[`acknowledged ${a.rule}`]).toEqual({
+          topic: `acknowledged ${a.rule}`,
+          decision: "accepted",
+          reason: a.reason,
+        });
     }
   });
 
   it("lists a job's services once, under `jobs`, so that its size grows linearly with the job (400 guests in one job)", () => {
     // GIVEN 400 identical guests on one host: one vzdump job covers all of them
     const services = Array.from({ length: 400 }, (_, i) => ({
-      id: `g-${i}`, classification: "rebuildable", rpo: "7d", rto: "3d", vm: { host: "pve", vmid: 1000 + i },
-      app: { decision: "vzdump-only", rationale: "the image is enough" }, offsite: { required: false, reason: "rebuildable" },
+      id: `g-${i}`,
+      classification: "rebuildable",
+      rpo: "7d",
+      rto: "3d",
+      vm: { host: "pve", vmid: 1000 + i },
+      app: { decision: "vzdump-only", rationale: "the image is enough" },
+      offsite: { required: false, reason: "rebuildable" },
       restore: { secrets: `vault:kv/g-${i}`, validate: ["true"] },
     }));
-    const catalog = { version: 1, name: "big", owner: "@o", proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "local" } } }, notifications: { email: ["ops@example.com"] }, services };
+    const catalog = {
+      version: 1,
+      name: "big",
+      owner: "@o",
+      proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "local" } } },
+      notifications: { email: ["ops@example.com"] },
+      services,
+    };
     const estate = Estate.fromReport(Testing.app(), validateCatalogText(stringify(catalog), "big.yaml"));
     const text = String(estate.artifacts.get("inventory.yaml")!.content);
     const inv = parse(text) as Json;
@@ -84,19 +116,36 @@ describe("inventory.yaml", () => {
     const erp = inv.services.find((s: Json) => s.id === "erp-db");
     expect(erp.overrides.retention).toEqual({ daily: 30, monthly: 12, yearly: 7 });
     expect(erp.overrides.immutable).toEqual({ mode: "compliance", days: 30 });
-    expect(erp.decisions.find((d: Json) => d.topic === "retention").reason).toBe("Critical tier defaults, with daily, monthly, yearly set by the service");
+    expect(erp.decisions.find((d: Json) => d.topic === "retention").reason).toBe(
+      "Critical tier defaults, with daily, monthly, yearly set by the service",
+    );
     const plain = inv.services.find((s: Json) => s.overrides && Object.keys(s.overrides).length === 0);
     expect(plain).toBeDefined();
   });
 
   it("records the Proxmox hosts and declared storages with secret references only", () => {
     const d = parse(readFileSync(CATALOGS[1], "utf8"));
-    d.proxmox.hosts.pve1.storages = [{ id: "pbs-garage", type: "pbs", server: "pbs.lan", datastore: "garage", username: "backup@pbs", passwordSecret: "file:/root/pbs-password", encryption: { keySecret: "file:/root/pbs.key" } }];
+    d.proxmox.hosts.pve1.storages = [
+      {
+        id: "pbs-garage",
+        type: "pbs",
+        server: "pbs.lan",
+        datastore: "garage",
+        username: "backup@pbs",
+        passwordSecret: "file:/root/pbs-password",
+        encryption: { keySecret: "file:/root/pbs.key" },
+      },
+    ];
     const report = validateCatalogText(stringify(d));
     const estate = Estate.fromReport(Testing.app(), report);
     const inv = parse(renderInventory(estate.context));
     expect(inv.proxmox.hosts.pve1).toMatchObject({ node: "pve1", storage: "pbs-garage", storageDeclared: true });
-    expect(inv.proxmox.hosts.pve1.storages[0]).toMatchObject({ id: "pbs-garage", type: "pbs", passwordSecret: "file:/root/pbs-password", encryption: { generated: false, keySecret: "file:/root/pbs.key" } });
+    expect(inv.proxmox.hosts.pve1.storages[0]).toMatchObject({
+      id: "pbs-garage",
+      type: "pbs",
+      passwordSecret: "file:/root/pbs-password",
+      encryption: { generated: false, keySecret: "file:/root/pbs.key" },
+    });
     expect(inv.proxmox.hosts.pve1.storages[0]).not.toHaveProperty("password");
   });
 
@@ -111,7 +160,13 @@ describe("inventory.yaml: points of an immutable service that are not locked", (
   // shorter than MinRetentionDays fails; so points living shorter than the lock stay unlocked, and the inventory says so.
   const inventoryOf = (retention: Record<string, number>) => {
     const text = awsCatalogText([
-      awsService("ledger", { classification: "critical", rpo: "4h", offsite: { required: true, reason: "critical" }, immutable: { mode: "compliance", days: 14 }, retention }),
+      awsService("ledger", {
+        classification: "critical",
+        rpo: "4h",
+        offsite: { required: true, reason: "critical" },
+        immutable: { mode: "compliance", days: 14 },
+        retention,
+      }),
     ]);
     const estate = Estate.fromReport(Testing.app(), validateCatalogText(text, "test.yaml"));
     const inv = parse(String(estate.artifacts.get("inventory.yaml")!.content)) as Json;
@@ -135,9 +190,19 @@ describe("inventory.yaml: points of an immutable service that are not locked", (
 describe("inventory: how late a stopped AWS Backup is reported", () => {
   it("shows each AWS Backup service's Config rules with allowed age, evaluation frequency and detection bound (their sum)", () => {
     const { inv } = build(join(ROOT, "stacks", "catalog.yaml"));
-    const watched = (inv.services as Array<{ id: string; aws?: { freshness?: Array<{ configRule: string; allowedAge: string; evaluated: string; detectionBound: string }> } }>).filter((s) => s.aws?.freshness);
+    const watched = (
+      inv.services as Array<{
+        id: string;
+        aws?: {
+          freshness?: Array<{ configRule: string; allowedAge: string; evaluated: string; detectionBound: string }>;
+        };
+      }>
+    ).filter((s) => s.aws?.freshness);
     expect(watched.length).toBeGreaterThan(0);
-    const hours = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as Record<string, number>;
+    const hours = { One_Hour: 1, Three_Hours: 3, Six_Hours: 6, Twelve_Hours: 12, TwentyFour_Hours: 24 } as Record<
+      string,
+      number
+    >;
     const toHours = (d: string) => Number(d.slice(0, -1)) * (d.endsWith("d") ? 24 : 1);
     for (const s of watched) {
       for (const f of s.aws!.freshness!) {
@@ -157,13 +222,22 @@ describe("what a locked bucket protects, stated exactly", () => {
     const locked = targets.filter((t) => t.kind === "s3" && String(t.details?.lock).startsWith("Object Lock"));
     expect(locked.length).toBeGreaterThan(0);
     for (const t of locked) {
-      expect(String(t.details!.lock)).toMatch(/^Object Lock (governance|compliance) (\d+) days from each object's upload, extended daily by lock-extend\.sh to at least \2 days from now for every object the repository still holds$/);
-      expect(t.restoreSteps!.join("\n")).toMatch(/A deduplicating repository \(restic\) keeps referencing packs written earlier: the service's lock-extend\.sh .* extends the retention of every object the repository still holds to at least \d+ days from now/);
-      expect(t.restoreSteps!.join("\n")).toMatch(/If the extension stopped, older packs are protected by versioning only/);
+      expect(String(t.details!.lock)).toMatch(
+        /^Object Lock (governance|compliance) (\d+) days from each object's upload, extended daily by lock-extend\.sh to at least \2 days from now for every object the repository still holds$/,
+      );
+      expect(t.restoreSteps!.join("\n")).toMatch(
+        /A deduplicating repository \(restic\) keeps referencing packs written earlier: the service's lock-extend\.sh .* extends the retention of every object the repository still holds to at least \d+ days from now/,
+      );
+      expect(t.restoreSteps!.join("\n")).toMatch(
+        /If the extension stopped, older packs are protected by versioning only/,
+      );
     }
     const replicas = targets.filter((t) => t.kind === "offsite" && String(t.details?.lock).startsWith("Object Lock"));
     expect(replicas.length).toBeGreaterThan(0);
-    for (const t of replicas) expect(String(t.details!.lock)).toMatch(/from each object's upload only \(the extension runs on the primary: older objects a repository still references are not locked here\)$/);
+    for (const t of replicas)
+      expect(String(t.details!.lock)).toMatch(
+        /from each object's upload only \(the extension runs on the primary: older objects a repository still references are not locked here\)$/,
+      );
   });
 
   it("gives every service on a locked bucket the lock-extend.sh entry point and its daily timer, and no service elsewhere", () => {
@@ -180,7 +254,11 @@ describe("what a locked bucket protects, stated exactly", () => {
       const lockedBucket = d.objectLock !== undefined;
       const conf = renderServiceConfOf(ctx, p.service.id);
       if (conf === undefined) continue;
-      expect({ id: p.service.id, entry: /^ENTRY_SCRIPTS=.*lock-extend\.sh/m.test(conf), timer: conf.includes(`backup-gov-${p.service.id}-lock.timer`) }).toEqual({ id: p.service.id, entry: lockedBucket, timer: lockedBucket });
+      expect({
+        id: p.service.id,
+        entry: /^ENTRY_SCRIPTS=.*lock-extend\.sh/m.test(conf),
+        timer: conf.includes(`backup-gov-${p.service.id}-lock.timer`),
+      }).toEqual({ id: p.service.id, entry: lockedBucket, timer: lockedBucket });
       if (lockedBucket) withLock++;
     }
     expect(withLock).toBeGreaterThan(0);

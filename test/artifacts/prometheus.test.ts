@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
-import { Alerts, PrometheusPaths, renderAbsenceTests, renderAlertmanagerExample, renderAlertRules, renderRuleTests } from "../../lib/artifacts/prometheus";
+import {
+  Alerts,
+  PrometheusPaths,
+  renderAbsenceTests,
+  renderAlertmanagerExample,
+  renderAlertRules,
+  renderRuleTests,
+} from "../../lib/artifacts/prometheus";
 import { Metrics } from "../../lib/core/metrics";
 import { watchedServices, sourceEngine } from "../../lib/policy/freshness";
 import { DEFAULT_CATALOG, EXAMPLES, loadValid } from "../support/catalogs";
@@ -24,13 +31,17 @@ describe.each([DEFAULT_CATALOG, ...EXAMPLES])("Prometheus rules for %s", (file) 
   const { dir } = writeAll(file);
 
   it("pass promtool check rules with every lint fatal", () => {
-    const r = run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", name(PrometheusPaths.rules)], { cwd: dir });
+    const r = run("promtool", ["check", "rules", "--lint=all", "--lint-fatal", name(PrometheusPaths.rules)], {
+      cwd: dir,
+    });
     expect(r.stderr + r.stdout).toMatch(/SUCCESS/);
     expect(r.code).toBe(0);
   });
 
   it("pass their rendered promtool unit tests", () => {
-    const r = run("promtool", ["test", "rules", name(PrometheusPaths.tests), name(PrometheusPaths.absenceTests)], { cwd: dir });
+    const r = run("promtool", ["test", "rules", name(PrometheusPaths.tests), name(PrometheusPaths.absenceTests)], {
+      cwd: dir,
+    });
     expect(r.stdout + r.stderr).not.toMatch(/FAILED/);
     expect(r.code).toBe(0);
   });
@@ -38,7 +49,11 @@ describe.each([DEFAULT_CATALOG, ...EXAMPLES])("Prometheus rules for %s", (file) 
 
 describe("the rendered unit tests for the default catalog", () => {
   const { catalog, policies } = loadValid();
-  const tests = parse(renderRuleTests(catalog, policies)).tests as Array<{ name: string; input_series: Array<{ series: string; values: string }>; alert_rule_test: Array<{ eval_time: string; alertname: string; exp_alerts: unknown[] }> }>;
+  const tests = parse(renderRuleTests(catalog, policies)).tests as Array<{
+    name: string;
+    input_series: Array<{ series: string; values: string }>;
+    alert_rule_test: Array<{ eval_time: string; alertname: string; exp_alerts: unknown[] }>;
+  }>;
 
   it("prove each watched service goes stale one minute after RPO + margin and not one minute before", () => {
     for (const w of watchedServices(policies, catalog)) {
@@ -66,7 +81,10 @@ describe("the rendered unit tests for the default catalog", () => {
   it("catch a rule whose threshold is wrong: promtool test fails when the stale threshold moves", () => {
     const { dir, rules } = writeAll(DEFAULT_CATALOG);
     // One hour later than the catalog says for vaultwarden (5h = 18000s).
-    const moved = rules.replace('{service="vaultwarden",engine="postgresql"}) > 18000', '{service="vaultwarden",engine="postgresql"}) > 21600');
+    const moved = rules.replace(
+      '{service="vaultwarden",engine="postgresql"}) > 18000',
+      '{service="vaultwarden",engine="postgresql"}) > 21600',
+    );
     expect(moved).not.toBe(rules);
     writeFileSync(join(dir, name(PrometheusPaths.rules)), moved);
     const r = run("promtool", ["test", "rules", name(PrometheusPaths.tests)], { cwd: dir });
@@ -76,7 +94,10 @@ describe("the rendered unit tests for the default catalog", () => {
 
   it("catch a missing-metrics rule that waits too long", () => {
     const { dir, rules } = writeAll(DEFAULT_CATALOG);
-    const moved = rules.replace(/(absent\(backup_last_success_timestamp_seconds\{service="gitea",engine="postgresql"\}\)\n\s+for: )15h/, "$116h");
+    const moved = rules.replace(
+      /(absent\(backup_last_success_timestamp_seconds\{service="gitea",engine="postgresql"\}\)\n\s+for: )15h/,
+      "$116h",
+    );
     expect(moved).not.toBe(rules);
     writeFileSync(join(dir, name(PrometheusPaths.rules)), moved);
     const r = run("promtool", ["test", "rules", name(PrometheusPaths.absenceTests)], { cwd: dir });
@@ -86,7 +107,10 @@ describe("the rendered unit tests for the default catalog", () => {
 
 describe("the rules", () => {
   const { catalog, policies } = loadValid();
-  const groups = parse(renderAlertRules(catalog, policies)).groups as Array<{ name: string; rules: Array<{ alert: string; expr: string; labels: Record<string, string> }> }>;
+  const groups = parse(renderAlertRules(catalog, policies)).groups as Array<{
+    name: string;
+    rules: Array<{ alert: string; expr: string; labels: Record<string, string> }>;
+  }>;
   const all = groups.flatMap((g) => g.rules);
 
   it("use only the contract's metric names", () => {
@@ -97,13 +121,18 @@ describe("the rules", () => {
   it("have a stale and a missing alert for each watched service and none for the AWS-only one", () => {
     for (const w of watchedServices(policies, catalog)) {
       // One pair per source: the app script's and the vzdump hook's are judged apart.
-      for (const alert of [Alerts.stale, Alerts.missing]) expect(all.filter((r) => r.alert === alert && r.labels.service === w.policy.service.id)).toHaveLength(w.sources.length);
+      for (const alert of [Alerts.stale, Alerts.missing])
+        expect(all.filter((r) => r.alert === alert && r.labels.service === w.policy.service.id)).toHaveLength(
+          w.sources.length,
+        );
     }
     expect(all.some((r) => r.labels.service === "billing")).toBe(false);
   });
 
   it("page for critical services only", () => {
-    expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "vaultwarden")!.labels.severity).toBe("critical");
+    expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "vaultwarden")!.labels.severity).toBe(
+      "critical",
+    );
     expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "gitea")!.labels.severity).toBe("warning");
     expect(all.find((r) => r.alert === Alerts.stale && r.labels.service === "jellyfin")!.labels.severity).toBe("info");
   });
@@ -127,7 +156,10 @@ describe.each([DEFAULT_CATALOG, ...EXAMPLES])("the Alertmanager example for %s",
 
   it("routes the Watchdog to the dead man's switch first, and only there", () => {
     const cfg = parse(text);
-    expect(cfg.route.routes[0]).toMatchObject({ receiver: "deadmans-switch", matchers: [`alertname="${Alerts.watchdog}"`] });
+    expect(cfg.route.routes[0]).toMatchObject({
+      receiver: "deadmans-switch",
+      matchers: [`alertname="${Alerts.watchdog}"`],
+    });
     expect(cfg.route.routes[0].continue).toBeUndefined();
     expect(cfg.receivers.map((r: { name: string }) => r.name)).toContain("deadmans-switch");
   });
@@ -141,7 +173,10 @@ describe("amtool as the oracle", () => {
   it("rejects a route to a receiver that does not exist", () => {
     const { catalog } = loadValid();
     const dir = scratch("am-bad");
-    writeFileSync(join(dir, "am.yml"), renderAlertmanagerExample(catalog).replace("receiver: deadmans-switch", "receiver: nobody"));
+    writeFileSync(
+      join(dir, "am.yml"),
+      renderAlertmanagerExample(catalog).replace("receiver: deadmans-switch", "receiver: nobody"),
+    );
     expect(run("amtool", ["check-config", "am.yml"], { cwd: dir }).code).not.toBe(0);
   });
 });

@@ -1,7 +1,15 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { VeleroAlerts, VeleroMetrics, VeleroPaths, renderVeleroDashboard, renderVeleroRuleTests, renderVeleroRules, veleroDashboardQueries } from "../../lib/artifacts/velero-monitoring";
+import {
+  VeleroAlerts,
+  VeleroMetrics,
+  VeleroPaths,
+  renderVeleroDashboard,
+  renderVeleroRuleTests,
+  renderVeleroRules,
+  veleroDashboardQueries,
+} from "../../lib/artifacts/velero-monitoring";
 import { veleroSchedules } from "../../lib/policy/velero";
 import { EXAMPLES, ROOT, loadValid } from "../support/catalogs";
 import { run, scratch } from "../support/tools";
@@ -28,12 +36,22 @@ describe("Velero alert rules (examples/kubernetes.yaml)", () => {
   });
 
   it("watch velero_backup_last_successful_timestamp of every schedule, with the service and cluster as labels", () => {
-    const all = parse(rules).groups.flatMap((g: { rules: unknown[] }) => g.rules) as Array<{ alert: string; expr: string; labels: Record<string, string> }>;
+    const all = parse(rules).groups.flatMap((g: { rules: unknown[] }) => g.rules) as Array<{
+      alert: string;
+      expr: string;
+      labels: Record<string, string>;
+    }>;
     const stale = all.filter((r) => r.alert === VeleroAlerts.stale);
-    expect(stale.map((r) => r.labels.schedule).sort()).toEqual(veleroSchedules(policies, catalog).map((s) => s.name).sort());
+    expect(stale.map((r) => r.labels.schedule).sort()).toEqual(
+      veleroSchedules(policies, catalog)
+        .map((s) => s.name)
+        .sort(),
+    );
     const daily = stale.find((r) => r.labels.schedule === "shop-daily")!;
     // A day plus the 4-hour margin cap.
-    expect(daily.expr).toBe(`time() - max by (schedule) (${VeleroMetrics.lastSuccess}{schedule="shop-daily"}) > ${(1440 + 240) * 60}`);
+    expect(daily.expr).toBe(
+      `time() - max by (schedule) (${VeleroMetrics.lastSuccess}{schedule="shop-daily"}) > ${(1440 + 240) * 60}`,
+    );
     expect(daily.labels).toMatchObject({ service: "shop", cluster: "prod", severity: "critical" });
   });
 
@@ -55,11 +73,18 @@ describe("Velero alert rules (examples/kubernetes.yaml)", () => {
 describe("the Velero dashboard", () => {
   it("has every query parsed by promtool, over Velero's metric names only", () => {
     const dir = scratch("velero-dash");
-    writeFileSync(join(dir, "q.yml"), stringify({ groups: [{ name: "q", rules: veleroDashboardQueries().map((expr, i) => ({ record: `q:${i}`, expr })) }] }));
+    writeFileSync(
+      join(dir, "q.yml"),
+      stringify({
+        groups: [{ name: "q", rules: veleroDashboardQueries().map((expr, i) => ({ record: `q:${i}`, expr })) }],
+      }),
+    );
     const r = run("promtool", ["check", "rules", "q.yml"], { cwd: dir });
     expect(r.code).toBe(0);
     const used = new Set(veleroDashboardQueries().flatMap((q) => q.match(/velero_[a-z_]+/g) ?? []));
     expect([...used].sort()).toEqual(Object.values(VeleroMetrics).sort());
-    expect(JSON.parse(renderVeleroDashboard(catalog)).panels.map((p: { title: string }) => p.title)).toContain("Failed and partially failed backups");
+    expect(JSON.parse(renderVeleroDashboard(catalog)).panels.map((p: { title: string }) => p.title)).toContain(
+      "Failed and partially failed backups",
+    );
   });
 });

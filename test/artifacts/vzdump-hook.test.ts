@@ -27,7 +27,8 @@ function host(opts: { heartbeat?: boolean } = {}) {
     BACKUP_GOV_HEARTBEAT_ENV: join(dir, "heartbeat.env"),
     STOREID: "pbs-main",
   };
-  const call = (args: string[], extra: Record<string, string> = {}) => run("bash", [hook, ...args], { env: { ...env, ...extra } });
+  const call = (args: string[], extra: Record<string, string> = {}) =>
+    run("bash", [hook, ...args], { env: { ...env, ...extra } });
   const metrics = (service: string) => {
     const file = join(dir, "textfile", textfileName(service, "vzdump"));
     return existsSync(file) ? parseTextfile(readFileSync(file, "utf8")).samples : [];
@@ -35,13 +36,15 @@ function host(opts: { heartbeat?: boolean } = {}) {
   return { dir, hook, call, metrics, env };
 }
 
-const value = (samples: ReturnType<ReturnType<typeof host>["metrics"]>, name: string) => samples.find((s) => s.name === name)?.value;
+const value = (samples: ReturnType<ReturnType<typeof host>["metrics"]>, name: string) =>
+  samples.find((s) => s.name === name)?.value;
 
 describe("the vzdump hook", () => {
   it("is the real file lib/artifacts/app/sh/vzdump/vzdump-hook.sh with the runtime's library and this host's data inlined", () => {
     const real = readFileSync(join(runtimeSourceDir(), "vzdump", "vzdump-hook.sh"), "utf8");
     // Every line of the real file's code is in the artifact, except the lines that source what is now inline.
-    for (const line of real.split("\n").filter((l) => !/# @(inline|data)$|^HOOK_LIB=|^# shellcheck source/.test(l))) expect(script).toContain(line);
+    for (const line of real.split("\n").filter((l) => !/# @(inline|data)$|^HOOK_LIB=|^# shellcheck source/.test(l)))
+      expect(script).toContain(line);
     for (const lib of ["lib/log.sh", "lib/metrics.sh", "lib/heartbeat.sh"]) {
       const body = readFileSync(join(runtimeSourceDir(), lib), "utf8").replace(/^# shellcheck shell=bash\n/, "");
       expect(script).toContain(body.trimEnd());
@@ -53,7 +56,9 @@ describe("the vzdump hook", () => {
     const h = host();
     const conf = join(h.dir, "vzdump-hook.conf");
     writeFileSync(conf, renderVzdumpHookData(catalog, catalog.proxmox!.hosts.pve, policies, false) + "\n");
-    const r = run("bash", [join(runtimeSourceDir(), "vzdump", "vzdump-hook.sh"), "backup-end", "snapshot", "204"], { env: { ...h.env, BACKUP_GOV_HOOK_CONF: conf } });
+    const r = run("bash", [join(runtimeSourceDir(), "vzdump", "vzdump-hook.sh"), "backup-end", "snapshot", "204"], {
+      env: { ...h.env, BACKUP_GOV_HOOK_CONF: conf },
+    });
     expect(r.stderr).toBe("");
     expect(value(h.metrics("vaultwarden"), Metrics.lastRunSuccess)).toBe(1);
   });
@@ -83,7 +88,11 @@ describe("the vzdump hook", () => {
     const r = h.call(["backup-end", "snapshot", "204"], { TARGET: join(h.dir, "vm-204.vma.zst") });
     expect(r.code).toBe(0);
     const m = h.metrics("vaultwarden");
-    expect(m.every((s) => s.labels.service === "vaultwarden" && s.labels.engine === "vzdump" && s.labels.target === "pve/pbs-main")).toBe(true);
+    expect(
+      m.every(
+        (s) => s.labels.service === "vaultwarden" && s.labels.engine === "vzdump" && s.labels.target === "pve/pbs-main",
+      ),
+    ).toBe(true);
     expect(value(m, Metrics.lastSuccess)).toBeGreaterThanOrEqual(before);
     expect(value(m, Metrics.lastRunSuccess)).toBe(1);
     expect(value(m, Metrics.size)).toBe(4321);
@@ -91,10 +100,16 @@ describe("the vzdump hook", () => {
     expect(value(m, Metrics.rto)).toBe(2 * 3600);
     const calls = readFileSync(join(h.dir, "aws.calls"), "utf8");
     expect(calls).toContain(`us-east-1 cloudwatch put-metric-data --namespace ${Heartbeat.namespace}`);
-    expect(calls).toContain(`MetricName=${Heartbeat.successMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=1,Unit=Count`);
-    expect(calls).toContain(`MetricName=${Heartbeat.sizeMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=4321,Unit=Bytes`);
+    expect(calls).toContain(
+      `MetricName=${Heartbeat.successMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=1,Unit=Count`,
+    );
+    expect(calls).toContain(
+      `MetricName=${Heartbeat.sizeMetric},Dimensions=[{Name=Estate,Value=homelab},{Name=Service,Value=vaultwarden},{Name=Source,Value=vzdump}],Value=4321,Unit=Bytes`,
+    );
     // promtool reads it as valid exposition text.
-    const lint = run("promtool", ["check", "metrics"], { input: readFileSync(join(h.dir, "textfile", textfileName("vaultwarden", "vzdump")), "utf8") });
+    const lint = run("promtool", ["check", "metrics"], {
+      input: readFileSync(join(h.dir, "textfile", textfileName("vaultwarden", "vzdump")), "utf8"),
+    });
     expect(lint.code).toBe(0);
   });
 

@@ -8,17 +8,84 @@ import { Duration } from "../../lib/core/duration";
 
 /** Strings a careless emitter writes plain and a reader then takes for something else. */
 const TRICKY = [
-  "", " lead", "trail ", "yes", "No", "on", "OFF", "y", "n", "true", "False", "null", "~", "NULL",
-  "123", "-1", "+1", "1.5", ".5", "1e3", "0x1f", "0o17", "0b101", ".inf", "-.inf", ".nan", "1:20", "1_000",
-  "a: b", "a:b", "a:", "a#b", "#x", "a #b", "x{a=\"b\"}", "https://x.test:8006", "- x", "-x", "? x", "[x]", "{x}", "x]", "&a", "*a", "!tag", "|", ">", "%x", "@x", "`x", "'x'", '"x"',
-  "a\nb", "a\tb", "back\\slash", "é ü ✓", "line\u2028sep", "del\u007f", "bom\ufeff", "<<",
-  "4h", "30m", "20GiB", "1d", "svc-0001", "/srv/data", "s3://bucket/prefix/", "time() - max by (service) (x) > 60",
+  "",
+  " lead",
+  "trail ",
+  "yes",
+  "No",
+  "on",
+  "OFF",
+  "y",
+  "n",
+  "true",
+  "False",
+  "null",
+  "~",
+  "NULL",
+  "123",
+  "-1",
+  "+1",
+  "1.5",
+  ".5",
+  "1e3",
+  "0x1f",
+  "0o17",
+  "0b101",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "1:20",
+  "1_000",
+  "a: b",
+  "a:b",
+  "a:",
+  "a#b",
+  "#x",
+  "a #b",
+  'x{a="b"}',
+  "https://x.test:8006",
+  "- x",
+  "-x",
+  "? x",
+  "[x]",
+  "{x}",
+  "x]",
+  "&a",
+  "*a",
+  "!tag",
+  "|",
+  ">",
+  "%x",
+  "@x",
+  "`x",
+  "'x'",
+  '"x"',
+  "a\nb",
+  "a\tb",
+  "back\\slash",
+  "é ü ✓",
+  "line\u2028sep",
+  "del\u007f",
+  "bom\ufeff",
+  "<<",
+  "4h",
+  "30m",
+  "20GiB",
+  "1d",
+  "svc-0001",
+  "/srv/data",
+  "s3://bucket/prefix/",
+  "time() - max by (service) (x) > 60",
 ];
 
 describe("toYaml", () => {
   it("writes every tricky string so that the yaml package reads it back unchanged", () => {
     // GIVEN strings as values, as keys and inside sequences
-    const doc = { values: TRICKY, keys: Object.fromEntries(TRICKY.map((s, i) => [s, i])), nested: [[TRICKY], { a: [{ b: TRICKY }] }] };
+    const doc = {
+      values: TRICKY,
+      keys: Object.fromEntries(TRICKY.map((s, i) => [s, i])),
+      nested: [[TRICKY], { a: [{ b: TRICKY }] }],
+    };
     // WHEN written and parsed again THEN nothing changed
     expect(parse(toYaml(doc))).toEqual(doc);
   });
@@ -35,12 +102,30 @@ describe("toYaml", () => {
   });
 
   it("writes block style with sequences indented under their key, as the yaml package does", () => {
-    const doc = { groups: [{ name: "g", rules: [{ alert: "A", labels: { severity: "warning" } }] }], top: ["x", ["w", "z"]] };
+    const doc = {
+      groups: [{ name: "g", rules: [{ alert: "A", labels: { severity: "warning" } }] }],
+      top: ["x", ["w", "z"]],
+    };
     expect(toYaml(doc)).toBe(stringify(doc));
   });
 
   it("is read back by promtool (go-yaml): a rules file written with it passes `promtool check rules`", () => {
-    const rules = { groups: [{ name: "t", rules: [{ alert: "yes", expr: 'up{job="on"} == 0', for: "5m", labels: { severity: "no", code: "0x1f" }, annotations: { summary: "a: b #c" } }] }] };
+    const rules = {
+      groups: [
+        {
+          name: "t",
+          rules: [
+            {
+              alert: "yes",
+              expr: 'up{job="on"} == 0',
+              for: "5m",
+              labels: { severity: "no", code: "0x1f" },
+              annotations: { summary: "a: b #c" },
+            },
+          ],
+        },
+      ],
+    };
     const dir = mkdtempSync(join(tmpdir(), "toyaml-"));
     writeFileSync(join(dir, "r.yml"), toYaml(rules));
     const r = spawnSync("promtool", ["check", "rules", join(dir, "r.yml")], { encoding: "utf8" });

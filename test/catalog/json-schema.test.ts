@@ -11,7 +11,12 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const check = ajv.compile(shipped);
 
-const catalogs = [join(root, "stacks", "catalog.yaml"), ...readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml")).map((f) => join(root, "examples", f))];
+const catalogs = [
+  join(root, "stacks", "catalog.yaml"),
+  ...readdirSync(join(root, "examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => join(root, "examples", f)),
+];
 
 describe("the shipped JSON Schema", () => {
   it("is the one generated from the validator's zod schemas", () => {

@@ -8,7 +8,8 @@ import { formatFinding, formatPath } from "../../lib/core/finding";
 import { validateCatalogFile } from "../../lib/governance/validate";
 import { baseCatalog, catalogWith, validate, vmService } from "../support/catalogs";
 
-const at = (f: { position: { line: number; column: number }; ruleId: string }) => `${f.position.line}:${f.position.column} ${f.ruleId}`;
+const at = (f: { position: { line: number; column: number }; ruleId: string }) =>
+  `${f.position.line}:${f.position.column} ${f.ruleId}`;
 
 describe("a catalog with ten different mistakes", () => {
   const report = validateCatalogFile(join(__dirname, "..", "fixtures", "ten-mistakes.yaml"));
@@ -30,7 +31,9 @@ describe("a catalog with ten different mistakes", () => {
   });
 
   it("formats each finding as file:line:col  RULE  message (at path)", () => {
-    expect(formatFinding(report.findings[3])).toMatch(/^.*ten-mistakes\.yaml:22:5 {2}CAT-003 {2}unknown key `descripton` Fix: did you mean `description`\? \(at services\[1\]\.descripton\)$/);
+    expect(formatFinding(report.findings[3])).toMatch(
+      /^.*ten-mistakes\.yaml:22:5 {2}CAT-003 {2}unknown key `descripton` Fix: did you mean `description`\? \(at services\[1\]\.descripton\)$/,
+    );
   });
 
   it("keeps checking a service whose only schema problem is a typo'd key", () => {
@@ -61,7 +64,15 @@ describe("loader: bad input never crashes", () => {
 
   it("an alias bomb: CAT-012 at the first alias", () => {
     const rows = ["a: &a [x, x, x, x, x, x, x, x, x]"];
-    for (const [k, p] of [["b", "a"], ["c", "b"], ["d", "c"], ["e", "d"], ["f", "e"], ["g", "f"]]) rows.push(`${k}: &${k} [${Array(9).fill(`*${p}`).join(", ")}]`);
+    for (const [k, p] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+      ["f", "e"],
+      ["g", "f"],
+    ])
+      rows.push(`${k}: &${k} [${Array(9).fill(`*${p}`).join(", ")}]`);
     const r = loadCatalogText(rows.join("\n") + "\n", "bomb.yaml");
     expect(r.findings.map(at)).toEqual(["2:8 CAT-012"]);
   });
@@ -78,7 +89,10 @@ describe("loader: bad input never crashes", () => {
   });
 
   it("a `__proto__` key would vanish from the model: CAT-007 at the key", () => {
-    const r = loadCatalogText("version: 1\nname: p-lab\naws: { region: us-east-1, tags: { __proto__: prod, app: x } }\nservices: []\n", "p.yaml");
+    const r = loadCatalogText(
+      "version: 1\nname: p-lab\naws: { region: us-east-1, tags: { __proto__: prod, app: x } }\nservices: []\n",
+      "p.yaml",
+    );
     expect(r.findings.map(at)).toEqual(["3:35 CAT-007"]);
   });
 
@@ -140,7 +154,9 @@ describe("loader: schema findings", () => {
     expect(f.fix).toBe("did you mean `services`?");
     expect(r.findings.map((x) => x.ruleId)).toContain("CAT-004"); // services itself is now missing
     const weird = validate(catalogWith([vmService("web", { zzzz: 1 })]));
-    expect(weird.findings.find((x) => x.ruleId === "CAT-003")!.fix).toMatch(/allowed keys here: id, description, owner/);
+    expect(weird.findings.find((x) => x.ruleId === "CAT-003")!.fix).toMatch(
+      /allowed keys here: id, description, owner/,
+    );
   });
 
   it("reports missing required keys at the enclosing mapping", () => {
@@ -151,24 +167,34 @@ describe("loader: schema findings", () => {
   });
 
   it("reports wrong types, enums, formats and ranges with the YAML key", () => {
-    const r = validate(catalogWith([vmService("web", { vm: { host: "pve", vmid: "abc", kind: "kvm" }, rpo: "4 hours", compliance: ["sox"] })]));
+    const r = validate(
+      catalogWith([
+        vmService("web", { vm: { host: "pve", vmid: "abc", kind: "kvm" }, rpo: "4 hours", compliance: ["sox"] }),
+      ]),
+    );
     expect(r.findings.map((f) => `${f.ruleId} ${f.message}`)).toEqual([
-      "CAT-007 `rpo` must be a duration such as 15m, 4h or 1d; got \"4 hours\"",
-      "CAT-005 `vmid` must be a number, got \"abc\"",
-      "CAT-006 `kind` must be one of qemu, lxc; got \"kvm\"",
-      "CAT-006 `compliance[0]` must be one of gdpr, hipaa, soc2, pci; got \"sox\"",
+      'CAT-007 `rpo` must be a duration such as 15m, 4h or 1d; got "4 hours"',
+      'CAT-005 `vmid` must be a number, got "abc"',
+      'CAT-006 `kind` must be one of qemu, lxc; got "kvm"',
+      'CAT-006 `compliance[0]` must be one of gdpr, hipaa, soc2, pci; got "sox"',
     ]);
   });
 
   it("an invalid optional value does not hide the section's other findings, nor invent consequences", () => {
     // restore.secrets is malformed (a bare secret): CAT-007 only, no "missing restore.secrets" (GOV-014) on top.
-    const r = validate(catalogWith([vmService("web", { restore: { secrets: "hunter2", validate: ["true"] }, vm: { host: "nope", vmid: 150 } })]));
+    const r = validate(
+      catalogWith([
+        vmService("web", { restore: { secrets: "hunter2", validate: ["true"] }, vm: { host: "nope", vmid: 150 } }),
+      ]),
+    );
     expect(r.findings.map((f) => f.ruleId)).toEqual(["GOV-003", "CAT-007"]);
   });
 
   it("an invalid required value keeps the service out of \`services\` (rules still judge the rest of it), and its id counts for references", () => {
     const bad = vmService("db", { classification: "vital" });
-    const r = validate(catalogWith([bad, vmService("web", { restore: { secrets: "vault:x", validate: ["t"], dependsOn: ["db"] } })]));
+    const r = validate(
+      catalogWith([bad, vmService("web", { restore: { secrets: "vault:x", validate: ["t"], dependsOn: ["db"] } })]),
+    );
     expect(r.findings.map((f) => f.ruleId)).toEqual(["CAT-006"]);
   });
 });
@@ -177,8 +203,13 @@ describe("issue 20 item 11: every finding at its own place", () => {
   it("a duplicate key right after an empty value: at the duplicate, naming it and its path (was the line before, `?` at (root))", () => {
     const r = loadCatalogText("version: 1\nname: d-lab\nowner:\nowner: x\nservices: []\n", "d.yaml");
     expect(r.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["4:1 CAT-002 owner"]);
-    expect(r.findings[0].message).toBe("duplicate key `owner`: it already appears earlier in the same mapping (line 3)");
-    const nested = loadCatalogText("version: 1\nname: d-lab\naws:\n  region:\n  region: us-east-1\nservices: []\n", "d.yaml");
+    expect(r.findings[0].message).toBe(
+      "duplicate key `owner`: it already appears earlier in the same mapping (line 3)",
+    );
+    const nested = loadCatalogText(
+      "version: 1\nname: d-lab\naws:\n  region:\n  region: us-east-1\nservices: []\n",
+      "d.yaml",
+    );
     expect(nested.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["5:3 CAT-002 aws.region"]);
     expect(nested.catalog!.aws!.region).toBe("us-east-1");
   });
@@ -213,7 +244,9 @@ describe("issue 20 item 11: every finding at its own place", () => {
   });
 
   it("a tag on a mapping or a key is CAT-041 too", () => {
-    expect(loadCatalogText("version: 1\nname: t-lab\naws: !!map { region: us-east-1 }\nservices: []\n").findings.map(at)).toEqual(["3:6 CAT-041"]);
+    expect(
+      loadCatalogText("version: 1\nname: t-lab\naws: !!map { region: us-east-1 }\nservices: []\n").findings.map(at),
+    ).toEqual(["3:6 CAT-041"]);
     expect(loadCatalogText("version: 1\n!!str name: t-lab\nservices: []\n").findings.map(at)).toEqual(["2:1 CAT-041"]);
   });
 
@@ -223,7 +256,11 @@ describe("issue 20 item 11: every finding at its own place", () => {
     ["an overlong 4-byte form (F0 80 80 80)", [0xf0, 0x80, 0x80, 0x80]],
     ["a code point above U+10FFFF (F4 90 80 80)", [0xf4, 0x90, 0x80, 0x80]],
   ])("invalid UTF-8 is CAT-010 at its byte: %s", (_what, bad) => {
-    const bytes = Buffer.concat([Buffer.from("version: 1\nname: u-lab\nowner: a"), Buffer.from(bad), Buffer.from("\nservices: []\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from("version: 1\nname: u-lab\nowner: a"),
+      Buffer.from(bad),
+      Buffer.from("\nservices: []\n"),
+    ]);
     expect(loadCatalogText(bytes, "u.yaml").findings.map(at)).toEqual(["3:9 CAT-010"]);
   });
 
@@ -236,11 +273,15 @@ describe("issue 20 item 11: every finding at its own place", () => {
   });
 
   it("a lone surrogate is CAT-010 at its place: in text handed over as a string, or made by an escape", () => {
-    expect(loadCatalogText('version: 1\nname: u-lab\nowner: "a\ud800"\nservices: []\n', "u.yaml").findings.map(at)).toEqual(["3:10 CAT-010"]);
+    expect(
+      loadCatalogText('version: 1\nname: u-lab\nowner: "a\ud800"\nservices: []\n', "u.yaml").findings.map(at),
+    ).toEqual(["3:10 CAT-010"]);
     const escaped = loadCatalogText('version: 1\nname: u-lab\nservices: []\nowner: "\\udc00x"\n', "u.yaml");
     expect(escaped.findings.map((f) => `${at(f)} ${formatPath(f.path)}`)).toEqual(["4:8 CAT-010 owner"]);
     // A pair written as two escapes is one character, and fine.
-    expect(loadCatalogText('version: 1\nname: u-lab\nowner: "\\ud83e\\udd84"\nservices: []\n', "u.yaml").catalog!.owner).toBe("🦄");
+    expect(
+      loadCatalogText('version: 1\nname: u-lab\nowner: "\\ud83e\\udd84"\nservices: []\n', "u.yaml").catalog!.owner,
+    ).toBe("🦄");
   });
 });
 

@@ -36,7 +36,10 @@ function admitted(node: JsonSchema | undefined): unknown[] {
   if (!node) return [];
   if (Array.isArray(node.enum)) return node.enum;
   if ("const" in node) return [node.const];
-  const members = [...((node.anyOf as JsonSchema[] | undefined) ?? []), ...((node.oneOf as JsonSchema[] | undefined) ?? [])];
+  const members = [
+    ...((node.anyOf as JsonSchema[] | undefined) ?? []),
+    ...((node.oneOf as JsonSchema[] | undefined) ?? []),
+  ];
   return members.flatMap(admitted);
 }
 
@@ -67,8 +70,14 @@ function nodeAt(path: ReadonlyArray<string | number>): JsonSchema | undefined {
   const parent = jsonSchemaAt(path.slice(0, -1));
   const key = path[path.length - 1];
   if (typeof key === "number") return jsonSchemaAt(path);
-  const members = [parent, ...((parent?.oneOf as JsonSchema[] | undefined) ?? []), ...((parent?.anyOf as JsonSchema[] | undefined) ?? [])];
-  const found = members.map((m) => (m?.properties as Record<string, JsonSchema> | undefined)?.[key]).filter((x): x is JsonSchema => x !== undefined);
+  const members = [
+    parent,
+    ...((parent?.oneOf as JsonSchema[] | undefined) ?? []),
+    ...((parent?.anyOf as JsonSchema[] | undefined) ?? []),
+  ];
+  const found = members
+    .map((m) => (m?.properties as Record<string, JsonSchema> | undefined)?.[key])
+    .filter((x): x is JsonSchema => x !== undefined);
   return found.length > 1 ? { anyOf: found } : found[0];
 }
 

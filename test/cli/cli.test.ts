@@ -36,7 +36,12 @@ describe("backup-gov validate", () => {
   });
 
   it("exits 2 on usage and I/O errors, without a stack trace", async () => {
-    for (const args of [["validate", "/no/such/catalog.yaml"], ["validate", defaultCatalog, "--format", "xml"], ["frobnicate"], ["validate", "--bogus"]]) {
+    for (const args of [
+      ["validate", "/no/such/catalog.yaml"],
+      ["validate", defaultCatalog, "--format", "xml"],
+      ["frobnicate"],
+      ["validate", "--bogus"],
+    ]) {
       const r = await cli(...args);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
       expect(r.err).not.toMatch(/\n\s+at /);
@@ -66,10 +71,14 @@ describe("backup-gov synth", () => {
     const out = join(tmp(), "out");
     const r = await cli("synth", defaultCatalog, "--out", out);
     expect(r.code).toBe(0);
-    for (const stack of ["homelab-aws", "homelab-proxmox"]) expect(existsSync(join(out, "stacks", stack, "cdk.tf.json"))).toBe(true);
-    for (const a of ["dr-runbook.md", "policies.md", "compliance-report.json", "sop/vaultwarden.md"]) expect(existsSync(join(out, "artifacts", a))).toBe(true);
+    for (const stack of ["homelab-aws", "homelab-proxmox"])
+      expect(existsSync(join(out, "stacks", stack, "cdk.tf.json"))).toBe(true);
+    for (const a of ["dr-runbook.md", "policies.md", "compliance-report.json", "sop/vaultwarden.md"])
+      expect(existsSync(join(out, "artifacts", a))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, "artifacts", "compliance-report.json"), "utf8"));
-    expect(report.findings.filter((f: { acknowledged?: unknown; rule: string }) => f.acknowledged && f.rule === "GOV-013")).toHaveLength(1);
+    expect(
+      report.findings.filter((f: { acknowledged?: unknown; rule: string }) => f.acknowledged && f.rule === "GOV-013"),
+    ).toHaveLength(1);
   });
 
   it("removes the stack of a section that left the catalog", async () => {
@@ -112,7 +121,8 @@ describe("backup-gov explain and help", () => {
   it("explain prints what the rules themselves say, for every id: the generated index it reads is current (issue 24)", async () => {
     const all = ruleEntries();
     expect(all.length).toBeGreaterThan(100);
-    for (const e of all) expect({ id: e.id, out: (await cli("explain", e.id)).out }).toEqual({ id: e.id, out: explainRule(e.id) });
+    for (const e of all)
+      expect({ id: e.id, out: (await cli("explain", e.id)).out }).toEqual({ id: e.id, out: explainRule(e.id) });
     expect((await cli("explain")).out).toBe(listRules());
   });
 
@@ -120,8 +130,16 @@ describe("backup-gov explain and help", () => {
     // A fresh process: what the CLI's start-up and these commands required, from Node's own module cache.
     const script = `require("./lib/cli/main").runCli(process.argv.slice(1), { out() {}, err() {} }).then((code) => process.stdout.write(JSON.stringify({ code, heavy: Object.keys(require.cache).filter((f) => /node_modules\\/(cdktf|@cdktf|constructs|zod|yaml)\\/|lib\\/governance\\/(packs|rules|docs)|lib\\/catalog\\/(load|source|schema|json-schema)|lib\\/estate\\//.test(f)) })))`;
     for (const args of [["--help"], ["explain", "GOV-004"], ["explain"], ["synth", "--help"]]) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script, "--", ...args], { cwd: join(__dirname, "..", ".."), encoding: "utf8" });
-      expect({ args, stderr: r.stderr, ...JSON.parse(r.stdout || "{}") }).toEqual({ args, stderr: "", code: 0, heavy: [] });
+      const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script, "--", ...args], {
+        cwd: join(__dirname, "..", ".."),
+        encoding: "utf8",
+      });
+      expect({ args, stderr: r.stderr, ...JSON.parse(r.stdout || "{}") }).toEqual({
+        args,
+        stderr: "",
+        code: 0,
+        heavy: [],
+      });
     }
   });
 

@@ -43,12 +43,19 @@ describe("drift: a guest name cannot forge a line or reach the terminal raw", ()
   });
 
   it("--not-backed-up: the same for names in the API answer", async () => {
-    const answer = { data: [{ vmid: 998, type: "qemu", name: forged }, { vmid: 999, type: "lxc", name: ansi }] };
+    const answer = {
+      data: [
+        { vmid: 998, type: "qemu", name: forged },
+        { vmid: 999, type: "lxc", name: ansi },
+      ],
+    };
     const r = await cli("drift", "--not-backed-up", file(JSON.stringify(answer), "json"), CATALOG);
     expect(r.code).toBe(1);
     const lines = r.out.split("\n").filter(Boolean);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^not-backed-up \?\/998 -: qemu guest x\\nunenrolled pve\/999 -: forged finding is covered by no backup job/);
+    expect(lines[0]).toMatch(
+      /^not-backed-up \?\/998 -: qemu guest x\\nunenrolled pve\/999 -: forged finding is covered by no backup job/,
+    );
     expect(r.out + r.err).not.toMatch(CONTROL);
   });
 
@@ -74,23 +81,43 @@ describe("drift --not-backed-up: vmids that are no guest id are refused", () => 
     ['"0"', '"0"'],
     ['"00000000000000000000123"', "a string of 23 digits"],
   ])("vmid %s: DRIFT-001 naming the entry, exit 2", async (raw) => {
-    const r = await cli("drift", "--not-backed-up", file(`[{"vmid": ${raw}, "type": "qemu", "name": "x"}]`, "json"), CATALOG);
+    const r = await cli(
+      "drift",
+      "--not-backed-up",
+      file(`[{"vmid": ${raw}, "type": "qemu", "name": "x"}]`, "json"),
+      CATALOG,
+    );
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/DRIFT-001: .* is not a valid input: \[0\]\.vmid: a guest id \(vmid\) is a whole number from 100 to 999999999/);
+    expect(r.err).toMatch(
+      /DRIFT-001: .* is not a valid input: \[0\]\.vmid: a guest id \(vmid\) is a whole number from 100 to 999999999/,
+    );
     expect(r.out).toBe("");
   });
 
   it("vmids 100 and 999999999, as numbers or digit strings, are read", async () => {
-    const r = await cli("drift", "--not-backed-up", file('[{"vmid": 100, "type": "qemu"}, {"vmid": "999999999", "type": "lxc"}]', "json"), CATALOG);
+    const r = await cli(
+      "drift",
+      "--not-backed-up",
+      file('[{"vmid": 100, "type": "qemu"}, {"vmid": "999999999", "type": "lxc"}]', "json"),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
-    expect(r.out.split("\n").filter(Boolean).map((l) => l.split(" ")[1])).toEqual(["?/100", "?/999999999"]);
+    expect(
+      r.out
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(" ")[1]),
+    ).toEqual(["?/100", "?/999999999"]);
   });
 });
 
 describe("status: label values and file names from the metrics folder are escaped", () => {
   it("a service label with a newline and ESC, and a file name with one", async () => {
     const dir = mkdtempSync(join(tmp, "metrics-"));
-    writeFileSync(join(dir, "a\u001b[31m.prom"), 'backup_last_success_timestamp_seconds{service="gh\\nost\u001b[0m",engine="files"} 1\n');
+    writeFileSync(
+      join(dir, "a\u001b[31m.prom"),
+      'backup_last_success_timestamp_seconds{service="gh\\nost\u001b[0m",engine="files"} 1\n',
+    );
     const r = await cli("status", CATALOG, "--metrics-dir", dir, "--now", "1800000000");
     expect(r.err).toMatch(/metrics name service gh\\nost\\e\[0m, which is not in/);
     expect(r.out + r.err).not.toMatch(CONTROL);

@@ -12,7 +12,10 @@ let n = 0;
 
 function file(content: unknown, ext = "yaml"): string {
   const f = join(tmp, `input-${n++}.${ext}`);
-  writeFileSync(f, typeof content === "string" ? content : ext === "json" ? JSON.stringify(content) : stringify(content));
+  writeFileSync(
+    f,
+    typeof content === "string" ? content : ext === "json" ? JSON.stringify(content) : stringify(content),
+  );
   return f;
 }
 
@@ -44,21 +47,35 @@ describe("backup-gov drift --lifecycle", () => {
   });
 
   it("reports an active guest that no job covers (unenrolled)", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "active", name: "scratch" })), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "active", name: "scratch" })),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual(["unenrolled pve/300 -: active guest scratch is in no backup job; add it to a service's `vm`, or mark it decommissioned"]);
+    expect(r.lines).toEqual([
+      "unenrolled pve/300 -: active guest scratch is in no backup job; add it to a service's `vm`, or mark it decommissioned",
+    ]);
   });
 
   it("does not report a decommissioned guest that is not enrolled", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "decommissioned" })), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "decommissioned" })),
+      CATALOG,
+    );
     expect(r.code).toBe(0);
   });
 
   it("reports an enrolled guest the list does not know (not-in-lifecycle), hinting at a new vmid", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => {
-      const i = g.findIndex((x) => x.service === "paperless");
-      g[i] = { ...g[i], vmid: 221 };
-    }), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => {
+        const i = g.findIndex((x) => x.service === "paperless");
+        g[i] = { ...g[i], vmid: 221 };
+      }),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
       "not-in-lifecycle pve/220 paperless: enrolled for service paperless, but the lifecycle list does not know the guest (the list has service paperless as pve/221: did the guest get a new vmid?)",
@@ -67,21 +84,43 @@ describe("backup-gov drift --lifecycle", () => {
   });
 
   it("reports an enrolled guest the list marks decommissioned", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => (g.find((x) => x.service === "jellyfin")!.state = "decommissioned")), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => (g.find((x) => x.service === "jellyfin")!.state = "decommissioned")),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual([expect.stringMatching(/^decommissioned proxmox-home\/140 jellyfin: enrolled for service jellyfin, but the lifecycle list marks the guest decommissioned/)]);
+    expect(r.lines).toEqual([
+      expect.stringMatching(
+        /^decommissioned proxmox-home\/140 jellyfin: enrolled for service jellyfin, but the lifecycle list marks the guest decommissioned/,
+      ),
+    ]);
   });
 
   it("reports a vmid that moved host", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => (g.find((x) => x.service === "gitea")!.host = "pve")), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => (g.find((x) => x.service === "gitea")!.host = "pve")),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual(["moved proxmox-home/160 gitea: enrolled on host proxmox-home, but the lifecycle list has the guest on host pve: set `vm.host: pve` so its job runs where it lives"]);
+    expect(r.lines).toEqual([
+      "moved proxmox-home/160 gitea: enrolled on host proxmox-home, but the lifecycle list has the guest on host pve: set `vm.host: pve` so its job runs where it lives",
+    ]);
   });
 
   it("reports a guest the list and the catalog give to different services (mismatch)", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => (g.find((x) => x.service === "unifi")!.service = "controller")), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => (g.find((x) => x.service === "unifi")!.service = "controller")),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
-    expect(r.lines).toEqual([expect.stringMatching(/^mismatch proxmox-home\/120 unifi: the catalog enrolls this guest for service unifi, the lifecycle list says it runs controller/)]);
+    expect(r.lines).toEqual([
+      expect.stringMatching(
+        /^mismatch proxmox-home\/120 unifi: the catalog enrolls this guest for service unifi, the lifecycle list says it runs controller/,
+      ),
+    ]);
   });
 
   it("accepts JSON as well as YAML", async () => {
@@ -90,11 +129,26 @@ describe("backup-gov drift --lifecycle", () => {
   });
 
   it.each([
-    [{ version: 1, guests: [{ host: "pve", vmid: 204, state: "retired" }] }, /DRIFT-001: .* is not a valid input: 5:\d+: guests\[0\]\.state: /],
+    [
+      { version: 1, guests: [{ host: "pve", vmid: 204, state: "retired" }] },
+      /DRIFT-001: .* is not a valid input: 5:\d+: guests\[0\]\.state: /,
+    ],
     [{ version: 2, guests: [] }, /DRIFT-001: .*: 1:\d+: version: /],
-    [{ version: 1, guests: [{ host: "pve", vmid: 204, state: "active" }, { host: "pve", vmid: 204, state: "active" }] }, /DRIFT-001: .*guests\[1\] lists pve\/204 again \(first at guests\[0\]\)/],
+    [
+      {
+        version: 1,
+        guests: [
+          { host: "pve", vmid: 204, state: "active" },
+          { host: "pve", vmid: 204, state: "active" },
+        ],
+      },
+      /DRIFT-001: .*guests\[1\] lists pve\/204 again \(first at guests\[0\]\)/,
+    ],
     ["version: 1\nguests: [\n", /DRIFT-001: .*: \d+:\d+: /],
-    ["a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", /DRIFT-001: .*YAML aliases expand too far/],
+    [
+      "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n",
+      /DRIFT-001: .*YAML aliases expand too far/,
+    ],
   ])("exits 2 on a malformed list %#, saying where", async (content, message) => {
     const r = await drift("--lifecycle", file(content), CATALOG);
     expect(r.code).toBe(2);
@@ -104,7 +158,12 @@ describe("backup-gov drift --lifecycle", () => {
 });
 
 describe("backup-gov drift --not-backed-up", () => {
-  const answer = { data: [{ vmid: 204, name: "vaultwarden", type: "qemu" }, { vmid: 777, name: "forgotten", type: "lxc" }] };
+  const answer = {
+    data: [
+      { vmid: 204, name: "vaultwarden", type: "qemu" },
+      { vmid: 777, name: "forgotten", type: "lxc" },
+    ],
+  };
 
   it("reports every guest no job covers, saying whether the catalog enrolls it", async () => {
     const r = await drift("--not-backed-up", file(answer, "json"), CATALOG);
@@ -117,12 +176,21 @@ describe("backup-gov drift --not-backed-up", () => {
 
   it("reads the bare list pvesh prints, scopes matching to --host, and exits 0 on an empty answer", async () => {
     const r = await drift("--not-backed-up", file(answer.data, "json"), "--host", "proxmox-home", CATALOG);
-    expect(r.lines.map((l) => l.split(":")[0])).toEqual(["not-backed-up proxmox-home/204 -", "not-backed-up proxmox-home/777 -"]);
+    expect(r.lines.map((l) => l.split(":")[0])).toEqual([
+      "not-backed-up proxmox-home/204 -",
+      "not-backed-up proxmox-home/777 -",
+    ]);
     expect((await drift("--not-backed-up", file({ data: [] }, "json"), CATALOG)).code).toBe(0);
   });
 
   it("combines both inputs into one report", async () => {
-    const r = await drift("--lifecycle", lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "active" })), "--not-backed-up", file(answer, "json"), CATALOG);
+    const r = await drift(
+      "--lifecycle",
+      lifecycle((g) => g.push({ host: "pve", vmid: 300, state: "active" })),
+      "--not-backed-up",
+      file(answer, "json"),
+      CATALOG,
+    );
     expect(r.code).toBe(1);
     expect(r.lines).toHaveLength(3);
   });
@@ -156,7 +224,11 @@ describe("backup-gov drift usage errors", () => {
 
   it("sets the process exit code of the real binary (1 on drift), without a stack trace", () => {
     const bin = join(ROOT, "node_modules", ".bin", "tsx");
-    const r = spawnSync(bin, [join(ROOT, "lib", "cli", "bin.ts"), "drift", "--lifecycle", lifecycle((g) => g.pop()), CATALOG], { encoding: "utf8" });
+    const r = spawnSync(
+      bin,
+      [join(ROOT, "lib", "cli", "bin.ts"), "drift", "--lifecycle", lifecycle((g) => g.pop()), CATALOG],
+      { encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -27,7 +27,8 @@ function hostileCatalog(): string {
 }
 
 function expectClean(out: string): void {
-  for (const line of out.split("\n")) expect({ line, active: ACTIVE.exec(line)?.[0].codePointAt(0) ?? null }).toEqual({ line, active: null });
+  for (const line of out.split("\n"))
+    expect({ line, active: ACTIVE.exec(line)?.[0].codePointAt(0) ?? null }).toEqual({ line, active: null });
   // The forged finding stays inside the line of the finding that quotes it.
   expect(out).not.toMatch(/^GOV-001 forged/m);
 }
@@ -39,12 +40,15 @@ describe("finding lines printed by the CLI are escaped for the terminal", () => 
     ["validate", [] as string[]],
     ["synth", ["--out", join(mkdtempSync(join(ROOT, ".tmp", "finding-escape-out-")), "out")]],
     ["report", ["--format", "json"]],
-  ])("%s: the findings quoting the key and the value show escapes, never the raw characters", async (command, extra) => {
-    const r = await cli(command, file, ...extra);
-    expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/\\e\]0;owned\\x07\\e\[2J\\u\{202e\}evil\\u\{2066\}\\x85x\\x9b31m\\nGOV-001 forged/);
-    expectClean(r.out + r.err);
-  });
+  ])(
+    "%s: the findings quoting the key and the value show escapes, never the raw characters",
+    async (command, extra) => {
+      const r = await cli(command, file, ...extra);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(/\\e\]0;owned\\x07\\e\[2J\\u\{202e\}evil\\u\{2066\}\\x85x\\x9b31m\\nGOV-001 forged/);
+      expectClean(r.out + r.err);
+    },
+  );
 
   it("status on a catalog that does not parse prints its findings escaped too", async () => {
     const dir = mkdtempSync(join(ROOT, ".tmp", "finding-escape-status-"));

@@ -24,9 +24,20 @@ function metricsWith(raw: string): string {
     for (const source of w.sources) {
       const engine = sourceEngine(w.policy, source);
       const kind = source === MetricSource.APP ? "backup" : "vzdump";
-      const file = writeTextfile(dir, { service: w.policy.service.id, engine, target: "s3", kind, lastRun: NOW - 600, lastSuccess: NOW - 600, ok: true });
+      const file = writeTextfile(dir, {
+        service: w.policy.service.id,
+        engine,
+        target: "s3",
+        kind,
+        lastRun: NOW - 600,
+        lastSuccess: NOW - 600,
+        ok: true,
+      });
       if (w.policy.service.id === "vaultwarden" && source === MetricSource.APP) {
-        writeFileSync(file, readFileSync(file, "utf8").replace(/^(backup_last_success_timestamp_seconds\{[^}]*\}) .*$/m, `$1 ${raw}`));
+        writeFileSync(
+          file,
+          readFileSync(file, "utf8").replace(/^(backup_last_success_timestamp_seconds\{[^}]*\}) .*$/m, `$1 ${raw}`),
+        );
       }
     }
   }
@@ -34,20 +45,56 @@ function metricsWith(raw: string): string {
 }
 
 describe("status: timestamps that are no time", () => {
-  it.each(["9e15", "+Inf", "-Inf", "-1e300", "-5", "1e300"])("last success %s: INVALID finding, exit 1, no stack trace", async (raw) => {
-    const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", metricsWith(raw), "--now", String(NOW));
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/vaultwarden\s+-\s+-\s+4h\s+5h\s+INVALID: last success \S+ is no Unix time/);
-    expect(r.err).toMatch(/stale or without metrics: vaultwarden/);
-    const json = JSON.parse((await cli("status", DEFAULT_CATALOG, "--metrics-dir", metricsWith(raw), "--now", String(NOW), "--format", "json")).out);
-    expect(json.services.find((s: { service: string }) => s.service === "vaultwarden")).toMatchObject({ state: "invalid", lastSuccess: null, ageSeconds: null });
-  });
+  it.each(["9e15", "+Inf", "-Inf", "-1e300", "-5", "1e300"])(
+    "last success %s: INVALID finding, exit 1, no stack trace",
+    async (raw) => {
+      const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", metricsWith(raw), "--now", String(NOW));
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/vaultwarden\s+-\s+-\s+4h\s+5h\s+INVALID: last success \S+ is no Unix time/);
+      expect(r.err).toMatch(/stale or without metrics: vaultwarden/);
+      const json = JSON.parse(
+        (
+          await cli(
+            "status",
+            DEFAULT_CATALOG,
+            "--metrics-dir",
+            metricsWith(raw),
+            "--now",
+            String(NOW),
+            "--format",
+            "json",
+          )
+        ).out,
+      );
+      expect(json.services.find((s: { service: string }) => s.service === "vaultwarden")).toMatchObject({
+        state: "invalid",
+        lastSuccess: null,
+        ageSeconds: null,
+      });
+    },
+  );
 
   it("a last success in the future is FUTURE (clock skew), not 'ok, age 0s'; a few minutes ahead is tolerated", async () => {
-    const ahead = await cli("status", DEFAULT_CATALOG, "--metrics-dir", metricsWith(String(NOW + 86400)), "--now", String(NOW));
+    const ahead = await cli(
+      "status",
+      DEFAULT_CATALOG,
+      "--metrics-dir",
+      metricsWith(String(NOW + 86400)),
+      "--now",
+      String(NOW),
+    );
     expect(ahead.code).toBe(1);
-    expect(ahead.out).toMatch(/vaultwarden\s+\S+ \S+\s+-\s+4h\s+5h\s+FUTURE: last success 24h00m ahead of now \(clock skew\?\)/);
-    const slightly = await cli("status", DEFAULT_CATALOG, "--metrics-dir", metricsWith(String(NOW + 60)), "--now", String(NOW));
+    expect(ahead.out).toMatch(
+      /vaultwarden\s+\S+ \S+\s+-\s+4h\s+5h\s+FUTURE: last success 24h00m ahead of now \(clock skew\?\)/,
+    );
+    const slightly = await cli(
+      "status",
+      DEFAULT_CATALOG,
+      "--metrics-dir",
+      metricsWith(String(NOW + 60)),
+      "--now",
+      String(NOW),
+    );
     // (its vzdump series, 10 minutes old, is the older of its two sources)
     expect(slightly.out).toMatch(/vaultwarden\s+\S+ \S+\s+10m\s+4h\s+5h\s+ok/);
     expect(slightly.code).toBe(0);
@@ -55,7 +102,17 @@ describe("status: timestamps that are no time", () => {
 
   it("onboard's verification fails for such a service instead of passing", async () => {
     const dir = scratch("status-hostile-onboard");
-    const r = await cli("onboard", "vaultwarden", DEFAULT_CATALOG, "--metrics-dir", metricsWith(String(NOW + 86400)), "--now", String(NOW), "--out", join(dir, "out"));
+    const r = await cli(
+      "onboard",
+      "vaultwarden",
+      DEFAULT_CATALOG,
+      "--metrics-dir",
+      metricsWith(String(NOW + 86400)),
+      "--now",
+      String(NOW),
+      "--out",
+      join(dir, "out"),
+    );
     expect(r.out).toMatch(/\[failed \] verification\n\s+the last success lies 1440 min in the future/);
     expect(r.code).toBe(1);
   });
@@ -68,10 +125,20 @@ describe("status: timestamps that are no time", () => {
 
   it("a series given twice (two files) is reported", async () => {
     const dir = metricsWith(String(NOW - 600));
-    writeTextfile(join(dir, "copy"), { service: "vaultwarden", engine: "postgresql", target: "s3", kind: "backup", lastRun: NOW, lastSuccess: NOW - 60, ok: true });
+    writeTextfile(join(dir, "copy"), {
+      service: "vaultwarden",
+      engine: "postgresql",
+      target: "s3",
+      kind: "backup",
+      lastRun: NOW,
+      lastSuccess: NOW - 60,
+      ok: true,
+    });
     renameSync(join(dir, "copy", "backup_vaultwarden_backup.prom"), join(dir, "zz_copy.prom"));
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW));
-    expect(r.err).toMatch(/zz_copy\.prom: backup_last_success_timestamp_seconds\{engine="postgresql",service="vaultwarden",target="s3"\} is also in .*backup_vaultwarden_backup\.prom; node_exporter rejects a series given twice/);
+    expect(r.err).toMatch(
+      /zz_copy\.prom: backup_last_success_timestamp_seconds\{engine="postgresql",service="vaultwarden",target="s3"\} is also in .*backup_vaultwarden_backup\.prom; node_exporter rejects a series given twice/,
+    );
   });
 });
 
@@ -125,7 +192,9 @@ describe("status --prometheus: a hostile server", () => {
         ]),
       );
     const r = await cli("status", DEFAULT_CATALOG, "--prometheus", base, "--now", String(NOW));
-    expect(r.err).toMatch(/4 backup_last_success_timestamp_seconds result\(s\) without a service label or a number were ignored/);
+    expect(r.err).toMatch(
+      /4 backup_last_success_timestamp_seconds result\(s\) without a service label or a number were ignored/,
+    );
     expect(r.err).not.toMatch(/internal error/);
     expect([0, 1]).toContain(r.code);
   });
@@ -139,7 +208,9 @@ describe("status --prometheus: a hostile server", () => {
         ]),
       );
     const r = await cli("status", DEFAULT_CATALOG, "--prometheus", base, "--now", String(NOW));
-    expect(r.err).toMatch(/backup_last_success_timestamp_seconds\{engine="postgresql",service="vaultwarden"\} is answered more than once/);
+    expect(r.err).toMatch(
+      /backup_last_success_timestamp_seconds\{engine="postgresql",service="vaultwarden"\} is answered more than once/,
+    );
   });
 
   it("a silent server and a dripping one are cut off at --timeout", async () => {
@@ -159,19 +230,28 @@ describe("status --prometheus: a hostile server", () => {
     r = await cli("status", DEFAULT_CATALOG, "--prometheus", base, "--timeout", "0.5");
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.err).toMatch(/no complete answer within 0.5 s/);
-    expect((await cli("status", DEFAULT_CATALOG, "--prometheus", base, "--timeout", "forever")).err).toMatch(/IO-057: --timeout is not a number of seconds/);
+    expect((await cli("status", DEFAULT_CATALOG, "--prometheus", base, "--timeout", "forever")).err).toMatch(
+      /IO-057: --timeout is not a number of seconds/,
+    );
   });
 
   it("a gzip bomb is cut off at the decompressed size cap", async () => {
     // 64 MiB of spaces compress to ~64 KiB; the cap is what is read after decompression.
-    const bomb = gzipSync(Buffer.concat([Buffer.from('{"status":"success","data":{"resultType":"vector","result":[]}}'), Buffer.alloc(64 * 1024 * 1024, 0x20)]));
+    const bomb = gzipSync(
+      Buffer.concat([
+        Buffer.from('{"status":"success","data":{"resultType":"vector","result":[]}}'),
+        Buffer.alloc(64 * 1024 * 1024, 0x20),
+      ]),
+    );
     expect(bomb.length).toBeLessThan(1024 * 1024);
     handler = (_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
       res.end(bomb);
     };
     const before = process.memoryUsage().rss;
-    await expect(queryPrometheus(base, { maxBytes: 1024 * 1024 })).rejects.toThrow(/MON-004: .*larger than 1048576 bytes \(decompressed\)/);
+    await expect(queryPrometheus(base, { maxBytes: 1024 * 1024 })).rejects.toThrow(
+      /MON-004: .*larger than 1048576 bytes \(decompressed\)/,
+    );
     const r = await cli("status", DEFAULT_CATALOG, "--prometheus", base);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/larger than 16777216 bytes \(decompressed\)/);

@@ -26,7 +26,15 @@ function estateMetrics(ageOf: (id: string) => number | undefined): string {
     for (const source of w.sources) {
       const engine = sourceEngine(w.policy, source);
       const kind = source === MetricSource.APP ? "backup" : "vzdump";
-      writeTextfile(dir, { service: w.policy.service.id, engine, target: "s3", kind, lastRun: NOW - (age ?? 0), lastSuccess: age === undefined ? undefined : NOW - age, ok: age !== undefined });
+      writeTextfile(dir, {
+        service: w.policy.service.id,
+        engine,
+        target: "s3",
+        kind,
+        lastRun: NOW - (age ?? 0),
+        lastSuccess: age === undefined ? undefined : NOW - age,
+        ok: age !== undefined,
+      });
     }
   }
   return dir;
@@ -61,8 +69,11 @@ describe("backup-gov status --metrics-dir", () => {
 
   it("reports a file that is not metrics, reads the others, and does not pretend the service is fine", async () => {
     const dir = estateMetrics(() => 600);
-    writeFileSync(join(dir, "backup_photos_backup.prom"), 'backup_last_success_timestamp_seconds{service="photos" 17\n');
-    writeFileSync(join(dir, "backup_garbage.prom"), "backup_last_success_timestamp_seconds{service=\"jellyfin\"} soon\n");
+    writeFileSync(
+      join(dir, "backup_photos_backup.prom"),
+      'backup_last_success_timestamp_seconds{service="photos" 17\n',
+    );
+    writeFileSync(join(dir, "backup_garbage.prom"), 'backup_last_success_timestamp_seconds{service="jellyfin"} soon\n');
     writeFileSync(join(dir, ".backup_tmp.prom.123"), "half a fi");
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW));
     expect(r.err).toMatch(/backup_photos_backup\.prom: not in the Prometheus text format/);
@@ -73,7 +84,15 @@ describe("backup-gov status --metrics-dir", () => {
 
   it("mentions metrics of services the catalog does not know", async () => {
     const dir = estateMetrics(() => 600);
-    writeTextfile(dir, { service: "ghost", engine: "files", target: "s3", kind: "backup", lastRun: NOW, lastSuccess: NOW, ok: true });
+    writeTextfile(dir, {
+      service: "ghost",
+      engine: "files",
+      target: "s3",
+      kind: "backup",
+      lastRun: NOW,
+      lastSuccess: NOW,
+      ok: true,
+    });
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW));
     expect(r.err).toMatch(/metrics name service ghost, which is not in/);
     expect(r.code).toBe(0);
@@ -83,7 +102,15 @@ describe("backup-gov status --metrics-dir", () => {
     const dir = estateMetrics(() => 600);
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW), "--format", "json");
     const json = JSON.parse(r.out);
-    expect(json.services.find((s: { service: string }) => s.service === "vaultwarden")).toEqual({ service: "vaultwarden", state: "ok", lastSuccess: NOW - 600, ageSeconds: 600, rpoSeconds: 14400, staleAfterSeconds: 18000, lastRunFailed: false });
+    expect(json.services.find((s: { service: string }) => s.service === "vaultwarden")).toEqual({
+      service: "vaultwarden",
+      state: "ok",
+      lastSuccess: NOW - 600,
+      ageSeconds: 600,
+      rpoSeconds: 14400,
+      staleAfterSeconds: 18000,
+      lastRunFailed: false,
+    });
   });
 
   it("is a usage error (exit 2) without a source, with a folder that does not exist, or with a bad --now", async () => {
@@ -102,21 +129,33 @@ describe("backup-gov status --metrics-dir", () => {
     const unhookedCatalog = join(dir, "catalog.yaml");
     writeFileSync(unhookedCatalog, unhooked.toString());
     const hook = join(dir, "hook.sh");
-    writeFileSync(hook, renderVzdumpHook(catalog, catalog.proxmox!.hosts["proxmox-home"], policies, false), { mode: 0o755 });
-    const env = { ...process.env, BACKUP_GOV_TEXTFILE_DIR: join(dir, "tf"), BACKUP_GOV_STATE_DIR: join(dir, "state"), STOREID: "nas-backup" };
+    writeFileSync(hook, renderVzdumpHook(catalog, catalog.proxmox!.hosts["proxmox-home"], policies, false), {
+      mode: 0o755,
+    });
+    const env = {
+      ...process.env,
+      BACKUP_GOV_TEXTFILE_DIR: join(dir, "tf"),
+      BACKUP_GOV_STATE_DIR: join(dir, "state"),
+      STOREID: "nas-backup",
+    };
     for (const vmid of ["120", "130", "140", "150", "160"]) {
       expect(run("bash", [hook, "backup-start", "snapshot", vmid], { env }).code).toBe(0);
-      expect(run("bash", [hook, vmid === "140" ? "backup-abort" : "backup-end", "snapshot", vmid], { env }).code).toBe(0);
+      expect(run("bash", [hook, vmid === "140" ? "backup-abort" : "backup-end", "snapshot", vmid], { env }).code).toBe(
+        0,
+      );
     }
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", join(dir, "tf"));
-    for (const id of ["homeassistant"]) expect(r.out).toMatch(new RegExp(`${id}\\s+\\S+ \\S+\\s+\\d+s\\s+\\S+\\s+\\S+\\s+ok`));
+    for (const id of ["homeassistant"])
+      expect(r.out).toMatch(new RegExp(`${id}\\s+\\S+ \\S+\\s+\\d+s\\s+\\S+\\s+\\S+\\s+ok`));
     expect(r.out).toMatch(/jellyfin\s+-\s+-\s+7d\s+172h\s+MISSING: no success reported \(last run failed\)/);
     // unifi, photos and gitea have app-level backups too: a fresh vzdump does not make them fresh.
     for (const id of ["unifi", "photos", "gitea"]) expect(r.out).toMatch(new RegExp(`${id}\\s+-\\s+-.*MISSING`));
     expect(r.code).toBe(1); // pve's guests, the app-level backups and the failed jellyfin have no success
     // Without the hook, vzdump-only guests are not watched, and status says how to change that.
     const plain = await cli("status", unhookedCatalog, "--metrics-dir", join(dir, "tf"));
-    expect(plain.out).toMatch(/homeassistant.*not watched: vzdump runs report nothing without the hook \(set proxmox\.hosts\.proxmox-home\.vzdumpHook\)/);
+    expect(plain.out).toMatch(
+      /homeassistant.*not watched: vzdump runs report nothing without the hook \(set proxmox\.hosts\.proxmox-home\.vzdumpHook\)/,
+    );
   });
 
   // Real metrics written by the generated scripts are read in test/roundtrip/postgresql.test.ts.
@@ -126,7 +165,15 @@ describe("backup-gov status --metrics-dir", () => {
     const r = await cli("status", DEFAULT_CATALOG, "--metrics-dir", source, "--format", "json", "--now", String(NOW));
     expect(r.err).not.toMatch(/not in the Prometheus text format|is not a number/);
     expect([0, 1]).toContain(r.code);
-    const reported = new Set(readdirSync(source).flatMap((f) => [...readFileSync(join(source, f), "utf8").matchAll(/backup_last_success_timestamp_seconds\{[^}]*service="([^"]+)"/g)].map((m) => m[1])));
+    const reported = new Set(
+      readdirSync(source).flatMap((f) =>
+        [
+          ...readFileSync(join(source, f), "utf8").matchAll(
+            /backup_last_success_timestamp_seconds\{[^}]*service="([^"]+)"/g,
+          ),
+        ].map((m) => m[1]),
+      ),
+    );
     expect(reported.size).toBeGreaterThan(0);
     for (const s of JSON.parse(r.out).services) if (reported.has(s.service)) expect(["ok", "stale"]).toContain(s.state);
   });
@@ -143,15 +190,28 @@ describe("backup-gov status --prometheus (a real Prometheus server scraping the 
     const now = Math.floor(Date.now() / 1000);
     // Re-base the samples to the present: the server judges with its own clock.
     const body = readdirSync(metricsDir)
-      .map((f) => readFileSync(join(metricsDir, f), "utf8").replace(/ (\d{10})$/gm, (_, ts) => ` ${Number(ts) - NOW + now}`))
+      .map((f) =>
+        readFileSync(join(metricsDir, f), "utf8").replace(/ (\d{10})$/gm, (_, ts) => ` ${Number(ts) - NOW + now}`),
+      )
       .join("");
     exporter = createServer((_, res) => res.end(body.replace(/^# (HELP|TYPE) .*\n/gm, "")));
     await new Promise<void>((ok) => exporter.listen(0, "127.0.0.1", ok));
     const exporterPort = (exporter.address() as AddressInfo).port;
     const promPort = await freePort();
     mkdirSync(join(dir, "data"), { recursive: true });
-    writeFileSync(join(dir, "prometheus.yml"), `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: textfile\n    static_configs: [{ targets: ["127.0.0.1:${exporterPort}"] }]\n`);
-    prometheus = spawn("prometheus", [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: "ignore" });
+    writeFileSync(
+      join(dir, "prometheus.yml"),
+      `global: { scrape_interval: 1s }\nscrape_configs:\n  - job_name: textfile\n    static_configs: [{ targets: ["127.0.0.1:${exporterPort}"] }]\n`,
+    );
+    prometheus = spawn(
+      "prometheus",
+      [
+        `--config.file=${join(dir, "prometheus.yml")}`,
+        `--storage.tsdb.path=${join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: "ignore" },
+    );
     url = `http://127.0.0.1:${promPort}`;
     // Wait (bounded) until the first scrape is queryable.
     for (let i = 0; i < 60; i++) {
@@ -185,7 +245,6 @@ describe("backup-gov status --prometheus (a real Prometheus server scraping the 
     expect(r.err).toMatch(/MON-004/);
   });
 });
-
 
 describe("formatAge", () => {
   it.each([

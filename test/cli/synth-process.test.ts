@@ -1,5 +1,16 @@
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -18,13 +29,20 @@ const ROOT = join(__dirname, "..", "..");
 const tmp = () => mkdtempSync(join(ROOT, ".tmp", "synthp-"));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** Leftovers of a synth: staging or parked folders, a lock, the old tool's `.<out>.previous-*`. */
-const leftovers = (dir: string) => readdirSync(dir).filter((n) => /^\.backup-gov-(staging|previous)-|\.previous-|\.synth-/.test(n) || n === LOCK);
+const leftovers = (dir: string) =>
+  readdirSync(dir).filter((n) => /^\.backup-gov-(staging|previous)-|\.previous-|\.synth-/.test(n) || n === LOCK);
 
 function bigCatalog(dir: string, n: number, name = "big.yaml"): string {
   const file = join(dir, name);
-  writeFileSync(file, stringify(catalogWith(Array.from({ length: n }, (_, i) => criticalDbService(`db${i}`, { vm: { host: "pve", vmid: 1000 + i } })))));
+  writeFileSync(
+    file,
+    stringify(
+      catalogWith(
+        Array.from({ length: n }, (_, i) => criticalDbService(`db${i}`, { vm: { host: "pve", vmid: 1000 + i } })),
+      ),
+    ),
+  );
   return file;
 }
 
@@ -72,13 +90,20 @@ describe("two synths into one --out", () => {
     expect((await cli("synth", file, "--out", out)).code).toBe(0);
     const holder = spawn("sleep", ["60"]);
     try {
-      writeFileSync(join(out, LOCK), JSON.stringify({ pid: holder.pid, host: hostname(), since: "2026-01-01T00:00:00.000Z" }));
+      writeFileSync(
+        join(out, LOCK),
+        JSON.stringify({ pid: holder.pid, host: hostname(), since: "2026-01-01T00:00:00.000Z" }),
+      );
       const before = tree(out);
       const started = Date.now();
       const r = await cli("synth", file, "--out", out, "--lock-wait", "0.5");
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(new RegExp(`IO-053: --out .* is being written by another synth \\(process ${holder.pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z\\)`));
+      expect(r.err).toMatch(
+        new RegExp(
+          `IO-053: --out .* is being written by another synth \\(process ${holder.pid} on ${hostname()}, since 2026-01-01T00:00:00.000Z\\)`,
+        ),
+      );
       expect(r.err).toMatch(/fix: wait for the other synth .* delete .*\.backup-gov\.lock/);
       expect(tree(out)).toEqual(before);
       expect(readdirSync(out).filter((n) => n.startsWith(".backup-gov-staging-"))).toEqual([]);
@@ -93,7 +118,10 @@ describe("two synths into one --out", () => {
 });
 
 describe("a signal mid-synth", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     it(`${signal}: exit ${code}, staging removed, the previous output byte-identical and never absent`, async () => {
       const dir = tmp();
       const out = join(dir, "out");
@@ -143,7 +171,10 @@ describe("a signal mid-synth", () => {
       expect({ delay, ended: r.signal === "SIGINT" || r.code === 130 || r.code === 0 }).toEqual({ delay, ended: true });
       expect(leftovers(out)).toEqual([]);
       const now = tree(out);
-      expect({ delay, whole: JSON.stringify(now) === JSON.stringify(old) || JSON.stringify(now) === JSON.stringify(next) }).toEqual({ delay, whole: true });
+      expect({
+        delay,
+        whole: JSON.stringify(now) === JSON.stringify(old) || JSON.stringify(now) === JSON.stringify(next),
+      }).toEqual({ delay, whole: true });
     }
   });
 
@@ -196,7 +227,9 @@ describe("the output folder itself", () => {
     writeFileSync(file, stringify(catalogWith([vmService("web")])));
     const r = await cli("synth", file, "--out", link);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/IO-054: --out .*out is a symbolic link to .*nowhere, which does not exist; fix: create the folder/);
+    expect(r.err).toMatch(
+      /IO-054: --out .*out is a symbolic link to .*nowhere, which does not exist; fix: create the folder/,
+    );
     expect(readdirSync(dir).sort()).toEqual(["c.yaml", "out"]);
   });
 

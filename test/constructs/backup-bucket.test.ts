@@ -12,14 +12,32 @@ const KEY = "arn:aws:kms:us-east-1:123456789012:key/abc";
 
 describe("BackupBucket", () => {
   it("is versioned, SSE-KMS with the given key, private, ACL-free and not locked by default", () => {
-    const { json, resources } = synthAws((s) => new BackupBucket(s, "Bucket", { bucketName: "estate-app-standard", kmsKeyArn: KEY }));
-    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: "estate-app-standard", force_destroy: false, lifecycle: { prevent_destroy: false } });
+    const { json, resources } = synthAws(
+      (s) => new BackupBucket(s, "Bucket", { bucketName: "estate-app-standard", kmsKeyArn: KEY }),
+    );
+    expect(json).toHaveResourceWithProperties(S3Bucket, {
+      bucket: "estate-app-standard",
+      force_destroy: false,
+      lifecycle: { prevent_destroy: false },
+    });
     expect(json).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: "Enabled" } });
     expect(json).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true }],
+      rule: [
+        {
+          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY },
+          bucket_key_enabled: true,
+        },
+      ],
     });
-    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(json).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(json).toHaveResourceWithProperties(S3BucketOwnershipControls, {
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
     expect(ofType(resources, "aws_s3_bucket")[0].object_lock_enabled).toBeUndefined();
     expect(ofType(resources, "aws_s3_bucket_object_lock_configuration")).toHaveLength(0);
     const rule = ofType(resources, "aws_s3_bucket_lifecycle_configuration")[0].rule[0];
@@ -28,29 +46,73 @@ describe("BackupBucket", () => {
   });
 
   it("denies plain HTTP, other encryption and customer keys in its policy, with a synth-time ARN", () => {
-    const { resources } = synthAws((s) => new BackupBucket(s, "Bucket", { bucketName: "estate-app-standard", kmsKeyArn: KEY }));
+    const { resources } = synthAws(
+      (s) => new BackupBucket(s, "Bucket", { bucketName: "estate-app-standard", kmsKeyArn: KEY }),
+    );
     const st = policyOf(ofType(resources, "aws_s3_bucket_policy")[0].policy).Statement;
-    expect(st[0]).toMatchObject({ Effect: "Deny", Action: "s3:*", Resource: ["arn:aws:s3:::estate-app-standard", "arn:aws:s3:::estate-app-standard/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } });
-    expect(st[1]).toMatchObject({ Effect: "Deny", Action: "s3:PutObject", Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } } });
-    expect(st[2]).toMatchObject({ Effect: "Deny", Action: "s3:PutObject", Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } } });
+    expect(st[0]).toMatchObject({
+      Effect: "Deny",
+      Action: "s3:*",
+      Resource: ["arn:aws:s3:::estate-app-standard", "arn:aws:s3:::estate-app-standard/*"],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(st[1]).toMatchObject({
+      Effect: "Deny",
+      Action: "s3:PutObject",
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": ["aws:kms", "aws:kms:dsse"] } },
+    });
+    expect(st[2]).toMatchObject({
+      Effect: "Deny",
+      Action: "s3:PutObject",
+      Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+    });
     expect(st.filter((s) => s.Effect === "Allow")).toEqual([]);
   });
 
   it("is created with Object Lock and a default retention, keeps noncurrent versions for the lock period and is protected", () => {
-    const { json, resources } = synthAws((s) => new BackupBucket(s, "Bucket", { bucketName: "estate-locked", kmsKeyArn: KEY, objectLock: { mode: ObjectLockMode.COMPLIANCE, days: 14 } }));
-    expect(json).toHaveResourceWithProperties(S3Bucket, { object_lock_enabled: true, lifecycle: { prevent_destroy: true } });
-    expect(json).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, { rule: { default_retention: { mode: "COMPLIANCE", days: 14 } } });
-    expect(ofType(resources, "aws_s3_bucket_object_lock_configuration")[0].depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\./)]);
-    expect(ofType(resources, "aws_s3_bucket_lifecycle_configuration")[0].rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 14 }]);
+    const { json, resources } = synthAws(
+      (s) =>
+        new BackupBucket(s, "Bucket", {
+          bucketName: "estate-locked",
+          kmsKeyArn: KEY,
+          objectLock: { mode: ObjectLockMode.COMPLIANCE, days: 14 },
+        }),
+    );
+    expect(json).toHaveResourceWithProperties(S3Bucket, {
+      object_lock_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(json).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, {
+      rule: { default_retention: { mode: "COMPLIANCE", days: 14 } },
+    });
+    expect(ofType(resources, "aws_s3_bucket_object_lock_configuration")[0].depends_on).toEqual([
+      expect.stringMatching(/^aws_s3_bucket_versioning\./),
+    ]);
+    expect(ofType(resources, "aws_s3_bucket_lifecycle_configuration")[0].rule[0].noncurrent_version_expiration).toEqual(
+      [{ noncurrent_days: 14 }],
+    );
   });
 
   it("expires current versions when asked (write-once logs) and takes extra policy statements", () => {
     const { resources } = synthAws((s) => {
-      const b = new BackupBucket(s, "Bucket", { bucketName: "estate-logs", kmsKeyArn: KEY, currentVersionExpirationDays: 365, objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 365 } });
-      b.addToPolicy({ sid: "Extra", effect: PolicyEffect.ALLOW, principals: { service: ["cloudtrail.amazonaws.com"] }, actions: ["s3:GetBucketAcl"], resources: [b.bucketArn] });
+      const b = new BackupBucket(s, "Bucket", {
+        bucketName: "estate-logs",
+        kmsKeyArn: KEY,
+        currentVersionExpirationDays: 365,
+        objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 365 },
+      });
+      b.addToPolicy({
+        sid: "Extra",
+        effect: PolicyEffect.ALLOW,
+        principals: { service: ["cloudtrail.amazonaws.com"] },
+        actions: ["s3:GetBucketAcl"],
+        resources: [b.bucketArn],
+      });
     });
     expect(ofType(resources, "aws_s3_bucket_lifecycle_configuration")[0].rule[0].expiration).toEqual([{ days: 365 }]);
-    expect(policyOf(ofType(resources, "aws_s3_bucket_policy")[0].policy).Statement.map((s) => s.Sid)).toContain("Extra");
+    expect(policyOf(ofType(resources, "aws_s3_bucket_policy")[0].policy).Statement.map((s) => s.Sid)).toContain(
+      "Extra",
+    );
   });
 
   it.each([
@@ -65,10 +127,29 @@ describe("BackupBucket", () => {
   });
 
   it.each([0, 36501, 1.5])("refuses Object Lock days %p with AWS-003", (days) => {
-    expect(() => synthAws((s) => new BackupBucket(s, "Bucket", { bucketName: "estate-x", kmsKeyArn: KEY, objectLock: { mode: ObjectLockMode.GOVERNANCE, days } }))).toThrow(/AWS-003/);
+    expect(() =>
+      synthAws(
+        (s) =>
+          new BackupBucket(s, "Bucket", {
+            bucketName: "estate-x",
+            kmsKeyArn: KEY,
+            objectLock: { mode: ObjectLockMode.GOVERNANCE, days },
+          }),
+      ),
+    ).toThrow(/AWS-003/);
   });
 
   it("refuses to expire noncurrent versions before their lock ends (AWS-004)", () => {
-    expect(() => synthAws((s) => new BackupBucket(s, "Bucket", { bucketName: "estate-x", kmsKeyArn: KEY, objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 30 }, noncurrentVersionExpirationDays: 7 }))).toThrow(/AWS-004/);
+    expect(() =>
+      synthAws(
+        (s) =>
+          new BackupBucket(s, "Bucket", {
+            bucketName: "estate-x",
+            kmsKeyArn: KEY,
+            objectLock: { mode: ObjectLockMode.GOVERNANCE, days: 30 },
+            noncurrentVersionExpirationDays: 7,
+          }),
+      ),
+    ).toThrow(/AWS-004/);
   });
 });

@@ -6,7 +6,9 @@ describe("BackupServiceRole", () => {
   it("is assumed by AWS Backup and carries the managed backup and restore policies only", () => {
     const { json, resources } = synthAws((s) => new BackupServiceRole(s, "Role", { roleName: "estate-aws-backup" }));
     expect(json).toHaveResourceWithProperties(IamRole, { name: "estate-aws-backup" });
-    expect(policyOf(ofType(resources, "aws_iam_role")[0].assume_role_policy).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    expect(policyOf(ofType(resources, "aws_iam_role")[0].assume_role_policy).Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
     expect(ofType(resources, "aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toEqual([
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",

@@ -3,7 +3,8 @@ import { Lazy, withoutTokenStackTraces } from "../../lib/core/cdk";
 describe("withoutTokenStackTraces", () => {
   it("leaves cdktf's token creation stacks empty inside, and recorded as before outside", () => {
     // Lazy.anyValue returns the token object itself, which carries its creationStack.
-    const stackOf = () => (Lazy.anyValue({ produce: () => "x" }) as unknown as { creationStack: string[] }).creationStack;
+    const stackOf = () =>
+      (Lazy.anyValue({ produce: () => "x" }) as unknown as { creationStack: string[] }).creationStack;
     expect(stackOf().length).toBeGreaterThan(0);
     expect(withoutTokenStackTraces(stackOf)).toEqual([]);
     expect(stackOf().length).toBeGreaterThan(0);

@@ -3,7 +3,11 @@ import { Cadence, Schedule } from "../../lib/core/schedule";
 
 /** Next starts of a systemd calendar event after 2025-01-01, as systemd itself computes them. */
 function systemdNext(event: string, n: number): string[] {
-  const out = execFileSync("systemd-analyze", ["calendar", `--iterations=${n}`, "--base-time=2025-01-01 00:00:00 UTC", event], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+  const out = execFileSync(
+    "systemd-analyze",
+    ["calendar", `--iterations=${n}`, "--base-time=2025-01-01 00:00:00 UTC", event],
+    { encoding: "utf8", env: { ...process.env, TZ: "UTC" } },
+  );
   return [...out.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/g)].map((m) => m[1]);
 }
 

@@ -36,19 +36,26 @@ describe("construct errors name the construct path", () => {
   it("an error a construct throws starts with its path; the error class and code stay", () => {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { Testing, TerraformStack } = require("../../lib/core/cdk") as typeof import("../../lib/core/cdk");
-    const { EncryptedVault } = require("../../lib/constructs/encrypted-vault") as typeof import("../../lib/constructs/encrypted-vault");
-    const { BackupKey } = require("../../lib/constructs/backup-key") as typeof import("../../lib/constructs/backup-key");
+    const { EncryptedVault } =
+      require("../../lib/constructs/encrypted-vault") as typeof import("../../lib/constructs/encrypted-vault");
+    const { BackupKey } =
+      require("../../lib/constructs/backup-key") as typeof import("../../lib/constructs/backup-key");
     const { ValidationError } = require("../../lib/errors") as typeof import("../../lib/errors");
     const stack = new TerraformStack(Testing.app(), "stack");
     let caught: unknown;
     try {
-      new EncryptedVault(stack, "Vault", { vaultName: "no spaces allowed", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k" });
+      new EncryptedVault(stack, "Vault", {
+        vaultName: "no spaces allowed",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+      });
     } catch (e) {
       caught = e;
     }
     expect(caught).toBeInstanceOf(ValidationError);
     expect((caught as { code: string }).code).toBe("AWS-005");
     expect((caught as Error).message).toMatch(/^AWS-005: stack\/Vault: vaultName `no spaces allowed`/);
-    expect(() => new BackupKey(stack, "Key", { accountId: "123456789012", deletionWindowInDays: 3 })).toThrow(/^AWS-001: stack\/Key: /);
+    expect(() => new BackupKey(stack, "Key", { accountId: "123456789012", deletionWindowInDays: 3 })).toThrow(
+      /^AWS-001: stack\/Key: /,
+    );
   });
 });

@@ -12,11 +12,18 @@ describe("generated files are current (run `npm run gen` after changing schemas,
 
   it("docs/rules.md lists every rule id the code can produce", () => {
     const doc = files["docs/rules.md"];
-    for (const id of ["CAT-001", "CAT-013", "GOV-000", "GOV-001", "GOV-026", "ACK-004"]) expect(doc).toContain(`## ${id}`);
+    for (const id of ["CAT-001", "CAT-013", "GOV-000", "GOV-001", "GOV-026", "ACK-004"])
+      expect(doc).toContain(`## ${id}`);
   });
 
   it("docs/catalog.md documents every catalog key", () => {
     const doc = files["docs/catalog.md"];
-    for (const key of ["`services[].offsite.reason`", "`services[].app.engine`", "`proxmox.hosts.<name>.storage`", "`services[].acknowledge[].reason`"]) expect(doc).toContain(key);
+    for (const key of [
+      "`services[].offsite.reason`",
+      "`services[].app.engine`",
+      "`proxmox.hosts.<name>.storage`",
+      "`services[].acknowledge[].reason`",
+    ])
+      expect(doc).toContain(key);
   });
 });

@@ -3,7 +3,10 @@ import { join, normalize } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-const shipped = (path: string) => path === "README.md" || path === "package.json" || (pkg.files as string[]).some((f) => path === f || path.startsWith(`${f}/`));
+const shipped = (path: string) =>
+  path === "README.md" ||
+  path === "package.json" ||
+  (pkg.files as string[]).some((f) => path === f || path.startsWith(`${f}/`));
 
 describe("what the package ships", () => {
   it("the README and the shipped docs link only to files the package ships", () => {
@@ -38,8 +41,14 @@ describe("what the package ships", () => {
   });
 
   it("takes cdktf, constructs and the @cdktf providers as peers (one copy in the user's project), the tests pinning one", () => {
-    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", "@cdktf/provider-kubernetes": "^12.1.1", cdktf: "0.21.0", constructs: "^10.4.2" });
-    for (const provider of ["@cdktf/provider-aws", "@cdktf/provider-kubernetes"]) expect(pkg.dependencies[provider]).toBeUndefined();
+    expect(pkg.peerDependencies).toEqual({
+      "@cdktf/provider-aws": "^20.1.0",
+      "@cdktf/provider-kubernetes": "^12.1.1",
+      cdktf: "0.21.0",
+      constructs: "^10.4.2",
+    });
+    for (const provider of ["@cdktf/provider-aws", "@cdktf/provider-kubernetes"])
+      expect(pkg.dependencies[provider]).toBeUndefined();
     expect(pkg.devDependencies["@cdktf/provider-aws"]).toBe("20.1.0");
     expect(pkg.devDependencies["@cdktf/provider-kubernetes"]).toBe("12.1.1");
     // Only Velero needs the Kubernetes bindings (about 145 MB): npm installs an optional peer only when asked.

@@ -9,8 +9,12 @@ import { cli } from "../support/cli";
 import { decideAll, estateArgs } from "../adopt/support";
 
 const ROOT = join(__dirname, "..", "..");
-type Stack = { import?: Array<{ to: string; id: string }>; resource: Record<string, Record<string, Record<string, any>>> };
-const stackJson = (out: string, name: string) => JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as Stack;
+type Stack = {
+  import?: Array<{ to: string; id: string }>;
+  resource: Record<string, Record<string, Record<string, any>>>;
+};
+const stackJson = (out: string, name: string) =>
+  JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as Stack;
 const imports = (s: Stack) => Object.fromEntries((s.import ?? []).map((i) => [i.to.split(".")[0], i.id]));
 
 describe("import ids are the ones the providers document", () => {
@@ -69,16 +73,23 @@ describe("synth of an adopted catalog imports what exists, and changes nothing t
     const notices = result.estate!.adoption!.notices;
     const job = notices.find((n) => n.id === AdoptionNotice.NOT_MATCHED && n.message.includes("backup-9c2e51aa-0d3e"))!;
     expect(job.fix).toContain("pvesh delete /cluster/backup/backup-9c2e51aa-0d3e");
-    expect(notices.find((n) => n.id === AdoptionNotice.LOCK_KEPT)!.message).toMatch(/keeps its existing lock \(7-365 days, compliance/);
+    expect(notices.find((n) => n.id === AdoptionNotice.LOCK_KEPT)!.message).toMatch(
+      /keeps its existing lock \(7-365 days, compliance/,
+    );
     const r = await cli("synth", catalog, "--out", join(dir, "cli-out"));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/adoption: 5 existing object\(s\) imported, not created/);
     expect(r.out).toMatch(/GOV-260 .*backup-9c2e51aa-0d3e[\s\S]*non-destructive path: after the catalog's job/);
-    expect(readFileSync(join(dir, "cli-out", "artifacts", "adoption.md"), "utf8")).toContain("| acme-aws | `aws_backup_selection.");
+    expect(readFileSync(join(dir, "cli-out", "artifacts", "adoption.md"), "utf8")).toContain(
+      "| acme-aws | `aws_backup_selection.",
+    );
   });
 
   it("a selection that would differ from the existing one is named as a replacement, with the way to keep it", () => {
-    const text = readFileSync(catalog, "utf8").replace("resources: [arn:aws:rds:eu-west-1:111122223333:db:orders, arn:aws:s3:::acme-invoices]  #", "resources: [arn:aws:rds:eu-west-1:111122223333:db:orders]  #");
+    const text = readFileSync(catalog, "utf8").replace(
+      "resources: [arn:aws:rds:eu-west-1:111122223333:db:orders, arn:aws:s3:::acme-invoices]  #",
+      "resources: [arn:aws:rds:eu-west-1:111122223333:db:orders]  #",
+    );
     const f = join(dir, "narrower.yaml");
     writeFileSync(f, text);
     const r = synthesizeCatalog(f, join(dir, "narrower"));
@@ -106,10 +117,16 @@ describe("an existing bucket without Object Lock is adopted in place, never repl
     expect(bucket.lifecycle.ignore_changes).toContain("object_lock_enabled");
     const imported = (aws.import ?? []).map((i) => `${i.to}=${i.id}`);
     expect(imported).toContain(`aws_s3_bucket.${addr}=${locked.bucket}`);
-    expect(imported.filter((i) => i.startsWith("aws_s3_bucket_versioning.")).map((i) => i.split("=")[1])).toEqual([locked.bucket]);
+    expect(imported.filter((i) => i.startsWith("aws_s3_bucket_versioning.")).map((i) => i.split("=")[1])).toEqual([
+      locked.bucket,
+    ]);
     // The lock configuration is created (it enables Object Lock on the existing bucket), not imported.
     expect(imported.some((i) => i.startsWith("aws_s3_bucket_object_lock_configuration."))).toBe(false);
-    expect(Object.values(aws.resource.aws_s3_bucket_object_lock_configuration).some((c) => c.bucket.includes(addr))).toBe(true);
-    expect(r.estate!.adoption!.notices.find((n) => n.id === AdoptionNotice.BUCKET_LOCK)!.message).toContain(locked.bucket);
+    expect(
+      Object.values(aws.resource.aws_s3_bucket_object_lock_configuration).some((c) => c.bucket.includes(addr)),
+    ).toBe(true);
+    expect(r.estate!.adoption!.notices.find((n) => n.id === AdoptionNotice.BUCKET_LOCK)!.message).toContain(
+      locked.bucket,
+    );
   });
 });

@@ -17,23 +17,37 @@ function s3Of(serviceId: string, offsite: boolean): S3Destination {
     prefix: `${serviceId}/`,
     region: "us-east-1",
     kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/primary",
-    offsite: offsite ? { bucketName: "homelab-app-backups-us-west-2", bucketArn: "arn:aws:s3:::homelab-app-backups-us-west-2", region: "us-west-2", kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/replica" } : undefined,
+    offsite: offsite
+      ? {
+          bucketName: "homelab-app-backups-us-west-2",
+          bucketArn: "arn:aws:s3:::homelab-app-backups-us-west-2",
+          region: "us-west-2",
+          kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/replica",
+        }
+      : undefined,
   };
 }
 
 /** The builder on a catalog, with the AWS builder's part played by the stand-in. */
 function build(catalogText?: string, withS3 = true) {
-  const report = catalogText ? validateCatalogText(catalogText) : validateCatalogFile(join(ROOT, "stacks", "catalog.yaml"));
+  const report = catalogText
+    ? validateCatalogText(catalogText)
+    : validateCatalogFile(join(ROOT, "stacks", "catalog.yaml"));
   if (!report.ok) throw new Error(report.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n"));
   const input = new EstatePolicies(report.catalog!);
   const app = Testing.app();
   const awsStack = new AwsEstateStack(app, "homelab-aws", { estate: input.catalog.name, aws: input.catalog.aws! });
   const s3Destinations = new Map<string, S3Destination>();
   if (withS3) {
-    for (const p of input.policies) if (p.appBackup && !p.service.app?.repository) s3Destinations.set(p.service.id, s3Of(p.service.id, p.offsite.required));
+    for (const p of input.policies)
+      if (p.appBackup && !p.service.app?.repository)
+        s3Destinations.set(p.service.id, s3Of(p.service.id, p.offsite.required));
   }
   const built = buildAppBackups(input, { scope: awsStack, s3Destinations, awsStack });
-  return Object.assign(new EstateContext(input.catalog, { records: [built.record], s3Destinations }), { awsStack, built });
+  return Object.assign(new EstateContext(input.catalog, { records: [built.record], s3Destinations }), {
+    awsStack,
+    built,
+  });
 }
 
 describe("buildAppBackups on the default catalog", () => {
@@ -42,23 +56,36 @@ describe("buildAppBackups on the default catalog", () => {
 
   it("builds one app backup per service whose app.decision is required", () => {
     expect(appServices.sort()).toEqual(["gitea", "nextcloud", "paperless", "photos", "unifi", "vaultwarden"]);
-    expect(ctx.targets.filter((t) => t.kind === TargetKind.APP).map((t) => t.serviceId).sort()).toEqual(appServices.sort());
+    expect(
+      ctx.targets
+        .filter((t) => t.kind === TargetKind.APP)
+        .map((t) => t.serviceId)
+        .sort(),
+    ).toEqual(appServices.sort());
   });
 
   it("registers a target with the repository and restore steps for the SOP", () => {
     const vw = ctx.targetsOf("vaultwarden").find((t) => t.kind === TargetKind.APP)!;
-    expect(vw.location).toBe("restic repository s3:s3.us-east-1.amazonaws.com/homelab-app-backups/vaultwarden, written from vaultwarden.internal");
+    expect(vw.location).toBe(
+      "restic repository s3:s3.us-east-1.amazonaws.com/homelab-app-backups/vaultwarden, written from vaultwarden.internal",
+    );
     expect(vw.details).toMatchObject({ engine: "postgresql", tool: "restic", pitr: true, credentials: "shared-file" });
     expect(vw.restoreSteps.join("\n")).toMatch(/restore\.sh --to-time/);
     expect(vw.restoreSteps.join("\n")).toMatch(/--from offsite/);
     // Debian's layout (configuration in /etc/postgresql, none in a base backup): the cluster is stopped, swapped and started with pg_ctlcluster.
     const pitr = vw.restoreSteps.find((x) => x.startsWith("To a point in time"))!;
-    expect(pitr).toMatch(/`pg_ctlcluster VERSION CLUSTER stop`; `\S+\/restore\.sh --to-time '[^']+' --pgdata \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr`/);
+    expect(pitr).toMatch(
+      /`pg_ctlcluster VERSION CLUSTER stop`; `\S+\/restore\.sh --to-time '[^']+' --pgdata \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr`/,
+    );
     expect(pitr).toMatch(/recovery\.signal, and restore_command/);
-    expect(pitr).toMatch(/`mv \/var\/lib\/postgresql\/VERSION\/CLUSTER \/var\/lib\/postgresql\/VERSION\/CLUSTER\.before-pitr && mv \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr \/var\/lib\/postgresql\/VERSION\/CLUSTER`; `pg_ctlcluster VERSION CLUSTER start`/);
+    expect(pitr).toMatch(
+      /`mv \/var\/lib\/postgresql\/VERSION\/CLUSTER \/var\/lib\/postgresql\/VERSION\/CLUSTER\.before-pitr && mv \/var\/lib\/postgresql\/VERSION\/CLUSTER\.pitr \/var\/lib\/postgresql\/VERSION\/CLUSTER`; `pg_ctlcluster VERSION CLUSTER start`/,
+    );
     expect(pitr).not.toMatch(/NEW_DIR/);
     // The SOP names the chain a point-in-time restore needs, and that retention keeps it whole.
-    expect(vw.restoreSteps.join("\n")).toMatch(/chains: a base backup \(`vaultwarden\.base\.tar`\) and the WAL shipped after it \(`vaultwarden\.wal\.tar`\).*Retention keeps or forgets a chain whole/);
+    expect(vw.restoreSteps.join("\n")).toMatch(
+      /chains: a base backup \(`vaultwarden\.base\.tar`\) and the WAL shipped after it \(`vaultwarden\.wal\.tar`\).*Retention keeps or forgets a chain whole/,
+    );
     expect(vw.restoreSteps.join("\n")).toMatch(/`--yes` ends the sessions still connected to the database/);
     expect(vw.restoreSteps.join("\n")).toMatch(/The tables that reference it \(foreign keys\) are reloaded with it/);
     const paperless = ctx.targetsOf("paperless").find((t) => t.kind === TargetKind.APP)!;
@@ -79,23 +106,41 @@ describe("buildAppBackups on the default catalog", () => {
   });
 
   it("drills critical services weekly and important ones monthly, as their tiers say", () => {
-    const timer = (svc: string) => ctx.artifacts.get(`hosts/${svc}.internal/${svc}/systemd/backup-gov-${svc}-drill.timer`)!.content as string;
+    const timer = (svc: string) =>
+      ctx.artifacts.get(`hosts/${svc}.internal/${svc}/systemd/backup-gov-${svc}-drill.timer`)!.content as string;
     expect(timer("vaultwarden")).toMatch(/^OnCalendar=\w{3} \*-\*-\* \d\d:\d\d:00$/m);
     expect(timer("nextcloud")).toMatch(/^OnCalendar=\w{3} \*-\*-01\.\.07 \d\d:\d\d:00$/m);
   });
 
   it("renders every host's bundle and its unpacked files", () => {
-    for (const host of ["vaultwarden.internal", "nextcloud.internal", "unifi.internal", "photos.internal", "paperless.internal", "gitea.internal"]) {
+    for (const host of [
+      "vaultwarden.internal",
+      "nextcloud.internal",
+      "unifi.internal",
+      "photos.internal",
+      "paperless.internal",
+      "gitea.internal",
+    ]) {
       expect(ctx.artifacts.get(`hosts/${host}.tar.gz`)?.content).toBeInstanceOf(Uint8Array);
       expect(ctx.artifacts.get(`hosts/${host}/install.sh`)?.mode).toBe(0o755);
     }
-    expect(ctx.artifacts.get("hosts/photos.internal/photos/env")!.content).toContain("BACKUP_GOV_UPLOAD_LIMIT_KIB=20480");
+    expect(ctx.artifacts.get("hosts/photos.internal/photos/env")!.content).toContain(
+      "BACKUP_GOV_UPLOAD_LIMIT_KIB=20480",
+    );
   });
 
   it("creates an IAM identity for each service with an S3 destination only", () => {
     const out = Testing.synth(ctx.awsStack!);
-    const users = Object.values(JSON.parse(out).resource.aws_iam_user as Record<string, { name: string }>).map((u) => u.name).sort();
-    expect(users).toEqual(["homelab-app-gitea", "homelab-app-nextcloud", "homelab-app-photos", "homelab-app-unifi", "homelab-app-vaultwarden"]);
+    const users = Object.values(JSON.parse(out).resource.aws_iam_user as Record<string, { name: string }>)
+      .map((u) => u.name)
+      .sort();
+    expect(users).toEqual([
+      "homelab-app-gitea",
+      "homelab-app-nextcloud",
+      "homelab-app-photos",
+      "homelab-app-unifi",
+      "homelab-app-vaultwarden",
+    ]);
     expect(out).toHaveResourceWithProperties(IamUser, { name: "homelab-app-photos" });
   });
 });
@@ -118,21 +163,30 @@ services:
 `;
 
   it("uses IAM Roles Anywhere when the estate names a trust anchor", () => {
-    const ctx = build(MINIMAL(", rolesAnywhere: { trustAnchorArn: 'arn:aws:rolesanywhere:eu-central-1:123456789012:trust-anchor/ta' }"));
+    const ctx = build(
+      MINIMAL(", rolesAnywhere: { trustAnchorArn: 'arn:aws:rolesanywhere:eu-central-1:123456789012:trust-anchor/ta' }"),
+    );
     expect(Testing.synth(ctx.awsStack!)).toHaveResourceWithProperties(RolesanywhereProfile, { name: "tiny-app-db" });
     expect(ctx.artifacts.get("hosts/db.lan/db/env")!.content).toContain("BACKUP_GOV_AWS_CREDENTIALS=roles-anywhere");
   });
 
   it("without a registered S3 destination, still renders everything but leaves the repository empty and warns", () => {
     const ctx = build(MINIMAL(""), false);
-    expect(ctx.artifacts.get("hosts/db.lan/db/env")!.content).toMatch(/# not known yet: the AWS protection registered no S3 destination for this service; set BACKUP_GOV_REPOSITORY by hand\nBACKUP_GOV_REPOSITORY=\n/);
+    expect(ctx.artifacts.get("hosts/db.lan/db/env")!.content).toMatch(
+      /# not known yet: the AWS protection registered no S3 destination for this service; set BACKUP_GOV_REPOSITORY by hand\nBACKUP_GOV_REPOSITORY=\n/,
+    );
     expect(ctx.targetsOf("db")[0].location).toContain("(not provisioned)");
     const warnings = ctx.awsStack!.node.metadata.filter((m) => /warn/i.test(m.type)).map((m) => String(m.data));
     expect(warnings.join("\n")).toMatch(/app backup of db: the AWS protection registered no S3 destination/);
   });
 
   it("skips services without an app-level backup", () => {
-    const ctx = build(MINIMAL("").replace("decision: required, rationale: \"needs a dump\", engine: postgresql, host: db.lan, database: app", "decision: platform-only, rationale: \"RDS\"") + "    aws: { resources: [\"arn:aws:rds:eu-central-1:123456789012:db:app\"] }\n");
+    const ctx = build(
+      MINIMAL("").replace(
+        'decision: required, rationale: "needs a dump", engine: postgresql, host: db.lan, database: app',
+        'decision: platform-only, rationale: "RDS"',
+      ) + '    aws: { resources: ["arn:aws:rds:eu-central-1:123456789012:db:app"] }\n',
+    );
     expect(ctx.targets).toEqual([]);
     expect(ctx.artifacts.list()).toEqual([]);
   });

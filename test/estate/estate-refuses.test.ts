@@ -40,7 +40,13 @@ describe("Estate refuses what validate refuses", () => {
     const loaded = loadCatalogText(stringify(catalogWith([vmService("web")])), "ok.yaml");
     const good = loaded.catalog!;
     // A copy made in code is not the loader's object: it is validated on its own.
-    const edited = { ...good, services: good.services.map((s) => ({ ...s, immutable: { mode: s.immutable?.mode ?? ("compliance" as never), days: 40000 } })) };
+    const edited = {
+      ...good,
+      services: good.services.map((s) => ({
+        ...s,
+        immutable: { mode: s.immutable?.mode ?? ("compliance" as never), days: 40000 },
+      })),
+    };
     expect(validateCatalog(edited).ok).toBe(false);
     expect(() => new Estate(Testing.app(), edited)).toThrow(/IO-004.*GOV-018/);
   });

@@ -34,7 +34,9 @@ const REPORT = join("artifacts", "compliance-report.json");
 /** The compliance report with each finding's line and column left out, findings in one order. */
 function withoutPositions(file: string): unknown {
   const r = JSON.parse(readFileSync(file, "utf8")) as { findings: Array<Record<string, unknown>> };
-  const findings = r.findings.map(({ line: _l, column: _c, ...f }) => f).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  const findings = r.findings
+    .map(({ line: _l, column: _c, ...f }) => f)
+    .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
   return { ...r, findings };
 }
 
@@ -53,23 +55,26 @@ describe("one model, two front doors: YAML and ProtectedService build the same e
   const work = mkdtempSync(join(tmpdir(), "front-doors-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it.each(CATALOGS.map((f) => [relative(ROOT, f), f]))("%s: every stack and artifact is byte for byte the same", (_name, file) => {
-    const yaml = join(work, `${relative(ROOT, file).replace(/\W/g, "_")}-yaml`);
-    const code = join(work, `${relative(ROOT, file).replace(/\W/g, "_")}-code`);
-    const r = synthesizeCatalog(file, yaml);
-    expect(r.report.ok).toBe(true);
-    const estate = synthFromCode(file, code);
-    const a = files(yaml, [".backup-gov-manifest.json"]);
-    const b = files(code, [join("artifacts", ".backup-gov-artifacts.json")]);
-    expect(b).toEqual(a);
-    const differ = a.filter((f) => !readFileSync(join(yaml, f)).equals(readFileSync(join(code, f))));
-    // The one file that may differ: the compliance report places findings at file:line:col,
-    // and stack code has no YAML lines. Same findings (rule, path, message, acknowledgement) all the same.
-    expect(differ.filter((f) => f !== REPORT)).toEqual([]);
-    expect(withoutPositions(join(code, REPORT))).toEqual(withoutPositions(join(yaml, REPORT)));
-    // Not vacuous: both doors wrote stacks and artifacts, one ProtectedService per catalog service.
-    expect(a.filter((f) => f.endsWith("cdk.tf.json")).length).toBeGreaterThan(0);
-    expect(a.filter((f) => f.startsWith("artifacts/")).length).toBeGreaterThan(10);
-    expect(estate.protectedServices.map((s) => s.serviceId)).toEqual(r.report.catalog!.services.map((s) => s.id));
-  });
+  it.each(CATALOGS.map((f) => [relative(ROOT, f), f]))(
+    "%s: every stack and artifact is byte for byte the same",
+    (_name, file) => {
+      const yaml = join(work, `${relative(ROOT, file).replace(/\W/g, "_")}-yaml`);
+      const code = join(work, `${relative(ROOT, file).replace(/\W/g, "_")}-code`);
+      const r = synthesizeCatalog(file, yaml);
+      expect(r.report.ok).toBe(true);
+      const estate = synthFromCode(file, code);
+      const a = files(yaml, [".backup-gov-manifest.json"]);
+      const b = files(code, [join("artifacts", ".backup-gov-artifacts.json")]);
+      expect(b).toEqual(a);
+      const differ = a.filter((f) => !readFileSync(join(yaml, f)).equals(readFileSync(join(code, f))));
+      // The one file that may differ: the compliance report places findings at file:line:col,
+      // and stack code has no YAML lines. Same findings (rule, path, message, acknowledgement) all the same.
+      expect(differ.filter((f) => f !== REPORT)).toEqual([]);
+      expect(withoutPositions(join(code, REPORT))).toEqual(withoutPositions(join(yaml, REPORT)));
+      // Not vacuous: both doors wrote stacks and artifacts, one ProtectedService per catalog service.
+      expect(a.filter((f) => f.endsWith("cdk.tf.json")).length).toBeGreaterThan(0);
+      expect(a.filter((f) => f.startsWith("artifacts/")).length).toBeGreaterThan(10);
+      expect(estate.protectedServices.map((s) => s.serviceId)).toEqual(r.report.catalog!.services.map((s) => s.id));
+    },
+  );
 });

@@ -29,18 +29,33 @@ function variant(seed: number): string {
     cl.backupWindow = pick(r, ["00:30-05:30", "22:00-02:00", "03:00-03:30", undefined]);
     cl.uplink = pick(r, ["1Gbit/s", "10Mbit/s", "5MiB/s", undefined]);
   }
-  for (const s of c.services as Array<Record<string, any>>) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const s of c.services as Array<Record<string, any>>) {
     if (r() < 0.3) delete s.data;
     if (!s.kubernetes) continue;
     s.rpo = pick(r, ["1h", "4h", "12h", "1d", "7d"]);
     s.classification = pick(r, ["critical", "important", "rebuildable"]);
     if (s.classification === "critical") s.offsite = { required: true, reason: "critical" };
-    if (r() < 0.5) s.retention = { daily: 1 + Math.floor(r() * 30), weekly: Math.floor(r() * 10), monthly: Math.floor(r() * 13), yearly: Math.floor(r() * 3) };
+    if (r() < 0.5)
+      s.retention = {
+        daily: 1 + Math.floor(r() * 30),
+        weekly: Math.floor(r() * 10),
+        monthly: Math.floor(r() * 13),
+        yearly: Math.floor(r() * 3),
+      };
     {
       // Snapshot volumes mostly where the cluster has CSI; sometimes not, which GOV-132 must refuse.
       const csi = c.kubernetes.clusters[s.kubernetes.cluster].snapshots === "csi";
       s.kubernetes.volumes = csi || r() < 0.2 ? pick(r, ["fs", "snapshot"]) : "fs";
-      if (r() < 0.5) s.kubernetes.hooks = [{ container: "app", pre: ["/bin/true"], post: r() < 0.5 ? ["/bin/true"] : [], onError: pick(r, ["fail", "continue"]), timeout: pick(r, ["30m", "2h", "90m"]) }];
+      if (r() < 0.5)
+        s.kubernetes.hooks = [
+          {
+            container: "app",
+            pre: ["/bin/true"],
+            post: r() < 0.5 ? ["/bin/true"] : [],
+            onError: pick(r, ["fail", "continue"]),
+            timeout: pick(r, ["30m", "2h", "90m"]),
+          },
+        ];
       if (r() < 0.3) delete s.kubernetes.labelSelector;
     }
   }
@@ -54,13 +69,17 @@ describe("variants of the Kubernetes example: whatever validates synthesizes, an
     const report = validateCatalogText(variant(seed), `variant-${seed}.yaml`);
     if (!report.ok) {
       // A refusal must name a rule and a line.
-      for (const f of report.findings.filter((x) => x.severity === "error")) expect([f.ruleId, f.position.line > 0]).toEqual([expect.stringMatching(/^[A-Z]{3}-\d{3}$/), true]);
+      for (const f of report.findings.filter((x) => x.severity === "error"))
+        expect([f.ruleId, f.position.line > 0]).toEqual([expect.stringMatching(/^[A-Z]{3}-\d{3}$/), true]);
       return;
     }
     const app = new App({ outdir: join(ROOT, ".tmp", "jest", `variant-${seed}`) });
     const estate = Estate.fromReport(app, report);
     for (const stack of estate.kubernetesStacks) {
-      const manifests = Object.values((stack.toTerraform() as { resource: { kubernetes_manifest: Record<string, { manifest: object }> } }).resource.kubernetes_manifest);
+      const manifests = Object.values(
+        (stack.toTerraform() as { resource: { kubernetes_manifest: Record<string, { manifest: object }> } }).resource
+          .kubernetes_manifest,
+      );
       for (const m of manifests) expect(crdErrors(m.manifest)).toEqual([]);
     }
     expect(estate.artifacts.get("estimate.md")).toBeDefined();

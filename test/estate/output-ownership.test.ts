@@ -1,5 +1,16 @@
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import { MANIFEST } from "../../lib/estate/output-folder";
@@ -27,7 +38,8 @@ function tree(dir: string): Record<string, string> {
   return out;
 }
 
-const catalogYaml = (services = [vmService("web"), vmService("api")], patch: Record<string, unknown> = {}) => stringify(catalogWith(services, patch));
+const catalogYaml = (services = [vmService("web"), vmService("api")], patch: Record<string, unknown> = {}) =>
+  stringify(catalogWith(services, patch));
 
 /** A user's repository: the catalog, the stack code, notes, all next to each other. */
 function userRepo(): { dir: string; repo: string; catalog: string } {
@@ -49,7 +61,9 @@ describe("synth never deletes or replaces a file it did not write", () => {
     const before = tree(repo);
     const r = await cli("synth", catalog, "--out", repo);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/IO-050: --out .*repo holds files synth did not write .*README\.md, artifacts\/notes\.md, stacks\//);
+    expect(r.err).toMatch(
+      /IO-050: --out .*repo holds files synth did not write .*README\.md, artifacts\/notes\.md, stacks\//,
+    );
     expect(r.err).toMatch(/fix: pass a new or empty folder/);
     expect(tree(repo)).toEqual(before);
   });
@@ -103,7 +117,9 @@ describe("synth never deletes or replaces a file it did not write", () => {
     expect(existsSync(join(out, "artifacts", "sop", "web.md"))).toBe(true);
     expect(existsSync(join(out, "stacks", "testlab-aws", "cdk.tf.json"))).toBe(false);
     // The stack folder that keeps a user's file is reported, not deleted.
-    expect(r.err).toMatch(/stacks\/testlab-aws is no longer synthesized; synth removed its own files and left the ones it did not write/);
+    expect(r.err).toMatch(
+      /stacks\/testlab-aws is no longer synthesized; synth removed its own files and left the ones it did not write/,
+    );
     expect(readdirSync(out).filter((n) => n.startsWith(".backup-gov-") && n !== MANIFEST)).toEqual([]);
   });
 
@@ -158,7 +174,13 @@ describe("synth never deletes or replaces a file it did not write", () => {
     const real = fs.renameSync;
     let hit = false;
     const spy = jest.spyOn(fs, "renameSync").mockImplementation((from, to) => {
-      if (!hit && String(from).includes(".backup-gov-staging-") && String(to).endsWith(join("sop", "db.md")) && (hit = true)) throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
+      if (
+        !hit &&
+        String(from).includes(".backup-gov-staging-") &&
+        String(to).endsWith(join("sop", "db.md")) &&
+        (hit = true)
+      )
+        throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
       return real(from, to);
     });
     try {
@@ -185,7 +207,15 @@ describe("synth never deletes or replaces a file it did not write", () => {
     expect(readFileSync(join(out, "artifacts", "hosts", "db.test", "NOTES.md"), "utf8")).toBe("mine\n");
     const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { files: string[] };
     // Written beside the user's file, one by one; the runtime's folder was new and moved in whole.
-    expect(manifest.files).toEqual(expect.arrayContaining(["artifacts/hosts/db.test/install.sh", "artifacts/hosts/db.test/db/service.conf", "artifacts/hosts/_runtime/VERSION", "artifacts/hosts/_runtime/entry/entry.sh", "artifacts/hosts/db.test.tar.gz"]));
+    expect(manifest.files).toEqual(
+      expect.arrayContaining([
+        "artifacts/hosts/db.test/install.sh",
+        "artifacts/hosts/db.test/db/service.conf",
+        "artifacts/hosts/_runtime/VERSION",
+        "artifacts/hosts/_runtime/entry/entry.sh",
+        "artifacts/hosts/db.test.tar.gz",
+      ]),
+    );
     expect(manifest.files).not.toContain("artifacts/hosts/db.test/NOTES.md");
     for (const f of manifest.files) expect(lstatSync(join(out, f)).isFile()).toBe(true);
     expect(readdirSync(out).filter((n) => n.startsWith(".backup-gov-") && n !== MANIFEST)).toEqual([]);
@@ -213,7 +243,13 @@ describe("synth never deletes or replaces a file it did not write", () => {
     const spy = jest.spyOn(fs, "renameSync").mockImplementation((from, to) => {
       if (String(from).includes(".backup-gov-staging-")) moved.push(String(to));
       // artifacts/hosts/ is new to the output: one rename moves it in; then the disk is full.
-      if (!hit && String(from).includes(".backup-gov-staging-") && String(to).endsWith(join("sop", "db.md")) && (hit = true)) throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
+      if (
+        !hit &&
+        String(from).includes(".backup-gov-staging-") &&
+        String(to).endsWith(join("sop", "db.md")) &&
+        (hit = true)
+      )
+        throw Object.assign(new Error("ENOSPC: no space left on device, rename"), { code: "ENOSPC" });
       return real(from, to);
     });
     try {

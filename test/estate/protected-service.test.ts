@@ -51,7 +51,8 @@ function estateWith(defs: Record<string, ServiceDefinition>, settings: EstateSet
   return { app, estate, services };
 }
 
-const ruleIds = (fs: readonly { ruleId: string; path: readonly (string | number)[] }[]) => fs.map((f) => `${f.ruleId} ${f.path.join(".")}`).sort();
+const ruleIds = (fs: readonly { ruleId: string; path: readonly (string | number)[] }[]) =>
+  fs.map((f) => `${f.ruleId} ${f.path.join(".")}`).sort();
 
 describe("ProtectedService: the catalog's rules, the same ids", () => {
   it("gives a critical service without offsite and immutability decisions the catalog's findings, and builds nothing", () => {
@@ -84,13 +85,21 @@ describe("ProtectedService: the catalog's rules, the same ids", () => {
       offsite: { required: false, reason: "rebuilt from the ERP" },
       restore: { secrets: "vault:kv/backup/invoices", validate: ["aws s3 ls s3://shop-invoices"] },
     };
-    const settings: EstateSettings = { name: "shop", owner: "@ops", aws: { region: "us-east-1", accountId: "123456789012" }, notifications: { emails: ["ops@example.com"] } };
+    const settings: EstateSettings = {
+      name: "shop",
+      owner: "@ops",
+      aws: { region: "us-east-1", accountId: "123456789012" },
+      notifications: { emails: ["ops@example.com"] },
+    };
     const unacknowledged = validateCatalogText(head + svc);
     expect(ruleIds(unacknowledged.findings)).toContain("GOV-029 services.0.aws.resources");
     expect(ruleIds(estateWith({ invoices: def }, settings).estate.findings)).toEqual(ruleIds(unacknowledged.findings));
     const reason = "versioning is enforced by the platform SCP";
     const yaml = validateCatalogText(head + svc + `    acknowledge: [{ rule: GOV-029, reason: "${reason}" }]\n`);
-    const { estate, services } = estateWith({ invoices: { ...def, acknowledge: [{ rule: "GOV-029", reason }] } }, settings);
+    const { estate, services } = estateWith(
+      { invoices: { ...def, acknowledge: [{ rule: "GOV-029", reason }] } },
+      settings,
+    );
     expect(yaml.ok).toBe(true);
     expect(ruleIds(estate.findings.filter((f) => f.acknowledged))).toEqual(["GOV-029 services.0.aws.resources"]);
     expect(ruleIds(yaml.findings.filter((f) => f.acknowledged))).toEqual(["GOV-029 services.0.aws.resources"]);
@@ -99,14 +108,25 @@ describe("ProtectedService: the catalog's rules, the same ids", () => {
     // What the catalog path builds for the service: a plan selecting the bucket, its target with restore steps.
     expect(services[0].targets.map((t) => t.kind)).toContain("aws-backup");
     expect(services[0].jobs.length).toBeGreaterThan(0);
-    const json = JSON.parse(Testing.synth(built.awsStack!)) as { resource: Record<string, Record<string, { resources?: string[] }>> };
-    expect(Object.values(json.resource.aws_backup_selection).flatMap((x) => x.resources ?? [])).toEqual(["arn:aws:s3:::shop-invoices"]);
+    const json = JSON.parse(Testing.synth(built.awsStack!)) as {
+      resource: Record<string, Record<string, { resources?: string[] }>>;
+    };
+    expect(Object.values(json.resource.aws_backup_selection).flatMap((x) => x.resources ?? [])).toEqual([
+      "arn:aws:s3:::shop-invoices",
+    ]);
   });
 
   it("builds on app.synth() and writes the artifacts beside the stacks", () => {
     const app = new App({ outdir: Testing.app().outdir });
     const estate = new BackupEstate(app, "Estate", SETTINGS);
-    new ProtectedService(estate, "nvr", { classification: Classification.REBUILDABLE, rpo: Duration.days(7), rto: Duration.days(3), guest: { host: "pve1", vmid: 140, kind: GuestKind.LXC }, app: { decision: AppDecision.VZDUMP_ONLY, rationale: "footage only" }, offsite: { required: false, reason: "footage is disposable" } });
+    new ProtectedService(estate, "nvr", {
+      classification: Classification.REBUILDABLE,
+      rpo: Duration.days(7),
+      rto: Duration.days(3),
+      guest: { host: "pve1", vmid: 140, kind: GuestKind.LXC },
+      app: { decision: AppDecision.VZDUMP_ONLY, rationale: "footage only" },
+      offsite: { required: false, reason: "footage is disposable" },
+    });
     app.synth();
     expect(estate.estate.stacks.map((s) => s.node.id)).toEqual(["garage-lab-proxmox"]);
     expect(estate.artifacts.get("inventory.yaml")?.content).toMatch(/nvr/);
@@ -127,7 +147,12 @@ describe("ProtectedService: the catalog's rules, the same ids", () => {
           restore: { secrets: "vault:kv/backup/orders", validate: ["aws dynamodb describe-table --table-name orders"] },
         },
       },
-      { name: "shop", owner: "@ops", aws: { region: "us-east-1", accountId: "123456789012" }, notifications: { emails: ["ops@example.com"] } },
+      {
+        name: "shop",
+        owner: "@ops",
+        aws: { region: "us-east-1", accountId: "123456789012" },
+        notifications: { emails: ["ops@example.com"] },
+      },
     );
     const built = estate.build();
     expect(built.alertTopic).toBeDefined();
@@ -139,20 +164,32 @@ describe("ProtectedService: the catalog's rules, the same ids", () => {
 describe("ProtectedService and BackupEstate: props checked at run time (JavaScript and tsx callers)", () => {
   const js = (x: unknown) => x as ServiceDefinition;
   it("refuses a missing rpo with CON-001 naming the construct path", () => {
-    expect(() => estateWith({ site: js({ ...CRITICAL, rpo: undefined }) })).toThrow(/CON-001: Estate\/site: ProtectedService needs `rpo`/);
+    expect(() => estateWith({ site: js({ ...CRITICAL, rpo: undefined }) })).toThrow(
+      /CON-001: Estate\/site: ProtectedService needs `rpo`/,
+    );
   });
   it("refuses an rpo written as text with CON-002", () => {
-    expect(() => estateWith({ site: js({ ...CRITICAL, rpo: "4h" }) })).toThrow(/CON-002: Estate\/site: .*`rpo` is not a Duration/);
+    expect(() => estateWith({ site: js({ ...CRITICAL, rpo: "4h" }) })).toThrow(
+      /CON-002: Estate\/site: .*`rpo` is not a Duration/,
+    );
   });
   it("refuses `email` for `emails` with CON-003 and the suggestion", () => {
-    expect(() => estateWith({}, { ...SETTINGS, notifications: { email: ["a@example.com"] } as never })).toThrow(/CON-003: Estate: .*no prop `email`.*did you mean `emails`/);
+    expect(() => estateWith({}, { ...SETTINGS, notifications: { email: ["a@example.com"] } as never })).toThrow(
+      /CON-003: Estate: .*no prop `email`.*did you mean `emails`/,
+    );
   });
   it("refuses a misspelt service key (CON-003) and an unknown classification (CON-002)", () => {
-    expect(() => estateWith({ site: js({ ...CRITICAL, offiste: { required: false, reason: "x" } }) })).toThrow(/CON-003.*did you mean `offsite`/);
-    expect(() => estateWith({ site: js({ ...CRITICAL, classification: "crit" }) })).toThrow(/CON-002: Estate\/site: .*classification/);
+    expect(() => estateWith({ site: js({ ...CRITICAL, offiste: { required: false, reason: "x" } }) })).toThrow(
+      /CON-003.*did you mean `offsite`/,
+    );
+    expect(() => estateWith({ site: js({ ...CRITICAL, classification: "crit" }) })).toThrow(
+      /CON-002: Estate\/site: .*classification/,
+    );
   });
   it("refuses an immutability period that is not whole days (CON-006)", () => {
-    expect(() => estateWith({ site: js({ ...CRITICAL, immutable: { mode: "compliance", retention: Duration.hours(36) } }) })).toThrow(/CON-006/);
+    expect(() =>
+      estateWith({ site: js({ ...CRITICAL, immutable: { mode: "compliance", retention: Duration.hours(36) } }) }),
+    ).toThrow(/CON-006/);
   });
   it("refuses a ProtectedService outside a BackupEstate (CON-004)", () => {
     const app = Testing.app();

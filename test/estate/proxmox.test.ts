@@ -8,11 +8,15 @@ import { Estate } from "../../lib/estate/estate";
 import { validateCatalogFile, validateCatalogText } from "../../lib/governance/validate";
 import { startsInFirstWeek } from "../support/systemd";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const ROOT = join(__dirname, "..", "..");
-const CATALOGS = [join(ROOT, "stacks", "catalog.yaml"), ...readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).map((f) => join(ROOT, "examples", f))];
+const CATALOGS = [
+  join(ROOT, "stacks", "catalog.yaml"),
+  ...readdirSync(join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => join(ROOT, "examples", f)),
+];
 
 function estateOf(file: string) {
   const report = validateCatalogFile(file);
@@ -31,7 +35,9 @@ function estateOfText(doc: object) {
 
 /** `host/vmid` of every guest enrolled in the stack's jobs (host = the job's provider alias). */
 function enrollments(json: Json): string[] {
-  return Object.values(json.resource?.proxmox_backup_job ?? {}).flatMap((j: Json) => j.vmid.map((v: string) => `${j.provider.replace(/^proxmox\./, "")}/${v}`));
+  return Object.values(json.resource?.proxmox_backup_job ?? {}).flatMap((j: Json) =>
+    j.vmid.map((v: string) => `${j.provider.replace(/^proxmox\./, "")}/${v}`),
+  );
 }
 
 describe("Proxmox estate: the default catalog", () => {
@@ -63,7 +69,11 @@ describe("Proxmox estate: the default catalog", () => {
       expect(p.endpoint).toBe(host.endpoint);
     }
     // The default catalog shows both modes.
-    expect(Object.values(catalog.proxmox!.hosts).map((h) => h.vzdumpHook).sort()).toEqual([VzdumpHookMode.JOB, VzdumpHookMode.NODE_CONFIG]);
+    expect(
+      Object.values(catalog.proxmox!.hosts)
+        .map((h) => h.vzdumpHook)
+        .sort(),
+    ).toEqual([VzdumpHookMode.JOB, VzdumpHookMode.NODE_CONFIG]);
     expect(json.terraform.required_providers.proxmox).toEqual({ source: "bpg/proxmox", version: ">= 0.99.0, < 1.0.0" });
   });
 
@@ -79,7 +89,12 @@ describe("Proxmox estate: the default catalog", () => {
     expect(job.schedule).toMatch(/^\*-\*-\* \d\d\/4:\d\d:00$/);
     expect(job.prune_backups).toEqual(vault.retention.toPruneBackups());
     expect(job.repeat_missed).toBe(true);
-    expect(job).toMatchObject({ compress: "zstd", mode: "snapshot", mailto: catalog.notifications.email, mailnotification: "failure" });
+    expect(job).toMatchObject({
+      compress: "zstd",
+      mode: "snapshot",
+      mailto: catalog.notifications.email,
+      mailnotification: "failure",
+    });
   });
 
   it("registers one scheduled job per proxmox_backup_job, with the same id, schedule, guests and host group", () => {
@@ -101,7 +116,9 @@ describe("Proxmox estate: the default catalog", () => {
       const steps = targets[0].restoreSteps.join("\n");
       if (s.vm!.kind === "lxc") expect(steps).toContain(`pct restore ${s.vm!.vmid} <volid> --force 1`);
       else expect(steps).toContain(`qmrestore <volid> ${s.vm!.vmid} --force 1`);
-      expect(steps).toContain(`pvesm list ${catalog.proxmox!.hosts[s.vm!.host].storage} --content backup --vmid ${s.vm!.vmid}`);
+      expect(steps).toContain(
+        `pvesm list ${catalog.proxmox!.hosts[s.vm!.host].storage} --content backup --vmid ${s.vm!.vmid}`,
+      );
       expect(targets[0].details).toMatchObject({ host: s.vm!.host, vmid: s.vm!.vmid });
     }
   });
@@ -146,8 +163,26 @@ describe("Proxmox estate: declared storages", () => {
   const doc = () => {
     const d = parse(readFileSync(join(ROOT, "examples", "proxmox-only.yaml"), "utf8"));
     d.proxmox.hosts.pve1.storages = [
-      { id: "pbs-garage", type: "pbs", server: "pbs.lan", datastore: "garage", username: "backup@pbs!pve", passwordSecret: "file:/root/pbs-password", fingerprint: FP, encryption: { keySecret: "file:/root/pbs.key" }, retention: { daily: 7 } },
-      { id: "nas-smb", type: "cifs", server: "nas.lan", share: "pve", username: "pve", passwordSecret: "file:/root/smb-password", nodes: ["pve1"] },
+      {
+        id: "pbs-garage",
+        type: "pbs",
+        server: "pbs.lan",
+        datastore: "garage",
+        username: "backup@pbs!pve",
+        passwordSecret: "file:/root/pbs-password",
+        fingerprint: FP,
+        encryption: { keySecret: "file:/root/pbs.key" },
+        retention: { daily: 7 },
+      },
+      {
+        id: "nas-smb",
+        type: "cifs",
+        server: "nas.lan",
+        share: "pve",
+        username: "pve",
+        passwordSecret: "file:/root/smb-password",
+        nodes: ["pve1"],
+      },
     ];
     return d;
   };
@@ -156,16 +191,29 @@ describe("Proxmox estate: declared storages", () => {
     const { json } = estateOfText(doc());
     const [pbsKey] = Object.keys(json.resource.proxmox_storage_pbs);
     const pbs = json.resource.proxmox_storage_pbs[pbsKey];
-    expect(pbs).toMatchObject({ id: "pbs-garage", server: "pbs.lan", datastore: "garage", fingerprint: FP, content: ["backup"], backups: { keep_daily: 7 }, provider: "proxmox.pve1" });
+    expect(pbs).toMatchObject({
+      id: "pbs-garage",
+      server: "pbs.lan",
+      datastore: "garage",
+      fingerprint: FP,
+      content: ["backup"],
+      backups: { keep_daily: 7 },
+      provider: "proxmox.pve1",
+    });
     expect(pbs.password).toBe("${var.pbs_password_pve1_pbs_garage}");
     expect(pbs.encryption_key).toBe("${var.pbs_encryption_key_pve1_pbs_garage}");
-    for (const v of ["pbs_password_pve1_pbs_garage", "pbs_encryption_key_pve1_pbs_garage", "cifs_password_pve1_nas_smb"]) {
+    for (const v of [
+      "pbs_password_pve1_pbs_garage",
+      "pbs_encryption_key_pve1_pbs_garage",
+      "cifs_password_pve1_nas_smb",
+    ]) {
       expect(json.variable[v]).toMatchObject({ type: "string", sensitive: true });
       expect(json.variable[v]).not.toHaveProperty("default");
     }
     const cifs = Object.values(json.resource.proxmox_storage_cifs)[0] as Json;
     expect(cifs).toMatchObject({ id: "nas-smb", nodes: ["pve1"], password: "${var.cifs_password_pve1_nas_smb}" });
-    for (const j of Object.values(json.resource.proxmox_backup_job) as Json[]) expect(j.storage).toBe(`\${proxmox_storage_pbs.${pbsKey}.id}`);
+    for (const j of Object.values(json.resource.proxmox_backup_job) as Json[])
+      expect(j.storage).toBe(`\${proxmox_storage_pbs.${pbsKey}.id}`);
     expect(json.terraform.required_providers.proxmox.version).toBe(">= 0.100.0, < 1.0.0");
   });
 

@@ -10,7 +10,6 @@ import type { GovernanceRule } from "../../lib/governance/rule";
 import { synthesizeCatalog } from "../../lib/estate/synth";
 import { awsService, catalogWith, criticalDbService, validate, vmService } from "../support/catalogs";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const STATE = { backend: "s3", bucket: "acme-tfstate", region: "eu-central-1", keyPrefix: "backup-gov/" };
@@ -32,13 +31,18 @@ function estate(patch: Record<string, unknown> = {}, hosts: Record<string, unkno
 }
 
 /** Synthesizes a catalog object into a fresh folder; returns each stack's cdk.tf.json. */
-function synth(doc: Record<string, unknown>, out = mkdtempSync(join(tmpdir(), "state-stacks-"))): { out: string; stacks: Record<string, Json> } {
+function synth(
+  doc: Record<string, unknown>,
+  out = mkdtempSync(join(tmpdir(), "state-stacks-")),
+): { out: string; stacks: Record<string, Json> } {
   const file = join(out, "catalog.yaml");
   writeFileSync(file, stringify(doc));
   const r = synthesizeCatalog(file, join(out, "cdktf.out"));
   if (!r.report.ok) throw new Error(r.report.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n"));
   const dir = join(out, "cdktf.out", "stacks");
-  const stacks = Object.fromEntries(readdirSync(dir).map((name) => [name, JSON.parse(readFileSync(join(dir, name, "cdk.tf.json"), "utf8"))]));
+  const stacks = Object.fromEntries(
+    readdirSync(dir).map((name) => [name, JSON.parse(readFileSync(join(dir, name, "cdk.tf.json"), "utf8"))]),
+  );
   return { out, stacks };
 }
 
@@ -55,7 +59,15 @@ describe("state: remote state for every stack", () => {
     expect(Object.keys(stacks).sort()).toEqual(["testlab-aws", "testlab-proxmox-edge", "testlab-proxmox-pve"]);
     for (const [name, json] of Object.entries(stacks)) {
       // Terraform S3 backend docs: encrypt = server-side encryption of the state object; use_lockfile = S3 native locking (Terraform 1.10+).
-      expect(json.terraform.backend).toEqual({ s3: { bucket: "acme-tfstate", key: `backup-gov/${name}.tfstate`, region: "eu-central-1", encrypt: true, use_lockfile: true } });
+      expect(json.terraform.backend).toEqual({
+        s3: {
+          bucket: "acme-tfstate",
+          key: `backup-gov/${name}.tfstate`,
+          region: "eu-central-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
       expect(JSON.stringify(json.terraform.backend)).not.toMatch(/dynamodb/);
       // Terraform S3 backend docs: use_lockfile needs Terraform 1.10 or later; older versions reject the argument.
       expect(json.terraform.required_version).toBe(">= 1.10.0");
@@ -73,7 +85,9 @@ describe("state: remote state for every stack", () => {
   });
 
   it("the schema names the key of a wrong backend, region or unknown field, at its line", () => {
-    const r = validate(estate({ state: { backend: "gcs", bucket: "acme-tfstate", region: "Frankfurt", lock: "dynamodb" } }));
+    const r = validate(
+      estate({ state: { backend: "gcs", bucket: "acme-tfstate", region: "Frankfurt", lock: "dynamodb" } }),
+    );
     expect(r.ok).toBe(false);
     const at = (path: string) => r.findings.find((f) => f.path.join(".") === path);
     expect(at("state.backend")).toMatchObject({ ruleId: "CAT-006" });
@@ -86,20 +100,40 @@ describe("state: remote state for every stack", () => {
 describe("artifacts/pipelines/state-access-policy.json", () => {
   it("grants the pipeline exactly what the S3 backend does on the state bucket, under the key prefix only", () => {
     const { out } = synth(estate({ state: STATE }));
-    const policy = JSON.parse(readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8"));
+    const policy = JSON.parse(
+      readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8"),
+    );
     // Terraform S3 backend docs, "Permissions Required": s3:ListBucket on the bucket; s3:GetObject and s3:PutObject on the key;
     // with use_lockfile, s3:GetObject, s3:PutObject and s3:DeleteObject on <key>.tflock. Terraform never deletes state.
     expect(policy.Statement).toEqual([
-      { Sid: "ListStatePrefix", Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::acme-tfstate", Condition: { StringLike: { "s3:prefix": ["backup-gov/*"] } } },
-      { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate" },
-      { Sid: "StateLockFile", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate.tflock" },
+      {
+        Sid: "ListStatePrefix",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::acme-tfstate",
+        Condition: { StringLike: { "s3:prefix": ["backup-gov/*"] } },
+      },
+      {
+        Sid: "ReadWriteState",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate",
+      },
+      {
+        Sid: "StateLockFile",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+        Resource: "arn:aws:s3:::acme-tfstate/backup-gov/*.tfstate.tflock",
+      },
     ]);
     expect(JSON.stringify(policy)).not.toMatch(/"s3:\*"|"\*"/);
   });
 
   it("uses the partition of the bucket's region, and is absent without a state section", () => {
     const { out } = synth(estate({ state: { ...STATE, region: "cn-north-1" } }));
-    expect(readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8")).toContain("arn:aws-cn:s3:::acme-tfstate");
+    expect(
+      readFileSync(join(out, "cdktf.out", "artifacts", "pipelines", "state-access-policy.json"), "utf8"),
+    ).toContain("arn:aws-cn:s3:::acme-tfstate");
     expect(existsSync(join(synth(estate()).out, "cdktf.out", "artifacts", "pipelines"))).toBe(false);
   });
 });
@@ -130,7 +164,8 @@ describe("GOV-120: state-bucket-name", () => {
   });
 
   it("compliant: names S3 accepts", () => {
-    for (const ok of ["acme-tfstate", "abc", "a.b-c1", "1acme", "a".repeat(63)]) expect(s3BucketNameProblem(ok)).toBeUndefined();
+    for (const ok of ["acme-tfstate", "abc", "a.b-c1", "1acme", "a".repeat(63)])
+      expect(s3BucketNameProblem(ok)).toBeUndefined();
     expect(run(stateBucketName, estate({ state: STATE }))).toEqual([]);
   });
 
@@ -183,21 +218,31 @@ describe("stacks.proxmox: per-host", () => {
       expect(jobs.length).toBeGreaterThan(0);
       for (const j of jobs) expect(j.provider).toBe(`proxmox.${host}`);
     }
-    expect(stacks["testlab-proxmox-pve"].resource.proxmox_backup_job).not.toEqual(stacks["testlab-proxmox-edge"].resource.proxmox_backup_job);
+    expect(stacks["testlab-proxmox-pve"].resource.proxmox_backup_job).not.toEqual(
+      stacks["testlab-proxmox-edge"].resource.proxmox_backup_job,
+    );
   });
 
   it("builds the same jobs as the single stack, split by host", () => {
     const single = synth(estate()).stacks["testlab-proxmox"];
     const split = synth(estate({ stacks: { proxmox: "per-host" } })).stacks;
-    const jobs = (json: Json) => (Object.values(json.resource.proxmox_backup_job) as Json[]).map(({ "//": _m, ...j }) => j);
+    const jobs = (json: Json) =>
+      (Object.values(json.resource.proxmox_backup_job) as Json[]).map(({ "//": _m, ...j }) => j);
     const sort = (l: Json[]) => [...l].sort((a, b) => a.id.localeCompare(b.id));
-    expect(sort([...jobs(split["testlab-proxmox-pve"]), ...jobs(split["testlab-proxmox-edge"])])).toEqual(sort(jobs(single)));
+    expect(sort([...jobs(split["testlab-proxmox-pve"]), ...jobs(split["testlab-proxmox-edge"])])).toEqual(
+      sort(jobs(single)),
+    );
   });
 
   it("keeps every other stack's name and content when a host is added or removed", () => {
     // GIVEN the two-host estate, then the same with a third host, then with edge removed
     const before = synth(estate({ stacks: { proxmox: "per-host" } })).stacks;
-    const added = synth(estate({ stacks: { proxmox: "per-host" } }, { ...HOSTS, lab: { endpoint: "https://lab.test:8006", node: "lab", storage: "local" } })).stacks;
+    const added = synth(
+      estate(
+        { stacks: { proxmox: "per-host" } },
+        { ...HOSTS, lab: { endpoint: "https://lab.test:8006", node: "lab", storage: "local" } },
+      ),
+    ).stacks;
     const removed = synth(estate({ stacks: { proxmox: "per-host" } }, { pve: HOSTS.pve })).stacks;
     // THEN the pve stack is byte-for-byte the same resources, providers and variables in all three
     const core = (json: Json) => ({ provider: json.provider, variable: json.variable, resource: json.resource });

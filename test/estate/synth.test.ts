@@ -1,6 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { stringify } from "yaml";
 import { ArtifactSet } from "../../lib/artifacts/artifact";
@@ -20,14 +29,20 @@ function tree(dir: string): Record<string, string> {
       const p = join(d, name);
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
-      else out[relative(dir, p)] = `${(st.mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
+      else
+        out[relative(dir, p)] =
+          `${(st.mode & 0o777).toString(8)} ${createHash("sha256").update(readFileSync(p)).digest("hex")}`;
     }
   };
   walk(dir);
   return out;
 }
 
-function catalogFile(dir: string, services = [vmService("web"), vmService("api")], patch: Record<string, unknown> = {}): string {
+function catalogFile(
+  dir: string,
+  services = [vmService("web"), vmService("api")],
+  patch: Record<string, unknown> = {},
+): string {
   const file = join(dir, "c.yaml");
   writeFileSync(file, stringify(catalogWith(services, patch)));
   return file;
@@ -44,13 +59,18 @@ describe("synth writes into a staging folder and moves the result in", () => {
     const before = tree(out);
     expect(Object.keys(before).length).toBeGreaterThan(10);
     // WHEN the next synth (of a changed catalog) fails half-way through writing artifacts
-    const spy = jest.spyOn(ArtifactSet.prototype, "writeTo").mockImplementationOnce(function (this: ArtifactSet, target: string) {
+    const spy = jest.spyOn(ArtifactSet.prototype, "writeTo").mockImplementationOnce(function (
+      this: ArtifactSet,
+      target: string,
+    ) {
       mkdirSync(join(target, "sop"), { recursive: true });
       writeFileSync(join(target, "sop", "half.md"), "half");
       throw Errors.cannotWrite(target, "disk full");
     });
     try {
-      expect(() => synthesizeCatalog(catalogFile(dir, [vmService("web")], { aws: undefined }), out)).toThrow(/IO-003.*disk full/);
+      expect(() => synthesizeCatalog(catalogFile(dir, [vmService("web")], { aws: undefined }), out)).toThrow(
+        /IO-003.*disk full/,
+      );
     } finally {
       spy.mockRestore();
     }
@@ -64,11 +84,11 @@ describe("synth writes into a staging folder and moves the result in", () => {
     const out = join(dir, "out");
     synthesizeCatalog(catalogFile(dir), out);
     mkdirSync(join(out, "artifacts", "receipts"));
-    writeFileSync(join(out, "artifacts", "receipts", "web.json"), "{\"receipt\":1}\n");
+    writeFileSync(join(out, "artifacts", "receipts", "web.json"), '{"receipt":1}\n');
     mkdirSync(join(out, "stacks", "testlab-proxmox", ".terraform"));
     writeFileSync(join(out, "stacks", "testlab-proxmox", ".terraform.lock.hcl"), "# lock\n");
     synthesizeCatalog(catalogFile(dir, [vmService("web")], { aws: undefined }), out);
-    expect(readFileSync(join(out, "artifacts", "receipts", "web.json"), "utf8")).toBe("{\"receipt\":1}\n");
+    expect(readFileSync(join(out, "artifacts", "receipts", "web.json"), "utf8")).toBe('{"receipt":1}\n');
     expect(readFileSync(join(out, "stacks", "testlab-proxmox", ".terraform.lock.hcl"), "utf8")).toBe("# lock\n");
     expect(existsSync(join(out, "stacks", "testlab-proxmox", ".terraform"))).toBe(true);
     expect(existsSync(join(out, "stacks", "testlab-aws"))).toBe(false);
@@ -90,7 +110,9 @@ describe("synth writes into a staging folder and moves the result in", () => {
       process.chdir(cwd);
     }
     expect(tree(join(dir, "elsewhere", "b"))).toEqual(tree(a));
-    const all = Object.keys(tree(a)).map((f) => readFileSync(join(a, f)).toString("latin1")).join("\n");
+    const all = Object.keys(tree(a))
+      .map((f) => readFileSync(join(a, f)).toString("latin1"))
+      .join("\n");
     expect(all).not.toContain(dir);
     expect(all).not.toContain(ROOT);
     // The local state sits beside the output folder, outside what each synth replaces.
@@ -123,32 +145,55 @@ describe("synth: distinct I/O errors, never a stack trace", () => {
     const clash = new ArtifactSet();
     clash.add({ path: "hosts/nas.tar.gz", content: "bundle" });
     clash.add({ path: "hosts/nas.tar.gz/install.sh", content: "#!/bin/sh" });
-    expect(() => clash.writeTo(join(dir, "b"))).toThrow(/IO-032: cannot write .*a file stands where a folder is needed|IO-032: cannot write .*name is taken/);
+    expect(() => clash.writeTo(join(dir, "b"))).toThrow(
+      /IO-032: cannot write .*a file stands where a folder is needed|IO-032: cannot write .*name is taken/,
+    );
   });
 
   const asNobody = process.getuid?.() === 0 && spawnSync("runuser", ["--help"]).status === 0;
-  (asNobody ? it : it.skip)("--out naming a folder the user cannot write: exit 2 with IO-003, not an internal error", () => {
-    // Root may write anywhere; the CLI runs as nobody, as a user would meet it.
-    const dir = tmp();
-    chmodSync(dir, 0o777);
-    const file = catalogFile(dir);
-    chmodSync(file, 0o644);
-    for (const [name, parentMode] of [["locked", 0o555], ["inner", 0o777]] as const) {
-      const parent = join(dir, `p-${name}`);
-      const out = join(parent, "out");
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, "keep.txt"), "keep");
-      // An output folder of a previous synth (a folder without a manifest is refused before any write: IO-050).
-      writeFileSync(join(out, ".backup-gov-manifest.json"), JSON.stringify({ files: [] }));
-      chmodSync(out, 0o555);
-      chmodSync(parent, parentMode);
-      const r = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "lib", "cli", "bin.ts"), "synth", file, "--out", out], { encoding: "utf8", cwd: dir });
-      expect({ name, status: r.status }).toEqual({ name, status: 2 });
-      expect(r.stderr).toMatch(/IO-003: cannot write .*permission denied/i);
-      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-      expect(readdirSync(out).sort()).toEqual([".backup-gov-manifest.json", "keep.txt"]);
-      expect(readdirSync(parent)).toEqual(["out"]);
-    }
-    execFileSync("chmod", ["-R", "u+w", dir]);
-  });
+  (asNobody ? it : it.skip)(
+    "--out naming a folder the user cannot write: exit 2 with IO-003, not an internal error",
+    () => {
+      // Root may write anywhere; the CLI runs as nobody, as a user would meet it.
+      const dir = tmp();
+      chmodSync(dir, 0o777);
+      const file = catalogFile(dir);
+      chmodSync(file, 0o644);
+      for (const [name, parentMode] of [
+        ["locked", 0o555],
+        ["inner", 0o777],
+      ] as const) {
+        const parent = join(dir, `p-${name}`);
+        const out = join(parent, "out");
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, "keep.txt"), "keep");
+        // An output folder of a previous synth (a folder without a manifest is refused before any write: IO-050).
+        writeFileSync(join(out, ".backup-gov-manifest.json"), JSON.stringify({ files: [] }));
+        chmodSync(out, 0o555);
+        chmodSync(parent, parentMode);
+        const r = spawnSync(
+          "runuser",
+          [
+            "-u",
+            "nobody",
+            "--",
+            process.execPath,
+            join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+            join(ROOT, "lib", "cli", "bin.ts"),
+            "synth",
+            file,
+            "--out",
+            out,
+          ],
+          { encoding: "utf8", cwd: dir },
+        );
+        expect({ name, status: r.status }).toEqual({ name, status: 2 });
+        expect(r.stderr).toMatch(/IO-003: cannot write .*permission denied/i);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        expect(readdirSync(out).sort()).toEqual([".backup-gov-manifest.json", "keep.txt"]);
+        expect(readdirSync(parent)).toEqual(["out"]);
+      }
+      execFileSync("chmod", ["-R", "u+w", dir]);
+    },
+  );
 });

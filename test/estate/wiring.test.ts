@@ -31,7 +31,9 @@ describe("estate wiring between builders", () => {
       const c = catalogWith([vmService("web")]);
       (c.proxmox as { hosts: Record<string, Record<string, unknown>> }).hosts.pve.vzdumpHook = hook;
       const e = Estate.fromReport(Testing.app(), validateCatalogText(stringify(c)));
-      return Object.values(JSON.parse(Testing.synth(e.proxmoxStack!)).resource.proxmox_backup_job) as Array<{ script?: string }>;
+      return Object.values(JSON.parse(Testing.synth(e.proxmoxStack!)).resource.proxmox_backup_job) as Array<{
+        script?: string;
+      }>;
     };
     expect(jobsOf(true).map((j) => j.script)).toEqual([VZDUMP_HOOK_PATH]);
     expect(jobsOf(undefined).map((j) => j.script)).toEqual([undefined]);

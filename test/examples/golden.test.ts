@@ -51,8 +51,12 @@ describe("every example's synthesized output is unchanged", () => {
     const out = mkdtempSync(join(tmpdir(), "golden-"));
     const actual = synthesizeEverything(out);
     // Every example is covered: a new one must be recorded, not silently skipped.
-    expect(Object.keys(actual).filter((k) => k.startsWith("examples/")).length).toBe(readdirSync(join(ROOT, "examples")).filter((f) => /\.(yaml|ts)$/.test(f)).length);
-    expect(Object.values(actual).every((files) => Object.keys(files).some((f) => f.endsWith("cdk.tf.json")))).toBe(true);
+    expect(Object.keys(actual).filter((k) => k.startsWith("examples/")).length).toBe(
+      readdirSync(join(ROOT, "examples")).filter((f) => /\.(yaml|ts)$/.test(f)).length,
+    );
+    expect(Object.values(actual).every((files) => Object.keys(files).some((f) => f.endsWith("cdk.tf.json")))).toBe(
+      true,
+    );
     if (process.env.UPDATE_GOLDEN) {
       writeFileSync(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);
     } else {

@@ -5,7 +5,16 @@
  * and the shrunk counterexample: re-run it with FUZZ_SEED=<seed>. `npm test` runs a fixed seed (test/fuzz/seed.ts).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
@@ -15,7 +24,18 @@ import { synthesizeCatalog } from "../../lib/estate/synth";
 import { Patterns } from "../../lib/catalog/schema/common";
 import { validateCatalogText } from "../../lib/governance/validate";
 import { findingToJson } from "../../lib/core/finding";
-import { type Mutation, mutate, mutationArb, paths, plantArb, plantSecret, render, secretArb, SEEDS, textDamageArb } from "./mutations";
+import {
+  type Mutation,
+  mutate,
+  mutationArb,
+  paths,
+  plantArb,
+  plantSecret,
+  render,
+  secretArb,
+  SEEDS,
+  textDamageArb,
+} from "./mutations";
 import { FUZZ_SCALE, fuzzSeed } from "./seed";
 
 const SCALE = FUZZ_SCALE;
@@ -29,34 +49,44 @@ const seedArb = fc.nat(SEEDS.length - 1).map((i) => SEEDS[i]);
 
 /** Every file under `dir`, relative. */
 function files(dir: string, prefix = ""): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
+  return readdirSync(dir).flatMap((n) =>
+    statSync(join(dir, n)).isDirectory() ? files(join(dir, n), `${prefix}${n}/`) : [`${prefix}${n}`],
+  );
 }
 
 describe("fuzz: the loader and the rules on mutated catalogs", () => {
   it("throw nothing, and every finding has a rule id, a line:col inside the file and a one-line message", () => {
     fc.assert(
-      fc.property(seedArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), textDamageArb, (seed, mutations, damage) => {
-        const text = render(mutate(seed.value, mutations, "/nonexistent/canary"), damage);
-        const report = validateCatalogText(text, "fuzz.yaml");
-        const lines = text.split(/\r\n|\r|\n/).length;
-        for (const f of report.findings) {
-          expect(f.ruleId).toMatch(/^[A-Z]{3,5}-\d{3}$/);
-          // GOV-000: a rule threw. Every bad input is a finding of its own rule.
-          expect(f.ruleId).not.toBe("GOV-000");
-          expect(f.position.line).toBeGreaterThanOrEqual(1);
-          expect(f.position.line).toBeLessThanOrEqual(lines + 1);
-          expect(f.position.column).toBeGreaterThanOrEqual(1);
-          expect(f.message).not.toMatch(/[\n\r]/);
-          // A key with a newline must never make a finding of its own.
-          expect(f.ruleId).not.toBe("GOV-999");
-          expect(formatFinding(f)).not.toMatch(/[\n\r]/);
-        }
-        if (!report.ok) expect(report.findings.some((f) => f.severity === "error")).toBe(true);
-        // A tag, a key that is not text, a lone surrogate: never read as if it were not there.
-        if ((damage.kind === "tag" || damage.kind === "nullKey" || damage.kind === "surrogate") && text !== render(mutate(seed.value, mutations, "/nonexistent/canary"), { kind: "none" })) {
-          expect(report.ok).toBe(false);
-        }
-      }),
+      fc.property(
+        seedArb,
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+        textDamageArb,
+        (seed, mutations, damage) => {
+          const text = render(mutate(seed.value, mutations, "/nonexistent/canary"), damage);
+          const report = validateCatalogText(text, "fuzz.yaml");
+          const lines = text.split(/\r\n|\r|\n/).length;
+          for (const f of report.findings) {
+            expect(f.ruleId).toMatch(/^[A-Z]{3,5}-\d{3}$/);
+            // GOV-000: a rule threw. Every bad input is a finding of its own rule.
+            expect(f.ruleId).not.toBe("GOV-000");
+            expect(f.position.line).toBeGreaterThanOrEqual(1);
+            expect(f.position.line).toBeLessThanOrEqual(lines + 1);
+            expect(f.position.column).toBeGreaterThanOrEqual(1);
+            expect(f.message).not.toMatch(/[\n\r]/);
+            // A key with a newline must never make a finding of its own.
+            expect(f.ruleId).not.toBe("GOV-999");
+            expect(formatFinding(f)).not.toMatch(/[\n\r]/);
+          }
+          if (!report.ok) expect(report.findings.some((f) => f.severity === "error")).toBe(true);
+          // A tag, a key that is not text, a lone surrogate: never read as if it were not there.
+          if (
+            (damage.kind === "tag" || damage.kind === "nullKey" || damage.kind === "surrogate") &&
+            text !== render(mutate(seed.value, mutations, "/nonexistent/canary"), { kind: "none" })
+          ) {
+            expect(report.ok).toBe(false);
+          }
+        },
+      ),
       runs(1750),
     );
   });
@@ -102,7 +132,13 @@ describe("fuzz: no catalog string that looks like a secret reaches a message or 
 });
 
 /** Mutations that keep a catalog plausible, so that many cases validate and reach synth. */
-const gentleArb: fc.Arbitrary<Mutation> = mutationArb.filter((m) => m.op === "duplicateService" ? m.renameId : m.op === "hostile" ? m.append && m.kind !== "huge" : m.op === "replaceString" || m.op === "swap");
+const gentleArb: fc.Arbitrary<Mutation> = mutationArb.filter((m) =>
+  m.op === "duplicateService"
+    ? m.renameId
+    : m.op === "hostile"
+      ? m.append && m.kind !== "huge"
+      : m.op === "replaceString" || m.op === "swap",
+);
 
 /** Synthesizes catalog text that validate accepted, into `dir/out`; a throw fails the property with what was accepted. */
 function synthesizeAccepted(dir: string, text: string, accepted: string) {
@@ -110,7 +146,9 @@ function synthesizeAccepted(dir: string, text: string, accepted: string) {
   try {
     return synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out"));
   } catch (e) {
-    throw new Error(`validate accepted ${accepted}, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`);
+    throw new Error(
+      `validate accepted ${accepted}, synth threw ${e instanceof BackupGovError ? e.message : (e as Error).stack}`,
+    );
   }
 }
 
@@ -127,8 +165,12 @@ describe("fuzz: whatever validate accepts, synth builds", () => {
           const result = synthesizeAccepted(dir, text, "the catalog");
           expect(result.report.ok).toBe(true);
           synthesized++;
-          const inventory = parse(readFileSync(join(dir, "out", "artifacts", "inventory.yaml"), "utf8")) as { services: Array<{ id: string }> };
-          expect(inventory.services.map((s) => s.id).sort()).toEqual((catalog.services as Array<{ id: string }>).map((s) => s.id).sort());
+          const inventory = parse(readFileSync(join(dir, "out", "artifacts", "inventory.yaml"), "utf8")) as {
+            services: Array<{ id: string }>;
+          };
+          expect(inventory.services.map((s) => s.id).sort()).toEqual(
+            (catalog.services as Array<{ id: string }>).map((s) => s.id).sort(),
+          );
           // Terraform payloads the mutations put into catalog text reach cdk.tf.json escaped only.
           for (const stack of result.stacks) {
             const json = readFileSync(join(dir, "out", "stacks", stack, "cdk.tf.json"), "utf8");
@@ -156,14 +198,38 @@ const endpointArb = fc
   .map(([h, port, path]) => `https://${h}${port === null ? "" : `:${port}`}${path ?? ""}`);
 
 /** Catalog values the constructs check too, drawn from the schema's own patterns. */
-const FIELDS: ReadonlyArray<{ what: string; set: (c: Record<string, any>, v: string) => void; value: fc.Arbitrary<string> }> = [
-  { what: "proxmox storage", set: (c, v) => (c.proxmox.hosts.pve.storage = v), value: fc.stringMatching(Patterns.pveStorageId) },
-  { what: "proxmox endpoint", set: (c, v) => (c.proxmox.hosts.pve.endpoint = v), value: endpointArb.filter((u) => Patterns.httpsUrl.test(u)) },
+const FIELDS: ReadonlyArray<{
+  what: string;
+  set: (c: Record<string, any>, v: string) => void;
+  value: fc.Arbitrary<string>;
+}> = [
+  {
+    what: "proxmox storage",
+    set: (c, v) => (c.proxmox.hosts.pve.storage = v),
+    value: fc.stringMatching(Patterns.pveStorageId),
+  },
+  {
+    what: "proxmox endpoint",
+    set: (c, v) => (c.proxmox.hosts.pve.endpoint = v),
+    value: endpointArb.filter((u) => Patterns.httpsUrl.test(u)),
+  },
   { what: "proxmox node", set: (c, v) => (c.proxmox.hosts.pve.node = v), value: hostnameArb },
   { what: "app.host", set: (c, v) => (c.services.find((s: any) => s.app?.host).app.host = v), value: hostnameArb },
-  { what: "app.bandwidthLimit", set: (c, v) => (c.services.find((s: any) => s.app?.host).app.bandwidthLimit = v), value: fc.stringMatching(Patterns.bandwidth) },
-  { what: "app.database", set: (c, v) => (c.services.find((s: any) => s.app?.database).app.database = v), value: fc.stringMatching(Patterns.database) },
-  { what: "app.paths", set: (c, v) => (c.services.find((s: any) => s.app?.paths).app.paths = [v]), value: fc.stringMatching(Patterns.absolutePath) },
+  {
+    what: "app.bandwidthLimit",
+    set: (c, v) => (c.services.find((s: any) => s.app?.host).app.bandwidthLimit = v),
+    value: fc.stringMatching(Patterns.bandwidth),
+  },
+  {
+    what: "app.database",
+    set: (c, v) => (c.services.find((s: any) => s.app?.database).app.database = v),
+    value: fc.stringMatching(Patterns.database),
+  },
+  {
+    what: "app.paths",
+    set: (c, v) => (c.services.find((s: any) => s.app?.paths).app.paths = [v]),
+    value: fc.stringMatching(Patterns.absolutePath),
+  },
 ];
 
 describe("fuzz: values drawn from the schema's patterns synthesize (schema and constructs agree)", () => {
@@ -196,16 +262,24 @@ describe("fuzz: values drawn from the schema's patterns synthesize (schema and c
  * password): far enough for an unquoted catalog value to run. Scripts get a repository on a
  * local path, so nothing reaches the network.
  */
-function runScripts(outDir: string, sandbox: string): Array<{ script: string; syntax: number | null; status: number | null; stderr: string }> {
+function runScripts(
+  outDir: string,
+  sandbox: string,
+): Array<{ script: string; syntax: number | null; status: number | null; stderr: string }> {
   const hosts = join(outDir, "artifacts", "hosts");
   if (!existsSync(hosts)) return [];
   // A local repository path that does not exist and dummy credentials: nothing leaves the machine.
   writeFileSync(join(sandbox, "env"), "BACKUP_GOV_REPOSITORY=/nonexistent/repo\n");
-  writeFileSync(join(sandbox, "aws-credentials"), "[default]\naws_access_key_id = none\naws_secret_access_key = none\n");
+  writeFileSync(
+    join(sandbox, "aws-credentials"),
+    "[default]\naws_access_key_id = none\naws_secret_access_key = none\n",
+  );
   mkdirSync(join(sandbox, "textfiles"), { recursive: true });
   const out: Array<{ script: string; syntax: number | null; status: number | null; stderr: string }> = [];
   // The services' entry points; the runtime (hosts/_runtime/) is the library they load, not a script to run alone.
-  for (const f of files(hosts).filter((p) => p.endsWith(".sh") && !p.endsWith("install.sh") && !p.split("/").includes("_runtime"))) {
+  for (const f of files(hosts).filter(
+    (p) => p.endsWith(".sh") && !p.endsWith("install.sh") && !p.split("/").includes("_runtime"),
+  )) {
     const script = join(hosts, f);
     const syntax = spawnSync("bash", ["-n", script], { encoding: "utf8" });
     if (syntax.status !== 0) {
@@ -213,7 +287,9 @@ function runScripts(outDir: string, sandbox: string): Array<{ script: string; sy
       continue;
     }
     // wal-archive.sh is PostgreSQL's archive_command: it takes the segment's path and name.
-    const args = f.endsWith("wal-archive.sh") ? [join(sandbox, "000000010000000000000001"), "000000010000000000000001"] : [];
+    const args = f.endsWith("wal-archive.sh")
+      ? [join(sandbox, "000000010000000000000001"), "000000010000000000000001"]
+      : [];
     if (args.length) writeFileSync(args[0], "wal");
     const run = spawnSync("bash", [script, ...args], {
       encoding: "utf8",
@@ -247,13 +323,26 @@ describe("fuzz: no generated script runs a payload", () => {
       const ran = runScripts(join(sandbox, "out"), sandbox);
       const main = ran.filter((r) => /\/(backup|restore|verify)\.sh$/.test(r.script));
       expect(main.length).toBe(6);
-      for (const r of main) expect({ script: r.script, stderr: r.stderr.slice(-300), status: r.status, said: /repository password; fetch it from vault:kv\//.test(r.stderr) }).toEqual({ script: r.script, stderr: expect.anything(), status: 3, said: true });
+      for (const r of main)
+        expect({
+          script: r.script,
+          stderr: r.stderr.slice(-300),
+          status: r.status,
+          said: /repository password; fetch it from vault:kv\//.test(r.stderr),
+        }).toEqual({ script: r.script, stderr: expect.anything(), status: 3, said: true });
     } finally {
       rmSync(sandbox, { recursive: true, force: true });
     }
   });
-  const shellArb: fc.Arbitrary<Mutation> = fc.record({ op: fc.constant("hostile" as const), at: fc.nat(), kind: fc.constant("shell" as const), pick: fc.nat(), append: fc.constant(true) });
-  const secretsOf = (c: Record<string, unknown>) => paths(c).findIndex((p) => p.join(".") === "services.0.restore.secrets");
+  const shellArb: fc.Arbitrary<Mutation> = fc.record({
+    op: fc.constant("hostile" as const),
+    at: fc.nat(),
+    kind: fc.constant("shell" as const),
+    pick: fc.nat(),
+    append: fc.constant(true),
+  });
+  const secretsOf = (c: Record<string, unknown>) =>
+    paths(c).findIndex((p) => p.join(".") === "services.0.restore.secrets");
 
   // restore.secrets and the other catalog values reach the scripts only as quoted data (service.conf,
   // env: lib/core/escape/shell.ts); the scripts themselves are real shell files.
@@ -278,7 +367,10 @@ describe("fuzz: no generated script runs a payload", () => {
         }
       }),
       // The reproduced injection first: a command substitution in restore.secrets.
-      { ...runs(8), examples: [[[{ op: "hostile", at: secretsOf(seed.value), kind: "shell", pick: 0, append: true }]]] },
+      {
+        ...runs(8),
+        examples: [[[{ op: "hostile", at: secretsOf(seed.value), kind: "shell", pick: 0, append: true }]]],
+      },
     );
   });
 });

@@ -27,7 +27,8 @@ type Path = Array<string | number>;
 /** Every path of a value (containers and leaves), root excluded. */
 export function paths(v: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out)));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) (out.push([...prefix, k]), paths(x, [...prefix, k], out));
+  else if (v && typeof v === "object")
+    for (const [k, x] of Object.entries(v)) (out.push([...prefix, k]), paths(x, [...prefix, k], out));
   return out;
 }
 
@@ -41,7 +42,20 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> |
 }
 
 /** Shell payloads: each would create the canary file if a script ever ran it. */
-export const shellPayloads = (canary: string) => [`$(touch\${IFS}${canary})`, `\`touch\${IFS}${canary}\``, `;touch\${IFS}${canary};`, `"$(touch\${IFS}${canary})"`, `'$(touch\${IFS}${canary})'`, `a"b`, `a'b`, `\\`, `$HOME`, `*`, `%h%n`, `../..`];
+export const shellPayloads = (canary: string) => [
+  `$(touch\${IFS}${canary})`,
+  `\`touch\${IFS}${canary}\``,
+  `;touch\${IFS}${canary};`,
+  `"$(touch\${IFS}${canary})"`,
+  `'$(touch\${IFS}${canary})'`,
+  `a"b`,
+  `a'b`,
+  `\\`,
+  `$HOME`,
+  `*`,
+  `%h%n`,
+  `../..`,
+];
 export const TF_PAYLOADS = ['${upper("x")}', "%{if(true)}T%{endif}", "$${x}", "${", "%{"];
 const UNICODE = ["ünïcödé", "日本語", "🦄", "\u202e\u0301", "a\u0000b", "line\nbreak", "tab\there", "\ufeffbom"];
 
@@ -55,7 +69,16 @@ export type Mutation =
   | { op: "renameKey"; at: number; pick: number };
 
 /** Keys a mapping should not have: misspelt, unicode, with a newline that could forge a finding line. */
-const BAD_KEYS = ["descripton", "Classification", "ünïcödé", "bad\nfuzz.yaml:1:1  GOV-999  forged", "", "a b", "rpo ", "\t"];
+const BAD_KEYS = [
+  "descripton",
+  "Classification",
+  "ünïcödé",
+  "bad\nfuzz.yaml:1:1  GOV-999  forged",
+  "",
+  "a b",
+  "rpo ",
+  "\t",
+];
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("drop" as const), at: fc.nat() }),
@@ -63,14 +86,24 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("swap" as const), at: fc.nat(), with: fc.nat() }),
   fc.record({ op: fc.constant("duplicateService" as const), at: fc.nat(), renameId: fc.boolean() }),
   fc.record({ op: fc.constant("replaceString" as const), at: fc.nat(), with: fc.nat() }),
-  fc.record({ op: fc.constant("hostile" as const), at: fc.nat(), kind: fc.constantFrom("shell" as const, "tf" as const, "unicode" as const, "huge" as const), pick: fc.nat(), append: fc.boolean() }),
+  fc.record({
+    op: fc.constant("hostile" as const),
+    at: fc.nat(),
+    kind: fc.constantFrom("shell" as const, "tf" as const, "unicode" as const, "huge" as const),
+    pick: fc.nat(),
+    append: fc.boolean(),
+  }),
   fc.record({ op: fc.constant("renameKey" as const), at: fc.nat(), pick: fc.nat() }),
 );
 
 const RETYPES: unknown[] = [0, -1, 1e308, "text", true, null, [], {}, 9007199254740993];
 
 /** Applies mutations to a copy of `seed`. */
-export function mutate(seed: Record<string, unknown>, mutations: readonly Mutation[], canary: string): Record<string, unknown> {
+export function mutate(
+  seed: Record<string, unknown>,
+  mutations: readonly Mutation[],
+  canary: string,
+): Record<string, unknown> {
   const c = structuredClone(seed);
   for (const m of mutations) {
     const all = paths(c);
@@ -97,7 +130,8 @@ export function mutate(seed: Record<string, unknown>, mutations: readonly Mutati
         const services = c.services;
         if (!Array.isArray(services) || services.length === 0) break;
         const copy = structuredClone(services[m.at % services.length]) as Record<string, unknown>;
-        if (m.renameId && copy && typeof copy === "object" && typeof copy.id === "string") copy.id = `${copy.id}-copy`.slice(0, 41);
+        if (m.renameId && copy && typeof copy === "object" && typeof copy.id === "string")
+          copy.id = `${copy.id}-copy`.slice(0, 41);
         services.push(copy);
         break;
       }
@@ -117,7 +151,14 @@ export function mutate(seed: Record<string, unknown>, mutations: readonly Mutati
       }
       case "hostile": {
         if (typeof parent[key] !== "string") break;
-        const pool = m.kind === "shell" ? shellPayloads(canary) : m.kind === "tf" ? TF_PAYLOADS : m.kind === "unicode" ? UNICODE : ["x".repeat(100_000), "a1+.-".repeat(40_000)];
+        const pool =
+          m.kind === "shell"
+            ? shellPayloads(canary)
+            : m.kind === "tf"
+              ? TF_PAYLOADS
+              : m.kind === "unicode"
+                ? UNICODE
+                : ["x".repeat(100_000), "a1+.-".repeat(40_000)];
         const p = pool[m.pick % pool.length];
         parent[key] = m.append ? `${parent[key] as string}${p}` : p;
         break;
@@ -200,10 +241,17 @@ export const secretArb: fc.Arbitrary<PlantedSecret> = fc
 
 /** Where a secret goes: instead of a string value, inside one, or as a mapping's key. */
 export type Plant = { how: "replace" | "embed" | "key"; at: number };
-export const plantArb: fc.Arbitrary<Plant> = fc.record({ how: fc.constantFrom("replace" as const, "embed" as const, "key" as const), at: fc.nat() });
+export const plantArb: fc.Arbitrary<Plant> = fc.record({
+  how: fc.constantFrom("replace" as const, "embed" as const, "key" as const),
+  at: fc.nat(),
+});
 
 /** Puts `secret` into a copy of `seed` at one string value or key; returns the copy and the path used. */
-export function plantSecret(seed: Record<string, unknown>, secret: PlantedSecret, plant: Plant): { catalog: Record<string, unknown>; path: Path } {
+export function plantSecret(
+  seed: Record<string, unknown>,
+  secret: PlantedSecret,
+  plant: Plant,
+): { catalog: Record<string, unknown>; path: Path } {
   const c = structuredClone(seed);
   const all = paths(c);
   const candidates =

@@ -6,7 +6,11 @@ function ids(text: string): string[] {
 
 describe("GOV-060: webhook-names-unique", () => {
   it("non-compliant: two webhooks with one name", () => {
-    const r = validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  webhooks: [{ name: slack-ops }, { name: teams }, { name: slack-ops }]\n` }));
+    const r = validateText(
+      miniCatalog({
+        top: `${PROXMOX}notifications:\n  webhooks: [{ name: slack-ops }, { name: teams }, { name: slack-ops }]\n`,
+      }),
+    );
     const f = r.findings.filter((x) => x.ruleId === "GOV-060");
     expect(f).toHaveLength(1);
     expect(f[0].path).toEqual(["notifications", "webhooks", 2, "name"]);
@@ -15,7 +19,9 @@ describe("GOV-060: webhook-names-unique", () => {
   });
 
   it("compliant: distinct names", () => {
-    const r = validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  webhooks: [{ name: slack-ops }, { name: slack-dev }]\n` }));
+    const r = validateText(
+      miniCatalog({ top: `${PROXMOX}notifications:\n  webhooks: [{ name: slack-ops }, { name: slack-dev }]\n` }),
+    );
     expect(r.findings.map((f) => f.ruleId)).not.toContain("GOV-060");
     expect(r.ok).toBe(true);
   });
@@ -23,7 +29,9 @@ describe("GOV-060: webhook-names-unique", () => {
 
 describe("GOV-061: heartbeat-needs-aws", () => {
   it("non-compliant: heartbeat on, no aws section", () => {
-    const r = validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  heartbeat: true\n` }));
+    const r = validateText(
+      miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  heartbeat: true\n` }),
+    );
     const f = r.findings.filter((x) => x.ruleId === "GOV-061");
     expect(f).toHaveLength(1);
     expect(f[0].path).toEqual(["notifications", "heartbeat"]);
@@ -32,22 +40,32 @@ describe("GOV-061: heartbeat-needs-aws", () => {
 
   it("compliant: heartbeat on with aws, or left at its default without aws", () => {
     const aws = 'aws: { region: us-east-1, accountId: "123456789012" }\n';
-    expect(ids(miniCatalog({ top: `${PROXMOX}${aws}notifications:\n  email: [ops@example.com]\n  heartbeat: true\n` }))).not.toContain("GOV-061");
+    expect(
+      ids(miniCatalog({ top: `${PROXMOX}${aws}notifications:\n  email: [ops@example.com]\n  heartbeat: true\n` })),
+    ).not.toContain("GOV-061");
     const r = validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n` }));
     expect(r.ok).toBe(true);
     expect(r.catalog!.notifications.heartbeat).toBe(false);
   });
 
   it("the default resolves to on when the catalog has aws", () => {
-    const r = validateText(miniCatalog({ top: `${PROXMOX}aws: { region: us-east-1 }\nnotifications:\n  email: [ops@example.com]\n` }));
+    const r = validateText(
+      miniCatalog({ top: `${PROXMOX}aws: { region: us-east-1 }\nnotifications:\n  email: [ops@example.com]\n` }),
+    );
     expect(r.catalog!.notifications.heartbeat).toBe(true);
   });
 });
 
 describe("notifications.staleMargin", () => {
   it("parses as a duration and rejects anything else", () => {
-    expect(validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  staleMargin: 90m\n` })).catalog!.notifications.staleMargin!.toMinutes()).toBe(90);
-    const bad = validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  staleMargin: soon\n` }));
+    expect(
+      validateText(
+        miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  staleMargin: 90m\n` }),
+      ).catalog!.notifications.staleMargin!.toMinutes(),
+    ).toBe(90);
+    const bad = validateText(
+      miniCatalog({ top: `${PROXMOX}notifications:\n  email: [ops@example.com]\n  staleMargin: soon\n` }),
+    );
     expect(bad.ok).toBe(false);
     expect(bad.findings.some((f) => f.path.join(".") === "notifications.staleMargin")).toBe(true);
   });
@@ -58,7 +76,10 @@ describe("GOV-102: chat-webhook-over-sns", () => {
   // SubscriptionConfirmation whose SubscribeURL must be visited, and "doesn't send notifications to this endpoint
   // until the subscription is confirmed"; a Slack or Teams incoming webhook never visits it.
   const chatbot = "  chatbot: [{ type: slack, name: ops, workspaceId: T0123ABCDE, channelId: C0123ABCDE }]\n";
-  const of = (notifications: string) => validateText(miniCatalog({ top: `${PROXMOX}notifications:\n${notifications}` })).findings.filter((x) => x.ruleId === "GOV-102");
+  const of = (notifications: string) =>
+    validateText(miniCatalog({ top: `${PROXMOX}notifications:\n${notifications}` })).findings.filter(
+      (x) => x.ruleId === "GOV-102",
+    );
 
   it("non-compliant 1: a webhook named for Slack, kind not said (it would be subscribed to SNS)", () => {
     const f = of("  webhooks: [{ name: slack-ops }]\n");
@@ -86,7 +107,12 @@ describe("GOV-102: chat-webhook-over-sns", () => {
 
 describe("GOV-103: chatbot-names-unique", () => {
   it("non-compliant: two chatbot channels with one name; compliant: distinct names", () => {
-    const two = (b: string) => validateText(miniCatalog({ top: `${PROXMOX}notifications:\n  chatbot: [{ type: slack, name: ops, workspaceId: T1, channelId: C1 }, { type: slack, name: ${b}, workspaceId: T1, channelId: C2 }]\n` }));
+    const two = (b: string) =>
+      validateText(
+        miniCatalog({
+          top: `${PROXMOX}notifications:\n  chatbot: [{ type: slack, name: ops, workspaceId: T1, channelId: C1 }, { type: slack, name: ${b}, workspaceId: T1, channelId: C2 }]\n`,
+        }),
+      );
     const f = two("ops").findings.filter((x) => x.ruleId === "GOV-103");
     expect(f).toHaveLength(1);
     expect(f[0].path).toEqual(["notifications", "chatbot", 1, "name"]);

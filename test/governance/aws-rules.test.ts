@@ -22,16 +22,30 @@ describe("GOV-027: aws-resource-location", () => {
   });
 
   it("non-compliant 2: a resource of another account, or another partition", () => {
-    expect(ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws:rds:us-east-1:999999999999:db:x"))])[0].message).toMatch(/account 999999999999/);
-    expect(ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws-cn:rds:us-east-1:123456789012:db:x"))])[0].message).toMatch(/partition aws-cn/);
+    expect(
+      ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws:rds:us-east-1:999999999999:db:x"))])[0]
+        .message,
+    ).toMatch(/account 999999999999/);
+    expect(
+      ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws-cn:rds:us-east-1:123456789012:db:x"))])[0]
+        .message,
+    ).toMatch(/partition aws-cn/);
   });
 
   it("compliant: resources of the estate's region and account; S3 bucket ARNs name no region", () => {
-    expect(ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws:rds:us-east-1:123456789012:db:x", "arn:aws:s3:::any-bucket"))])).toEqual([]);
+    expect(
+      ruleFindings(awsResourceLocation, [
+        awsService("orders", arns("arn:aws:rds:us-east-1:123456789012:db:x", "arn:aws:s3:::any-bucket")),
+      ]),
+    ).toEqual([]);
   });
 
   it("compliant: any account when the catalog names none", () => {
-    expect(ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws:rds:us-east-1:999999999999:db:x"))], { accountId: undefined })).toEqual([]);
+    expect(
+      ruleFindings(awsResourceLocation, [awsService("orders", arns("arn:aws:rds:us-east-1:999999999999:db:x"))], {
+        accountId: undefined,
+      }),
+    ).toEqual([]);
   });
 
   it("blocks validation and cannot be acknowledged", () => {
@@ -47,7 +61,9 @@ describe("GOV-028: aws-resource-supported", () => {
     ["a Lambda function", "arn:aws:lambda:us-east-1:123456789012:function:f", /resource itself/],
     ["an RDS snapshot", "arn:aws:rds:us-east-1:123456789012:snapshot:nightly", /resource itself/],
   ])("non-compliant: %s", (_what, arn, fix) => {
-    const f = ruleFindings(awsResourceSupported, [awsService("orders", arns("arn:aws:rds:us-east-1:123456789012:db:ok", arn))]);
+    const f = ruleFindings(awsResourceSupported, [
+      awsService("orders", arns("arn:aws:rds:us-east-1:123456789012:db:ok", arn)),
+    ]);
     expect(f).toHaveLength(1);
     expect(f[0].path).toEqual(["services", 0, "aws", "resources", 1]);
     expect(f[0].fix).toMatch(fix);
@@ -55,16 +71,19 @@ describe("GOV-028: aws-resource-supported", () => {
 
   it("compliant: RDS, Aurora, DynamoDB, EFS, S3, EC2, EBS, FSx", () => {
     const services = [
-      awsService("orders", arns(
-        "arn:aws:rds:us-east-1:123456789012:db:a",
-        "arn:aws:rds:us-east-1:123456789012:cluster:b",
-        "arn:aws:dynamodb:us-east-1:123456789012:table/c",
-        "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
-        "arn:aws:s3:::bucket-d",
-        "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
-        "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
-        "arn:aws:fsx:us-east-1:123456789012:file-system/fs-2",
-      )),
+      awsService(
+        "orders",
+        arns(
+          "arn:aws:rds:us-east-1:123456789012:db:a",
+          "arn:aws:rds:us-east-1:123456789012:cluster:b",
+          "arn:aws:dynamodb:us-east-1:123456789012:table/c",
+          "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-1",
+          "arn:aws:s3:::bucket-d",
+          "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+          "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
+          "arn:aws:fsx:us-east-1:123456789012:file-system/fs-2",
+        ),
+      ),
     ];
     expect(ruleFindings(awsResourceSupported, services)).toEqual([]);
   });
@@ -79,12 +98,19 @@ describe("GOV-029: s3-backup-versioning", () => {
   });
 
   it("non-compliant 2: tags that select S3 buckets", () => {
-    const f = ruleFindings(s3BackupVersioning, [awsService("docs", { aws: { tags: { app: "docs" }, tagResourceTypes: ["s3"] } })]);
+    const f = ruleFindings(s3BackupVersioning, [
+      awsService("docs", { aws: { tags: { app: "docs" }, tagResourceTypes: ["s3"] } }),
+    ]);
     expect(f.map((x) => x.path)).toEqual([["services", 0, "aws", "tagResourceTypes"]]);
   });
 
   it("compliant: an acknowledgement records that versioning is on", () => {
-    const f = ruleFindings(s3BackupVersioning, [awsService("docs", { ...arns("arn:aws:s3:::docs-bucket"), acknowledge: [{ rule: "GOV-029", reason: "versioning enforced by an SCP on every bucket" }] })]);
+    const f = ruleFindings(s3BackupVersioning, [
+      awsService("docs", {
+        ...arns("arn:aws:s3:::docs-bucket"),
+        acknowledge: [{ rule: "GOV-029", reason: "versioning enforced by an SCP on every bucket" }],
+      }),
+    ]);
     expect(f[0].acknowledged).toEqual({ reason: "versioning enforced by an SCP on every bucket" });
   });
 
@@ -102,18 +128,33 @@ describe("GOV-030: restore-test-coverage", () => {
   });
 
   it("non-compliant 2: types restore testing cannot test, by ARN or by tag type", () => {
-    const byArn = ruleFindings(restoreTestCoverage, [awsService("dw", arns("arn:aws:redshift:us-east-1:123456789012:cluster:dw"))]);
+    const byArn = ruleFindings(restoreTestCoverage, [
+      awsService("dw", arns("arn:aws:redshift:us-east-1:123456789012:cluster:dw")),
+    ]);
     expect(byArn[0].message).toMatch(/cannot test `arn:aws:redshift/);
-    const byTag = ruleFindings(restoreTestCoverage, [awsService("dw", { aws: { tags: { app: "dw" }, tagResourceTypes: ["redshift", "rds"] } })]);
-    expect(byTag[0]).toMatchObject({ path: ["services", 0, "aws", "tagResourceTypes"], message: expect.stringMatching(/cannot test redshift resources/) });
+    const byTag = ruleFindings(restoreTestCoverage, [
+      awsService("dw", { aws: { tags: { app: "dw" }, tagResourceTypes: ["redshift", "rds"] } }),
+    ]);
+    expect(byTag[0]).toMatchObject({
+      path: ["services", 0, "aws", "tagResourceTypes"],
+      message: expect.stringMatching(/cannot test redshift resources/),
+    });
   });
 
   it("compliant: declared, testable tag types", () => {
-    expect(ruleFindings(restoreTestCoverage, [awsService("shop", { aws: { tags: { app: "shop" }, tagResourceTypes: ["dynamodb"] } })])).toEqual([]);
+    expect(
+      ruleFindings(restoreTestCoverage, [
+        awsService("shop", { aws: { tags: { app: "shop" }, tagResourceTypes: ["dynamodb"] } }),
+      ]),
+    ).toEqual([]);
   });
 
   it("not applicable: a rebuildable service (no restore drills)", () => {
-    expect(ruleFindings(restoreTestCoverage, [awsService("shop", { classification: "rebuildable", aws: { tags: { app: "shop" } } })])).toEqual([]);
+    expect(
+      ruleFindings(restoreTestCoverage, [
+        awsService("shop", { classification: "rebuildable", aws: { tags: { app: "shop" } } }),
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -122,15 +163,25 @@ describe("GOV-021: aws-names (extended to plans, tag selections and restore-test
     // "test-" + 41 + "-tags" = 51; the ARN selection (46) still fits.
     const id = "s".repeat(41);
     const f = ruleFindings(awsNames, [awsService(id, { aws: { tags: { app: "x" }, tagResourceTypes: ["dynamodb"] } })]);
-    expect(f.map((x) => x.message)).toEqual(expect.arrayContaining([expect.stringMatching(/backup selection name `test-s+-tags` is 51 characters/)]));
+    expect(f.map((x) => x.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/backup selection name `test-s+-tags` is 51 characters/)]),
+    );
   });
 
   it("non-compliant: a restore testing selection name over 50 characters", () => {
     const id = "d".repeat(38);
     // `<id>_dynamodb` is 47 characters and fits; `<id>_dynamodb_tags` is 52 and does not.
-    expect(ruleFindings(awsNames, [awsService(id, { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] } })])).toEqual([]);
-    const tagged = ruleFindings(awsNames, [awsService(id, { aws: { tags: { a: "b" }, tagResourceTypes: ["dynamodb"] } })]);
-    expect(tagged.some((x) => /restore testing selection name `d+_dynamodb_tags` is 52 characters/.test(x.message))).toBe(true);
+    expect(
+      ruleFindings(awsNames, [
+        awsService(id, { aws: { resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] } }),
+      ]),
+    ).toEqual([]);
+    const tagged = ruleFindings(awsNames, [
+      awsService(id, { aws: { tags: { a: "b" }, tagResourceTypes: ["dynamodb"] } }),
+    ]);
+    expect(
+      tagged.some((x) => /restore testing selection name `d+_dynamodb_tags` is 52 characters/.test(x.message)),
+    ).toBe(true);
   });
 
   it("compliant: short names", () => {
@@ -158,7 +209,9 @@ describe("GOV-104: config-recorder-declared", () => {
   });
 
   it("compliant: the recorder is declared", () => {
-    expect(ruleFindings(configRecorderDeclared, [awsService("orders")], { prerequisites: { configRecorder: true } })).toEqual([]);
+    expect(
+      ruleFindings(configRecorderDeclared, [awsService("orders")], { prerequisites: { configRecorder: true } }),
+    ).toEqual([]);
   });
 
   it("not applicable: no service uses AWS Backup", () => {
@@ -169,10 +222,14 @@ describe("GOV-104: config-recorder-declared", () => {
 describe("GOV-105: backup-opt-in-declared", () => {
   // Source: AWS Backup API reference, UpdateRegionSettings / DescribeRegionSettings: ResourceTypeOptInPreference
   // decides which resource types AWS Backup protects in the Region; a tag selection selects nothing of an opted-out type.
-  const tagged = (types: string[]) => [awsService("ledger", { aws: { tags: { app: "ledger" }, tagResourceTypes: types } })];
+  const tagged = (types: string[]) => [
+    awsService("ledger", { aws: { tags: { app: "ledger" }, tagResourceTypes: types } }),
+  ];
 
   it("non-compliant 1: a tag-selected type not declared opted in", () => {
-    const f = ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), { prerequisites: { backupOptIn: ["rds"] } });
+    const f = ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), {
+      prerequisites: { backupOptIn: ["rds"] },
+    });
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ severity: Severity.WARNING, path: ["services", 0, "aws", "tagResourceTypes"] });
     expect(f[0].message).toMatch(/selects dynamodb by tags/);
@@ -180,13 +237,19 @@ describe("GOV-105: backup-opt-in-declared", () => {
   });
 
   it("non-compliant 2: a tag selection that names no types cannot be checked", () => {
-    const f = ruleFindings(backupOptInDeclared, [awsService("ledger", { aws: { tags: { app: "ledger" } } })], { prerequisites: { backupOptIn: ["rds"] } });
+    const f = ruleFindings(backupOptInDeclared, [awsService("ledger", { aws: { tags: { app: "ledger" } } })], {
+      prerequisites: { backupOptIn: ["rds"] },
+    });
     expect(f).toHaveLength(1);
     expect(f[0].path).toEqual(["services", 0, "aws", "tags"]);
   });
 
   it("compliant: every tag-selected type is declared", () => {
-    expect(ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), { prerequisites: { backupOptIn: ["dynamodb", "rds"] } })).toEqual([]);
+    expect(
+      ruleFindings(backupOptInDeclared, tagged(["rds", "dynamodb"]), {
+        prerequisites: { backupOptIn: ["dynamodb", "rds"] },
+      }),
+    ).toEqual([]);
   });
 
   it("not applicable: selection by ARN only", () => {

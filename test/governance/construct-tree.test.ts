@@ -63,8 +63,22 @@ services:
   it("the same preset with a locked vault and an offsite copy passes; GOV-023 can be acknowledged in code, GOV-010 cannot", () => {
     const ok = synthChecked((s) => {
       const west = new AwsProvider(s, "west", { region: "us-west-2", alias: "west" });
-      const vault = new ImmutableVault(s, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: ACCOUNT, createBucket: false, vaultName: "locked" });
-      const copy = new ImmutableVault(s, "Offsite", { mode: ObjectLockMode.COMPLIANCE, days: 14, accountId: ACCOUNT, createBucket: false, vaultName: "offsite", region: "us-west-2", provider: west });
+      const vault = new ImmutableVault(s, "Locked", {
+        mode: ObjectLockMode.COMPLIANCE,
+        days: 14,
+        accountId: ACCOUNT,
+        createBucket: false,
+        vaultName: "locked",
+      });
+      const copy = new ImmutableVault(s, "Offsite", {
+        mode: ObjectLockMode.COMPLIANCE,
+        days: 14,
+        accountId: ACCOUNT,
+        createBucket: false,
+        vaultName: "offsite",
+        region: "us-west-2",
+        provider: west,
+      });
       TierBackupPlan.criticalTier(s, "Critical", { vault, copyTo: copy, planName: "critical" });
     });
     expect(ok.findings).toEqual([]);
@@ -77,10 +91,21 @@ services:
     });
     expect(acked.findings.map((f) => [f.ruleId, !!f.acknowledged])).toEqual([["GOV-023", true]]);
     expect(acked.error).toBeUndefined();
-    expect(() => synthChecked((s) => GovernanceChecks.acknowledge(s, "GOV-010", "we accept a single Region here"))).toThrow(/ACK-003/);
+    expect(() =>
+      synthChecked((s) => GovernanceChecks.acknowledge(s, "GOV-010", "we accept a single Region here")),
+    ).toThrow(/ACK-003/);
   });
 
-  const BASE = { estate: "homelab", serviceId: "app", host: "app.lan", engine: AppEngine.POSTGRESQL, database: "app", retention: Retention.of({ daily: 7 }), rto: Duration.hours(2), destination: AppBackupDestination.repository("/mnt/nas/restic/app") };
+  const BASE = {
+    estate: "homelab",
+    serviceId: "app",
+    host: "app.lan",
+    engine: AppEngine.POSTGRESQL,
+    database: "app",
+    retention: Retention.of({ daily: 7 }),
+    rto: Duration.hours(2),
+    destination: AppBackupDestination.repository("/mnt/nas/restic/app"),
+  };
 
   it("AppBackup with rpo 15m and a daily schedule: GOV-013, as the catalog gives", () => {
     const { findings } = synthChecked((s) => {
@@ -101,7 +126,12 @@ services:
   it("AppBackup with rpo 15m and pitr (WAL archived continuously), or a schedule inside the RPO: no finding", () => {
     const { findings } = synthChecked((s) => {
       new AppBackup(s, "Pitr", { ...BASE, serviceId: "pitr", rpo: Duration.minutes(15), pitr: true });
-      new AppBackup(s, "Hourly", { ...BASE, serviceId: "hourly", rpo: Duration.hours(4), schedule: Schedule.at(Cadence.hourly(4), 0) });
+      new AppBackup(s, "Hourly", {
+        ...BASE,
+        serviceId: "hourly",
+        rpo: Duration.hours(4),
+        schedule: Schedule.at(Cadence.hourly(4), 0),
+      });
     });
     expect(findings).toEqual([]);
   });
@@ -110,11 +140,29 @@ services:
     const { findings, error } = synthChecked((s, app) => {
       const other = new TerraformStack(app, "vaults");
       new AwsProvider(other, "aws", { region: "us-east-1" });
-      new ImmutableVault(other, "Locked", { mode: ObjectLockMode.COMPLIANCE, days: 30, accountId: ACCOUNT, createBucket: false, vaultName: "locked-elsewhere" });
-      new TierBackupPlan(s, "Plan", { planName: "by-name", rules: [{ ruleName: "daily", targetVaultName: "locked-elsewhere", schedule: Schedule.at(Cadence.daily(), 90), deleteAfterDays: 7 }] });
+      new ImmutableVault(other, "Locked", {
+        mode: ObjectLockMode.COMPLIANCE,
+        days: 30,
+        accountId: ACCOUNT,
+        createBucket: false,
+        vaultName: "locked-elsewhere",
+      });
+      new TierBackupPlan(s, "Plan", {
+        planName: "by-name",
+        rules: [
+          {
+            ruleName: "daily",
+            targetVaultName: "locked-elsewhere",
+            schedule: Schedule.at(Cadence.daily(), 90),
+            deleteAfterDays: 7,
+          },
+        ],
+      });
     });
     expect(findings.filter((f) => f.ruleId === "GOV-019").map((f) => f.constructPath)).toEqual(["stack/Plan"]);
-    expect(findings.find((f) => f.ruleId === "GOV-019")!.message).toMatch(/7 days, below the lock minimum of 30 days of vault vaults\/Locked/);
+    expect(findings.find((f) => f.ruleId === "GOV-019")!.message).toMatch(
+      /7 days, below the lock minimum of 30 days of vault vaults\/Locked/,
+    );
     expect(error?.message).toMatch(/GOV-019/);
   });
 });

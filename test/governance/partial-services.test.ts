@@ -6,13 +6,23 @@
 import { MissingFieldError } from "../../lib/catalog/model";
 import { catalogWith, validate, vmService } from "../support/catalogs";
 
-const rules = (r: ReturnType<typeof validate>) => r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`);
+const rules = (r: ReturnType<typeof validate>) =>
+  r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`);
 
 describe("rules run on the well-formed parts of a service with a malformed required key", () => {
   const report = validate(
     catalogWith([
-      vmService("web", { classification: "critcal", vm: { host: "pve", vmid: 150 }, restore: { secrets: "vault:x", validate: ["true"], dependsOn: ["api"] } }),
-      vmService("api", { rpo: "4 hours", vm: { host: "pve", vmid: 150 }, restore: { secrets: "vault:x", validate: ["true"], dependsOn: ["web"] }, app: { decision: "required", rationale: "x", engine: "postgresql" } }),
+      vmService("web", {
+        classification: "critcal",
+        vm: { host: "pve", vmid: 150 },
+        restore: { secrets: "vault:x", validate: ["true"], dependsOn: ["api"] },
+      }),
+      vmService("api", {
+        rpo: "4 hours",
+        vm: { host: "pve", vmid: 150 },
+        restore: { secrets: "vault:x", validate: ["true"], dependsOn: ["web"] },
+        app: { decision: "required", rationale: "x", engine: "postgresql" },
+      }),
     ]),
   );
 
@@ -30,8 +40,17 @@ describe("rules run on the well-formed parts of a service with a malformed requi
   it("no rule crashed (GOV-000), and the rules that need the missing keys are skipped for those services only", () => {
     expect(report.findings.filter((f) => f.ruleId === "GOV-000")).toEqual([]);
     // web's missing classification hides no finding of a complete service next to it.
-    const third = validate(catalogWith([vmService("web", { classification: "critcal" }), vmService("db", { classification: "critical", offsite: { required: false, reason: "none" } })]));
-    expect(rules(third)).toEqual(["CAT-006 services.0.classification", "GOV-023 services.1.classification", "GOV-010 services.1.offsite.required"]);
+    const third = validate(
+      catalogWith([
+        vmService("web", { classification: "critcal" }),
+        vmService("db", { classification: "critical", offsite: { required: false, reason: "none" } }),
+      ]),
+    );
+    expect(rules(third)).toEqual([
+      "CAT-006 services.0.classification",
+      "GOV-023 services.1.classification",
+      "GOV-010 services.1.offsite.required",
+    ]);
   });
 
   it("a key the loader dropped reads as unknown, not absent: no finding is invented from the drop", () => {

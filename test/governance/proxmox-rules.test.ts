@@ -15,7 +15,6 @@ import { Estate } from "../../lib/estate/estate";
 
 const FP = Array.from({ length: 32 }, () => "ab").join(":");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
 /** A small valid Proxmox estate; each test bends one thing. */
@@ -30,7 +29,17 @@ function base(): Doc {
           endpoint: "https://pve.example.internal:8006",
           node: "pve",
           storage: "pbs-main",
-          storages: [{ id: "pbs-main", type: "pbs", server: "pbs.example.internal", datastore: "lab", username: "backup@pbs!pve", passwordSecret: "vault:kv/pbs", fingerprint: FP }],
+          storages: [
+            {
+              id: "pbs-main",
+              type: "pbs",
+              server: "pbs.example.internal",
+              datastore: "lab",
+              username: "backup@pbs!pve",
+              passwordSecret: "vault:kv/pbs",
+              fingerprint: FP,
+            },
+          ],
         },
       },
     },
@@ -69,7 +78,11 @@ describe("GOV-040: storage-declared-once", () => {
 
   it("non-compliant 2: two node entries of one cluster (same endpoint) declare the same id", () => {
     const d = base();
-    d.proxmox.hosts["pve-b"] = { ...d.proxmox.hosts.pve, node: "pve-b", endpoint: "https://PVE.example.internal:8006/" };
+    d.proxmox.hosts["pve-b"] = {
+      ...d.proxmox.hosts.pve,
+      node: "pve-b",
+      endpoint: "https://PVE.example.internal:8006/",
+    };
     const f = run(storageDeclaredOnce, d);
     expect(f).toHaveLength(1);
     expect(f[0].message).toMatch(/on host `pve`, which has the same endpoint pve.example.internal:8006/);
@@ -94,7 +107,9 @@ describe("GOV-041: pbs-fingerprint", () => {
     const d = base();
     delete d.proxmox.hosts.pve.storages[0].fingerprint;
     const f = run(pbsFingerprint, d);
-    expect(f).toMatchObject([{ ruleId: "GOV-041", severity: "warning", path: ["proxmox", "hosts", "pve", "storages", 0] }]);
+    expect(f).toMatchObject([
+      { ruleId: "GOV-041", severity: "warning", path: ["proxmox", "hosts", "pve", "storages", 0] },
+    ]);
     expect(validateCatalogText(stringify(d)).ok).toBe(true);
   });
 
@@ -120,7 +135,9 @@ describe("GOV-042: vzdump-failure-mail", () => {
   it("non-compliant: guests enrolled, only a webhook", () => {
     const d = base();
     d.notifications = { webhooks: [{ name: "slack-ops" }] };
-    expect(run(vzdumpFailureMail, d)).toMatchObject([{ ruleId: "GOV-042", severity: "warning", path: ["notifications"] }]);
+    expect(run(vzdumpFailureMail, d)).toMatchObject([
+      { ruleId: "GOV-042", severity: "warning", path: ["notifications"] },
+    ]);
   });
 
   it("compliant: an email is listed", () => {
@@ -131,7 +148,13 @@ describe("GOV-042: vzdump-failure-mail", () => {
     const d = base();
     d.notifications = { pagerduty: true };
     delete d.services[0].vm;
-    d.services[0].app = { decision: "required", rationale: "files", engine: "files", host: "wiki.lan", paths: ["/srv"] };
+    d.services[0].app = {
+      decision: "required",
+      rationale: "files",
+      engine: "files",
+      host: "wiki.lan",
+      paths: ["/srv"],
+    };
     expect(run(vzdumpFailureMail, d)).toEqual([]);
     const e = base();
     e.notifications = {};
@@ -144,7 +167,9 @@ describe("GOV-043: target-storage-on-node", () => {
     const d = base();
     d.proxmox.hosts.pve.storages[0].nodes = ["pve-b"];
     const f = run(targetStorageOnNode, d);
-    expect(f).toMatchObject([{ ruleId: "GOV-043", severity: "error", path: ["proxmox", "hosts", "pve", "storages", 0, "nodes"] }]);
+    expect(f).toMatchObject([
+      { ruleId: "GOV-043", severity: "error", path: ["proxmox", "hosts", "pve", "storages", 0, "nodes"] },
+    ]);
     expect(f[0].message).toMatch(/leave out node `pve`/);
   });
 
@@ -178,7 +203,9 @@ describe("GOV-044: local-dir-target", () => {
   it("acknowledged by the service with a reason", () => {
     const d = critical(base());
     d.services[0].acknowledge = [{ rule: "GOV-044", reason: "the path is an NFS mount of the NAS in the garage" }];
-    expect(run(localDirTarget, d)[0].acknowledged).toEqual({ reason: "the path is an NFS mount of the NAS in the garage" });
+    expect(run(localDirTarget, d)[0].acknowledged).toEqual({
+      reason: "the path is an NFS mount of the NAS in the garage",
+    });
   });
 
   it("compliant: shared directory, or PBS target", () => {
@@ -200,22 +227,54 @@ describe("catalog schema for declared storages", () => {
     const d = base();
     d.proxmox.hosts.pve.storages.push(
       { id: "nfs1", type: "nfs", server: "nas", export: "/v/pve", options: "vers=4.2", retention: { daily: 7 } },
-      { id: "smb1", type: "cifs", server: "nas", share: "pve", username: "pve", passwordSecret: "vault:kv/smb", domain: "HOME" },
-      { id: "usb", type: "dir", path: "/mnt/usb", shared: false, nodes: ["pve"], retention: { keepAll: true, maxProtected: -1 } },
+      {
+        id: "smb1",
+        type: "cifs",
+        server: "nas",
+        share: "pve",
+        username: "pve",
+        passwordSecret: "vault:kv/smb",
+        domain: "HOME",
+      },
+      {
+        id: "usb",
+        type: "dir",
+        path: "/mnt/usb",
+        shared: false,
+        nodes: ["pve"],
+        retention: { keepAll: true, maxProtected: -1 },
+      },
     );
     d.proxmox.hosts.pve.storages[0].encryption = { keySecret: "vault:kv/pbs-key" };
     const c = loadCatalogText(stringify(d)).catalog!;
     const st = c.proxmox!.hosts.pve.storages;
-    expect(st.map((s) => [s.id, s.kind, s.index])).toEqual([["pbs-main", "pbs", 0], ["nfs1", "nfs", 1], ["smb1", "cifs", 2], ["usb", "dir", 3]]);
-    expect(st[0]).toMatchObject({ encryption: { generate: false, keySecret: "vault:kv/pbs-key" }, passwordSecret: "vault:kv/pbs" });
-    expect(st[3]).toMatchObject({ path: "/mnt/usb", shared: false, nodes: ["pve"], retention: { keepAll: true, maxProtected: -1 } });
+    expect(st.map((s) => [s.id, s.kind, s.index])).toEqual([
+      ["pbs-main", "pbs", 0],
+      ["nfs1", "nfs", 1],
+      ["smb1", "cifs", 2],
+      ["usb", "dir", 3],
+    ]);
+    expect(st[0]).toMatchObject({
+      encryption: { generate: false, keySecret: "vault:kv/pbs-key" },
+      passwordSecret: "vault:kv/pbs",
+    });
+    expect(st[3]).toMatchObject({
+      path: "/mnt/usb",
+      shared: false,
+      nodes: ["pve"],
+      retention: { keepAll: true, maxProtected: -1 },
+    });
   });
 
   it("reports a wrong or missing `type` with its choices, and keepAll next to keep counts", () => {
     const d = base();
-    d.proxmox.hosts.pve.storages = [{ id: "a1", type: "pbz" }, { id: "b1", path: "/x" }, { id: "c1", type: "dir", path: "/x", retention: { keepAll: true, daily: 1 } }];
+    d.proxmox.hosts.pve.storages = [
+      { id: "a1", type: "pbz" },
+      { id: "b1", path: "/x" },
+      { id: "c1", type: "dir", path: "/x", retention: { keepAll: true, daily: 1 } },
+    ];
     const f = validateCatalogText(stringify(d)).findings;
-    expect(f.find((x) => x.ruleId === "CAT-006")?.message).toBe("`type` must be one of pbs, nfs, cifs, dir; got \"pbz\"");
+    expect(f.find((x) => x.ruleId === "CAT-006")?.message).toBe('`type` must be one of pbs, nfs, cifs, dir; got "pbz"');
     expect(f.find((x) => x.ruleId === "CAT-006")?.fix).toBe('did you mean "pbs"?');
     expect(f.find((x) => x.ruleId === "CAT-004")?.message).toBe("missing required key `type`");
     expect(f.find((x) => x.ruleId === "CAT-007")?.message).toMatch(/`keepAll: true` cannot be combined/);
@@ -248,7 +307,11 @@ describe("GOV-100: job-hook-needs-root-password", () => {
   it("non-compliant 1: the jobs run the hook and Terraform has only an API token (the default)", () => {
     const f = run(jobHookNeedsRootPassword, withHost({ vzdumpHook: true }));
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ ruleId: "GOV-100", severity: "error", path: ["proxmox", "hosts", "pve", "vzdumpHook"] });
+    expect(f[0]).toMatchObject({
+      ruleId: "GOV-100",
+      severity: "error",
+      path: ["proxmox", "hosts", "pve", "vzdumpHook"],
+    });
     expect(f[0].message).toContain("Only root may set this option");
     expect(f[0].fix).toMatch(/vzdumpHook: vzdump\.conf.*auth: root-password/);
     expect(f[0].position).toMatchObject({ file: "cat.yaml", line: expect.any(Number), column: expect.any(Number) });
@@ -273,8 +336,14 @@ describe("GOV-100: job-hook-needs-root-password", () => {
     expect(report.findings.filter((x) => x.severity === "error")).toEqual([]);
     const estate = Estate.fromReport(Testing.app(), report);
     const json = JSON.parse(Testing.synth(estate.proxmoxStack!));
-    expect(json.provider.proxmox[0]).toMatchObject({ alias: "pve", username: "root@pam", password: "${var.proxmox_root_password_pve}" });
+    expect(json.provider.proxmox[0]).toMatchObject({
+      alias: "pve",
+      username: "root@pam",
+      password: "${var.proxmox_root_password_pve}",
+    });
     expect(json.variable.proxmox_root_password_pve).toMatchObject({ sensitive: true });
-    expect((Object.values(json.resource.proxmox_backup_job) as Array<{ script?: string }>).map((j) => j.script)).toEqual([VZDUMP_HOOK_PATH]);
+    expect(
+      (Object.values(json.resource.proxmox_backup_job) as Array<{ script?: string }>).map((j) => j.script),
+    ).toEqual([VZDUMP_HOOK_PATH]);
   });
 });

@@ -5,7 +5,9 @@ import { join } from "node:path";
 // (lib/governance/reach.ts): every construct class must hand its stack over at construction.
 describe("every construct of the library hands its stack to the App-level GovernanceChecks", () => {
   const dir = join(__dirname, "..", "..", "lib", "constructs");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".ts") && / extends Construct\b/.test(readFileSync(join(dir, f), "utf8")));
+  const files = readdirSync(dir).filter(
+    (f) => f.endsWith(".ts") && / extends Construct\b/.test(readFileSync(join(dir, f), "utf8")),
+  );
   it("finds the construct files", () => expect(files.length).toBeGreaterThanOrEqual(17));
   it.each(files)("%s", (file) => {
     const text = readFileSync(join(dir, file), "utf8");

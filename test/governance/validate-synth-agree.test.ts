@@ -15,39 +15,123 @@ import { Patterns } from "../../lib/catalog/schema/common";
 import { awsService, catalogWith, criticalDbService, ROOT, validate, vmService } from "../support/catalogs";
 
 const filesService = (id: string, app: Record<string, unknown>) =>
-  vmService(id, { app: { decision: "required", rationale: "files", engine: "files", host: `${id}.test`, paths: ["/srv"], ...app } });
+  vmService(id, {
+    app: { decision: "required", rationale: "files", engine: "files", host: `${id}.test`, paths: ["/srv"], ...app },
+  });
 
-const host = (patch: Record<string, unknown>) => ({ proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password", ...patch } } } });
+const host = (patch: Record<string, unknown>) => ({
+  proxmox: {
+    hosts: {
+      pve: {
+        endpoint: "https://pve.test:8006",
+        node: "pve",
+        storage: "pbs",
+        vzdumpHook: true,
+        auth: "root-password",
+        ...patch,
+      },
+    },
+  },
+});
 
 const label = (n: number) => "h".repeat(n);
 const HOST_253 = [label(63), label(63), label(63), label(61)].join(".");
 
 describe("validate rejects, at the line, what synth would reject", () => {
   it.each<[string, Record<string, unknown>, string, string]>([
-    ["an ssh:// repository without a path (APP-006)", catalogWith([filesService("web", { repository: "ssh://nas" })]), "CAT-007", "services[0].app.repository"],
-    ["an ssh:// repository with port 99999", catalogWith([filesService("web", { repository: "ssh://u@nas:99999/r" })]), "CAT-007", "services[0].app.repository"],
-    ["storage `a` (PVE-002)", catalogWith([vmService("web")], host({ storage: "a" })), "CAT-007", "proxmox.hosts.pve.storage"],
+    [
+      "an ssh:// repository without a path (APP-006)",
+      catalogWith([filesService("web", { repository: "ssh://nas" })]),
+      "CAT-007",
+      "services[0].app.repository",
+    ],
+    [
+      "an ssh:// repository with port 99999",
+      catalogWith([filesService("web", { repository: "ssh://u@nas:99999/r" })]),
+      "CAT-007",
+      "services[0].app.repository",
+    ],
+    [
+      "storage `a` (PVE-002)",
+      catalogWith([vmService("web")], host({ storage: "a" })),
+      "CAT-007",
+      "proxmox.hosts.pve.storage",
+    ],
     ["storage `a.`", catalogWith([vmService("web")], host({ storage: "a." })), "CAT-007", "proxmox.hosts.pve.storage"],
     ["storage `a_`", catalogWith([vmService("web")], host({ storage: "a_" })), "CAT-007", "proxmox.hosts.pve.storage"],
-    ["an endpoint ending in /api2/json (PVE-002)", catalogWith([vmService("web")], host({ endpoint: "https://pve.test:8006/api2/json" })), "CAT-007", "proxmox.hosts.pve.endpoint"],
-    ["an endpoint on port 99999 (the endpoint rule crashed: GOV-000 at 1:1)", catalogWith([vmService("web")], host({ endpoint: "https://pve.test:99999" })), "CAT-007", "proxmox.hosts.pve.endpoint"],
-    ["bandwidthLimit 9999999GiB/s (APP-001)", catalogWith([filesService("web", { bandwidthLimit: "9999999GiB/s" })]), "CAT-008", "services[0].app.bandwidthLimit"],
-    ["directoryFormatAbove 9999999TiB (APP-001)", catalogWith([criticalDbService("db", { app: { decision: "required", rationale: "db", engine: "postgresql", host: "db.test", database: "app", directoryFormatAbove: "9999999TiB" } })]), "CAT-008", "services[0].app.directoryFormatAbove"],
-    ["a 253-character app.host (ENAMETOOLONG)", catalogWith([filesService("web", { host: HOST_253 })]), "GOV-110", "services[0].app.host"],
-    ["app.host `nas.tar.gz` beside a host `nas` (ENOTDIR)", catalogWith([filesService("web", { host: "nas" }), filesService("api", { host: "nas.tar.gz" })]), "GOV-110", "services[1].app.host"],
-    ["one host spelled two ways", catalogWith([filesService("web", { host: "NAS.test" }), filesService("api", { host: "nas.test" })]), "GOV-110", "services[1].app.host"],
+    [
+      "an endpoint ending in /api2/json (PVE-002)",
+      catalogWith([vmService("web")], host({ endpoint: "https://pve.test:8006/api2/json" })),
+      "CAT-007",
+      "proxmox.hosts.pve.endpoint",
+    ],
+    [
+      "an endpoint on port 99999 (the endpoint rule crashed: GOV-000 at 1:1)",
+      catalogWith([vmService("web")], host({ endpoint: "https://pve.test:99999" })),
+      "CAT-007",
+      "proxmox.hosts.pve.endpoint",
+    ],
+    [
+      "bandwidthLimit 9999999GiB/s (APP-001)",
+      catalogWith([filesService("web", { bandwidthLimit: "9999999GiB/s" })]),
+      "CAT-008",
+      "services[0].app.bandwidthLimit",
+    ],
+    [
+      "directoryFormatAbove 9999999TiB (APP-001)",
+      catalogWith([
+        criticalDbService("db", {
+          app: {
+            decision: "required",
+            rationale: "db",
+            engine: "postgresql",
+            host: "db.test",
+            database: "app",
+            directoryFormatAbove: "9999999TiB",
+          },
+        }),
+      ]),
+      "CAT-008",
+      "services[0].app.directoryFormatAbove",
+    ],
+    [
+      "a 253-character app.host (ENAMETOOLONG)",
+      catalogWith([filesService("web", { host: HOST_253 })]),
+      "GOV-110",
+      "services[0].app.host",
+    ],
+    [
+      "app.host `nas.tar.gz` beside a host `nas` (ENOTDIR)",
+      catalogWith([filesService("web", { host: "nas" }), filesService("api", { host: "nas.tar.gz" })]),
+      "GOV-110",
+      "services[1].app.host",
+    ],
+    [
+      "one host spelled two ways",
+      catalogWith([filesService("web", { host: "NAS.test" }), filesService("api", { host: "nas.test" })]),
+      "GOV-110",
+      "services[1].app.host",
+    ],
   ])("%s", (_what, catalog, rule, path) => {
     const r = validate(catalog);
     const errors = r.findings.filter((f) => f.severity === "error");
-    expect(errors.map((f) => `${f.ruleId} ${f.path.join(".").replace(/\.(\d+)/g, "[$1]")}`)).toEqual([`${rule} ${path}`]);
+    expect(errors.map((f) => `${f.ruleId} ${f.path.join(".").replace(/\.(\d+)/g, "[$1]")}`)).toEqual([
+      `${rule} ${path}`,
+    ]);
     expect(errors[0].position.line).toBeGreaterThan(1);
   });
 
   it("the same catalogs, corrected, synthesize (the check is not stricter than synth)", () => {
     const dir = mkdtempSync(join(ROOT, ".tmp", "agree-"));
     const ok = [
-      catalogWith([filesService("web", { repository: "ssh://u@nas:2222/r", tool: "borg" })], host({ storage: "a1", endpoint: "https://pve.test:65535/" })),
-      catalogWith([filesService("web", { bandwidthLimit: "8388607GiB/s", host: HOST_253.slice(0, 248) }), filesService("api", { host: "nas.tar" })]),
+      catalogWith(
+        [filesService("web", { repository: "ssh://u@nas:2222/r", tool: "borg" })],
+        host({ storage: "a1", endpoint: "https://pve.test:65535/" }),
+      ),
+      catalogWith([
+        filesService("web", { bandwidthLimit: "8388607GiB/s", host: HOST_253.slice(0, 248) }),
+        filesService("api", { host: "nas.tar" }),
+      ]),
     ];
     for (const [i, c] of ok.entries()) {
       const file = join(dir, `c${i}.yaml`);
@@ -68,7 +152,9 @@ describe("the schema's patterns are the constructs' own", () => {
   it("sizes: the schema asks the parser the constructs use", () => {
     expect(Size.fits("8388607GiB/s", true)).toBe(true);
     expect(Size.fits("8388608GiB/s", true)).toBe(false);
-    expect(() => Size.parseRate("9999999GiB/s")).toThrow(/APP-001: bandwidthLimit is not a size; received "9999999GiB\/s"/);
+    expect(() => Size.parseRate("9999999GiB/s")).toThrow(
+      /APP-001: bandwidthLimit is not a size; received "9999999GiB\/s"/,
+    );
   });
 });
 
@@ -77,9 +163,13 @@ describe("the schema's patterns are the constructs' own", () => {
  * than what they said (items 4, 5 and 9).
  */
 describe("issue 20: what validate accepts, synth builds as meant", () => {
-  const errorsOf = (c: Record<string, unknown>) => validate(c).findings.filter((f) => f.severity === "error" && !f.acknowledged).map((f) => `${f.ruleId} ${f.path.join(".").replace(/\.(\d+)/g, "[$1]")}`);
+  const errorsOf = (c: Record<string, unknown>) =>
+    validate(c)
+      .findings.filter((f) => f.severity === "error" && !f.acknowledged)
+      .map((f) => `${f.ruleId} ${f.path.join(".").replace(/\.(\d+)/g, "[$1]")}`);
   const zero = { daily: 0, weekly: 0, monthly: 0, yearly: 0 };
-  const kubernetes = () => parse(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")) as Record<string, any>;
+  const kubernetes = () =>
+    parse(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")) as Record<string, any>;
 
   it.each<[string, Record<string, unknown>]>([
     ["vzdump (synth failed PVE-008)", catalogWith([vmService("web", { retention: zero })])],
@@ -101,16 +191,25 @@ describe("issue 20: what validate accepts, synth builds as meant", () => {
 
   it("one class kept is enough, and synthesizes", () => {
     const dir = mkdtempSync(join(ROOT, ".tmp", "agree-"));
-    const c = catalogWith([vmService("web", { retention: { ...zero, weekly: 1 } }), { ...filesService("files", {}), retention: { ...zero, monthly: 2 } }, awsService("db", { retention: { ...zero, yearly: 1 } })]);
+    const c = catalogWith([
+      vmService("web", { retention: { ...zero, weekly: 1 } }),
+      { ...filesService("files", {}), retention: { ...zero, monthly: 2 } },
+      awsService("db", { retention: { ...zero, yearly: 1 } }),
+    ]);
     expect(errorsOf(c)).toEqual([]);
     writeFileSync(join(dir, "c.yaml"), stringify(c));
     expect(synthesizeCatalog(join(dir, "c.yaml"), join(dir, "out")).report.ok).toBe(true);
   });
 
   it("daily points kept longer than `immutable.maxDays` are GOV-019 at validate (synth threw GOV-019)", () => {
-    const locked = (daily: number) => catalogWith([awsService("db", { immutable: { mode: "governance", days: 7, maxDays: 400 }, retention: { daily } })]);
+    const locked = (daily: number) =>
+      catalogWith([
+        awsService("db", { immutable: { mode: "governance", days: 7, maxDays: 400 }, retention: { daily } }),
+      ]);
     expect(errorsOf(locked(500))).toEqual(["GOV-019 services[0].retention.daily"]);
-    expect(validate(locked(500)).findings.find((f) => f.ruleId === "GOV-019")!.message).toMatch(/daily points are kept 500 days .*maximum of 400 days/);
+    expect(validate(locked(500)).findings.find((f) => f.ruleId === "GOV-019")!.message).toMatch(
+      /daily points are kept 500 days .*maximum of 400 days/,
+    );
     const dir = mkdtempSync(join(ROOT, ".tmp", "agree-"));
     // Synth stops at validation (on 8df2c22 it validated clean and the plan threw GOV-019).
     writeFileSync(join(dir, "bad.yaml"), stringify(locked(500)));
@@ -126,7 +225,9 @@ describe("issue 20: what validate accepts, synth builds as meant", () => {
     "an ssh:// repository whose user or host starts with `-` is CAT-007 (ssh would read it as an option): %s",
     (repository) => {
       const report = validate(catalogWith([filesService("web", { repository })]));
-      expect(report.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`)).toEqual(["CAT-007 services.0.app.repository"]);
+      expect(
+        report.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`),
+      ).toEqual(["CAT-007 services.0.app.repository"]);
       expect(() => toolRepository(repository, BackupTool.RESTIC)).toThrow(/APP-/);
     },
   );
@@ -137,9 +238,14 @@ describe("issue 20 item 4: a Proxmox storage's own retention of zeros", () => {
     catalogWith([vmService("web")], host({ storages: [{ id: "pbs", type: "dir", path: "/mnt/pbs", retention }] }));
   it("is GOV-180 at the storage's retention (no prune setting would be written: Proxmox keeps everything)", () => {
     const r = validate(withStorage({ last: 0, daily: 0 }));
-    expect(r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`)).toEqual(["GOV-180 proxmox.hosts.pve.storages.0.retention"]);
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.path.join(".")}`)).toEqual([
+      "GOV-180 proxmox.hosts.pve.storages.0.retention",
+    ]);
   });
-  it.each([[{ last: 1, daily: 0 }], [{ keepAll: true }], [{ maxProtected: 5 }]])("%j keeps something, or says what it keeps: clean", (retention) => {
-    expect(validate(withStorage(retention)).findings.filter((f) => f.severity === "error")).toEqual([]);
-  });
+  it.each([[{ last: 1, daily: 0 }], [{ keepAll: true }], [{ maxProtected: 5 }]])(
+    "%j keeps something, or says what it keeps: clean",
+    (retention) => {
+      expect(validate(withStorage(retention)).findings.filter((f) => f.severity === "error")).toEqual([]);
+    },
+  );
 });

@@ -25,18 +25,29 @@ describe("auditControls for the default catalog", () => {
 
   it("states RPO and RTO of the AWS service (RTO in minutes), scoped by one of its tags", () => {
     expect(named(AuditControlName.RESTORE_TIME_MEETS_TARGET)).toEqual([
-      { name: AuditControlName.RESTORE_TIME_MEETS_TARGET, parameters: { maxRestoreTime: "240" }, scope: { tag: { key: "app", value: "billing" } }, serviceIds: ["billing"] },
+      {
+        name: AuditControlName.RESTORE_TIME_MEETS_TARGET,
+        parameters: { maxRestoreTime: "240" },
+        scope: { tag: { key: "app", value: "billing" } },
+        serviceIds: ["billing"],
+      },
     ]);
     // A 15m RPO is met by continuous backup, whose one recovery point is long-lived: the newest
     // point comes from the daily snapshot rule, so it may be 24h old plus the 60-minute start window.
-    expect(named(AuditControlName.LAST_RECOVERY_POINT_CREATED)[0].parameters).toEqual({ recoveryPointAgeUnit: "hours", recoveryPointAgeValue: "25" });
+    expect(named(AuditControlName.LAST_RECOVERY_POINT_CREATED)[0].parameters).toEqual({
+      recoveryPointAgeUnit: "hours",
+      recoveryPointAgeValue: "25",
+    });
     expect(named(AuditControlName.PROTECTED_BY_CROSS_REGION)[0].parameters).toEqual({ crossRegionList: "us-west-2" });
     expect(named(AuditControlName.PROTECTED_BY_VAULT_LOCK)[0].parameters).toEqual({ minRetentionDays: "14" });
   });
 
   it("checks frequency and retention per tier, scoped by the tier tag", () => {
     expect(named(AuditControlName.PLAN_MIN_FREQUENCY_AND_RETENTION)).toEqual([
-      expect.objectContaining({ parameters: { requiredFrequencyUnit: "days", requiredFrequencyValue: "1", requiredRetentionDays: "14" }, scope: { tag: { key: TIER_TAG, value: "critical" } } }),
+      expect.objectContaining({
+        parameters: { requiredFrequencyUnit: "days", requiredFrequencyValue: "1", requiredRetentionDays: "14" },
+        scope: { tag: { key: TIER_TAG, value: "critical" } },
+      }),
     ]);
   });
 
@@ -59,7 +70,10 @@ describe("auditControls and the 50-control limit", () => {
     restore: { secrets: "aws-sm:db-${i}", validate: ["psql -c 'select 1'"] }
 `,
   ).join("");
-  const text = miniCatalog({ top: 'aws: { region: us-east-1, offsiteRegion: us-west-2, accountId: "123456789012" }\nnotifications:\n  email: [ops@example.com]\n', services });
+  const text = miniCatalog({
+    top: 'aws: { region: us-east-1, offsiteRegion: us-west-2, accountId: "123456789012" }\nnotifications:\n  email: [ops@example.com]\n',
+    services,
+  });
   const report = validateText(text);
   const policies = effectivePolicies(report.catalog!);
 

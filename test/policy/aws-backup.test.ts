@@ -105,7 +105,9 @@ describe("awsBackupPlans", () => {
       expect(r.deleteAfterDays).toBeLessThan(14);
       expect(r.vault.lock).toBeUndefined();
       expect(r.vault.name).toBe("test-standard");
-      expect(r.unlockedReason).toMatch(/^hourly points live \d+ days, shorter than the vault lock's minimum of 14 days \(compliance\)/);
+      expect(r.unlockedReason).toMatch(
+        /^hourly points live \d+ days, shorter than the vault lock's minimum of 14 days \(compliance\)/,
+      );
     });
   });
 
@@ -132,12 +134,22 @@ describe("awsBackupPlans", () => {
     const a = [awsService("app-one"), awsService("app-two", { retention: { daily: 9 } })];
     const one = plansOf(a).plans;
     const two = plansOf([...a].reverse()).plans;
-    expect(one.map((p) => [p.name, p.rules.map((r) => r.schedule.toAwsCron())])).toEqual(two.map((p) => [p.name, p.rules.map((r) => r.schedule.toAwsCron())]));
+    expect(one.map((p) => [p.name, p.rules.map((r) => r.schedule.toAwsCron())])).toEqual(
+      two.map((p) => [p.name, p.rules.map((r) => r.schedule.toAwsCron())]),
+    );
   });
 
   it("lists every vault once per region, primary first", () => {
-    const { plans } = plansOf([awsService("app-one", { immutable: { mode: "compliance", days: 7 }, offsite: { required: true, reason: "must survive" } })]);
-    expect(awsBackupVaults(plans).map((v) => `${v.region}/${v.name}`)).toEqual(["us-east-1/test-compliance-7d", "us-west-2/test-offsite-compliance-7d"]);
+    const { plans } = plansOf([
+      awsService("app-one", {
+        immutable: { mode: "compliance", days: 7 },
+        offsite: { required: true, reason: "must survive" },
+      }),
+    ]);
+    expect(awsBackupVaults(plans).map((v) => `${v.region}/${v.name}`)).toEqual([
+      "us-east-1/test-compliance-7d",
+      "us-west-2/test-offsite-compliance-7d",
+    ]);
   });
 });
 
@@ -147,14 +159,26 @@ describe("restoreTestPlans", () => {
       awsService("ledger", {
         classification: "critical",
         offsite: { required: true, reason: "critical" },
-        aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:ledger", "arn:aws:s3:::ledger-docs", "arn:aws:rds:us-east-1:123456789012:db:ledger-ro"] },
+        aws: {
+          resources: [
+            "arn:aws:rds:us-east-1:123456789012:db:ledger",
+            "arn:aws:s3:::ledger-docs",
+            "arn:aws:rds:us-east-1:123456789012:db:ledger-ro",
+          ],
+        },
       }),
       awsService("shop", { aws: { tags: { app: "shop" }, tagResourceTypes: ["dynamodb", "efs", "redshift"] } }),
       awsService("scratch", { classification: "rebuildable" }),
     ]);
     const plans = restoreTestPlans(effectivePolicies(catalog), catalog);
-    expect(plans.map((p) => [p.name, p.selectionWindowDays])).toEqual([["test_weekly", 7], ["test_monthly", 30]]);
-    expect(plans[0].selections.map((s) => [s.name, s.type, s.arns.length])).toEqual([["ledger_rds", "RDS", 2], ["ledger_s3", "S3", 1]]);
+    expect(plans.map((p) => [p.name, p.selectionWindowDays])).toEqual([
+      ["test_weekly", 7],
+      ["test_monthly", 30],
+    ]);
+    expect(plans[0].selections.map((s) => [s.name, s.type, s.arns.length])).toEqual([
+      ["ledger_rds", "RDS", 2],
+      ["ledger_s3", "S3", 1],
+    ]);
     // Redshift is not restore-testable; tag selections carry the tags and no ARNs.
     expect(plans[1].selections.map((s) => [s.name, s.type, s.tags])).toEqual([
       ["shop_dynamodb_tags", "DynamoDB", { app: "shop" }],
@@ -187,12 +211,22 @@ describe("resource types", () => {
   });
 
   it("parses ARNs", () => {
-    expect(parseArn("arn:aws:rds:us-east-1:123456789012:db:x")).toEqual({ partition: "aws", service: "rds", region: "us-east-1", account: "123456789012", resource: "db:x" });
+    expect(parseArn("arn:aws:rds:us-east-1:123456789012:db:x")).toEqual({
+      partition: "aws",
+      service: "rds",
+      region: "us-east-1",
+      account: "123456789012",
+      resource: "db:x",
+    });
   });
 
   it("knows every catalog key of aws.tagResourceTypes, and only those", () => {
     for (const key of AWS_RESOURCE_TYPE_KEYS) expect(resourceTypeInfo(resourceTypeOfKey(key)!).key).toBe(key);
-    expect(Object.values(AwsResourceType).map((t) => resourceTypeInfo(t).key).sort()).toEqual([...AWS_RESOURCE_TYPE_KEYS].sort());
+    expect(
+      Object.values(AwsResourceType)
+        .map((t) => resourceTypeInfo(t).key)
+        .sort(),
+    ).toEqual([...AWS_RESOURCE_TYPE_KEYS].sort());
     expect(RESTORE_TESTABLE_KEYS).toContain("dynamodb");
     expect(RESTORE_TESTABLE_KEYS).not.toContain("redshift");
   });

@@ -45,8 +45,14 @@ const validate = new Ajv({ strict: true }).compile(CUSTOM_NOTIFICATION_SCHEMA);
  * JSON with variables in quotes"), which is what JSON.stringify(...).slice(1, -1) gives.
  */
 function render(template: string, paths: Record<string, string>, event: Record<string, unknown>): string {
-  const select = (path: string) => path.replace(/^\$\./, "").split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], event);
-  return template.replace(/<([A-Za-z0-9_.-]+)>/g, (_, name: string) => JSON.stringify(String(select(paths[name]) ?? "")).slice(1, -1));
+  const select = (path: string) =>
+    path
+      .replace(/^\$\./, "")
+      .split(".")
+      .reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], event);
+  return template.replace(/<([A-Za-z0-9_.-]+)>/g, (_, name: string) =>
+    JSON.stringify(String(select(paths[name]) ?? "")).slice(1, -1),
+  );
 }
 
 const EVENT = {
@@ -70,7 +76,11 @@ const EVENT = {
     resourceId: "ledger",
     eventName: "ScheduleKeyDeletion",
     userIdentity: { arn: "arn:aws:sts::123456789012:assumed-role/admin/mallory" },
-    requestParameters: { keyId: "arn:aws:kms:us-east-1:123456789012:key/abcd", backupVaultName: "lab-primary", bucketName: "lab-app-standard" },
+    requestParameters: {
+      keyId: "arn:aws:kms:us-east-1:123456789012:key/abcd",
+      backupVaultName: "lab-primary",
+      bucketName: "lab-app-standard",
+    },
   },
 };
 
@@ -84,9 +94,16 @@ function synth(provider: { region: string }, chatbot?: { region: string }) {
     accountId: "123456789012",
     chatChannels: [ChatChannel.slack({ name: "ops", workspaceId: "T07EA123LEP", channelId: "C07EZ1ABC23" })],
     chatbotProvider,
-    recoveryPointRules: [{ name: "ledger", resourceType: AwsResourceType.RDS, maxAge: Duration.hours(28), resourceTags: { app: "ledger" } }],
+    recoveryPointRules: [
+      {
+        name: "ledger",
+        resourceType: AwsResourceType.RDS,
+        maxAge: Duration.hours(28),
+        resourceTags: { app: "ledger" },
+      },
+    ],
   });
-  return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, any>>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Record<string, any>>> };
 }
 
 describe("AWS Chatbot Regions", () => {
@@ -123,10 +140,19 @@ describe("every EventBridge alert in AWS Chatbot's custom-notification schema", 
 
   it("backup, copy, restore and restore-validation failures render to valid custom notifications (quotes in status messages too)", () => {
     const rules = backupEventRules();
-    expect(rules.map((r) => r.id)).toEqual(["BackupJobFailed", "CopyJobFailed", "RestoreJobFailed", "RestoreValidationFailed"]);
+    expect(rules.map((r) => r.id)).toEqual([
+      "BackupJobFailed",
+      "CopyJobFailed",
+      "RestoreJobFailed",
+      "RestoreValidationFailed",
+    ]);
     for (const r of rules) {
       const message = JSON.parse(render(r.transformer.inputTemplate, r.transformer.inputPaths, EVENT));
-      expect({ rule: r.id, valid: validate(message), errors: validate.errors }).toEqual({ rule: r.id, valid: true, errors: null });
+      expect({ rule: r.id, valid: validate(message), errors: validate.errors }).toEqual({
+        rule: r.id,
+        valid: true,
+        errors: null,
+      });
       expect(message.content.description).toContain("123456789012/us-east-1");
       expect(message.content.description).toMatch(/FAILED/);
     }
@@ -139,9 +165,16 @@ describe("every EventBridge alert in AWS Chatbot's custom-notification schema", 
     expect(targets.length).toBe(8);
     for (const t of targets) {
       const message = JSON.parse(render(t.input_transformer.input_template, t.input_transformer.input_paths, EVENT));
-      expect({ target: t.rule, valid: validate(message), errors: validate.errors }).toEqual({ target: t.rule, valid: true, errors: null });
+      expect({ target: t.rule, valid: validate(message), errors: validate.errors }).toEqual({
+        target: t.rule,
+        valid: true,
+        errors: null,
+      });
     }
     const stale = targets.find((t) => String(t.rule).includes("RecoveryPointStale"))!;
-    expect(JSON.parse(render(stale.input_transformer.input_template, stale.input_transformer.input_paths, EVENT)).content.description).toMatch(/RDS ledger has no recovery point/);
+    expect(
+      JSON.parse(render(stale.input_transformer.input_template, stale.input_transformer.input_paths, EVENT)).content
+        .description,
+    ).toMatch(/RDS ledger has no recovery point/);
   });
 });

@@ -11,8 +11,21 @@ describe("appBucketSpecs", () => {
       s3Service("locked-a", { immutable: { mode: "governance", days: 7 } }),
       s3Service("locked-b", { immutable: { mode: "governance", days: 7 } }),
       s3Service("away", { offsite: { required: true, reason: "must survive" } }),
-      s3Service("vault", { classification: "critical", offsite: { required: true, reason: "critical" }, immutable: { mode: "compliance", days: 7 } }),
-      s3Service("nas", { app: { decision: "required", rationale: "to the NAS", engine: "files", host: "nas.internal", paths: ["/srv"], repository: "ssh://nas/./x" } }),
+      s3Service("vault", {
+        classification: "critical",
+        offsite: { required: true, reason: "critical" },
+        immutable: { mode: "compliance", days: 7 },
+      }),
+      s3Service("nas", {
+        app: {
+          decision: "required",
+          rationale: "to the NAS",
+          engine: "files",
+          host: "nas.internal",
+          paths: ["/srv"],
+          repository: "ssh://nas/./x",
+        },
+      }),
     ]);
     const specs = appBucketSpecs(effectivePolicies(catalog), catalog);
     expect(specs.map((s) => [s.name, s.serviceIds])).toEqual([
@@ -24,7 +37,11 @@ describe("appBucketSpecs", () => {
     const [critical, governance, standard, away] = specs;
     expect(critical.lock).toEqual({ mode: LockMode.COMPLIANCE, days: 7 });
     expect(critical.noncurrentDays).toBe(7);
-    expect(critical.replica).toEqual({ name: "test-app-compliance-7d-to-us-west-2-replica-123456789012", region: "us-west-2", replicationTimeControl: true });
+    expect(critical.replica).toEqual({
+      name: "test-app-compliance-7d-to-us-west-2-replica-123456789012",
+      region: "us-west-2",
+      replicationTimeControl: true,
+    });
     expect(governance.replica).toBeUndefined();
     expect(standard.lock).toBeUndefined();
     expect(standard.noncurrentDays).toBe(UNLOCKED_NONCURRENT_DAYS);

@@ -2,7 +2,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEstimate } from "../../lib/artifacts/estimate";
 import { effectivePolicies } from "../../lib/policy/effective";
-import { archivesKept, AWS_BACKUP_PRICES, awsBackupPrice, COLD_STORAGE_TYPES, DEFAULT_PRICES, PRICES_AS_OF, REPLICA_HORIZON_DAYS, estateEstimate, priceTable, uplinkBytesPerSecond } from "../../lib/policy/estimate";
+import {
+  archivesKept,
+  AWS_BACKUP_PRICES,
+  awsBackupPrice,
+  COLD_STORAGE_TYPES,
+  DEFAULT_PRICES,
+  PRICES_AS_OF,
+  REPLICA_HORIZON_DAYS,
+  estateEstimate,
+  priceTable,
+  uplinkBytesPerSecond,
+} from "../../lib/policy/estimate";
 import { AwsResourceType } from "../../lib/policy/aws-backup";
 import { awsCatalogText, awsService } from "../support/aws-fixtures";
 import { loadCatalogText } from "../../lib/catalog/load";
@@ -10,7 +21,11 @@ import { validateCatalogText } from "../../lib/governance/validate";
 import { ROOT } from "../support/catalogs";
 
 /** A Proxmox + AWS estate with one host (uplink, window) and app-level services on it. */
-function catalog(services: string, host = "uplink: 100Mbit/s\n      backupWindow: \"01:00-06:00\"", pricing = ""): string {
+function catalog(
+  services: string,
+  host = 'uplink: 100Mbit/s\n      backupWindow: "01:00-06:00"',
+  pricing = "",
+): string {
   return `version: 1
 name: est
 owner: "@ops"
@@ -41,7 +56,11 @@ const svc = (id: string, vmid: number, data: string) => `  - id: ${id}
 
 function run(text: string) {
   const r = validateCatalogText(text, "est.yaml");
-  return { r, estimates: r.catalog ? estateEstimate(effectivePolicies(r.catalog), r.catalog) : [], gov133: r.findings.filter((f) => f.ruleId === "GOV-133") };
+  return {
+    r,
+    estimates: r.catalog ? estateEstimate(effectivePolicies(r.catalog), r.catalog) : [],
+    gov133: r.findings.filter((f) => f.ruleId === "GOV-133"),
+  };
 }
 
 describe("uplink rates", () => {
@@ -75,9 +94,13 @@ describe("GOV-133: transfer-fits-window", () => {
 
   it("flags the shared uplink once when services fit alone but not together", () => {
     // 200 GiB a day each: 4.77 h at 12.5 MB/s alone (inside 5 h), 9.54 h together.
-    const text = catalog(svc("one", 101, "{ size: 400GiB, dailyChange: 50% }") + svc("two", 102, "{ size: 400GiB, dailyChange: 50% }"));
+    const text = catalog(
+      svc("one", 101, "{ size: 400GiB, dailyChange: 50% }") + svc("two", 102, "{ size: 400GiB, dailyChange: 50% }"),
+    );
     const { gov133 } = run(text);
-    expect(gov133.map((f) => f.message)).toEqual(["the daily changes of one, two together need 9.54 h at 100Mbit/s, but the backup window 01:00-06:00 is 5.00 h"]);
+    expect(gov133.map((f) => f.message)).toEqual([
+      "the daily changes of one, two together need 9.54 h at 100Mbit/s, but the backup window 01:00-06:00 is 5.00 h",
+    ]);
     expect(gov133[0].path).toEqual(["proxmox", "hosts", "pve", "uplink"]);
   });
 
@@ -86,7 +109,9 @@ describe("GOV-133: transfer-fits-window", () => {
   });
 
   it("a window past midnight counts its real length", () => {
-    const { estimates } = run(catalog(svc("big", 101, "{ size: 2TiB, dailyChange: 1% }"), "uplink: 1Gbit/s\n      backupWindow: \"23:00-01:00\""));
+    const { estimates } = run(
+      catalog(svc("big", 101, "{ size: 2TiB, dailyChange: 1% }"), 'uplink: 1Gbit/s\n      backupWindow: "23:00-01:00"'),
+    );
     expect(estimates[0].uplink!.windowHours).toBe(2);
   });
 });
@@ -105,21 +130,34 @@ describe("the estimate", () => {
   });
 
   it("uses the catalog's pricing over the defaults, and the document says so", () => {
-    const text = catalog(svc("db", 101, "{ size: 100GiB, dailyChange: 2% }"), undefined, "pricing: { s3StandardGbMonth: 0.01 }");
+    const text = catalog(
+      svc("db", 101, "{ size: 100GiB, dailyChange: 2% }"),
+      undefined,
+      "pricing: { s3StandardGbMonth: 0.01 }",
+    );
     const r = validateCatalogText(text);
     expect(priceTable(r.catalog!).s3StandardGbMonth).toBe(0.01);
     const md = renderEstimate(r.catalog!, effectivePolicies(r.catalog!));
-    expect(md).toContain("| `s3StandardGbMonth` | S3 Standard storage, per GB-month (first 50 TB) | 0.023 | 0.01 (pricing) |");
+    expect(md).toContain(
+      "| `s3StandardGbMonth` | S3 Standard storage, per GB-month (first 50 TB) | 0.023 | 0.01 (pricing) |",
+    );
     expect(md).toContain(`as of ${PRICES_AS_OF.date}`);
   });
 
   it("refuses an unknown pricing key at its line", () => {
-    const r = validateCatalogText(catalog(svc("db", 101, "{ size: 100GiB }"), undefined, "pricing: { s3StandardGBMonth: 0.01 }"));
-    expect(r.findings.map((f) => `${f.ruleId} ${f.position.line} ${f.fix}`)).toContain("CAT-003 6 did you mean `s3StandardGbMonth`?");
+    const r = validateCatalogText(
+      catalog(svc("db", 101, "{ size: 100GiB }"), undefined, "pricing: { s3StandardGBMonth: 0.01 }"),
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.position.line} ${f.fix}`)).toContain(
+      "CAT-003 6 did you mean `s3StandardGbMonth`?",
+    );
   });
 
   it("is written for the Kubernetes example, and the inventory carries each service's figures", () => {
-    const md = renderEstimate(validateCatalogText(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")).catalog!, effectivePolicies(validateCatalogText(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")).catalog!));
+    const md = renderEstimate(
+      validateCatalogText(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")).catalog!,
+      effectivePolicies(validateCatalogText(readFileSync(join(ROOT, "examples", "kubernetes.yaml"), "utf8")).catalog!),
+    );
     expect(md).toMatch(/\| shop \| 200 \| 4\.00 \| 365 \| Velero\/Kopia \(S3 Standard\) \|/);
     expect(md).toContain("| kubernetes.clusters.prod | 1Gbit/s | 00:30-05:30 (5.00 h) | shop |");
   });
@@ -136,7 +174,10 @@ describe("the documented price table", () => {
 describe("the estimate, per AWS's pricing pages", () => {
   const awsOnly = (services: Array<Record<string, unknown>>, region = "us-east-1") => {
     // Loaded, not validated: the other rules' findings (GOV-017, ...) are not what these tests are about.
-    const c = loadCatalogText(awsCatalogText(services, { region, offsiteRegion: region === "us-west-2" ? "us-east-1" : "us-west-2" }), "est.yaml").catalog!;
+    const c = loadCatalogText(
+      awsCatalogText(services, { region, offsiteRegion: region === "us-west-2" ? "us-east-1" : "us-west-2" }),
+      "est.yaml",
+    ).catalog!;
     return estateEstimate(effectivePolicies(c), c);
   };
   const dbService = (id: string, arn: string, extra: Record<string, unknown> = {}) =>
@@ -153,7 +194,7 @@ describe("the estimate, per AWS's pricing pages", () => {
       dbService("db", "arn:aws:rds:us-east-1:123456789012:db:db"),
       dbService("vol", "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"),
     ]);
-    const warm = (e: (typeof rds)) => e.targets.find((t) => t.target === "AWS Backup warm")!;
+    const warm = (e: typeof rds) => e.targets.find((t) => t.target === "AWS Backup warm")!;
     expect(warm(rds).storedGiB).toBe(warm(ebs).storedGiB);
     expect(warm(rds).monthlyUsd / warm(ebs).monthlyUsd).toBeCloseTo(0.095 / 0.05, 6);
     expect(warm(rds).basis).toContain("RDS 0.095 USD/GB-month");
@@ -162,11 +203,27 @@ describe("the estimate, per AWS's pricing pages", () => {
   it("has cold storage only for EBS, EFS and DynamoDB: an RDS plan's cold_storage_after keeps everything warm", () => {
     // Source: AWS Backup pricing: "Cold storage is currently only supported for back-ups of Amazon EBS, Amazon EFS and
     // Amazon DynamoDB"; AWS Backup Developer Guide, "Feature availability by resource" (others ignore cold_storage_after).
-    expect([...COLD_STORAGE_TYPES].sort()).toEqual([AwsResourceType.DYNAMODB, AwsResourceType.EBS, AwsResourceType.EFS].sort());
+    expect([...COLD_STORAGE_TYPES].sort()).toEqual(
+      [AwsResourceType.DYNAMODB, AwsResourceType.EBS, AwsResourceType.EFS].sort(),
+    );
     const cold = { coldStorageAfterDays: 30 };
     const [rds, efs] = awsOnly([
-      awsService("db", { classification: "critical", rpo: "1h", rto: "4h", data: { size: "100GiB", dailyChange: "1%" }, aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:db"], ...cold }, offsite: { required: false, reason: "fixture" } }),
-      awsService("fs", { classification: "critical", rpo: "1h", rto: "4h", data: { size: "100GiB", dailyChange: "1%" }, aws: { resources: ["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd"], ...cold }, offsite: { required: false, reason: "fixture" } }),
+      awsService("db", {
+        classification: "critical",
+        rpo: "1h",
+        rto: "4h",
+        data: { size: "100GiB", dailyChange: "1%" },
+        aws: { resources: ["arn:aws:rds:us-east-1:123456789012:db:db"], ...cold },
+        offsite: { required: false, reason: "fixture" },
+      }),
+      awsService("fs", {
+        classification: "critical",
+        rpo: "1h",
+        rto: "4h",
+        data: { size: "100GiB", dailyChange: "1%" },
+        aws: { resources: ["arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd"], ...cold },
+        offsite: { required: false, reason: "fixture" },
+      }),
     ]);
     expect(rds.targets.map((t) => t.target)).not.toContain("AWS Backup cold");
     expect(rds.targets.find((t) => t.target === "AWS Backup warm")!.basis).toMatch(/no cold tier for this type/);
@@ -179,7 +236,9 @@ describe("the estimate, per AWS's pricing pages", () => {
     expect(awsBackupPrice("us-east-1", AwsResourceType.RDS)).toEqual({ warm: 0.095, region: "us-east-1" });
     expect(awsBackupPrice("ap-south-2", AwsResourceType.RDS)).toEqual({ warm: 0.095, region: "us-east-1" });
     const [e] = awsOnly([dbService("db", "arn:aws:rds:ap-south-2:123456789012:db:db")], "ap-south-2");
-    expect(e.targets.find((t) => t.target === "AWS Backup warm")!.basis).toContain("no price table for ap-south-2: us-east-1 prices");
+    expect(e.targets.find((t) => t.target === "AWS Backup warm")!.basis).toContain(
+      "no price table for ap-south-2: us-east-1 prices",
+    );
   });
 
   it("prices the S3 replica for what it keeps: every version it received, deletions not replicated", () => {
@@ -196,7 +255,10 @@ describe("the estimate, per AWS's pricing pages", () => {
 
   it("counts the archives a non-PBS store really holds: one per job run and retention class, not one per retention point", () => {
     // A weekly job (RPO 7d) under the important tier's daily and weekly points: the daily ones are never taken.
-    const text = catalog(svc("vm", 101, "{ size: 300GiB, dailyChange: 1% }").replace("rpo: 1d", "rpo: 7d"), "storages: [{ id: nas, type: dir, path: /mnt/nas }]");
+    const text = catalog(
+      svc("vm", 101, "{ size: 300GiB, dailyChange: 1% }").replace("rpo: 1d", "rpo: 7d"),
+      "storages: [{ id: nas, type: dir, path: /mnt/nas }]",
+    );
     const { r, estimates } = run(text.replace("storage: pbs", "storage: nas"));
     expect(r.findings.filter((f) => f.severity === "error").map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
     const p = effectivePolicies(r.catalog!)[0];
@@ -205,7 +267,11 @@ describe("the estimate, per AWS's pricing pages", () => {
     expect(p.jobCadence.intervalMinutes).toBe(7 * 1440);
     expect(archivesKept(p)).toBe(p.retention.weekly + p.retention.monthly + p.retention.yearly);
     expect(nas.storedGiB).toBe(300 * archivesKept(p));
-    const points = p.retention.hourly + p.retention.daily + p.retention.weekly + p.retention.monthly + p.retention.yearly;
-    expect({ cadence: p.jobCadence.key, kept: archivesKept(p) < points }).toEqual({ cadence: p.jobCadence.key, kept: true });
+    const points =
+      p.retention.hourly + p.retention.daily + p.retention.weekly + p.retention.monthly + p.retention.yearly;
+    expect({ cadence: p.jobCadence.key, kept: archivesKept(p) < points }).toEqual({
+      cadence: p.jobCadence.key,
+      kept: true,
+    });
   });
 });

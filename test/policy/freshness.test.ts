@@ -1,6 +1,14 @@
 import { VzdumpHookMode } from "../../lib/catalog/model";
 import { Duration } from "../../lib/core/duration";
-import { FreshnessState, freshnessWindow, judgeFreshness, MetricSource, metricSources, watchedServices, type ServiceObservation } from "../../lib/policy/freshness";
+import {
+  FreshnessState,
+  freshnessWindow,
+  judgeFreshness,
+  MetricSource,
+  metricSources,
+  watchedServices,
+  type ServiceObservation,
+} from "../../lib/policy/freshness";
 import { loadValid } from "../support/catalogs";
 
 const { catalog, policies } = loadValid();
@@ -27,7 +35,14 @@ describe("freshnessWindow", () => {
 
 describe("metricSources / watchedServices", () => {
   // The default catalog runs the hook on both hosts; this variant runs it nowhere.
-  const unhooked = { ...catalog, proxmox: { hosts: Object.fromEntries(Object.entries(catalog.proxmox!.hosts).map(([k, h]) => [k, { ...h, vzdumpHook: VzdumpHookMode.NONE }])) } };
+  const unhooked = {
+    ...catalog,
+    proxmox: {
+      hosts: Object.fromEntries(
+        Object.entries(catalog.proxmox!.hosts).map(([k, h]) => [k, { ...h, vzdumpHook: VzdumpHookMode.NONE }]),
+      ),
+    },
+  };
 
   it("expects the app script, and the vzdump hook where its host runs it; nothing for AWS-only services", () => {
     expect(metricSources(policy("vaultwarden"), catalog)).toEqual([MetricSource.APP, MetricSource.VZDUMP]);

@@ -39,10 +39,16 @@ describe("effective policy", () => {
 });
 
 describe("stagger", () => {
-  const jobs = (n: number, group: string, cadence: Cadence) => Array.from({ length: n }, (_, i) => ({ key: `${group}-${cadence.key}-${i}`, group, cadence }));
+  const jobs = (n: number, group: string, cadence: Cadence) =>
+    Array.from({ length: n }, (_, i) => ({ key: `${group}-${cadence.key}-${i}`, group, cadence }));
 
   it("never starts two jobs of one group at the same minute of the week", () => {
-    const requests = [...jobs(10, "pve", Cadence.daily()), ...jobs(3, "pve", Cadence.hourly(4)), ...jobs(2, "pve", Cadence.hourly(1)), ...jobs(2, "pve", Cadence.weekly())];
+    const requests = [
+      ...jobs(10, "pve", Cadence.daily()),
+      ...jobs(3, "pve", Cadence.hourly(4)),
+      ...jobs(2, "pve", Cadence.hourly(1)),
+      ...jobs(2, "pve", Cadence.weekly()),
+    ];
     const out = stagger(requests);
     const seen = new Map<number, string>();
     for (const [key, s] of out) {
@@ -66,16 +72,30 @@ describe("stagger", () => {
   });
 
   it("lets different groups share a start time", () => {
-    const out = stagger([{ key: "x", group: "g1", cadence: Cadence.daily() }, { key: "x2", group: "g2", cadence: Cadence.daily() }]);
+    const out = stagger([
+      { key: "x", group: "g1", cadence: Cadence.daily() },
+      { key: "x2", group: "g2", cadence: Cadence.daily() },
+    ]);
     expect(out.size).toBe(2);
   });
 });
 
 describe("restore waves", () => {
   it("puts dependencies first and orders a wave by classification, then RTO", () => {
-    const dep = (id: string, on: string[], patch: Record<string, unknown> = {}) => vmService(id, { restore: { secrets: "vault:x", validate: ["t"], dependsOn: on }, ...patch });
-    const { catalog } = policiesOf([dep("app", ["db"]), dep("db", []), dep("dash", ["app"], { classification: "rebuildable" }), dep("cache", [], { rto: "1h" }), dep("auth", [], { classification: "critical", offsite: { required: true, reason: "x" } })]);
-    expect(restoreWaves(catalog.services).map((w) => w.map((s) => s.id))).toEqual([["auth", "cache", "db"], ["app"], ["dash"]]);
+    const dep = (id: string, on: string[], patch: Record<string, unknown> = {}) =>
+      vmService(id, { restore: { secrets: "vault:x", validate: ["t"], dependsOn: on }, ...patch });
+    const { catalog } = policiesOf([
+      dep("app", ["db"]),
+      dep("db", []),
+      dep("dash", ["app"], { classification: "rebuildable" }),
+      dep("cache", [], { rto: "1h" }),
+      dep("auth", [], { classification: "critical", offsite: { required: true, reason: "x" } }),
+    ]);
+    expect(restoreWaves(catalog.services).map((w) => w.map((s) => s.id))).toEqual([
+      ["auth", "cache", "db"],
+      ["app"],
+      ["dash"],
+    ]);
   });
 });
 

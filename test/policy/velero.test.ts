@@ -4,7 +4,10 @@ import { goDuration, kubernetesCron, parseWindow, veleroBucketSpecs, veleroSched
 import { effectivePolicies } from "../../lib/policy/effective";
 import { validate } from "../support/catalogs";
 
-function k8sCatalog(services: Array<Record<string, unknown>>, clusters: Record<string, unknown> = { prod: { context: "prod", snapshots: "csi" } }) {
+function k8sCatalog(
+  services: Array<Record<string, unknown>>,
+  clusters: Record<string, unknown> = { prod: { context: "prod", snapshots: "csi" } },
+) {
   return {
     version: 1,
     name: "kube",
@@ -33,7 +36,11 @@ function svc(id: string, patch: Record<string, unknown> = {}) {
 function schedulesOf(services: Array<Record<string, unknown>>, clusters?: Record<string, unknown>) {
   const r = validate(k8sCatalog(services, clusters));
   expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
-  return { catalog: r.catalog!, policies: effectivePolicies(r.catalog!), schedules: veleroSchedules(effectivePolicies(r.catalog!), r.catalog!) };
+  return {
+    catalog: r.catalog!,
+    policies: effectivePolicies(r.catalog!),
+    schedules: veleroSchedules(effectivePolicies(r.catalog!), r.catalog!),
+  };
 }
 
 describe("Velero schedules from RPO and retention", () => {
@@ -48,7 +55,9 @@ describe("Velero schedules from RPO and retention", () => {
   });
 
   it("a 4h RPO adds a sub-daily schedule every 4 hours, kept for the tier's hourly window; a yearly point adds a January schedule", () => {
-    const { schedules } = schedulesOf([svc("shop", { classification: "critical", rpo: "4h", offsite: { required: true, reason: "critical" } })]);
+    const { schedules } = schedulesOf([
+      svc("shop", { classification: "critical", rpo: "4h", offsite: { required: true, reason: "critical" } }),
+    ]);
     const hourly = schedules.find((s) => s.retentionClass === "hourly")!;
     expect(hourly.cron).toMatch(/^\d+ (\d+,){5}\d+ \* \* \*$/);
     // Critical: 48 hours of sub-daily points.
@@ -67,7 +76,9 @@ describe("Velero schedules from RPO and retention", () => {
       Array.from({ length: 4 }, (_, i) => svc(`app${i}`)),
       { prod: { context: "prod", backupWindow: "22:00-02:00" } },
     );
-    const starts = schedules.flatMap((s) => s.schedule.startsInWeek().map((t) => (s.schedule.isRare ? `${s.name}:${t}` : String(t))));
+    const starts = schedules.flatMap((s) =>
+      s.schedule.startsInWeek().map((t) => (s.schedule.isRare ? `${s.name}:${t}` : String(t))),
+    );
     const weekly = schedules.filter((s) => !s.schedule.isRare).flatMap((s) => s.schedule.startsInWeek());
     expect(new Set(weekly).size).toBe(weekly.length);
     expect(starts.length).toBeGreaterThan(0);
@@ -78,7 +89,10 @@ describe("Velero schedules from RPO and retention", () => {
   });
 
   it("clusters are staggered apart from each other: each has its own minutes", () => {
-    const { schedules } = schedulesOf([svc("aa"), svc("bb", { kubernetes: { cluster: "dev", namespaces: ["bb"] } })], { prod: { context: "p" }, dev: { context: "d" } });
+    const { schedules } = schedulesOf([svc("aa"), svc("bb", { kubernetes: { cluster: "dev", namespaces: ["bb"] } })], {
+      prod: { context: "p" },
+      dev: { context: "d" },
+    });
     expect(new Set(schedules.map((s) => s.cluster))).toEqual(new Set(["prod", "dev"]));
   });
 });
@@ -100,7 +114,11 @@ describe("cron and durations", () => {
     // The calendar event is the schedule's other rendering; both must name the same first start.
     const s = Schedule.at(Cadence.hourly(6), 5 * 60 + 30);
     expect(kubernetesCron(s)).toBe("30 5,11,17,23 * * *");
-    const out = execFileSync("systemd-analyze", ["calendar", "--iterations=4", "--base-time=2024-01-01 00:00:00 UTC", s.toCalendarEvent()], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+    const out = execFileSync(
+      "systemd-analyze",
+      ["calendar", "--iterations=4", "--base-time=2024-01-01 00:00:00 UTC", s.toCalendarEvent()],
+      { encoding: "utf8", env: { ...process.env, TZ: "UTC" } },
+    );
     expect((out.match(/\d{2}:\d{2}:00/g) ?? []).slice(0, 4).map((t) => Number(t.slice(0, 2)))).toEqual([5, 11, 17, 23]);
   });
 
@@ -116,11 +134,14 @@ describe("cron and durations", () => {
 
 describe("Velero buckets", () => {
   it("a cluster's bucket takes its services' strictest lock and is replicated when one requires offsite", () => {
-    const { catalog, policies } = schedulesOf([
-      svc("aa", { immutable: { mode: "governance", days: 5 } }),
-      svc("bb", { classification: "critical", offsite: { required: true, reason: "critical" } }),
-      svc("cc", { kubernetes: { cluster: "dev", namespaces: ["cc"] } }),
-    ], { prod: { context: "p" }, dev: { context: "d" } });
+    const { catalog, policies } = schedulesOf(
+      [
+        svc("aa", { immutable: { mode: "governance", days: 5 } }),
+        svc("bb", { classification: "critical", offsite: { required: true, reason: "critical" } }),
+        svc("cc", { kubernetes: { cluster: "dev", namespaces: ["cc"] } }),
+      ],
+      { prod: { context: "p" }, dev: { context: "d" } },
+    );
     const specs = veleroBucketSpecs(policies, catalog);
     const prod = specs.find((b) => b.clusters.includes("prod"))!;
     // Critical defaults to compliance with days = daily retention (14), stricter than governance 5.

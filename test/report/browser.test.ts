@@ -21,7 +21,16 @@ import { estateOf, reportHtml, reportJson } from "./support";
 
 /** Debian's chromium package (scripts/test-tools.sh installs it); never a downloaded browser. */
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const ARTIFACTS = join(ROOT, ".tmp", "report-browser");
 const NOW = 1_800_000_000;
 
@@ -31,10 +40,17 @@ let context: BrowserContext;
 let profile: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/test-tools.sh does, as root)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/test-tools.sh does, as root)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), "report-chromium-"));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1400, height: 1000 },
+  });
 });
 
 afterAll(async () => {
@@ -62,15 +78,28 @@ async function open(file: string): Promise<{ page: Page; errors: string[]; reque
   return { page, errors, requests, loadMs: Date.now() - started };
 }
 
-async function axeViolations(page: Page, options: object = {}): Promise<Array<{ id: string; impact: string; nodes: number }>> {
+async function axeViolations(
+  page: Page,
+  options: object = {},
+): Promise<Array<{ id: string; impact: string; nodes: number }>> {
   await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
   return page.evaluate(async (extra) => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run(document, { resultTypes: ["violations"], ...extra });
+    const r = await (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ["violations"], ...extra });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   }, options);
 }
 
-const visibleIds = (page: Page, table: string) => page.$$eval(`#${table} tbody tr:not([hidden])`, (rows) => rows.map((r) => r.getAttribute("data-id")!));
+const visibleIds = (page: Page, table: string) =>
+  page.$$eval(`#${table} tbody tr:not([hidden])`, (rows) => rows.map((r) => r.getAttribute("data-id")!));
 
 describe("the default catalog's report in Chromium", () => {
   let data: ReportData;
@@ -85,11 +114,34 @@ describe("the default catalog's report in Chromium", () => {
       const age = w.policy.service.id === "nextcloud" ? 5 * 86400 : 1800;
       for (const source of w.sources) {
         const kind = source === MetricSource.APP ? "backup" : "vzdump";
-        writeTextfile(dir, { service: w.policy.service.id, engine: sourceEngine(w.policy, source), target: "s3", kind, lastRun: NOW - age, lastSuccess: NOW - age, ok: true });
+        writeTextfile(dir, {
+          service: w.policy.service.id,
+          engine: sourceEngine(w.policy, source),
+          target: "s3",
+          kind,
+          lastRun: NOW - age,
+          lastSuccess: NOW - age,
+          ok: true,
+        });
       }
     }
-    writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 3600, seconds: 840, items: 1234 });
-    writeDrillTextfile(dir, { service: "gitea", engine: "postgresql", target: "s3", ok: false, lastSuccess: NOW - 30 * 86400, seconds: 120 });
+    writeDrillTextfile(dir, {
+      service: "vaultwarden",
+      engine: "postgresql",
+      target: "s3",
+      ok: true,
+      lastSuccess: NOW - 3600,
+      seconds: 840,
+      items: 1234,
+    });
+    writeDrillTextfile(dir, {
+      service: "gitea",
+      engine: "postgresql",
+      target: "s3",
+      ok: false,
+      lastSuccess: NOW - 30 * 86400,
+      seconds: 120,
+    });
     const args = [DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW)];
     data = await reportJson(...args);
     const file = join(scratch("report-browser"), "report.html");
@@ -101,13 +153,26 @@ describe("the default catalog's report in Chromium", () => {
 
   it("renders one row per service in each table, agreeing with --format json", async () => {
     for (const table of ["coverage-table", "freshness-table", "drill-table"]) {
-      const rows = await page.$$eval(`#${table} tbody tr`, (trs) => trs.map((r) => ({ id: r.getAttribute("data-id"), verdict: r.getAttribute("data-verdict"), fresh: r.getAttribute("data-fresh"), visible: (r as HTMLElement).offsetHeight > 0 })));
-      expect(rows).toEqual(data.services.map((s) => ({ id: s.id, verdict: s.verdict, fresh: s.freshness.state, visible: true })));
+      const rows = await page.$$eval(`#${table} tbody tr`, (trs) =>
+        trs.map((r) => ({
+          id: r.getAttribute("data-id"),
+          verdict: r.getAttribute("data-verdict"),
+          fresh: r.getAttribute("data-fresh"),
+          visible: (r as HTMLElement).offsetHeight > 0,
+        })),
+      );
+      expect(rows).toEqual(
+        data.services.map((s) => ({ id: s.id, verdict: s.verdict, fresh: s.freshness.state, visible: true })),
+      );
     }
     // What a reader sees, not only the attributes: the verdict and freshness words in the cells.
-    const cells = await page.$$eval("#coverage-table tbody tr", (trs) => trs.map((r) => (r.children[2] as HTMLElement).innerText.split("\n")[0]));
+    const cells = await page.$$eval("#coverage-table tbody tr", (trs) =>
+      trs.map((r) => (r.children[2] as HTMLElement).innerText.split("\n")[0]),
+    );
     expect(cells).toEqual(data.services.map((s) => s.verdict));
-    const fresh = await page.$$eval("#freshness-table tbody tr", (trs) => trs.map((r) => (r.children[1] as HTMLElement).innerText.split("\n")[0].replace(/ \(last run failed\)$/, "")));
+    const fresh = await page.$$eval("#freshness-table tbody tr", (trs) =>
+      trs.map((r) => (r.children[1] as HTMLElement).innerText.split("\n")[0].replace(/ \(last run failed\)$/, "")),
+    );
     expect(fresh).toEqual(data.services.map((s) => s.freshness.state));
     expect(await page.textContent("#shown")).toBe(`${data.services.length} of ${data.services.length} services match`);
   });
@@ -115,14 +180,31 @@ describe("the default catalog's report in Chromium", () => {
   it("filters by tier, host, verdict and freshness, in every table at once", async () => {
     const expectFilter = async (name: string, value: string, ids: string[]) => {
       await page.selectOption(`#filters select[name="${name}"]`, value);
-      for (const t of ["coverage-table", "freshness-table", "drill-table"]) expect(await visibleIds(page, t)).toEqual(ids);
+      for (const t of ["coverage-table", "freshness-table", "drill-table"])
+        expect(await visibleIds(page, t)).toEqual(ids);
       expect(await page.textContent("#shown")).toBe(`${ids.length} of ${data.services.length} services match`);
       await page.selectOption(`#filters select[name="${name}"]`, "");
     };
-    await expectFilter("tier", "critical", data.services.filter((s) => s.tier === "critical").map((s) => s.id));
-    await expectFilter("host", "pve", data.services.filter((s) => s.hosts.includes("pve")).map((s) => s.id));
-    await expectFilter("verdict", "gap", data.services.filter((s) => s.verdict === "gap").map((s) => s.id));
-    await expectFilter("fresh", "stale", data.services.filter((s) => s.freshness.state === "stale").map((s) => s.id));
+    await expectFilter(
+      "tier",
+      "critical",
+      data.services.filter((s) => s.tier === "critical").map((s) => s.id),
+    );
+    await expectFilter(
+      "host",
+      "pve",
+      data.services.filter((s) => s.hosts.includes("pve")).map((s) => s.id),
+    );
+    await expectFilter(
+      "verdict",
+      "gap",
+      data.services.filter((s) => s.verdict === "gap").map((s) => s.id),
+    );
+    await expectFilter(
+      "fresh",
+      "stale",
+      data.services.filter((s) => s.freshness.state === "stale").map((s) => s.id),
+    );
     expect(data.services.some((s) => s.freshness.state === "stale")).toBe(true);
     await page.fill('#filters input[name="text"]', "NEXT");
     expect(await visibleIds(page, "coverage-table")).toEqual(["nextcloud"]);
@@ -139,13 +221,25 @@ describe("the default catalog's report in Chromium", () => {
     await page.click('#coverage-table th[data-key="id"] button');
     expect(await visibleIds(page, "coverage-table")).toEqual([...asc].reverse());
     await page.click('#freshness-table th[data-key="age"] button');
-    const ages = await page.$$eval("#freshness-table tbody tr", (trs) => trs.map((r) => r.getAttribute("data-age")).filter((a) => a !== "").map(Number));
+    const ages = await page.$$eval("#freshness-table tbody tr", (trs) =>
+      trs
+        .map((r) => r.getAttribute("data-age"))
+        .filter((a) => a !== "")
+        .map(Number),
+    );
     expect(ages).toEqual([...ages].sort((a, b) => a - b));
     expect(ages.length).toBeGreaterThan(0);
   });
 
   it("draws the week of every host with one shape per job and the uplink and overlap marks", async () => {
-    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ group: d.getAttribute("data-group"), open: (d as HTMLDetailsElement).open, jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length, width: d.querySelector("svg")!.getBoundingClientRect().width })));
+    const weeks = await page.$$eval("details.week", (ds) =>
+      ds.map((d) => ({
+        group: d.getAttribute("data-group"),
+        open: (d as HTMLDetailsElement).open,
+        jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length,
+        width: d.querySelector("svg")!.getBoundingClientRect().width,
+      })),
+    );
     expect(weeks.map((w) => w.group)).toEqual(data.weeks.map((w) => w.group));
     expect(weeks.map((w) => w.jobs)).toEqual(data.weeks.map((w) => w.jobs.length));
     for (const w of weeks) expect(w).toMatchObject({ open: true, width: expect.any(Number) });
@@ -159,7 +253,9 @@ describe("the default catalog's report in Chromium", () => {
     expect(download.suggestedFilename()).toBe(`drill-ledger-${data.estate}.csv`);
     const csv = readFileSync((await download.path())!, "utf8");
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("Service,Drills,Last result,Last success (UTC),Measured restore,RTO,Within RTO,Compared,Note");
+    expect(lines[0]).toBe(
+      "Service,Drills,Last result,Last success (UTC),Measured restore,RTO,Within RTO,Compared,Note",
+    );
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(data.services.map((s) => s.id));
     const vw = lines.find((l) => l.startsWith("vaultwarden,"))!;
     expect(vw).toContain(",passed,");
@@ -236,7 +332,14 @@ describe("a 5,000-service report in Chromium", () => {
     ({ page, errors, loadMs } = await open(file));
     const usableMs = await page.evaluate(() => Math.round(performance.getEntriesByType("navigation")[0].duration));
     // Figures, not assertions (BENCHMARKS.md): the build here includes validation and the estate.
-    writeFileSync(join(ARTIFACTS, "5000-services.json"), JSON.stringify({ services: data.services.length, htmlBytes: Buffer.byteLength(html), buildMs, loadMs, navigationMs: usableMs }, null, 2) + "\n");
+    writeFileSync(
+      join(ARTIFACTS, "5000-services.json"),
+      JSON.stringify(
+        { services: data.services.length, htmlBytes: Buffer.byteLength(html), buildMs, loadMs, navigationMs: usableMs },
+        null,
+        2,
+      ) + "\n",
+    );
   });
 
   afterAll(async () => page?.close());
@@ -244,7 +347,9 @@ describe("a 5,000-service report in Chromium", () => {
   it("renders every row, shows the first page, and more on request", async () => {
     expect(await page.$$eval("#coverage-table tbody tr", (r) => r.length)).toBe(5000);
     expect(await visibleIds(page, "coverage-table")).toEqual(data.services.slice(0, 100).map((s) => s.id));
-    expect(await page.textContent('.pager[data-for="coverage-table"] output')).toBe("Showing 100 of 5000 matching row(s).");
+    expect(await page.textContent('.pager[data-for="coverage-table"] output')).toBe(
+      "Showing 100 of 5000 matching row(s).",
+    );
     await page.click('.pager[data-for="coverage-table"] [data-more]');
     expect(await visibleIds(page, "coverage-table")).toEqual(data.services.slice(0, 200).map((s) => s.id));
   });
@@ -256,14 +361,25 @@ describe("a 5,000-service report in Chromium", () => {
     expect(await visibleIds(page, "coverage-table")).toEqual(critical.slice(0, 200).map((s) => s.id));
     expect(await visibleIds(page, "drill-table")).toEqual(critical.slice(0, 100).map((s) => s.id));
     await page.selectOption('#filters select[name="host"]', "pve-03");
-    expect(await visibleIds(page, "coverage-table")).toEqual(critical.filter((s) => s.hosts.includes("pve-03")).slice(0, 200).map((s) => s.id));
+    expect(await visibleIds(page, "coverage-table")).toEqual(
+      critical
+        .filter((s) => s.hosts.includes("pve-03"))
+        .slice(0, 200)
+        .map((s) => s.id),
+    );
     expect(critical.filter((s) => s.hosts.includes("pve-03")).length).toBeGreaterThan(0);
     await page.selectOption('#filters select[name="tier"]', "");
     await page.selectOption('#filters select[name="host"]', "");
   });
 
   it("draws the week of every group; large estates open those with a problem, the rest on request", async () => {
-    const weeks = await page.$$eval("details.week", (ds) => ds.map((d) => ({ open: (d as HTMLDetailsElement).open, problem: d.classList.contains("problem"), jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length })));
+    const weeks = await page.$$eval("details.week", (ds) =>
+      ds.map((d) => ({
+        open: (d as HTMLDetailsElement).open,
+        problem: d.classList.contains("problem"),
+        jobs: d.querySelectorAll("svg path.backup, svg path.drill, svg path.ship-log").length,
+      })),
+    );
     expect(weeks).toHaveLength(data.weeks.length);
     expect(weeks.map((w) => w.jobs)).toEqual(data.weeks.map((w) => w.jobs.length));
     expect(weeks.filter((w) => w.open).length).toBe(Math.min(24, weeks.filter((w) => w.problem).length));
@@ -296,8 +412,14 @@ describe("a 5,000-service report in Chromium", () => {
     const shown = await page.$$eval("tbody tr", (r) => r.length);
     expect(shown).toBeGreaterThanOrEqual(300);
     const started = Date.now();
-    const violations = await axeViolations(page, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    writeFileSync(join(ARTIFACTS, "5000-services-axe.json"), JSON.stringify({ rowsChecked: shown, rowsRemoved: removed, axeMs: Date.now() - started, violations }, null, 2) + "\n");
+    const violations = await axeViolations(page, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    writeFileSync(
+      join(ARTIFACTS, "5000-services-axe.json"),
+      JSON.stringify({ rowsChecked: shown, rowsRemoved: removed, axeMs: Date.now() - started, violations }, null, 2) +
+        "\n",
+    );
     expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   });
 });

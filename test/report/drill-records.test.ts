@@ -54,7 +54,9 @@ describe("drill records: real drills recorded on the host, listed by the report"
     ok(runScript(join(scripts, "verify.sh"), [], envFile));
     // A second drill a second later whose repository is gone: it fails, and is recorded as failed.
     spawnSleep(1.1);
-    const failed = runScript(join(scripts, "verify.sh"), [], envFile, { BACKUP_GOV_REPOSITORY: join(dir, "no-such-repo") });
+    const failed = runScript(join(scripts, "verify.sh"), [], envFile, {
+      BACKUP_GOV_REPOSITORY: join(dir, "no-such-repo"),
+    });
     expect(failed.code).toBe(4);
     stateFile = join(dir, "state", SERVICE, "drills.tsv");
     // What an operator collects: each host's state folder under one folder.
@@ -72,10 +74,25 @@ describe("drill records: real drills recorded on the host, listed by the report"
     expect(lines).toHaveLength(2);
     const [pass, fail] = lines.map((l, i) => parseDrillRecord(l, `drills.tsv:${i + 1}`));
     if (typeof pass === "string" || typeof fail === "string") throw new Error(String(pass) + String(fail));
-    expect(pass).toMatchObject({ service: SERVICE, engine: "files", host: "roundtrip", passed: true, exitCode: 0, itemsCompared: 2, rtoSeconds: 4 * 3600 });
+    expect(pass).toMatchObject({
+      service: SERVICE,
+      engine: "files",
+      host: "roundtrip",
+      passed: true,
+      exitCode: 0,
+      itemsCompared: 2,
+      rtoSeconds: 4 * 3600,
+    });
     expect(pass.run).toMatch(/^\d{8}T\d{6}Z$/);
     expect(pass.restoreSeconds).not.toBeNull();
-    expect(fail).toMatchObject({ service: SERVICE, passed: false, exitCode: 4, run: "", restoreSeconds: null, itemsCompared: null });
+    expect(fail).toMatchObject({
+      service: SERVICE,
+      passed: false,
+      exitCode: 4,
+      run: "",
+      restoreSeconds: null,
+      itemsCompared: null,
+    });
     expect(fail.finished).toBeGreaterThan(pass.finished);
   });
 
@@ -113,10 +130,16 @@ describe("drill records: real drills recorded on the host, listed by the report"
   it("a line that is not a record is left out and named; a --drill-records that is no folder is a usage error (RPT-002)", async () => {
     const bad = join(dir, "bad");
     mkdirSync(join(bad, "h"), { recursive: true });
-    writeFileSync(join(bad, "h", "drills.tsv"), readFileSync(stateFile, "utf8") + "garbage\tline\n1\tpaperless\tfiles\th\tr\tmaybe\t0\t1\t2\t3\n");
+    writeFileSync(
+      join(bad, "h", "drills.tsv"),
+      readFileSync(stateFile, "utf8") + "garbage\tline\n1\tpaperless\tfiles\th\tr\tmaybe\t0\t1\t2\t3\n",
+    );
     const read = readDrillRecords(bad);
     expect(read.records).toHaveLength(2);
-    expect(read.skipped).toEqual(["h/drills.tsv:3: 2 fields, not 10", "h/drills.tsv:4: result is 'maybe', not pass or fail"]);
+    expect(read.skipped).toEqual([
+      "h/drills.tsv:3: 2 fields, not 10",
+      "h/drills.tsv:4: result is 'maybe', not pass or fail",
+    ]);
     const r = await cli("report", DEFAULT_CATALOG, "--drill-records", bad, "--format", "json");
     expect(r.code).toBe(0);
     expect(r.err).toContain("not a drill record, left out: h/drills.tsv:3");

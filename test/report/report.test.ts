@@ -27,18 +27,50 @@ function defaultMetrics(): string {
     const age = id === "nextcloud" ? 3 * 86400 : 3600;
     for (const source of w.sources) {
       const kind = source === MetricSource.APP ? "backup" : "vzdump";
-      writeTextfile(dir, { service: id, engine: sourceEngine(w.policy, source), target: "s3", kind, lastRun: NOW - age, lastSuccess: NOW - age, ok: true });
+      writeTextfile(dir, {
+        service: id,
+        engine: sourceEngine(w.policy, source),
+        target: "s3",
+        kind,
+        lastRun: NOW - age,
+        lastSuccess: NOW - age,
+        ok: true,
+      });
     }
   }
-  writeDrillTextfile(dir, { service: "vaultwarden", engine: "postgresql", target: "s3", ok: true, lastSuccess: NOW - 86400, seconds: 600, items: 42 });
-  writeDrillTextfile(dir, { service: "gitea", engine: "postgresql", target: "s3", ok: false, lastSuccess: NOW - 40 * 86400, seconds: 300 });
-  writeDrillTextfile(dir, { service: "unifi", engine: "mongodb", target: "s3", ok: true, lastSuccess: NOW - 86400, seconds: 2 * 86400 });
+  writeDrillTextfile(dir, {
+    service: "vaultwarden",
+    engine: "postgresql",
+    target: "s3",
+    ok: true,
+    lastSuccess: NOW - 86400,
+    seconds: 600,
+    items: 42,
+  });
+  writeDrillTextfile(dir, {
+    service: "gitea",
+    engine: "postgresql",
+    target: "s3",
+    ok: false,
+    lastSuccess: NOW - 40 * 86400,
+    seconds: 300,
+  });
+  writeDrillTextfile(dir, {
+    service: "unifi",
+    engine: "mongodb",
+    target: "s3",
+    ok: true,
+    lastSuccess: NOW - 86400,
+    seconds: 2 * 86400,
+  });
   return dir;
 }
 
 describe("html() (lib/core/escape/html.ts)", () => {
   it("escapes the five characters that end a text node or a quoted attribute, and nothing else", () => {
-    expect(html(`<script>alert("x")</script> & 'y'`)).toBe("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;");
+    expect(html(`<script>alert("x")</script> & 'y'`)).toBe(
+      "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;",
+    );
     expect(html("</style>")).toBe("&lt;/style&gt;");
     // Escaping twice shows the entity as text: callers escape once, at the boundary.
     expect(html("&amp;")).toBe("&amp;amp;");
@@ -60,23 +92,46 @@ describe("report data: coverage (3-2-1-1-0)", () => {
     const v = byId(data.services, "vaultwarden");
     expect(v.copies.map((c) => c.kind).sort()).toEqual(["app", "offsite", "vzdump"]);
     expect(v.checks.filter((c) => c.rule !== "0 errors").map((c) => c.ok)).toEqual([true, true, true, true]);
-    expect(byId(v.checks.map((c) => ({ ...c, id: c.rule })), "0 errors")).toMatchObject({ ok: null, reason: expect.stringContaining("no metrics given") });
+    expect(
+      byId(
+        v.checks.map((c) => ({ ...c, id: c.rule })),
+        "0 errors",
+      ),
+    ).toMatchObject({ ok: null, reason: expect.stringContaining("no metrics given") });
     expect(v.verdict).toBe("unverified");
   });
 
   it("names the reason of each gap: one medium, no offsite (with the catalog's own reason), too few copies, no lock, no drill", () => {
     const rule = (id: string, r: string) => byId(data.services, id).checks.find((c) => c.rule === r)!;
-    expect(rule("billing", "2 media")).toEqual({ rule: "2 media", ok: false, reason: "every backup is on backup vault" });
+    expect(rule("billing", "2 media")).toEqual({
+      rule: "2 media",
+      ok: false,
+      reason: "every backup is on backup vault",
+    });
     const paperless = ctx.policyOf("paperless");
     expect(paperless.offsite.required).toBe(false);
-    expect(rule("paperless", "1 offsite")).toMatchObject({ ok: false, reason: expect.stringContaining(paperless.offsite.reason!) });
+    expect(rule("paperless", "1 offsite")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining(paperless.offsite.reason!),
+    });
     const jellyfin = byId(data.services, "jellyfin");
     expect(jellyfin.copies.map((c) => c.kind)).toEqual(["vzdump"]);
-    expect(rule("jellyfin", "3 copies")).toMatchObject({ ok: false, reason: "2 copies: production and vzdump; 3 need 1 more backup copy" });
-    expect(rule("jellyfin", "0 errors")).toMatchObject({ ok: false, reason: expect.stringContaining("no restore drill is scheduled") });
-    expect(rule("nextcloud", "1 immutable")).toMatchObject({ ok: false, reason: expect.stringContaining("no locked copy") });
+    expect(rule("jellyfin", "3 copies")).toMatchObject({
+      ok: false,
+      reason: "2 copies: production and vzdump; 3 need 1 more backup copy",
+    });
+    expect(rule("jellyfin", "0 errors")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("no restore drill is scheduled"),
+    });
+    expect(rule("nextcloud", "1 immutable")).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("no locked copy"),
+    });
     for (const s of data.services) {
-      expect(s.verdict).toBe(s.checks.some((c) => c.ok === false) ? "gap" : s.checks.some((c) => c.ok === null) ? "unverified" : "meets");
+      expect(s.verdict).toBe(
+        s.checks.some((c) => c.ok === false) ? "gap" : s.checks.some((c) => c.ok === null) ? "unverified" : "meets",
+      );
       for (const c of s.checks) expect(c.reason.length).toBeGreaterThan(5);
     }
   });
@@ -107,30 +162,64 @@ describe("report data: freshness and drills", () => {
     const dir = defaultMetrics();
     const data = await reportJson(DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW));
     const status = await cli("status", DEFAULT_CATALOG, "--metrics-dir", dir, "--now", String(NOW), "--format", "json");
-    const statusRows = (JSON.parse(status.out) as { services: Array<{ service: string; state: string; ageSeconds: number | null; staleAfterSeconds: number | null }> }).services;
+    const statusRows = (
+      JSON.parse(status.out) as {
+        services: Array<{
+          service: string;
+          state: string;
+          ageSeconds: number | null;
+          staleAfterSeconds: number | null;
+        }>;
+      }
+    ).services;
     expect(data.now).toBe(NOW);
     for (const row of statusRows) {
       const s = byId(data.services, row.service);
       // One reader, one judgement: the report shows what `status` says.
-      expect({ state: s.freshness.state, age: s.freshness.ageSeconds, staleAfter: s.freshness.staleAfterSeconds }).toEqual({ state: row.state, age: row.ageSeconds, staleAfter: row.staleAfterSeconds });
+      expect({
+        state: s.freshness.state,
+        age: s.freshness.ageSeconds,
+        staleAfter: s.freshness.staleAfterSeconds,
+      }).toEqual({ state: row.state, age: row.ageSeconds, staleAfter: row.staleAfterSeconds });
     }
     const nextcloud = byId(data.services, "nextcloud");
-    expect(nextcloud.freshness).toMatchObject({ state: "stale", ageSeconds: 3 * 86400, staleAfterSeconds: freshnessWindow(ctx.policyOf("nextcloud")).threshold.toMinutes() * 60 });
+    expect(nextcloud.freshness).toMatchObject({
+      state: "stale",
+      ageSeconds: 3 * 86400,
+      staleAfterSeconds: freshnessWindow(ctx.policyOf("nextcloud")).threshold.toMinutes() * 60,
+    });
     expect(nextcloud.freshness.sources.map((x) => x.state)).toEqual(nextcloud.freshness.sources.map(() => "stale"));
     expect(data.summary.stale).toBe(1);
     // vaultwarden ships WAL: its shipping is a source of its own, reported missing when nothing reports it.
-    expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "log shipping")).toMatchObject({ state: "missing", lastSuccess: null });
+    expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "log shipping")).toMatchObject(
+      { state: "missing", lastSuccess: null },
+    );
 
-    expect(byId(data.services, "vaultwarden").drill).toMatchObject({ lastResultOk: true, lastSuccess: NOW - 86400, measuredRtoSeconds: 600, rtoSeconds: 7200, withinRto: true, itemsCompared: 42 });
+    expect(byId(data.services, "vaultwarden").drill).toMatchObject({
+      lastResultOk: true,
+      lastSuccess: NOW - 86400,
+      measuredRtoSeconds: 600,
+      rtoSeconds: 7200,
+      withinRto: true,
+      itemsCompared: 42,
+    });
     expect(byId(data.services, "unifi").drill.itemsCompared).toBeNull();
     expect(byId(data.services, "vaultwarden").verdict).toBe("meets");
     const unifi = byId(data.services, "unifi");
     expect(unifi.drill).toMatchObject({ lastResultOk: true, measuredRtoSeconds: 2 * 86400, withinRto: false });
     const gitea = byId(data.services, "gitea");
     expect(gitea.drill.lastResultOk).toBe(false);
-    expect(gitea.checks.find((c) => c.rule === "0 errors")).toEqual({ rule: "0 errors", ok: false, reason: "the last restore drill failed" });
+    expect(gitea.checks.find((c) => c.rule === "0 errors")).toEqual({
+      rule: "0 errors",
+      ok: false,
+      reason: "the last restore drill failed",
+    });
     // A service with a drill timer whose metrics never arrived stays unknown.
-    expect(byId(data.services, "nextcloud").drill).toMatchObject({ scheduled: true, lastResultOk: null, note: expect.stringContaining("no drill metrics") });
+    expect(byId(data.services, "nextcloud").drill).toMatchObject({
+      scheduled: true,
+      lastResultOk: null,
+      note: expect.stringContaining("no drill metrics"),
+    });
   });
 
   it("reads drill and shipping results from Prometheus with the same reader `status` uses (its HTTP query API)", async () => {
@@ -152,8 +241,14 @@ describe("report data: freshness and drills", () => {
     try {
       const port = (server.address() as { port: number }).port;
       const data = await reportJson(DEFAULT_CATALOG, "--prometheus", `http://127.0.0.1:${port}`, "--now", String(NOW));
-      expect(byId(data.services, "vaultwarden").drill).toMatchObject({ lastResultOk: true, measuredRtoSeconds: 900, withinRto: true });
-      expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "postgresql")).toMatchObject({ ageSeconds: 60, state: "ok" });
+      expect(byId(data.services, "vaultwarden").drill).toMatchObject({
+        lastResultOk: true,
+        measuredRtoSeconds: 900,
+        withinRto: true,
+      });
+      expect(byId(data.services, "vaultwarden").freshness.sources.find((x) => x.source === "postgresql")).toMatchObject(
+        { ageSeconds: 60, state: "ok" },
+      );
       expect(asked.some((q) => q.includes(Metrics.drillLastSuccess))).toBe(true);
       expect(asked.some((q) => q.includes(Metrics.shipLastSuccess))).toBe(true);
       expect(asked.some((q) => q.includes(Metrics.drillItems))).toBe(true);
@@ -167,20 +262,36 @@ describe("report data: the week on each host", () => {
   const data = reportData(ctx);
 
   it("has every job once, in its group, with the calendar's starts, durations and overlaps", () => {
-    const all = data.weeks.flatMap((w) => w.jobs.map((j) => ({ ...j, group: w.group }))).filter((j) => j.activity !== "ship");
+    const all = data.weeks
+      .flatMap((w) => w.jobs.map((j) => ({ ...j, group: w.group })))
+      .filter((j) => j.activity !== "ship");
     expect(all.map((j) => `${j.group} ${j.id}`).sort()).toEqual(ctx.jobs.map((j) => `${j.group} ${j.id}`).sort());
     for (const job of ctx.jobs) {
       const j = all.find((x) => x.id === job.id && x.group === job.group)!;
       expect(j.starts).toEqual(job.schedule.startsInWeek());
       expect(j.activity).toBe(job.drill ? "drill" : "backup");
     }
-    expect(all.filter((j) => j.activity === "drill").map((j) => j.id)).toEqual(expect.arrayContaining(["backup-gov-vaultwarden-drill.timer", "homelab_weekly"]));
+    expect(all.filter((j) => j.activity === "drill").map((j) => j.id)).toEqual(
+      expect.arrayContaining(["backup-gov-vaultwarden-drill.timer", "homelab_weekly"]),
+    );
     // Log shipping (pitr) is a lane of its own on the app host, all week, at the cadence the units use.
-    const ships = data.weeks.flatMap((w) => w.jobs.filter((j) => j.activity === "ship").map((j) => ({ group: w.group, when: j.when, services: j.services })));
+    const ships = data.weeks.flatMap((w) =>
+      w.jobs.filter((j) => j.activity === "ship").map((j) => ({ group: w.group, when: j.when, services: j.services })),
+    );
     const pitr = ctx.targets.filter((t) => t.kind === "app" && t.details?.pitr === true);
-    expect(ships).toEqual(pitr.map((t) => ({ group: t.details!.host, when: `every ${t.details!.shipEveryMinutes} minutes`, services: [t.serviceId] })));
+    expect(ships).toEqual(
+      pitr.map((t) => ({
+        group: t.details!.host,
+        when: `every ${t.details!.shipEveryMinutes} minutes`,
+        services: [t.serviceId],
+      })),
+    );
     expect(ships.length).toBeGreaterThan(0);
-    expect(data.weeks.flatMap((w) => w.overlaps.map((o) => `${o.first}|${o.second}|${o.at}`)).sort()).toEqual(findOverlaps(ctx.jobs).map((o) => `${o.first}|${o.second}|${o.at}`).sort());
+    expect(data.weeks.flatMap((w) => w.overlaps.map((o) => `${o.first}|${o.second}|${o.at}`)).sort()).toEqual(
+      findOverlaps(ctx.jobs)
+        .map((o) => `${o.first}|${o.second}|${o.at}`)
+        .sort(),
+    );
   });
 
   it("flags overlapping jobs of one host and draws the overlap", () => {
@@ -194,11 +305,15 @@ describe("report data: the week on each host", () => {
     const expected = findOverlaps(c.jobs).filter((o) => o.group === "vaultwarden.internal");
     expect(host.overlaps.map((o) => [o.first, o.second])).toEqual(expected.map((o) => [o.first, o.second]));
     const page = renderReportHtml(d);
-    expect((page.match(/<path class="overlap"/g) ?? []).length).toBe(d.weeks.reduce((a, w) => a + w.overlaps.length, 0));
+    expect((page.match(/<path class="overlap"/g) ?? []).length).toBe(
+      d.weeks.reduce((a, w) => a + w.overlaps.length, 0),
+    );
   });
 
   it("names the jobs that start outside the host's backup window, and shades the window", () => {
-    const doc = parse(readFileSync(DEFAULT_CATALOG, "utf8")) as { proxmox: { hosts: Record<string, Record<string, unknown>> } };
+    const doc = parse(readFileSync(DEFAULT_CATALOG, "utf8")) as {
+      proxmox: { hosts: Record<string, Record<string, unknown>> };
+    };
     doc.proxmox.hosts.pve.backupWindow = "00:30-02:00";
     const file = join(scratch("report-window"), "catalog.yaml");
     writeFileSync(file, stringify(doc));
@@ -206,7 +321,9 @@ describe("report data: the week on each host", () => {
     const pve = reportData(c).weeks.find((w) => w.group === "pve")!;
     expect(pve.backupWindow).toEqual({ text: "00:30-02:00", startMinutes: 30, minutes: 90 });
     // pve-1d starts at 01:00 (inside); the 4-hourly job of the critical guest runs around the clock.
-    const expected = c.jobs.filter((j) => j.group === "pve" && j.schedule.startsInWeek().some((t) => t % 1440 < 30 || t % 1440 >= 120)).map((j) => j.id);
+    const expected = c.jobs
+      .filter((j) => j.group === "pve" && j.schedule.startsInWeek().some((t) => t % 1440 < 30 || t % 1440 >= 120))
+      .map((j) => j.id);
     expect(pve.outsideWindow).toEqual(expected);
     expect(expected).toEqual(["pve-4h-h12d14w8m12y1-rm"]);
     const page = renderReportHtml(reportData(c));
@@ -223,7 +340,11 @@ describe("report data: the week on each host", () => {
     expect(withUplink.map((w) => w.uplink!.via).sort()).toEqual([...load.keys()].sort());
     for (const w of withUplink) {
       const l = load.get(w.uplink!.via)!;
-      expect(w.uplink).toMatchObject({ dailyHours: l.dailyHours, fits: l.dailyHours <= l.check.windowHours, uplink: l.check.uplink });
+      expect(w.uplink).toMatchObject({
+        dailyHours: l.dailyHours,
+        fits: l.dailyHours <= l.check.windowHours,
+        uplink: l.check.uplink,
+      });
     }
     // A slower uplink: the day's change no longer crosses in the window, and the page draws the late part.
     const slow = join(scratch("report-uplink"), "kubernetes.yaml");
@@ -257,13 +378,17 @@ describe("backup-gov report", () => {
     const page = await reportHtml(...args);
     for (const table of ["coverage-table", "freshness-table", "drill-table"]) {
       const rows = tableRows(page, table);
-      expect(rows.map((r) => [r.id, r.tier, r.verdict, r.fresh, r.hosts])).toEqual(data.services.map((s) => [s.id, s.tier, s.verdict, s.freshness.state, s.hosts.join(" ")]));
+      expect(rows.map((r) => [r.id, r.tier, r.verdict, r.fresh, r.hosts])).toEqual(
+        data.services.map((s) => [s.id, s.tier, s.verdict, s.freshness.state, s.hosts.join(" ")]),
+      );
     }
     const ages = tableRows(page, "freshness-table").map((r) => (r.age === "" ? null : Number(r.age)));
     expect(ages).toEqual(data.services.map((s) => s.freshness.ageSeconds));
     const measured = tableRows(page, "drill-table").map((r) => (r.measured === "" ? null : Number(r.measured)));
     expect(measured).toEqual(data.services.map((s) => s.drill.measuredRtoSeconds));
-    expect([...page.matchAll(/<details class="week[^"]*" data-group="([^"]*)"/g)].map((m) => m[1])).toEqual(data.weeks.map((w) => html(w.group)));
+    expect([...page.matchAll(/<details class="week[^"]*" data-group="([^"]*)"/g)].map((m) => m[1])).toEqual(
+      data.weeks.map((w) => html(w.group)),
+    );
     expect(page.match(/<svg class="timeline"/g)).toHaveLength(data.weeks.length);
   });
 
@@ -302,13 +427,16 @@ describe("backup-gov report", () => {
     expect(r.out).toBe("");
   });
 
-  it.each(readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")))("renders for examples/%s", async (name) => {
-    const file = join(ROOT, "examples", name);
-    const data = await reportJson(file);
-    const page = await reportHtml(file);
-    expect(tableRows(page, "coverage-table").map((r) => r.id)).toEqual(data.services.map((s) => s.id));
-    expect(data.services.length).toBeGreaterThan(0);
-  });
+  it.each(readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")))(
+    "renders for examples/%s",
+    async (name) => {
+      const file = join(ROOT, "examples", name);
+      const data = await reportJson(file);
+      const page = await reportHtml(file);
+      expect(tableRows(page, "coverage-table").map((r) => r.id)).toEqual(data.services.map((s) => s.id));
+      expect(data.services.length).toBeGreaterThan(0);
+    },
+  );
 
   it("synth writes artifacts/report.html from the catalog alone", () => {
     const artifact = ctx.artifacts.get("report.html");

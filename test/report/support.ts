@@ -37,5 +37,7 @@ export async function reportHtml(...args: string[]): Promise<string> {
 export function tableRows(html: string, tableId: string): Array<Record<string, string>> {
   const start = html.indexOf(`<table id="${tableId}"`);
   const body = html.slice(start, html.indexOf("</table>", start));
-  return [...body.matchAll(/<tr (data-id=[^>]*)>/g)].map((m) => Object.fromEntries([...m[1].matchAll(/data-([a-z]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+  return [...body.matchAll(/<tr (data-id=[^>]*)>/g)].map((m) =>
+    Object.fromEntries([...m[1].matchAll(/data-([a-z]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+  );
 }

@@ -73,10 +73,24 @@ describe.each([BackupTool.RESTIC, BackupTool.BORG])("chain-aware retention with 
       rto: Duration.parse("1h"),
     });
     const env = writeEnv(dir, service, { BACKUP_GOV_REPOSITORY: join(dir, "repo") });
-    const r = spawnSync("bash", ["-c", HARNESS, "_", scripts, join(dir, "prefix", "runtime"), String(START), String(DAYS), String(RUNS_A_DAY), dir], {
-      encoding: "utf8",
-      env: { ...process.env, BACKUP_GOV_ENV: env, TZ: "UTC" },
-    });
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        HARNESS,
+        "_",
+        scripts,
+        join(dir, "prefix", "runtime"),
+        String(START),
+        String(DAYS),
+        String(RUNS_A_DAY),
+        dir,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, BACKUP_GOV_ENV: env, TZ: "UTC" },
+      },
+    );
     if (r.status !== 0) throw new Error(`harness failed (${r.status}): ${r.stderr.slice(-2000)}`);
     const read = (f: string) =>
       spawnSync("cat", [join(dir, f)], { encoding: "utf8" })
@@ -91,7 +105,8 @@ describe.each([BackupTool.RESTIC, BackupTool.BORG])("chain-aware retention with 
     if (dir) cleanup(dir);
   });
 
-  const runsOf = (rows: string[][], suffix: string) => [...new Set(rows.filter((r) => r[1].endsWith(suffix)).map((r) => r[0]))].sort();
+  const runsOf = (rows: string[][], suffix: string) =>
+    [...new Set(rows.filter((r) => r[1].endsWith(suffix)).map((r) => r[0]))].sort();
 
   it("stored every simulated run first", () => {
     expect(runsOf(before, ".sql")).toHaveLength(DAYS * RUNS_A_DAY);
@@ -115,14 +130,17 @@ describe.each([BackupTool.RESTIC, BackupTool.BORG])("chain-aware retention with 
       const needed = allIncrs.filter((i) => i > full! && i <= run);
       expect({ run, missing: needed.filter((i) => !incrs.includes(i)) }).toEqual({ run, missing: [] });
     }
-    for (const name of [".full.xb", ".incr.xb", ".binlog.tar"]) expect(runsOf(after, `${name}.capture`)).toEqual(runsOf(after, name));
+    for (const name of [".full.xb", ".incr.xb", ".binlog.tar"])
+      expect(runsOf(after, `${name}.capture`)).toEqual(runsOf(after, name));
     // The binary logs of every kept chain are there too.
-    for (const full of fulls) expect(runsOf(after, ".binlog.tar").filter((r) => r >= full).length).toBeGreaterThanOrEqual(RUNS_A_DAY);
+    for (const full of fulls)
+      expect(runsOf(after, ".binlog.tar").filter((r) => r >= full).length).toBeGreaterThanOrEqual(RUNS_A_DAY);
   });
 
   it("every kept dump's run can also restore to its point in time: its chain is whole", () => {
     const fulls = runsOf(after, ".full.xb");
-    for (const run of runsOf(after, ".sql")) expect({ run, chain: fulls.some((f) => f <= run) }).toEqual({ run, chain: true });
+    for (const run of runsOf(after, ".sql"))
+      expect({ run, chain: fulls.some((f) => f <= run) }).toEqual({ run, chain: true });
   });
 
   it("chains without a kept restore point go whole (space comes back)", () => {

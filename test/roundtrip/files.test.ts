@@ -59,7 +59,9 @@ describe.each([
       mkdirSync(join(data, path, ".."), { recursive: true });
       writeFileSync(join(data, path), Buffer.alloc(size, path));
     }
-    expected = Object.fromEntries(Object.entries(fileDigests(data)).filter(([p]) => !p.endsWith(".log") && !p.split("/").includes("cache")));
+    expected = Object.fromEntries(
+      Object.entries(fileDigests(data)).filter(([p]) => !p.endsWith(".log") && !p.split("/").includes("cache")),
+    );
     const installed = installService(dir, {
       estate: "roundtrip",
       serviceId: service,
@@ -75,14 +77,18 @@ describe.each([
       rto: Duration.parse("4h"),
     });
     scripts = installed.scripts;
-    envFile = writeEnv(dir, service, { BACKUP_GOV_REPOSITORY: repo, BACKUP_GOV_UPLOAD_LIMIT_KIB: String(Size.parseRate("50MiB/s").toKiB()) });
+    envFile = writeEnv(dir, service, {
+      BACKUP_GOV_REPOSITORY: repo,
+      BACKUP_GOV_UPLOAD_LIMIT_KIB: String(Size.parseRate("50MiB/s").toKiB()),
+    });
   });
 
   afterAll(() => {
     if (dir) cleanup(dir);
   });
 
-  const run = (script: string, args: string[] = [], extra: Record<string, string> = {}) => runScript(join(scripts, script), args, envFile, extra);
+  const run = (script: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    runScript(join(scripts, script), args, envFile, extra);
   const ok = (r: ReturnType<typeof run>) => {
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr.slice(-3000)}`);
     return r;
@@ -98,7 +104,9 @@ describe.each([
     recordDuration("files", `${tool} backup (${Object.keys(expected).length} files)`, r.seconds);
     const m = readMetrics(textfile("backup"));
     expect(m.get(Metrics.items)?.value).toBe(Object.keys(expected).length);
-    expect(m.get(Metrics.size)?.value).toBe(Object.keys(expected).reduce((n, p) => n + statSync(join(data, p)).size, 0));
+    expect(m.get(Metrics.size)?.value).toBe(
+      Object.keys(expected).reduce((n, p) => n + statSync(join(data, p)).size, 0),
+    );
     expect(m.get(Metrics.lastRunSuccess)?.labels).toBe(`service="${service}",engine="files",target="repository"`);
   });
 
@@ -140,12 +148,24 @@ describe.each([
     const real = tool === BackupTool.RESTIC ? "/usr/bin/restic" : "/usr/bin/borg";
     const verb = tool === BackupTool.RESTIC ? "backup" : "create";
     const code = tool === BackupTool.RESTIC ? 3 : 1;
-    writeFileSync(join(wrapper, tool), `#!/bin/bash\n"${real}" "$@" || exit $?\nfor a in "$@"; do [[ $a == ${verb} ]] && [[ " $* " != *" --stdin "* && " $* " != *" - "* ]] && exit ${code}; done\nexit 0\n`, { mode: 0o755 });
+    writeFileSync(
+      join(wrapper, tool),
+      `#!/bin/bash\n"${real}" "$@" || exit $?\nfor a in "$@"; do [[ $a == ${verb} ]] && [[ " $* " != *" --stdin "* && " $* " != *" - "* ]] && exit ${code}; done\nexit 0\n`,
+      { mode: 0o755 },
+    );
     const r = run("backup.sh", [], { PATH: `${wrapper}:${process.env.PATH}` });
-    expect({ code: r.code, err: r.stderr.slice(-500) }).toEqual({ code: 0, err: expect.stringMatching(/stored the (snapshot|archive) with warnings \(exit [13]\)/) });
+    expect({ code: r.code, err: r.stderr.slice(-500) }).toEqual({
+      code: 0,
+      err: expect.stringMatching(/stored the (snapshot|archive) with warnings \(exit [13]\)/),
+    });
     // The warned run is a restore point (the newest one; retention keeps one per day).
     const warned = /run (\S+) stored/.exec(r.stderr)![1];
-    expect(ok(run("restore.sh", ["--list"])).stdout.trim().split("\n").at(-1)).toBe(`${warned}\tfiles`);
+    expect(
+      ok(run("restore.sh", ["--list"]))
+        .stdout.trim()
+        .split("\n")
+        .at(-1),
+    ).toBe(`${warned}\tfiles`);
     const m = readMetrics(textfile("backup"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(1);
     expect(m.get(Metrics.lastRunWarnings)?.value).toBe(1);
@@ -162,7 +182,11 @@ describe.each([
     mkdirSync(wrapper, { recursive: true });
     const real = tool === BackupTool.RESTIC ? "/usr/bin/restic" : "/usr/bin/borg";
     const verb = tool === BackupTool.RESTIC ? "backup" : "create";
-    writeFileSync(join(wrapper, tool), `#!/bin/bash\n"${real}" "$@" || exit $?\nfor a in "$@"; do [[ $a == ${verb} ]] && [[ " $* " != *" --stdin "* && " $* " != *" - "* ]] && exit 2; done\nexit 0\n`, { mode: 0o755 });
+    writeFileSync(
+      join(wrapper, tool),
+      `#!/bin/bash\n"${real}" "$@" || exit $?\nfor a in "$@"; do [[ $a == ${verb} ]] && [[ " $* " != *" --stdin "* && " $* " != *" - "* ]] && exit 2; done\nexit 0\n`,
+      { mode: 0o755 },
+    );
     const list = ok(run("restore.sh", ["--list"])).stdout;
     const r = run("backup.sh", [], { PATH: `${wrapper}:${process.env.PATH}` });
     expect(r.code).toBe(6);
@@ -173,11 +197,23 @@ describe.each([
   it("restore.sh waits for a backup that holds the lock (bounded) and names it, instead of exiting 75", () => {
     const state = join(dir, "state", service);
     const lock = join(state, "lock");
-    const holder = spawn("bash", ["-c", `exec 9>>"$1"; flock 9; printf 'backup.sh (pid %s, since now)\\n' $$ >"$2"; sleep 4`, "_", lock, join(state, "lock.holder")], { stdio: "ignore", detached: true });
+    const holder = spawn(
+      "bash",
+      [
+        "-c",
+        `exec 9>>"$1"; flock 9; printf 'backup.sh (pid %s, since now)\\n' $$ >"$2"; sleep 4`,
+        "_",
+        lock,
+        join(state, "lock.holder"),
+      ],
+      { stdio: "ignore", detached: true },
+    );
     try {
       for (let i = 0; i < 50 && spawnSync("flock", ["-n", lock, "true"]).status === 0; i++) spawnSync("sleep", ["0.1"]);
       const r = ok(run("restore.sh", ["--target", join(dir, "while-locked")]));
-      expect(r.stderr).toMatch(new RegExp(`backup\\.sh \\(pid ${holder.pid}, since now\\) holds the lock of ${service}: waiting up to 1800 s`));
+      expect(r.stderr).toMatch(
+        new RegExp(`backup\\.sh \\(pid ${holder.pid}, since now\\) holds the lock of ${service}: waiting up to 1800 s`),
+      );
       expect(fileDigests(join(dir, "while-locked", data))).toEqual(expected);
     } finally {
       try {
@@ -196,7 +232,12 @@ describe.each([
     // Every tool of the PATH but flock.
     const noFlock = join(dir, "no-flock-bin");
     mkdirSync(noFlock, { recursive: true });
-    spawnSync("bash", ["-c", 'for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do for f in "$d"/*; do n=${f##*/}; [[ $n == flock || -e $1/$n ]] || ln -s "$f" "$1/$n"; done; done', "_", noFlock]);
+    spawnSync("bash", [
+      "-c",
+      'for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do for f in "$d"/*; do n=${f##*/}; [[ $n == flock || -e $1/$n ]] || ln -s "$f" "$1/$n"; done; done',
+      "_",
+      noFlock,
+    ]);
     const missing = run("backup.sh", [], { PATH: noFlock });
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/flock is not installed \(apt install util-linux\)/);
@@ -211,7 +252,10 @@ describe.each([
     try {
       spawnSync("bash", ["-c", 'dd if=/dev/zero of="$1/fill" bs=1k count=64 2>/dev/null; true', "_", full]);
       const r = run("backup.sh", [], { BACKUP_GOV_TEXTFILE_DIR: full });
-      expect({ code: r.code, err: r.stderr.slice(-400) }).toEqual({ code: 0, err: expect.stringMatching(/writing .*backup\.prom failed \(disk full\?\)/) });
+      expect({ code: r.code, err: r.stderr.slice(-400) }).toEqual({
+        code: 0,
+        err: expect.stringMatching(/writing .*backup\.prom failed \(disk full\?\)/),
+      });
       const v = run("verify.sh", [], { BACKUP_GOV_TEXTFILE_DIR: full });
       expect(v.code).toBe(0);
     } finally {
@@ -229,7 +273,9 @@ describe.each([
       const r = run("backup.sh", [], { BACKUP_GOV_LOCK_WAIT: "1" });
       expect(r.code).toBe(75);
       // The holder wrote no lock.holder line (or a stale one of a finished run): the message says how to find it.
-      expect(r.stderr).toMatch(/holds .*lock: a process that did not say who it is \(fuser -v .*\) \(waited 1 s; BACKUP_GOV_LOCK_WAIT sets the wait\)/);
+      expect(r.stderr).toMatch(
+        /holds .*lock: a process that did not say who it is \(fuser -v .*\) \(waited 1 s; BACKUP_GOV_LOCK_WAIT sets the wait\)/,
+      );
       expect(readFileSync(textfile("backup"), "utf8")).toBe(before);
       expect(run("verify.sh", [], { BACKUP_GOV_LOCK_WAIT: "0" }).code).toBe(75);
       expect(run("restore.sh", ["--list"], { BACKUP_GOV_LOCK_WAIT: "1" }).code).toBe(75);
@@ -259,10 +305,18 @@ describe.each([
     staleLock();
     // Retention needs the exclusive lock: the stale one is removed (restic unlock removes only locks of processes that are gone) and it runs.
     const b = run("backup.sh");
-    expect({ code: b.code, err: b.stderr.slice(-600) }).toEqual({ code: 0, err: expect.stringMatching(/the repository is locked \(.*already locked.*\): removing stale locks and trying once more/) });
+    expect({ code: b.code, err: b.stderr.slice(-600) }).toEqual({
+      code: 0,
+      err: expect.stringMatching(
+        /the repository is locked \(.*already locked.*\): removing stale locks and trying once more/,
+      ),
+    });
     staleLock();
     const v = run("verify.sh");
-    expect({ code: v.code, err: v.stderr.slice(-600) }).toEqual({ code: 0, err: expect.stringMatching(/drill of run \S+ passed/) });
+    expect({ code: v.code, err: v.stderr.slice(-600) }).toEqual({
+      code: 0,
+      err: expect.stringMatching(/drill of run \S+ passed/),
+    });
     expect(v.stderr).not.toMatch(/damage/);
   });
 
@@ -273,14 +327,20 @@ describe.each([
     writeFileSync(breakGlass, readFileSync(hostCopy), { mode: 0o600 });
     if (tool === BackupTool.BORG) {
       // borg's repokey lives in the repository; the break-glass copy also keeps its export (borg key export), readable offline.
-      const exported = spawnSync("borg", ["key", "export", repo, join(dir, "break-glass", `${service}.borg-key`)], { encoding: "utf8", env: { ...process.env, BORG_PASSCOMMAND: `cat ${breakGlass}`, BORG_BASE_DIR: join(dir, "borg-probe") } });
+      const exported = spawnSync("borg", ["key", "export", repo, join(dir, "break-glass", `${service}.borg-key`)], {
+        encoding: "utf8",
+        env: { ...process.env, BORG_PASSCOMMAND: `cat ${breakGlass}`, BORG_BASE_DIR: join(dir, "borg-probe") },
+      });
       expect(exported.status).toBe(0);
       expect(readFileSync(join(dir, "break-glass", `${service}.borg-key`), "utf8")).toMatch(/^BORG_KEY /);
     }
     rmSync(hostCopy);
     try {
       const r = run("verify.sh", [], { BACKUP_GOV_PASSWORD_FILE: breakGlass });
-      expect({ code: r.code, err: r.stderr.slice(-400) }).toEqual({ code: 0, err: expect.stringMatching(/drill of run \S+ passed/) });
+      expect({ code: r.code, err: r.stderr.slice(-400) }).toEqual({
+        code: 0,
+        err: expect.stringMatching(/drill of run \S+ passed/),
+      });
       writeFileSync(join(dir, "break-glass", "wrong"), "not the password\n", { mode: 0o600 });
       const wrong = run("verify.sh", [], { BACKUP_GOV_PASSWORD_FILE: join(dir, "break-glass", "wrong") });
       expect(wrong.code).toBe(4);
@@ -296,8 +356,15 @@ describe.each([
     corruptRepository(damaged, tool === BackupTool.RESTIC ? "data" : "borg");
     const metrics = join(METRICS_ROOT, `${service}-corrupted`);
     mkdirSync(metrics, { recursive: true });
-    const r = run("verify.sh", [], { BACKUP_GOV_REPOSITORY: damaged, BACKUP_GOV_CHECK_SUBSET: "100%", BACKUP_GOV_TEXTFILE_DIR: metrics, BACKUP_GOV_STATE_DIR: join(dir, "state-corrupted") });
+    const r = run("verify.sh", [], {
+      BACKUP_GOV_REPOSITORY: damaged,
+      BACKUP_GOV_CHECK_SUBSET: "100%",
+      BACKUP_GOV_TEXTFILE_DIR: metrics,
+      BACKUP_GOV_STATE_DIR: join(dir, "state-corrupted"),
+    });
     expect(r.code).toBe(9);
-    expect(readMetrics(join(metrics, `backup_${service.replace(/-/g, "_")}_drill.prom`)).get(Metrics.drillSuccess)?.value).toBe(0);
+    expect(
+      readMetrics(join(metrics, `backup_${service.replace(/-/g, "_")}_drill.prom`)).get(Metrics.drillSuccess)?.value,
+    ).toBe(0);
   });
 });

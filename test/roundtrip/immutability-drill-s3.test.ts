@@ -26,18 +26,46 @@ describe("immutability drill against an S3 stand-in", () => {
   let server: ChildProcess | undefined;
   let script: string;
   let cli: string;
-  const env = () => ({ PATH: process.env.PATH!, HOME: dir, AWS_CLI: cli, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_DEFAULT_REGION: "us-east-1", REAL_AWS: "aws", ENDPOINT: `http://127.0.0.1:${PORT}`, MD5_LOG: join(dir, "md5.log") });
+  const env = () => ({
+    PATH: process.env.PATH!,
+    HOME: dir,
+    AWS_CLI: cli,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_DEFAULT_REGION: "us-east-1",
+    REAL_AWS: "aws",
+    ENDPOINT: `http://127.0.0.1:${PORT}`,
+    MD5_LOG: join(dir, "md5.log"),
+  });
 
   beforeAll(async () => {
     dir = scratch("immutability-s3");
     mkdirSync(join(dir, "s3"));
-    server = spawn(process.execPath, [join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"), "-d", join(dir, "s3"), "-a", "127.0.0.1", "-p", String(PORT), "-s", "--configure-bucket", BUCKET], { stdio: "ignore" });
+    server = spawn(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"),
+        "-d",
+        join(dir, "s3"),
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(PORT),
+        "-s",
+        "--configure-bucket",
+        BUCKET,
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       if (spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${PORT}`]).status === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     script = join(dir, "immutability-drill.sh");
-    writeFileSync(script, renderImmutabilityDrill("estate", [{ name: BUCKET, region: "us-east-1", mode: "COMPLIANCE", days: 14 }]));
+    writeFileSync(
+      script,
+      renderImmutabilityDrill("estate", [{ name: BUCKET, region: "us-east-1", mode: "COMPLIANCE", days: 14 }]),
+    );
     chmodSync(script, 0o755);
     cli = join(dir, "aws");
     writeFileSync(
@@ -83,22 +111,54 @@ esac
 
   it("sends the probe with the Content-MD5 of the bytes s3rver stored, and the drill passes", () => {
     const r = spawnSync(script, [], { encoding: "utf8", env: env() });
-    expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({ status: 0, out: expect.stringContaining("the probe is locked in COMPLIANCE mode") });
+    expect({ status: r.status, out: r.stdout + r.stderr }).toEqual({
+      status: 0,
+      out: expect.stringContaining("the probe is locked in COMPLIANCE mode"),
+    });
     expect(r.stdout).not.toMatch(/could not write the probe/);
     // The probe is in the bucket, with the bytes whose MD5 went along.
-    const object = spawnSync("bash", ["-c", `find "$1" -path '*immutability-drill*' -name '*._S3rver_object' | head -n 1`, "_", join(dir, "s3", BUCKET)], { encoding: "utf8" }).stdout.trim();
+    const object = spawnSync(
+      "bash",
+      [
+        "-c",
+        `find "$1" -path '*immutability-drill*' -name '*._S3rver_object' | head -n 1`,
+        "_",
+        join(dir, "s3", BUCKET),
+      ],
+      { encoding: "utf8" },
+    ).stdout.trim();
     expect(readFileSync(object, "utf8")).toMatch(/^immutability drill \d{8}T\d{6}Z\n$/);
     // The header the drill sent is the MD5 of the bytes s3rver stored.
-    expect(readFileSync(join(dir, "md5.log"), "utf8").trim()).toBe(createHash("md5").update(readFileSync(object)).digest("base64"));
+    expect(readFileSync(join(dir, "md5.log"), "utf8").trim()).toBe(
+      createHash("md5").update(readFileSync(object)).digest("base64"),
+    );
   });
 
   it("the oracles work: a wrong Content-MD5 is refused (BadDigest) and the stand-in refuses a PUT without one", () => {
     const probe = join(dir, "probe");
     writeFileSync(probe, "something else\n");
-    const bad = spawnSync(cli, ["s3api", "put-object", "--bucket", BUCKET, "--key", "wrong", "--body", probe, "--content-md5", "1B2M2Y8AsgTpgAmY7PhCfg=="], { encoding: "utf8", env: env() });
+    const bad = spawnSync(
+      cli,
+      [
+        "s3api",
+        "put-object",
+        "--bucket",
+        BUCKET,
+        "--key",
+        "wrong",
+        "--body",
+        probe,
+        "--content-md5",
+        "1B2M2Y8AsgTpgAmY7PhCfg==",
+      ],
+      { encoding: "utf8", env: env() },
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/BadDigest/);
-    const none = spawnSync(cli, ["s3api", "put-object", "--bucket", BUCKET, "--key", "none", "--body", probe], { encoding: "utf8", env: env() });
+    const none = spawnSync(cli, ["s3api", "put-object", "--bucket", BUCKET, "--key", "none", "--body", probe], {
+      encoding: "utf8",
+      env: env(),
+    });
     expect(none.stderr).toMatch(/Content-MD5 OR x-amz-checksum- HTTP header is required/);
     expect(readdirSync(join(dir, "s3", BUCKET)).some((f) => f.startsWith("wrong") || f.startsWith("none"))).toBe(false);
   });

@@ -47,7 +47,9 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
 
   it("through the catalog: validate accepts, synth builds, and every generated script of every host runs without executing a value", () => {
     const doc = parseDocument(readFileSync(join(ROOT, "stacks", "catalog.yaml"), "utf8"));
-    const services = doc.get("services") as { items: Array<{ get(k: string): unknown; setIn(p: unknown[], v: unknown): void; getIn(p: unknown[]): unknown }> };
+    const services = doc.get("services") as {
+      items: Array<{ get(k: string): unknown; setIn(p: unknown[], v: unknown): void; getIn(p: unknown[]): unknown }>;
+    };
     const secrets = new Map<string, string>();
     for (const s of services.items) {
       const id = String(s.get("id"));
@@ -80,7 +82,9 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     expect(readFileSync(join(runtime, "VERSION"), "utf8")).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}\n$/);
     for (const host of readdirSync(hosts).filter((h) => !h.endsWith(".tar.gz") && h !== "_runtime")) {
       expect(existsSync(join(hosts, host, "runtime"))).toBe(false);
-      for (const svc of readdirSync(join(hosts, host)).filter((s) => existsSync(join(hosts, host, s, "service.conf")))) {
+      for (const svc of readdirSync(join(hosts, host)).filter((s) =>
+        existsSync(join(hosts, host, s, "service.conf")),
+      )) {
         const folder = join(hosts, host, svc);
         const env = {
           BACKUP_GOV_RUNTIME_DIR: runtime,
@@ -93,22 +97,45 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
         for (const script of ["backup.sh", "restore.sh", "verify.sh"]) {
           expect(runScript(join(folder, script), ["--help"], join(folder, "env"), env).code).toBe(0);
           // A real run reads service.conf and the generated env file, and stops where the secret files are missing.
-          const run = runScript(join(folder, script), script === "restore.sh" ? ["--list"] : [], join(folder, "env"), env);
+          const run = runScript(
+            join(folder, script),
+            script === "restore.sh" ? ["--list"] : [],
+            join(folder, "env"),
+            env,
+          );
           expect({ svc, script, code: run.code }).toEqual({ svc, script, code: 3 });
           ran++;
           // Where it gets that far, the message names restore.secrets exactly as the catalog wrote it.
-          if (run.stderr.includes("the repository password")) expect(run.stderr).toContain(`fetch it from ${secrets.get(svc)}`);
+          if (run.stderr.includes("the repository password"))
+            expect(run.stderr).toContain(`fetch it from ${secrets.get(svc)}`);
         }
-        expect(spawnSync("bash", ["-c", 'set -eu; . "$1"', "_", join(folder, "env")], { encoding: "utf8" }).status).toBe(0);
+        expect(
+          spawnSync("bash", ["-c", 'set -eu; . "$1"', "_", join(folder, "env")], { encoding: "utf8" }).status,
+        ).toBe(0);
       }
       // install.sh reads every service.conf of the bundle (here only as far as the version check: it must run as root into the real paths).
-      const listed = spawnSync("bash", ["-c", `. "$1/service.conf"; printf '%s\\n' "\${PATHS[@]}" "\${EXCLUDES[@]}" "$SECRETS_REF"`, "_", join(hosts, host, "photos")], { encoding: "utf8" });
-      if (existsSync(join(hosts, host, "photos"))) expect(listed.stdout).toContain(`/srv/${payloads(canary, "path-photos").compact}\n`);
+      const listed = spawnSync(
+        "bash",
+        [
+          "-c",
+          `. "$1/service.conf"; printf '%s\\n' "\${PATHS[@]}" "\${EXCLUDES[@]}" "$SECRETS_REF"`,
+          "_",
+          join(hosts, host, "photos"),
+        ],
+        { encoding: "utf8" },
+      );
+      if (existsSync(join(hosts, host, "photos")))
+        expect(listed.stdout).toContain(`/srv/${payloads(canary, "path-photos").compact}\n`);
     }
     expect(ran).toBeGreaterThanOrEqual(18);
-    for (const hook of readdirSync(join(out, "artifacts", "proxmox")).map((h) => join(out, "artifacts", "proxmox", h, "vzdump-hook.sh"))) {
+    for (const hook of readdirSync(join(out, "artifacts", "proxmox")).map((h) =>
+      join(out, "artifacts", "proxmox", h, "vzdump-hook.sh"),
+    )) {
       for (const vmid of ["120", "130", "204", "210"]) {
-        const r = spawnSync("bash", [hook, "backup-end", "snapshot", vmid], { encoding: "utf8", env: { ...process.env, BACKUP_GOV_TEXTFILE_DIR: join(dir, "vz"), BACKUP_GOV_STATE_DIR: join(dir, "vzstate") } });
+        const r = spawnSync("bash", [hook, "backup-end", "snapshot", vmid], {
+          encoding: "utf8",
+          env: { ...process.env, BACKUP_GOV_TEXTFILE_DIR: join(dir, "vz"), BACKUP_GOV_STATE_DIR: join(dir, "vzstate") },
+        });
         expect(r.status).toBe(0);
       }
     }
@@ -120,12 +147,22 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     const base = join(dir, "deep");
     // Real folders and a repository whose names are the payloads.
     const data = join(base, `data ${p.compact}`, p.spaced);
-    for (const [path, size] of [["a.bin", 5000], [`${p.compact}.txt`, 10], ["skip/x.log", 7]] as const) {
+    for (const [path, size] of [
+      ["a.bin", 5000],
+      [`${p.compact}.txt`, 10],
+      ["skip/x.log", 7],
+    ] as const) {
       mkdirSync(join(data, path, ".."), { recursive: true });
       writeFileSync(join(data, path), Buffer.alloc(size, path));
     }
     const repo = join(base, `repo-${p.compact}`);
-    const layout = { prefix: join(base, "prefix"), configDir: join(base, "etc"), stateDir: join(base, "state"), cacheDir: join(base, "cache"), textfileDir: join(base, "textfile") };
+    const layout = {
+      prefix: join(base, "prefix"),
+      configDir: join(base, "etc"),
+      stateDir: join(base, "state"),
+      cacheDir: join(base, "cache"),
+      textfileDir: join(base, "textfile"),
+    };
     const root = new Construct(undefined as unknown as Construct, "injection");
     const backup = new AppBackup(root, "deep", {
       estate: `estate ${p.spaced}`,
@@ -150,10 +187,18 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     writeFiles(unpacked, renderBundleFiles(backup.spec.host, [backup.spec]));
     const bundle = join(unpacked, backup.spec.host);
     expect(existsSync("/run/systemd/system")).toBe(false);
-    const install = spawnSync(join(bundle, "install.sh"), ["--no-enable"], { encoding: "utf8", env: { ...process.env, BACKUP_GOV_UNIT_DIR: join(base, "units") } });
+    const install = spawnSync(join(bundle, "install.sh"), ["--no-enable"], {
+      encoding: "utf8",
+      env: { ...process.env, BACKUP_GOV_UNIT_DIR: join(base, "units") },
+    });
     expect(install.stderr).toBe("");
     expect(install.status).toBe(0);
-    expect(readdirSync(join(base, "units")).sort()).toEqual(["backup-gov-deep-backup.service", "backup-gov-deep-backup.timer", "backup-gov-deep-drill.service", "backup-gov-deep-drill.timer"]);
+    expect(readdirSync(join(base, "units")).sort()).toEqual([
+      "backup-gov-deep-backup.service",
+      "backup-gov-deep-backup.timer",
+      "backup-gov-deep-drill.service",
+      "backup-gov-deep-drill.timer",
+    ]);
     const envFile = join(layout.configDir, "deep", "env");
     writeFileSync(join(layout.configDir, "deep", "repository-password"), "pw\n", { mode: 0o600 });
     mkdirSync(layout.textfileDir, { recursive: true });
@@ -173,7 +218,21 @@ describe("catalog values with shell metacharacters, quotes and newlines never ex
     const expected = Object.fromEntries(Object.entries(fileDigests(data)).filter(([k]) => !k.endsWith(".log")));
     expect(fileDigests(join(target, data))).toEqual(expected);
     // The snapshot carries the host as given.
-    const snaps = JSON.parse(spawnSync("restic", ["-r", repo, "--password-file", join(layout.configDir, "deep", "repository-password"), "--no-lock", "snapshots", "--json"], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(base, "probe-cache") } }).stdout) as Array<{ hostname: string }>;
+    const snaps = JSON.parse(
+      spawnSync(
+        "restic",
+        [
+          "-r",
+          repo,
+          "--password-file",
+          join(layout.configDir, "deep", "repository-password"),
+          "--no-lock",
+          "snapshots",
+          "--json",
+        ],
+        { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(base, "probe-cache") } },
+      ).stdout,
+    ) as Array<{ hostname: string }>;
     expect(new Set(snaps.map((s) => s.hostname))).toEqual(new Set(["deep-host.internal"]));
     expect(fired()).toEqual([]);
   });

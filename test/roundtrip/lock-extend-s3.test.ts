@@ -127,29 +127,91 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
     dir = scratch("lock-extend");
     const tls = join(dir, "tls");
     mkdirSync(tls);
-    const cert = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(tls, "key.pem"), "-out", join(tls, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { encoding: "utf8" });
+    const cert = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(tls, "key.pem"),
+        "-out",
+        join(tls, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { encoding: "utf8" },
+    );
     if (cert.status !== 0) throw new Error(`openssl: ${cert.stderr}`);
     mkdirSync(join(dir, "s3"));
-    server = spawn(process.execPath, [join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"), "-d", join(dir, "s3"), "-a", "127.0.0.1", "-p", String(PORT), "-s", "--key", join(tls, "key.pem"), "--cert", join(tls, "cert.pem"), "--configure-bucket", BUCKET], { stdio: "ignore" });
+    server = spawn(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"),
+        "-d",
+        join(dir, "s3"),
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(PORT),
+        "-s",
+        "--key",
+        join(tls, "key.pem"),
+        "--cert",
+        join(tls, "cert.pem"),
+        "--configure-bucket",
+        BUCKET,
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       if (spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${PORT}`]).status === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
 
     const app = Testing.app();
-    const stack = new AwsEstateStack(app, "lock-roundtrip", { estate: "roundtrip", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {}, audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 } } });
+    const stack = new AwsEstateStack(app, "lock-roundtrip", {
+      estate: "roundtrip",
+      aws: {
+        region: "us-east-1",
+        offsiteRegion: "us-west-2",
+        accountId: "123456789012",
+        deletionProtection: true,
+        tags: {},
+        audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 },
+      },
+    });
     const data = join(dir, "srv", "share");
     mkdirSync(join(data, "docs"), { recursive: true });
     writeFileSync(join(data, "a.bin"), Buffer.alloc(300_000, "a"));
     writeFileSync(join(data, "docs", "b.txt"), "b".repeat(3000));
-    const layout = { prefix: join(dir, "prefix"), configDir: join(dir, "etc"), stateDir: join(dir, "state"), cacheDir: join(dir, "cache"), textfileDir: join(dir, "textfile") };
+    const layout = {
+      prefix: join(dir, "prefix"),
+      configDir: join(dir, "etc"),
+      stateDir: join(dir, "state"),
+      cacheDir: join(dir, "cache"),
+      textfileDir: join(dir, "textfile"),
+    };
     const backup = new AppBackup(stack, SERVICE, {
       estate: "roundtrip",
       serviceId: SERVICE,
       host: "roundtrip",
       engine: AppEngine.FILES,
       paths: [data],
-      destination: AppBackupDestination.s3({ bucketName: BUCKET, bucketArn: `arn:aws:s3:::${BUCKET}`, prefix: PREFIX, region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555", objectLock: { mode: "COMPLIANCE", days: DAYS } }),
+      destination: AppBackupDestination.s3({
+        bucketName: BUCKET,
+        bucketArn: `arn:aws:s3:::${BUCKET}`,
+        prefix: PREFIX,
+        region: "us-east-1",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+        objectLock: { mode: "COMPLIANCE", days: DAYS },
+      }),
       credentials: AppBackupCredentials.iamUser(),
       retention: Retention.of({ daily: 7 }),
       rpo: Duration.parse("1d"),
@@ -167,8 +229,13 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
     envFile = join(config, "env");
     writeFileSync(envFile, backup.files.find((f) => f.path === "env")!.content);
     const env = readFileSync(envFile, "utf8");
-    const named = (key: string) => /^[A-Z_]+=(.*)$/m.exec(env.split("\n").filter((l) => l.startsWith(`${key}=`))[0] ?? "")?.[1] ?? "";
-    writeFileSync(named("AWS_SHARED_CREDENTIALS_FILE"), "[default]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n", { mode: 0o600 });
+    const named = (key: string) =>
+      /^[A-Z_]+=(.*)$/m.exec(env.split("\n").filter((l) => l.startsWith(`${key}=`))[0] ?? "")?.[1] ?? "";
+    writeFileSync(
+      named("AWS_SHARED_CREDENTIALS_FILE"),
+      "[default]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n",
+      { mode: 0o600 },
+    );
     writeFileSync(named("BACKUP_GOV_PASSWORD_FILE"), "correct horse battery staple\n", { mode: 0o600 });
 
     state = join(dir, "lock-state");
@@ -206,7 +273,13 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
   /** lock-extend.sh with the clock `days` ahead (faketime); the stand-in's real CLI calls keep the real clock. */
   // libfaketime preloaded directly: the faketime wrapper's shared semaphore collides between parallel runs (sem_open: File exists).
   const extendOn = (days: number, extra: Record<string, string> = {}) =>
-    runScript(join(scripts, "lock-extend.sh"), [], envFile, { ...overrides, LD_PRELOAD: LIBFAKETIME, FAKETIME: `+${days * DAY}s`, FAKETIME_NO_CACHE: "1", ...extra });
+    runScript(join(scripts, "lock-extend.sh"), [], envFile, {
+      ...overrides,
+      LD_PRELOAD: LIBFAKETIME,
+      FAKETIME: `+${days * DAY}s`,
+      FAKETIME_NO_CACHE: "1",
+      ...extra,
+    });
   /** The current objects of the repository, as s3rver stores them (restic's lock files aside). */
   const objects = (): string[] => {
     const root = join(dir, "s3", BUCKET);
@@ -221,18 +294,34 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
     walk(SERVICE);
     return out.filter((k) => !k.startsWith(`${PREFIX}locks/`)).sort();
   };
-  const uploadedAt = (key: string) => Math.floor(statSync(join(dir, "s3", BUCKET, `${key}._S3rver_object`)).mtimeMs / 1000);
+  const uploadedAt = (key: string) =>
+    Math.floor(statSync(join(dir, "s3", BUCKET, `${key}._S3rver_object`)).mtimeMs / 1000);
   const retention = (key: string): number => {
     const f = join(state, "retention", key.replace(/\//g, "_"));
     return existsSync(f) ? Number(readFileSync(f, "utf8").split(" ")[1]) : uploadedAt(key) + DAYS * DAY;
   };
-  const lines = (name: string) => (existsSync(join(state, name)) ? readFileSync(join(state, name), "utf8").trim().split("\n").filter(Boolean) : []);
+  const lines = (name: string) =>
+    existsSync(join(state, name)) ? readFileSync(join(state, name), "utf8").trim().split("\n").filter(Boolean) : [];
   /** The pack files restic itself lists for the repository (restic list packs), as S3 keys. */
   const resticPacks = (): string[] => {
-    const r = spawnSync("restic", ["list", "packs", "--no-lock", "-r", overrides.BACKUP_GOV_REPOSITORY, "--cacert", overrides.BACKUP_GOV_CACERT, "--password-file", join(dir, "etc", SERVICE, "repository-password")], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH!, HOME: dir, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" },
-    });
+    const r = spawnSync(
+      "restic",
+      [
+        "list",
+        "packs",
+        "--no-lock",
+        "-r",
+        overrides.BACKUP_GOV_REPOSITORY,
+        "--cacert",
+        overrides.BACKUP_GOV_CACERT,
+        "--password-file",
+        join(dir, "etc", SERVICE, "repository-password"),
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH!, HOME: dir, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" },
+      },
+    );
     if (r.status !== 0) throw new Error(`restic list packs: ${r.stderr}`);
     return r.stdout
       .trim()
@@ -245,7 +334,24 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
     const until = retention(key);
     const env = { ...process.env, ...overrides, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
     const shorter = new Date((until - DAY) * 1000).toISOString().replace(/\.\d+Z$/, "Z");
-    const r = spawnSync(join(dir, "bin", "aws"), ["s3api", "put-object-retention", "--region", "us-east-1", "--bucket", BUCKET, "--key", key, "--checksum-algorithm", "SHA256", "--retention", `Mode=COMPLIANCE,RetainUntilDate=${shorter}`], { encoding: "utf8", env });
+    const r = spawnSync(
+      join(dir, "bin", "aws"),
+      [
+        "s3api",
+        "put-object-retention",
+        "--region",
+        "us-east-1",
+        "--bucket",
+        BUCKET,
+        "--key",
+        key,
+        "--checksum-algorithm",
+        "SHA256",
+        "--retention",
+        `Mode=COMPLIANCE,RetainUntilDate=${shorter}`,
+      ],
+      { encoding: "utf8", env },
+    );
     expect(r.stderr).toMatch(/AccessDenied/);
     expect(retention(key)).toBe(until);
     // The real CLI always adds a checksum to PutObjectRetention (an operation S3 requires one on); the
@@ -285,7 +391,8 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
       expect({ day, code: r.code, err: r.code === 0 ? "" : r.stderr.slice(-2000) }).toEqual({ day, code: 0, err: "" });
       putsPerDay.push(lines("extended").length - before);
       const now = t0 + day * DAY;
-      for (const key of objects()) expect({ day, key, lockedFor: retention(key) - now >= DAYS * DAY }).toEqual({ day, key, lockedFor: true });
+      for (const key of objects())
+        expect({ day, key, lockedFor: retention(key) - now >= DAYS * DAY }).toEqual({ day, key, lockedFor: true });
       // The packs the first backup wrote that the newest snapshot still references (restic lists them) stay locked
       // beyond their upload-time lock; those prune removed are no longer extended.
       for (const p of kept) expect(retention(p)).toBeGreaterThanOrEqual(now + DAYS * DAY);
@@ -296,16 +403,20 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
       expect(Math.abs(m.get(Metrics.lockExtendLastSuccess)!.value - now)).toBeLessThan(600);
     }
     expect(resticPacks()).toEqual(expect.arrayContaining(kept));
-    for (const p of pruned) expect(lines("extended").filter((e) => e.startsWith(`${p} `)).length).toBeLessThanOrEqual(1);
+    for (const p of pruned)
+      expect(lines("extended").filter((e) => e.startsWith(`${p} `)).length).toBeLessThanOrEqual(1);
     // Day 0 extends everything; the next days touch nothing until the margin is reached again.
     expect(putsPerDay[0]).toBeGreaterThanOrEqual(objects().length - 2);
     expect(putsPerDay[1]).toBe(0);
-    expect(putsPerDay.filter((n) => n > 0).length).toBeLessThanOrEqual(Math.ceil((DAYS + 9) / (LOCK_STEP_DAYS - LOCK_MARGIN_DAYS)) + 2);
+    expect(putsPerDay.filter((n) => n > 0).length).toBeLessThanOrEqual(
+      Math.ceil((DAYS + 9) / (LOCK_STEP_DAYS - LOCK_MARGIN_DAYS)) + 2,
+    );
     // Never a shortening attempt, never the bypass, a checksum on every request.
     expect(lines("refused")).toEqual([]);
     expect(lines("bypass")).toEqual([]);
     expect(lines("calls").filter((c) => c.includes("bypass"))).toEqual([]);
-    for (const c of lines("checksums")) expect(c).toMatch(/^'x-amz-checksum-sha256': b'[A-Za-z0-9+/=]+'\|[0-9a-f]{64}$/);
+    for (const c of lines("checksums"))
+      expect(c).toMatch(/^'x-amz-checksum-sha256': b'[A-Za-z0-9+/=]+'\|[0-9a-f]{64}$/);
     for (const e of lines("extended")) {
       const [, from, , to] = e.split(" ");
       expect(Number(to)).toBeGreaterThan(Number(from));
@@ -313,7 +424,9 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
   });
 
   it("a refused extension fails the run (exit 7), writes success 0 and keeps the last success time", () => {
-    const last = readMetrics(join(dir, "textfile", "backup_files_locked_lock.prom")).get(Metrics.lockExtendLastSuccess)!.value;
+    const last = readMetrics(join(dir, "textfile", "backup_files_locked_lock.prom")).get(
+      Metrics.lockExtendLastSuccess,
+    )!.value;
     const r = extendOn(DAYS + 30, { STANDIN_DENY_PUT: "1" });
     expect(r.code).toBe(7);
     expect(r.stderr).toMatch(/extending the retention of s3:\/\/.* failed/);
@@ -324,9 +437,20 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
 
   it("the immutability drill reads the oldest object of the repository: it fails where only the upload-time lock holds, and passes once lock-extend.sh ran", () => {
     const drill = join(dir, "immutability-drill.sh");
-    writeFileSync(drill, renderImmutabilityDrill("roundtrip", [{ name: BUCKET, region: "us-east-1", mode: "COMPLIANCE", days: DAYS, repositories: [PREFIX] }]));
+    writeFileSync(
+      drill,
+      renderImmutabilityDrill("roundtrip", [
+        { name: BUCKET, region: "us-east-1", mode: "COMPLIANCE", days: DAYS, repositories: [PREFIX] },
+      ]),
+    );
     chmodSync(drill, 0o755);
-    const env = { ...overrides, AWS_CLI: "aws", HOME: dir, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" };
+    const env = {
+      ...overrides,
+      AWS_CLI: "aws",
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+    };
     const run = () => spawnSync(drill, [], { encoding: "utf8", env: { ...env, PATH: overrides.PATH } });
     // Forget every extension: only the upload-time lock holds, which ends sooner than DAYS from now.
     rmSync(join(state, "retention"), { recursive: true });
@@ -334,12 +458,17 @@ describe("lock-extend.sh keeps a restic repository on an Object Lock bucket lock
     const oldest = objects().sort((a, b) => uploadedAt(a) - uploadedAt(b))[0];
     const before = run();
     expect(before.status).toBe(1);
-    expect(before.stdout).toMatch(/FAIL {2}the oldest object of files-locked\/ \(files-locked\/\S+, uploaded \S+\) is not locked in COMPLIANCE mode for 3 days/);
+    expect(before.stdout).toMatch(
+      /FAIL {2}the oldest object of files-locked\/ \(files-locked\/\S+, uploaded \S+\) is not locked in COMPLIANCE mode for 3 days/,
+    );
     expect(before.stdout).toMatch(/ok {4}deleting the locked version was refused/);
     // The real-time run of the job (not faked) extends it; the drill then passes on that very object.
     expect(runScript(join(scripts, "lock-extend.sh"), [], envFile, overrides).code).toBe(0);
     const after = run();
-    expect({ status: after.status, out: after.stdout }).toEqual({ status: 0, out: expect.stringContaining("the oldest object of files-locked/") });
+    expect({ status: after.status, out: after.stdout }).toEqual({
+      status: 0,
+      out: expect.stringContaining("the oldest object of files-locked/"),
+    });
     expect(after.stdout).toMatch(/is locked in COMPLIANCE mode until/);
     expect(retention(oldest)).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + DAYS * DAY);
   });

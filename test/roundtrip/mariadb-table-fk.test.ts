@@ -64,7 +64,12 @@ describe("MariaDB restore.sh --table with foreign keys", () => {
     server.sql(SEED, DB);
     original = sums();
     const cnf = secret(dir, "root.cnf", `[client]\nuser=root\nsocket=${server.socket}\n`);
-    env = writeEnv(dir, service, { BACKUP_GOV_REPOSITORY: join(dir, "repo"), BACKUP_GOV_MYSQL_DATABASE: DB, BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf, BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf });
+    env = writeEnv(dir, service, {
+      BACKUP_GOV_REPOSITORY: join(dir, "repo"),
+      BACKUP_GOV_MYSQL_DATABASE: DB,
+      BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf,
+      BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf,
+    });
     for (const args of [["--init"], []]) {
       const r = runScript(join(scripts, "backup.sh"), args, env);
       if (r.code !== 0) throw new Error(`backup.sh ${args.join(" ")} failed: ${r.stderr.slice(-2000)}`);
@@ -77,7 +82,10 @@ describe("MariaDB restore.sh --table with foreign keys", () => {
   });
 
   it("a parent table: names the tables that reference it and changes nothing without --yes", () => {
-    server.sql("UPDATE customers SET name = 'changed' WHERE id <= 50; DELETE FROM order_lines WHERE order_id > 900; UPDATE orders SET customer_id = 1 WHERE id > 500;", DB);
+    server.sql(
+      "UPDATE customers SET name = 'changed' WHERE id <= 50; DELETE FROM order_lines WHERE order_id > 900; UPDATE orders SET customer_id = 1 WHERE id > 500;",
+      DB,
+    );
     const damaged = sums();
     const r = run(["--table", "customers"]);
     expect(r.code).toBe(2);
@@ -89,7 +97,9 @@ describe("MariaDB restore.sh --table with foreign keys", () => {
     const r = run(["--table", "customers", "--yes"]);
     expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr.slice(-1500) }).toEqual({ code: 0, stderr: "" });
     expect(sums()).toEqual(original);
-    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe("0");
+    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe(
+      "0",
+    );
   });
 
   it("tables that reference each other (a cycle) are restored together", () => {
@@ -105,15 +115,21 @@ describe("MariaDB restore.sh --table with foreign keys", () => {
     const damaged = sums();
     const r = run(["--table", "order_lines", "--yes"]);
     expect(r.code).toBe(10);
-    expect(r.stderr).toMatch(/nothing was changed: rows of run \S+ would point at rows shop no longer has: line_order \(order_lines -> orders\): \d+ rows/);
+    expect(r.stderr).toMatch(
+      /nothing was changed: rows of run \S+ would point at rows shop no longer has: line_order \(order_lines -> orders\): \d+ rows/,
+    );
     expect(sums()).toEqual(damaged);
-    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe("0");
+    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe(
+      "0",
+    );
   });
 
   it("a table the backup does not hold: exit 10, no scratch database left", () => {
     const r = run(["--table", "no_such_table", "--yes"]);
     expect(r.code).toBe(10);
     expect(r.stderr).toMatch(/has no table no_such_table/);
-    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe("0");
+    expect(server.sql("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'bgov_check_%'")).toBe(
+      "0",
+    );
   });
 });

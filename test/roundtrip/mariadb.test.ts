@@ -74,13 +74,44 @@ describe("MariaDB round trip with the generated scripts", () => {
   const repo = { restic: "", borg: "" };
 
   beforeAll(() => {
-    requireTools("restic", "borg", "jq", "setpriv", "mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-binlog", "mariabackup", "mbstream");
+    requireTools(
+      "restic",
+      "borg",
+      "jq",
+      "setpriv",
+      "mariadbd",
+      "mariadb-install-db",
+      "mariadb",
+      "mariadb-dump",
+      "mariadb-binlog",
+      "mariabackup",
+      "mbstream",
+    );
     dir = scratch("maria");
     repo.restic = join(dir, "restic-repo");
     repo.borg = join(dir, "borg-repo");
-    const common = { estate: "roundtrip", host: "roundtrip", engine: AppEngine.MYSQL, database: DB, retention: Retention.of({ daily: 7, weekly: 4 }), rpo: Duration.parse("15m"), rto: Duration.parse("1h") };
-    scripts[svc.restic] = installService(dir, { ...common, serviceId: svc.restic, pitr: true, destination: AppBackupDestination.repository(repo.restic) }).scripts;
-    scripts[svc.borg] = installService(dir, { ...common, serviceId: svc.borg, tool: BackupTool.BORG, rpo: Duration.parse("1d"), destination: AppBackupDestination.repository(repo.borg) }).scripts;
+    const common = {
+      estate: "roundtrip",
+      host: "roundtrip",
+      engine: AppEngine.MYSQL,
+      database: DB,
+      retention: Retention.of({ daily: 7, weekly: 4 }),
+      rpo: Duration.parse("15m"),
+      rto: Duration.parse("1h"),
+    };
+    scripts[svc.restic] = installService(dir, {
+      ...common,
+      serviceId: svc.restic,
+      pitr: true,
+      destination: AppBackupDestination.repository(repo.restic),
+    }).scripts;
+    scripts[svc.borg] = installService(dir, {
+      ...common,
+      serviceId: svc.borg,
+      tool: BackupTool.BORG,
+      rpo: Duration.parse("1d"),
+      destination: AppBackupDestination.repository(repo.borg),
+    }).scripts;
     const serverDir = join(dir, "server");
     mkdirSync(serverDir);
     server = new MariaServer(serverDir, PORT, { binlog: true });
@@ -93,7 +124,11 @@ describe("MariaDB round trip with the generated scripts", () => {
       const user = `backup_gov_${s.replace(/-/g, "_")}`;
       server.sql(readFileSync(join(scripts[s], "mysql/backup-user.sql"), "utf8"));
       server.sql(`ALTER USER '${user}'@'localhost' IDENTIFIED BY 'test-only-${s}'`);
-      const cnf = secret(dir, `${s}.my.cnf`, `[client]\nuser=${user}\npassword=test-only-${s}\nsocket=${server.socket}\n`);
+      const cnf = secret(
+        dir,
+        `${s}.my.cnf`,
+        `[client]\nuser=${user}\npassword=test-only-${s}\nsocket=${server.socket}\n`,
+      );
       env[s] = writeEnv(dir, s, {
         BACKUP_GOV_REPOSITORY: s === svc.restic ? repo.restic : repo.borg,
         BACKUP_GOV_MYSQL_DATABASE: DB,
@@ -109,7 +144,8 @@ describe("MariaDB round trip with the generated scripts", () => {
     if (dir) cleanup(dir);
   });
 
-  const run = (s: string, script: string, args: string[] = [], extra: Record<string, string> = {}) => runScript(join(scripts[s], script), args, env[s], extra);
+  const run = (s: string, script: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    runScript(join(scripts[s], script), args, env[s], extra);
   const ok = (r: ReturnType<typeof run>) => {
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr.slice(-3000)}`);
     return r;
@@ -117,7 +153,9 @@ describe("MariaDB round trip with the generated scripts", () => {
 
   it("grants the backup user only what the rendered SQL names", () => {
     const grants = server.sql("SHOW GRANTS FOR 'backup_gov_my_restic'@'localhost'");
-    expect(grants).toMatch(/GRANT RELOAD, PROCESS, (REPLICATION SLAVE, BINLOG MONITOR|BINLOG MONITOR, REPLICATION SLAVE) ON \*\.\*/);
+    expect(grants).toMatch(
+      /GRANT RELOAD, PROCESS, (REPLICATION SLAVE, BINLOG MONITOR|BINLOG MONITOR, REPLICATION SLAVE) ON \*\.\*/,
+    );
     expect(grants).toMatch(/GRANT SELECT, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON `shop`\.\*/);
     expect(grants).toMatch(/GRANT SELECT ON `mysql`\.`proc`/);
     expect(grants).not.toMatch(/ALL PRIVILEGES|GRANT SELECT[^\n]*ON \*\.\*/);
@@ -127,8 +165,17 @@ describe("MariaDB round trip with the generated scripts", () => {
     ok(run(svc.restic, "backup.sh", ["--init"]));
     const r = ok(run(svc.restic, "backup.sh"));
     recordDuration("mariadb", "restic backup (dump + full mariabackup + binlogs)", r.seconds);
-    const names = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).map((s) => s.tags!.find((t) => t.startsWith("name="))!.slice(5));
-    expect(names.sort()).toEqual(["my-restic.binlog.tar", "my-restic.binlog.tar.capture", "my-restic.full.xb", "my-restic.full.xb.capture", "my-restic.sql", "my-restic.sql.capture"]);
+    const names = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).map((s) =>
+      s.tags!.find((t) => t.startsWith("name="))!.slice(5),
+    );
+    expect(names.sort()).toEqual([
+      "my-restic.binlog.tar",
+      "my-restic.binlog.tar.capture",
+      "my-restic.full.xb",
+      "my-restic.full.xb.capture",
+      "my-restic.sql",
+      "my-restic.sql.capture",
+    ]);
     const m = readMetrics(join(METRICS_ROOT, svc.restic, "backup_my_restic_backup.prom"));
     expect(m.get(Metrics.lastRunSuccess)?.value).toBe(1);
     expect(m.get(Metrics.items)?.value).toBe(105000);
@@ -139,11 +186,16 @@ describe("MariaDB round trip with the generated scripts", () => {
     const r = ok(run(svc.restic, "verify.sh"));
     recordDuration("mariadb", "restic drill (check 5% + load into scratch server)", r.seconds);
     expect(r.stderr).toMatch(/drill of run \S+ passed: 3 record line\(s\) match/);
-    expect(readMetrics(join(METRICS_ROOT, svc.restic, "backup_my_restic_drill.prom")).get(Metrics.drillSuccess)?.value).toBe(1);
+    expect(
+      readMetrics(join(METRICS_ROOT, svc.restic, "backup_my_restic_drill.prom")).get(Metrics.drillSuccess)?.value,
+    ).toBe(1);
   });
 
   it("restores everything after damage, with the routine, trigger, event and view", () => {
-    server.sql("DELETE FROM orders WHERE id % 3 = 0; DROP PROCEDURE order_count; UPDATE customers SET name = 'x' WHERE id < 50;", DB);
+    server.sql(
+      "DELETE FROM orders WHERE id % 3 = 0; DROP PROCEDURE order_count; UPDATE customers SET name = 'x' WHERE id < 50;",
+      DB,
+    );
     expect(server.sql("SELECT COUNT(*) FROM orders", DB)).not.toBe("100000");
     expect(run(svc.restic, "restore.sh").code).toBe(2);
     const r = ok(run(svc.restic, "restore.sh", ["--yes"]));
@@ -152,7 +204,10 @@ describe("MariaDB round trip with the generated scripts", () => {
   });
 
   it("restores one table and leaves the others as they are", () => {
-    server.sql("DELETE FROM orders WHERE id < 1000; UPDATE customers SET name = 'changed after the backup' WHERE id = 1; DELETE FROM audit;", DB);
+    server.sql(
+      "DELETE FROM orders WHERE id < 1000; UPDATE customers SET name = 'changed after the backup' WHERE id = 1; DELETE FROM audit;",
+      DB,
+    );
     ok(run(svc.restic, "restore.sh", ["--table", "orders", "--yes"]));
     expect(fingerprint(server, DB).orders).toBe(original.orders);
     expect(server.sql("SELECT name FROM customers WHERE id = 1", DB)).toBe("changed after the backup");
@@ -170,17 +225,25 @@ describe("MariaDB round trip with the generated scripts", () => {
     const before = resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length;
     const fake = join(dir, "failing-bin");
     mkdirSync(fake, { recursive: true });
-    writeFileSync(join(fake, "mariadb-dump"), `#!/bin/bash\n/usr/bin/mariadb-dump "$@" | head -c 200000\nexit 2\n`, { mode: 0o755 });
+    writeFileSync(join(fake, "mariadb-dump"), `#!/bin/bash\n/usr/bin/mariadb-dump "$@" | head -c 200000\nexit 2\n`, {
+      mode: 0o755,
+    });
     const r = run(svc.restic, "backup.sh", [], { PATH: `${fake}:${process.env.PATH}:/usr/sbin` });
     expect(r.code).toBe(5);
     expect(resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).length).toBe(before);
-    expect(readMetrics(join(METRICS_ROOT, svc.restic, "backup_my_restic_backup.prom")).get(Metrics.lastRunSuccess)?.value).toBe(0);
+    expect(
+      readMetrics(join(METRICS_ROOT, svc.restic, "backup_my_restic_backup.prom")).get(Metrics.lastRunSuccess)?.value,
+    ).toBe(0);
   });
 
   it("restores to a point in time: full + incremental mariabackup prepared, binary logs replayed up to the time", () => {
     const inc = ok(run(svc.restic, "backup.sh"));
     recordDuration("mariadb", "restic backup (dump + incremental mariabackup + binlogs)", inc.seconds);
-    expect(resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).some((s) => s.tags!.includes("name=my-restic.incr.xb"))).toBe(true);
+    expect(
+      resticSnapshots(repo.restic, join(dir, "secrets", `${svc.restic}.repo-password`)).some((s) =>
+        s.tags!.includes("name=my-restic.incr.xb"),
+      ),
+    ).toBe(true);
     server.sql("CREATE TABLE pitr_probe (id INT) ENGINE=InnoDB; INSERT INTO pitr_probe VALUES (1);", DB);
     execFileSync("sleep", ["1.5"]);
     const target = execFileSync("date", ["-u", "+%Y-%m-%d %H:%M:%S+00"], { encoding: "utf8" }).trim();
@@ -190,10 +253,16 @@ describe("MariaDB round trip with the generated scripts", () => {
 
     const data = join(dir, "pitr", "data");
     const r = ok(run(svc.restic, "restore.sh", ["--to-time", target, "--datadir", data]));
-    recordDuration("mariadb", "restic point-in-time restore (full + incremental prepared, binlogs extracted)", r.seconds);
+    recordDuration(
+      "mariadb",
+      "restic point-in-time restore (full + incremental prepared, binlogs extracted)",
+      r.seconds,
+    );
     const pitr = new MariaServer(join(dir, "pitr"), PORT + 1, { data });
     try {
-      execFileSync("mariadb", ["--no-defaults", "-S", pitr.socket, "-uroot"], { input: readFileSync(`${data}.binlogs/replay.sql`) });
+      execFileSync("mariadb", ["--no-defaults", "-S", pitr.socket, "-uroot"], {
+        input: readFileSync(`${data}.binlogs/replay.sql`),
+      });
       expect(pitr.sql("SELECT GROUP_CONCAT(id ORDER BY id) FROM pitr_probe", DB)).toBe("1");
       expect(pitr.sql("SELECT COUNT(*) FROM orders", DB)).toBe("100000");
     } finally {
@@ -205,7 +274,11 @@ describe("MariaDB round trip with the generated scripts", () => {
     ok(run(svc.borg, "backup.sh", ["--init"]));
     const b = ok(run(svc.borg, "backup.sh"));
     recordDuration("mariadb", "borg backup (dump)", b.seconds);
-    expect(borgArchives(repo.borg, join(dir, "secrets", `${svc.borg}.repo-password`), join(dir, "borg-probe")).map((a) => a.split("+")[1]).sort()).toEqual(["my-borg.sql", "my-borg.sql.capture"]);
+    expect(
+      borgArchives(repo.borg, join(dir, "secrets", `${svc.borg}.repo-password`), join(dir, "borg-probe"))
+        .map((a) => a.split("+")[1])
+        .sort(),
+    ).toEqual(["my-borg.sql", "my-borg.sql.capture"]);
     const v = ok(run(svc.borg, "verify.sh"));
     recordDuration("mariadb", "borg drill (check + load into scratch server)", v.seconds);
 
@@ -222,7 +295,11 @@ describe("MariaDB round trip with the generated scripts", () => {
     corruptRepository(damaged, "borg");
     const metrics = join(METRICS_ROOT, `${svc.borg}-corrupted`);
     mkdirSync(metrics, { recursive: true });
-    const c = run(svc.borg, "verify.sh", [], { BACKUP_GOV_REPOSITORY: damaged, BACKUP_GOV_TEXTFILE_DIR: metrics, BACKUP_GOV_STATE_DIR: join(dir, "state-borg-corrupted") });
+    const c = run(svc.borg, "verify.sh", [], {
+      BACKUP_GOV_REPOSITORY: damaged,
+      BACKUP_GOV_TEXTFILE_DIR: metrics,
+      BACKUP_GOV_STATE_DIR: join(dir, "state-borg-corrupted"),
+    });
     expect(c.code).toBe(9);
     expect(readMetrics(join(metrics, "backup_my_borg_drill.prom")).get(Metrics.drillSuccess)?.value).toBe(0);
   });

@@ -11,7 +11,17 @@ import { Duration } from "../../lib/core/duration";
 import { Metrics } from "../../lib/core/metrics";
 import { Retention } from "../../lib/core/retention";
 import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
-import { METRICS_ROOT, cleanup, installService, readMetrics, requireTools, runScript, scratch, secret, writeEnv } from "./support";
+import {
+  METRICS_ROOT,
+  cleanup,
+  installService,
+  readMetrics,
+  requireTools,
+  runScript,
+  scratch,
+  secret,
+  writeEnv,
+} from "./support";
 
 jest.setTimeout(180_000);
 
@@ -43,7 +53,8 @@ case "$*" in
   *ping*) echo 1 ;;
 esac`,
   };
-  for (const [tool, body] of Object.entries(stubs)) writeFileSync(join(bin, tool), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+  for (const [tool, body] of Object.entries(stubs))
+    writeFileSync(join(bin, tool), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
   writeFileSync(join(log, "archive"), ARCHIVE);
   chmodSync(join(log, "archive"), 0o644);
 }
@@ -51,7 +62,10 @@ esac`,
 /** The recorded invocations of a stand-in, each as its argument list. */
 function calls(log: string, tool: string): string[][] {
   const text = readFileSync(join(log, `${tool}.args`), "utf8");
-  return text.split("--\n").filter((c) => c.length > 0).map((c) => c.split("\n").filter(Boolean));
+  return text
+    .split("--\n")
+    .filter((c) => c.length > 0)
+    .map((c) => c.split("\n").filter(Boolean));
 }
 
 describe.each([
@@ -85,8 +99,16 @@ describe.each([
       rpo: Duration.parse("1d"),
       rto: Duration.parse("1d"),
     }).scripts;
-    cfg.dump = secret(dir, `${service}.mongodump.yaml`, "uri: mongodb://backup_gov@127.0.0.1:27017/?authSource=admin\npassword: test-only\n");
-    cfg.restore = secret(dir, `${service}.mongorestore.yaml`, "uri: mongodb://admin@127.0.0.1:27017/?authSource=admin\npassword: test-only\n");
+    cfg.dump = secret(
+      dir,
+      `${service}.mongodump.yaml`,
+      "uri: mongodb://backup_gov@127.0.0.1:27017/?authSource=admin\npassword: test-only\n",
+    );
+    cfg.restore = secret(
+      dir,
+      `${service}.mongorestore.yaml`,
+      "uri: mongodb://admin@127.0.0.1:27017/?authSource=admin\npassword: test-only\n",
+    );
     envFile = writeEnv(dir, service, {
       BACKUP_GOV_REPOSITORY: repo,
       BACKUP_GOV_MONGO_DATABASE: "unifi",
@@ -113,8 +135,17 @@ describe.each([
     run("backup.sh");
     const dumps = calls(log, "mongodump");
     // First the preflight (an empty collection into /dev/null), then the dump.
-    expect(dumps[0]).toEqual([`--config=${cfg.dump}`, "--db=unifi", "--collection=backup_gov_preflight", "--archive=/dev/null"]);
-    expect(dumps[1]).toEqual(replicaSet ? [`--config=${cfg.dump}`, "--archive", "--gzip", "--oplog"] : [`--config=${cfg.dump}`, "--archive", "--gzip", "--db=unifi"]);
+    expect(dumps[0]).toEqual([
+      `--config=${cfg.dump}`,
+      "--db=unifi",
+      "--collection=backup_gov_preflight",
+      "--archive=/dev/null",
+    ]);
+    expect(dumps[1]).toEqual(
+      replicaSet
+        ? [`--config=${cfg.dump}`, "--archive", "--gzip", "--oplog"]
+        : [`--config=${cfg.dump}`, "--archive", "--gzip", "--db=unifi"],
+    );
     const m = readMetrics(join(METRICS_ROOT, service, `backup_${service.replace(/-/g, "_")}_backup.prom`));
     // The record is mongodump's own report, without the server's namespaces.
     expect(m.get(Metrics.items)?.value).toBe(13);
@@ -123,22 +154,64 @@ describe.each([
 
   it("restores with mongorestore --archive --gzip --drop, scoped to the database, and replays the stored archive byte for byte", () => {
     run("restore.sh", ["--yes"]);
-    expect(calls(log, "mongorestore").at(-1)).toEqual([`--config=${cfg.restore}`, "--archive", "--gzip", "--drop", "--nsInclude=unifi.*"]);
-    const restored = readFileSync(join(log, readdirSync(log).filter((f) => f.startsWith("restored-")).sort().at(-1)!), "utf8");
+    expect(calls(log, "mongorestore").at(-1)).toEqual([
+      `--config=${cfg.restore}`,
+      "--archive",
+      "--gzip",
+      "--drop",
+      "--nsInclude=unifi.*",
+    ]);
+    const restored = readFileSync(
+      join(
+        log,
+        readdirSync(log)
+          .filter((f) => f.startsWith("restored-"))
+          .sort()
+          .at(-1)!,
+      ),
+      "utf8",
+    );
     expect(restored).toBe(ARCHIVE);
   });
 
   it("restores one collection into another database with --nsInclude/--nsFrom/--nsTo", () => {
     run("restore.sh", ["--table", "devices", "--into", "unifi_copy"]);
-    expect(calls(log, "mongorestore").at(-1)).toEqual([`--config=${cfg.restore}`, "--archive", "--gzip", "--drop", "--nsInclude=unifi.devices", "--nsFrom=unifi.*", "--nsTo=unifi_copy.*"]);
+    expect(calls(log, "mongorestore").at(-1)).toEqual([
+      `--config=${cfg.restore}`,
+      "--archive",
+      "--gzip",
+      "--drop",
+      "--nsInclude=unifi.devices",
+      "--nsFrom=unifi.*",
+      "--nsTo=unifi_copy.*",
+    ]);
   });
 
   it("drills into a scratch mongod on loopback and compares the collections", () => {
     run("verify.sh");
     const mongod = calls(log, "mongod").at(-1)!;
     expect(mongod.slice(0, 1)).toEqual(["--dbpath"]);
-    expect(mongod.slice(2)).toEqual(["--bind_ip", "127.0.0.1", "--port", "27499", "--unixSocketPrefix", join(mongod[1], ".."), "--logpath", join(mongod[1], "..", "mongod.log")]);
-    expect(calls(log, "mongorestore").at(-1)).toEqual(["--host=127.0.0.1", "--port=27499", "--archive", "--gzip", ...(replicaSet ? ["--oplogReplay"] : [])]);
-    expect(readMetrics(join(METRICS_ROOT, service, `backup_${service.replace(/-/g, "_")}_drill.prom`)).get(Metrics.drillSuccess)?.value).toBe(1);
+    expect(mongod.slice(2)).toEqual([
+      "--bind_ip",
+      "127.0.0.1",
+      "--port",
+      "27499",
+      "--unixSocketPrefix",
+      join(mongod[1], ".."),
+      "--logpath",
+      join(mongod[1], "..", "mongod.log"),
+    ]);
+    expect(calls(log, "mongorestore").at(-1)).toEqual([
+      "--host=127.0.0.1",
+      "--port=27499",
+      "--archive",
+      "--gzip",
+      ...(replicaSet ? ["--oplogReplay"] : []),
+    ]);
+    expect(
+      readMetrics(join(METRICS_ROOT, service, `backup_${service.replace(/-/g, "_")}_drill.prom`)).get(
+        Metrics.drillSuccess,
+      )?.value,
+    ).toBe(1);
   });
 });

@@ -45,10 +45,49 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
     // A certificate for 127.0.0.1, made for this run.
     const tls = join(dir, "tls");
     mkdirSync(tls);
-    const cert = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(tls, "key.pem"), "-out", join(tls, "cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { encoding: "utf8" });
+    const cert = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(tls, "key.pem"),
+        "-out",
+        join(tls, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { encoding: "utf8" },
+    );
     if (cert.status !== 0) throw new Error(`openssl: ${cert.stderr}`);
     mkdirSync(join(dir, "s3"));
-    server = spawn(process.execPath, [join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"), "-d", join(dir, "s3"), "-a", "127.0.0.1", "-p", String(PORT), "-s", "--key", join(tls, "key.pem"), "--cert", join(tls, "cert.pem"), "--configure-bucket", BUCKET], { stdio: "ignore" });
+    server = spawn(
+      process.execPath,
+      [
+        join(ROOT, "node_modules", "s3rver", "bin", "s3rver.js"),
+        "-d",
+        join(dir, "s3"),
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(PORT),
+        "-s",
+        "--key",
+        join(tls, "key.pem"),
+        "--cert",
+        join(tls, "cert.pem"),
+        "--configure-bucket",
+        BUCKET,
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       if (spawnSync("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${PORT}`]).status === 0) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -56,20 +95,46 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
 
     // The service as the estate builds it for an S3 destination: an IAM user's key in a shared credentials file.
     const app = Testing.app();
-    const stack = new AwsEstateStack(app, "s3-roundtrip", { estate: "roundtrip", aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", deletionProtection: true, tags: {}, audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 } } });
+    const stack = new AwsEstateStack(app, "s3-roundtrip", {
+      estate: "roundtrip",
+      aws: {
+        region: "us-east-1",
+        offsiteRegion: "us-west-2",
+        accountId: "123456789012",
+        deletionProtection: true,
+        tags: {},
+        audit: { enabled: false, lockMode: LockMode.GOVERNANCE, retentionDays: 365 },
+      },
+    });
     data = join(dir, "srv", "share");
-    for (const [path, size] of [["a.bin", 200_000], ["docs/b.txt", 3_000], ["docs/deep/c d.txt", 10]] as const) {
+    for (const [path, size] of [
+      ["a.bin", 200_000],
+      ["docs/b.txt", 3_000],
+      ["docs/deep/c d.txt", 10],
+    ] as const) {
       mkdirSync(join(data, path, ".."), { recursive: true });
       writeFileSync(join(data, path), Buffer.alloc(size, path));
     }
-    const layout = { prefix: join(dir, "prefix"), configDir: join(dir, "etc"), stateDir: join(dir, "state"), cacheDir: join(dir, "cache"), textfileDir: join(dir, "textfile") };
+    const layout = {
+      prefix: join(dir, "prefix"),
+      configDir: join(dir, "etc"),
+      stateDir: join(dir, "state"),
+      cacheDir: join(dir, "cache"),
+      textfileDir: join(dir, "textfile"),
+    };
     backup = new AppBackup(stack, SERVICE, {
       estate: "roundtrip",
       serviceId: SERVICE,
       host: "roundtrip",
       engine: AppEngine.FILES,
       paths: [data],
-      destination: AppBackupDestination.s3({ bucketName: BUCKET, bucketArn: `arn:aws:s3:::${BUCKET}`, prefix: `${SERVICE}/`, region: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }),
+      destination: AppBackupDestination.s3({
+        bucketName: BUCKET,
+        bucketArn: `arn:aws:s3:::${BUCKET}`,
+        prefix: `${SERVICE}/`,
+        region: "us-east-1",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+      }),
       credentials: AppBackupCredentials.iamUser(),
       retention: Retention.of({ daily: 2 }),
       rpo: Duration.parse("1d"),
@@ -87,16 +152,24 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
     envFile = join(config, "env");
     writeFileSync(envFile, backup.files.find((f) => f.path === "env")!.content);
     const env = readFileSync(envFile, "utf8");
-    const named = (key: string) => /^[A-Z_]+=(.*)$/m.exec(env.split("\n").filter((l) => l.startsWith(`${key}=`))[0] ?? "")?.[1] ?? "";
+    const named = (key: string) =>
+      /^[A-Z_]+=(.*)$/m.exec(env.split("\n").filter((l) => l.startsWith(`${key}=`))[0] ?? "")?.[1] ?? "";
     expect(named("BACKUP_GOV_AWS_CREDENTIALS")).toBe("shared-file");
     expect(named("AWS_REGION")).toBe("us-east-1");
     expect(named("BACKUP_GOV_REPOSITORY")).toBe(`s3:s3.us-east-1.amazonaws.com/${BUCKET}/${SERVICE}`);
-    writeFileSync(named("AWS_SHARED_CREDENTIALS_FILE"), `[default]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = S3RVER\n`, { mode: 0o600 });
+    writeFileSync(
+      named("AWS_SHARED_CREDENTIALS_FILE"),
+      `[default]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = S3RVER\n`,
+      { mode: 0o600 },
+    );
     writeFileSync(named("BACKUP_GOV_PASSWORD_FILE"), "correct horse battery staple\n", { mode: 0o600 });
 
     // A fake aws CLI records the heartbeat the run puts.
     mkdirSync(join(dir, "bin"));
-    writeFileSync(join(dir, "bin", "aws"), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> "${dir}/aws.calls"\n`);
+    writeFileSync(
+      join(dir, "bin", "aws"),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> "${dir}/aws.calls"\n`,
+    );
     chmodSync(join(dir, "bin", "aws"), 0o755);
     overrides = {
       // The endpoint: the loopback server instead of s3.us-east-1.amazonaws.com, and the CA of its certificate.
@@ -113,12 +186,14 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
     if (dir) cleanup(dir);
   });
 
-  const run = (script: string, args: string[] = [], extra: Record<string, string> = {}) => runScript(join(scripts, script), args, envFile, { ...overrides, ...extra });
+  const run = (script: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    runScript(join(scripts, script), args, envFile, { ...overrides, ...extra });
   const ok = (r: ReturnType<typeof run>) => {
     if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr.slice(-3000)}`);
     return r;
   };
-  const objects = () => (existsSync(join(dir, "s3", BUCKET, SERVICE)) ? Object.keys(fileDigests(join(dir, "s3", BUCKET, SERVICE))) : []);
+  const objects = () =>
+    existsSync(join(dir, "s3", BUCKET, SERVICE)) ? Object.keys(fileDigests(join(dir, "s3", BUCKET, SERVICE))) : [];
 
   it("init creates the repository under the service's prefix of the bucket", () => {
     expect(run("backup.sh").code).toBe(4); // preflight: no repository yet
@@ -132,10 +207,20 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
     expect(objects().filter((k) => k.startsWith("snapshots/") && k.endsWith("_S3rver_object")).length).toBe(2); // files + its capture record
     expect(objects().some((k) => k.startsWith("data/"))).toBe(true);
     const m = readMetrics(join(dir, "textfile", `backup_files_s3_backup.prom`));
-    expect(m.get(Metrics.lastRunSuccess)).toEqual({ labels: `service="${SERVICE}",engine="files",target="s3"`, value: 1 });
+    expect(m.get(Metrics.lastRunSuccess)).toEqual({
+      labels: `service="${SERVICE}",engine="files",target="s3"`,
+      value: 1,
+    });
     expect(m.get(Metrics.items)?.value).toBe(3);
     const calls = readFileSync(join(dir, "aws.calls"), "utf8").split("\n");
-    expect(calls.slice(0, 6)).toEqual(["cloudwatch", "put-metric-data", "--region", "us-east-1", "--namespace", Heartbeat.namespace]);
+    expect(calls.slice(0, 6)).toEqual([
+      "cloudwatch",
+      "put-metric-data",
+      "--region",
+      "us-east-1",
+      "--namespace",
+      Heartbeat.namespace,
+    ]);
     const values: Record<string, string> = { Estate: "roundtrip", Service: SERVICE, Source: "files" };
     const dims = `Dimensions=[${Heartbeat.dimensions.map((d) => `{Name=${d},Value=${values[d]}}`).join(",")}]`;
     expect(calls).toContain(`MetricName=${Heartbeat.successMetric},${dims},Value=1,Unit=Count`);
@@ -156,7 +241,9 @@ describe("restic into S3 (an S3-compatible server on loopback), with the generat
   it("a second run applies retention (forget --prune) in S3", () => {
     writeFileSync(join(data, "new.txt"), "new");
     ok(run("backup.sh"));
-    const list = ok(run("restore.sh", ["--list"])).stdout.trim().split("\n");
+    const list = ok(run("restore.sh", ["--list"]))
+      .stdout.trim()
+      .split("\n");
     expect(list[0]).toBe("RUN\tUNIT");
     expect(list.length).toBeGreaterThanOrEqual(2);
   });

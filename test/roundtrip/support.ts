@@ -8,7 +8,16 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { type ServiceFile } from "../../lib/artifacts/app/bundle";
 import { runtimeFiles } from "../../lib/artifacts/app/runtime";
@@ -40,10 +49,17 @@ const PACKAGES: Record<string, string> = {
 
 /** Fails (never skips) when a tool is missing, naming the Debian package to install. */
 export function requireTools(...tools: string[]): void {
-  const missing = tools.filter((t) => spawnSync("bash", ["-c", `command -v "$1" || test -x "$1"`, "_", t], { env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } }).status !== 0);
+  const missing = tools.filter(
+    (t) =>
+      spawnSync("bash", ["-c", `command -v "$1" || test -x "$1"`, "_", t], {
+        env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+      }).status !== 0,
+  );
   if (missing.length > 0) {
     const pkgs = [...new Set(missing.map((t) => PACKAGES[t] ?? t))];
-    throw new Error(`missing tools: ${missing.join(", ")}. Install them: apt-get install -y --no-install-recommends ${pkgs.join(" ")} (.ci/run does)`);
+    throw new Error(
+      `missing tools: ${missing.join(", ")}. Install them: apt-get install -y --no-install-recommends ${pkgs.join(" ")} (.ci/run does)`,
+    );
   }
 }
 
@@ -78,7 +94,12 @@ export interface RunResult {
 }
 
 /** Runs a generated script with the env file of the test service. */
-export function runScript(file: string, args: string[], envFile: string, extraEnv: Record<string, string> = {}): RunResult {
+export function runScript(
+  file: string,
+  args: string[],
+  envFile: string,
+  extraEnv: Record<string, string> = {},
+): RunResult {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(file, args, {
     encoding: "utf8",
@@ -87,14 +108,22 @@ export function runScript(file: string, args: string[], envFile: string, extraEn
     timeout: 240_000,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: (r.stderr ?? "") + (r.error ? String(r.error) : ""), seconds };
+  return {
+    code: r.status ?? -1,
+    stdout: r.stdout ?? "",
+    stderr: (r.stderr ?? "") + (r.error ? String(r.error) : ""),
+    seconds,
+  };
 }
 
 /**
  * Renders an AppBackup's files into `<dir>/prefix/<service>/` and the host's runtime into
  * `<dir>/prefix/runtime/` (what the bundle's install.sh does), and returns the construct.
  */
-export function installService(dir: string, props: Omit<AppBackupProps, "layout">): { backup: AppBackup; scripts: string } {
+export function installService(
+  dir: string,
+  props: Omit<AppBackupProps, "layout">,
+): { backup: AppBackup; scripts: string } {
   const root = new Construct(undefined as unknown as Construct, "roundtrip");
   const backup = new AppBackup(root, props.serviceId, { ...props, layout: { prefix: join(dir, "prefix") } });
   const scripts = join(dir, "prefix", props.serviceId);
@@ -129,7 +158,12 @@ export function writeEnv(dir: string, service: string, settings: Record<string, 
     ...settings,
   };
   const file = join(dir, `${service}.env`);
-  writeFileSync(file, Object.entries(lines).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n");
+  writeFileSync(
+    file,
+    Object.entries(lines)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n") + "\n",
+  );
   return file;
 }
 
@@ -151,8 +185,15 @@ export function readMetrics(file: string): Map<string, { labels: string; value: 
 }
 
 /** Snapshots of a restic repository (id, tags, paths). */
-export function resticSnapshots(repo: string, passwordFile: string): Array<{ id: string; tags?: string[]; paths: string[] }> {
-  const out = execFileSync("restic", ["-r", repo, "--password-file", passwordFile, "--no-lock", "snapshots", "--json"], { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(repo, "..", "restic-cache-probe") } });
+export function resticSnapshots(
+  repo: string,
+  passwordFile: string,
+): Array<{ id: string; tags?: string[]; paths: string[] }> {
+  const out = execFileSync(
+    "restic",
+    ["-r", repo, "--password-file", passwordFile, "--no-lock", "snapshots", "--json"],
+    { encoding: "utf8", env: { ...process.env, RESTIC_CACHE_DIR: join(repo, "..", "restic-cache-probe") } },
+  );
   return JSON.parse(out) as Array<{ id: string; tags?: string[]; paths: string[] }>;
 }
 
@@ -160,14 +201,30 @@ export function resticSnapshots(repo: string, passwordFile: string): Array<{ id:
 export function borgArchives(repo: string, passwordFile: string, baseDir: string): string[] {
   const out = execFileSync("borg", ["list", "--short", "--bypass-lock", repo], {
     encoding: "utf8",
-    env: { ...process.env, BORG_PASSCOMMAND: `cat ${passwordFile}`, BORG_BASE_DIR: baseDir, BORG_RELOCATED_REPO_ACCESS_IS_OK: "yes" },
+    env: {
+      ...process.env,
+      BORG_PASSCOMMAND: `cat ${passwordFile}`,
+      BORG_BASE_DIR: baseDir,
+      BORG_RELOCATED_REPO_ACCESS_IS_OK: "yes",
+    },
   });
   return out.split("\n").filter(Boolean);
 }
 
 /** Overwrites the middle of the largest data file of a repository: what verify.sh must catch. */
 export function corruptRepository(repo: string, subdir: "data" | "borg"): string {
-  const list = execFileSync("bash", ["-c", subdir === "data" ? `find "$1/data" -type f -printf '%s %p\\n' | sort -n | tail -n 1 | cut -d ' ' -f 2-` : `find "$1/data" -type f -name '[0-9]*' -printf '%s %p\\n' | sort -n | tail -n 1 | cut -d ' ' -f 2-`, "_", repo], { encoding: "utf8" }).trim();
+  const list = execFileSync(
+    "bash",
+    [
+      "-c",
+      subdir === "data"
+        ? `find "$1/data" -type f -printf '%s %p\\n' | sort -n | tail -n 1 | cut -d ' ' -f 2-`
+        : `find "$1/data" -type f -name '[0-9]*' -printf '%s %p\\n' | sort -n | tail -n 1 | cut -d ' ' -f 2-`,
+      "_",
+      repo,
+    ],
+    { encoding: "utf8" },
+  ).trim();
   if (!list) throw new Error(`no data file in ${repo}`);
   const bytes = readFileSync(list);
   const at = Math.floor(bytes.length / 2);
@@ -209,7 +266,21 @@ export class PgServer {
     if (!options.data) {
       mkdirSync(this.data, { recursive: true });
       chownTo(this.data, "postgres");
-      run(asUser("postgres", [`${PG_BIN}/initdb`, "-D", this.data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]));
+      run(
+        asUser("postgres", [
+          `${PG_BIN}/initdb`,
+          "-D",
+          this.data,
+          "-U",
+          "postgres",
+          "-A",
+          "trust",
+          "--no-sync",
+          "-E",
+          "UTF8",
+          "--locale=C.UTF-8",
+        ]),
+      );
     }
     const settings = [
       "-c listen_addresses=127.0.0.1",
@@ -218,20 +289,48 @@ export class PgServer {
       "-c fsync=off",
       "-c wal_level=replica",
       "-c max_wal_senders=5",
-      ...(options.archiveCommand ? ["-c archive_mode=on", `-c archive_command='${options.archiveCommand}'`, "-c archive_timeout=60"] : []),
+      ...(options.archiveCommand
+        ? ["-c archive_mode=on", `-c archive_command='${options.archiveCommand}'`, "-c archive_timeout=60"]
+        : []),
     ].join(" ");
     this.pgctl(["-l", this.log, "-w", "-t", "120", "-o", settings, "start"]);
   }
 
   public pgctl(args: string[]): void {
     const argv = asUser("postgres", [`${PG_BIN}/pg_ctl`, "-D", this.data, ...args]);
-    const r = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env: this.env });
-    if (r.status !== 0) throw new Error(`pg_ctl ${args.at(-1)} failed: ${r.stderr}\n${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : ""}`);
+    const r = spawnSync(argv[0], argv.slice(1), {
+      encoding: "utf8",
+      stdio: ["ignore", "ignore", "pipe"],
+      env: this.env,
+    });
+    if (r.status !== 0)
+      throw new Error(
+        `pg_ctl ${args.at(-1)} failed: ${r.stderr}\n${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : ""}`,
+      );
   }
 
   /** psql as the superuser over TCP; returns unaligned, tuples-only output. */
   public sql(sql: string, db = "postgres"): string {
-    return execFileSync(`${PG_BIN}/psql`, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(this.port), "-U", "postgres", "-d", db], { input: sql, encoding: "utf8" }).trim();
+    return execFileSync(
+      `${PG_BIN}/psql`,
+      [
+        "-X",
+        "-q",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(this.port),
+        "-U",
+        "postgres",
+        "-d",
+        db,
+      ],
+      { input: sql, encoding: "utf8" },
+    ).trim();
   }
 
   public stop(): void {
@@ -264,7 +363,15 @@ export class MariaServer {
     if (!options.data) {
       mkdirSync(this.data, { recursive: true });
       chownTo(this.data, "mysql");
-      run(asUser("mysql", ["mariadb-install-db", "--no-defaults", `--datadir=${this.data}`, "--auth-root-authentication-method=normal", "--skip-test-db"]));
+      run(
+        asUser("mysql", [
+          "mariadb-install-db",
+          "--no-defaults",
+          `--datadir=${this.data}`,
+          "--auth-root-authentication-method=normal",
+          "--skip-test-db",
+        ]),
+      );
     }
     chownTo(dir, "mysql");
     const argv = asUser("mysql", [
@@ -279,17 +386,30 @@ export class MariaServer {
       "--innodb-flush-log-at-trx-commit=0",
       ...(options.binlog ? [`--log-bin=${join(this.data, "mysql-bin")}`, "--server-id=1", "--binlog-format=ROW"] : []),
     ]);
-    const child = spawn(argv[0], argv.slice(1), { stdio: "ignore", detached: true, env: options.env ? { ...process.env, ...options.env } : undefined });
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: "ignore",
+      detached: true,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
     child.unref();
     for (let i = 0; i < 240; i++) {
-      if (spawnSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-e", "SELECT 1"], { stdio: "ignore" }).status === 0) return;
+      if (
+        spawnSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-e", "SELECT 1"], { stdio: "ignore" })
+          .status === 0
+      )
+        return;
       spawnSync("sleep", ["0.25"]);
     }
-    throw new Error(`mariadbd did not start: ${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : "(no log)"}`);
+    throw new Error(
+      `mariadbd did not start: ${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : "(no log)"}`,
+    );
   }
 
   public sql(sql: string, db?: string): string {
-    return execFileSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-N", "-B", ...(db ? [db] : [])], { input: sql, encoding: "utf8" }).trim();
+    return execFileSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-N", "-B", ...(db ? [db] : [])], {
+      input: sql,
+      encoding: "utf8",
+    }).trim();
   }
 
   /** Shuts the server down; with `wait`, returns once its pid file is gone (its data folder can be removed then). */
@@ -308,7 +428,9 @@ export function cleanup(dir: string): void {
 export function recordDuration(suite: string, step: string, seconds: number): void {
   mkdirSync(METRICS_ROOT, { recursive: true });
   const file = join(METRICS_ROOT, "durations.json");
-  const all = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, number>>) : {};
+  const all = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, number>>)
+    : {};
   all[suite] = { ...(all[suite] ?? {}), [step]: Math.round(seconds * 1000) / 1000 };
   writeFileSync(file, JSON.stringify(all, null, 2) + "\n");
 }

@@ -24,17 +24,41 @@ function stubs(uid: number, installed: string[]): { bin: string; state: string; 
   // dpkg-query -W -f='${Status}' PKG
   stub("dpkg-query", `grep -qx "\${@: -1}" "${state}" && printf 'install ok installed' || exit 1`);
   // apt-get ... install -y ... PKGS: records the call and "installs" the packages.
-  stub("apt-get", `echo "$*" >> "${aptLog}"; if [[ " $* " == *" install "* ]]; then for a in "$@"; do [[ $a == -* || $a == install || $a == *=* ]] || echo "$a" >> "${state}"; done; fi`);
+  stub(
+    "apt-get",
+    `echo "$*" >> "${aptLog}"; if [[ " $* " == *" install "* ]]; then for a in "$@"; do [[ $a == -* || $a == install || $a == *=* ]] || echo "$a" >> "${state}"; done; fi`,
+  );
   return { bin, state, aptLog };
 }
 
-const run = (bin: string, ...args: string[]) => spawnSync("bash", [SCRIPT, ...args], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+const run = (bin: string, ...args: string[]) =>
+  spawnSync("bash", [SCRIPT, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
 
-const ALL = readFileSync(SCRIPT, "utf8").match(/readonly PACKAGES=\(([^)]*)\)/)![1].trim().split(/\s+/);
+const ALL = readFileSync(SCRIPT, "utf8")
+  .match(/readonly PACKAGES=\(([^)]*)\)/)![1]
+  .trim()
+  .split(/\s+/);
 
 describe("scripts/test-tools.sh (the first step of npm test)", () => {
   it("lists the tools the tests run: restic, borg, PostgreSQL 15, MariaDB, Prometheus, shellcheck, jq", () => {
-    expect(ALL).toEqual(expect.arrayContaining(["restic", "borgbackup", "postgresql-15", "mariadb-server", "mariadb-backup", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter", "shellcheck", "systemd", "jq"]));
+    expect(ALL).toEqual(
+      expect.arrayContaining([
+        "restic",
+        "borgbackup",
+        "postgresql-15",
+        "mariadb-server",
+        "mariadb-backup",
+        "prometheus",
+        "prometheus-alertmanager",
+        "prometheus-node-exporter",
+        "shellcheck",
+        "systemd",
+        "jq",
+      ]),
+    );
   });
 
   it("does nothing when every package is installed", () => {
@@ -45,7 +69,10 @@ describe("scripts/test-tools.sh (the first step of npm test)", () => {
   });
 
   it("not root: prints the exact apt-get command for the missing packages and stops the tests", () => {
-    const s = stubs(1000, ALL.filter((p) => p !== "restic" && p !== "jq"));
+    const s = stubs(
+      1000,
+      ALL.filter((p) => p !== "restic" && p !== "jq"),
+    );
     const r = run(s.bin);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("sudo apt-get install -y --no-install-recommends restic jq");
@@ -53,7 +80,10 @@ describe("scripts/test-tools.sh (the first step of npm test)", () => {
   });
 
   it("root: installs exactly the missing packages (after apt-get update), then passes", () => {
-    const s = stubs(0, ALL.filter((p) => p !== "borgbackup" && p !== "mariadb-backup"));
+    const s = stubs(
+      0,
+      ALL.filter((p) => p !== "borgbackup" && p !== "mariadb-backup"),
+    );
     const r = run(s.bin);
     expect(r.status).toBe(0);
     const calls = readFileSync(s.aptLog, "utf8").trim().split("\n");
@@ -70,7 +100,9 @@ describe("scripts/test-tools.sh (the first step of npm test)", () => {
   });
 
   it("npm test and .ci/run go through it", () => {
-    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.test).toMatch(/^bash scripts\/test-tools\.sh && /);
+    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.test).toMatch(
+      /^bash scripts\/test-tools\.sh && /,
+    );
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/\nnpm test\n/);
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).not.toMatch(/apt-get/);
   });

@@ -29,7 +29,20 @@ import { AppBackupDestination } from "../../lib/constructs/app-backup";
 import { Duration } from "../../lib/core/duration";
 import { Retention } from "../../lib/core/retention";
 import { AppEngine, BackupTool } from "../../lib/core/vocabulary";
-import { MariaServer, PG_BIN, PgServer, chownTo, fileDigests, installService, requireTools, runScript, scratch, secret, writeEnv, type RunResult } from "../roundtrip/support";
+import {
+  MariaServer,
+  PG_BIN,
+  PgServer,
+  chownTo,
+  fileDigests,
+  installService,
+  requireTools,
+  runScript,
+  scratch,
+  secret,
+  writeEnv,
+  type RunResult,
+} from "../roundtrip/support";
 
 export const LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 /** Monday 2027-01-04 00:00 UTC: a fixed start makes a run reproducible. */
@@ -63,7 +76,15 @@ export interface Check {
 
 export interface SoakResult {
   readonly service: string;
-  readonly runs: Array<{ at: string; kind: "backup" | "ship"; code: number; expected: number; injected?: string; seconds: number; id?: string }>;
+  readonly runs: Array<{
+    at: string;
+    kind: "backup" | "ship";
+    code: number;
+    expected: number;
+    injected?: string;
+    seconds: number;
+    id?: string;
+  }>;
   readonly keptDumps: string[];
   readonly expectedKeptDumps: string[];
   readonly goodRuns: string[];
@@ -87,15 +108,23 @@ export function prng(seed: number): () => number {
 
 /** The next `count` elapses of an OnCalendar expression after `base` (epoch seconds), as systemd computes them. */
 export function calendarElapses(expr: string, base: number, count: number): number[] {
-  const out = execFileSync("systemd-analyze", ["calendar", `--iterations=${count}`, `--base-time=@${base}`, expr], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+  const out = execFileSync("systemd-analyze", ["calendar", `--iterations=${count}`, `--base-time=@${base}`, expr], {
+    encoding: "utf8",
+    env: { ...process.env, TZ: "UTC" },
+  });
   const times: number[] = [];
-  for (const m of out.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC/g)) times.push(Date.parse(`${m[1]}T${m[2]}Z`) / 1000);
-  if (times.length !== count) throw new Error(`systemd-analyze gave ${times.length} elapses of '${expr}', not ${count}:\n${out}`);
+  for (const m of out.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC/g))
+    times.push(Date.parse(`${m[1]}T${m[2]}Z`) / 1000);
+  if (times.length !== count)
+    throw new Error(`systemd-analyze gave ${times.length} elapses of '${expr}', not ${count}:\n${out}`);
   return times;
 }
 
 export function runIdOf(epoch: number): string {
-  return new Date(epoch * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(epoch * 1000)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 export function epochOfRun(run: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(run)!;
@@ -165,7 +194,13 @@ class SimClock {
     this.now = epoch;
   }
   public get env(): Record<string, string> {
-    return { LD_PRELOAD: LIBFAKETIME, FAKETIME_TIMESTAMP_FILE: this.file, FAKETIME_NO_CACHE: "1", FAKETIME_DONT_RESET: "1", TZ: "UTC" };
+    return {
+      LD_PRELOAD: LIBFAKETIME,
+      FAKETIME_TIMESTAMP_FILE: this.file,
+      FAKETIME_NO_CACHE: "1",
+      FAKETIME_DONT_RESET: "1",
+      TZ: "UTC",
+    };
   }
 }
 
@@ -181,9 +216,21 @@ export function soak(opts: SoakOptions): SoakResult {
   const t0 = Date.now();
   const { engine, tool } = opts;
   requireTools(tool === BackupTool.RESTIC ? "restic" : "borg", "jq", "systemd-analyze", "flock");
-  if (!existsSync(LIBFAKETIME)) throw new Error(`missing ${LIBFAKETIME}. Install it: apt-get install -y --no-install-recommends libfaketime (scripts/test-tools.sh does)`);
+  if (!existsSync(LIBFAKETIME))
+    throw new Error(
+      `missing ${LIBFAKETIME}. Install it: apt-get install -y --no-install-recommends libfaketime (scripts/test-tools.sh does)`,
+    );
   if (engine === "postgresql") requireTools(`${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`, `${PG_BIN}/pg_dump`);
-  if (engine === "mysql") requireTools("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "mariadb-binlog", "mariabackup", "mbstream");
+  if (engine === "mysql")
+    requireTools(
+      "mariadbd",
+      "mariadb-install-db",
+      "mariadb",
+      "mariadb-dump",
+      "mariadb-binlog",
+      "mariabackup",
+      "mbstream",
+    );
   const rnd = prng(opts.seed);
   const service = `soak-${engine === "postgresql" ? "pg" : engine === "mysql" ? "my" : "files"}-${tool}`;
   const dir = scratch(service);
@@ -227,10 +274,21 @@ export function soak(opts: SoakOptions): SoakResult {
   if (engine === "postgresql") {
     mkdirSync(spool, { recursive: true });
     chownTo(spool, "postgres");
-    pg = new PgServer(dir, opts.ports.live, { archiveCommand: `BACKUP_GOV_SPOOL_DIR=${spool} ${scripts}/wal-archive.sh %p %f`, env });
+    pg = new PgServer(dir, opts.ports.live, {
+      archiveCommand: `BACKUP_GOV_SPOOL_DIR=${spool} ${scripts}/wal-archive.sh %p %f`,
+      env,
+    });
     pg.sql("CREATE DATABASE shop");
     pg.sql("CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL)", "shop");
-    Object.assign(settings, { PGHOST: "127.0.0.1", PGPORT: String(opts.ports.live), PGUSER: "postgres", PGDATABASE: "shop", BACKUP_GOV_RESTORE_PGUSER: "postgres", BACKUP_GOV_PG_BINDIR: PG_BIN, BACKUP_GOV_SPOOL_DIR: spool });
+    Object.assign(settings, {
+      PGHOST: "127.0.0.1",
+      PGPORT: String(opts.ports.live),
+      PGUSER: "postgres",
+      PGDATABASE: "shop",
+      BACKUP_GOV_RESTORE_PGUSER: "postgres",
+      BACKUP_GOV_PG_BINDIR: PG_BIN,
+      BACKUP_GOV_SPOOL_DIR: spool,
+    });
   } else if (engine === "mysql") {
     const serverDir = join(dir, "server");
     mkdirSync(serverDir);
@@ -239,13 +297,19 @@ export function soak(opts: SoakOptions): SoakResult {
     my.sql("CREATE DATABASE shop");
     my.sql("CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL) ENGINE=InnoDB", "shop");
     const cnf = secret(dir, "root.cnf", `[client]\nuser=root\nsocket=${my.socket}\n`);
-    Object.assign(settings, { BACKUP_GOV_MYSQL_DATABASE: "shop", BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf, BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf, BACKUP_GOV_SPOOL_DIR: spool });
+    Object.assign(settings, {
+      BACKUP_GOV_MYSQL_DATABASE: "shop",
+      BACKUP_GOV_MYSQL_DEFAULTS_FILE: cnf,
+      BACKUP_GOV_RESTORE_MYSQL_DEFAULTS_FILE: cnf,
+      BACKUP_GOV_SPOOL_DIR: spool,
+    });
   } else {
     mkdirSync(data, { recursive: true });
   }
   const envFile = writeEnv(dir, service, settings);
   const stateDir = join(dir, "state", service);
-  const run = (script: string, args: string[], extra: Record<string, string> = {}): RunResult => runScript(join(scripts, script), args, envFile, { ...env, ...extra });
+  const run = (script: string, args: string[], extra: Record<string, string> = {}): RunResult =>
+    runScript(join(scripts, script), args, envFile, { ...env, ...extra });
 
   const history: Array<{ at: number; state: string }> = [];
   const liveState = (): string => {
@@ -299,7 +363,8 @@ export function soak(opts: SoakOptions): SoakResult {
       pg.sql(sql, "shop");
       // The segment is closed and archived now (archive_timeout would, later): the next ship finds it.
       const closed = pg.sql("SELECT pg_walfile_name(pg_switch_wal())");
-      for (let i = 0; i < 200 && pg.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") < closed; i++) execFileSync("sleep", ["0.1"]);
+      for (let i = 0; i < 200 && pg.sql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver") < closed; i++)
+        execFileSync("sleep", ["0.1"]);
     } else my!.sql(sql.replace("BEGIN;", "START TRANSACTION;"), "shop");
   };
 
@@ -307,13 +372,18 @@ export function soak(opts: SoakOptions): SoakResult {
   const end = SIM_START + opts.days * 86400;
   type Event = { at: number; kind: "backup" | "write" | "ship"; inject?: string };
   const events: Event[] = [];
-  const elapses = calendarElapses(backupTimer.calendar, SIM_START, Math.ceil((opts.days * 86400) / 3600) + 2).filter((t) => t < end);
+  const elapses = calendarElapses(backupTimer.calendar, SIM_START, Math.ceil((opts.days * 86400) / 3600) + 2).filter(
+    (t) => t < end,
+  );
   for (const t of elapses) events.push({ at: t + Math.floor(rnd() * backupTimer.delay), kind: "backup" });
   const backups = events.slice();
   backups[Math.floor(backups.length / 3)].inject = engine === "files" ? "destination gone" : "failed dump";
   backups[Math.floor((2 * backups.length) / 3)].inject = "held lock";
   const writes = Math.max(2, Math.round(opts.days * opts.writesPerDay));
-  const writeTimes = Array.from({ length: writes }, () => SIM_START + 600 + Math.floor(rnd() * (opts.days * 86400 - 1200))).sort((a, b) => a - b);
+  const writeTimes = Array.from(
+    { length: writes },
+    () => SIM_START + 600 + Math.floor(rnd() * (opts.days * 86400 - 1200)),
+  ).sort((a, b) => a - b);
   for (const w of writeTimes) {
     events.push({ at: w, kind: "write" });
     if (shipTimer) events.push({ at: calendarElapses(shipTimer.calendar, w, 1)[0], kind: "ship" });
@@ -324,11 +394,15 @@ export function soak(opts: SoakOptions): SoakResult {
   const failingDump = (): Record<string, string> => {
     mkdirSync(fakeBin, { recursive: true });
     if (engine === "postgresql") {
-      for (const t of readdirSync(PG_BIN)) if (t !== "pg_dump" && !existsSync(join(fakeBin, t))) execFileSync("ln", ["-sf", join(PG_BIN, t), join(fakeBin, t)]);
+      for (const t of readdirSync(PG_BIN))
+        if (t !== "pg_dump" && !existsSync(join(fakeBin, t)))
+          execFileSync("ln", ["-sf", join(PG_BIN, t), join(fakeBin, t)]);
       writeFileSync(join(fakeBin, "pg_dump"), `#!/bin/bash\nprintf 'PGDMP partial'\nexit 1\n`, { mode: 0o755 });
       return { BACKUP_GOV_PG_BINDIR: fakeBin };
     }
-    writeFileSync(join(fakeBin, "mariadb-dump"), `#!/bin/bash\nprintf -- '-- partial dump\\n'\nexit 2\n`, { mode: 0o755 });
+    writeFileSync(join(fakeBin, "mariadb-dump"), `#!/bin/bash\nprintf -- '-- partial dump\\n'\nexit 2\n`, {
+      mode: 0o755,
+    });
     return { PATH: `${fakeBin}:${process.env.PATH}:/usr/sbin:/sbin` };
   };
 
@@ -347,7 +421,14 @@ export function soak(opts: SoakOptions): SoakResult {
       }
       if (e.kind === "ship") {
         const r = run("backup.sh", ["--ship"]);
-        runs.push({ at: iso(e.at), kind: "ship", code: r.code, expected: 0, seconds: r.seconds, id: runIdIn(r.stderr) });
+        runs.push({
+          at: iso(e.at),
+          kind: "ship",
+          code: r.code,
+          expected: 0,
+          seconds: r.seconds,
+          id: runIdIn(r.stderr),
+        });
         if (r.code !== 0) throw new Error(`ship at ${iso(e.at)} failed (${r.code}): ${r.stderr.slice(-2000)}`);
         continue;
       }
@@ -364,14 +445,26 @@ export function soak(opts: SoakOptions): SoakResult {
         mkdirSync(stateDir, { recursive: true });
         // Its own process group: the sleep holds the lock too, and goes with flock.
         holder = spawn("flock", [join(stateDir, "lock"), "sleep", "60"], { stdio: "ignore", detached: true });
-        for (let i = 0; i < 100 && spawnSync("flock", ["-n", join(stateDir, "lock"), "true"]).status === 0; i++) execFileSync("sleep", ["0.05"]);
+        for (let i = 0; i < 100 && spawnSync("flock", ["-n", join(stateDir, "lock"), "true"]).status === 0; i++)
+          execFileSync("sleep", ["0.05"]);
         expected = 75;
       }
       const r = run("backup.sh", [], extra);
       if (holder?.pid) process.kill(-holder.pid, "SIGTERM");
       if (e.inject === "destination gone") renameSync(`${repo}.away`, repo);
-      runs.push({ at: iso(e.at), kind: "backup", code: r.code, expected, injected: e.inject, seconds: r.seconds, id: runIdIn(r.stderr) });
-      if (r.code !== expected) throw new Error(`backup at ${iso(e.at)}${e.inject ? ` (${e.inject})` : ""} exited ${r.code}, not ${expected}: ${r.stderr.slice(-3000)}`);
+      runs.push({
+        at: iso(e.at),
+        kind: "backup",
+        code: r.code,
+        expected,
+        injected: e.inject,
+        seconds: r.seconds,
+        id: runIdIn(r.stderr),
+      });
+      if (r.code !== expected)
+        throw new Error(
+          `backup at ${iso(e.at)}${e.inject ? ` (${e.inject})` : ""} exited ${r.code}, not ${expected}: ${r.stderr.slice(-3000)}`,
+        );
     }
 
     // --- restore every kept point ----------------------------------------------------------------
@@ -401,17 +494,34 @@ export function soak(opts: SoakOptions): SoakResult {
         const r = run("restore.sh", ["--run", runId, "--target", target]);
         if (r.code !== 0) throw new Error(`restore of ${runId} failed: ${r.stderr.slice(-2000)}`);
         const digests = existsSync(join(target, data)) ? fileDigests(join(target, data)) : {};
-        actual = JSON.stringify(Object.fromEntries(Object.keys(digests).sort().map((k) => [k, readText(join(target, data, k))])));
+        actual = JSON.stringify(
+          Object.fromEntries(
+            Object.keys(digests)
+              .sort()
+              .map((k) => [k, readText(join(target, data, k))]),
+          ),
+        );
         rmSync(target, { recursive: true, force: true });
       } else {
         const db = `r_${runId.toLowerCase()}`;
         const r = run("restore.sh", ["--run", runId, "--into", db]);
         if (r.code !== 0) throw new Error(`restore of ${runId} failed: ${r.stderr.slice(-2000)}`);
-        actual = pg ? pg.sql("SELECT coalesce(string_agg(id || ':' || v, ',' ORDER BY id), '') FROM items", db) : my!.sql("SET SESSION group_concat_max_len = 16777216; SELECT coalesce(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','), '') FROM items", db);
+        actual = pg
+          ? pg.sql("SELECT coalesce(string_agg(id || ':' || v, ',' ORDER BY id), '') FROM items", db)
+          : my!.sql(
+              "SET SESSION group_concat_max_len = 16777216; SELECT coalesce(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','), '') FROM items",
+              db,
+            );
         if (pg) pg.sql(`DROP DATABASE ${db}`);
         else my!.sql(`DROP DATABASE ${db}`);
       }
-      checks.push({ kind: engine === "files" ? "files" : "dump", at: runId, ok: actual === expected, seconds: (Date.now() - s0) / 1000, detail: actual === expected ? undefined : `expected ${expected?.slice(0, 200)} got ${actual.slice(0, 200)}` });
+      checks.push({
+        kind: engine === "files" ? "files" : "dump",
+        at: runId,
+        ok: actual === expected,
+        seconds: (Date.now() - s0) / 1000,
+        detail: actual === expected ? undefined : `expected ${expected?.slice(0, 200)} got ${actual.slice(0, 200)}`,
+      });
     }
 
     // Point-in-time targets inside every kept chain: between two writes, after the chain's head and before its last shipped log.
@@ -421,7 +531,8 @@ export function soak(opts: SoakOptions): SoakResult {
       const lastLog = Math.max(...logRuns.map(epochOfRun).filter((t) => t < nextHead + 1));
       const gaps: Array<[number, number]> = [];
       const marks = [from, ...history.map((h) => h.at).filter((t) => t > from && t < lastLog), lastLog];
-      for (let i = 0; i + 1 < marks.length; i++) if (marks[i + 1] - marks[i] > 240) gaps.push([marks[i] + 60, marks[i + 1] - 60]);
+      for (let i = 0; i + 1 < marks.length; i++)
+        if (marks[i + 1] - marks[i] > 240) gaps.push([marks[i] + 60, marks[i + 1] - 60]);
       for (let k = 0; k < opts.targetsPerChain && gaps.length > 0; k++) {
         const [a, b] = gaps[Math.floor(rnd() * gaps.length)];
         const target = a + Math.floor(rnd() * (b - a));
@@ -441,12 +552,20 @@ export function soak(opts: SoakOptions): SoakResult {
       const when = `${iso(target).replace("T", " ").replace("Z", "")}+00`;
       if (pg) {
         const r = run("restore.sh", ["--to-time", when, "--pgdata", out, "--owner", "postgres"]);
-        if (r.code !== 0) return { kind: "pitr", at: iso(target), ok: false, seconds: 0, detail: `restore.sh exited ${r.code}: ${r.stderr.slice(-1500)}` };
+        if (r.code !== 0)
+          return {
+            kind: "pitr",
+            at: iso(target),
+            ok: false,
+            seconds: 0,
+            detail: `restore.sh exited ${r.code}: ${r.stderr.slice(-1500)}`,
+          };
         said = r.stderr.slice(-1500);
         let server: PgServer | undefined;
         try {
           server = new PgServer(dir, opts.ports.restore, { data: out, env });
-          for (let i = 0; i < 300 && server.sql("SELECT pg_is_in_recovery()") === "t"; i++) execFileSync("sleep", ["0.1"]);
+          for (let i = 0; i < 300 && server.sql("SELECT pg_is_in_recovery()") === "t"; i++)
+            execFileSync("sleep", ["0.1"]);
           actual = server.sql("SELECT coalesce(string_agg(id || ':' || v, ',' ORDER BY id), '') FROM items", "shop");
         } catch (err) {
           actual = `server failed: ${String(err).slice(-1500)}`;
@@ -456,14 +575,26 @@ export function soak(opts: SoakOptions): SoakResult {
         rmSync(`${out}.wal`, { recursive: true, force: true });
       } else {
         const r = run("restore.sh", ["--to-time", when, "--datadir", out, "--owner", "mysql"]);
-        if (r.code !== 0) return { kind: "pitr", at: iso(target), ok: false, seconds: 0, detail: `restore.sh exited ${r.code}: ${r.stderr.slice(-1500)}` };
+        if (r.code !== 0)
+          return {
+            kind: "pitr",
+            at: iso(target),
+            ok: false,
+            seconds: 0,
+            detail: `restore.sh exited ${r.code}: ${r.stderr.slice(-1500)}`,
+          };
         const sdir = join(dir, `pitr-server-${target}`);
         mkdirSync(sdir);
         let server: MariaServer | undefined;
         try {
           server = new MariaServer(sdir, opts.ports.restore, { data: out, env: { ...env, TMPDIR: sdir } });
-          execFileSync("mariadb", ["--no-defaults", "-S", server.socket, "-uroot"], { input: readText(`${out}.binlogs/replay.sql`) });
-          actual = server.sql("SET SESSION group_concat_max_len = 16777216; SELECT coalesce(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','), '') FROM items", "shop");
+          execFileSync("mariadb", ["--no-defaults", "-S", server.socket, "-uroot"], {
+            input: readText(`${out}.binlogs/replay.sql`),
+          });
+          actual = server.sql(
+            "SET SESSION group_concat_max_len = 16777216; SELECT coalesce(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','), '') FROM items",
+            "shop",
+          );
         } catch (err) {
           actual = `server failed: ${String(err).slice(-1500)}`;
         } finally {
@@ -473,14 +604,33 @@ export function soak(opts: SoakOptions): SoakResult {
         rmSync(sdir, { recursive: true, force: true });
       }
       rmSync(out, { recursive: true, force: true });
-      return { kind: "pitr", at: iso(target), ok: actual === expected, seconds: (Date.now() - s0) / 1000, detail: actual === expected ? undefined : `expected ${expected?.slice(0, 300)} got ${actual.slice(-800)}; restore.sh said: ${said}` };
+      return {
+        kind: "pitr",
+        at: iso(target),
+        ok: actual === expected,
+        seconds: (Date.now() - s0) / 1000,
+        detail:
+          actual === expected
+            ? undefined
+            : `expected ${expected?.slice(0, 300)} got ${actual.slice(-800)}; restore.sh said: ${said}`,
+      };
     }
 
     // Nothing a failed run stored is left: every listed unit belongs to a run that said it stored or shipped.
     const succeeded = new Set(runs.filter((r) => r.code === 0).map((r) => r.id));
     const leftovers = listed.filter((l) => !succeeded.has(l[0])).map((l) => l.join(" "));
     const expectedKeptDumps = expectedKept(goodRuns, opts.retention, tool);
-    return { service, runs, keptDumps, expectedKeptDumps, goodRuns, chains, checks, wallSeconds: (Date.now() - t0) / 1000, leftovers };
+    return {
+      service,
+      runs,
+      keptDumps,
+      expectedKeptDumps,
+      goodRuns,
+      chains,
+      checks,
+      wallSeconds: (Date.now() - t0) / 1000,
+      leftovers,
+    };
   } finally {
     pg?.stop();
     my?.stop(true);

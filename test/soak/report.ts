@@ -8,12 +8,15 @@ import type { SoakResult } from "./harness";
 
 const dir = join(__dirname, "..", "..", ".tmp", "soak");
 if (!existsSync(dir)) throw new Error(`no ${dir}: run npm run soak first`);
-const stat = (xs: number[]) => (xs.length ? `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)} / ${Math.max(...xs).toFixed(1)}` : "–");
+const stat = (xs: number[]) =>
+  xs.length ? `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)} / ${Math.max(...xs).toFixed(1)}` : "–";
 const rows = readdirSync(dir)
   .filter((f) => f.endsWith(".json"))
   .sort()
   .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as SoakResult & { days: number });
-console.log("| service | days | backup runs (failed as injected) | ships | kept points restored | point-in-time targets restored | restore s, mean / max (kept point; pitr) | wall |");
+console.log(
+  "| service | days | backup runs (failed as injected) | ships | kept points restored | point-in-time targets restored | restore s, mean / max (kept point; pitr) | wall |",
+);
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
   const backups = r.runs.filter((x) => x.kind === "backup");

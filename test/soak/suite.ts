@@ -24,7 +24,10 @@ jest.setTimeout((LONG ? 180 : 10) * 60_000);
 
 // Ports of their own: the round trips of other checkouts may hold theirs.
 const PORTS: Record<SoakEngine, { live: number; restore: number }> = {
-  postgresql: { live: Number(process.env.SOAK_PG_PORT ?? 54471), restore: Number(process.env.SOAK_PG_PORT ?? 54471) + 1 },
+  postgresql: {
+    live: Number(process.env.SOAK_PG_PORT ?? 54471),
+    restore: Number(process.env.SOAK_PG_PORT ?? 54471) + 1,
+  },
   mysql: { live: Number(process.env.SOAK_MY_PORT ?? 33471), restore: Number(process.env.SOAK_MY_PORT ?? 33471) + 1 },
   files: { live: 0, restore: 0 },
 };
@@ -62,7 +65,10 @@ function suite(engine: SoakEngine, tool: BackupTool): void {
     });
     const out = join(ROOT, ".tmp", "soak");
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, `${result.service}.json`), JSON.stringify({ days: DAYS, seed: SEED, ...result }, null, 2) + "\n");
+    writeFileSync(
+      join(out, `${result.service}.json`),
+      JSON.stringify({ days: DAYS, seed: SEED, ...result }, null, 2) + "\n",
+    );
   });
 
   it("ran every scheduled run, each injected failure with its own exit code and every other run successfully", () => {

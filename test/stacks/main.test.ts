@@ -14,7 +14,11 @@ const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The cdktf app of cdktf.json (`cdktf synth`), run as cdktf runs it: with env only. */
 function app(env: Record<string, string>) {
-  return spawnSync(process.execPath, [TSX, join(ROOT, "stacks", "main.ts")], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [TSX, join(ROOT, "stacks", "main.ts")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
 }
 
 describe("stacks/main.ts, the cdktf app", () => {
@@ -34,7 +38,10 @@ describe("stacks/main.ts, the cdktf app", () => {
   });
 
   it("SIGTERM or SIGINT mid-synth (as Ctrl-C on `cdktf synth`): exit 128+n with IO-056, the previous output byte-identical, no staging folder or lock left", async () => {
-    for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+    for (const [signal, code] of [
+      ["SIGTERM", 143],
+      ["SIGINT", 130],
+    ] as const) {
       const dir = scratch("main-signal");
       const out = join(dir, "out");
       const small = join(dir, "small.yaml");
@@ -42,12 +49,25 @@ describe("stacks/main.ts, the cdktf app", () => {
       expect(app({ BACKUP_CATALOG: small, CDKTF_OUTDIR: out }).status).toBe(0);
       const before = tree(out);
       const big = join(dir, "big.yaml");
-      writeFileSync(big, stringify(catalogWith(Array.from({ length: 60 }, (_, i) => criticalDbService(`db${i}`, { vm: { host: "pve", vmid: 1000 + i } })))));
+      writeFileSync(
+        big,
+        stringify(
+          catalogWith(
+            Array.from({ length: 60 }, (_, i) => criticalDbService(`db${i}`, { vm: { host: "pve", vmid: 1000 + i } })),
+          ),
+        ),
+      );
       // Node itself runs the app (tsx as a loader): the tsx command would put a process in between.
-      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "stacks", "main.ts")], { cwd: ROOT, env: { ...process.env, BACKUP_CATALOG: big, CDKTF_OUTDIR: out }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "stacks", "main.ts")], {
+        cwd: ROOT,
+        env: { ...process.env, BACKUP_CATALOG: big, CDKTF_OUTDIR: out },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let err = "";
       child.stderr.on("data", (d) => (err += d));
-      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (c, s) => resolve({ code: c, signal: s })));
+      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on("close", (c, s) => resolve({ code: c, signal: s })),
+      );
       try {
         const end = Date.now() + 60_000;
         while (!readdirSync(out).some((n) => n.startsWith(".backup-gov-staging-"))) {
@@ -66,4 +86,3 @@ describe("stacks/main.ts, the cdktf app", () => {
     }
   });
 });
-

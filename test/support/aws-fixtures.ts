@@ -28,7 +28,13 @@ export function s3Service(id: string, extra: Record<string, unknown> = {}): Reco
     classification: "important",
     rpo: "1d",
     rto: "8h",
-    app: { decision: "required", rationale: "files need a copy", engine: "files", host: `${id}.internal`, paths: ["/srv/data"] },
+    app: {
+      decision: "required",
+      rationale: "files need a copy",
+      engine: "files",
+      host: `${id}.internal`,
+      paths: ["/srv/data"],
+    },
     offsite: { required: false, reason: "test fixture" },
     restore: { secrets: `vault:kv/${id}`, validate: ["true"] },
     ...extra,
@@ -36,12 +42,22 @@ export function s3Service(id: string, extra: Record<string, unknown> = {}): Reco
 }
 
 /** The YAML text of an AWS estate holding these services. */
-export function awsCatalogText(services: Array<Record<string, unknown>>, aws: Record<string, unknown> = {}, name = "test"): string {
+export function awsCatalogText(
+  services: Array<Record<string, unknown>>,
+  aws: Record<string, unknown> = {},
+  name = "test",
+): string {
   return stringify({
     version: 1,
     name,
     owner: "@ops",
-    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass", ...aws },
+    aws: {
+      region: "us-east-1",
+      offsiteRegion: "us-west-2",
+      accountId: "123456789012",
+      breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass",
+      ...aws,
+    },
     notifications: { email: ["ops@example.com"] },
     contacts: [{ name: "Ops", role: "on call", email: "ops@example.com" }],
     services,
@@ -49,26 +65,49 @@ export function awsCatalogText(services: Array<Record<string, unknown>>, aws: Re
 }
 
 /** Validates an AWS estate of these services. */
-export function awsReport(services: Array<Record<string, unknown>>, aws: Record<string, unknown> = {}, name = "test"): ValidationReport {
+export function awsReport(
+  services: Array<Record<string, unknown>>,
+  aws: Record<string, unknown> = {},
+  name = "test",
+): ValidationReport {
   return validateCatalogText(awsCatalogText(services, aws, name), "test.yaml");
 }
 
 /** The catalog of a valid AWS estate; throws with the findings when it is not valid. */
-export function awsCatalog(services: Array<Record<string, unknown>>, aws: Record<string, unknown> = {}, name = "test"): Catalog {
+export function awsCatalog(
+  services: Array<Record<string, unknown>>,
+  aws: Record<string, unknown> = {},
+  name = "test",
+): Catalog {
   const r = awsReport(services, aws, name);
-  if (!r.ok || !r.catalog) throw new Error(`fixture does not validate:\n${r.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n")}`);
+  if (!r.ok || !r.catalog)
+    throw new Error(`fixture does not validate:\n${r.findings.map((f) => `${f.ruleId} ${f.message}`).join("\n")}`);
   return r.catalog;
 }
 
 /** The findings of one rule on an AWS estate of these services (schema findings fail the fixture). */
-export function ruleFindings(rule: GovernanceRule, services: Array<Record<string, unknown>>, aws: Record<string, unknown> = {}, name = "test"): Finding[] {
+export function ruleFindings(
+  rule: GovernanceRule,
+  services: Array<Record<string, unknown>>,
+  aws: Record<string, unknown> = {},
+  name = "test",
+): Finding[] {
   const text = awsCatalogText(services, aws, name);
   const loaded = loadCatalogText(text, "test.yaml");
-  if (!loaded.catalog || !loaded.source || loaded.findings.length) throw new Error(`fixture does not load: ${loaded.findings.map((f) => f.message).join("; ")}`);
+  if (!loaded.catalog || !loaded.source || loaded.findings.length)
+    throw new Error(`fixture does not load: ${loaded.findings.map((f) => f.message).join("; ")}`);
   return evaluateRules(loaded.catalog, loaded.source, [rule]).filter((f) => f.ruleId === rule.id);
 }
 
 /** The line of the first occurrence of `needle` in the catalog text of these services. */
-export function lineOf(services: Array<Record<string, unknown>>, needle: string, aws: Record<string, unknown> = {}): number {
-  return awsCatalogText(services, aws).split("\n").findIndex((l) => l.includes(needle)) + 1;
+export function lineOf(
+  services: Array<Record<string, unknown>>,
+  needle: string,
+  aws: Record<string, unknown> = {},
+): number {
+  return (
+    awsCatalogText(services, aws)
+      .split("\n")
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }

@@ -4,10 +4,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, type Construct, Testing, TerraformStack } from "../../lib/core/cdk";
 
 /** Synthesized resources of one stack, by type then by logical id. */
-export type SynthResources = Record<string, Record<string, Record<string, any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type SynthResources = Record<string, Record<string, Record<string, any>>>;
 
 /** Synthesizes what `build` adds to a stack with a primary (us-east-1) and a us-west-2 provider. */
-export function synthAws(build: (scope: Construct, west: AwsProvider) => void): { json: string; resources: SynthResources } {
+export function synthAws(build: (scope: Construct, west: AwsProvider) => void): {
+  json: string;
+  resources: SynthResources;
+} {
   const json = Testing.synthScope((scope) => {
     const west = new AwsProvider(scope, "west", { region: "us-west-2", alias: "west" });
     build(scope, west);
@@ -16,7 +19,7 @@ export function synthAws(build: (scope: Construct, west: AwsProvider) => void): 
 }
 
 /** The resources of one type, in synthesis order. */
-export function ofType(resources: SynthResources, type: string): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function ofType(resources: SynthResources, type: string): Array<Record<string, any>> {
   return Object.values(resources[type] ?? {});
 }
 
@@ -29,6 +32,6 @@ export function appStack(): { app: App; stack: TerraformStack } {
 }
 
 /** Parses a policy document held in a synthesized attribute. */
-export function policyOf(attr: string): { Statement: Array<Record<string, any>> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function policyOf(attr: string): { Statement: Array<Record<string, any>> } {
   return JSON.parse(attr);
 }

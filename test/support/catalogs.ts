@@ -11,8 +11,23 @@ export function baseCatalog(): Record<string, unknown> {
     version: 1,
     name: "testlab",
     owner: "@ops",
-    aws: { region: "us-east-1", offsiteRegion: "us-west-2", accountId: "123456789012", breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass" },
-    proxmox: { hosts: { pve: { endpoint: "https://pve.test:8006", node: "pve", storage: "pbs", vzdumpHook: true, auth: "root-password" } } },
+    aws: {
+      region: "us-east-1",
+      offsiteRegion: "us-west-2",
+      accountId: "123456789012",
+      breakGlassPrincipal: "arn:aws:iam::123456789012:role/break-glass",
+    },
+    proxmox: {
+      hosts: {
+        pve: {
+          endpoint: "https://pve.test:8006",
+          node: "pve",
+          storage: "pbs",
+          vzdumpHook: true,
+          auth: "root-password",
+        },
+      },
+    },
     notifications: { email: ["ops@example.com"] },
     contacts: [{ name: "Ops", role: "owner", email: "ops@example.com" }],
     services: [],
@@ -26,7 +41,7 @@ export function vmService(id: string, patch: Record<string, unknown> = {}): Reco
     classification: "important",
     rpo: "1d",
     rto: "4h",
-    vm: { host: "pve", vmid: 100 + Math.abs(hashCode(id)) % 800 },
+    vm: { host: "pve", vmid: 100 + (Math.abs(hashCode(id)) % 800) },
     app: { decision: "vzdump-only", rationale: "the image is enough" },
     offsite: { required: false, reason: "rebuildable from git" },
     restore: { secrets: `vault:kv/${id}`, validate: [`curl -fsS https://${id}.test/health`] },
@@ -41,7 +56,7 @@ export function criticalDbService(id: string, patch: Record<string, unknown> = {
     classification: "critical",
     rpo: "4h",
     rto: "2h",
-    vm: { host: "pve", vmid: 200 + Math.abs(hashCode(id)) % 700 },
+    vm: { host: "pve", vmid: 200 + (Math.abs(hashCode(id)) % 700) },
     app: { decision: "required", rationale: "database", engine: "postgresql", host: `${id}.test`, database: "app" },
     offsite: { required: true, reason: "critical" },
     restore: { secrets: `vault:kv/${id}`, validate: ["true"] },
@@ -64,7 +79,10 @@ export function awsService(id: string, patch: Record<string, unknown> = {}): Rec
   };
 }
 
-export function catalogWith(services: Array<Record<string, unknown>>, patch: Record<string, unknown> = {}): Record<string, unknown> {
+export function catalogWith(
+  services: Array<Record<string, unknown>>,
+  patch: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { ...baseCatalog(), services, ...patch };
 }
 
@@ -125,7 +143,8 @@ ${
 }`;
 }
 
-export const PROXMOX = "proxmox:\n  hosts:\n    pve1: { endpoint: \"https://pve1.lan:8006\", node: pve1, storage: local }\n";
+export const PROXMOX =
+  'proxmox:\n  hosts:\n    pve1: { endpoint: "https://pve1.lan:8006", node: pve1, storage: local }\n';
 
 export function validateText(text: string) {
   return validateCatalogText(text, "mini.yaml");

@@ -17,12 +17,23 @@ const ROOT = join(__dirname, "..", "..");
  * itself with tsx as a loader: the `tsx` command would put a wrapper process in between
  * that receives (and relays, or not) the signals.
  */
-export function spawnCli(args: readonly string[], opts: { cwd?: string } = {}): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "lib", "cli", "bin.ts"), ...args], { cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnCli(
+  args: readonly string[],
+  opts: { cwd?: string } = {},
+): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "lib", "cli", "bin.ts"), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (err += d));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, out, err })));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
+    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, out, err })),
+  );
   return { child, done };
 }

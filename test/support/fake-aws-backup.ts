@@ -42,9 +42,17 @@ export async function startFakeBackupApi(answers: FakeBackupAnswers): Promise<Fa
       requests.push(`${req.method} ${path}`);
       if (req.method === "POST" && /Action=GetCallerIdentity/.test(body) && answers.account) {
         res.setHeader("content-type", "text/xml");
-        return res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${answers.account}:user/adopt</Arn><UserId>AIDAADOPT</UserId><Account>${answers.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+        return res.end(
+          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${answers.account}:user/adopt</Arn><UserId>AIDAADOPT</UserId><Account>${answers.account}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+        );
       }
-      if (req.method !== "GET") return send(res, 400, { message: `the stand-in answers reads only, not ${req.method} ${path}` }, "InvalidRequestException");
+      if (req.method !== "GET")
+        return send(
+          res,
+          400,
+          { message: `the stand-in answers reads only, not ${req.method} ${path}` },
+          "InvalidRequestException",
+        );
       let m: RegExpExecArray | null;
       if ((m = /^\/backup-vaults\/([^/]+)\/notification-configuration$/.exec(path))) {
         const n = answers.notifications?.find((x) => x.BackupVaultName === m![1]);
@@ -52,7 +60,9 @@ export async function startFakeBackupApi(answers: FakeBackupAnswers): Promise<Fa
       }
       if ((m = /^\/backup-vaults\/([^/]+)$/.exec(path))) {
         const v = answers.vaults.find((x) => x.BackupVaultName === m![1]);
-        return v ? send(res, 200, v) : send(res, 404, { message: `vault ${m[1]} not found` }, "ResourceNotFoundException");
+        return v
+          ? send(res, 200, v)
+          : send(res, 404, { message: `vault ${m[1]} not found` }, "ResourceNotFoundException");
       }
       if ((m = /^\/backup\/plans\/([^/]+)\/selections\/([^/]+)$/.exec(path))) {
         const s = answers.selections.find((x) => x.BackupPlanId === m![1] && x.SelectionId === m![2]);
@@ -68,7 +78,11 @@ export async function startFakeBackupApi(answers: FakeBackupAnswers): Promise<Fa
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
@@ -78,7 +92,12 @@ export async function startFakeBackupApi(answers: FakeBackupAnswers): Promise<Fa
 function wire(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(wire);
   if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /Date$/.test(k) && typeof x === "string" && !Number.isNaN(Date.parse(x)) ? Date.parse(x) / 1000 : wire(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        /Date$/.test(k) && typeof x === "string" && !Number.isNaN(Date.parse(x)) ? Date.parse(x) / 1000 : wire(x),
+      ]),
+    );
   }
   return v;
 }

@@ -23,7 +23,12 @@ export async function scrapeTextfiles(dir: string): Promise<{ body: string; erro
   let log = "";
   const exporter = spawn(
     "prometheus-node-exporter",
-    [`--web.listen-address=127.0.0.1:${port}`, "--collector.disable-defaults", "--collector.textfile", `--collector.textfile.directory=${dir}`],
+    [
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--collector.disable-defaults",
+      "--collector.textfile",
+      `--collector.textfile.directory=${dir}`,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   exporter.stdout.on("data", (d) => (log += d));

@@ -17,13 +17,17 @@ export function startsInFirstWeek(expressions: readonly string[]): Map<string, n
   const r = run("systemd-analyze", args, { env: { ...process.env, TZ: "UTC", SYSTEMD_COLORS: "0" } });
   if (r.code !== 0) throw new Error(`systemd-analyze calendar refused an expression: ${r.stderr.trim()}`);
   const blocks = r.stdout.trim().split(/\n\s*\n/);
-  if (blocks.length !== unique.length) throw new Error(`expected ${unique.length} results from systemd-analyze, got ${blocks.length}`);
+  if (blocks.length !== unique.length)
+    throw new Error(`expected ${unique.length} results from systemd-analyze, got ${blocks.length}`);
   blocks.forEach((block, i) => {
-    const times = [...block.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) UTC/g)].map((m) =>
-      Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
-    );
+    const times = [
+      ...block.matchAll(/(?:Next elapse|Iter\. #\d+): \w{3} (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) UTC/g),
+    ].map((m) => Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
     // Minutes after Monday 00:00 of the base week.
-    out.set(unique[i], times.filter((t) => t < BASE_TIME + WEEK_MS).map((t) => (t - BASE_TIME) / 60000));
+    out.set(
+      unique[i],
+      times.filter((t) => t < BASE_TIME + WEEK_MS).map((t) => (t - BASE_TIME) / 60000),
+    );
   });
   return out;
 }

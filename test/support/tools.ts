@@ -9,8 +9,18 @@ export interface RunResult {
 }
 
 /** Runs a real tool; a tool that is not installed fails the test (CI installs it: .ci/run). */
-export function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
-  const r = spawnSync(cmd, [...args], { cwd: opts.cwd, env: opts.env ?? process.env, input: opts.input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+export function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): RunResult {
+  const r = spawnSync(cmd, [...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    input: opts.input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) throw new Error(`${cmd} could not run (${r.error.message}); install it (see .ci/run)`);
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -30,10 +30,15 @@ type Schema = Record<string, unknown>;
 
 function closeObjects(s: Schema): Schema {
   const out: Schema = { ...s };
-  if (out.properties && !out["x-kubernetes-preserve-unknown-fields"] && out.additionalProperties === undefined) out.additionalProperties = false;
-  if (out.properties) out.properties = Object.fromEntries(Object.entries(out.properties as Record<string, Schema>).map(([k, v]) => [k, closeObjects(v)]));
+  if (out.properties && !out["x-kubernetes-preserve-unknown-fields"] && out.additionalProperties === undefined)
+    out.additionalProperties = false;
+  if (out.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(out.properties as Record<string, Schema>).map(([k, v]) => [k, closeObjects(v)]),
+    );
   if (out.items && typeof out.items === "object") out.items = closeObjects(out.items as Schema);
-  if (out.additionalProperties && typeof out.additionalProperties === "object") out.additionalProperties = closeObjects(out.additionalProperties as Schema);
+  if (out.additionalProperties && typeof out.additionalProperties === "object")
+    out.additionalProperties = closeObjects(out.additionalProperties as Schema);
   return out;
 }
 
@@ -63,5 +68,10 @@ export function crdErrors(obj: object): string[] {
   const key = `${String(apiVersion)}/${String(kind)}`;
   const validate = load().get(key);
   if (!validate) return [`no CRD for ${key}`];
-  return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+  return validate(obj)
+    ? []
+    : (validate.errors ?? []).map(
+        (e) =>
+          `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+      );
 }

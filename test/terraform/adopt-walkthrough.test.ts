@@ -1,5 +1,14 @@
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +18,8 @@ import { startFakeBackupApi } from "../support/fake-aws-backup";
 const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
 const DOC = readFileSync(join(ROOT, "docs", "adopt.md"), "utf8");
-const blocks = (lang: string) => [...DOC.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
+const blocks = (lang: string) =>
+  [...DOC.matchAll(new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "gm"))].map((m) => m[1]);
 
 /**
  * docs/adopt.md as written: its `bash` blocks run in order in a fresh folder holding the
@@ -30,11 +40,17 @@ describe("the adoption walk-through runs as written", () => {
     for (const f of readdirSync(ESTATE)) copyFileSync(join(ESTATE, f), join(dir, "answers", f));
     const bin = join(dir, ".bin");
     mkdirSync(bin);
-    writeFileSync(join(bin, "backup-gov"), `#!/bin/sh\nexec "${join(ROOT, "node_modules", ".bin", "tsx")}" "${join(ROOT, "lib", "cli", "bin.ts")}" "$@"\n`);
+    writeFileSync(
+      join(bin, "backup-gov"),
+      `#!/bin/sh\nexec "${join(ROOT, "node_modules", ".bin", "tsx")}" "${join(ROOT, "lib", "cli", "bin.ts")}" "$@"\n`,
+    );
     chmodSync(join(bin, "backup-gov"), 0o755);
     const mirror = process.env.TF_PLUGIN_MIRROR;
     if (!mirror) throw new Error("TF_PLUGIN_MIRROR is not set (the terraform project's global setup sets it)");
-    writeFileSync(join(dir, ".terraformrc"), `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`);
+    writeFileSync(
+      join(dir, ".terraformrc"),
+      `provider_installation {\n  filesystem_mirror {\n    path    = "${mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
+    );
     const read = (f: string) => JSON.parse(readFileSync(join(ESTATE, f), "utf8"));
     const fake = await startFakeBackupApi({
       vaults: read("aws-list-backup-vaults.json").BackupVaultList,
@@ -60,11 +76,18 @@ describe("the adoption walk-through runs as written", () => {
       expect(steps.length).toBeGreaterThanOrEqual(5);
       for (const step of steps) {
         try {
-          const r = await run("bash", ["-euo", "pipefail", "-c", step], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
+          const r = await run("bash", ["-euo", "pipefail", "-c", step], {
+            cwd: dir,
+            env,
+            encoding: "utf8",
+            maxBuffer: 1 << 28,
+          });
           outputs.push(r.stdout + r.stderr);
         } catch (e) {
           const x = e as { stdout?: string; stderr?: string };
-          throw new Error(`step failed:\n${step}\n--- stdout\n${x.stdout?.slice(-3000)}\n--- stderr\n${x.stderr?.slice(-3000)}`);
+          throw new Error(
+            `step failed:\n${step}\n--- stdout\n${x.stdout?.slice(-3000)}\n--- stderr\n${x.stderr?.slice(-3000)}`,
+          );
         }
       }
     } finally {
@@ -73,7 +96,12 @@ describe("the adoption walk-through runs as written", () => {
     const [adopt, firstValidate, decided, synth, plan] = outputs;
     expect(adopt).toMatch(/5 service\(s\) drafted/);
     expect(firstValidate).toMatch(/CAT-060/);
-    expect(firstValidate.split("\n").filter((l) => /\s[A-Z]{3}-\d{3}\s/.test(l)).every((l) => l.includes("CAT-060"))).toBe(true);
+    expect(
+      firstValidate
+        .split("\n")
+        .filter((l) => /\s[A-Z]{3}-\d{3}\s/.test(l))
+        .every((l) => l.includes("CAT-060")),
+    ).toBe(true);
     expect(decided).toMatch(/0 error\(s\).*valid/);
     expect(synth).toMatch(/adoption: 5 existing object\(s\) imported, not created/);
     expect(plan).toMatch(/Plan: 4 to import, \d+ to add, \d+ to change, 0 to destroy\./);

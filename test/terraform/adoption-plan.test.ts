@@ -12,7 +12,8 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, "..", "..");
 const SCRIPT = join(ROOT, "scripts", "tf-offline.sh");
 // Terraform runs while the stand-in answers in this process: the calls must not block it.
-const tf = async (dir: string, args: string[]) => (await run(SCRIPT, [dir, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })).stdout;
+const tf = async (dir: string, args: string[]) =>
+  (await run(SCRIPT, [dir, ...args], { encoding: "utf8", maxBuffer: 1 << 28 })).stdout;
 
 interface Change {
   address: string;
@@ -64,7 +65,9 @@ describe("terraform plans an adopted estate: N to import, 0 to destroy", () => {
   }, 600_000);
 
   it("imports the vault, its lock, the plan and the selection with the documented ids", () => {
-    const imported = Object.fromEntries(changes.filter((c) => c.change.importing).map((c) => [c.type, c.change.importing!.id]));
+    const imported = Object.fromEntries(
+      changes.filter((c) => c.change.importing).map((c) => [c.type, c.change.importing!.id]),
+    );
     expect(imported).toEqual({
       aws_backup_vault: "prod-locked",
       aws_backup_vault_lock_configuration: "prod-locked",
@@ -81,7 +84,13 @@ describe("terraform plans an adopted estate: N to import, 0 to destroy", () => {
   });
 
   it("the provider read every imported object through the stand-in, and wrote nothing", () => {
-    expect(requests).toEqual(expect.arrayContaining(["GET /backup-vaults/prod-locked", "GET /backup/plans/8c2a4e1f-1b7d-4a57-9d49-3f1a2b9c0e11", "GET /backup/plans/8c2a4e1f-1b7d-4a57-9d49-3f1a2b9c0e11/selections/5e7f9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b"]));
+    expect(requests).toEqual(
+      expect.arrayContaining([
+        "GET /backup-vaults/prod-locked",
+        "GET /backup/plans/8c2a4e1f-1b7d-4a57-9d49-3f1a2b9c0e11",
+        "GET /backup/plans/8c2a4e1f-1b7d-4a57-9d49-3f1a2b9c0e11/selections/5e7f9a1b-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
+      ]),
+    );
     expect(requests.every((r) => r.startsWith("GET "))).toBe(true);
   });
 });

@@ -24,7 +24,8 @@ describe("AppBackup IAM with the real provider (offline)", () => {
 
   beforeAll(() => {
     // global-setup ran scripts/tf-offline.sh, which wrote this CLI config pointing at the provider mirror.
-    if (!existsSync(RC)) throw new Error(`${RC} is missing: run the terraform jest project (its global setup writes it)`);
+    if (!existsSync(RC))
+      throw new Error(`${RC} is missing: run the terraform jest project (its global setup writes it)`);
     process.env.TF_CLI_CONFIG_FILE = RC;
     const app = Testing.app();
     const stack = new TerraformStack(app, "app-backup-iam");
@@ -37,20 +38,50 @@ describe("AppBackup IAM with the real provider (offline)", () => {
       skipMetadataApiCheck: "true",
       skipRegionValidation: true,
     });
-    const base = { estate: "homelab", host: "db.internal", engine: AppEngine.POSTGRESQL, database: "app", retention: Retention.of({ daily: 7 }), rpo: Duration.parse("4h"), rto: Duration.parse("2h"), destination: AppBackupDestination.s3(S3_LOCATION) };
+    const base = {
+      estate: "homelab",
+      host: "db.internal",
+      engine: AppEngine.POSTGRESQL,
+      database: "app",
+      retention: Retention.of({ daily: 7 }),
+      rpo: Duration.parse("4h"),
+      rto: Duration.parse("2h"),
+      destination: AppBackupDestination.s3(S3_LOCATION),
+    };
     new AppBackup(stack, "UserBackup", { ...base, serviceId: "with-user" });
-    new AppBackup(stack, "RolesAnywhereBackup", { ...base, serviceId: "with-role", credentials: AppBackupCredentials.rolesAnywhere("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/11111111-2222-3333-4444-555555555555") });
+    new AppBackup(stack, "RolesAnywhereBackup", {
+      ...base,
+      serviceId: "with-role",
+      credentials: AppBackupCredentials.rolesAnywhere(
+        "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/11111111-2222-3333-4444-555555555555",
+      ),
+    });
     // On a bucket with Object Lock, each identity also gets its capped, bypass-denying extension policy.
-    const locked = AppBackupDestination.s3({ ...S3_LOCATION, prefix: "locked/", objectLock: { mode: "GOVERNANCE", days: 30 } });
+    const locked = AppBackupDestination.s3({
+      ...S3_LOCATION,
+      prefix: "locked/",
+      objectLock: { mode: "GOVERNANCE", days: 30 },
+    });
     new AppBackup(stack, "LockedUserBackup", { ...base, serviceId: "locked-user", destination: locked });
-    new AppBackup(stack, "LockedRoleBackup", { ...base, serviceId: "locked-role", destination: locked, credentials: AppBackupCredentials.rolesAnywhere("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/11111111-2222-3333-4444-555555555555") });
+    new AppBackup(stack, "LockedRoleBackup", {
+      ...base,
+      serviceId: "locked-role",
+      destination: locked,
+      credentials: AppBackupCredentials.rolesAnywhere(
+        "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/11111111-2222-3333-4444-555555555555",
+      ),
+    });
     synthesized = Testing.fullSynth(stack);
     json = JSON.parse(Testing.synth(stack)) as typeof json;
   });
 
   it("validates", () => {
-    expect(Object.values(json.resource.aws_iam_user_policy).filter((p) => p.name === "object-lock-extension")).toHaveLength(1);
-    expect(Object.values(json.resource.aws_iam_role_policy).filter((p) => p.name === "object-lock-extension")).toHaveLength(1);
+    expect(
+      Object.values(json.resource.aws_iam_user_policy).filter((p) => p.name === "object-lock-extension"),
+    ).toHaveLength(1);
+    expect(
+      Object.values(json.resource.aws_iam_role_policy).filter((p) => p.name === "object-lock-extension"),
+    ).toHaveLength(1);
     expect(synthesized).toBeValidTerraform();
   });
 

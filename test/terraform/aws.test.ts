@@ -20,7 +20,6 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Values = Record<string, any>;
 
 const awsCatalogs = plannedCatalogs().filter((c) => !!parse(readFileSync(c.file, "utf8")).aws);
@@ -43,7 +42,10 @@ function planned(run: StackRun, type: string): Array<PlanResource & { values: Va
 }
 
 /** The configuration that was planned (cdk.tf.json), for values unknown until apply. */
-function synthesized(run: StackRun): { resource: Record<string, Record<string, Values>>; data?: Record<string, Record<string, Values>> } {
+function synthesized(run: StackRun): {
+  resource: Record<string, Record<string, Values>>;
+  data?: Record<string, Record<string, Values>>;
+} {
   const file = join(TF_DIR, run.catalog, "synth", "stacks", run.stack, "cdk.tf.json");
   if (!existsSync(file)) throw new Error(`missing ${file}`);
   return JSON.parse(readFileSync(file, "utf8"));
@@ -65,7 +67,12 @@ function documentStatements(doc: Values): Statement[] {
     Effect: st.effect ?? "Allow",
     Action: st.actions ?? [],
     Resource: st.resources,
-    Condition: Object.fromEntries(list(st.condition as Values[]).map((c) => [c.test, { [c.variable]: list(c.values).length === 1 ? list(c.values)[0] : c.values }])),
+    Condition: Object.fromEntries(
+      list(st.condition as Values[]).map((c) => [
+        c.test,
+        { [c.variable]: list(c.values).length === 1 ? list(c.values)[0] : c.values },
+      ]),
+    ),
   }));
 }
 
@@ -88,7 +95,8 @@ function policyDocuments(run: StackRun): Array<{ where: string; statements: Stat
       }
     }
   }
-  for (const [name, doc] of Object.entries(synth.data?.aws_iam_policy_document ?? {})) out.push({ where: `data.aws_iam_policy_document.${name}`, statements: documentStatements(doc) });
+  for (const [name, doc] of Object.entries(synth.data?.aws_iam_policy_document ?? {}))
+    out.push({ where: `data.aws_iam_policy_document.${name}`, statements: documentStatements(doc) });
   return out;
 }
 
@@ -101,7 +109,13 @@ function bucketsWithSettings(run: StackRun): Array<{ id: string; name: string; s
   return Object.entries(res.aws_s3_bucket ?? {}).map(([id, b]) => ({
     id,
     name: b.bucket as string,
-    settings: (type: string) => Object.values(res[type] ?? {}).filter((r) => r.bucket === b.bucket || r.bucket === `\${aws_s3_bucket.${id}.bucket}` || r.bucket === `\${aws_s3_bucket.${id}.id}`),
+    settings: (type: string) =>
+      Object.values(res[type] ?? {}).filter(
+        (r) =>
+          r.bucket === b.bucket ||
+          r.bucket === `\${aws_s3_bucket.${id}.bucket}` ||
+          r.bucket === `\${aws_s3_bucket.${id}.id}`,
+      ),
   }));
 }
 
@@ -126,7 +140,9 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
       if (s.aws) {
         const vault = planned(run, "aws_backup_vault").find((v) => v.values.name === `${yaml.name}-${key}`);
         expect(vault).toBeDefined();
-        const lock = planned(run, "aws_backup_vault_lock_configuration").find((l) => l.values.backup_vault_name === vault!.values.name)!;
+        const lock = planned(run, "aws_backup_vault_lock_configuration").find(
+          (l) => l.values.backup_vault_name === vault!.values.name,
+        )!;
         expect(lock.values.min_retention_days).toBe(days);
         expect(lock.values.max_retention_days ?? undefined).toBe(s.immutable.maxDays);
         // Compliance mode is the one with a grace period.
@@ -152,7 +168,8 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     for (const rc of planned(run, "aws_s3_bucket_replication_configuration")) {
       const src = rc.values.bucket as string;
       const dst = (rc.values.rule[0].destination[0].bucket as string).replace(/^arn:[^:]+:s3:::/, "");
-      const lock = (name: string) => byBucket("aws_s3_bucket_object_lock_configuration", name)[0]?.values.rule[0].default_retention[0];
+      const lock = (name: string) =>
+        byBucket("aws_s3_bucket_object_lock_configuration", name)[0]?.values.rule[0].default_retention[0];
       expect(lock(dst)).toEqual(lock(src));
     }
   });
@@ -164,7 +181,9 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
       const src = rc.values.bucket as string;
       const dst = (rc.values.rule[0].destination[0].bucket as string).replace(/^arn:[^:]+:s3:::/, "");
       for (const name of [src, dst]) {
-        expect(byBucket("aws_s3_bucket_versioning", name).map((v) => v.values.versioning_configuration[0].status)).toEqual(["Enabled"]);
+        expect(
+          byBucket("aws_s3_bucket_versioning", name).map((v) => v.values.versioning_configuration[0].status),
+        ).toEqual(["Enabled"]);
       }
       const region = (name: string) => regionOf(run, buckets().find((b) => b.values.bucket === name)!.address);
       expect(region(dst)).not.toBe(region(src));
@@ -179,14 +198,29 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     expect(all.length).toBeGreaterThan(0);
     for (const b of all) {
       const [sse] = b.settings("aws_s3_bucket_server_side_encryption_configuration");
-      expect([b.name, sse?.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm]).toEqual([b.name, "aws:kms"]);
+      expect([b.name, sse?.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm]).toEqual([
+        b.name,
+        "aws:kms",
+      ]);
       const [pab] = b.settings("aws_s3_bucket_public_access_block");
-      expect([b.name, pab]).toEqual([b.name, expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true })]);
+      expect([b.name, pab]).toEqual([
+        b.name,
+        expect.objectContaining({
+          block_public_acls: true,
+          block_public_policy: true,
+          ignore_public_acls: true,
+          restrict_public_buckets: true,
+        }),
+      ]);
       const [policy] = b.settings("aws_s3_bucket_policy");
-      const tls = statementsOf(run, policy.policy).find((st) => String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false");
+      const tls = statementsOf(run, policy.policy).find(
+        (st) => String(st.Condition?.Bool?.["aws:SecureTransport"]) === "false",
+      );
       expect([b.name, tls?.Effect]).toEqual([b.name, "Deny"]);
       // Both the bucket and its objects, by literal ARN or by reference.
-      const names = list(tls!.Resource).map((r) => r.replace(`\${aws_s3_bucket.${b.id}.arn}`, `arn:aws:s3:::${b.name}`));
+      const names = list(tls!.Resource).map((r) =>
+        r.replace(`\${aws_s3_bucket.${b.id}.arn}`, `arn:aws:s3:::${b.name}`),
+      );
       expect(names.sort()).toEqual([`arn:aws:s3:::${b.name}`, `arn:aws:s3:::${b.name}/*`]);
     }
     for (const b of buckets()) expect(b.values.force_destroy).toBe(false);
@@ -207,7 +241,10 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
       }
     }
     // Managed policies are AWS Backup's own, and nothing else.
-    for (const a of planned(run, "aws_iam_role_policy_attachment")) expect(a.values.policy_arn).toMatch(/^arn:aws:iam::aws:policy\/(service-role\/)?AWSBackupServiceRolePolicyFor(Backup|Restores|S3Backup|S3Restore)$/);
+    for (const a of planned(run, "aws_iam_role_policy_attachment"))
+      expect(a.values.policy_arn).toMatch(
+        /^arn:aws:iam::aws:policy\/(service-role\/)?AWSBackupServiceRolePolicyFor(Backup|Restores|S3Backup|S3Restore)$/,
+      );
   });
 
   it("copies every rule of each offsite-required AWS service into a vault in the offsite region", () => {
@@ -216,24 +253,34 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     if (catalog === "default" || catalog === "aws-only") expect(services.length).toBeGreaterThan(0);
     for (const s of services) {
       const offsite = s.offsite.region ?? yaml.aws.offsiteRegion;
-      const selection = planned(run, "aws_backup_selection").find((x) => x.values.name === `${yaml.name}-${s.id}` || x.values.name === `${yaml.name}-${s.id}-tags`)!;
-      const planAddress = (configOf(run, selection.address).expressions.plan_id.references as string[]).find((r) => !r.endsWith(".id"))!;
+      const selection = planned(run, "aws_backup_selection").find(
+        (x) => x.values.name === `${yaml.name}-${s.id}` || x.values.name === `${yaml.name}-${s.id}-tags`,
+      )!;
+      const planAddress = (configOf(run, selection.address).expressions.plan_id.references as string[]).find(
+        (r) => !r.endsWith(".id"),
+      )!;
       const plan = planned(run, "aws_backup_plan").find((p) => p.address === planAddress)!;
       for (const rule of plan.values.rule as Values[]) {
         expect(rule.copy_action).toHaveLength(1);
         const arn = rule.copy_action[0].destination_vault_arn as string;
         const m = /^arn:aws:backup:([a-z0-9-]+):\d{12}:backup-vault:(.+)$/.exec(arn)!;
         expect(m[1]).toBe(offsite);
-        const vault = planned(run, "aws_backup_vault").find((v) => v.values.name === m[2] && regionOf(run, v.address) === offsite);
+        const vault = planned(run, "aws_backup_vault").find(
+          (v) => v.values.name === m[2] && regionOf(run, v.address) === offsite,
+        );
         expect(vault).toBeDefined();
       }
     }
   });
 
   it("replicates the bucket of each offsite-required app-level backup into the offsite region", () => {
-    for (const s of (yaml.services as Values[]).filter((x) => x.offsite?.required && x.app?.decision === "required" && !x.app.repository)) {
+    for (const s of (yaml.services as Values[]).filter(
+      (x) => x.offsite?.required && x.app?.decision === "required" && !x.app.repository,
+    )) {
       const offsite = s.offsite.region ?? yaml.aws.offsiteRegion;
-      const sources = planned(run, "aws_s3_bucket_replication_configuration").filter((rc) => (rc.values.bucket as string).includes("-to-" + offsite));
+      const sources = planned(run, "aws_s3_bucket_replication_configuration").filter((rc) =>
+        (rc.values.bucket as string).includes("-to-" + offsite),
+      );
       expect(sources.length).toBeGreaterThan(0);
     }
   });
@@ -245,7 +292,11 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
       const sel = selections.find((x) => x.values.name === `${yaml.name}-${s.id}-tags`)!;
       expect(sel.values.resources).toEqual(["*"]);
       const conds = sel.values.condition[0].string_equals.map((c: Values) => [c.key, c.value]).sort();
-      expect(conds).toEqual(Object.entries(s.aws.tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]).sort());
+      expect(conds).toEqual(
+        Object.entries(s.aws.tags)
+          .map(([k, v]) => [`aws:ResourceTag/${k}`, v])
+          .sort(),
+      );
     }
   });
 
@@ -257,7 +308,8 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
         expect([n, r.lifecycle]).toEqual([n, { prevent_destroy: yaml.aws.deletionProtection ?? true }]);
       }
     }
-    for (const k of planned(run, "aws_kms_key")) expect(k.values).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    for (const k of planned(run, "aws_kms_key"))
+      expect(k.values).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
   });
 
   it("records the backup buckets' object events and management events in a locked, encrypted trail", () => {
@@ -268,7 +320,9 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
     const logBucket = trail.values.s3_bucket_name as string;
     expect(byBucket("aws_s3_bucket_object_lock_configuration", logBucket)).toHaveLength(1);
     // The buckets AWS protection created (the monitoring report bucket is not a backup bucket).
-    const appBuckets = buckets().map((b) => b.values.bucket as string).filter((n) => n.startsWith(`${yaml.name}-app-`));
+    const appBuckets = buckets()
+      .map((b) => b.values.bucket as string)
+      .filter((n) => n.startsWith(`${yaml.name}-app-`));
     if (appBuckets.length) {
       const arns = selectors[1].field_selector.find((f: Values) => f.field === "resources.ARN").starts_with as string[];
       expect(arns.sort()).toEqual(appBuckets.map((n) => `arn:aws:s3:::${n}/`).sort());
@@ -279,10 +333,45 @@ describe.each(awsCatalogs)("AWS protection in the plan: $name", ({ name: catalog
 /** A generated AWS catalog of n services cycling through kinds, tiers and decisions. */
 function generated(n: number): string {
   const kinds = [
-    (i: number) => ({ id: `db-${i}`, classification: "critical", rpo: "15m", rto: "4h", app: { decision: "platform-only", rationale: "AWS Backup" }, aws: { resources: [`arn:aws:rds:us-east-1:123456789012:db:db${i}`] }, offsite: { required: true, reason: "critical" }, immutable: { mode: "compliance", days: 14 }, restore: { secrets: "aws-sm:x", validate: ["true"] } }),
-    (i: number) => ({ id: `table-${i}`, classification: "important", rpo: "1d", rto: "8h", app: { decision: "platform-only", rationale: "AWS Backup" }, aws: { tags: { app: `t${i}` }, tagResourceTypes: ["dynamodb"] }, offsite: { required: false, reason: "rebuildable" }, restore: { secrets: "aws-sm:x", validate: ["true"] } }),
-    (i: number) => ({ id: `files-${i}`, classification: "important", rpo: "1d", rto: "8h", app: { decision: "required", rationale: "files", engine: "files", host: `f${i}.internal`, paths: ["/srv"] }, offsite: { required: true, reason: "originals" }, restore: { secrets: "vault:x", validate: ["true"] } }),
-    (i: number) => ({ id: `cache-${i}`, classification: "rebuildable", rpo: "7d", rto: "2d", app: { decision: "platform-only", rationale: "AWS Backup" }, aws: { resources: [`arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-${i}`] }, offsite: { required: false, reason: "cache" } }),
+    (i: number) => ({
+      id: `db-${i}`,
+      classification: "critical",
+      rpo: "15m",
+      rto: "4h",
+      app: { decision: "platform-only", rationale: "AWS Backup" },
+      aws: { resources: [`arn:aws:rds:us-east-1:123456789012:db:db${i}`] },
+      offsite: { required: true, reason: "critical" },
+      immutable: { mode: "compliance", days: 14 },
+      restore: { secrets: "aws-sm:x", validate: ["true"] },
+    }),
+    (i: number) => ({
+      id: `table-${i}`,
+      classification: "important",
+      rpo: "1d",
+      rto: "8h",
+      app: { decision: "platform-only", rationale: "AWS Backup" },
+      aws: { tags: { app: `t${i}` }, tagResourceTypes: ["dynamodb"] },
+      offsite: { required: false, reason: "rebuildable" },
+      restore: { secrets: "aws-sm:x", validate: ["true"] },
+    }),
+    (i: number) => ({
+      id: `files-${i}`,
+      classification: "important",
+      rpo: "1d",
+      rto: "8h",
+      app: { decision: "required", rationale: "files", engine: "files", host: `f${i}.internal`, paths: ["/srv"] },
+      offsite: { required: true, reason: "originals" },
+      restore: { secrets: "vault:x", validate: ["true"] },
+    }),
+    (i: number) => ({
+      id: `cache-${i}`,
+      classification: "rebuildable",
+      rpo: "7d",
+      rto: "2d",
+      app: { decision: "platform-only", rationale: "AWS Backup" },
+      aws: { resources: [`arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-${i}`] },
+      offsite: { required: false, reason: "cache" },
+    }),
   ];
   return stringify({
     version: 1,
@@ -309,7 +398,16 @@ describe("resource count grows linearly with the services", () => {
   const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 
   it("keeps plans, vaults, buckets, keys, roles and the trail constant", () => {
-    for (const type of ["aws_backup_plan", "aws_backup_vault", "aws_s3_bucket", "aws_kms_key", "aws_iam_role", "aws_cloudtrail", "aws_backup_restore_testing_plan", "aws_s3_bucket_replication_configuration"]) {
+    for (const type of [
+      "aws_backup_plan",
+      "aws_backup_vault",
+      "aws_s3_bucket",
+      "aws_kms_key",
+      "aws_iam_role",
+      "aws_cloudtrail",
+      "aws_backup_restore_testing_plan",
+      "aws_s3_bucket_replication_configuration",
+    ]) {
       expect([type, c8[type], c16[type]]).toEqual([type, c24[type], c24[type]]);
     }
   });
@@ -317,9 +415,18 @@ describe("resource count grows linearly with the services", () => {
   it("grows by the same amount for every added batch of services; of the protection, only selections grow", () => {
     for (const type of types) expect([type, c16[type] - c8[type]]).toEqual([type, c24[type] - c16[type]]);
     expect(total(c24) - total(c16)).toBe(total(c16) - total(c8));
-    const protection = types.filter((t) => /^aws_(backup_|s3_|kms_|iam_|cloudtrail)/.test(t) && !/^aws_backup_(framework|report_plan|vault_notifications)$/.test(t));
+    const protection = types.filter(
+      (t) =>
+        /^aws_(backup_|s3_|kms_|iam_|cloudtrail)/.test(t) &&
+        !/^aws_backup_(framework|report_plan|vault_notifications)$/.test(t),
+    );
     const grown = protection.filter((t) => c16[t] !== c8[t]);
     // Each app-level backup has its own IAM user and policy, reaching only its own S3 prefix: one per service by design.
-    expect(grown.sort()).toEqual(["aws_backup_restore_testing_selection", "aws_backup_selection", "aws_iam_user", "aws_iam_user_policy"]);
+    expect(grown.sort()).toEqual([
+      "aws_backup_restore_testing_selection",
+      "aws_backup_selection",
+      "aws_iam_user",
+      "aws_iam_user_policy",
+    ]);
   });
 });

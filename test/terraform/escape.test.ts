@@ -49,9 +49,13 @@ describe("catalog text is never interpolated by terraform", () => {
     expect(vault.values.tags_all).toMatchObject({ [`k${PAYLOAD}`]: `v${PAYLOAD}` });
     const selections = resources(run, "aws_backup_selection");
     const byTags = selections.find((s) => JSON.stringify(s.values.condition ?? "").includes("billing"))!;
-    expect(JSON.stringify(byTags.values.condition)).toContain(JSON.stringify(`aws:ResourceTag/app${PAYLOAD}`).slice(1, -1));
+    expect(JSON.stringify(byTags.values.condition)).toContain(
+      JSON.stringify(`aws:ResourceTag/app${PAYLOAD}`).slice(1, -1),
+    );
     expect(JSON.stringify(byTags.values.condition)).toContain(JSON.stringify(`billing${PAYLOAD}`).slice(1, -1));
-    const byArn = selections.find((s) => (s.values.resources as string[] | undefined)?.some((r) => r.includes("billing")))!;
+    const byArn = selections.find((s) =>
+      (s.values.resources as string[] | undefined)?.some((r) => r.includes("billing")),
+    )!;
     expect(byArn.values.resources).toEqual([`arn:aws:rds:us-east-1:123456789012:db:billing${PAYLOAD}`]);
   });
 
@@ -64,8 +68,14 @@ describe("catalog text is never interpolated by terraform", () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     // `control` is the payload unescaped: terraform must change it, or this test proves nothing.
-    writeFileSync(join(work, "main.tf.json"), JSON.stringify({ output: { control: { value: PAYLOAD }, ...Object.fromEntries(hits.map((s, i) => [`s${i}`, { value: s }])) } }));
-    const tf = (...args: string[]) => execFileSync(join(ROOT, "scripts", "tf-offline.sh"), [work, ...args], { encoding: "utf8" });
+    writeFileSync(
+      join(work, "main.tf.json"),
+      JSON.stringify({
+        output: { control: { value: PAYLOAD }, ...Object.fromEntries(hits.map((s, i) => [`s${i}`, { value: s }])) },
+      }),
+    );
+    const tf = (...args: string[]) =>
+      execFileSync(join(ROOT, "scripts", "tf-offline.sh"), [work, ...args], { encoding: "utf8" });
     tf("init", "-input=false", "-no-color");
     tf("apply", "-auto-approve", "-input=false", "-no-color");
     const outputs = JSON.parse(tf("output", "-json")) as Record<string, { value: string }>;

@@ -23,7 +23,9 @@ const ALIAS = "aws_kms_alias.Monitoring_KeyAlias_E354741C";
 
 function priorState(): object {
   const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
-  const instance = (attributes: Record<string, unknown>) => [{ schema_version: 0, attributes, sensitive_attributes: [] }];
+  const instance = (attributes: Record<string, unknown>) => [
+    { schema_version: 0, attributes, sensitive_attributes: [] },
+  ];
   const provider = 'provider["registry.terraform.io/hashicorp/aws"]';
   return {
     version: 4,
@@ -50,7 +52,18 @@ function priorState(): object {
           multi_region: false,
           bypass_policy_lockout_safety_check: false,
           rotation_period_in_days: 365,
-          policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:DescribeKey", Resource: "*" }] }),
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "AccountAdministersKey",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+                Action: "kms:DescribeKey",
+                Resource: "*",
+              },
+            ],
+          }),
           tags: {},
           tags_all: {},
         }),
@@ -60,7 +73,13 @@ function priorState(): object {
         type: "aws_kms_alias",
         name: ALIAS.split(".")[1],
         provider,
-        instances: instance({ id: "alias/lab-backup-alerts", name: "alias/lab-backup-alerts", arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/lab-backup-alerts`, target_key_id: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", target_key_arn: keyArn }),
+        instances: instance({
+          id: "alias/lab-backup-alerts",
+          name: "alias/lab-backup-alerts",
+          arn: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/lab-backup-alerts`,
+          target_key_id: "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+          target_key_arn: keyArn,
+        }),
       },
     ],
   };
@@ -79,7 +98,10 @@ describe("the topic key keeps its Terraform address (a deployed key is updated, 
     const work = join(tmp, "work");
     mkdirSync(join(work, "monitoring"), { recursive: true });
     writeFileSync(join(work, "monitoring", "terraform.tfstate"), JSON.stringify(priorState()));
-    const r = planStackOffline(join(tmp, "out", "stacks", "monitoring"), { workRoot: work, pluginMirror: process.env.TF_PLUGIN_MIRROR });
+    const r = planStackOffline(join(tmp, "out", "stacks", "monitoring"), {
+      workRoot: work,
+      pluginMirror: process.env.TF_PLUGIN_MIRROR,
+    });
     if (r.error) throw new Error(r.error);
     changes = JSON.parse(readFileSync(join(r.workDir, "plan.json"), "utf8")).resource_changes;
   });

@@ -23,9 +23,22 @@ describe("offline terraform: the Kubernetes example's AWS side", () => {
 
   it("plans the prod cluster's bucket with Object Lock in compliance mode and its replica", () => {
     const buckets = resources(runs[0], "aws_s3_bucket").map((b) => String(b.values.bucket));
-    expect(buckets).toEqual(expect.arrayContaining(["kubeshop-velero-standard-456789012345", "kubeshop-velero-compliance-14d-to-us-west-2-456789012345"]));
-    const locks = resources(runs[0], "aws_s3_bucket_object_lock_configuration").filter((l) => String(l.values.bucket).includes("velero"));
-    expect(locks.map((l) => (l.values.rule as Array<{ default_retention: Array<{ mode: string; days: number }> }>)[0].default_retention[0])).toEqual([
+    expect(buckets).toEqual(
+      expect.arrayContaining([
+        "kubeshop-velero-standard-456789012345",
+        "kubeshop-velero-compliance-14d-to-us-west-2-456789012345",
+      ]),
+    );
+    const locks = resources(runs[0], "aws_s3_bucket_object_lock_configuration").filter((l) =>
+      String(l.values.bucket).includes("velero"),
+    );
+    expect(
+      locks.map(
+        (l) =>
+          (l.values.rule as Array<{ default_retention: Array<{ mode: string; days: number }> }>)[0]
+            .default_retention[0],
+      ),
+    ).toEqual([
       { mode: "COMPLIANCE", days: 14, years: null },
       { mode: "COMPLIANCE", days: 14, years: null },
     ]);

@@ -41,15 +41,35 @@ export interface PlanResource {
 export interface PlanJson {
   readonly format_version: string;
   readonly planned_values: { root_module: { resources?: PlanResource[] } };
-  readonly resource_changes: Array<{ address: string; type: string; mode: "managed" | "data"; change: { actions: string[]; after: Record<string, unknown> } }>;
+  readonly resource_changes: Array<{
+    address: string;
+    type: string;
+    mode: "managed" | "data";
+    change: { actions: string[]; after: Record<string, unknown> };
+  }>;
   readonly configuration: {
-    provider_config: Record<string, { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }>;
-    root_module: { resources?: Array<{ address: string; type: string; expressions: Record<string, unknown>; provider_config_key: string }>; variables?: Record<string, { sensitive?: boolean }> };
+    provider_config: Record<
+      string,
+      { name: string; alias?: string; expressions?: Record<string, { constant_value?: unknown }> }
+    >;
+    root_module: {
+      resources?: Array<{
+        address: string;
+        type: string;
+        expressions: Record<string, unknown>;
+        provider_config_key: string;
+      }>;
+      variables?: Record<string, { sensitive?: boolean }>;
+    };
   };
 }
 
 function tf(dir: string, args: string[]): string {
-  return execFileSync(SCRIPT, [dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 512 * 1024 * 1024 });
+  return execFileSync(SCRIPT, [dir, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 512 * 1024 * 1024,
+  });
 }
 
 /** Synthesizes one catalog and plans each of its AWS stacks; returns the runs. */
@@ -59,7 +79,8 @@ export function planCatalog(catalog: { name: string; file: string }): StackRun[]
   const out = join(TF_DIR, catalog.name);
   rmSync(out, { recursive: true, force: true });
   const result = synthesizeCatalog(catalog.file, join(out, "synth"));
-  if (!result.report.ok) throw new Error(`${catalog.file} does not validate: ${result.report.findings.map((f) => f.message).join("; ")}`);
+  if (!result.report.ok)
+    throw new Error(`${catalog.file} does not validate: ${result.report.findings.map((f) => f.message).join("; ")}`);
   const runs: StackRun[] = [];
   for (const stack of result.stacks) {
     const src = join(out, "synth", "stacks", stack, "cdk.tf.json");

@@ -7,7 +7,16 @@
  * provider bindings), so it lives in the terraform project.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ROOT } from "./offline";
@@ -69,7 +78,13 @@ app.synth();
 describe("the packed library in a fresh project", () => {
   const tmp = mkdtempSync(join(tmpdir(), "package-"));
   const project = join(tmp, "project");
-  const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" } });
+  const run = (cmd: string, args: string[], cwd: string) =>
+    execFileSync(cmd, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+    });
 
   /** The stderr of a program that must fail (the test fails if it succeeds). */
   const stderrOfFailing = (script: string): string => {
@@ -84,15 +99,35 @@ describe("the packed library in a fresh project", () => {
   beforeAll(() => {
     // Pack a copy, so that prepack's build does not touch this worktree's dist/.
     const src = join(tmp, "src");
-    cpSync(ROOT, src, { recursive: true, filter: (p) => !/^(node_modules|\.git|dist|cdktf\.out|\.tmp|\.backup-gov|coverage)(\/|$)/.test(relative(ROOT, p)) });
+    cpSync(ROOT, src, {
+      recursive: true,
+      filter: (p) => !/^(node_modules|\.git|dist|cdktf\.out|\.tmp|\.backup-gov|coverage)(\/|$)/.test(relative(ROOT, p)),
+    });
     symlinkSync(join(ROOT, "node_modules"), join(src, "node_modules"));
     run("npm", ["pack", "--pack-destination", tmp], src);
     const tarball = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
     mkdirSync(project);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "library-user", version: "1.0.0", private: true }));
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "library-user", version: "1.0.0", private: true }),
+    );
     const [, ...rest] = readmeInstallLine();
     run("npm", ["install", "--prefer-offline", join(tmp, tarball), ...rest], project);
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, noUnusedLocals: true, noImplicitReturns: true, outDir: "dist", types: [] }, include: ["*.ts"] }));
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "commonjs",
+          strict: true,
+          noUnusedLocals: true,
+          noImplicitReturns: true,
+          outDir: "dist",
+          types: [],
+        },
+        include: ["*.ts"],
+      }),
+    );
     writeFileSync(join(project, "seven.ts"), STACK(7));
     writeFileSync(join(project, "fourteen.ts"), STACK(14));
     writeFileSync(join(project, "velero.ts"), VELERO);
@@ -101,7 +136,11 @@ describe("the packed library in a fresh project", () => {
 
   it("gets one copy of @cdktf/provider-aws, the 20.x line the library supports", () => {
     // Every installed copy, by path (`npm ls --parseable` prints one line per physical copy).
-    const copies = [...new Set(run("npm", ["ls", "@cdktf/provider-aws", "--all", "--parseable"], project).split("\n").filter(Boolean))];
+    const copies = [
+      ...new Set(
+        run("npm", ["ls", "@cdktf/provider-aws", "--all", "--parseable"], project).split("\n").filter(Boolean),
+      ),
+    ];
     expect(copies).toEqual([join(project, "node_modules", "@cdktf", "provider-aws")]);
     expect(JSON.parse(readFileSync(join(copies[0], "package.json"), "utf8")).version).toMatch(/^20\./);
     expect(existsSync(join(project, "node_modules", "cdktf-backup-governance", "node_modules", "@cdktf"))).toBe(false);
@@ -109,7 +148,11 @@ describe("the packed library in a fresh project", () => {
 
   it("does not install the optional Kubernetes bindings, and loads without them", () => {
     expect(existsSync(join(project, "node_modules", "@cdktf", "provider-kubernetes"))).toBe(false);
-    const exported = run(process.execPath, ["-e", "console.log(Object.keys(require('cdktf-backup-governance')).length)"], project);
+    const exported = run(
+      process.execPath,
+      ["-e", "console.log(Object.keys(require('cdktf-backup-governance')).length)"],
+      project,
+    );
     expect(Number(exported)).toBeGreaterThan(50);
   });
 
@@ -133,16 +176,29 @@ describe("the packed library in a fresh project", () => {
 
   it("a rule keeping 7 days in a vault locked 14 days fails with GOV-019 and the construct path", () => {
     const err = stderrOfFailing("dist/seven.js");
-    expect(err).toMatch(/GOV-019: library-user\/Plan: rule `daily` keeps points 7 days, below the lock minimum of 14 days of vault library-user\/Locked/);
+    expect(err).toMatch(
+      /GOV-019: library-user\/Plan: rule `daily` keeps points 7 days, below the lock minimum of 14 days of vault library-user\/Locked/,
+    );
     expect(existsSync(join(project, "out-7", "stacks", "library-user", "cdk.tf.json"))).toBe(false);
   });
 
   it("the same stack keeping 14 days synthesizes and plans offline with the package's own command", () => {
     run(process.execPath, ["dist/fourteen.js"], project);
-    const out = run(process.execPath, [join(project, "node_modules", ".bin", "backup-gov"), "plan", "--offline", "out-14", "--work", "plans"], project);
+    const out = run(
+      process.execPath,
+      [join(project, "node_modules", ".bin", "backup-gov"), "plan", "--offline", "out-14", "--work", "plans"],
+      project,
+    );
     expect(out).toMatch(/stack library-user: planned offline, \d+ to create, 0 to update, 0 to destroy/);
     const plan = JSON.parse(readFileSync(join(project, "plans", "library-user", "plan.json"), "utf8"));
     const types = (plan.resource_changes as Array<{ type: string }>).map((c) => c.type);
-    expect(types).toEqual(expect.arrayContaining(["aws_backup_plan", "aws_backup_vault", "aws_backup_vault_lock_configuration", "aws_s3_bucket_object_lock_configuration"]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        "aws_backup_plan",
+        "aws_backup_vault",
+        "aws_backup_vault_lock_configuration",
+        "aws_s3_bucket_object_lock_configuration",
+      ]),
+    );
   });
 });

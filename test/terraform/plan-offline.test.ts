@@ -23,7 +23,12 @@ describe("backup-gov plan --offline", () => {
     const r = await cli("plan", "--offline", out, "--work", join(tmp, "work"), "--format", "json");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    const results = JSON.parse(r.out) as Array<{ stack: string; ok: boolean; valid: boolean; changes?: { create: number; delete: number } }>;
+    const results = JSON.parse(r.out) as Array<{
+      stack: string;
+      ok: boolean;
+      valid: boolean;
+      changes?: { create: number; delete: number };
+    }>;
     expect(results.length).toBeGreaterThan(0);
     for (const s of results) {
       expect(s).toMatchObject({ ok: true, valid: true });
@@ -34,11 +39,23 @@ describe("backup-gov plan --offline", () => {
     expect(plan.format_version).toBeDefined();
     // The DynamoDB table selected by ARN gets the estate's freshness tag through aws_dynamodb_tag (GOV-223): its
     // AWS Config rule is scoped by that tag, and the tag resource plans offline with the pinned provider.
-    const tags = (plan.resource_changes as Array<{ type: string; change: { after: Record<string, unknown> } }>).filter((c) => c.type === "aws_dynamodb_tag").map((c) => c.change.after);
-    expect(tags).toEqual([expect.objectContaining({ resource_arn: "arn:aws:dynamodb:eu-central-1:345678901234:table/products", key: "backup-gov:freshness", value: expect.stringMatching(/^[a-z0-9-]+\/\d+[hd]$/) })]);
+    const tags = (plan.resource_changes as Array<{ type: string; change: { after: Record<string, unknown> } }>)
+      .filter((c) => c.type === "aws_dynamodb_tag")
+      .map((c) => c.change.after);
+    expect(tags).toEqual([
+      expect.objectContaining({
+        resource_arn: "arn:aws:dynamodb:eu-central-1:345678901234:table/products",
+        key: "backup-gov:freshness",
+        value: expect.stringMatching(/^[a-z0-9-]+\/\d+[hd]$/),
+      }),
+    ]);
     // The override lifted the pinned account and used fake keys: nothing in it is a real credential.
     const override = JSON.parse(readFileSync(join(tmp, "work", results[0].stack, "offline_override.tf.json"), "utf8"));
-    expect(override.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true, allowed_account_ids: null });
+    expect(override.provider.aws[0]).toMatchObject({
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      allowed_account_ids: null,
+    });
   });
 
   it("reports a stack terraform refuses: exit 1 with terraform's error", async () => {

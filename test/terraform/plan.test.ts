@@ -17,7 +17,8 @@ describe.each(plannedCatalogs())("offline terraform: $name", ({ name: catalog, f
     for (const run of runs) {
       expect(run.plan.format_version).toMatch(/^1\./);
       // Data sources (local policy documents) whose inputs are unknown until apply show as reads.
-      for (const rc of run.plan.resource_changes ?? []) expect(rc.change.actions).toEqual(rc.mode === "data" ? ["read"] : ["create"]);
+      for (const rc of run.plan.resource_changes ?? [])
+        expect(rc.change.actions).toEqual(rc.mode === "data" ? ["read"] : ["create"]);
     }
   });
 

@@ -51,7 +51,11 @@ function renderBundleReadme(host: string, specs: readonly AppBackupSpec[]): stri
     "Install as root (it installs the backup-gov runtime of this bundle once for the host, keeps existing env files and enables the timers):",
     fence(`tar -xzf ${host}.tar.gz && ./${host}/install.sh`),
     `The tarball unpacks this folder and the runtime beside it (\`${RUNTIME_FOLDER}/\`, version in \`${RUNTIME_FOLDER}/VERSION\`), which install.sh reads from \`../${RUNTIME_FOLDER}/\`; in a synth's output every host folder shares the one \`hosts/${RUNTIME_FOLDER}/\`. Each service's scripts are entry points into the runtime; a service and a runtime from different syntheses refuse to run (exit 3), so always install the whole bundle. Each service's README lists the secret files to create and the first steps. The timers: ${specs
-      .flatMap((s) => renderUnits(s).filter((u) => u.name.endsWith(".timer")).map((u) => u.name))
+      .flatMap((s) =>
+        renderUnits(s)
+          .filter((u) => u.name.endsWith(".timer"))
+          .map((u) => u.name),
+      )
       .join(", ")}; the drills run ${specs.map((s) => unitName(s, "drill", "service")).join(", ")}.`,
   );
 }
@@ -98,7 +102,9 @@ const BUNDLE_MTIME = new Date("2020-01-01T00:00:00Z");
  * without the end-of-archive blocks: portable headers (uid/gid 0, no user names) and a fixed
  * mtime make them reproducible.
  */
-function tarEntries(files: ReadonlyArray<{ readonly path: string; readonly content: string; readonly mode: number }>): Buffer[] {
+function tarEntries(
+  files: ReadonlyArray<{ readonly path: string; readonly content: string; readonly mode: number }>,
+): Buffer[] {
   const chunks: Buffer[] = [];
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of sorted) {

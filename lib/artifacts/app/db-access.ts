@@ -22,11 +22,20 @@ export interface DbAccessFile {
  * @see https://dev.mysql.com/doc/refman/8.0/en/privileges-provided.html#priv_show-routine
  * @see https://mariadb.com/kb/en/mysqldump/
  */
-export function mysqlGrants(pitr: boolean, flavour: MysqlFlavour = MysqlFlavour.MARIADB): { global: string[]; database: string[]; routines: "mysql.proc" | "SHOW_ROUTINE" } {
+export function mysqlGrants(
+  pitr: boolean,
+  flavour: MysqlFlavour = MysqlFlavour.MARIADB,
+): { global: string[]; database: string[]; routines: "mysql.proc" | "SHOW_ROUTINE" } {
   const mysql8 = flavour === MysqlFlavour.MYSQL8;
   return {
     // RELOAD: FLUSH for consistent dumps and physical backups; PROCESS: InnoDB status; REPLICATION CLIENT: binlog position.
-    global: ["RELOAD", "PROCESS", "REPLICATION CLIENT", ...(pitr ? ["REPLICATION SLAVE"] : []), ...(mysql8 ? ["SHOW_ROUTINE"] : [])],
+    global: [
+      "RELOAD",
+      "PROCESS",
+      "REPLICATION CLIENT",
+      ...(pitr ? ["REPLICATION SLAVE"] : []),
+      ...(mysql8 ? ["SHOW_ROUTINE"] : []),
+    ],
     database: ["SELECT", "LOCK TABLES", "SHOW VIEW", "EVENT", "TRIGGER"],
     routines: mysql8 ? "SHOW_ROUTINE" : "mysql.proc",
   };
@@ -61,7 +70,9 @@ export function renderDbAccess(spec: AppBackupSpec): DbAccessFile[] {
             `-- and write it to ${p.config}/pgpass on the backup host (mode 0600).`,
             `SELECT 'CREATE ROLE ${role}' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}')\\gexec`,
             "-- BYPASSRLS: pg_dump refuses tables with row-level security unless the role bypasses it.",
-            spec.pitr ? "-- REPLICATION: pg_basebackup streams the base backup over the replication protocol." : "-- NOREPLICATION: no base backups without pitr.",
+            spec.pitr
+              ? "-- REPLICATION: pg_basebackup streams the base backup over the replication protocol."
+              : "-- NOREPLICATION: no base backups without pitr.",
             `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT BYPASSRLS ${spec.pitr ? "REPLICATION" : "NOREPLICATION"} CONNECTION LIMIT ${spec.jobs + 3};`,
             `GRANT pg_read_all_data TO ${role};`,
             "",
@@ -75,7 +86,10 @@ export function renderDbAccess(spec: AppBackupSpec): DbAccessFile[] {
             `host    ${db.padEnd(12)} ${role}  127.0.0.1/32  scram-sha-256`,
             `host    ${db.padEnd(12)} ${role}  ::1/128       scram-sha-256`,
             ...(spec.pitr
-              ? [`host    ${"replication".padEnd(12)} ${role}  127.0.0.1/32  scram-sha-256`, `host    ${"replication".padEnd(12)} ${role}  ::1/128       scram-sha-256`]
+              ? [
+                  `host    ${"replication".padEnd(12)} ${role}  127.0.0.1/32  scram-sha-256`,
+                  `host    ${"replication".padEnd(12)} ${role}  ::1/128       scram-sha-256`,
+                ]
               : []),
             "",
           ].join("\n"),
@@ -114,12 +128,19 @@ export function renderDbAccess(spec: AppBackupSpec): DbAccessFile[] {
             `-- Then set its password from ${secrets} (never in a file): ALTER USER '${role}'@'localhost' IDENTIFIED BY '...'${mysql8 ? " ACCOUNT UNLOCK" : ""};`,
             `-- and write it to ${p.config}/my.cnf on the backup host ([client] user, password, socket; mode 0600).`,
             // MySQL 8 may refuse a user without a password (validate_password); a locked one cannot log in until it has one.
-            mysql8 ? `CREATE USER IF NOT EXISTS '${role}'@'localhost' ACCOUNT LOCK;` : `CREATE USER IF NOT EXISTS '${role}'@'localhost';`,
+            mysql8
+              ? `CREATE USER IF NOT EXISTS '${role}'@'localhost' ACCOUNT LOCK;`
+              : `CREATE USER IF NOT EXISTS '${role}'@'localhost';`,
             `GRANT ${g.global.join(", ")} ON *.* TO '${role}'@'localhost';`,
             `GRANT ${g.database.join(", ")} ON \`${db}\`.* TO '${role}'@'localhost';`,
             ...(g.routines === "mysql.proc"
-              ? ["-- Without this, mysqldump --routines silently leaves out the stored procedures and functions.", `GRANT SELECT ON mysql.proc TO '${role}'@'localhost';`]
-              : ["-- MySQL 8 has no mysql.proc: SHOW_ROUTINE (granted above, MySQL 8.0.20 or later) lets mysqldump --routines read them."]),
+              ? [
+                  "-- Without this, mysqldump --routines silently leaves out the stored procedures and functions.",
+                  `GRANT SELECT ON mysql.proc TO '${role}'@'localhost';`,
+                ]
+              : [
+                  "-- MySQL 8 has no mysql.proc: SHOW_ROUTINE (granted above, MySQL 8.0.20 or later) lets mysqldump --routines read them.",
+                ]),
             "",
           ].join("\n"),
         },

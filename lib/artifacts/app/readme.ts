@@ -14,12 +14,31 @@ export function renderServiceReadme(spec: AppBackupSpec): string {
   const dbFiles = renderDbAccess(spec);
   const timers = renderUnits(spec).filter((u) => u.name.endsWith(".timer"));
   const secretFiles = [
-    [`${p.config}/repository-password`, spec.tool === BackupTool.RESTIC ? "restic repository password" : "borg passphrase"],
-    ...(spec.engine === AppEngine.POSTGRESQL ? [[`${p.config}/pgpass`, "password of the backup role (pgpass format)"]] : []),
-    ...(spec.engine === AppEngine.MYSQL ? [[`${p.config}/my.cnf`, "[client] user, password, socket of the backup user"], [`${p.config}/restore.cnf`, "[client] settings of an account that may restore"]] : []),
-    ...(spec.engine === AppEngine.MONGODB ? [[`${p.config}/mongodump.yaml`, "uri and password of the backup user"], [`${p.config}/mongorestore.yaml`, "uri and password of an account with the restore role"]] : []),
-    ...(spec.credentials.source === "shared-file" ? [[`${p.config}/aws-credentials`, "the IAM user's access key (rotated, see docs/app-backups.md)"]] : []),
-    ...(spec.credentials.source === "roles-anywhere" ? [[`${spec.layout.configDir}/host.key`, `private key of the host certificate (CN=${spec.host})`]] : []),
+    [
+      `${p.config}/repository-password`,
+      spec.tool === BackupTool.RESTIC ? "restic repository password" : "borg passphrase",
+    ],
+    ...(spec.engine === AppEngine.POSTGRESQL
+      ? [[`${p.config}/pgpass`, "password of the backup role (pgpass format)"]]
+      : []),
+    ...(spec.engine === AppEngine.MYSQL
+      ? [
+          [`${p.config}/my.cnf`, "[client] user, password, socket of the backup user"],
+          [`${p.config}/restore.cnf`, "[client] settings of an account that may restore"],
+        ]
+      : []),
+    ...(spec.engine === AppEngine.MONGODB
+      ? [
+          [`${p.config}/mongodump.yaml`, "uri and password of the backup user"],
+          [`${p.config}/mongorestore.yaml`, "uri and password of an account with the restore role"],
+        ]
+      : []),
+    ...(spec.credentials.source === "shared-file"
+      ? [[`${p.config}/aws-credentials`, "the IAM user's access key (rotated, see docs/app-backups.md)"]]
+      : []),
+    ...(spec.credentials.source === "roles-anywhere"
+      ? [[`${spec.layout.configDir}/host.key`, `private key of the host certificate (CN=${spec.host})`]]
+      : []),
   ];
   return doc(
     `# App backup of ${spec.serviceId}`,
@@ -27,12 +46,23 @@ export function renderServiceReadme(spec: AppBackupSpec): string {
     table(
       ["", ""],
       [
-        ["Backup", `${spec.backupScheduleText} (${code(spec.backupCalendar)}), ${timers.length ? "timer " + code(unitName(spec, "backup", "timer")) : ""}`],
-        ["Restore drill", spec.drillCalendar ? `${spec.drillScheduleText} (${code(spec.drillCalendar)})` : "none by schedule (run verify.sh by hand)"],
+        [
+          "Backup",
+          `${spec.backupScheduleText} (${code(spec.backupCalendar)}), ${timers.length ? "timer " + code(unitName(spec, "backup", "timer")) : ""}`,
+        ],
+        [
+          "Restore drill",
+          spec.drillCalendar
+            ? `${spec.drillScheduleText} (${code(spec.drillCalendar)})`
+            : "none by schedule (run verify.sh by hand)",
+        ],
         ...(spec.pitr ? [["Log shipping", `every ${spec.shipEveryMinutes} minutes`]] : []),
         ["Retention", spec.retention.describe()],
         ["RPO / RTO", `${spec.rpo.toHuman()} / ${spec.rto.toHuman()}`],
-        ["Metrics", `${code(`${spec.layout.textfileDir}/${textfileName(spec.serviceId, "backup")}`)}, ${code(textfileName(spec.serviceId, "drill"))}`],
+        [
+          "Metrics",
+          `${code(`${spec.layout.textfileDir}/${textfileName(spec.serviceId, "backup")}`)}, ${code(textfileName(spec.serviceId, "drill"))}`,
+        ],
       ],
     ),
     "## Install",
@@ -42,7 +72,11 @@ export function renderServiceReadme(spec: AppBackupSpec): string {
     ].join("\n"),
     table(["File", "Holds"], secretFiles),
     [
-      ...(db ? [`3. Create the backup ${spec.engine === AppEngine.POSTGRESQL ? "role" : "user"} on the database server with ${dbFiles.map((f) => code(f.path)).join(", ")} (each file says how).`] : ["3. Nothing to set up on the data side."]),
+      ...(db
+        ? [
+            `3. Create the backup ${spec.engine === AppEngine.POSTGRESQL ? "role" : "user"} on the database server with ${dbFiles.map((f) => code(f.path)).join(", ")} (each file says how).`,
+          ]
+        : ["3. Nothing to set up on the data side."]),
       `4. Create the repository once: ${code(`${p.scripts}/backup.sh --init`)}${spec.tool === BackupTool.BORG ? `, then export its key: ${code("borg key export")}` : ""}.`,
       `5. Take the first backup and drill it: ${code(`systemctl start ${unitName(spec, "backup", "service")} ${unitName(spec, "drill", "service")}`)}, then ${code(`journalctl -u ${unitName(spec, "backup", "service")}`)}.`,
     ].join("\n"),
@@ -50,15 +84,28 @@ export function renderServiceReadme(spec: AppBackupSpec): string {
     fence(
       [
         `${p.scripts}/restore.sh --list`,
-        db ? `${p.scripts}/restore.sh --into ${spec.database}_restored            # the latest backup into a new database` : `${p.scripts}/restore.sh --target /srv/restore          # the latest backup under a folder`,
-        db ? `${p.scripts}/restore.sh --yes                                   # replace the live database` : `${p.scripts}/restore.sh --yes                          # in place, overwriting`,
-        db ? `${p.scripts}/restore.sh --table ${spec.engine === AppEngine.MONGODB ? "COLLECTION" : "TABLE"} --yes                     # one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"}` : `${p.scripts}/restore.sh --path ${spec.paths[0] ?? "/path"}/FILE --yes   # one file or folder`,
+        db
+          ? `${p.scripts}/restore.sh --into ${spec.database}_restored            # the latest backup into a new database`
+          : `${p.scripts}/restore.sh --target /srv/restore          # the latest backup under a folder`,
+        db
+          ? `${p.scripts}/restore.sh --yes                                   # replace the live database`
+          : `${p.scripts}/restore.sh --yes                          # in place, overwriting`,
+        db
+          ? `${p.scripts}/restore.sh --table ${spec.engine === AppEngine.MONGODB ? "COLLECTION" : "TABLE"} --yes                     # one ${spec.engine === AppEngine.MONGODB ? "collection" : "table"}`
+          : `${p.scripts}/restore.sh --path ${spec.paths[0] ?? "/path"}/FILE --yes   # one file or folder`,
         `${p.scripts}/restore.sh --from offsite ...                        # from the offsite copy`,
-        ...(spec.pitr && spec.engine === AppEngine.POSTGRESQL ? [`${p.scripts}/restore.sh --to-time '2025-01-31 14:05:00+00' --pgdata /var/lib/postgresql/restore`] : []),
-        ...(spec.pitr && spec.engine === AppEngine.MYSQL ? [`${p.scripts}/restore.sh --to-time '2025-01-31 14:05:00+00' --datadir /var/lib/mysql-restore`] : []),
+        ...(spec.pitr && spec.engine === AppEngine.POSTGRESQL
+          ? [`${p.scripts}/restore.sh --to-time '2025-01-31 14:05:00+00' --pgdata /var/lib/postgresql/restore`]
+          : []),
+        ...(spec.pitr && spec.engine === AppEngine.MYSQL
+          ? [`${p.scripts}/restore.sh --to-time '2025-01-31 14:05:00+00' --datadir /var/lib/mysql-restore`]
+          : []),
       ].join("\n"),
     ),
     "## Exit codes",
-    table(["Code", "Meaning"], EXIT_CODE_TEXT.map(([c, t]) => [String(c), t])),
+    table(
+      ["Code", "Meaning"],
+      EXIT_CODE_TEXT.map(([c, t]) => [String(c), t]),
+    ),
   );
 }

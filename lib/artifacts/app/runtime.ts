@@ -36,7 +36,9 @@ function upperSnake(key: string): string {
 
 /** Shell names of the metric constants: `METRIC_<KEY>` holds the name, `HELP_<KEY>` its HELP text. */
 export function metricConstantNames(): Record<string, { name: string; help: string }> {
-  return Object.fromEntries(Object.keys(Metrics).map((k) => [k, { name: `METRIC_${upperSnake(k)}`, help: `HELP_${upperSnake(k)}` }]));
+  return Object.fromEntries(
+    Object.keys(Metrics).map((k) => [k, { name: `METRIC_${upperSnake(k)}`, help: `HELP_${upperSnake(k)}` }]),
+  );
 }
 
 /** Exit code constants: `EXIT_<NAME>`. */
@@ -56,7 +58,10 @@ export function renderRuntimeConstants(): string {
     "",
     "# Exit codes of backup.sh, restore.sh and verify.sh.",
     ...exitCodeConstants().map(([k, v]) => `readonly ${shellAssign(k, v)}`),
-    `readonly ${shellAssign("EXIT_CODES", exitCodeConstants().map(([, v]) => v))}`,
+    `readonly ${shellAssign(
+      "EXIT_CODES",
+      exitCodeConstants().map(([, v]) => v),
+    )}`,
     "",
     "# Metric names and their one HELP text each (the metrics contract, docs/metrics.md).",
   ];
@@ -104,14 +109,23 @@ function load(): { files: RuntimeFile[]; version: string } {
     .map((f) => relative(root, f).split("\\").join("/"))
     // bundle/ holds the host bundle's install.sh and operator/ the scripts an operator runs
     // from a workstation (the immutability drill): neither is part of the installed runtime.
-    .filter((path) => path.endsWith(".sh") && !path.startsWith("bundle/") && !path.startsWith("operator/") && path !== CONSTANTS)
-    .map((path) => ({ path, content: readFileSync(join(root, path), "utf8"), mode: path.startsWith("entry/") || path.startsWith("vzdump/") ? 0o755 : 0o644 }));
+    .filter(
+      (path) =>
+        path.endsWith(".sh") && !path.startsWith("bundle/") && !path.startsWith("operator/") && path !== CONSTANTS,
+    )
+    .map((path) => ({
+      path,
+      content: readFileSync(join(root, path), "utf8"),
+      mode: path.startsWith("entry/") || path.startsWith("vzdump/") ? 0o755 : 0o644,
+    }));
   // The constants always come from the TS definitions, even where the committed copy is stale.
   files.push({ path: CONSTANTS, content: renderRuntimeConstants(), mode: 0o644 });
   files.sort((a, b) => a.path.localeCompare(b.path));
   const hash = createHash("sha256");
   for (const f of files) hash.update(`${f.path}\0${f.content}\0`);
-  const pkg = JSON.parse(readFileSync(join(root, "..", "..", "..", "..", "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(root, "..", "..", "..", "..", "package.json"), "utf8")) as {
+    version: string;
+  };
   cache = { files, version: `${pkg.version}+${hash.digest("hex").slice(0, 12)}` };
   return cache;
 }

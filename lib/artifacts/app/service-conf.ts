@@ -18,7 +18,13 @@ export function spoolOwner(spec: Pick<AppBackupSpec, "engine">): string {
 
 /** The script names a service's folder holds: each is the runtime's one entry point. */
 export function entryScripts(spec: Pick<AppBackupSpec, "engine" | "pitr" | "objectLock">): string[] {
-  return ["backup.sh", "restore.sh", "verify.sh", ...(spec.pitr && spec.engine === AppEngine.POSTGRESQL ? ["wal-archive.sh"] : []), ...(spec.objectLock ? ["lock-extend.sh"] : [])];
+  return [
+    "backup.sh",
+    "restore.sh",
+    "verify.sh",
+    ...(spec.pitr && spec.engine === AppEngine.POSTGRESQL ? ["wal-archive.sh"] : []),
+    ...(spec.objectLock ? ["lock-extend.sh"] : []),
+  ];
 }
 
 /**
@@ -77,7 +83,10 @@ export function renderServiceConf(spec: AppBackupSpec): string {
   set("AWS_CREDENTIALS_DEFAULT", spec.credentials.source);
   set("AWS_REGION_DEFAULT", spec.credentials.region);
   set("HEARTBEAT_ENABLED", spec.heartbeat ? 1 : 0);
-  out.push("", "# The bucket's Object Lock, which lock-extend.sh keeps ahead of the repository's referenced objects (empty: no lock).");
+  out.push(
+    "",
+    "# The bucket's Object Lock, which lock-extend.sh keeps ahead of the repository's referenced objects (empty: no lock).",
+  );
   set("LOCK_BUCKET", spec.objectLock?.bucket);
   set("LOCK_PREFIX", spec.objectLock?.prefix);
   set("LOCK_REGION", spec.objectLock?.region);
@@ -88,6 +97,11 @@ export function renderServiceConf(spec: AppBackupSpec): string {
   set("LOCK_TEXTFILE_NAME", textfileName(spec.serviceId, "lock"));
   out.push("", "# install.sh: the entry points of this service and the timers it enables.");
   set("ENTRY_SCRIPTS", entryScripts(spec));
-  set("TIMERS", renderUnits(spec).filter((u) => u.name.endsWith(".timer")).map((u) => u.name));
+  set(
+    "TIMERS",
+    renderUnits(spec)
+      .filter((u) => u.name.endsWith(".timer"))
+      .map((u) => u.name),
+  );
   return out.join("\n") + "\n";
 }

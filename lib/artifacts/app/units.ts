@@ -61,12 +61,17 @@ function writablePaths(spec: AppBackupSpec): string[] {
   const state = rel(p.state, "/var/lib");
   const cache = rel(p.cache, "/var/cache");
   const lines = [
-    state ? `StateDirectory=${systemdWord(state)}` : `ReadWritePaths=${systemdPath(p.state, { key: "layout.stateDir" })}`,
-    cache ? `CacheDirectory=${systemdWord(cache)}` : `ReadWritePaths=${systemdPath(p.cache, { key: "layout.cacheDir" })}`,
+    state
+      ? `StateDirectory=${systemdWord(state)}`
+      : `ReadWritePaths=${systemdPath(p.state, { key: "layout.stateDir" })}`,
+    cache
+      ? `CacheDirectory=${systemdWord(cache)}`
+      : `ReadWritePaths=${systemdPath(p.cache, { key: "layout.cacheDir" })}`,
     // A leading "-": a missing folder (no node_exporter yet, NAS not mounted) must not stop the unit; the script reports it.
     `ReadWritePaths=${systemdPath(spec.layout.textfileDir, { optional: true, key: "layout.textfileDir" })}`,
   ];
-  if (spec.localRepositoryPath) lines.push(`ReadWritePaths=${systemdPath(spec.localRepositoryPath, { optional: true, key: "app.repository" })}`);
+  if (spec.localRepositoryPath)
+    lines.push(`ReadWritePaths=${systemdPath(spec.localRepositoryPath, { optional: true, key: "app.repository" })}`);
   return lines;
 }
 
@@ -78,14 +83,28 @@ const DESCRIPTION: Record<JobKind, string> = {
 };
 
 /** The script each kind of job runs. */
-const SCRIPT: Record<JobKind, string> = { backup: "backup.sh", drill: "verify.sh", ship: "backup.sh", lock: "lock-extend.sh" };
+const SCRIPT: Record<JobKind, string> = {
+  backup: "backup.sh",
+  drill: "verify.sh",
+  ship: "backup.sh",
+  lock: "lock-extend.sh",
+};
 
 function service(spec: AppBackupSpec, kind: JobKind): UnitFile {
   const p = servicePaths(spec);
-  const after = ["network-online.target", kind === "drill" || kind === "lock" ? undefined : databaseUnit(spec.engine)].filter(Boolean).join(" ");
+  const after = ["network-online.target", kind === "drill" || kind === "lock" ? undefined : databaseUnit(spec.engine)]
+    .filter(Boolean)
+    .join(" ");
   const script = systemdPath(`${p.scripts}/${SCRIPT[kind]}`, { key: "layout.prefix" });
   // The extension waits for a running backup's prune (the service's lock) as long as a backup may last, then walks the objects.
-  const timeout = kind === "backup" ? spec.backupTimeoutMinutes : kind === "drill" ? spec.drillTimeoutMinutes : kind === "lock" ? Math.min(1440, spec.backupTimeoutMinutes + 240) : Math.max(10, 2 * spec.shipEveryMinutes);
+  const timeout =
+    kind === "backup"
+      ? spec.backupTimeoutMinutes
+      : kind === "drill"
+        ? spec.drillTimeoutMinutes
+        : kind === "lock"
+          ? Math.min(1440, spec.backupTimeoutMinutes + 240)
+          : Math.max(10, 2 * spec.shipEveryMinutes);
   const content = fillUnitTemplate("job.service.in", {
     DESCRIPTION: systemdText(`backup-gov ${DESCRIPTION[kind]} of ${spec.serviceId} (${spec.engine} with ${spec.tool})`),
     AFTER: after,
@@ -97,7 +116,13 @@ function service(spec: AppBackupSpec, kind: JobKind): UnitFile {
   return { name: unitName(spec, kind, "service"), content };
 }
 
-function timer(spec: AppBackupSpec, kind: JobKind, calendar: string, text: string, randomizedDelaySeconds: number): UnitFile {
+function timer(
+  spec: AppBackupSpec,
+  kind: JobKind,
+  calendar: string,
+  text: string,
+  randomizedDelaySeconds: number,
+): UnitFile {
   const content = fillUnitTemplate("job.timer.in", {
     DESCRIPTION: systemdText(`backup-gov ${DESCRIPTION[kind]} of ${spec.serviceId}: ${text}`),
     ON_CALENDAR: systemdText(calendar),
@@ -123,9 +148,21 @@ export function renderUnits(spec: AppBackupSpec): UnitFile[] {
 }
 
 function unitsOf(spec: AppBackupSpec): UnitFile[] {
-  const out: UnitFile[] = [service(spec, "backup"), timer(spec, "backup", spec.backupCalendar, spec.backupScheduleText, spec.randomizedDelaySeconds)];
+  const out: UnitFile[] = [
+    service(spec, "backup"),
+    timer(spec, "backup", spec.backupCalendar, spec.backupScheduleText, spec.randomizedDelaySeconds),
+  ];
   out.push(service(spec, "drill"));
-  if (spec.drillCalendar) out.push(timer(spec, "drill", spec.drillCalendar, spec.drillScheduleText ?? spec.drillCalendar, spec.randomizedDelaySeconds));
+  if (spec.drillCalendar)
+    out.push(
+      timer(
+        spec,
+        "drill",
+        spec.drillCalendar,
+        spec.drillScheduleText ?? spec.drillCalendar,
+        spec.randomizedDelaySeconds,
+      ),
+    );
   if (spec.pitr) {
     out.push(service(spec, "ship"));
     out.push(timer(spec, "ship", shipCalendar(spec.shipEveryMinutes), `every ${spec.shipEveryMinutes} minutes`, 0));

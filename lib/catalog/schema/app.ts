@@ -3,7 +3,6 @@ import { Size } from "../../core/size";
 import { AppDecision, AppEngine, BackupTool, MysqlFlavour } from "../../core/vocabulary";
 import { duration, Patterns } from "./common";
 
-
 /** The app-level backup decision of one service (the checklist's app-level step). */
 export const appSchema = z
   .strictObject({
@@ -19,16 +18,18 @@ export const appSchema = z
       .regex(Patterns.hostname)
       .describe("The owning host where the backup job runs (systemd timer).")
       .optional(),
-    database: z
-      .string()
-      .regex(Patterns.database)
-      .describe("Database name (postgresql, mysql, mongodb).")
-      .optional(),
+    database: z.string().regex(Patterns.database).describe("Database name (postgresql, mysql, mongodb).").optional(),
     pitr: z
       .boolean()
-      .describe("Continuous archiving for point-in-time recovery: WAL (postgresql), binary logs (mysql), oplog (mongodb).")
+      .describe(
+        "Continuous archiving for point-in-time recovery: WAL (postgresql), binary logs (mysql), oplog (mongodb).",
+      )
       .optional(),
-    paths: z.array(z.string().regex(Patterns.absolutePath)).min(1).describe("files: absolute paths to back up.").optional(),
+    paths: z
+      .array(z.string().regex(Patterns.absolutePath))
+      .min(1)
+      .describe("files: absolute paths to back up.")
+      .optional(),
     excludes: z
       .array(z.string().min(1))
       .describe(
@@ -65,7 +66,9 @@ export const appSchema = z
       .int()
       .min(1)
       .max(32)
-      .describe("postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.")
+      .describe(
+        "postgresql: parallel pg_dump/pg_restore workers for directory-format dumps (needs `directoryFormatAbove`). Default 2.",
+      )
       .optional(),
     flavour: z
       .enum(MysqlFlavour)
@@ -83,7 +86,9 @@ export const appSchema = z
     replicaSet: z
       .string()
       .regex(Patterns.replicaSet)
-      .describe("mongodb: the replica set name; when set, dumps use `--oplog` so each dump is consistent to one point in time.")
+      .describe(
+        "mongodb: the replica set name; when set, dumps use `--oplog` so each dump is consistent to one point in time.",
+      )
       .optional(),
     fullEvery: duration(
       "With `pitr`, how often a full physical backup runs (pg_basebackup for postgresql; a full mariabackup for mysql, with incremental ones at every run in between); default `1d`",
@@ -101,4 +106,6 @@ export const rolesAnywhereSchema = z
         "ARN of an existing IAM Roles Anywhere trust anchor (your CA). Each app-level backup gets its own profile and role, which trust certificates whose subject CN is the service's `app.host`.",
       ),
   })
-  .describe("Temporary credentials for app-level backups through IAM Roles Anywhere. Without it, each service gets an IAM user whose access key the operator creates and rotates (never stored in Terraform).");
+  .describe(
+    "Temporary credentials for app-level backups through IAM Roles Anywhere. Without it, each service gets an IAM user whose access key the operator creates and rotates (never stored in Terraform).",
+  );

@@ -31,11 +31,15 @@ export const auditSchema = z
   .strictObject({
     enabled: z
       .boolean()
-      .describe("Create the CloudTrail trail (S3 data events on the backup buckets, management events incl. AWS Backup). Default `true`; set `false` when an organization trail already records them.")
+      .describe(
+        "Create the CloudTrail trail (S3 data events on the backup buckets, management events incl. AWS Backup). Default `true`; set `false` when an organization trail already records them.",
+      )
       .optional(),
     lockMode: z
       .enum(LockMode)
-      .describe("Object Lock mode of the trail's log bucket. Default `compliance`, or `governance` when `deletionProtection` is `false`.")
+      .describe(
+        "Object Lock mode of the trail's log bucket. Default `compliance`, or `governance` when `deletionProtection` is `false`.",
+      )
       .optional(),
     retentionDays: z
       .int()
@@ -78,7 +82,9 @@ export const awsSchema = z
     accountId: z
       .string()
       .regex(Patterns.accountId)
-      .describe("12-digit account id, used in ARNs and policies. Taken from here, never looked up, so plans work offline.")
+      .describe(
+        "12-digit account id, used in ARNs and policies. Taken from here, never looked up, so plans work offline.",
+      )
       .optional(),
     deletionProtection: z
       .boolean()
@@ -108,9 +114,7 @@ export const serviceAwsSchema = z
       .min(1)
       .describe("ARNs of the resources to protect (RDS, DynamoDB, EFS, S3, EC2, EBS, ...). Selected by explicit ARN.")
       .optional(),
-    tags: tagMap(
-      "Select resources carrying all of these tags (AND semantics: every tag must match).",
-    ).optional(),
+    tags: tagMap("Select resources carrying all of these tags (AND semantics: every tag must match).").optional(),
     tagResourceTypes: z
       .array(z.enum(AWS_RESOURCE_TYPE_KEYS))
       .min(1)

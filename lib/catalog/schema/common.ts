@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { LockMode } from "../../core/vocabulary";
 import { DURATION_PATTERN } from "../../core/duration";
-import { DATABASE_NAME, HOSTNAME, HTTPS_API_URL, PVE_STORAGE_ID, REPOSITORY, SECRET_REF, SERVICE_ID } from "../../core/formats";
+import {
+  DATABASE_NAME,
+  HOSTNAME,
+  HTTPS_API_URL,
+  PVE_STORAGE_ID,
+  REPOSITORY,
+  SECRET_REF,
+  SERVICE_ID,
+} from "../../core/formats";
 
 /**
  * Patterns and small building blocks shared by the catalog's sections.
@@ -40,7 +48,8 @@ export const Patterns = {
   percent: /^(100(\.0{1,2})?|[1-9]?[0-9](\.[0-9]{1,2})?)%$/,
   k8sName: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/,
   kubeContext: /^[A-Za-z0-9][A-Za-z0-9._@:/+-]{0,252}$/,
-  k8sLabelKey: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+  k8sLabelKey:
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
   k8sLabelValue: /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
   k8sResource: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
 } as const;
@@ -49,14 +58,18 @@ export const Patterns = {
 export const LOCK_MODES: readonly LockMode[] = Object.values(LockMode);
 
 export const duration = (what: string) =>
-  z.string().regex(DURATION_PATTERN).describe(`${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`);
+  z
+    .string()
+    .regex(DURATION_PATTERN)
+    .describe(
+      `${what}: a whole number and a unit, \`m\` (minutes), \`h\` (hours) or \`d\` (days), e.g. \`15m\`, \`4h\`, \`1d\`.`,
+    );
 
 export const nonEmpty = (what: string) => z.string().trim().min(1).describe(what);
 
 export const awsRegion = (what: string) => z.string().regex(Patterns.awsRegion).describe(what);
 
-export const tagMap = (what: string) =>
-  z.record(z.string().min(1).max(128), z.string().max(256)).describe(what);
+export const tagMap = (what: string) => z.record(z.string().min(1).max(128), z.string().max(256)).describe(what);
 
 /** A reference to where a secret lives (`vault:kv/path`, `aws-sm:name`, `file:/etc/...`), never the secret. */
 export const secretRef = (what: string) =>

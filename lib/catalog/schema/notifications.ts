@@ -21,7 +21,9 @@ export const notificationsSchema = z
             .optional(),
         }),
       )
-      .describe("HTTPS webhooks: relays and incident tools (subscribed to the alert topic), or Slack/Teams incoming webhooks (Alertmanager only).")
+      .describe(
+        "HTTPS webhooks: relays and incident tools (subscribed to the alert topic), or Slack/Teams incoming webhooks (Alertmanager only).",
+      )
       .optional(),
     chatbot: z
       .array(
@@ -29,32 +31,59 @@ export const notificationsSchema = z
           z
             .strictObject({
               type: z.literal(ChatTool.SLACK).describe("A Slack channel (`aws_chatbot_slack_channel_configuration`)."),
-              name: z.string().regex(Patterns.channelName).describe("Configuration name suffix, unique among the chatbot channels."),
-              workspaceId: z.string().regex(/^[A-Za-z0-9]{1,255}$/).describe("Slack workspace (team) id, e.g. `T07EA123LEP`, as AWS Chatbot shows it after the workspace was authorized in its console (once, by hand)."),
-              channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/).describe("Slack channel id, e.g. `C07EZ1ABC23` (the end of the channel's link). Invite the AWS app (`/invite @aws`) to private channels."),
+              name: z
+                .string()
+                .regex(Patterns.channelName)
+                .describe("Configuration name suffix, unique among the chatbot channels."),
+              workspaceId: z
+                .string()
+                .regex(/^[A-Za-z0-9]{1,255}$/)
+                .describe(
+                  "Slack workspace (team) id, e.g. `T07EA123LEP`, as AWS Chatbot shows it after the workspace was authorized in its console (once, by hand).",
+                ),
+              channelId: z
+                .string()
+                .regex(/^[A-Za-z0-9]{1,255}$/)
+                .describe(
+                  "Slack channel id, e.g. `C07EZ1ABC23` (the end of the channel's link). Invite the AWS app (`/invite @aws`) to private channels.",
+                ),
             })
             .describe("AWS Chatbot in a Slack channel."),
           z
             .strictObject({
-              type: z.literal(ChatTool.TEAMS).describe("A Microsoft Teams channel (`aws_chatbot_teams_channel_configuration`)."),
-              name: z.string().regex(Patterns.channelName).describe("Configuration name suffix, unique among the chatbot channels."),
-              tenantId: z.string().regex(/^[0-9A-Fa-f-]{36}$/).describe("Microsoft Entra tenant id (a UUID)."),
-              teamId: z.string().regex(/^[0-9A-Fa-f-]{36}$/).describe("Teams team id (a UUID), as AWS Chatbot shows it after the team was authorized in its console (once, by hand)."),
+              type: z
+                .literal(ChatTool.TEAMS)
+                .describe("A Microsoft Teams channel (`aws_chatbot_teams_channel_configuration`)."),
+              name: z
+                .string()
+                .regex(Patterns.channelName)
+                .describe("Configuration name suffix, unique among the chatbot channels."),
+              tenantId: z
+                .string()
+                .regex(/^[0-9A-Fa-f-]{36}$/)
+                .describe("Microsoft Entra tenant id (a UUID)."),
+              teamId: z
+                .string()
+                .regex(/^[0-9A-Fa-f-]{36}$/)
+                .describe(
+                  "Teams team id (a UUID), as AWS Chatbot shows it after the team was authorized in its console (once, by hand).",
+                ),
               channelId: z.string().min(1).max(255).describe("Teams channel id, e.g. `19:abc...@thread.tacv2`."),
             })
             .describe("AWS Chatbot in a Microsoft Teams channel."),
         ]),
       )
-      .describe("Chat channels that receive the alert topic through AWS Chatbot: the route that delivers AWS alerts to Slack or Teams (an incoming webhook cannot confirm an SNS subscription).")
+      .describe(
+        "Chat channels that receive the alert topic through AWS Chatbot: the route that delivers AWS alerts to Slack or Teams (an incoming webhook cannot confirm an SNS subscription).",
+      )
       .optional(),
     chatbotRegion: z
       .enum(CHATBOT_API_REGIONS)
-      .describe("The Region the `chatbot` channels are configured in (a provider alias `chatbot`): one that serves the AWS Chatbot API. The channels deliver the alert topic of `aws.region` all the same. Default: us-east-2.")
+      .describe(
+        "The Region the `chatbot` channels are configured in (a provider alias `chatbot`): one that serves the AWS Chatbot API. The channels deliver the alert topic of `aws.region` all the same. Default: us-east-2.",
+      )
       .optional(),
-    pagerduty: z
-      .boolean()
-      .describe("Add a sensitive Terraform variable for the PagerDuty integration URL.")
-      .optional(),
+    pagerduty: z.boolean().describe("Add a sensitive Terraform variable for the PagerDuty integration URL.").optional(),
     heartbeat: z
       .boolean()
       .describe(

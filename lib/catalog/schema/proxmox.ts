@@ -17,7 +17,12 @@ export const storageRetentionSchema = z
     weekly: keep("Keep one backup per week for the last n weeks that have one."),
     monthly: keep("Keep one backup per month for the last n months that have one."),
     yearly: keep("Keep one backup per year for the last n years that have one."),
-    maxProtected: z.int().min(-1).max(100000).describe("Most protected backups per guest on this storage; -1 is unlimited.").optional(),
+    maxProtected: z
+      .int()
+      .min(-1)
+      .max(100000)
+      .describe("Most protected backups per guest on this storage; -1 is unlimited.")
+      .optional(),
   })
   // PROVIDER NOTE: the storage `backups` block rejects keep_all = true next to any keep_* value.
   .refine((r) => !(r.keepAll && KEEP_COUNTS.some((k) => r[k] !== undefined)), {
@@ -29,8 +34,17 @@ export const storageRetentionSchema = z
   );
 
 const storageCommon = {
-  id: z.string().regex(Patterns.pveStorageId).describe("Storage id, unique on the host; `storage:` of the host may name it."),
-  nodes: z.array(z.string().regex(Patterns.hostname)).min(1).describe("Nodes where the storage is available; default every node. Must include the host's `node` if it is the backup target.").optional(),
+  id: z
+    .string()
+    .regex(Patterns.pveStorageId)
+    .describe("Storage id, unique on the host; `storage:` of the host may name it."),
+  nodes: z
+    .array(z.string().regex(Patterns.hostname))
+    .min(1)
+    .describe(
+      "Nodes where the storage is available; default every node. Must include the host's `node` if it is the backup target.",
+    )
+    .optional(),
   description: z.string().describe("One line for the inventory.").optional(),
   retention: storageRetentionSchema.optional(),
 };
@@ -48,20 +62,30 @@ export const proxmoxStorageSchema = z
         username: z
           .string()
           .regex(Patterns.pbsUser)
-          .describe("PBS user or API token id, e.g. `backup@pbs` or `backup@pbs!pve`. Its password/secret comes from a sensitive Terraform variable."),
-        passwordSecret: secretRef("Where the PBS password or token secret is kept (for people re-adding the storage after a loss); its value reaches Terraform only as a sensitive variable."),
+          .describe(
+            "PBS user or API token id, e.g. `backup@pbs` or `backup@pbs!pve`. Its password/secret comes from a sensitive Terraform variable.",
+          ),
+        passwordSecret: secretRef(
+          "Where the PBS password or token secret is kept (for people re-adding the storage after a loss); its value reaches Terraform only as a sensitive variable.",
+        ),
         fingerprint: z
           .string()
           .regex(Patterns.pbsFingerprint)
-          .describe("SHA-256 fingerprint of the PBS certificate (`proxmox-backup-manager cert info`); needed for the default self-signed certificate.")
+          .describe(
+            "SHA-256 fingerprint of the PBS certificate (`proxmox-backup-manager cert info`); needed for the default self-signed certificate.",
+          )
           .optional(),
         encryption: z
           .strictObject({
             generate: z
               .boolean()
-              .describe("Let Proxmox generate the key on creation (it is then in the Terraform state: copy it to `keySecret` at once). Default `false`: the key comes from a sensitive variable.")
+              .describe(
+                "Let Proxmox generate the key on creation (it is then in the Terraform state: copy it to `keySecret` at once). Default `false`: the key comes from a sensitive variable.",
+              )
               .optional(),
-            keySecret: secretRef("Where the client-side encryption key is kept. Without it, encrypted backups cannot be restored on a rebuilt host."),
+            keySecret: secretRef(
+              "Where the client-side encryption key is kept. Without it, encrypted backups cannot be restored on a rebuilt host.",
+            ),
           })
           .describe("Client-side encryption of every backup written to this PBS.")
           .optional(),
@@ -85,15 +109,22 @@ export const proxmoxStorageSchema = z
         username: z.string().min(1).describe("SMB user. Its password comes from a sensitive Terraform variable."),
         domain: z.string().min(1).describe("SMB domain.").optional(),
         subdirectory: z.string().min(1).describe("Folder inside the share.").optional(),
-        passwordSecret: secretRef("Where the SMB password is kept; its value reaches Terraform only as a sensitive variable."),
+        passwordSecret: secretRef(
+          "Where the SMB password is kept; its value reaches Terraform only as a sensitive variable.",
+        ),
       })
       .describe("CIFS/SMB storage."),
     z
       .strictObject({
-        type: z.literal(StorageKind.DIR).describe("A directory on the node (`proxmox_storage_directory`), usually a mounted disk or NAS."),
+        type: z
+          .literal(StorageKind.DIR)
+          .describe("A directory on the node (`proxmox_storage_directory`), usually a mounted disk or NAS."),
         ...storageCommon,
         path: z.string().regex(Patterns.absolutePath).describe("Absolute path on the node."),
-        shared: z.boolean().describe("The path is the same shared mount on every node. Default `false` (a local directory).").optional(),
+        shared: z
+          .boolean()
+          .describe("The path is the same shared mount on every node. Default `false` (a local directory).")
+          .optional(),
       })
       .describe("Directory storage."),
   ])
@@ -115,7 +146,9 @@ export const proxmoxHostSchema = z
     storage: z
       .string()
       .regex(Patterns.pveStorageId)
-      .describe("Storage id that vzdump jobs write to (a Proxmox Backup Server, NFS, CIFS or directory storage). Declared under `storages` to be created, otherwise it must exist."),
+      .describe(
+        "Storage id that vzdump jobs write to (a Proxmox Backup Server, NFS, CIFS or directory storage). Declared under `storages` to be created, otherwise it must exist.",
+      ),
     insecure: z.boolean().describe("Skip TLS verification of the API endpoint. Default `false`.").optional(),
     vzdumpHook: z
       .union([z.boolean(), z.literal(VzdumpHookMode.NODE_CONFIG)])
@@ -135,9 +168,16 @@ export const proxmoxHostSchema = z
         "How Terraform logs in to this host. `token` (default): an API token, from the sensitive variable `proxmox_api_token_<host>`. `root-password`: root@pam with its password, from the sensitive variable `proxmox_root_password_<host>` (a password ticket); needed for `vzdumpHook: true`, because Proxmox reserves a job's `script` (and `tmpdir`, `dumpdir`) to root@pam itself and refuses it from any API token, root's included.",
       )
       .optional(),
-    storages: z.array(proxmoxStorageSchema).describe("Backup storages to create on this host with Terraform.").optional(),
-    uplink: uplink("Optional: bandwidth from this host toward the offsite copy, for the transfer estimate and the window check (GOV-134).").optional(),
-    backupWindow: backupWindow("Optional: when backups of this host may run (`HH:MM-HH:MM`, local time; past midnight when the end is earlier).").optional(),
+    storages: z
+      .array(proxmoxStorageSchema)
+      .describe("Backup storages to create on this host with Terraform.")
+      .optional(),
+    uplink: uplink(
+      "Optional: bandwidth from this host toward the offsite copy, for the transfer estimate and the window check (GOV-134).",
+    ).optional(),
+    backupWindow: backupWindow(
+      "Optional: when backups of this host may run (`HH:MM-HH:MM`, local time; past midnight when the end is earlier).",
+    ).optional(),
   })
   .describe("A Proxmox VE host or cluster.");
 

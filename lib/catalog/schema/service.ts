@@ -26,7 +26,10 @@ export const retentionSchema = z
   .describe("Overrides the tier's retention defaults, key by key.");
 
 export const serviceSchema = z.strictObject({
-  id: z.string().regex(Patterns.serviceId).describe("Unique service id: lowercase letters, digits and `-`, 2–41 characters."),
+  id: z
+    .string()
+    .regex(Patterns.serviceId)
+    .describe("Unique service id: lowercase letters, digits and `-`, 2–41 characters."),
   description: z.string().describe("One line on what the service is, for SOPs and the inventory.").optional(),
   owner: z.string().min(1).describe("Owner of this service; defaults to the catalog `owner`.").optional(),
   classification: z.enum(Classification).describe("Tier: `critical`, `important` or `rebuildable`."),
@@ -53,12 +56,20 @@ export const serviceSchema = z.strictObject({
   immutable: z
     .strictObject({
       mode: z.enum(LockMode).describe("`compliance`: nobody can shorten the lock; `governance`: privileged users can."),
-      days: z.int().min(1).max(100000).describe("Every recovery point stays undeletable this many days (vault lock minimum, S3 Object Lock default retention)."),
+      days: z
+        .int()
+        .min(1)
+        .max(100000)
+        .describe(
+          "Every recovery point stays undeletable this many days (vault lock minimum, S3 Object Lock default retention).",
+        ),
       maxDays: z
         .int()
         .min(1)
         .max(100000)
-        .describe("Optional vault lock maximum: no recovery point in the locked vault may be kept longer (AWS allows up to 36500).")
+        .describe(
+          "Optional vault lock maximum: no recovery point in the locked vault may be kept longer (AWS allows up to 36500).",
+        )
         .optional(),
     })
     .describe("Immutable copy (S3 Object Lock, AWS Backup Vault Lock). Critical services default to compliance mode.")
@@ -79,7 +90,10 @@ export const serviceSchema = z.strictObject({
     })
     .describe("Restore facts: the SOP and the DR runbook are rendered from them.")
     .optional(),
-  compliance: z.array(z.enum(ComplianceRegime)).describe("Regimes whose retention minimums (and gdpr maximum) apply.").optional(),
+  compliance: z
+    .array(z.enum(ComplianceRegime))
+    .describe("Regimes whose retention minimums (and gdpr maximum) apply.")
+    .optional(),
   acknowledge: z
     .array(
       z.strictObject({

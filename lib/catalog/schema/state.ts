@@ -9,19 +9,27 @@ import { awsRegion } from "./common";
  */
 export const stateSchema = z
   .strictObject({
-    backend: z.enum(StateBackend).describe("The state backend. Only `s3` exists today; without a `state` section every stack keeps local state."),
+    backend: z
+      .enum(StateBackend)
+      .describe("The state backend. Only `s3` exists today; without a `state` section every stack keeps local state."),
     bucket: z
       .string()
       .min(1)
-      .describe("An existing S3 bucket for the state, versioned and encrypted by its owner (this library does not create it). S3 bucket naming rules apply (GOV-120)."),
+      .describe(
+        "An existing S3 bucket for the state, versioned and encrypted by its owner (this library does not create it). S3 bucket naming rules apply (GOV-120).",
+      ),
     region: awsRegion("Region of the state bucket."),
     keyPrefix: z
       .string()
       .max(900)
-      .describe("Prefix of every stack's state key: the key is `<keyPrefix><stack name>.tfstate`, e.g. `backup-gov/homelab-aws.tfstate`. Default empty. Must not start with `/` or contain `//` (GOV-121).")
+      .describe(
+        "Prefix of every stack's state key: the key is `<keyPrefix><stack name>.tfstate`, e.g. `backup-gov/homelab-aws.tfstate`. Default empty. Must not start with `/` or contain `//` (GOV-121).",
+      )
       .optional(),
   })
-  .describe("Optional: remote Terraform state (S3 backend with `encrypt` and native S3 locking, `use_lockfile`; Terraform 1.10 or later) for every stack. Omit for local state.");
+  .describe(
+    "Optional: remote Terraform state (S3 backend with `encrypt` and native S3 locking, `use_lockfile`; Terraform 1.10 or later) for every stack. Omit for local state.",
+  );
 
 /** How the estate's resources are split into cdktf stacks. */
 export const stacksSchema = z

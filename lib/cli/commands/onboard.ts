@@ -26,7 +26,9 @@ export function receiptPath(out: string, serviceId: string): string {
 export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
     .command("onboard")
-    .description("Walk the onboarding checklist for one service (intake, enrollment, app-level decision, registration, restore SOP, offsite, alerts, verification) and write its receipt.")
+    .description(
+      "Walk the onboarding checklist for one service (intake, enrollment, app-level decision, registration, restore SOP, offsite, alerts, verification) and write its receipt.",
+    )
     .argument("<service>", "service id")
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--out <dir>", "output folder; the receipt goes to DIR/artifacts/receipts/<service>.json", "cdktf.out")
@@ -34,16 +36,22 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
     .option("--prometheus <url>", "Prometheus server URL, for the verification step")
     .option("--timeout <seconds>", "how long to wait for each Prometheus answer", "10")
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
-    .addHelpText("after", "\nEach step is passed, failed or pending, with its evidence. Exit codes: 0 every step passed, 1 a step failed or is pending, 2 usage or I/O error.")
+    .addHelpText(
+      "after",
+      "\nEach step is passed, failed or pending, with its evidence. Exit codes: 0 every step passed, 1 a step failed or is pending, 2 usage or I/O error.",
+    )
     .action(async (serviceId: string, file: string | undefined, opts: MetricsOptions & { out: string }) => {
       const report = validation().validateCatalogFile(file ?? defaultCatalogPath());
       const catalog = report.catalog;
       if (!catalog) throw Errors.catalogInvalid(report.file, report.findings.length);
-      if (!catalog.declaredServiceIds.has(serviceId)) throw Errors.unknownService(serviceId, [...catalog.declaredServiceIds].sort().join(", "));
+      if (!catalog.declaredServiceIds.has(serviceId))
+        throw Errors.unknownService(serviceId, [...catalog.declaredServiceIds].sort().join(", "));
       const now = nowSeconds(opts);
       let freshness: FreshnessRow | undefined;
       if (opts.metricsDir || opts.prometheus) {
-        freshness = freshnessRows(catalog, await readMetrics(opts), now, io, "onboard").find((r) => r.serviceId === serviceId);
+        freshness = freshnessRows(catalog, await readMetrics(opts), now, io, "onboard").find(
+          (r) => r.serviceId === serviceId,
+        );
       }
       const path = receiptPath(opts.out, serviceId);
       try {
@@ -53,8 +61,16 @@ export function registerOnboard(program: Command, io: CliIo, setExit: (c: ExitCo
         throw Errors.cannotWrite(path, (e as Error).message);
       }
       // Build the estate in memory so that every builder registers what it made.
-      const ctx = report.ok ? estates().Estate.fromReport(new (cdk().App)({ outdir: opts.out }), report).context : undefined;
-      const receipt: receiptsModule.OnboardingReceipt = receipts().onboardingReceipt({ report, serviceId, ctx, freshness, now: new Date(now * 1000) });
+      const ctx = report.ok
+        ? estates().Estate.fromReport(new (cdk().App)({ outdir: opts.out }), report).context
+        : undefined;
+      const receipt: receiptsModule.OnboardingReceipt = receipts().onboardingReceipt({
+        report,
+        serviceId,
+        ctx,
+        freshness,
+        now: new Date(now * 1000),
+      });
       writeReceipt(path, JSON.stringify(receipt, null, 2) + "\n");
       io.out(terminalLines(receipts().renderReceiptText(receipt)));
       io.out(`receipt: ${path}\n`);

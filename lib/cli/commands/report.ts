@@ -36,7 +36,8 @@ interface ReportOptions extends MetricsOptions {
  * so that an interrupted run never leaves half a report where a good one was.
  */
 function writeWhole(file: string, content: string): void {
-  if (existsSync(file) && statSync(file).isDirectory()) throw Errors.cannotWrite(file, "it is a folder; --out names the report file");
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw Errors.cannotWrite(file, "it is a folder; --out names the report file");
   const tmp = join(dirname(resolve(file)), `.${basename(file)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, content);
@@ -45,22 +46,32 @@ function writeWhole(file: string, content: string): void {
     rmSync(tmp, { force: true });
     const err = e as NodeJS.ErrnoException;
     // Name the report, not the temporary file beside it.
-    throw err.code === "ENOENT" ? Errors.cannotWrite(file, `its folder ${dirname(file)} does not exist`) : ioError(file, { ...err, path: file, message: err.message });
+    throw err.code === "ENOENT"
+      ? Errors.cannotWrite(file, `its folder ${dirname(file)} does not exist`)
+      : ioError(file, { ...err, path: file, message: err.message });
   }
 }
 
 export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
     .command("report")
-    .description("The estate at a glance: coverage (3-2-1-1-0), freshness against the RPO, the week on each host and drill evidence, as one self-contained HTML file (or JSON).")
+    .description(
+      "The estate at a glance: coverage (3-2-1-1-0), freshness against the RPO, the week on each host and drill evidence, as one self-contained HTML file (or JSON).",
+    )
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
     .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
     .option("--now <unix>", "judge freshness at this Unix time instead of now")
-    .option("--drill-records <dir>", "folder with copies of the hosts' state folders: every drills.tsv under it (one line per restore drill verify.sh ran) fills the drill ledger's records")
+    .option(
+      "--drill-records <dir>",
+      "folder with copies of the hosts' state folders: every drills.tsv under it (one line per restore drill verify.sh ran) fills the drill ledger's records",
+    )
     .option("--format <format>", "html or json (the same data)", "html")
     .option("--out <file>", "file to write (default: standard output)")
-    .addHelpText("after", "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.")
+    .addHelpText(
+      "after",
+      "\nWithout metrics, freshness and drill results are shown as unknown, never guessed. Exit codes: 0 written, 2 usage or I/O error.",
+    )
     .action(async (file: string | undefined, opts: ReportOptions) => {
       if (opts.format !== "html" && opts.format !== "json") throw Errors.reportFormat(opts.format);
       const report = validation().validateCatalogFile(file ?? defaultCatalogPath());
@@ -70,9 +81,14 @@ export function registerReport(program: Command, io: CliIo, setExit: (c: ExitCod
       }
       let drills: { source: string; records: drillRecordsModule.DrillRecords } | undefined;
       if (opts.drillRecords !== undefined) {
-        if (!existsSync(opts.drillRecords) || !statSync(opts.drillRecords).isDirectory()) throw Errors.drillRecordsFolder(opts.drillRecords);
-        drills = { source: basename(resolve(opts.drillRecords)), records: drillRecords().readDrillRecords(opts.drillRecords) };
-        for (const line of drills.records.skipped) io.err(`backup-gov report: not a drill record, left out: ${terminalText(line)}\n`);
+        if (!existsSync(opts.drillRecords) || !statSync(opts.drillRecords).isDirectory())
+          throw Errors.drillRecordsFolder(opts.drillRecords);
+        drills = {
+          source: basename(resolve(opts.drillRecords)),
+          records: drillRecords().readDrillRecords(opts.drillRecords),
+        };
+        for (const line of drills.records.skipped)
+          io.err(`backup-gov report: not a drill record, left out: ${terminalText(line)}\n`);
       }
       let metrics: dataModule.ReportMetrics | undefined;
       if (opts.metricsDir || opts.prometheus) {

@@ -5,7 +5,14 @@ import type { Catalog } from "../../catalog/model";
 import { Errors } from "../../errors";
 import { type FreshnessRow, FreshnessState, judgeFreshness, MAX_UNIX_SECONDS } from "../../policy/freshness";
 import { type CliIo, defaultCatalogPath, ExitCode } from "../io";
-import { FRESHNESS_QUERIES, type MetricsRead, observe, PROMETHEUS_TIMEOUT_MS, queryPrometheus, readTextfileDir } from "../metrics-source";
+import {
+  FRESHNESS_QUERIES,
+  type MetricsRead,
+  observe,
+  PROMETHEUS_TIMEOUT_MS,
+  queryPrometheus,
+  readTextfileDir,
+} from "../metrics-source";
 import type * as validationModule from "../../governance/validate";
 import type * as effectiveModule from "../../policy/effective";
 
@@ -43,7 +50,8 @@ export async function readMetrics(opts: MetricsOptions, queries = FRESHNESS_QUER
 export function nowSeconds(opts: MetricsOptions): number {
   if (opts.now === undefined) return Math.floor(Date.now() / 1000);
   const n = Number(opts.now);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.now) || !Number.isFinite(n) || n > MAX_UNIX_SECONDS) throw Errors.invalidNow(opts.now);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(opts.now) || !Number.isFinite(n) || n > MAX_UNIX_SECONDS)
+    throw Errors.invalidNow(opts.now);
   return n;
 }
 
@@ -54,7 +62,10 @@ export function loadCatalogFor(file: string | undefined, io: CliIo, command: str
     for (const f of report.findings) io.err(formatFinding(f) + "\n");
     throw Errors.catalogInvalid(report.file, report.findings.length);
   }
-  if (!report.ok) io.err(`backup-gov ${command}: ${report.file} does not validate (run \`backup-gov validate\`); judging the services that parse\n`);
+  if (!report.ok)
+    io.err(
+      `backup-gov ${command}: ${report.file} does not validate (run \`backup-gov validate\`); judging the services that parse\n`,
+    );
   return report.catalog;
 }
 
@@ -70,7 +81,10 @@ export function formatAge(seconds: number): string {
 }
 
 function iso(unix: number): string {
-  return new Date(unix * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(unix * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 function stateText(r: FreshnessRow): string {
@@ -94,16 +108,22 @@ function stateText(r: FreshnessRow): string {
 /** The freshness table, one row per service. */
 export function renderStatusTable(rows: readonly FreshnessRow[]): string {
   const head = ["SERVICE", "LAST SUCCESS (UTC)", "AGE", "RPO", "STALE AFTER", "STATE"];
-  const body = rows.map((r) => [
-    r.serviceId,
-    r.lastSuccess !== undefined ? iso(r.lastSuccess) : "-",
-    r.ageSeconds !== undefined ? formatAge(r.ageSeconds) : "-",
-    r.rpo.toString(),
-    r.window ? r.window.threshold.toString() : "-",
-    stateText(r),
-  ].map((c) => terminalText(c)));
+  const body = rows.map((r) =>
+    [
+      r.serviceId,
+      r.lastSuccess !== undefined ? iso(r.lastSuccess) : "-",
+      r.ageSeconds !== undefined ? formatAge(r.ageSeconds) : "-",
+      r.rpo.toString(),
+      r.window ? r.window.threshold.toString() : "-",
+      stateText(r),
+    ].map((c) => terminalText(c)),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  return [head, ...body].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+  return (
+    [head, ...body]
+      .map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  "))
+      .join("\n") + "\n"
+  );
 }
 
 /** Whether a row makes `status` exit 1. */
@@ -112,13 +132,20 @@ export function isUnhealthy(r: FreshnessRow): boolean {
 }
 
 /** The freshness rows of a catalog from a metrics read, reporting what cannot be matched. */
-export function freshnessRows(catalog: Catalog, read: MetricsRead, now: number, io: CliIo, command: string): FreshnessRow[] {
+export function freshnessRows(
+  catalog: Catalog,
+  read: MetricsRead,
+  now: number,
+  io: CliIo,
+  command: string,
+): FreshnessRow[] {
   // Warnings quote file names and label values: outside text, escaped for the terminal.
   for (const w of read.warnings) io.err(`backup-gov ${command}: ${terminalText(w)}\n`);
   const observed = observe(read.samples);
   const known = new Set(catalog.services.map((s) => s.id));
   for (const id of [...observed.keys()].sort()) {
-    if (!known.has(id)) io.err(`backup-gov ${command}: metrics name service ${terminalText(id)}, which is not in ${catalog.file}\n`);
+    if (!known.has(id))
+      io.err(`backup-gov ${command}: metrics name service ${terminalText(id)}, which is not in ${catalog.file}\n`);
   }
   return judgeFreshness(effective().effectivePolicies(catalog), catalog, observed, now);
 }
@@ -126,14 +153,19 @@ export function freshnessRows(catalog: Catalog, read: MetricsRead, now: number, 
 export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
     .command("status")
-    .description("Freshness of every service's backups against its RPO, from textfile metrics or Prometheus (the estate's backup.status).")
+    .description(
+      "Freshness of every service's backups against its RPO, from textfile metrics or Prometheus (the estate's backup.status).",
+    )
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--metrics-dir <dir>", "node_exporter textfile folder holding the backup_*.prom files")
     .option("--prometheus <url>", "Prometheus server URL (its /api/v1/query is asked)")
     .option("--timeout <seconds>", "how long to wait for each Prometheus answer", String(PROMETHEUS_TIMEOUT_MS / 1000))
     .option("--format <format>", "text or json", "text")
     .option("--now <unix>", "judge at this Unix time instead of now")
-    .addHelpText("after", "\nA service is stale when its last success is older than its RPO (or job cadence) plus the margin.\nExit codes: 0 every watched service fresh, 1 a service stale or without metrics, 2 usage or I/O error.")
+    .addHelpText(
+      "after",
+      "\nA service is stale when its last success is older than its RPO (or job cadence) plus the margin.\nExit codes: 0 every watched service fresh, 1 a service stale or without metrics, 2 usage or I/O error.",
+    )
     .action(async (file: string | undefined, opts: MetricsOptions & { format: string }) => {
       if (opts.format !== "text" && opts.format !== "json") {
         io.err(`backup-gov status: --format must be text or json, got "${terminalText(opts.format)}"\n`);
@@ -160,7 +192,10 @@ export function registerStatus(program: Command, io: CliIo, setExit: (c: ExitCod
         io.out(renderStatusTable(rows));
       }
       const bad = rows.filter(isUnhealthy);
-      if (bad.length && opts.format === "text") io.err(`backup-gov status: ${bad.length} service(s) stale or without metrics: ${bad.map((r) => r.serviceId).join(", ")}\n`);
+      if (bad.length && opts.format === "text")
+        io.err(
+          `backup-gov status: ${bad.length} service(s) stale or without metrics: ${bad.map((r) => r.serviceId).join(", ")}\n`,
+        );
       setExit(bad.length ? ExitCode.FINDINGS : ExitCode.OK);
     });
 }

@@ -15,7 +15,9 @@ const synthesis = (): typeof synthesisModule => require("../../estate/synth");
 export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode) => void): void {
   program
     .command("synth")
-    .description("Validate a catalog and write its Terraform stacks (DIR/stacks/<stack>/cdk.tf.json) and operator artifacts (DIR/artifacts/).")
+    .description(
+      "Validate a catalog and write its Terraform stacks (DIR/stacks/<stack>/cdk.tf.json) and operator artifacts (DIR/artifacts/).",
+    )
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--out <dir>", "output folder (a new or empty folder, or one synth wrote before)", "cdktf.out")
     .option("--lock-wait <seconds>", "how long to wait for another synth writing to the same --out", "30")
@@ -29,7 +31,11 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
         throw Errors.invalidLockWait(opts.lockWait);
       }
       // A signal is noted and acted on at the synth's next safe point: nothing is left half-written.
-      const outcome = await withStopSignals((signal) => synthesis().synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, signal, { lockWaitSeconds }));
+      const outcome = await withStopSignals((signal) =>
+        synthesis().synthesizeCatalogInterruptible(catalog ?? defaultCatalogPath(), opts.out, signal, {
+          lockWaitSeconds,
+        }),
+      );
       if (!outcome.done) {
         io.err(`backup-gov: ${terminalText(outcome.error.message)}\n`);
         return setExit(outcome.signalExit as ExitCode);
@@ -45,13 +51,16 @@ export function registerSynth(program: Command, io: CliIo, setExit: (c: ExitCode
       const adoption = result.estate?.adoption;
       if (adoption) {
         for (const n of adoption.notices) io.out(adoptionNotices().formatAdoptionNotice(n) + "\n");
-        io.out(`adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`);
+        io.out(
+          `adoption: ${adoption.imports.length} existing object(s) imported, not created (${terminalText(opts.out)}/artifacts/adoption.md)\n`,
+        );
       }
       for (const d of result.leftovers ?? []) {
-        io.err(`backup-gov synth: ${terminalText(`${opts.out}/${d}`)} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`);
+        io.err(
+          `backup-gov synth: ${terminalText(`${opts.out}/${d}`)} is no longer synthesized; synth removed its own files and left the ones it did not write (Terraform's .terraform/): remove the folder when done with it\n`,
+        );
       }
       // A signal that came while the output was moving in waited for it: the output is complete.
       setExit((outcome.signalExit ?? ExitCode.OK) as ExitCode);
     });
 }
-

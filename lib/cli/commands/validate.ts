@@ -14,7 +14,10 @@ export function registerValidate(program: Command, io: CliIo, setExit: (c: ExitC
     .description("Check a catalog against the format and every governance rule; print every finding at once.")
     .argument("[catalog]", "catalog file (default: $BACKUP_CATALOG or stacks/catalog.yaml)")
     .option("--format <format>", "text or json", "text")
-    .addHelpText("after", "\nExit codes: 0 no errors (warnings and acknowledged findings allowed), 1 findings, 2 usage or I/O error.")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 no errors (warnings and acknowledged findings allowed), 1 findings, 2 usage or I/O error.",
+    )
     .action((catalog: string | undefined, opts: { format: string }) => {
       if (opts.format !== "text" && opts.format !== "json") {
         io.err(`backup-gov validate: --format must be text or json, got "${terminalText(opts.format)}"\n`);

@@ -1,4 +1,7 @@
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { Duration } from "../../core/duration";
 import type { AlertingScope } from "./scope";
 
@@ -17,13 +20,21 @@ export function evaluationWindow(seconds: number): { period: number; periods: nu
 }
 
 /** What an absence alarm watches; the rest (statistic, periods, actions) is the alarm's own. */
-export type AbsenceAlarmMetric = Pick<CloudwatchMetricAlarmConfig, "provider" | "alarmName" | "alarmDescription" | "namespace" | "metricName" | "dimensions">;
+export type AbsenceAlarmMetric = Pick<
+  CloudwatchMetricAlarmConfig,
+  "provider" | "alarmName" | "alarmDescription" | "namespace" | "metricName" | "dimensions"
+>;
 
 /**
  * An alarm on a count that must reach 1 in every window: fewer than one (or no data at
  * all, which is what a stopped backup sends) for the whole window alarms.
  */
-export function absenceAlarm(scope: AlertingScope, id: string, window: Duration, metric: AbsenceAlarmMetric): CloudwatchMetricAlarm {
+export function absenceAlarm(
+  scope: AlertingScope,
+  id: string,
+  window: Duration,
+  metric: AbsenceAlarmMetric,
+): CloudwatchMetricAlarm {
   const { period, periods } = evaluationWindow(window.toMinutes() * 60);
   return new CloudwatchMetricAlarm(scope.construct, id, {
     ...metric,

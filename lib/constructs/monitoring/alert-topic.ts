@@ -55,9 +55,15 @@ function publisherSid(service: string): string {
 function topicKeyConditions(service: string, account: string, partition: string): PolicyStatement["conditions"] {
   switch (service) {
     case "backup.amazonaws.com":
-      return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` } };
+      return {
+        StringEquals: { "aws:SourceAccount": account },
+        ArnLike: { "aws:SourceArn": `arn:${partition}:backup:*:${account}:backup-vault:*` },
+      };
     case "cloudwatch.amazonaws.com":
-      return { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:*:${account}:alarm:*` } };
+      return {
+        StringEquals: { "aws:SourceAccount": account },
+        ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:*:${account}:alarm:*` },
+      };
     default:
       return undefined;
   }

@@ -69,7 +69,11 @@ export class AuditReports {
       name: `${base}_backup_compliance`,
       description: `Daily compliance of estate ${estate} with its backup governance framework`,
       reportDeliveryChannel: channel("compliance"),
-      reportSetting: { reportTemplate: "CONTROL_COMPLIANCE_REPORT", frameworkArns: [this.framework.arn], numberOfFrameworks: 1 },
+      reportSetting: {
+        reportTemplate: "CONTROL_COMPLIANCE_REPORT",
+        frameworkArns: [this.framework.arn],
+        numberOfFrameworks: 1,
+      },
     });
     new BackupReportPlan(construct, "JobReport", {
       provider,
@@ -103,7 +107,10 @@ function reportBucket(scope: MonitoringScope, props: AuditReportsProps): BackupB
     principals: { anyone: true },
     actions: ["s3:PutObject"],
     resources: [`${bucket.bucketArn}/*`],
-    conditions: { ArnEquals: { "aws:PrincipalArn": reportsRoleArn(scope.accountId, partition) }, StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+    conditions: {
+      ArnEquals: { "aws:PrincipalArn": reportsRoleArn(scope.accountId, partition) },
+      StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
+    },
   });
   return bucket;
 }
@@ -130,12 +137,16 @@ function renderControl(c: AuditControlProps): BackupFrameworkControl {
  * and Region may have (MON-001) and control scopes it does not accept (MON-003).
  */
 export function validateAuditControls(controls: readonly AuditControlProps[], path: string): void {
-  if (controls.length > AuditLimits.maxControls) throw at(path, Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls));
+  if (controls.length > AuditLimits.maxControls)
+    throw at(path, Errors.tooManyAuditControls(controls.length, AuditLimits.maxControls));
   for (const c of controls) {
     const s = c.scope;
     if (!s) continue;
-    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length)) throw at(path, Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids"));
-    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds)) throw at(path, Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`));
-    if (s.resourceIds && s.resourceTypes?.length !== 1) throw at(path, Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type"));
+    if (s.tag && (s.resourceTypes?.length || s.resourceIds?.length))
+      throw at(path, Errors.invalidAuditScope(c.name, "a tag cannot be combined with resource types or ids"));
+    if (s.resourceIds && (s.resourceIds.length < 1 || s.resourceIds.length > AuditLimits.maxScopeResourceIds))
+      throw at(path, Errors.invalidAuditScope(c.name, `${s.resourceIds.length} resource ids`));
+    if (s.resourceIds && s.resourceTypes?.length !== 1)
+      throw at(path, Errors.invalidAuditScope(c.name, "resource ids need exactly one resource type"));
   }
 }

@@ -22,13 +22,26 @@ export { ChatTool };
  */
 export class ChatChannel {
   /** A Slack channel of an authorized workspace. */
-  public static slack(props: { readonly name: string; readonly workspaceId: string; readonly channelId: string }): ChatChannel {
+  public static slack(props: {
+    readonly name: string;
+    readonly workspaceId: string;
+    readonly channelId: string;
+  }): ChatChannel {
     return new ChatChannel(ChatTool.SLACK, props.name, { workspaceId: props.workspaceId, channelId: props.channelId });
   }
 
   /** A Microsoft Teams channel of an authorized team. */
-  public static teams(props: { readonly name: string; readonly tenantId: string; readonly teamId: string; readonly channelId: string }): ChatChannel {
-    return new ChatChannel(ChatTool.TEAMS, props.name, { tenantId: props.tenantId, teamId: props.teamId, channelId: props.channelId });
+  public static teams(props: {
+    readonly name: string;
+    readonly tenantId: string;
+    readonly teamId: string;
+    readonly channelId: string;
+  }): ChatChannel {
+    return new ChatChannel(ChatTool.TEAMS, props.name, {
+      tenantId: props.tenantId,
+      teamId: props.teamId,
+      channelId: props.channelId,
+    });
   }
 
   private constructor(
@@ -63,10 +76,13 @@ export class ChatChannels {
     const provider = props.provider ?? scope.provider;
     // The AWS Chatbot API is served from four Regions only: a channel configured through any other fails at apply.
     const region = knownRegion(construct, undefined, provider);
-    if (region !== undefined && !isChatbotRegion(region)) throw at(construct, Errors.chatbotRegion(construct.node.path, region, CHATBOT_API_REGIONS.join(", ")));
+    if (region !== undefined && !isChatbotRegion(region))
+      throw at(construct, Errors.chatbotRegion(construct.node.path, region, CHATBOT_API_REGIONS.join(", ")));
     const trust = new DataAwsIamPolicyDocument(construct, "ChatbotTrust", {
       provider,
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["chatbot.amazonaws.com"] }] },
+      ],
     });
     // Delivering notifications needs no permission; the role (and the guardrail) allow nothing but reads.
     const role = new IamRole(construct, "ChatbotRole", {
@@ -86,9 +102,20 @@ export class ChatChannels {
     for (const c of props.channels) {
       const configurationName = `${estate}-backup-${c.name}`.slice(0, 128);
       if (c.tool === ChatTool.SLACK) {
-        new ChatbotSlackChannelConfiguration(construct, `Chat-${c.name}`, { ...common, configurationName, slackTeamId: c.ids.workspaceId, slackChannelId: c.ids.channelId });
+        new ChatbotSlackChannelConfiguration(construct, `Chat-${c.name}`, {
+          ...common,
+          configurationName,
+          slackTeamId: c.ids.workspaceId,
+          slackChannelId: c.ids.channelId,
+        });
       } else {
-        new ChatbotTeamsChannelConfiguration(construct, `Chat-${c.name}`, { ...common, configurationName, tenantId: c.ids.tenantId, teamId: c.ids.teamId, channelId: c.ids.channelId });
+        new ChatbotTeamsChannelConfiguration(construct, `Chat-${c.name}`, {
+          ...common,
+          configurationName,
+          tenantId: c.ids.tenantId,
+          teamId: c.ids.teamId,
+          channelId: c.ids.channelId,
+        });
       }
     }
   }

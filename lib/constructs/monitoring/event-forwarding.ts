@@ -64,7 +64,12 @@ export class EventForwarding {
       provider,
       statement: [{ sid: "PutOnPrimaryBus", actions: ["events:PutEvents"], resources: [bus] }],
     });
-    new IamRolePolicy(construct, "ForwardPolicy", { provider, role: role.name, name: "put-events-on-primary-bus", policy: put.json });
+    new IamRolePolicy(construct, "ForwardPolicy", {
+      provider,
+      role: role.name,
+      name: "put-events-on-primary-bus",
+      policy: put.json,
+    });
     for (const source of props.from) {
       const from = source.region ?? source.alias ?? "other";
       for (const r of backupEventRules()) {
@@ -74,7 +79,12 @@ export class EventForwarding {
           description: `${r.detailType} in ${from}: ${Object.values(r.detail)[0].join(", ")}, forwarded to ${region} (estate ${estate})`,
           eventPattern: JSON.stringify({ source: ["aws.backup"], "detail-type": [r.detailType], detail: r.detail }),
         });
-        new CloudwatchEventTarget(construct, `${r.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+        new CloudwatchEventTarget(construct, `${r.id}-${from}Target`, {
+          provider: source,
+          rule: rule.name,
+          arn: bus,
+          roleArn: role.arn,
+        });
       }
       if (!(props.keyAndLockGuard ?? true)) continue;
       for (const g of guardRules(estate)) {
@@ -84,7 +94,12 @@ export class EventForwarding {
           description: `CloudTrail in ${from}: ${g.eventNames.join(", ")}, forwarded to ${region} (estate ${estate})`,
           eventPattern: guardPattern(g),
         });
-        new CloudwatchEventTarget(construct, `${g.id}-${from}Target`, { provider: source, rule: rule.name, arn: bus, roleArn: role.arn });
+        new CloudwatchEventTarget(construct, `${g.id}-${from}Target`, {
+          provider: source,
+          rule: rule.name,
+          arn: bus,
+          roleArn: role.arn,
+        });
       }
     }
   }

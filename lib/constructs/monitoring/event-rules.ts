@@ -27,7 +27,12 @@ export class BackupEventAlerts {
         description: `${r.detailType}: ${Object.values(r.detail)[0].join(", ")} (estate ${estate})`,
         eventPattern: JSON.stringify({ source: ["aws.backup"], "detail-type": [r.detailType], detail: r.detail }),
       });
-      new CloudwatchEventTarget(construct, `${r.id}Target`, { provider, rule: rule.name, arn: topicArn, inputTransformer: r.transformer });
+      new CloudwatchEventTarget(construct, `${r.id}Target`, {
+        provider,
+        rule: rule.name,
+        arn: topicArn,
+        inputTransformer: r.transformer,
+      });
     }
   }
 }
@@ -54,11 +59,20 @@ export function backupEventRules(): BackupEventRule[] {
       detailType: "Backup Job State Change",
       detail: { state: ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] },
       transformer: {
-        inputPaths: { ...common, job: "$.detail.backupJobId", state: "$.detail.state", resource: "$.detail.resourceArn", vault: "$.detail.backupVaultName" },
+        inputPaths: {
+          ...common,
+          job: "$.detail.backupJobId",
+          state: "$.detail.state",
+          resource: "$.detail.resourceArn",
+          vault: "$.detail.backupVaultName",
+        },
         inputTemplate: customNotificationTemplate({
           title: ":rotating_light: AWS Backup: backup job <state>",
           description: `AWS Backup (${where}): backup job <job> of <resource> into vault <vault> is <state>. <message>`,
-          nextSteps: ["Read the job's status message in the AWS Backup console", "Start an on-demand backup once the cause is fixed: the next scheduled run may be a day away"],
+          nextSteps: [
+            "Read the job's status message in the AWS Backup console",
+            "Start an on-demand backup once the cause is fixed: the next scheduled run may be a day away",
+          ],
           keywords: ["backup", "<state>"],
         }),
       },
@@ -70,11 +84,20 @@ export function backupEventRules(): BackupEventRule[] {
       // PARTIAL: some child copies of a composite job failed; the copy is not whole.
       detail: { state: ["FAILED", "PARTIAL"] },
       transformer: {
-        inputPaths: { ...common, job: "$.detail.copyJobId", state: "$.detail.state", resource: "$.detail.resourceArn", destination: "$.detail.destinationBackupVaultArn" },
+        inputPaths: {
+          ...common,
+          job: "$.detail.copyJobId",
+          state: "$.detail.state",
+          resource: "$.detail.resourceArn",
+          destination: "$.detail.destinationBackupVaultArn",
+        },
         inputTemplate: customNotificationTemplate({
           title: ":rotating_light: AWS Backup: copy job <state>",
           description: `AWS Backup (${where}): copy job <job> of <resource> to <destination> is <state>. <message>`,
-          nextSteps: ["Check the destination vault's access policy and its key's policy", "Copy the recovery point again once the cause is fixed"],
+          nextSteps: [
+            "Check the destination vault's access policy and its key's policy",
+            "Copy the recovery point again once the cause is fixed",
+          ],
           keywords: ["backup", "copy", "<state>"],
         }),
       },
@@ -86,7 +109,12 @@ export function backupEventRules(): BackupEventRule[] {
       // PROVIDER NOTE: restore job events carry `status`, not `state`.
       detail: { status: ["FAILED", "ABORTED"] },
       transformer: {
-        inputPaths: { ...common, job: "$.detail.restoreJobId", status: "$.detail.status", type: "$.detail.resourceType" },
+        inputPaths: {
+          ...common,
+          job: "$.detail.restoreJobId",
+          status: "$.detail.status",
+          type: "$.detail.resourceType",
+        },
         inputTemplate: customNotificationTemplate({
           title: ":rotating_light: AWS Backup: restore job <status>",
           description: `AWS Backup (${where}): restore job <job> (<type>) is <status>. <message>`,
@@ -102,11 +130,20 @@ export function backupEventRules(): BackupEventRule[] {
       // A restore test whose restore worked but whose validation did not (or never answered).
       detail: { validationStatus: ["FAILED", "TIMED_OUT"] },
       transformer: {
-        inputPaths: { ...common, job: "$.detail.restoreJobId", validation: "$.detail.validationStatus", type: "$.detail.resourceType", vmessage: "$.detail.validationStatusMessage" },
+        inputPaths: {
+          ...common,
+          job: "$.detail.restoreJobId",
+          validation: "$.detail.validationStatus",
+          type: "$.detail.resourceType",
+          vmessage: "$.detail.validationStatusMessage",
+        },
         inputTemplate: customNotificationTemplate({
           title: ":rotating_light: AWS Backup: restore test validation <validation>",
           description: `AWS Backup (${where}): the validation of restore test job <job> (<type>) is <validation>. <vmessage>`,
-          nextSteps: ["Treat the recovery point as unproven until a restore validates", "Check the restore testing plan's validation script"],
+          nextSteps: [
+            "Treat the recovery point as unproven until a restore validates",
+            "Check the restore testing plan's validation script",
+          ],
           keywords: ["backup", "restore-test", "<validation>"],
         }),
       },

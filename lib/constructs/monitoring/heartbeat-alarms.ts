@@ -59,7 +59,9 @@ export class HeartbeatAlarms {
   private watch(scope: AlertingScope, h: HeartbeatServiceProps): void {
     const { construct, provider, estate, topicArn } = scope;
     const dimensions: Record<string, string> =
-      h.source !== undefined ? heartbeatDimensions(estate, h.serviceId, h.source) : { [Heartbeat.dimensions[0]]: estate, [Heartbeat.dimensions[1]]: h.serviceId };
+      h.source !== undefined
+        ? heartbeatDimensions(estate, h.serviceId, h.source)
+        : { [Heartbeat.dimensions[0]]: estate, [Heartbeat.dimensions[1]]: h.serviceId };
     const tail = h.source !== undefined ? `${h.serviceId}-${h.source}` : h.serviceId;
     const what = h.source !== undefined ? `${h.source} backup of ${h.serviceId}` : `backup of ${h.serviceId}`;
     this.alarms.push(
@@ -85,7 +87,17 @@ export class HeartbeatAlarms {
         // A missing size is the heartbeat alarm's business.
         treatMissingData: "notBreaching",
         metricQuery: [
-          { id: "size", returnData: true, metric: { namespace: Heartbeat.namespace, metricName: Heartbeat.sizeMetric, dimensions, stat: "Maximum", period: sizePeriod } },
+          {
+            id: "size",
+            returnData: true,
+            metric: {
+              namespace: Heartbeat.namespace,
+              metricName: Heartbeat.sizeMetric,
+              dimensions,
+              stat: "Maximum",
+              period: sizePeriod,
+            },
+          },
           { id: "band", returnData: true, expression: "ANOMALY_DETECTION_BAND(size, 2)", label: "expected size" },
         ],
         alarmActions: [topicArn],

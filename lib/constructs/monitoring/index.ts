@@ -7,7 +7,11 @@ export { EventForwarding, type EventForwardingProps } from "./event-forwarding";
 export { BackupEventAlerts, type BackupEventRule, backupEventRules } from "./event-rules";
 export { HeartbeatAlarms, type HeartbeatAlarmsProps, type HeartbeatServiceProps } from "./heartbeat-alarms";
 export { KeyAndLockGuard } from "./lock-guard";
-export { RecoveryPointFreshness, type RecoveryPointFreshnessProps, type RecoveryPointRuleProps } from "./recovery-point-freshness";
+export {
+  RecoveryPointFreshness,
+  type RecoveryPointFreshnessProps,
+  type RecoveryPointRuleProps,
+} from "./recovery-point-freshness";
 export type { AlertingScope, MonitoringScope } from "./scope";
 export { TopicSubscriptions, type TopicSubscriptionsProps } from "./topic-subscriptions";
 export { DEPRECATED_VAULT_EVENTS, FAILURE_VAULT_EVENTS, VaultEvent } from "./vault-events";

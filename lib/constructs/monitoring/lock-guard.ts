@@ -28,11 +28,21 @@ export class KeyAndLockGuard {
         rule: rule.name,
         arn: topicArn,
         inputTransformer: {
-          inputPaths: { account: "$.account", region: "$.region", time: "$.time", call: "$.detail.eventName", who: "$.detail.userIdentity.arn", resource: g.resourcePath },
+          inputPaths: {
+            account: "$.account",
+            region: "$.region",
+            time: "$.time",
+            call: "$.detail.eventName",
+            who: "$.detail.userIdentity.arn",
+            resource: g.resourcePath,
+          },
           inputTemplate: customNotificationTemplate({
             title: `:lock: Lock guard: <call> (estate ${estate})`,
             description: `CloudTrail (<account>/<region> at <time>): <who> called <call> on <resource>: ${g.risk}.`,
-            nextSteps: ["Confirm the change was planned (a change ticket, a break-glass procedure)", "If not: revert it (CancelKeyDeletion, EnableKey, the policy from Terraform) and rotate the caller's credentials"],
+            nextSteps: [
+              "Confirm the change was planned (a change ticket, a break-glass procedure)",
+              "If not: revert it (CancelKeyDeletion, EnableKey, the policy from Terraform) and rotate the caller's credentials",
+            ],
             keywords: ["backup", "lock-guard", "<call>"],
           }),
         },

@@ -5,7 +5,14 @@ import { Duration } from "../../core/duration";
 import { Errors } from "../../errors";
 import type { AwsResourceType } from "../../policy/aws-backup";
 import { customNotificationTemplate } from "../../policy/aws-chatbot";
-import { CONFIG_FREQUENCIES, type ConfigFrequency, configFrequency, detectionBound, LAST_RECOVERY_POINT_RULES, recoveryPointAge } from "../../policy/aws-freshness";
+import {
+  CONFIG_FREQUENCIES,
+  type ConfigFrequency,
+  configFrequency,
+  detectionBound,
+  LAST_RECOVERY_POINT_RULES,
+  recoveryPointAge,
+} from "../../policy/aws-freshness";
 import type { AlertingScope } from "./scope";
 
 /**
@@ -63,7 +70,8 @@ export class RecoveryPointFreshness {
     const byBound = new Map<string, BoundGroup>();
     for (const r of props.rules) {
       const managed = LAST_RECOVERY_POINT_RULES[r.resourceType];
-      if (!managed) throw Errors.recoveryPointRuleType(r.name, r.resourceType, Object.keys(LAST_RECOVERY_POINT_RULES).join(", "));
+      if (!managed)
+        throw Errors.recoveryPointRuleType(r.name, r.resourceType, Object.keys(LAST_RECOVERY_POINT_RULES).join(", "));
       if (r.resourceId !== undefined && r.resourceTags !== undefined) throw Errors.recoveryPointRuleScope(r.name);
       const age = recoveryPointAge(r.maxAge);
       const hours = age.unit === "hours" ? age.value : age.value * 24;
@@ -71,11 +79,16 @@ export class RecoveryPointFreshness {
       const bound = detectionBound(age, frequency).toString();
       const every = Duration.hours(CONFIG_FREQUENCIES[frequency]).toHuman();
       const name = `${estate}-${r.name}-last-recovery-point`.slice(-128);
-      const what = r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource of the type in the Region");
+      const what =
+        r.resourceId ?? (r.resourceTags ? JSON.stringify(r.resourceTags) : "any resource of the type in the Region");
       new ConfigConfigRule(construct, `RecoveryPoint-${r.name}`, {
         provider,
         name,
-        description: `No ${r.resourceType} recovery point of ${what} younger than ${age.value} ${age.unit}; evaluated every ${every}, so a stopped backup is reported within ${bound} (estate ${estate})`.slice(0, 256),
+        description:
+          `No ${r.resourceType} recovery point of ${what} younger than ${age.value} ${age.unit}; evaluated every ${every}, so a stopped backup is reported within ${bound} (estate ${estate})`.slice(
+            0,
+            256,
+          ),
         source: { owner: "AWS", sourceIdentifier: `${managed.prefix}_LAST_BACKUP_RECOVERY_POINT_CREATED` },
         inputParameters: JSON.stringify({
           recoveryPointAgeValue: String(age.value),
@@ -90,7 +103,14 @@ export class RecoveryPointFreshness {
       byBound.set(bound, group);
     }
     // The first group keeps the unsuffixed id and name it had when there was only one bound.
-    [...byBound.values()].forEach((g, i) => staleRule(scope, i === 0 ? "RecoveryPointStale" : `RecoveryPointStale-${g.bound}`, i === 0 ? "" : `-${g.bound}`, g));
+    [...byBound.values()].forEach((g, i) =>
+      staleRule(
+        scope,
+        i === 0 ? "RecoveryPointStale" : `RecoveryPointStale-${g.bound}`,
+        i === 0 ? "" : `-${g.bound}`,
+        g,
+      ),
+    );
   }
 }
 
@@ -103,7 +123,11 @@ function staleRule(scope: AlertingScope, id: string, suffix: string, g: BoundGro
     eventPattern: JSON.stringify({
       source: ["aws.config"],
       "detail-type": ["Config Rules Compliance Change"],
-      detail: { messageType: ["ComplianceChangeNotification"], configRuleName: g.names, newEvaluationResult: { complianceType: ["NON_COMPLIANT"] } },
+      detail: {
+        messageType: ["ComplianceChangeNotification"],
+        configRuleName: g.names,
+        newEvaluationResult: { complianceType: ["NON_COMPLIANT"] },
+      },
     }),
   });
   new CloudwatchEventTarget(construct, `${id}Target`, {
@@ -111,11 +135,21 @@ function staleRule(scope: AlertingScope, id: string, suffix: string, g: BoundGro
     rule: rule.name,
     arn: topicArn,
     inputTransformer: {
-      inputPaths: { account: "$.account", region: "$.region", time: "$.time", rule: "$.detail.configRuleName", resource: "$.detail.resourceId", type: "$.detail.resourceType" },
+      inputPaths: {
+        account: "$.account",
+        region: "$.region",
+        time: "$.time",
+        rule: "$.detail.configRuleName",
+        resource: "$.detail.resourceId",
+        type: "$.detail.resourceType",
+      },
       inputTemplate: customNotificationTemplate({
         title: `:warning: Backups stale: <type> <resource> (estate ${estate})`,
         description: `AWS Config (<account>/<region> at <time>): <type> <resource> has no recovery point younger than ${g.age} (rule <rule> is NON_COMPLIANT). Evaluated every ${g.every}: backups may have stopped up to ${g.bound} ago.`,
-        nextSteps: ["Check that a backup plan still selects the resource (its tags, the plan's selection)", "Check the plan's last backup jobs in the AWS Backup console"],
+        nextSteps: [
+          "Check that a backup plan still selects the resource (its tags, the plan's selection)",
+          "Check the plan's last backup jobs in the AWS Backup console",
+        ],
         keywords: ["backup", "stale", estate],
       }),
     },

@@ -43,7 +43,12 @@ export class TopicSubscriptions {
       // The variable's name is what operators set (TF_VAR_...): a fixed one, not a path hash.
       variable.overrideLogicalId(`webhook_${snake(name)}_url`);
       webhooks.set(name, variable);
-      new SnsTopicSubscription(construct, `Webhook-${name}-Subscription`, { provider, topicArn, protocol: "https", endpoint: variable.stringValue });
+      new SnsTopicSubscription(construct, `Webhook-${name}-Subscription`, {
+        provider,
+        topicArn,
+        protocol: "https",
+        endpoint: variable.stringValue,
+      });
     }
     this.webhookVariables = webhooks;
     if (props.pagerDuty) {
@@ -51,11 +56,18 @@ export class TopicSubscriptions {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: "PagerDuty CloudWatch/SNS integration URL for backup alerts (a secret: pass it with TF_VAR_pagerduty_integration_url)",
+        description:
+          "PagerDuty CloudWatch/SNS integration URL for backup alerts (a secret: pass it with TF_VAR_pagerduty_integration_url)",
       });
       variable.overrideLogicalId("pagerduty_integration_url");
       // PROVIDER NOTE: PagerDuty confirms SNS subscriptions itself; without endpoint_auto_confirms terraform waits for a confirmation it never sees.
-      new SnsTopicSubscription(construct, "PagerDutySubscription", { provider, topicArn, protocol: "https", endpoint: variable.stringValue, endpointAutoConfirms: true });
+      new SnsTopicSubscription(construct, "PagerDutySubscription", {
+        provider,
+        topicArn,
+        protocol: "https",
+        endpoint: variable.stringValue,
+        endpointAutoConfirms: true,
+      });
       this.pagerDutyVariable = variable;
     }
   }

@@ -54,7 +54,10 @@ export const DEPRECATED_VAULT_EVENTS: readonly VaultEvent[] = [
  * (which see every state); the vault notification adds the per-object S3 failures, which
  * no job state change carries.
  */
-export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [VaultEvent.S3_BACKUP_OBJECT_FAILED, VaultEvent.S3_RESTORE_OBJECT_FAILED];
+export const FAILURE_VAULT_EVENTS: readonly VaultEvent[] = [
+  VaultEvent.S3_BACKUP_OBJECT_FAILED,
+  VaultEvent.S3_RESTORE_OBJECT_FAILED,
+];
 
 /**
  * Refuses an event the provider rejects (MON-002) and one AWS accepts but never sends
@@ -66,6 +69,7 @@ export function validateVaultEvents(events: readonly VaultEvent[] | undefined, p
   for (const e of events ?? []) {
     if (Token.isUnresolved(e)) continue;
     if (!allowed.includes(e)) throw at(path, Errors.invalidVaultEvent(e, allowed.join(", ")));
-    if (deprecated.includes(e)) throw at(path, Errors.deprecatedVaultEvent(e, allowed.filter((a) => !deprecated.includes(a)).join(", ")));
+    if (deprecated.includes(e))
+      throw at(path, Errors.deprecatedVaultEvent(e, allowed.filter((a) => !deprecated.includes(a)).join(", ")));
   }
 }

@@ -74,8 +74,14 @@ export class VaultMonitoring {
     const events = [...(props.events ?? FAILURE_VAULT_EVENTS)];
     // A vault by reference is named by its literal name where known (ids and alarm names
     // must be literal; the construct id stands in for a token name) and brings its own dependencies.
-    const byName = (names: readonly string[] | undefined, deps: readonly ITerraformDependable[] | undefined) => (names ?? []).map((n) => ({ key: n, name: n, deps }));
-    const byRef = (vs: readonly IBackupVault[] | undefined) => (vs ?? []).map((v) => ({ key: v.literalName ?? v.node.id, name: v.literalName ?? v.vaultName, deps: v.dependables.length ? v.dependables : undefined }));
+    const byName = (names: readonly string[] | undefined, deps: readonly ITerraformDependable[] | undefined) =>
+      (names ?? []).map((n) => ({ key: n, name: n, deps }));
+    const byRef = (vs: readonly IBackupVault[] | undefined) =>
+      (vs ?? []).map((v) => ({
+        key: v.literalName ?? v.node.id,
+        name: v.literalName ?? v.vaultName,
+        deps: v.dependables.length ? v.dependables : undefined,
+      }));
     const local = [...byRef(props.vaults), ...byName(props.vaultNames, props.vaultDependencies)];
     const remote = [...byRef(props.copyDestinationVaults), ...byName(props.copyDestinationVaultNames, undefined)];
     for (const { key: vault, name, deps } of local) {
@@ -86,12 +92,36 @@ export class VaultMonitoring {
         backupVaultEvents: events,
         dependsOn: deps ? [...deps] : undefined,
       });
-      this.failureAlarm(vault, name, "NumberOfBackupJobsFailed", "backup-jobs-failed", `A backup job into vault ${vault} failed`);
-      this.failureAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} failed`);
-      this.failureAlarm(vault, name, "NumberOfRecoveryPointsExpired", "recovery-points-expired", `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`);
+      this.failureAlarm(
+        vault,
+        name,
+        "NumberOfBackupJobsFailed",
+        "backup-jobs-failed",
+        `A backup job into vault ${vault} failed`,
+      );
+      this.failureAlarm(
+        vault,
+        name,
+        "NumberOfCopyJobsFailed",
+        "copy-jobs-failed",
+        `A copy job into vault ${vault} failed`,
+      );
+      this.failureAlarm(
+        vault,
+        name,
+        "NumberOfRecoveryPointsExpired",
+        "recovery-points-expired",
+        `Recovery points in vault ${vault} expired but could not be deleted (they are still billed)`,
+      );
     }
     for (const { key: vault, name } of remote) {
-      this.failureAlarm(vault, name, "NumberOfCopyJobsFailed", "copy-jobs-failed", `A copy job into vault ${vault} (another Region) failed`);
+      this.failureAlarm(
+        vault,
+        name,
+        "NumberOfCopyJobsFailed",
+        "copy-jobs-failed",
+        `A copy job into vault ${vault} (another Region) failed`,
+      );
     }
     for (const v of props.freshness ?? []) {
       // PROVIDER NOTE: AWS/Backup metrics are emitted only when non-zero: here, no data is exactly "nothing completed".
@@ -108,7 +138,13 @@ export class VaultMonitoring {
   }
 
   /** `vault` names the alarm (literal); `vaultName` is the metric's dimension (may be a reference). */
-  private failureAlarm(vault: string, vaultName: string, metricName: string, suffix: string, description: string): void {
+  private failureAlarm(
+    vault: string,
+    vaultName: string,
+    metricName: string,
+    suffix: string,
+    description: string,
+  ): void {
     const { construct, provider, estate, topicArn } = this.scope;
     this.alarms.push(
       new CloudwatchMetricAlarm(construct, `Alarm-${vault}-${suffix}`, {
@@ -137,11 +173,18 @@ export class VaultMonitoring {
  * (AWS Backup is regional; the metrics are published in the Region of the job, under
  * `AWS/Backup`): a vault of another Region is refused where both Regions are known (MON-024).
  */
-export function checkVaultRegions(scope: MonitoringScope, props: Pick<VaultMonitoringProps, "vaults" | "region">): void {
+export function checkVaultRegions(
+  scope: MonitoringScope,
+  props: Pick<VaultMonitoringProps, "vaults" | "region">,
+): void {
   const region = knownRegion(scope.construct, props.region, scope.provider);
   if (region === undefined) return;
   for (const v of props.vaults ?? []) {
     const vaultRegion = literalRegion(v.region);
-    if (vaultRegion !== undefined && vaultRegion !== region) throw at(scope.construct, Errors.monitoredVaultElsewhere(scope.construct.node.path, v.literalName ?? v.node.path, vaultRegion, region));
+    if (vaultRegion !== undefined && vaultRegion !== region)
+      throw at(
+        scope.construct,
+        Errors.monitoredVaultElsewhere(scope.construct.node.path, v.literalName ?? v.node.path, vaultRegion, region),
+      );
   }
 }

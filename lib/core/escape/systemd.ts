@@ -50,7 +50,10 @@ export function isSystemdPath(path: string): boolean {
  * optional `-` (ignore a missing path) prefix. Throws APP-050 for a path systemd would
  * ignore.
  */
-export function systemdPath(path: string, options: { readonly optional?: boolean; readonly key?: string } = {}): string {
+export function systemdPath(
+  path: string,
+  options: { readonly optional?: boolean; readonly key?: string } = {},
+): string {
   if (!isSystemdPath(path)) throw Errors.systemdPathNotNormalized(options.key ?? "path", path);
   return systemdWord(`${options.optional ? "-" : ""}${path}`);
 }

@@ -9,6 +9,10 @@ import { servicePath } from "../rule";
  */
 export function retentionSource(policy: EffectivePolicy, cls: RetentionClass): { path: CatalogPath; phrase: string } {
   const s = policy.service;
-  if (s.retention[cls] !== undefined) return { path: servicePath(s, "retention", cls), phrase: `\`retention.${cls}: ${s.retention[cls]}\`` };
-  return { path: servicePath(s, "classification"), phrase: `the ${s.classification} tier's ${cls} retention (${policy.retention.count(cls)})` };
+  if (s.retention[cls] !== undefined)
+    return { path: servicePath(s, "retention", cls), phrase: `\`retention.${cls}: ${s.retention[cls]}\`` };
+  return {
+    path: servicePath(s, "classification"),
+    phrase: `the ${s.classification} tier's ${cls} retention (${policy.retention.count(cls)})`,
+  };
 }

@@ -20,7 +20,15 @@ import {
 } from "../../core/cdk";
 import { Errors } from "../../errors";
 import { definedAttrs, hclBool, hclNumber, hclObject, hclString, hclStringList, hclStringMap } from "./hcl";
-import { checkConfigId, checkConflicts, checkNotEmpty, checkOneOf, checkPruneBackups, checkRange, isToken } from "./checks";
+import {
+  checkConfigId,
+  checkConflicts,
+  checkNotEmpty,
+  checkOneOf,
+  checkPruneBackups,
+  checkRange,
+  isToken,
+} from "./checks";
 import { type IProxmoxVersioned, ProxmoxProviderVersions, proxmoxResourceConfig } from "./version";
 import { PVE_STORAGE_ID } from "../../core/formats";
 
@@ -134,8 +142,17 @@ export class BackupJob extends TerraformResource implements IProxmoxVersioned {
    * Generates config for `terraform import` of an existing job (import id: the job id).
    * @param provider the (aliased) provider of the host the job lives on
    */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
-    return new ImportableResource(scope, importToId, { terraformResourceType: BackupJob.tfResourceType, importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: BackupJob.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
   }
 
   private readonly config: BackupJobConfig;
@@ -148,7 +165,9 @@ export class BackupJob extends TerraformResource implements IProxmoxVersioned {
   }
 
   public get minimumProviderVersion(): string {
-    return this.config.exclude !== undefined ? ProxmoxProviderVersions.BACKUP_JOB_EXCLUDE : ProxmoxProviderVersions.BACKUP_JOB;
+    return this.config.exclude !== undefined
+      ? ProxmoxProviderVersions.BACKUP_JOB_EXCLUDE
+      : ProxmoxProviderVersions.BACKUP_JOB;
   }
 
   /** `id`: the job id, as a reference. */
@@ -308,7 +327,11 @@ function validateBackupJob(c: BackupJobConfig): void {
   checkNotEmpty("storage", c.storage);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a JavaScript caller may leave the required prop out: never test `undefined` as a storage id
   if (c.storage !== undefined && !isToken(c.storage) && !PVE_STORAGE_ID.test(c.storage)) {
-    throw Errors.pveNotAllowed("storage", c.storage, "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', not ending in '-', '_' or '.'");
+    throw Errors.pveNotAllowed(
+      "storage",
+      c.storage,
+      "a Proxmox storage id: a letter, then letters, digits, '-', '_' or '.', not ending in '-', '_' or '.'",
+    );
   }
   // PROVIDER NOTE: the provider validates these pairs at resource level (resourcevalidator.Conflicting).
   checkConflicts(r, { all: c.all, vmid: c.vmid, pool: c.pool, exclude: c.exclude }, [
@@ -317,11 +340,14 @@ function validateBackupJob(c: BackupJobConfig): void {
     ["vmid", "pool"],
     ["vmid", "exclude"],
   ]);
-  for (const [attr, ids] of [["vmid", c.vmid], ["exclude", c.exclude]] as const) {
+  for (const [attr, ids] of [
+    ["vmid", c.vmid],
+    ["exclude", c.exclude],
+  ] as const) {
     if (ids === undefined || isToken(ids)) continue;
     for (const v of ids) {
       if (isToken(v)) continue;
-      if (typeof v !== "string") throw Errors.pveNotAllowed(attr, v, "guest ids as strings, e.g. [\"100\", \"101\"]");
+      if (typeof v !== "string") throw Errors.pveNotAllowed(attr, v, 'guest ids as strings, e.g. ["100", "101"]');
       if (!/^[1-9][0-9]*$/.test(v) || Number(v) < 100 || Number(v) > 999999999) throw Errors.pveInvalidVmid(v);
     }
   }

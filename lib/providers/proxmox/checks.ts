@@ -9,7 +9,15 @@ import { Errors } from "../../errors";
 export const PVE_CONFIG_ID = /^[a-z][a-z0-9_-]+$/i;
 
 /** Keys Proxmox accepts in a prune-backups specification, in its own spelling. */
-export const PRUNE_KEYS = ["keep-all", "keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly", "keep-yearly"] as const;
+export const PRUNE_KEYS = [
+  "keep-all",
+  "keep-last",
+  "keep-hourly",
+  "keep-daily",
+  "keep-weekly",
+  "keep-monthly",
+  "keep-yearly",
+] as const;
 
 export function isToken(value: unknown): boolean {
   return value !== undefined && Token.isUnresolved(value);
@@ -20,7 +28,12 @@ export function checkOneOf(attribute: string, value: string | undefined, allowed
   if (!allowed.includes(value)) throw Errors.pveNotAllowed(attribute, value, allowed.join(", "));
 }
 
-export function checkRange(attribute: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
+export function checkRange(
+  attribute: string,
+  value: number | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): void {
   if (value === undefined || isToken(value)) return;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw Errors.pveOutOfRange(attribute, value, max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min}..${max}`);
@@ -45,7 +58,11 @@ export function checkSecret(attribute: string, value: string | undefined): void 
 }
 
 /** At most one of the given attributes may be set (each pair is reported by name). */
-export function checkConflicts(resource: string, set: Readonly<Record<string, unknown>>, pairs: ReadonlyArray<readonly [string, string]>): void {
+export function checkConflicts(
+  resource: string,
+  set: Readonly<Record<string, unknown>>,
+  pairs: ReadonlyArray<readonly [string, string]>,
+): void {
   for (const [a, b] of pairs) {
     if (set[a] !== undefined && set[b] !== undefined) throw Errors.pveSelectionConflict(resource, a, b);
   }
@@ -59,8 +76,10 @@ export function checkPruneBackups(attribute: string, prune: Readonly<Record<stri
     if (!(PRUNE_KEYS as readonly string[]).includes(k)) throw Errors.pvePruneKey(k);
     const v = prune[k];
     if (isToken(v)) continue;
-    if (!/^(0|[1-9][0-9]*)$/.test(v)) throw Errors.pveOutOfRange(`${attribute}["${k}"]`, v, "a whole number written as a string, e.g. \"7\"");
-    if (k === "keep-all" && v !== "0" && v !== "1") throw Errors.pveNotAllowed(`${attribute}["keep-all"]`, v, "\"0\" or \"1\"");
+    if (!/^(0|[1-9][0-9]*)$/.test(v))
+      throw Errors.pveOutOfRange(`${attribute}["${k}"]`, v, 'a whole number written as a string, e.g. "7"');
+    if (k === "keep-all" && v !== "0" && v !== "1")
+      throw Errors.pveNotAllowed(`${attribute}["keep-all"]`, v, '"0" or "1"');
   }
   const keepAll = prune["keep-all"] === "1";
   const others = keys.filter((k) => k !== "keep-all" && prune[k] !== "0");

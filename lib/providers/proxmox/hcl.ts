@@ -2,7 +2,13 @@
  * The attribute descriptions cdktf's HCL renderer reads (what generated bindings return from
  * `synthesizeHclAttributes`), in one place for the hand-written Proxmox bindings.
  */
-import { booleanToHclTerraform, hashMapperHcl, listMapperHcl, numberToHclTerraform, stringToHclTerraform } from "../../core/cdk";
+import {
+  booleanToHclTerraform,
+  hashMapperHcl,
+  listMapperHcl,
+  numberToHclTerraform,
+  stringToHclTerraform,
+} from "../../core/cdk";
 
 /** One attribute for cdktf's HCL renderer. */
 export interface HclAttr {
@@ -25,11 +31,21 @@ export function hclBool(value: unknown): HclAttr {
 }
 
 export function hclStringList(value: string[] | undefined, type: "list" | "set" = "list"): HclAttr {
-  return { value: listMapperHcl(stringToHclTerraform, false)(value), isBlock: false, type, storageClassType: "stringList" };
+  return {
+    value: listMapperHcl(stringToHclTerraform, false)(value),
+    isBlock: false,
+    type,
+    storageClassType: "stringList",
+  };
 }
 
 export function hclStringMap(value: Record<string, string> | undefined): HclAttr {
-  return { value: hashMapperHcl(stringToHclTerraform)(value), isBlock: false, type: "map", storageClassType: "stringMap" };
+  return {
+    value: hashMapperHcl(stringToHclTerraform)(value),
+    isBlock: false,
+    type: "map",
+    storageClassType: "stringMap",
+  };
 }
 
 /** A nested attribute (an object, not a block): rendered as `name = { ... }`. */
@@ -38,7 +54,10 @@ export function hclObject(value: Record<string, unknown> | undefined, storageCla
 }
 
 /** A block: one (`struct`) or a list of attribute maps. */
-export function hclBlock(value: Record<string, HclAttr> | Array<Record<string, HclAttr>> | undefined, storageClassType: string): HclAttr {
+export function hclBlock(
+  value: Record<string, HclAttr> | Array<Record<string, HclAttr>> | undefined,
+  storageClassType: string,
+): HclAttr {
   return { value, isBlock: true, type: Array.isArray(value) ? "list" : "struct", storageClassType };
 }
 

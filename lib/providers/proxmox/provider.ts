@@ -16,7 +16,12 @@ import {
 import { definedAttrs, type HclAttr, hclBlock, hclBool, hclNumber, hclString } from "./hcl";
 import { checkNotEmpty, checkOneOf, checkRange, checkSecret } from "./checks";
 import { Errors } from "../../errors";
-import { type IProxmoxVersioned, PROXMOX_PROVIDER_SOURCE, ProxmoxProviderVersions, proxmoxVersionConstraint } from "./version";
+import {
+  type IProxmoxVersioned,
+  PROXMOX_PROVIDER_SOURCE,
+  ProxmoxProviderVersions,
+  proxmoxVersionConstraint,
+} from "./version";
 import { PVE_API_SUFFIX } from "../../core/formats";
 
 /** One node of the `ssh` block: how to reach a cluster node over SSH. */
@@ -112,7 +117,10 @@ export class ProxmoxProvider extends TerraformProvider implements IProxmoxVersio
     validateProviderConfig(config);
     super(scope, id, {
       terraformResourceType: "proxmox",
-      terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${ProxmoxProviderVersions.BACKUP_JOB}` },
+      terraformGeneratorMetadata: {
+        providerName: "proxmox",
+        providerVersionConstraint: `>= ${ProxmoxProviderVersions.BACKUP_JOB}`,
+      },
       terraformProviderSource: PROXMOX_PROVIDER_SOURCE,
     });
     this.config = config;
@@ -128,7 +136,9 @@ export class ProxmoxProvider extends TerraformProvider implements IProxmoxVersio
   }
 
   public get minimumProviderVersion(): string {
-    return this.config.ssh?.nodeAddressSource !== undefined ? ProxmoxProviderVersions.SSH_NODE_ADDRESS_SOURCE : ProxmoxProviderVersions.BACKUP_JOB;
+    return this.config.ssh?.nodeAddressSource !== undefined
+      ? ProxmoxProviderVersions.SSH_NODE_ADDRESS_SOURCE
+      : ProxmoxProviderVersions.BACKUP_JOB;
   }
 
   /** The constraint written to `required_providers` (see the class comment). */
@@ -190,7 +200,8 @@ export class ProxmoxProvider extends TerraformProvider implements IProxmoxVersio
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private withConstraint(out: any): any {
-    const entry = (out as { terraform?: { required_providers?: { proxmox?: { version?: string } } } } | undefined)?.terraform?.required_providers?.proxmox;
+    const entry = (out as { terraform?: { required_providers?: { proxmox?: { version?: string } } } } | undefined)
+      ?.terraform?.required_providers?.proxmox;
     if (entry) entry.version = this.versionConstraint;
     return out;
   }
@@ -228,7 +239,12 @@ function sshToHcl(s: ProxmoxProviderSsh): Record<string, HclAttr> {
     socks5_username: hclString(s.socks5Username),
     socks5_password: hclString(s.socks5Password),
     node_address_source: hclString(s.nodeAddressSource),
-    node: hclBlock(s.node?.map((n) => definedAttrs({ name: hclString(n.name), address: hclString(n.address), port: hclNumber(n.port) })), "ProxmoxProviderSshNodeList"),
+    node: hclBlock(
+      s.node?.map((n) =>
+        definedAttrs({ name: hclString(n.name), address: hclString(n.address), port: hclNumber(n.port) }),
+      ),
+      "ProxmoxProviderSshNodeList",
+    ),
   });
 }
 
@@ -237,7 +253,11 @@ function validateProviderConfig(c: ProxmoxProviderConfig): void {
   if (c.endpoint !== undefined && !/^\$\{/.test(c.endpoint)) {
     // PROVIDER NOTE: the provider appends /api2/json itself; an endpoint that already has it fails every call with 501.
     if (!/^https?:\/\/[^\s/]+/.test(c.endpoint) || PVE_API_SUFFIX.test(c.endpoint)) {
-      throw Errors.pveNotAllowed("endpoint", c.endpoint, "an http(s) URL of the API without /api2/json, e.g. https://pve.example.internal:8006/");
+      throw Errors.pveNotAllowed(
+        "endpoint",
+        c.endpoint,
+        "an http(s) URL of the API without /api2/json, e.g. https://pve.example.internal:8006/",
+      );
     }
   }
   checkOneOf("min_tls", c.minTls, ["1.0", "1.1", "1.2", "1.3"]);

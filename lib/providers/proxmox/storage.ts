@@ -151,7 +151,10 @@ export type Attrs = Record<string, unknown>;
 
 /** One scalar attribute of a storage resource, written once for JSON and HCL synthesis. */
 /** One attribute of a storage resource, with its Terraform type. */
-export type Field = { readonly kind: "string"; readonly value: string | undefined } | { readonly kind: "bool"; readonly value: unknown } | { readonly kind: "number"; readonly value: number | undefined };
+export type Field =
+  | { readonly kind: "string"; readonly value: string | undefined }
+  | { readonly kind: "bool"; readonly value: unknown }
+  | { readonly kind: "number"; readonly value: number | undefined };
 const str = (value: string | undefined): Field => ({ kind: "string", value });
 const bool = (value: unknown): Field => ({ kind: "bool", value });
 
@@ -162,13 +165,24 @@ function fieldsToTerraform(fields: Record<string, Field>): Attrs {
 
 function fieldsToHcl(fields: Record<string, Field>): Record<string, HclAttr> {
   return Object.fromEntries(
-    Object.entries(fields).map(([k, f]) => [k, f.kind === "string" ? hclString(f.value) : f.kind === "bool" ? hclBool(f.value) : hclNumber(f.value)]),
+    Object.entries(fields).map(([k, f]) => [
+      k,
+      f.kind === "string" ? hclString(f.value) : f.kind === "bool" ? hclBool(f.value) : hclNumber(f.value),
+    ]),
   );
 }
 
 /** Attributes NFS, CIFS and directory storages share. */
-function fileStorageFields(c: { preallocation?: string; createBasePath?: unknown; createSubdirs?: unknown }): Record<string, Field> {
-  return { preallocation: str(c.preallocation), create_base_path: bool(c.createBasePath), create_subdirs: bool(c.createSubdirs) };
+function fileStorageFields(c: {
+  preallocation?: string;
+  createBasePath?: unknown;
+  createSubdirs?: unknown;
+}): Record<string, Field> {
+  return {
+    preallocation: str(c.preallocation),
+    create_base_path: bool(c.createBasePath),
+    create_subdirs: bool(c.createSubdirs),
+  };
 }
 
 /** Base of the storage bindings: the common attributes and the `backups` block. */
@@ -234,8 +248,17 @@ export class StoragePbs extends ProxmoxStorageResource {
   public static readonly tfResourceType = "proxmox_storage_pbs";
 
   /** Generates config for `terraform import` (import id: the storage id). */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
-    return new ImportableResource(scope, importToId, { terraformResourceType: StoragePbs.tfResourceType, importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: StoragePbs.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
   }
 
   private readonly config: StoragePbsConfig;
@@ -248,9 +271,18 @@ export class StoragePbs extends ProxmoxStorageResource {
     checkNotEmpty("password", config.password);
     checkSecret("password", config.password);
     checkSecret("encryption_key", config.encryptionKey);
-    if (config.encryptionKey !== undefined && config.generateEncryptionKey !== undefined && config.generateEncryptionKey !== false) throw Errors.pveEncryptionConflict(r);
+    if (
+      config.encryptionKey !== undefined &&
+      config.generateEncryptionKey !== undefined &&
+      config.generateEncryptionKey !== false
+    )
+      throw Errors.pveEncryptionConflict(r);
     if (config.fingerprint !== undefined && !isToken(config.fingerprint) && !PBS_FINGERPRINT.test(config.fingerprint)) {
-      throw Errors.pveNotAllowed("fingerprint", config.fingerprint, "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)");
+      throw Errors.pveNotAllowed(
+        "fingerprint",
+        config.fingerprint,
+        "a SHA-256 fingerprint: 32 hex bytes separated by ':' (proxmox-backup-manager cert info)",
+      );
     }
     super(scope, id, r, config);
     this.config = config;
@@ -285,8 +317,17 @@ export class StorageNfs extends ProxmoxStorageResource {
   public static readonly tfResourceType = "proxmox_storage_nfs";
 
   /** Generates config for `terraform import` (import id: the storage id). */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
-    return new ImportableResource(scope, importToId, { terraformResourceType: StorageNfs.tfResourceType, importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: StorageNfs.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
   }
 
   private readonly config: StorageNfsConfig;
@@ -301,7 +342,13 @@ export class StorageNfs extends ProxmoxStorageResource {
 
   protected fields(): Record<string, Field> {
     const c = this.config;
-    return { server: str(c.server), export: str(c.export), options: str(c.options), snapshot_as_volume_chain: bool(c.snapshotAsVolumeChain), ...fileStorageFields(c) };
+    return {
+      server: str(c.server),
+      export: str(c.export),
+      options: str(c.options),
+      snapshot_as_volume_chain: bool(c.snapshotAsVolumeChain),
+      ...fileStorageFields(c),
+    };
   }
 }
 
@@ -310,8 +357,17 @@ export class StorageCifs extends ProxmoxStorageResource {
   public static readonly tfResourceType = "proxmox_storage_cifs";
 
   /** Generates config for `terraform import` (import id: the storage id). */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
-    return new ImportableResource(scope, importToId, { terraformResourceType: StorageCifs.tfResourceType, importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: StorageCifs.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
   }
 
   private readonly config: StorageCifsConfig;
@@ -354,15 +410,25 @@ export class StorageDirectory extends ProxmoxStorageResource {
   public static readonly tfResourceType = "proxmox_storage_directory";
 
   /** Generates config for `terraform import` (import id: the storage id). */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: TerraformProvider): ImportableResource {
-    return new ImportableResource(scope, importToId, { terraformResourceType: StorageDirectory.tfResourceType, importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: TerraformProvider,
+  ): ImportableResource {
+    return new ImportableResource(scope, importToId, {
+      terraformResourceType: StorageDirectory.tfResourceType,
+      importId: importFromId,
+      provider,
+    });
   }
 
   private readonly config: StorageDirectoryConfig;
 
   constructor(scope: Construct, id: string, config: StorageDirectoryConfig) {
     checkNotEmpty("path", config.path);
-    if (!isToken(config.path) && !config.path.startsWith("/")) throw Errors.pveNotAllowed("path", config.path, "an absolute path, e.g. /mnt/pve/nas-backup");
+    if (!isToken(config.path) && !config.path.startsWith("/"))
+      throw Errors.pveNotAllowed("path", config.path, "an absolute path, e.g. /mnt/pve/nas-backup");
     checkOneOf("preallocation", config.preallocation, STORAGE_PREALLOCATION);
     super(scope, id, StorageDirectory.tfResourceType, config);
     this.config = config;

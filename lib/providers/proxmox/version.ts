@@ -64,7 +64,11 @@ export function proxmoxVersionConstraint(root: IConstruct): string {
 }
 
 /** The base config of a bpg/proxmox resource: its type, generator metadata and meta-arguments. */
-export function proxmoxResourceConfig(type: string, minimumVersion: string, meta: TerraformMetaArguments): TerraformResourceConfig {
+export function proxmoxResourceConfig(
+  type: string,
+  minimumVersion: string,
+  meta: TerraformMetaArguments,
+): TerraformResourceConfig {
   return {
     terraformResourceType: type,
     terraformGeneratorMetadata: { providerName: "proxmox", providerVersionConstraint: `>= ${minimumVersion}` },

@@ -56,7 +56,9 @@ describe("a service whose S3 bucket has Object Lock", () => {
     expect(lockedServices.length).toBeGreaterThan(0);
     for (const p of lockedServices) {
       const d = ctx.s3DestinationOf(p.service.id)!;
-      expect(rows).toMatch(new RegExp(`${d.bucketName}\\|[a-z0-9-]+\\|[A-Z]+\\|\\d+\\|[^ ']*${d.prefix.replace(/\//g, "\\/")}`));
+      expect(rows).toMatch(
+        new RegExp(`${d.bucketName}\\|[a-z0-9-]+\\|[A-Z]+\\|\\d+\\|[^ ']*${d.prefix.replace(/\//g, "\\/")}`),
+      );
     }
   });
 });

@@ -6,7 +6,16 @@
  * estate builder renders for the default catalog and the examples.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderHostFiles } from "../../../lib/artifacts/app/bundle";
@@ -16,7 +25,8 @@ import { variants } from "./fixtures";
 const ROOT = join(__dirname, "..", "..", "..");
 
 function need(tool: string, pkg: string): void {
-  if (spawnSync("bash", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing: apt-get install -y --no-install-recommends ${pkg}`);
+  if (spawnSync("bash", ["-c", `command -v ${tool}`]).status !== 0)
+    throw new Error(`${tool} is missing: apt-get install -y --no-install-recommends ${pkg}`);
 }
 
 /** Writes every variant's host files under `<dir>/<variant>/...` with `<dir>/prefix` as install prefix. */
@@ -59,7 +69,12 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
     dir = mkdtempSync(join(tmpdir(), "app-units-"));
     files = renderVariants(dir);
     synthFiles = [];
-    for (const catalog of ["stacks/catalog.yaml", ...readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).map((f) => `examples/${f}`)]) {
+    for (const catalog of [
+      "stacks/catalog.yaml",
+      ...readdirSync(join(ROOT, "examples"))
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => `examples/${f}`),
+    ]) {
       const out = join(dir, "synth", catalog.replace(/\W/g, "_"));
       const r = synthesizeCatalog(join(ROOT, catalog), out);
       expect(r.report.ok).toBe(true);
@@ -69,8 +84,13 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
   });
 
   it("covers every variant's entry points (backup, restore, verify, wal-archive), service.conf and install.sh", () => {
-    const names = new Set(files.filter((f) => /\/(prefix|synth)\//.test(f) === false && !f.includes("/_runtime/")).map((f) => f.split("/").pop()));
-    for (const n of ["backup.sh", "restore.sh", "verify.sh", "wal-archive.sh", "install.sh", "service.conf", "env"]) expect(names).toContain(n);
+    const names = new Set(
+      files
+        .filter((f) => /\/(prefix|synth)\//.test(f) === false && !f.includes("/_runtime/"))
+        .map((f) => f.split("/").pop()),
+    );
+    for (const n of ["backup.sh", "restore.sh", "verify.sh", "wal-archive.sh", "install.sh", "service.conf", "env"])
+      expect(names).toContain(n);
     expect(synthFiles.filter((f) => f.endsWith("/backup.sh")).length).toBeGreaterThanOrEqual(7);
   });
 
@@ -78,14 +98,16 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
     const sources = new Set(walk(join(ROOT, "lib", "artifacts", "app", "sh")).map((f) => readFileSync(f, "utf8")));
     const shells = [...files, ...synthFiles].filter((f) => f.endsWith(".sh"));
     expect(shells.length).toBeGreaterThan(100);
-    for (const f of shells) expect({ file: f, real: sources.has(readFileSync(f, "utf8")) }).toEqual({ file: f, real: true });
+    for (const f of shells)
+      expect({ file: f, real: sources.has(readFileSync(f, "utf8")) }).toEqual({ file: f, real: true });
   });
 
   it("service.conf and env of every service are data: bash reads them without running anything", () => {
     const data = [...files, ...synthFiles].filter((f) => /\/(service\.conf|env)$/.test(f));
     expect(data.length).toBeGreaterThanOrEqual(2 * Object.keys(variants()).length);
     for (const f of data) {
-      for (const line of readFileSync(f, "utf8").split("\n")) expect(line).toMatch(/^(#.*|[A-Z][A-Z0-9_]*=[^;&|`<>]*|)$/);
+      for (const line of readFileSync(f, "utf8").split("\n"))
+        expect(line).toMatch(/^(#.*|[A-Z][A-Z0-9_]*=[^;&|`<>]*|)$/);
       const r = spawnSync("bash", ["-n", f], { encoding: "utf8" });
       expect({ f, status: r.status, stderr: r.stderr }).toEqual({ f, status: 0, stderr: "" });
     }
@@ -99,7 +121,11 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
     for (const u of units) byFolder.set(join(u, ".."), [...(byFolder.get(join(u, "..")) ?? []), u]);
     for (const group of byFolder.values()) {
       const r = spawnSync("systemd-analyze", ["verify", "--man=false", ...group], { encoding: "utf8" });
-      expect({ group: group.map((g) => g.split("/").pop()), stderr: r.stderr, status: r.status }).toEqual({ group: group.map((g) => g.split("/").pop()), stderr: "", status: 0 });
+      expect({ group: group.map((g) => g.split("/").pop()), stderr: r.stderr, status: r.status }).toEqual({
+        group: group.map((g) => g.split("/").pop()),
+        stderr: "",
+        status: 0,
+      });
     }
   });
 
@@ -114,7 +140,8 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
   it("every OnCalendar passes systemd-analyze calendar", () => {
     const calendars = new Set<string>();
     for (const f of [...files, ...synthFiles].filter((x) => x.endsWith(".timer"))) {
-      for (const line of readFileSync(f, "utf8").split("\n")) if (line.startsWith("OnCalendar=")) calendars.add(line.slice("OnCalendar=".length));
+      for (const line of readFileSync(f, "utf8").split("\n"))
+        if (line.startsWith("OnCalendar=")) calendars.add(line.slice("OnCalendar=".length));
     }
     expect(calendars.size).toBeGreaterThanOrEqual(5);
     for (const c of calendars) {
@@ -126,7 +153,16 @@ describe("generated app-backup scripts and units, checked by the real tools", ()
   it("every service unit is hardened and bounded, every timer persistent and spread", () => {
     for (const f of files.filter((x) => x.endsWith(".service"))) {
       const text = readFileSync(f, "utf8");
-      for (const key of ["NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "ProtectHome=read-only", "Nice=10", "IOSchedulingClass=best-effort", "Type=oneshot"]) expect(text).toContain(key);
+      for (const key of [
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+        "PrivateTmp=yes",
+        "ProtectHome=read-only",
+        "Nice=10",
+        "IOSchedulingClass=best-effort",
+        "Type=oneshot",
+      ])
+        expect(text).toContain(key);
       expect(text).toMatch(/^TimeoutStartSec=\d+(min|h)$/m);
       expect(text).toMatch(/^StateDirectory=backup-gov\/[a-z0-9-]+$/m);
     }

@@ -27,8 +27,17 @@ describe("shellQuote / shellAssign / shellArray: bash reads back exactly the val
 
   it.each(values.map((v, i) => [i, v]))("value %i", (_, value) => {
     const file = join(dir, "data.sh");
-    writeFileSync(file, [`# ${shellComment(`comment with ${value}`)}`, shellAssign("VALUE", value), shellAssign("LIST", [value, "x", value])].join("\n") + "\n");
-    const r = spawnSync("bash", ["-c", `set -eu; . "$1"; printf '%s\\0' "$VALUE" "\${LIST[@]}"`, "_", file], { encoding: "utf8" });
+    writeFileSync(
+      file,
+      [
+        `# ${shellComment(`comment with ${value}`)}`,
+        shellAssign("VALUE", value),
+        shellAssign("LIST", [value, "x", value]),
+      ].join("\n") + "\n",
+    );
+    const r = spawnSync("bash", ["-c", `set -eu; . "$1"; printf '%s\\0' "$VALUE" "\${LIST[@]}"`, "_", file], {
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     expect(r.stdout.split("\0").slice(0, 4)).toEqual([value, value, "x", value]);
     for (const n of [1, 2, 3, 4, 5, 6]) expect(existsSync(join(dir, String(n)))).toBe(false);

@@ -6,7 +6,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { isSystemdPath, systemdPath, systemdSpecifierEscape, systemdText, systemdWord } from "../../../lib/core/escape/systemd";
+import {
+  isSystemdPath,
+  systemdPath,
+  systemdSpecifierEscape,
+  systemdText,
+  systemdWord,
+} from "../../../lib/core/escape/systemd";
 import { scratch } from "../../support/tools";
 
 function verify(dir: string, name: string, line: string): string {
@@ -38,7 +44,9 @@ describe("systemd escaping", () => {
     expect(verify(dir, "dotdot.service", "ReadWritePaths=-/mnt/../etc")).toMatch(/not normalized/);
     for (const bad of ["/mnt/../etc", "/mnt/./x", "/mnt//x", "/mnt/x/", "mnt/x", "/mnt/a\nb"]) {
       expect(isSystemdPath(bad)).toBe(false);
-      expect(() => systemdPath(bad, { key: "app.repository" })).toThrow(/APP-050: app.repository is not a path systemd accepts/);
+      expect(() => systemdPath(bad, { key: "app.repository" })).toThrow(
+        /APP-050: app.repository is not a path systemd accepts/,
+      );
     }
     expect(isSystemdPath("/")).toBe(true);
     expect(isSystemdPath("/mnt/nas/restic")).toBe(true);

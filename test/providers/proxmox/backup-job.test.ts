@@ -45,16 +45,26 @@ function jobJson(config: Partial<BackupJobConfig>) {
 
 function make(config: Partial<BackupJobConfig>) {
   const { stack, provider } = fixture();
-  return () => new BackupJob(stack, "Job", { id: "j1", schedule: "*-*-* 02:00", storage: "pbs-main", ...config, provider } as BackupJobConfig);
+  return () =>
+    new BackupJob(stack, "Job", {
+      id: "j1",
+      schedule: "*-*-* 02:00",
+      storage: "pbs-main",
+      ...config,
+      provider,
+    } as BackupJobConfig);
 }
 
 describe("proxmox_backup_job binding conformance", () => {
   const json = jobJson({});
 
-  it.each(Object.entries(BACKUP_JOB_FACTS).filter(([name]) => name !== "all" && name !== "pool"))("synthesizes %s with the provider's name and type", (name, fact) => {
-    expect(json).toHaveProperty([name]);
-    expect(conforms(json[name], fact.type)).toBe(true);
-  });
+  it.each(Object.entries(BACKUP_JOB_FACTS).filter(([name]) => name !== "all" && name !== "pool"))(
+    "synthesizes %s with the provider's name and type",
+    (name, fact) => {
+      expect(json).toHaveProperty([name]);
+      expect(conforms(json[name], fact.type)).toBe(true);
+    },
+  );
 
   it("writes no attribute the provider does not have", () => {
     const known = new Set([...Object.keys(BACKUP_JOB_FACTS), "provider", "//"]);
@@ -82,13 +92,25 @@ describe("proxmox_backup_job binding conformance", () => {
   it("leaves unset optional attributes out (so Proxmox keeps its defaults)", () => {
     const { stack, provider } = fixture();
     new BackupJob(stack, "Min", { provider, id: "min", schedule: "daily", storage: "local", vmid: ["100"] });
-    expect(Object.keys(synth(stack).resource.proxmox_backup_job.Min).sort()).toEqual(["id", "provider", "schedule", "storage", "vmid"]);
+    expect(Object.keys(synth(stack).resource.proxmox_backup_job.Min).sort()).toEqual([
+      "id",
+      "provider",
+      "schedule",
+      "storage",
+      "vmid",
+    ]);
   });
 
   it("accepts references for vmid elements (a VM's vm_id converted to string)", () => {
     const { stack, provider } = fixture();
     const v = new TerraformVariable(stack, "vmid", { type: "number" });
-    new BackupJob(stack, "Ref", { provider, id: "ref", schedule: "daily", storage: "local", vmid: [Token.asString(v.numberValue)] });
+    new BackupJob(stack, "Ref", {
+      provider,
+      id: "ref",
+      schedule: "daily",
+      storage: "local",
+      vmid: [Token.asString(v.numberValue)],
+    });
     expect(synth(stack).resource.proxmox_backup_job.Ref.vmid).toEqual(["${var.vmid}"]);
   });
 });
@@ -100,25 +122,37 @@ describe("proxmox_backup_job client-side checks", () => {
     [{ vmid: ["100"], pool: "prod" }, "vmid", "pool"],
     [{ vmid: ["100"], exclude: ["101"] }, "vmid", "exclude"],
   ])("refuses %j: %s and %s are mutually exclusive (PVE-001)", (config, a, b) => {
-    expect(make(config as Partial<BackupJobConfig>)).toThrow(new RegExp(`PVE-001: proxmox_backup_job: \`${a}\` and \`${b}\` cannot both be set`));
+    expect(make(config as Partial<BackupJobConfig>)).toThrow(
+      new RegExp(`PVE-001: proxmox_backup_job: \`${a}\` and \`${b}\` cannot both be set`),
+    );
   });
 
   it("allows exclude together with all (Proxmox's 'all except' mode) and then needs provider 0.112.0", () => {
     const { stack, provider } = fixture();
-    new BackupJob(stack, "AllBut", { provider, id: "allbut", schedule: "daily", storage: "local", all: true, exclude: ["100"] });
+    new BackupJob(stack, "AllBut", {
+      provider,
+      id: "allbut",
+      schedule: "daily",
+      storage: "local",
+      all: true,
+      exclude: ["100"],
+    });
     const out = synth(stack);
     expect(out.resource.proxmox_backup_job.AllBut.exclude).toEqual(["100"]);
     expect(out.terraform.required_providers.proxmox.version).toBe(">= 0.112.0, < 1.0.0");
   });
 
-  it.each(Object.entries(BACKUP_JOB_ENUMS))("accepts every allowed %s and refuses others (PVE-002)", (attr, allowed) => {
-    const key = attr === "pbs_change_detection_mode" ? "pbsChangeDetectionMode" : attr;
-    for (const v of allowed) expect(make({ vmid: ["100"], [key]: v })).not.toThrow();
-    for (const bad of ["", "SNAPSHOT", "zstd ", "never", "2"]) {
-      if (allowed.includes(bad)) continue;
-      expect(make({ vmid: ["100"], [key]: bad })).toThrow(new RegExp(`PVE-002: \`${attr}\``));
-    }
-  });
+  it.each(Object.entries(BACKUP_JOB_ENUMS))(
+    "accepts every allowed %s and refuses others (PVE-002)",
+    (attr, allowed) => {
+      const key = attr === "pbs_change_detection_mode" ? "pbsChangeDetectionMode" : attr;
+      for (const v of allowed) expect(make({ vmid: ["100"], [key]: v })).not.toThrow();
+      for (const bad of ["", "SNAPSHOT", "zstd ", "never", "2"]) {
+        if (allowed.includes(bad)) continue;
+        expect(make({ vmid: ["100"], [key]: bad })).toThrow(new RegExp(`PVE-002: \`${attr}\``));
+      }
+    },
+  );
 
   it.each([0, 4, 8])("accepts ionice %d", (n) => {
     expect(make({ vmid: ["100"], ionice: n })).not.toThrow();
@@ -131,18 +165,33 @@ describe("proxmox_backup_job client-side checks", () => {
   it("skips unresolved tokens in checks (Terraform judges references)", () => {
     const { stack, provider } = fixture();
     const v = new TerraformVariable(stack, "io", { type: "number" });
-    expect(() => new BackupJob(stack, "T", { provider, id: "tt", schedule: "daily", storage: "local", vmid: ["100"], ionice: v.numberValue, mode: new TerraformVariable(stack, "m", { type: "string" }).stringValue })).not.toThrow();
+    expect(
+      () =>
+        new BackupJob(stack, "T", {
+          provider,
+          id: "tt",
+          schedule: "daily",
+          storage: "local",
+          vmid: ["100"],
+          ionice: v.numberValue,
+          mode: new TerraformVariable(stack, "m", { type: "string" }).stringValue,
+        }),
+    ).not.toThrow();
   });
 
   it("refuses keep-all together with other keep options (PVE-004) but allows it alone", () => {
-    expect(make({ vmid: ["100"], pruneBackups: { "keep-all": "1", "keep-daily": "7" } })).toThrow(/PVE-004: `prune_backups`: keep-all cannot be combined.*keep-daily/);
+    expect(make({ vmid: ["100"], pruneBackups: { "keep-all": "1", "keep-daily": "7" } })).toThrow(
+      /PVE-004: `prune_backups`: keep-all cannot be combined.*keep-daily/,
+    );
     expect(make({ vmid: ["100"], pruneBackups: { "keep-all": "1" } })).not.toThrow();
     expect(make({ vmid: ["100"], pruneBackups: { "keep-all": "0", "keep-daily": "7" } })).not.toThrow();
   });
 
   it("refuses prune keys in the wrong spelling and non-numeric values", () => {
     expect(make({ vmid: ["100"], pruneBackups: { keep_daily: "7" } })).toThrow(/PVE-005.*received "keep_daily"/);
-    expect(make({ vmid: ["100"], pruneBackups: { "keep-daily": "seven" } })).toThrow(/PVE-003: `prune_backups\["keep-daily"\]`/);
+    expect(make({ vmid: ["100"], pruneBackups: { "keep-daily": "seven" } })).toThrow(
+      /PVE-003: `prune_backups\["keep-daily"\]`/,
+    );
     expect(make({ vmid: ["100"], pruneBackups: { "keep-all": "2" } })).toThrow(/PVE-002/);
   });
 
@@ -163,7 +212,17 @@ describe("proxmox_backup_job client-side checks", () => {
 
   it("leaves nothing behind in the stack when it refuses a job", () => {
     const { stack, provider } = fixture();
-    expect(() => new BackupJob(stack, "Bad", { provider, id: "bad", schedule: "daily", storage: "local", all: true, vmid: ["100"] })).toThrow(/PVE-001/);
+    expect(
+      () =>
+        new BackupJob(stack, "Bad", {
+          provider,
+          id: "bad",
+          schedule: "daily",
+          storage: "local",
+          all: true,
+          vmid: ["100"],
+        }),
+    ).toThrow(/PVE-001/);
     expect(synth(stack).resource).toBeUndefined();
   });
 

@@ -3,7 +3,8 @@
  * schema factory), written down independently of the bindings: the conformance tests hold
  * the synthesized JSON against these, so a typo in a binding cannot hide behind itself.
  */
-export type FactType = "string" | "number" | "bool" | "list(string)" | "set(string)" | "map(string)" | { object: Record<string, FactType> };
+export type FactType =
+  "string" | "number" | "bool" | "list(string)" | "set(string)" | "map(string)" | { object: Record<string, FactType> };
 
 export interface Fact {
   readonly type: FactType;
@@ -160,7 +161,9 @@ export function conforms(value: unknown, type: FactType): boolean {
   const isRef = (v: unknown) => typeof v === "string" && v.startsWith("${");
   if (typeof type === "object") {
     if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-    return Object.entries(value as Record<string, unknown>).every(([k, v]) => k in type.object && conforms(v, type.object[k]));
+    return Object.entries(value as Record<string, unknown>).every(
+      ([k, v]) => k in type.object && conforms(v, type.object[k]),
+    );
   }
   switch (type) {
     case "string":
@@ -173,6 +176,11 @@ export function conforms(value: unknown, type: FactType): boolean {
     case "set(string)":
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     case "map(string)":
-      return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value as object).every((v) => typeof v === "string");
+      return (
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value) &&
+        Object.values(value as object).every((v) => typeof v === "string")
+      );
   }
 }

@@ -1,5 +1,11 @@
 import { TerraformStack, TerraformVariable, Testing } from "../../../lib/core/cdk";
-import { BackupJob, compareVersions, ProxmoxProvider, type ProxmoxProviderConfig, StorageCifs } from "../../../lib/providers/proxmox";
+import {
+  BackupJob,
+  compareVersions,
+  ProxmoxProvider,
+  type ProxmoxProviderConfig,
+  StorageCifs,
+} from "../../../lib/providers/proxmox";
 import { conforms, PROVIDER_FACTS, SSH_FACTS } from "./facts";
 import { synth } from "./synth";
 
@@ -24,7 +30,15 @@ describe("proxmox provider binding", () => {
 
   it("raises the constraint to the newest release any element needs", () => {
     const { stack, provider, secret } = stackWith((s) => ({ alias: "pve", apiToken: s }));
-    new StorageCifs(stack, "Nas", { provider, id: "nas", server: "nas", username: "u", password: secret, share: "b", options: "vers=3.0" });
+    new StorageCifs(stack, "Nas", {
+      provider,
+      id: "nas",
+      server: "nas",
+      username: "u",
+      password: secret,
+      share: "b",
+      options: "vers=3.0",
+    });
     expect(synth(stack).terraform.required_providers.proxmox.version).toBe(">= 0.110.0, < 1.0.0");
     const ssh = stackWith(() => ({ ssh: { username: "root", nodeAddressSource: "dns" } }));
     expect(synth(ssh.stack).terraform.required_providers.proxmox.version).toBe(">= 0.102.0, < 1.0.0");
@@ -72,7 +86,8 @@ describe("proxmox provider binding", () => {
     const known = new Set([...Object.keys(PROVIDER_FACTS), "ssh", "alias"]);
     expect(Object.keys(p).filter((k) => !known.has(k))).toEqual([]);
     // Every sensitive attribute is a reference, never a literal.
-    for (const [name, fact] of Object.entries(PROVIDER_FACTS)) if (fact.sensitive) expect(p[name]).toBe("${var.secret}");
+    for (const [name, fact] of Object.entries(PROVIDER_FACTS))
+      if (fact.sensitive) expect(p[name]).toBe("${var.secret}");
   });
 
   it("leaves api_token out when none is given, so the provider reads PROXMOX_VE_API_TOKEN", () => {
@@ -80,18 +95,29 @@ describe("proxmox provider binding", () => {
     expect(synth(stack).provider.proxmox[0]).not.toHaveProperty("api_token");
   });
 
-  it.each(["api_token", "password", "auth_ticket", "csrf_prevention_token"])("refuses a literal %s (PVE-013)", (attr) => {
-    const key = attr.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    expect(() => stackWith(() => ({ [key]: "root@pam!tf=0000" }))).toThrow(new RegExp(`PVE-013: \`${attr}\` is a secret`));
-  });
+  it.each(["api_token", "password", "auth_ticket", "csrf_prevention_token"])(
+    "refuses a literal %s (PVE-013)",
+    (attr) => {
+      const key = attr.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+      expect(() => stackWith(() => ({ [key]: "root@pam!tf=0000" }))).toThrow(
+        new RegExp(`PVE-013: \`${attr}\` is a secret`),
+      );
+    },
+  );
 
   it("refuses literal ssh secrets, a bad min_tls, an endpoint with /api2/json, bad ports and vm id ranges", () => {
-    expect(() => stackWith(() => ({ ssh: { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" } }))).toThrow(/PVE-013: `ssh.private_key`/);
+    expect(() => stackWith(() => ({ ssh: { privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----" } }))).toThrow(
+      /PVE-013: `ssh.private_key`/,
+    );
     expect(() => stackWith(() => ({ minTls: "1.4" }))).toThrow(/PVE-002: `min_tls`/);
     expect(() => stackWith(() => ({ endpoint: "https://pve:8006/api2/json" }))).toThrow(/PVE-002: `endpoint`/);
     expect(() => stackWith(() => ({ endpoint: "pve:8006" }))).toThrow(/PVE-002: `endpoint`/);
-    expect(() => stackWith(() => ({ ssh: { node: [{ name: "a", address: "b", port: 70000 }] } }))).toThrow(/PVE-003: `ssh.node.port`/);
-    expect(() => stackWith(() => ({ ssh: { nodeAddressSource: "mdns" } }))).toThrow(/PVE-002: `ssh.node_address_source`/);
+    expect(() => stackWith(() => ({ ssh: { node: [{ name: "a", address: "b", port: 70000 }] } }))).toThrow(
+      /PVE-003: `ssh.node.port`/,
+    );
+    expect(() => stackWith(() => ({ ssh: { nodeAddressSource: "mdns" } }))).toThrow(
+      /PVE-002: `ssh.node_address_source`/,
+    );
     expect(() => stackWith(() => ({ randomVmIdStart: 99 }))).toThrow(/PVE-003: `random_vm_id_start`/);
   });
 

@@ -6,11 +6,14 @@ export function fixture() {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   const secret = new TerraformVariable(stack, "secret", { type: "string", sensitive: true });
-  const provider = new ProxmoxProvider(stack, "Pve", { endpoint: "https://pve.example.internal:8006/", alias: "pve", apiToken: secret.stringValue });
+  const provider = new ProxmoxProvider(stack, "Pve", {
+    endpoint: "https://pve.example.internal:8006/",
+    alias: "pve",
+    apiToken: secret.stringValue,
+  });
   return { app, stack, secret, provider };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export function synth(stack: TerraformStack): Json {

@@ -18,7 +18,8 @@ export const chatWebhookOverSns: GovernanceRule = {
   step: ChecklistStep.ALERTS,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "A Slack or Teams webhook is not the route of AWS alerts: they reach chat through AWS Chatbot (`notifications.chatbot`) or a relay.",
+  summary:
+    "A Slack or Teams webhook is not the route of AWS alerts: they reach chat through AWS Chatbot (`notifications.chatbot`) or a relay.",
   explanation:
     "SNS sends nothing to an HTTPS subscription until the endpoint confirms it (by visiting the SubscribeURL of the SubscriptionConfirmation message). A chat tool's incoming webhook cannot do that, so a Slack or Teams webhook subscribed to the alert topic stays pending forever: plans and applies pass, and the channel never hears of a failed backup. Alertmanager, which formats Slack messages itself, can use the webhook; AWS alerts need AWS Chatbot, or a relay that confirms the subscription and posts to the webhook.",
   check({ catalog }) {
@@ -26,7 +27,8 @@ export const chatWebhookOverSns: GovernanceRule = {
     const n = catalog.notifications;
     const out: Violation[] = [];
     n.webhooks.forEach((w, i) => {
-      const tool = w.kind === WebhookKind.SLACK ? ChatTool.SLACK : w.kind === WebhookKind.TEAMS ? ChatTool.TEAMS : undefined;
+      const tool =
+        w.kind === WebhookKind.SLACK ? ChatTool.SLACK : w.kind === WebhookKind.TEAMS ? ChatTool.TEAMS : undefined;
       if (w.kind === undefined && CHAT_NAME.test(w.name)) {
         out.push({
           path: ["notifications", "webhooks", i, "name"],

@@ -17,7 +17,12 @@ export const chatbotNamesUnique: GovernanceRule = {
     catalog.notifications.chatbot.forEach((c, i) => {
       const first = seen.get(c.name);
       if (first === undefined) seen.set(c.name, i);
-      else out.push({ path: ["notifications", "chatbot", i, "name"], message: `chatbot name \`${c.name}\` is already used by chatbot[${first}]`, fix: "give every chatbot channel its own name, e.g. `ops` and `dev`" });
+      else
+        out.push({
+          path: ["notifications", "chatbot", i, "name"],
+          message: `chatbot name \`${c.name}\` is already used by chatbot[${first}]`,
+          fix: "give every chatbot channel its own name, e.g. `ops` and `dev`",
+        });
     });
     return out;
   },

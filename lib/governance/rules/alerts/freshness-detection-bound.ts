@@ -16,7 +16,8 @@ export const freshnessDetectionBound: GovernanceRule = {
   step: ChecklistStep.ALERTS,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "An AWS Backup service's stopped backups are reported within twice its RPO (the AWS Config rule's allowed age plus its evaluation period).",
+  summary:
+    "An AWS Backup service's stopped backups are reported within twice its RPO (the AWS Config rule's allowed age plus its evaluation period).",
   explanation:
     "The estate watches AWS Backup resources with AWS Config's last-recovery-point rules: NON_COMPLIANT when no recovery point is younger than the allowed age (the most frequent snapshot cadence plus a margin), evaluated every 1 to 24 hours. A stopped backup is reported at the latest after the age plus one evaluation period: the detection bound. Where that exceeds twice the RPO, the RPO is broken long before anyone hears of it: continuous backups (point-in-time recovery) are not judged by these rules at all.",
   check({ catalog, policies }) {

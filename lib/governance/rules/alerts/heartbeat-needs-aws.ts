@@ -13,6 +13,12 @@ export const heartbeatNeedsAws: GovernanceRule = {
   check({ catalog }) {
     if (catalog.invalidSections.has("notifications") || catalog.invalidSections.has("aws")) return [];
     if (!catalog.notifications.heartbeat || catalog.aws) return [];
-    return [{ path: ["notifications", "heartbeat"], message: "`notifications.heartbeat` is true but the catalog has no `aws` section to alarm in", fix: "add an `aws` section, or remove `heartbeat: true` (the Prometheus stale-backup alerts still watch every service)" }];
+    return [
+      {
+        path: ["notifications", "heartbeat"],
+        message: "`notifications.heartbeat` is true but the catalog has no `aws` section to alarm in",
+        fix: "add an `aws` section, or remove `heartbeat: true` (the Prometheus stale-backup alerts still watch every service)",
+      },
+    ];
   },
 };

@@ -13,6 +13,12 @@ export const notificationChannel: GovernanceRule = {
     if (catalog.invalidSections.has("notifications")) return [];
     const n = catalog.notifications;
     if (n.email.length || n.webhooks.length || n.pagerduty || n.chatbot.length) return [];
-    return [{ path: ["notifications"], message: "no alert channel: `notifications` lists no email, webhook or PagerDuty", fix: "add `notifications: { email: [ops@example.com] }` (or a webhook, or `pagerduty: true`)" }];
+    return [
+      {
+        path: ["notifications"],
+        message: "no alert channel: `notifications` lists no email, webhook or PagerDuty",
+        fix: "add `notifications: { email: [ops@example.com] }` (or a webhook, or `pagerduty: true`)",
+      },
+    ];
   },
 };

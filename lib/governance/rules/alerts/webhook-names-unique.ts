@@ -17,7 +17,12 @@ export const webhookNamesUnique: GovernanceRule = {
     catalog.notifications.webhooks.forEach((w, i) => {
       const first = seen.get(w.name);
       if (first === undefined) seen.set(w.name, i);
-      else out.push({ path: ["notifications", "webhooks", i, "name"], message: `webhook name \`${w.name}\` is already used by webhooks[${first}]`, fix: "give every webhook its own name, e.g. `slack-ops` and `slack-dev`" });
+      else
+        out.push({
+          path: ["notifications", "webhooks", i, "name"],
+          message: `webhook name \`${w.name}\` is already used by webhooks[${first}]`,
+          fix: "give every webhook its own name, e.g. `slack-ops` and `slack-dev`",
+        });
     });
     return out;
   },

@@ -16,14 +16,20 @@ export const mysql8DrillUnsupported: GovernanceRule = {
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A `flavour: mysql8` service is in a tier whose restores are drilled, but the generated drill's scratch server is MariaDB, which cannot load a MySQL 8 dump.",
+  summary:
+    "A `flavour: mysql8` service is in a tier whose restores are drilled, but the generated drill's scratch server is MariaDB, which cannot load a MySQL 8 dump.",
   explanation:
     "verify.sh restores the latest dump into a scratch server it starts with mariadb-install-db and mariadbd. MySQL 8 dumps use collations (utf8mb4_0900_ai_ci) and syntax MariaDB does not accept, so every drill would fail and its alert could never clear. Such a service needs a hand-made drill on a MySQL 8 server until the runtime can start one.",
   check({ policies }) {
     return policies
       .filter((p) => p.restoreTest !== RestoreTestFrequency.NONE)
       .map((p) => p.service)
-      .filter((s) => s.app?.decision === AppDecision.REQUIRED && s.app.engine === AppEngine.MYSQL && s.app.flavour === MysqlFlavour.MYSQL8)
+      .filter(
+        (s) =>
+          s.app?.decision === AppDecision.REQUIRED &&
+          s.app.engine === AppEngine.MYSQL &&
+          s.app.flavour === MysqlFlavour.MYSQL8,
+      )
       .map((s) => ({
         path: servicePath(s, "app", "flavour"),
         message: `service \`${s.id}\` runs MySQL 8 (\`app.flavour: mysql8\`) and its tier drills restores, but the drill's scratch server is MariaDB (mariadb-install-db, mariadbd), which cannot load a MySQL 8 dump: every drill would fail`,

@@ -17,10 +17,16 @@ export const mysql8PitrUnsupported: GovernanceRule = {
   acknowledgeable: false,
   summary: "`app.pitr` on engine mysql is for MariaDB: a `flavour: mysql8` service is backed up by dumps only.",
   explanation:
-    "Point-in-time recovery of engine mysql takes physical backups with mariabackup, which does not support MySQL 8.0 (MariaDB: \"mariadb-backup does not support MySQL 8.0\"). The first full backup of a MySQL 8 server would fail; the RPO the catalog promises would be met on paper only.",
+    'Point-in-time recovery of engine mysql takes physical backups with mariabackup, which does not support MySQL 8.0 (MariaDB: "mariadb-backup does not support MySQL 8.0"). The first full backup of a MySQL 8 server would fail; the RPO the catalog promises would be met on paper only.',
   check({ catalog }) {
     return catalog.services
-      .filter((s) => s.app?.decision === AppDecision.REQUIRED && s.app.engine === AppEngine.MYSQL && s.app.flavour === MysqlFlavour.MYSQL8 && s.app.pitr)
+      .filter(
+        (s) =>
+          s.app?.decision === AppDecision.REQUIRED &&
+          s.app.engine === AppEngine.MYSQL &&
+          s.app.flavour === MysqlFlavour.MYSQL8 &&
+          s.app.pitr,
+      )
       .map((s) => ({
         path: servicePath(s, "app", "pitr"),
         message: `service \`${s.id}\` runs MySQL 8 (\`app.flavour: mysql8\`) with \`pitr: true\`, but its physical backups would use mariabackup, which does not support MySQL 8.0`,

@@ -11,7 +11,8 @@ export const pitrEngineCapable: GovernanceRule = {
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "`app.pitr` is set only for engines whose continuous archiving is implemented: postgresql (WAL) and mysql (binary logs).",
+  summary:
+    "`app.pitr` is set only for engines whose continuous archiving is implemented: postgresql (WAL) and mysql (binary logs).",
   explanation:
     "For mongodb, `mongodump --oplog` makes each dump consistent to one point in time, but nothing archives the oplog between dumps: a `pitr: true` would promise a recovery point the backups cannot reach (and would satisfy GOV-013's RPO check on paper only).",
   check({ catalog }) {

@@ -9,7 +9,8 @@ export const repositoryPathNormalized: GovernanceRule = {
   step: ChecklistStep.APP_LEVEL,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A local `app.repository` path must be absolute and normalized: no `.` or `..` components, no `//`, no trailing `/`.",
+  summary:
+    "A local `app.repository` path must be absolute and normalized: no `.` or `..` components, no `//`, no trailing `/`.",
   explanation:
     "The backup units run with ProtectSystem=strict and may write only where `ReadWritePaths=` lets them; a local repository is one of those paths. systemd refuses a path that is not normalized (`/mnt/nas/../backup`) and ignores the line with only a warning in the journal, so every backup would fail on a read-only file system. Write the path as the real one.",
   check({ catalog }) {

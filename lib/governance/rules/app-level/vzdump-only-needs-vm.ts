@@ -9,7 +9,7 @@ export const vzdumpOnlyNeedsVm: GovernanceRule = {
   severity: Severity.ERROR,
   acknowledgeable: false,
   summary: "`decision: vzdump-only` needs a `vm` whose image is the backup.",
-  explanation: "\"The guest image is enough\" protects nothing when no guest is enrolled.",
+  explanation: '"The guest image is enough" protects nothing when no guest is enrolled.',
   check({ catalog }) {
     return catalog.services
       .filter((s) => s.app?.decision === AppDecision.VZDUMP_ONLY && !s.vm)

@@ -26,10 +26,16 @@ export const awsResourceLocation: GovernanceRule = {
         const where: string[] = [];
         if (p.partition !== partition) where.push(`partition ${p.partition} (the estate is in ${partition})`);
         // Only regional ARNs name a region (S3 bucket ARNs leave it empty).
-        if ((!type || resourceTypeInfo(type).regional) && p.region && p.region !== aws.region) where.push(`region ${p.region} (the estate's plans are in ${aws.region})`);
-        if (aws.accountId && p.account && p.account !== aws.accountId) where.push(`account ${p.account} (the estate is account ${aws.accountId})`);
+        if ((!type || resourceTypeInfo(type).regional) && p.region && p.region !== aws.region)
+          where.push(`region ${p.region} (the estate's plans are in ${aws.region})`);
+        if (aws.accountId && p.account && p.account !== aws.accountId)
+          where.push(`account ${p.account} (the estate is account ${aws.accountId})`);
         if (where.length) {
-          out.push({ path: at, message: `\`${arn}\` is in ${where.join(" and ")}: the estate's backup plan would never back it up`, fix: "protect it from an estate in its own region and account, or correct the ARN" });
+          out.push({
+            path: at,
+            message: `\`${arn}\` is in ${where.join(" and ")}: the estate's backup plan would never back it up`,
+            fix: "protect it from an estate in its own region and account, or correct the ARN",
+          });
         }
       });
     }

@@ -8,7 +8,8 @@ export const awsResourceSupported: GovernanceRule = {
   step: ChecklistStep.PROVIDER_LIMITS,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "Every ARN in `aws.resources` names something AWS Backup can protect: an RDS instance or cluster, a DynamoDB table, an EFS or FSx file system, a whole S3 bucket, an EC2 instance, an EBS volume, ...",
+  summary:
+    "Every ARN in `aws.resources` names something AWS Backup can protect: an RDS instance or cluster, a DynamoDB table, an EFS or FSx file system, a whole S3 bucket, an EC2 instance, an EBS volume, ...",
   explanation:
     "A selection accepts any ARN, but AWS Backup only backs up the resource types it supports, and only whole S3 buckets (not prefixes or objects). A snapshot, a stream, an object path or a Lambda function in the list is protected by nothing.",
   check({ catalog }) {
@@ -21,7 +22,11 @@ export const awsResourceSupported: GovernanceRule = {
           p?.service === "s3" && p.resource.includes("/")
             ? "AWS Backup protects whole buckets: use `arn:aws:s3:::<bucket>`"
             : "use the ARN of the resource itself (db:, cluster:, table/, file-system/, instance/, volume/, or an S3 bucket)";
-        out.push({ path: servicePath(s, "aws", "resources", i), message: `\`${arn}\` is not a resource AWS Backup can protect`, fix: hint });
+        out.push({
+          path: servicePath(s, "aws", "resources", i),
+          message: `\`${arn}\` is not a resource AWS Backup can protect`,
+          fix: hint,
+        });
       });
     }
     return out;

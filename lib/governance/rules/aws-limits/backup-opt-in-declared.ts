@@ -14,7 +14,8 @@ export const backupOptInDeclared: GovernanceRule = {
   step: ChecklistStep.ALERTS,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "Every resource type a service selects by tags is declared opted in to AWS Backup in the region (`aws.prerequisites.backupOptIn`).",
+  summary:
+    "Every resource type a service selects by tags is declared opted in to AWS Backup in the region (`aws.prerequisites.backupOptIn`).",
   explanation:
     "AWS Backup backs up only resource types opted in under the region's Service opt-in settings. A tag selection of a type that is opted out selects nothing of it, silently: no job is created, so no job fails and no failure alert fires. The opt-in is an account-wide setting the estate does not manage; declare the checked types so that a missing one is flagged.",
   check({ catalog }) {

@@ -18,13 +18,18 @@ export const coldStorageMinimum: GovernanceRule = {
   step: ChecklistStep.PROVIDER_LIMITS,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A recovery point moved to cold storage stays there at least 90 days before deletion, on every rule and every copy action.",
-  explanation: "AWS Backup rejects a lifecycle whose `delete_after` is less than `cold_storage_after` + 90 days (checked here for rules and copy actions alike).",
+  summary:
+    "A recovery point moved to cold storage stays there at least 90 days before deletion, on every rule and every copy action.",
+  explanation:
+    "AWS Backup rejects a lifecycle whose `delete_after` is less than `cold_storage_after` + 90 days (checked here for rules and copy actions alike).",
   check({ catalog, policies }) {
     return policies.flatMap((p): Violation[] =>
       awsBackupRules(p, catalog).flatMap((r) => {
         const out: Violation[] = [];
-        const lifecycles = [{ what: `the ${r.kind} rule`, l: r }, ...(r.copy ? [{ what: `the ${r.kind} rule's copy action to ${r.copy.vault.region}`, l: r.copy }] : [])];
+        const lifecycles = [
+          { what: `the ${r.kind} rule`, l: r },
+          ...(r.copy ? [{ what: `the ${r.kind} rule's copy action to ${r.copy.vault.region}`, l: r.copy }] : []),
+        ];
         for (const { what, l } of lifecycles) {
           const left = coldStorageShortfall(l.deleteAfterDays, l.coldAfterDays);
           if (left !== undefined) {

@@ -17,7 +17,8 @@ export const configRecorderDeclared: GovernanceRule = {
   step: ChecklistStep.ALERTS,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "An estate with AWS Backup services declares that an AWS Config recorder runs in its region (`aws.prerequisites.configRecorder: true`).",
+  summary:
+    "An estate with AWS Backup services declares that an AWS Config recorder runs in its region (`aws.prerequisites.configRecorder: true`).",
   explanation:
     "The freshness of AWS Backup resources is judged by AWS Config: the Audit Manager framework's controls and the `<TYPE>_LAST_BACKUP_RECOVERY_POINT_CREATED` rules the estate creates. Without a configuration recorder in the region (recording AWS Backup resources and the protected types) they stay without evaluations, and a resource whose backups stopped (a tag removed, a plan deleted) raises nothing.",
   check({ catalog, policies }) {

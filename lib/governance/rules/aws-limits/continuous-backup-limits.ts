@@ -8,8 +8,14 @@ import { retentionSource } from "../paths";
  * The judgement of GOV-020, shared by the catalog rule and GovernanceChecks: whether a
  * continuous rule's retention is outside 1–35 days, and whether it moves points to cold storage.
  */
-export function continuousBreach(deleteAfterDays: number, coldAfterDays: number | undefined): { readonly retention: boolean; readonly cold: boolean } {
-  return { retention: deleteAfterDays < AwsLimits.continuousMinDays || deleteAfterDays > AwsLimits.continuousMaxDays, cold: coldAfterDays !== undefined };
+export function continuousBreach(
+  deleteAfterDays: number,
+  coldAfterDays: number | undefined,
+): { readonly retention: boolean; readonly cold: boolean } {
+  return {
+    retention: deleteAfterDays < AwsLimits.continuousMinDays || deleteAfterDays > AwsLimits.continuousMaxDays,
+    cold: coldAfterDays !== undefined,
+  };
 }
 
 export const continuousBackupLimits: GovernanceRule = {
@@ -19,7 +25,8 @@ export const continuousBackupLimits: GovernanceRule = {
   severity: Severity.ERROR,
   acknowledgeable: false,
   summary: "Continuous backup (point-in-time recovery) keeps points 1–35 days and never moves them to cold storage.",
-  explanation: "AWS Backup refuses continuous rules outside 1–35 days or with a cold-storage transition. The continuous window is the service's daily retention; longer history comes from the weekly/monthly/yearly rules.",
+  explanation:
+    "AWS Backup refuses continuous rules outside 1–35 days or with a cold-storage transition. The continuous window is the service's daily retention; longer history comes from the weekly/monthly/yearly rules.",
   check({ catalog, policies }) {
     return policies.flatMap((p): Violation[] =>
       awsBackupRules(p, catalog)
@@ -29,10 +36,18 @@ export const continuousBackupLimits: GovernanceRule = {
           const out: Violation[] = [];
           const breach = continuousBreach(r.deleteAfterDays, r.coldAfterDays);
           if (breach.retention) {
-            out.push({ path: src.path, message: `rpo ${p.rpo.toString()} uses continuous backup, kept as long as daily points: ${r.deleteAfterDays} days (${src.phrase}); AWS allows ${AwsLimits.continuousMinDays}–${AwsLimits.continuousMaxDays}`, fix: `set \`retention.daily\` between ${AwsLimits.continuousMinDays} and ${AwsLimits.continuousMaxDays}; keep older points with weekly/monthly retention` });
+            out.push({
+              path: src.path,
+              message: `rpo ${p.rpo.toString()} uses continuous backup, kept as long as daily points: ${r.deleteAfterDays} days (${src.phrase}); AWS allows ${AwsLimits.continuousMinDays}–${AwsLimits.continuousMaxDays}`,
+              fix: `set \`retention.daily\` between ${AwsLimits.continuousMinDays} and ${AwsLimits.continuousMaxDays}; keep older points with weekly/monthly retention`,
+            });
           }
           if (breach.cold) {
-            out.push({ path: src.path, message: "the continuous rule would move points to cold storage, which AWS does not allow", fix: "remove `aws.coldStorageAfterDays` or raise it above the continuous window" });
+            out.push({
+              path: src.path,
+              message: "the continuous rule would move points to cold storage, which AWS does not allow",
+              fix: "remove `aws.coldStorageAfterDays` or raise it above the continuous window",
+            });
           }
           return out;
         }),

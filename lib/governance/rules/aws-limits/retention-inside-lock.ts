@@ -23,7 +23,8 @@ export interface LockBreach {
  */
 export function lockBreach(deleteAfterDays: number, lock: LockRange): LockBreach | undefined {
   if (deleteAfterDays < lock.minDays) return { bound: "minimum", limitDays: lock.minDays };
-  if (lock.maxDays !== undefined && deleteAfterDays > lock.maxDays) return { bound: "maximum", limitDays: lock.maxDays };
+  if (lock.maxDays !== undefined && deleteAfterDays > lock.maxDays)
+    return { bound: "maximum", limitDays: lock.maxDays };
   return undefined;
 }
 
@@ -43,8 +44,14 @@ export const retentionInsideLock: GovernanceRule = {
         if (r.kind === "continuous") return [];
         const src = retentionSource(p, r.kind);
         // A copy action shares its rule's lifecycle; report each distinct (lifecycle, vault lock) once.
-        const targets: Array<{ what: string; l: Pick<RuleSpec, "deleteAfterDays" | "vault"> }> = [{ what: "rule", l: r }];
-        if (r.copy && (r.copy.deleteAfterDays !== r.deleteAfterDays || JSON.stringify(r.copy.vault.lock) !== JSON.stringify(r.vault.lock))) {
+        const targets: Array<{ what: string; l: Pick<RuleSpec, "deleteAfterDays" | "vault"> }> = [
+          { what: "rule", l: r },
+        ];
+        if (
+          r.copy &&
+          (r.copy.deleteAfterDays !== r.deleteAfterDays ||
+            JSON.stringify(r.copy.vault.lock) !== JSON.stringify(r.vault.lock))
+        ) {
           targets.push({ what: "copy action", l: r.copy });
         }
         const also = r.copy && targets.length === 1 ? " (and its offsite copy)" : "";
@@ -55,9 +62,21 @@ export const retentionInsideLock: GovernanceRule = {
           // Daily points below the lock's minimum: GOV-022 says it, with the `immutable.days` fix.
           if (r.kind === RetentionClass.DAILY && breach.bound === "minimum") return [];
           if (breach.bound === "minimum") {
-            return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), but the ${what}'s vault ${l.vault.name}${also} locks every point for ${breach.limitDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at least ${breach.limitDays} days, or lower \`immutable.days\`` }];
+            return [
+              {
+                path: src.path,
+                message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), but the ${what}'s vault ${l.vault.name}${also} locks every point for ${breach.limitDays} days; AWS would fail these jobs`,
+                fix: `keep ${r.kind} points at least ${breach.limitDays} days, or lower \`immutable.days\``,
+              },
+            ];
           }
-          return [{ path: src.path, message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), above the ${what}'s vault ${l.vault.name}${also} maximum of ${breach.limitDays} days; AWS would fail these jobs`, fix: `keep ${r.kind} points at most ${breach.limitDays} days, or raise \`immutable.maxDays\`` }];
+          return [
+            {
+              path: src.path,
+              message: `${r.kind} points are kept ${l.deleteAfterDays} days (${src.phrase}), above the ${what}'s vault ${l.vault.name}${also} maximum of ${breach.limitDays} days; AWS would fail these jobs`,
+              fix: `keep ${r.kind} points at most ${breach.limitDays} days, or raise \`immutable.maxDays\``,
+            },
+          ];
         });
       }),
     );

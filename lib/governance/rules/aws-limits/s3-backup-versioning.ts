@@ -1,5 +1,11 @@
 import { Severity } from "../../../core/finding";
-import { AwsResourceType, parseArn, resourceTypeOfArn, resourceTypeOfKey, usesAwsBackup } from "../../../policy/aws-backup";
+import {
+  AwsResourceType,
+  parseArn,
+  resourceTypeOfArn,
+  resourceTypeOfKey,
+  usesAwsBackup,
+} from "../../../policy/aws-backup";
 import { ChecklistStep, type GovernanceRule, servicePath, type Violation } from "../../rule";
 
 export const s3BackupVersioning: GovernanceRule = {
@@ -8,7 +14,8 @@ export const s3BackupVersioning: GovernanceRule = {
   step: ChecklistStep.PROVIDER_LIMITS,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "S3 buckets protected by AWS Backup have versioning enabled (acknowledge once checked: the library cannot see buckets it does not create).",
+  summary:
+    "S3 buckets protected by AWS Backup have versioning enabled (acknowledge once checked: the library cannot see buckets it does not create).",
   explanation:
     "AWS Backup refuses to back up an S3 bucket without versioning; every job fails. The buckets in `aws.resources` (and those the tags select) are not created by this estate, so their versioning cannot be checked offline: enable it, run the check, and acknowledge this rule with how it is enforced.",
   check({ policies }) {
@@ -27,7 +34,8 @@ export const s3BackupVersioning: GovernanceRule = {
           fix: `run \`aws s3api get-bucket-versioning --bucket <bucket>\` (expect Enabled; else \`put-bucket-versioning --versioning-configuration Status=Enabled\`), then acknowledge GOV-029`,
         });
       }
-      const taggedS3 = Object.keys(a.tags).length > 0 && a.tagResourceTypes.some((k) => resourceTypeOfKey(k) === AwsResourceType.S3);
+      const taggedS3 =
+        Object.keys(a.tags).length > 0 && a.tagResourceTypes.some((k) => resourceTypeOfKey(k) === AwsResourceType.S3);
       if (taggedS3) {
         out.push({
           path: servicePath(p.service, "aws", "tagResourceTypes"),

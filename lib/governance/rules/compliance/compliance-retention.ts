@@ -9,10 +9,17 @@ import { retentionSource } from "../paths";
  * The judgement of GOV-024, shared by the catalog rule and GovernanceChecks: how the age of
  * the oldest recovery point misses a regime's minimum or maximum, or undefined.
  */
-export function complianceBreach(regime: ComplianceRegime, oldestDays: number): { readonly bound: "minimum" | "maximum"; readonly limitDays: number; readonly requirement: ComplianceRequirement } | undefined {
+export function complianceBreach(
+  regime: ComplianceRegime,
+  oldestDays: number,
+):
+  | { readonly bound: "minimum" | "maximum"; readonly limitDays: number; readonly requirement: ComplianceRequirement }
+  | undefined {
   const req = COMPLIANCE[regime];
-  if (req.minRetentionDays !== undefined && oldestDays < req.minRetentionDays) return { bound: "minimum", limitDays: req.minRetentionDays, requirement: req };
-  if (req.maxRetentionDays !== undefined && oldestDays > req.maxRetentionDays) return { bound: "maximum", limitDays: req.maxRetentionDays, requirement: req };
+  if (req.minRetentionDays !== undefined && oldestDays < req.minRetentionDays)
+    return { bound: "minimum", limitDays: req.minRetentionDays, requirement: req };
+  if (req.maxRetentionDays !== undefined && oldestDays > req.maxRetentionDays)
+    return { bound: "maximum", limitDays: req.maxRetentionDays, requirement: req };
   return undefined;
 }
 
@@ -36,11 +43,23 @@ export const complianceRetention: GovernanceRule = {
         const breach = complianceBreach(tag, oldest);
         const req = COMPLIANCE[tag];
         if (breach?.bound === "minimum") {
-          return [{ path: servicePath(s, "compliance", i), message: `${req.title} needs recovery points kept at least ${req.minRetentionDays} days (${req.basis}); the oldest point of \`${s.id}\` is kept ${oldest} days`, fix: `raise \`retention.yearly\` (or monthly) so the oldest point lives ${req.minRetentionDays} days` }];
+          return [
+            {
+              path: servicePath(s, "compliance", i),
+              message: `${req.title} needs recovery points kept at least ${req.minRetentionDays} days (${req.basis}); the oldest point of \`${s.id}\` is kept ${oldest} days`,
+              fix: `raise \`retention.yearly\` (or monthly) so the oldest point lives ${req.minRetentionDays} days`,
+            },
+          ];
         }
         if (breach?.bound === "maximum" && longest) {
           const src = retentionSource(p, longest);
-          return [{ path: src.path, message: `${req.title} allows recovery points at most ${req.maxRetentionDays} days (${req.basis}); ${src.phrase} keeps them ${oldest} days`, fix: `lower \`retention.${longest}\` so no point lives beyond ${req.maxRetentionDays} days` }];
+          return [
+            {
+              path: src.path,
+              message: `${req.title} allows recovery points at most ${req.maxRetentionDays} days (${req.basis}); ${src.phrase} keeps them ${oldest} days`,
+              fix: `lower \`retention.${longest}\` so no point lives beyond ${req.maxRetentionDays} days`,
+            },
+          ];
         }
         return [];
       });

@@ -23,7 +23,9 @@ export const vmHostDeclared: GovernanceRule = {
           message: catalog.proxmox
             ? `\`vm.host\` \`${s.vm.host}\` is not declared under \`proxmox.hosts\` (declared: ${hosts.join(", ") || "none"})`
             : `\`vm.host\` \`${s.vm.host}\` needs a \`proxmox\` section, and the catalog has none`,
-          fix: hint ? `did you mean \`${hint}\`?` : `add \`${s.vm.host}\` under \`proxmox.hosts\` or correct \`vm.host\``,
+          fix: hint
+            ? `did you mean \`${hint}\`?`
+            : `add \`${s.vm.host}\` under \`proxmox.hosts\` or correct \`vm.host\``,
         };
       });
   },

@@ -8,7 +8,8 @@ export const transferFitsWindow: GovernanceRule = {
   step: ChecklistStep.OFFSITE,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "A service's daily change (`data`) crosses its host's or cluster's `uplink` inside its `backupWindow`, alone and together with the other services behind that uplink (warning, with the numbers and the first full upload's duration).",
+  summary:
+    "A service's daily change (`data`) crosses its host's or cluster's `uplink` inside its `backupWindow`, alone and together with the other services behind that uplink (warning, with the numbers and the first full upload's duration).",
   explanation:
     "Backups that leave the site (to S3, to the offsite region) share the uplink. When a day's changes need longer than the window, backups run into working hours or fall behind, and the RPO slips a little more every day. The first full upload takes longer still: plan it (seeding, a larger window) before relying on the copy.",
   check({ catalog, policies }) {

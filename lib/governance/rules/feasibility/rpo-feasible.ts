@@ -26,12 +26,30 @@ export const rpoFeasible: GovernanceRule = {
       const unsupported = arns.filter((a) => !CONTINUOUS_CAPABLE_SERVICES.includes(a.split(":")[2]));
       if (arns.length > 0 && unsupported.length === 0 && !tags) return [];
       if (arns.length > 0 && unsupported.length === 0 && tags) {
-        return [{ path: servicePath(s, "aws", "tags"), message: `rpo ${s.rpo.toString()} needs continuous backup, and resources selected by tag may be of a type without it (only ${CONTINUOUS_CAPABLE_SERVICES.join(", ")} support it)`, fix: "select the resources by ARN, or acknowledge GOV-013 if every tagged resource is RDS or S3" }];
+        return [
+          {
+            path: servicePath(s, "aws", "tags"),
+            message: `rpo ${s.rpo.toString()} needs continuous backup, and resources selected by tag may be of a type without it (only ${CONTINUOUS_CAPABLE_SERVICES.join(", ")} support it)`,
+            fix: "select the resources by ARN, or acknowledge GOV-013 if every tagged resource is RDS or S3",
+          },
+        ];
       }
       if (unsupported.length > 0) {
-        return [{ path: servicePath(s, "aws", "resources"), message: `rpo ${s.rpo.toString()} needs continuous backup, which AWS Backup does not offer for ${unsupported.join(", ")}`, fix: `raise \`rpo\` to at least ${shortest / 60}h, or protect these resources another way` }];
+        return [
+          {
+            path: servicePath(s, "aws", "resources"),
+            message: `rpo ${s.rpo.toString()} needs continuous backup, which AWS Backup does not offer for ${unsupported.join(", ")}`,
+            fix: `raise \`rpo\` to at least ${shortest / 60}h, or protect these resources another way`,
+          },
+        ];
       }
-      return [{ path: at, message: `rpo ${s.rpo.toString()} is shorter than the shortest backup cadence (${shortest / 60}h) and nothing archives continuously`, fix: "set `app.pitr: true` on a database backup, or raise `rpo` to at least 1h" }];
+      return [
+        {
+          path: at,
+          message: `rpo ${s.rpo.toString()} is shorter than the shortest backup cadence (${shortest / 60}h) and nothing archives continuously`,
+          fix: "set `app.pitr: true` on a database backup, or raise `rpo` to at least 1h",
+        },
+      ];
     });
   },
 };

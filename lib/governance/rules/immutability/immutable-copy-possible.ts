@@ -10,7 +10,8 @@ export const immutableCopyPossible: GovernanceRule = {
   step: ChecklistStep.OFFSITE,
   severity: Severity.ERROR,
   acknowledgeable: true,
-  summary: "A service that must be immutable (critical, or with `immutable`) writes somewhere that can be locked: the estate's S3 bucket (app-level or Velero) or AWS Backup.",
+  summary:
+    "A service that must be immutable (critical, or with `immutable`) writes somewhere that can be locked: the estate's S3 bucket (app-level or Velero) or AWS Backup.",
   explanation:
     "Immutability comes from S3 Object Lock and AWS Backup Vault Lock. vzdump archives on Proxmox storage and repositories on a NAS are deletable by anyone holding the host; ransomware starts there.",
   check({ catalog, policyOf }) {
@@ -21,12 +22,20 @@ export const immutableCopyPossible: GovernanceRule = {
       // Velero writes to the estate's lockable S3 bucket too.
       const toVelero = !!s.kubernetes && !!catalog.aws;
       if (toS3 || toVelero || (usesAwsBackup(p) && catalog.aws)) return [];
-      const why = p.immutable.source === PolicySource.TIER ? `${s.classification} services need an immutable copy` : "`immutable` is set";
-      return [{
-        path: p.immutable.source === PolicySource.SERVICE ? servicePath(s, "immutable") : servicePath(s, "classification"),
-        message: `${why}, but nothing of service \`${s.id}\` is written where it can be locked (vzdump storage and named repositories cannot be)`,
-        fix: "add an app-level backup to the estate's S3 bucket (no `repository`), or acknowledge GOV-023 naming the append-only or offline copy",
-      }];
+      const why =
+        p.immutable.source === PolicySource.TIER
+          ? `${s.classification} services need an immutable copy`
+          : "`immutable` is set";
+      return [
+        {
+          path:
+            p.immutable.source === PolicySource.SERVICE
+              ? servicePath(s, "immutable")
+              : servicePath(s, "classification"),
+          message: `${why}, but nothing of service \`${s.id}\` is written where it can be locked (vzdump storage and named repositories cannot be)`,
+          fix: "add an app-level backup to the estate's S3 bucket (no `repository`), or acknowledge GOV-023 naming the append-only or offline copy",
+        },
+      ];
     });
   },
 };

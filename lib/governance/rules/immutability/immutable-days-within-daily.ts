@@ -21,11 +21,13 @@ export const immutableDaysWithinDaily: GovernanceRule = {
       if (p.immutable.days <= daily) return [];
       const src = retentionSource(p, RetentionClass.DAILY);
       const path = p.immutable.source === PolicySource.SERVICE ? servicePath(s, "immutable", "days") : src.path;
-      return [{
-        path,
-        message: `every point is locked for ${p.immutable.days} days but daily points are deleted after ${daily} (${src.phrase})`,
-        fix: `lower \`immutable.days\` to at most ${daily}, or keep at least ${p.immutable.days} daily points`,
-      }];
+      return [
+        {
+          path,
+          message: `every point is locked for ${p.immutable.days} days but daily points are deleted after ${daily} (${src.phrase})`,
+          fix: `lower \`immutable.days\` to at most ${daily}, or keep at least ${p.immutable.days} daily points`,
+        },
+      ];
     });
   },
 };

@@ -15,7 +15,8 @@ export const keyBreakGlassNamed: GovernanceRule = {
   step: ChecklistStep.OFFSITE,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "An estate with AWS resources names the one principal that may disable or delete its KMS keys (`aws.breakGlassPrincipal`).",
+  summary:
+    "An estate with AWS resources names the one principal that may disable or delete its KMS keys (`aws.breakGlassPrincipal`).",
   explanation:
     "Every backup the estate keeps in AWS is encrypted with one of its KMS keys. Deleting the key (ScheduleKeyDeletion, after its waiting period) or disabling it makes those backups unreadable, however long a vault lock or Object Lock keeps them. With `aws.breakGlassPrincipal` every key policy denies both actions to anyone else; without it, any account administrator can. The key and lock guard alerts on the calls either way.",
   check({ catalog }) {
@@ -25,7 +26,8 @@ export const keyBreakGlassNamed: GovernanceRule = {
       {
         path: ["aws"],
         atKey: true,
-        message: "no `aws.breakGlassPrincipal`: the estate's KMS key policies let every account administrator disable the keys or schedule their deletion, which makes every locked backup unreadable",
+        message:
+          "no `aws.breakGlassPrincipal`: the estate's KMS key policies let every account administrator disable the keys or schedule their deletion, which makes every locked backup unreadable",
         fix: "name a break-glass role used only under a documented procedure: `aws.breakGlassPrincipal: arn:aws:iam::<account>:role/<break-glass-role>`",
       },
     ];

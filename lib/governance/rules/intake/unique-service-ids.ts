@@ -8,7 +8,8 @@ export const uniqueServiceIds: GovernanceRule = {
   severity: Severity.ERROR,
   acknowledgeable: false,
   summary: "Every service id appears once in the catalog.",
-  explanation: "Ids name jobs, buckets, prefixes, metrics and SOPs; two services with one id would overwrite each other's backups.",
+  explanation:
+    "Ids name jobs, buckets, prefixes, metrics and SOPs; two services with one id would overwrite each other's backups.",
   check({ catalog }) {
     const first = new Map<string, number>();
     return catalog.services.flatMap((s) => {
@@ -17,7 +18,13 @@ export const uniqueServiceIds: GovernanceRule = {
         first.set(s.id, s.index);
         return [];
       }
-      return [{ path: servicePath(s, "id"), message: `service id \`${s.id}\` is already used by services[${seen}]`, fix: "give each service its own id" }];
+      return [
+        {
+          path: servicePath(s, "id"),
+          message: `service id \`${s.id}\` is already used by services[${seen}]`,
+          fix: "give each service its own id",
+        },
+      ];
     });
   },
 };

@@ -7,8 +7,10 @@ export const kubernetesNeedsAws: GovernanceRule = {
   step: ChecklistStep.ENROLLMENT,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A service with a `kubernetes` block needs the catalog's `aws` section: Velero's storage location is an S3 bucket of the estate.",
-  explanation: "Velero writes its backups and Kopia repositories to object storage; the estate provides it as a versioned, encrypted, lockable S3 bucket with a per-cluster identity. Without `aws` there is nowhere to write.",
+  summary:
+    "A service with a `kubernetes` block needs the catalog's `aws` section: Velero's storage location is an S3 bucket of the estate.",
+  explanation:
+    "Velero writes its backups and Kopia repositories to object storage; the estate provides it as a versioned, encrypted, lockable S3 bucket with a per-cluster identity. Without `aws` there is nowhere to write.",
   check({ catalog }) {
     if (catalog.aws || catalog.invalidSections.has("aws")) return [];
     return catalog.services

@@ -10,11 +10,15 @@ export const snapshotNeedsCsi: GovernanceRule = {
   severity: Severity.ERROR,
   acknowledgeable: false,
   summary: "`kubernetes.volumes: snapshot` needs `snapshots: csi` on its cluster.",
-  explanation: "Snapshot backups are CSI snapshots whose data Velero's data mover copies to the bucket; a cluster without CSI snapshots would back up no volume data at all. Use `volumes: fs` (Kopia file-system backup) there.",
+  explanation:
+    "Snapshot backups are CSI snapshots whose data Velero's data mover copies to the bucket; a cluster without CSI snapshots would back up no volume data at all. Use `volumes: fs` (Kopia file-system backup) there.",
   check({ catalog }) {
     const clusters = catalog.kubernetes?.clusters ?? {};
     return catalog.services
-      .filter((s): s is Service & { readonly kubernetes: ServiceKubernetes } => s.kubernetes?.volumes === VolumeBackupMode.SNAPSHOT)
+      .filter(
+        (s): s is Service & { readonly kubernetes: ServiceKubernetes } =>
+          s.kubernetes?.volumes === VolumeBackupMode.SNAPSHOT,
+      )
       .filter((s) => {
         const cluster = clusters[s.kubernetes.cluster] as KubernetesCluster | undefined;
         return cluster && cluster.snapshots !== ClusterSnapshots.CSI;

@@ -19,21 +19,44 @@ export const offsiteDestination: GovernanceRule = {
       if (!s.offsite?.required) return [];
       const at = servicePath(s, "offsite", "required");
       if (!catalog.aws) {
-        return [{ path: at, message: `\`offsite.required\` but the catalog has no \`aws\` section to copy to`, fix: "add `aws: { region, offsiteRegion }`" }];
+        return [
+          {
+            path: at,
+            message: `\`offsite.required\` but the catalog has no \`aws\` section to copy to`,
+            fix: "add `aws: { region, offsiteRegion }`",
+          },
+        ];
       }
       const out: Violation[] = [];
       if (!policy.offsite.region) {
-        out.push({ path: at, message: "`offsite.required` but no destination region: neither `offsite.region` nor `aws.offsiteRegion` is set", fix: "set `aws.offsiteRegion` (or `offsite.region`)" });
+        out.push({
+          path: at,
+          message:
+            "`offsite.required` but no destination region: neither `offsite.region` nor `aws.offsiteRegion` is set",
+          fix: "set `aws.offsiteRegion` (or `offsite.region`)",
+        });
       } else if (policy.offsite.region === catalog.aws.region) {
-        out.push({ path: s.offsite.region ? servicePath(s, "offsite", "region") : ["aws", "offsiteRegion"], message: `the offsite region ${policy.offsite.region} is the primary region: a regional outage takes both copies`, fix: "choose a different region for offsite copies" });
+        out.push({
+          path: s.offsite.region ? servicePath(s, "offsite", "region") : ["aws", "offsiteRegion"],
+          message: `the offsite region ${policy.offsite.region} is the primary region: a regional outage takes both copies`,
+          fix: "choose a different region for offsite copies",
+        });
       }
       // Velero buckets are replicated when one of their cluster's services requires offsite.
       const toS3 = (s.app?.decision === AppDecision.REQUIRED && !s.app.repository) || !!s.kubernetes;
       if (!toS3 && !usesAwsBackup(policy)) {
         if (s.app?.decision === AppDecision.REQUIRED && s.app.repository) {
-          out.push({ path: servicePath(s, "app", "repository"), message: `backups go to \`${s.app.repository}\`, which this library cannot copy offsite or verify to be offsite`, fix: "drop `repository` to use the replicated S3 bucket, or acknowledge GOV-011 saying where the repository lives" });
+          out.push({
+            path: servicePath(s, "app", "repository"),
+            message: `backups go to \`${s.app.repository}\`, which this library cannot copy offsite or verify to be offsite`,
+            fix: "drop `repository` to use the replicated S3 bucket, or acknowledge GOV-011 saying where the repository lives",
+          });
         } else {
-          out.push({ path: at, message: `nothing of service \`${s.id}\` reaches another region: vzdump backups stay on the Proxmox storage`, fix: "add an app-level backup (to S3) or AWS resources, or record `offsite.required: false` with a reason" });
+          out.push({
+            path: at,
+            message: `nothing of service \`${s.id}\` reaches another region: vzdump backups stay on the Proxmox storage`,
+            fix: "add an app-level backup (to S3) or AWS resources, or record `offsite.required: false` with a reason",
+          });
         }
       }
       return out;

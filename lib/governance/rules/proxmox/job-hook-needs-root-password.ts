@@ -16,7 +16,8 @@ export const jobHookNeedsRootPassword: GovernanceRule = {
   step: ChecklistStep.PROVIDER_LIMITS,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A host whose jobs run the hook (`vzdumpHook: true`) logs in as root@pam with its password (`auth: root-password`), or runs the hook from /etc/vzdump.conf.",
+  summary:
+    "A host whose jobs run the hook (`vzdumpHook: true`) logs in as root@pam with its password (`auth: root-password`), or runs the hook from /etc/vzdump.conf.",
   explanation:
     "Proxmox lets only root@pam, logged in with its password, set a backup job's `script` (and `tmpdir`, `dumpdir`); from any API token, root's own included, it answers \"Only root may set this option\" and the apply of every job of the host fails. Either give Terraform root's password for that host (`auth: root-password`, from the sensitive variable `proxmox_root_password_<host>`) or, with a token, let the node's /etc/vzdump.conf run the hook (`vzdumpHook: vzdump.conf`).",
   check({ catalog }) {

@@ -21,11 +21,13 @@ export const localDirTarget: GovernanceRule = {
       const host = proxmox.hosts[s.vm.host] as ProxmoxHost | undefined;
       const st = host && targetStorage(host);
       if (!st || st.kind !== StorageKind.DIR || st.shared) return [];
-      return [{
-        path: servicePath(s, "vm", "host"),
-        message: `critical guest ${s.vm.vmid} is backed up to \`${st.id}\`, a local directory (${st.path}) on host \`${host.name}\`: host loss takes the backups too`,
-        fix: "back it up to PBS, NFS or CIFS, or acknowledge GOV-044 if the path is a mount of another machine's disk",
-      }];
+      return [
+        {
+          path: servicePath(s, "vm", "host"),
+          message: `critical guest ${s.vm.vmid} is backed up to \`${st.id}\`, a local directory (${st.path}) on host \`${host.name}\`: host loss takes the backups too`,
+          fix: "back it up to PBS, NFS or CIFS, or acknowledge GOV-044 if the path is a mount of another machine's disk",
+        },
+      ];
     });
   },
 };

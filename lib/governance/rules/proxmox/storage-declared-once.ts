@@ -8,7 +8,8 @@ export const storageDeclaredOnce: GovernanceRule = {
   step: ChecklistStep.PROVIDER_LIMITS,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A storage id is declared once per Proxmox cluster: once per host, and once across host entries that share an `endpoint`.",
+  summary:
+    "A storage id is declared once per Proxmox cluster: once per host, and once across host entries that share an `endpoint`.",
   explanation:
     "Proxmox keeps storage definitions cluster-wide (/etc/pve/storage.cfg). A second declaration of the same id, on the same host or on another node entry of the same cluster, makes the second `proxmox_storage_*` create fail, or two Terraform resources fight over one definition.",
   check({ catalog }) {
@@ -25,7 +26,10 @@ export const storageDeclaredOnce: GovernanceRule = {
           firstByCluster.set(key, { host: host.name, index: st.index });
           continue;
         }
-        const where = first.host === host.name ? `earlier on host \`${host.name}\` (storages[${first.index}])` : `on host \`${first.host}\`, which has the same endpoint ${cluster} (one cluster)`;
+        const where =
+          first.host === host.name
+            ? `earlier on host \`${host.name}\` (storages[${first.index}])`
+            : `on host \`${first.host}\`, which has the same endpoint ${cluster} (one cluster)`;
         out.push({
           path: storagePath(host, st, "id"),
           message: `storage \`${st.id}\` is already declared ${where}`,

@@ -9,7 +9,8 @@ export const targetStorageOnNode: GovernanceRule = {
   severity: Severity.ERROR,
   acknowledgeable: false,
   summary: "A host's backup target storage, when declared with `nodes`, is available on the host's `node`.",
-  explanation: "Backup jobs run on the host's node; a storage restricted to other nodes is not there, and every job fails with 'storage is not available on node'.",
+  explanation:
+    "Backup jobs run on the host's node; a storage restricted to other nodes is not there, and every job fails with 'storage is not available on node'.",
   check({ catalog }) {
     if (catalog.invalidSections.has("proxmox") || !catalog.proxmox) return [];
     const out: Violation[] = [];

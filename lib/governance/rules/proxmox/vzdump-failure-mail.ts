@@ -17,10 +17,12 @@ export const vzdumpFailureMail: GovernanceRule = {
     if (n.email.length || (!n.webhooks.length && !n.pagerduty)) return [];
     const guests = catalog.services.filter((s) => s.vm);
     if (!guests.length) return [];
-    return [{
-      path: ["notifications"],
-      message: `${guests.length} guest(s) are enrolled in vzdump jobs, but \`notifications\` has no \`email\`: failed jobs will mail nobody`,
-      fix: "add `email: [ops@example.com]` under `notifications` (webhooks stay as they are)",
-    }];
+    return [
+      {
+        path: ["notifications"],
+        message: `${guests.length} guest(s) are enrolled in vzdump jobs, but \`notifications\` has no \`email\`: failed jobs will mail nobody`,
+        fix: "add `email: [ops@example.com]` under `notifications` (webhooks stay as they are)",
+      },
+    ];
   },
 };

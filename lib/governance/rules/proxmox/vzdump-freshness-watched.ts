@@ -9,13 +9,19 @@ export const vzdumpFreshnessWatched: GovernanceRule = {
   step: ChecklistStep.VERIFICATION,
   severity: Severity.WARNING,
   acknowledgeable: true,
-  summary: "A `vzdump-only` service's host runs the vzdump hook (`proxmox.hosts.<h>.vzdumpHook`), so its freshness is measured.",
+  summary:
+    "A `vzdump-only` service's host runs the vzdump hook (`proxmox.hosts.<h>.vzdumpHook`), so its freshness is measured.",
   explanation:
     "A vzdump-only service is backed up by nothing but its guest image. Only the rendered hook turns a vzdump run into a freshness metric; without it, no alert notices that the job stopped running, and `backup-gov status` and the onboarding receipt can only say \"not watched\". Proxmox lets only root@pam set a job's hook (`vzdumpHook: true`); otherwise set `script:` in the node's /etc/vzdump.conf and say `vzdumpHook: vzdump.conf`.",
   check({ catalog }) {
     if (catalog.invalidSections.has("proxmox")) return [];
     return catalog.services
-      .filter((s): s is Service & { readonly vm: ServiceVm } => s.app?.decision === AppDecision.VZDUMP_ONLY && s.vm !== undefined && catalog.proxmox?.hosts[s.vm.host]?.vzdumpHook === VzdumpHookMode.NONE)
+      .filter(
+        (s): s is Service & { readonly vm: ServiceVm } =>
+          s.app?.decision === AppDecision.VZDUMP_ONLY &&
+          s.vm !== undefined &&
+          catalog.proxmox?.hosts[s.vm.host]?.vzdumpHook === VzdumpHookMode.NONE,
+      )
       .map((s) => ({
         path: servicePath(s, "vm", "host"),
         message: `service \`${s.id}\` is backed up only by vzdump on \`${s.vm.host}\`, which runs no freshness hook: nothing measures whether its backups still happen`,

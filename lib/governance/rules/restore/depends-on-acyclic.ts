@@ -24,7 +24,11 @@ export const dependsOnAcyclic: GovernanceRule = {
         if (from && !reported.has(key)) {
           reported.add(key);
           const idx = from.restore.dependsOn.indexOf(id);
-          out.push({ path: servicePath(from, "restore", "dependsOn", idx), message: `restore dependencies form a cycle: ${cycle.join(" → ")}`, fix: "remove one link of the cycle; restores need a first service" });
+          out.push({
+            path: servicePath(from, "restore", "dependsOn", idx),
+            message: `restore dependencies form a cycle: ${cycle.join(" → ")}`,
+            fix: "remove one link of the cycle; restores need a first service",
+          });
         }
         return;
       }

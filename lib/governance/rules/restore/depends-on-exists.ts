@@ -16,10 +16,23 @@ export const dependsOnExists: GovernanceRule = {
       s.restore.dependsOn.flatMap((dep, i) => {
         // With a duplicate id (GOV-001) the link may mean the other service of that id.
         if (dep === s.id && catalog.services.filter((o) => o.id === s.id).length > 1) return [];
-        if (dep === s.id) return [{ path: servicePath(s, "restore", "dependsOn", i), message: `service \`${s.id}\` depends on itself`, fix: "remove it from `restore.dependsOn`" }];
+        if (dep === s.id)
+          return [
+            {
+              path: servicePath(s, "restore", "dependsOn", i),
+              message: `service \`${s.id}\` depends on itself`,
+              fix: "remove it from `restore.dependsOn`",
+            },
+          ];
         if (catalog.declaredServiceIds.has(dep)) return [];
         const hint = didYouMean(dep, ids);
-        return [{ path: servicePath(s, "restore", "dependsOn", i), message: `\`restore.dependsOn\` names \`${dep}\`, which is not a service of this catalog`, fix: hint ? `did you mean \`${hint}\`?` : "add that service or remove the dependency" }];
+        return [
+          {
+            path: servicePath(s, "restore", "dependsOn", i),
+            message: `\`restore.dependsOn\` names \`${dep}\`, which is not a service of this catalog`,
+            fix: hint ? `did you mean \`${hint}\`?` : "add that service or remove the dependency",
+          },
+        ];
       }),
     );
   },

@@ -12,7 +12,8 @@ export const noInlineSecrets: GovernanceRule = {
   step: ChecklistStep.INTAKE,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "No secret appears anywhere in the catalog, in a key or a value of any section: passwords, keys, tokens and webhook URLs are referenced, never written.",
+  summary:
+    "No secret appears anywhere in the catalog, in a key or a value of any section: passwords, keys, tokens and webhook URLs are referenced, never written.",
   explanation:
     "Everything in the catalog flows into Terraform JSON, the inventory, the SOPs and the runbook, which are committed and shared: AWS tags, NFS options, descriptions, contacts and a cluster's context as much as a service. Secrets belong in a secret store, named by `restore.secrets` or by sensitive Terraform variables.",
   check({ catalog }) {
@@ -24,7 +25,18 @@ export const noInlineSecrets: GovernanceRule = {
  * Model fields that are not catalog text: positions and bookkeeping, and values derived
  * from a key (a host's `name` is its key under `proxmox.hosts`, scanned as a key).
  */
-const NOT_CATALOG_TEXT = new Set(["file", "index", "path", "declaredServiceIds", "invalidSections", "repairedPaths", "partialServices", "ruleViews", "unknownSections", "services"]);
+const NOT_CATALOG_TEXT = new Set([
+  "file",
+  "index",
+  "path",
+  "declaredServiceIds",
+  "invalidSections",
+  "repairedPaths",
+  "partialServices",
+  "ruleViews",
+  "unknownSections",
+  "services",
+]);
 const DERIVED = new Set(["proxmox.hosts.*.name", "kubernetes.clusters.*.name"]);
 
 /** Every string of every section, keys and values; services are walked entry by entry. */
@@ -54,7 +66,11 @@ function scanCatalog(catalog: Catalog): Violation[] {
         if (path.length === 0 && NOT_CATALOG_TEXT.has(key)) continue;
         const child = [...path, key];
         flag(key, child, true);
-        visit((value as Record<string, unknown>)[key], child, pattern === "" ? key : `${pattern}.${pathWord(path, key)}`);
+        visit(
+          (value as Record<string, unknown>)[key],
+          child,
+          pattern === "" ? key : `${pattern}.${pathWord(path, key)}`,
+        );
       }
     }
   };

@@ -11,7 +11,8 @@ export const replicaLockParity: GovernanceRule = {
   step: ChecklistStep.OFFSITE,
   severity: Severity.ERROR,
   acknowledgeable: false,
-  summary: "A bucket with Object Lock replicates only into a bucket with Object Lock (and a retention no shorter). Stack code only.",
+  summary:
+    "A bucket with Object Lock replicates only into a bucket with Object Lock (and a retention no shorter). Stack code only.",
   explanation:
     "S3 refuses to replicate locked objects into a bucket without Object Lock (DstBucketObjectLockConfigMissing), and a replica locked shorter than its source is the copy ransomware deletes first. OffsiteReplica copies the source's default retention.",
   check: () => [],

@@ -11,7 +11,8 @@ export const selectionTagsAnd: GovernanceRule = {
   step: ChecklistStep.REGISTRATION,
   severity: Severity.ERROR,
   acknowledgeable: true,
-  summary: "A backup selection by several tags selects resources carrying all of them (`condition` blocks), not any of them (`selection_tag`). Stack code only.",
+  summary:
+    "A backup selection by several tags selects resources carrying all of them (`condition` blocks), not any of them (`selection_tag`). Stack code only.",
   explanation:
     "AWS Backup ORs `selection_tag` blocks: a selection with `app=ledger` and `env=prod` backs up every prod resource of the account into this plan. TierBackupPlan.addSelection writes `condition { string_equals }` blocks, which AND. Acknowledge when OR is what you mean.",
   check: () => [],

@@ -31,7 +31,13 @@ export const stateBucketName: GovernanceRule = {
     if (!catalog.state || catalog.invalidSections.has("state")) return [];
     const problem = s3BucketNameProblem(catalog.state.bucket);
     return problem
-      ? [{ path: ["state", "bucket"], message: `\`state.bucket\` \`${catalog.state.bucket}\` is not a valid S3 bucket name: ${problem}`, fix: "name the existing state bucket exactly as S3 shows it (lowercase, 3-63 characters)" }]
+      ? [
+          {
+            path: ["state", "bucket"],
+            message: `\`state.bucket\` \`${catalog.state.bucket}\` is not a valid S3 bucket name: ${problem}`,
+            fix: "name the existing state bucket exactly as S3 shows it (lowercase, 3-63 characters)",
+          },
+        ]
       : [];
   },
 };

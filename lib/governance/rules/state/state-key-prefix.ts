@@ -18,7 +18,11 @@ export const stateKeyPrefix: GovernanceRule = {
     const prefix = catalog.state.keyPrefix;
     const out: Violation[] = [];
     const add = (message: string) =>
-      out.push({ path: ["state", "keyPrefix"], message: `\`state.keyPrefix\` \`${prefix}\` ${message}`, fix: "use a prefix such as `backup-gov/` or `estates/homelab/`: safe characters, no leading `/`, no `//`, no `..` segment" });
+      out.push({
+        path: ["state", "keyPrefix"],
+        message: `\`state.keyPrefix\` \`${prefix}\` ${message}`,
+        fix: "use a prefix such as `backup-gov/` or `estates/homelab/`: safe characters, no leading `/`, no `//`, no `..` segment",
+      });
     if (prefix.startsWith("/")) add("starts with `/`, which the S3 backend refuses in a key");
     if (prefix.includes("//")) add("contains `//`, which the S3 backend refuses in a key");
     if (prefix.split("/").includes("..")) add("has a `..` segment");

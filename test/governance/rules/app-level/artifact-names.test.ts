@@ -1,6 +1,7 @@
 import { catalogWith, findingsOf, pathsOf, validate, vmService } from "../../../support/catalogs";
 
-const app = (id: string, host: string) => vmService(id, { app: { decision: "required", rationale: "files", engine: "files", host, paths: ["/srv"] } });
+const app = (id: string, host: string) =>
+  vmService(id, { app: { decision: "required", rationale: "files", engine: "files", host, paths: ["/srv"] } });
 const check = (...services: Array<Record<string, unknown>>) => findingsOf(validate(catalogWith(services)), "GOV-110");
 
 describe("GOV-110: artifact-names", () => {

@@ -10,7 +10,9 @@ import { offsiteDestination } from "../../../../lib/governance/rules/offsite/off
 import { validateCatalogText } from "../../../../lib/governance/validate";
 
 /** A one-service Kubernetes catalog; lines of `k8s` go inside the service's kubernetes block. */
-function catalog(opts: { k8s?: string; clusters?: string; aws?: boolean; classification?: string; offsite?: boolean } = {}): string {
+function catalog(
+  opts: { k8s?: string; clusters?: string; aws?: boolean; classification?: string; offsite?: boolean } = {},
+): string {
   return `version: 1
 name: test
 owner: "@ops"
@@ -42,18 +44,24 @@ function findings(rule: GovernanceRule, text: string): string[] {
 describe("GOV-130: kubernetes-cluster-declared", () => {
   it("non-compliant: a misspelt cluster, with a suggestion", () => {
     const text = catalog({ k8s: "cluster: prd\nnamespaces: [shop]" });
-    expect(findings(kubernetesClusterDeclared, text)).toEqual(["16: `kubernetes.cluster` `prd` is not declared under `kubernetes.clusters` (declared: prod)"]);
+    expect(findings(kubernetesClusterDeclared, text)).toEqual([
+      "16: `kubernetes.cluster` `prd` is not declared under `kubernetes.clusters` (declared: prod)",
+    ]);
     expect(validateCatalogText(text).findings.find((f) => f.ruleId === "GOV-130")!.fix).toBe("did you mean `prod`?");
   });
   it("non-compliant: no kubernetes section at all", () => {
-    expect(findings(kubernetesClusterDeclared, catalog({ clusters: "" }))).toEqual(["14: `kubernetes.cluster` `prod` needs a top-level `kubernetes` section, and the catalog has none"]);
+    expect(findings(kubernetesClusterDeclared, catalog({ clusters: "" }))).toEqual([
+      "14: `kubernetes.cluster` `prod` needs a top-level `kubernetes` section, and the catalog has none",
+    ]);
   });
   it("compliant", () => expect(findings(kubernetesClusterDeclared, catalog())).toEqual([]));
 });
 
 describe("GOV-131: kubernetes-needs-aws", () => {
   it("non-compliant: no aws section for the storage location", () => {
-    expect(findings(kubernetesNeedsAws, catalog({ aws: false }))).toEqual(["15: service `shop` is backed up by Velero, but the catalog has no `aws` section for its backup storage location"]);
+    expect(findings(kubernetesNeedsAws, catalog({ aws: false }))).toEqual([
+      "15: service `shop` is backed up by Velero, but the catalog has no `aws` section for its backup storage location",
+    ]);
   });
   it("compliant", () => expect(findings(kubernetesNeedsAws, catalog())).toEqual([]));
 });
@@ -61,13 +69,20 @@ describe("GOV-131: kubernetes-needs-aws", () => {
 describe("GOV-132: snapshot-needs-csi", () => {
   const noCsi = "kubernetes:\n  clusters:\n    prod: { context: prod-admin }";
   it("non-compliant: snapshot volumes on a cluster without CSI snapshots", () => {
-    expect(findings(snapshotNeedsCsi, catalog({ clusters: noCsi, k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: snapshot" }))).toEqual([
-      "18: `kubernetes.volumes: snapshot` but cluster `prod` does not declare `snapshots: csi`",
-    ]);
+    expect(
+      findings(
+        snapshotNeedsCsi,
+        catalog({ clusters: noCsi, k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: snapshot" }),
+      ),
+    ).toEqual(["18: `kubernetes.volumes: snapshot` but cluster `prod` does not declare `snapshots: csi`"]);
   });
   it("compliant: snapshot on csi, fs anywhere", () => {
-    expect(findings(snapshotNeedsCsi, catalog({ k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: snapshot" }))).toEqual([]);
-    expect(findings(snapshotNeedsCsi, catalog({ clusters: noCsi, k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: fs" }))).toEqual([]);
+    expect(
+      findings(snapshotNeedsCsi, catalog({ k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: snapshot" })),
+    ).toEqual([]);
+    expect(
+      findings(snapshotNeedsCsi, catalog({ clusters: noCsi, k8s: "cluster: prod\nnamespaces: [shop]\nvolumes: fs" })),
+    ).toEqual([]);
   });
 });
 
@@ -89,9 +104,20 @@ describe("Velero satisfies the platform, immutability and offsite rules", () => 
 
 describe("catalog schema of the new sections", () => {
   it("refuses a kubeconfig context that is not a plain name (it is pasted into the SOPs' commands)", () => {
-    const r = loadCatalogText(catalog({ clusters: "kubernetes:\n  clusters:\n    prod: { context: \"prod; rm -rf /\" }" }));
-    expect(r.findings.map((f) => `${f.ruleId} ${f.position.line} ${f.message}`)).toEqual(["CAT-007 8 `context` must be a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-'); got \"prod; rm -rf /\""]);
-    expect(loadCatalogText(catalog({ clusters: "kubernetes:\n  clusters:\n    prod: { context: \"arn:aws:eks:us-east-1:123456789012:cluster/prod\" }" })).findings).toEqual([]);
+    const r = loadCatalogText(
+      catalog({ clusters: 'kubernetes:\n  clusters:\n    prod: { context: "prod; rm -rf /" }' }),
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.position.line} ${f.message}`)).toEqual([
+      "CAT-007 8 `context` must be a kubeconfig context name (letters, digits, '.', '_', '@', ':', '/', '+', '-'); got \"prod; rm -rf /\"",
+    ]);
+    expect(
+      loadCatalogText(
+        catalog({
+          clusters:
+            'kubernetes:\n  clusters:\n    prod: { context: "arn:aws:eks:us-east-1:123456789012:cluster/prod" }',
+        }),
+      ).findings,
+    ).toEqual([]);
   });
 
   it.each([
