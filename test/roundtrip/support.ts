@@ -10,9 +10,11 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -386,12 +388,16 @@ export class MariaServer {
       "--innodb-flush-log-at-trx-commit=0",
       ...(options.binlog ? [`--log-bin=${join(this.data, "mysql-bin")}`, "--server-id=1", "--binlog-format=ROW"] : []),
     ]);
+    // What mariadbd says before its error log is open (a refused option, a library) goes here.
+    const early = join(dir, `mariadbd-${port}.out`);
+    const out = openSync(early, "a");
     const child = spawn(argv[0], argv.slice(1), {
-      stdio: "ignore",
+      stdio: ["ignore", out, out],
       detached: true,
       env: options.env ? { ...process.env, ...options.env } : undefined,
     });
     child.unref();
+    closeSync(out);
     for (let i = 0; i < 240; i++) {
       if (
         spawnSync("mariadb", ["--no-defaults", "-S", this.socket, "-uroot", "-e", "SELECT 1"], { stdio: "ignore" })
@@ -401,7 +407,7 @@ export class MariaServer {
       spawnSync("sleep", ["0.25"]);
     }
     throw new Error(
-      `mariadbd did not start: ${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : "(no log)"}`,
+      `mariadbd did not start: ${existsSync(this.log) ? readFileSync(this.log, "utf8").slice(-2000) : "(no log)"}; its output: ${readFileSync(early, "utf8").slice(-2000) || "(none)"}; exit: ${String(child.exitCode ?? "still running")}`,
     );
   }
 

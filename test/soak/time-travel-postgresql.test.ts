@@ -2,4 +2,4 @@
 import { BackupTool } from "../../lib/core/vocabulary";
 import { timeTravel } from "./suite";
 
-timeTravel("postgresql", BackupTool.RESTIC);
+timeTravel("postgresql", BackupTool.BORG);

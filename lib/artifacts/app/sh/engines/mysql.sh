@@ -306,6 +306,30 @@ prepare_backups() {
   PREPARED_KIND=$( ((n > 0)) && echo incremental || echo full)
 }
 
+# binlog_continuous LOG...: how many of the sorted binary logs follow each other without a hole
+# (name.000041, name.000042, ...): retention keeps chains whole, but a chain kept for an old dump
+# can be followed by the logs of a later chain whose full backup was pruned.
+binlog_continuous() {
+  local n=0 prev="" num log
+  for log in "$@"; do
+    [[ ${log##*.} =~ ^[0-9]+$ ]] || break
+    num=$((10#${log##*.}))
+    if [[ -n $prev ]] && ((num != prev + 1)); then break; fi
+    prev=$num
+    n=$((n + 1))
+  done
+  printf '%s\n' "$n"
+}
+
+# binlog_last_event LOG: the UTC time of the last event in one binary log (empty when unreadable).
+binlog_last_event() {
+  local stamp
+  stamp=$(TZ=UTC "$MYSQLBINLOG" "$1" 2>/dev/null | grep -oE '^#[0-9]{6} +[0-9]{1,2}:[0-9]{2}:[0-9]{2}' | tail -n 1 || true)
+  [[ -n $stamp ]] || return 0
+  stamp=${stamp#\#}
+  date -u -d "20${stamp:0:2}-${stamp:2:2}-${stamp:4:2} ${stamp:7}" '+%Y-%m-%d %H:%M:%S UTC'
+}
+
 engine_restore_to_time() {
   ((PITR)) || die "$EXIT_USAGE" "--to-time needs pitr: this service ships no binary logs"
   local target=$OPT_DATADIR owner=${OPT_OWNER:-mysql} when full_run run binlog_file binlog_pos logdir
@@ -334,6 +358,17 @@ engine_restore_to_time() {
     fetch_stream "$run" "$BINLOG_NAME" | tar -C "$logdir" --skip-old-files -xf - || die "$EXIT_RESTORE" "extracting the binary logs of run $run failed"
   done
   mapfile -t logs < <(find "$logdir" -maxdepth 1 -type f -name '*.[0-9]*' -printf '%f\n' | sort | awk -v f="$binlog_file" '$0 >= f')
+  local continuous reach
+  continuous=$(binlog_continuous "${logs[@]}")
+  if ((continuous < ${#logs[@]})); then
+    # A hole: the logs of a pruned chain are missing. Replaying across it would skip its events and
+    # return a database that never was; up to the last event before it, all is there.
+    reach=$(cd "$logdir" && binlog_last_event "${logs[continuous - 1]}")
+    if [[ -z $reach ]] || (($(date -u -d "$reach" +%s) < $(date -u -d "$OPT_TO_TIME" +%s))); then
+      die "$EXIT_RESTORE" "the binary logs kept after the full backup of run $full_run stop before $OPT_TO_TIME: the log after ${logs[continuous - 1]} is missing (its run was pruned or never shipped), so the database as it was then cannot be rebuilt. This chain reaches ${reach:-its backups}: pick a time before that, or restore a dump (restore.sh --run RUN)"
+    fi
+    logs=("${logs[@]:0:continuous}")
+  fi
   if ((${#logs[@]} > 0)) && [[ ${logs[0]} == "$binlog_file" ]]; then
     (cd "$logdir" && TZ=UTC "$MYSQLBINLOG" --start-position="$binlog_pos" --stop-datetime="$(date -u -d "$OPT_TO_TIME" '+%Y-%m-%d %H:%M:%S')" "${logs[@]}") >"$logdir/replay.sql" ||
       die "$EXIT_RESTORE" "reading the binary logs failed"
