@@ -236,10 +236,11 @@ const SUBSET = /^([1-9][0-9]?(\.[0-9]+)?%|100%)$/;
  * destination it also creates the service's own IAM identity, reaching only its prefix.
  *
  * The construct renders files (see {@link AppBackup.files}); put them on the host with
- * {@link AppBackup.hostBundle}, which also builds `hosts/<host>.tar.gz`.
+ * {@link AppBackup.hostBundle}, which also builds `hosts/<host>.tar.gz`; the runtime the
+ * entry points load is written once per output, in `hosts/_runtime/`, and each tarball carries it.
  */
 export class AppBackup extends Construct {
-  /** Everything the host needs, per host: `hosts/<host>/...` and `hosts/<host>.tar.gz`. */
+  /** Everything the host needs, per host: `hosts/<host>/...`, `hosts/<host>.tar.gz` and the shared `hosts/_runtime/`. */
   public static hostBundle(host: string, backups: readonly AppBackup[]): Artifact[] {
     return hostArtifacts(
       host,

@@ -33,6 +33,7 @@ import type { AwsEstateStack } from "./aws-stack";
 import type { IBackupVault } from "../constructs/encrypted-vault";
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { tfLiteral } from "../core/escape/terraform";
+import { ChatTool } from "../core/vocabulary";
 
 /** Vault names the estate's AWS Backup rules write to, split by where they live. */
 export function estateVaults(ctx: Pick<EstatePolicies, "catalog" | "policies">): {
@@ -184,7 +185,7 @@ export function buildMonitoring(
     // A chat tool's incoming webhook cannot confirm an SNS subscription: it gets Alertmanager's alerts only (GOV-102).
     webhooks: n.webhooks.filter((w) => w.kind === undefined || w.kind === WebhookKind.GENERIC).map((w) => w.name),
     chatChannels: n.chatbot.map((c) =>
-      c.type === "slack" ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }),
+      c.type === ChatTool.SLACK ? ChatChannel.slack(c) : ChatChannel.teams({ ...c, channelId: tfLiteral(c.channelId) }),
     ),
     // The AWS Chatbot API is served from a few Regions only: the channels are configured there.
     chatbotProvider: n.chatbot.length ? stack.chatbotProvider(n.chatbotRegion) : undefined,
