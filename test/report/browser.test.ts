@@ -284,6 +284,48 @@ describe("the default catalog's report in Chromium", () => {
   });
 });
 
+describe("drill records in Chromium (issue 23: the ledger of every drill the hosts ran)", () => {
+  it("lists the hosts' drills newest first and exports them as CSV, a line per drill, a formula cell neutralised", async () => {
+    // drills.tsv as verify.sh writes it (lib/artifacts/app/sh/lib/drill-record.sh): finished, service,
+    // engine, host, run, result, exit code, restore seconds, lines compared, RTO seconds.
+    const records = scratch("report-browser-records");
+    mkdirSync(join(records, "paperless.internal", "paperless"), { recursive: true });
+    writeFileSync(
+      join(records, "paperless.internal", "paperless", "drills.tsv"),
+      [
+        `${NOW - 7200}\tpaperless\tfiles\tpaperless.internal\t20270115T060000Z\tpass\t0\t42\t1234\t14400`,
+        `${NOW - 3600}\tpaperless\tfiles\t=cmd|' /C calc'!A0\t20270115T070000Z\tfail\t4\t\t\t14400`,
+      ].join("\n") + "\n",
+    );
+    const args = [DEFAULT_CATALOG, "--drill-records", records, "--now", String(NOW)];
+    const json = await reportJson(...args);
+    const file = join(scratch("report-browser-records-page"), "report.html");
+    writeFileSync(file, await reportHtml(...args));
+    const { page, errors, requests } = await open(file);
+    try {
+      const shown = await page.$$eval("#drill-records tbody tr", (trs) => trs.map((r) => (r as HTMLElement).innerText));
+      expect(shown).toHaveLength(2);
+      expect(shown[0]).toMatch(/fail/);
+      expect(shown[1]).toMatch(/pass/);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-records")]);
+      expect(download.suggestedFilename()).toBe(`drill-ledger-${json.estate}-records.csv`);
+      const lines = readFileSync(await download.path(), "utf8")
+        .trimEnd()
+        .split("\r\n");
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain("fail");
+      expect(lines[2]).toContain("pass");
+      expect(lines.slice(1).every((l) => l.includes("paperless"))).toBe(true);
+      // A host field that a spreadsheet would run as a formula is text in the export.
+      expect(lines[1]).not.toMatch(/(^|,)"?=cmd/);
+      expect(requests).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe("hostile catalog values in Chromium", () => {
   it("shows <script>, quotes and </style> as text: nothing runs, no element is made", async () => {
     const payload = `</style><script>window.__pwned=1</script><img/onerror=window.__pwned=2>"'&`;
