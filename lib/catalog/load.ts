@@ -3,9 +3,7 @@ import type { z } from "zod";
 import { Duration, DURATION_PATTERN } from "../core/duration";
 import { type CatalogPath, type Finding, oneLine, Severity, sortFindings } from "../core/finding";
 import {
-  BackupTool,
   ClusterSnapshots,
-  GuestKind,
   HookOnError,
   LockMode,
   ProxmoxAuth,
@@ -13,13 +11,14 @@ import {
   StorageKind,
   VolumeBackupMode,
   VzdumpHookMode,
-  VzdumpMode,
 } from "../core/vocabulary";
 import {
   type Catalog,
   type CatalogSection,
   type KubernetesCluster,
   partialService,
+  serviceApp,
+  serviceVm,
   type ProxmoxHost,
   type ProxmoxStorage,
   type Service,
@@ -554,31 +553,13 @@ function toService(s: z.output<typeof serviceSchema>, index: number, defaultOwne
     // Undefined only in a partial service, which never lets a rule read them.
     rpo: s.rpo === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rpo, "rpo"),
     rto: s.rto === undefined ? (undefined as unknown as Duration) : Duration.parse(s.rto, "rto"),
-    vm: s.vm && {
-      host: s.vm.host,
-      vmid: s.vm.vmid,
-      kind: s.vm.kind ?? GuestKind.QEMU,
-      mode: s.vm.mode ?? VzdumpMode.SNAPSHOT,
-    },
-    app: s.app && {
-      decision: s.app.decision,
-      rationale: s.app.rationale,
-      engine: s.app.engine,
-      host: s.app.host,
-      database: s.app.database,
-      pitr: s.app.pitr ?? false,
-      paths: s.app.paths ?? [],
-      excludes: s.app.excludes ?? [],
-      tool: s.app.tool ?? BackupTool.RESTIC,
-      repository: s.app.repository,
-      bandwidthLimit: s.app.bandwidthLimit,
-      directoryFormatAbove: s.app.directoryFormatAbove,
-      jobs: s.app.jobs,
-      flavour: s.app.flavour,
-      serverVersion: s.app.serverVersion,
-      replicaSet: s.app.replicaSet,
-      fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
-    },
+    vm: s.vm && serviceVm(s.vm),
+    app:
+      s.app &&
+      serviceApp({
+        ...s.app,
+        fullEvery: s.app.fullEvery === undefined ? undefined : Duration.parse(s.app.fullEvery, "fullEvery"),
+      }),
     offsite: s.offsite,
     immutable: s.immutable && { mode: s.immutable.mode, days: s.immutable.days, maxDays: s.immutable.maxDays },
     aws: s.aws && {

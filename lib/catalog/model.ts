@@ -74,6 +74,41 @@ export interface ServiceApp {
   readonly fullEvery?: Duration;
 }
 
+/** A guest as the catalog or a ProtectedService names it: `kind` and `mode` may be left out. */
+export type ServiceVmInput = Omit<ServiceVm, "kind" | "mode"> & Partial<Pick<ServiceVm, "kind" | "mode">>;
+
+/** The guest with the catalog's defaults (qemu, snapshot): one place for both front doors. */
+export function serviceVm(vm: ServiceVmInput): ServiceVm {
+  return { host: vm.host, vmid: vm.vmid, kind: vm.kind ?? GuestKind.QEMU, mode: vm.mode ?? VzdumpMode.SNAPSHOT };
+}
+
+/** An app-level decision as the catalog or a ProtectedService names it: the defaulted keys may be left out. */
+export type ServiceAppInput = Omit<ServiceApp, "pitr" | "paths" | "excludes" | "tool"> &
+  Partial<Pick<ServiceApp, "pitr" | "paths" | "excludes" | "tool">>;
+
+/** The app-level decision with the catalog's defaults (no pitr, no paths, restic): one place for both front doors. */
+export function serviceApp(app: ServiceAppInput): ServiceApp {
+  return {
+    decision: app.decision,
+    rationale: app.rationale,
+    engine: app.engine,
+    host: app.host,
+    database: app.database,
+    pitr: app.pitr ?? false,
+    paths: app.paths ?? [],
+    excludes: app.excludes ?? [],
+    tool: app.tool ?? BackupTool.RESTIC,
+    repository: app.repository,
+    bandwidthLimit: app.bandwidthLimit,
+    directoryFormatAbove: app.directoryFormatAbove,
+    jobs: app.jobs,
+    flavour: app.flavour,
+    serverVersion: app.serverVersion,
+    replicaSet: app.replicaSet,
+    fullEvery: app.fullEvery,
+  };
+}
+
 /** IAM Roles Anywhere settings of the estate (app-level backups' credentials). */
 export interface RolesAnywhereSettings {
   readonly trustAnchorArn: string;

@@ -12,7 +12,15 @@ import type {
   ServiceKubernetesHook,
   StateSettings,
 } from "../catalog/model";
-import { ProxmoxAuth, ProxmoxStackSplit, StateBackend, VzdumpHookMode, type WebhookKind } from "../catalog/model";
+import {
+  ProxmoxAuth,
+  ProxmoxStackSplit,
+  serviceApp,
+  serviceVm,
+  StateBackend,
+  VzdumpHookMode,
+  type WebhookKind,
+} from "../catalog/model";
 import { Duration } from "../core/duration";
 import {
   type AppDecision,
@@ -343,31 +351,8 @@ export function serviceOf(
     classification: def.classification,
     rpo: def.rpo,
     rto: def.rto,
-    vm: def.guest && {
-      host: def.guest.host,
-      vmid: def.guest.vmid,
-      kind: def.guest.kind ?? GuestKind.QEMU,
-      mode: def.guest.mode ?? VzdumpMode.SNAPSHOT,
-    },
-    app: def.app && {
-      decision: def.app.decision,
-      rationale: def.app.rationale,
-      engine: def.app.engine,
-      host: def.app.host,
-      database: def.app.database,
-      pitr: def.app.pitr ?? false,
-      paths: def.app.paths ?? [],
-      excludes: def.app.excludes ?? [],
-      tool: def.app.tool ?? BackupTool.RESTIC,
-      repository: def.app.repository,
-      bandwidthLimit: def.app.bandwidthLimit,
-      directoryFormatAbove: def.app.directoryFormatAbove,
-      jobs: def.app.jobs,
-      flavour: def.app.flavour,
-      serverVersion: def.app.serverVersion,
-      replicaSet: def.app.replicaSet,
-      fullEvery: def.app.fullEvery,
-    },
+    vm: def.guest && serviceVm(def.guest),
+    app: def.app && serviceApp(def.app),
     offsite:
       def.offsite &&
       stripUndefined({ required: def.offsite.required, reason: def.offsite.reason, region: def.offsite.region }),
